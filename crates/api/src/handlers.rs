@@ -1,0 +1,535 @@
+//! One thin handler per route: read the request, call the use case, shape the answer.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Body, ClientIp, Paging, query_pairs};
+use axum::Json;
+use axum::body::Body as HttpBody;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sb_app::AppError;
+use sb_app::views::*;
+use sb_domain::model::AuditKind;
+use sb_store::audit::AuditFilter;
+
+type S = State<AppState>;
+pub type Created<T> = (StatusCode, Json<T>);
+
+fn created<T>(v: T) -> Created<T> {
+    (StatusCode::CREATED, Json(v))
+}
+
+// ---- auth ------------------------------------------------------------------------------------
+
+pub async fn login(
+    State(s): S,
+    ClientIp(ip): ClientIp,
+    Body(b): Body<LoginInput>,
+) -> ApiResult<Json<LoginOutput>> {
+    Ok(Json(s.app.login(b, ip.as_deref()).await?))
+}
+pub async fn logout(State(s): S, a: Auth) -> ApiResult<StatusCode> {
+    s.app.logout(&a.actor, &a.token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn reauth(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<ReauthInput>,
+) -> ApiResult<Json<ReauthOutput>> {
+    Ok(Json(s.app.reauth(&a.actor, b.password).await?))
+}
+pub async fn first_login(
+    State(s): S,
+    ClientIp(ip): ClientIp,
+    Body(b): Body<FirstLoginInput>,
+) -> ApiResult<Json<LoginOutput>> {
+    Ok(Json(s.app.complete_link(b, ip.as_deref()).await?))
+}
+pub async fn me(State(s): S, a: Auth) -> ApiResult<Json<MeView>> {
+    Ok(Json(s.app.me(&a.actor).await?))
+}
+pub async fn change_password(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<ChangePasswordInput>,
+) -> ApiResult<StatusCode> {
+    s.app.change_own_password(&a.actor, b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- resellers and packages ------------------------------------------------------------------
+
+pub async fn list_resellers(
+    State(s): S,
+    a: Auth,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<ResellerView>>> {
+    Ok(Json(s.app.list_resellers(&a.actor, p).await?))
+}
+pub async fn create_reseller(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<ResellerInput>,
+) -> ApiResult<Created<ResellerView>> {
+    Ok(created(s.app.create_reseller(&a.actor, b).await?))
+}
+pub async fn get_reseller(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ResellerView>> {
+    Ok(Json(s.app.get_reseller(&a.actor, &id).await?))
+}
+pub async fn update_reseller(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ResellerInput>,
+) -> ApiResult<Json<ResellerView>> {
+    Ok(Json(s.app.rename_reseller(&a.actor, &id, b).await?))
+}
+pub async fn delete_reseller(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_reseller(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn create_reseller_admin(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ResellerAdminInput>,
+) -> ApiResult<Created<UserView>> {
+    Ok(created(
+        s.app.create_reseller_admin(&a.actor, &id, b).await?,
+    ))
+}
+pub async fn list_packages(State(s): S, a: Auth) -> ApiResult<Json<ListPage<PackageView>>> {
+    Ok(Json(ListPage {
+        items: s.app.list_packages(&a.actor).await?,
+        next_cursor: None,
+    }))
+}
+pub async fn create_package(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<PackageInput>,
+) -> ApiResult<Created<PackageView>> {
+    Ok(created(s.app.create_package(&a.actor, b).await?))
+}
+pub async fn get_package(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PackageView>> {
+    Ok(Json(s.app.get_package(&a.actor, &id).await?))
+}
+pub async fn update_package(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<PackagePatch>,
+) -> ApiResult<Json<PackageView>> {
+    Ok(Json(s.app.update_package(&a.actor, &id, b).await?))
+}
+pub async fn delete_package(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_package(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- companies -------------------------------------------------------------------------------
+
+pub async fn list_companies(
+    State(s): S,
+    a: Auth,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<CompanyView>>> {
+    Ok(Json(s.app.list_companies(&a.actor, p).await?))
+}
+pub async fn create_company(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<CompanyInput>,
+) -> ApiResult<Created<CompanyView>> {
+    Ok(created(s.app.create_company(&a.actor, b).await?))
+}
+pub async fn get_company(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CompanyView>> {
+    Ok(Json(s.app.get_company(&a.actor, &id).await?))
+}
+pub async fn update_company(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<CompanyPatch>,
+) -> ApiResult<Json<CompanyView>> {
+    Ok(Json(s.app.update_company(&a.actor, &id, b).await?))
+}
+pub async fn delete_company(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_company(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn set_subscription(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<SubscriptionInput>,
+) -> ApiResult<Json<CompanyView>> {
+    Ok(Json(s.app.set_subscription(&a.actor, &id, b).await?))
+}
+pub async fn set_packages(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<OfferedPackagesInput>,
+) -> ApiResult<Json<CompanyView>> {
+    Ok(Json(s.app.set_offered_packages(&a.actor, &id, b).await?))
+}
+pub async fn company_bill(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BillView>> {
+    Ok(Json(s.app.company_bill(&a.actor, &id).await?))
+}
+
+// ---- departments -----------------------------------------------------------------------------
+
+pub async fn list_departments(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ListPage<DepartmentView>>> {
+    Ok(Json(s.app.list_departments(&a.actor, &id).await?))
+}
+pub async fn create_department(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<DepartmentInput>,
+) -> ApiResult<Created<DepartmentView>> {
+    Ok(created(s.app.create_department(&a.actor, &id, b).await?))
+}
+pub async fn get_department(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<DepartmentView>> {
+    Ok(Json(s.app.get_department(&a.actor, &id).await?))
+}
+pub async fn update_department(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<DepartmentPatch>,
+) -> ApiResult<Json<DepartmentView>> {
+    Ok(Json(s.app.update_department(&a.actor, &id, b).await?))
+}
+pub async fn delete_department(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_department(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- users -----------------------------------------------------------------------------------
+
+pub async fn list_users(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<UserView>>> {
+    Ok(Json(s.app.list_users(&a.actor, &id, p).await?))
+}
+pub async fn create_user(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<UserInput>,
+) -> ApiResult<Created<CreatedUser>> {
+    Ok(created(s.app.create_user(&a.actor, &id, b).await?))
+}
+pub async fn get_user(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.get_user(&a.actor, &id).await?))
+}
+pub async fn update_user(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<UserPatch>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.update_user(&a.actor, &id, b).await?))
+}
+pub async fn delete_user(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_user(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn disable_user(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.disable_user(&a.actor, &id).await?))
+}
+pub async fn enable_user(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.enable_user(&a.actor, &id).await?))
+}
+pub async fn unlock_user(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<UserView>> {
+    Ok(Json(s.app.unlock_user(&a.actor, &id).await?))
+}
+pub async fn reset_password(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ResetPasswordInput>,
+) -> ApiResult<Json<Option<LinkView>>> {
+    Ok(Json(s.app.reset_password(&a.actor, &id, b).await?))
+}
+
+// ---- lines and numbers -----------------------------------------------------------------------
+
+pub async fn list_lines(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<LineView>>> {
+    Ok(Json(s.app.list_lines(&a.actor, &id, p).await?))
+}
+pub async fn create_line(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<LineInput>,
+) -> ApiResult<Created<LineView>> {
+    Ok(created(s.app.create_line(&a.actor, &id, b).await?))
+}
+pub async fn get_line(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Json<LineView>> {
+    Ok(Json(s.app.get_line(&a.actor, &id).await?))
+}
+pub async fn update_line(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<LinePatch>,
+) -> ApiResult<Json<LineView>> {
+    Ok(Json(s.app.update_line(&a.actor, &id, b).await?))
+}
+pub async fn delete_line(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_line(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn line_credentials(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SipCredentialsView>> {
+    Ok(Json(s.app.line_credentials(&a.actor, &id).await?))
+}
+pub async fn reset_line_credentials(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SipCredentialsView>> {
+    Ok(Json(s.app.reset_line_credentials(&a.actor, &id).await?))
+}
+pub async fn list_numbers(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<NumberView>>> {
+    Ok(Json(s.app.list_numbers(&a.actor, &id, p).await?))
+}
+pub async fn create_number(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<NumberInput>,
+) -> ApiResult<Created<NumberView>> {
+    Ok(created(s.app.create_number(&a.actor, &id, b).await?))
+}
+pub async fn get_number(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<NumberView>> {
+    Ok(Json(s.app.get_number(&a.actor, &id).await?))
+}
+pub async fn update_number(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<NumberPatch>,
+) -> ApiResult<Json<NumberView>> {
+    Ok(Json(s.app.update_number(&a.actor, &id, b).await?))
+}
+pub async fn delete_number(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_number(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- audit -----------------------------------------------------------------------------------
+
+/// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) of the audit routes.
+fn audit_filter(parts: &Parts) -> ApiResult<(AuditFilter, bool)> {
+    let mut f = AuditFilter::default();
+    let mut csv = false;
+    let time = |field: &str, v: &str| -> ApiResult<i64> {
+        v.parse::<jiff::Timestamp>()
+            .map(|t| t.as_millisecond())
+            .map_err(|_| {
+                AppError::invalid(
+                    "invalid_time",
+                    field,
+                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
+                )
+                .into()
+            })
+    };
+    for (k, v) in query_pairs(parts) {
+        match k.as_str() {
+            "user_id" if sb_domain::ids::looks_like_id(&v) => {
+                f.user = Some(sb_domain::ids::UserId::from_raw(v))
+            }
+            "user_id" => {
+                return Err(AppError::invalid(
+                    "invalid_user_id",
+                    "user_id",
+                    "This is not a user id.",
+                )
+                .into());
+            }
+            "kind" => {
+                f.kind = Some(AuditKind::from_text(&v).ok_or_else(|| -> ApiError {
+                    AppError::invalid("invalid_kind", "kind", "Unknown audit kind.").into()
+                })?)
+            }
+            "from" => f.from_ms = Some(time("from", &v)?),
+            "to" => f.to_ms = Some(time("to", &v)?),
+            "format" if v == "csv" => csv = true,
+            "format" if v == "json" => {}
+            "format" => {
+                return Err(
+                    AppError::invalid("invalid_format", "format", "format is json or csv.").into(),
+                );
+            }
+            _ => {}
+        }
+    }
+    Ok((f, csv))
+}
+
+/// The company audit as JSON pages, or all of it as streamed CSV with `?format=csv`.
+pub async fn list_audit(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> ApiResult<Response> {
+    let (filter, csv) = audit_filter(&parts)?;
+    let company = sb_domain::ids::CompanyId::from_raw(id);
+    if !csv {
+        let page = crate::extract::page_from(&parts)?;
+        return Ok(Json(s.app.list_audit(&a.actor, &company, filter, page).await?).into_response());
+    }
+    // Check access (and fail with a proper status) before the streaming starts.
+    let first = s
+        .app
+        .list_audit(
+            &a.actor,
+            &company,
+            filter.clone(),
+            sb_store::Page::first(500),
+        )
+        .await?;
+    let header_row =
+        "id,at,kind,actor_id,actor_name,source_ip,target_type,target_id,summary\n".to_string();
+    let state = (Some(first), s, a.actor, company, filter, Some(header_row));
+    let stream = futures_util::stream::unfold(
+        state,
+        |(pending, s, actor, company, filter, head)| async move {
+            if let Some(h) = head {
+                return Some((
+                    Ok::<_, std::io::Error>(h),
+                    (pending, s, actor, company, filter, None),
+                ));
+            }
+            let page = pending?;
+            let mut out = String::new();
+            for e in &page.items {
+                let row = [
+                    e.id.clone(),
+                    e.at.clone(),
+                    e.kind.as_str().to_owned(),
+                    e.actor_id.clone().unwrap_or_default(),
+                    e.actor_name.clone(),
+                    e.source_ip.clone().unwrap_or_default(),
+                    e.target_type.clone(),
+                    e.target_id.clone().unwrap_or_default(),
+                    e.summary.to_string(),
+                ];
+                out.push_str(
+                    &row.iter()
+                        .map(|c| csv_cell(c))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+                out.push('\n');
+            }
+            let next = match page.next_cursor {
+                Some(c) => {
+                    let p = sb_store::Page {
+                        after: Some(c),
+                        limit: 500,
+                    };
+                    s.app
+                        .list_audit(&actor, &company, filter.clone(), p)
+                        .await
+                        .ok()
+                }
+                None => None,
+            };
+            Some((Ok(out), (next, s, actor, company, filter, None)))
+        },
+    );
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+        HttpBody::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// One CSV cell, quoted when it holds a separator, a quote or a line break; cells that a
+/// spreadsheet would run as a formula are prefixed with a quote mark.
+pub fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}

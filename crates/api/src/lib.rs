@@ -1,0 +1,108 @@
+//! Switchboard's REST API: `/api/v1/...`, `/healthz`, `/metrics` and the OpenAPI document.
+
+pub mod error;
+pub mod extract;
+pub mod handlers;
+mod openapi;
+pub mod routes;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use sb_app::App;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use openapi::openapi_json;
+
+/// The largest JSON body the API reads (413 above).
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// State shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub requests: Arc<AtomicU64>,
+    pub started_ms: i64,
+}
+
+impl AppState {
+    pub fn new(app: App, started_ms: i64) -> Self {
+        Self {
+            app,
+            requests: Arc::new(AtomicU64::new(0)),
+            started_ms,
+        }
+    }
+}
+
+/// The API router: every route of the table, plus health, metrics and the document.
+pub fn router(state: AppState) -> Router {
+    let mut r: Router<AppState> = Router::new();
+    for route in routes::routes() {
+        r = r.route(route.path, (route.handler)());
+    }
+    let doc = openapi_json();
+    r.route(
+        "/api/v1/openapi.json",
+        get(move || async move { ([("content-type", "application/json")], doc.clone()) }),
+    )
+    .route("/healthz", get(healthz))
+    .route("/metrics", get(metrics))
+    .fallback_service(Router::new().fallback(not_found).with_state(()))
+    .layer(axum::middleware::from_fn_with_state(state.clone(), count))
+    .layer(DefaultBodyLimit::max(MAX_BODY))
+    .with_state(state)
+}
+
+async fn count(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    s.requests.fetch_add(1, Ordering::Relaxed);
+    next.run(req).await
+}
+
+async fn not_found() -> error::ApiError {
+    error::ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no such page or route.",
+        None,
+    )
+}
+
+async fn healthz(State(s): State<AppState>) -> impl IntoResponse {
+    let db = s.app.healthy().await;
+    let outbox = s.app.outbox_depth().await.unwrap_or(-1);
+    let body = serde_json::json!({
+        "status": if db { "ok" } else { "unavailable" },
+        "database": db,
+        "mail": if s.app.config().smtp_configured { "configured" } else { "not configured: mail waits in the outbox" },
+        "mail_outbox": outbox,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (
+        if db {
+            StatusCode::OK
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE
+        },
+        Json(body),
+    )
+}
+
+async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
+    let outbox = s.app.outbox_depth().await.unwrap_or(-1);
+    let text = format!(
+        "# HELP switchboard_http_requests_total HTTP requests served.\n# TYPE switchboard_http_requests_total counter\nswitchboard_http_requests_total {}\n\
+         # HELP switchboard_mail_outbox_depth Mails waiting to be sent.\n# TYPE switchboard_mail_outbox_depth gauge\nswitchboard_mail_outbox_depth {outbox}\n\
+         # HELP switchboard_sip_registrations Current SIP registrations.\n# TYPE switchboard_sip_registrations gauge\nswitchboard_sip_registrations 0\n\
+         # HELP switchboard_active_calls Calls in progress.\n# TYPE switchboard_active_calls gauge\nswitchboard_active_calls 0\n",
+        s.requests.load(Ordering::Relaxed)
+    );
+    ([("content-type", "text/plain; version=0.0.4")], text)
+}

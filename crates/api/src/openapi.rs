@@ -1,0 +1,191 @@
+//! The OpenAPI 3.1 document, built from the route table and the schemas of the views.
+
+use crate::error::ErrorBody;
+use crate::routes::{Answer, routes};
+use sb_app::views::*;
+use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
+use utoipa::OpenApi;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ArrayBuilder, ContentBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Schema,
+    Type,
+};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Switchboard API",
+        description = "The REST API of Switchboard, the multi-tenant hosted business phone system."
+    ),
+    components(schemas(
+        ErrorBody,
+        LoginInput,
+        LoginOutput,
+        ReauthInput,
+        ReauthOutput,
+        FirstLoginInput,
+        ChangePasswordInput,
+        ResetPasswordInput,
+        LinkView,
+        ResellerInput,
+        ResellerView,
+        ResellerAdminInput,
+        PackageInput,
+        PackagePatch,
+        PackageView,
+        CompanyInput,
+        CompanyPatch,
+        SubscriptionInput,
+        OfferedPackagesInput,
+        CompanyView,
+        BillLine,
+        BillView,
+        DepartmentInput,
+        DepartmentPatch,
+        DepartmentView,
+        UserInput,
+        UserPatch,
+        UserView,
+        CreatedUser,
+        MeView,
+        LineInput,
+        LinePatch,
+        LineView,
+        SipCredentialsView,
+        NumberInput,
+        NumberPatch,
+        NumberView,
+        AuditView,
+        Role,
+        Language,
+        CallPolicyKind,
+        Feature,
+        AuditKind,
+    ))
+)]
+struct Components;
+
+fn schema_ref(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+fn json(schema: RefOr<Schema>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(Some(schema)).build()
+}
+
+fn page_of(name: &str) -> RefOr<Schema> {
+    let items = ArrayBuilder::new().items(schema_ref(name)).build();
+    let next = ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+            Type::String,
+            Type::Null,
+        ]))
+        .build();
+    RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .property("items", items)
+            .property("next_cursor", next)
+            .required("items")
+            .required("next_cursor")
+            .build(),
+    ))
+}
+
+fn query(name: &str, desc: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(desc))
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String).build()))
+        .build()
+}
+
+/// The whole document as pretty JSON (what `/api/v1/openapi.json` serves and `docs/` holds).
+pub fn openapi_json() -> String {
+    let mut doc = Components::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    let mut paths = utoipa::openapi::Paths::new();
+    for r in routes() {
+        let mut op = OperationBuilder::new()
+            .operation_id(Some(r.id))
+            .summary(Some(r.summary))
+            .tag(r.tag);
+        for seg in r.path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                op = op.parameter(
+                    ParameterBuilder::new()
+                        .name(name)
+                        .parameter_in(ParameterIn::Path)
+                        .required(Required::True)
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String).build())),
+                );
+            }
+        }
+        if let Some(body) = r.body {
+            op = op.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content("application/json", json(schema_ref(body)))
+                    .required(Some(Required::True))
+                    .build(),
+            ));
+        }
+        op = match r.answer {
+            Answer::Ok(s) => op.response(
+                "200",
+                ResponseBuilder::new()
+                    .description("OK")
+                    .content("application/json", json(schema_ref(s))),
+            ),
+            Answer::Created(s) => op.response(
+                "201",
+                ResponseBuilder::new()
+                    .description("Created")
+                    .content("application/json", json(schema_ref(s))),
+            ),
+            Answer::NoContent => op.response("204", ResponseBuilder::new().description("Done")),
+            Answer::List(s) | Answer::ListOrCsv(s) => {
+                let mut resp = ResponseBuilder::new()
+                    .description("A page")
+                    .content("application/json", json(page_of(s)));
+                if matches!(r.answer, Answer::ListOrCsv(_)) {
+                    resp = resp.content("text/csv", ContentBuilder::new().build());
+                    op = op.parameter(query(
+                        "format",
+                        "json (default) or csv (all rows, streamed)",
+                    ));
+                }
+                op.parameter(query("limit", "1 to 500, default 50"))
+                    .parameter(query("cursor", "next_cursor of the previous page"))
+                    .response("200", resp)
+            }
+        };
+        op = op.response(
+            "default",
+            ResponseBuilder::new()
+                .description("An error: 400/401/403/404/409/413/415/422/423/429")
+                .content("application/json", json(schema_ref("ErrorBody"))),
+        );
+        if r.auth {
+            op = op.security(SecurityRequirement::new("bearer", Vec::<String>::new()));
+        }
+        let method = match r.method {
+            "get" => HttpMethod::Get,
+            "post" => HttpMethod::Post,
+            "put" => HttpMethod::Put,
+            "patch" => HttpMethod::Patch,
+            _ => HttpMethod::Delete,
+        };
+        paths.add_path_operation(r.path, vec![method], op.build());
+    }
+    doc.paths = paths;
+    if let Some(c) = doc.components.as_mut() {
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+    doc.to_pretty_json().unwrap_or_default() + "\n"
+}

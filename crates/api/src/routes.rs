@@ -1,0 +1,112 @@
+//! The route table: every REST route once, with what the OpenAPI document says about it. The
+//! router and the document are both built from this table, so they cannot drift apart, and the
+//! isolation tests walk it so that a new route is covered automatically.
+
+use crate::AppState;
+use crate::handlers as h;
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
+
+/// What a route answers on success.
+#[derive(Debug, Clone, Copy)]
+pub enum Answer {
+    /// 200 with this schema.
+    Ok(&'static str),
+    /// 200 with a page of this schema.
+    List(&'static str),
+    /// 201 with this schema.
+    Created(&'static str),
+    /// 204, no body.
+    NoContent,
+    /// 200, JSON or (with `?format=csv`) CSV pages of this schema.
+    ListOrCsv(&'static str),
+}
+
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    /// Schema of the JSON body, when there is one.
+    pub body: Option<&'static str>,
+    pub answer: Answer,
+    /// False for the routes that work without signing in.
+    pub auth: bool,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+macro_rules! r {
+    ($m:ident $path:literal $id:ident $tag:literal $body:expr, $ans:expr, $auth:expr, $sum:literal) => {
+        Route {
+            method: stringify!($m),
+            path: $path,
+            id: stringify!($id),
+            summary: $sum,
+            tag: $tag,
+            body: $body,
+            answer: $ans,
+            auth: $auth,
+            handler: || $m(h::$id),
+        }
+    };
+}
+
+use Answer::*;
+const N: Option<&str> = None;
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        r!(post "/api/v1/auth/login" login "auth" Some("LoginInput"), Ok("LoginOutput"), false, "Sign in with username and password"),
+        r!(post "/api/v1/auth/logout" logout "auth" N, NoContent, true, "End this token"),
+        r!(post "/api/v1/auth/reauth" reauth "auth" Some("ReauthInput"), Ok("ReauthOutput"), true, "Confirm the password again for a short-lived elevated token"),
+        r!(post "/api/v1/auth/first-login" first_login "auth" Some("FirstLoginInput"), Ok("LoginOutput"), false, "Complete a one-time link: choose username and password"),
+        r!(get "/api/v1/me" me "auth" N, Ok("MeView"), true, "Who is signed in, with role, tenant, features and lines"),
+        r!(post "/api/v1/me/password" change_password "auth" Some("ChangePasswordInput"), NoContent, true, "Change one's own password (needs the current one)"),
+        r!(get "/api/v1/resellers" list_resellers "resellers" N, List("ResellerView"), true, "List resellers"),
+        r!(post "/api/v1/resellers" create_reseller "resellers" Some("ResellerInput"), Created("ResellerView"), true, "Create a reseller (system administrators)"),
+        r!(get "/api/v1/resellers/{id}" get_reseller "resellers" N, Ok("ResellerView"), true, "Read a reseller"),
+        r!(patch "/api/v1/resellers/{id}" update_reseller "resellers" Some("ResellerInput"), Ok("ResellerView"), true, "Rename a reseller"),
+        r!(delete "/api/v1/resellers/{id}" delete_reseller "resellers" N, NoContent, true, "Delete a reseller without companies"),
+        r!(post "/api/v1/resellers/{id}/admins" create_reseller_admin "resellers" Some("ResellerAdminInput"), Created("UserView"), true, "Create a reseller administrator"),
+        r!(get "/api/v1/packages" list_packages "packages" N, List("PackageView"), true, "List the service packages visible to the caller"),
+        r!(post "/api/v1/packages" create_package "packages" Some("PackageInput"), Created("PackageView"), true, "Define a service package (system and reseller administrators)"),
+        r!(get "/api/v1/packages/{id}" get_package "packages" N, Ok("PackageView"), true, "Read a service package"),
+        r!(patch "/api/v1/packages/{id}" update_package "packages" Some("PackagePatch"), Ok("PackageView"), true, "Change a service package"),
+        r!(delete "/api/v1/packages/{id}" delete_package "packages" N, NoContent, true, "Delete an unused service package"),
+        r!(get "/api/v1/companies" list_companies "companies" N, List("CompanyView"), true, "List the companies visible to the caller"),
+        r!(post "/api/v1/companies" create_company "companies" Some("CompanyInput"), Created("CompanyView"), true, "Create a company (reseller and system administrators)"),
+        r!(get "/api/v1/companies/{id}" get_company "companies" N, Ok("CompanyView"), true, "Read a company profile"),
+        r!(patch "/api/v1/companies/{id}" update_company "companies" Some("CompanyPatch"), Ok("CompanyView"), true, "Change the company profile"),
+        r!(delete "/api/v1/companies/{id}" delete_company "companies" N, NoContent, true, "Delete a company and everything it owns"),
+        r!(put "/api/v1/companies/{id}/subscription" set_subscription "companies" Some("SubscriptionInput"), Ok("CompanyView"), true, "Set subscription keys (reseller and system administrators)"),
+        r!(put "/api/v1/companies/{id}/packages" set_packages "companies" Some("OfferedPackagesInput"), Ok("CompanyView"), true, "Choose offered packages and the default"),
+        r!(get "/api/v1/companies/{id}/bill" company_bill "companies" N, Ok("BillView"), true, "The company bill (needs an elevated token from /auth/reauth)"),
+        r!(get "/api/v1/companies/{id}/departments" list_departments "departments" N, List("DepartmentView"), true, "List departments"),
+        r!(post "/api/v1/companies/{id}/departments" create_department "departments" Some("DepartmentInput"), Created("DepartmentView"), true, "Add a department"),
+        r!(get "/api/v1/departments/{id}" get_department "departments" N, Ok("DepartmentView"), true, "Read a department"),
+        r!(patch "/api/v1/departments/{id}" update_department "departments" Some("DepartmentPatch"), Ok("DepartmentView"), true, "Change a department"),
+        r!(delete "/api/v1/departments/{id}" delete_department "departments" N, NoContent, true, "Delete an empty department"),
+        r!(get "/api/v1/companies/{id}/users" list_users "users" N, List("UserView"), true, "List a company's users"),
+        r!(post "/api/v1/companies/{id}/users" create_user "users" Some("UserInput"), Created("CreatedUser"), true, "Create a user"),
+        r!(get "/api/v1/users/{id}" get_user "users" N, Ok("UserView"), true, "Read a user"),
+        r!(patch "/api/v1/users/{id}" update_user "users" Some("UserPatch"), Ok("UserView"), true, "Change a user (name, e-mail, role, department, package, language, default line)"),
+        r!(delete "/api/v1/users/{id}" delete_user "users" N, NoContent, true, "Delete a user and the user's audit records"),
+        r!(post "/api/v1/users/{id}/disable" disable_user "users" N, Ok("UserView"), true, "Disable a user (audit records kept)"),
+        r!(post "/api/v1/users/{id}/enable" enable_user "users" N, Ok("UserView"), true, "Enable a user"),
+        r!(post "/api/v1/users/{id}/unlock" unlock_user "users" N, Ok("UserView"), true, "Unlock an account locked by wrong passwords"),
+        r!(post "/api/v1/users/{id}/reset-password" reset_password "users" Some("ResetPasswordInput"), Ok("LinkView"), true, "Set a new password or issue a one-time reset link"),
+        r!(get "/api/v1/companies/{id}/lines" list_lines "lines" N, List("LineView"), true, "List a company's lines"),
+        r!(post "/api/v1/companies/{id}/lines" create_line "lines" Some("LineInput"), Created("LineView"), true, "Create a line"),
+        r!(get "/api/v1/lines/{id}" get_line "lines" N, Ok("LineView"), true, "Read a line"),
+        r!(patch "/api/v1/lines/{id}" update_line "lines" Some("LinePatch"), Ok("LineView"), true, "Change a line"),
+        r!(delete "/api/v1/lines/{id}" delete_line "lines" N, NoContent, true, "Delete a line"),
+        r!(get "/api/v1/lines/{id}/sip-credentials" line_credentials "lines" N, Ok("SipCredentialsView"), true, "Read the line's SIP credentials (administrators)"),
+        r!(post "/api/v1/lines/{id}/sip-credentials/reset" reset_line_credentials "lines" N, Ok("SipCredentialsView"), true, "Give the line a new SIP password"),
+        r!(get "/api/v1/companies/{id}/numbers" list_numbers "numbers" N, List("NumberView"), true, "List a company's numbers"),
+        r!(post "/api/v1/companies/{id}/numbers" create_number "numbers" Some("NumberInput"), Created("NumberView"), true, "Add a number (DID)"),
+        r!(get "/api/v1/numbers/{id}" get_number "numbers" N, Ok("NumberView"), true, "Read a number"),
+        r!(patch "/api/v1/numbers/{id}" update_number "numbers" Some("NumberPatch"), Ok("NumberView"), true, "Route a number to a line"),
+        r!(delete "/api/v1/numbers/{id}" delete_number "numbers" N, NoContent, true, "Delete a number"),
+        r!(get "/api/v1/companies/{id}/audit" list_audit "audit" N, ListOrCsv("AuditView"), true, "The activity audit (filters user_id, kind, from, to; ?format=csv)"),
+    ]
+}

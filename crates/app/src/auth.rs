@@ -1,0 +1,483 @@
+//! Sign-in, sessions, re-authentication, one-time links and the first system administrator.
+
+use crate::audit::{self, By, Record};
+use crate::authz::Actor;
+use crate::secrets::{self, token_hash};
+use crate::views::{
+    ChangePasswordInput, FirstLoginInput, LinkView, LoginInput, LoginOutput, ReauthOutput, time,
+};
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::UserId;
+use sb_domain::model::{AuditKind, Role};
+use sb_domain::values::{Username, check_password};
+use sb_store::Conn;
+use sb_store::accounts::{self, OneTimeLink, Session, User};
+
+pub(crate) const SESSION: &str = "session";
+pub(crate) const ELEVATED: &str = "elevated";
+pub(crate) const FIRST_LOGIN: &str = "first_login";
+pub(crate) const PASSWORD_RESET: &str = "password_reset";
+
+/// The outcome of creating the first system administrator.
+#[derive(Debug)]
+pub struct Bootstrap {
+    pub username: String,
+    /// Set when the password was generated (it is printed once, then only its hash remains).
+    pub generated_password: Option<String>,
+}
+
+impl App {
+    /// Creates the system administrator on an empty installation; does nothing otherwise.
+    pub async fn bootstrap_admin(
+        &self,
+        username: &str,
+        password: Option<&str>,
+    ) -> AppResult<Option<Bootstrap>> {
+        let mut tx = self.store.begin().await?;
+        if accounts::count_system_admins(&mut tx).await? > 0 {
+            return Ok(None);
+        }
+        // The operator names this account (INTERFACES: `admin` by default), so only the character
+        // rule applies; the six-character minimum is for names people choose themselves.
+        if username.is_empty()
+            || username.len() > 64
+            || !username.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(AppError::invalid(
+                "username_invalid_characters",
+                "SWITCHBOARD_ADMIN_USERNAME",
+                "The admin username may contain only letters and digits.",
+            ));
+        }
+        let (password, generated) = match password {
+            Some(p) => (p.to_owned(), None),
+            None => {
+                let p = secrets::generated_password();
+                (p.clone(), Some(p))
+            }
+        };
+        check_password("SWITCHBOARD_ADMIN_PASSWORD", &password)?;
+        let now = self.now_ms();
+        let user = User {
+            id: UserId::new(now),
+            role: Role::SystemAdmin,
+            reseller_id: None,
+            company_id: None,
+            department_id: None,
+            package_id: None,
+            name: "System administrator".into(),
+            email: None,
+            language: None,
+            username: Some(username.to_owned()),
+            password_hash: Some(secrets::hash_password_async(password).await?),
+            enabled: true,
+            failed_logins: 0,
+            locked: false,
+            default_line_id: None,
+            created_at: now,
+            updated_at: now,
+        };
+        accounts::insert_user(&mut tx, &user).await?;
+        self.seed_installation_packages(&mut tx, now).await?;
+        let by = By {
+            id: None,
+            name: "switchboard",
+            ip: None,
+        };
+        audit::write(
+            &mut tx,
+            now,
+            by,
+            Record::new(AuditKind::Created, "user", &user.id).about(&user.id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Bootstrap {
+            username: username.to_owned(),
+            generated_password: generated,
+        }))
+    }
+
+    /// Signs in with username and password. Unknown users and wrong passwords get the same
+    /// answer and cost the same time; five wrong passwords in a row lock the account.
+    pub async fn login(&self, input: LoginInput, ip: Option<&str>) -> AppResult<LoginOutput> {
+        let now = self.now_ms();
+        if let Err(retry) = self.ip_limiter.take(ip.unwrap_or("-"), now) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        if let Err(retry) = self
+            .user_limiter
+            .take(&input.username.to_ascii_lowercase(), now)
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        let mut c = self.store.conn().await?;
+        let found = if input.username.len() <= 64 {
+            accounts::find_by_username(&mut c, &input.username).await?
+        } else {
+            None
+        };
+        let Some(mut user) = found else {
+            // Spend the same time as a real check so response times reveal nothing.
+            secrets::verify_password_async(input.password, secrets::dummy_hash().into()).await;
+            return Err(AppError::InvalidCredentials);
+        };
+        drop(c);
+        let hash = user
+            .password_hash
+            .clone()
+            .unwrap_or_else(|| secrets::dummy_hash().into());
+        let ok = secrets::verify_password_async(input.password, hash).await;
+        let mut tx = self.store.begin().await?;
+        let by = By {
+            id: Some(&user.id),
+            name: user.username.as_deref().unwrap_or(&user.name),
+            ip,
+        };
+        let rec = |kind| {
+            Record::new(kind, "user", &user.id)
+                .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
+                .about(&user.id)
+        };
+        if user.locked {
+            audit::write(
+                &mut tx,
+                now,
+                by,
+                rec(AuditKind::LoginFailed).summary(serde_json::json!({"reason": "locked"})),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::Locked);
+        }
+        if !ok {
+            let mut changed = user.clone();
+            changed.failed_logins += 1;
+            let locks = changed.failed_logins >= self.cfg.lockout_after;
+            changed.locked = locks;
+            changed.updated_at = now;
+            accounts::update_user(&mut tx, &changed).await?;
+            audit::write(&mut tx, now, by, rec(AuditKind::LoginFailed)).await?;
+            if locks {
+                let by = By {
+                    id: Some(&user.id),
+                    name: user.username.as_deref().unwrap_or(&user.name),
+                    ip,
+                };
+                audit::write(&mut tx, now, by, rec(AuditKind::AccountLocked)).await?;
+                accounts::delete_sessions_of(&mut tx, &user.id).await?;
+            }
+            tx.commit().await?;
+            return Err(if locks {
+                AppError::Locked
+            } else {
+                AppError::InvalidCredentials
+            });
+        }
+        if !user.enabled {
+            audit::write(
+                &mut tx,
+                now,
+                by,
+                rec(AuditKind::LoginFailed).summary(serde_json::json!({"reason": "disabled"})),
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(AppError::forbidden("This account is disabled."));
+        }
+        if user.failed_logins != 0 {
+            user.failed_logins = 0;
+            accounts::update_user(&mut tx, &user).await?;
+        }
+        let (token, expires) = self
+            .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
+            .await?;
+        let by = By {
+            id: Some(&user.id),
+            name: user.username.as_deref().unwrap_or(&user.name),
+            ip,
+        };
+        audit::write(&mut tx, now, by, rec(AuditKind::LoginSucceeded)).await?;
+        tx.commit().await?;
+        Ok(LoginOutput {
+            token,
+            expires_at: time(expires),
+            user: crate::directory::user_view(&user),
+        })
+    }
+
+    async fn new_session(
+        &self,
+        c: &mut Conn,
+        user: &UserId,
+        kind: &str,
+        ttl: i64,
+        now: i64,
+    ) -> AppResult<(String, i64)> {
+        let token = secrets::new_token();
+        let expires_at = now + ttl * 1000;
+        let s = Session {
+            token_hash: token_hash(&token),
+            user_id: user.clone(),
+            kind: kind.into(),
+            expires_at,
+            created_at: now,
+        };
+        accounts::insert_session(c, &s).await?;
+        Ok((token, expires_at))
+    }
+
+    /// Turns a bearer token into the actor it belongs to.
+    pub async fn authenticate(&self, token: &str, ip: Option<&str>) -> AppResult<Actor> {
+        if token.len() != 64 {
+            return Err(AppError::Unauthenticated);
+        }
+        let now = self.now_ms();
+        let mut c = self.store.conn().await?;
+        let Some(s) = accounts::get_session(&mut c, &token_hash(token)).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if s.expires_at <= now {
+            accounts::delete_session(&mut c, &s.token_hash).await?;
+            return Err(AppError::Unauthenticated);
+        }
+        let Some(u) = accounts::locate_user(&mut c, &s.user_id).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        if !u.enabled || u.locked {
+            return Err(AppError::Unauthenticated);
+        }
+        Ok(Actor {
+            name: u.username.clone().unwrap_or_else(|| u.name.clone()),
+            user_id: u.id,
+            role: u.role,
+            reseller_id: u.reseller_id,
+            company_id: u.company_id,
+            source_ip: ip.map(str::to_owned),
+            elevated: s.kind == ELEVATED,
+        })
+    }
+
+    pub async fn logout(&self, actor: &Actor, token: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        accounts::delete_session(&mut tx, &token_hash(token)).await?;
+        let rec = Record::new(AuditKind::Logout, "user", &actor.user_id)
+            .tenant(actor.reseller_id.as_ref(), actor.company_id.as_ref())
+            .about(&actor.user_id);
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Confirms the password again and gives a short-lived elevated token for sensitive actions.
+    pub async fn reauth(&self, actor: &Actor, password: String) -> AppResult<ReauthOutput> {
+        let now = self.now_ms();
+        if let Err(retry) = self
+            .user_limiter
+            .take(&format!("reauth:{}", actor.user_id), now)
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        let mut c = self.store.conn().await?;
+        let user = accounts::locate_user(&mut c, &actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        drop(c);
+        let hash = user
+            .password_hash
+            .clone()
+            .unwrap_or_else(|| secrets::dummy_hash().into());
+        if !secrets::verify_password_async(password, hash).await {
+            return Err(AppError::InvalidCredentials);
+        }
+        let mut tx = self.store.begin().await?;
+        let (token, expires) = self
+            .new_session(&mut tx, &user.id, ELEVATED, self.cfg.elevated_ttl_secs, now)
+            .await?;
+        let rec = Record::new(AuditKind::Reauthenticated, "user", &user.id)
+            .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
+            .about(&user.id);
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(ReauthOutput {
+            token,
+            expires_at: time(expires),
+        })
+    }
+
+    /// Changing one's own password needs the current one; it ends the user's other sessions.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        input: ChangePasswordInput,
+    ) -> AppResult<()> {
+        check_password("new_password", &input.new_password)?;
+        let now = self.now_ms();
+        if let Err(retry) = self
+            .user_limiter
+            .take(&format!("password:{}", actor.user_id), now)
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        let mut c = self.store.conn().await?;
+        let mut user = accounts::locate_user(&mut c, &actor.user_id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        drop(c);
+        let hash = user
+            .password_hash
+            .clone()
+            .unwrap_or_else(|| secrets::dummy_hash().into());
+        if !secrets::verify_password_async(input.current_password, hash).await {
+            return Err(AppError::invalid(
+                "wrong_current_password",
+                "current_password",
+                "The current password is not correct.",
+            ));
+        }
+        user.password_hash = Some(secrets::hash_password_async(input.new_password).await?);
+        user.updated_at = now;
+        let mut tx = self.store.begin().await?;
+        accounts::update_user(&mut tx, &user).await?;
+        accounts::delete_sessions_of(&mut tx, &user.id).await?;
+        let rec = Record::new(AuditKind::PasswordChanged, "user", &user.id)
+            .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
+            .about(&user.id);
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Issues a single-use link for `purpose`, e-mailed when mail is configured and the user has
+    /// an address, else returned so the administrator can hand it over.
+    pub(crate) async fn issue_link(
+        &self,
+        c: &mut Conn,
+        user: &User,
+        purpose: &str,
+        now: i64,
+    ) -> AppResult<LinkView> {
+        let token = secrets::new_token();
+        let expires_at = now + self.cfg.link_ttl_secs * 1000;
+        let link = OneTimeLink {
+            token_hash: token_hash(&token),
+            user_id: user.id.clone(),
+            purpose: purpose.into(),
+            expires_at,
+            used_at: None,
+            created_at: now,
+        };
+        accounts::insert_link(c, &link).await?;
+        let url = format!(
+            "{}/first-login?token={token}",
+            self.cfg.public_url.trim_end_matches('/')
+        );
+        if let (true, Some(email)) = (self.cfg.smtp_configured, user.email.as_ref()) {
+            let mail = sb_store::outbox::Mail {
+                id: sb_domain::ids::new_id_text(now),
+                recipient: email.clone(),
+                subject: "Your Switchboard account".into(),
+                body: format!(
+                    "Hello {},\n\nChoose your username and password here (the link works once, until {}):\n{url}\n",
+                    user.name,
+                    time(expires_at)
+                ),
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+            };
+            sb_store::outbox::enqueue(c, &mail).await?;
+            return Ok(LinkView {
+                url: None,
+                expires_at: time(expires_at),
+                emailed: true,
+            });
+        }
+        Ok(LinkView {
+            url: Some(url),
+            expires_at: time(expires_at),
+            emailed: false,
+        })
+    }
+
+    /// Completes a one-time link: the user chooses (or, for a reset, re-chooses) username and
+    /// password. The link works once and only before it expires.
+    pub async fn complete_link(
+        &self,
+        input: FirstLoginInput,
+        ip: Option<&str>,
+    ) -> AppResult<LoginOutput> {
+        let now = self.now_ms();
+        if let Err(retry) = self.ip_limiter.take(ip.unwrap_or("-"), now) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: retry,
+            });
+        }
+        let uname = Username::parse("username", &input.username)?;
+        check_password("password", &input.password)?;
+        let hash = secrets::hash_password_async(input.password).await?;
+        let mut tx = self.store.begin().await?;
+        let th = token_hash(&input.token);
+        let bad = || {
+            AppError::invalid(
+                "invalid_link",
+                "token",
+                "This link is not valid any more. Ask your administrator for a new one.",
+            )
+        };
+        let link = accounts::get_link(&mut tx, &th).await?.ok_or_else(bad)?;
+        if link.used_at.is_some()
+            || link.expires_at <= now
+            || !accounts::consume_link(&mut tx, &th, now).await?
+        {
+            return Err(bad());
+        }
+        let mut user = accounts::locate_user(&mut tx, &link.user_id)
+            .await?
+            .ok_or_else(bad)?;
+        let same_name =
+            user.username.as_deref().map(str::to_ascii_lowercase) == Some(uname.folded());
+        if !same_name && accounts::username_taken(&mut tx, uname.as_str()).await? {
+            return Err(AppError::conflict(
+                "username_taken",
+                "This username is already taken.",
+                Some("username"),
+            ));
+        }
+        user.username = Some(uname.into_string());
+        user.password_hash = Some(hash);
+        user.failed_logins = 0;
+        user.locked = false;
+        user.updated_at = now;
+        accounts::update_user(&mut tx, &user).await?;
+        accounts::delete_sessions_of(&mut tx, &user.id).await?;
+        let (token, expires) = self
+            .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
+            .await?;
+        let by = By {
+            id: Some(&user.id),
+            name: user.username.as_deref().unwrap_or(&user.name),
+            ip,
+        };
+        let rec = Record::new(AuditKind::PasswordChanged, "user", &user.id)
+            .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
+            .about(&user.id)
+            .summary(serde_json::json!({ "via": link.purpose }));
+        audit::write(&mut tx, now, by, rec).await?;
+        tx.commit().await?;
+        Ok(LoginOutput {
+            token,
+            expires_at: time(expires),
+            user: crate::directory::user_view(&user),
+        })
+    }
+}

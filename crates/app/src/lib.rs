@@ -1,0 +1,115 @@
+//! Switchboard's use cases.
+//!
+//! Every front door (REST API, web portals, SIP feature codes, command line) calls these
+//! functions with an [`Actor`]: who is asking, from which tenant, with which role. Each use case
+//! checks permission through [`authz`], does its work in one transaction and writes the audit
+//! record of the change in that same transaction. No front door touches storage directly.
+
+pub mod audit;
+pub mod auth;
+pub mod authz;
+pub mod directory;
+pub mod error;
+pub mod limiter;
+pub mod lines;
+pub mod secrets;
+pub mod tenancy;
+pub mod users;
+pub mod views;
+
+use sb_domain::clock::Clock;
+use sb_store::Store;
+use std::sync::Arc;
+
+pub use authz::Actor;
+pub use error::{AppError, AppResult};
+pub use sb_store::Page;
+
+/// Settings of the use-case layer (the server fills them from its configuration).
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Base URL people reach the portal at, for links in mails and API answers.
+    pub public_url: String,
+    /// Suffix of generated company SIP domains (`<slug>-<random>.<suffix>`).
+    pub sip_domain_suffix: String,
+    /// Whether outgoing mail is configured; without it, one-time links are handed to the admin.
+    pub smtp_configured: bool,
+    pub session_ttl_secs: i64,
+    pub elevated_ttl_secs: i64,
+    pub link_ttl_secs: i64,
+    /// Wrong passwords in a row that lock an account.
+    pub lockout_after: i64,
+    /// Sign-in attempts per source address: burst size and refill per minute.
+    pub login_ip_burst: u32,
+    pub login_ip_per_minute: u32,
+    /// Sign-in attempts per username: burst size and refill per minute.
+    pub login_user_burst: u32,
+    pub login_user_per_minute: u32,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            public_url: "http://127.0.0.1:8080".into(),
+            sip_domain_suffix: "sip.switchboard.test".into(),
+            smtp_configured: false,
+            session_ttl_secs: 12 * 3600,
+            elevated_ttl_secs: 300,
+            link_ttl_secs: 7 * 24 * 3600,
+            lockout_after: 5,
+            login_ip_burst: 30,
+            login_ip_per_minute: 30,
+            login_user_burst: 10,
+            login_user_per_minute: 6,
+        }
+    }
+}
+
+/// The use-case layer's shared state.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) cfg: Arc<AppConfig>,
+    pub(crate) ip_limiter: Arc<limiter::Limiter>,
+    pub(crate) user_limiter: Arc<limiter::Limiter>,
+}
+
+impl App {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, cfg: AppConfig) -> Self {
+        let ip_limiter = Arc::new(limiter::Limiter::new(
+            cfg.login_ip_burst,
+            cfg.login_ip_per_minute,
+        ));
+        let user_limiter = Arc::new(limiter::Limiter::new(
+            cfg.login_user_burst,
+            cfg.login_user_per_minute,
+        ));
+        Self {
+            store,
+            clock,
+            cfg: Arc::new(cfg),
+            ip_limiter,
+            user_limiter,
+        }
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.cfg
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+
+    /// True when the database answers (for /healthz).
+    pub async fn healthy(&self) -> bool {
+        self.store.ping().await
+    }
+
+    /// Mail not yet sent.
+    pub async fn outbox_depth(&self) -> AppResult<i64> {
+        let mut c = self.store.conn().await?;
+        Ok(sb_store::outbox::depth(&mut c).await?)
+    }
+}

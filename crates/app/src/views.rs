@@ -1,0 +1,423 @@
+//! What use cases take and give: plain data that the REST API serialises as JSON and the portals
+//! render. Inputs reject unknown fields so a typo is an error, not a silently ignored setting.
+
+use sb_domain::clock::rfc3339;
+use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
+use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
+
+/// Distinguishes "absent" (`None`) from "set to null" (`Some(None)`) in a partial update.
+pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// One page of a list.
+#[derive(Debug, Serialize)]
+pub struct ListPage<T> {
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginInput {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginOutput {
+    pub token: String,
+    pub expires_at: String,
+    pub user: UserView,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReauthInput {
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReauthOutput {
+    /// A short-lived token to send as the bearer token for sensitive actions (the company bill).
+    pub token: String,
+    pub expires_at: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirstLoginInput {
+    /// The token of the one-time link.
+    pub token: String,
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePasswordInput {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordInput {
+    /// A new password set by the administrator; without it, a one-time link is issued.
+    pub password: Option<String>,
+}
+
+/// A one-time link (first login or password reset).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LinkView {
+    /// The link, when no mail server is configured (else it was e-mailed and this is null).
+    pub url: Option<String>,
+    pub expires_at: String,
+    pub emailed: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResellerInput {
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResellerView {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResellerAdminInput {
+    pub name: String,
+    pub username: String,
+    pub password: String,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackageInput {
+    pub name: String,
+    pub features: Vec<Feature>,
+    #[serde(default)]
+    pub monthly_price_cents: i64,
+    /// The reseller owning the package; absent for an installation package (system administrators).
+    pub reseller_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackagePatch {
+    pub name: Option<String>,
+    pub features: Option<Vec<Feature>>,
+    pub monthly_price_cents: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PackageView {
+    pub id: String,
+    pub reseller_id: Option<String>,
+    pub name: String,
+    pub features: Vec<Feature>,
+    pub monthly_price_cents: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyInput {
+    /// The reseller selling to this company; a reseller administrator may omit it.
+    pub reseller_id: Option<String>,
+    pub name: String,
+    pub country: String,
+    pub time_zone: String,
+    pub first_language: Language,
+    pub second_language: Option<Language>,
+    /// Subscription keys: the most users and lines the company may have.
+    pub max_users: i64,
+    pub max_lines: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CompanyPatch {
+    pub name: Option<String>,
+    pub country: Option<String>,
+    pub time_zone: Option<String>,
+    pub first_language: Option<Language>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Language>)]
+    pub second_language: Option<Option<Language>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionInput {
+    pub max_users: i64,
+    pub max_lines: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfferedPackagesInput {
+    /// The packages the company offers its users.
+    pub offered: Vec<String>,
+    /// The package new users get; must be one of `offered`.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompanyView {
+    pub id: String,
+    pub reseller_id: String,
+    pub name: String,
+    pub country: String,
+    pub time_zone: String,
+    pub first_language: Language,
+    pub second_language: Option<Language>,
+    pub sip_domain: String,
+    pub max_users: i64,
+    pub max_lines: i64,
+    pub users: i64,
+    pub lines: i64,
+    pub offered_packages: Vec<String>,
+    pub default_package_id: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BillLine {
+    pub package_id: Option<String>,
+    pub package_name: String,
+    pub users: i64,
+    pub unit_price_cents: i64,
+    pub amount_cents: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BillView {
+    pub company_id: String,
+    pub lines: Vec<BillLine>,
+    pub total_cents: i64,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentInput {
+    pub name: String,
+    pub parent_id: Option<String>,
+    pub operator_number: Option<String>,
+    #[serde(default = "unlimited")]
+    pub call_policy: CallPolicyKind,
+    pub call_limit: Option<i64>,
+}
+
+fn unlimited() -> CallPolicyKind {
+    CallPolicyKind::Unlimited
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DepartmentPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub operator_number: Option<Option<String>>,
+    pub call_policy: Option<CallPolicyKind>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>)]
+    pub call_limit: Option<Option<i64>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentView {
+    pub id: String,
+    pub company_id: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub operator_number: Option<String>,
+    pub call_policy: CallPolicyKind,
+    pub call_limit: Option<i64>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub name: String,
+    pub email: Option<String>,
+    /// Without a username the user gets a one-time first-login link to choose one.
+    pub username: Option<String>,
+    pub password: Option<String>,
+    #[serde(default = "end_user")]
+    pub role: Role,
+    pub department_id: Option<String>,
+    pub package_id: Option<String>,
+    pub language: Option<Language>,
+}
+
+fn end_user() -> Role {
+    Role::EndUser
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    /// `company_admin` or `end_user` (CommPortal's "administrative privileges").
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub department_id: Option<Option<String>>,
+    pub package_id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Language>)]
+    pub language: Option<Option<Language>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub default_line_id: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub role: Role,
+    pub reseller_id: Option<String>,
+    pub company_id: Option<String>,
+    pub department_id: Option<String>,
+    pub package_id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub language: Option<Language>,
+    pub username: Option<String>,
+    pub enabled: bool,
+    pub locked: bool,
+    pub default_line_id: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedUser {
+    pub user: UserView,
+    /// The first-login link, for a user created without a username.
+    pub first_login: Option<LinkView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeView {
+    pub user: UserView,
+    pub role: Role,
+    pub company: Option<CompanyView>,
+    /// The language the interface uses: the user's, else the company's first language.
+    pub language: Language,
+    pub features: Vec<Feature>,
+    pub lines: Vec<LineView>,
+    pub default_line_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineInput {
+    pub extension: String,
+    pub user_id: Option<String>,
+    pub account_name: Option<String>,
+    pub calling_name: Option<String>,
+    pub default_number: Option<String>,
+    pub presentation_number: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LinePatch {
+    pub extension: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub user_id: Option<Option<String>>,
+    pub account_name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub calling_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub default_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub presentation_number: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LineView {
+    pub id: String,
+    pub company_id: String,
+    pub user_id: Option<String>,
+    pub extension: String,
+    pub account_name: String,
+    pub calling_name: Option<String>,
+    /// The company's numbers (DIDs) routed to this line.
+    pub numbers: Vec<String>,
+    pub default_number: Option<String>,
+    pub presentation_number: Option<String>,
+    pub sip_username: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SipCredentialsView {
+    pub sip_username: String,
+    pub sip_password: String,
+    /// The digest realm and domain phones register to.
+    pub sip_domain: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberInput {
+    pub number: String,
+    pub line_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberPatch {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    pub line_id: Option<Option<String>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NumberView {
+    pub id: String,
+    pub company_id: String,
+    pub number: String,
+    pub line_id: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditView {
+    pub id: String,
+    pub at: String,
+    pub kind: AuditKind,
+    pub actor_id: Option<String>,
+    pub actor_name: String,
+    pub source_ip: Option<String>,
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// Before/after values of what changed; secrets are never recorded.
+    #[schema(value_type = Object)]
+    pub summary: serde_json::Value,
+}
+
+pub(crate) fn time(ms: i64) -> String {
+    rfc3339(ms)
+}

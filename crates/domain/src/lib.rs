@@ -1,0 +1,11 @@
+//! Switchboard's domain: the words every other crate speaks.
+//!
+//! Everything here is pure: no IO, no async, and time only through [`clock::Clock`].
+//! Values are validated when they are built, so a `Username` or an `E164` that exists is valid.
+
+pub mod clock;
+pub mod ids;
+pub mod model;
+pub mod values;
+
+pub use values::Invalid;

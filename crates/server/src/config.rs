@@ -1,0 +1,241 @@
+//! Configuration in layers: defaults, then the TOML file, then environment, then flags (the last
+//! two through clap, which reads `SWITCHBOARD_<NAME>` for every flag). Unknown file keys are
+//! errors; secrets are redacted from `Debug`.
+
+use clap::Args;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct Flags {
+    /// TOML configuration file (flags and environment override it).
+    #[arg(long, env = "SWITCHBOARD_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Data directory: the SQLite file, recordings, voicemail.
+    #[arg(long, env = "SWITCHBOARD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER:PASS@HOST/DB.
+    #[arg(long, env = "SWITCHBOARD_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// HTTP listen address (API, portals, provisioning).
+    #[arg(long, env = "SWITCHBOARD_HTTP_LISTEN")]
+    pub http_listen: Option<String>,
+    /// SIP listen address (UDP and TCP).
+    #[arg(long, env = "SWITCHBOARD_SIP_LISTEN")]
+    pub sip_listen: Option<String>,
+    /// RTP port range, like 20000-29999.
+    #[arg(long, env = "SWITCHBOARD_RTP_PORTS")]
+    pub rtp_ports: Option<String>,
+    /// Outgoing mail server, smtp://[user:pass@]host[:port]; without it mail waits in the outbox.
+    #[arg(long, env = "SWITCHBOARD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender address of mail Switchboard sends.
+    #[arg(long, env = "SWITCHBOARD_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The URL people reach the portal at, for links in mails (default: http://<http-listen>).
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    http_listen: Option<String>,
+    sip_listen: Option<String>,
+    rtp_ports: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_url: Option<String>,
+}
+
+/// The checked configuration the server runs with.
+#[derive(Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub http_listen: SocketAddr,
+    pub sip_listen: SocketAddr,
+    pub rtp_ports: (u16, u16),
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("data_dir", &self.data_dir)
+            .field("database", &redact_url(&self.database_url))
+            .field("http_listen", &self.http_listen)
+            .field("sip_listen", &self.sip_listen)
+            .field("rtp_ports", &self.rtp_ports)
+            .field("smtp", &self.smtp_url.as_deref().map(redact_url))
+            .field("public_url", &self.public_url)
+            .finish()
+    }
+}
+
+/// A URL with any password replaced, safe to log.
+pub fn redact_url(u: &str) -> String {
+    match (u.find("://"), u.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &u[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{user}:***@{}", &u[..s], &u[at + 1..])
+        }
+        _ => u.to_owned(),
+    }
+}
+
+impl Config {
+    /// Layers the file under the flags and checks every value; the error is one line for stderr.
+    pub fn load(flags: &Flags) -> Result<Self, String> {
+        let file = match &flags.config {
+            Some(p) => {
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| format!("cannot read config file {}: {e}", p.display()))?;
+                toml::from_str::<FileConfig>(&text)
+                    .map_err(|e| format!("config file {}: {}", p.display(), e.message()))?
+            }
+            None => FileConfig::default(),
+        };
+        let data_dir = flags
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("./switchboard-data"));
+        let database_url = flags
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}/switchboard.db", data_dir.display()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err("database-url must start with sqlite:// or postgres://".into());
+        }
+        let addr = |name: &str, v: Option<String>, d: &str| -> Result<SocketAddr, String> {
+            let v = v.unwrap_or_else(|| d.to_owned());
+            v.parse()
+                .map_err(|_| format!("{name} must be an address like 127.0.0.1:8080, not {v:?}"))
+        };
+        let http_listen = addr(
+            "http-listen",
+            flags.http_listen.clone().or(file.http_listen),
+            "127.0.0.1:8080",
+        )?;
+        let sip_listen = addr(
+            "sip-listen",
+            flags.sip_listen.clone().or(file.sip_listen),
+            "127.0.0.1:5060",
+        )?;
+        let rtp = flags
+            .rtp_ports
+            .clone()
+            .or(file.rtp_ports)
+            .unwrap_or_else(|| "20000-29999".into());
+        let rtp_ports = rtp
+            .split_once('-')
+            .and_then(|(a, b)| Some((a.trim().parse::<u16>().ok()?, b.trim().parse::<u16>().ok()?)))
+            .filter(|(a, b)| a < b && *a >= 1024)
+            .ok_or_else(|| {
+                format!("rtp-ports must be a range like 20000-29999 above 1023, not {rtp:?}")
+            })?;
+        let smtp_url = flags
+            .smtp_url
+            .clone()
+            .or(file.smtp_url)
+            .filter(|s| !s.is_empty());
+        if let Some(s) = &smtp_url {
+            crate::mail::SmtpTarget::parse(s).map_err(|e| format!("smtp-url: {e}"))?;
+        }
+        let mail_from = flags
+            .mail_from
+            .clone()
+            .or(file.mail_from)
+            .unwrap_or_else(|| "switchboard@localhost".into());
+        let public_url = flags
+            .public_url
+            .clone()
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{http_listen}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err("public-url must start with http:// or https://".into());
+        }
+        Ok(Config {
+            data_dir,
+            database_url,
+            http_listen,
+            sip_listen,
+            rtp_ports,
+            smtp_url,
+            mail_from,
+            public_url,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_interface_contract() {
+        let c = Config::load(&Flags::default()).unwrap();
+        assert_eq!(c.http_listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.sip_listen.to_string(), "127.0.0.1:5060");
+        assert_eq!(c.rtp_ports, (20000, 29999));
+        assert_eq!(c.database_url, "sqlite://./switchboard-data/switchboard.db");
+        assert!(c.smtp_url.is_none());
+    }
+
+    #[test]
+    fn flags_override_the_file_and_bad_values_are_one_line_errors() {
+        let dir = std::env::temp_dir().join(format!("sbcfg{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("c.toml");
+        std::fs::write(
+            &f,
+            "http_listen = \"127.0.0.1:9000\"\nsip_listen = \"127.0.0.1:5070\"\n",
+        )
+        .unwrap();
+        let flags = Flags {
+            config: Some(f.clone()),
+            http_listen: Some("127.0.0.1:9100".into()),
+            ..Default::default()
+        };
+        let c = Config::load(&flags).unwrap();
+        assert_eq!(c.http_listen.port(), 9100);
+        assert_eq!(c.sip_listen.port(), 5070);
+        std::fs::write(&f, "bogus = 1\n").unwrap();
+        assert!(
+            Config::load(&Flags {
+                config: Some(f),
+                ..Default::default()
+            })
+            .is_err()
+        );
+        let bad = Flags {
+            rtp_ports: Some("30000-20000".into()),
+            ..Default::default()
+        };
+        assert!(!Config::load(&bad).unwrap_err().contains('\n'));
+    }
+
+    #[test]
+    fn debug_output_hides_database_passwords() {
+        assert_eq!(
+            redact_url("postgres://sb:hunter2@db/sb"),
+            "postgres://sb:***@db/sb"
+        );
+        let flags = Flags {
+            database_url: Some("postgres://sb:hunter2@db/sb".into()),
+            ..Default::default()
+        };
+        assert!(!format!("{:?}", Config::load(&flags).unwrap()).contains("hunter2"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The switchboard server: wires configuration, storage, use cases and front doors together.
+//! This is the only crate that knows every other one.
+
+pub mod config;
+pub mod mail;
+
+use config::Config;
+use sb_app::{App, AppConfig};
+use sb_domain::clock::{Clock, SystemClock};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// A running server.
+pub struct Running {
+    pub http_addr: SocketAddr,
+    pub app: App,
+    stop: oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting, lets requests in flight finish, and closes the database.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.done.await;
+    }
+}
+
+/// What start-up found out, for the operator.
+pub struct Started {
+    pub running: Running,
+    /// Set on the first start of an empty installation.
+    pub admin: Option<sb_app::auth::Bootstrap>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// Opens the database and brings the schema up to date.
+pub async fn open_store(cfg: &Config) -> Result<sb_store::Store, StartError> {
+    if cfg.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&cfg.data_dir).map_err(|e| {
+            StartError::Config(format!(
+                "cannot create data directory {}: {e}",
+                cfg.data_dir.display()
+            ))
+        })?;
+    }
+    let store = sb_store::Store::connect(&cfg.database_url)
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    store
+        .migrate()
+        .await
+        .map_err(|e| StartError::Database(e.to_string()))?;
+    Ok(store)
+}
+
+/// Starts everything `serve` runs, with the given application settings.
+pub async fn start(
+    cfg: Config,
+    app_cfg: AppConfig,
+    admin_username: &str,
+    admin_password: Option<&str>,
+) -> Result<Started, StartError> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = open_store(&cfg).await?;
+    let app = App::new(store.clone(), clock.clone(), app_cfg);
+    let admin = app
+        .bootstrap_admin(admin_username, admin_password)
+        .await
+        .map_err(|e| StartError::Config(format!("admin account: {}", e.message())))?;
+    let listener = tokio::net::TcpListener::bind(cfg.http_listen)
+        .await
+        .map_err(|e| StartError::Config(format!("cannot listen on {}: {e}", cfg.http_listen)))?;
+    let http_addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    let state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
+    let router = sb_web::router(state.clone()).merge(sb_api::router(state));
+    let mut workers = Vec::new();
+    if let Some(url) = &cfg.smtp_url {
+        let target = mail::SmtpTarget::parse(url).map_err(StartError::Config)?;
+        workers.push(tokio::spawn(mail::run_outbox(
+            store.clone(),
+            clock.clone(),
+            target,
+            cfg.mail_from.clone(),
+        )));
+    }
+    let (stop, stopped) = oneshot::channel::<()>();
+    let done = tokio::spawn(async move {
+        let serve = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            tracing::error!(error = %e, "HTTP server failed");
+        }
+        for w in workers {
+            w.abort();
+        }
+        store.close().await;
+    });
+    tracing::info!(%http_addr, "Switchboard is listening");
+    Ok(Started {
+        running: Running {
+            http_addr,
+            app,
+            stop,
+            done,
+        },
+        admin,
+    })
+}
+
+/// The application settings that follow from the server configuration.
+pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
+    let public_url = match http_addr {
+        Some(a) if cfg.public_url == format!("http://{}", cfg.http_listen) => format!("http://{a}"),
+        _ => cfg.public_url.clone(),
+    };
+    AppConfig {
+        public_url,
+        smtp_configured: cfg.smtp_url.is_some(),
+        ..AppConfig::default()
+    }
+}

@@ -1,0 +1,123 @@
+//! `switchboard serve | migrate | --version`.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use switchboard::config::{Config, Flags};
+
+#[derive(Parser)]
+#[command(
+    name = "switchboard",
+    version,
+    about = "Switchboard: a hosted business phone system"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run everything: HTTP (API, portals), SIP, RTP and background jobs.
+    Serve(Flags),
+    /// Bring the database schema up to date and exit.
+    Migrate(Flags),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SWITCHBOARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let flags = match &cli.command {
+        Command::Serve(f) | Command::Migrate(f) => f.clone(),
+    };
+    let cfg = match Config::load(&flags) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("switchboard: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    rt.block_on(async move {
+        match cli.command {
+            Command::Migrate(_) => match switchboard::open_store(&cfg).await {
+                Ok(_) => {
+                    println!("switchboard: database schema is up to date");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("switchboard: {e}");
+                    ExitCode::from(2)
+                }
+            },
+            Command::Serve(_) => serve(cfg).await,
+        }
+    })
+}
+
+async fn serve(cfg: Config) -> ExitCode {
+    tracing::info!(config = ?cfg, "starting");
+    let username = std::env::var("SWITCHBOARD_ADMIN_USERNAME").unwrap_or_else(|_| "admin".into());
+    let password = std::env::var("SWITCHBOARD_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let app_cfg = switchboard::app_config(&cfg, None);
+    let started =
+        match switchboard::start(cfg, app_cfg.clone(), &username, password.as_deref()).await {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    let url = app_cfg.public_url.clone();
+    match &started.admin {
+        Some(b) => match &b.generated_password {
+            Some(p) => println!(
+                "Switchboard is ready. Sign in at {url}/ as {} with password {p}\n(printed once: change it after signing in)",
+                b.username
+            ),
+            None => println!(
+                "Switchboard is ready. Sign in at {url}/ as {} with the password from SWITCHBOARD_ADMIN_PASSWORD",
+                b.username
+            ),
+        },
+        None => println!("Switchboard is ready at {url}/"),
+    }
+    shutdown_signal().await;
+    tracing::info!("stopping");
+    started.running.stop().await;
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,348 @@
+//! User accounts, sign-in sessions and one-time links.
+
+use crate::{Conn, Page, Result, StoreError, col, enum_col, finish_page, flag, ostr};
+use sb_domain::ids::{CompanyId, DepartmentId, LineId, PackageId, ResellerId, UserId};
+use sb_domain::model::{Language, Role};
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub role: Role,
+    pub reseller_id: Option<ResellerId>,
+    pub company_id: Option<CompanyId>,
+    pub department_id: Option<DepartmentId>,
+    pub package_id: Option<PackageId>,
+    pub name: String,
+    pub email: Option<String>,
+    pub language: Option<Language>,
+    pub username: Option<String>,
+    /// argon2id PHC string; `None` until the user chose a password.
+    pub password_hash: Option<String>,
+    pub enabled: bool,
+    pub failed_logins: i64,
+    pub locked: bool,
+    pub default_line_id: Option<LineId>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+fn user(r: &AnyRow) -> Result<User> {
+    let lang: Option<String> = col(r, "language")?;
+    Ok(User {
+        id: UserId::from_raw(col::<String>(r, "id")?),
+        role: enum_col(r, "role", Role::from_text)?,
+        reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
+        company_id: col::<Option<String>>(r, "company_id")?.map(CompanyId::from_raw),
+        department_id: col::<Option<String>>(r, "department_id")?.map(DepartmentId::from_raw),
+        package_id: col::<Option<String>>(r, "package_id")?.map(PackageId::from_raw),
+        name: col(r, "name")?,
+        email: col(r, "email")?,
+        language: lang.as_deref().and_then(Language::from_text),
+        username: col(r, "username")?,
+        password_hash: col(r, "password_hash")?,
+        enabled: col::<i64>(r, "enabled")? != 0,
+        failed_logins: col(r, "failed_logins")?,
+        locked: col::<i64>(r, "locked")? != 0,
+        default_line_id: col::<Option<String>>(r, "default_line_id")?.map(LineId::from_raw),
+        created_at: col(r, "created_at")?,
+        updated_at: col(r, "updated_at")?,
+    })
+}
+
+fn username_key(u: &User) -> Option<String> {
+    u.username.as_ref().map(|s| s.to_ascii_lowercase())
+}
+
+pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, role, reseller_id, company_id, department_id, package_id, name,
+            email, language, username, username_key, password_hash, enabled, failed_logins, locked,
+            default_line_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+    )
+    .bind(u.id.as_str())
+    .bind(u.role.as_str())
+    .bind(ostr(&u.reseller_id))
+    .bind(ostr(&u.company_id))
+    .bind(ostr(&u.department_id))
+    .bind(ostr(&u.package_id))
+    .bind(&u.name)
+    .bind(u.email.clone())
+    .bind(u.language.map(|l| l.as_str()))
+    .bind(u.username.clone())
+    .bind(username_key(u))
+    .bind(u.password_hash.clone())
+    .bind(flag(u.enabled))
+    .bind(u.failed_logins)
+    .bind(flag(u.locked))
+    .bind(ostr(&u.default_line_id))
+    .bind(u.created_at)
+    .bind(u.updated_at)
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Writes every mutable field of a user (the caller read it, changed it and checked it).
+pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET role = $1, department_id = $2, package_id = $3, name = $4, email = $5,
+            language = $6, username = $7, username_key = $8, password_hash = $9, enabled = $10,
+            failed_logins = $11, locked = $12, default_line_id = $13, updated_at = $14
+         WHERE id = $15",
+    )
+    .bind(u.role.as_str())
+    .bind(ostr(&u.department_id))
+    .bind(ostr(&u.package_id))
+    .bind(&u.name)
+    .bind(u.email.clone())
+    .bind(u.language.map(|l| l.as_str()))
+    .bind(u.username.clone())
+    .bind(username_key(u))
+    .bind(u.password_hash.clone())
+    .bind(flag(u.enabled))
+    .bind(u.failed_logins)
+    .bind(flag(u.locked))
+    .bind(ostr(&u.default_line_id))
+    .bind(u.updated_at)
+    .bind(u.id.as_str())
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Finds a user by id alone, to learn the user's tenant before a permission check.
+pub async fn locate_user(c: &mut Conn, id: &UserId) -> Result<Option<User>> {
+    let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(user).transpose()
+}
+
+/// Sign-in looks the name up case-insensitively across the installation.
+pub async fn find_by_username(c: &mut Conn, username: &str) -> Result<Option<User>> {
+    let row = sqlx::query("SELECT * FROM users WHERE username_key = $1")
+        .bind(username.to_ascii_lowercase())
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(user).transpose()
+}
+
+pub async fn username_taken(c: &mut Conn, username: &str) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username_key = $1")
+        .bind(username.to_ascii_lowercase())
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}
+
+pub async fn list_users(
+    c: &mut Conn,
+    company: &CompanyId,
+    page: &Page,
+) -> Result<(Vec<User>, Option<String>)> {
+    let rows =
+        sqlx::query("SELECT * FROM users WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+            .bind(company.as_str())
+            .bind(page.after_text())
+            .bind(page.probe())
+            .fetch_all(c)
+            .await?;
+    let items = rows.iter().map(user).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |u| u.id.to_string()))
+}
+
+pub async fn list_reseller_admins(c: &mut Conn, reseller: &ResellerId) -> Result<Vec<User>> {
+    let rows = sqlx::query(
+        "SELECT * FROM users WHERE reseller_id = $1 AND company_id IS NULL ORDER BY id",
+    )
+    .bind(reseller.as_str())
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(user).collect()
+}
+
+pub async fn count_users(c: &mut Conn, company: &CompanyId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1")
+            .bind(company.as_str())
+            .fetch_one(c)
+            .await?,
+    )
+}
+
+pub async fn count_system_admins(c: &mut Conn) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'system_admin'")
+            .fetch_one(c)
+            .await?,
+    )
+}
+
+/// Users per package in a company, for the bill.
+pub async fn package_counts(
+    c: &mut Conn,
+    company: &CompanyId,
+) -> Result<Vec<(Option<PackageId>, i64)>> {
+    let rows = sqlx::query(
+        "SELECT package_id, COUNT(*) AS n FROM users WHERE company_id = $1 GROUP BY package_id ORDER BY package_id",
+    )
+    .bind(company.as_str())
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                col::<Option<String>>(r, "package_id")?.map(PackageId::from_raw),
+                col(r, "n")?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn delete_user(c: &mut Conn, id: &UserId) -> Result<()> {
+    sqlx::query("DELETE FROM users WHERE id = $1")
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// A bearer token's row. The token itself is never stored, only its SHA-256.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub token_hash: String,
+    pub user_id: UserId,
+    /// `session` for sign-in tokens, `elevated` for the short-lived re-authentication tokens.
+    pub kind: String,
+    pub expires_at: i64,
+    pub created_at: i64,
+}
+
+pub async fn insert_session(c: &mut Conn, s: &Session) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, kind, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&s.token_hash)
+    .bind(s.user_id.as_str())
+    .bind(&s.kind)
+    .bind(s.expires_at)
+    .bind(s.created_at)
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Session>> {
+    let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| {
+        Ok(Session {
+            token_hash: col(&r, "token_hash")?,
+            user_id: UserId::from_raw(col::<String>(&r, "user_id")?),
+            kind: col(&r, "kind")?,
+            expires_at: col(&r, "expires_at")?,
+            created_at: col(&r, "created_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (password change, disable, lock).
+pub async fn delete_sessions_of(c: &mut Conn, user: &UserId) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn purge_expired_sessions(c: &mut Conn, now: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected())
+}
+
+/// A single-use link (first login, password reset).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneTimeLink {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub purpose: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub created_at: i64,
+}
+
+pub async fn insert_link(c: &mut Conn, l: &OneTimeLink) -> Result<()> {
+    // A new link replaces the user's unused ones of the same purpose.
+    sqlx::query(
+        "DELETE FROM one_time_links WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
+    )
+    .bind(l.user_id.as_str())
+    .bind(&l.purpose)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query(
+        "INSERT INTO one_time_links (token_hash, user_id, purpose, expires_at, used_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&l.token_hash)
+    .bind(l.user_id.as_str())
+    .bind(&l.purpose)
+    .bind(l.expires_at)
+    .bind(l.used_at)
+    .bind(l.created_at)
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn get_link(c: &mut Conn, token_hash: &str) -> Result<Option<OneTimeLink>> {
+    let row = sqlx::query("SELECT * FROM one_time_links WHERE token_hash = $1")
+        .bind(token_hash)
+        .fetch_optional(c)
+        .await?;
+    row.map(|r| {
+        Ok(OneTimeLink {
+            token_hash: col(&r, "token_hash")?,
+            user_id: UserId::from_raw(col::<String>(&r, "user_id")?),
+            purpose: col(&r, "purpose")?,
+            expires_at: col(&r, "expires_at")?,
+            used_at: col(&r, "used_at")?,
+            created_at: col(&r, "created_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Marks a link used; false when it was already used (a race lost to another request).
+pub async fn consume_link(c: &mut Conn, token_hash: &str, now: i64) -> Result<bool> {
+    let n = sqlx::query(
+        "UPDATE one_time_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

@@ -1,0 +1,113 @@
+//! The activity audit (seed 003): typed events written in the same transaction as the change.
+
+use crate::{Conn, Page, Result, col, enum_col, finish_page, ostr};
+use sb_domain::ids::{AuditId, CompanyId, ResellerId, UserId};
+use sb_domain::model::AuditKind;
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: AuditId,
+    pub at: i64,
+    pub reseller_id: Option<ResellerId>,
+    pub company_id: Option<CompanyId>,
+    pub actor_id: Option<UserId>,
+    pub actor_name: String,
+    pub source_ip: Option<String>,
+    pub kind: AuditKind,
+    /// What kind of object was touched: `user`, `company`, `department`, ...
+    pub target_type: String,
+    pub target_id: Option<String>,
+    /// The user the record is about, so that deleting that user deletes it (seed 003).
+    pub subject_user_id: Option<UserId>,
+    /// A JSON before/after summary, never holding a secret.
+    pub summary: String,
+}
+
+fn event(r: &AnyRow) -> Result<AuditEvent> {
+    Ok(AuditEvent {
+        id: AuditId::from_raw(col::<String>(r, "id")?),
+        at: col(r, "at")?,
+        reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
+        company_id: col::<Option<String>>(r, "company_id")?.map(CompanyId::from_raw),
+        actor_id: col::<Option<String>>(r, "actor_id")?.map(UserId::from_raw),
+        actor_name: col(r, "actor_name")?,
+        source_ip: col(r, "source_ip")?,
+        kind: enum_col(r, "kind", AuditKind::from_text)?,
+        target_type: col(r, "target_type")?,
+        target_id: col(r, "target_id")?,
+        subject_user_id: col::<Option<String>>(r, "subject_user_id")?.map(UserId::from_raw),
+        summary: col(r, "summary")?,
+    })
+}
+
+pub async fn insert_event(c: &mut Conn, e: &AuditEvent) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, at, reseller_id, company_id, actor_id, actor_name, source_ip,
+            kind, target_type, target_id, subject_user_id, summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(e.id.as_str())
+    .bind(e.at)
+    .bind(ostr(&e.reseller_id))
+    .bind(ostr(&e.company_id))
+    .bind(ostr(&e.actor_id))
+    .bind(&e.actor_name)
+    .bind(e.source_ip.clone())
+    .bind(e.kind.as_str())
+    .bind(&e.target_type)
+    .bind(e.target_id.clone())
+    .bind(ostr(&e.subject_user_id))
+    .bind(&e.summary)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Filters of the audit list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Records made by or about this user.
+    pub user: Option<UserId>,
+    pub kind: Option<AuditKind>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+pub async fn list_events(
+    c: &mut Conn,
+    company: &CompanyId,
+    f: &AuditFilter,
+    page: &Page,
+) -> Result<(Vec<AuditEvent>, Option<String>)> {
+    let user = ostr(&f.user);
+    let rows = sqlx::query(
+        "SELECT * FROM audit_events WHERE company_id = $1 AND id > $2
+            AND ($3 = '' OR actor_id = $3 OR subject_user_id = $3)
+            AND ($4 = '' OR kind = $4)
+            AND at >= $5 AND at <= $6
+         ORDER BY id LIMIT $7",
+    )
+    .bind(company.as_str())
+    .bind(page.after_text())
+    .bind(user.unwrap_or_default())
+    .bind(f.kind.map(|k| k.as_str()).unwrap_or(""))
+    .bind(f.from_ms.unwrap_or(i64::MIN))
+    .bind(f.to_ms.unwrap_or(i64::MAX))
+    .bind(page.probe())
+    .fetch_all(c)
+    .await?;
+    let items = rows.iter().map(event).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |e| e.id.to_string()))
+}
+
+/// Deleting a user deletes every record about that user (seed 003).
+pub async fn delete_about_user(c: &mut Conn, user: &UserId) -> Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM audit_events WHERE subject_user_id = $1 OR actor_id = $1")
+            .bind(user.as_str())
+            .execute(c)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -1,0 +1,233 @@
+//! Lines (extensions) and the company's phone numbers (DIDs).
+
+use crate::{Conn, Page, Result, StoreError, col, finish_page, ostr};
+use sb_domain::ids::{CompanyId, LineId, NumberId, UserId};
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub id: LineId,
+    pub company_id: CompanyId,
+    pub user_id: Option<UserId>,
+    pub extension: String,
+    /// The line's account name (seed 000's "reset line" gives it a new one).
+    pub account_name: String,
+    /// The local calling name shown on caller IDs.
+    pub calling_name: Option<String>,
+    pub sip_username: String,
+    pub sip_password: String,
+    /// E.164 numbers of the company; the presentation number is the outgoing caller ID.
+    pub default_number: Option<String>,
+    pub presentation_number: Option<String>,
+    pub created_at: i64,
+}
+
+fn line(r: &AnyRow) -> Result<Line> {
+    Ok(Line {
+        id: LineId::from_raw(col::<String>(r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
+        user_id: col::<Option<String>>(r, "user_id")?.map(UserId::from_raw),
+        extension: col(r, "extension")?,
+        account_name: col(r, "account_name")?,
+        calling_name: col(r, "calling_name")?,
+        sip_username: col(r, "sip_username")?,
+        sip_password: col(r, "sip_password")?,
+        default_number: col(r, "default_number")?,
+        presentation_number: col(r, "presentation_number")?,
+        created_at: col(r, "created_at")?,
+    })
+}
+
+pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO lines (id, company_id, user_id, extension, account_name, calling_name,
+            sip_username, sip_password, default_number, presentation_number, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(l.id.as_str())
+    .bind(l.company_id.as_str())
+    .bind(ostr(&l.user_id))
+    .bind(&l.extension)
+    .bind(&l.account_name)
+    .bind(l.calling_name.clone())
+    .bind(&l.sip_username)
+    .bind(&l.sip_password)
+    .bind(l.default_number.clone())
+    .bind(l.presentation_number.clone())
+    .bind(l.created_at)
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn update_line(c: &mut Conn, l: &Line) -> Result<()> {
+    sqlx::query(
+        "UPDATE lines SET user_id = $1, extension = $2, account_name = $3, calling_name = $4,
+            sip_password = $5, default_number = $6, presentation_number = $7
+         WHERE id = $8 AND company_id = $9",
+    )
+    .bind(ostr(&l.user_id))
+    .bind(&l.extension)
+    .bind(&l.account_name)
+    .bind(l.calling_name.clone())
+    .bind(&l.sip_password)
+    .bind(l.default_number.clone())
+    .bind(l.presentation_number.clone())
+    .bind(l.id.as_str())
+    .bind(l.company_id.as_str())
+    .execute(c)
+    .await
+    .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+/// Finds a line by id alone, to learn its company before a permission check.
+pub async fn locate_line(c: &mut Conn, id: &LineId) -> Result<Option<Line>> {
+    let row = sqlx::query("SELECT * FROM lines WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(line).transpose()
+}
+
+pub async fn list_lines(
+    c: &mut Conn,
+    company: &CompanyId,
+    page: &Page,
+) -> Result<(Vec<Line>, Option<String>)> {
+    let rows =
+        sqlx::query("SELECT * FROM lines WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+            .bind(company.as_str())
+            .bind(page.after_text())
+            .bind(page.probe())
+            .fetch_all(c)
+            .await?;
+    let items = rows.iter().map(line).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |l| l.id.to_string()))
+}
+
+pub async fn lines_of_user(c: &mut Conn, company: &CompanyId, user: &UserId) -> Result<Vec<Line>> {
+    let rows = sqlx::query(
+        "SELECT * FROM lines WHERE company_id = $1 AND user_id = $2 ORDER BY extension",
+    )
+    .bind(company.as_str())
+    .bind(user.as_str())
+    .fetch_all(c)
+    .await?;
+    rows.iter().map(line).collect()
+}
+
+pub async fn count_lines(c: &mut Conn, company: &CompanyId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM lines WHERE company_id = $1")
+            .bind(company.as_str())
+            .fetch_one(c)
+            .await?,
+    )
+}
+
+pub async fn delete_line(c: &mut Conn, company: &CompanyId, id: &LineId) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET default_line_id = NULL WHERE company_id = $1 AND default_line_id = $2",
+    )
+    .bind(company.as_str())
+    .bind(id.as_str())
+    .execute(&mut *c)
+    .await?;
+    sqlx::query("DELETE FROM lines WHERE company_id = $1 AND id = $2")
+        .bind(company.as_str())
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    pub id: NumberId,
+    pub company_id: CompanyId,
+    pub e164: String,
+    pub line_id: Option<LineId>,
+    pub created_at: i64,
+}
+
+fn number(r: &AnyRow) -> Result<Number> {
+    Ok(Number {
+        id: NumberId::from_raw(col::<String>(r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
+        e164: col(r, "e164")?,
+        line_id: col::<Option<String>>(r, "line_id")?.map(LineId::from_raw),
+        created_at: col(r, "created_at")?,
+    })
+}
+
+pub async fn insert_number(c: &mut Conn, n: &Number) -> Result<()> {
+    sqlx::query("INSERT INTO numbers (id, company_id, e164, line_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(n.id.as_str())
+        .bind(n.company_id.as_str())
+        .bind(&n.e164)
+        .bind(ostr(&n.line_id))
+        .bind(n.created_at)
+        .execute(c)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
+}
+
+pub async fn update_number(c: &mut Conn, n: &Number) -> Result<()> {
+    sqlx::query("UPDATE numbers SET line_id = $1 WHERE id = $2 AND company_id = $3")
+        .bind(ostr(&n.line_id))
+        .bind(n.id.as_str())
+        .bind(n.company_id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn locate_number(c: &mut Conn, id: &NumberId) -> Result<Option<Number>> {
+    let row = sqlx::query("SELECT * FROM numbers WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.as_ref().map(number).transpose()
+}
+
+pub async fn list_numbers(
+    c: &mut Conn,
+    company: &CompanyId,
+    page: &Page,
+) -> Result<(Vec<Number>, Option<String>)> {
+    let rows =
+        sqlx::query("SELECT * FROM numbers WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+            .bind(company.as_str())
+            .bind(page.after_text())
+            .bind(page.probe())
+            .fetch_all(c)
+            .await?;
+    let items = rows.iter().map(number).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |n| n.id.to_string()))
+}
+
+pub async fn numbers_of_line(
+    c: &mut Conn,
+    company: &CompanyId,
+    line: &LineId,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT e164 FROM numbers WHERE company_id = $1 AND line_id = $2 ORDER BY e164",
+    )
+    .bind(company.as_str())
+    .bind(line.as_str())
+    .fetch_all(c)
+    .await?)
+}
+
+pub async fn delete_number(c: &mut Conn, company: &CompanyId, id: &NumberId) -> Result<()> {
+    sqlx::query("DELETE FROM numbers WHERE company_id = $1 AND id = $2")
+        .bind(company.as_str())
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}

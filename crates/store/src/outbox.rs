@@ -1,0 +1,85 @@
+//! The persistent mail outbox: mail is written in the transaction that caused it and sent later,
+//! so no message is lost when the SMTP server is down.
+
+use crate::{Conn, Result, col};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mail {
+    pub id: String,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+}
+
+pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&m.id)
+    .bind(&m.recipient)
+    .bind(&m.subject)
+    .bind(&m.body)
+    .bind(m.created_at)
+    .bind(m.attempts)
+    .bind(m.next_attempt_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
+    let rows = sqlx::query(
+        "SELECT * FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+    )
+    .bind(now)
+    .bind(limit)
+    .fetch_all(c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Mail {
+                id: col(r, "id")?,
+                recipient: col(r, "recipient")?,
+                subject: col(r, "subject")?,
+                body: col(r, "body")?,
+                created_at: col(r, "created_at")?,
+                attempts: col(r, "attempts")?,
+                next_attempt_at: col(r, "next_attempt_at")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn mark_sent(c: &mut Conn, id: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_failed(c: &mut Conn, id: &str, next_attempt_at: i64, error: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
+    )
+    .bind(next_attempt_at)
+    .bind(error)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Messages not yet sent (the health page and /metrics show it).
+pub async fn depth(c: &mut Conn) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
+            .fetch_one(c)
+            .await?,
+    )
+}

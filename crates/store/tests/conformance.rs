@@ -1,0 +1,381 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+//! The storage conformance suite: every test runs against SQLite and PostgreSQL.
+
+use sb_domain::ids::*;
+use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
+use sb_store::accounts::{self, User};
+use sb_store::audit::{self, AuditEvent, AuditFilter};
+use sb_store::lines::{self, Line, Number};
+use sb_store::tenancy::{self, Company, Department, Package, Reseller};
+use sb_store::testdb::fresh_stores;
+use sb_store::{Page, Store, StoreError};
+
+const T: i64 = 1_790_000_000_000;
+
+async fn seed_company(s: &Store) -> (Reseller, Company) {
+    let mut c = s.conn().await.unwrap();
+    let r = Reseller {
+        id: ResellerId::new(T),
+        name: "Channel".into(),
+        created_at: T,
+    };
+    tenancy::insert_reseller(&mut c, &r).await.unwrap();
+    let co = Company {
+        id: CompanyId::new(T),
+        reseller_id: r.id.clone(),
+        name: "Acme".into(),
+        country: "FR".into(),
+        time_zone: "Europe/Paris".into(),
+        first_language: Language::Fr,
+        second_language: Some(Language::En),
+        sip_domain: format!("{}.sip.test", CompanyId::new(T)),
+        max_users: 10,
+        max_lines: 10,
+        default_package_id: None,
+        created_at: T,
+    };
+    tenancy::insert_company(&mut c, &co).await.unwrap();
+    (r, co)
+}
+
+fn user(company: &Company, name: &str, username: Option<&str>) -> User {
+    User {
+        id: UserId::new(T),
+        role: Role::EndUser,
+        reseller_id: Some(company.reseller_id.clone()),
+        company_id: Some(company.id.clone()),
+        department_id: None,
+        package_id: None,
+        name: name.into(),
+        email: None,
+        language: None,
+        username: username.map(Into::into),
+        password_hash: None,
+        enabled: true,
+        failed_logins: 0,
+        locked: false,
+        default_line_id: None,
+        created_at: T,
+        updated_at: T,
+    }
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_on_both_backends() {
+    for s in fresh_stores("migrate").await.unwrap() {
+        assert!(s.migrate().await.unwrap().is_empty(), "{:?}", s.backend());
+        assert!(s.ping().await);
+    }
+}
+
+#[tokio::test]
+async fn company_round_trips_with_languages_and_caps() {
+    for s in fresh_stores("company").await.unwrap() {
+        let (r, mut co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        assert_eq!(
+            tenancy::get_company(&mut c, &co.id).await.unwrap().unwrap(),
+            co
+        );
+        co.max_users = 3;
+        co.second_language = None;
+        tenancy::update_company(&mut c, &co).await.unwrap();
+        assert_eq!(
+            tenancy::get_company(&mut c, &co.id).await.unwrap().unwrap(),
+            co
+        );
+        let (list, next) = tenancy::list_companies(&mut c, Some(&r.id), &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!((list.len(), next), (1, None));
+    }
+}
+
+#[tokio::test]
+async fn usernames_are_unique_case_insensitively() {
+    for s in fresh_stores("usernames").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        accounts::insert_user(&mut c, &user(&co, "A", Some("Alice01")))
+            .await
+            .unwrap();
+        let e = accounts::insert_user(&mut c, &user(&co, "B", Some("ALICE01")))
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+        // Users without a username yet do not collide with each other.
+        accounts::insert_user(&mut c, &user(&co, "C", None))
+            .await
+            .unwrap();
+        accounts::insert_user(&mut c, &user(&co, "D", None))
+            .await
+            .unwrap();
+        let found = accounts::find_by_username(&mut c, "alice01")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.username.as_deref(), Some("Alice01"));
+        assert_eq!(accounts::count_users(&mut c, &co.id).await.unwrap(), 3);
+    }
+}
+
+#[tokio::test]
+async fn user_lists_page_by_cursor_within_one_company() {
+    for s in fresh_stores("paging").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let (_, other) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        for i in 0..5 {
+            accounts::insert_user(&mut c, &user(&co, &format!("U{i}"), None))
+                .await
+                .unwrap();
+            accounts::insert_user(&mut c, &user(&other, &format!("X{i}"), None))
+                .await
+                .unwrap();
+        }
+        let (p1, next) = accounts::list_users(&mut c, &co.id, &Page::first(2))
+            .await
+            .unwrap();
+        assert_eq!(p1.len(), 2);
+        let mut seen: Vec<_> = p1.iter().map(|u| u.id.clone()).collect();
+        let mut cursor = next;
+        while let Some(after) = cursor {
+            let (p, n) = accounts::list_users(
+                &mut c,
+                &co.id,
+                &Page {
+                    after: Some(after),
+                    limit: 2,
+                },
+            )
+            .await
+            .unwrap();
+            seen.extend(p.iter().map(|u| u.id.clone()));
+            cursor = n;
+        }
+        assert_eq!(seen.len(), 5);
+        for id in &seen {
+            let u = accounts::locate_user(&mut c, id).await.unwrap().unwrap();
+            assert_eq!(u.company_id.as_ref(), Some(&co.id));
+        }
+    }
+}
+
+#[tokio::test]
+async fn departments_lines_numbers_and_packages_round_trip() {
+    for s in fresh_stores("model").await.unwrap() {
+        let (r, co) = seed_company(&s).await;
+        let mut tx = s.begin().await.unwrap();
+        let p = Package {
+            id: PackageId::new(T),
+            reseller_id: Some(r.id.clone()),
+            name: "Premium".into(),
+            features: vec![Feature::UserPortal, Feature::Voicemail],
+            monthly_price_cents: 1999,
+            created_at: T,
+        };
+        tenancy::insert_package(&mut tx, &p).await.unwrap();
+        tenancy::set_offered_packages(&mut tx, &co.id, std::slice::from_ref(&p.id))
+            .await
+            .unwrap();
+        let d = Department {
+            id: DepartmentId::new(T),
+            company_id: co.id.clone(),
+            parent_id: None,
+            name: "Sales".into(),
+            operator_number: Some("200".into()),
+            call_policy: CallPolicyKind::Limited,
+            call_limit: Some(4),
+            created_at: T,
+        };
+        tenancy::insert_department(&mut tx, &d).await.unwrap();
+        let u = user(&co, "Dana", Some("dana01"));
+        accounts::insert_user(&mut tx, &u).await.unwrap();
+        let l = Line {
+            id: LineId::new(T),
+            company_id: co.id.clone(),
+            user_id: Some(u.id.clone()),
+            extension: "201".into(),
+            account_name: "Dana".into(),
+            calling_name: Some("Dana D".into()),
+            sip_username: format!("l{}", LineId::new(T)),
+            sip_password: "s3cret".into(),
+            default_number: Some("+33100000001".into()),
+            presentation_number: Some("+33100000002".into()),
+            created_at: T,
+        };
+        lines::insert_line(&mut tx, &l).await.unwrap();
+        let mut dup = l.clone();
+        dup.id = LineId::new(T);
+        dup.sip_username = "other".into();
+        let tx2 = tx; // a failed statement must not poison the rest on PostgreSQL: use a fresh tx
+        tx2.commit().await.unwrap();
+        let mut c = s.conn().await.unwrap();
+        assert!(matches!(
+            lines::insert_line(&mut c, &dup).await,
+            Err(StoreError::Conflict(_))
+        ));
+        let n = Number {
+            id: NumberId::new(T),
+            company_id: co.id.clone(),
+            e164: "+33100000001".into(),
+            line_id: Some(l.id.clone()),
+            created_at: T,
+        };
+        lines::insert_number(&mut c, &n).await.unwrap();
+        assert_eq!(
+            lines::numbers_of_line(&mut c, &co.id, &l.id).await.unwrap(),
+            vec!["+33100000001".to_string()]
+        );
+        assert_eq!(
+            tenancy::offered_packages(&mut c, &co.id).await.unwrap(),
+            vec![p.id.clone()]
+        );
+        assert_eq!(
+            tenancy::get_package(&mut c, &p.id).await.unwrap().unwrap(),
+            p
+        );
+        assert_eq!(
+            tenancy::list_departments(&mut c, &co.id).await.unwrap(),
+            vec![d]
+        );
+        assert_eq!(
+            lines::lines_of_user(&mut c, &co.id, &u.id).await.unwrap(),
+            vec![l.clone()]
+        );
+        // Deleting the company takes everything it owns.
+        tenancy::delete_company(&mut c, &co.id).await.unwrap();
+        assert!(lines::locate_line(&mut c, &l.id).await.unwrap().is_none());
+        assert!(
+            accounts::locate_user(&mut c, &u.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn rolled_back_transaction_changes_nothing() {
+    for s in fresh_stores("rollback").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut tx = s.begin().await.unwrap();
+        accounts::insert_user(&mut tx, &user(&co, "Gone", Some("ghost01")))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        let mut c = s.conn().await.unwrap();
+        assert!(!accounts::username_taken(&mut c, "ghost01").await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn audit_filters_and_deletion_with_the_user() {
+    for s in fresh_stores("audit").await.unwrap() {
+        let (r, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Eve", Some("eve001"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        for (i, kind) in [
+            AuditKind::LoginSucceeded,
+            AuditKind::LoginFailed,
+            AuditKind::Changed,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let ev = AuditEvent {
+                id: AuditId::new(T + i as i64),
+                at: T + i as i64,
+                reseller_id: Some(r.id.clone()),
+                company_id: Some(co.id.clone()),
+                actor_id: Some(u.id.clone()),
+                actor_name: "eve001".into(),
+                source_ip: Some("127.0.0.1".into()),
+                kind,
+                target_type: "user".into(),
+                target_id: Some(u.id.to_string()),
+                subject_user_id: Some(u.id.clone()),
+                summary: "{}".into(),
+            };
+            audit::insert_event(&mut c, &ev).await.unwrap();
+        }
+        let all = AuditFilter::default();
+        let (items, _) = audit::list_events(&mut c, &co.id, &all, &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!(items.len(), 3);
+        let f = AuditFilter {
+            kind: Some(AuditKind::LoginFailed),
+            ..Default::default()
+        };
+        assert_eq!(
+            audit::list_events(&mut c, &co.id, &f, &Page::first(50))
+                .await
+                .unwrap()
+                .0
+                .len(),
+            1
+        );
+        let f = AuditFilter {
+            from_ms: Some(T + 1),
+            to_ms: Some(T + 1),
+            ..Default::default()
+        };
+        assert_eq!(
+            audit::list_events(&mut c, &co.id, &f, &Page::first(50))
+                .await
+                .unwrap()
+                .0
+                .len(),
+            1
+        );
+        assert_eq!(audit::delete_about_user(&mut c, &u.id).await.unwrap(), 3);
+        assert!(
+            audit::list_events(&mut c, &co.id, &all, &Page::first(50))
+                .await
+                .unwrap()
+                .0
+                .is_empty()
+        );
+    }
+}
+
+#[tokio::test]
+async fn sessions_and_one_time_links_are_single_use() {
+    for s in fresh_stores("links").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Fay", None);
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        let link = accounts::OneTimeLink {
+            token_hash: "h1".into(),
+            user_id: u.id.clone(),
+            purpose: "first_login".into(),
+            expires_at: T + 10,
+            used_at: None,
+            created_at: T,
+        };
+        accounts::insert_link(&mut c, &link).await.unwrap();
+        assert!(accounts::consume_link(&mut c, "h1", T + 1).await.unwrap());
+        assert!(!accounts::consume_link(&mut c, "h1", T + 2).await.unwrap());
+        let sess = accounts::Session {
+            token_hash: "t1".into(),
+            user_id: u.id.clone(),
+            kind: "session".into(),
+            expires_at: T + 5,
+            created_at: T,
+        };
+        accounts::insert_session(&mut c, &sess).await.unwrap();
+        assert_eq!(
+            accounts::get_session(&mut c, "t1").await.unwrap().unwrap(),
+            sess
+        );
+        assert_eq!(
+            accounts::purge_expired_sessions(&mut c, T + 6)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+}

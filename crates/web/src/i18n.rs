@@ -1,0 +1,155 @@
+//! Every text of the portals, in English and French, looked up by key.
+
+use sb_domain::model::Language;
+
+/// The text for `key` in `lang`; the key itself when it is missing, so a gap shows up in review.
+pub fn t(lang: Language, key: &str) -> &str {
+    let pair = TEXTS.iter().find(|(k, _, _)| *k == key);
+    match (pair, lang) {
+        (Some((_, en, _)), Language::En) => en,
+        (Some((_, _, fr)), Language::Fr) => fr,
+        (None, _) => key,
+    }
+}
+
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("app", "Switchboard", "Switchboard"),
+    ("sign_in", "Sign in", "Connexion"),
+    ("username", "Username", "Nom d'utilisateur"),
+    ("password", "Password", "Mot de passe"),
+    ("sign_out", "Sign out", "Déconnexion"),
+    (
+        "bad_credentials",
+        "The username or password is not correct.",
+        "Le nom d'utilisateur ou le mot de passe est incorrect.",
+    ),
+    (
+        "locked",
+        "This account is locked after too many wrong passwords. An administrator can unlock it.",
+        "Ce compte est verrouillé après trop de mots de passe erronés. Un administrateur peut le déverrouiller.",
+    ),
+    (
+        "rate_limited",
+        "Too many attempts. Please wait and try again.",
+        "Trop de tentatives. Veuillez patienter puis réessayer.",
+    ),
+    (
+        "disabled",
+        "This account is disabled.",
+        "Ce compte est désactivé.",
+    ),
+    (
+        "expired_form",
+        "The form expired. Please try again.",
+        "Le formulaire a expiré. Veuillez réessayer.",
+    ),
+    (
+        "error",
+        "Something went wrong. Please try again.",
+        "Une erreur s'est produite. Veuillez réessayer.",
+    ),
+    (
+        "no_username",
+        "Don't have a username? Use the link your administrator sent you.",
+        "Pas de nom d'utilisateur ? Utilisez le lien envoyé par votre administrateur.",
+    ),
+    ("companies", "Companies", "Entreprises"),
+    ("company", "Company", "Entreprise"),
+    ("name", "Name", "Nom"),
+    ("sip_domain", "SIP domain", "Domaine SIP"),
+    ("users", "Users", "Utilisateurs"),
+    ("lines", "Lines", "Lignes"),
+    ("departments", "Departments", "Services"),
+    ("parent", "Parent department", "Service parent"),
+    ("operator", "Operator number", "Numéro de l'opérateur"),
+    ("call_policy", "Calls", "Appels"),
+    ("role", "Role", "Rôle"),
+    ("email", "E-mail", "Courriel"),
+    ("status", "Status", "État"),
+    ("enabled", "Enabled", "Activé"),
+    ("disabled_short", "Disabled", "Désactivé"),
+    ("locked_short", "Locked", "Verrouillé"),
+    ("my_profile", "My profile", "Mon profil"),
+    ("my_lines", "My lines", "Mes lignes"),
+    ("extension", "Extension", "Poste"),
+    ("numbers", "Numbers", "Numéros"),
+    (
+        "presentation_number",
+        "Presentation number",
+        "Numéro présenté",
+    ),
+    ("default_line", "Default line", "Ligne par défaut"),
+    (
+        "no_lines",
+        "No line is assigned to you yet.",
+        "Aucune ligne ne vous est encore attribuée.",
+    ),
+    (
+        "no_portal",
+        "Your service package does not include the user portal. Ask your administrator.",
+        "Votre forfait n'inclut pas le portail utilisateur. Adressez-vous à votre administrateur.",
+    ),
+    ("none", "None yet.", "Aucun pour l'instant."),
+    ("language", "Language", "Langue"),
+    (
+        "choose_credentials",
+        "Choose your username and password",
+        "Choisissez votre nom d'utilisateur et votre mot de passe",
+    ),
+    (
+        "username_rules",
+        "Letters and digits only, at least 6 characters.",
+        "Lettres et chiffres uniquement, au moins 6 caractères.",
+    ),
+    (
+        "password_rules",
+        "At least 6 characters with an upper-case letter, a lower-case letter, a digit and a special character.",
+        "Au moins 6 caractères avec une majuscule, une minuscule, un chiffre et un caractère spécial.",
+    ),
+    ("save", "Save", "Enregistrer"),
+    (
+        "account_ready",
+        "Your account is ready.",
+        "Votre compte est prêt.",
+    ),
+    (
+        "system_admin",
+        "System administrator",
+        "Administrateur système",
+    ),
+    (
+        "reseller_admin",
+        "Reseller administrator",
+        "Administrateur revendeur",
+    ),
+    (
+        "company_admin",
+        "Company administrator",
+        "Administrateur d'entreprise",
+    ),
+    ("end_user", "User", "Utilisateur"),
+    ("unlimited", "Unlimited", "Illimités"),
+    ("incoming_blocked", "Incoming blocked", "Entrants bloqués"),
+    ("outgoing_blocked", "Outgoing blocked", "Sortants bloqués"),
+    (
+        "both_blocked",
+        "Incoming and outgoing blocked",
+        "Entrants et sortants bloqués",
+    ),
+    ("limited", "Limited to", "Limités à"),
+    ("back", "Back", "Retour"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_both_languages() {
+        for (k, en, fr) in TEXTS {
+            assert!(!en.is_empty() && !fr.is_empty(), "{k}");
+        }
+        assert_eq!(t(Language::Fr, "sign_in"), "Connexion");
+        assert_eq!(t(Language::En, "sign_in"), "Sign in");
+    }
+}
