@@ -429,9 +429,12 @@ fn audit_filter(parts: &Parts) -> ApiResult<(AuditFilter, bool)> {
             "format" if v == "csv" => csv = true,
             "format" if v == "json" => {}
             "format" => {
-                return Err(
-                    AppError::invalid("invalid_format", "format", "format is json or csv.").into(),
-                );
+                return Err(AppError::invalid(
+                    "invalid_format",
+                    "format",
+                    "format is json or csv.",
+                )
+                .into());
             }
             _ => {}
         }

@@ -212,9 +212,10 @@ impl App {
         if let Some(u) = patch.user_id {
             let new_owner = self.owner_in(&mut tx, &co, u.as_deref()).await?;
             if new_owner != l.user_id
-                && let Some(old) = &l.user_id {
-                    clear_default_line(&mut tx, old, &l.id).await?;
-                }
+                && let Some(old) = &l.user_id
+            {
+                clear_default_line(&mut tx, old, &l.id).await?;
+            }
             l.user_id = new_owner;
         }
         if let Some(n) = patch.account_name {
@@ -455,9 +456,10 @@ fn extension_conflict(e: StoreError) -> AppError {
 
 async fn clear_default_line(c: &mut Conn, user: &UserId, line: &LineId) -> AppResult<()> {
     if let Some(mut u) = sb_store::accounts::locate_user(c, user).await?
-        && u.default_line_id.as_ref() == Some(line) {
-            u.default_line_id = None;
-            sb_store::accounts::update_user(c, &u).await?;
-        }
+        && u.default_line_id.as_ref() == Some(line)
+    {
+        u.default_line_id = None;
+        sb_store::accounts::update_user(c, &u).await?;
+    }
     Ok(())
 }

@@ -268,6 +268,11 @@ impl App {
         actor: &Actor,
         input: PackageInput,
     ) -> AppResult<PackageView> {
+        if matches!(actor.role, Role::CompanyAdmin | Role::EndUser) {
+            return Err(AppError::forbidden(
+                "Only your service provider can define service packages.",
+            ));
+        }
         let name = Name::parse("name", &input.name)?;
         if !(0..=100_000_000).contains(&input.monthly_price_cents) {
             return Err(AppError::invalid(
@@ -840,15 +845,15 @@ impl App {
         let policy = CallPolicy::new(d.call_policy, d.call_limit)?;
         if let Some(op) = &d.operator_number
             && Extension::parse("operator_number", op).is_err()
-                && E164::parse("operator_number", op).is_err()
-            {
-                return Err(Invalid::new(
-                    "invalid_operator_number",
-                    "operator_number",
-                    "The operator number is an extension or an E.164 number.",
-                )
-                .into());
-            }
+            && E164::parse("operator_number", op).is_err()
+        {
+            return Err(Invalid::new(
+                "invalid_operator_number",
+                "operator_number",
+                "The operator number is an extension or an E.164 number.",
+            )
+            .into());
+        }
         let chain = self
             .ancestors(c, &d.company_id, d.parent_id.as_ref())
             .await?;

@@ -105,13 +105,14 @@ impl App {
             ));
         }
         if let Some(u) = &username
-            && accounts::username_taken(&mut tx, u.as_str()).await? {
-                return Err(AppError::conflict(
-                    "username_taken",
-                    "This username is already taken.",
-                    Some("username"),
-                ));
-            }
+            && accounts::username_taken(&mut tx, u.as_str()).await?
+        {
+            return Err(AppError::conflict(
+                "username_taken",
+                "This username is already taken.",
+                Some("username"),
+            ));
+        }
         let department_id = self
             .department_in(&mut tx, &co, input.department_id.as_deref())
             .await?;

@@ -257,9 +257,9 @@ async fn sign_out(
     if csrf_ok(&headers, &f.csrf)
         && let (Some(token), Some(actor)) =
             (cookie(&headers, SESSION), session_actor(&s, &headers).await)
-        {
-            let _ = s.app.logout(&actor, &token).await;
-        }
+    {
+        let _ = s.app.logout(&actor, &token).await;
+    }
     let mut res = Redirect::to("/").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,

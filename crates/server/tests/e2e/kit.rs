@@ -1,0 +1,272 @@
+//! Test kit: a real server on a free port, a small HTTP client, and a seeded world of two
+//! tenants (reseller, company, admins, user, department, line, number each).
+
+use reqwest::{Client, Method, StatusCode};
+use sb_app::AppConfig;
+use serde_json::{Value, json};
+use switchboard::Running;
+use switchboard::config::{Config, Flags};
+
+pub const ADMIN_PW: &str = "Adm1n-Pass!";
+pub const PW: &str = "Sesame-42!";
+
+pub struct Srv {
+    pub base: String,
+    pub http: Client,
+    pub running: Option<Running>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+    pub text: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Resp {
+    pub fn id(&self) -> String {
+        self.body["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no id in {}", self.text))
+            .to_owned()
+    }
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+}
+
+pub async fn start() -> Srv {
+    start_with(
+        sb_store::testdb::fresh_sqlite_url("e2e").unwrap(),
+        AppConfig::default(),
+    )
+    .await
+}
+
+pub async fn start_with(url: String, app_cfg: AppConfig) -> Srv {
+    let dir = std::env::temp_dir().join(format!("sbe2e-{}", sb_domain::ids::new_id_text(0)));
+    let flags = Flags {
+        data_dir: Some(dir),
+        database_url: Some(url),
+        http_listen: Some("127.0.0.1:0".into()),
+        ..Default::default()
+    };
+    let cfg = Config::load(&flags).unwrap();
+    let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
+        .await
+        .unwrap();
+    let base = format!("http://{}", started.running.http_addr);
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Srv {
+        base,
+        http,
+        running: Some(started.running),
+    }
+}
+
+impl Srv {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut rb = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let r = rb.send().await.unwrap();
+        let status = r.status();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Resp {
+            status,
+            body,
+            text,
+            headers,
+        }
+    }
+    pub async fn get(&self, path: &str, token: &str) -> Resp {
+        self.raw(Method::GET, path, Some(token), None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.raw(Method::POST, path, Some(token), Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.raw(Method::PATCH, path, Some(token), Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> Resp {
+        self.raw(Method::PUT, path, Some(token), Some(body)).await
+    }
+    pub async fn delete(&self, path: &str, token: &str) -> Resp {
+        self.raw(Method::DELETE, path, Some(token), None).await
+    }
+    pub async fn login_resp(&self, username: &str, password: &str) -> Resp {
+        self.raw(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": username, "password": password})),
+        )
+        .await
+    }
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let r = self.login_resp(username, password).await;
+        assert_eq!(r.status, 200, "login {username}: {}", r.text);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+    pub async fn admin(&self) -> String {
+        self.login("admin", ADMIN_PW).await
+    }
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+}
+
+/// One tenant of the world: a reseller with one company and its people and things.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub reseller_id: String,
+    pub reseller_token: String,
+    pub package_id: String,
+    pub company_id: String,
+    pub company_name: String,
+    pub admin_id: String,
+    pub admin_token: String,
+    pub user_id: String,
+    pub user_token: String,
+    pub department_id: String,
+    pub line_id: String,
+    pub number_id: String,
+}
+
+pub struct World {
+    pub srv: Srv,
+    pub sys: String,
+    pub t1: Tenant,
+    pub t2: Tenant,
+}
+
+pub async fn world() -> World {
+    let srv = start().await;
+    let sys = srv.admin().await;
+    let t1 = tenant(&srv, &sys, "one").await;
+    let t2 = tenant(&srv, &sys, "two").await;
+    World { srv, sys, t1, t2 }
+}
+
+pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
+    let reseller_id = srv
+        .post(
+            "/api/v1/resellers",
+            sys,
+            json!({"name": format!("Reseller {tag}")}),
+        )
+        .await
+        .id();
+    let r = srv
+        .post(
+            &format!("/api/v1/resellers/{reseller_id}/admins"),
+            sys,
+            json!({"name": "Rita", "username": format!("rita{tag}"), "password": PW}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let reseller_token = srv.login(&format!("rita{tag}"), PW).await;
+    let package_id = srv
+        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail"], "monthly_price_cents": 1500}))
+        .await
+        .id();
+    let company_name = format!("Company {tag}");
+    let c = srv
+        .post(
+            "/api/v1/companies",
+            &reseller_token,
+            json!({"name": company_name, "country": "US", "time_zone": "America/New_York", "first_language": "en", "max_users": 10, "max_lines": 10}),
+        )
+        .await;
+    assert_eq!(c.status, 201, "{}", c.text);
+    let company_id = c.id();
+    let department_id = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/departments"),
+            &reseller_token,
+            json!({"name": "Sales"}),
+        )
+        .await
+        .id();
+    let admin = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/users"),
+            &reseller_token,
+            json!({"name": "Ada", "username": format!("ada{tag}"), "password": PW, "role": "company_admin", "email": format!("ada@{tag}.example.com")}),
+        )
+        .await;
+    assert_eq!(admin.status, 201, "{}", admin.text);
+    let admin_id = admin.body["user"]["id"].as_str().unwrap().to_owned();
+    let admin_token = srv.login(&format!("ada{tag}"), PW).await;
+    let user = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/users"),
+            &admin_token,
+            json!({"name": "Ulf", "username": format!("ulf{tag}"), "password": PW, "department_id": department_id}),
+        )
+        .await;
+    assert_eq!(user.status, 201, "{}", user.text);
+    let user_id = user.body["user"]["id"].as_str().unwrap().to_owned();
+    let user_token = srv.login(&format!("ulf{tag}"), PW).await;
+    let num = if tag == "one" {
+        "+15550000001"
+    } else {
+        "+15550000002"
+    };
+    let number_id = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/numbers"),
+            &admin_token,
+            json!({"number": num}),
+        )
+        .await
+        .id();
+    let l = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/lines"),
+            &admin_token,
+            json!({"extension": "201", "user_id": user_id, "calling_name": "Ulf", "presentation_number": num}),
+        )
+        .await;
+    assert_eq!(l.status, 201, "{}", l.text);
+    let line_id = l.id();
+    let r = srv
+        .patch(
+            &format!("/api/v1/numbers/{number_id}"),
+            &admin_token,
+            json!({"line_id": line_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    Tenant {
+        reseller_id,
+        reseller_token,
+        package_id,
+        company_id,
+        company_name,
+        admin_id,
+        admin_token,
+        user_id,
+        user_token,
+        department_id,
+        line_id,
+        number_id,
+    }
+}

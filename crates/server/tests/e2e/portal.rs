@@ -1,0 +1,258 @@
+//! The first portal pages: sign-in, each role's home, CSRF, languages.
+
+use crate::kit::*;
+use serde_json::json;
+
+struct Browser {
+    http: reqwest::Client,
+    base: String,
+    cookies: Vec<(String, String)>,
+    lang: &'static str,
+}
+
+impl Browser {
+    fn new(srv: &Srv, lang: &'static str) -> Self {
+        Self {
+            http: srv.http.clone(),
+            base: srv.base.clone(),
+            cookies: Vec::new(),
+            lang,
+        }
+    }
+    fn keep(&mut self, r: &reqwest::Response) {
+        for v in r.headers().get_all("set-cookie") {
+            let s = v.to_str().unwrap();
+            assert!(
+                s.contains("HttpOnly") && s.contains("SameSite=Strict"),
+                "{s}"
+            );
+            let (k, val) = s.split(';').next().unwrap().split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !val.is_empty() {
+                self.cookies.push((k.to_owned(), val.to_owned()));
+            }
+        }
+    }
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+    async fn get(&mut self, path: &str) -> (u16, String, Option<String>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept-language", self.lang)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        let loc = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (r.status().as_u16(), r.text().await.unwrap(), loc)
+    }
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String, Option<String>) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", self.cookie_header())
+            .header("accept-language", self.lang)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(&r);
+        let loc = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (r.status().as_u16(), r.text().await.unwrap(), loc)
+    }
+    fn csrf(html: &str) -> String {
+        html.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+    async fn sign_in(&mut self, user: &str, pw: &str) -> (u16, String, Option<String>) {
+        let (_, page, _) = self.get("/").await;
+        let csrf = Self::csrf(&page);
+        self.post(
+            "/login",
+            &[("csrf", &csrf), ("username", user), ("password", pw)],
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn each_role_lands_on_its_home_after_signing_in() {
+    let w = world().await;
+    let mut b = Browser::new(&w.srv, "en");
+    let (status, page, _) = b.get("/").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<form")
+            && page.contains("name=\"username\"")
+            && page.contains("type=\"password\"")
+            && page.contains("type=\"submit\"")
+    );
+    let (status, _, loc) = b.sign_in("admin", ADMIN_PW).await;
+    assert_eq!((status, loc.as_deref()), (303, Some("/admin")));
+    let (_, home, _) = b.get("/admin").await;
+    assert!(
+        home.contains("Company one") && home.contains("Company two"),
+        "system admin sees all companies"
+    );
+
+    let mut r = Browser::new(&w.srv, "en");
+    r.sign_in("ritaone", PW).await;
+    let (_, home, _) = r.get("/admin").await;
+    assert!(home.contains("Company one") && !home.contains("Company two"));
+    let (status, _, _) = r
+        .get(&format!("/admin/companies/{}", w.t2.company_id))
+        .await;
+    assert_eq!(status, 404);
+
+    let mut a = Browser::new(&w.srv, "en");
+    let (_, _, loc) = a.sign_in("adaone", PW).await;
+    assert_eq!(loc.as_deref(), Some("/admin"));
+    let (_, home, _) = a.get("/admin").await;
+    assert!(
+        home.contains("Ulf") && home.contains("Sales"),
+        "company admin sees users and departments"
+    );
+
+    let mut u = Browser::new(&w.srv, "en");
+    let (_, _, loc) = u.sign_in("ulfone", PW).await;
+    assert_eq!(loc.as_deref(), Some("/my"));
+    let (_, home, _) = u.get("/my").await;
+    assert!(
+        home.contains("201") && home.contains("+15550000001"),
+        "end user sees their lines"
+    );
+    let (_, _, loc) = u.get("/admin").await;
+    assert_eq!(loc.as_deref(), Some("/my"));
+    let (_, home, _) = u.get("/my").await;
+    let csrf = Browser::csrf(&home);
+    let (status, _, _) = u.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(status, 303);
+    let (_, _, loc) = u.get("/my").await;
+    assert_eq!(loc.as_deref(), Some("/"));
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn sign_in_errors_are_alerts_and_forms_need_their_csrf_token() {
+    let w = world().await;
+    let mut b = Browser::new(&w.srv, "en");
+    let (status, page, _) = b.sign_in("ulfone", "Wrong-Pass1!").await;
+    assert_eq!(status, 401);
+    assert!(page.contains("role=\"alert\""));
+    let (status, _, _) = b
+        .post(
+            "/login",
+            &[("csrf", "forged"), ("username", "ulfone"), ("password", PW)],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let mut other = Browser::new(&w.srv, "en");
+    let (status, _, _) = other
+        .post(
+            "/login",
+            &[("csrf", "x"), ("username", "ulfone"), ("password", PW)],
+        )
+        .await;
+    assert_eq!(status, 403, "no csrf cookie at all");
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn pages_speak_the_users_or_the_companys_language() {
+    let w = world().await;
+    let mut guest = Browser::new(&w.srv, "fr-FR,fr;q=0.9");
+    let (_, page, _) = guest.get("/").await;
+    assert!(page.contains("Connexion") && page.contains("lang=\"fr\""));
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/companies/{}", w.t1.company_id),
+            &w.t1.admin_token,
+            json!({"first_language": "fr"}),
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (_, home, _) = u.get("/my").await;
+    assert!(
+        home.contains("Mes lignes"),
+        "company language applies: {home}"
+    );
+    w.srv
+        .patch(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.user_token,
+            json!({"language": "en"}),
+        )
+        .await;
+    let (_, home, _) = u.get("/my").await;
+    assert!(home.contains("My lines"), "the user's own language wins");
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn first_login_wizard_sets_username_and_password() {
+    let w = world().await;
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/users", w.t1.company_id),
+            &w.t1.admin_token,
+            json!({"name": "Wanda"}),
+        )
+        .await;
+    let url = r.body["first_login"]["url"].as_str().unwrap();
+    let path = &url[url.find("/first-login").unwrap()..];
+    let token = url.split("token=").nth(1).unwrap();
+    let mut b = Browser::new(&w.srv, "en");
+    let (status, page, _) = b.get(path).await;
+    assert_eq!(status, 200);
+    let csrf = Browser::csrf(&page);
+    let (status, page, _) = b
+        .post(
+            "/first-login",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("username", "wanda"),
+                ("password", PW),
+            ],
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(page.contains("role=\"alert\""));
+    let csrf = Browser::csrf(&page);
+    let (status, _, loc) = b
+        .post(
+            "/first-login",
+            &[
+                ("csrf", &csrf),
+                ("token", token),
+                ("username", "wanda01"),
+                ("password", PW),
+            ],
+        )
+        .await;
+    assert_eq!((status, loc.as_deref()), (303, Some("/my")));
+    w.srv.login("wanda01", PW).await;
+    w.srv.stop().await;
+}
