@@ -68,6 +68,12 @@ as_pg "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/postgres.log" -w -t 60 start >
 
 export SWITCHBOARD_TEST_POSTGRES_URL="postgres://switchboard:switchboard@127.0.0.1:$PORT/postgres"
 export SWITCHBOARD_REQUIRE_POSTGRES=1
+
+# A real SMTP server on loopback (aiosmtpd, from PyPI) for the mail tests; the tests start it.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m pip install -q --disable-pip-version-check aiosmtpd
+fi
+export SWITCHBOARD_REQUIRE_SMTP_SINK=1
 echo "test.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 
 if cargo nextest --version >/dev/null 2>&1; then

@@ -474,3 +474,65 @@ async fn administrators_reset_passwords_with_a_password_or_a_link() {
     assert!(link.body["url"].as_str().unwrap().contains("token="));
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn first_login_link_is_emailed_when_mail_is_configured() {
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let srv = start_with_smtp(&sink.url).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "mail").await;
+    let r = srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            json!({"name": "Mia", "email": "mia@mail.example.com"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["first_login"]["emailed"], true);
+    assert_eq!(
+        r.body["first_login"]["url"],
+        serde_json::Value::Null,
+        "the link goes to the user only"
+    );
+    let mail = sink.wait_for("first-login?token=").await;
+    assert!(
+        mail.contains("mia@mail.example.com") && mail.contains("Subject: Your Switchboard account"),
+        "{mail}"
+    );
+    let token: String = mail
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    let ok = srv
+        .raw(
+            Method::POST,
+            "/api/v1/auth/first-login",
+            None,
+            Some(json!({"token": token, "username": "miamail", "password": PW})),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.text);
+    for _ in 0..100 {
+        let h: serde_json::Value = srv
+            .http
+            .get(format!("{}/healthz", srv.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if h["mail_outbox"] == 0 {
+            srv.stop().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the outbox never emptied");
+}

@@ -270,3 +270,113 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         number_id,
     }
 }
+
+/// A real SMTP server (aiosmtpd) on a free loopback port that prints what it receives.
+pub struct SmtpSink {
+    child: std::process::Child,
+    out: std::path::PathBuf,
+    pub url: String,
+}
+
+impl SmtpSink {
+    /// Starts the sink; `None` when aiosmtpd is not installed (an error in CI, where it must be).
+    pub async fn start() -> Option<Self> {
+        let have = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !have {
+            assert!(
+                std::env::var("SWITCHBOARD_REQUIRE_SMTP_SINK").as_deref() != Ok("1"),
+                "aiosmtpd is required: pip install aiosmtpd"
+            );
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = std::env::temp_dir().join(format!("sbsmtp-{port}.txt"));
+        let file = std::fs::File::create(&out).unwrap();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-u",
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Debugging",
+                "stdout",
+            ])
+            .stdout(file)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        Some(Self {
+            child,
+            out,
+            url: format!("smtp://127.0.0.1:{port}"),
+        })
+    }
+
+    /// Waits until a received message contains `needle`, and returns everything received.
+    pub async fn wait_for(&self, needle: &str) -> String {
+        for _ in 0..200 {
+            let text = std::fs::read_to_string(&self.out).unwrap_or_default();
+            if text.contains(needle) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "no mail with {needle:?} arrived: {}",
+            std::fs::read_to_string(&self.out).unwrap_or_default()
+        );
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server that sends mail to `smtp_url`.
+pub async fn start_with_smtp(smtp_url: &str) -> Srv {
+    let dir = std::env::temp_dir().join(format!("sbe2e-{}", sb_domain::ids::new_id_text(0)));
+    let flags = Flags {
+        data_dir: Some(dir),
+        database_url: Some(sb_store::testdb::fresh_sqlite_url("e2e").unwrap()),
+        http_listen: Some("127.0.0.1:0".into()),
+        smtp_url: Some(smtp_url.to_owned()),
+        ..Default::default()
+    };
+    let cfg = Config::load(&flags).unwrap();
+    let app_cfg = switchboard::app_config(&cfg, None);
+    let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
+        .await
+        .unwrap();
+    let base = format!("http://{}", started.running.http_addr);
+    let http = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Srv {
+        base,
+        http,
+        running: Some(started.running),
+    }
+}
