@@ -109,7 +109,7 @@ def create(i):
             continue
         if r.status >= 300:
             sys.exit(f"bench: creating user {i}: {r.status} {data[:300]!r}")
-        return json.loads(data)["id"]
+        return json.loads(data)["user"]["id"]  # the answer is {"user": ..., "first_login": ...}
     sys.exit(f"bench: creating user {i}: gave up after 5 tries")
 
 t0 = time.monotonic()

@@ -94,6 +94,7 @@ pub async fn start(
             cfg.mail_from.clone(),
         )));
     }
+    workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {
         let serve = axum::serve(
@@ -133,5 +134,21 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
         public_url,
         smtp_configured: cfg.smtp_url.is_some(),
         ..AppConfig::default()
+    }
+}
+
+/// Removes expired sign-in sessions every ten minutes, so the table holds only live tokens.
+async fn purge_sessions(store: sb_store::Store, clock: Arc<dyn Clock>) {
+    loop {
+        if let Ok(mut c) = store.conn().await {
+            match sb_store::accounts::purge_expired_sessions(&mut c, clock.now().as_millisecond())
+                .await
+            {
+                Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
     }
 }

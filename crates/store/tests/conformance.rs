@@ -379,3 +379,30 @@ async fn sessions_and_one_time_links_are_single_use() {
         );
     }
 }
+
+#[tokio::test]
+async fn concurrent_read_then_write_transactions_all_commit() {
+    for s in fresh_stores("concurrent").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let s = s.clone();
+            let co = co.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut tx = s.begin().await.unwrap();
+                // Read first, then write: the pattern of every use case.
+                let n = accounts::count_users(&mut tx, &co.id).await.unwrap();
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                accounts::insert_user(&mut tx, &user(&co, &format!("C{i} after {n}"), None))
+                    .await
+                    .unwrap();
+                tx.commit().await.unwrap();
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let mut c = s.conn().await.unwrap();
+        assert_eq!(accounts::count_users(&mut c, &co.id).await.unwrap(), 16);
+    }
+}
