@@ -127,9 +127,3 @@ impl From<StoreError> for AppError {
         }
     }
 }
-
-impl From<sb_store::DbError> for AppError {
-    fn from(e: sb_store::DbError) -> Self {
-        StoreError::from(e).into()
-    }
-}

@@ -1,9 +1,9 @@
 //! User accounts, sign-in sessions and one-time links.
 
-use crate::{Conn, Page, Result, StoreError, col, enum_col, finish_page, flag, ostr};
+use crate::db::{Row, query};
+use crate::{Conn, Page, Result, col, enum_col, finish_page, flag, ostr};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId, PackageId, ResellerId, UserId};
 use sb_domain::model::{Language, Role};
-use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -27,7 +27,7 @@ pub struct User {
     pub updated_at: i64,
 }
 
-fn user(r: &AnyRow) -> Result<User> {
+fn user(r: &Row) -> Result<User> {
     let lang: Option<String> = col(r, "language")?;
     Ok(User {
         id: UserId::from_raw(col::<String>(r, "id")?),
@@ -55,7 +55,7 @@ fn username_key(u: &User) -> Option<String> {
 }
 
 pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO users (id, role, reseller_id, company_id, department_id, package_id, name,
             email, language, username, username_key, password_hash, enabled, failed_logins, locked,
             default_line_id, created_at, updated_at)
@@ -80,14 +80,13 @@ pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
     .bind(u.created_at)
     .bind(u.updated_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 /// Writes every mutable field of a user (the caller read it, changed it and checked it).
 pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
-    sqlx::query(
+    query(
         "UPDATE users SET role = $1, department_id = $2, package_id = $3, name = $4, email = $5,
             language = $6, username = $7, username_key = $8, password_hash = $9, enabled = $10,
             failed_logins = $11, locked = $12, default_line_id = $13, updated_at = $14
@@ -109,14 +108,13 @@ pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
     .bind(u.updated_at)
     .bind(u.id.as_str())
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 /// Finds a user by id alone, to learn the user's tenant before a permission check.
 pub async fn locate_user(c: &mut Conn, id: &UserId) -> Result<Option<User>> {
-    let row = sqlx::query("SELECT * FROM users WHERE id = $1")
+    let row = query("SELECT * FROM users WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -125,7 +123,7 @@ pub async fn locate_user(c: &mut Conn, id: &UserId) -> Result<Option<User>> {
 
 /// Sign-in looks the name up case-insensitively across the installation.
 pub async fn find_by_username(c: &mut Conn, username: &str) -> Result<Option<User>> {
-    let row = sqlx::query("SELECT * FROM users WHERE username_key = $1")
+    let row = query("SELECT * FROM users WHERE username_key = $1")
         .bind(username.to_ascii_lowercase())
         .fetch_optional(c)
         .await?;
@@ -133,9 +131,9 @@ pub async fn find_by_username(c: &mut Conn, username: &str) -> Result<Option<Use
 }
 
 pub async fn username_taken(c: &mut Conn, username: &str) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE username_key = $1")
+    let n: i64 = query("SELECT COUNT(*) FROM users WHERE username_key = $1")
         .bind(username.to_ascii_lowercase())
-        .fetch_one(c)
+        .scalar(c)
         .await?;
     Ok(n > 0)
 }
@@ -145,42 +143,36 @@ pub async fn list_users(
     company: &CompanyId,
     page: &Page,
 ) -> Result<(Vec<User>, Option<String>)> {
-    let rows =
-        sqlx::query("SELECT * FROM users WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
-            .bind(company.as_str())
-            .bind(page.after_text())
-            .bind(page.probe())
-            .fetch_all(c)
-            .await?;
+    let rows = query("SELECT * FROM users WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+        .bind(company.as_str())
+        .bind(page.after_text())
+        .bind(page.probe())
+        .fetch_all(c)
+        .await?;
     let items = rows.iter().map(user).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |u| u.id.to_string()))
 }
 
 pub async fn list_reseller_admins(c: &mut Conn, reseller: &ResellerId) -> Result<Vec<User>> {
-    let rows = sqlx::query(
-        "SELECT * FROM users WHERE reseller_id = $1 AND company_id IS NULL ORDER BY id",
-    )
-    .bind(reseller.as_str())
-    .fetch_all(c)
-    .await?;
+    let rows =
+        query("SELECT * FROM users WHERE reseller_id = $1 AND company_id IS NULL ORDER BY id")
+            .bind(reseller.as_str())
+            .fetch_all(c)
+            .await?;
     rows.iter().map(user).collect()
 }
 
 pub async fn count_users(c: &mut Conn, company: &CompanyId) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE company_id = $1")
-            .bind(company.as_str())
-            .fetch_one(c)
-            .await?,
-    )
+    query("SELECT COUNT(*) FROM users WHERE company_id = $1")
+        .bind(company.as_str())
+        .scalar(c)
+        .await
 }
 
 pub async fn count_system_admins(c: &mut Conn) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'system_admin'")
-            .fetch_one(c)
-            .await?,
-    )
+    query("SELECT COUNT(*) FROM users WHERE role = 'system_admin'")
+        .scalar(c)
+        .await
 }
 
 /// Users per package in a company, for the bill.
@@ -188,7 +180,7 @@ pub async fn package_counts(
     c: &mut Conn,
     company: &CompanyId,
 ) -> Result<Vec<(Option<PackageId>, i64)>> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT package_id, COUNT(*) AS n FROM users WHERE company_id = $1 GROUP BY package_id ORDER BY package_id",
     )
     .bind(company.as_str())
@@ -205,7 +197,7 @@ pub async fn package_counts(
 }
 
 pub async fn delete_user(c: &mut Conn, id: &UserId) -> Result<()> {
-    sqlx::query("DELETE FROM users WHERE id = $1")
+    query("DELETE FROM users WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
         .await?;
@@ -224,7 +216,7 @@ pub struct Session {
 }
 
 pub async fn insert_session(c: &mut Conn, s: &Session) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO sessions (token_hash, user_id, kind, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&s.token_hash)
@@ -234,12 +226,12 @@ pub async fn insert_session(c: &mut Conn, s: &Session) -> Result<()> {
     .bind(s.created_at)
     .execute(c)
     .await
-    .map_err(StoreError::from_write)?;
+    ?;
     Ok(())
 }
 
 pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Session>> {
-    let row = sqlx::query("SELECT * FROM sessions WHERE token_hash = $1")
+    let row = query("SELECT * FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(c)
         .await?;
@@ -256,7 +248,7 @@ pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Sessio
 }
 
 pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(c)
         .await?;
@@ -265,7 +257,7 @@ pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
 
 /// Ends every session of a user (password change, disable, lock).
 pub async fn delete_sessions_of(c: &mut Conn, user: &UserId) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+    query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.as_str())
         .execute(c)
         .await?;
@@ -273,7 +265,7 @@ pub async fn delete_sessions_of(c: &mut Conn, user: &UserId) -> Result<()> {
 }
 
 pub async fn purge_expired_sessions(c: &mut Conn, now: i64) -> Result<u64> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+    Ok(query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
         .execute(c)
         .await?
@@ -293,14 +285,12 @@ pub struct OneTimeLink {
 
 pub async fn insert_link(c: &mut Conn, l: &OneTimeLink) -> Result<()> {
     // A new link replaces the user's unused ones of the same purpose.
-    sqlx::query(
-        "DELETE FROM one_time_links WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL",
-    )
-    .bind(l.user_id.as_str())
-    .bind(&l.purpose)
-    .execute(&mut *c)
-    .await?;
-    sqlx::query(
+    query("DELETE FROM one_time_links WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .bind(l.user_id.as_str())
+        .bind(&l.purpose)
+        .execute(&mut *c)
+        .await?;
+    query(
         "INSERT INTO one_time_links (token_hash, user_id, purpose, expires_at, used_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -311,13 +301,12 @@ pub async fn insert_link(c: &mut Conn, l: &OneTimeLink) -> Result<()> {
     .bind(l.used_at)
     .bind(l.created_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 pub async fn get_link(c: &mut Conn, token_hash: &str) -> Result<Option<OneTimeLink>> {
-    let row = sqlx::query("SELECT * FROM one_time_links WHERE token_hash = $1")
+    let row = query("SELECT * FROM one_time_links WHERE token_hash = $1")
         .bind(token_hash)
         .fetch_optional(c)
         .await?;
@@ -336,13 +325,12 @@ pub async fn get_link(c: &mut Conn, token_hash: &str) -> Result<Option<OneTimeLi
 
 /// Marks a link used; false when it was already used (a race lost to another request).
 pub async fn consume_link(c: &mut Conn, token_hash: &str, now: i64) -> Result<bool> {
-    let n = sqlx::query(
-        "UPDATE one_time_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(token_hash)
-    .execute(c)
-    .await?
-    .rows_affected();
+    let n =
+        query("UPDATE one_time_links SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+            .bind(now)
+            .bind(token_hash)
+            .execute(c)
+            .await?
+            .rows_affected();
     Ok(n == 1)
 }

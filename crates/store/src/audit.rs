@@ -1,9 +1,9 @@
 //! The activity audit (seed 003): typed events written in the same transaction as the change.
 
+use crate::db::{Row, query};
 use crate::{Conn, Page, Result, col, enum_col, finish_page, ostr};
 use sb_domain::ids::{AuditId, CompanyId, ResellerId, UserId};
 use sb_domain::model::AuditKind;
-use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
@@ -24,7 +24,7 @@ pub struct AuditEvent {
     pub summary: String,
 }
 
-fn event(r: &AnyRow) -> Result<AuditEvent> {
+fn event(r: &Row) -> Result<AuditEvent> {
     Ok(AuditEvent {
         id: AuditId::from_raw(col::<String>(r, "id")?),
         at: col(r, "at")?,
@@ -42,7 +42,7 @@ fn event(r: &AnyRow) -> Result<AuditEvent> {
 }
 
 pub async fn insert_event(c: &mut Conn, e: &AuditEvent) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO audit_events (id, at, reseller_id, company_id, actor_id, actor_name, source_ip,
             kind, target_type, target_id, subject_user_id, summary)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -81,7 +81,7 @@ pub async fn list_events(
     page: &Page,
 ) -> Result<(Vec<AuditEvent>, Option<String>)> {
     let user = ostr(&f.user);
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT * FROM audit_events WHERE company_id = $1 AND id > $2
             AND ($3 = '' OR actor_id = $3 OR subject_user_id = $3)
             AND ($4 = '' OR kind = $4)
@@ -104,7 +104,7 @@ pub async fn list_events(
 /// Deleting a user deletes every record about that user (seed 003).
 pub async fn delete_about_user(c: &mut Conn, user: &UserId) -> Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM audit_events WHERE subject_user_id = $1 OR actor_id = $1")
+        query("DELETE FROM audit_events WHERE subject_user_id = $1 OR actor_id = $1")
             .bind(user.as_str())
             .execute(c)
             .await?

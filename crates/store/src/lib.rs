@@ -1,32 +1,26 @@
 //! Storage for Switchboard: one code path over SQLite (default, embedded) and PostgreSQL.
 //!
 //! Queries are written once with `$n` placeholders, which both engines accept, and run through
-//! sqlx's `Any` driver. Functions take a connection (`&mut Conn`), so use cases compose several of
+//! the small executor in [`db`] (rusqlite for SQLite, sqlx for PostgreSQL). Functions take a connection (`&mut Conn`), so use cases compose several of
 //! them, and the audit record of a change, in one transaction. Every function that reads a
 //! company's data takes that company's id: tenant scoping is part of each query, not an
 //! afterthought in the caller.
 
 pub mod accounts;
 pub mod audit;
+pub mod db;
 pub mod lines;
 mod migrations;
 pub mod outbox;
 pub mod tenancy;
 pub mod testdb;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Connection, Executor};
-use std::str::FromStr;
+use db::{FromValue, Row, SqlitePool};
+use std::sync::Arc;
 use std::time::Duration;
 
+pub use db::{Conn, Tx};
 pub use migrations::MIGRATIONS;
-/// The driver error, for callers that commit transactions.
-pub use sqlx::Error as DbError;
-
-/// A connection of either engine.
-pub type Conn = sqlx::AnyConnection;
-/// A transaction of either engine; derefs to [`Conn`].
-pub type Tx = sqlx::Transaction<'static, Any>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -37,18 +31,7 @@ pub enum StoreError {
     #[error("corrupt row: {0}")]
     Corrupt(String),
     #[error("database: {0}")]
-    Db(#[from] sqlx::Error),
-}
-
-impl StoreError {
-    fn from_write(e: sqlx::Error) -> Self {
-        if let Some(db) = e.as_database_error()
-            && db.is_unique_violation()
-        {
-            return StoreError::Conflict(db.message().to_owned());
-        }
-        StoreError::Db(e)
-    }
+    Db(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -59,85 +42,92 @@ pub enum Backend {
     Postgres,
 }
 
+#[derive(Clone)]
+enum Engine {
+    Sqlite(Arc<SqlitePool>),
+    Postgres(sqlx::PgPool),
+}
+
 /// The database handle shared by the whole process.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
-    pool: AnyPool,
-    backend: Backend,
+    engine: Engine,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Store({:?})", self.backend())
+    }
 }
 
 impl Store {
     /// Opens `sqlite://path` (created when missing) or `postgres://…`.
     pub async fn connect(url: &str) -> Result<Self> {
-        sqlx::any::install_default_drivers();
-        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else if url.starts_with("sqlite:") {
-            Backend::Sqlite
-        } else {
-            return Err(StoreError::Db(sqlx::Error::Configuration(
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await
+                .map_err(db::pg_err)?;
+            return Ok(Self {
+                engine: Engine::Postgres(pool),
+            });
+        }
+        let Some(rest) = url.strip_prefix("sqlite:") else {
+            return Err(StoreError::Db(
                 "the database URL must start with sqlite:// or postgres://".into(),
-            )));
+            ));
         };
-        let url = match backend {
-            Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
-            _ => url.to_owned(),
-        };
-        let options = AnyConnectOptions::from_str(&url)?;
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _| {
-                Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        // WAL lets readers run beside the writer; the busy timeout makes writers
-                        // queue instead of failing; SQLite leaves foreign keys off unless asked.
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute("PRAGMA busy_timeout = 5000").await?;
-                    }
-                    Ok(())
-                })
-            })
-            .connect_with(options)
-            .await?;
-        Ok(Self { pool, backend })
+        let path = rest.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() {
+            return Err(StoreError::Db("the SQLite URL names no file".into()));
+        }
+        let pool = tokio::task::spawn_blocking({
+            let path = path.to_owned();
+            move || SqlitePool::open(&path, 8)
+        })
+        .await
+        .map_err(|e| StoreError::Db(e.to_string()))??;
+        Ok(Self {
+            engine: Engine::Sqlite(pool),
+        })
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        match self.engine {
+            Engine::Sqlite(_) => Backend::Sqlite,
+            Engine::Postgres(_) => Backend::Postgres,
+        }
     }
 
     /// Applies every migration not yet applied, each in its own transaction.
     pub async fn migrate(&self) -> Result<Vec<i64>> {
-        let mut conn = self.pool.acquire().await?;
-        conn.execute(
+        let mut conn = self.conn().await?;
+        conn.execute_raw(
             "CREATE TABLE IF NOT EXISTS schema_migrations (
                 version BIGINT PRIMARY KEY, name TEXT NOT NULL)",
         )
         .await?;
+        drop(conn);
         let mut applied = Vec::new();
         for m in MIGRATIONS {
-            let mut tx = conn.begin().await?;
-            let done: Option<i64> =
-                sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                    .bind(m.version)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let mut tx = self.begin().await?;
+            let done = db::query("SELECT version FROM schema_migrations WHERE version = $1")
+                .bind(m.version)
+                .fetch_optional(&mut tx)
+                .await?;
             if done.is_some() {
                 continue;
             }
             for s in m.statements {
-                tx.execute(*s).await?;
+                tx.execute_raw(s).await?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
+            db::query("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)")
                 .bind(m.version)
                 .bind(m.name)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await?;
             tx.commit().await?;
             tracing::info!(version = m.version, name = m.name, "applied migration");
@@ -146,51 +136,45 @@ impl Store {
         Ok(applied)
     }
 
-    /// Begins a write transaction. On SQLite it takes the write lock up front (`BEGIN
-    /// IMMEDIATE`): a deferred transaction that reads first and writes later fails at once with
-    /// "database is locked" when another writer committed in between, whereas an immediate one
-    /// waits its turn under the busy timeout.
+    /// Begins a write transaction (on SQLite it holds the write lock from the start).
     pub async fn begin(&self) -> Result<Tx> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        match &self.engine {
+            Engine::Sqlite(p) => db::sqlite_begin(p).await,
+            Engine::Postgres(p) => db::pg_begin(p).await,
+        }
     }
 
-    /// A pooled connection for reads that need no transaction.
-    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
-        Ok(self.pool.acquire().await?)
+    /// A connection for reads that need no transaction.
+    pub async fn conn(&self) -> Result<Conn> {
+        match &self.engine {
+            Engine::Sqlite(p) => db::sqlite_conn(p).await,
+            Engine::Postgres(p) => db::pg_conn(p).await,
+        }
     }
 
     /// True when the database answers.
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
+        match self.conn().await {
+            Ok(mut c) => db::query("SELECT 1").scalar::<i64>(&mut c).await.is_ok(),
+            Err(_) => false,
+        }
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.engine {
+            Engine::Sqlite(p) => p.close(),
+            Engine::Postgres(p) => p.close().await,
+        }
     }
 }
 
 /// Reads a required column, naming it when the row is not what the schema says.
-pub(crate) fn col<'r, T>(row: &'r sqlx::any::AnyRow, name: &str) -> Result<T>
-where
-    T: sqlx::Decode<'r, Any> + sqlx::Type<Any>,
-{
-    use sqlx::Row;
-    row.try_get::<T, _>(name)
-        .map_err(|e| StoreError::Corrupt(format!("{name}: {e}")))
+pub(crate) fn col<T: FromValue>(row: &Row, name: &str) -> Result<T> {
+    row.get(name)
 }
 
 /// Reads a text column holding one of an enum's values.
-pub(crate) fn enum_col<T>(
-    row: &sqlx::any::AnyRow,
-    name: &str,
-    parse: fn(&str) -> Option<T>,
-) -> Result<T> {
+pub(crate) fn enum_col<T>(row: &Row, name: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: String = col(row, name)?;
     parse(&s).ok_or_else(|| StoreError::Corrupt(format!("{name}: unknown value")))
 }

@@ -1,8 +1,8 @@
 //! Lines (extensions) and the company's phone numbers (DIDs).
 
-use crate::{Conn, Page, Result, StoreError, col, finish_page, ostr};
+use crate::db::{Row, query};
+use crate::{Conn, Page, Result, col, finish_page, ostr};
 use sb_domain::ids::{CompanyId, LineId, NumberId, UserId};
-use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -22,7 +22,7 @@ pub struct Line {
     pub created_at: i64,
 }
 
-fn line(r: &AnyRow) -> Result<Line> {
+fn line(r: &Row) -> Result<Line> {
     Ok(Line {
         id: LineId::from_raw(col::<String>(r, "id")?),
         company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
@@ -39,7 +39,7 @@ fn line(r: &AnyRow) -> Result<Line> {
 }
 
 pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO lines (id, company_id, user_id, extension, account_name, calling_name,
             sip_username, sip_password, default_number, presentation_number, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -56,13 +56,12 @@ pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
     .bind(l.presentation_number.clone())
     .bind(l.created_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 pub async fn update_line(c: &mut Conn, l: &Line) -> Result<()> {
-    sqlx::query(
+    query(
         "UPDATE lines SET user_id = $1, extension = $2, account_name = $3, calling_name = $4,
             sip_password = $5, default_number = $6, presentation_number = $7
          WHERE id = $8 AND company_id = $9",
@@ -77,14 +76,13 @@ pub async fn update_line(c: &mut Conn, l: &Line) -> Result<()> {
     .bind(l.id.as_str())
     .bind(l.company_id.as_str())
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 /// Finds a line by id alone, to learn its company before a permission check.
 pub async fn locate_line(c: &mut Conn, id: &LineId) -> Result<Option<Line>> {
-    let row = sqlx::query("SELECT * FROM lines WHERE id = $1")
+    let row = query("SELECT * FROM lines WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -96,46 +94,40 @@ pub async fn list_lines(
     company: &CompanyId,
     page: &Page,
 ) -> Result<(Vec<Line>, Option<String>)> {
-    let rows =
-        sqlx::query("SELECT * FROM lines WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
-            .bind(company.as_str())
-            .bind(page.after_text())
-            .bind(page.probe())
-            .fetch_all(c)
-            .await?;
+    let rows = query("SELECT * FROM lines WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+        .bind(company.as_str())
+        .bind(page.after_text())
+        .bind(page.probe())
+        .fetch_all(c)
+        .await?;
     let items = rows.iter().map(line).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |l| l.id.to_string()))
 }
 
 pub async fn lines_of_user(c: &mut Conn, company: &CompanyId, user: &UserId) -> Result<Vec<Line>> {
-    let rows = sqlx::query(
-        "SELECT * FROM lines WHERE company_id = $1 AND user_id = $2 ORDER BY extension",
-    )
-    .bind(company.as_str())
-    .bind(user.as_str())
-    .fetch_all(c)
-    .await?;
+    let rows =
+        query("SELECT * FROM lines WHERE company_id = $1 AND user_id = $2 ORDER BY extension")
+            .bind(company.as_str())
+            .bind(user.as_str())
+            .fetch_all(c)
+            .await?;
     rows.iter().map(line).collect()
 }
 
 pub async fn count_lines(c: &mut Conn, company: &CompanyId) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM lines WHERE company_id = $1")
-            .bind(company.as_str())
-            .fetch_one(c)
-            .await?,
-    )
+    query("SELECT COUNT(*) FROM lines WHERE company_id = $1")
+        .bind(company.as_str())
+        .scalar(c)
+        .await
 }
 
 pub async fn delete_line(c: &mut Conn, company: &CompanyId, id: &LineId) -> Result<()> {
-    sqlx::query(
-        "UPDATE users SET default_line_id = NULL WHERE company_id = $1 AND default_line_id = $2",
-    )
-    .bind(company.as_str())
-    .bind(id.as_str())
-    .execute(&mut *c)
-    .await?;
-    sqlx::query("DELETE FROM lines WHERE company_id = $1 AND id = $2")
+    query("UPDATE users SET default_line_id = NULL WHERE company_id = $1 AND default_line_id = $2")
+        .bind(company.as_str())
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("DELETE FROM lines WHERE company_id = $1 AND id = $2")
         .bind(company.as_str())
         .bind(id.as_str())
         .execute(c)
@@ -152,7 +144,7 @@ pub struct Number {
     pub created_at: i64,
 }
 
-fn number(r: &AnyRow) -> Result<Number> {
+fn number(r: &Row) -> Result<Number> {
     Ok(Number {
         id: NumberId::from_raw(col::<String>(r, "id")?),
         company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
@@ -163,7 +155,7 @@ fn number(r: &AnyRow) -> Result<Number> {
 }
 
 pub async fn insert_number(c: &mut Conn, n: &Number) -> Result<()> {
-    sqlx::query("INSERT INTO numbers (id, company_id, e164, line_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+    query("INSERT INTO numbers (id, company_id, e164, line_id, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(n.id.as_str())
         .bind(n.company_id.as_str())
         .bind(&n.e164)
@@ -171,12 +163,12 @@ pub async fn insert_number(c: &mut Conn, n: &Number) -> Result<()> {
         .bind(n.created_at)
         .execute(c)
         .await
-        .map_err(StoreError::from_write)?;
+        ?;
     Ok(())
 }
 
 pub async fn update_number(c: &mut Conn, n: &Number) -> Result<()> {
-    sqlx::query("UPDATE numbers SET line_id = $1 WHERE id = $2 AND company_id = $3")
+    query("UPDATE numbers SET line_id = $1 WHERE id = $2 AND company_id = $3")
         .bind(ostr(&n.line_id))
         .bind(n.id.as_str())
         .bind(n.company_id.as_str())
@@ -186,7 +178,7 @@ pub async fn update_number(c: &mut Conn, n: &Number) -> Result<()> {
 }
 
 pub async fn locate_number(c: &mut Conn, id: &NumberId) -> Result<Option<Number>> {
-    let row = sqlx::query("SELECT * FROM numbers WHERE id = $1")
+    let row = query("SELECT * FROM numbers WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -199,7 +191,7 @@ pub async fn list_numbers(
     page: &Page,
 ) -> Result<(Vec<Number>, Option<String>)> {
     let rows =
-        sqlx::query("SELECT * FROM numbers WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+        query("SELECT * FROM numbers WHERE company_id = $1 AND id > $2 ORDER BY id LIMIT $3")
             .bind(company.as_str())
             .bind(page.after_text())
             .bind(page.probe())
@@ -214,17 +206,15 @@ pub async fn numbers_of_line(
     company: &CompanyId,
     line: &LineId,
 ) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT e164 FROM numbers WHERE company_id = $1 AND line_id = $2 ORDER BY e164",
-    )
-    .bind(company.as_str())
-    .bind(line.as_str())
-    .fetch_all(c)
-    .await?)
+    query("SELECT e164 FROM numbers WHERE company_id = $1 AND line_id = $2 ORDER BY e164")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .scalars(c)
+        .await
 }
 
 pub async fn delete_number(c: &mut Conn, company: &CompanyId, id: &NumberId) -> Result<()> {
-    sqlx::query("DELETE FROM numbers WHERE company_id = $1 AND id = $2")
+    query("DELETE FROM numbers WHERE company_id = $1 AND id = $2")
         .bind(company.as_str())
         .bind(id.as_str())
         .execute(c)

@@ -1,6 +1,7 @@
 //! The persistent mail outbox: mail is written in the transaction that caused it and sent later,
 //! so no message is lost when the SMTP server is down.
 
+use crate::db::query;
 use crate::{Conn, Result, col};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +16,7 @@ pub struct Mail {
 }
 
 pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -32,7 +33,7 @@ pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
 }
 
 pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
-    let rows = sqlx::query(
+    let rows = query(
         "SELECT * FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
     )
     .bind(now)
@@ -55,7 +56,7 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
 }
 
 pub async fn mark_sent(c: &mut Conn, id: &str, now: i64) -> Result<()> {
-    sqlx::query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2")
+    query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(c)
@@ -64,7 +65,7 @@ pub async fn mark_sent(c: &mut Conn, id: &str, now: i64) -> Result<()> {
 }
 
 pub async fn mark_failed(c: &mut Conn, id: &str, next_attempt_at: i64, error: &str) -> Result<()> {
-    sqlx::query(
+    query(
         "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
     )
     .bind(next_attempt_at)
@@ -77,9 +78,7 @@ pub async fn mark_failed(c: &mut Conn, id: &str, next_attempt_at: i64, error: &s
 
 /// Messages not yet sent (the health page and /metrics show it).
 pub async fn depth(c: &mut Conn) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
-            .fetch_one(c)
-            .await?,
-    )
+    query("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL")
+        .scalar(c)
+        .await
 }

@@ -1,9 +1,9 @@
 //! Resellers, service packages, companies and departments.
 
-use crate::{Conn, Page, Result, StoreError, col, enum_col, finish_page, ostr};
+use crate::db::{Row, query, query_owned};
+use crate::{Conn, Page, Result, col, enum_col, finish_page, ostr};
 use sb_domain::ids::{CompanyId, DepartmentId, PackageId, ResellerId};
 use sb_domain::model::{CallPolicyKind, Feature, Language, features_from_text, features_to_text};
-use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reseller {
@@ -12,7 +12,7 @@ pub struct Reseller {
     pub created_at: i64,
 }
 
-fn reseller(r: &AnyRow) -> Result<Reseller> {
+fn reseller(r: &Row) -> Result<Reseller> {
     Ok(Reseller {
         id: ResellerId::from_raw(col::<String>(r, "id")?),
         name: col(r, "name")?,
@@ -21,18 +21,17 @@ fn reseller(r: &AnyRow) -> Result<Reseller> {
 }
 
 pub async fn insert_reseller(c: &mut Conn, r: &Reseller) -> Result<()> {
-    sqlx::query("INSERT INTO resellers (id, name, created_at) VALUES ($1, $2, $3)")
+    query("INSERT INTO resellers (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(r.id.as_str())
         .bind(&r.name)
         .bind(r.created_at)
         .execute(c)
-        .await
-        .map_err(StoreError::from_write)?;
+        .await?;
     Ok(())
 }
 
 pub async fn get_reseller(c: &mut Conn, id: &ResellerId) -> Result<Option<Reseller>> {
-    let row = sqlx::query("SELECT * FROM resellers WHERE id = $1")
+    let row = query("SELECT * FROM resellers WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -40,7 +39,7 @@ pub async fn get_reseller(c: &mut Conn, id: &ResellerId) -> Result<Option<Resell
 }
 
 pub async fn list_resellers(c: &mut Conn, page: &Page) -> Result<(Vec<Reseller>, Option<String>)> {
-    let rows = sqlx::query("SELECT * FROM resellers WHERE id > $1 ORDER BY id LIMIT $2")
+    let rows = query("SELECT * FROM resellers WHERE id > $1 ORDER BY id LIMIT $2")
         .bind(page.after_text())
         .bind(page.probe())
         .fetch_all(c)
@@ -50,7 +49,7 @@ pub async fn list_resellers(c: &mut Conn, page: &Page) -> Result<(Vec<Reseller>,
 }
 
 pub async fn rename_reseller(c: &mut Conn, id: &ResellerId, name: &str) -> Result<()> {
-    sqlx::query("UPDATE resellers SET name = $1 WHERE id = $2")
+    query("UPDATE resellers SET name = $1 WHERE id = $2")
         .bind(name)
         .bind(id.as_str())
         .execute(c)
@@ -59,16 +58,14 @@ pub async fn rename_reseller(c: &mut Conn, id: &ResellerId, name: &str) -> Resul
 }
 
 pub async fn count_companies_of(c: &mut Conn, id: &ResellerId) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM companies WHERE reseller_id = $1")
-            .bind(id.as_str())
-            .fetch_one(c)
-            .await?,
-    )
+    query("SELECT COUNT(*) FROM companies WHERE reseller_id = $1")
+        .bind(id.as_str())
+        .scalar(c)
+        .await
 }
 
 pub async fn delete_reseller(c: &mut Conn, id: &ResellerId) -> Result<()> {
-    sqlx::query("DELETE FROM resellers WHERE id = $1")
+    query("DELETE FROM resellers WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
         .await?;
@@ -87,7 +84,7 @@ pub struct Package {
     pub created_at: i64,
 }
 
-fn package(r: &AnyRow) -> Result<Package> {
+fn package(r: &Row) -> Result<Package> {
     Ok(Package {
         id: PackageId::from_raw(col::<String>(r, "id")?),
         reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
@@ -99,7 +96,7 @@ fn package(r: &AnyRow) -> Result<Package> {
 }
 
 pub async fn insert_package(c: &mut Conn, p: &Package) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO packages (id, reseller_id, name, features, monthly_price_cents, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -110,26 +107,23 @@ pub async fn insert_package(c: &mut Conn, p: &Package) -> Result<()> {
     .bind(p.monthly_price_cents)
     .bind(p.created_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
-    Ok(())
-}
-
-pub async fn update_package(c: &mut Conn, p: &Package) -> Result<()> {
-    sqlx::query(
-        "UPDATE packages SET name = $1, features = $2, monthly_price_cents = $3 WHERE id = $4",
-    )
-    .bind(&p.name)
-    .bind(features_to_text(&p.features))
-    .bind(p.monthly_price_cents)
-    .bind(p.id.as_str())
-    .execute(c)
     .await?;
     Ok(())
 }
 
+pub async fn update_package(c: &mut Conn, p: &Package) -> Result<()> {
+    query("UPDATE packages SET name = $1, features = $2, monthly_price_cents = $3 WHERE id = $4")
+        .bind(&p.name)
+        .bind(features_to_text(&p.features))
+        .bind(p.monthly_price_cents)
+        .bind(p.id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn get_package(c: &mut Conn, id: &PackageId) -> Result<Option<Package>> {
-    let row = sqlx::query("SELECT * FROM packages WHERE id = $1")
+    let row = query("SELECT * FROM packages WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -140,14 +134,14 @@ pub async fn get_package(c: &mut Conn, id: &PackageId) -> Result<Option<Package>
 pub async fn list_packages(c: &mut Conn, reseller: Option<&ResellerId>) -> Result<Vec<Package>> {
     let rows =
         match reseller {
-            Some(r) => sqlx::query(
+            Some(r) => query(
                 "SELECT * FROM packages WHERE reseller_id IS NULL OR reseller_id = $1 ORDER BY id",
             )
             .bind(r.as_str())
             .fetch_all(c)
             .await?,
             None => {
-                sqlx::query("SELECT * FROM packages ORDER BY id")
+                query("SELECT * FROM packages ORDER BY id")
                     .fetch_all(c)
                     .await?
             }
@@ -156,18 +150,18 @@ pub async fn list_packages(c: &mut Conn, reseller: Option<&ResellerId>) -> Resul
 }
 
 pub async fn package_in_use(c: &mut Conn, id: &PackageId) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query(
         "SELECT (SELECT COUNT(*) FROM users WHERE package_id = $1)
               + (SELECT COUNT(*) FROM company_packages WHERE package_id = $1)",
     )
     .bind(id.as_str())
-    .fetch_one(c)
+    .scalar(c)
     .await?;
     Ok(n > 0)
 }
 
 pub async fn delete_package(c: &mut Conn, id: &PackageId) -> Result<()> {
-    sqlx::query("DELETE FROM packages WHERE id = $1")
+    query("DELETE FROM packages WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
         .await?;
@@ -190,7 +184,7 @@ pub struct Company {
     pub created_at: i64,
 }
 
-fn company(r: &AnyRow) -> Result<Company> {
+fn company(r: &Row) -> Result<Company> {
     let second: Option<String> = col(r, "second_language")?;
     Ok(Company {
         id: CompanyId::from_raw(col::<String>(r, "id")?),
@@ -210,7 +204,7 @@ fn company(r: &AnyRow) -> Result<Company> {
 }
 
 pub async fn insert_company(c: &mut Conn, co: &Company) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO companies (id, reseller_id, name, country, time_zone, first_language,
             second_language, sip_domain, max_users, max_lines, default_package_id, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
@@ -228,14 +222,13 @@ pub async fn insert_company(c: &mut Conn, co: &Company) -> Result<()> {
     .bind(ostr(&co.default_package_id))
     .bind(co.created_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 /// Writes every mutable field of a company (the caller read it, changed it and checked it).
 pub async fn update_company(c: &mut Conn, co: &Company) -> Result<()> {
-    sqlx::query(
+    query(
         "UPDATE companies SET name = $1, country = $2, time_zone = $3, first_language = $4,
             second_language = $5, max_users = $6, max_lines = $7, default_package_id = $8
          WHERE id = $9",
@@ -255,7 +248,7 @@ pub async fn update_company(c: &mut Conn, co: &Company) -> Result<()> {
 }
 
 pub async fn get_company(c: &mut Conn, id: &CompanyId) -> Result<Option<Company>> {
-    let row = sqlx::query("SELECT * FROM companies WHERE id = $1")
+    let row = query("SELECT * FROM companies WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -268,24 +261,23 @@ pub async fn list_companies(
     reseller: Option<&ResellerId>,
     page: &Page,
 ) -> Result<(Vec<Company>, Option<String>)> {
-    let rows =
-        match reseller {
-            Some(r) => sqlx::query(
-                "SELECT * FROM companies WHERE reseller_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-            )
-            .bind(r.as_str())
-            .bind(page.after_text())
-            .bind(page.probe())
-            .fetch_all(c)
-            .await?,
-            None => {
-                sqlx::query("SELECT * FROM companies WHERE id > $1 ORDER BY id LIMIT $2")
-                    .bind(page.after_text())
-                    .bind(page.probe())
-                    .fetch_all(c)
-                    .await?
-            }
-        };
+    let rows = match reseller {
+        Some(r) => {
+            query("SELECT * FROM companies WHERE reseller_id = $1 AND id > $2 ORDER BY id LIMIT $3")
+                .bind(r.as_str())
+                .bind(page.after_text())
+                .bind(page.probe())
+                .fetch_all(c)
+                .await?
+        }
+        None => {
+            query("SELECT * FROM companies WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(page.after_text())
+                .bind(page.probe())
+                .fetch_all(c)
+                .await?
+        }
+    };
     let items = rows.iter().map(company).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |c| c.id.to_string()))
 }
@@ -293,13 +285,11 @@ pub async fn list_companies(
 pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
     // Users and lines point at each other and at departments; clear those links first so the
     // cascade has no order to respect on either engine.
-    sqlx::query(
-        "UPDATE users SET department_id = NULL, default_line_id = NULL WHERE company_id = $1",
-    )
-    .bind(id.as_str())
-    .execute(&mut *c)
-    .await?;
-    sqlx::query("UPDATE departments SET parent_id = NULL WHERE company_id = $1")
+    query("UPDATE users SET department_id = NULL, default_line_id = NULL WHERE company_id = $1")
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("UPDATE departments SET parent_id = NULL WHERE company_id = $1")
         .bind(id.as_str())
         .execute(&mut *c)
         .await?;
@@ -310,12 +300,12 @@ pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
         "departments",
         "company_packages",
     ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE company_id = $1"))
+        query_owned(format!("DELETE FROM {table} WHERE company_id = $1"))
             .bind(id.as_str())
             .execute(&mut *c)
             .await?;
     }
-    sqlx::query("DELETE FROM companies WHERE id = $1")
+    query("DELETE FROM companies WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
         .await?;
@@ -323,12 +313,11 @@ pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
 }
 
 pub async fn offered_packages(c: &mut Conn, company: &CompanyId) -> Result<Vec<PackageId>> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT package_id FROM company_packages WHERE company_id = $1 ORDER BY package_id",
-    )
-    .bind(company.as_str())
-    .fetch_all(c)
-    .await?;
+    let ids: Vec<String> =
+        query("SELECT package_id FROM company_packages WHERE company_id = $1 ORDER BY package_id")
+            .bind(company.as_str())
+            .scalars(c)
+            .await?;
     Ok(ids.into_iter().map(PackageId::from_raw).collect())
 }
 
@@ -337,12 +326,12 @@ pub async fn set_offered_packages(
     company: &CompanyId,
     ids: &[PackageId],
 ) -> Result<()> {
-    sqlx::query("DELETE FROM company_packages WHERE company_id = $1")
+    query("DELETE FROM company_packages WHERE company_id = $1")
         .bind(company.as_str())
         .execute(&mut *c)
         .await?;
     for p in ids {
-        sqlx::query("INSERT INTO company_packages (company_id, package_id) VALUES ($1, $2)")
+        query("INSERT INTO company_packages (company_id, package_id) VALUES ($1, $2)")
             .bind(company.as_str())
             .bind(p.as_str())
             .execute(&mut *c)
@@ -363,7 +352,7 @@ pub struct Department {
     pub created_at: i64,
 }
 
-fn department(r: &AnyRow) -> Result<Department> {
+fn department(r: &Row) -> Result<Department> {
     Ok(Department {
         id: DepartmentId::from_raw(col::<String>(r, "id")?),
         company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
@@ -377,7 +366,7 @@ fn department(r: &AnyRow) -> Result<Department> {
 }
 
 pub async fn insert_department(c: &mut Conn, d: &Department) -> Result<()> {
-    sqlx::query(
+    query(
         "INSERT INTO departments (id, company_id, parent_id, name, operator_number, call_policy,
             call_limit, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -390,13 +379,12 @@ pub async fn insert_department(c: &mut Conn, d: &Department) -> Result<()> {
     .bind(d.call_limit)
     .bind(d.created_at)
     .execute(c)
-    .await
-    .map_err(StoreError::from_write)?;
+    .await?;
     Ok(())
 }
 
 pub async fn update_department(c: &mut Conn, d: &Department) -> Result<()> {
-    sqlx::query(
+    query(
         "UPDATE departments SET parent_id = $1, name = $2, operator_number = $3, call_policy = $4,
             call_limit = $5 WHERE id = $6 AND company_id = $7",
     )
@@ -414,7 +402,7 @@ pub async fn update_department(c: &mut Conn, d: &Department) -> Result<()> {
 
 /// Finds a department by id alone, to learn its company before a permission check.
 pub async fn locate_department(c: &mut Conn, id: &DepartmentId) -> Result<Option<Department>> {
-    let row = sqlx::query("SELECT * FROM departments WHERE id = $1")
+    let row = query("SELECT * FROM departments WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
@@ -422,7 +410,7 @@ pub async fn locate_department(c: &mut Conn, id: &DepartmentId) -> Result<Option
 }
 
 pub async fn list_departments(c: &mut Conn, company: &CompanyId) -> Result<Vec<Department>> {
-    let rows = sqlx::query("SELECT * FROM departments WHERE company_id = $1 ORDER BY id")
+    let rows = query("SELECT * FROM departments WHERE company_id = $1 ORDER BY id")
         .bind(company.as_str())
         .fetch_all(c)
         .await?;
@@ -434,19 +422,19 @@ pub async fn department_in_use(
     company: &CompanyId,
     id: &DepartmentId,
 ) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
+    let n: i64 = query(
         "SELECT (SELECT COUNT(*) FROM departments WHERE company_id = $1 AND parent_id = $2)
               + (SELECT COUNT(*) FROM users WHERE company_id = $1 AND department_id = $2)",
     )
     .bind(company.as_str())
     .bind(id.as_str())
-    .fetch_one(c)
+    .scalar(c)
     .await?;
     Ok(n > 0)
 }
 
 pub async fn delete_department(c: &mut Conn, company: &CompanyId, id: &DepartmentId) -> Result<()> {
-    sqlx::query("DELETE FROM departments WHERE company_id = $1 AND id = $2")
+    query("DELETE FROM departments WHERE company_id = $1 AND id = $2")
         .bind(company.as_str())
         .bind(id.as_str())
         .execute(c)

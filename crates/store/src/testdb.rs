@@ -66,11 +66,14 @@ pub async fn fresh_postgres_url(label: &str) -> Result<Option<String>> {
         }
     };
     let name = format!("t_{}", unique(label));
-    let mut conn = sqlx::PgConnection::connect(&base).await?;
+    let mut conn = sqlx::PgConnection::connect(&base)
+        .await
+        .map_err(crate::db::pg_err)?;
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
-        .await?;
-    conn.close().await?;
+        .await
+        .map_err(crate::db::pg_err)?;
+    conn.close().await.map_err(crate::db::pg_err)?;
     let (prefix, _) = base.rsplit_once('/').unwrap_or((base.as_str(), ""));
     Ok(Some(format!("{prefix}/{name}")))
 }

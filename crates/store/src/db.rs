@@ -1,0 +1,544 @@
+//! A thin executor with one query API over two engines: SQLite through rusqlite (each statement
+//! runs on a blocking thread, results come back whole) and PostgreSQL through sqlx.
+//!
+//! Why not sqlx for both: sqlx's SQLite driver hands every result row from its worker thread to
+//! the async side one at a time; on a portal page of 50 rows that thread ping-pong cost several
+//! times the query itself (measured in bench/api). Here a statement is one hand-off, however many
+//! rows it returns. The SQL text is the same for both engines: `$1`, `$2`, ... placeholders.
+
+use crate::{Result, StoreError};
+use futures_util::TryStreamExt;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::{Column, Postgres, Row as _, TypeInfo};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// A value going in or coming out. The schema uses only text and 64-bit integers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    /// A null bound for an integer column (PostgreSQL types every parameter).
+    NullInt,
+    Int(i64),
+    Text(String),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Self {
+        Value::Int(v)
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Self {
+        Value::Text(v.clone())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Self {
+        Value::Text(v)
+    }
+}
+/// A type that can be bound, with the null of its kind.
+pub trait Bindable: Into<Value> {
+    const NULL: Value;
+}
+impl Bindable for i64 {
+    const NULL: Value = Value::NullInt;
+}
+impl Bindable for String {
+    const NULL: Value = Value::Null;
+}
+impl Bindable for &str {
+    const NULL: Value = Value::Null;
+}
+impl Bindable for &String {
+    const NULL: Value = Value::Null;
+}
+impl<T: Bindable> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(T::NULL, Into::into)
+    }
+}
+
+/// A result row: column names shared by all rows of a result, and the values.
+#[derive(Debug, Clone)]
+pub struct Row {
+    names: Arc<[String]>,
+    values: Vec<Value>,
+}
+
+/// Conversion of a column value into a Rust type.
+pub trait FromValue: Sized {
+    fn from_value(v: &Value) -> Option<Self>;
+}
+impl FromValue for i64 {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+}
+impl FromValue for String {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(v: &Value) -> Option<Self> {
+        match v {
+            Value::Null | Value::NullInt => Some(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+impl Row {
+    pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+        let i = self
+            .names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| StoreError::Corrupt(format!("{name}: no such column")))?;
+        T::from_value(&self.values[i])
+            .ok_or_else(|| StoreError::Corrupt(format!("{name}: unexpected type")))
+    }
+    fn first<T: FromValue>(&self) -> Result<T> {
+        self.values
+            .first()
+            .and_then(T::from_value)
+            .ok_or_else(|| StoreError::Corrupt("scalar: unexpected type".into()))
+    }
+}
+
+/// The SQLite side: a bounded set of connections to one file.
+pub(crate) struct SqlitePool {
+    path: String,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+    slots: Arc<Semaphore>,
+}
+
+impl SqlitePool {
+    pub(crate) fn open(path: &str, max: usize) -> Result<Arc<Self>> {
+        let pool = Arc::new(Self {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+            slots: Arc::new(Semaphore::new(max)),
+        });
+        // Open one now so that a bad path fails at start-up, not at the first request.
+        let c = pool.new_connection()?;
+        pool.put(c);
+        Ok(pool)
+    }
+
+    fn new_connection(&self) -> Result<rusqlite::Connection> {
+        let c = rusqlite::Connection::open(&self.path).map_err(sqlite_err)?;
+        // WAL lets readers run beside the writer; the busy timeout makes writers queue instead
+        // of failing; SQLite leaves foreign keys off unless asked.
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+        )
+        .map_err(sqlite_err)?;
+        c.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sqlite_err)?;
+        c.set_prepared_statement_cache_capacity(128);
+        Ok(c)
+    }
+
+    fn take(&self) -> Result<rusqlite::Connection> {
+        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        match idle {
+            Some(c) => Ok(c),
+            None => self.new_connection(),
+        }
+    }
+
+    fn put(&self, c: rusqlite::Connection) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.push(c);
+        }
+    }
+
+    pub(crate) fn close(&self) {
+        if let Ok(mut v) = self.idle.lock() {
+            v.clear();
+        }
+    }
+}
+
+fn sqlite_err(e: rusqlite::Error) -> StoreError {
+    if let rusqlite::Error::SqliteFailure(f, msg) = &e
+        && f.code == rusqlite::ErrorCode::ConstraintViolation
+        && (f.extended_code == 2067 || f.extended_code == 1555)
+    {
+        return StoreError::Conflict(msg.clone().unwrap_or_else(|| "unique".into()));
+    }
+    StoreError::Db(e.to_string())
+}
+
+pub(crate) fn pg_err(e: sqlx::Error) -> StoreError {
+    if let Some(db) = e.as_database_error()
+        && db.is_unique_violation()
+    {
+        return StoreError::Conflict(db.message().to_owned());
+    }
+    StoreError::Db(e.to_string())
+}
+
+enum Inner {
+    Sqlite {
+        conn: Option<rusqlite::Connection>,
+        pool: Arc<SqlitePool>,
+        _slot: OwnedSemaphorePermit,
+    },
+    Pg(sqlx::pool::PoolConnection<Postgres>),
+    PgTx(Option<sqlx::Transaction<'static, Postgres>>),
+}
+
+/// A connection of either engine, inside or outside a transaction.
+pub struct Conn {
+    inner: Inner,
+    /// SQLite only: a transaction is open and must be rolled back if not committed.
+    open_tx: bool,
+}
+
+/// A transaction: derefs to [`Conn`]; rolled back when dropped without [`Tx::commit`].
+pub struct Tx(Conn);
+
+impl std::ops::Deref for Tx {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0
+    }
+}
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0
+    }
+}
+
+impl Tx {
+    pub async fn commit(mut self) -> Result<()> {
+        self.0.finish(true).await
+    }
+    pub async fn rollback(mut self) -> Result<()> {
+        self.0.finish(false).await
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Inner::Sqlite { conn, pool, .. } = &mut self.inner
+            && let Some(c) = conn.take()
+        {
+            if self.open_tx {
+                // Dropped mid-transaction (an error or a cancelled request): undo, then reuse.
+                // ROLLBACK never waits for a lock, so doing it here is brief.
+                if c.execute_batch("ROLLBACK").is_err() {
+                    return;
+                }
+            }
+            pool.put(c);
+        }
+    }
+}
+
+pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>) -> Result<Conn> {
+    let slot = pool
+        .slots
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+    let c = pool.take()?;
+    Ok(Conn {
+        inner: Inner::Sqlite {
+            conn: Some(c),
+            pool: pool.clone(),
+            _slot: slot,
+        },
+        open_tx: false,
+    })
+}
+
+pub(crate) async fn pg_conn(pool: &PgPool) -> Result<Conn> {
+    Ok(Conn {
+        inner: Inner::Pg(pool.acquire().await.map_err(pg_err)?),
+        open_tx: false,
+    })
+}
+
+pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>) -> Result<Tx> {
+    let mut c = sqlite_conn(pool).await?;
+    // Take the write lock up front: a deferred transaction that reads first and writes later
+    // fails at once with "database is locked" when another writer committed in between,
+    // whereas an immediate one waits its turn under the busy timeout.
+    c.run_sqlite("BEGIN IMMEDIATE".into(), Vec::new(), false)
+        .await?;
+    c.open_tx = true;
+    Ok(Tx(c))
+}
+
+pub(crate) async fn pg_begin(pool: &PgPool) -> Result<Tx> {
+    Ok(Tx(Conn {
+        inner: Inner::PgTx(Some(pool.begin().await.map_err(pg_err)?)),
+        open_tx: false,
+    }))
+}
+
+impl Conn {
+    async fn finish(&mut self, commit: bool) -> Result<()> {
+        match &mut self.inner {
+            Inner::Sqlite { .. } => {
+                let sql = if commit { "COMMIT" } else { "ROLLBACK" };
+                self.run_sqlite(sql.into(), Vec::new(), false).await?;
+                self.open_tx = false;
+                Ok(())
+            }
+            Inner::PgTx(slot) => {
+                if let Some(tx) = slot.take() {
+                    if commit {
+                        tx.commit().await.map_err(pg_err)?
+                    } else {
+                        tx.rollback().await.map_err(pg_err)?
+                    }
+                }
+                Ok(())
+            }
+            Inner::Pg(_) => Ok(()),
+        }
+    }
+
+    /// Runs one statement on SQLite on a blocking thread; returns its rows (when `rows`) or the
+    /// number of rows changed (as one row holding it).
+    async fn run_sqlite(
+        &mut self,
+        sql: String,
+        args: Vec<Value>,
+        rows: bool,
+    ) -> Result<(Vec<Row>, u64)> {
+        let Inner::Sqlite { conn, .. } = &mut self.inner else {
+            return Err(StoreError::Db("not a SQLite connection".into()));
+        };
+        let c = conn
+            .take()
+            .ok_or_else(|| StoreError::Db("connection lost".into()))?;
+        let (c, out) = tokio::task::spawn_blocking(move || {
+            let out = sqlite_exec(&c, &sql, &args, rows);
+            (c, out)
+        })
+        .await
+        .map_err(|e| StoreError::Db(e.to_string()))?;
+        *conn = Some(c);
+        out
+    }
+
+    async fn run(&mut self, sql: &str, args: Vec<Value>, rows: bool) -> Result<(Vec<Row>, u64)> {
+        match &mut self.inner {
+            Inner::Sqlite { .. } => self.run_sqlite(sql.to_owned(), args, rows).await,
+            Inner::Pg(c) => pg_exec(c, sql, args, rows).await,
+            Inner::PgTx(Some(tx)) => pg_exec(tx, sql, args, rows).await,
+            Inner::PgTx(None) => Err(StoreError::Db("the transaction has ended".into())),
+        }
+    }
+
+    /// Runs a statement without parameters (schema changes).
+    pub async fn execute_raw(&mut self, sql: &str) -> Result<()> {
+        self.run(sql, Vec::new(), false).await.map(|_| ())
+    }
+}
+
+fn sqlite_exec(
+    c: &rusqlite::Connection,
+    sql: &str,
+    args: &[Value],
+    rows: bool,
+) -> Result<(Vec<Row>, u64)> {
+    let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
+    for (i, v) in args.iter().enumerate() {
+        // Bind by name: SQLite numbers `$n` parameters in order of first appearance.
+        let Some(idx) = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .map_err(sqlite_err)?
+        else {
+            continue;
+        };
+        let r = match v {
+            Value::Null | Value::NullInt => stmt.raw_bind_parameter(idx, rusqlite::types::Null),
+            Value::Int(n) => stmt.raw_bind_parameter(idx, n),
+            Value::Text(s) => stmt.raw_bind_parameter(idx, s.as_str()),
+        };
+        r.map_err(sqlite_err)?;
+    }
+    if !rows {
+        let n = stmt.raw_execute().map_err(sqlite_err)?;
+        return Ok((Vec::new(), n as u64));
+    }
+    let names: Arc<[String]> = stmt
+        .column_names()
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    let width = names.len();
+    let mut out = Vec::new();
+    let mut rs = stmt.raw_query();
+    while let Some(r) = rs.next().map_err(sqlite_err)? {
+        let mut values = Vec::with_capacity(width);
+        for i in 0..width {
+            values.push(match r.get_ref(i).map_err(sqlite_err)? {
+                rusqlite::types::ValueRef::Null => Value::Null,
+                rusqlite::types::ValueRef::Integer(n) => Value::Int(n),
+                rusqlite::types::ValueRef::Real(f) => Value::Int(f as i64),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Value::Text(String::from_utf8_lossy(t).into_owned())
+                }
+                rusqlite::types::ValueRef::Blob(b) => {
+                    Value::Text(String::from_utf8_lossy(b).into_owned())
+                }
+            });
+        }
+        out.push(Row {
+            names: names.clone(),
+            values,
+        });
+    }
+    Ok((out, 0))
+}
+
+async fn pg_exec(
+    c: &mut sqlx::PgConnection,
+    sql: &str,
+    args: Vec<Value>,
+    rows: bool,
+) -> Result<(Vec<Row>, u64)> {
+    let mut q = sqlx::query(sql);
+    for v in args {
+        q = match v {
+            Value::Null => q.bind(Option::<String>::None),
+            Value::NullInt => q.bind(Option::<i64>::None),
+            Value::Int(n) => q.bind(n),
+            Value::Text(s) => q.bind(s),
+        };
+    }
+    if !rows {
+        let r = q.execute(c).await.map_err(pg_err)?;
+        return Ok((Vec::new(), r.rows_affected()));
+    }
+    let pg_rows: Vec<PgRow> = q.fetch(c).try_collect().await.map_err(pg_err)?;
+    let Some(first) = pg_rows.first() else {
+        return Ok((Vec::new(), 0));
+    };
+    let names: Arc<[String]> = first
+        .columns()
+        .iter()
+        .map(|c| c.name().to_owned())
+        .collect();
+    let kinds: Vec<bool> = first
+        .columns()
+        .iter()
+        .map(|c| matches!(c.type_info().name(), "INT8" | "INT4" | "INT2" | "BOOL"))
+        .collect();
+    let mut out = Vec::with_capacity(pg_rows.len());
+    for r in &pg_rows {
+        let mut values = Vec::with_capacity(kinds.len());
+        for (i, is_int) in kinds.iter().enumerate() {
+            let v = if *is_int {
+                let ty = r.columns()[i].type_info().name().to_owned();
+                let n: Option<i64> = match ty.as_str() {
+                    "INT4" => r.try_get::<Option<i32>, _>(i).map(|o| o.map(i64::from)),
+                    "INT2" => r.try_get::<Option<i16>, _>(i).map(|o| o.map(i64::from)),
+                    "BOOL" => r.try_get::<Option<bool>, _>(i).map(|o| o.map(i64::from)),
+                    _ => r.try_get::<Option<i64>, _>(i),
+                }
+                .map_err(pg_err)?;
+                n.map_or(Value::Null, Value::Int)
+            } else {
+                r.try_get::<Option<String>, _>(i)
+                    .map_err(pg_err)?
+                    .map_or(Value::Null, Value::Text)
+            };
+            values.push(v);
+        }
+        out.push(Row {
+            names: names.clone(),
+            values,
+        });
+    }
+    Ok((out, 0))
+}
+
+/// A statement with its arguments, built like sqlx's `query(...).bind(...)`.
+pub struct Query {
+    sql: &'static str,
+    owned: Option<String>,
+    args: Vec<Value>,
+}
+
+/// Starts a statement.
+pub fn query(sql: &'static str) -> Query {
+    Query {
+        sql,
+        owned: None,
+        args: Vec::new(),
+    }
+}
+
+/// Starts a statement whose text is built at run time (from trusted parts only).
+pub fn query_owned(sql: String) -> Query {
+    Query {
+        sql: "",
+        owned: Some(sql),
+        args: Vec::new(),
+    }
+}
+
+/// Outcome of a statement that returns no rows.
+pub struct Done {
+    affected: u64,
+}
+impl Done {
+    pub fn rows_affected(&self) -> u64 {
+        self.affected
+    }
+}
+
+impl Query {
+    pub fn bind(mut self, v: impl Into<Value>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+    fn text(&self) -> &str {
+        self.owned.as_deref().unwrap_or(self.sql)
+    }
+    pub async fn execute(self, c: &mut Conn) -> Result<Done> {
+        let (_, affected) = c.run(self.text(), self.args.clone(), false).await?;
+        Ok(Done { affected })
+    }
+    pub async fn fetch_all(self, c: &mut Conn) -> Result<Vec<Row>> {
+        Ok(c.run(self.text(), self.args.clone(), true).await?.0)
+    }
+    pub async fn fetch_optional(self, c: &mut Conn) -> Result<Option<Row>> {
+        Ok(self.fetch_all(c).await?.into_iter().next())
+    }
+    pub async fn fetch_one(self, c: &mut Conn) -> Result<Row> {
+        self.fetch_optional(c)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("no row".into()))
+    }
+    /// The first column of the first row.
+    pub async fn scalar<T: FromValue>(self, c: &mut Conn) -> Result<T> {
+        self.fetch_one(c).await?.first()
+    }
+    /// The first column of every row.
+    pub async fn scalars<T: FromValue>(self, c: &mut Conn) -> Result<Vec<T>> {
+        self.fetch_all(c).await?.iter().map(Row::first).collect()
+    }
+}
