@@ -32,14 +32,65 @@ pub fn dummy_hash() -> &'static str {
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Lw5W4lP2zhdYnVVhbTmw7s0bQsm+TJ0Gv1k5qzxfczQ"
 }
 
+/// Password hashing runs on a fixed pool of threads, one per core: argon2 takes 19 MiB and tens
+/// of milliseconds per call, so a burst of sign-ins must queue here rather than spread over the
+/// runtime's blocking threads, where each would keep its own 19 MiB heap arena.
+struct HashPool {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
+
+fn hash_pool() -> &'static HashPool {
+    static POOL: std::sync::OnceLock<HashPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let n = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        for i in 0..n {
+            let rx = rx.clone();
+            let _ = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
+        HashPool {
+            jobs: std::sync::Mutex::new(tx),
+        }
+    })
+}
+
+async fn on_hash_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Box<dyn FnOnce() + Send> = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    hash_pool()
+        .jobs
+        .lock()
+        .map_err(|_| AppError::Internal("hash pool poisoned".into()))?
+        .send(job)
+        .map_err(|_| AppError::Internal("hash pool stopped".into()))?;
+    rx.await
+        .map_err(|_| AppError::Internal("hash job dropped".into()))
+}
+
 pub async fn hash_password_async(password: String) -> AppResult<String> {
-    tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("join: {e}")))?
+    on_hash_pool(move || hash_password(&password)).await?
 }
 
 pub async fn verify_password_async(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &phc))
+    on_hash_pool(move || verify_password(&password, &phc))
         .await
         .unwrap_or(false)
 }

@@ -317,8 +317,12 @@ impl Conn {
         }
     }
 
-    /// Runs one statement on SQLite on a blocking thread; returns its rows (when `rows`) or the
-    /// number of rows changed (as one row holding it).
+    /// Runs one statement on SQLite; returns its rows (when `rows`) or the number of rows changed.
+    ///
+    /// Only statements that can wait go to a blocking thread: `BEGIN IMMEDIATE` (it queues for
+    /// the write lock under the busy timeout) and `COMMIT` (it may checkpoint the WAL). Reads in
+    /// WAL mode and writes inside a transaction that already holds the lock never wait, and take
+    /// microseconds, so they run in place rather than paying two thread hand-offs each.
     async fn run_sqlite(
         &mut self,
         sql: String,
@@ -328,6 +332,13 @@ impl Conn {
         let Inner::Sqlite { conn, .. } = &mut self.inner else {
             return Err(StoreError::Db("not a SQLite connection".into()));
         };
+        let may_wait = sql.starts_with("BEGIN") || sql == "COMMIT";
+        if !may_wait {
+            let c = conn
+                .as_ref()
+                .ok_or_else(|| StoreError::Db("connection lost".into()))?;
+            return sqlite_exec(c, &sql, &args, rows);
+        }
         let c = conn
             .take()
             .ok_or_else(|| StoreError::Db("connection lost".into()))?;
