@@ -41,7 +41,10 @@ LOADAVG=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # Cold start: from process start to the first 200 on /healthz, polled every 5 ms by the same
 # process that starts the server (so no interpreter start-up is counted). Prints "PID MS".
-out=$(SWITCHBOARD_ADMIN_PASSWORD="$PASS" python3 - "$TMP/server.log" "$PORT" \
+# The per-address sign-in limit is lifted so that the sign-in run measures password hashing, not
+# the limiter (every request comes from 127.0.0.1); the per-username limit stays.
+out=$(SWITCHBOARD_ADMIN_PASSWORD="$PASS" SWITCHBOARD_LOGIN_BURST=1000000 SWITCHBOARD_LOGIN_PER_MINUTE=1000000 \
+  python3 - "$TMP/server.log" "$PORT" \
   "$SWITCHBOARD_BIN" serve --data-dir "$TMP/data" --http-listen "127.0.0.1:$PORT" \
   --sip-listen "127.0.0.1:$SIPPORT" <<'EOF'
 import http.client, subprocess, sys, time
@@ -184,13 +187,13 @@ rows=$(bench_get '/api/v1/companies/{id}/users?limit=50' "/api/v1/companies/$CID
 echo "$rows" | tee -a "$TMP/report.md"
 PAGE_RPS=$(echo "$rows" | head -n1 | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}')
 
-# Sign-in: 10 users in turn, one 5 s run; per-address rate limiting answers most with 429.
+# Sign-in: the 1,000 seeded users in turn, one 5 s run (argon2id verification bounds it).
 cat >"$TMP/login.lua" <<'EOF'
 local bodies, n, threads = {}, 0, {}
 ok, limited, other = 0, 0, 0
 function setup(thread) table.insert(threads, thread) end
 function init()
-  for i = 1, 10 do
+  for i = 1, 1000 do
     bodies[i] = wrk.format("POST", "/api/v1/auth/login", { ["Content-Type"] = "application/json" },
       string.format('{"username":"benchuser%d","password":"%s"}', i, os.getenv("PASS")))
   end
@@ -212,8 +215,8 @@ read -r _ LOGIN_OK_RPS LOGIN_429 LOGIN_OTHER LOGIN_RPS LOGIN_P50 LOGIN_P99 \
 
 {
   echo
-  echo "Sign-in (POST /api/v1/auth/login, 10 users in turn, 2 threads, 16 connections, one 5 s run, all from 127.0.0.1):"
-  echo "**$LOGIN_OK_RPS** successful sign-ins/s; $LOGIN_429 answered 429 (per-address rate limit), $LOGIN_OTHER other non-200;"
+  echo "Sign-in (POST /api/v1/auth/login, 1,000 users in turn, 2 threads, 16 connections, one 5 s run, per-address limit lifted):"
+  echo "**$LOGIN_OK_RPS** successful sign-ins/s; $LOGIN_429 answered 429, $LOGIN_OTHER other non-200;"
   echo "all answers $LOGIN_RPS/s, p50 $LOGIN_P50 ms, p99 $LOGIN_P99 ms."
   echo
   echo "Users page vs the anchor (axum + rusqlite, GET /users?limit=50, 16 connections: $ANCHOR_USERS_PAGE req/s):" \

@@ -237,8 +237,14 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         let now = self.now_ms();
+        let hash = token_hash(token);
+        let epoch = self.store.account_epoch();
+        if let Some(mut actor) = self.sessions.get(&hash, now, epoch) {
+            actor.source_ip = ip.map(str::to_owned);
+            return Ok(actor);
+        }
         let mut c = self.store.conn().await?;
-        let Some(s) = accounts::get_session(&mut c, &token_hash(token)).await? else {
+        let Some(s) = accounts::get_session(&mut c, &hash).await? else {
             return Err(AppError::Unauthenticated);
         };
         if s.expires_at <= now {
@@ -251,7 +257,7 @@ impl App {
         if !u.enabled || u.locked {
             return Err(AppError::Unauthenticated);
         }
-        Ok(Actor {
+        let actor = Actor {
             name: u.username.clone().unwrap_or_else(|| u.name.clone()),
             user_id: u.id,
             role: u.role,
@@ -259,7 +265,9 @@ impl App {
             company_id: u.company_id,
             source_ip: ip.map(str::to_owned),
             elevated: s.kind == ELEVATED,
-        })
+        };
+        self.sessions.put(hash, &actor, s.expires_at, now, epoch);
+        Ok(actor)
     }
 
     pub async fn logout(&self, actor: &Actor, token: &str) -> AppResult<()> {
@@ -479,5 +487,40 @@ impl App {
             expires_at: time(expires),
             user: crate::directory::user_view(&user),
         })
+    }
+}
+
+/// Recently checked sessions, so that a request costs no database round trip to learn who is
+/// asking. An entry is used only while no account or session change has committed since it was
+/// filled (the store's account epoch), and for at most [`SessionCache::TTL_MS`]: that bounds how
+/// long a change made through another node of a cluster can go unseen here.
+#[derive(Default)]
+pub(crate) struct SessionCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, (Actor, i64, i64, u64)>>,
+}
+
+impl SessionCache {
+    pub(crate) const TTL_MS: i64 = 5_000;
+    const MAX: usize = 100_000;
+
+    fn get(&self, hash: &str, now: i64, epoch: u64) -> Option<Actor> {
+        let map = self.map.lock().ok()?;
+        let (actor, expires_at, cached_at, at_epoch) = map.get(hash)?;
+        (*at_epoch == epoch && *expires_at > now && now - *cached_at < Self::TTL_MS)
+            .then(|| actor.clone())
+    }
+
+    fn put(&self, hash: String, actor: &Actor, expires_at: i64, now: i64, epoch: u64) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= Self::MAX {
+                map.retain(|_, (_, _, cached_at, e)| {
+                    *e == epoch && now - *cached_at < Self::TTL_MS
+                });
+                if map.len() >= Self::MAX {
+                    map.clear();
+                }
+            }
+            map.insert(hash, (actor.clone(), expires_at, now, epoch));
+        }
     }
 }

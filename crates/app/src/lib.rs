@@ -73,6 +73,7 @@ pub struct App {
     pub(crate) cfg: Arc<AppConfig>,
     pub(crate) ip_limiter: Arc<limiter::Limiter>,
     pub(crate) user_limiter: Arc<limiter::Limiter>,
+    pub(crate) sessions: Arc<auth::SessionCache>,
 }
 
 impl App {
@@ -91,6 +92,7 @@ impl App {
             cfg: Arc::new(cfg),
             ip_limiter,
             user_limiter,
+            sessions: Arc::new(auth::SessionCache::default()),
         }
     }
 

@@ -36,6 +36,13 @@ pub struct Flags {
     /// The URL people reach the portal at, for links in mails (default: http://<http-listen>).
     #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Sign-in attempts one source address may make at once (default 30; at least 20, since an
+    /// office shares one address).
+    #[arg(long, env = "SWITCHBOARD_LOGIN_BURST")]
+    pub login_burst: Option<u32>,
+    /// Sign-in attempts per minute one source address regains after its burst (default 30).
+    #[arg(long, env = "SWITCHBOARD_LOGIN_PER_MINUTE")]
+    pub login_per_minute: Option<u32>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -49,6 +56,8 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_url: Option<String>,
+    login_burst: Option<u32>,
+    login_per_minute: Option<u32>,
 }
 
 /// The checked configuration the server runs with.
@@ -62,6 +71,8 @@ pub struct Config {
     pub smtp_url: Option<String>,
     pub mail_from: String,
     pub public_url: String,
+    pub login_burst: u32,
+    pub login_per_minute: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -166,6 +177,14 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err("public-url must start with http:// or https://".into());
         }
+        let login_burst = flags.login_burst.or(file.login_burst).unwrap_or(30);
+        if login_burst < 20 {
+            return Err("login-burst must be at least 20 (an office shares one address)".into());
+        }
+        let login_per_minute = flags
+            .login_per_minute
+            .or(file.login_per_minute)
+            .unwrap_or(30);
         Ok(Config {
             data_dir,
             database_url,
@@ -175,6 +194,8 @@ impl Config {
             smtp_url,
             mail_from,
             public_url,
+            login_burst,
+            login_per_minute,
         })
     }
 }

@@ -133,6 +133,8 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
     AppConfig {
         public_url,
         smtp_configured: cfg.smtp_url.is_some(),
+        login_ip_burst: cfg.login_burst,
+        login_ip_per_minute: cfg.login_per_minute,
         ..AppConfig::default()
     }
 }

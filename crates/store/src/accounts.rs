@@ -86,6 +86,7 @@ pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
 
 /// Writes every mutable field of a user (the caller read it, changed it and checked it).
 pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
+    c.touch();
     query(
         "UPDATE users SET role = $1, department_id = $2, package_id = $3, name = $4, email = $5,
             language = $6, username = $7, username_key = $8, password_hash = $9, enabled = $10,
@@ -197,6 +198,7 @@ pub async fn package_counts(
 }
 
 pub async fn delete_user(c: &mut Conn, id: &UserId) -> Result<()> {
+    c.touch();
     query("DELETE FROM users WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
@@ -248,6 +250,7 @@ pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Sessio
 }
 
 pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
+    c.touch();
     query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(c)
@@ -257,6 +260,7 @@ pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {
 
 /// Ends every session of a user (password change, disable, lock).
 pub async fn delete_sessions_of(c: &mut Conn, user: &UserId) -> Result<()> {
+    c.touch();
     query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user.as_str())
         .execute(c)
@@ -265,6 +269,7 @@ pub async fn delete_sessions_of(c: &mut Conn, user: &UserId) -> Result<()> {
 }
 
 pub async fn purge_expired_sessions(c: &mut Conn, now: i64) -> Result<u64> {
+    c.touch();
     Ok(query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
         .execute(c)

@@ -10,6 +10,7 @@ use crate::{Result, StoreError};
 use futures_util::TryStreamExt;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Column, Postgres, Row as _, TypeInfo};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -208,6 +209,10 @@ pub struct Conn {
     inner: Inner,
     /// SQLite only: a transaction is open and must be rolled back if not committed.
     open_tx: bool,
+    /// Counts committed changes to accounts and sessions, so caches of them know when to drop.
+    epoch: Arc<AtomicU64>,
+    /// This transaction changed accounts or sessions: advance `epoch` when it commits.
+    touched: bool,
 }
 
 /// A transaction: derefs to [`Conn`]; rolled back when dropped without [`Tx::commit`].
@@ -251,7 +256,7 @@ impl Drop for Conn {
     }
 }
 
-pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>) -> Result<Conn> {
+pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>) -> Result<Conn> {
     let slot = pool
         .slots
         .clone()
@@ -259,25 +264,31 @@ pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>) -> Result<Conn> {
         .await
         .map_err(|e| StoreError::Db(e.to_string()))?;
     let c = pool.take()?;
+    let inner = Inner::Sqlite {
+        conn: Some(c),
+        pool: pool.clone(),
+        _slot: slot,
+    };
     Ok(Conn {
-        inner: Inner::Sqlite {
-            conn: Some(c),
-            pool: pool.clone(),
-            _slot: slot,
-        },
+        inner,
         open_tx: false,
+        epoch: epoch.clone(),
+        touched: false,
     })
 }
 
-pub(crate) async fn pg_conn(pool: &PgPool) -> Result<Conn> {
+pub(crate) async fn pg_conn(pool: &PgPool, epoch: &Arc<AtomicU64>) -> Result<Conn> {
+    let inner = Inner::Pg(pool.acquire().await.map_err(pg_err)?);
     Ok(Conn {
-        inner: Inner::Pg(pool.acquire().await.map_err(pg_err)?),
+        inner,
         open_tx: false,
+        epoch: epoch.clone(),
+        touched: false,
     })
 }
 
-pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>) -> Result<Tx> {
-    let mut c = sqlite_conn(pool).await?;
+pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>) -> Result<Tx> {
+    let mut c = sqlite_conn(pool, epoch).await?;
     // Take the write lock up front: a deferred transaction that reads first and writes later
     // fails at once with "database is locked" when another writer committed in between,
     // whereas an immediate one waits its turn under the busy timeout.
@@ -287,15 +298,36 @@ pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>) -> Result<Tx> {
     Ok(Tx(c))
 }
 
-pub(crate) async fn pg_begin(pool: &PgPool) -> Result<Tx> {
+pub(crate) async fn pg_begin(pool: &PgPool, epoch: &Arc<AtomicU64>) -> Result<Tx> {
+    let inner = Inner::PgTx(Some(pool.begin().await.map_err(pg_err)?));
     Ok(Tx(Conn {
-        inner: Inner::PgTx(Some(pool.begin().await.map_err(pg_err)?)),
+        inner,
         open_tx: false,
+        epoch: epoch.clone(),
+        touched: false,
     }))
 }
 
 impl Conn {
+    /// Notes a change to accounts or sessions: at once outside a transaction, at commit inside.
+    pub(crate) fn touch(&mut self) {
+        let in_tx = self.open_tx || matches!(self.inner, Inner::PgTx(_));
+        if in_tx {
+            self.touched = true;
+        } else {
+            self.epoch.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
     async fn finish(&mut self, commit: bool) -> Result<()> {
+        let r = self.end_tx(commit).await;
+        if commit && r.is_ok() && std::mem::take(&mut self.touched) {
+            self.epoch.fetch_add(1, Ordering::SeqCst);
+        }
+        r
+    }
+
+    async fn end_tx(&mut self, commit: bool) -> Result<()> {
         match &mut self.inner {
             Inner::Sqlite { .. } => {
                 let sql = if commit { "COMMIT" } else { "ROLLBACK" };

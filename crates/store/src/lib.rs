@@ -52,6 +52,7 @@ enum Engine {
 #[derive(Clone)]
 pub struct Store {
     engine: Engine,
+    epoch: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for Store {
@@ -72,6 +73,7 @@ impl Store {
                 .map_err(db::pg_err)?;
             return Ok(Self {
                 engine: Engine::Postgres(pool),
+                epoch: Arc::default(),
             });
         }
         let Some(rest) = url.strip_prefix("sqlite:") else {
@@ -92,6 +94,7 @@ impl Store {
         .map_err(|e| StoreError::Db(e.to_string()))??;
         Ok(Self {
             engine: Engine::Sqlite(pool),
+            epoch: Arc::default(),
         })
     }
 
@@ -139,17 +142,23 @@ impl Store {
     /// Begins a write transaction (on SQLite it holds the write lock from the start).
     pub async fn begin(&self) -> Result<Tx> {
         match &self.engine {
-            Engine::Sqlite(p) => db::sqlite_begin(p).await,
-            Engine::Postgres(p) => db::pg_begin(p).await,
+            Engine::Sqlite(p) => db::sqlite_begin(p, &self.epoch).await,
+            Engine::Postgres(p) => db::pg_begin(p, &self.epoch).await,
         }
     }
 
     /// A connection for reads that need no transaction.
     pub async fn conn(&self) -> Result<Conn> {
         match &self.engine {
-            Engine::Sqlite(p) => db::sqlite_conn(p).await,
-            Engine::Postgres(p) => db::pg_conn(p).await,
+            Engine::Sqlite(p) => db::sqlite_conn(p, &self.epoch).await,
+            Engine::Postgres(p) => db::pg_conn(p, &self.epoch).await,
         }
+    }
+
+    /// Advances whenever a committed change touched accounts or sessions made through this
+    /// process: a cache of sign-in sessions is valid while the epoch it was filled at is current.
+    pub fn account_epoch(&self) -> u64 {
+        self.epoch.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// True when the database answers.

@@ -283,6 +283,7 @@ pub async fn list_companies(
 }
 
 pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
+    c.touch();
     // Users and lines point at each other and at departments; clear those links first so the
     // cascade has no order to respect on either engine.
     query("UPDATE users SET department_id = NULL, default_line_id = NULL WHERE company_id = $1")
