@@ -21,7 +21,8 @@ pub fn source_ip(parts: &Parts) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
-/// The bearer token of a request: the Authorization header, else the portal's session cookie.
+/// The bearer token of a request's Authorization header. (The portals use their own session
+/// cookie, read by the web crate; the API takes only the header, so no cross-site form can call it.)
 pub fn bearer(parts: &Parts) -> Option<String> {
     if let Some(v) = parts
         .headers

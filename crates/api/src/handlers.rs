@@ -301,8 +301,9 @@ pub async fn reset_password(
     a: Auth,
     Path(id): Path<String>,
     Body(b): Body<ResetPasswordInput>,
-) -> ApiResult<Json<Option<LinkView>>> {
-    Ok(Json(s.app.reset_password(&a.actor, &id, b).await?))
+) -> ApiResult<Json<ResetPasswordOutput>> {
+    let link = s.app.reset_password(&a.actor, &id, b).await?;
+    Ok(Json(ResetPasswordOutput { link }))
 }
 
 // ---- lines and numbers -----------------------------------------------------------------------

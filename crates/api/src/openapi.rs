@@ -28,6 +28,7 @@ use utoipa::openapi::{
         FirstLoginInput,
         ChangePasswordInput,
         ResetPasswordInput,
+        ResetPasswordOutput,
         LinkView,
         ResellerInput,
         ResellerView,

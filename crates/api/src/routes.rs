@@ -94,7 +94,7 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/users/{id}/disable" disable_user "users" N, Ok("UserView"), true, "Disable a user (audit records kept)"),
         r!(post "/api/v1/users/{id}/enable" enable_user "users" N, Ok("UserView"), true, "Enable a user"),
         r!(post "/api/v1/users/{id}/unlock" unlock_user "users" N, Ok("UserView"), true, "Unlock an account locked by wrong passwords"),
-        r!(post "/api/v1/users/{id}/reset-password" reset_password "users" Some("ResetPasswordInput"), Ok("LinkView"), true, "Set a new password or issue a one-time reset link"),
+        r!(post "/api/v1/users/{id}/reset-password" reset_password "users" Some("ResetPasswordInput"), Ok("ResetPasswordOutput"), true, "Set a new password or issue a one-time reset link"),
         r!(get "/api/v1/companies/{id}/lines" list_lines "lines" N, List("LineView"), true, "List a company's lines"),
         r!(post "/api/v1/companies/{id}/lines" create_line "lines" Some("LineInput"), Created("LineView"), true, "Create a line"),
         r!(get "/api/v1/lines/{id}" get_line "lines" N, Ok("LineView"), true, "Read a line"),

@@ -71,6 +71,13 @@ pub struct ResetPasswordInput {
     pub password: Option<String>,
 }
 
+/// The outcome of a password reset by an administrator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResetPasswordOutput {
+    /// The one-time link, when no password was given; null when the password was set directly.
+    pub link: Option<LinkView>,
+}
+
 /// A one-time link (first login or password reset).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LinkView {

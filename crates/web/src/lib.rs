@@ -100,10 +100,32 @@ fn page(lang: Language, title: &str, signed_in: Option<(&str, &str)>, body: &str
     )
 }
 
-fn with_csrf_cookie(mut res: Response, csrf: &str) -> Response {
-    if let Ok(v) =
-        HeaderValue::from_str(&format!("{CSRF}={csrf}; Path=/; HttpOnly; SameSite=Strict"))
-    {
+/// Cookie attributes: never readable by scripts, never sent from other sites, and only over
+/// HTTPS when the portal is served over HTTPS.
+fn cookie_attrs(s: &AppState) -> &'static str {
+    if s.app.config().public_url.starts_with("https://") {
+        "Path=/; HttpOnly; SameSite=Strict; Secure"
+    } else {
+        "Path=/; HttpOnly; SameSite=Strict"
+    }
+}
+
+fn with_csrf_cookie(s: &AppState, mut res: Response, csrf: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&format!("{CSRF}={csrf}; {}", cookie_attrs(s))) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+/// After a successful sign-in: the session cookie, and off to the role's home.
+fn enter(s: &AppState, out: &sb_app::views::LoginOutput) -> Response {
+    let target = if out.user.role == Role::EndUser {
+        "/my"
+    } else {
+        "/admin"
+    };
+    let mut res = Redirect::to(target).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("{SESSION}={}; {}", out.token, cookie_attrs(s))) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
     res
@@ -150,7 +172,7 @@ async fn sign_in_page(
         None,
         &sign_in_form(lang, &csrf, None),
     );
-    no_store(with_csrf_cookie(Html(html).into_response(), &csrf))
+    no_store(with_csrf_cookie(&s, Html(html).into_response(), &csrf))
 }
 
 fn home_of(actor: &Actor) -> &'static str {
@@ -202,6 +224,7 @@ async fn sign_in(
             &sign_in_form(lang, &csrf, Some(t(lang, key))),
         );
         no_store(with_csrf_cookie(
+            &s,
             (status, Html(html)).into_response(),
             &csrf,
         ))
@@ -221,21 +244,7 @@ async fn sign_in(
         )
         .await
     {
-        Ok(out) => {
-            let target = if out.user.role == Role::EndUser {
-                "/my"
-            } else {
-                "/admin"
-            };
-            let mut res = Redirect::to(target).into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{SESSION}={}; Path=/; HttpOnly; SameSite=Strict",
-                out.token
-            )) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
-            res
-        }
+        Ok(out) => enter(&s, &out),
         Err(AppError::Locked) => fail("locked", StatusCode::LOCKED),
         Err(AppError::RateLimited { .. }) => fail("rate_limited", StatusCode::TOO_MANY_REQUESTS),
         Err(AppError::Forbidden(_)) => fail("disabled", StatusCode::FORBIDDEN),
@@ -261,10 +270,9 @@ async fn sign_out(
         let _ = s.app.logout(&actor, &token).await;
     }
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_static("sb_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
-    );
+    if let Ok(v) = HeaderValue::from_str(&format!("{SESSION}=; {}; Max-Age=0", cookie_attrs(&s))) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
     res
 }
 
@@ -573,11 +581,16 @@ fn first_login_form(lang: Language, csrf: &str, token: &str, alert: Option<&str>
     )
 }
 
-async fn first_login_page(headers: HeaderMap, Query(q): Query<TokenQuery>) -> Response {
+async fn first_login_page(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TokenQuery>,
+) -> Response {
     let lang = guest_lang(&headers, q.lang.as_deref());
     let csrf = new_csrf();
     let body = first_login_form(lang, &csrf, q.token.as_deref().unwrap_or(""), None);
     no_store(with_csrf_cookie(
+        &s,
         Html(page(lang, t(lang, "choose_credentials"), None, &body)).into_response(),
         &csrf,
     ))
@@ -603,6 +616,7 @@ async fn first_login(
     let fail = |msg: &str, status: StatusCode| {
         let body = first_login_form(lang, &csrf, &token, Some(msg));
         no_store(with_csrf_cookie(
+            &s,
             (
                 status,
                 Html(page(lang, t(lang, "choose_credentials"), None, &body)),
@@ -627,21 +641,7 @@ async fn first_login(
         )
         .await
     {
-        Ok(out) => {
-            let target = if out.user.role == Role::EndUser {
-                "/my"
-            } else {
-                "/admin"
-            };
-            let mut res = Redirect::to(target).into_response();
-            if let Ok(v) = HeaderValue::from_str(&format!(
-                "{SESSION}={}; Path=/; HttpOnly; SameSite=Strict",
-                out.token
-            )) {
-                res.headers_mut().append(header::SET_COOKIE, v);
-            }
-            res
-        }
+        Ok(out) => enter(&s, &out),
         Err(e @ AppError::Invalid(_)) | Err(e @ AppError::Conflict { .. }) => {
             fail(&e.message(), StatusCode::UNPROCESSABLE_ENTITY)
         }

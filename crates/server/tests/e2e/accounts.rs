@@ -471,7 +471,17 @@ async fn administrators_reset_passwords_with_a_password_or_a_link() {
     assert_eq!(r.status, 200, "{}", r.text);
     w.srv.login("ulfone", "Given-Pass7#").await;
     let link = w.srv.post(&path, &w.t1.admin_token, json!({})).await;
-    assert!(link.body["url"].as_str().unwrap().contains("token="));
+    assert!(
+        link.body["link"]["url"]
+            .as_str()
+            .unwrap()
+            .contains("token=")
+    );
+    assert_eq!(
+        r.body["link"],
+        serde_json::Value::Null,
+        "a password set directly needs no link"
+    );
     w.srv.stop().await;
 }
 

@@ -615,6 +615,14 @@ async fn health_metrics_and_openapi_are_served() {
             .contains(&json!("name"))
     );
     assert!(doc["components"]["schemas"]["Role"]["enum"].is_array());
+    // Every reference points at a schema the document defines.
+    for part in served.split("\"$ref\": \"#/components/schemas/").skip(1) {
+        let name = part.split('"').next().unwrap();
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "dangling $ref to {name}"
+        );
+    }
     srv.stop().await;
 }
 
