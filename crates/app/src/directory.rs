@@ -38,20 +38,25 @@ impl App {
 }
 
 pub fn user_view(u: &User) -> UserView {
+    user_view_owned(u.clone())
+}
+
+/// The view of a user, moving the record's text instead of copying it (lists).
+pub fn user_view_owned(u: User) -> UserView {
     UserView {
         id: u.id.to_string(),
         role: u.role,
-        reseller_id: u.reseller_id.as_ref().map(ToString::to_string),
-        company_id: u.company_id.as_ref().map(ToString::to_string),
-        department_id: u.department_id.as_ref().map(ToString::to_string),
-        package_id: u.package_id.as_ref().map(ToString::to_string),
-        name: u.name.clone(),
-        email: u.email.clone(),
+        reseller_id: u.reseller_id.map(|r| r.to_string()),
+        company_id: u.company_id.map(|c| c.to_string()),
+        department_id: u.department_id.map(|d| d.to_string()),
+        package_id: u.package_id.map(|p| p.to_string()),
+        name: u.name,
+        email: u.email,
         language: u.language,
-        username: u.username.clone(),
+        username: u.username,
         enabled: u.enabled,
         locked: u.locked,
-        default_line_id: u.default_line_id.as_ref().map(ToString::to_string),
+        default_line_id: u.default_line_id.map(|l| l.to_string()),
         created_at: time(u.created_at),
     }
 }

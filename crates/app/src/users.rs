@@ -175,7 +175,7 @@ impl App {
             .await?;
         let (items, next_cursor) = accounts::list_users(&mut c, &co.id, &page).await?;
         Ok(ListPage {
-            items: items.iter().map(user_view).collect(),
+            items: items.into_iter().map(user_view_owned).collect(),
             next_cursor,
         })
     }

@@ -85,6 +85,9 @@ impl std::fmt::Debug for Config {
             .field("rtp_ports", &self.rtp_ports)
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
             .field("public_url", &self.public_url)
+            .field("mail_from", &self.mail_from)
+            .field("login_burst", &self.login_burst)
+            .field("login_per_minute", &self.login_per_minute)
             .finish()
     }
 }

@@ -27,26 +27,26 @@ pub struct User {
     pub updated_at: i64,
 }
 
-fn user(r: &Row) -> Result<User> {
-    let lang: Option<String> = col(r, "language")?;
+fn user(mut r: Row) -> Result<User> {
+    let lang: Option<String> = col(&mut r, "language")?;
     Ok(User {
-        id: UserId::from_raw(col::<String>(r, "id")?),
-        role: enum_col(r, "role", Role::from_text)?,
-        reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
-        company_id: col::<Option<String>>(r, "company_id")?.map(CompanyId::from_raw),
-        department_id: col::<Option<String>>(r, "department_id")?.map(DepartmentId::from_raw),
-        package_id: col::<Option<String>>(r, "package_id")?.map(PackageId::from_raw),
-        name: col(r, "name")?,
-        email: col(r, "email")?,
+        id: UserId::from_raw(col::<String>(&mut r, "id")?),
+        role: enum_col(&mut r, "role", Role::from_text)?,
+        reseller_id: col::<Option<String>>(&mut r, "reseller_id")?.map(ResellerId::from_raw),
+        company_id: col::<Option<String>>(&mut r, "company_id")?.map(CompanyId::from_raw),
+        department_id: col::<Option<String>>(&mut r, "department_id")?.map(DepartmentId::from_raw),
+        package_id: col::<Option<String>>(&mut r, "package_id")?.map(PackageId::from_raw),
+        name: col(&mut r, "name")?,
+        email: col(&mut r, "email")?,
         language: lang.as_deref().and_then(Language::from_text),
-        username: col(r, "username")?,
-        password_hash: col(r, "password_hash")?,
-        enabled: col::<i64>(r, "enabled")? != 0,
-        failed_logins: col(r, "failed_logins")?,
-        locked: col::<i64>(r, "locked")? != 0,
-        default_line_id: col::<Option<String>>(r, "default_line_id")?.map(LineId::from_raw),
-        created_at: col(r, "created_at")?,
-        updated_at: col(r, "updated_at")?,
+        username: col(&mut r, "username")?,
+        password_hash: col(&mut r, "password_hash")?,
+        enabled: col::<i64>(&mut r, "enabled")? != 0,
+        failed_logins: col(&mut r, "failed_logins")?,
+        locked: col::<i64>(&mut r, "locked")? != 0,
+        default_line_id: col::<Option<String>>(&mut r, "default_line_id")?.map(LineId::from_raw),
+        created_at: col(&mut r, "created_at")?,
+        updated_at: col(&mut r, "updated_at")?,
     })
 }
 
@@ -119,7 +119,7 @@ pub async fn locate_user(c: &mut Conn, id: &UserId) -> Result<Option<User>> {
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(user).transpose()
+    row.map(user).transpose()
 }
 
 /// Sign-in looks the name up case-insensitively across the installation.
@@ -128,7 +128,7 @@ pub async fn find_by_username(c: &mut Conn, username: &str) -> Result<Option<Use
         .bind(username.to_ascii_lowercase())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(user).transpose()
+    row.map(user).transpose()
 }
 
 pub async fn username_taken(c: &mut Conn, username: &str) -> Result<bool> {
@@ -150,7 +150,7 @@ pub async fn list_users(
         .bind(page.probe())
         .fetch_all(c)
         .await?;
-    let items = rows.iter().map(user).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(user).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |u| u.id.to_string()))
 }
 
@@ -160,7 +160,7 @@ pub async fn list_reseller_admins(c: &mut Conn, reseller: &ResellerId) -> Result
             .bind(reseller.as_str())
             .fetch_all(c)
             .await?;
-    rows.iter().map(user).collect()
+    rows.into_iter().map(user).collect()
 }
 
 pub async fn count_users(c: &mut Conn, company: &CompanyId) -> Result<i64> {
@@ -187,11 +187,11 @@ pub async fn package_counts(
     .bind(company.as_str())
     .fetch_all(c)
     .await?;
-    rows.iter()
-        .map(|r| {
+    rows.into_iter()
+        .map(|mut r| {
             Ok((
-                col::<Option<String>>(r, "package_id")?.map(PackageId::from_raw),
-                col(r, "n")?,
+                col::<Option<String>>(&mut r, "package_id")?.map(PackageId::from_raw),
+                col(&mut r, "n")?,
             ))
         })
         .collect()
@@ -237,13 +237,13 @@ pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Sessio
         .bind(token_hash)
         .fetch_optional(c)
         .await?;
-    row.map(|r| {
+    row.map(|mut r| {
         Ok(Session {
-            token_hash: col(&r, "token_hash")?,
-            user_id: UserId::from_raw(col::<String>(&r, "user_id")?),
-            kind: col(&r, "kind")?,
-            expires_at: col(&r, "expires_at")?,
-            created_at: col(&r, "created_at")?,
+            token_hash: col(&mut r, "token_hash")?,
+            user_id: UserId::from_raw(col::<String>(&mut r, "user_id")?),
+            kind: col(&mut r, "kind")?,
+            expires_at: col(&mut r, "expires_at")?,
+            created_at: col(&mut r, "created_at")?,
         })
     })
     .transpose()
@@ -315,14 +315,14 @@ pub async fn get_link(c: &mut Conn, token_hash: &str) -> Result<Option<OneTimeLi
         .bind(token_hash)
         .fetch_optional(c)
         .await?;
-    row.map(|r| {
+    row.map(|mut r| {
         Ok(OneTimeLink {
-            token_hash: col(&r, "token_hash")?,
-            user_id: UserId::from_raw(col::<String>(&r, "user_id")?),
-            purpose: col(&r, "purpose")?,
-            expires_at: col(&r, "expires_at")?,
-            used_at: col(&r, "used_at")?,
-            created_at: col(&r, "created_at")?,
+            token_hash: col(&mut r, "token_hash")?,
+            user_id: UserId::from_raw(col::<String>(&mut r, "user_id")?),
+            purpose: col(&mut r, "purpose")?,
+            expires_at: col(&mut r, "expires_at")?,
+            used_at: col(&mut r, "used_at")?,
+            created_at: col(&mut r, "created_at")?,
         })
     })
     .transpose()

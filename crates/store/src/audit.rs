@@ -24,20 +24,20 @@ pub struct AuditEvent {
     pub summary: String,
 }
 
-fn event(r: &Row) -> Result<AuditEvent> {
+fn event(mut r: Row) -> Result<AuditEvent> {
     Ok(AuditEvent {
-        id: AuditId::from_raw(col::<String>(r, "id")?),
-        at: col(r, "at")?,
-        reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
-        company_id: col::<Option<String>>(r, "company_id")?.map(CompanyId::from_raw),
-        actor_id: col::<Option<String>>(r, "actor_id")?.map(UserId::from_raw),
-        actor_name: col(r, "actor_name")?,
-        source_ip: col(r, "source_ip")?,
-        kind: enum_col(r, "kind", AuditKind::from_text)?,
-        target_type: col(r, "target_type")?,
-        target_id: col(r, "target_id")?,
-        subject_user_id: col::<Option<String>>(r, "subject_user_id")?.map(UserId::from_raw),
-        summary: col(r, "summary")?,
+        id: AuditId::from_raw(col::<String>(&mut r, "id")?),
+        at: col(&mut r, "at")?,
+        reseller_id: col::<Option<String>>(&mut r, "reseller_id")?.map(ResellerId::from_raw),
+        company_id: col::<Option<String>>(&mut r, "company_id")?.map(CompanyId::from_raw),
+        actor_id: col::<Option<String>>(&mut r, "actor_id")?.map(UserId::from_raw),
+        actor_name: col(&mut r, "actor_name")?,
+        source_ip: col(&mut r, "source_ip")?,
+        kind: enum_col(&mut r, "kind", AuditKind::from_text)?,
+        target_type: col(&mut r, "target_type")?,
+        target_id: col(&mut r, "target_id")?,
+        subject_user_id: col::<Option<String>>(&mut r, "subject_user_id")?.map(UserId::from_raw),
+        summary: col(&mut r, "summary")?,
     })
 }
 
@@ -97,7 +97,7 @@ pub async fn list_events(
     .bind(page.probe())
     .fetch_all(c)
     .await?;
-    let items = rows.iter().map(event).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(event).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |e| e.id.to_string()))
 }
 

@@ -1,5 +1,6 @@
-//! A thin executor with one query API over two engines: SQLite through rusqlite (each statement
-//! runs on a blocking thread, results come back whole) and PostgreSQL through sqlx.
+//! A thin executor with one query API over two engines: SQLite through rusqlite (statements run
+//! in place and return their rows whole; only those that may wait for a lock go to a blocking
+//! thread) and PostgreSQL through sqlx.
 //!
 //! Why not sqlx for both: sqlx's SQLite driver hands every result row from its worker thread to
 //! the async side one at a time; on a portal page of 50 rows that thread ping-pong cost several
@@ -17,6 +18,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 /// A value going in or coming out. The schema uses only text and 64-bit integers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// Already moved out of its row by [`Row::get`].
+    Taken,
     Null,
     /// A null bound for an integer column (PostgreSQL types every parameter).
     NullInt,
@@ -73,28 +76,28 @@ pub struct Row {
     values: Vec<Value>,
 }
 
-/// Conversion of a column value into a Rust type.
+/// Conversion of a column value into a Rust type, taking the value (no copy of text).
 pub trait FromValue: Sized {
-    fn from_value(v: &Value) -> Option<Self>;
+    fn from_value(v: Value) -> Option<Self>;
 }
 impl FromValue for i64 {
-    fn from_value(v: &Value) -> Option<Self> {
+    fn from_value(v: Value) -> Option<Self> {
         match v {
-            Value::Int(i) => Some(*i),
+            Value::Int(i) => Some(i),
             _ => None,
         }
     }
 }
 impl FromValue for String {
-    fn from_value(v: &Value) -> Option<Self> {
+    fn from_value(v: Value) -> Option<Self> {
         match v {
-            Value::Text(s) => Some(s.clone()),
+            Value::Text(s) => Some(s),
             _ => None,
         }
     }
 }
 impl<T: FromValue> FromValue for Option<T> {
-    fn from_value(v: &Value) -> Option<Self> {
+    fn from_value(v: Value) -> Option<Self> {
         match v {
             Value::Null | Value::NullInt => Some(None),
             other => T::from_value(other).map(Some),
@@ -103,20 +106,26 @@ impl<T: FromValue> FromValue for Option<T> {
 }
 
 impl Row {
-    pub fn get<T: FromValue>(&self, name: &str) -> Result<T> {
+    /// Moves a column's value out of the row; reading the same column twice is an error.
+    pub fn get<T: FromValue>(&mut self, name: &str) -> Result<T> {
         let i = self
             .names
             .iter()
             .position(|n| n == name)
             .ok_or_else(|| StoreError::Corrupt(format!("{name}: no such column")))?;
-        T::from_value(&self.values[i])
-            .ok_or_else(|| StoreError::Corrupt(format!("{name}: unexpected type")))
+        let v = std::mem::replace(&mut self.values[i], Value::Taken);
+        if v == Value::Taken {
+            return Err(StoreError::Corrupt(format!("{name}: read twice")));
+        }
+        T::from_value(v).ok_or_else(|| StoreError::Corrupt(format!("{name}: unexpected type")))
     }
-    fn first<T: FromValue>(&self) -> Result<T> {
-        self.values
-            .first()
-            .and_then(T::from_value)
-            .ok_or_else(|| StoreError::Corrupt("scalar: unexpected type".into()))
+    fn first<T: FromValue>(mut self) -> Result<T> {
+        let v = self
+            .values
+            .first_mut()
+            .map(|v| std::mem::replace(v, Value::Taken))
+            .unwrap_or(Value::Taken);
+        T::from_value(v).ok_or_else(|| StoreError::Corrupt("scalar: unexpected type".into()))
     }
 }
 
@@ -415,7 +424,9 @@ fn sqlite_exec(
             continue;
         };
         let r = match v {
-            Value::Null | Value::NullInt => stmt.raw_bind_parameter(idx, rusqlite::types::Null),
+            Value::Null | Value::NullInt | Value::Taken => {
+                stmt.raw_bind_parameter(idx, rusqlite::types::Null)
+            }
             Value::Int(n) => stmt.raw_bind_parameter(idx, n),
             Value::Text(s) => stmt.raw_bind_parameter(idx, s.as_str()),
         };
@@ -465,7 +476,7 @@ async fn pg_exec(
     let mut q = sqlx::query(sql);
     for v in args {
         q = match v {
-            Value::Null => q.bind(Option::<String>::None),
+            Value::Null | Value::Taken => q.bind(Option::<String>::None),
             Value::NullInt => q.bind(Option::<i64>::None),
             Value::Int(n) => q.bind(n),
             Value::Text(s) => q.bind(s),
@@ -582,6 +593,10 @@ impl Query {
     }
     /// The first column of every row.
     pub async fn scalars<T: FromValue>(self, c: &mut Conn) -> Result<Vec<T>> {
-        self.fetch_all(c).await?.iter().map(Row::first).collect()
+        self.fetch_all(c)
+            .await?
+            .into_iter()
+            .map(Row::first)
+            .collect()
     }
 }

@@ -178,12 +178,12 @@ impl Store {
 }
 
 /// Reads a required column, naming it when the row is not what the schema says.
-pub(crate) fn col<T: FromValue>(row: &Row, name: &str) -> Result<T> {
+pub(crate) fn col<T: FromValue>(row: &mut Row, name: &str) -> Result<T> {
     row.get(name)
 }
 
 /// Reads a text column holding one of an enum's values.
-pub(crate) fn enum_col<T>(row: &Row, name: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+pub(crate) fn enum_col<T>(row: &mut Row, name: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let s: String = col(row, name)?;
     parse(&s).ok_or_else(|| StoreError::Corrupt(format!("{name}: unknown value")))
 }

@@ -22,19 +22,19 @@ pub struct Line {
     pub created_at: i64,
 }
 
-fn line(r: &Row) -> Result<Line> {
+fn line(mut r: Row) -> Result<Line> {
     Ok(Line {
-        id: LineId::from_raw(col::<String>(r, "id")?),
-        company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
-        user_id: col::<Option<String>>(r, "user_id")?.map(UserId::from_raw),
-        extension: col(r, "extension")?,
-        account_name: col(r, "account_name")?,
-        calling_name: col(r, "calling_name")?,
-        sip_username: col(r, "sip_username")?,
-        sip_password: col(r, "sip_password")?,
-        default_number: col(r, "default_number")?,
-        presentation_number: col(r, "presentation_number")?,
-        created_at: col(r, "created_at")?,
+        id: LineId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        user_id: col::<Option<String>>(&mut r, "user_id")?.map(UserId::from_raw),
+        extension: col(&mut r, "extension")?,
+        account_name: col(&mut r, "account_name")?,
+        calling_name: col(&mut r, "calling_name")?,
+        sip_username: col(&mut r, "sip_username")?,
+        sip_password: col(&mut r, "sip_password")?,
+        default_number: col(&mut r, "default_number")?,
+        presentation_number: col(&mut r, "presentation_number")?,
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -86,7 +86,7 @@ pub async fn locate_line(c: &mut Conn, id: &LineId) -> Result<Option<Line>> {
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(line).transpose()
+    row.map(line).transpose()
 }
 
 pub async fn list_lines(
@@ -100,7 +100,7 @@ pub async fn list_lines(
         .bind(page.probe())
         .fetch_all(c)
         .await?;
-    let items = rows.iter().map(line).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(line).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |l| l.id.to_string()))
 }
 
@@ -111,7 +111,7 @@ pub async fn lines_of_user(c: &mut Conn, company: &CompanyId, user: &UserId) -> 
             .bind(user.as_str())
             .fetch_all(c)
             .await?;
-    rows.iter().map(line).collect()
+    rows.into_iter().map(line).collect()
 }
 
 pub async fn count_lines(c: &mut Conn, company: &CompanyId) -> Result<i64> {
@@ -144,13 +144,13 @@ pub struct Number {
     pub created_at: i64,
 }
 
-fn number(r: &Row) -> Result<Number> {
+fn number(mut r: Row) -> Result<Number> {
     Ok(Number {
-        id: NumberId::from_raw(col::<String>(r, "id")?),
-        company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
-        e164: col(r, "e164")?,
-        line_id: col::<Option<String>>(r, "line_id")?.map(LineId::from_raw),
-        created_at: col(r, "created_at")?,
+        id: NumberId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        e164: col(&mut r, "e164")?,
+        line_id: col::<Option<String>>(&mut r, "line_id")?.map(LineId::from_raw),
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -182,7 +182,7 @@ pub async fn locate_number(c: &mut Conn, id: &NumberId) -> Result<Option<Number>
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(number).transpose()
+    row.map(number).transpose()
 }
 
 pub async fn list_numbers(
@@ -197,7 +197,7 @@ pub async fn list_numbers(
             .bind(page.probe())
             .fetch_all(c)
             .await?;
-    let items = rows.iter().map(number).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(number).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |n| n.id.to_string()))
 }
 

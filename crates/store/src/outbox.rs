@@ -40,16 +40,16 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
     .bind(limit)
     .fetch_all(c)
     .await?;
-    rows.iter()
-        .map(|r| {
+    rows.into_iter()
+        .map(|mut r| {
             Ok(Mail {
-                id: col(r, "id")?,
-                recipient: col(r, "recipient")?,
-                subject: col(r, "subject")?,
-                body: col(r, "body")?,
-                created_at: col(r, "created_at")?,
-                attempts: col(r, "attempts")?,
-                next_attempt_at: col(r, "next_attempt_at")?,
+                id: col(&mut r, "id")?,
+                recipient: col(&mut r, "recipient")?,
+                subject: col(&mut r, "subject")?,
+                body: col(&mut r, "body")?,
+                created_at: col(&mut r, "created_at")?,
+                attempts: col(&mut r, "attempts")?,
+                next_attempt_at: col(&mut r, "next_attempt_at")?,
             })
         })
         .collect()

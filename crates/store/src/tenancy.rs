@@ -12,11 +12,11 @@ pub struct Reseller {
     pub created_at: i64,
 }
 
-fn reseller(r: &Row) -> Result<Reseller> {
+fn reseller(mut r: Row) -> Result<Reseller> {
     Ok(Reseller {
-        id: ResellerId::from_raw(col::<String>(r, "id")?),
-        name: col(r, "name")?,
-        created_at: col(r, "created_at")?,
+        id: ResellerId::from_raw(col::<String>(&mut r, "id")?),
+        name: col(&mut r, "name")?,
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -35,7 +35,7 @@ pub async fn get_reseller(c: &mut Conn, id: &ResellerId) -> Result<Option<Resell
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(reseller).transpose()
+    row.map(reseller).transpose()
 }
 
 pub async fn list_resellers(c: &mut Conn, page: &Page) -> Result<(Vec<Reseller>, Option<String>)> {
@@ -44,7 +44,7 @@ pub async fn list_resellers(c: &mut Conn, page: &Page) -> Result<(Vec<Reseller>,
         .bind(page.probe())
         .fetch_all(c)
         .await?;
-    let items = rows.iter().map(reseller).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(reseller).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |r| r.id.to_string()))
 }
 
@@ -65,6 +65,8 @@ pub async fn count_companies_of(c: &mut Conn, id: &ResellerId) -> Result<i64> {
 }
 
 pub async fn delete_reseller(c: &mut Conn, id: &ResellerId) -> Result<()> {
+    // Its administrators go with it (cascade), and with them their sign-ins.
+    c.touch();
     query("DELETE FROM resellers WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
@@ -84,14 +86,14 @@ pub struct Package {
     pub created_at: i64,
 }
 
-fn package(r: &Row) -> Result<Package> {
+fn package(mut r: Row) -> Result<Package> {
     Ok(Package {
-        id: PackageId::from_raw(col::<String>(r, "id")?),
-        reseller_id: col::<Option<String>>(r, "reseller_id")?.map(ResellerId::from_raw),
-        name: col(r, "name")?,
-        features: features_from_text(&col::<String>(r, "features")?),
-        monthly_price_cents: col(r, "monthly_price_cents")?,
-        created_at: col(r, "created_at")?,
+        id: PackageId::from_raw(col::<String>(&mut r, "id")?),
+        reseller_id: col::<Option<String>>(&mut r, "reseller_id")?.map(ResellerId::from_raw),
+        name: col(&mut r, "name")?,
+        features: features_from_text(&col::<String>(&mut r, "features")?),
+        monthly_price_cents: col(&mut r, "monthly_price_cents")?,
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -127,7 +129,7 @@ pub async fn get_package(c: &mut Conn, id: &PackageId) -> Result<Option<Package>
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(package).transpose()
+    row.map(package).transpose()
 }
 
 /// Packages visible to a reseller (its own and the installation's); all of them for `None`.
@@ -146,7 +148,7 @@ pub async fn list_packages(c: &mut Conn, reseller: Option<&ResellerId>) -> Resul
                     .await?
             }
         };
-    rows.iter().map(package).collect()
+    rows.into_iter().map(package).collect()
 }
 
 pub async fn package_in_use(c: &mut Conn, id: &PackageId) -> Result<bool> {
@@ -184,22 +186,22 @@ pub struct Company {
     pub created_at: i64,
 }
 
-fn company(r: &Row) -> Result<Company> {
-    let second: Option<String> = col(r, "second_language")?;
+fn company(mut r: Row) -> Result<Company> {
+    let second: Option<String> = col(&mut r, "second_language")?;
     Ok(Company {
-        id: CompanyId::from_raw(col::<String>(r, "id")?),
-        reseller_id: ResellerId::from_raw(col::<String>(r, "reseller_id")?),
-        name: col(r, "name")?,
-        country: col(r, "country")?,
-        time_zone: col(r, "time_zone")?,
-        first_language: enum_col(r, "first_language", Language::from_text)?,
+        id: CompanyId::from_raw(col::<String>(&mut r, "id")?),
+        reseller_id: ResellerId::from_raw(col::<String>(&mut r, "reseller_id")?),
+        name: col(&mut r, "name")?,
+        country: col(&mut r, "country")?,
+        time_zone: col(&mut r, "time_zone")?,
+        first_language: enum_col(&mut r, "first_language", Language::from_text)?,
         second_language: second.as_deref().and_then(Language::from_text),
-        sip_domain: col(r, "sip_domain")?,
-        max_users: col(r, "max_users")?,
-        max_lines: col(r, "max_lines")?,
-        default_package_id: col::<Option<String>>(r, "default_package_id")?
+        sip_domain: col(&mut r, "sip_domain")?,
+        max_users: col(&mut r, "max_users")?,
+        max_lines: col(&mut r, "max_lines")?,
+        default_package_id: col::<Option<String>>(&mut r, "default_package_id")?
             .map(PackageId::from_raw),
-        created_at: col(r, "created_at")?,
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -252,7 +254,7 @@ pub async fn get_company(c: &mut Conn, id: &CompanyId) -> Result<Option<Company>
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(company).transpose()
+    row.map(company).transpose()
 }
 
 /// Companies of one reseller, or of the whole installation for `None`.
@@ -278,7 +280,7 @@ pub async fn list_companies(
                 .await?
         }
     };
-    let items = rows.iter().map(company).collect::<Result<Vec<_>>>()?;
+    let items = rows.into_iter().map(company).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |c| c.id.to_string()))
 }
 
@@ -353,16 +355,16 @@ pub struct Department {
     pub created_at: i64,
 }
 
-fn department(r: &Row) -> Result<Department> {
+fn department(mut r: Row) -> Result<Department> {
     Ok(Department {
-        id: DepartmentId::from_raw(col::<String>(r, "id")?),
-        company_id: CompanyId::from_raw(col::<String>(r, "company_id")?),
-        parent_id: col::<Option<String>>(r, "parent_id")?.map(DepartmentId::from_raw),
-        name: col(r, "name")?,
-        operator_number: col(r, "operator_number")?,
-        call_policy: enum_col(r, "call_policy", CallPolicyKind::from_text)?,
-        call_limit: col(r, "call_limit")?,
-        created_at: col(r, "created_at")?,
+        id: DepartmentId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        parent_id: col::<Option<String>>(&mut r, "parent_id")?.map(DepartmentId::from_raw),
+        name: col(&mut r, "name")?,
+        operator_number: col(&mut r, "operator_number")?,
+        call_policy: enum_col(&mut r, "call_policy", CallPolicyKind::from_text)?,
+        call_limit: col(&mut r, "call_limit")?,
+        created_at: col(&mut r, "created_at")?,
     })
 }
 
@@ -407,7 +409,7 @@ pub async fn locate_department(c: &mut Conn, id: &DepartmentId) -> Result<Option
         .bind(id.as_str())
         .fetch_optional(c)
         .await?;
-    row.as_ref().map(department).transpose()
+    row.map(department).transpose()
 }
 
 pub async fn list_departments(c: &mut Conn, company: &CompanyId) -> Result<Vec<Department>> {
@@ -415,7 +417,7 @@ pub async fn list_departments(c: &mut Conn, company: &CompanyId) -> Result<Vec<D
         .bind(company.as_str())
         .fetch_all(c)
         .await?;
-    rows.iter().map(department).collect()
+    rows.into_iter().map(department).collect()
 }
 
 pub async fn department_in_use(
