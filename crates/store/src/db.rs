@@ -451,12 +451,8 @@ fn sqlite_exec(
                 rusqlite::types::ValueRef::Null => Value::Null,
                 rusqlite::types::ValueRef::Integer(n) => Value::Int(n),
                 rusqlite::types::ValueRef::Real(f) => Value::Int(f as i64),
-                rusqlite::types::ValueRef::Text(t) => {
-                    Value::Text(String::from_utf8_lossy(t).into_owned())
-                }
-                rusqlite::types::ValueRef::Blob(b) => {
-                    Value::Text(String::from_utf8_lossy(b).into_owned())
-                }
+                rusqlite::types::ValueRef::Text(t) => Value::Text(text(t)),
+                rusqlite::types::ValueRef::Blob(b) => Value::Text(text(b)),
             });
         }
         out.push(Row {
@@ -465,6 +461,15 @@ fn sqlite_exec(
         });
     }
     Ok((out, 0))
+}
+
+/// Column text as a String: the fast validating copy for UTF-8 (all Switchboard writes), the
+/// lossy one for anything else.
+fn text(b: &[u8]) -> String {
+    match std::str::from_utf8(b) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(b).into_owned(),
+    }
 }
 
 async fn pg_exec(

@@ -58,17 +58,11 @@ fn migrate_creates_the_schema_and_exits() {
     assert!(dir.join("switchboard.db").exists());
 }
 
-#[test]
-fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm() {
-    let dir = temp_dir("serve");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+/// Starts `serve` on a data directory and port; returns the process and its first stdout line.
+fn serve(dir: &std::path::Path, port: u16) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--data-dir"])
-        .arg(&dir)
+        .arg(dir)
         .args(["--http-listen", &format!("127.0.0.1:{port}")])
         .env_clear()
         .stdout(Stdio::piped())
@@ -79,6 +73,26 @@ fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm()
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
+    (child, line)
+}
+
+fn terminate(child: &std::process::Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm() {
+    let dir = temp_dir("serve");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (mut child, line) = serve(&dir, port);
     assert!(
         line.contains(&format!("http://127.0.0.1:{port}/"))
             && line.contains("as admin with password "),
@@ -86,11 +100,7 @@ fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm()
     );
     let password = line.split("with password ").nth(1).unwrap().trim();
     assert!(sb_domain::values::check_password("p", password).is_ok());
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    terminate(&child);
     let start = Instant::now();
     loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -101,22 +111,8 @@ fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm()
         std::thread::sleep(Duration::from_millis(50));
     }
     // A second start keeps the administrator and prints no password.
-    let mut child = Command::new(BIN)
-        .args(["serve", "--data-dir"])
-        .arg(&dir)
-        .args(["--http-listen", &format!("127.0.0.1:{port}")])
-        .env_clear()
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) = serve(&dir, port);
     assert!(!line.contains("password"), "{line}");
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
+    terminate(&child);
     let _ = child.wait();
 }

@@ -30,21 +30,6 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
     }
 }
 
-fn target_id(path: &str, t1: &Tenant) -> String {
-    let p = path.trim_start_matches("/api/v1/");
-    let id = match p.split('/').next().unwrap() {
-        "companies" => &t1.company_id,
-        "users" => &t1.user_id,
-        "lines" => &t1.line_id,
-        "numbers" => &t1.number_id,
-        "departments" => &t1.department_id,
-        "resellers" => &t1.reseller_id,
-        "packages" => &t1.package_id,
-        other => panic!("add the id of a /{other} object to the isolation matrix"),
-    };
-    path.replace("{id}", id)
-}
-
 fn method(m: &str) -> Method {
     Method::from_bytes(m.to_uppercase().as_bytes()).unwrap()
 }
@@ -78,7 +63,7 @@ async fn no_route_gives_another_tenant_any_data() {
         }
         let has_id = route.path.contains("{id}");
         let path = if has_id {
-            target_id(route.path, t1)
+            t1.path_of(route.path)
         } else {
             route.path.to_owned()
         };
@@ -175,7 +160,7 @@ async fn end_users_cannot_use_administrator_routes_of_their_own_company() {
         if !admin_only.contains(&route.id) {
             continue;
         }
-        let path = target_id(route.path, t1);
+        let path = t1.path_of(route.path);
         let r = w
             .srv
             .raw(

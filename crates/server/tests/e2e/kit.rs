@@ -44,14 +44,22 @@ pub async fn start() -> Srv {
 }
 
 pub async fn start_with(url: String, app_cfg: AppConfig) -> Srv {
+    launch(url, None, Some(app_cfg)).await
+}
+
+/// Starts a server on a fresh data directory and a free port; without `app_cfg`, the
+/// application settings follow from the configuration as in `switchboard serve`.
+async fn launch(url: String, smtp_url: Option<&str>, app_cfg: Option<AppConfig>) -> Srv {
     let dir = std::env::temp_dir().join(format!("sbe2e-{}", sb_domain::ids::new_id_text(0)));
     let flags = Flags {
         data_dir: Some(dir),
         database_url: Some(url),
         http_listen: Some("127.0.0.1:0".into()),
+        smtp_url: smtp_url.map(str::to_owned),
         ..Default::default()
     };
     let cfg = Config::load(&flags).unwrap();
+    let app_cfg = app_cfg.unwrap_or_else(|| switchboard::app_config(&cfg, None));
     let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
         .await
         .unwrap();
@@ -148,6 +156,29 @@ pub struct Tenant {
     pub department_id: String,
     pub line_id: String,
     pub number_id: String,
+}
+
+impl Tenant {
+    /// A route's path with `{id}` replaced by this tenant's object of the route's kind.
+    pub fn path_of(&self, route_path: &str) -> String {
+        let kind = route_path
+            .trim_start_matches("/api/v1/")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        let id = match kind {
+            "companies" => &self.company_id,
+            "users" => &self.user_id,
+            "lines" => &self.line_id,
+            "numbers" => &self.number_id,
+            "departments" => &self.department_id,
+            "resellers" => &self.reseller_id,
+            "packages" => &self.package_id,
+            _ if !route_path.contains("{id}") => return route_path.to_owned(),
+            other => panic!("add the id of a /{other} object to Tenant::path_of"),
+        };
+        route_path.replace("{id}", id)
+    }
 }
 
 pub struct World {
@@ -356,27 +387,10 @@ impl Drop for SmtpSink {
 
 /// A server that sends mail to `smtp_url`.
 pub async fn start_with_smtp(smtp_url: &str) -> Srv {
-    let dir = std::env::temp_dir().join(format!("sbe2e-{}", sb_domain::ids::new_id_text(0)));
-    let flags = Flags {
-        data_dir: Some(dir),
-        database_url: Some(sb_store::testdb::fresh_sqlite_url("e2e").unwrap()),
-        http_listen: Some("127.0.0.1:0".into()),
-        smtp_url: Some(smtp_url.to_owned()),
-        ..Default::default()
-    };
-    let cfg = Config::load(&flags).unwrap();
-    let app_cfg = switchboard::app_config(&cfg, None);
-    let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
-        .await
-        .unwrap();
-    let base = format!("http://{}", started.running.http_addr);
-    let http = Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    Srv {
-        base,
-        http,
-        running: Some(started.running),
-    }
+    launch(
+        sb_store::testdb::fresh_sqlite_url("e2e").unwrap(),
+        Some(smtp_url),
+        None,
+    )
+    .await
 }
