@@ -450,18 +450,35 @@ pub async fn list_audit(
     Path(id): Path<String>,
     parts: Parts,
 ) -> ApiResult<Response> {
+    audit_answer(s, a, Some(sb_domain::ids::CompanyId::from_raw(id)), parts).await
+}
+
+/// The installation's audit for the system administrator, a reseller's for its administrators.
+pub async fn list_installation_audit(State(s): S, a: Auth, parts: Parts) -> ApiResult<Response> {
+    audit_answer(s, a, None, parts).await
+}
+
+async fn audit_answer(
+    s: AppState,
+    a: Auth,
+    company: Option<sb_domain::ids::CompanyId>,
+    parts: Parts,
+) -> ApiResult<Response> {
     let (filter, csv) = audit_filter(&parts)?;
-    let company = sb_domain::ids::CompanyId::from_raw(id);
     if !csv {
         let page = crate::extract::page_from(&parts)?;
-        return Ok(Json(s.app.list_audit(&a.actor, &company, filter, page).await?).into_response());
+        let list = s
+            .app
+            .list_audit(&a.actor, company.as_ref(), filter, page)
+            .await?;
+        return Ok(Json(list).into_response());
     }
     // Check access (and fail with a proper status) before the streaming starts.
     let first = s
         .app
         .list_audit(
             &a.actor,
-            &company,
+            company.as_ref(),
             filter.clone(),
             sb_store::Page::first(500),
         )
@@ -507,7 +524,7 @@ pub async fn list_audit(
                         limit: 500,
                     };
                     s.app
-                        .list_audit(&actor, &company, filter.clone(), p)
+                        .list_audit(&actor, company.as_ref(), filter.clone(), p)
                         .await
                         .ok()
                 }

@@ -108,5 +108,6 @@ pub fn routes() -> Vec<Route> {
         r!(patch "/api/v1/numbers/{id}" update_number "numbers" Some("NumberPatch"), Ok("NumberView"), true, "Route a number to a line"),
         r!(delete "/api/v1/numbers/{id}" delete_number "numbers" N, NoContent, true, "Delete a number"),
         r!(get "/api/v1/companies/{id}/audit" list_audit "audit" N, ListOrCsv("AuditView"), true, "The activity audit (filters user_id, kind, from, to; ?format=csv)"),
+        r!(get "/api/v1/audit" list_installation_audit "audit" N, ListOrCsv("AuditView"), true, "The installation's audit (system) or a reseller's (its administrators); same filters and CSV"),
     ]
 }

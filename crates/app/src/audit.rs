@@ -2,11 +2,11 @@
 
 use crate::authz::{self, Actor, Need, Tenant};
 use crate::views::{AuditView, ListPage, time};
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 use sb_domain::ids::{AuditId, CompanyId, ResellerId, UserId};
-use sb_domain::model::AuditKind;
+use sb_domain::model::{AuditKind, Role};
 use sb_store::Conn;
-use sb_store::audit::{self as store, AuditEvent, AuditFilter};
+use sb_store::audit::{self as store, AuditEvent, AuditFilter, AuditScope};
 use serde_json::Value;
 
 /// An audit record to write, built by a use case.
@@ -124,21 +124,38 @@ fn view(e: AuditEvent) -> AuditView {
 
 impl App {
     /// The company's audit, newest last, filtered by user, kind and time.
+    /// The activity audit, newest last, filtered by user, kind and time: one company's records
+    /// for its administrators and providers; without a company, everything a provider may see
+    /// (the installation for the system, the reseller's own and its companies' for a reseller).
     pub async fn list_audit(
         &self,
         actor: &Actor,
-        company: &CompanyId,
+        company: Option<&CompanyId>,
         filter: AuditFilter,
         page: sb_store::Page,
     ) -> AppResult<ListPage<AuditView>> {
         let mut c = self.store.conn().await?;
-        let co = self.company_or_404(&mut c, company).await?;
-        authz::check(
-            actor,
-            &Tenant::company(&co.reseller_id, &co.id),
-            Need::Administer,
-        )?;
-        let (items, next_cursor) = store::list_events(&mut c, company, &filter, &page).await?;
+        let scope = match company {
+            Some(company) => {
+                let co = self.company_or_404(&mut c, company).await?;
+                authz::check(
+                    actor,
+                    &Tenant::company(&co.reseller_id, &co.id),
+                    Need::Administer,
+                )?;
+                AuditScope::Company(co.id)
+            }
+            None => match (actor.role, &actor.reseller_id) {
+                (Role::SystemAdmin, _) => AuditScope::Installation,
+                (Role::ResellerAdmin, Some(r)) => AuditScope::Reseller(r.clone()),
+                _ => {
+                    return Err(AppError::forbidden(
+                        "The installation audit is for providers; read your company's audit instead.",
+                    ));
+                }
+            },
+        };
+        let (items, next_cursor) = store::list_events(&mut c, &scope, &filter, &page).await?;
         Ok(ListPage {
             items: items.into_iter().map(view).collect(),
             next_cursor,

@@ -74,27 +74,45 @@ pub struct AuditFilter {
     pub to_ms: Option<i64>,
 }
 
+/// Whose records a list covers.
+#[derive(Debug, Clone)]
+pub enum AuditScope {
+    /// One company's records.
+    Company(CompanyId),
+    /// A reseller's records, its companies' included.
+    Reseller(ResellerId),
+    /// Every record of the installation.
+    Installation,
+}
+
 pub async fn list_events(
     c: &mut Conn,
-    company: &CompanyId,
+    scope: &AuditScope,
     f: &AuditFilter,
     page: &Page,
 ) -> Result<(Vec<AuditEvent>, Option<String>)> {
     let user = ostr(&f.user);
+    let (company, reseller) = match scope {
+        AuditScope::Company(co) => (co.as_str(), ""),
+        AuditScope::Reseller(r) => ("", r.as_str()),
+        AuditScope::Installation => ("", ""),
+    };
     let rows = query(
-        "SELECT * FROM audit_events WHERE company_id = $1 AND id > $2
+        "SELECT * FROM audit_events WHERE ($1 = '' OR company_id = $1) AND id > $2
             AND ($3 = '' OR actor_id = $3 OR subject_user_id = $3)
             AND ($4 = '' OR kind = $4)
             AND at >= $5 AND at <= $6
+            AND ($8 = '' OR reseller_id = $8)
          ORDER BY id LIMIT $7",
     )
-    .bind(company.as_str())
+    .bind(company)
     .bind(page.after_text())
     .bind(user.unwrap_or_default())
     .bind(f.kind.map(|k| k.as_str()).unwrap_or(""))
     .bind(f.from_ms.unwrap_or(i64::MIN))
     .bind(f.to_ms.unwrap_or(i64::MAX))
     .bind(page.probe())
+    .bind(reseller)
     .fetch_all(c)
     .await?;
     let items = rows.into_iter().map(event).collect::<Result<Vec<_>>>()?;

@@ -4,7 +4,7 @@
 use sb_domain::ids::*;
 use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
 use sb_store::accounts::{self, User};
-use sb_store::audit::{self, AuditEvent, AuditFilter};
+use sb_store::audit::{self, AuditEvent, AuditFilter, AuditScope};
 use sb_store::lines::{self, Line, Number};
 use sb_store::tenancy::{self, Company, Department, Package, Reseller};
 use sb_store::testdb::fresh_stores;
@@ -301,7 +301,25 @@ async fn audit_filters_and_deletion_with_the_user() {
             audit::insert_event(&mut c, &ev).await.unwrap();
         }
         let all = AuditFilter::default();
-        let (items, _) = audit::list_events(&mut c, &co.id, &all, &Page::first(50))
+        let scope = AuditScope::Company(co.id.clone());
+        let reseller_scope = AuditScope::Reseller(r.id.clone());
+        let (of_reseller, _) = audit::list_events(&mut c, &reseller_scope, &all, &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!(
+            of_reseller.len(),
+            3,
+            "a reseller's scope covers its companies"
+        );
+        let other = AuditScope::Reseller(ResellerId::new(T));
+        assert!(
+            audit::list_events(&mut c, &other, &all, &Page::first(50))
+                .await
+                .unwrap()
+                .0
+                .is_empty()
+        );
+        let (items, _) = audit::list_events(&mut c, &scope, &all, &Page::first(50))
             .await
             .unwrap();
         assert_eq!(items.len(), 3);
@@ -310,7 +328,7 @@ async fn audit_filters_and_deletion_with_the_user() {
             ..Default::default()
         };
         assert_eq!(
-            audit::list_events(&mut c, &co.id, &f, &Page::first(50))
+            audit::list_events(&mut c, &scope, &f, &Page::first(50))
                 .await
                 .unwrap()
                 .0
@@ -323,7 +341,7 @@ async fn audit_filters_and_deletion_with_the_user() {
             ..Default::default()
         };
         assert_eq!(
-            audit::list_events(&mut c, &co.id, &f, &Page::first(50))
+            audit::list_events(&mut c, &scope, &f, &Page::first(50))
                 .await
                 .unwrap()
                 .0
@@ -332,7 +350,7 @@ async fn audit_filters_and_deletion_with_the_user() {
         );
         assert_eq!(audit::delete_about_user(&mut c, &u.id).await.unwrap(), 3);
         assert!(
-            audit::list_events(&mut c, &co.id, &all, &Page::first(50))
+            audit::list_events(&mut c, &scope, &all, &Page::first(50))
                 .await
                 .unwrap()
                 .0

@@ -519,6 +519,65 @@ async fn audit_records_changes_with_filters_and_csv() {
 }
 
 #[tokio::test]
+async fn providers_read_the_audit_above_companies() {
+    let w = world().await;
+    let all = w
+        .srv
+        .get("/api/v1/audit?kind=created&limit=500", &w.sys)
+        .await;
+    assert_eq!(all.status, 200, "{}", all.text);
+    let types: Vec<&str> = all.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["target_type"].as_str().unwrap())
+        .collect();
+    for t in ["reseller", "package", "company", "user"] {
+        assert!(types.contains(&t), "{t} missing in {types:?}");
+    }
+    let mine = w
+        .srv
+        .get("/api/v1/audit?limit=500", &w.t1.reseller_token)
+        .await;
+    assert_eq!(mine.status, 200, "{}", mine.text);
+    assert!(mine.text.contains(&w.t1.company_id));
+    assert!(
+        !mine.text.contains(&w.t2.company_id) && !mine.text.contains(&w.t2.reseller_id),
+        "another reseller's records"
+    );
+    let sign_ins = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/audit?kind=login_succeeded&user_id={}",
+                w.t1.admin_id
+            ),
+            &w.sys,
+        )
+        .await;
+    assert!(!sign_ins.body["items"].as_array().unwrap().is_empty());
+    assert_eq!(
+        w.srv.get("/api/v1/audit", &w.t1.admin_token).await.status,
+        403
+    );
+    assert_eq!(
+        w.srv.get("/api/v1/audit", &w.t1.user_token).await.status,
+        403
+    );
+    let csv = w
+        .srv
+        .http
+        .get(format!("{}/api/v1/audit?format=csv", w.srv.base))
+        .bearer_auth(&w.sys)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.text().await.unwrap().lines().count() > 10);
+    w.srv.stop().await;
+}
+
+#[tokio::test]
 async fn company_profile_languages_and_time_zone_are_validated() {
     let w = world().await;
     let path = format!("/api/v1/companies/{}", w.t1.company_id);
