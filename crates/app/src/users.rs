@@ -249,6 +249,15 @@ impl App {
                 "Only an administrator can change the name, role, department or package.",
             ));
         }
+        if !admin
+            && !self
+                .user_has_feature(&mut tx, &u, Feature::UserPortal)
+                .await?
+        {
+            return Err(AppError::forbidden(
+                "Your service package does not include the user portal; ask your administrator.",
+            ));
+        }
         let before = user_audit(&u);
         if let Some(n) = patch.name {
             u.name = Name::parse("name", &n)?.into_string();
@@ -460,6 +469,28 @@ impl App {
         Ok(link)
     }
 
+    /// The features the user's service package grants: every feature check reads this, on the
+    /// server. Provider accounts have no package and every feature.
+    pub(crate) async fn features_of(&self, c: &mut Conn, u: &User) -> AppResult<Vec<Feature>> {
+        Ok(match (&u.package_id, u.role) {
+            (_, Role::SystemAdmin | Role::ResellerAdmin) => Feature::ALL.to_vec(),
+            (Some(p), _) => tenancy::get_package(c, p)
+                .await?
+                .map(|p| p.features)
+                .unwrap_or_default(),
+            (None, _) => Vec::new(),
+        })
+    }
+
+    pub(crate) async fn user_has_feature(
+        &self,
+        c: &mut Conn,
+        u: &User,
+        feature: Feature,
+    ) -> AppResult<bool> {
+        Ok(self.features_of(c, u).await?.contains(&feature))
+    }
+
     /// Who is signed in: the account, company, language, features and lines.
     pub async fn me(&self, actor: &Actor) -> AppResult<MeView> {
         let mut c = self.store.conn().await?;
@@ -470,16 +501,7 @@ impl App {
             Some(co) => tenancy::get_company(&mut c, co).await?,
             None => None,
         };
-        let features = match &u.package_id {
-            Some(p) => tenancy::get_package(&mut c, p)
-                .await?
-                .map(|p| p.features)
-                .unwrap_or_default(),
-            None if u.role == Role::SystemAdmin || u.role == Role::ResellerAdmin => {
-                Feature::ALL.to_vec()
-            }
-            None => Vec::new(),
-        };
+        let features = self.features_of(&mut c, &u).await?;
         let mut lines = Vec::new();
         if let Some(co) = &company {
             for l in sb_store::lines::lines_of_user(&mut c, &co.id, &u.id).await? {
