@@ -85,7 +85,7 @@ fn guest_lang(headers: &HeaderMap, q: Option<&str>) -> Language {
 fn page(lang: Language, title: &str, signed_in: Option<(&str, &str)>, body: &str) -> String {
     let head = match signed_in {
         Some((name, csrf)) => format!(
-            "<span>{}</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form>",
+            "<div class=\"who\"><span>{}</span><form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button type=\"submit\">{}</button></form></div>",
             esc(name),
             esc(csrf),
             t(lang, "sign_out")
