@@ -122,9 +122,15 @@ impl App {
             None
         };
         let Some(mut user) = found else {
-            // Spend the same time as a real check so response times reveal nothing.
+            // Spend the same time as a real check so response times reveal nothing, and lock the
+            // name after as many tries as a real account, so 423 tells no more than 401.
             secrets::verify_password_async(input.password, secrets::dummy_hash().into()).await;
-            return Err(AppError::InvalidCredentials);
+            let tries = self.phantoms.fail(&input.username.to_ascii_lowercase());
+            return Err(if tries >= self.cfg.lockout_after {
+                AppError::Locked
+            } else {
+                AppError::InvalidCredentials
+            });
         };
         drop(c);
         let hash = user
@@ -522,5 +528,28 @@ impl SessionCache {
             }
             map.insert(hash, (actor.clone(), expires_at, now, epoch));
         }
+    }
+}
+
+/// Wrong-password counts of usernames that do not exist, so that they lock like real accounts.
+#[derive(Default)]
+pub(crate) struct Phantoms {
+    map: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+}
+
+impl Phantoms {
+    const MAX: usize = 100_000;
+
+    /// Counts one more failure for `name` and returns the count.
+    fn fail(&self, name: &str) -> i64 {
+        let Ok(mut map) = self.map.lock() else {
+            return 0;
+        };
+        if map.len() >= Self::MAX {
+            map.clear();
+        }
+        let n = map.entry(name.to_owned()).or_insert(0);
+        *n += 1;
+        *n
     }
 }

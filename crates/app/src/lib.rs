@@ -74,6 +74,7 @@ pub struct App {
     pub(crate) ip_limiter: Arc<limiter::Limiter>,
     pub(crate) user_limiter: Arc<limiter::Limiter>,
     pub(crate) sessions: Arc<auth::SessionCache>,
+    pub(crate) phantoms: Arc<auth::Phantoms>,
 }
 
 impl App {
@@ -93,6 +94,7 @@ impl App {
             ip_limiter,
             user_limiter,
             sessions: Arc::new(auth::SessionCache::default()),
+            phantoms: Arc::new(auth::Phantoms::default()),
         }
     }
 

@@ -27,6 +27,15 @@ async fn wrong_password_and_unknown_user_get_the_same_answer() {
     assert_eq!(unknown.status, 401);
     assert_eq!(unknown.text, wrong.text);
     assert_eq!(unknown.code(), "invalid_credentials");
+    // A name that does not exist locks after five wrong passwords too, with the same answer.
+    for _ in 0..4 {
+        srv.login_resp("nosuchuser", "Whatever1!").await;
+    }
+    let phantom = srv.login_resp("nosuchuser", "Whatever1!").await;
+    assert_eq!(
+        (phantom.status.as_u16(), phantom.code()),
+        (423, "account_locked")
+    );
     srv.stop().await;
 }
 
