@@ -43,16 +43,8 @@ impl App {
             return Ok(None);
         };
         let e = E164::parse(field, n)?;
-        let mut page = Page::first(500);
-        loop {
-            let (nums, next) = store::list_numbers(c, co, &page).await?;
-            if nums.iter().any(|x| x.e164 == e.as_str()) {
-                return Ok(Some(e.into_string()));
-            }
-            match next {
-                Some(n) => page.after = Some(n),
-                None => break,
-            }
+        if store::company_has_number(c, co, e.as_str()).await? {
+            return Ok(Some(e.into_string()));
         }
         Err(AppError::invalid(
             "not_company_number",

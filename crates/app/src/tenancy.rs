@@ -725,25 +725,17 @@ impl App {
             }
             None => None,
         };
-        let mut company_users = Vec::new();
-        let mut page = Page::first(500);
-        loop {
-            let (users, next) = accounts::list_users(&mut tx, &co.id, &page).await?;
-            company_users.extend(users);
-            match next {
-                Some(n) => page.after = Some(n),
-                None => break,
-            }
-        }
-        if let Some(u) = company_users
-            .iter()
-            .find(|u| u.package_id.as_ref().is_some_and(|p| !offered.contains(p)))
-        {
+        let stranded: i64 = accounts::package_counts(&mut tx, &co.id)
+            .await?
+            .into_iter()
+            .filter(|(p, _)| p.as_ref().is_some_and(|p| !offered.contains(p)))
+            .map(|(_, n)| n)
+            .sum();
+        if stranded > 0 {
             return Err(AppError::conflict(
                 "package_in_use",
                 format!(
-                    "{} has a package that would no longer be offered; change their package first.",
-                    u.name
+                    "{stranded} user(s) have a package that would no longer be offered; change their package first."
                 ),
                 Some("offered"),
             ));

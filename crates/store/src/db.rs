@@ -5,7 +5,7 @@
 //! Why not sqlx for both: sqlx's SQLite driver hands every result row from its worker thread to
 //! the async side one at a time; on a portal page of 50 rows that thread ping-pong cost several
 //! times the query itself (measured in bench/api). Here a statement is one hand-off, however many
-//! rows it returns. The SQL text is the same for both engines: `$1`, `$2`, ... placeholders.
+//! rows it returns. The SQL text is the same for both engines, with `$1`, `$2`, ... parameters.
 
 use crate::{Result, StoreError};
 use futures_util::TryStreamExt;

@@ -221,3 +221,13 @@ pub async fn delete_number(c: &mut Conn, company: &CompanyId, id: &NumberId) -> 
         .await?;
     Ok(())
 }
+
+/// Whether the company owns this E.164 number.
+pub async fn company_has_number(c: &mut Conn, company: &CompanyId, e164: &str) -> Result<bool> {
+    let n: i64 = query("SELECT COUNT(*) FROM numbers WHERE company_id = $1 AND e164 = $2")
+        .bind(company.as_str())
+        .bind(e164)
+        .scalar(c)
+        .await?;
+    Ok(n > 0)
+}
