@@ -26,6 +26,7 @@ pub struct AppState {
     pub app: App,
     pub requests: Arc<AtomicU64>,
     pub started_ms: i64,
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
@@ -34,6 +35,39 @@ impl AppState {
             app,
             requests: Arc::new(AtomicU64::new(0)),
             started_ms,
+            pages: Arc::default(),
+        }
+    }
+}
+
+/// Serialized answers of the user lists that portals read all day, reused while the store's
+/// account epoch is unchanged (no user was written through this process since) and for at most
+/// [`PageCache::TTL_MS`], which bounds how long a change made on another node of a cluster can go
+/// unseen. Permission is checked on every request before the cache is consulted.
+#[derive(Default)]
+pub struct PageCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, (u64, i64, axum::body::Bytes)>>,
+}
+
+impl PageCache {
+    pub const TTL_MS: i64 = 2_000;
+    const MAX: usize = 10_000;
+
+    pub fn get(&self, key: &str, epoch: u64, now: i64) -> Option<axum::body::Bytes> {
+        let map = self.map.lock().ok()?;
+        let (e, at, body) = map.get(key)?;
+        (*e == epoch && now - *at < Self::TTL_MS).then(|| body.clone())
+    }
+
+    pub fn put(&self, key: String, epoch: u64, now: i64, body: axum::body::Bytes) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= Self::MAX {
+                map.retain(|_, (e, at, _)| *e == epoch && now - *at < Self::TTL_MS);
+                if map.len() >= Self::MAX {
+                    map.clear();
+                }
+            }
+            map.insert(key, (epoch, now, body));
         }
     }
 }

@@ -102,8 +102,14 @@ impl App {
         &self.cfg
     }
 
-    pub(crate) fn now_ms(&self) -> i64 {
+    /// The current time from the application's clock, in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
         self.clock.now().as_millisecond()
+    }
+
+    /// See [`sb_store::Store::account_epoch`]: caches of users and sessions key on it.
+    pub fn account_epoch(&self) -> u64 {
+        self.store.account_epoch()
     }
 
     /// True when the database answers (for /healthz).

@@ -163,6 +163,14 @@ impl App {
         })
     }
 
+    /// Checks that the actor may list the company's users, without listing them.
+    pub async fn authorize_user_list(&self, actor: &Actor, company: &str) -> AppResult<()> {
+        let mut c = self.store.conn().await?;
+        self.company_for(&mut c, actor, company, Need::Administer)
+            .await
+            .map(|_| ())
+    }
+
     pub async fn list_users(
         &self,
         actor: &Actor,

@@ -76,6 +76,7 @@ fn main() -> ExitCode {
 
 async fn serve(cfg: Config) -> ExitCode {
     tracing::info!(config = ?cfg, "starting");
+    let stop = shutdown_signal();
     let username = std::env::var("SWITCHBOARD_ADMIN_USERNAME").unwrap_or_else(|_| "admin".into());
     let password = std::env::var("SWITCHBOARD_ADMIN_PASSWORD")
         .ok()
@@ -103,26 +104,34 @@ async fn serve(cfg: Config) -> ExitCode {
         },
         None => println!("Switchboard is ready at {url}/"),
     }
-    shutdown_signal().await;
+    stop.await;
     tracing::info!("stopping");
     started.running.stop().await;
     ExitCode::SUCCESS
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGTERM and Ctrl-C handlers now and returns the future that waits for either.
+/// Installing happens before the server says it is ready: a SIGTERM that arrives right after the
+/// announcement must stop it cleanly, not kill it with the default action.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+                }
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    async {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

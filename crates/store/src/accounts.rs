@@ -55,6 +55,7 @@ fn username_key(u: &User) -> Option<String> {
 }
 
 pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
+    c.touch();
     query(
         "INSERT INTO users (id, role, reseller_id, company_id, department_id, package_id, name,
             email, language, username, username_key, password_hash, enabled, failed_logins, locked,

@@ -155,8 +155,9 @@ impl Store {
         }
     }
 
-    /// Advances whenever a committed change touched accounts or sessions made through this
-    /// process: a cache of sign-in sessions is valid while the epoch it was filled at is current.
+    /// Advances whenever a committed change made through this process touched users or
+    /// sessions (every query writing those tables calls `touch`): a cache of sign-in sessions or
+    /// of user lists is valid while the epoch it was filled at is current.
     pub fn account_epoch(&self) -> u64 {
         self.epoch.load(std::sync::atomic::Ordering::SeqCst)
     }

@@ -122,6 +122,7 @@ pub async fn count_lines(c: &mut Conn, company: &CompanyId) -> Result<i64> {
 }
 
 pub async fn delete_line(c: &mut Conn, company: &CompanyId, id: &LineId) -> Result<()> {
+    c.touch(); // users lose this line as their default
     query("UPDATE users SET default_line_id = NULL WHERE company_id = $1 AND default_line_id = $2")
         .bind(company.as_str())
         .bind(id.as_str())

@@ -728,3 +728,56 @@ async fn the_whole_story_works_on_postgresql_too() {
     );
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn user_lists_show_every_change_at_once() {
+    let w = world().await;
+    let path = format!("/api/v1/companies/{}/users", w.t1.company_id);
+    let names = |r: &Resp| {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let before = w.srv.get(&path, &w.t1.admin_token).await;
+    assert_eq!(names(&before), vec!["Ada", "Ulf"]);
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.status,
+        403,
+        "the page is cached now, and still refused"
+    );
+    w.srv
+        .post(&path, &w.t1.admin_token, json!({"name": "Zoe"}))
+        .await;
+    assert_eq!(
+        names(&w.srv.get(&path, &w.t1.admin_token).await),
+        vec!["Ada", "Ulf", "Zoe"]
+    );
+    w.srv
+        .patch(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.admin_token,
+            json!({"name": "Ulrich"}),
+        )
+        .await;
+    assert_eq!(
+        names(&w.srv.get(&path, &w.t1.admin_token).await),
+        vec!["Ada", "Ulrich", "Zoe"]
+    );
+    w.srv
+        .delete(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(
+        names(&w.srv.get(&path, &w.t1.admin_token).await),
+        vec!["Ada", "Zoe"]
+    );
+    // A cached page is never served to someone who may not read it.
+    assert_eq!(w.srv.get(&path, &w.t2.admin_token).await.status, 404);
+    assert_eq!(w.srv.get(&path, &w.t1.reseller_token).await.status, 200);
+    w.srv.stop().await;
+}
