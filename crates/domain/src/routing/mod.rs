@@ -1,0 +1,428 @@
+//! The call-routing decision: given a call, the target line's settings and state, the
+//! department policies and the time, what happens, step by step, and why.
+//!
+//! Pure: no IO, no async, the clock passed in. The SIP engine asks [`decide`] for a [`Plan`] at
+//! call time and executes it; the API explains the same plan in sentences, so what the portal
+//! says will happen is what does happen.
+
+mod schedule;
+mod settings;
+
+pub use schedule::{DayRule, HhMm, WeekSchedule};
+pub use settings::{Busy, Divert, Handling, NoAnswer, OutOfHours, Presence};
+
+use crate::model::{CallPolicyKind, Feature};
+
+/// The longest chain of redirections a call may follow before it is cut.
+pub const MAX_HOPS: usize = 5;
+
+/// Emergency numbers every installation routes, whatever else is configured.
+pub const DEFAULT_EMERGENCY: &[&str] = &["911", "112", "999"];
+
+/// Where a call comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// One of the company's own lines.
+    Line,
+    /// The outside world, through a trunk.
+    Trunk,
+}
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub struct Caller<'a> {
+    pub number: Option<&'a str>,
+    pub name: Option<&'a str>,
+    /// The caller withheld their number.
+    pub anonymous: bool,
+    pub origin: Origin,
+}
+
+/// A department on the path from a line up to the root, with its live call count.
+#[derive(Debug, Clone, Copy)]
+pub struct DeptState<'a> {
+    pub name: &'a str,
+    pub policy: CallPolicyKind,
+    pub limit: Option<i64>,
+    pub active_calls: i64,
+}
+
+/// What is known about the called line right now.
+#[derive(Debug, Clone)]
+pub struct TargetState<'a> {
+    /// An identifier of the line (for loop detection), e.g. its id.
+    pub line: &'a str,
+    /// False when the line has no user or its user is disabled: it takes no calls.
+    pub in_service: bool,
+    pub registered_devices: u32,
+    /// Every device is in a call (or the line's call limit is reached).
+    pub busy: bool,
+    pub presence: Presence,
+}
+
+/// Everything the decision reads besides the call itself.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    pub handling: &'a Handling,
+    pub target: TargetState<'a>,
+    /// The called line's departments, nearest first.
+    pub target_departments: &'a [DeptState<'a>],
+    /// The calling line's departments, nearest first (empty for trunk calls).
+    pub caller_departments: &'a [DeptState<'a>],
+    pub features: &'a [Feature],
+    pub time_zone: &'a jiff::tz::TimeZone,
+    /// Emergency numbers beyond [`DEFAULT_EMERGENCY`].
+    pub emergency_numbers: &'a [&'a str],
+}
+
+/// A call to decide on.
+#[derive(Debug, Clone)]
+pub struct Call<'a> {
+    pub caller: Caller<'a>,
+    /// What was dialled (an extension, a number, an emergency code).
+    pub dialled: &'a str,
+    /// Lines this call already passed through by redirection, oldest first.
+    pub hops: &'a [&'a str],
+}
+
+/// Which caller ID a redirected call shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallerIdChoice {
+    Original,
+    /// "Present the dialled number" (seed 004).
+    Dialled,
+}
+
+/// One thing the SIP engine does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Ring every registered device of the line, for this many seconds (or until the caller
+    /// hangs up).
+    Ring {
+        seconds: Option<u32>,
+    },
+    Voicemail,
+    /// Send the call to another line of the company.
+    RedirectToUser {
+        line: String,
+    },
+    /// Send the call to a number.
+    RedirectToNumber {
+        number: String,
+        caller_id: CallerIdChoice,
+        announce: bool,
+    },
+    /// Route to the emergency service.
+    Emergency,
+    /// Refuse with this SIP status.
+    Reject {
+        status: u16,
+    },
+}
+
+/// Why a step is there; each has one sentence for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    EmergencyNumber,
+    NotInService,
+    Loop,
+    TooManyHops,
+    CallerOutgoingBlocked,
+    CallerDepartmentFull,
+    IncomingBlocked,
+    DepartmentFull,
+    AnonymousRejected,
+    PermanentRedirect,
+    ForwardAll,
+    OutOfHours,
+    DoNotDisturb,
+    Busy,
+    NoDevices,
+    RingThenDivert,
+    RingUntilAnswered,
+    AlwaysRedirect,
+    NoVoicemailInPackage,
+}
+
+impl Reason {
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Reason::EmergencyNumber => "An emergency number always goes to the emergency service.",
+            Reason::NotInService => "This line takes no calls: it has no enabled user.",
+            Reason::Loop => {
+                "The call was already redirected through this line, so the loop is cut."
+            }
+            Reason::TooManyHops => "The call was redirected too many times, so the chain is cut.",
+            Reason::CallerOutgoingBlocked => "The caller's department may not make outgoing calls.",
+            Reason::CallerDepartmentFull => {
+                "The caller's department has reached its limit of simultaneous calls."
+            }
+            Reason::IncomingBlocked => {
+                "The department of this line does not accept incoming calls."
+            }
+            Reason::DepartmentFull => {
+                "The department of this line has reached its limit of simultaneous calls."
+            }
+            Reason::AnonymousRejected => "Anonymous callers are rejected on this line.",
+            Reason::PermanentRedirect => "The line has a permanent redirect.",
+            Reason::ForwardAll => "All calls are forwarded.",
+            Reason::OutOfHours => "It is out of hours for this line.",
+            Reason::DoNotDisturb => {
+                "The user is set to do not disturb, so the busy handling applies."
+            }
+            Reason::Busy => "The line is busy.",
+            Reason::NoDevices => {
+                "No phone of this line is registered, so the no-answer handling applies at once."
+            }
+            Reason::RingThenDivert => {
+                "The phones ring; if nobody answers in time the call moves on."
+            }
+            Reason::RingUntilAnswered => {
+                "The phones ring until someone answers or the caller hangs up."
+            }
+            Reason::AlwaysRedirect => "Calls are always redirected without ringing first.",
+            Reason::NoVoicemailInPackage => "Voicemail is not part of this user's service package.",
+        }
+    }
+}
+
+/// A step: what to do and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub action: Action,
+    pub reason: Reason,
+}
+
+/// The decision: steps in order (each runs when the one before ends unanswered), and what to do
+/// if the ringing meets a busy line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+    pub on_busy: Option<Step>,
+}
+
+impl Plan {
+    fn one(action: Action, reason: Reason) -> Self {
+        Plan {
+            steps: vec![Step { action, reason }],
+            on_busy: None,
+        }
+    }
+}
+
+fn reject(status: u16, reason: Reason) -> Plan {
+    Plan::one(Action::Reject { status }, reason)
+}
+
+/// Whether `dialled` is an emergency number.
+pub fn is_emergency(dialled: &str, extra: &[&str]) -> bool {
+    DEFAULT_EMERGENCY.contains(&dialled) || extra.contains(&dialled)
+}
+
+fn blocks_incoming(p: CallPolicyKind) -> bool {
+    matches!(
+        p,
+        CallPolicyKind::IncomingBlocked | CallPolicyKind::BothBlocked
+    )
+}
+
+fn blocks_outgoing(p: CallPolicyKind) -> bool {
+    matches!(
+        p,
+        CallPolicyKind::OutgoingBlocked | CallPolicyKind::BothBlocked
+    )
+}
+
+fn full(d: &DeptState<'_>) -> bool {
+    d.limit.is_some_and(|l| d.active_calls >= l)
+}
+
+/// Turns a divert setting into an action, honouring the package and loop rules.
+fn divert(to: &Divert, call: &Call<'_>, ctx: &Context<'_>, reason: Reason) -> Step {
+    match to {
+        Divert::Voicemail if !ctx.features.contains(&Feature::Voicemail) => Step {
+            action: Action::Reject { status: 480 },
+            reason: Reason::NoVoicemailInPackage,
+        },
+        Divert::Voicemail => Step {
+            action: Action::Voicemail,
+            reason,
+        },
+        Divert::User { line } => {
+            if line.as_str() == ctx.target.line || call.hops.contains(&line.as_str()) {
+                Step {
+                    action: Action::Reject { status: 482 },
+                    reason: Reason::Loop,
+                }
+            } else if call.hops.len() + 1 >= MAX_HOPS {
+                Step {
+                    action: Action::Reject { status: 482 },
+                    reason: Reason::TooManyHops,
+                }
+            } else {
+                Step {
+                    action: Action::RedirectToUser { line: line.clone() },
+                    reason,
+                }
+            }
+        }
+        Divert::Number {
+            number,
+            announce,
+            present_dialled,
+        } => {
+            if call.hops.len() + 1 >= MAX_HOPS {
+                return Step {
+                    action: Action::Reject { status: 482 },
+                    reason: Reason::TooManyHops,
+                };
+            }
+            let caller_id = if *present_dialled {
+                CallerIdChoice::Dialled
+            } else {
+                CallerIdChoice::Original
+            };
+            Step {
+                action: Action::RedirectToNumber {
+                    number: number.clone(),
+                    caller_id,
+                    announce: *announce,
+                },
+                reason,
+            }
+        }
+    }
+}
+
+/// Decides what happens to `call` at `now`.
+pub fn decide(call: &Call<'_>, ctx: &Context<'_>, now: jiff::Timestamp) -> Plan {
+    // Emergency calls go through whatever blocks, limits, forwarding or schedules say.
+    if is_emergency(call.dialled, ctx.emergency_numbers) {
+        return Plan::one(Action::Emergency, Reason::EmergencyNumber);
+    }
+    if call.hops.contains(&ctx.target.line) {
+        return reject(482, Reason::Loop);
+    }
+    if call.hops.len() >= MAX_HOPS {
+        return reject(482, Reason::TooManyHops);
+    }
+    if !ctx.target.in_service {
+        return reject(480, Reason::NotInService);
+    }
+    if call.caller.origin == Origin::Line && call.hops.is_empty() {
+        if ctx
+            .caller_departments
+            .iter()
+            .any(|d| blocks_outgoing(d.policy))
+        {
+            return reject(403, Reason::CallerOutgoingBlocked);
+        }
+        if ctx.caller_departments.iter().any(full) {
+            return reject(403, Reason::CallerDepartmentFull);
+        }
+    }
+    if ctx
+        .target_departments
+        .iter()
+        .any(|d| blocks_incoming(d.policy))
+    {
+        return reject(403, Reason::IncomingBlocked);
+    }
+    if ctx.target_departments.iter().any(full) {
+        return reject(403, Reason::DepartmentFull);
+    }
+    let h = ctx.handling;
+    if h.reject_anonymous && call.caller.anonymous {
+        return reject(433, Reason::AnonymousRejected);
+    }
+    let forwarding = ctx.features.contains(&Feature::CallForwarding);
+    if let Some(n) = &h.permanent_redirect {
+        let to = Divert::Number {
+            number: n.clone(),
+            announce: false,
+            present_dialled: false,
+        };
+        return Plan {
+            steps: vec![divert(&to, call, ctx, Reason::PermanentRedirect)],
+            on_busy: None,
+        };
+    }
+    if let (true, Some(n)) = (forwarding, &h.forward_all) {
+        let to = Divert::Number {
+            number: n.clone(),
+            announce: false,
+            present_dialled: false,
+        };
+        return Plan {
+            steps: vec![divert(&to, call, ctx, Reason::ForwardAll)],
+            on_busy: None,
+        };
+    }
+    if let Some(ooh) = &h.out_of_hours
+        && ooh.schedule.unavailable_at(now, ctx.time_zone)
+    {
+        return Plan {
+            steps: vec![divert(&ooh.to, call, ctx, Reason::OutOfHours)],
+            on_busy: None,
+        };
+    }
+    let busy_step = |reason| match &h.busy {
+        Busy::Engaged => Step {
+            action: Action::Reject { status: 486 },
+            reason,
+        },
+        Busy::To(to) => divert(to, call, ctx, reason),
+    };
+    if ctx.target.presence == Presence::DoNotDisturb {
+        return Plan {
+            steps: vec![busy_step(Reason::DoNotDisturb)],
+            on_busy: None,
+        };
+    }
+    if ctx.target.busy {
+        return Plan {
+            steps: vec![busy_step(Reason::Busy)],
+            on_busy: None,
+        };
+    }
+    let on_busy = Some(busy_step(Reason::Busy));
+    match &h.no_answer {
+        NoAnswer::KeepRinging if ctx.target.registered_devices == 0 => {
+            reject(480, Reason::NoDevices)
+        }
+        NoAnswer::KeepRinging => Plan {
+            steps: vec![Step {
+                action: Action::Ring { seconds: None },
+                reason: Reason::RingUntilAnswered,
+            }],
+            on_busy,
+        },
+        NoAnswer::After { to, .. } if ctx.target.registered_devices == 0 => Plan {
+            steps: vec![divert(to, call, ctx, Reason::NoDevices)],
+            on_busy: None,
+        },
+        NoAnswer::After {
+            to: to @ Divert::Number { .. },
+            always: true,
+            ..
+        } => Plan {
+            steps: vec![divert(to, call, ctx, Reason::AlwaysRedirect)],
+            on_busy: None,
+        },
+        NoAnswer::After { seconds, to, .. } => Plan {
+            steps: vec![
+                Step {
+                    action: Action::Ring {
+                        seconds: Some(*seconds),
+                    },
+                    reason: Reason::RingThenDivert,
+                },
+                divert(to, call, ctx, Reason::RingThenDivert),
+            ],
+            on_busy,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

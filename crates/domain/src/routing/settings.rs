@@ -1,0 +1,95 @@
+//! A line's call-handling settings (seeds 000, 001, 004), as the routing decision reads them.
+
+use super::schedule::WeekSchedule;
+use serde::{Deserialize, Serialize};
+
+/// Where a diverted call goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "to", rename_all = "snake_case")]
+pub enum Divert {
+    Voicemail,
+    /// Another line of the same company.
+    User {
+        line: String,
+    },
+    /// Any number, with the options of seed 004.
+    Number {
+        number: String,
+        /// Tell the answering party who is calling before connecting.
+        #[serde(default)]
+        announce: bool,
+        /// Show the dialled number as the caller ID.
+        #[serde(default)]
+        present_dialled: bool,
+    },
+}
+
+/// "When not answered" (seed 004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum NoAnswer {
+    KeepRinging,
+    /// Ring for `seconds`, then divert; with `always` and a number, redirect without ringing.
+    After {
+        seconds: u32,
+        #[serde(flatten)]
+        to: Divert,
+        #[serde(default)]
+        always: bool,
+    },
+}
+
+/// "When busy" (seed 004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Busy {
+    /// The caller hears the engaged tone.
+    Engaged,
+    To(Divert),
+}
+
+/// "Out of hours" (seed 004): when the schedule says unavailable, calls go to `to`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutOfHours {
+    pub schedule: WeekSchedule,
+    pub to: Divert,
+}
+
+/// Presence status (seed 001); do not disturb sends callers to the busy handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    #[default]
+    Available,
+    Away,
+    Busy,
+    DoNotDisturb,
+}
+
+/// Everything a line's owner or administrator sets about incoming calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handling {
+    /// Forward all calls to this number (seed 000), when set.
+    pub forward_all: Option<String>,
+    pub no_answer: NoAnswer,
+    pub busy: Busy,
+    pub out_of_hours: Option<OutOfHours>,
+    /// Reject callers who withhold their number (433, RFC 5079).
+    pub reject_anonymous: bool,
+    /// The device tab's permanent redirect (seed 004), when set.
+    pub permanent_redirect: Option<String>,
+}
+
+impl Default for Handling {
+    /// What a new line does: ring until answered, engaged tone when busy (seed 004's defaults).
+    fn default() -> Self {
+        Self {
+            forward_all: None,
+            no_answer: NoAnswer::KeepRinging,
+            busy: Busy::Engaged,
+            out_of_hours: None,
+            reject_anonymous: false,
+            permanent_redirect: None,
+        }
+    }
+}
