@@ -409,6 +409,32 @@ pub async fn delete_number(State(s): S, a: Auth, Path(id): Path<String>) -> ApiR
     Ok(StatusCode::NO_CONTENT)
 }
 
+// ---- call handling -------------------------------------------------------------------------
+
+pub async fn get_call_handling(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CallHandlingDoc>> {
+    Ok(Json(s.app.get_call_handling(&a.actor, &id).await?))
+}
+pub async fn put_call_handling(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<CallHandlingDoc>,
+) -> ApiResult<Json<CallHandlingDoc>> {
+    Ok(Json(s.app.put_call_handling(&a.actor, &id, b).await?))
+}
+pub async fn explain_call(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ExplainInput>,
+) -> ApiResult<Json<ExplainView>> {
+    Ok(Json(s.app.explain_call(&a.actor, &id, b).await?))
+}
+
 // ---- audit -----------------------------------------------------------------------------------
 
 /// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) of the audit routes.

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod calls;
 pub mod directory;
 pub mod error;
 pub mod limiter;

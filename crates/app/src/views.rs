@@ -428,3 +428,153 @@ pub struct AuditView {
 pub(crate) fn time(ms: i64) -> String {
     rfc3339(ms)
 }
+
+/// What happens to a diverted call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DivertAction {
+    Voicemail,
+    RedirectToUser,
+    RedirectToNumber,
+}
+
+/// A divert target: voicemail, another line of the company, or a number with seed 004's options.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DivertDoc {
+    pub action: DivertAction,
+    /// The line to redirect to (`redirect_to_user`).
+    pub line_id: Option<String>,
+    /// The number to redirect to (`redirect_to_number`), E.164 or an extension.
+    pub number: Option<String>,
+    /// Announce the call to the answering party first.
+    #[serde(default)]
+    pub announce: bool,
+    /// Present the dialled number as the caller ID.
+    #[serde(default)]
+    pub present_dialled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoAnswerAction {
+    KeepRinging,
+    Divert,
+}
+
+/// "When not answered" (seed 004).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoAnswerDoc {
+    pub action: NoAnswerAction,
+    /// Seconds of ringing before the divert (5 to 300).
+    pub seconds: Option<u32>,
+    pub divert: Option<DivertDoc>,
+    /// Redirect to the number at once, without ringing first.
+    #[serde(default)]
+    pub always: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BusyAction {
+    Engaged,
+    Divert,
+}
+
+/// "When busy" (seed 004).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusyDoc {
+    pub action: BusyAction,
+    pub divert: Option<DivertDoc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayRuleKind {
+    AvailableAllDay,
+    UnavailableAllDay,
+    UnavailableBetween,
+}
+
+/// One weekday of the out-of-hours schedule.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayDoc {
+    pub rule: DayRuleKind,
+    /// `HH:MM`, for `unavailable_between`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// "Out of hours" (seed 004): seven days, Monday first, in the company's time zone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfHoursDoc {
+    pub days: Vec<DayDoc>,
+    pub divert: DivertDoc,
+}
+
+/// A line's call-handling settings, read and written as one validated document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallHandlingDoc {
+    /// Forward all calls to this number (E.164 or extension); null when off.
+    pub forward_all: Option<String>,
+    pub no_answer: NoAnswerDoc,
+    pub busy: BusyDoc,
+    /// Null when out-of-hours handling is off.
+    pub out_of_hours: Option<OutOfHoursDoc>,
+    #[serde(default)]
+    pub reject_anonymous: bool,
+    /// The device tab's permanent redirect; null when off.
+    pub permanent_redirect: Option<String>,
+}
+
+/// A hypothetical call to explain.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainInput {
+    /// The caller's number or extension; absent for a withheld number.
+    pub caller_number: Option<String>,
+    /// The caller withheld their number.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// The caller is one of the company's own lines.
+    #[serde(default)]
+    pub internal: bool,
+    /// When the call rings (RFC 3339); now when absent.
+    pub at: Option<String>,
+    /// Phones of the line registered at the time (until the SIP engine reports them).
+    #[serde(default = "one")]
+    pub registered_devices: u32,
+    /// The line is already busy.
+    #[serde(default)]
+    pub busy: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One step of an explained plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanStepView {
+    /// ring, voicemail, redirect_to_user, redirect_to_number, emergency or reject.
+    pub action: String,
+    pub seconds: Option<u32>,
+    pub target: Option<String>,
+    /// The SIP status of a rejection.
+    pub status: Option<u16>,
+    pub reason: String,
+    pub sentence: String,
+}
+
+/// What would happen if that caller rang now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplainView {
+    pub steps: Vec<PlanStepView>,
+    /// What happens instead if the ringing finds the line busy.
+    pub on_busy: Option<PlanStepView>,
+}

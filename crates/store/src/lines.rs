@@ -232,3 +232,40 @@ pub async fn company_has_number(c: &mut Conn, company: &CompanyId, e164: &str) -
         .await?;
     Ok(n > 0)
 }
+
+/// A line's call-handling settings as stored (JSON of `sb_domain::routing::Handling`); `None`
+/// for a line that never changed them.
+pub async fn get_handling(
+    c: &mut Conn,
+    company: &CompanyId,
+    line: &LineId,
+) -> Result<Option<String>> {
+    let row = query("SELECT document FROM call_handling WHERE company_id = $1 AND line_id = $2")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.map(|mut r| col(&mut r, "document")).transpose()
+}
+
+pub async fn put_handling(
+    c: &mut Conn,
+    company: &CompanyId,
+    line: &LineId,
+    document: &str,
+    now: i64,
+) -> Result<()> {
+    query("DELETE FROM call_handling WHERE company_id = $1 AND line_id = $2")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("INSERT INTO call_handling (line_id, company_id, document, updated_at) VALUES ($1, $2, $3, $4)")
+        .bind(line.as_str())
+        .bind(company.as_str())
+        .bind(document)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}

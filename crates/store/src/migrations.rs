@@ -10,22 +10,23 @@ pub struct Migration {
     pub statements: &'static [&'static str],
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "tenancy, accounts, lines, audit",
-    statements: &[
-        "CREATE TABLE resellers (
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "tenancy, accounts, lines, audit",
+        statements: &[
+            "CREATE TABLE resellers (
             id TEXT PRIMARY KEY,
             name TEXT NOT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE TABLE packages (
+            "CREATE TABLE packages (
             id TEXT PRIMARY KEY,
             reseller_id TEXT NULL REFERENCES resellers(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             features TEXT NOT NULL,
             monthly_price_cents BIGINT NOT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE TABLE companies (
+            "CREATE TABLE companies (
             id TEXT PRIMARY KEY,
             reseller_id TEXT NOT NULL REFERENCES resellers(id),
             name TEXT NOT NULL,
@@ -38,12 +39,12 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             max_lines BIGINT NOT NULL,
             default_package_id TEXT NULL REFERENCES packages(id),
             created_at BIGINT NOT NULL)",
-        "CREATE INDEX companies_reseller ON companies(reseller_id, id)",
-        "CREATE TABLE company_packages (
+            "CREATE INDEX companies_reseller ON companies(reseller_id, id)",
+            "CREATE TABLE company_packages (
             company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
             package_id TEXT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
             PRIMARY KEY (company_id, package_id))",
-        "CREATE TABLE departments (
+            "CREATE TABLE departments (
             id TEXT PRIMARY KEY,
             company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
             parent_id TEXT NULL REFERENCES departments(id),
@@ -52,8 +53,8 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             call_policy TEXT NOT NULL,
             call_limit BIGINT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE INDEX departments_company ON departments(company_id, id)",
-        "CREATE TABLE users (
+            "CREATE INDEX departments_company ON departments(company_id, id)",
+            "CREATE TABLE users (
             id TEXT PRIMARY KEY,
             role TEXT NOT NULL,
             reseller_id TEXT NULL REFERENCES resellers(id) ON DELETE CASCADE,
@@ -72,8 +73,8 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             default_line_id TEXT NULL,
             created_at BIGINT NOT NULL,
             updated_at BIGINT NOT NULL)",
-        "CREATE INDEX users_company ON users(company_id, id)",
-        "CREATE TABLE lines (
+            "CREATE INDEX users_company ON users(company_id, id)",
+            "CREATE TABLE lines (
             id TEXT PRIMARY KEY,
             company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
             user_id TEXT NULL REFERENCES users(id) ON DELETE SET NULL,
@@ -86,29 +87,29 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             presentation_number TEXT NULL,
             created_at BIGINT NOT NULL,
             UNIQUE (company_id, extension))",
-        "CREATE INDEX lines_user ON lines(user_id)",
-        "CREATE TABLE numbers (
+            "CREATE INDEX lines_user ON lines(user_id)",
+            "CREATE TABLE numbers (
             id TEXT PRIMARY KEY,
             company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
             e164 TEXT NOT NULL UNIQUE,
             line_id TEXT NULL REFERENCES lines(id) ON DELETE SET NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE INDEX numbers_company ON numbers(company_id, id)",
-        "CREATE TABLE sessions (
+            "CREATE INDEX numbers_company ON numbers(company_id, id)",
+            "CREATE TABLE sessions (
             token_hash TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             kind TEXT NOT NULL,
             expires_at BIGINT NOT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE INDEX sessions_user ON sessions(user_id)",
-        "CREATE TABLE one_time_links (
+            "CREATE INDEX sessions_user ON sessions(user_id)",
+            "CREATE TABLE one_time_links (
             token_hash TEXT PRIMARY KEY,
             user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
             purpose TEXT NOT NULL,
             expires_at BIGINT NOT NULL,
             used_at BIGINT NULL,
             created_at BIGINT NOT NULL)",
-        "CREATE TABLE audit_events (
+            "CREATE TABLE audit_events (
             id TEXT PRIMARY KEY,
             at BIGINT NOT NULL,
             reseller_id TEXT NULL,
@@ -121,9 +122,9 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             target_id TEXT NULL,
             subject_user_id TEXT NULL,
             summary TEXT NOT NULL)",
-        "CREATE INDEX audit_company ON audit_events(company_id, id)",
-        "CREATE INDEX audit_subject ON audit_events(subject_user_id)",
-        "CREATE TABLE mail_outbox (
+            "CREATE INDEX audit_company ON audit_events(company_id, id)",
+            "CREATE INDEX audit_subject ON audit_events(subject_user_id)",
+            "CREATE TABLE mail_outbox (
             id TEXT PRIMARY KEY,
             recipient TEXT NOT NULL,
             subject TEXT NOT NULL,
@@ -133,6 +134,16 @@ pub const MIGRATIONS: &[Migration] = &[Migration {
             next_attempt_at BIGINT NOT NULL,
             sent_at BIGINT NULL,
             last_error TEXT NULL)",
-        "CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, next_attempt_at)",
-    ],
-}];
+            "CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, next_attempt_at)",
+        ],
+    },
+    Migration {
+        version: 2,
+        name: "call handling per line",
+        statements: &["CREATE TABLE call_handling (
+            line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            document TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)"],
+    },
+];

@@ -25,6 +25,10 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "LinePatch" => json!({"calling_name": "Hacked"}),
         "NumberInput" => json!({"number": "+15559999999"}),
         "NumberPatch" => json!({"line_id": null}),
+        "CallHandlingDoc" => {
+            json!({"forward_all": "+15550009999", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})
+        }
+        "ExplainInput" => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }

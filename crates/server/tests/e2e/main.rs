@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bad_input;
+mod calls;
 mod cli;
 mod isolation;
 mod kit;

@@ -1,0 +1,512 @@
+//! Call handling per line (seeds 000, 001, 004): the settings document, its validation, and the
+//! explanation of what a call would do, from the same `decide` the SIP engine executes.
+
+use crate::audit::{self, Record, diff};
+use crate::authz::{Actor, Need};
+use crate::directory::id_or_404;
+use crate::views::*;
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::LineId;
+use sb_domain::model::{AuditKind, Feature};
+use sb_domain::routing::{
+    self, Busy, Caller, Context, DayRule, DeptState, Divert, Handling, HhMm, NoAnswer, Origin,
+    OutOfHours, Presence, TargetState, WeekSchedule,
+};
+use sb_domain::values::{E164, Extension};
+use sb_store::lines::{self as store, Line};
+use sb_store::tenancy::{self, Company};
+use sb_store::{Conn, accounts};
+
+const MIN_RING: u32 = 5;
+const MAX_RING: u32 = 300;
+
+fn invalid(code: &'static str, field: &str, message: &str) -> AppError {
+    AppError::invalid(code, field, message)
+}
+
+/// A number a call may be sent to: E.164 or an extension.
+fn dial_target(field: &str, s: &str) -> AppResult<String> {
+    if E164::parse(field, s).is_ok() || Extension::parse(field, s).is_ok() {
+        Ok(s.to_owned())
+    } else {
+        Err(invalid(
+            "invalid_number",
+            field,
+            "Give an E.164 number like +15551234567 or an extension.",
+        ))
+    }
+}
+
+fn hhmm(field: &str, s: Option<&str>) -> AppResult<HhMm> {
+    let bad = || {
+        invalid(
+            "invalid_time",
+            field,
+            "Times are HH:MM, from 00:00 to 23:59.",
+        )
+    };
+    let s = s.ok_or_else(bad)?;
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    HhMm::new(h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?).ok_or_else(bad)
+}
+
+fn hhmm_text(t: HhMm) -> String {
+    format!("{:02}:{:02}", t.0 / 60, t.0 % 60)
+}
+
+impl App {
+    async fn divert_from(
+        &self,
+        c: &mut Conn,
+        line: &Line,
+        field: &str,
+        d: &DivertDoc,
+    ) -> AppResult<Divert> {
+        match d.action {
+            DivertAction::Voicemail => Ok(Divert::Voicemail),
+            DivertAction::RedirectToNumber => {
+                let f = format!("{field}.number");
+                let n = d
+                    .number
+                    .as_deref()
+                    .ok_or_else(|| invalid("required", &f, "Give the number to redirect to."))?;
+                Ok(Divert::Number {
+                    number: dial_target(&f, n)?,
+                    announce: d.announce,
+                    present_dialled: d.present_dialled,
+                })
+            }
+            DivertAction::RedirectToUser => {
+                let f = format!("{field}.line_id");
+                let id = d
+                    .line_id
+                    .as_deref()
+                    .ok_or_else(|| invalid("required", &f, "Choose the colleague's line."))?;
+                let other = match sb_domain::ids::looks_like_id(id) {
+                    true => store::locate_line(c, &LineId::from_raw(id)).await?,
+                    false => None,
+                };
+                match other {
+                    Some(o) if o.company_id == line.company_id && o.id != line.id => {
+                        Ok(Divert::User {
+                            line: o.id.to_string(),
+                        })
+                    }
+                    Some(o) if o.id == line.id => Err(invalid(
+                        "redirect_to_self",
+                        &f,
+                        "A line cannot redirect to itself.",
+                    )),
+                    _ => Err(invalid(
+                        "unknown_reference",
+                        &f,
+                        "There is no such line in this company.",
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Checks a document against every rule and turns it into the settings the engine reads.
+    async fn handling_from(
+        &self,
+        c: &mut Conn,
+        line: &Line,
+        doc: &CallHandlingDoc,
+    ) -> AppResult<Handling> {
+        let forward_all = doc
+            .forward_all
+            .as_deref()
+            .map(|n| dial_target("forward_all", n))
+            .transpose()?;
+        let permanent_redirect = doc
+            .permanent_redirect
+            .as_deref()
+            .map(|n| dial_target("permanent_redirect", n))
+            .transpose()?;
+        let no_answer = match doc.no_answer.action {
+            NoAnswerAction::KeepRinging => NoAnswer::KeepRinging,
+            NoAnswerAction::Divert => {
+                let d = doc.no_answer.divert.as_ref().ok_or_else(|| {
+                    invalid(
+                        "required",
+                        "no_answer.divert",
+                        "Say where unanswered calls go.",
+                    )
+                })?;
+                let to = self.divert_from(c, line, "no_answer.divert", d).await?;
+                if doc.no_answer.always && !matches!(to, Divert::Number { .. }) {
+                    return Err(invalid(
+                        "always_needs_number",
+                        "no_answer.always",
+                        "Only a redirect to a number can skip ringing.",
+                    ));
+                }
+                let seconds = match (doc.no_answer.seconds, doc.no_answer.always) {
+                    (Some(s), _) if (MIN_RING..=MAX_RING).contains(&s) => s,
+                    (None, true) => MIN_RING,
+                    _ => {
+                        return Err(invalid(
+                            "out_of_range",
+                            "no_answer.seconds",
+                            "Ring from 5 to 300 seconds before the call moves on.",
+                        ));
+                    }
+                };
+                NoAnswer::After {
+                    seconds,
+                    to,
+                    always: doc.no_answer.always,
+                }
+            }
+        };
+        let busy = match doc.busy.action {
+            BusyAction::Engaged => Busy::Engaged,
+            BusyAction::Divert => {
+                let d = doc.busy.divert.as_ref().ok_or_else(|| {
+                    invalid(
+                        "required",
+                        "busy.divert",
+                        "Say where calls go when the line is busy.",
+                    )
+                })?;
+                Busy::To(self.divert_from(c, line, "busy.divert", d).await?)
+            }
+        };
+        let out_of_hours = match &doc.out_of_hours {
+            None => None,
+            Some(o) => {
+                if o.days.len() != 7 {
+                    return Err(invalid(
+                        "seven_days",
+                        "out_of_hours.days",
+                        "Give seven days, Monday first.",
+                    ));
+                }
+                let mut days = [DayRule::AvailableAllDay; 7];
+                for (i, d) in o.days.iter().enumerate() {
+                    days[i] = match d.rule {
+                        DayRuleKind::AvailableAllDay => DayRule::AvailableAllDay,
+                        DayRuleKind::UnavailableAllDay => DayRule::UnavailableAllDay,
+                        DayRuleKind::UnavailableBetween => {
+                            let from =
+                                hhmm(&format!("out_of_hours.days.{i}.from"), d.from.as_deref())?;
+                            let to = hhmm(&format!("out_of_hours.days.{i}.to"), d.to.as_deref())?;
+                            if from == to {
+                                return Err(invalid(
+                                    "empty_window",
+                                    &format!("out_of_hours.days.{i}.to"),
+                                    "The window must not start and end at the same time.",
+                                ));
+                            }
+                            DayRule::UnavailableBetween { from, to }
+                        }
+                    };
+                }
+                Some(OutOfHours {
+                    schedule: WeekSchedule(days),
+                    to: self
+                        .divert_from(c, line, "out_of_hours.divert", &o.divert)
+                        .await?,
+                })
+            }
+        };
+        Ok(Handling {
+            forward_all,
+            no_answer,
+            busy,
+            out_of_hours,
+            reject_anonymous: doc.reject_anonymous,
+            permanent_redirect,
+        })
+    }
+
+    async fn handling_of(&self, c: &mut Conn, line: &Line) -> AppResult<Handling> {
+        match store::get_handling(c, &line.company_id, &line.id).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| AppError::Internal(format!("stored call handling: {e}"))),
+            None => Ok(Handling::default()),
+        }
+    }
+
+    /// A line for call handling: its user may read it, and change it when their package has the
+    /// user portal; administrators of the company and its providers always may.
+    async fn handling_line(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        id: &str,
+        write: bool,
+    ) -> AppResult<(Company, Line)> {
+        let l = store::locate_line(c, &LineId::from_raw(id_or_404(id)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if l.user_id.as_ref() == Some(&actor.user_id) {
+            let co = self
+                .company_for(c, actor, l.company_id.as_str(), Need::See)
+                .await?;
+            if write {
+                let u = accounts::locate_user(c, &actor.user_id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                if !self.user_has_feature(c, &u, Feature::UserPortal).await? {
+                    return Err(AppError::forbidden(
+                        "Your service package does not let you change call settings; ask your administrator.",
+                    ));
+                }
+            }
+            return Ok((co, l));
+        }
+        let co = self
+            .company_for(c, actor, l.company_id.as_str(), Need::Administer)
+            .await?;
+        Ok((co, l))
+    }
+
+    pub async fn get_call_handling(&self, actor: &Actor, line: &str) -> AppResult<CallHandlingDoc> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        Ok(doc_of(&self.handling_of(&mut c, &l).await?))
+    }
+
+    pub async fn put_call_handling(
+        &self,
+        actor: &Actor,
+        line: &str,
+        doc: CallHandlingDoc,
+    ) -> AppResult<CallHandlingDoc> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let before = self.handling_of(&mut tx, &l).await?;
+        let after = self.handling_from(&mut tx, &l, &doc).await?;
+        let json = serde_json::to_string(&after).map_err(|e| AppError::Internal(e.to_string()))?;
+        store::put_handling(&mut tx, &co.id, &l.id, &json, now).await?;
+        let as_json = |h: &Handling| serde_json::to_value(doc_of(h)).unwrap_or_default();
+        let rec = Record::new(AuditKind::Changed, "call_handling", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(diff(&as_json(&before), &as_json(&after)));
+        let rec = match &l.user_id {
+            Some(u) => rec.about(u),
+            None => rec,
+        };
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(doc_of(&after))
+    }
+
+    /// What would happen if this caller rang the line at that time, step by step.
+    pub async fn explain_call(
+        &self,
+        actor: &Actor,
+        line: &str,
+        input: ExplainInput,
+    ) -> AppResult<ExplainView> {
+        let now = match &input.at {
+            Some(t) => t.parse::<jiff::Timestamp>().map_err(|_| {
+                invalid(
+                    "invalid_time",
+                    "at",
+                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
+                )
+            })?,
+            None => self.clock.now(),
+        };
+        if let Some(n) = &input.caller_number {
+            dial_target("caller_number", n)?;
+        }
+        let mut c = self.store.conn().await?;
+        let (co, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let handling = self.handling_of(&mut c, &l).await?;
+        let user = match &l.user_id {
+            Some(u) => accounts::locate_user(&mut c, u).await?,
+            None => None,
+        };
+        let features = match &user {
+            Some(u) => self.features_of(&mut c, u).await?,
+            None => Vec::new(),
+        };
+        let departments = tenancy::list_departments(&mut c, &co.id).await?;
+        let mut chain: Vec<DeptState<'_>> = Vec::new();
+        let mut cur = user.as_ref().and_then(|u| u.department_id.clone());
+        while let Some(id) = cur {
+            let Some(d) = departments.iter().find(|d| d.id == id) else {
+                break;
+            };
+            if chain.len() > departments.len() {
+                break;
+            }
+            // Live call counts come from the SIP engine; an explanation assumes none in progress.
+            chain.push(DeptState {
+                name: &d.name,
+                policy: d.call_policy,
+                limit: d.call_limit,
+                active_calls: 0,
+            });
+            cur = d.parent_id.clone();
+        }
+        let zone = jiff::tz::TimeZone::get(&co.time_zone)
+            .map_err(|e| AppError::Internal(format!("time zone: {e}")))?;
+        let line_id = l.id.to_string();
+        let ctx = Context {
+            handling: &handling,
+            target: TargetState {
+                line: &line_id,
+                in_service: user.as_ref().is_some_and(|u| u.enabled),
+                registered_devices: input.registered_devices,
+                busy: input.busy,
+                presence: Presence::Available,
+            },
+            target_departments: &chain,
+            caller_departments: &[],
+            features: &features,
+            time_zone: &zone,
+            emergency_numbers: &[],
+        };
+        let caller = Caller {
+            number: if input.anonymous {
+                None
+            } else {
+                input.caller_number.as_deref()
+            },
+            name: None,
+            anonymous: input.anonymous,
+            origin: if input.internal {
+                Origin::Line
+            } else {
+                Origin::Trunk
+            },
+        };
+        let plan = routing::decide(
+            &routing::Call {
+                caller,
+                dialled: &l.extension,
+                hops: &[],
+            },
+            &ctx,
+            now,
+        );
+        Ok(ExplainView {
+            steps: plan.steps.iter().map(step_view).collect(),
+            on_busy: plan.on_busy.as_ref().map(step_view),
+        })
+    }
+}
+
+fn step_view(s: &routing::Step) -> PlanStepView {
+    use routing::Action::*;
+    let (action, seconds, target, status) = match &s.action {
+        Ring { seconds } => ("ring", *seconds, None, None),
+        Voicemail => ("voicemail", None, None, None),
+        RedirectToUser { line } => ("redirect_to_user", None, Some(line.clone()), None),
+        RedirectToNumber { number, .. } => ("redirect_to_number", None, Some(number.clone()), None),
+        Emergency => ("emergency", None, None, None),
+        Reject { status } => ("reject", None, None, Some(*status)),
+    };
+    PlanStepView {
+        action: action.into(),
+        seconds,
+        target,
+        status,
+        reason: format!("{:?}", s.reason),
+        sentence: s.reason.sentence().into(),
+    }
+}
+
+fn divert_doc(d: &Divert) -> DivertDoc {
+    match d {
+        Divert::Voicemail => DivertDoc {
+            action: DivertAction::Voicemail,
+            line_id: None,
+            number: None,
+            announce: false,
+            present_dialled: false,
+        },
+        Divert::User { line } => DivertDoc {
+            action: DivertAction::RedirectToUser,
+            line_id: Some(line.clone()),
+            number: None,
+            announce: false,
+            present_dialled: false,
+        },
+        Divert::Number {
+            number,
+            announce,
+            present_dialled,
+        } => DivertDoc {
+            action: DivertAction::RedirectToNumber,
+            line_id: None,
+            number: Some(number.clone()),
+            announce: *announce,
+            present_dialled: *present_dialled,
+        },
+    }
+}
+
+/// The document form of stored settings.
+pub fn doc_of(h: &Handling) -> CallHandlingDoc {
+    let no_answer = match &h.no_answer {
+        NoAnswer::KeepRinging => NoAnswerDoc {
+            action: NoAnswerAction::KeepRinging,
+            seconds: None,
+            divert: None,
+            always: false,
+        },
+        NoAnswer::After {
+            seconds,
+            to,
+            always,
+        } => NoAnswerDoc {
+            action: NoAnswerAction::Divert,
+            seconds: Some(*seconds),
+            divert: Some(divert_doc(to)),
+            always: *always,
+        },
+    };
+    let busy = match &h.busy {
+        Busy::Engaged => BusyDoc {
+            action: BusyAction::Engaged,
+            divert: None,
+        },
+        Busy::To(d) => BusyDoc {
+            action: BusyAction::Divert,
+            divert: Some(divert_doc(d)),
+        },
+    };
+    let out_of_hours = h.out_of_hours.as_ref().map(|o| OutOfHoursDoc {
+        days: o
+            .schedule
+            .0
+            .iter()
+            .map(|d| match d {
+                DayRule::AvailableAllDay => DayDoc {
+                    rule: DayRuleKind::AvailableAllDay,
+                    from: None,
+                    to: None,
+                },
+                DayRule::UnavailableAllDay => DayDoc {
+                    rule: DayRuleKind::UnavailableAllDay,
+                    from: None,
+                    to: None,
+                },
+                DayRule::UnavailableBetween { from, to } => DayDoc {
+                    rule: DayRuleKind::UnavailableBetween,
+                    from: Some(hhmm_text(*from)),
+                    to: Some(hhmm_text(*to)),
+                },
+            })
+            .collect(),
+        divert: divert_doc(&o.to),
+    });
+    CallHandlingDoc {
+        forward_all: h.forward_all.clone(),
+        no_answer,
+        busy,
+        out_of_hours,
+        reject_anonymous: h.reject_anonymous,
+        permanent_redirect: h.permanent_redirect.clone(),
+    }
+}

@@ -1,0 +1,248 @@
+//! Call handling through the API (seeds 000, 001, 004): one validated document per line,
+//! audited, and explained with the routing engine's own plan.
+
+use crate::kit::*;
+use serde_json::{Value, json};
+
+fn full_doc(colleague_line: &str) -> Value {
+    let day = json!({"rule": "unavailable_between", "from": "18:00", "to": "08:00"});
+    let closed = json!({"rule": "unavailable_all_day"});
+    json!({
+        "forward_all": null,
+        "no_answer": {"action": "divert", "seconds": 20, "divert": {"action": "voicemail"}, "always": false},
+        "busy": {"action": "divert", "divert": {"action": "redirect_to_user", "line_id": colleague_line}},
+        "out_of_hours": {"days": [day, day, day, day, day, closed, closed], "divert": {"action": "redirect_to_number", "number": "+15557650000", "announce": true, "present_dialled": true}},
+        "reject_anonymous": true,
+        "permanent_redirect": null
+    })
+}
+
+async fn colleague_line(w: &World) -> String {
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", w.t1.company_id),
+            &w.t1.admin_token,
+            json!({"extension": "205", "user_id": w.t1.admin_id}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.id()
+}
+
+#[tokio::test]
+async fn call_handling_round_trips_and_is_audited() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let default = w.srv.get(&path, &w.t1.user_token).await;
+    assert_eq!(default.status, 200, "{}", default.text);
+    assert_eq!(
+        default.body["no_answer"]["action"], "keep_ringing",
+        "new lines keep ringing"
+    );
+    assert_eq!(
+        default.body["busy"]["action"], "engaged",
+        "and give the engaged tone when busy"
+    );
+    let other = colleague_line(&w).await;
+    let doc = full_doc(&other);
+    let put = w.srv.put(&path, &w.t1.admin_token, doc.clone()).await;
+    assert_eq!(put.status, 200, "{}", put.text);
+    let got = w.srv.get(&path, &w.t1.admin_token).await;
+    assert_eq!(got.body, put.body);
+    assert_eq!(got.body["out_of_hours"]["days"][0]["from"], "18:00");
+    assert_eq!(got.body["busy"]["divert"]["line_id"], other.as_str());
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit?kind=changed", w.t1.company_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    let rec = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target_type"] == "call_handling")
+        .unwrap()
+        .clone();
+    assert_eq!(rec["summary"]["before"]["reject_anonymous"], false);
+    assert_eq!(rec["summary"]["after"]["reject_anonymous"], true);
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn each_invalid_setting_is_422_naming_the_field_and_nothing_is_saved() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let other = colleague_line(&w).await;
+    let base = full_doc(&other);
+    let with = |pointer: &str, v: Value| {
+        let mut d = base.clone();
+        *d.pointer_mut(pointer).unwrap() = v;
+        d
+    };
+    let cases = [
+        (with("/no_answer/seconds", json!(2)), "no_answer.seconds"),
+        (with("/forward_all", json!("call me")), "forward_all"),
+        (
+            with("/permanent_redirect", json!("+0123")),
+            "permanent_redirect",
+        ),
+        (
+            with("/busy/divert/line_id", json!(w.t2.line_id)),
+            "busy.divert.line_id",
+        ),
+        (
+            with("/busy/divert/line_id", json!(w.t1.line_id)),
+            "busy.divert.line_id",
+        ),
+        (
+            with("/no_answer/divert", json!({"action": "redirect_to_number"})),
+            "no_answer.divert.number",
+        ),
+        (with("/no_answer/always", json!(true)), "no_answer.always"),
+        (
+            with("/out_of_hours/days", json!([{"rule": "available_all_day"}])),
+            "out_of_hours.days",
+        ),
+        (
+            with("/out_of_hours/days/2/from", json!("25:00")),
+            "out_of_hours.days.2.from",
+        ),
+        (
+            with("/out_of_hours/days/4/to", json!("18:00")),
+            "out_of_hours.days.4.to",
+        ),
+        (with("/busy/action", json!("sometimes")), "busy.action"),
+    ];
+    for (doc, field) in cases {
+        let r = w.srv.put(&path, &w.t1.admin_token, doc).await;
+        assert_eq!(
+            (r.status.as_u16(), r.body["field"].as_str()),
+            (422, Some(field)),
+            "{}",
+            r.text
+        );
+    }
+    let still = w.srv.get(&path, &w.t1.admin_token).await;
+    assert_eq!(
+        still.body["no_answer"]["action"], "keep_ringing",
+        "nothing was saved"
+    );
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn end_users_change_their_own_lines_only_when_their_package_allows_it() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let doc = json!({"forward_all": "+15550001111", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}});
+    assert_eq!(
+        w.srv.put(&path, &w.t1.user_token, doc.clone()).await.status,
+        200
+    );
+    let packages = w.srv.get("/api/v1/packages", &w.t1.admin_token).await;
+    let basic = packages.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Basic")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    w.srv
+        .patch(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.admin_token,
+            json!({"package_id": basic}),
+        )
+        .await;
+    assert_eq!(
+        w.srv.put(&path, &w.t1.user_token, doc.clone()).await.status,
+        403
+    );
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.status,
+        200,
+        "reading stays allowed"
+    );
+    assert_eq!(
+        w.srv.put(&path, &w.t1.reseller_token, doc).await.status,
+        200,
+        "providers act for their customers"
+    );
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn explain_says_what_would_happen_in_sentences() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let other = colleague_line(&w).await;
+    w.srv.put(&path, &w.t1.admin_token, full_doc(&other)).await;
+    let explain = |body: Value| {
+        let srv = &w.srv;
+        let token = w.t1.admin_token.clone();
+        let p = format!("{path}/explain");
+        async move { srv.post(&p, &token, body).await }
+    };
+    // Monday 2026-11-23 10:00 in New York: working hours.
+    let r = explain(json!({"caller_number": "+15559998888", "at": "2026-11-23T15:00:00Z"})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let actions: Vec<&str> = r.body["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["ring", "voicemail"]);
+    assert_eq!(r.body["steps"][0]["seconds"], 20);
+    assert_eq!(r.body["on_busy"]["action"], "redirect_to_user");
+    assert!(
+        r.body["steps"][0]["sentence"]
+            .as_str()
+            .unwrap()
+            .ends_with('.')
+    );
+    let anon = explain(json!({"anonymous": true, "at": "2026-11-23T15:00:00Z"})).await;
+    assert_eq!(
+        (
+            anon.body["steps"][0]["action"].as_str(),
+            anon.body["steps"][0]["status"].as_u64()
+        ),
+        (Some("reject"), Some(433))
+    );
+    let night =
+        explain(json!({"caller_number": "+15559998888", "at": "2026-11-24T03:00:00Z"})).await;
+    assert_eq!(night.body["steps"][0]["reason"], "OutOfHours");
+    assert_eq!(night.body["steps"][0]["target"], "+15557650000");
+    let busy = explain(json!({"caller_number": "201", "internal": true, "busy": true, "at": "2026-11-23T15:00:00Z"})).await;
+    assert_eq!(busy.body["steps"][0]["target"], other.as_str());
+    // The line's department blocks incoming calls: the engine says so.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/departments/{}", w.t1.department_id),
+            &w.t1.admin_token,
+            json!({"call_policy": "incoming_blocked"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let blocked =
+        explain(json!({"caller_number": "+15559998888", "at": "2026-11-23T15:00:00Z"})).await;
+    assert_eq!(
+        (
+            blocked.body["steps"][0]["status"].as_u64(),
+            blocked.body["steps"][0]["reason"].as_str()
+        ),
+        (Some(403), Some("IncomingBlocked"))
+    );
+    let bad = explain(json!({"at": "yesterday"})).await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.body["field"].as_str()),
+        (422, Some("at"))
+    );
+    w.srv.stop().await;
+}
