@@ -435,6 +435,54 @@ pub async fn explain_call(
     Ok(Json(s.app.explain_call(&a.actor, &id, b).await?))
 }
 
+pub async fn get_voice_pin(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<VoicePinView>> {
+    Ok(Json(s.app.voice_pin(&a.actor, &id).await?))
+}
+pub async fn set_voice_pin(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<VoicePinInput>,
+) -> ApiResult<StatusCode> {
+    s.app.set_voice_pin(&a.actor, &id, Some(b.pin)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn delete_voice_pin(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.set_voice_pin(&a.actor, &id, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn reset_line(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ResetLineInput>,
+) -> ApiResult<Json<LineView>> {
+    Ok(Json(s.app.reset_line(&a.actor, &id, b).await?))
+}
+pub async fn get_presence(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PresenceView>> {
+    Ok(Json(s.app.presence(&a.actor, &id).await?))
+}
+pub async fn set_presence(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<PresenceView>,
+) -> ApiResult<Json<PresenceView>> {
+    Ok(Json(s.app.set_presence(&a.actor, &id, b).await?))
+}
+
 // ---- audit -----------------------------------------------------------------------------------
 
 /// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) of the audit routes.

@@ -329,6 +329,10 @@ impl App {
             Some(u) => self.features_of(&mut c, u).await?,
             None => Vec::new(),
         };
+        let presence = match &user {
+            Some(u) => presence_of(&mut c, &u.id).await?,
+            None => Presence::default(),
+        };
         let departments = tenancy::list_departments(&mut c, &co.id).await?;
         let mut chain: Vec<DeptState<'_>> = Vec::new();
         let mut cur = user.as_ref().and_then(|u| u.department_id.clone());
@@ -358,7 +362,7 @@ impl App {
                 in_service: user.as_ref().is_some_and(|u| u.enabled),
                 registered_devices: input.registered_devices,
                 busy: input.busy,
-                presence: Presence::Available,
+                presence,
             },
             target_departments: &chain,
             caller_departments: &[],
@@ -394,6 +398,133 @@ impl App {
             on_busy: plan.on_busy.as_ref().map(step_view),
         })
     }
+}
+
+impl App {
+    pub async fn voice_pin(&self, actor: &Actor, line: &str) -> AppResult<VoicePinView> {
+        let mut c = self.store.conn().await?;
+        let (co, l) = self.handling_line(&mut c, actor, line, false).await?;
+        Ok(VoicePinView {
+            set: store::pin_hash(&mut c, &co.id, &l.id).await?.is_some(),
+        })
+    }
+
+    /// Sets (or with `None` removes) the line's voice-portal PIN; only its hash is kept.
+    pub async fn set_voice_pin(
+        &self,
+        actor: &Actor,
+        line: &str,
+        pin: Option<String>,
+    ) -> AppResult<()> {
+        let hash = match pin {
+            Some(p) => {
+                sb_domain::values::check_pin("pin", &p)?;
+                Some(crate::secrets::hash_password_async(p).await?)
+            }
+            None => None,
+        };
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        match &hash {
+            Some(h) => store::set_pin(&mut tx, &co.id, &l.id, h, now).await?,
+            None => store::clear_pin(&mut tx, &co.id, &l.id).await?,
+        }
+        let what = if hash.is_some() { "set" } else { "removed" };
+        let rec = Record::new(AuditKind::Changed, "line", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "voice_pin": what }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reset line (seed 000): a new account name (optionally also the calling name), and the
+    /// line's saved settings back to a new line's: default call handling, no PIN.
+    pub async fn reset_line(
+        &self,
+        actor: &Actor,
+        line: &str,
+        input: ResetLineInput,
+    ) -> AppResult<LineView> {
+        let name = sb_domain::values::Name::parse("account_name", &input.account_name)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let l = store::locate_line(&mut tx, &LineId::from_raw(id_or_404(line)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let co = self
+            .company_for(&mut tx, actor, l.company_id.as_str(), Need::Administer)
+            .await?;
+        let before = crate::directory::line_audit(&l);
+        let mut l = l;
+        l.account_name = name.into_string();
+        if input.also_calling_name {
+            l.calling_name = Some(l.account_name.clone());
+        }
+        store::update_line(&mut tx, &l).await?;
+        store::clear_settings(&mut tx, &co.id, &l.id).await?;
+        let mut summary = diff(&before, &crate::directory::line_audit(&l));
+        summary["reset"] = serde_json::json!({ "settings_cleared": true, "remove_from_groups": input.remove_from_groups });
+        let rec = Record::new(AuditKind::Changed, "line", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(summary);
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let numbers = store::numbers_of_line(&mut tx, &co.id, &l.id).await?;
+        tx.commit().await?;
+        Ok(crate::directory::line_view(&l, numbers))
+    }
+
+    async fn presence_user(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        id: &str,
+        write: bool,
+    ) -> AppResult<sb_store::accounts::User> {
+        let u = self.user_for(c, actor, id, Need::See).await?;
+        if write && u.id != actor.user_id {
+            self.user_for(c, actor, id, Need::Administer).await?;
+        }
+        Ok(u)
+    }
+
+    pub async fn presence(&self, actor: &Actor, user: &str) -> AppResult<PresenceView> {
+        let mut c = self.store.conn().await?;
+        let u = self.presence_user(&mut c, actor, user, false).await?;
+        Ok(PresenceView {
+            status: presence_of(&mut c, &u.id).await?,
+        })
+    }
+
+    /// Presence status (seed 001); do not disturb sends callers to the busy handling.
+    pub async fn set_presence(
+        &self,
+        actor: &Actor,
+        user: &str,
+        input: PresenceView,
+    ) -> AppResult<PresenceView> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let u = self.presence_user(&mut tx, actor, user, true).await?;
+        let before = presence_of(&mut tx, &u.id).await?;
+        accounts::set_presence(&mut tx, &u.id, input.status.as_str(), now).await?;
+        let rec = Record::new(AuditKind::Changed, "presence", &u.id)
+            .tenant(u.reseller_id.as_ref(), u.company_id.as_ref())
+            .about(&u.id)
+            .summary(serde_json::json!({"before": {"status": before.as_str()}, "after": {"status": input.status.as_str()}}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(input)
+    }
+}
+
+async fn presence_of(c: &mut Conn, user: &sb_domain::ids::UserId) -> AppResult<Presence> {
+    Ok(accounts::presence(c, user)
+        .await?
+        .as_deref()
+        .and_then(Presence::from_text)
+        .unwrap_or_default())
 }
 
 fn step_view(s: &routing::Step) -> PlanStepView {

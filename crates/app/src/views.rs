@@ -578,3 +578,37 @@ pub struct ExplainView {
     /// What happens instead if the ringing finds the line busy.
     pub on_busy: Option<PlanStepView>,
 }
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoicePinInput {
+    /// Exactly 6 digits, not one repeated digit or a run like 123456.
+    pub pin: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoicePinView {
+    /// Whether the line has a PIN (without one there is no voice-portal access).
+    pub set: bool,
+}
+
+/// Seed 000's "Reset line".
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetLineInput {
+    /// The line's new account name.
+    pub account_name: String,
+    /// Also use it as the local calling name shown on caller IDs.
+    #[serde(default)]
+    pub also_calling_name: bool,
+    /// Also take the line out of hunt groups and queues.
+    #[serde(default)]
+    pub remove_from_groups: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceView {
+    #[schema(value_type = sb_domain::routing::Presence)]
+    pub status: sb_domain::routing::Presence,
+}

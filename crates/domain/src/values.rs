@@ -148,6 +148,34 @@ pub fn check_password(field: &str, p: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// Checks a voice-portal PIN (seed 004): exactly 6 digits, and not one a stranger would guess
+/// first (one digit repeated, or a run up or down such as 123456 or 987654).
+pub fn check_pin(field: &str, pin: &str) -> Result<(), Invalid> {
+    let b = pin.as_bytes();
+    if b.len() != 6 || !b.iter().all(u8::is_ascii_digit) {
+        return Err(Invalid::new(
+            "pin_six_digits",
+            field,
+            "The PIN has exactly 6 digits.",
+        ));
+    }
+    let steps: Vec<i16> = b
+        .windows(2)
+        .map(|w| i16::from(w[1]) - i16::from(w[0]))
+        .collect();
+    if steps.iter().all(|d| *d == 0)
+        || steps.iter().all(|d| *d == 1)
+        || steps.iter().all(|d| *d == -1)
+    {
+        return Err(Invalid::new(
+            "pin_too_easy",
+            field,
+            "This PIN is too easy to guess: avoid one repeated digit and runs like 123456.",
+        ));
+    }
+    Ok(())
+}
+
 impl Name {
     pub fn parse(field: &str, s: &str) -> Result<Self, Invalid> {
         let t = s.trim();
@@ -291,6 +319,20 @@ mod tests {
     fn password_error_never_contains_the_password() {
         let e = check_password("password", "secretXYZ").unwrap_err();
         assert!(!e.message.contains("secretXYZ"));
+    }
+
+    #[test]
+    fn pins_have_six_digits_and_are_not_trivial() {
+        let code = |p| check_pin("pin", p).unwrap_err().code;
+        for p in ["12345", "1234567", "12a456", ""] {
+            assert_eq!(code(p), "pin_six_digits", "{p}");
+        }
+        for p in ["000000", "777777", "123456", "456789", "987654", "543210"] {
+            assert_eq!(code(p), "pin_too_easy", "{p}");
+        }
+        for p in ["135790", "112233", "902468", "123457"] {
+            assert!(check_pin("pin", p).is_ok(), "{p}");
+        }
     }
 
     #[test]

@@ -340,3 +340,26 @@ pub async fn consume_link(c: &mut Conn, token_hash: &str, now: i64) -> Result<bo
             .rows_affected();
     Ok(n == 1)
 }
+
+/// A user's presence status as stored (`available`, `away`, `busy`, `do_not_disturb`).
+pub async fn presence(c: &mut Conn, user: &UserId) -> Result<Option<String>> {
+    let row = query("SELECT status FROM presence WHERE user_id = $1")
+        .bind(user.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.map(|mut r| col(&mut r, "status")).transpose()
+}
+
+pub async fn set_presence(c: &mut Conn, user: &UserId, status: &str, now: i64) -> Result<()> {
+    query("DELETE FROM presence WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("INSERT INTO presence (user_id, status, updated_at) VALUES ($1, $2, $3)")
+        .bind(user.as_str())
+        .bind(status)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}

@@ -269,3 +269,51 @@ pub async fn put_handling(
         .await?;
     Ok(())
 }
+
+/// Stores the hash of a line's voice-portal PIN (argon2id PHC), replacing any earlier one.
+pub async fn set_pin(
+    c: &mut Conn,
+    company: &CompanyId,
+    line: &LineId,
+    pin_hash: &str,
+    now: i64,
+) -> Result<()> {
+    clear_pin(c, company, line).await?;
+    query("INSERT INTO voice_pins (line_id, company_id, pin_hash, updated_at) VALUES ($1, $2, $3, $4)")
+        .bind(line.as_str())
+        .bind(company.as_str())
+        .bind(pin_hash)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Removes the PIN: without one the line has no voice-portal access (seed 004).
+pub async fn clear_pin(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<()> {
+    query("DELETE FROM voice_pins WHERE company_id = $1 AND line_id = $2")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn pin_hash(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<Option<String>> {
+    let row = query("SELECT pin_hash FROM voice_pins WHERE company_id = $1 AND line_id = $2")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.map(|mut r| col(&mut r, "pin_hash")).transpose()
+}
+
+/// Back to a new line's settings: default call handling and no PIN (seed 000's reset line).
+pub async fn clear_settings(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<()> {
+    query("DELETE FROM call_handling WHERE company_id = $1 AND line_id = $2")
+        .bind(company.as_str())
+        .bind(line.as_str())
+        .execute(&mut *c)
+        .await?;
+    clear_pin(c, company, line).await
+}

@@ -146,4 +146,19 @@ pub const MIGRATIONS: &[Migration] = &[
             document TEXT NOT NULL,
             updated_at BIGINT NOT NULL)"],
     },
+    Migration {
+        version: 3,
+        name: "voice-portal PINs and presence",
+        statements: &[
+            "CREATE TABLE voice_pins (
+            line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            pin_hash TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE TABLE presence (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            status TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        ],
+    },
 ];

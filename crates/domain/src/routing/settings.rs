@@ -56,7 +56,7 @@ pub struct OutOfHours {
 }
 
 /// Presence status (seed 001); do not disturb sends callers to the busy handling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     #[default]
@@ -64,6 +64,27 @@ pub enum Presence {
     Away,
     Busy,
     DoNotDisturb,
+}
+
+impl Presence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Presence::Available => "available",
+            Presence::Away => "away",
+            Presence::Busy => "busy",
+            Presence::DoNotDisturb => "do_not_disturb",
+        }
+    }
+    pub fn from_text(s: &str) -> Option<Self> {
+        [
+            Presence::Available,
+            Presence::Away,
+            Presence::Busy,
+            Presence::DoNotDisturb,
+        ]
+        .into_iter()
+        .find(|p| p.as_str() == s)
+    }
 }
 
 /// Everything a line's owner or administrator sets about incoming calls.

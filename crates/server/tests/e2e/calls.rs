@@ -246,3 +246,177 @@ async fn explain_says_what_would_happen_in_sentences() {
     );
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn voice_portal_pins_are_six_digits_not_trivial_and_never_shown() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/voice-pin", w.t1.line_id);
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.body["set"],
+        false,
+        "no PIN, no voice-portal access"
+    );
+    for (pin, code) in [
+        ("12345", "pin_six_digits"),
+        ("12a456", "pin_six_digits"),
+        ("111111", "pin_too_easy"),
+        ("123456", "pin_too_easy"),
+        ("987654", "pin_too_easy"),
+    ] {
+        let r = w
+            .srv
+            .put(&path, &w.t1.user_token, json!({"pin": pin}))
+            .await;
+        assert_eq!(
+            (r.status.as_u16(), r.code(), r.body["field"].as_str()),
+            (422, code, Some("pin")),
+            "{pin}"
+        );
+    }
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.body["set"],
+        false,
+        "nothing was saved"
+    );
+    // The channel partner sets it on the customer's behalf (seed 004).
+    assert_eq!(
+        w.srv
+            .put(&path, &w.t1.reseller_token, json!({"pin": "271828"}))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(w.srv.get(&path, &w.t1.user_token).await.body["set"], true);
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit?format=csv", w.t1.company_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert!(
+        !audit.text.contains("271828"),
+        "the PIN never reaches the audit"
+    );
+    assert_eq!(w.srv.delete(&path, &w.t1.admin_token).await.status, 204);
+    assert_eq!(w.srv.get(&path, &w.t1.user_token).await.body["set"], false);
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn reset_line_gives_a_new_account_name_and_clears_saved_settings() {
+    let w = world().await;
+    let handling = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    w.srv.put(&handling, &w.t1.admin_token, json!({"forward_all": "+15550001111", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})).await;
+    w.srv
+        .put(
+            &format!("/api/v1/lines/{}/voice-pin", w.t1.line_id),
+            &w.t1.admin_token,
+            json!({"pin": "135790"}),
+        )
+        .await;
+    let reset = format!("/api/v1/lines/{}/reset", w.t1.line_id);
+    assert_eq!(
+        w.srv
+            .post(&reset, &w.t1.user_token, json!({"account_name": "Desk"}))
+            .await
+            .status,
+        403,
+        "administrators reset lines"
+    );
+    let r = w.srv.post(&reset, &w.t1.admin_token, json!({"account_name": "Front desk", "also_calling_name": true, "remove_from_groups": true})).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        (
+            r.body["account_name"].as_str(),
+            r.body["calling_name"].as_str()
+        ),
+        (Some("Front desk"), Some("Front desk"))
+    );
+    assert_eq!(
+        w.srv.get(&handling, &w.t1.admin_token).await.body["forward_all"],
+        Value::Null
+    );
+    assert_eq!(
+        w.srv
+            .get(
+                &format!("/api/v1/lines/{}/voice-pin", w.t1.line_id),
+                &w.t1.admin_token
+            )
+            .await
+            .body["set"],
+        false
+    );
+    let keep_name = w
+        .srv
+        .post(&reset, &w.t1.admin_token, json!({"account_name": "Desk 2"}))
+        .await;
+    assert_eq!(
+        keep_name.body["calling_name"], "Front desk",
+        "the calling name stays unless asked"
+    );
+    assert_eq!(
+        w.srv
+            .post(&reset, &w.t1.admin_token, json!({"account_name": " "}))
+            .await
+            .body["field"],
+        "account_name"
+    );
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn do_not_disturb_sends_callers_to_the_busy_handling() {
+    let w = world().await;
+    let line = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    w.srv.put(&line, &w.t1.admin_token, json!({"no_answer": {"action": "keep_ringing"}, "busy": {"action": "divert", "divert": {"action": "voicemail"}}})).await;
+    let presence = format!("/api/v1/users/{}/presence", w.t1.user_id);
+    assert_eq!(
+        w.srv.get(&presence, &w.t1.user_token).await.body["status"],
+        "available"
+    );
+    let r = w
+        .srv
+        .put(
+            &presence,
+            &w.t1.user_token,
+            json!({"status": "do_not_disturb"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let plan = w
+        .srv
+        .post(
+            &format!("{line}/explain"),
+            &w.t1.admin_token,
+            json!({"caller_number": "+15559998888"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            plan.body["steps"][0]["action"].as_str(),
+            plan.body["steps"][0]["reason"].as_str()
+        ),
+        (Some("voicemail"), Some("DoNotDisturb"))
+    );
+    let bad = w
+        .srv
+        .put(&presence, &w.t1.user_token, json!({"status": "asleep"}))
+        .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.body["field"].as_str()),
+        (422, Some("status"))
+    );
+    assert_eq!(
+        w.srv
+            .put(
+                &format!("/api/v1/users/{}/presence", w.t1.admin_id),
+                &w.t1.user_token,
+                json!({"status": "away"})
+            )
+            .await
+            .status,
+        403
+    );
+    w.srv.stop().await;
+}

@@ -29,6 +29,9 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
             json!({"forward_all": "+15550009999", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})
         }
         "ExplainInput" => json!({}),
+        "VoicePinInput" => json!({"pin": "135790"}),
+        "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
+        "PresenceView" => json!({"status": "do_not_disturb"}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }
