@@ -60,6 +60,15 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+pub async fn change_passcode(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<PasscodeInput>,
+) -> ApiResult<StatusCode> {
+    s.app.change_passcode(&a.actor, b).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---- resellers and packages ------------------------------------------------------------------
 
 pub async fn list_resellers(

@@ -73,6 +73,7 @@ use utoipa::openapi::{
         PlanStepView,
         ExplainView,
         VoicePinInput,
+        PasscodeInput,
         VoicePinView,
         ResetLineInput,
         PresenceView,

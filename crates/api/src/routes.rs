@@ -62,6 +62,7 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/auth/first-login" first_login "auth" Some("FirstLoginInput"), Ok("LoginOutput"), false, "Complete a one-time link: choose username and password"),
         r!(get "/api/v1/me" me "auth" N, Ok("MeView"), true, "Who is signed in, with role, tenant, features and lines"),
         r!(post "/api/v1/me/password" change_password "auth" Some("ChangePasswordInput"), NoContent, true, "Change one's own password (needs the current one)"),
+        r!(post "/api/v1/me/passcode" change_passcode "auth" Some("PasscodeInput"), NoContent, true, "Change the voicemail PIN, the login password, or both (needs the current password)"),
         r!(get "/api/v1/resellers" list_resellers "resellers" N, List("ResellerView"), true, "List resellers"),
         r!(post "/api/v1/resellers" create_reseller "resellers" Some("ResellerInput"), Created("ResellerView"), true, "Create a reseller (system administrators)"),
         r!(get "/api/v1/resellers/{id}" get_reseller "resellers" N, Ok("ResellerView"), true, "Read a reseller"),

@@ -4,7 +4,8 @@ use crate::audit::{self, By, Record};
 use crate::authz::Actor;
 use crate::secrets::{self, token_hash};
 use crate::views::{
-    ChangePasswordInput, FirstLoginInput, LinkView, LoginInput, LoginOutput, ReauthOutput, time,
+    ChangePasswordInput, FirstLoginInput, LinkView, LoginInput, LoginOutput, PasscodeInput,
+    ReauthOutput, time,
 };
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::UserId;
@@ -333,6 +334,65 @@ impl App {
         input: ChangePasswordInput,
     ) -> AppResult<()> {
         check_password("new_password", &input.new_password)?;
+        let user = self
+            .verify_current_password(actor, input.current_password)
+            .await?;
+        self.store_new_password(actor, user, input.new_password)
+            .await
+    }
+
+    /// Change passcode (seed 003): the voicemail PIN, the login password, or both, after the
+    /// current password; what is not given stays as it is.
+    pub async fn change_passcode(&self, actor: &Actor, input: PasscodeInput) -> AppResult<()> {
+        if input.new_password.is_none() && input.new_pin.is_none() {
+            return Err(AppError::invalid(
+                "nothing_to_change",
+                "new_password",
+                "Give a new password, a new PIN or both.",
+            ));
+        }
+        if let Some(p) = &input.new_password {
+            check_password("new_password", p)?;
+        }
+        if let Some(p) = &input.new_pin {
+            sb_domain::values::check_pin("new_pin", p)?;
+        }
+        let user = self
+            .verify_current_password(actor, input.current_password)
+            .await?;
+        if let Some(pin) = input.new_pin {
+            let line = match input
+                .line_id
+                .or_else(|| user.default_line_id.as_ref().map(ToString::to_string))
+            {
+                Some(l) => l,
+                None => {
+                    return Err(AppError::invalid(
+                        "required",
+                        "line_id",
+                        "Choose the line whose PIN changes.",
+                    ));
+                }
+            };
+            self.set_voice_pin(actor, &line, Some(pin))
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound => AppError::invalid(
+                        "unknown_reference",
+                        "line_id",
+                        "There is no such line of yours.",
+                    ),
+                    other => other,
+                })?;
+        }
+        if let Some(p) = input.new_password {
+            self.store_new_password(actor, user, p).await?;
+        }
+        Ok(())
+    }
+
+    /// Checks the signed-in user's password (rate-limited per user) and returns the account.
+    async fn verify_current_password(&self, actor: &Actor, password: String) -> AppResult<User> {
         let now = self.now_ms();
         if let Err(retry) = self
             .user_limiter
@@ -343,7 +403,7 @@ impl App {
             });
         }
         let mut c = self.store.conn().await?;
-        let mut user = accounts::locate_user(&mut c, &actor.user_id)
+        let user = accounts::locate_user(&mut c, &actor.user_id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
         drop(c);
@@ -351,14 +411,25 @@ impl App {
             .password_hash
             .clone()
             .unwrap_or_else(|| secrets::dummy_hash().into());
-        if !secrets::verify_password_async(input.current_password, hash).await {
+        if !secrets::verify_password_async(password, hash).await {
             return Err(AppError::invalid(
                 "wrong_current_password",
                 "current_password",
                 "The current password is not correct.",
             ));
         }
-        user.password_hash = Some(secrets::hash_password_async(input.new_password).await?);
+        Ok(user)
+    }
+
+    /// Stores a new password and ends the user's sessions.
+    async fn store_new_password(
+        &self,
+        actor: &Actor,
+        mut user: User,
+        password: String,
+    ) -> AppResult<()> {
+        let now = self.now_ms();
+        user.password_hash = Some(secrets::hash_password_async(password).await?);
         user.updated_at = now;
         let mut tx = self.store.begin().await?;
         accounts::update_user(&mut tx, &user).await?;

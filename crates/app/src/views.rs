@@ -64,6 +64,17 @@ pub struct ChangePasswordInput {
     pub new_password: String,
 }
 
+/// Seed 003's change passcode: the PIN, the password, or both.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasscodeInput {
+    pub current_password: String,
+    pub new_password: Option<String>,
+    pub new_pin: Option<String>,
+    /// The line whose PIN changes; the user's default line when absent.
+    pub line_id: Option<String>,
+}
+
 #[derive(Debug, Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordInput {

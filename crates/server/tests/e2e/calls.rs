@@ -420,3 +420,58 @@ async fn do_not_disturb_sends_callers_to_the_busy_handling() {
     );
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn change_passcode_changes_the_pin_the_password_or_both() {
+    let w = world().await;
+    let pin = format!("/api/v1/lines/{}/voice-pin", w.t1.line_id);
+    let none = w
+        .srv
+        .post(
+            "/api/v1/me/passcode",
+            &w.t1.user_token,
+            json!({"current_password": PW}),
+        )
+        .await;
+    assert_eq!(none.code(), "nothing_to_change");
+    let wrong = w
+        .srv
+        .post(
+            "/api/v1/me/passcode",
+            &w.t1.user_token,
+            json!({"current_password": "Nope-123!", "new_pin": "135790", "line_id": w.t1.line_id}),
+        )
+        .await;
+    assert_eq!(wrong.code(), "wrong_current_password");
+    assert_eq!(w.srv.get(&pin, &w.t1.user_token).await.body["set"], false);
+    // The PIN alone: the password stays.
+    let r = w
+        .srv
+        .post(
+            "/api/v1/me/passcode",
+            &w.t1.user_token,
+            json!({"current_password": PW, "new_pin": "135790", "line_id": w.t1.line_id}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(w.srv.get(&pin, &w.t1.user_token).await.body["set"], true);
+    w.srv.login("ulfone", PW).await;
+    // The password alone: the PIN stays.
+    let r = w
+        .srv
+        .post(
+            "/api/v1/me/passcode",
+            &w.t1.user_token,
+            json!({"current_password": PW, "new_password": "Fresh-Pass9!"}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let token = w.srv.login("ulfone", "Fresh-Pass9!").await;
+    assert_eq!(w.srv.get(&pin, &token).await.body["set"], true);
+    let easy = w.srv.post("/api/v1/me/passcode", &token, json!({"current_password": "Fresh-Pass9!", "new_pin": "000000", "line_id": w.t1.line_id})).await;
+    assert_eq!(
+        (easy.code(), easy.body["field"].as_str()),
+        ("pin_too_easy", Some("new_pin"))
+    );
+    w.srv.stop().await;
+}
