@@ -492,6 +492,22 @@ pub async fn set_presence(
     Ok(Json(s.app.set_presence(&a.actor, &id, b).await?))
 }
 
+pub async fn get_saved_numbers(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SavedNumbersDoc>> {
+    Ok(Json(s.app.saved_numbers(&a.actor, &id).await?))
+}
+pub async fn set_saved_numbers(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<SavedNumbersDoc>,
+) -> ApiResult<Json<SavedNumbersDoc>> {
+    Ok(Json(s.app.set_saved_numbers(&a.actor, &id, b).await?))
+}
+
 // ---- audit -----------------------------------------------------------------------------------
 
 /// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) of the audit routes.

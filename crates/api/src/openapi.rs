@@ -74,6 +74,7 @@ use utoipa::openapi::{
         ExplainView,
         VoicePinInput,
         PasscodeInput,
+        SavedNumbersDoc,
         VoicePinView,
         ResetLineInput,
         PresenceView,

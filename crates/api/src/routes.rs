@@ -112,6 +112,8 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/lines/{id}/reset" reset_line "lines" Some("ResetLineInput"), Ok("LineView"), true, "Reset the line: new account name, saved settings cleared"),
         r!(get "/api/v1/users/{id}/presence" get_presence "users" N, Ok("PresenceView"), true, "The user's presence status"),
         r!(put "/api/v1/users/{id}/presence" set_presence "users" Some("PresenceView"), Ok("PresenceView"), true, "Set the presence status (do not disturb sends callers to the busy handling)"),
+        r!(get "/api/v1/users/{id}/saved-numbers" get_saved_numbers "users" N, Ok("SavedNumbersDoc"), true, "The user's saved forwarding numbers"),
+        r!(put "/api/v1/users/{id}/saved-numbers" set_saved_numbers "users" Some("SavedNumbersDoc"), Ok("SavedNumbersDoc"), true, "Replace the user's saved forwarding numbers (at most 20)"),
         r!(get "/api/v1/companies/{id}/numbers" list_numbers "numbers" N, List("NumberView"), true, "List a company's numbers"),
         r!(post "/api/v1/companies/{id}/numbers" create_number "numbers" Some("NumberInput"), Created("NumberView"), true, "Add a number (DID)"),
         r!(get "/api/v1/numbers/{id}" get_number "numbers" N, Ok("NumberView"), true, "Read a number"),

@@ -519,6 +519,61 @@ impl App {
     }
 }
 
+const MAX_SAVED_NUMBERS: usize = 20;
+
+impl App {
+    pub async fn saved_numbers(&self, actor: &Actor, user: &str) -> AppResult<SavedNumbersDoc> {
+        let mut c = self.store.conn().await?;
+        let u = self.presence_user(&mut c, actor, user, false).await?;
+        Ok(SavedNumbersDoc {
+            numbers: accounts::saved_numbers(&mut c, &u.id).await?,
+        })
+    }
+
+    pub async fn set_saved_numbers(
+        &self,
+        actor: &Actor,
+        user: &str,
+        doc: SavedNumbersDoc,
+    ) -> AppResult<SavedNumbersDoc> {
+        if doc.numbers.len() > MAX_SAVED_NUMBERS {
+            return Err(invalid(
+                "too_many",
+                "numbers",
+                "Keep at most 20 saved numbers.",
+            ));
+        }
+        let mut numbers: Vec<String> = Vec::with_capacity(doc.numbers.len());
+        for (i, n) in doc.numbers.iter().enumerate() {
+            let n = dial_target(&format!("numbers.{i}"), n.trim())?;
+            if !numbers.contains(&n) {
+                numbers.push(n);
+            }
+        }
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let u = self.presence_user(&mut tx, actor, user, true).await?;
+        if u.id == actor.user_id
+            && !self
+                .user_has_feature(&mut tx, &u, Feature::UserPortal)
+                .await?
+        {
+            return Err(AppError::forbidden(
+                "Your service package does not let you change call settings; ask your administrator.",
+            ));
+        }
+        let before = accounts::saved_numbers(&mut tx, &u.id).await?;
+        accounts::set_saved_numbers(&mut tx, &u.id, &numbers).await?;
+        let rec = Record::new(AuditKind::Changed, "saved_numbers", &u.id)
+            .tenant(u.reseller_id.as_ref(), u.company_id.as_ref())
+            .about(&u.id)
+            .summary(serde_json::json!({"before": before, "after": numbers}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(SavedNumbersDoc { numbers })
+    }
+}
+
 async fn presence_of(c: &mut Conn, user: &sb_domain::ids::UserId) -> AppResult<Presence> {
     Ok(accounts::presence(c, user)
         .await?

@@ -623,3 +623,11 @@ pub struct PresenceView {
     #[schema(value_type = sb_domain::routing::Presence)]
     pub status: sb_domain::routing::Presence,
 }
+
+/// The user's saved forwarding numbers (seed 000: forward to a saved number or a temporary one).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedNumbersDoc {
+    /// At most 20, each E.164 or an extension, in the user's order.
+    pub numbers: Vec<String>,
+}

@@ -363,3 +363,27 @@ pub async fn set_presence(c: &mut Conn, user: &UserId, status: &str, now: i64) -
         .await?;
     Ok(())
 }
+
+/// The user's saved forwarding numbers (seed 000), in the user's order.
+pub async fn saved_numbers(c: &mut Conn, user: &UserId) -> Result<Vec<String>> {
+    query("SELECT number FROM saved_numbers WHERE user_id = $1 ORDER BY position")
+        .bind(user.as_str())
+        .scalars(c)
+        .await
+}
+
+pub async fn set_saved_numbers(c: &mut Conn, user: &UserId, numbers: &[String]) -> Result<()> {
+    query("DELETE FROM saved_numbers WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *c)
+        .await?;
+    for (i, n) in numbers.iter().enumerate() {
+        query("INSERT INTO saved_numbers (user_id, position, number) VALUES ($1, $2, $3)")
+            .bind(user.as_str())
+            .bind(i64::try_from(i).unwrap_or(i64::MAX))
+            .bind(n.as_str())
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}

@@ -161,4 +161,13 @@ pub const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL)",
         ],
     },
+    Migration {
+        version: 4,
+        name: "saved forwarding numbers",
+        statements: &["CREATE TABLE saved_numbers (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (user_id, position))"],
+    },
 ];

@@ -475,3 +475,57 @@ async fn change_passcode_changes_the_pin_the_password_or_both() {
     );
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn users_keep_a_short_list_of_saved_forwarding_numbers() {
+    let w = world().await;
+    let path = format!("/api/v1/users/{}/saved-numbers", w.t1.user_id);
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.body["numbers"],
+        json!([])
+    );
+    let r = w
+        .srv
+        .put(
+            &path,
+            &w.t1.user_token,
+            json!({"numbers": ["+15550001111", "204", "+15550001111"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["numbers"],
+        json!(["+15550001111", "204"]),
+        "kept in order, without repeats"
+    );
+    assert_eq!(
+        w.srv.get(&path, &w.t1.admin_token).await.body["numbers"],
+        json!(["+15550001111", "204"])
+    );
+    let bad = w
+        .srv
+        .put(
+            &path,
+            &w.t1.user_token,
+            json!({"numbers": ["+15550001111", "mobile"]}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.body["field"].as_str()),
+        (422, Some("numbers.1"))
+    );
+    let many: Vec<String> = (0..21).map(|i| format!("+1555000{i:04}")).collect();
+    assert_eq!(
+        w.srv
+            .put(&path, &w.t1.user_token, json!({"numbers": many}))
+            .await
+            .code(),
+        "too_many"
+    );
+    assert_eq!(
+        w.srv.get(&path, &w.t1.user_token).await.body["numbers"],
+        json!(["+15550001111", "204"]),
+        "nothing changed"
+    );
+    w.srv.stop().await;
+}

@@ -30,6 +30,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         }
         "ExplainInput" => json!({}),
         "VoicePinInput" => json!({"pin": "135790"}),
+        "SavedNumbersDoc" => json!({"numbers": ["+15550007777"]}),
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
