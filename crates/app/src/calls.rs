@@ -522,6 +522,33 @@ impl App {
 const MAX_SAVED_NUMBERS: usize = 20;
 
 impl App {
+    /// The profile's working hours (the default line's schedule, else the first line's) and
+    /// presence status.
+    pub(crate) async fn profile_extras(
+        &self,
+        u: &sb_store::accounts::User,
+    ) -> AppResult<(Option<Vec<DayDoc>>, Presence)> {
+        let mut c = self.store.conn().await?;
+        let presence = presence_of(&mut c, &u.id).await?;
+        let Some(company) = &u.company_id else {
+            return Ok((None, presence));
+        };
+        let lines = store::lines_of_user(&mut c, company, &u.id).await?;
+        let line = lines
+            .iter()
+            .find(|l| u.default_line_id.as_ref() == Some(&l.id))
+            .or(lines.first());
+        let hours = match line {
+            Some(l) => doc_of(&self.handling_of(&mut c, l).await?)
+                .out_of_hours
+                .map(|o| o.days),
+            None => None,
+        };
+        Ok((hours, presence))
+    }
+}
+
+impl App {
     pub async fn saved_numbers(&self, actor: &Actor, user: &str) -> AppResult<SavedNumbersDoc> {
         let mut c = self.store.conn().await?;
         let u = self.presence_user(&mut c, actor, user, false).await?;

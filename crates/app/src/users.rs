@@ -525,7 +525,10 @@ impl App {
             Some(co) => Some(self.company_view(&mut c, co).await?),
             None => None,
         };
+        let (working_hours, presence) = self.profile_extras(&u).await?;
         Ok(MeView {
+            working_hours,
+            presence,
             role: u.role,
             default_line_id: u.default_line_id.as_ref().map(ToString::to_string),
             user: user_view(&u),

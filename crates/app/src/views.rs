@@ -343,6 +343,11 @@ pub struct MeView {
     pub features: Vec<Feature>,
     pub lines: Vec<LineView>,
     pub default_line_id: Option<String>,
+    /// Working hours (seed 001): the out-of-hours schedule of the default (else first) line,
+    /// Monday first; null when that line has none.
+    pub working_hours: Option<Vec<DayDoc>>,
+    #[schema(value_type = sb_domain::routing::Presence)]
+    pub presence: sb_domain::routing::Presence,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

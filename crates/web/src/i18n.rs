@@ -138,6 +138,37 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("limited", "Limited to", "Limités à"),
     ("back", "Back", "Retour"),
+    ("presence", "Presence", "Présence"),
+    ("available", "Available", "Disponible"),
+    ("away", "Away", "Absent"),
+    ("busy", "Busy", "Occupé"),
+    ("do_not_disturb", "Do not disturb", "Ne pas déranger"),
+    ("working_hours", "Working hours", "Heures de travail"),
+    (
+        "always_available",
+        "Available at all hours.",
+        "Disponible à toute heure.",
+    ),
+    ("day", "Day", "Jour"),
+    ("availability", "Availability", "Disponibilité"),
+    (
+        "available_all_day",
+        "Available all day",
+        "Disponible toute la journée",
+    ),
+    (
+        "unavailable_all_day",
+        "Unavailable all day",
+        "Indisponible toute la journée",
+    ),
+    ("unavailable_between", "Unavailable", "Indisponible"),
+    ("monday", "Monday", "Lundi"),
+    ("tuesday", "Tuesday", "Mardi"),
+    ("wednesday", "Wednesday", "Mercredi"),
+    ("thursday", "Thursday", "Jeudi"),
+    ("friday", "Friday", "Vendredi"),
+    ("saturday", "Saturday", "Samedi"),
+    ("sunday", "Sunday", "Dimanche"),
 ];
 
 #[cfg(test)]

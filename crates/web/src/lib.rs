@@ -546,7 +546,49 @@ async fn my_home(State(s): State<AppState>, headers: HeaderMap) -> Response {
                 lang,
             )
         };
-        format!("{profile}<h2>{}</h2>{lines}", t(lang, "my_lines"))
+        let hours = match &me.working_hours {
+            Some(days) => {
+                let names = [
+                    "monday",
+                    "tuesday",
+                    "wednesday",
+                    "thursday",
+                    "friday",
+                    "saturday",
+                    "sunday",
+                ];
+                let rows = days
+                    .iter()
+                    .zip(names)
+                    .map(|(d, day)| {
+                        let rule = match d.rule {
+                            sb_app::views::DayRuleKind::AvailableAllDay => {
+                                t(lang, "available_all_day").to_owned()
+                            }
+                            sb_app::views::DayRuleKind::UnavailableAllDay => {
+                                t(lang, "unavailable_all_day").to_owned()
+                            }
+                            sb_app::views::DayRuleKind::UnavailableBetween => format!(
+                                "{} {}–{}",
+                                t(lang, "unavailable_between"),
+                                d.from.as_deref().unwrap_or(""),
+                                d.to.as_deref().unwrap_or("")
+                            ),
+                        };
+                        vec![esc(t(lang, day)), esc(&rule)]
+                    })
+                    .collect();
+                table(&[t(lang, "day"), t(lang, "availability")], rows, lang)
+            }
+            None => format!("<p>{}</p>", t(lang, "always_available")),
+        };
+        format!(
+            "{profile}<p>{}: {}</p><h2>{}</h2>{lines}<h2>{}</h2>{hours}",
+            t(lang, "presence"),
+            esc(t(lang, me.presence.as_str())),
+            t(lang, "my_lines"),
+            t(lang, "working_hours")
+        )
     };
     no_store(
         Html(page(
