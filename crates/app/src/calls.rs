@@ -248,17 +248,21 @@ impl App {
             let co = self
                 .company_for(c, actor, l.company_id.as_str(), Need::See)
                 .await?;
-            if write {
-                let u = accounts::locate_user(c, &actor.user_id)
-                    .await?
-                    .ok_or(AppError::Unauthenticated)?;
-                if !self.user_has_feature(c, &u, Feature::UserPortal).await? {
-                    return Err(AppError::forbidden(
-                        "Your service package does not let you change call settings; ask your administrator.",
-                    ));
-                }
+            if !write {
+                return Ok((co, l));
             }
-            return Ok((co, l));
+            let u = accounts::locate_user(c, &actor.user_id)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            if self.user_has_feature(c, &u, Feature::UserPortal).await? {
+                return Ok((co, l));
+            }
+            // Without the portal feature the owner may still change it as an administrator.
+            if actor.role == sb_domain::model::Role::EndUser {
+                return Err(AppError::forbidden(
+                    "Your service package does not let you change call settings; ask your administrator.",
+                ));
+            }
         }
         let co = self
             .company_for(c, actor, l.company_id.as_str(), Need::Administer)
@@ -581,6 +585,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let u = self.presence_user(&mut tx, actor, user, true).await?;
         if u.id == actor.user_id
+            && actor.role == sb_domain::model::Role::EndUser
             && !self
                 .user_has_feature(&mut tx, &u, Feature::UserPortal)
                 .await?
