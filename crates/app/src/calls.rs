@@ -530,20 +530,17 @@ impl App {
     /// presence status.
     pub(crate) async fn profile_extras(
         &self,
+        c: &mut Conn,
         u: &sb_store::accounts::User,
+        lines: &[Line],
     ) -> AppResult<(Option<Vec<DayDoc>>, Presence)> {
-        let mut c = self.store.conn().await?;
-        let presence = presence_of(&mut c, &u.id).await?;
-        let Some(company) = &u.company_id else {
-            return Ok((None, presence));
-        };
-        let lines = store::lines_of_user(&mut c, company, &u.id).await?;
+        let presence = presence_of(c, &u.id).await?;
         let line = lines
             .iter()
             .find(|l| u.default_line_id.as_ref() == Some(&l.id))
             .or(lines.first());
         let hours = match line {
-            Some(l) => doc_of(&self.handling_of(&mut c, l).await?)
+            Some(l) => doc_of(&self.handling_of(c, l).await?)
                 .out_of_hours
                 .map(|o| o.days),
             None => None,

@@ -510,12 +510,14 @@ impl App {
             None => None,
         };
         let features = self.features_of(&mut c, &u).await?;
-        let mut lines = Vec::new();
-        if let Some(co) = &company {
-            for l in sb_store::lines::lines_of_user(&mut c, &co.id, &u.id).await? {
-                let nums = sb_store::lines::numbers_of_line(&mut c, &co.id, &l.id).await?;
-                lines.push(line_view(&l, nums));
-            }
+        let records = match &company {
+            Some(co) => sb_store::lines::lines_of_user(&mut c, &co.id, &u.id).await?,
+            None => Vec::new(),
+        };
+        let mut lines = Vec::with_capacity(records.len());
+        for l in &records {
+            let nums = sb_store::lines::numbers_of_line(&mut c, &l.company_id, &l.id).await?;
+            lines.push(line_view(l, nums));
         }
         let language = u
             .language
@@ -525,7 +527,7 @@ impl App {
             Some(co) => Some(self.company_view(&mut c, co).await?),
             None => None,
         };
-        let (working_hours, presence) = self.profile_extras(&u).await?;
+        let (working_hours, presence) = self.profile_extras(&mut c, &u, &records).await?;
         Ok(MeView {
             working_hours,
             presence,
