@@ -1,0 +1,8 @@
+//! Switchboard's SIP layer, sans-IO: the registrar, B2BUA and presence will be state machines fed
+//! parsed messages and a clock; this crate starts with the message itself and digest
+//! authentication. Nothing here does IO, so everything is tested with literal wire text.
+
+pub mod digest;
+pub mod message;
+
+pub use message::{Message, ParseError, StartLine, parse};
