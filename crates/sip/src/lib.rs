@@ -4,5 +4,6 @@
 
 pub mod digest;
 pub mod message;
+pub mod registrar;
 
 pub use message::{Message, ParseError, StartLine, parse};

@@ -1,0 +1,618 @@
+//! The registrar's logic, sans-IO (RFC 3261 section 10, digest per RFC 8760): a REGISTER and the
+//! time go in, the response comes out, and the bindings change. Accounts come from a lookup the
+//! caller provides; storage and sockets are the caller's.
+//!
+//! Unknown and known usernames get the same answers (a challenge, then 403), so the registrar
+//! cannot be used to list extensions.
+
+use crate::digest::{self, Algorithm};
+use crate::message::{Message, StartLine};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// A line's credentials as the registrar needs them: HA1 per algorithm, never the password.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub username: String,
+    pub realm: String,
+    pub ha1_md5: String,
+    pub ha1_sha256: String,
+    /// False for lines of disabled users and deleted lines: registrations are refused.
+    pub enabled: bool,
+}
+
+/// Where the registrar finds accounts.
+pub trait Accounts {
+    fn find(&self, realm: &str, username: &str) -> Option<Account>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub min_expires: u32,
+    pub max_expires: u32,
+    pub default_expires: u32,
+    /// How long a nonce may be used.
+    pub nonce_ttl_ms: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            min_expires: 60,
+            max_expires: 3600,
+            default_expires: 3600,
+            nonce_ttl_ms: 300_000,
+        }
+    }
+}
+
+/// One registered device of an address of record (`user@realm`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub contact: String,
+    pub expires_at_ms: i64,
+    pub call_id: String,
+    pub cseq: u32,
+    /// Where the REGISTER came from (`ip:port`), to reach a phone behind NAT.
+    pub source: String,
+}
+
+pub struct Registrar {
+    cfg: Config,
+    secret: [u8; 32],
+    bindings: HashMap<String, Vec<Binding>>,
+    /// The highest nonce count seen per nonce: a repeated or older count is a replay.
+    nonce_counts: HashMap<String, u32>,
+}
+
+fn hex_ts(ms: i64) -> String {
+    format!("{:012x}", ms.max(0))
+}
+
+/// The address in a Contact/To value: what is inside `<...>`, else up to the first `;`.
+fn uri_of(v: &str) -> &str {
+    match (v.find('<'), v.find('>')) {
+        (Some(a), Some(b)) if a < b => &v[a + 1..b],
+        _ => v.split(';').next().unwrap_or(v).trim(),
+    }
+}
+
+/// `user` of a `sip:user@host` URI.
+fn user_of(uri: &str) -> Option<&str> {
+    let rest = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("sips:"))?;
+    let (user, _) = rest.split_once('@')?;
+    Some(user.split(';').next().unwrap_or(user))
+}
+
+fn param<'a>(v: &'a str, name: &str) -> Option<&'a str> {
+    v.split(';').skip(1).find_map(|p| {
+        let (k, val) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case(name).then(|| val.trim())
+    })
+}
+
+impl Registrar {
+    pub fn new(cfg: Config, secret: [u8; 32]) -> Self {
+        Self {
+            cfg,
+            secret,
+            bindings: HashMap::new(),
+            nonce_counts: HashMap::new(),
+        }
+    }
+
+    fn nonce(&self, now_ms: i64) -> String {
+        let ts = hex_ts(now_ms);
+        let mac = Sha256::new()
+            .chain_update(self.secret)
+            .chain_update(ts.as_bytes())
+            .finalize();
+        format!("{ts}{}", hex::encode(&mac[..12]))
+    }
+
+    /// `Some(stale)` for a nonce we issued: stale when older than its lifetime.
+    fn check_nonce(&self, nonce: &str, now_ms: i64) -> Option<bool> {
+        if nonce.len() != 36 {
+            return None;
+        }
+        let ts = i64::from_str_radix(&nonce[..12], 16).ok()?;
+        let mac = Sha256::new()
+            .chain_update(self.secret)
+            .chain_update(&nonce.as_bytes()[..12])
+            .finalize();
+        if !digest::same(&nonce[12..], &hex::encode(&mac[..12])) {
+            return None;
+        }
+        Some(now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000)
+    }
+
+    /// The current bindings of an address of record, expired ones dropped.
+    pub fn bindings(&mut self, aor: &str, now_ms: i64) -> Vec<Binding> {
+        let list = self.bindings.entry(aor.to_owned()).or_default();
+        list.retain(|b| b.expires_at_ms > now_ms);
+        list.clone()
+    }
+
+    /// Handles one REGISTER received from `source` at `now_ms`; returns the response to send.
+    pub fn handle(
+        &mut self,
+        req: &Message,
+        source: &str,
+        now_ms: i64,
+        accounts: &dyn Accounts,
+    ) -> Message {
+        let to_uri = req.header("to").map(uri_of).unwrap_or("");
+        let (Some(user), Some(realm)) = (
+            user_of(to_uri),
+            to_uri
+                .split_once('@')
+                .map(|(_, h)| h.split([';', ':']).next().unwrap_or(h)),
+        ) else {
+            return reply(req, 400, "Bad To Header", &[]);
+        };
+        let Some(auth) = req
+            .header("authorization")
+            .and_then(digest::parse_credentials)
+        else {
+            return self.challenge(req, realm, now_ms, false);
+        };
+        let stale = match self.check_nonce(&auth.nonce, now_ms) {
+            None => return self.challenge(req, realm, now_ms, false),
+            Some(stale) => stale,
+        };
+        if stale {
+            return self.challenge(req, realm, now_ms, true);
+        }
+        let alg = auth
+            .algorithm
+            .as_deref()
+            .map(Algorithm::from_name)
+            .unwrap_or(Some(Algorithm::Md5));
+        let account = accounts
+            .find(realm, &auth.username)
+            .filter(|a| a.username == user && auth.realm == realm);
+        let ok = match (alg, &account) {
+            (Some(alg), Some(a)) => {
+                let ha1 = if alg == Algorithm::Md5 {
+                    &a.ha1_md5
+                } else {
+                    &a.ha1_sha256
+                };
+                auth.uri == uri_of_request(req)
+                    && digest::same(
+                        &digest::response(alg, ha1, "REGISTER", &auth),
+                        &auth.response,
+                    )
+            }
+            _ => false,
+        };
+        if !ok {
+            return reply(req, 403, "Forbidden", &[]);
+        }
+        // Replay protection: each nonce count is used once, in increasing order.
+        if let Some(nc) = auth
+            .nc
+            .as_deref()
+            .and_then(|n| u32::from_str_radix(n, 16).ok())
+        {
+            let seen = self.nonce_counts.entry(auth.nonce.clone()).or_insert(0);
+            if nc <= *seen {
+                return self.challenge(req, realm, now_ms, true);
+            }
+            *seen = nc;
+        }
+        if self.nonce_counts.len() > 100_000 {
+            self.nonce_counts.clear();
+        }
+        if account.as_ref().is_some_and(|a| !a.enabled) {
+            return reply(req, 403, "Forbidden", &[]);
+        }
+        let aor = format!("{user}@{realm}");
+        let contacts: Vec<&str> = req
+            .headers_named("contact")
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        let call_id = req.header("call-id").unwrap_or("").to_owned();
+        let cseq: u32 = req
+            .header("cseq")
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let default = req
+            .header("expires")
+            .and_then(|e| e.parse::<u32>().ok())
+            .unwrap_or(self.cfg.default_expires);
+        let list = self.bindings.entry(aor.clone()).or_default();
+        list.retain(|b| b.expires_at_ms > now_ms);
+        if contacts == ["*"] {
+            if default != 0 {
+                return reply(req, 400, "Wildcard Needs Expires 0", &[]);
+            }
+            list.clear();
+        }
+        for c in contacts.iter().filter(|c| **c != "*") {
+            let expires = param(c, "expires")
+                .and_then(|e| e.parse::<u32>().ok())
+                .unwrap_or(default);
+            if expires != 0 && expires < self.cfg.min_expires {
+                let min = self.cfg.min_expires.to_string();
+                return reply(req, 423, "Interval Too Brief", &[("Min-Expires", &min)]);
+            }
+            let uri = uri_of(c).to_owned();
+            list.retain(|b| b.contact != uri);
+            if expires > 0 {
+                let secs = expires.min(self.cfg.max_expires);
+                list.push(Binding {
+                    contact: uri,
+                    expires_at_ms: now_ms + i64::from(secs) * 1000,
+                    call_id: call_id.clone(),
+                    cseq,
+                    source: source.to_owned(),
+                });
+            }
+        }
+        let current: Vec<String> = list
+            .iter()
+            .map(|b| {
+                format!(
+                    "<{}>;expires={}",
+                    b.contact,
+                    (b.expires_at_ms - now_ms).max(0) / 1000
+                )
+            })
+            .collect();
+        let headers: Vec<(&str, &str)> = current.iter().map(|c| ("Contact", c.as_str())).collect();
+        reply(req, 200, "OK", &headers)
+    }
+
+    fn challenge(&self, req: &Message, realm: &str, now_ms: i64, stale: bool) -> Message {
+        let nonce = self.nonce(now_ms);
+        // MD5 first: older phones and SIPp read only the first challenge.
+        let md5 = digest::challenge(Algorithm::Md5, realm, &nonce, stale);
+        let sha = digest::challenge(Algorithm::Sha256, realm, &nonce, stale);
+        reply(
+            req,
+            401,
+            "Unauthorized",
+            &[("WWW-Authenticate", &md5), ("WWW-Authenticate", &sha)],
+        )
+    }
+}
+
+fn uri_of_request(req: &Message) -> &str {
+    match &req.start {
+        StartLine::Request { uri, .. } => uri,
+        StartLine::Response { .. } => "",
+    }
+}
+
+/// A response to `req` (RFC 3261 section 8.2.6): Via, From, Call-ID and CSeq copied, a To tag added.
+pub fn reply(req: &Message, code: u16, reason: &str, extra: &[(&str, &str)]) -> Message {
+    let mut headers = Vec::new();
+    for (n, v) in &req.headers {
+        match n.as_str() {
+            "via" | "from" | "call-id" | "cseq" => headers.push((n.clone(), v.clone())),
+            "to" if v.contains(";tag=") => headers.push((n.clone(), v.clone())),
+            "to" => {
+                let tag = hex::encode(
+                    &Sha256::digest(req.header("call-id").unwrap_or("").as_bytes())[..6],
+                );
+                headers.push((n.clone(), format!("{v};tag={tag}")));
+            }
+            _ => {}
+        }
+    }
+    for (n, v) in extra {
+        headers.push((n.to_ascii_lowercase(), (*v).to_owned()));
+    }
+    Message {
+        start: StartLine::Response {
+            code,
+            reason: reason.to_owned(),
+        },
+        headers,
+        body: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::parse;
+
+    struct Book;
+    impl Accounts for Book {
+        fn find(&self, realm: &str, username: &str) -> Option<Account> {
+            let enabled = match (realm, username) {
+                ("acme.sip.test", "201") => true,
+                ("acme.sip.test", "299") => false,
+                _ => return None,
+            };
+            Some(Account {
+                username: username.into(),
+                realm: realm.into(),
+                ha1_md5: digest::ha1(Algorithm::Md5, username, realm, "s3cret"),
+                ha1_sha256: digest::ha1(Algorithm::Sha256, username, realm, "s3cret"),
+                enabled,
+            })
+        }
+    }
+
+    const T: i64 = 1_795_000_000_000;
+
+    fn register(user: &str, extra: &str) -> Message {
+        let text = format!(
+            "REGISTER sip:acme.sip.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK1;rport\r\nTo: <sip:{user}@acme.sip.test>\r\nFrom: <sip:{user}@acme.sip.test>;tag=a1\r\nCall-ID: c1@192.0.2.10\r\nCSeq: 2 REGISTER\r\n{extra}Content-Length: 0\r\n\r\n"
+        );
+        parse(text.as_bytes()).unwrap()
+    }
+
+    fn code(m: &Message) -> u16 {
+        match m.start {
+            StartLine::Response { code, .. } => code,
+            StartLine::Request { .. } => 0,
+        }
+    }
+
+    fn nonce_of(m: &Message) -> String {
+        let v = m.header("www-authenticate").unwrap();
+        v.split("nonce=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    fn authorized(
+        user: &str,
+        password: &str,
+        alg: Algorithm,
+        nonce: &str,
+        nc: u32,
+        extra: &str,
+    ) -> Message {
+        let mut c = digest::Credentials {
+            username: user.into(),
+            realm: "acme.sip.test".into(),
+            nonce: nonce.into(),
+            uri: "sip:acme.sip.test".into(),
+            qop: Some("auth".into()),
+            nc: Some(format!("{nc:08x}")),
+            cnonce: Some("abc".into()),
+            ..Default::default()
+        };
+        let ha1 = digest::ha1(alg, user, "acme.sip.test", password);
+        c.response = digest::response(alg, &ha1, "REGISTER", &c);
+        let auth = format!(
+            "Authorization: Digest username=\"{user}\", realm=\"acme.sip.test\", nonce=\"{nonce}\", uri=\"sip:acme.sip.test\", response=\"{}\", algorithm={}, qop=auth, nc={:08x}, cnonce=\"abc\"\r\n",
+            c.response,
+            alg.name(),
+            nc
+        );
+        register(user, &format!("{auth}{extra}"))
+    }
+
+    #[test]
+    fn register_is_challenged_then_bound_with_md5_or_sha256() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let first = r.handle(
+            &register("201", "Contact: <sip:201@192.0.2.10:5062>\r\n"),
+            "192.0.2.10:5062",
+            T,
+            &Book,
+        );
+        assert_eq!(code(&first), 401);
+        let challenges: Vec<&str> = first.headers_named("www-authenticate").collect();
+        assert!(
+            challenges[0].contains("algorithm=MD5") && challenges[1].contains("algorithm=SHA-256"),
+            "MD5 first"
+        );
+        assert!(first.header("to").unwrap().contains(";tag="));
+        let nonce = nonce_of(&first);
+        for (i, alg) in [Algorithm::Md5, Algorithm::Sha256].into_iter().enumerate() {
+            let ok = r.handle(
+                &authorized(
+                    "201",
+                    "s3cret",
+                    alg,
+                    &nonce,
+                    i as u32 + 1,
+                    "Contact: <sip:201@192.0.2.10:5062>;expires=600\r\n",
+                ),
+                "192.0.2.10:5062",
+                T,
+                &Book,
+            );
+            assert_eq!(code(&ok), 200, "{alg:?}");
+            assert_eq!(
+                ok.header("contact"),
+                Some("<sip:201@192.0.2.10:5062>;expires=600")
+            );
+        }
+        let b = r.bindings("201@acme.sip.test", T);
+        assert_eq!((b.len(), b[0].source.as_str()), (1, "192.0.2.10:5062"));
+        assert!(
+            r.bindings("201@acme.sip.test", T + 601_000).is_empty(),
+            "bindings expire"
+        );
+    }
+
+    #[test]
+    fn wrong_passwords_unknown_users_and_disabled_lines_get_the_same_403() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
+        let wrong = r.handle(
+            &authorized("201", "guess", Algorithm::Md5, &nonce, 1, ""),
+            "a",
+            T,
+            &Book,
+        );
+        let unknown = r.handle(
+            &authorized("555", "guess", Algorithm::Md5, &nonce, 1, ""),
+            "a",
+            T,
+            &Book,
+        );
+        let disabled = r.handle(
+            &authorized("299", "s3cret", Algorithm::Md5, &nonce, 1, ""),
+            "a",
+            T,
+            &Book,
+        );
+        assert_eq!(
+            (code(&wrong), code(&unknown), code(&disabled)),
+            (403, 403, 403)
+        );
+        assert_eq!(
+            code(&r.handle(&register("555", ""), "a", T, &Book)),
+            401,
+            "unknown users are challenged like known ones"
+        );
+    }
+
+    #[test]
+    fn stale_forged_and_replayed_nonces_are_challenged_again() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
+        let late = r.handle(
+            &authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, ""),
+            "a",
+            T + 301_000,
+            &Book,
+        );
+        assert_eq!(code(&late), 401);
+        assert!(
+            late.header("www-authenticate")
+                .unwrap()
+                .contains("stale=true")
+        );
+        let forged = format!("{}{}", &nonce[..12], "0".repeat(24));
+        assert_eq!(
+            code(&r.handle(
+                &authorized("201", "s3cret", Algorithm::Md5, &forged, 1, ""),
+                "a",
+                T,
+                &Book
+            )),
+            401
+        );
+        assert_eq!(
+            code(&r.handle(
+                &authorized("201", "s3cret", Algorithm::Md5, &nonce, 5, ""),
+                "a",
+                T,
+                &Book
+            )),
+            200
+        );
+        assert_eq!(
+            code(&r.handle(
+                &authorized("201", "s3cret", Algorithm::Md5, &nonce, 5, ""),
+                "a",
+                T,
+                &Book
+            )),
+            401,
+            "replayed nc"
+        );
+    }
+
+    #[test]
+    fn expiry_bounds_several_devices_queries_and_removal() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
+        let brief = r.handle(
+            &authorized(
+                "201",
+                "s3cret",
+                Algorithm::Md5,
+                &nonce,
+                1,
+                "Contact: <sip:201@10.0.0.1>;expires=30\r\n",
+            ),
+            "a",
+            T,
+            &Book,
+        );
+        assert_eq!(
+            (code(&brief), brief.header("min-expires")),
+            (423, Some("60"))
+        );
+        r.handle(
+            &authorized(
+                "201",
+                "s3cret",
+                Algorithm::Md5,
+                &nonce,
+                2,
+                "Contact: <sip:201@10.0.0.1>\r\n",
+            ),
+            "a",
+            T,
+            &Book,
+        );
+        r.handle(
+            &authorized(
+                "201",
+                "s3cret",
+                Algorithm::Md5,
+                &nonce,
+                3,
+                "Contact: <sip:201@10.0.0.2>;expires=99999\r\n",
+            ),
+            "b",
+            T,
+            &Book,
+        );
+        let query = r.handle(
+            &authorized("201", "s3cret", Algorithm::Md5, &nonce, 4, ""),
+            "a",
+            T,
+            &Book,
+        );
+        let listed: Vec<&str> = query.headers_named("contact").collect();
+        assert_eq!(
+            listed,
+            vec![
+                "<sip:201@10.0.0.1>;expires=3600",
+                "<sip:201@10.0.0.2>;expires=3600"
+            ],
+            "no Contact lists the bindings; expiry capped"
+        );
+        r.handle(
+            &authorized(
+                "201",
+                "s3cret",
+                Algorithm::Md5,
+                &nonce,
+                5,
+                "Contact: <sip:201@10.0.0.1>;expires=0\r\n",
+            ),
+            "a",
+            T,
+            &Book,
+        );
+        assert_eq!(r.bindings("201@acme.sip.test", T).len(), 1);
+        let all = r.handle(
+            &authorized(
+                "201",
+                "s3cret",
+                Algorithm::Md5,
+                &nonce,
+                6,
+                "Contact: *\r\nExpires: 0\r\n",
+            ),
+            "a",
+            T,
+            &Book,
+        );
+        assert_eq!(code(&all), 200);
+        assert!(r.bindings("201@acme.sip.test", T).is_empty());
+    }
+}
