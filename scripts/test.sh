@@ -74,6 +74,13 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install -q --disable-pip-version-check aiosmtpd
 fi
 export SWITCHBOARD_REQUIRE_SMTP_SINK=1
+
+# SIPp (Debian sip-tester), the independent SIP implementation the SIP tests drive.
+if ! command -v sipp >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "test.sh: sipp missing: apt-get install sip-tester" >&2; exit 1; }
+  apt-get install -y -q sip-tester || { apt-get update -q && apt-get install -y -q sip-tester; }
+fi
+export SWITCHBOARD_REQUIRE_SIPP=1
 echo "test.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 
 if cargo nextest --version >/dev/null 2>&1; then

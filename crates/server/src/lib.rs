@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod mail;
+pub mod sip;
 
 use config::Config;
 use sb_app::{App, AppConfig};
@@ -14,6 +15,8 @@ use tokio::sync::oneshot;
 /// A running server.
 pub struct Running {
     pub http_addr: SocketAddr,
+    /// Where SIP (UDP) listens.
+    pub sip_addr: SocketAddr,
     pub app: App,
     stop: oneshot::Sender<()>,
     done: tokio::task::JoinHandle<()>,
@@ -76,6 +79,14 @@ pub async fn start(
         .bootstrap_admin(admin_username, admin_password)
         .await
         .map_err(|e| StartError::Config(format!("admin account: {}", e.message())))?;
+    let sip_socket = tokio::net::UdpSocket::bind(cfg.sip_listen)
+        .await
+        .map_err(|e| {
+            StartError::Config(format!("cannot listen for SIP on {}: {e}", cfg.sip_listen))
+        })?;
+    let sip_addr = sip_socket
+        .local_addr()
+        .map_err(|e| StartError::Config(e.to_string()))?;
     let listener = tokio::net::TcpListener::bind(cfg.http_listen)
         .await
         .map_err(|e| StartError::Config(format!("cannot listen on {}: {e}", cfg.http_listen)))?;
@@ -95,6 +106,11 @@ pub async fn start(
         )));
     }
     workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
+    workers.push(tokio::spawn(sip::run(
+        sip_socket,
+        store.clone(),
+        clock.clone(),
+    )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {
         let serve = axum::serve(
@@ -112,10 +128,11 @@ pub async fn start(
         }
         store.close().await;
     });
-    tracing::info!(%http_addr, "Switchboard is listening");
+    tracing::info!(%http_addr, %sip_addr, "Switchboard is listening");
     Ok(Started {
         running: Running {
             http_addr,
+            sip_addr,
             app,
             stop,
             done,

@@ -317,3 +317,28 @@ pub async fn clear_settings(c: &mut Conn, company: &CompanyId, line: &LineId) ->
         .await?;
     clear_pin(c, company, line).await
 }
+
+/// A line by its SIP username within a company's SIP domain, with whether it may register
+/// (its user exists and is enabled), for the registrar.
+pub async fn sip_account(
+    c: &mut Conn,
+    sip_domain: &str,
+    sip_username: &str,
+) -> Result<Option<(Line, bool)>> {
+    let row = query(
+        "SELECT l.*, (SELECT COUNT(*) FROM users u WHERE u.id = l.user_id AND u.enabled = 1) AS in_service
+         FROM lines l JOIN companies co ON co.id = l.company_id
+         WHERE co.sip_domain = $1 AND l.sip_username = $2",
+    )
+    .bind(sip_domain)
+    .bind(sip_username)
+    .fetch_optional(c)
+    .await?;
+    match row {
+        Some(mut r) => {
+            let in_service: i64 = col(&mut r, "in_service")?;
+            Ok(Some((line(r)?, in_service > 0)))
+        }
+        None => Ok(None),
+    }
+}

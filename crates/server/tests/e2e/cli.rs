@@ -63,7 +63,12 @@ fn serve(dir: &std::path::Path, port: u16) -> (std::process::Child, String) {
     let mut child = Command::new(BIN)
         .args(["serve", "--data-dir"])
         .arg(dir)
-        .args(["--http-listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--http-listen",
+            &format!("127.0.0.1:{port}"),
+            "--sip-listen",
+            "127.0.0.1:0",
+        ])
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -55,6 +55,7 @@ async fn launch(url: String, smtp_url: Option<&str>, app_cfg: Option<AppConfig>)
         data_dir: Some(dir),
         database_url: Some(url),
         http_listen: Some("127.0.0.1:0".into()),
+        sip_listen: Some("127.0.0.1:0".into()),
         smtp_url: smtp_url.map(str::to_owned),
         ..Default::default()
     };

@@ -8,4 +8,5 @@ mod cli;
 mod isolation;
 mod kit;
 mod portal;
+mod sip;
 mod tenancy;

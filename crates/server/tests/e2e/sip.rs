@@ -1,0 +1,94 @@
+//! SIP against an independent implementation: SIPp registers a line with digest authentication.
+
+use crate::kit::*;
+use std::process::Command;
+
+fn sipp_available() -> bool {
+    let ok = Command::new("sipp").arg("-v").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var("SWITCHBOARD_REQUIRE_SIPP").as_deref() != Ok("1"),
+            "sipp is required: apt-get install sip-tester"
+        );
+    }
+    ok
+}
+
+#[tokio::test]
+async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
+    if !sipp_available() {
+        return;
+    }
+    let w = world().await;
+    let creds = w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/sip-credentials", w.t1.line_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    let (user, pw, domain) = (
+        creds.body["sip_username"].as_str().unwrap().to_owned(),
+        creds.body["sip_password"].as_str().unwrap().to_owned(),
+        creds.body["sip_domain"].as_str().unwrap().to_owned(),
+    );
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let run = |password: String, expect: u16| {
+        let (user, domain) = (user.clone(), domain.clone());
+        tokio::task::spawn_blocking(move || {
+            // SIPp takes no keyword in `recv response`, so the expected answer is written in.
+            let template = include_str!("sipp/register.xml");
+            let scenario = std::env::temp_dir()
+                .join(format!("sb-register-{expect}-{}.xml", std::process::id()));
+            std::fs::write(&scenario, template.replace("[expect]", &expect.to_string())).unwrap();
+            let scenario = scenario.to_string_lossy().into_owned();
+            let port = std::net::UdpSocket::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let out = Command::new("sipp")
+                .args([
+                    "-sf", &scenario, "-m", "1", "-l", "1", "-s", &user, "-au", &user, "-ap",
+                    &password,
+                ])
+                .args(["-key", "domain", &domain])
+                .args([
+                    "-i",
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                    "-timeout",
+                    "15",
+                    "-timeout_error",
+                    "-nostdin",
+                ])
+                .arg(sip.to_string())
+                .output()
+                .unwrap();
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        })
+    };
+    let (code, err) = run(pw.clone(), 200).await.unwrap();
+    assert_eq!(code, Some(0), "sipp could not register: {err}");
+    let (code, err) = run("wrong-password".into(), 403).await.unwrap();
+    assert_eq!(
+        code,
+        Some(0),
+        "a wrong password was not answered 403: {err}"
+    );
+    // Disabled users' lines are refused.
+    w.srv
+        .post(
+            &format!("/api/v1/users/{}/disable", w.t1.user_id),
+            &w.t1.admin_token,
+            serde_json::json!({}),
+        )
+        .await;
+    let (code, err) = run(pw, 403).await.unwrap();
+    assert_eq!(code, Some(0), "a disabled user's line registered: {err}");
+    w.srv.stop().await;
+}
