@@ -27,6 +27,8 @@ pub struct AppState {
     pub requests: Arc<AtomicU64>,
     pub started_ms: i64,
     pub pages: Arc<PageCache>,
+    /// Registered SIP devices, kept current by the SIP front door.
+    pub registrations: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             requests: Arc::new(AtomicU64::new(0)),
             started_ms,
             pages: Arc::default(),
+            registrations: Arc::default(),
         }
     }
 }
@@ -134,9 +137,10 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     let text = format!(
         "# HELP switchboard_http_requests_total HTTP requests served.\n# TYPE switchboard_http_requests_total counter\nswitchboard_http_requests_total {}\n\
          # HELP switchboard_mail_outbox_depth Mails waiting to be sent.\n# TYPE switchboard_mail_outbox_depth gauge\nswitchboard_mail_outbox_depth {outbox}\n\
-         # HELP switchboard_sip_registrations Current SIP registrations.\n# TYPE switchboard_sip_registrations gauge\nswitchboard_sip_registrations 0\n\
+         # HELP switchboard_sip_registrations Current SIP registrations.\n# TYPE switchboard_sip_registrations gauge\nswitchboard_sip_registrations {}\n\
          # HELP switchboard_active_calls Calls in progress.\n# TYPE switchboard_active_calls gauge\nswitchboard_active_calls 0\n",
-        s.requests.load(Ordering::Relaxed)
+        s.requests.load(Ordering::Relaxed),
+        s.registrations.load(Ordering::Relaxed)
     );
     ([("content-type", "text/plain; version=0.0.4")], text)
 }

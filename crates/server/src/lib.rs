@@ -94,6 +94,7 @@ pub async fn start(
         .local_addr()
         .map_err(|e| StartError::Config(e.to_string()))?;
     let state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
+    let registrations = state.registrations.clone();
     let router = sb_web::router(state.clone()).merge(sb_api::router(state));
     let mut workers = Vec::new();
     if let Some(url) = &cfg.smtp_url {
@@ -110,6 +111,7 @@ pub async fn start(
         sip_socket,
         store.clone(),
         clock.clone(),
+        registrations,
     )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {

@@ -68,7 +68,12 @@ async fn lookup(store: &Store, m: &Message) -> Option<Account> {
 }
 
 /// Serves SIP on `socket` until the task is stopped.
-pub async fn run(socket: UdpSocket, store: Store, clock: Arc<dyn Clock>) {
+pub async fn run(
+    socket: UdpSocket,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    registrations: Arc<std::sync::atomic::AtomicU64>,
+) {
     let mut secret = [0u8; 32];
     let _ = getrandom_fill(&mut secret);
     let mut reg = Registrar::new(registrar::Config::default(), secret);
@@ -88,12 +93,11 @@ pub async fn run(socket: UdpSocket, store: Store, clock: Arc<dyn Clock>) {
         let reply = match msg.method() {
             Some("REGISTER") => {
                 let found = Found(lookup(&store, &msg).await);
-                Some(reg.handle(
-                    &msg,
-                    &from.to_string(),
-                    clock.now().as_millisecond(),
-                    &found,
-                ))
+                let now = clock.now().as_millisecond();
+                let answer = reg.handle(&msg, &from.to_string(), now, &found);
+                let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
+                registrations.store(count, std::sync::atomic::Ordering::Relaxed);
+                Some(answer)
             }
             Some("OPTIONS") => Some(registrar::reply(
                 &msg,

@@ -128,6 +128,14 @@ impl Registrar {
         Some(now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000)
     }
 
+    /// Registered devices across all addresses of record (expired ones not counted).
+    pub fn binding_count(&self, now_ms: i64) -> usize {
+        self.bindings
+            .values()
+            .map(|l| l.iter().filter(|b| b.expires_at_ms > now_ms).count())
+            .sum()
+    }
+
     /// The current bindings of an address of record, expired ones dropped.
     pub fn bindings(&mut self, aor: &str, now_ms: i64) -> Vec<Binding> {
         let list = self.bindings.entry(aor.to_owned()).or_default();

@@ -74,6 +74,20 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
     };
     let (code, err) = run(pw.clone(), 200).await.unwrap();
     assert_eq!(code, Some(0), "sipp could not register: {err}");
+    let metrics = w
+        .srv
+        .http
+        .get(format!("{}/metrics", w.srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("switchboard_sip_registrations 1"),
+        "{metrics}"
+    );
     let (code, err) = run("wrong-password".into(), 403).await.unwrap();
     assert_eq!(
         code,
