@@ -128,6 +128,13 @@ impl Registrar {
         Some(now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000)
     }
 
+    /// Puts back bindings read from storage (at start-up).
+    pub fn restore(&mut self, aor: &str, binding: Binding) {
+        let list = self.bindings.entry(aor.to_owned()).or_default();
+        list.retain(|b| b.contact != binding.contact);
+        list.push(binding);
+    }
+
     /// Registered devices across all addresses of record (expired ones not counted).
     pub fn binding_count(&self, now_ms: i64) -> usize {
         self.bindings

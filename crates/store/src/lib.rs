@@ -12,6 +12,7 @@ pub mod db;
 pub mod lines;
 mod migrations;
 pub mod outbox;
+pub mod registrations;
 pub mod tenancy;
 pub mod testdb;
 

@@ -170,4 +170,17 @@ pub const MIGRATIONS: &[Migration] = &[
             number TEXT NOT NULL,
             PRIMARY KEY (user_id, position))"],
     },
+    Migration {
+        version: 5,
+        name: "SIP registrations",
+        statements: &["CREATE TABLE registrations (
+            aor TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            expires_at BIGINT NOT NULL,
+            source TEXT NOT NULL,
+            call_id TEXT NOT NULL,
+            cseq BIGINT NOT NULL,
+            PRIMARY KEY (aor, contact))"],
+    },
 ];

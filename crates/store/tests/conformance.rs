@@ -424,3 +424,38 @@ async fn concurrent_read_then_write_transactions_all_commit() {
         assert_eq!(accounts::count_users(&mut c, &co.id).await.unwrap(), 16);
     }
 }
+
+#[tokio::test]
+async fn registrations_are_replaced_per_address_and_expire() {
+    use sb_store::registrations::{self, Registration};
+    for s in fresh_stores("registrations").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let reg = |contact: &str, expires_at: i64| Registration {
+            aor: "201@acme.test".into(),
+            contact: contact.into(),
+            company_id: co.id.clone(),
+            expires_at,
+            source: "192.0.2.1:5060".into(),
+            call_id: "c1".into(),
+            cseq: 2,
+        };
+        let mut c = s.conn().await.unwrap();
+        registrations::save(
+            &mut c,
+            "201@acme.test",
+            &[reg("sip:a", T + 10), reg("sip:b", T + 1000)],
+        )
+        .await
+        .unwrap();
+        assert_eq!(registrations::load(&mut c, T).await.unwrap().len(), 2);
+        assert_eq!(
+            registrations::load(&mut c, T + 500).await.unwrap(),
+            vec![reg("sip:b", T + 1000)],
+            "expired ones go"
+        );
+        registrations::save(&mut c, "201@acme.test", &[])
+            .await
+            .unwrap();
+        assert!(registrations::load(&mut c, T).await.unwrap().is_empty());
+    }
+}

@@ -14,6 +14,108 @@ fn sipp_available() -> bool {
     ok
 }
 
+/// Runs SIPp's REGISTER scenario as `user`; returns its exit code and error output.
+async fn register(
+    sip: std::net::SocketAddr,
+    user: String,
+    password: String,
+    domain: String,
+    expect: u16,
+) -> (Option<i32>, String) {
+    tokio::task::spawn_blocking(move || {
+        // SIPp takes no keyword in `recv response`, so the expected answer is written in.
+        let template = include_str!("sipp/register.xml");
+        let scenario =
+            std::env::temp_dir().join(format!("sb-register-{expect}-{}.xml", std::process::id()));
+        std::fs::write(&scenario, template.replace("[expect]", &expect.to_string())).unwrap();
+        let scenario = scenario.to_string_lossy().into_owned();
+        let port = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = Command::new("sipp")
+            .args([
+                "-sf", &scenario, "-m", "1", "-l", "1", "-s", &user, "-au", &user, "-ap", &password,
+            ])
+            .args(["-key", "domain", &domain])
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-timeout",
+                "15",
+                "-timeout_error",
+                "-nostdin",
+            ])
+            .arg(sip.to_string())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+async fn credentials(srv: &Srv, t: &Tenant) -> (String, String, String) {
+    let creds = srv
+        .get(
+            &format!("/api/v1/lines/{}/sip-credentials", t.line_id),
+            &t.admin_token,
+        )
+        .await;
+    (
+        creds.body["sip_username"].as_str().unwrap().to_owned(),
+        creds.body["sip_password"].as_str().unwrap().to_owned(),
+        creds.body["sip_domain"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn registered(srv: &Srv) -> String {
+    let metrics = srv
+        .http
+        .get(format!("{}/metrics", srv.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    metrics
+        .lines()
+        .find(|l| l.starts_with("switchboard_sip_registrations "))
+        .unwrap_or("")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn registrations_survive_a_restart() {
+    if !sipp_available() {
+        return;
+    }
+    let url = sb_store::testdb::fresh_sqlite_url("sipreg").unwrap();
+    let srv = start_with(url.clone(), sb_app::AppConfig::default()).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "sipreg").await;
+    let (user, pw, domain) = credentials(&srv, &t).await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let (code, err) = register(sip, user, pw, domain, 200).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(registered(&srv).await, "switchboard_sip_registrations 1");
+    srv.stop().await;
+    let again = start_with(url, sb_app::AppConfig::default()).await;
+    assert_eq!(
+        registered(&again).await,
+        "switchboard_sip_registrations 1",
+        "the registration was kept"
+    );
+    again.stop().await;
+}
+
 #[tokio::test]
 async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
     if !sipp_available() {
@@ -34,45 +136,9 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
     );
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
     let run = |password: String, expect: u16| {
-        let (user, domain) = (user.clone(), domain.clone());
-        tokio::task::spawn_blocking(move || {
-            // SIPp takes no keyword in `recv response`, so the expected answer is written in.
-            let template = include_str!("sipp/register.xml");
-            let scenario = std::env::temp_dir()
-                .join(format!("sb-register-{expect}-{}.xml", std::process::id()));
-            std::fs::write(&scenario, template.replace("[expect]", &expect.to_string())).unwrap();
-            let scenario = scenario.to_string_lossy().into_owned();
-            let port = std::net::UdpSocket::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let out = Command::new("sipp")
-                .args([
-                    "-sf", &scenario, "-m", "1", "-l", "1", "-s", &user, "-au", &user, "-ap",
-                    &password,
-                ])
-                .args(["-key", "domain", &domain])
-                .args([
-                    "-i",
-                    "127.0.0.1",
-                    "-p",
-                    &port.to_string(),
-                    "-timeout",
-                    "15",
-                    "-timeout_error",
-                    "-nostdin",
-                ])
-                .arg(sip.to_string())
-                .output()
-                .unwrap();
-            (
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr).into_owned(),
-            )
-        })
+        register(sip, user.clone(), password, domain.clone(), expect)
     };
-    let (code, err) = run(pw.clone(), 200).await.unwrap();
+    let (code, err) = run(pw.clone(), 200).await;
     assert_eq!(code, Some(0), "sipp could not register: {err}");
     let metrics = w
         .srv
@@ -88,7 +154,7 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
         metrics.contains("switchboard_sip_registrations 1"),
         "{metrics}"
     );
-    let (code, err) = run("wrong-password".into(), 403).await.unwrap();
+    let (code, err) = run("wrong-password".into(), 403).await;
     assert_eq!(
         code,
         Some(0),
@@ -102,7 +168,7 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
             serde_json::json!({}),
         )
         .await;
-    let (code, err) = run(pw, 403).await.unwrap();
+    let (code, err) = run(pw, 403).await;
     assert_eq!(code, Some(0), "a disabled user's line registered: {err}");
     w.srv.stop().await;
 }
