@@ -23,24 +23,9 @@ impl Accounts for Found {
     }
 }
 
-fn to_user_and_domain(m: &Message) -> Option<(String, String)> {
-    let to = m.header("to")?;
-    let uri = match (to.find('<'), to.find('>')) {
-        (Some(a), Some(b)) if a < b => &to[a + 1..b],
-        _ => to.split(';').next().unwrap_or(to),
-    };
-    let rest = uri
-        .strip_prefix("sip:")
-        .or_else(|| uri.strip_prefix("sips:"))?;
-    let (user, host) = rest.split_once('@')?;
-    Some((
-        user.to_owned(),
-        host.split([';', ':']).next().unwrap_or(host).to_owned(),
-    ))
-}
-
 async fn lookup(store: &Store, m: &Message) -> Option<(Account, sb_domain::ids::CompanyId)> {
-    let (_, domain) = to_user_and_domain(m)?;
+    let (_, domain) = registrar::to_address(m)?;
+    let domain = domain.to_owned();
     let username = m
         .header("authorization")
         .and_then(digest::parse_credentials)?
@@ -132,8 +117,7 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     registrations: Arc<std::sync::atomic::AtomicU64>,
 ) {
-    let mut secret = [0u8; 32];
-    let _ = getrandom_fill(&mut secret);
+    let secret = sb_app::secrets::random_bytes::<32>();
     let mut reg = Registrar::new(registrar::Config::default(), secret);
     let started = clock.now().as_millisecond();
     restore(&store, &mut reg, started).await;
@@ -165,7 +149,7 @@ pub async fn run(
                     StartLine::Response { code: 200, .. },
                     Some(company),
                     Some((user, domain)),
-                ) = (&answer.start, &company, to_user_and_domain(&msg))
+                ) = (&answer.start, &company, registrar::to_address(&msg))
                 {
                     persist(&store, &mut reg, &format!("{user}@{domain}"), company, now).await;
                 }
@@ -195,9 +179,4 @@ async fn send(socket: &UdpSocket, m: &Message, to: SocketAddr) {
     {
         tracing::warn!(error = %e, "SIP send failed");
     }
-}
-
-fn getrandom_fill(buf: &mut [u8]) -> std::io::Result<()> {
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")?.read_exact(buf)
 }

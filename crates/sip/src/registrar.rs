@@ -86,6 +86,14 @@ fn user_of(uri: &str) -> Option<&str> {
     Some(user.split(';').next().unwrap_or(user))
 }
 
+/// The user and domain of a request's To URI: the address of record a REGISTER is about.
+pub fn to_address(req: &Message) -> Option<(&str, &str)> {
+    let to_uri = uri_of(req.header("to")?);
+    let user = user_of(to_uri)?;
+    let (_, host) = to_uri.split_once('@')?;
+    Some((user, host.split([';', ':']).next().unwrap_or(host)))
+}
+
 fn param<'a>(v: &'a str, name: &str) -> Option<&'a str> {
     v.split(';').skip(1).find_map(|p| {
         let (k, val) = p.split_once('=')?;
@@ -158,13 +166,7 @@ impl Registrar {
         now_ms: i64,
         accounts: &dyn Accounts,
     ) -> Message {
-        let to_uri = req.header("to").map(uri_of).unwrap_or("");
-        let (Some(user), Some(realm)) = (
-            user_of(to_uri),
-            to_uri
-                .split_once('@')
-                .map(|(_, h)| h.split([';', ':']).next().unwrap_or(h)),
-        ) else {
+        let Some((user, realm)) = to_address(req) else {
             return reply(req, 400, "Bad To Header", &[]);
         };
         let Some(auth) = req
