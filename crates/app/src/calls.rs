@@ -479,7 +479,7 @@ impl App {
         Ok(crate::directory::line_view(&l, numbers))
     }
 
-    async fn presence_user(
+    async fn self_or_admin_user(
         &self,
         c: &mut Conn,
         actor: &Actor,
@@ -495,7 +495,7 @@ impl App {
 
     pub async fn presence(&self, actor: &Actor, user: &str) -> AppResult<PresenceView> {
         let mut c = self.store.conn().await?;
-        let u = self.presence_user(&mut c, actor, user, false).await?;
+        let u = self.self_or_admin_user(&mut c, actor, user, false).await?;
         Ok(PresenceView {
             status: presence_of(&mut c, &u.id).await?,
         })
@@ -510,7 +510,7 @@ impl App {
     ) -> AppResult<PresenceView> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let u = self.presence_user(&mut tx, actor, user, true).await?;
+        let u = self.self_or_admin_user(&mut tx, actor, user, true).await?;
         let before = presence_of(&mut tx, &u.id).await?;
         accounts::set_presence(&mut tx, &u.id, input.status.as_str(), now).await?;
         let rec = Record::new(AuditKind::Changed, "presence", &u.id)
@@ -552,7 +552,7 @@ impl App {
 impl App {
     pub async fn saved_numbers(&self, actor: &Actor, user: &str) -> AppResult<SavedNumbersDoc> {
         let mut c = self.store.conn().await?;
-        let u = self.presence_user(&mut c, actor, user, false).await?;
+        let u = self.self_or_admin_user(&mut c, actor, user, false).await?;
         Ok(SavedNumbersDoc {
             numbers: accounts::saved_numbers(&mut c, &u.id).await?,
         })
@@ -580,7 +580,7 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let u = self.presence_user(&mut tx, actor, user, true).await?;
+        let u = self.self_or_admin_user(&mut tx, actor, user, true).await?;
         if u.id == actor.user_id
             && actor.role == sb_domain::model::Role::EndUser
             && !self

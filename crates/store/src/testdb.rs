@@ -32,18 +32,9 @@ fn unique(label: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .take(20)
         .collect();
-    let mut rnd = [0u8; 6];
-    let _ = getrandom_fill(&mut rnd);
-    format!(
-        "{}_{}",
-        clean.to_ascii_lowercase(),
-        rnd.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    )
-}
-
-fn getrandom_fill(buf: &mut [u8]) -> std::io::Result<()> {
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")?.read_exact(buf)
+    // The random part of a fresh id (its first 12 digits are the time, here zero).
+    let id = sb_domain::ids::new_id_text(0);
+    format!("{}_{}", clean.to_ascii_lowercase(), &id[12..])
 }
 
 pub fn fresh_sqlite_url(label: &str) -> Result<String> {
