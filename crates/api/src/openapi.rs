@@ -59,6 +59,8 @@ use utoipa::openapi::{
         NumberPatch,
         NumberView,
         AuditView,
+        CallRecordView,
+        CallDirection,
         DivertAction,
         DivertDoc,
         NoAnswerAction,

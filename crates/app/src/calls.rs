@@ -234,7 +234,7 @@ impl App {
 
     /// A line for call handling: its user may read it, and change it when their package has the
     /// user portal; administrators of the company and its providers always may.
-    async fn handling_line(
+    pub(crate) async fn handling_line(
         &self,
         c: &mut Conn,
         actor: &Actor,
@@ -603,7 +603,10 @@ impl App {
     }
 }
 
-async fn presence_of(c: &mut Conn, user: &sb_domain::ids::UserId) -> AppResult<Presence> {
+pub(crate) async fn presence_of(
+    c: &mut Conn,
+    user: &sb_domain::ids::UserId,
+) -> AppResult<Presence> {
     Ok(accounts::presence(c, user)
         .await?
         .as_deref()

@@ -8,12 +8,14 @@
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod call_log;
 pub mod calls;
 pub mod directory;
 pub mod error;
 pub mod limiter;
 pub mod lines;
 pub mod secrets;
+pub mod switch;
 pub mod tenancy;
 pub mod users;
 pub mod views;

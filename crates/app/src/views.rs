@@ -636,3 +636,57 @@ pub struct SavedNumbersDoc {
     /// At most 20, each E.164 or an extension, in the user's order.
     pub numbers: Vec<String>,
 }
+
+/// Which way a call went, for one line (seed 001's call-log tabs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallDirection {
+    /// Came in and nobody answered.
+    Missed,
+    /// Placed from this line.
+    Dialled,
+    /// Came in and was answered.
+    Received,
+    /// Came in and was refused by the line's settings or its phones.
+    Rejected,
+}
+
+impl CallDirection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallDirection::Missed => "missed",
+            CallDirection::Dialled => "dialled",
+            CallDirection::Received => "received",
+            CallDirection::Rejected => "rejected",
+        }
+    }
+
+    pub fn from_text(s: &str) -> Option<Self> {
+        Some(match s {
+            "missed" => CallDirection::Missed,
+            "dialled" => CallDirection::Dialled,
+            "received" => CallDirection::Received,
+            "rejected" => CallDirection::Rejected,
+            _ => return None,
+        })
+    }
+}
+
+/// One call of a line's call log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CallRecordView {
+    pub id: String,
+    pub line_id: String,
+    pub direction: CallDirection,
+    /// The other party's number or extension; `anonymous` when it was withheld.
+    pub other_number: String,
+    pub other_name: Option<String>,
+    /// When the call started (RFC 3339).
+    pub started_at: String,
+    /// Seconds of conversation; 0 when nobody answered.
+    pub duration_secs: i64,
+    /// The phone (its SIP contact) that answered or placed the call.
+    pub device: Option<String>,
+    /// The SIP status the call ended with for this line (200 when it was answered).
+    pub status: i64,
+}

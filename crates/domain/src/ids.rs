@@ -57,6 +57,8 @@ id_type!(
     PackageId,
     /// An audit record.
     AuditId,
+    /// A call-log record of one line.
+    CallRecordId,
 );
 
 #[cfg(test)]

@@ -109,9 +109,11 @@ pub async fn start(
     workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
     workers.push(tokio::spawn(sip::run(
         sip_socket,
+        app.clone(),
         store.clone(),
         clock.clone(),
         registrations,
+        cfg.rtp_ports,
     )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {

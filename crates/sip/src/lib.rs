@@ -5,5 +5,6 @@
 pub mod digest;
 pub mod message;
 pub mod registrar;
+pub mod sdp;
 
 pub use message::{Message, ParseError, StartLine, parse};

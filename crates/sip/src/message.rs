@@ -181,6 +181,79 @@ impl Message {
         }
     }
 
+    /// A request; header names in any case.
+    pub fn request(method: &str, uri: &str, headers: Vec<(&str, String)>, body: Vec<u8>) -> Self {
+        Message {
+            start: StartLine::Request {
+                method: method.to_owned(),
+                uri: uri.to_owned(),
+            },
+            headers: headers
+                .into_iter()
+                .map(|(n, v)| (n.to_ascii_lowercase(), v))
+                .collect(),
+            body,
+        }
+    }
+
+    /// The status code, for responses.
+    pub fn code(&self) -> Option<u16> {
+        match &self.start {
+            StartLine::Response { code, .. } => Some(*code),
+            StartLine::Request { .. } => None,
+        }
+    }
+
+    /// The Request-URI, for requests.
+    pub fn uri(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Request { uri, .. } => Some(uri),
+            StartLine::Response { .. } => None,
+        }
+    }
+
+    /// The CSeq number and method.
+    pub fn cseq(&self) -> Option<(u32, &str)> {
+        let mut it = self.header("cseq")?.split_whitespace();
+        let n = it.next()?.parse().ok()?;
+        Some((n, it.next()?))
+    }
+
+    /// The `tag` parameter of the From or To header.
+    pub fn tag(&self, header: &str) -> Option<&str> {
+        let v = self.header(header)?;
+        // Parameters after the URI's closing bracket (or after the bare URI).
+        let params = match v.rfind('>') {
+            Some(i) => &v[i + 1..],
+            None => v,
+        };
+        params.split(';').skip(1).find_map(|p| {
+            let (k, val) = p.split_once('=')?;
+            k.trim().eq_ignore_ascii_case("tag").then(|| val.trim())
+        })
+    }
+
+    /// Sets a header (replacing every value it had), keeping its place if present.
+    pub fn set_header(&mut self, name: &str, value: String) {
+        let name = expand(name);
+        let mut value = Some(value);
+        self.headers.retain_mut(|(n, v)| {
+            if *n != name {
+                return true;
+            }
+            match value.take() {
+                Some(new) => {
+                    *v = new;
+                    true
+                }
+                None => false,
+            }
+        });
+        if let Some(v) = value {
+            self.headers.push((name, v));
+        }
+    }
+
     /// The wire form, with a Content-Length that matches the body.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = match &self.start {

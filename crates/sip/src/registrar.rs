@@ -70,7 +70,7 @@ fn hex_ts(ms: i64) -> String {
 }
 
 /// The address in a Contact/To value: what is inside `<...>`, else up to the first `;`.
-fn uri_of(v: &str) -> &str {
+pub fn uri_of(v: &str) -> &str {
     match (v.find('<'), v.find('>')) {
         (Some(a), Some(b)) if a < b => &v[a + 1..b],
         _ => v.split(';').next().unwrap_or(v).trim(),
@@ -78,7 +78,7 @@ fn uri_of(v: &str) -> &str {
 }
 
 /// `user` of a `sip:user@host` URI.
-fn user_of(uri: &str) -> Option<&str> {
+pub fn user_of(uri: &str) -> Option<&str> {
     let rest = uri
         .strip_prefix("sip:")
         .or_else(|| uri.strip_prefix("sips:"))?;
@@ -94,7 +94,7 @@ pub fn to_address(req: &Message) -> Option<(&str, &str)> {
     Some((user, host.split([';', ':']).next().unwrap_or(host)))
 }
 
-fn param<'a>(v: &'a str, name: &str) -> Option<&'a str> {
+pub fn param<'a>(v: &'a str, name: &str) -> Option<&'a str> {
     v.split(';').skip(1).find_map(|p| {
         let (k, val) = p.split_once('=')?;
         k.trim().eq_ignore_ascii_case(name).then(|| val.trim())
@@ -158,29 +158,34 @@ impl Registrar {
         list.clone()
     }
 
-    /// Handles one REGISTER received from `source` at `now_ms`; returns the response to send.
-    pub fn handle(
+    /// Checks the digest credentials of `req` (RFC 3261 section 22): `Ok` with the account, or
+    /// the answer to send (a challenge, or 403). `proxy` selects Proxy-Authorization and 407, as
+    /// for INVITE, MESSAGE and SUBSCRIBE; otherwise Authorization and 401, as for REGISTER.
+    /// Disabled accounts are refused only after their password was proven, so the answers for
+    /// unknown, disabled and wrong-password users cannot be told apart by guessing.
+    pub fn authenticate(
         &mut self,
         req: &Message,
-        source: &str,
+        proxy: bool,
+        user: Option<&str>,
+        realm: &str,
         now_ms: i64,
         accounts: &dyn Accounts,
-    ) -> Message {
-        let Some((user, realm)) = to_address(req) else {
-            return reply(req, 400, "Bad To Header", &[]);
+    ) -> Result<Account, Message> {
+        let header = if proxy {
+            "proxy-authorization"
+        } else {
+            "authorization"
         };
-        let Some(auth) = req
-            .header("authorization")
-            .and_then(digest::parse_credentials)
-        else {
-            return self.challenge(req, realm, now_ms, false);
+        let Some(auth) = req.header(header).and_then(digest::parse_credentials) else {
+            return Err(self.challenge(req, proxy, realm, now_ms, false));
         };
         let stale = match self.check_nonce(&auth.nonce, now_ms) {
-            None => return self.challenge(req, realm, now_ms, false),
+            None => return Err(self.challenge(req, proxy, realm, now_ms, false)),
             Some(stale) => stale,
         };
         if stale {
-            return self.challenge(req, realm, now_ms, true);
+            return Err(self.challenge(req, proxy, realm, now_ms, true));
         }
         let alg = auth
             .algorithm
@@ -189,7 +194,8 @@ impl Registrar {
             .unwrap_or(Some(Algorithm::Md5));
         let account = accounts
             .find(realm, &auth.username)
-            .filter(|a| a.username == user && auth.realm == realm);
+            .filter(|a| user.is_none_or(|u| a.username == u) && auth.realm == realm);
+        let method = req.method().unwrap_or("");
         let ok = match (alg, &account) {
             (Some(alg), Some(a)) => {
                 let ha1 = if alg == Algorithm::Md5 {
@@ -201,15 +207,12 @@ impl Registrar {
                 // there, but some clients (SIPp) put the server's address; any SIP URI is taken,
                 // and the nonce-count check below still stops a response from being replayed.
                 (auth.uri.starts_with("sip:") || auth.uri.starts_with("sips:"))
-                    && digest::same(
-                        &digest::response(alg, ha1, "REGISTER", &auth),
-                        &auth.response,
-                    )
+                    && digest::same(&digest::response(alg, ha1, method, &auth), &auth.response)
             }
             _ => false,
         };
         if !ok {
-            return reply(req, 403, "Forbidden", &[]);
+            return Err(reply(req, 403, "Forbidden", &[]));
         }
         // Replay protection: each nonce count is used once, in increasing order.
         if let Some(nc) = auth
@@ -219,15 +222,33 @@ impl Registrar {
         {
             let seen = self.nonce_counts.entry(auth.nonce.clone()).or_insert(0);
             if nc <= *seen {
-                return self.challenge(req, realm, now_ms, true);
+                return Err(self.challenge(req, proxy, realm, now_ms, true));
             }
             *seen = nc;
         }
         if self.nonce_counts.len() > 100_000 {
             self.nonce_counts.clear();
         }
-        if account.as_ref().is_some_and(|a| !a.enabled) {
-            return reply(req, 403, "Forbidden", &[]);
+        match account {
+            Some(a) if a.enabled => Ok(a),
+            _ => Err(reply(req, 403, "Forbidden", &[])),
+        }
+    }
+
+    /// Handles one REGISTER received from `source` at `now_ms`; returns the response to send.
+    pub fn handle(
+        &mut self,
+        req: &Message,
+        source: &str,
+        now_ms: i64,
+        accounts: &dyn Accounts,
+    ) -> Message {
+        let Some((user, realm)) = to_address(req) else {
+            return reply(req, 400, "Bad To Header", &[]);
+        };
+        let (user, realm) = (user.to_owned(), realm.to_owned());
+        if let Err(answer) = self.authenticate(req, false, Some(&user), &realm, now_ms, accounts) {
+            return answer;
         }
         let aor = format!("{user}@{realm}");
         let contacts: Vec<&str> = req
@@ -289,17 +310,24 @@ impl Registrar {
         reply(req, 200, "OK", &headers)
     }
 
-    fn challenge(&self, req: &Message, realm: &str, now_ms: i64, stale: bool) -> Message {
+    fn challenge(
+        &self,
+        req: &Message,
+        proxy: bool,
+        realm: &str,
+        now_ms: i64,
+        stale: bool,
+    ) -> Message {
         let nonce = self.nonce(now_ms);
         // MD5 first: older phones and SIPp read only the first challenge.
         let md5 = digest::challenge(Algorithm::Md5, realm, &nonce, stale);
         let sha = digest::challenge(Algorithm::Sha256, realm, &nonce, stale);
-        reply(
-            req,
-            401,
-            "Unauthorized",
-            &[("WWW-Authenticate", &md5), ("WWW-Authenticate", &sha)],
-        )
+        let (code, reason, header) = if proxy {
+            (407, "Proxy Authentication Required", "Proxy-Authenticate")
+        } else {
+            (401, "Unauthorized", "WWW-Authenticate")
+        };
+        reply(req, code, reason, &[(header, &md5), (header, &sha)])
     }
 }
 

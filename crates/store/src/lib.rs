@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod call_log;
 pub mod db;
 pub mod lines;
 mod migrations;

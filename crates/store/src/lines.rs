@@ -342,3 +342,31 @@ pub async fn sip_account(
         None => Ok(None),
     }
 }
+
+/// A company's line by its extension, for calls dialled inside the company.
+pub async fn line_by_extension(
+    c: &mut Conn,
+    company: &CompanyId,
+    extension: &str,
+) -> Result<Option<Line>> {
+    query("SELECT * FROM lines WHERE company_id = $1 AND extension = $2")
+        .bind(company.as_str())
+        .bind(extension)
+        .fetch_optional(c)
+        .await?
+        .map(line)
+        .transpose()
+}
+
+/// The line a company's number (DID) rings, for calls coming in from a trunk.
+pub async fn line_of_number(c: &mut Conn, e164: &str) -> Result<Option<Line>> {
+    query(
+        "SELECT l.* FROM numbers n JOIN lines l ON l.id = n.line_id AND l.company_id = n.company_id
+         WHERE n.e164 = $1",
+    )
+    .bind(e164)
+    .fetch_optional(c)
+    .await?
+    .map(line)
+    .transpose()
+}

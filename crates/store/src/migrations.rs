@@ -183,4 +183,24 @@ pub const MIGRATIONS: &[Migration] = &[
             cseq BIGINT NOT NULL,
             PRIMARY KEY (aor, contact))"],
     },
+    Migration {
+        version: 6,
+        name: "call log",
+        statements: &[
+            "CREATE TABLE call_records (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            direction TEXT NOT NULL,
+            other_number TEXT NOT NULL,
+            other_name TEXT NULL,
+            started_at BIGINT NOT NULL,
+            duration_secs BIGINT NOT NULL,
+            device TEXT NULL,
+            status BIGINT NOT NULL,
+            call_ref TEXT NOT NULL)",
+            "CREATE INDEX call_records_line ON call_records(line_id, id)",
+            "CREATE INDEX call_records_company ON call_records(company_id, id)",
+        ],
+    },
 ];

@@ -459,3 +459,112 @@ async fn registrations_are_replaced_per_address_and_expire() {
         assert!(registrations::load(&mut c, T).await.unwrap().is_empty());
     }
 }
+
+#[tokio::test]
+async fn call_records_list_newest_first_by_line_or_company_with_filters() {
+    use sb_store::call_log::{self, CallFilter, CallRecord, CallScope};
+    for s in fresh_stores("calllog").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let line = |ext: &str| Line {
+            id: LineId::new(T),
+            company_id: co.id.clone(),
+            user_id: None,
+            extension: ext.into(),
+            account_name: ext.into(),
+            calling_name: None,
+            sip_username: format!("l{}", LineId::new(T)),
+            sip_password: "s3cret".into(),
+            default_number: None,
+            presentation_number: None,
+            created_at: T,
+        };
+        let (a, b) = (line("201"), line("202"));
+        lines::insert_line(&mut c, &a).await.unwrap();
+        lines::insert_line(&mut c, &b).await.unwrap();
+        let rec = |l: &Line, direction: &str, at: i64| CallRecord {
+            id: CallRecordId::new(at),
+            company_id: co.id.clone(),
+            line_id: l.id.clone(),
+            direction: direction.into(),
+            other_number: "+15550001".into(),
+            other_name: Some("Ulf".into()),
+            started_at: at,
+            duration_secs: 12,
+            device: Some("sip:201@192.0.2.1".into()),
+            status: 200,
+            call_ref: "call-1".into(),
+        };
+        let records = [
+            rec(&a, "dialled", T),
+            rec(&b, "received", T),
+            rec(&a, "missed", T + 1000),
+            rec(&a, "received", T + 2000),
+        ];
+        for r in &records {
+            call_log::insert(&mut c, r).await.unwrap();
+        }
+        let all = CallFilter::default();
+        let (first, cursor) = call_log::list(
+            &mut c,
+            &CallScope::Line(a.id.clone()),
+            &all,
+            &Page::first(2),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            first,
+            vec![records[3].clone(), records[2].clone()],
+            "newest first"
+        );
+        let (rest, end) = call_log::list(
+            &mut c,
+            &CallScope::Line(a.id.clone()),
+            &all,
+            &Page {
+                after: cursor,
+                limit: 2,
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!((rest, end), (vec![records[0].clone()], None));
+        let (company, _) = call_log::list(
+            &mut c,
+            &CallScope::Company(co.id.clone()),
+            &all,
+            &Page::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(company.len(), 4);
+        let missed = CallFilter {
+            direction: Some("missed".into()),
+            ..CallFilter::default()
+        };
+        let (only, _) = call_log::list(
+            &mut c,
+            &CallScope::Company(co.id.clone()),
+            &missed,
+            &Page::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(only, vec![records[2].clone()]);
+        let window = CallFilter {
+            from_ms: Some(T + 500),
+            to_ms: Some(T + 1500),
+            ..CallFilter::default()
+        };
+        let (only, _) = call_log::list(
+            &mut c,
+            &CallScope::Line(a.id.clone()),
+            &window,
+            &Page::first(10),
+        )
+        .await
+        .unwrap();
+        assert_eq!(only, vec![records[2].clone()]);
+    }
+}

@@ -7,6 +7,7 @@ mod calls;
 mod cli;
 mod isolation;
 mod kit;
+mod phones;
 mod portal;
 mod sip;
 mod tenancy;

@@ -1,0 +1,143 @@
+//! The call log (seeds 000, 001): what the SIP engine records when a call ends, and who may read
+//! it (the line's user and the company's administrators and providers).
+
+use crate::authz::{self, Actor, Need, Tenant};
+use crate::views::{CallDirection, CallRecordView, ListPage, time};
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::{CallRecordId, CompanyId, LineId};
+use sb_store::call_log::{self as store, CallFilter, CallRecord, CallScope};
+
+/// What the engine knows of one line's part in a call.
+#[derive(Debug, Clone)]
+pub struct NewCallRecord {
+    pub company_id: CompanyId,
+    pub line_id: LineId,
+    pub direction: CallDirection,
+    pub other_number: String,
+    pub other_name: Option<String>,
+    pub started_at_ms: i64,
+    pub duration_secs: i64,
+    pub device: Option<String>,
+    pub status: u16,
+    pub call_ref: String,
+}
+
+fn view(r: CallRecord) -> CallRecordView {
+    CallRecordView {
+        id: r.id.to_string(),
+        line_id: r.line_id.to_string(),
+        direction: CallDirection::from_text(&r.direction).unwrap_or(CallDirection::Missed),
+        other_number: r.other_number,
+        other_name: r.other_name,
+        started_at: time(r.started_at),
+        duration_secs: r.duration_secs,
+        device: r.device,
+        status: r.status,
+    }
+}
+
+/// Reads the call-log filters of a query: `direction`, `from`, `to` (RFC 3339).
+pub fn filter_from(pairs: &[(String, String)]) -> AppResult<CallFilter> {
+    let mut f = CallFilter::default();
+    let time = |field: &str, v: &str| -> AppResult<i64> {
+        v.parse::<jiff::Timestamp>()
+            .map(|t| t.as_millisecond())
+            .map_err(|_| {
+                AppError::invalid(
+                    "invalid_time",
+                    field,
+                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
+                )
+            })
+    };
+    for (k, v) in pairs {
+        match k.as_str() {
+            "direction" => {
+                let d = CallDirection::from_text(v).ok_or_else(|| {
+                    AppError::invalid(
+                        "invalid_direction",
+                        "direction",
+                        "direction is missed, dialled, received or rejected.",
+                    )
+                })?;
+                f.direction = Some(d.as_str().to_owned());
+            }
+            "from" => f.from_ms = Some(time("from", v)?),
+            "to" => f.to_ms = Some(time("to", v)?),
+            _ => {}
+        }
+    }
+    Ok(f)
+}
+
+impl App {
+    /// Writes the records of one finished call, all or none.
+    pub async fn record_call(&self, records: &[NewCallRecord]) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        for r in records {
+            store::insert(
+                &mut tx,
+                &CallRecord {
+                    id: CallRecordId::new(now),
+                    company_id: r.company_id.clone(),
+                    line_id: r.line_id.clone(),
+                    direction: r.direction.as_str().to_owned(),
+                    other_number: r.other_number.clone(),
+                    other_name: r.other_name.clone(),
+                    started_at: r.started_at_ms,
+                    duration_secs: r.duration_secs,
+                    device: r.device.clone(),
+                    status: i64::from(r.status),
+                    call_ref: r.call_ref.clone(),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A line's calls, newest first: its user reads them, as do the company's administrators.
+    pub async fn line_calls(
+        &self,
+        actor: &Actor,
+        line: &str,
+        filter: CallFilter,
+        page: sb_store::Page,
+    ) -> AppResult<ListPage<CallRecordView>> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let (items, next_cursor) =
+            store::list(&mut c, &CallScope::Line(l.id), &filter, &page).await?;
+        Ok(ListPage {
+            items: items.into_iter().map(view).collect(),
+            next_cursor,
+        })
+    }
+
+    /// Every call of a company, newest first, for its administrators and providers (seed 000).
+    pub async fn company_calls(
+        &self,
+        actor: &Actor,
+        company: &str,
+        filter: CallFilter,
+        page: sb_store::Page,
+    ) -> AppResult<ListPage<CallRecordView>> {
+        let mut c = self.store.conn().await?;
+        let co = self
+            .company_or_404(&mut c, &CompanyId::from_raw(company))
+            .await?;
+        authz::check(
+            actor,
+            &Tenant::company(&co.reseller_id, &co.id),
+            Need::Administer,
+        )?;
+        let (items, next_cursor) =
+            store::list(&mut c, &CallScope::Company(co.id), &filter, &page).await?;
+        Ok(ListPage {
+            items: items.into_iter().map(view).collect(),
+            next_cursor,
+        })
+    }
+}

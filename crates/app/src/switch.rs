@@ -1,0 +1,279 @@
+//! What the SIP engine asks of the business layer while calls happen: who a line is, where a
+//! dialled string goes, and the routing plan for it, built from the same settings and the same
+//! `routing::decide` the API explains. The engine supplies what only it knows, live: how many
+//! calls each department has and how many devices a line has registered.
+
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::{CompanyId, DepartmentId, LineId};
+use sb_domain::model::Feature;
+use sb_domain::routing::{self, Caller, Context, DeptState, Origin, Plan, Presence, TargetState};
+use sb_store::lines::{self as store, Line};
+use sb_store::tenancy::{self, Company, Department};
+use sb_store::{Conn, accounts};
+
+/// A line as the SIP engine sees it.
+#[derive(Debug, Clone)]
+pub struct SipLine {
+    pub id: LineId,
+    pub company_id: CompanyId,
+    pub extension: String,
+    pub calling_name: Option<String>,
+    /// The caller ID for calls going out: the presentation number, else the default number.
+    pub presentation_number: Option<String>,
+    /// `sip_username@sip_domain`: where its devices register.
+    pub aor: String,
+    pub sip_domain: String,
+    /// The line's departments, nearest first (for live call counts).
+    pub departments: Vec<DepartmentId>,
+}
+
+/// Where a dialled string leads.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// A line of the company, with what to do.
+    Line { line: Box<SipLine>, plan: Plan },
+    /// An emergency number: the emergency route, whatever else is set.
+    Emergency { number: String },
+    /// A number outside the company (E.164 or national), through a trunk.
+    Outside { number: String },
+    /// Nothing answers to it.
+    Unknown,
+    /// The caller's department may not call out (or is full): refused with this status.
+    Refused { status: u16, reason: &'static str },
+}
+
+/// What the engine knows live.
+pub trait LiveState: Send + Sync {
+    fn department_calls(&self, id: &DepartmentId) -> i64;
+    fn registered_devices(&self, aor: &str) -> u32;
+}
+
+/// The call as the engine received it.
+#[derive(Debug, Clone)]
+pub struct Dialled<'a> {
+    pub dialled: &'a str,
+    pub caller_number: Option<&'a str>,
+    pub caller_name: Option<&'a str>,
+    pub anonymous: bool,
+    /// The calling line, for calls from inside the company.
+    pub from_line: Option<&'a SipLine>,
+    /// Lines the call was already redirected through.
+    pub hops: &'a [&'a str],
+}
+
+fn chain<'d>(departments: &'d [Department], start: Option<&DepartmentId>) -> Vec<&'d Department> {
+    let mut out: Vec<&Department> = Vec::new();
+    let mut cur = start.cloned();
+    while let Some(id) = cur {
+        let Some(d) = departments.iter().find(|d| d.id == id) else {
+            break;
+        };
+        if out.len() > departments.len() {
+            break;
+        }
+        out.push(d);
+        cur = d.parent_id.clone();
+    }
+    out
+}
+
+fn states<'d>(chain: &[&'d Department], live: &dyn LiveState) -> Vec<DeptState<'d>> {
+    chain
+        .iter()
+        .map(|d| DeptState {
+            name: &d.name,
+            policy: d.call_policy,
+            limit: d.call_limit,
+            active_calls: live.department_calls(&d.id),
+        })
+        .collect()
+}
+
+/// A national or E.164 number (digits, optionally one leading `+`), long enough not to be an
+/// extension.
+fn is_outside_number(s: &str) -> bool {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    digits.len() >= 7 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl App {
+    async fn sip_line(&self, c: &mut Conn, co: &Company, l: Line) -> AppResult<SipLine> {
+        let user = match &l.user_id {
+            Some(u) => accounts::locate_user(c, u).await?,
+            None => None,
+        };
+        let departments = tenancy::list_departments(c, &co.id).await?;
+        let depts = chain(
+            &departments,
+            user.as_ref().and_then(|u| u.department_id.as_ref()),
+        )
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+        Ok(SipLine {
+            aor: format!("{}@{}", l.sip_username, co.sip_domain),
+            sip_domain: co.sip_domain.clone(),
+            presentation_number: l.presentation_number.clone().or(l.default_number.clone()),
+            id: l.id,
+            company_id: l.company_id,
+            extension: l.extension,
+            calling_name: l.calling_name,
+            departments: depts,
+        })
+    }
+
+    /// The line that authenticated as `sip_username` in the company with `sip_domain`.
+    pub async fn sip_line_by_account(
+        &self,
+        sip_domain: &str,
+        sip_username: &str,
+    ) -> AppResult<Option<SipLine>> {
+        let mut c = self.store.conn().await?;
+        let Some((l, true)) = store::sip_account(&mut c, sip_domain, sip_username).await? else {
+            return Ok(None);
+        };
+        let co = tenancy::get_company(&mut c, &l.company_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Some(self.sip_line(&mut c, &co, l).await?))
+    }
+
+    /// Where a call from a line of `company` (or from a trunk into `company`) to `d.dialled`
+    /// goes, and the plan for it when it reaches a line.
+    pub async fn route_call(
+        &self,
+        company: &CompanyId,
+        d: &Dialled<'_>,
+        live: &dyn LiveState,
+    ) -> AppResult<Destination> {
+        let mut c = self.store.conn().await?;
+        let co = tenancy::get_company(&mut c, company)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if routing::is_emergency(d.dialled, &[]) {
+            return Ok(Destination::Emergency {
+                number: d.dialled.to_owned(),
+            });
+        }
+        let target = match d.hops.last() {
+            // A redirection names the line itself.
+            Some(_) if sb_domain::ids::looks_like_id(d.dialled) => {
+                store::locate_line(&mut c, &LineId::from_raw(d.dialled.to_owned()))
+                    .await?
+                    .filter(|l| l.company_id == co.id)
+            }
+            _ => store::line_by_extension(&mut c, &co.id, d.dialled).await?,
+        };
+        let target = match target {
+            Some(l) => Some(l),
+            // A company's own number dialled from inside rings its line directly.
+            None if is_outside_number(d.dialled) => store::line_of_number(&mut c, d.dialled)
+                .await?
+                .filter(|l| l.company_id == co.id),
+            None => None,
+        };
+        let departments = tenancy::list_departments(&mut c, &co.id).await?;
+        let caller_chain: Vec<&Department> = match d.from_line {
+            Some(from) => from
+                .departments
+                .iter()
+                .filter_map(|id| departments.iter().find(|x| &x.id == id))
+                .collect(),
+            None => Vec::new(),
+        };
+        let caller_states = states(&caller_chain, live);
+        let Some(l) = target else {
+            if !is_outside_number(d.dialled) {
+                return Ok(Destination::Unknown);
+            }
+            // Outgoing calls obey the caller's department as internal ones do.
+            if d.from_line.is_some() && d.hops.is_empty() {
+                if caller_states.iter().any(|s| {
+                    matches!(
+                        s.policy,
+                        sb_domain::model::CallPolicyKind::OutgoingBlocked
+                            | sb_domain::model::CallPolicyKind::BothBlocked
+                    )
+                }) {
+                    return Ok(Destination::Refused {
+                        status: 403,
+                        reason: routing::Reason::CallerOutgoingBlocked.sentence(),
+                    });
+                }
+                if caller_states
+                    .iter()
+                    .any(|s| s.limit.is_some_and(|lim| s.active_calls >= lim))
+                {
+                    return Ok(Destination::Refused {
+                        status: 403,
+                        reason: routing::Reason::CallerDepartmentFull.sentence(),
+                    });
+                }
+            }
+            return Ok(Destination::Outside {
+                number: d.dialled.to_owned(),
+            });
+        };
+        let user = match &l.user_id {
+            Some(u) => accounts::locate_user(&mut c, u).await?,
+            None => None,
+        };
+        let features: Vec<Feature> = match &user {
+            Some(u) => self.features_of(&mut c, u).await?,
+            None => Vec::new(),
+        };
+        let presence = match &user {
+            Some(u) => crate::calls::presence_of(&mut c, &u.id).await?,
+            None => Presence::default(),
+        };
+        let handling = match store::get_handling(&mut c, &co.id, &l.id).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| AppError::Internal(format!("stored call handling: {e}")))?,
+            None => routing::Handling::default(),
+        };
+        let target_chain = chain(
+            &departments,
+            user.as_ref().and_then(|u| u.department_id.as_ref()),
+        );
+        let target_states = states(&target_chain, live);
+        let zone = jiff::tz::TimeZone::get(&co.time_zone)
+            .map_err(|e| AppError::Internal(format!("time zone: {e}")))?;
+        let line_id = l.id.to_string();
+        let aor = format!("{}@{}", l.sip_username, co.sip_domain);
+        let ctx = Context {
+            handling: &handling,
+            target: TargetState {
+                line: &line_id,
+                in_service: user.as_ref().is_some_and(|u| u.enabled),
+                registered_devices: live.registered_devices(&aor),
+                busy: false,
+                presence,
+            },
+            target_departments: &target_states,
+            caller_departments: &caller_states,
+            features: &features,
+            time_zone: &zone,
+            emergency_numbers: &[],
+        };
+        let call = routing::Call {
+            caller: Caller {
+                number: d.caller_number,
+                name: d.caller_name,
+                anonymous: d.anonymous,
+                origin: if d.from_line.is_some() {
+                    Origin::Line
+                } else {
+                    Origin::Trunk
+                },
+            },
+            dialled: &l.extension,
+            hops: d.hops,
+        };
+        let plan = routing::decide(&call, &ctx, self.clock.now());
+        let line = self.sip_line(&mut c, &co, l).await?;
+        Ok(Destination::Line {
+            line: Box::new(line),
+            plan,
+        })
+    }
+}

@@ -1,0 +1,1190 @@
+//! One call, as a back-to-back user agent: the caller's leg (A) ends here, and Switchboard places
+//! its own INVITEs (B legs) to every registered device of the line the routing plan names,
+//! relays the answer, and then passes in-dialog requests (BYE, re-INVITE, UPDATE, INFO) from one
+//! leg to the other, with SDP pointed at the RTP relay both ways.
+//!
+//! The task owns all of the call's state; the socket loop hands it every message whose Call-ID
+//! belongs to one of its legs, so nothing here is shared or locked. Retransmissions over UDP
+//! (RFC 3261 section 17: INVITE until a provisional, final answers until their ACK, BYE until
+//! its answer) are kept in one list and driven by the same loop as the messages.
+
+use super::Engine;
+use super::relay::{Relay, Side};
+use sb_app::call_log::NewCallRecord;
+use sb_app::switch::{Destination, Dialled, SipLine};
+use sb_app::views::CallDirection;
+use sb_domain::ids::DepartmentId;
+use sb_domain::routing::{Action, Plan, Step};
+use sb_sip::registrar::{self, reply, uri_of};
+use sb_sip::{Message, sdp};
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// The methods Switchboard accepts inside a call.
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, REGISTER";
+
+const T1: Duration = Duration::from_millis(500);
+const T2: Duration = Duration::from_secs(4);
+/// How long a transaction is retried before it is given up (64 × T1).
+const TIMER_B: Duration = Duration::from_secs(32);
+
+type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
+type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
+
+fn token() -> String {
+    let b = sb_app::secrets::random_bytes::<8>();
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The SIP reason phrase for the statuses the engine sends.
+fn phrase(status: u16) -> &'static str {
+    match status {
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        433 => "Anonymity Disallowed",
+        480 => "Temporarily Unavailable",
+        482 => "Loop Detected",
+        486 => "Busy Here",
+        487 => "Request Terminated",
+        488 => "Not Acceptable Here",
+        503 => "Service Unavailable",
+        600 => "Busy Everywhere",
+        603 => "Decline",
+        _ => "Call Failed",
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ForkState {
+    /// INVITE sent, nothing heard.
+    Calling,
+    /// A provisional answer came.
+    Proceeding,
+    Answered,
+    /// CANCEL sent; a final answer is still due.
+    Cancelled,
+    /// Ended with this status.
+    Done(u16),
+}
+
+/// One device being rung: a B leg with its own dialog.
+struct Fork {
+    call_id: String,
+    /// Our From tag on this leg.
+    tag: String,
+    from: String,
+    to: String,
+    ruri: String,
+    target: SocketAddr,
+    branch: String,
+    state: ForkState,
+    remote_tag: Option<String>,
+    remote_contact: Option<String>,
+    /// The device, for the call log.
+    device: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    ForkInvite(String),
+    AFinal,
+    Request(String, u32),
+}
+
+struct Retx {
+    key: Key,
+    bytes: Vec<u8>,
+    to: SocketAddr,
+    next: Instant,
+    interval: Duration,
+    /// Keep the interval growing up to T2 (INVITE client transactions double without a cap).
+    capped: bool,
+    until: Instant,
+}
+
+/// An in-dialog request passed from one leg to the other, waiting for the far side's answer.
+struct Pending {
+    toward: Side,
+    cseq: u32,
+    method: String,
+    origin: Message,
+    origin_addr: SocketAddr,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Routing,
+    Ringing,
+    Answered,
+    /// The call is over; the task waits for the last ACKs and answers.
+    Ended,
+}
+
+/// How the call ended for the line that was called, for the call log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Answered,
+    /// Refused by the line's settings or its devices.
+    Rejected,
+    /// Rang (or was diverted) without an answer.
+    Missed,
+}
+
+struct Call {
+    engine: Arc<Engine>,
+    tx: Outbox,
+    a_invite: Message,
+    a_addr: SocketAddr,
+    a_call_id: String,
+    a_tag: String,
+    a_contact: String,
+    a_cseq: u32,
+    a_last: Option<Vec<u8>>,
+    caller: SipLine,
+    dialled: String,
+    anonymous: bool,
+    relay: Relay,
+    a_offer: Vec<u8>,
+    forks: Vec<Fork>,
+    winner: Option<usize>,
+    b_cseq: u32,
+    ringing_sent: bool,
+    steps: VecDeque<Step>,
+    on_busy: Option<Step>,
+    target: Option<SipLine>,
+    hops: Vec<String>,
+    ring_deadline: Option<Instant>,
+    retx: Vec<Retx>,
+    pending: Option<Pending>,
+    phase: Phase,
+    counted: Vec<DepartmentId>,
+    /// Lines the call reached, with how it ended for each, for the call log.
+    reached: Vec<(SipLine, Outcome)>,
+    started_ms: i64,
+    answered_ms: Option<i64>,
+    status: u16,
+    logged: bool,
+    /// A phone answered busy.
+    device_busy: bool,
+}
+
+/// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
+pub async fn run(
+    engine: Arc<Engine>,
+    invite: Message,
+    a_addr: SocketAddr,
+    caller: SipLine,
+    tx: Outbox,
+    mut rx: Inbox,
+) {
+    engine.active_calls.fetch_add(1, Ordering::Relaxed);
+    let a_call_id = invite.header("call-id").unwrap_or_default().to_owned();
+    let trying = reply(&invite, 100, "Trying", &[]);
+    engine.send(&trying, a_addr).await;
+    let Some(relay) = Relay::start(&engine.ports).await else {
+        // No free media port: the call cannot carry audio.
+        let r = reply(&invite, 503, "No Media Ports", &[]);
+        engine.send(&r, a_addr).await;
+        engine.detach(&a_call_id);
+        engine.active_calls.fetch_sub(1, Ordering::Relaxed);
+        return;
+    };
+    let a_tag = reply(&invite, 180, "", &[])
+        .tag("to")
+        .unwrap_or_default()
+        .to_owned();
+    let a_contact = invite
+        .header("contact")
+        .map(uri_of)
+        .unwrap_or_default()
+        .to_owned();
+    let dialled = invite
+        .uri()
+        .and_then(registrar::user_of)
+        .unwrap_or_default()
+        .to_owned();
+    let from = invite
+        .header("from")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let anonymous = from.contains("anonymous")
+        || invite
+            .header("privacy")
+            .is_some_and(|p| p.to_ascii_lowercase().contains("id"));
+    let a_offer = invite.body.clone();
+    let started_ms = engine.now_ms();
+    let mut call = Call {
+        engine: engine.clone(),
+        tx,
+        a_addr,
+        a_call_id,
+        a_tag,
+        a_contact,
+        a_cseq: 0,
+        a_last: None,
+        caller,
+        dialled,
+        anonymous,
+        relay,
+        a_offer,
+        forks: Vec::new(),
+        winner: None,
+        b_cseq: 1,
+        ringing_sent: false,
+        steps: VecDeque::new(),
+        on_busy: None,
+        target: None,
+        hops: Vec::new(),
+        ring_deadline: None,
+        retx: Vec::new(),
+        pending: None,
+        phase: Phase::Routing,
+        counted: Vec::new(),
+        reached: Vec::new(),
+        started_ms,
+        answered_ms: None,
+        status: 0,
+        logged: false,
+        device_busy: false,
+        a_invite: invite,
+    };
+    call.begin().await;
+    loop {
+        if call.phase == Phase::Ended && call.retx.is_empty() {
+            break;
+        }
+        let wake = call.next_wake();
+        tokio::select! {
+            got = rx.recv() => match got {
+                Some((m, from)) => call.on_message(m, from).await,
+                None => break,
+            },
+            () = sleep_until(wake) => call.on_timer().await,
+        }
+    }
+    call.finish().await;
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Call {
+    fn next_wake(&self) -> Option<Instant> {
+        let retx = self.retx.iter().map(|r| r.next.min(r.until)).min();
+        match (retx, self.ring_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn via(&self, branch: &str) -> String {
+        format!("SIP/2.0/UDP {};rport;branch={branch}", self.engine.local)
+    }
+
+    fn contact(&self) -> String {
+        format!("<sip:switchboard@{}>", self.engine.local)
+    }
+
+    // ---- the caller's leg -------------------------------------------------------------------
+
+    async fn answer_a(&mut self, code: u16, reason: &str, body: Option<Vec<u8>>) {
+        let contact = self.contact();
+        let mut extra: Vec<(&str, &str)> = vec![("Contact", &contact), ("Allow", ALLOW)];
+        if body.is_some() {
+            extra.push(("Content-Type", "application/sdp"));
+        }
+        let mut r = reply(&self.a_invite, code, reason, &extra);
+        r.set_header("to", self.a_to_header());
+        if let Some(b) = body {
+            r.body = b;
+        }
+        let bytes = r.to_bytes();
+        self.engine.send_bytes(&bytes, self.a_addr).await;
+        if code >= 200 {
+            self.retx.retain(|x| x.key != Key::AFinal);
+            self.retx.push(Retx {
+                key: Key::AFinal,
+                bytes: bytes.clone(),
+                to: self.a_addr,
+                next: Instant::now() + T1,
+                interval: T1,
+                capped: true,
+                until: Instant::now() + TIMER_B,
+            });
+        }
+        self.a_last = Some(bytes);
+    }
+
+    /// The To header of our answers on the A leg: the caller's, with our tag.
+    fn a_to_header(&self) -> String {
+        let to = self.a_invite.header("to").unwrap_or_default();
+        if self.a_invite.tag("to").is_some() {
+            to.to_owned()
+        } else {
+            format!("{to};tag={}", self.a_tag)
+        }
+    }
+
+    /// Ends an unanswered call with a final status to the caller.
+    async fn fail(&mut self, status: u16, reason: &str) {
+        if self.phase == Phase::Ended {
+            return;
+        }
+        self.cancel_forks(None).await;
+        self.status = status;
+        self.answer_a(status, reason, None).await;
+        self.end();
+    }
+
+    fn end(&mut self) {
+        self.phase = Phase::Ended;
+        self.ring_deadline = None;
+        // The call no longer counts against department limits, even while its last
+        // transactions (a CANCEL to a phone that went away) are still being retried.
+        self.engine.count(&self.counted, -1);
+        self.counted.clear();
+        if !self.logged {
+            self.logged = true;
+            self.write_log();
+        }
+    }
+
+    /// Records the call in the log of the calling line and of every line it reached, in the
+    /// background so the signalling does not wait for the database.
+    fn write_log(&self) {
+        let now = self.engine.now_ms();
+        let talked = self
+            .answered_ms
+            .map(|a| (now - a).max(0) / 1000)
+            .unwrap_or(0);
+        let call_ref = self.a_call_id.clone();
+        let first = self.reached.first().map(|(l, _)| l);
+        let mut records = vec![NewCallRecord {
+            company_id: self.caller.company_id.clone(),
+            line_id: self.caller.id.clone(),
+            direction: CallDirection::Dialled,
+            other_number: self.dialled.clone(),
+            other_name: first.and_then(|l| l.calling_name.clone()),
+            started_at_ms: self.started_ms,
+            duration_secs: talked,
+            device: Some(self.a_contact.clone()).filter(|c| !c.is_empty()),
+            status: self.status,
+            call_ref: call_ref.clone(),
+        }];
+        let (number, name) = if self.anonymous {
+            ("anonymous".to_owned(), None)
+        } else {
+            (
+                self.caller.extension.clone(),
+                self.caller.calling_name.clone(),
+            )
+        };
+        let last = self.reached.len().saturating_sub(1);
+        for (i, (line, outcome)) in self.reached.iter().enumerate() {
+            let (direction, status, duration, device) = match outcome {
+                Outcome::Answered => (
+                    CallDirection::Received,
+                    200,
+                    talked,
+                    self.winner.map(|w| self.forks[w].device.clone()),
+                ),
+                Outcome::Rejected => (CallDirection::Rejected, self.status, 0, None),
+                // A line the call moved on from (forwarded, redirected) shows 302.
+                Outcome::Missed if i < last => (CallDirection::Missed, 302, 0, None),
+                Outcome::Missed => (CallDirection::Missed, self.status, 0, None),
+            };
+            records.push(NewCallRecord {
+                company_id: line.company_id.clone(),
+                line_id: line.id.clone(),
+                direction,
+                other_number: number.clone(),
+                other_name: name.clone(),
+                started_at_ms: self.started_ms,
+                duration_secs: duration,
+                device,
+                status,
+                call_ref: call_ref.clone(),
+            });
+        }
+        let app = self.engine.app.clone();
+        tokio::spawn(async move {
+            if let Err(e) = app.record_call(&records).await {
+                tracing::warn!(error = %e.message(), "could not write the call log");
+            }
+        });
+    }
+
+    // ---- routing ----------------------------------------------------------------------------
+
+    async fn begin(&mut self) {
+        if sdp::audio_target(&self.a_offer).is_none() {
+            // Offers in the INVITE only: a call without an audio description cannot be relayed.
+            self.fail(488, "Not Acceptable Here: An Audio Offer Is Needed")
+                .await;
+            return;
+        }
+        if let Some(addr) = sdp::audio_target(&self.a_offer) {
+            self.relay.set_peer(Side::A, addr);
+        }
+        let dialled = self.dialled.clone();
+        self.route(&dialled).await;
+    }
+
+    /// Asks the business layer where `dialled` goes and starts the plan.
+    async fn route(&mut self, dialled: &str) {
+        let hops: Vec<&str> = self.hops.iter().map(String::as_str).collect();
+        let number = self.caller.extension.clone();
+        let name = self.caller.calling_name.clone();
+        let d = Dialled {
+            dialled,
+            caller_number: (!self.anonymous).then_some(number.as_str()),
+            caller_name: name.as_deref(),
+            anonymous: self.anonymous,
+            from_line: Some(&self.caller),
+            hops: &hops,
+        };
+        let company = self.caller.company_id.clone();
+        let routed = self
+            .engine
+            .app
+            .route_call(&company, &d, self.engine.as_ref())
+            .await;
+        match routed {
+            Ok(Destination::Line { line, plan }) => self.start_plan(*line, plan).await,
+            Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
+            Ok(Destination::Refused { status, reason }) => {
+                tracing::info!(reason, "call refused");
+                self.fail(status, phrase(status)).await;
+            }
+            Ok(Destination::Emergency { .. } | Destination::Outside { .. }) => {
+                self.fail(503, "No Trunk Configured").await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "call routing failed");
+                self.fail(500, "Server Error").await;
+            }
+        }
+    }
+
+    async fn start_plan(&mut self, line: SipLine, plan: Plan) {
+        self.recount(Some(&line));
+        self.reached.push((line.clone(), Outcome::Missed));
+        self.target = Some(line);
+        self.steps = plan.steps.into();
+        self.on_busy = plan.on_busy;
+        self.advance().await;
+    }
+
+    /// Counts the call in the caller's and the current target's departments, once each.
+    fn recount(&mut self, target: Option<&SipLine>) {
+        self.engine.count(&self.counted, -1);
+        let mut ids: Vec<DepartmentId> = self.caller.departments.clone();
+        if let Some(t) = target {
+            for d in &t.departments {
+                if !ids.contains(d) {
+                    ids.push(d.clone());
+                }
+            }
+        }
+        self.engine.count(&ids, 1);
+        self.counted = ids;
+    }
+
+    fn mark(&mut self, outcome: Outcome) {
+        if let Some(last) = self.reached.last_mut() {
+            last.1 = outcome;
+        }
+    }
+
+    /// Runs the next step of the plan.
+    async fn advance(&mut self) {
+        loop {
+            if self.phase == Phase::Ended {
+                return;
+            }
+            let Some(step) = self.steps.pop_front() else {
+                self.fail(480, "Temporarily Unavailable").await;
+                return;
+            };
+            match step.action {
+                Action::Ring { seconds } => {
+                    if self.ring(seconds).await {
+                        return;
+                    }
+                }
+                Action::Voicemail => {
+                    // The media service (voicemail) is not part of this engine yet: say so.
+                    self.fail(480, "Voicemail Unavailable").await;
+                    return;
+                }
+                Action::RedirectToUser { line } => {
+                    if let Some(t) = &self.target {
+                        self.hops.push(t.id.to_string());
+                    }
+                    Box::pin(self.route(&line)).await;
+                    return;
+                }
+                Action::RedirectToNumber { number, .. } => {
+                    // An extension (or one of the company's own numbers) stays inside; the
+                    // routing layer sends anything else to the trunk.
+                    if let Some(t) = &self.target {
+                        self.hops.push(t.id.to_string());
+                    }
+                    Box::pin(self.route(&number)).await;
+                    return;
+                }
+                Action::Emergency => {
+                    self.fail(503, "No Trunk Configured").await;
+                    return;
+                }
+                Action::Reject { status } => {
+                    // Busy phones make a missed call; a refusal by the line's settings a rejected one.
+                    self.mark(if self.device_busy {
+                        Outcome::Missed
+                    } else {
+                        Outcome::Rejected
+                    });
+                    self.fail(status, phrase(status)).await;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Rings every registered device of the target; false when there is none to ring.
+    async fn ring(&mut self, seconds: Option<u32>) -> bool {
+        let Some(target) = self.target.clone() else {
+            return false;
+        };
+        let devices = self.engine.devices(&target.aor);
+        if devices.is_empty() {
+            return false;
+        }
+        let Some(offer) = sdp::rewrite(&self.a_offer, self.relay.b_addr) else {
+            return false;
+        };
+        self.phase = Phase::Ringing;
+        self.ring_deadline = seconds.map(|s| Instant::now() + Duration::from_secs(u64::from(s)));
+        let domain = target.sip_domain.clone();
+        let from = if self.anonymous {
+            "\"Anonymous\" <sip:anonymous@anonymous.invalid>".to_owned()
+        } else {
+            let name = self
+                .caller
+                .calling_name
+                .clone()
+                .unwrap_or_else(|| self.caller.extension.clone())
+                .replace('"', "");
+            format!("\"{name}\" <sip:{}@{domain}>", self.caller.extension)
+        };
+        for d in devices {
+            let Ok(target_addr) = d.source.parse::<SocketAddr>() else {
+                continue;
+            };
+            let call_id = format!("{}-b{}", token(), self.forks.len());
+            let fork = Fork {
+                tag: token(),
+                from: from.clone(),
+                to: format!("<sip:{}@{domain}>", target.extension),
+                ruri: d.contact.clone(),
+                target: target_addr,
+                branch: format!("z9hG4bK{}", token()),
+                state: ForkState::Calling,
+                remote_tag: None,
+                remote_contact: None,
+                device: d.contact.clone(),
+                call_id,
+            };
+            let invite = Message::request(
+                "INVITE",
+                &fork.ruri,
+                vec![
+                    ("via", self.via(&fork.branch)),
+                    ("max-forwards", "70".into()),
+                    ("from", format!("{};tag={}", fork.from, fork.tag)),
+                    ("to", fork.to.clone()),
+                    ("call-id", fork.call_id.clone()),
+                    ("cseq", "1 INVITE".into()),
+                    ("contact", self.contact()),
+                    ("allow", ALLOW.into()),
+                    ("content-type", "application/sdp".into()),
+                ],
+                offer.clone(),
+            );
+            self.engine.attach(&fork.call_id, &self.tx);
+            let bytes = invite.to_bytes();
+            self.engine.send_bytes(&bytes, fork.target).await;
+            self.retx.push(Retx {
+                key: Key::ForkInvite(fork.call_id.clone()),
+                bytes,
+                to: fork.target,
+                next: Instant::now() + T1,
+                interval: T1,
+                capped: false,
+                until: Instant::now() + TIMER_B,
+            });
+            self.forks.push(fork);
+        }
+        true
+    }
+
+    /// Cancels every fork still ringing except `keep`.
+    async fn cancel_forks(&mut self, keep: Option<usize>) {
+        for i in 0..self.forks.len() {
+            if Some(i) == keep {
+                continue;
+            }
+            let f = &self.forks[i];
+            match f.state {
+                ForkState::Calling | ForkState::Proceeding => {}
+                _ => continue,
+            }
+            let cancel = Message::request(
+                "CANCEL",
+                &f.ruri,
+                vec![
+                    ("via", self.via(&f.branch)),
+                    ("max-forwards", "70".into()),
+                    ("from", format!("{};tag={}", f.from, f.tag)),
+                    ("to", f.to.clone()),
+                    ("call-id", f.call_id.clone()),
+                    ("cseq", "1 CANCEL".into()),
+                ],
+                Vec::new(),
+            );
+            let (target, call_id) = (f.target, f.call_id.clone());
+            self.forks[i].state = ForkState::Cancelled;
+            self.retx
+                .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
+            self.send_request(cancel, target, call_id, 1).await;
+        }
+        self.ring_deadline = None;
+    }
+
+    /// Sends a non-INVITE request and retries it until an answer comes.
+    async fn send_request(&mut self, m: Message, to: SocketAddr, call_id: String, cseq: u32) {
+        let bytes = m.to_bytes();
+        self.engine.send_bytes(&bytes, to).await;
+        self.retx.push(Retx {
+            key: Key::Request(call_id, cseq),
+            bytes,
+            to,
+            next: Instant::now() + T1,
+            interval: T1,
+            capped: true,
+            until: Instant::now() + TIMER_B,
+        });
+    }
+
+    // ---- messages ---------------------------------------------------------------------------
+
+    async fn on_message(&mut self, m: Message, from: SocketAddr) {
+        let call_id = m.header("call-id").unwrap_or_default().to_owned();
+        if call_id == self.a_call_id {
+            if m.method().is_some() {
+                self.request_from_a(m, from).await;
+            } else {
+                self.answer_from(Side::A, m).await;
+            }
+            return;
+        }
+        let Some(idx) = self.forks.iter().position(|f| f.call_id == call_id) else {
+            return;
+        };
+        if m.method().is_some() {
+            self.request_from_b(idx, m, from).await;
+        } else if m.cseq().is_some_and(|(_, meth)| meth == "INVITE")
+            && m.cseq().is_some_and(|(n, _)| n == 1)
+        {
+            self.fork_answer(idx, m).await;
+        } else {
+            self.answer_from(Side::B, m).await;
+        }
+    }
+
+    async fn request_from_a(&mut self, m: Message, from: SocketAddr) {
+        let method = m.method().unwrap_or_default().to_owned();
+        let in_dialog = m.tag("to").is_some();
+        match method.as_str() {
+            "INVITE" if !in_dialog => {
+                // A retransmission of the first INVITE: repeat the last answer.
+                if let Some(b) = self.a_last.clone() {
+                    self.engine.send_bytes(&b, self.a_addr).await;
+                }
+            }
+            "ACK" => {
+                self.retx.retain(|r| r.key != Key::AFinal);
+            }
+            "CANCEL" => {
+                let ok = reply(&m, 200, "OK", &[]);
+                self.engine.send(&ok, from).await;
+                if matches!(self.phase, Phase::Routing | Phase::Ringing) {
+                    self.fail(487, "Request Terminated").await;
+                }
+            }
+            "BYE" => {
+                let ok = reply(&m, 200, "OK", &[]);
+                self.engine.send(&ok, from).await;
+                if self.phase == Phase::Answered {
+                    self.bye(Side::B).await;
+                    self.end();
+                }
+            }
+            "INVITE" | "UPDATE" | "INFO" if self.phase == Phase::Answered => {
+                self.forward(Side::A, m, from).await;
+            }
+            _ => {
+                let r = reply(&m, 481, "Call/Transaction Does Not Exist", &[]);
+                self.engine.send(&r, from).await;
+            }
+        }
+    }
+
+    async fn request_from_b(&mut self, idx: usize, m: Message, from: SocketAddr) {
+        let method = m.method().unwrap_or_default().to_owned();
+        if method == "ACK" {
+            return;
+        }
+        if self.winner != Some(idx) || self.phase != Phase::Answered {
+            let r = reply(&m, 481, "Call/Transaction Does Not Exist", &[]);
+            self.engine.send(&r, from).await;
+            return;
+        }
+        match method.as_str() {
+            "BYE" => {
+                let ok = reply(&m, 200, "OK", &[]);
+                self.engine.send(&ok, from).await;
+                self.bye(Side::A).await;
+                self.end();
+            }
+            "INVITE" | "UPDATE" | "INFO" => self.forward(Side::B, m, from).await,
+            _ => {
+                let r = reply(&m, 405, "Method Not Allowed", &[("Allow", ALLOW)]);
+                self.engine.send(&r, from).await;
+            }
+        }
+    }
+
+    /// An answer to the INVITE a fork was sent.
+    async fn fork_answer(&mut self, idx: usize, m: Message) {
+        let code = m.code().unwrap_or(500);
+        let call_id = self.forks[idx].call_id.clone();
+        self.retx
+            .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
+        if (200..300).contains(&code) {
+            if self.winner == Some(idx) {
+                // Our ACK was lost: send it again.
+                self.ack_2xx(idx, &m).await;
+                return;
+            }
+            if self.phase == Phase::Ringing {
+                self.answered(idx, m).await;
+            } else {
+                // Answered after another device or after the caller gave up: end that leg.
+                self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
+                self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+                self.ack_2xx(idx, &m).await;
+                self.bye_fork(idx).await;
+            }
+            return;
+        }
+        if code >= 300 {
+            self.ack_failure(idx, &m).await;
+        }
+        let state = self.forks[idx].state;
+        match (code, state) {
+            (100..=199, ForkState::Calling) => {
+                self.forks[idx].state = ForkState::Proceeding;
+                if code > 100 && !self.ringing_sent && self.phase == Phase::Ringing {
+                    self.ringing_sent = true;
+                    self.answer_a(180, "Ringing", None).await;
+                }
+            }
+            (100..=199, _) => {}
+            (_, ForkState::Cancelled) => self.forks[idx].state = ForkState::Done(code),
+            (_, ForkState::Calling | ForkState::Proceeding) => {
+                self.forks[idx].state = ForkState::Done(code);
+                self.ring_result().await;
+            }
+            _ => {}
+        }
+    }
+
+    /// Every fork failed: busy handling if a device said busy, else the next step.
+    async fn ring_result(&mut self) {
+        if self.phase != Phase::Ringing
+            || self
+                .forks
+                .iter()
+                .any(|f| matches!(f.state, ForkState::Calling | ForkState::Proceeding))
+        {
+            return;
+        }
+        let codes: Vec<u16> = self
+            .forks
+            .iter()
+            .filter_map(|f| match f.state {
+                ForkState::Done(c) => Some(c),
+                _ => None,
+            })
+            .collect();
+        self.ring_deadline = None;
+        self.phase = Phase::Routing;
+        if codes.iter().any(|c| matches!(c, 486 | 600)) {
+            self.device_busy = true;
+            match self.on_busy.take() {
+                Some(step) => {
+                    self.steps = VecDeque::from([step]);
+                    self.advance().await;
+                }
+                None => {
+                    self.mark(Outcome::Missed);
+                    self.fail(486, "Busy Here").await;
+                }
+            }
+        } else if codes.iter().all(|c| *c == 603) {
+            self.mark(Outcome::Rejected);
+            self.fail(603, "Decline").await;
+        } else {
+            self.advance().await;
+        }
+    }
+
+    async fn answered(&mut self, idx: usize, m: Message) {
+        self.winner = Some(idx);
+        self.phase = Phase::Answered;
+        self.answered_ms = Some(self.engine.now_ms());
+        self.status = 200;
+        self.mark(Outcome::Answered);
+        self.forks[idx].state = ForkState::Answered;
+        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
+        self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+        if let Some(addr) = sdp::audio_target(&m.body) {
+            self.relay.set_peer(Side::B, addr);
+        }
+        self.ack_2xx(idx, &m).await;
+        self.cancel_forks(Some(idx)).await;
+        let body = sdp::rewrite(&m.body, self.relay.a_addr);
+        self.answer_a(200, "OK", body).await;
+    }
+
+    async fn ack_2xx(&mut self, idx: usize, m: &Message) {
+        let f = &self.forks[idx];
+        let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
+        let to = m.header("to").unwrap_or_default().to_owned();
+        let (n, _) = m.cseq().unwrap_or((1, "INVITE"));
+        let ack = Message::request(
+            "ACK",
+            &ruri,
+            vec![
+                ("via", self.via(&format!("z9hG4bK{}", token()))),
+                ("max-forwards", "70".into()),
+                ("from", format!("{};tag={}", f.from, f.tag)),
+                ("to", to),
+                ("call-id", f.call_id.clone()),
+                ("cseq", format!("{n} ACK")),
+            ],
+            Vec::new(),
+        );
+        self.engine.send(&ack, f.target).await;
+    }
+
+    /// The ACK of a failed INVITE belongs to its transaction (same branch, RFC 3261 17.1.1.3).
+    async fn ack_failure(&mut self, idx: usize, m: &Message) {
+        let f = &self.forks[idx];
+        let ack = Message::request(
+            "ACK",
+            &f.ruri,
+            vec![
+                ("via", self.via(&f.branch)),
+                ("max-forwards", "70".into()),
+                ("from", format!("{};tag={}", f.from, f.tag)),
+                ("to", m.header("to").unwrap_or_default().to_owned()),
+                ("call-id", f.call_id.clone()),
+                ("cseq", "1 ACK".into()),
+            ],
+            Vec::new(),
+        );
+        self.engine.send(&ack, f.target).await;
+    }
+
+    // ---- in-dialog requests -----------------------------------------------------------------
+
+    /// A request for the given side's dialog, with our next CSeq on it.
+    fn dialog_request(&mut self, side: Side, method: &str) -> Option<(Message, SocketAddr, u32)> {
+        let branch = format!("z9hG4bK{}", token());
+        match side {
+            Side::A => {
+                self.a_cseq += 1;
+                let to = self.a_invite.header("from")?.to_owned();
+                let from = self.a_to_header();
+                let m = Message::request(
+                    method,
+                    &self.a_contact,
+                    vec![
+                        ("via", self.via(&branch)),
+                        ("max-forwards", "70".into()),
+                        ("from", from),
+                        ("to", to),
+                        ("call-id", self.a_call_id.clone()),
+                        ("cseq", format!("{} {method}", self.a_cseq)),
+                        ("contact", self.contact()),
+                    ],
+                    Vec::new(),
+                );
+                Some((m, self.a_addr, self.a_cseq))
+            }
+            Side::B => {
+                let idx = self.winner?;
+                self.b_cseq += 1;
+                let f = &self.forks[idx];
+                let to = match &f.remote_tag {
+                    Some(t) => format!("{};tag={t}", f.to),
+                    None => f.to.clone(),
+                };
+                let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
+                let m = Message::request(
+                    method,
+                    &ruri,
+                    vec![
+                        ("via", self.via(&branch)),
+                        ("max-forwards", "70".into()),
+                        ("from", format!("{};tag={}", f.from, f.tag)),
+                        ("to", to),
+                        ("call-id", f.call_id.clone()),
+                        ("cseq", format!("{} {method}", self.b_cseq)),
+                        ("contact", self.contact()),
+                    ],
+                    Vec::new(),
+                );
+                Some((m, f.target, self.b_cseq))
+            }
+        }
+    }
+
+    fn call_id_of(&self, side: Side) -> String {
+        match side {
+            Side::A => self.a_call_id.clone(),
+            Side::B => self
+                .winner
+                .map(|i| self.forks[i].call_id.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    async fn bye(&mut self, side: Side) {
+        if let Some((m, to, cseq)) = self.dialog_request(side, "BYE") {
+            let id = self.call_id_of(side);
+            self.send_request(m, to, id, cseq).await;
+        }
+    }
+
+    async fn bye_fork(&mut self, idx: usize) {
+        let f = &self.forks[idx];
+        let to = match &f.remote_tag {
+            Some(t) => format!("{};tag={t}", f.to),
+            None => f.to.clone(),
+        };
+        let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
+        let m = Message::request(
+            "BYE",
+            &ruri,
+            vec![
+                ("via", self.via(&format!("z9hG4bK{}", token()))),
+                ("max-forwards", "70".into()),
+                ("from", format!("{};tag={}", f.from, f.tag)),
+                ("to", to),
+                ("call-id", f.call_id.clone()),
+                ("cseq", "2 BYE".into()),
+            ],
+            Vec::new(),
+        );
+        let (target, id) = (f.target, f.call_id.clone());
+        self.forks[idx].state = ForkState::Done(200);
+        self.send_request(m, target, id, 2).await;
+    }
+
+    /// Passes an in-dialog request from one side to the other (hold, resume, codec change,
+    /// DTMF by INFO), its SDP pointed at the relay.
+    async fn forward(&mut self, from_side: Side, m: Message, from: SocketAddr) {
+        if self.pending.is_some() {
+            let r = reply(&m, 491, "Request Pending", &[]);
+            self.engine.send(&r, from).await;
+            return;
+        }
+        let toward = match from_side {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        };
+        let method = m.method().unwrap_or_default().to_owned();
+        let Some((mut out, to, cseq)) = self.dialog_request(toward, &method) else {
+            return;
+        };
+        if !m.body.is_empty() {
+            let is_sdp = m
+                .header("content-type")
+                .is_some_and(|t| t.eq_ignore_ascii_case("application/sdp"));
+            if is_sdp {
+                if let Some(addr) = sdp::audio_target(&m.body) {
+                    self.relay.set_peer(from_side, addr);
+                }
+                let facing = if toward == Side::A {
+                    self.relay.a_addr
+                } else {
+                    self.relay.b_addr
+                };
+                out.body = sdp::rewrite(&m.body, facing).unwrap_or_else(|| m.body.clone());
+            } else {
+                out.body = m.body.clone();
+            }
+            if let Some(t) = m.header("content-type") {
+                out.set_header("content-type", t.to_owned());
+            }
+        }
+        self.engine.send(&out, to).await;
+        self.pending = Some(Pending {
+            toward,
+            cseq,
+            method,
+            origin: m,
+            origin_addr: from,
+        });
+    }
+
+    /// A response on a leg to something other than the first INVITE.
+    async fn answer_from(&mut self, side: Side, m: Message) {
+        let Some((n, method)) = m.cseq() else {
+            return;
+        };
+        let code = m.code().unwrap_or(500);
+        let call_id = self.call_id_of(side);
+        if code >= 200 {
+            self.retx
+                .retain(|r| r.key != Key::Request(call_id.clone(), n));
+        }
+        let matches = self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.toward == side && p.cseq == n && p.method == method);
+        if !matches {
+            return;
+        }
+        if code < 200 && code != 180 && code != 183 {
+            return;
+        }
+        let Some(p) = (if code >= 200 {
+            self.pending.take()
+        } else {
+            None
+        }) else {
+            return;
+        };
+        if method == "INVITE" && (200..300).contains(&code) {
+            // We answered for the far side; its ACK ends here and ours goes to this side.
+            if let Some((mut ack, to, _)) = self.dialog_request(side, "ACK") {
+                ack.set_header("cseq", format!("{n} ACK"));
+                self.engine.send(&ack, to).await;
+            }
+            match side {
+                Side::A => self.a_cseq -= 1,
+                Side::B => self.b_cseq -= 1,
+            }
+        }
+        let back = p.toward;
+        let origin_side = if back == Side::A { Side::B } else { Side::A };
+        let reason = match &m.start {
+            sb_sip::StartLine::Response { reason, .. } => reason.clone(),
+            sb_sip::StartLine::Request { .. } => String::new(),
+        };
+        let contact = self.contact();
+        let mut r = reply(&p.origin, code, &reason, &[("Contact", &contact)]);
+        if !m.body.is_empty() {
+            if let Some(addr) = sdp::audio_target(&m.body) {
+                self.relay.set_peer(side, addr);
+            }
+            let facing = if origin_side == Side::A {
+                self.relay.a_addr
+            } else {
+                self.relay.b_addr
+            };
+            r.body = sdp::rewrite(&m.body, facing).unwrap_or_else(|| m.body.clone());
+            if let Some(t) = m.header("content-type") {
+                r.set_header("content-type", t.to_owned());
+            }
+        }
+        self.engine.send(&r, p.origin_addr).await;
+    }
+
+    // ---- timers -----------------------------------------------------------------------------
+
+    async fn on_timer(&mut self) {
+        let now = Instant::now();
+        if self.ring_deadline.is_some_and(|t| t <= now) && self.phase == Phase::Ringing {
+            self.cancel_forks(None).await;
+            self.phase = Phase::Routing;
+            self.advance().await;
+        }
+        let mut given_up: Vec<Key> = Vec::new();
+        let mut resend: Vec<(Vec<u8>, SocketAddr)> = Vec::new();
+        for r in &mut self.retx {
+            if r.until <= now {
+                given_up.push(r.key.clone());
+            } else if r.next <= now {
+                resend.push((r.bytes.clone(), r.to));
+                r.interval = if r.capped {
+                    (r.interval * 2).min(T2)
+                } else {
+                    r.interval * 2
+                };
+                r.next = now + r.interval;
+            }
+        }
+        self.retx.retain(|r| !given_up.contains(&r.key));
+        for (b, to) in resend {
+            self.engine.send_bytes(&b, to).await;
+        }
+        for key in given_up {
+            match key {
+                Key::ForkInvite(id) => {
+                    if let Some(i) = self.forks.iter().position(|f| f.call_id == id) {
+                        self.forks[i].state = ForkState::Done(408);
+                        self.ring_result().await;
+                    }
+                }
+                Key::AFinal if self.phase == Phase::Answered => {
+                    // The caller never acknowledged the answer: end both legs (RFC 3261 13.3.1.4).
+                    self.bye(Side::B).await;
+                    self.end();
+                }
+                _ => {}
+            }
+        }
+    }
+
+    async fn finish(mut self) {
+        self.engine.count(&self.counted, -1);
+        self.counted.clear();
+        self.engine.detach(&self.a_call_id);
+        for f in &self.forks {
+            self.engine.detach(&f.call_id);
+        }
+        self.engine.active_calls.fetch_sub(1, Ordering::Relaxed);
+        let _ = (
+            &self.status,
+            &self.started_ms,
+            &self.answered_ms,
+            &self.dialled,
+        );
+        self.reached.clear();
+    }
+}

@@ -1,0 +1,364 @@
+//! The SIP front door over UDP: datagrams in, answers out to the address the request came from
+//! (rport, RFC 3581) so phones behind NAT hear back. REGISTER goes to the sans-IO registrar;
+//! a new INVITE is authenticated and becomes a call task ([`call`]), which every later message
+//! of that call (by Call-ID, on either leg) is handed to.
+
+mod call;
+pub mod relay;
+
+use sb_app::App;
+use sb_app::switch::LiveState;
+use sb_domain::clock::Clock;
+use sb_domain::ids::DepartmentId;
+use sb_sip::digest::{self, Algorithm};
+use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
+use sb_sip::{Message, StartLine};
+use sb_store::Store;
+use sb_store::registrations::{self, Registration};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+/// The one account a REGISTER can be about, looked up before the registrar runs.
+struct Found(Option<Account>);
+
+impl Accounts for Found {
+    fn find(&self, realm: &str, username: &str) -> Option<Account> {
+        self.0
+            .clone()
+            .filter(|a| a.realm == realm && a.username == username)
+    }
+}
+
+/// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
+async fn lookup(
+    store: &Store,
+    m: &Message,
+    domain: &str,
+    auth: &str,
+) -> Option<(Account, sb_domain::ids::CompanyId)> {
+    let domain = domain.to_owned();
+    let username = m.header(auth).and_then(digest::parse_credentials)?.username;
+    let mut c = store.conn().await.ok()?;
+    let (line, in_service) = sb_store::lines::sip_account(&mut c, &domain, &username)
+        .await
+        .ok()??;
+    let account = Account {
+        ha1_md5: digest::ha1(
+            Algorithm::Md5,
+            &line.sip_username,
+            &domain,
+            &line.sip_password,
+        ),
+        ha1_sha256: digest::ha1(
+            Algorithm::Sha256,
+            &line.sip_username,
+            &domain,
+            &line.sip_password,
+        ),
+        username: line.sip_username,
+        realm: domain,
+        enabled: in_service,
+    };
+    Some((account, line.company_id))
+}
+
+/// Writes the current devices of `aor` through to the database.
+async fn persist(
+    store: &Store,
+    aor: &str,
+    bindings: Vec<Binding>,
+    company: &sb_domain::ids::CompanyId,
+) {
+    let list: Vec<Registration> = bindings
+        .into_iter()
+        .map(|b| Registration {
+            aor: aor.to_owned(),
+            contact: b.contact,
+            company_id: company.clone(),
+            expires_at: b.expires_at_ms,
+            source: b.source,
+            call_id: b.call_id,
+            cseq: i64::from(b.cseq),
+        })
+        .collect();
+    let result = match store.begin().await {
+        Ok(mut tx) => match registrations::save(&mut tx, aor, &list).await {
+            Ok(()) => tx.commit().await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "could not store a registration");
+    }
+}
+
+/// Registrations kept in the database from before this start.
+async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
+    let loaded = match store.conn().await {
+        Ok(mut c) => registrations::load(&mut c, now).await,
+        Err(e) => Err(e),
+    };
+    match loaded {
+        Ok(list) => {
+            for r in list {
+                let binding = Binding {
+                    contact: r.contact,
+                    expires_at_ms: r.expires_at,
+                    call_id: r.call_id,
+                    cseq: u32::try_from(r.cseq).unwrap_or(0),
+                    source: r.source,
+                };
+                reg.restore(&r.aor, binding);
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not load stored registrations"),
+    }
+}
+
+/// What every call task shares: the socket, the registrar's bindings, live counters.
+pub struct Engine {
+    socket: Arc<UdpSocket>,
+    /// The address put in Via and Contact.
+    local: SocketAddr,
+    app: App,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    reg: Mutex<Registrar>,
+    /// Every leg's Call-ID → its call task.
+    calls: Mutex<HashMap<String, mpsc::UnboundedSender<(Message, SocketAddr)>>>,
+    /// Live calls per department (a call counts once in each department it touches).
+    departments: Mutex<HashMap<DepartmentId, i64>>,
+    ports: Arc<relay::Ports>,
+    /// Calls in progress, for /metrics.
+    pub active_calls: AtomicU64,
+}
+
+impl LiveState for Engine {
+    fn department_calls(&self, id: &DepartmentId) -> i64 {
+        self.departments
+            .lock()
+            .map(|d| d.get(id).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    fn registered_devices(&self, aor: &str) -> u32 {
+        u32::try_from(self.devices(aor).len()).unwrap_or(u32::MAX)
+    }
+}
+
+impl Engine {
+    fn now_ms(&self) -> i64 {
+        self.clock.now().as_millisecond()
+    }
+
+    /// The registered devices of an address of record.
+    fn devices(&self, aor: &str) -> Vec<Binding> {
+        let now = self.now_ms();
+        self.reg
+            .lock()
+            .map(|mut r| r.bindings(aor, now))
+            .unwrap_or_default()
+    }
+
+    async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
+        if let Err(e) = self.socket.send_to(bytes, to).await {
+            tracing::warn!(error = %e, "SIP send failed");
+        }
+    }
+
+    async fn send(&self, m: &Message, to: SocketAddr) {
+        self.send_bytes(&m.to_bytes(), to).await;
+    }
+
+    /// Routes later messages with `call_id` to a call task.
+    fn attach(&self, call_id: &str, tx: &mpsc::UnboundedSender<(Message, SocketAddr)>) {
+        if let Ok(mut c) = self.calls.lock() {
+            c.insert(call_id.to_owned(), tx.clone());
+        }
+    }
+
+    fn detach(&self, call_id: &str) {
+        if let Ok(mut c) = self.calls.lock() {
+            c.remove(call_id);
+        }
+    }
+
+    /// Counts a call in these departments; `delta` is +1 when it starts and -1 when it ends.
+    fn count(&self, departments: &[DepartmentId], delta: i64) {
+        if let Ok(mut d) = self.departments.lock() {
+            for id in departments {
+                let n = d.entry(id.clone()).or_insert(0);
+                *n += delta;
+                if *n <= 0 {
+                    d.remove(id);
+                }
+            }
+        }
+    }
+
+    fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
+        self.calls.lock().ok()?.get(call_id).cloned()
+    }
+}
+
+/// Serves SIP on `socket` until the task is stopped.
+pub async fn run(
+    socket: UdpSocket,
+    app: App,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    registrations: Arc<AtomicU64>,
+    rtp_ports: (u16, u16),
+) {
+    let secret = sb_app::secrets::random_bytes::<32>();
+    let mut reg = Registrar::new(registrar::Config::default(), secret);
+    let started = clock.now().as_millisecond();
+    restore(&store, &mut reg, started).await;
+    registrations.store(
+        u64::try_from(reg.binding_count(started)).unwrap_or(0),
+        Ordering::Relaxed,
+    );
+    let Ok(local) = socket.local_addr() else {
+        return;
+    };
+    let media_ip = if local.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        local.ip()
+    };
+    let engine = Arc::new(Engine {
+        socket: Arc::new(socket),
+        local,
+        app,
+        store: store.clone(),
+        clock: clock.clone(),
+        reg: Mutex::new(reg),
+        calls: Mutex::new(HashMap::new()),
+        departments: Mutex::new(HashMap::new()),
+        ports: relay::Ports::new(media_ip, rtp_ports),
+        active_calls: AtomicU64::new(0),
+    });
+    let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
+    loop {
+        let (n, from) = match engine.socket.recv_from(&mut buf).await {
+            Ok(x) => x,
+            Err(e) => {
+                tracing::warn!(error = %e, "SIP receive failed");
+                continue;
+            }
+        };
+        let Ok(msg) = sb_sip::parse(&buf[..n]) else {
+            // Not SIP at all (or hostile): dropped, as RFC 3261 section 18.3 allows for UDP.
+            continue;
+        };
+        // Every later message of a call, on either leg, goes to its task.
+        if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
+            let _ = task.send((msg, from));
+            continue;
+        }
+        let reply = match msg.method() {
+            Some("REGISTER") => Some(register(&engine, &msg, from, &registrations).await),
+            Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
+            Some("INVITE") if msg.tag("to").is_none() => invite(&engine, msg, from).await,
+            Some("ACK") => None,
+            Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(
+                registrar::reply(&msg, 481, "Call/Transaction Does Not Exist", &[]),
+            ),
+            Some(_) => Some(registrar::reply(&msg, 501, "Not Implemented", &[])),
+            None => None,
+        };
+        if let Some(r) = reply {
+            engine.send(&r, from).await;
+        }
+    }
+}
+
+async fn register(
+    engine: &Engine,
+    msg: &Message,
+    from: SocketAddr,
+    registrations: &AtomicU64,
+) -> Message {
+    let Some((user, domain)) = registrar::to_address(msg) else {
+        return registrar::reply(msg, 400, "Bad To Header", &[]);
+    };
+    let (user, domain) = (user.to_owned(), domain.to_owned());
+    let looked_up = lookup(&engine.store, msg, &domain, "authorization").await;
+    let company = looked_up.as_ref().map(|(_, co)| co.clone());
+    let found = Found(looked_up.map(|(a, _)| a));
+    let now = engine.now_ms();
+    let aor = format!("{user}@{domain}");
+    let (answer, stored) = {
+        let Ok(mut reg) = engine.reg.lock() else {
+            return registrar::reply(msg, 500, "Server Error", &[]);
+        };
+        let answer = reg.handle(msg, &from.to_string(), now, &found);
+        let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
+        registrations.store(count, Ordering::Relaxed);
+        let stored = match (&answer.start, company) {
+            (StartLine::Response { code: 200, .. }, Some(company)) => {
+                Some((company, reg.bindings(&aor, now)))
+            }
+            _ => None,
+        };
+        (answer, stored)
+    };
+    if let Some((company, list)) = stored {
+        persist(&engine.store, &aor, list, &company).await;
+    }
+    answer
+}
+
+/// A new INVITE: the caller proves who they are (a line's credentials, RFC 3261 section 22.3),
+/// then a call task takes it.
+async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
+    let domain = msg
+        .header("from")
+        .map(registrar::uri_of)
+        .and_then(|u| u.split_once('@'))
+        .map(|(_, host)| {
+            host.split([';', ':', '>'])
+                .next()
+                .unwrap_or(host)
+                .to_owned()
+        });
+    let Some(domain) = domain else {
+        return Some(registrar::reply(&msg, 400, "Bad From Header", &[]));
+    };
+    let looked_up = lookup(&engine.store, &msg, &domain, "proxy-authorization").await;
+    let found = Found(looked_up.map(|(a, _)| a));
+    let now = engine.now_ms();
+    let verdict = {
+        let Ok(mut reg) = engine.reg.lock() else {
+            return Some(registrar::reply(&msg, 500, "Server Error", &[]));
+        };
+        reg.authenticate(&msg, true, None, &domain, now, &found)
+    };
+    let account = match verdict {
+        Ok(a) => a,
+        Err(answer) => return Some(answer),
+    };
+    let caller = match engine
+        .app
+        .sip_line_by_account(&account.realm, &account.username)
+        .await
+    {
+        Ok(Some(l)) => l,
+        Ok(None) => return Some(registrar::reply(&msg, 403, "Forbidden", &[])),
+        Err(e) => {
+            tracing::warn!(error = %e.message(), "could not load the calling line");
+            return Some(registrar::reply(&msg, 500, "Server Error", &[]));
+        }
+    };
+    let call_id = msg.header("call-id")?.to_owned();
+    let (tx, rx) = mpsc::unbounded_channel();
+    engine.attach(&call_id, &tx);
+    tokio::spawn(call::run(engine.clone(), msg, from, caller, tx, rx));
+    None
+}

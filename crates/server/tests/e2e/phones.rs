@@ -1,0 +1,561 @@
+//! Calls on the wire, against SIPp as independent phones: a SIPp process registers as a line and
+//! then answers (or rings, or says busy) as that line's phone; another SIPp process calls as a
+//! second line with digest proxy authentication. Each test sets a line's call handling through
+//! the API and shows what the call does.
+
+use crate::kit::*;
+use serde_json::json;
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+
+pub fn sipp_available() -> bool {
+    let ok = Command::new("sipp").arg("-v").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var("SWITCHBOARD_REQUIRE_SIPP").as_deref() != Ok("1"),
+            "sipp is required: apt-get install sip-tester"
+        );
+    }
+    ok
+}
+
+/// A line's SIP identity.
+#[derive(Clone)]
+pub struct SipLine {
+    pub user: String,
+    pub password: String,
+    pub domain: String,
+    pub extension: String,
+}
+
+pub async fn sip_line(srv: &Srv, token: &str, line_id: &str) -> SipLine {
+    let c = srv
+        .get(&format!("/api/v1/lines/{line_id}/sip-credentials"), token)
+        .await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    let l = srv.get(&format!("/api/v1/lines/{line_id}"), token).await;
+    SipLine {
+        user: c.body["sip_username"].as_str().unwrap().to_owned(),
+        password: c.body["sip_password"].as_str().unwrap().to_owned(),
+        domain: c.body["sip_domain"].as_str().unwrap().to_owned(),
+        extension: l.body["extension"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// A second line, extension 202, for the tenant's administrator: the caller in these tests.
+pub async fn admin_line(srv: &Srv, t: &Tenant) -> String {
+    let l = srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            json!({"extension": "202", "user_id": t.admin_id, "calling_name": "Ada"}),
+        )
+        .await;
+    assert_eq!(l.status, 201, "{}", l.text);
+    l.id()
+}
+
+pub fn free_port() -> u16 {
+    // An even port with the next one free too: SIPp's media port defaults beside it.
+    loop {
+        let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let p = s.local_addr().unwrap().port();
+        if p < 65000 && std::net::UdpSocket::bind(("127.0.0.1", p + 2)).is_ok() {
+            return p;
+        }
+    }
+}
+
+fn part(name: &str) -> String {
+    let all = include_str!("sipp/parts.txt");
+    let start = all
+        .find(&format!("=== {name}\n"))
+        .unwrap_or_else(|| panic!("no part {name}"));
+    let rest = &all[start + name.len() + 5..];
+    rest[..rest.find("\n=== ").unwrap_or(rest.len())].to_owned()
+}
+
+fn scenario(tag: &str, xml: String) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "sb-{tag}-{}-{}.xml",
+        std::process::id(),
+        free_port()
+    ));
+    std::fs::write(&path, xml).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+/// A SIPp process.
+pub struct Sipp(Child);
+
+impl Sipp {
+    fn spawn(
+        xml: String,
+        tag: &str,
+        port: u16,
+        args: &[String],
+        target: Option<SocketAddr>,
+    ) -> Self {
+        let sf = scenario(tag, xml);
+        let mut cmd = Command::new("sipp");
+        cmd.args(["-sf", &sf, "-m", "1", "-l", "1", "-i", "127.0.0.1"])
+            .args(["-p", &port.to_string(), "-mp", &(port + 2).to_string()])
+            .args(["-timeout", "30", "-timeout_error", "-nostdin"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        if let Some(t) = target {
+            cmd.arg(t.to_string());
+        }
+        Sipp(cmd.spawn().unwrap())
+    }
+
+    /// Waits for the scenario's end: `Ok` when it ran as written.
+    pub async fn done(self) -> Result<(), String> {
+        let out = tokio::task::spawn_blocking(move || self.0.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        if out.status.code() == Some(0) {
+            Ok(())
+        } else {
+            Err(format!(
+                "sipp exit {:?}: {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+}
+
+fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
+    pairs
+        .iter()
+        .flat_map(|(k, v)| ["-key".to_owned(), (*k).to_owned(), (*v).to_owned()])
+        .collect()
+}
+
+/// Registers `line` from `port` (where its phone will then listen).
+pub async fn register_at(sip: SocketAddr, line: &SipLine, port: u16) {
+    let xml = include_str!("sipp/register.xml").replace("[expect]", "200");
+    let mut args = vec![
+        "-s".to_owned(),
+        line.user.clone(),
+        "-au".into(),
+        line.user.clone(),
+        "-ap".into(),
+        line.password.clone(),
+    ];
+    args.extend(keys(&[("domain", &line.domain)]));
+    Sipp::spawn(xml, "reg", port, &args, Some(sip))
+        .done()
+        .await
+        .expect("the phone registers");
+}
+
+/// How a phone answers an incoming call.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    /// Rings for this long, then picks up and stays until the caller hangs up.
+    After(u32),
+    /// Rings until the call is cancelled.
+    Never,
+    Busy,
+}
+
+/// A registered phone of `line` on `port`, answering one call as told.
+pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -> Sipp {
+    register_at(sip, line, port).await;
+    let (name, ring) = match answer {
+        Answer::After(ms) => ("uas-answer", ms),
+        Answer::Never => ("uas-ring", 0),
+        Answer::Busy => ("uas-busy", 0),
+    };
+    // SIPp does not substitute keys in attributes, so pauses are written in.
+    let xml = include_str!("sipp/call_uas.xml")
+        .replace("[answer]", &part(name))
+        .replace("[ring_ms]", &ring.to_string());
+    Sipp::spawn(xml, "uas", port, &[], None)
+}
+
+/// `from` dials `dial`; the call must end with `expect` (200: answered, held for `hold_ms`, and
+/// hung up by the caller).
+pub fn dial(
+    sip: SocketAddr,
+    from: &SipLine,
+    dial: &str,
+    expect: u16,
+    hold_ms: u32,
+    extra: &[(&str, &str)],
+) -> Sipp {
+    let finish = if expect == 200 {
+        part("uac-answered")
+    } else {
+        part("uac-failed")
+    };
+    let xml = include_str!("sipp/call_uac.xml")
+        .replace("[expect]", &expect.to_string())
+        .replace("[finish]", &finish)
+        .replace("[hold]", &hold_ms.to_string());
+    let mut args = vec![
+        "-s".to_owned(),
+        dial.to_owned(),
+        "-au".into(),
+        from.user.clone(),
+        "-ap".into(),
+        from.password.clone(),
+    ];
+    let mut k: Vec<(&str, &str)> = vec![
+        ("domain", &from.domain),
+        ("caller", &from.user),
+        ("from_name", "\"Caller\""),
+    ];
+    k.retain(|(name, _)| !extra.iter().any(|(n, _)| n == name));
+    k.extend_from_slice(extra);
+    args.extend(keys(&k));
+    Sipp::spawn(xml, "uac", free_port(), &args, Some(sip))
+}
+
+struct Pair {
+    w: World,
+    sip: SocketAddr,
+    /// Ulf's line (201, department Sales): the called line.
+    callee: SipLine,
+    /// Ada's line (202): the caller.
+    caller: SipLine,
+    caller_line: String,
+}
+
+async fn pair() -> Pair {
+    let w = world().await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada = admin_line(&w.srv, &w.t1).await;
+    let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
+    let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
+    Pair {
+        w,
+        sip,
+        callee,
+        caller,
+        caller_line: ada,
+    }
+}
+
+/// A third line, 203, for a new user Cleo; returns its id.
+async fn colleague(p: &Pair) -> String {
+    let t = &p.w.t1;
+    let u =
+        p.w.srv
+            .post(
+                &format!("/api/v1/companies/{}/users", t.company_id),
+                &t.admin_token,
+                json!({"name": "Cleo", "username": format!("cleo{}", free_port()), "password": PW}),
+            )
+            .await;
+    assert_eq!(u.status, 201, "{}", u.text);
+    let l = p
+        .w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            json!({"extension": "203", "user_id": u.body["user"]["id"], "calling_name": "Cleo"}),
+        )
+        .await;
+    assert_eq!(l.status, 201, "{}", l.text);
+    l.id()
+}
+
+/// The line's call log once `n` records are there (the engine writes them as the call ends).
+async fn call_log(p: &Pair, line: &str, n: usize) -> Vec<serde_json::Value> {
+    for _ in 0..50 {
+        let r =
+            p.w.srv
+                .get(&format!("/api/v1/lines/{line}/calls"), &p.w.t1.admin_token)
+                .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        let items = r.body["items"].as_array().unwrap().clone();
+        if items.len() >= n {
+            return items;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{line} has fewer than {n} call records");
+}
+
+async fn set_handling(p: &Pair, doc: serde_json::Value) {
+    let r =
+        p.w.srv
+            .put(
+                &format!("/api/v1/lines/{}/call-handling", p.w.t1.line_id),
+                &p.w.t1.admin_token,
+                doc,
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn a_line_calls_another_line_which_answers_and_the_caller_hangs_up() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    let callee = phone(p.sip, &p.callee, port, Answer::After(200)).await;
+    let caller = dial(p.sip, &p.caller, &p.callee.extension, 200, 500, &[]);
+    caller
+        .done()
+        .await
+        .expect("the call is answered and hung up");
+    callee
+        .done()
+        .await
+        .expect("the phone rang, answered and got the BYE");
+    let dialled = call_log(&p, &p.caller_line, 1).await;
+    assert_eq!(dialled[0]["direction"], "dialled");
+    assert_eq!(dialled[0]["other_number"], "201");
+    assert_eq!(dialled[0]["other_name"], "Ulf");
+    assert_eq!(dialled[0]["status"], 200);
+    let received = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(received[0]["direction"], "received");
+    assert_eq!(received[0]["other_number"], "202");
+    assert_eq!(received[0]["other_name"], "Ada");
+    assert!(
+        received[0]["device"]
+            .as_str()
+            .unwrap()
+            .contains(&port.to_string())
+    );
+    let csv =
+        p.w.srv
+            .http
+            .get(format!(
+                "{}/api/v1/companies/{}/calls?format=csv",
+                p.w.srv.base, p.w.t1.company_id
+            ))
+            .bearer_auth(&p.w.t1.admin_token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(csv.contains(",received,202,Ada,"), "{csv}");
+    // The called line's user reads their log; another company's administrator cannot.
+    let own =
+        p.w.srv
+            .get(
+                &format!("/api/v1/lines/{}/calls", p.w.t1.line_id),
+                &p.w.t1.user_token,
+            )
+            .await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    let other =
+        p.w.srv
+            .get(
+                &format!("/api/v1/lines/{}/calls", p.w.t1.line_id),
+                &p.w.t2.admin_token,
+            )
+            .await;
+    assert_eq!(other.status, 404);
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_busy_phone_gives_the_caller_busy() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::Busy).await;
+    let caller = dial(p.sip, &p.caller, &p.callee.extension, 486, 0, &[]);
+    caller.done().await.expect("the caller hears busy");
+    callee.done().await.expect("the phone said busy");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["direction"], "missed");
+    assert_eq!(log[0]["status"], 486);
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_extensions_are_not_found_and_a_wrong_password_cannot_call() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    dial(p.sip, &p.caller, "555", 404, 0, &[])
+        .done()
+        .await
+        .expect("404 for an extension nobody has");
+    let wrong = SipLine {
+        password: "not-the-password".into(),
+        ..p.caller.clone()
+    };
+    dial(p.sip, &wrong, &p.callee.extension, 403, 0, &[])
+        .done()
+        .await
+        .expect("403 for a wrong password");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn an_unanswered_call_moves_to_a_colleague_after_the_configured_seconds() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let cleo = colleague(&p).await;
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 5, "divert": {"action": "redirect_to_user", "line_id": cleo}}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let cleo_sip = sip_line(&p.w.srv, &p.w.t1.admin_token, &cleo).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::Never).await;
+    let cleo_phone = phone(p.sip, &cleo_sip, free_port(), Answer::After(100)).await;
+    let started = std::time::Instant::now();
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 300, &[])
+        .done()
+        .await
+        .expect("Cleo answers the diverted call");
+    assert!(
+        started.elapsed().as_secs_f64() >= 4.9,
+        "Ulf rang for 5 s first"
+    );
+    ulf.done()
+        .await
+        .expect("Ulf's phone rang and was cancelled");
+    cleo_phone.done().await.expect("Cleo's phone answered");
+    let ulf_log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(
+        (
+            ulf_log[0]["direction"].as_str(),
+            ulf_log[0]["status"].as_i64()
+        ),
+        (Some("missed"), Some(302))
+    );
+    let cleo_log = call_log(&p, &cleo, 1).await;
+    assert_eq!(cleo_log[0]["direction"], "received");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn forward_all_sends_the_call_to_another_extension_without_ringing() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let cleo = colleague(&p).await;
+    set_handling(
+        &p,
+        json!({"forward_all": "203", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let cleo_sip = sip_line(&p.w.srv, &p.w.t1.admin_token, &cleo).await;
+    // Ulf's phone is registered but must not ring: it would fail the call with busy.
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::Busy).await;
+    let cleo_phone = phone(p.sip, &cleo_sip, free_port(), Answer::After(0)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 200, &[])
+        .done()
+        .await
+        .expect("the forwarded call is answered by Cleo");
+    cleo_phone.done().await.expect("Cleo answered");
+    drop(ulf);
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn do_not_disturb_gives_busy_and_anonymous_callers_get_433_when_rejected() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    register_at(p.sip, &p.callee, free_port()).await;
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}, "reject_anonymous": true}),
+    )
+    .await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        433,
+        0,
+        &[("from_name", "\"Anonymous\"")],
+    )
+    .done()
+    .await
+    .expect("433 Anonymity Disallowed");
+    let r =
+        p.w.srv
+            .put(
+                &format!("/api/v1/users/{}/presence", p.w.t1.user_id),
+                &p.w.t1.user_token,
+                json!({"status": "do_not_disturb"}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    dial(p.sip, &p.caller, &p.callee.extension, 486, 0, &[])
+        .done()
+        .await
+        .expect("busy while the user is in do not disturb");
+    let log = call_log(&p, &p.w.t1.line_id, 2).await;
+    assert!(log.iter().all(|r| r["direction"] == "rejected"), "{log:?}");
+    assert!(
+        log.iter().any(|r| r["other_number"] == "anonymous"),
+        "{log:?}"
+    );
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn department_blocks_and_simultaneous_call_limits_are_kept_on_the_wire() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let dept = format!("/api/v1/departments/{}", p.w.t1.department_id);
+    let r =
+        p.w.srv
+            .patch(
+                &dept,
+                &p.w.t1.admin_token,
+                json!({"call_policy": "incoming_blocked"}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    register_at(p.sip, &p.callee, free_port()).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 403, 0, &[])
+        .done()
+        .await
+        .expect("the department takes no incoming calls");
+    let r =
+        p.w.srv
+            .patch(
+                &dept,
+                &p.w.t1.admin_token,
+                json!({"call_policy": "limited", "call_limit": 1}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
+    let first = dial(p.sip, &p.caller, &p.callee.extension, 200, 3000, &[]);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 403, 0, &[])
+        .done()
+        .await
+        .expect("the second call finds the department full");
+    first.done().await.expect("the first call went on");
+    ulf.done().await.unwrap();
+    // Once the call has ended the department has room again.
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 100, &[])
+        .done()
+        .await
+        .expect("the department has room after the call");
+    ulf.done().await.unwrap();
+    p.w.srv.stop().await;
+}

@@ -1,0 +1,115 @@
+//! The call log: one record per line per call (seeds 000, 001), written by the SIP engine when a
+//! call ends, read newest first.
+
+use crate::db::{Row, query};
+use crate::{Conn, Page, Result, col, finish_page};
+use sb_domain::ids::{CallRecordId, CompanyId, LineId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallRecord {
+    pub id: CallRecordId,
+    pub company_id: CompanyId,
+    pub line_id: LineId,
+    /// `missed`, `dialled`, `received` or `rejected`.
+    pub direction: String,
+    /// The other party's number or extension (`anonymous` when withheld).
+    pub other_number: String,
+    pub other_name: Option<String>,
+    pub started_at: i64,
+    /// Seconds talked (0 when nobody answered).
+    pub duration_secs: i64,
+    /// The device that answered or placed the call.
+    pub device: Option<String>,
+    /// The SIP status the call ended with for this line (200 when answered).
+    pub status: i64,
+    /// The same for every record of one call.
+    pub call_ref: String,
+}
+
+fn record(mut r: Row) -> Result<CallRecord> {
+    Ok(CallRecord {
+        id: CallRecordId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        line_id: LineId::from_raw(col::<String>(&mut r, "line_id")?),
+        direction: col(&mut r, "direction")?,
+        other_number: col(&mut r, "other_number")?,
+        other_name: col(&mut r, "other_name")?,
+        started_at: col(&mut r, "started_at")?,
+        duration_secs: col(&mut r, "duration_secs")?,
+        device: col(&mut r, "device")?,
+        status: col(&mut r, "status")?,
+        call_ref: col(&mut r, "call_ref")?,
+    })
+}
+
+pub async fn insert(c: &mut Conn, r: &CallRecord) -> Result<()> {
+    query(
+        "INSERT INTO call_records (id, company_id, line_id, direction, other_number, other_name,
+            started_at, duration_secs, device, status, call_ref)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(r.id.as_str())
+    .bind(r.company_id.as_str())
+    .bind(r.line_id.as_str())
+    .bind(&r.direction)
+    .bind(&r.other_number)
+    .bind(r.other_name.clone())
+    .bind(r.started_at)
+    .bind(r.duration_secs)
+    .bind(r.device.clone())
+    .bind(r.status)
+    .bind(&r.call_ref)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CallFilter {
+    pub direction: Option<String>,
+    pub from_ms: Option<i64>,
+    pub to_ms: Option<i64>,
+}
+
+/// Which records: one line's, or a whole company's.
+#[derive(Debug, Clone)]
+pub enum CallScope {
+    Line(LineId),
+    Company(CompanyId),
+}
+
+/// Records newest first; the cursor is the last id of the page before.
+pub async fn list(
+    c: &mut Conn,
+    scope: &CallScope,
+    f: &CallFilter,
+    page: &Page,
+) -> Result<(Vec<CallRecord>, Option<String>)> {
+    let (line, company) = match scope {
+        CallScope::Line(l) => (l.as_str(), ""),
+        CallScope::Company(co) => ("", co.as_str()),
+    };
+    let sql = if line.is_empty() {
+        "SELECT * FROM call_records WHERE company_id = $2 AND ($1 = '' OR line_id = $1)
+            AND ($3 = '' OR id < $3) AND ($4 = '' OR direction = $4)
+            AND started_at >= $5 AND started_at <= $6
+         ORDER BY id DESC LIMIT $7"
+    } else {
+        "SELECT * FROM call_records WHERE line_id = $1 AND ($2 = '' OR company_id = $2)
+            AND ($3 = '' OR id < $3) AND ($4 = '' OR direction = $4)
+            AND started_at >= $5 AND started_at <= $6
+         ORDER BY id DESC LIMIT $7"
+    };
+    let rows = query(sql)
+        .bind(line)
+        .bind(company)
+        .bind(page.after_text())
+        .bind(f.direction.clone().unwrap_or_default())
+        .bind(f.from_ms.unwrap_or(i64::MIN))
+        .bind(f.to_ms.unwrap_or(i64::MAX))
+        .bind(page.probe())
+        .fetch_all(c)
+        .await?;
+    let items = rows.into_iter().map(record).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |r| r.id.to_string()))
+}
