@@ -81,6 +81,14 @@ if ! command -v sipp >/dev/null 2>&1; then
   apt-get install -y -q sip-tester || { apt-get update -q && apt-get install -y -q sip-tester; }
 fi
 export SWITCHBOARD_REQUIRE_SIPP=1
+
+# baresip (Debian baresip-core), the real softphone the call and audio tests drive.
+if ! command -v baresip >/dev/null 2>&1; then
+  [ "$(id -u)" = 0 ] || { echo "test.sh: baresip missing: apt-get install baresip-core" >&2; exit 1; }
+  apt-get install -y -q --no-install-recommends baresip-core \
+    || { apt-get update -q && apt-get install -y -q --no-install-recommends baresip-core; }
+fi
+export SWITCHBOARD_REQUIRE_BARESIP=1
 echo "test.sh: PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 
 if cargo nextest --version >/dev/null 2>&1; then

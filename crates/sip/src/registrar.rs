@@ -327,8 +327,19 @@ impl Registrar {
         } else {
             (401, "Unauthorized", "WWW-Authenticate")
         };
+        if md5_only(req) {
+            return reply(req, code, reason, &[(header, &md5)]);
+        }
         reply(req, code, reason, &[(header, &md5), (header, &sha)])
     }
+}
+
+/// Clients whose digest code gives up on the whole answer when any challenge names an algorithm
+/// other than MD5 (libre-based ones such as baresip 1.x fail with "Function not implemented"):
+/// they get the MD5 challenge alone.
+fn md5_only(req: &Message) -> bool {
+    req.header("user-agent")
+        .is_some_and(|ua| ua.to_ascii_lowercase().starts_with("baresip"))
 }
 
 /// A response to `req` (RFC 3261 section 8.2.6): Via, From, Call-ID and CSeq copied, a To tag added.
@@ -482,6 +493,20 @@ mod tests {
             r.bindings("201@acme.sip.test", T + 601_000).is_empty(),
             "bindings expire"
         );
+    }
+
+    #[test]
+    fn challenges_offer_md5_then_sha256_except_to_md5_only_clients() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let both = r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book);
+        let algs: Vec<&str> = both.headers_named("www-authenticate").collect();
+        assert_eq!(algs.len(), 2);
+        assert!(algs[0].contains("algorithm=MD5") && algs[1].contains("algorithm=SHA-256"));
+        let baresip = register("201", "User-Agent: baresip v1.0.0 (x86_64/linux)\r\n");
+        let one = r.handle(&baresip, "192.0.2.10:5062", T, &Book);
+        let algs: Vec<&str> = one.headers_named("www-authenticate").collect();
+        assert_eq!(algs.len(), 1);
+        assert!(algs[0].contains("algorithm=MD5"));
     }
 
     #[test]

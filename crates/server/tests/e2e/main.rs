@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bad_input;
+mod baresip;
 mod calls;
 mod cli;
 mod isolation;

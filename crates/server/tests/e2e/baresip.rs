@@ -1,0 +1,359 @@
+//! Real softphones: two baresip instances register as two lines, one calls the other through
+//! Switchboard, and the tone one sends is checked by content in what the other received.
+//!
+//! baresip is driven over its `ctrl_tcp` module (netstring-framed JSON commands and events);
+//! its `aufile` source plays a WAV we write, its `sndfile` module dumps the decoded audio.
+
+use crate::kit::*;
+use crate::phones::{SipLine, admin_line, free_port, sip_line};
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn baresip_available() -> bool {
+    let ok = Command::new("baresip")
+        .arg("-h")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !ok {
+        assert!(
+            std::env::var("SWITCHBOARD_REQUIRE_BARESIP").as_deref() != Ok("1"),
+            "baresip is required: apt-get install baresip-core"
+        );
+    }
+    ok
+}
+
+/// An 8 kHz mono 16-bit WAV of a sine at `freq` Hz (-9 dBFS), `secs` long.
+fn tone_wav(path: &Path, freq: f64, secs: u32) {
+    let n = 8000 * secs;
+    let mut data = Vec::with_capacity(n as usize * 2);
+    for i in 0..n {
+        let v = (f64::from(i) * freq * std::f64::consts::TAU / 8000.0).sin() * 0.35 * 32767.0;
+        data.extend_from_slice(&(v as i16).to_le_bytes());
+    }
+    let mut out = Vec::new();
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + data.len() as u32).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&8000u32.to_le_bytes());
+    out.extend_from_slice(&16000u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    out.extend_from_slice(&16u16.to_le_bytes());
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out.extend_from_slice(&data);
+    std::fs::write(path, out).unwrap();
+}
+
+/// The 16-bit samples of a PCM WAV and its sample rate.
+fn read_wav(path: &Path) -> (Vec<i16>, u32) {
+    let b = std::fs::read(path).unwrap();
+    assert_eq!(&b[..4], b"RIFF", "{} is not a WAV", path.display());
+    let mut i = 12;
+    let mut rate = 8000;
+    while i + 8 <= b.len() {
+        let id = &b[i..i + 4];
+        let len = u32::from_le_bytes(b[i + 4..i + 8].try_into().unwrap()) as usize;
+        let body = &b[i + 8..(i + 8 + len).min(b.len())];
+        if id == b"fmt " {
+            rate = u32::from_le_bytes(body[4..8].try_into().unwrap());
+        } else if id == b"data" {
+            let s = body
+                .chunks_exact(2)
+                .map(|c| i16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            return (s, rate);
+        }
+        i += 8 + len + (len % 2);
+    }
+    (Vec::new(), rate)
+}
+
+/// Share of the signal's power at `freq` (Goertzel) over its whole power: ~1 for a clean tone.
+pub fn tone_ratio(samples: &[i16], rate: u32, freq: f64) -> f64 {
+    let x: Vec<f64> = samples.iter().map(|s| f64::from(*s) / 32768.0).collect();
+    let n = x.len() as f64;
+    if x.is_empty() {
+        return 0.0;
+    }
+    let w = std::f64::consts::TAU * freq / f64::from(rate);
+    let coeff = 2.0 * w.cos();
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for v in &x {
+        let s0 = v + coeff * s1 - s2;
+        s2 = s1;
+        s1 = s0;
+    }
+    let power_at = (s1 * s1 + s2 * s2 - coeff * s1 * s2) * 2.0 / (n * n);
+    let total = x.iter().map(|v| v * v).sum::<f64>() / n;
+    if total <= 0.0 { 0.0 } else { power_at / total }
+}
+
+/// Root-mean-square level in dBFS.
+pub fn level_dbfs(samples: &[i16]) -> f64 {
+    if samples.is_empty() {
+        return -120.0;
+    }
+    let ms = samples
+        .iter()
+        .map(|s| (f64::from(*s) / 32768.0).powi(2))
+        .sum::<f64>()
+        / samples.len() as f64;
+    10.0 * ms.max(1e-12).log10()
+}
+
+/// One headless baresip.
+pub struct Phone {
+    child: Child,
+    ctrl: TcpStream,
+    dir: PathBuf,
+    buf: Vec<u8>,
+    events: Vec<Value>,
+    token: u32,
+}
+
+impl Phone {
+    /// Starts baresip for `line`, registering through Switchboard at `sip`, playing `wav`.
+    pub fn start(sip: SocketAddr, line: &SipLine, wav: &Path, answer: &str) -> Phone {
+        let dir = std::env::temp_dir().join(format!("sb-baresip-{}-{}", line.user, free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let sip_port = free_port();
+        let ctrl_port = free_port();
+        let rtp = free_port();
+        let config = format!(
+            "poll_method\tepoll\nsip_listen\t127.0.0.1:{sip_port}\nnet_interface\t127.0.0.1\n\
+call_local_timeout\t120\ncall_max_calls\t4\naudio_player\talsa,null\naudio_alert\talsa,null\n\
+audio_source\taufile,{wav}\naudio_level\tno\nrtp_ports\t{rtp}-{rtp_end}\nrtp_stats\tyes\n\
+statmode_default\toff\nmodule_path\t/usr/lib/baresip/modules\nmodule\tg711.so\nmodule\talsa.so\n\
+module\taufile.so\nmodule\tsndfile.so\nmodule_tmp\tuuid.so\nmodule_tmp\taccount.so\n\
+module\tstdio.so\nmodule_app\tcontact.so\nmodule_app\tmenu.so\nmodule_app\tctrl_tcp.so\n\
+ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
+            wav = wav.display(),
+            rtp_end = rtp + 8,
+            dir = dir.display(),
+        );
+        std::fs::write(dir.join("config"), config).unwrap();
+        // The account is the line in its company domain; requests go to Switchboard's address.
+        let account = format!(
+            "<sip:{user}@{domain};transport=udp>;auth_pass={pw};outbound=\"sip:{sip};transport=udp\";regint=300;answermode={answer}\n",
+            user = line.user,
+            domain = line.domain,
+            pw = line.password,
+        );
+        std::fs::write(dir.join("accounts"), account).unwrap();
+        std::fs::write(dir.join("contacts"), "").unwrap();
+        let log = std::fs::File::create(dir.join("baresip.log")).unwrap();
+        let child = Command::new("baresip")
+            .arg("-f")
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let ctrl = loop {
+            match TcpStream::connect(("127.0.0.1", ctrl_port)) {
+                Ok(s) => break s,
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
+                Err(e) => panic!("baresip did not start: {e}"),
+            }
+        };
+        ctrl.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Phone {
+            child,
+            ctrl,
+            dir,
+            buf: Vec::new(),
+            events: Vec::new(),
+            token: 0,
+        }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("baresip.log")).unwrap_or_default()
+    }
+
+    /// Reads what baresip sent, splitting netstrings into responses and events.
+    fn pump(&mut self) {
+        let mut chunk = [0u8; 4096];
+        match self.ctrl.read(&mut chunk) {
+            Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+            Err(_) => return,
+        }
+        loop {
+            let Some(colon) = self.buf.iter().position(|b| *b == b':') else {
+                return;
+            };
+            let Ok(len) = std::str::from_utf8(&self.buf[..colon])
+                .unwrap_or("x")
+                .parse::<usize>()
+            else {
+                self.buf.clear();
+                return;
+            };
+            if self.buf.len() < colon + 1 + len + 1 {
+                return;
+            }
+            let frame: Value = serde_json::from_slice(&self.buf[colon + 1..colon + 1 + len])
+                .unwrap_or(Value::Null);
+            self.buf.drain(..colon + 1 + len + 1);
+            self.events.push(frame);
+        }
+    }
+
+    /// Sends a command and returns its response.
+    pub fn command(&mut self, command: &str, params: &str) -> Value {
+        self.token += 1;
+        let token = format!("t{}", self.token);
+        let body =
+            serde_json::json!({"command": command, "params": params, "token": token}).to_string();
+        self.ctrl
+            .write_all(format!("{}:{body},", body.len()).as_bytes())
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            self.pump();
+            if let Some(i) = self
+                .events
+                .iter()
+                .position(|e| e["response"] == true && e["token"] == token.as_str())
+            {
+                return self.events.remove(i);
+            }
+        }
+        panic!("baresip did not answer {command}; log:\n{}", self.log());
+    }
+
+    /// Waits until the account shows as registered.
+    pub fn wait_registered(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            let r = self.command("reginfo", "");
+            if r["data"].as_str().unwrap_or("").contains("OK") {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("baresip did not register; log:\n{}", self.log());
+    }
+
+    /// Waits for an event of `kind`; returns it.
+    pub fn wait_event(&mut self, kind: &str, secs: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if let Some(i) = self
+                .events
+                .iter()
+                .position(|e| e["event"] == true && e["type"] == kind)
+            {
+                return self.events.remove(i);
+            }
+            self.pump();
+        }
+        panic!(
+            "no {kind} event; events {:?}; log:\n{}",
+            self.events,
+            self.log()
+        );
+    }
+
+    /// WAVs of the audio this phone received (`dec`) or sent (`enc`).
+    pub fn recordings(&self, direction: &str) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let n = p.file_name().unwrap().to_string_lossy().into_owned();
+                n.starts_with("dump-") && n.ends_with(&format!("-{direction}.wav"))
+            })
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+impl Drop for Phone {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_baresip_phones_call_each_other_and_the_tone_arrives() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada = admin_line(&w.srv, &w.t1).await;
+    let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
+    let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
+    let dir = std::env::temp_dir().join(format!("sb-tones-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (tone, quiet) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav(&tone, 1000.0, 20);
+    tone_wav(&quiet, 400.0, 20);
+    let callee_line = callee.clone();
+    let received = tokio::task::spawn_blocking(move || {
+        // The callee answers by itself and sends 400 Hz; the caller sends 1 kHz.
+        let mut b = Phone::start(sip, &callee_line, &quiet, "auto");
+        b.wait_registered();
+        let mut a = Phone::start(sip, &caller, &tone, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee_line.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        b.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(3));
+        a.command("hangup", "");
+        b.wait_event("CALL_CLOSED", 10);
+        a.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        (b.recordings("dec"), a.recordings("dec"), b, a)
+    })
+    .await
+    .unwrap();
+    let (at_callee, at_caller, _b, _a) = received;
+    let (samples, rate) = read_wav(at_callee.last().expect("the callee recorded audio"));
+    // Skip the first half second (jitter buffer start).
+    let body = &samples[(rate as usize / 2).min(samples.len())..];
+    assert!(
+        body.len() > rate as usize,
+        "at least a second of audio arrived"
+    );
+    assert!(
+        level_dbfs(body) > -20.0,
+        "audio is not silence: {} dBFS",
+        level_dbfs(body)
+    );
+    let r = tone_ratio(body, rate, 1000.0);
+    assert!(
+        r > 0.8,
+        "the caller's 1 kHz tone arrives at the callee (ratio {r})"
+    );
+    let (samples, rate) = read_wav(at_caller.last().expect("the caller recorded audio"));
+    let body = &samples[(rate as usize / 2).min(samples.len())..];
+    let r = tone_ratio(body, rate, 400.0);
+    assert!(
+        r > 0.8,
+        "the callee's 400 Hz tone arrives at the caller (ratio {r})"
+    );
+    w.srv.stop().await;
+}
