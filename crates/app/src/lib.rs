@@ -11,12 +11,14 @@ pub mod authz;
 pub mod call_log;
 pub mod calls;
 pub mod directory;
+pub mod emergency;
 pub mod error;
 pub mod limiter;
 pub mod lines;
 pub mod secrets;
 pub mod switch;
 pub mod tenancy;
+pub mod trunks;
 pub mod users;
 pub mod views;
 

@@ -160,7 +160,7 @@ impl App {
     }
 
     /// A line is visible to its user and to the company's administrators.
-    async fn line_for(
+    pub(crate) async fn line_for(
         &self,
         c: &mut Conn,
         actor: &Actor,
@@ -365,7 +365,7 @@ impl App {
         })
     }
 
-    async fn number_for(
+    pub(crate) async fn number_for(
         &self,
         c: &mut Conn,
         actor: &Actor,

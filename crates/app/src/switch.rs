@@ -122,6 +122,26 @@ impl App {
         })
     }
 
+    /// The company a carrier's call for `number` belongs to: the trunk's own company, or for an
+    /// installation trunk the company holding the number. Numbers are tried as sent and in
+    /// E.164 form (carriers often leave out the `+`).
+    pub async fn company_of_number(
+        &self,
+        number: &str,
+        trunk_company: Option<&CompanyId>,
+    ) -> AppResult<Option<CompanyId>> {
+        let mut c = self.store.conn().await?;
+        let plus = format!("+{}", number.trim_start_matches('+'));
+        for n in [number, plus.as_str()] {
+            if let Some(l) = store::line_of_number(&mut c, n).await?
+                && trunk_company.is_none_or(|co| *co == l.company_id)
+            {
+                return Ok(Some(l.company_id));
+            }
+        }
+        Ok(None)
+    }
+
     /// The line that authenticated as `sip_username` in the company with `sip_domain`.
     pub async fn sip_line_by_account(
         &self,
@@ -167,9 +187,14 @@ impl App {
         let target = match target {
             Some(l) => Some(l),
             // A company's own number dialled from inside rings its line directly.
-            None if is_outside_number(d.dialled) => store::line_of_number(&mut c, d.dialled)
-                .await?
-                .filter(|l| l.company_id == co.id),
+            None if is_outside_number(d.dialled) => {
+                let plus = format!("+{}", d.dialled.trim_start_matches('+'));
+                match store::line_of_number(&mut c, d.dialled).await? {
+                    Some(l) => Some(l),
+                    None => store::line_of_number(&mut c, &plus).await?,
+                }
+                .filter(|l| l.company_id == co.id)
+            }
             None => None,
         };
         let departments = tenancy::list_departments(&mut c, &co.id).await?;

@@ -690,3 +690,57 @@ pub struct CallRecordView {
     /// The SIP status the call ended with for this line (200 when it was answered).
     pub status: i64,
 }
+
+/// A SIP trunk to create or replace.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrunkInput {
+    pub name: String,
+    /// The carrier's SIP address, `ip:port` (calls go there; calls from there are accepted).
+    pub address: String,
+    /// Credentials for the carrier's digest challenges and registration.
+    pub username: Option<String>,
+    /// Write-only: never shown again.
+    pub password: Option<String>,
+    /// Register to the carrier with the credentials.
+    #[serde(default)]
+    pub register: bool,
+    /// Emergency calls go out through this trunk.
+    #[serde(default)]
+    pub emergency: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrunkView {
+    pub id: String,
+    /// Null for an installation trunk, which serves companies without one of their own.
+    pub company_id: Option<String>,
+    pub name: String,
+    pub address: String,
+    pub username: Option<String>,
+    pub has_password: bool,
+    pub register: bool,
+    pub emergency: bool,
+}
+
+/// Who hears about emergency calls (seed 003, Kari's Law).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmergencySettingsDoc {
+    /// E-mail addresses told of every emergency call (at most 10).
+    pub recipients: Vec<String>,
+}
+
+/// A dispatchable address for emergency services (E911), on a line or a number.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct E911AddressDoc {
+    pub street: String,
+    /// Floor, suite, room: where in the building.
+    pub location: Option<String>,
+    pub city: String,
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}

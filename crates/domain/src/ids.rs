@@ -59,6 +59,8 @@ id_type!(
     AuditId,
     /// A call-log record of one line.
     CallRecordId,
+    /// A SIP trunk to a carrier.
+    TrunkId,
 );
 
 #[cfg(test)]

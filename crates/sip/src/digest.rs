@@ -77,6 +77,70 @@ pub fn same(a: &str, b: &str) -> bool {
 /// may hold commas and escaped quotes; unknown parameters are ignored; `None` when it is not a
 /// well-formed Digest answer with the required fields.
 pub fn parse_credentials(value: &str) -> Option<Credentials> {
+    let c = parse_fields(value)?;
+    (!c.username.is_empty() && !c.nonce.is_empty() && !c.uri.is_empty() && !c.response.is_empty())
+        .then_some(c)
+}
+
+/// Parses a challenge (`WWW-Authenticate` / `Proxy-Authenticate`): realm, nonce, algorithm,
+/// qop and opaque are filled.
+pub fn parse_challenge(value: &str) -> Option<Credentials> {
+    let c = parse_fields(value)?;
+    (!c.nonce.is_empty()).then_some(c)
+}
+
+/// The answer to a challenge, as Switchboard sends it to a carrier that challenges it: the
+/// first algorithm it knows, `qop=auth` when offered.
+pub fn answer(
+    challenge: &Credentials,
+    method: &str,
+    uri: &str,
+    username: &str,
+    password: &str,
+    cnonce: &str,
+) -> Option<String> {
+    let alg = match challenge.algorithm.as_deref() {
+        None => Algorithm::Md5,
+        Some(a) => Algorithm::from_name(a)?,
+    };
+    let qop = challenge
+        .qop
+        .as_deref()
+        .filter(|q| q.split(',').any(|x| x.trim() == "auth"))
+        .map(|_| "auth".to_owned());
+    let mut c = Credentials {
+        username: username.to_owned(),
+        realm: challenge.realm.clone(),
+        nonce: challenge.nonce.clone(),
+        uri: uri.to_owned(),
+        algorithm: challenge.algorithm.clone(),
+        nc: qop.as_ref().map(|_| "00000001".to_owned()),
+        cnonce: qop.as_ref().map(|_| cnonce.to_owned()),
+        qop,
+        opaque: challenge.opaque.clone(),
+        response: String::new(),
+    };
+    let h = ha1(alg, username, &c.realm, password);
+    c.response = response(alg, &h, method, &c);
+    let mut out = format!(
+        "Digest username=\"{}\", realm=\"{}\", nonce=\"{}\", uri=\"{}\", response=\"{}\", algorithm={}",
+        c.username,
+        c.realm,
+        c.nonce,
+        c.uri,
+        c.response,
+        alg.name()
+    );
+    if let (Some(qop), Some(nc), Some(cnonce)) = (&c.qop, &c.nc, &c.cnonce) {
+        out.push_str(&format!(", qop={qop}, nc={nc}, cnonce=\"{cnonce}\""));
+    }
+    if let Some(o) = &c.opaque {
+        out.push_str(&format!(", opaque=\"{o}\""));
+    }
+    Some(out)
+}
+
+fn parse_fields(value: &str) -> Option<Credentials> {
     let rest = value.trim_start();
     let (scheme, params) = rest.split_once(char::is_whitespace)?;
     if !scheme.eq_ignore_ascii_case("digest") {
@@ -141,8 +205,7 @@ pub fn parse_credentials(value: &str) -> Option<Credentials> {
             _ => {}
         }
     }
-    (!c.username.is_empty() && !c.nonce.is_empty() && !c.uri.is_empty() && !c.response.is_empty())
-        .then_some(c)
+    Some(c)
 }
 
 /// A challenge header value (WWW-Authenticate or Proxy-Authenticate).
@@ -157,6 +220,48 @@ pub fn challenge(alg: Algorithm, realm: &str, nonce: &str, stale: bool) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn our_answer_to_a_challenge_verifies_as_the_registrar_checks_it() {
+        for alg in [Algorithm::Md5, Algorithm::Sha256] {
+            let ch = parse_challenge(&challenge(alg, "carrier.test", "abc123", false))
+                .unwrap_or_default();
+            let a = answer(
+                &ch,
+                "INVITE",
+                "sip:+15551234@192.0.2.1:5060",
+                "acme",
+                "pw",
+                "c0ffee",
+            )
+            .unwrap_or_default();
+            let creds = parse_credentials(&a).unwrap_or_default();
+            assert_eq!(creds.qop.as_deref(), Some("auth"));
+            let expected = response(
+                alg,
+                &ha1(alg, "acme", "carrier.test", "pw"),
+                "INVITE",
+                &creds,
+            );
+            assert!(same(&expected, &creds.response));
+        }
+        assert_eq!(
+            answer(
+                &Credentials {
+                    nonce: "n".into(),
+                    algorithm: Some("MD5-sess-x".into()),
+                    ..Credentials::default()
+                },
+                "INVITE",
+                "sip:x",
+                "u",
+                "p",
+                "c"
+            ),
+            None,
+            "an unknown algorithm gets no answer"
+        );
+    }
 
     #[test]
     fn md5_matches_the_rfc_2617_example() {

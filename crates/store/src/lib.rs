@@ -10,12 +10,14 @@ pub mod accounts;
 pub mod audit;
 pub mod call_log;
 pub mod db;
+pub mod emergency;
 pub mod lines;
 mod migrations;
 pub mod outbox;
 pub mod registrations;
 pub mod tenancy;
 pub mod testdb;
+pub mod trunks;
 
 use db::{FromValue, Row, SqlitePool};
 use std::sync::Arc;

@@ -370,3 +370,18 @@ pub async fn line_of_number(c: &mut Conn, e164: &str) -> Result<Option<Line>> {
     .map(line)
     .transpose()
 }
+
+/// A company's number by its E.164 form.
+pub async fn number_by_e164(
+    c: &mut Conn,
+    company: &CompanyId,
+    e164: &str,
+) -> Result<Option<Number>> {
+    query("SELECT * FROM numbers WHERE company_id = $1 AND e164 = $2")
+        .bind(company.as_str())
+        .bind(e164)
+        .fetch_optional(c)
+        .await?
+        .map(number)
+        .transpose()
+}

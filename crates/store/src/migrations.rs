@@ -203,4 +203,31 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX call_records_company ON call_records(company_id, id)",
         ],
     },
+    Migration {
+        version: 7,
+        name: "trunks and emergency calls",
+        statements: &[
+            "CREATE TABLE trunks (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL,
+            username TEXT NULL,
+            password TEXT NULL,
+            register BIGINT NOT NULL,
+            emergency BIGINT NOT NULL,
+            created_at BIGINT NOT NULL)",
+            "CREATE INDEX trunks_company ON trunks(company_id, id)",
+            "CREATE INDEX trunks_address ON trunks(address)",
+            "CREATE TABLE emergency_settings (
+            company_id TEXT PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            recipients TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE TABLE e911_addresses (
+            owner_id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        ],
+    },
 ];

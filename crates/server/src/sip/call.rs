@@ -13,7 +13,9 @@ use super::relay::{Relay, Side};
 use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::views::CallDirection;
+use sb_domain::ids::CompanyId;
 use sb_domain::ids::DepartmentId;
+use sb_domain::routing::CallerIdChoice;
 use sb_domain::routing::{Action, Plan, Step};
 use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::{Message, sdp};
@@ -88,6 +90,11 @@ struct Fork {
     remote_contact: Option<String>,
     /// The device, for the call log.
     device: String,
+    /// The CSeq of the INVITE in flight (2 after answering a carrier's challenge).
+    cseq: u32,
+    /// The INVITE as sent, to send again with credentials.
+    invite: Message,
+    auth: Option<TrunkAuth>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +133,38 @@ enum Phase {
     Ended,
 }
 
+/// Who placed a call.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The calling line; `None` for a call that came in from a trunk.
+    pub line: Option<SipLine>,
+    pub company: CompanyId,
+    /// The extension of a line, or the number a carrier gave.
+    pub number: String,
+    pub name: Option<String>,
+    pub departments: Vec<DepartmentId>,
+}
+
+impl Caller {
+    pub fn of_line(l: SipLine) -> Self {
+        Caller {
+            company: l.company_id.clone(),
+            number: l.extension.clone(),
+            name: l.calling_name.clone(),
+            departments: l.departments.clone(),
+            line: Some(l),
+        }
+    }
+}
+
+/// A trunk leg's credentials, to answer the carrier's digest challenge once.
+#[derive(Debug, Clone)]
+struct TrunkAuth {
+    username: String,
+    password: String,
+    tried: bool,
+}
+
 /// How the call ended for the line that was called, for the call log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -146,8 +185,10 @@ struct Call {
     a_contact: String,
     a_cseq: u32,
     a_last: Option<Vec<u8>>,
-    caller: SipLine,
+    caller: Caller,
     dialled: String,
+    /// A redirection to a number shows the dialled number as caller ID (seed 004).
+    present_dialled: bool,
     anonymous: bool,
     relay: Relay,
     a_offer: Vec<u8>,
@@ -179,7 +220,7 @@ pub async fn run(
     engine: Arc<Engine>,
     invite: Message,
     a_addr: SocketAddr,
-    caller: SipLine,
+    caller: Caller,
     tx: Outbox,
     mut rx: Inbox,
 ) {
@@ -230,6 +271,7 @@ pub async fn run(
         a_last: None,
         caller,
         dialled,
+        present_dialled: false,
         anonymous,
         relay,
         a_offer,
@@ -369,25 +411,25 @@ impl Call {
             .unwrap_or(0);
         let call_ref = self.a_call_id.clone();
         let first = self.reached.first().map(|(l, _)| l);
-        let mut records = vec![NewCallRecord {
-            company_id: self.caller.company_id.clone(),
-            line_id: self.caller.id.clone(),
-            direction: CallDirection::Dialled,
-            other_number: self.dialled.clone(),
-            other_name: first.and_then(|l| l.calling_name.clone()),
-            started_at_ms: self.started_ms,
-            duration_secs: talked,
-            device: Some(self.a_contact.clone()).filter(|c| !c.is_empty()),
-            status: self.status,
-            call_ref: call_ref.clone(),
-        }];
+        let mut records = Vec::new();
+        if let Some(from) = &self.caller.line {
+            records.push(NewCallRecord {
+                company_id: from.company_id.clone(),
+                line_id: from.id.clone(),
+                direction: CallDirection::Dialled,
+                other_number: self.dialled.clone(),
+                other_name: first.and_then(|l| l.calling_name.clone()),
+                started_at_ms: self.started_ms,
+                duration_secs: talked,
+                device: Some(self.a_contact.clone()).filter(|c| !c.is_empty()),
+                status: self.status,
+                call_ref: call_ref.clone(),
+            });
+        }
         let (number, name) = if self.anonymous {
             ("anonymous".to_owned(), None)
         } else {
-            (
-                self.caller.extension.clone(),
-                self.caller.calling_name.clone(),
-            )
+            (self.caller.number.clone(), self.caller.name.clone())
         };
         let last = self.reached.len().saturating_sub(1);
         for (i, (line, outcome)) in self.reached.iter().enumerate() {
@@ -443,17 +485,17 @@ impl Call {
     /// Asks the business layer where `dialled` goes and starts the plan.
     async fn route(&mut self, dialled: &str) {
         let hops: Vec<&str> = self.hops.iter().map(String::as_str).collect();
-        let number = self.caller.extension.clone();
-        let name = self.caller.calling_name.clone();
+        let number = self.caller.number.clone();
+        let name = self.caller.name.clone();
         let d = Dialled {
             dialled,
             caller_number: (!self.anonymous).then_some(number.as_str()),
             caller_name: name.as_deref(),
             anonymous: self.anonymous,
-            from_line: Some(&self.caller),
+            from_line: self.caller.line.as_ref(),
             hops: &hops,
         };
-        let company = self.caller.company_id.clone();
+        let company = self.caller.company.clone();
         let routed = self
             .engine
             .app
@@ -466,9 +508,13 @@ impl Call {
                 tracing::info!(reason, "call refused");
                 self.fail(status, phrase(status)).await;
             }
-            Ok(Destination::Emergency { .. } | Destination::Outside { .. }) => {
-                self.fail(503, "No Trunk Configured").await;
+            Ok(Destination::Outside { number }) => {
+                self.recount(None);
+                if !self.ring_out(&number, false).await {
+                    self.fail(503, "No Trunk Configured").await;
+                }
             }
+            Ok(Destination::Emergency { number }) => self.emergency(&number).await,
             Err(e) => {
                 tracing::warn!(error = %e.message(), "call routing failed");
                 self.fail(500, "Server Error").await;
@@ -534,17 +580,21 @@ impl Call {
                     Box::pin(self.route(&line)).await;
                     return;
                 }
-                Action::RedirectToNumber { number, .. } => {
+                Action::RedirectToNumber {
+                    number, caller_id, ..
+                } => {
                     // An extension (or one of the company's own numbers) stays inside; the
                     // routing layer sends anything else to the trunk.
                     if let Some(t) = &self.target {
                         self.hops.push(t.id.to_string());
                     }
+                    self.present_dialled = caller_id == CallerIdChoice::Dialled;
                     Box::pin(self.route(&number)).await;
                     return;
                 }
                 Action::Emergency => {
-                    self.fail(503, "No Trunk Configured").await;
+                    let dialled = self.dialled.clone();
+                    self.emergency(&dialled).await;
                     return;
                 }
                 Action::Reject { status } => {
@@ -581,60 +631,246 @@ impl Call {
         } else {
             let name = self
                 .caller
-                .calling_name
+                .name
                 .clone()
-                .unwrap_or_else(|| self.caller.extension.clone())
+                .unwrap_or_else(|| self.caller.number.clone())
                 .replace('"', "");
-            format!("\"{name}\" <sip:{}@{domain}>", self.caller.extension)
+            format!("\"{name}\" <sip:{}@{domain}>", self.caller.number)
         };
+        let to = format!("<sip:{}@{domain}>", target.extension);
         for d in devices {
             let Ok(target_addr) = d.source.parse::<SocketAddr>() else {
                 continue;
             };
-            let call_id = format!("{}-b{}", token(), self.forks.len());
-            let fork = Fork {
-                tag: token(),
-                from: from.clone(),
-                to: format!("<sip:{}@{domain}>", target.extension),
-                ruri: d.contact.clone(),
-                target: target_addr,
-                branch: format!("z9hG4bK{}", token()),
-                state: ForkState::Calling,
-                remote_tag: None,
-                remote_contact: None,
-                device: d.contact.clone(),
-                call_id,
-            };
-            let invite = Message::request(
-                "INVITE",
-                &fork.ruri,
-                vec![
-                    ("via", self.via(&fork.branch)),
-                    ("max-forwards", "70".into()),
-                    ("from", format!("{};tag={}", fork.from, fork.tag)),
-                    ("to", fork.to.clone()),
-                    ("call-id", fork.call_id.clone()),
-                    ("cseq", "1 INVITE".into()),
-                    ("contact", self.contact()),
-                    ("allow", ALLOW.into()),
-                    ("content-type", "application/sdp".into()),
-                ],
+            self.fork(
+                &from,
+                &to,
+                &d.contact,
+                target_addr,
                 offer.clone(),
-            );
-            self.engine.attach(&fork.call_id, &self.tx);
-            let bytes = invite.to_bytes();
-            self.engine.send_bytes(&bytes, fork.target).await;
-            self.retx.push(Retx {
-                key: Key::ForkInvite(fork.call_id.clone()),
-                bytes,
-                to: fork.target,
-                next: Instant::now() + T1,
-                interval: T1,
-                capped: false,
-                until: Instant::now() + TIMER_B,
-            });
-            self.forks.push(fork);
+                Vec::new(),
+                None,
+            )
+            .await;
         }
+        true
+    }
+
+    /// Places one B leg: an INVITE to `ruri` sent to `target`, retried until it is answered.
+    #[allow(clippy::too_many_arguments)]
+    async fn fork(
+        &mut self,
+        from: &str,
+        to: &str,
+        ruri: &str,
+        target: SocketAddr,
+        offer: Vec<u8>,
+        extra: Vec<(&str, String)>,
+        auth: Option<TrunkAuth>,
+    ) {
+        let call_id = format!("{}-b{}", token(), self.forks.len());
+        let tag = token();
+        let branch = format!("z9hG4bK{}", token());
+        let mut headers = vec![
+            ("via", self.via(&branch)),
+            ("max-forwards", "70".into()),
+            ("from", format!("{from};tag={tag}")),
+            ("to", to.to_owned()),
+            ("call-id", call_id.clone()),
+            ("cseq", "1 INVITE".into()),
+            ("contact", self.contact()),
+            ("allow", ALLOW.into()),
+        ];
+        headers.extend(extra);
+        headers.push(("content-type", "application/sdp".into()));
+        let invite = Message::request("INVITE", ruri, headers, offer);
+        self.engine.attach(&call_id, &self.tx);
+        let bytes = invite.to_bytes();
+        self.engine.send_bytes(&bytes, target).await;
+        self.retx.push(Retx {
+            key: Key::ForkInvite(call_id.clone()),
+            bytes,
+            to: target,
+            next: Instant::now() + T1,
+            interval: T1,
+            capped: false,
+            until: Instant::now() + TIMER_B,
+        });
+        self.forks.push(Fork {
+            tag,
+            from: from.to_owned(),
+            to: to.to_owned(),
+            ruri: ruri.to_owned(),
+            target,
+            branch,
+            state: ForkState::Calling,
+            remote_tag: None,
+            remote_contact: None,
+            device: ruri.to_owned(),
+            call_id,
+            cseq: 1,
+            invite,
+            auth,
+        });
+    }
+
+    /// An emergency call: the recipients are told by mail, and the call goes out through the
+    /// emergency route whatever blocks, limits or schedules say.
+    async fn emergency(&mut self, number: &str) {
+        if let Some(line) = self.caller.line.clone() {
+            let caller_id = line
+                .presentation_number
+                .clone()
+                .unwrap_or_else(|| line.extension.clone());
+            match self
+                .engine
+                .app
+                .notify_emergency(&line, number, &caller_id)
+                .await
+            {
+                Ok(n) => {
+                    tracing::warn!(extension = %line.extension, notified = n, "emergency call")
+                }
+                Err(e) => tracing::error!(error = %e.message(), "emergency notification failed"),
+            }
+        }
+        if !self.ring_out(number, true).await {
+            self.fail(503, "No Emergency Route Configured").await;
+        }
+    }
+
+    /// Sends the call to `number` through the company's trunk (else the installation's); for an
+    /// emergency call, through the emergency trunk first. False when there is no trunk.
+    async fn ring_out(&mut self, number: &str, emergency: bool) -> bool {
+        let trunks = match self.engine.app.trunks_for_engine().await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "could not read trunks");
+                return false;
+            }
+        };
+        let company = Some(&self.caller.company);
+        let pick = |own: bool, emergency_only: bool| {
+            trunks.iter().find(|t| {
+                (if own {
+                    t.company_id.as_ref() == company
+                } else {
+                    t.company_id.is_none()
+                }) && (!emergency_only || t.emergency)
+            })
+        };
+        let chosen = if emergency {
+            pick(true, true)
+                .or_else(|| pick(false, true))
+                .or_else(|| pick(true, false))
+                .or_else(|| pick(false, false))
+        } else {
+            pick(true, false).or_else(|| pick(false, false))
+        };
+        let Some(trunk) = chosen.cloned() else {
+            return false;
+        };
+        let Ok(addr) = trunk.address.parse::<SocketAddr>() else {
+            return false;
+        };
+        let Some(offer) = sdp::rewrite(&self.a_offer, self.relay.b_addr) else {
+            return false;
+        };
+        // The caller ID: the dialled number when a redirection asks for it, else the caller's
+        // presentation number (seed 002), else what the caller sent.
+        let caller_id = match (&self.caller.line, &self.target) {
+            (_, Some(t)) if self.present_dialled => t
+                .presentation_number
+                .clone()
+                .unwrap_or_else(|| self.caller.number.clone()),
+            (Some(l), _) => l
+                .presentation_number
+                .clone()
+                .unwrap_or_else(|| l.extension.clone()),
+            (None, _) => self.caller.number.clone(),
+        };
+        let domain = match &self.caller.line {
+            Some(l) => l.sip_domain.clone(),
+            None => self.engine.local.ip().to_string(),
+        };
+        let from = if self.anonymous {
+            "\"Anonymous\" <sip:anonymous@anonymous.invalid>".to_owned()
+        } else {
+            let name = self
+                .caller
+                .name
+                .clone()
+                .unwrap_or_else(|| caller_id.clone())
+                .replace('"', "");
+            format!("\"{name}\" <sip:{caller_id}@{domain}>")
+        };
+        let mut extra = vec![("p-asserted-identity", format!("<sip:{caller_id}@{domain}>"))];
+        if self.anonymous {
+            extra.push(("privacy", "id".to_owned()));
+        }
+        let ruri = format!("sip:{number}@{addr}");
+        let to = format!("<sip:{number}@{addr}>");
+        let auth = match (&trunk.username, &trunk.password) {
+            (Some(u), Some(p)) => Some(TrunkAuth {
+                username: u.clone(),
+                password: p.clone(),
+                tried: false,
+            }),
+            _ => None,
+        };
+        self.phase = Phase::Ringing;
+        self.fork(&from, &to, &ruri, addr, offer, extra, auth).await;
+        true
+    }
+
+    /// Sends a trunk leg's INVITE again with the answer to the carrier's challenge; false when
+    /// it cannot (no credentials, or they were already refused).
+    async fn authenticate_fork(&mut self, idx: usize, m: &Message) -> bool {
+        let code = m.code().unwrap_or(0);
+        let (header, answer_header) = if code == 407 {
+            ("proxy-authenticate", "proxy-authorization")
+        } else {
+            ("www-authenticate", "authorization")
+        };
+        let f = &mut self.forks[idx];
+        let Some(auth) = f.auth.as_mut().filter(|a| !a.tried) else {
+            return false;
+        };
+        auth.tried = true;
+        let (user, pass) = (auth.username.clone(), auth.password.clone());
+        let Some(answer) = m
+            .headers_named(header)
+            .filter_map(sb_sip::digest::parse_challenge)
+            .find_map(|ch| sb_sip::digest::answer(&ch, "INVITE", &f.ruri, &user, &pass, &token()))
+        else {
+            return false;
+        };
+        f.cseq += 1;
+        f.branch = format!("z9hG4bK{}", token());
+        let mut invite = f.invite.clone();
+        invite.set_header(
+            "via",
+            format!(
+                "SIP/2.0/UDP {};rport;branch={}",
+                self.engine.local, f.branch
+            ),
+        );
+        invite.set_header("cseq", format!("{} INVITE", f.cseq));
+        invite.set_header(answer_header, answer);
+        f.state = ForkState::Calling;
+        f.invite = invite.clone();
+        let (target, call_id) = (f.target, f.call_id.clone());
+        let bytes = invite.to_bytes();
+        self.engine.send_bytes(&bytes, target).await;
+        self.retx.push(Retx {
+            key: Key::ForkInvite(call_id),
+            bytes,
+            to: target,
+            next: Instant::now() + T1,
+            interval: T1,
+            capped: false,
+            until: Instant::now() + TIMER_B,
+        });
         true
     }
 
@@ -658,15 +894,15 @@ impl Call {
                     ("from", format!("{};tag={}", f.from, f.tag)),
                     ("to", f.to.clone()),
                     ("call-id", f.call_id.clone()),
-                    ("cseq", "1 CANCEL".into()),
+                    ("cseq", format!("{} CANCEL", f.cseq)),
                 ],
                 Vec::new(),
             );
-            let (target, call_id) = (f.target, f.call_id.clone());
+            let (target, call_id, cseq) = (f.target, f.call_id.clone(), f.cseq);
             self.forks[i].state = ForkState::Cancelled;
             self.retx
                 .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
-            self.send_request(cancel, target, call_id, 1).await;
+            self.send_request(cancel, target, call_id, cseq).await;
         }
         self.ring_deadline = None;
     }
@@ -703,8 +939,9 @@ impl Call {
         };
         if m.method().is_some() {
             self.request_from_b(idx, m, from).await;
-        } else if m.cseq().is_some_and(|(_, meth)| meth == "INVITE")
-            && m.cseq().is_some_and(|(n, _)| n == 1)
+        } else if m
+            .cseq()
+            .is_some_and(|(n, meth)| meth == "INVITE" && n == self.forks[idx].cseq)
         {
             self.fork_answer(idx, m).await;
         } else {
@@ -801,6 +1038,15 @@ impl Call {
         if code >= 300 {
             self.ack_failure(idx, &m).await;
         }
+        if matches!(code, 401 | 407)
+            && matches!(
+                self.forks[idx].state,
+                ForkState::Calling | ForkState::Proceeding
+            )
+            && self.authenticate_fork(idx, &m).await
+        {
+            return;
+        }
         let state = self.forks[idx].state;
         match (code, state) {
             (100..=199, ForkState::Calling) => {
@@ -862,6 +1108,7 @@ impl Call {
 
     async fn answered(&mut self, idx: usize, m: Message) {
         self.winner = Some(idx);
+        self.b_cseq = self.forks[idx].cseq;
         self.phase = Phase::Answered;
         self.answered_ms = Some(self.engine.now_ms());
         self.status = 200;
@@ -911,7 +1158,7 @@ impl Call {
                 ("from", format!("{};tag={}", f.from, f.tag)),
                 ("to", m.header("to").unwrap_or_default().to_owned()),
                 ("call-id", f.call_id.clone()),
-                ("cseq", "1 ACK".into()),
+                ("cseq", format!("{} ACK", f.cseq)),
             ],
             Vec::new(),
         );
@@ -1005,13 +1252,13 @@ impl Call {
                 ("from", format!("{};tag={}", f.from, f.tag)),
                 ("to", to),
                 ("call-id", f.call_id.clone()),
-                ("cseq", "2 BYE".into()),
+                ("cseq", format!("{} BYE", f.cseq + 1)),
             ],
             Vec::new(),
         );
-        let (target, id) = (f.target, f.call_id.clone());
+        let (target, id, n) = (f.target, f.call_id.clone(), f.cseq + 1);
         self.forks[idx].state = ForkState::Done(200);
-        self.send_request(m, target, id, 2).await;
+        self.send_request(m, target, id, n).await;
     }
 
     /// Passes an in-dialog request from one side to the other (hold, resume, codec change,
@@ -1067,7 +1314,7 @@ impl Call {
             return;
         };
         let code = m.code().unwrap_or(500);
-        let call_id = self.call_id_of(side);
+        let call_id = m.header("call-id").unwrap_or_default().to_owned();
         if code >= 200 {
             self.retx
                 .retain(|r| r.key != Key::Request(call_id.clone(), n));

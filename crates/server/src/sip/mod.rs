@@ -331,6 +331,11 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
     let Some(domain) = domain else {
         return Some(registrar::reply(&msg, 400, "Bad From Header", &[]));
     };
+    if msg.header("proxy-authorization").is_none()
+        && let Some(caller) = from_trunk(engine, &msg, from).await
+    {
+        return start_call(engine, msg, from, caller);
+    }
     let looked_up = lookup(&engine.store, &msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
@@ -356,9 +361,49 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
             return Some(registrar::reply(&msg, 500, "Server Error", &[]));
         }
     };
+    start_call(engine, msg, from, call::Caller::of_line(caller))
+}
+
+fn start_call(
+    engine: &Arc<Engine>,
+    msg: Message,
+    from: SocketAddr,
+    caller: call::Caller,
+) -> Option<Message> {
     let call_id = msg.header("call-id")?.to_owned();
     let (tx, rx) = mpsc::unbounded_channel();
     engine.attach(&call_id, &tx);
     tokio::spawn(call::run(engine.clone(), msg, from, caller, tx, rx));
     None
+}
+
+/// A call from a carrier: the INVITE comes from a trunk's address and is for one of the
+/// numbers of the trunk's company (or of any company, for an installation trunk).
+async fn from_trunk(engine: &Engine, msg: &Message, from: SocketAddr) -> Option<call::Caller> {
+    let trunks = engine.app.trunks_for_engine().await.ok()?;
+    let trunk = trunks
+        .iter()
+        .find(|t| t.address.parse::<SocketAddr>().ok() == Some(from))?;
+    let dialled = msg.uri().and_then(registrar::user_of)?;
+    let company = engine
+        .app
+        .company_of_number(dialled, trunk.company_id.as_ref())
+        .await
+        .ok()??;
+    let from_header = msg.header("from").unwrap_or_default();
+    let number = registrar::user_of(registrar::uri_of(from_header))
+        .unwrap_or("anonymous")
+        .to_owned();
+    let name = from_header
+        .split_once('"')
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(n, _)| n.to_owned())
+        .filter(|n| !n.is_empty());
+    Some(call::Caller {
+        line: None,
+        company,
+        number,
+        name,
+        departments: Vec::new(),
+    })
 }

@@ -25,6 +25,11 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "LinePatch" => json!({"calling_name": "Hacked"}),
         "NumberInput" => json!({"number": "+15559999999"}),
         "NumberPatch" => json!({"line_id": null}),
+        "TrunkInput" => json!({"name": "Hijack", "address": "198.51.100.1:5060"}),
+        "EmergencySettingsDoc" => json!({"recipients": ["intruder@example.com"]}),
+        "E911AddressDoc" => {
+            json!({"street": "1 Fake St", "city": "Nowhere", "postal_code": "00000", "country": "US"})
+        }
         "CallHandlingDoc" => {
             json!({"forward_all": "+15550009999", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})
         }

@@ -157,6 +157,8 @@ pub struct Tenant {
     pub department_id: String,
     pub line_id: String,
     pub number_id: String,
+    /// A company trunk, made by the reseller.
+    pub trunk_id: String,
 }
 
 impl Tenant {
@@ -175,6 +177,7 @@ impl Tenant {
             "departments" => &self.department_id,
             "resellers" => &self.reseller_id,
             "packages" => &self.package_id,
+            "trunks" => &self.trunk_id,
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
             other => panic!("add the id of a /{other} object to Tenant::path_of"),
         };
@@ -287,6 +290,15 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let trunk = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/trunks"),
+            &reseller_token,
+            json!({"name": "Carrier", "address": "192.0.2.77:5060"}),
+        )
+        .await;
+    assert_eq!(trunk.status, 201, "{}", trunk.text);
+    let trunk_id = trunk.id();
     Tenant {
         reseller_id,
         reseller_token,
@@ -300,6 +312,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         department_id,
         line_id,
         number_id,
+        trunk_id,
     }
 }
 

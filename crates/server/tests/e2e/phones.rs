@@ -66,7 +66,7 @@ pub fn free_port() -> u16 {
     }
 }
 
-fn part(name: &str) -> String {
+pub fn part(name: &str) -> String {
     let all = include_str!("sipp/parts.txt");
     let start = all
         .find(&format!("=== {name}\n"))
@@ -558,4 +558,212 @@ async fn department_blocks_and_simultaneous_call_limits_are_kept_on_the_wire() {
         .expect("the department has room after the call");
     ulf.done().await.unwrap();
     p.w.srv.stop().await;
+}
+
+/// A carrier (SIPp) on `port` that takes one call for `number` showing `caller_id`; with
+/// `challenge`, it first asks for the trunk's credentials.
+fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
+    let (ch, verify, refs) = if challenge {
+        (part("carrier-challenge"), part("carrier-verify"), ",authok")
+    } else {
+        (String::new(), String::new(), "")
+    };
+    let xml = include_str!("sipp/carrier_uas.xml")
+        .replace("[challenge]", &ch)
+        .replace("[verify]", &verify)
+        .replace("[refs]", refs)
+        .replace("[number]", &number.replace('+', "\\+"))
+        .replace("[caller_id]", &caller_id.replace('+', "\\+"));
+    Sipp::spawn(xml, "carrier", port, &[], None)
+}
+
+/// Points the tenant's trunk at `port` on loopback, with the given extra settings.
+async fn trunk_at(p: &Pair, port: u16, extra: serde_json::Value) {
+    let mut body = json!({"name": "Carrier", "address": format!("127.0.0.1:{port}")});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let r =
+        p.w.srv
+            .put(
+                &format!("/api/v1/trunks/{}", p.w.t1.trunk_id),
+                &p.w.t1.reseller_token,
+                body,
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+}
+
+#[tokio::test]
+async fn outside_numbers_go_out_through_the_trunk_with_the_presentation_number() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let carrier = carrier(port, "+15559876543", "+15550000001", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Ulf's line presents +15550000001.
+    dial(p.sip, &p.callee, "+15559876543", 200, 300, &[])
+        .done()
+        .await
+        .expect("the carrier answers");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw the number and the caller ID");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["direction"], "dialled");
+    assert_eq!(log[0]["other_number"], "+15559876543");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_carrier_challenge_is_answered_with_the_trunk_credentials() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(
+        &p,
+        port,
+        json!({"username": "acme-trunk", "password": "trunk-s3cret"}),
+    )
+    .await;
+    let view =
+        p.w.srv
+            .get(
+                &format!("/api/v1/trunks/{}", p.w.t1.trunk_id),
+                &p.w.t1.reseller_token,
+            )
+            .await;
+    assert_eq!(view.body["has_password"], true);
+    assert!(
+        !view.text.contains("trunk-s3cret"),
+        "the password is never shown"
+    );
+    let carrier = carrier(port, "+15559876543", "+15550000001", true);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(p.sip, &p.callee, "+15559876543", 200, 200, &[])
+        .done()
+        .await
+        .expect("the call goes through after the challenge");
+    carrier
+        .done()
+        .await
+        .expect("the carrier got the credentials");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_call_from_the_carrier_to_a_company_number_rings_its_line() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let carrier_port = free_port();
+    trunk_at(&p, carrier_port, json!({})).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    // The carrier leaves out the + of the number (+15550000001 is routed to Ulf's line).
+    let xml = include_str!("sipp/carrier_uac.xml").to_owned();
+    Sipp::spawn(
+        xml,
+        "carrier-uac",
+        carrier_port,
+        &["-s".to_owned(), "15550000001".to_owned()],
+        Some(p.sip),
+    )
+    .done()
+    .await
+    .expect("the carrier's call is answered");
+    ulf.done().await.expect("Ulf's phone answered");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["direction"], "received");
+    assert_eq!(log[0]["other_number"], "+15557654321");
+    assert_eq!(log[0]["other_name"], "Outside Caller");
+    // An address that is not a trunk gets challenged like any phone.
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn emergency_calls_get_through_any_block_and_mail_the_recipients_the_address() {
+    if !sipp_available() {
+        return;
+    }
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let srv = start_with_smtp(&sink.url).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "e911").await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let ulf = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let r = srv
+        .put(
+            &format!("/api/v1/companies/{}/emergency", t.company_id),
+            &t.admin_token,
+            json!({"recipients": ["security@e911.example.com", "Front.Desk@e911.example.com"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let bad = srv
+        .put(
+            &format!("/api/v1/lines/{}/e911-address", t.line_id),
+            &t.admin_token,
+            json!({"street": "", "city": "Springfield", "postal_code": "12345", "country": "US"}),
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.body["field"], "street");
+    let r = srv
+        .put(
+            &format!("/api/v1/lines/{}/e911-address", t.line_id),
+            &t.admin_token,
+            json!({"street": "742 Evergreen Terrace", "location": "Floor 2, Room 12", "city": "Springfield", "region": "OR", "postal_code": "97403", "country": "US"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Ulf's department may not call out at all: 911 still goes through.
+    let r = srv
+        .patch(
+            &format!("/api/v1/departments/{}", t.department_id),
+            &t.admin_token,
+            json!({"call_policy": "both_blocked"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let port = free_port();
+    let r = srv
+        .put(
+            &format!("/api/v1/trunks/{}", t.trunk_id),
+            &t.reseller_token,
+            json!({"name": "PSAP route", "address": format!("127.0.0.1:{port}"), "emergency": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Tenants other than "one" hold +15550000002.
+    let psap = carrier(port, "911", "+15550000002", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(sip, &ulf, "911", 200, 300, &[])
+        .done()
+        .await
+        .expect("the emergency call is answered");
+    psap.done().await.expect("the emergency route got the call");
+    let mail = sink.wait_for("Emergency call from extension 201").await;
+    assert!(mail.contains("security@e911.example.com"), "{mail}");
+    assert!(mail.contains("Caller ID: +15550000002"), "{mail}");
+    assert!(
+        mail.contains(
+            "E911 address: 742 Evergreen Terrace, Floor 2, Room 12, Springfield, OR, 97403, US"
+        ),
+        "{mail}"
+    );
+    // An ordinary outside number is still blocked for this department.
+    dial(sip, &ulf, "+15559876543", 403, 0, &[])
+        .done()
+        .await
+        .expect("outgoing calls stay blocked");
+    srv.stop().await;
 }

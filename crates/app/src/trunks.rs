@@ -1,0 +1,224 @@
+//! SIP trunks: company trunks and installation trunks, managed by providers (the system
+//! administrator for installation trunks, a company's reseller or the system for company ones).
+//! Passwords are write-only in the API; the SIP engine reads them to answer carrier challenges.
+
+use crate::audit::{self, Record, diff};
+use crate::authz::{self, Actor, Need, Tenant};
+use crate::directory::id_or_404;
+use crate::views::{TrunkInput, TrunkView};
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::{CompanyId, TrunkId};
+use sb_domain::model::AuditKind;
+use sb_domain::values::Name;
+use sb_store::Conn;
+use sb_store::trunks::{self as store, Trunk};
+
+fn view(t: &Trunk) -> TrunkView {
+    TrunkView {
+        id: t.id.to_string(),
+        company_id: t.company_id.as_ref().map(ToString::to_string),
+        name: t.name.clone(),
+        address: t.address.clone(),
+        username: t.username.clone(),
+        has_password: t.password.is_some(),
+        register: t.register,
+        emergency: t.emergency,
+    }
+}
+
+/// Checks a trunk document; returns name, address, username, password.
+fn checked(i: &TrunkInput) -> AppResult<(String, String, Option<String>, Option<String>)> {
+    let name = Name::parse("name", &i.name)?.as_str().to_owned();
+    let addr: std::net::SocketAddr = i.address.trim().parse().map_err(|_| {
+        AppError::invalid(
+            "invalid_address",
+            "address",
+            "The trunk address is an IP address and port, like 192.0.2.10:5060.",
+        )
+    })?;
+    if addr.port() == 0 || addr.ip().is_unspecified() {
+        return Err(AppError::invalid(
+            "invalid_address",
+            "address",
+            "The trunk address needs a real IP address and a port.",
+        ));
+    }
+    let text = |field: &str, v: &Option<String>| -> AppResult<Option<String>> {
+        match v.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(s) if s.len() > 128 || s.chars().any(|c| c.is_control() || c == '"') => {
+                Err(AppError::invalid(
+                    "invalid_credentials",
+                    field,
+                    "Credentials have at most 128 characters, without quotes or control characters.",
+                ))
+            }
+            Some(s) => Ok(Some(s.to_owned())),
+        }
+    };
+    let username = text("username", &i.username)?;
+    let password = text("password", &i.password)?;
+    if i.register && (username.is_none() || password.is_none()) {
+        return Err(AppError::invalid(
+            "credentials_required",
+            "register",
+            "Registering to the carrier needs a username and a password.",
+        ));
+    }
+    Ok((name, addr.to_string(), username, password))
+}
+
+impl App {
+    /// The tenant a trunk belongs to, checked for provider powers.
+    async fn trunk_tenant(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        company: Option<&CompanyId>,
+    ) -> AppResult<Option<(sb_domain::ids::ResellerId, CompanyId)>> {
+        match company {
+            Some(co) => {
+                let co = self.company_or_404(c, co).await?;
+                authz::check(
+                    actor,
+                    &Tenant::company(&co.reseller_id, &co.id),
+                    Need::Provide,
+                )?;
+                Ok(Some((co.reseller_id, co.id)))
+            }
+            None => {
+                authz::check(actor, &Tenant::installation(), Need::Operate)?;
+                Ok(None)
+            }
+        }
+    }
+
+    async fn trunk_for(&self, c: &mut Conn, actor: &Actor, id: &str) -> AppResult<Trunk> {
+        let t = store::get(c, &TrunkId::from_raw(id_or_404(id)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.trunk_tenant(c, actor, t.company_id.as_ref()).await?;
+        Ok(t)
+    }
+
+    /// Adds a trunk to a company, or to the installation when `company` is `None`.
+    pub async fn create_trunk(
+        &self,
+        actor: &Actor,
+        company: Option<&str>,
+        input: TrunkInput,
+    ) -> AppResult<TrunkView> {
+        let (name, address, username, password) = checked(&input)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let company = company.map(|c| CompanyId::from_raw(c.to_owned()));
+        let tenant = self.trunk_tenant(&mut tx, actor, company.as_ref()).await?;
+        let t = Trunk {
+            id: TrunkId::new(now),
+            company_id: tenant.as_ref().map(|(_, co)| co.clone()),
+            name,
+            address,
+            username,
+            password,
+            register: input.register,
+            emergency: input.emergency,
+            created_at: now,
+        };
+        store::insert(&mut tx, &t).await?;
+        let v = view(&t);
+        let rec = Record::new(AuditKind::Created, "trunk", &t.id)
+            .tenant(
+                tenant.as_ref().map(|(r, _)| r),
+                tenant.as_ref().map(|(_, c)| c),
+            )
+            .summary(serde_json::to_value(&v).unwrap_or_default());
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    pub async fn list_trunks(
+        &self,
+        actor: &Actor,
+        company: Option<&str>,
+    ) -> AppResult<Vec<TrunkView>> {
+        let mut c = self.store.conn().await?;
+        let company = match company {
+            Some(id) => Some(CompanyId::from_raw(id_or_404(id)?)),
+            None => None,
+        };
+        let tenant = self.trunk_tenant(&mut c, actor, company.as_ref()).await?;
+        let list = store::list(&mut c, tenant.as_ref().map(|(_, co)| co)).await?;
+        Ok(list.iter().map(view).collect())
+    }
+
+    pub async fn get_trunk(&self, actor: &Actor, id: &str) -> AppResult<TrunkView> {
+        let mut c = self.store.conn().await?;
+        Ok(view(&self.trunk_for(&mut c, actor, id).await?))
+    }
+
+    /// Replaces a trunk's settings; a password left out keeps the stored one.
+    pub async fn update_trunk(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: TrunkInput,
+    ) -> AppResult<TrunkView> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let before = self.trunk_for(&mut tx, actor, id).await?;
+        let mut probe = input;
+        if probe.password.is_none() {
+            probe.password = before.password.clone();
+        }
+        let (name, address, username, password) = checked(&probe)?;
+        let after = Trunk {
+            name,
+            address,
+            username,
+            password,
+            register: probe.register,
+            emergency: probe.emergency,
+            ..before.clone()
+        };
+        store::update(&mut tx, &after).await?;
+        let tenant = self
+            .trunk_tenant(&mut tx, actor, after.company_id.as_ref())
+            .await?;
+        let as_json = |t: &Trunk| serde_json::to_value(view(t)).unwrap_or_default();
+        let rec = Record::new(AuditKind::Changed, "trunk", &after.id)
+            .tenant(
+                tenant.as_ref().map(|(r, _)| r),
+                tenant.as_ref().map(|(_, c)| c),
+            )
+            .summary(diff(&as_json(&before), &as_json(&after)));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(view(&after))
+    }
+
+    pub async fn delete_trunk(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let t = self.trunk_for(&mut tx, actor, id).await?;
+        let tenant = self
+            .trunk_tenant(&mut tx, actor, t.company_id.as_ref())
+            .await?;
+        store::delete(&mut tx, &t.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "trunk", &t.id)
+            .tenant(
+                tenant.as_ref().map(|(r, _)| r),
+                tenant.as_ref().map(|(_, c)| c),
+            )
+            .summary(serde_json::to_value(view(&t)).unwrap_or_default());
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every trunk with its credentials, for the SIP engine only.
+    pub async fn trunks_for_engine(&self) -> AppResult<Vec<Trunk>> {
+        let mut c = self.store.conn().await?;
+        Ok(store::all(&mut c).await?)
+    }
+}
