@@ -75,6 +75,14 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
 fi
 export SWITCHBOARD_REQUIRE_SMTP_SINK=1
 
+# sipvicious (PyPI), the attackers' scanner, enumerator and password cracker, for the abuse tests.
+export PATH="$PATH:$HOME/.local/bin"
+if ! command -v sipvicious_svwar >/dev/null 2>&1; then
+  python3 -m pip install -q --disable-pip-version-check sipvicious==0.3.8
+  hash -r
+fi
+export SWITCHBOARD_REQUIRE_SIPVICIOUS=1
+
 # SIPp (Debian sip-tester), the independent SIP implementation the SIP tests drive.
 if ! command -v sipp >/dev/null 2>&1; then
   [ "$(id -u)" = 0 ] || { echo "test.sh: sipp missing: apt-get install sip-tester" >&2; exit 1; }

@@ -302,3 +302,47 @@ impl App {
         })
     }
 }
+
+impl App {
+    /// Audits a temporary SIP block: a source address (installation-wide) or a username (in the
+    /// company of `sip_domain` when it is one of ours).
+    pub async fn audit_sip_block(
+        &self,
+        source: &str,
+        username: Option<&str>,
+        sip_domain: Option<&str>,
+        minutes: i64,
+    ) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let company = match (username, sip_domain) {
+            (Some(u), Some(d)) => store::sip_account(&mut tx, d, u)
+                .await?
+                .map(|(l, _)| l.company_id),
+            _ => None,
+        };
+        let company = match company {
+            Some(co) => tenancy::get_company(&mut tx, &co).await?,
+            None => None,
+        };
+        let (target_type, target) = match username {
+            Some(u) => ("sip_username", u.to_owned()),
+            None => ("sip_source", source.to_owned()),
+        };
+        let rec =
+            crate::audit::Record::new(sb_domain::model::AuditKind::SipBlocked, target_type, target)
+                .tenant(
+                    company.as_ref().map(|c| &c.reseller_id),
+                    company.as_ref().map(|c| &c.id),
+                )
+                .summary(serde_json::json!({ "source": source, "minutes": minutes }));
+        let by = crate::audit::By {
+            id: None,
+            name: "SIP guard",
+            ip: Some(source),
+        };
+        crate::audit::write(&mut tx, now, by, rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -75,6 +75,7 @@ text_enum!(
         Deleted = "deleted",
         PasswordChanged = "password_changed",
         BillViewed = "bill_viewed",
+        SipBlocked = "sip_blocked",
     }
 );
 

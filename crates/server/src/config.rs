@@ -43,6 +43,13 @@ pub struct Flags {
     /// Sign-in attempts per minute one source address regains after its burst (default 30).
     #[arg(long, env = "SWITCHBOARD_LOGIN_PER_MINUTE")]
     pub login_per_minute: Option<u32>,
+    /// SIP requests per second one source address may send (default 200; 0 for no limit, as for
+    /// a benchmark or a trusted session border controller in front).
+    #[arg(long, env = "SWITCHBOARD_SIP_PER_SOURCE")]
+    pub sip_per_source: Option<u32>,
+    /// Answer SIP scanners (friendly-scanner, sipvicious, ...) at all: yes or no (default no).
+    #[arg(long, env = "SWITCHBOARD_SIP_ANSWER_SCANNERS")]
+    pub sip_answer_scanners: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -58,6 +65,8 @@ struct FileConfig {
     public_url: Option<String>,
     login_burst: Option<u32>,
     login_per_minute: Option<u32>,
+    sip_per_source: Option<u32>,
+    sip_answer_scanners: Option<bool>,
 }
 
 /// The checked configuration the server runs with.
@@ -73,6 +82,8 @@ pub struct Config {
     pub public_url: String,
     pub login_burst: u32,
     pub login_per_minute: u32,
+    pub sip_per_source: u32,
+    pub sip_answer_scanners: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -88,6 +99,8 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("login_burst", &self.login_burst)
             .field("login_per_minute", &self.login_per_minute)
+            .field("sip_per_source", &self.sip_per_source)
+            .field("sip_answer_scanners", &self.sip_answer_scanners)
             .finish()
     }
 }
@@ -188,7 +201,14 @@ impl Config {
             .login_per_minute
             .or(file.login_per_minute)
             .unwrap_or(30);
+        let sip_per_source = flags.sip_per_source.or(file.sip_per_source).unwrap_or(200);
+        let sip_answer_scanners = flags
+            .sip_answer_scanners
+            .or(file.sip_answer_scanners)
+            .unwrap_or(false);
         Ok(Config {
+            sip_per_source,
+            sip_answer_scanners,
             data_dir,
             database_url,
             http_listen,

@@ -113,7 +113,15 @@ pub async fn start(
         store.clone(),
         clock.clone(),
         registrations,
-        cfg.rtp_ports,
+        sip::Settings {
+            rtp_ports: cfg.rtp_ports,
+            guard: sb_sip::guard::Config {
+                per_source_rate: cfg.sip_per_source,
+                per_source_burst: cfg.sip_per_source.saturating_mul(2),
+                ..sb_sip::guard::Config::default()
+            },
+            answer_scanners: cfg.sip_answer_scanners,
+        },
     )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {

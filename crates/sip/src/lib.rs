@@ -3,6 +3,7 @@
 //! authentication. Nothing here does IO, so everything is tested with literal wire text.
 
 pub mod digest;
+pub mod guard;
 pub mod message;
 pub mod registrar;
 pub mod sdp;

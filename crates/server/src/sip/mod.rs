@@ -11,6 +11,7 @@ use sb_app::switch::LiveState;
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
 use sb_sip::digest::{self, Algorithm};
+use sb_sip::guard::{self, Guard};
 use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
 use sb_sip::{Message, StartLine};
 use sb_store::Store;
@@ -121,6 +122,15 @@ async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
     }
 }
 
+/// The SIP engine's settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub rtp_ports: (u16, u16),
+    pub guard: guard::Config,
+    /// Answer requests whose User-Agent is a known scanner's (normally they get no answer).
+    pub answer_scanners: bool,
+}
+
 /// What every call task shares: the socket, the registrar's bindings, live counters.
 pub struct Engine {
     socket: Arc<UdpSocket>,
@@ -130,6 +140,7 @@ pub struct Engine {
     store: Store,
     clock: Arc<dyn Clock>,
     reg: Mutex<Registrar>,
+    guard: Mutex<Guard>,
     /// Every leg's Call-ID → its call task.
     calls: Mutex<HashMap<String, mpsc::UnboundedSender<(Message, SocketAddr)>>>,
     /// Live calls per department (a call counts once in each department it touches).
@@ -202,6 +213,51 @@ impl Engine {
         }
     }
 
+    /// Whether `username` may try to authenticate from `from` (not blocked for that address).
+    fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
+        let now = self.now_ms();
+        match username {
+            Some(u) => self
+                .guard
+                .lock()
+                .map(|g| g.may_try(from.ip(), u, now))
+                .unwrap_or(true),
+            None => true,
+        }
+    }
+
+    /// Counts an authentication outcome (`code` 200 or 403), and audits any block it starts.
+    fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>) {
+        let now = self.now_ms();
+        let Ok(mut g) = self.guard.lock() else {
+            return;
+        };
+        let blocks = match (code, username) {
+            (Some(200), Some(u)) => {
+                g.succeeded(from.ip(), u);
+                return;
+            }
+            (Some(403), u) => g.failed(from.ip(), u, now),
+            _ => return,
+        };
+        drop(g);
+        for b in blocks {
+            let app = self.app.clone();
+            let source = from.ip().to_string();
+            let domain = domain.to_owned();
+            tracing::warn!(?b, %source, "SIP authentication failures: temporary block");
+            tokio::spawn(async move {
+                let user = match &b {
+                    guard::Blocked::Username(u) => Some(u.as_str()),
+                    guard::Blocked::Source(_) => None,
+                };
+                if let Err(e) = app.audit_sip_block(&source, user, Some(&domain), 15).await {
+                    tracing::warn!(error = %e.message(), "could not audit a SIP block");
+                }
+            });
+        }
+    }
+
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
         self.calls.lock().ok()?.get(call_id).cloned()
     }
@@ -214,7 +270,7 @@ pub async fn run(
     store: Store,
     clock: Arc<dyn Clock>,
     registrations: Arc<AtomicU64>,
-    rtp_ports: (u16, u16),
+    settings: Settings,
 ) {
     let secret = sb_app::secrets::random_bytes::<32>();
     let mut reg = Registrar::new(registrar::Config::default(), secret);
@@ -239,9 +295,10 @@ pub async fn run(
         store: store.clone(),
         clock: clock.clone(),
         reg: Mutex::new(reg),
+        guard: Mutex::new(Guard::new(settings.guard.clone())),
         calls: Mutex::new(HashMap::new()),
         departments: Mutex::new(HashMap::new()),
-        ports: relay::Ports::new(media_ip, rtp_ports),
+        ports: relay::Ports::new(media_ip, settings.rtp_ports),
         active_calls: AtomicU64::new(0),
     });
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
@@ -257,6 +314,18 @@ pub async fn run(
             // Not SIP at all (or hostile): dropped, as RFC 3261 section 18.3 allows for UDP.
             continue;
         };
+        if msg.method().is_some() {
+            // Requests from blocked or flooding sources, and from scanners, get no answer.
+            let now = engine.now_ms();
+            let admitted = engine
+                .guard
+                .lock()
+                .map(|mut g| g.admit(from.ip(), now))
+                .unwrap_or(true);
+            if !admitted || (!settings.answer_scanners && guard::is_scanner(&msg)) {
+                continue;
+            }
+        }
         // Every later message of a call, on either leg, goes to its task.
         if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
             let _ = task.send((msg, from));
@@ -289,6 +358,15 @@ async fn register(
         return registrar::reply(msg, 400, "Bad To Header", &[]);
     };
     let (user, domain) = (user.to_owned(), domain.to_owned());
+    let username = msg
+        .header("authorization")
+        .and_then(digest::parse_credentials)
+        .map(|c| c.username);
+    if !engine.may_try(from, username.as_deref()) {
+        // Still hammering a blocked username counts against the source.
+        engine.judge(from, None, &domain, Some(403));
+        return registrar::reply(msg, 403, "Forbidden", &[]);
+    }
     let looked_up = lookup(&engine.store, msg, &domain, "authorization").await;
     let company = looked_up.as_ref().map(|(_, co)| co.clone());
     let found = Found(looked_up.map(|(a, _)| a));
@@ -309,6 +387,7 @@ async fn register(
         };
         (answer, stored)
     };
+    engine.judge(from, username.as_deref(), &domain, answer.code());
     if let Some((company, list)) = stored {
         persist(&engine.store, &aor, list, &company).await;
     }
@@ -336,6 +415,14 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
     {
         return start_call(engine, msg, from, caller);
     }
+    let username = msg
+        .header("proxy-authorization")
+        .and_then(digest::parse_credentials)
+        .map(|c| c.username);
+    if !engine.may_try(from, username.as_deref()) {
+        engine.judge(from, None, &domain, Some(403));
+        return Some(registrar::reply(&msg, 403, "Forbidden", &[]));
+    }
     let looked_up = lookup(&engine.store, &msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
@@ -345,6 +432,11 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
         };
         reg.authenticate(&msg, true, None, &domain, now, &found)
     };
+    let code = match &verdict {
+        Ok(_) => Some(200),
+        Err(answer) => answer.code(),
+    };
+    engine.judge(from, username.as_deref(), &domain, code);
     let account = match verdict {
         Ok(a) => a,
         Err(answer) => return Some(answer),

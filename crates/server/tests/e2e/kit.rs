@@ -44,12 +44,28 @@ pub async fn start() -> Srv {
 }
 
 pub async fn start_with(url: String, app_cfg: AppConfig) -> Srv {
-    launch(url, None, Some(app_cfg)).await
+    launch(url, None, Some(app_cfg), &|_| {}).await
+}
+
+/// A server whose flags `tune` adjusts.
+pub async fn start_tuned(tune: &dyn Fn(&mut Flags)) -> Srv {
+    launch(
+        sb_store::testdb::fresh_sqlite_url("e2e").unwrap(),
+        None,
+        Some(AppConfig::default()),
+        tune,
+    )
+    .await
 }
 
 /// Starts a server on a fresh data directory and a free port; without `app_cfg`, the
 /// application settings follow from the configuration as in `switchboard serve`.
-async fn launch(url: String, smtp_url: Option<&str>, app_cfg: Option<AppConfig>) -> Srv {
+async fn launch(
+    url: String,
+    smtp_url: Option<&str>,
+    app_cfg: Option<AppConfig>,
+    tune: &dyn Fn(&mut Flags),
+) -> Srv {
     let dir = std::env::temp_dir().join(format!("sbe2e-{}", sb_domain::ids::new_id_text(0)));
     let flags = Flags {
         data_dir: Some(dir),
@@ -59,6 +75,8 @@ async fn launch(url: String, smtp_url: Option<&str>, app_cfg: Option<AppConfig>)
         smtp_url: smtp_url.map(str::to_owned),
         ..Default::default()
     };
+    let mut flags = flags;
+    tune(&mut flags);
     let cfg = Config::load(&flags).unwrap();
     let app_cfg = app_cfg.unwrap_or_else(|| switchboard::app_config(&cfg, None));
     let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
@@ -405,6 +423,7 @@ pub async fn start_with_smtp(smtp_url: &str) -> Srv {
         sb_store::testdb::fresh_sqlite_url("e2e").unwrap(),
         Some(smtp_url),
         None,
+        &|_| {},
     )
     .await
 }

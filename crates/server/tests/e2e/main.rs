@@ -1,6 +1,7 @@
 //! End-to-end tests: each starts the real server on a free port and drives it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
 
+mod abuse;
 mod accounts;
 mod bad_input;
 mod baresip;

@@ -137,7 +137,16 @@ fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
 
 /// Registers `line` from `port` (where its phone will then listen).
 pub async fn register_at(sip: SocketAddr, line: &SipLine, port: u16) {
-    let xml = include_str!("sipp/register.xml").replace("[expect]", "200");
+    register_from(sip, line, port, 200).await;
+}
+
+/// A REGISTER with `line`'s credentials that must be answered `expect`.
+pub async fn register_expecting(sip: SocketAddr, line: &SipLine, expect: u16) {
+    register_from(sip, line, free_port(), expect).await;
+}
+
+async fn register_from(sip: SocketAddr, line: &SipLine, port: u16, expect: u16) {
+    let xml = include_str!("sipp/register.xml").replace("[expect]", &expect.to_string());
     let mut args = vec![
         "-s".to_owned(),
         line.user.clone(),
@@ -150,7 +159,7 @@ pub async fn register_at(sip: SocketAddr, line: &SipLine, port: u16) {
     Sipp::spawn(xml, "reg", port, &args, Some(sip))
         .done()
         .await
-        .expect("the phone registers");
+        .unwrap_or_else(|e| panic!("REGISTER was not answered {expect}: {e}"));
 }
 
 /// How a phone answers an incoming call.
