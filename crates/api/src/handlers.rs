@@ -659,6 +659,15 @@ async fn audit_answer(
         .into_response())
 }
 
+pub async fn list_line_messages(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Paging(p): Paging,
+) -> ApiResult<Json<ListPage<MessageView>>> {
+    Ok(Json(s.app.line_messages(&a.actor, &id, p).await?))
+}
+
 // ---- trunks and emergency calls ----------------------------------------------------------------
 
 pub async fn list_installation_trunks(

@@ -60,6 +60,7 @@ use utoipa::openapi::{
         NumberView,
         AuditView,
         CallRecordView,
+        MessageView,
         TrunkInput,
         TrunkView,
         EmergencySettingsDoc,

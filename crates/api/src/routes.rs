@@ -122,6 +122,7 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/companies/{id}/audit" list_audit "audit" N, ListOrCsv("AuditView"), true, "The activity audit (filters user_id, kind, from, to; ?format=csv)"),
         r!(get "/api/v1/lines/{id}/calls" list_line_calls "calls" N, ListOrCsv("CallRecordView"), true, "A line's call log, newest first (filters direction, from, to; ?format=csv)"),
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
+        r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
         r!(get "/api/v1/trunks" list_installation_trunks "trunks" N, List("TrunkView"), true, "The installation's trunks, serving companies without their own (system administrator)"),
         r!(post "/api/v1/trunks" create_installation_trunk "trunks" Some("TrunkInput"), Created("TrunkView"), true, "Add an installation trunk (system administrator)"),
         r!(get "/api/v1/companies/{id}/trunks" list_company_trunks "trunks" N, List("TrunkView"), true, "A company's trunks (its providers)"),

@@ -15,6 +15,7 @@ pub mod emergency;
 pub mod error;
 pub mod limiter;
 pub mod lines;
+pub mod messages;
 pub mod secrets;
 pub mod switch;
 pub mod tenancy;

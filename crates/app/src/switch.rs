@@ -97,7 +97,12 @@ fn is_outside_number(s: &str) -> bool {
 }
 
 impl App {
-    async fn sip_line(&self, c: &mut Conn, co: &Company, l: Line) -> AppResult<SipLine> {
+    pub(crate) async fn sip_line_of(
+        &self,
+        c: &mut Conn,
+        co: &Company,
+        l: Line,
+    ) -> AppResult<SipLine> {
         let user = match &l.user_id {
             Some(u) => accounts::locate_user(c, u).await?,
             None => None,
@@ -155,7 +160,7 @@ impl App {
         let co = tenancy::get_company(&mut c, &l.company_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        Ok(Some(self.sip_line(&mut c, &co, l).await?))
+        Ok(Some(self.sip_line_of(&mut c, &co, l).await?))
     }
 
     /// Where a call from a line of `company` (or from a trunk into `company`) to `d.dialled`
@@ -295,7 +300,7 @@ impl App {
             hops: d.hops,
         };
         let plan = routing::decide(&call, &ctx, self.clock.now());
-        let line = self.sip_line(&mut c, &co, l).await?;
+        let line = self.sip_line_of(&mut c, &co, l).await?;
         Ok(Destination::Line {
             line: Box::new(line),
             plan,

@@ -744,3 +744,20 @@ pub struct E911AddressDoc {
     /// ISO 3166-1 alpha-2.
     pub country: String,
 }
+
+/// A SIP MESSAGE of a line, sent or received.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MessageView {
+    pub id: String,
+    /// `sent` by this line or `received` by it.
+    pub direction: String,
+    /// The sender's extension.
+    pub from_number: String,
+    pub from_line_id: Option<String>,
+    pub to_line_id: String,
+    pub content_type: String,
+    pub body: String,
+    pub created_at: String,
+    /// When a device of the recipient took it; null while it waits for one.
+    pub delivered_at: Option<String>,
+}

@@ -61,6 +61,8 @@ id_type!(
     CallRecordId,
     /// A SIP trunk to a carrier.
     TrunkId,
+    /// A SIP MESSAGE between lines.
+    MessageId,
 );
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod call_log;
 pub mod db;
 pub mod emergency;
 pub mod lines;
+pub mod messages;
 mod migrations;
 pub mod outbox;
 pub mod registrations;

@@ -230,4 +230,22 @@ pub const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL)",
         ],
     },
+    Migration {
+        version: 8,
+        name: "SIP messages",
+        statements: &[
+            "CREATE TABLE sip_messages (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            from_line_id TEXT NULL REFERENCES lines(id) ON DELETE SET NULL,
+            from_number TEXT NOT NULL,
+            to_line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            content_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            delivered_at BIGINT NULL)",
+            "CREATE INDEX sip_messages_to ON sip_messages(to_line_id, id)",
+            "CREATE INDEX sip_messages_from ON sip_messages(from_line_id, id)",
+        ],
+    },
 ];

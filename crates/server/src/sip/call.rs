@@ -38,7 +38,7 @@ const TIMER_B: Duration = Duration::from_secs(32);
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
 
-fn token() -> String {
+pub(super) fn token() -> String {
     let b = sb_app::secrets::random_bytes::<8>();
     b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -4,10 +4,11 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod call;
+mod messaging;
 pub mod relay;
 
 use sb_app::App;
-use sb_app::switch::LiveState;
+use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
 use sb_sip::digest::{self, Algorithm};
@@ -335,6 +336,9 @@ pub async fn run(
             Some("REGISTER") => Some(register(&engine, &msg, from, &registrations).await),
             Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
             Some("INVITE") if msg.tag("to").is_none() => invite(&engine, msg, from).await,
+            Some("MESSAGE") if msg.tag("to").is_none() => {
+                messaging::receive(&engine, msg, from).await
+            }
             Some("ACK") => None,
             Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(
                 registrar::reply(&msg, 481, "Call/Transaction Does Not Exist", &[]),
@@ -349,7 +353,7 @@ pub async fn run(
 }
 
 async fn register(
-    engine: &Engine,
+    engine: &Arc<Engine>,
     msg: &Message,
     from: SocketAddr,
     registrations: &AtomicU64,
@@ -389,7 +393,12 @@ async fn register(
     };
     engine.judge(from, username.as_deref(), &domain, answer.code());
     if let Some((company, list)) = stored {
+        let devices = list.len();
         persist(&engine.store, &aor, list, &company).await;
+        if devices > 0 {
+            // Messages kept while the line had no device go out now.
+            messaging::flush(engine.clone(), domain.clone(), user.clone());
+        }
     }
     answer
 }
@@ -397,8 +406,20 @@ async fn register(
 /// A new INVITE: the caller proves who they are (a line's credentials, RFC 3261 section 22.3),
 /// then a call task takes it.
 async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
-    let domain = msg
-        .header("from")
+    if msg.header("proxy-authorization").is_none()
+        && let Some(caller) = from_trunk(engine, &msg, from).await
+    {
+        return start_call(engine, msg, from, caller);
+    }
+    match authenticate_line(engine, &msg, from).await {
+        Ok(caller) => start_call(engine, msg, from, call::Caller::of_line(caller)),
+        Err(answer) => Some(answer),
+    }
+}
+
+/// The company domain a request comes from (its From URI's host).
+fn from_domain(msg: &Message) -> Option<String> {
+    msg.header("from")
         .map(registrar::uri_of)
         .and_then(|u| u.split_once('@'))
         .map(|(_, host)| {
@@ -406,54 +427,54 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
                 .next()
                 .unwrap_or(host)
                 .to_owned()
-        });
-    let Some(domain) = domain else {
-        return Some(registrar::reply(&msg, 400, "Bad From Header", &[]));
+        })
+}
+
+/// The line a request (INVITE, MESSAGE, SUBSCRIBE) comes from, proven by digest credentials in
+/// Proxy-Authorization (RFC 3261 section 22.3); otherwise the answer to send (407, 403, ...).
+async fn authenticate_line(
+    engine: &Engine,
+    msg: &Message,
+    from: SocketAddr,
+) -> Result<SipLine, Message> {
+    let Some(domain) = from_domain(msg) else {
+        return Err(registrar::reply(msg, 400, "Bad From Header", &[]));
     };
-    if msg.header("proxy-authorization").is_none()
-        && let Some(caller) = from_trunk(engine, &msg, from).await
-    {
-        return start_call(engine, msg, from, caller);
-    }
     let username = msg
         .header("proxy-authorization")
         .and_then(digest::parse_credentials)
         .map(|c| c.username);
     if !engine.may_try(from, username.as_deref()) {
         engine.judge(from, None, &domain, Some(403));
-        return Some(registrar::reply(&msg, 403, "Forbidden", &[]));
+        return Err(registrar::reply(msg, 403, "Forbidden", &[]));
     }
-    let looked_up = lookup(&engine.store, &msg, &domain, "proxy-authorization").await;
+    let looked_up = lookup(&engine.store, msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
     let verdict = {
         let Ok(mut reg) = engine.reg.lock() else {
-            return Some(registrar::reply(&msg, 500, "Server Error", &[]));
+            return Err(registrar::reply(msg, 500, "Server Error", &[]));
         };
-        reg.authenticate(&msg, true, None, &domain, now, &found)
+        reg.authenticate(msg, true, None, &domain, now, &found)
     };
     let code = match &verdict {
         Ok(_) => Some(200),
         Err(answer) => answer.code(),
     };
     engine.judge(from, username.as_deref(), &domain, code);
-    let account = match verdict {
-        Ok(a) => a,
-        Err(answer) => return Some(answer),
-    };
-    let caller = match engine
+    let account = verdict?;
+    match engine
         .app
         .sip_line_by_account(&account.realm, &account.username)
         .await
     {
-        Ok(Some(l)) => l,
-        Ok(None) => return Some(registrar::reply(&msg, 403, "Forbidden", &[])),
+        Ok(Some(l)) => Ok(l),
+        Ok(None) => Err(registrar::reply(msg, 403, "Forbidden", &[])),
         Err(e) => {
             tracing::warn!(error = %e.message(), "could not load the calling line");
-            return Some(registrar::reply(&msg, 500, "Server Error", &[]));
+            Err(registrar::reply(msg, 500, "Server Error", &[]))
         }
-    };
-    start_call(engine, msg, from, call::Caller::of_line(caller))
+    }
 }
 
 fn start_call(

@@ -776,3 +776,86 @@ async fn emergency_calls_get_through_any_block_and_mail_the_recipients_the_addre
         .expect("outgoing calls stay blocked");
     srv.stop().await;
 }
+
+fn send_message(sip: SocketAddr, from: &SipLine, to: &str, text: &str, expect: u16) -> Sipp {
+    let xml = include_str!("sipp/message_uac.xml")
+        .replace("[expect]", &expect.to_string())
+        .replace("[text]", text);
+    let mut args = vec![
+        "-s".to_owned(),
+        to.to_owned(),
+        "-au".into(),
+        from.user.clone(),
+        "-ap".into(),
+        from.password.clone(),
+    ];
+    args.extend(keys(&[("domain", &from.domain), ("caller", &from.user)]));
+    Sipp::spawn(xml, "msg", free_port(), &args, Some(sip))
+}
+
+fn message_phone(port: u16, text: &str) -> Sipp {
+    let xml = include_str!("sipp/message_uas.xml").replace("[text]", text);
+    Sipp::spawn(xml, "msg-uas", port, &[], None)
+}
+
+#[tokio::test]
+async fn messages_reach_registered_phones_and_wait_for_offline_ones() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    register_at(p.sip, &p.callee, port).await;
+    let phone = message_phone(port, "Lunch at noon");
+    send_message(p.sip, &p.caller, &p.callee.extension, "Lunch at noon", 202)
+        .done()
+        .await
+        .expect("the message is accepted");
+    phone.done().await.expect("the phone got the message");
+    // Ada has no phone registered: the message waits, then arrives when she registers.
+    send_message(p.sip, &p.callee, "202", "Call me back", 202)
+        .done()
+        .await
+        .expect("the message for an offline line is accepted");
+    let waiting =
+        p.w.srv
+            .get(
+                &format!("/api/v1/lines/{}/messages", p.caller_line),
+                &p.w.t1.admin_token,
+            )
+            .await;
+    // SIPp ends the body with a line break; the text is kept as sent.
+    assert_eq!(
+        waiting.body["items"][0]["body"].as_str().map(str::trim_end),
+        Some("Call me back")
+    );
+    assert_eq!(waiting.body["items"][0]["direction"], "received");
+    assert!(waiting.body["items"][0]["delivered_at"].is_null());
+    let ada_port = free_port();
+    register_at(p.sip, &p.caller, ada_port).await;
+    message_phone(ada_port, "Call me back")
+        .done()
+        .await
+        .expect("the waiting message arrives after registering");
+    let mut delivered = false;
+    for _ in 0..30 {
+        let r =
+            p.w.srv
+                .get(
+                    &format!("/api/v1/lines/{}/messages", p.caller_line),
+                    &p.w.t1.admin_token,
+                )
+                .await;
+        if !r.body["items"][0]["delivered_at"].is_null() {
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(delivered, "the message is marked delivered");
+    send_message(p.sip, &p.caller, "555", "nobody", 404)
+        .done()
+        .await
+        .expect("no such extension");
+    p.w.srv.stop().await;
+}

@@ -1,0 +1,146 @@
+//! SIP MESSAGE between lines of a company: accepted from an authenticated line, kept, handed to
+//! every registered device of the recipient, and kept for devices that are offline.
+
+use crate::authz::Actor;
+use crate::switch::SipLine;
+use crate::views::{ListPage, MessageView, time};
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::{LineId, MessageId};
+use sb_store::lines as line_store;
+use sb_store::messages::{self as store, StoredMessage};
+use sb_store::tenancy;
+
+/// The largest message body kept.
+pub const MAX_BODY: usize = 16 * 1024;
+
+/// A message to hand to the recipient's devices.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub message: StoredMessage,
+    pub to: SipLine,
+    pub from_name: Option<String>,
+}
+
+fn view(m: StoredMessage, line: &LineId) -> MessageView {
+    MessageView {
+        direction: if &m.to_line_id == line {
+            "received".into()
+        } else {
+            "sent".into()
+        },
+        id: m.id.to_string(),
+        from_number: m.from_number,
+        from_line_id: m.from_line_id.map(|l| l.to_string()),
+        to_line_id: m.to_line_id.to_string(),
+        content_type: m.content_type,
+        body: m.body,
+        created_at: time(m.created_at),
+        delivered_at: m.delivered_at.map(time),
+    }
+}
+
+impl App {
+    /// Keeps a message `from` sent to extension `to`; `None` when no line of the company has it.
+    pub async fn accept_message(
+        &self,
+        from: &SipLine,
+        to: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> AppResult<Option<Outgoing>> {
+        if body.len() > MAX_BODY {
+            return Err(AppError::invalid(
+                "too_large",
+                "body",
+                "The message is too long.",
+            ));
+        }
+        let text = std::str::from_utf8(body)
+            .map_err(|_| AppError::invalid("not_text", "body", "Messages are UTF-8 text."))?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let Some(target) = line_store::line_by_extension(&mut tx, &from.company_id, to).await?
+        else {
+            return Ok(None);
+        };
+        let co = tenancy::get_company(&mut tx, &from.company_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let m = StoredMessage {
+            id: MessageId::new(now),
+            company_id: from.company_id.clone(),
+            from_line_id: Some(from.id.clone()),
+            from_number: from.extension.clone(),
+            to_line_id: target.id.clone(),
+            content_type: content_type.chars().take(100).collect(),
+            body: text.to_owned(),
+            created_at: now,
+            delivered_at: None,
+        };
+        store::insert(&mut tx, &m).await?;
+        tx.commit().await?;
+        let mut c = self.store.conn().await?;
+        let to = self.sip_line_of(&mut c, &co, target).await?;
+        Ok(Some(Outgoing {
+            message: m,
+            to,
+            from_name: from.calling_name.clone(),
+        }))
+    }
+
+    /// Messages waiting for the line registered as `sip_username` in `sip_domain`.
+    pub async fn waiting_messages(
+        &self,
+        sip_domain: &str,
+        sip_username: &str,
+    ) -> AppResult<Vec<Outgoing>> {
+        let mut c = self.store.conn().await?;
+        let Some((l, _)) = line_store::sip_account(&mut c, sip_domain, sip_username).await? else {
+            return Ok(Vec::new());
+        };
+        let co = tenancy::get_company(&mut c, &l.company_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let waiting = store::undelivered(&mut c, &l.id).await?;
+        if waiting.is_empty() {
+            return Ok(Vec::new());
+        }
+        let to = self.sip_line_of(&mut c, &co, l).await?;
+        let mut out = Vec::new();
+        for m in waiting {
+            let from_name = match &m.from_line_id {
+                Some(id) => line_store::locate_line(&mut c, id)
+                    .await?
+                    .and_then(|l| l.calling_name),
+                None => None,
+            };
+            out.push(Outgoing {
+                message: m,
+                to: to.clone(),
+                from_name,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn message_delivered(&self, id: &MessageId) -> AppResult<()> {
+        let mut c = self.store.conn().await?;
+        Ok(store::mark_delivered(&mut c, id, self.now_ms()).await?)
+    }
+
+    /// A line's messages, newest first: its user reads them, as do the company's administrators.
+    pub async fn line_messages(
+        &self,
+        actor: &Actor,
+        line: &str,
+        page: sb_store::Page,
+    ) -> AppResult<ListPage<MessageView>> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let (items, next_cursor) = store::list(&mut c, &l.id, &page).await?;
+        Ok(ListPage {
+            items: items.into_iter().map(|m| view(m, &l.id)).collect(),
+            next_cursor,
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! SIP MESSAGE between lines (RFC 3428): an authenticated line's message is kept, answered
+//! 202 Accepted, and handed to every registered device of the recipient; devices that are
+//! offline get it when they register. Retransmitted over UDP until a device answers.
+
+use super::call::token;
+use super::{Engine, authenticate_line};
+use sb_app::messages::Outgoing;
+use sb_sip::Message;
+use sb_sip::registrar::{self, reply};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// A MESSAGE from a phone: checked, kept, answered, and sent on.
+pub async fn receive(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
+    let sender = match authenticate_line(engine, &msg, from).await {
+        Ok(l) => l,
+        Err(answer) => return Some(answer),
+    };
+    let Some(to) = msg.uri().and_then(registrar::user_of) else {
+        return Some(reply(&msg, 416, "Unsupported URI Scheme", &[]));
+    };
+    let content_type = msg.header("content-type").unwrap_or("text/plain");
+    match engine
+        .app
+        .accept_message(&sender, to, content_type, &msg.body)
+        .await
+    {
+        Ok(Some(out)) => {
+            tokio::spawn(deliver(engine.clone(), out));
+            Some(reply(&msg, 202, "Accepted", &[]))
+        }
+        Ok(None) => Some(reply(&msg, 404, "Not Found", &[])),
+        Err(e) if e.code() == "too_large" => Some(reply(&msg, 413, "Message Too Large", &[])),
+        Err(e) if e.code() == "not_text" => Some(reply(
+            &msg,
+            415,
+            "Unsupported Media Type",
+            &[("Accept", "text/plain")],
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e.message(), "could not keep a message");
+            Some(reply(&msg, 500, "Server Error", &[]))
+        }
+    }
+}
+
+/// Sends the messages kept for a line that just registered.
+pub fn flush(engine: Arc<Engine>, domain: String, username: String) {
+    tokio::spawn(async move {
+        match engine.app.waiting_messages(&domain, &username).await {
+            Ok(list) => {
+                for out in list {
+                    deliver(engine.clone(), out).await;
+                }
+            }
+            Err(e) => tracing::warn!(error = %e.message(), "could not read waiting messages"),
+        }
+    });
+}
+
+/// Offers the message to every registered device; the first 2xx marks it delivered.
+async fn deliver(engine: Arc<Engine>, out: Outgoing) {
+    let devices = engine.devices(&out.to.aor);
+    if devices.is_empty() {
+        return;
+    }
+    let domain = out.to.sip_domain.clone();
+    let from_number = out.message.from_number.clone();
+    let name = out
+        .from_name
+        .clone()
+        .unwrap_or_else(|| from_number.clone())
+        .replace('"', "");
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let mut pending: Vec<(String, Vec<u8>, SocketAddr)> = Vec::new();
+    for d in devices {
+        let Ok(target) = d.source.parse::<SocketAddr>() else {
+            continue;
+        };
+        let call_id = format!("{}-m", token());
+        let m = Message::request(
+            "MESSAGE",
+            &d.contact,
+            vec![
+                (
+                    "via",
+                    format!(
+                        "SIP/2.0/UDP {};rport;branch=z9hG4bK{}",
+                        engine.local,
+                        token()
+                    ),
+                ),
+                ("max-forwards", "70".into()),
+                (
+                    "from",
+                    format!("\"{name}\" <sip:{from_number}@{domain}>;tag={}", token()),
+                ),
+                ("to", format!("<sip:{}@{domain}>", out.to.extension)),
+                ("call-id", call_id.clone()),
+                ("cseq", "1 MESSAGE".into()),
+                ("content-type", out.message.content_type.clone()),
+            ],
+            out.message.body.clone().into_bytes(),
+        );
+        engine.attach(&call_id, &tx);
+        let bytes = m.to_bytes();
+        engine.send_bytes(&bytes, target).await;
+        pending.push((call_id, bytes, target));
+    }
+    let ids: Vec<String> = pending.iter().map(|(id, _, _)| id.clone()).collect();
+    let deadline = Instant::now() + Duration::from_secs(32);
+    let mut interval = Duration::from_millis(500);
+    let mut next = Instant::now() + interval;
+    let mut delivered = false;
+    while !pending.is_empty() && Instant::now() < deadline {
+        tokio::select! {
+            got = rx.recv() => {
+                let Some((m, _)) = got else { break };
+                let Some(code) = m.code() else { continue };
+                if code < 200 {
+                    continue;
+                }
+                let id = m.header("call-id").unwrap_or_default().to_owned();
+                pending.retain(|(c, _, _)| *c != id);
+                if (200..300).contains(&code) && !delivered {
+                    delivered = true;
+                    if let Err(e) = engine.app.message_delivered(&out.message.id).await {
+                        tracing::warn!(error = %e.message(), "could not mark a message delivered");
+                    }
+                }
+            }
+            () = tokio::time::sleep_until(next) => {
+                for (_, bytes, to) in &pending {
+                    engine.send_bytes(bytes, *to).await;
+                }
+                interval = (interval * 2).min(Duration::from_secs(4));
+                next = Instant::now() + interval;
+            }
+        }
+    }
+    for id in ids {
+        engine.detach(&id);
+    }
+}

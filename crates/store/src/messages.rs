@@ -1,0 +1,93 @@
+//! SIP MESSAGEs between lines: kept here until every registered device of the recipient had a
+//! chance to take them, so a phone that was offline gets them when it registers.
+
+use crate::db::{Row, query};
+use crate::{Conn, Page, Result, col, finish_page, ostr};
+use sb_domain::ids::{CompanyId, LineId, MessageId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMessage {
+    pub id: MessageId,
+    pub company_id: CompanyId,
+    pub from_line_id: Option<LineId>,
+    pub from_number: String,
+    pub to_line_id: LineId,
+    pub content_type: String,
+    pub body: String,
+    pub created_at: i64,
+    pub delivered_at: Option<i64>,
+}
+
+fn message(mut r: Row) -> Result<StoredMessage> {
+    Ok(StoredMessage {
+        id: MessageId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        from_line_id: col::<Option<String>>(&mut r, "from_line_id")?.map(LineId::from_raw),
+        from_number: col(&mut r, "from_number")?,
+        to_line_id: LineId::from_raw(col::<String>(&mut r, "to_line_id")?),
+        content_type: col(&mut r, "content_type")?,
+        body: col(&mut r, "body")?,
+        created_at: col(&mut r, "created_at")?,
+        delivered_at: col(&mut r, "delivered_at")?,
+    })
+}
+
+pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
+    query(
+        "INSERT INTO sip_messages (id, company_id, from_line_id, from_number, to_line_id,
+            content_type, body, created_at, delivered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(m.id.as_str())
+    .bind(m.company_id.as_str())
+    .bind(ostr(&m.from_line_id))
+    .bind(&m.from_number)
+    .bind(m.to_line_id.as_str())
+    .bind(&m.content_type)
+    .bind(&m.body)
+    .bind(m.created_at)
+    .bind(m.delivered_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Messages for a line that no device has taken yet, oldest first.
+pub async fn undelivered(c: &mut Conn, to: &LineId) -> Result<Vec<StoredMessage>> {
+    query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL ORDER BY id LIMIT 100")
+        .bind(to.as_str())
+        .fetch_all(c)
+        .await?
+        .into_iter()
+        .map(message)
+        .collect()
+}
+
+pub async fn mark_delivered(c: &mut Conn, id: &MessageId, now: i64) -> Result<()> {
+    query("UPDATE sip_messages SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL")
+        .bind(id.as_str())
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// A line's messages, sent and received, newest first.
+pub async fn list(
+    c: &mut Conn,
+    line: &LineId,
+    page: &Page,
+) -> Result<(Vec<StoredMessage>, Option<String>)> {
+    let rows = query(
+        "SELECT * FROM sip_messages WHERE (to_line_id = $1 OR from_line_id = $1)
+            AND ($2 = '' OR id < $2)
+         ORDER BY id DESC LIMIT $3",
+    )
+    .bind(line.as_str())
+    .bind(page.after_text())
+    .bind(page.probe())
+    .fetch_all(c)
+    .await?;
+    let items = rows.into_iter().map(message).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |m| m.id.to_string()))
+}
