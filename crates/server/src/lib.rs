@@ -87,6 +87,10 @@ pub async fn start(
     let sip_addr = sip_socket
         .local_addr()
         .map_err(|e| StartError::Config(e.to_string()))?;
+    // TCP on the same address and port as UDP (the port may have been chosen by the system).
+    let sip_tcp = tokio::net::TcpListener::bind(sip_addr).await.map_err(|e| {
+        StartError::Config(format!("cannot listen for SIP over TCP on {sip_addr}: {e}"))
+    })?;
     let listener = tokio::net::TcpListener::bind(cfg.http_listen)
         .await
         .map_err(|e| StartError::Config(format!("cannot listen on {}: {e}", cfg.http_listen)))?;
@@ -122,6 +126,7 @@ pub async fn start(
             },
             answer_scanners: cfg.sip_answer_scanners,
         },
+        Some(sip_tcp),
     )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {

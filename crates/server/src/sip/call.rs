@@ -329,8 +329,8 @@ impl Call {
         }
     }
 
-    fn via(&self, branch: &str) -> String {
-        format!("SIP/2.0/UDP {};rport;branch={branch}", self.engine.local)
+    fn via(&self, branch: &str, to: SocketAddr) -> String {
+        self.engine.via(branch, to)
     }
 
     fn contact(&self) -> String {
@@ -672,7 +672,7 @@ impl Call {
         let tag = token();
         let branch = format!("z9hG4bK{}", token());
         let mut headers = vec![
-            ("via", self.via(&branch)),
+            ("via", self.via(&branch, target)),
             ("max-forwards", "70".into()),
             ("from", format!("{from};tag={tag}")),
             ("to", to.to_owned()),
@@ -848,13 +848,7 @@ impl Call {
         f.cseq += 1;
         f.branch = format!("z9hG4bK{}", token());
         let mut invite = f.invite.clone();
-        invite.set_header(
-            "via",
-            format!(
-                "SIP/2.0/UDP {};rport;branch={}",
-                self.engine.local, f.branch
-            ),
-        );
+        invite.set_header("via", self.engine.via(&f.branch, f.target));
         invite.set_header("cseq", format!("{} INVITE", f.cseq));
         invite.set_header(answer_header, answer);
         f.state = ForkState::Calling;
@@ -889,7 +883,7 @@ impl Call {
                 "CANCEL",
                 &f.ruri,
                 vec![
-                    ("via", self.via(&f.branch)),
+                    ("via", self.via(&f.branch, f.target)),
                     ("max-forwards", "70".into()),
                     ("from", format!("{};tag={}", f.from, f.tag)),
                     ("to", f.to.clone()),
@@ -1134,7 +1128,7 @@ impl Call {
             "ACK",
             &ruri,
             vec![
-                ("via", self.via(&format!("z9hG4bK{}", token()))),
+                ("via", self.via(&format!("z9hG4bK{}", token()), f.target)),
                 ("max-forwards", "70".into()),
                 ("from", format!("{};tag={}", f.from, f.tag)),
                 ("to", to),
@@ -1153,7 +1147,7 @@ impl Call {
             "ACK",
             &f.ruri,
             vec![
-                ("via", self.via(&f.branch)),
+                ("via", self.via(&f.branch, f.target)),
                 ("max-forwards", "70".into()),
                 ("from", format!("{};tag={}", f.from, f.tag)),
                 ("to", m.header("to").unwrap_or_default().to_owned()),
@@ -1179,7 +1173,7 @@ impl Call {
                     method,
                     &self.a_contact,
                     vec![
-                        ("via", self.via(&branch)),
+                        ("via", self.via(&branch, self.a_addr)),
                         ("max-forwards", "70".into()),
                         ("from", from),
                         ("to", to),
@@ -1204,7 +1198,7 @@ impl Call {
                     method,
                     &ruri,
                     vec![
-                        ("via", self.via(&branch)),
+                        ("via", self.via(&branch, f.target)),
                         ("max-forwards", "70".into()),
                         ("from", format!("{};tag={}", f.from, f.tag)),
                         ("to", to),
@@ -1247,7 +1241,7 @@ impl Call {
             "BYE",
             &ruri,
             vec![
-                ("via", self.via(&format!("z9hG4bK{}", token()))),
+                ("via", self.via(&format!("z9hG4bK{}", token()), f.target)),
                 ("max-forwards", "70".into()),
                 ("from", format!("{};tag={}", f.from, f.tag)),
                 ("to", to),

@@ -85,14 +85,7 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
             "MESSAGE",
             &d.contact,
             vec![
-                (
-                    "via",
-                    format!(
-                        "SIP/2.0/UDP {};rport;branch=z9hG4bK{}",
-                        engine.local,
-                        token()
-                    ),
-                ),
+                ("via", engine.via(&format!("z9hG4bK{}", token()), target)),
                 ("max-forwards", "70".into()),
                 (
                     "from",

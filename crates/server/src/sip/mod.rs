@@ -149,6 +149,10 @@ pub struct Engine {
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
     pub active_calls: AtomicU64,
+    /// Open TCP connections by peer address: what is sent to that address goes down it.
+    tcp: Mutex<HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>>,
+    settings: Settings,
+    registrations: Arc<AtomicU64>,
 }
 
 impl LiveState for Engine {
@@ -179,9 +183,25 @@ impl Engine {
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
+        let stream = self.tcp.lock().ok().and_then(|t| t.get(&to).cloned());
+        if let Some(conn) = stream {
+            // A phone that reached us over TCP is answered and called on that connection.
+            let _ = conn.send(bytes.to_vec());
+            return;
+        }
         if let Err(e) = self.socket.send_to(bytes, to).await {
             tracing::warn!(error = %e, "SIP send failed");
         }
+    }
+
+    /// A Via header for a request sent to `to`, naming the transport it goes over.
+    fn via(&self, branch: &str, to: SocketAddr) -> String {
+        let transport = if self.tcp.lock().is_ok_and(|t| t.contains_key(&to)) {
+            "TCP"
+        } else {
+            "UDP"
+        };
+        format!("SIP/2.0/{transport} {};rport;branch={branch}", self.local)
     }
 
     async fn send(&self, m: &Message, to: SocketAddr) {
@@ -272,6 +292,7 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     registrations: Arc<AtomicU64>,
     settings: Settings,
+    tcp: Option<tokio::net::TcpListener>,
 ) {
     let secret = sb_app::secrets::random_bytes::<32>();
     let mut reg = Registrar::new(registrar::Config::default(), secret);
@@ -301,7 +322,13 @@ pub async fn run(
         departments: Mutex::new(HashMap::new()),
         ports: relay::Ports::new(media_ip, settings.rtp_ports),
         active_calls: AtomicU64::new(0),
+        tcp: Mutex::new(HashMap::new()),
+        settings,
+        registrations,
     });
+    if let Some(listener) = tcp {
+        tokio::spawn(serve_tcp(engine.clone(), listener));
+    }
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
         let (n, from) = match engine.socket.recv_from(&mut buf).await {
@@ -311,53 +338,144 @@ pub async fn run(
                 continue;
             }
         };
-        let Ok(msg) = sb_sip::parse(&buf[..n]) else {
-            // Not SIP at all (or hostile): dropped, as RFC 3261 section 18.3 allows for UDP.
-            continue;
-        };
-        if msg.method().is_some() {
-            // Requests from blocked or flooding sources, and from scanners, get no answer.
-            let now = engine.now_ms();
-            let admitted = engine
-                .guard
-                .lock()
-                .map(|mut g| g.admit(from.ip(), now))
-                .unwrap_or(true);
-            if !admitted || (!settings.answer_scanners && guard::is_scanner(&msg)) {
-                continue;
-            }
+        handle(&engine, &buf[..n], from).await;
+    }
+}
+
+/// One message from `from`, over either transport.
+async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
+    let Ok(msg) = sb_sip::parse(bytes) else {
+        // Not SIP at all (or hostile): dropped, as RFC 3261 section 18.3 allows for UDP.
+        return;
+    };
+    if msg.method().is_some() {
+        // Requests from blocked or flooding sources, and from scanners, get no answer.
+        let now = engine.now_ms();
+        let admitted = engine
+            .guard
+            .lock()
+            .map(|mut g| g.admit(from.ip(), now))
+            .unwrap_or(true);
+        if !admitted || (!engine.settings.answer_scanners && guard::is_scanner(&msg)) {
+            return;
         }
-        // Every later message of a call, on either leg, goes to its task.
-        if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
-            let _ = task.send((msg, from));
-            continue;
-        }
-        let reply = match msg.method() {
-            Some("REGISTER") => Some(register(&engine, &msg, from, &registrations).await),
-            Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
-            Some("INVITE") if msg.tag("to").is_none() => invite(&engine, msg, from).await,
-            Some("MESSAGE") if msg.tag("to").is_none() => {
-                messaging::receive(&engine, msg, from).await
+    }
+    // Every later message of a call, on either leg, goes to its task.
+    if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
+        let _ = task.send((msg, from));
+        return;
+    }
+    let reply = match msg.method() {
+        Some("REGISTER") => Some(register(engine, &msg, from).await),
+        Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
+        Some("INVITE") if msg.tag("to").is_none() => invite(engine, msg, from).await,
+        Some("MESSAGE") if msg.tag("to").is_none() => messaging::receive(engine, msg, from).await,
+        Some("ACK") => None,
+        Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(registrar::reply(
+            &msg,
+            481,
+            "Call/Transaction Does Not Exist",
+            &[],
+        )),
+        Some(_) => Some(registrar::reply(&msg, 501, "Not Implemented", &[])),
+        None => None,
+    };
+    if let Some(r) = reply {
+        engine.send(&r, from).await;
+    }
+}
+
+/// Accepts SIP over TCP (RFC 3261 section 18): each connection is read as a stream of messages,
+/// each cut at its Content-Length, and answers go back down the same connection.
+async fn serve_tcp(engine: Arc<Engine>, listener: tokio::net::TcpListener) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                tokio::spawn(tcp_connection(engine.clone(), stream, peer));
             }
-            Some("ACK") => None,
-            Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(
-                registrar::reply(&msg, 481, "Call/Transaction Does Not Exist", &[]),
-            ),
-            Some(_) => Some(registrar::reply(&msg, 501, "Not Implemented", &[])),
-            None => None,
-        };
-        if let Some(r) = reply {
-            engine.send(&r, from).await;
+            Err(e) => {
+                tracing::warn!(error = %e, "SIP TCP accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
         }
     }
 }
 
-async fn register(
-    engine: &Arc<Engine>,
-    msg: &Message,
-    from: SocketAddr,
-    registrations: &AtomicU64,
-) -> Message {
+/// Where the first complete message in `buf` ends, if there is one: `Ok(None)` while more is
+/// needed, `Err` when the stream cannot be framed (no valid Content-Length, too large).
+fn frame_end(buf: &[u8]) -> Result<Option<usize>, ()> {
+    let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) else {
+        return if buf.len() > sb_sip::message::MAX_MESSAGE {
+            Err(())
+        } else {
+            Ok(None)
+        };
+    };
+    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| ())?;
+    let mut length = None;
+    for line in head.split("\r\n") {
+        if let Some((name, value)) = line.split_once(':') {
+            let name = name.trim();
+            if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("l") {
+                length = Some(value.trim().parse::<usize>().map_err(|_| ())?);
+            }
+        }
+    }
+    // Over a stream the length is required (RFC 3261 section 18.3).
+    let total = head_end + length.ok_or(())?;
+    if total > sb_sip::message::MAX_MESSAGE {
+        return Err(());
+    }
+    Ok((buf.len() >= total).then_some(total))
+}
+
+async fn tcp_connection(engine: Arc<Engine>, stream: tokio::net::TcpStream, peer: SocketAddr) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut reader, mut writer) = stream.into_split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    if let Ok(mut t) = engine.tcp.lock() {
+        t.insert(peer, tx);
+    }
+    let writing = tokio::spawn(async move {
+        while let Some(bytes) = rx.recv().await {
+            if writer.write_all(&bytes).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    let mut chunk = vec![0u8; 16 * 1024];
+    'read: loop {
+        let n = match reader.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        loop {
+            // Keep-alive line breaks between messages (RFC 5626 section 4.4.1) are skipped.
+            let blank = buf
+                .iter()
+                .take_while(|b| **b == b'\r' || **b == b'\n')
+                .count();
+            buf.drain(..blank);
+            match frame_end(&buf) {
+                Ok(Some(end)) => {
+                    let message: Vec<u8> = buf.drain(..end).collect();
+                    handle(&engine, &message, peer).await;
+                }
+                Ok(None) => break,
+                // A stream that cannot be framed cannot be trusted further: close it.
+                Err(()) => break 'read,
+            }
+        }
+    }
+    if let Ok(mut t) = engine.tcp.lock() {
+        t.remove(&peer);
+    }
+    writing.abort();
+}
+
+async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Message {
     let Some((user, domain)) = registrar::to_address(msg) else {
         return registrar::reply(msg, 400, "Bad To Header", &[]);
     };
@@ -382,7 +500,7 @@ async fn register(
         };
         let answer = reg.handle(msg, &from.to_string(), now, &found);
         let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
-        registrations.store(count, Ordering::Relaxed);
+        engine.registrations.store(count, Ordering::Relaxed);
         let stored = match (&answer.start, company) {
             (StartLine::Response { code: 200, .. }, Some(company)) => {
                 Some((company, reg.bindings(&aor, now)))
@@ -519,4 +637,36 @@ async fn from_trunk(engine: &Engine, msg: &Message, from: SocketAddr) -> Option<
         name,
         departments: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::frame_end;
+
+    #[test]
+    fn a_stream_is_cut_at_each_content_length() {
+        let two = b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhelloBYE sip:b SIP/2.0\r\nl: 0\r\n\r\n";
+        let first = frame_end(two).unwrap_or_default().unwrap_or_default();
+        assert_eq!(&two[first - 5..first], b"hello");
+        assert_eq!(frame_end(&two[first..]), Ok(Some(two.len() - first)));
+        assert_eq!(
+            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhel"),
+            Ok(None)
+        );
+        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-"), Ok(None));
+    }
+
+    #[test]
+    fn a_stream_without_a_usable_length_is_refused() {
+        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\n\r\n"), Err(()));
+        assert_eq!(
+            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: x\r\n\r\n"),
+            Err(())
+        );
+        assert_eq!(
+            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 99999999\r\n\r\n"),
+            Err(())
+        );
+        assert_eq!(frame_end(&vec![b'a'; 70 * 1024]), Err(()));
+    }
 }

@@ -220,8 +220,13 @@ pub fn dial(
         ("from_name", "\"Caller\""),
     ];
     k.retain(|(name, _)| !extra.iter().any(|(n, _)| n == name));
-    k.extend_from_slice(extra);
+    // ("transport", "tcp") is not a key: it makes SIPp speak TCP.
+    let tcp = extra.contains(&("transport", "tcp"));
+    k.extend(extra.iter().filter(|(n, _)| *n != "transport"));
     args.extend(keys(&k));
+    if tcp {
+        args.extend(["-t".to_owned(), "t1".to_owned()]);
+    }
     Sipp::spawn(xml, "uac", free_port(), &args, Some(sip))
 }
 
@@ -857,5 +862,43 @@ async fn messages_reach_registered_phones_and_wait_for_offline_ones() {
         .done()
         .await
         .expect("no such extension");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_phone_on_tcp_registers_and_calls_a_phone_on_udp() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let xml = include_str!("sipp/register.xml").replace("[expect]", "200");
+    let mut args = vec![
+        "-s".to_owned(),
+        p.caller.user.clone(),
+        "-au".into(),
+        p.caller.user.clone(),
+        "-ap".into(),
+        p.caller.password.clone(),
+        "-t".into(),
+        "t1".into(),
+    ];
+    args.extend(keys(&[("domain", &p.caller.domain)]));
+    Sipp::spawn(xml, "reg-tcp", free_port(), &args, Some(p.sip))
+        .done()
+        .await
+        .expect("REGISTER over TCP");
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        300,
+        &[("transport", "tcp")],
+    )
+    .done()
+    .await
+    .expect("the call over TCP is answered and hung up");
+    callee.done().await.expect("the UDP phone answered");
     p.w.srv.stop().await;
 }
