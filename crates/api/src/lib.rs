@@ -29,6 +29,8 @@ pub struct AppState {
     pub pages: Arc<PageCache>,
     /// Registered SIP devices, kept current by the SIP front door.
     pub registrations: Arc<AtomicU64>,
+    /// Calls in progress, kept current by the SIP engine.
+    pub calls: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             started_ms,
             pages: Arc::default(),
             registrations: Arc::default(),
+            calls: Arc::default(),
         }
     }
 }
@@ -138,9 +141,10 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         "# HELP switchboard_http_requests_total HTTP requests served.\n# TYPE switchboard_http_requests_total counter\nswitchboard_http_requests_total {}\n\
          # HELP switchboard_mail_outbox_depth Mails waiting to be sent.\n# TYPE switchboard_mail_outbox_depth gauge\nswitchboard_mail_outbox_depth {outbox}\n\
          # HELP switchboard_sip_registrations Current SIP registrations.\n# TYPE switchboard_sip_registrations gauge\nswitchboard_sip_registrations {}\n\
-         # HELP switchboard_active_calls Calls in progress.\n# TYPE switchboard_active_calls gauge\nswitchboard_active_calls 0\n",
+         # HELP switchboard_active_calls Calls in progress.\n# TYPE switchboard_active_calls gauge\nswitchboard_active_calls {}\n",
         s.requests.load(Ordering::Relaxed),
-        s.registrations.load(Ordering::Relaxed)
+        s.registrations.load(Ordering::Relaxed),
+        s.calls.load(Ordering::Relaxed)
     );
     ([("content-type", "text/plain; version=0.0.4")], text)
 }

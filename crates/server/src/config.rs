@@ -47,7 +47,8 @@ pub struct Flags {
     /// a benchmark or a trusted session border controller in front).
     #[arg(long, env = "SWITCHBOARD_SIP_PER_SOURCE")]
     pub sip_per_source: Option<u32>,
-    /// Answer SIP scanners (friendly-scanner, sipvicious, ...) at all: yes or no (default no).
+    /// Answer SIP scanners (friendly-scanner, sipvicious, ...) at all: true or false (default
+    /// false: they get no answer).
     #[arg(long, env = "SWITCHBOARD_SIP_ANSWER_SCANNERS")]
     pub sip_answer_scanners: Option<bool>,
 }

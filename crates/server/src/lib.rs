@@ -98,7 +98,10 @@ pub async fn start(
         .local_addr()
         .map_err(|e| StartError::Config(e.to_string()))?;
     let state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
-    let registrations = state.registrations.clone();
+    let gauges = sip::Gauges {
+        registrations: state.registrations.clone(),
+        active_calls: state.calls.clone(),
+    };
     let router = sb_web::router(state.clone()).merge(sb_api::router(state));
     let mut workers = Vec::new();
     if let Some(url) = &cfg.smtp_url {
@@ -116,7 +119,7 @@ pub async fn start(
         app.clone(),
         store.clone(),
         clock.clone(),
-        registrations,
+        gauges,
         sip::Settings {
             rtp_ports: cfg.rtp_ports,
             guard: sb_sip::guard::Config {

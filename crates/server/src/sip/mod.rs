@@ -123,6 +123,15 @@ async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
     }
 }
 
+/// Figures the engine keeps current for /metrics.
+#[derive(Debug, Clone, Default)]
+pub struct Gauges {
+    /// Registered devices.
+    pub registrations: Arc<AtomicU64>,
+    /// Calls in progress.
+    pub active_calls: Arc<AtomicU64>,
+}
+
 /// The SIP engine's settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -148,7 +157,7 @@ pub struct Engine {
     departments: Mutex<HashMap<DepartmentId, i64>>,
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
-    pub active_calls: AtomicU64,
+    pub active_calls: Arc<AtomicU64>,
     /// Open TCP connections by peer address: what is sent to that address goes down it.
     tcp: Mutex<HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>>,
     settings: Settings,
@@ -290,10 +299,14 @@ pub async fn run(
     app: App,
     store: Store,
     clock: Arc<dyn Clock>,
-    registrations: Arc<AtomicU64>,
+    gauges: Gauges,
     settings: Settings,
     tcp: Option<tokio::net::TcpListener>,
 ) {
+    let Gauges {
+        registrations,
+        active_calls,
+    } = gauges;
     let secret = sb_app::secrets::random_bytes::<32>();
     let mut reg = Registrar::new(registrar::Config::default(), secret);
     let started = clock.now().as_millisecond();
@@ -321,7 +334,7 @@ pub async fn run(
         calls: Mutex::new(HashMap::new()),
         departments: Mutex::new(HashMap::new()),
         ports: relay::Ports::new(media_ip, settings.rtp_ports),
-        active_calls: AtomicU64::new(0),
+        active_calls,
         tcp: Mutex::new(HashMap::new()),
         settings,
         registrations,

@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+"""SIP benchmark: Switchboard and Kamailio side by side in one run, driven by the same SIPp.
+
+Steps (each bounded): start `switchboard serve` (release build) on a fresh SQLite data dir;
+provision one company with USERS lines through the REST API; then at each rate for DUR seconds:
+  reg       REGISTER, 401 digest challenge (qop=auth), REGISTER with credentials, 200
+  callauth  INVITE, 407, INVITE with credentials, routed by the call-handling plan to the callee
+            line's registered device (a SIPp UAS), 180/200/ACK, hold HOLD_MS, BYE/200 (B2BUA:
+            two legs and an RTP relay allocation per call)
+The SIPp scenarios are the Kamailio anchor's own (../shared/bench/kamailio-anchor/sipp), read
+where they are, so both servers see identical traffic; the anchor's run.sh then measures
+Kamailio at the same rates. Memory: RSS of the server before and after registering every user,
+and while calls are up (rate x hold concurrent calls).
+
+Usage: bench/sip/run.sh   (env: ANCHOR, USERS, DUR, HOLD_MS, RATES_REG, RATES_CALLAUTH, SKIP_KAMAILIO)
+Writes bench/sip/results-latest.md.
+"""
+import csv
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+ANCHOR = os.environ.get("ANCHOR", os.path.join(ROOT, "..", "shared", "bench", "kamailio-anchor"))
+USERS = int(os.environ.get("USERS", "1000"))
+DUR = int(os.environ.get("DUR", "15"))
+HOLD_MS = int(os.environ.get("HOLD_MS", "1000"))
+RATES_REG = [int(r) for r in os.environ.get("RATES_REG", "1000 2000 3000 5000 7500").split()]
+RATES_CALL = [int(r) for r in os.environ.get("RATES_CALLAUTH", "100 200 400 600 800 1000").split()]
+SIPP = shutil.which("sipp") or sys.exit("sipp is needed: apt-get install sip-tester")
+BUFF = "1048576"
+PASS = "Bench-Pass1!"
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def api(port, method, path, token=None, body=None):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    c.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    if r.status >= 300:
+        sys.exit(f"bench: {method} {path}: {r.status} {data[:300]!r}")
+    return json.loads(data) if data else None
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return int(parts[11]) + int(parts[12])
+
+
+def sipp_stats(d):
+    """(successful, failed, retransmissions) from SIPp's -trace_stat file."""
+    path = os.path.join(d, "stat.csv")
+    if not os.path.exists(path):
+        return 0, 0, 0
+    rows = list(csv.reader(open(path), delimiter=";"))
+    if len(rows) < 2:
+        return 0, 0, 0
+    head, last = rows[0], rows[-1]
+    col = lambda name: int(last[head.index(name)]) if name in head else 0
+    return col("SuccessfulCall(C)"), col("FailedCall(C)"), col("Retransmissions(C)")
+
+
+def run_sipp(d, target, scen, port, rate, n, extra):
+    os.makedirs(d, exist_ok=True)
+    cmd = [SIPP, target, "-sf", scen, "-i", "127.0.0.1", "-p", str(port), "-r", str(rate), "-rp", "1000",
+           "-m", str(n), "-nostdin", "-buff_size", BUFF, "-timeout", f"{DUR + 45}s",
+           "-trace_stat", "-stf", "stat.csv", "-fd", "1"] + extra
+    return subprocess.run(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main():
+    binary = os.environ.get("SWITCHBOARD_BIN")
+    if not binary:
+        subprocess.run(["cargo", "build", "--release", "--bin", "switchboard"], cwd=ROOT, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        binary = os.path.join(target, "release", "switchboard")
+    work = tempfile.mkdtemp(prefix="sb-sipbench-")
+    http_port, sip_port, uas_port, uac_port = free_port(), free_port(), free_port(), free_port()
+    env = dict(os.environ, SWITCHBOARD_ADMIN_PASSWORD=PASS)
+    log = open(os.path.join(work, "server.log"), "wb")
+    srv = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"),
+                            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"127.0.0.1:{sip_port}",
+                            "--sip-per-source", "0", "--rtp-ports", "30000-39999"],
+                           stdout=log, stderr=subprocess.STDOUT, env=env)
+    lines = []
+    try:
+        for _ in range(600):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", http_port, timeout=1)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.05)
+        sys_token = api(http_port, "POST", "/api/v1/auth/login", body={"username": "admin", "password": PASS})["token"]
+        reseller = api(http_port, "POST", "/api/v1/resellers", sys_token, {"name": "Bench Reseller"})["id"]
+        co = api(http_port, "POST", f"/api/v1/resellers/{reseller}/companies", sys_token,
+                 {"name": "Bench Co", "country": "US", "time_zone": "America/New_York", "first_language": "en",
+                  "max_users": USERS + 10, "max_lines": USERS + 10})
+        domain = co["sip_domain"]
+        creds = []
+        t0 = time.monotonic()
+        for i in range(USERS):
+            u = api(http_port, "POST", f"/api/v1/companies/{co['id']}/users", sys_token, {"name": f"User {i}"})
+            ext = str(10000 + i)
+            line = api(http_port, "POST", f"/api/v1/companies/{co['id']}/lines", sys_token,
+                       {"extension": ext, "user_id": u["user"]["id"]})
+            c = api(http_port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", sys_token)
+            creds.append((c["sip_username"], c["sip_password"], ext))
+        provision_s = time.monotonic() - t0
+        with open(os.path.join(work, "reg_users.csv"), "w") as f:
+            f.write("SEQUENTIAL\n")
+            for user, pw, _ in creds:
+                f.write(f"{user};[authentication username={user} password={pw}]\n")
+        with open(os.path.join(work, "calls.csv"), "w") as f:
+            f.write("SEQUENTIAL\n")
+            for i, (user, pw, _) in enumerate(creds):
+                callee = creds[(i + 1) % len(creds)][2]
+                f.write(f"{user};{callee};[authentication username={user} password={pw}]\n")
+        target = f"127.0.0.1:{sip_port}"
+        rss_idle = rss_kib(srv.pid)
+        # Register everyone with the UAS as contact (setup, then measured steps at each rate).
+        run_sipp(os.path.join(work, "prereg"), target, os.path.join(ANCHOR, "sipp", "reg_auth.xml"), uac_port,
+                 500, USERS, ["-inf", os.path.join(work, "reg_users.csv"), "-key", "domain", domain,
+                              "-key", "contact_hostport", f"127.0.0.1:{uas_port}"])
+        rss_reg = rss_kib(srv.pid)
+        results = {"reg": [], "callauth": []}
+        for rate in RATES_REG:
+            d = os.path.join(work, f"reg-r{rate}")
+            c0, t0 = cpu_ticks(srv.pid), time.monotonic()
+            run_sipp(d, target, os.path.join(ANCHOR, "sipp", "reg_auth.xml"), uac_port, rate, rate * DUR,
+                     ["-inf", os.path.join(work, "reg_users.csv"), "-key", "domain", domain,
+                      "-key", "contact_hostport", f"127.0.0.1:{uas_port}"])
+            cpu = (cpu_ticks(srv.pid) - c0) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - t0) * 100
+            ok, failed, retrans = sipp_stats(d)
+            results["reg"].append((rate, ok, failed, retrans, cpu))
+            print(f"reg {rate}/s: ok {ok} failed {failed} retrans {retrans} server cpu {cpu:.0f}%", flush=True)
+        uas_dir = os.path.join(work, "uas")
+        os.makedirs(uas_dir)
+        uas = subprocess.Popen([SIPP, "-sf", os.path.join(ANCHOR, "sipp", "uas.xml"), "-i", "127.0.0.1",
+                                "-p", str(uas_port), "-nostdin", "-buff_size", BUFF,
+                                "-timeout", f"{len(RATES_CALL) * (DUR + 60) + 60}s"],
+                               cwd=uas_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        try:
+            for rate in RATES_CALL:
+                d = os.path.join(work, f"callauth-r{rate}")
+                c0, t0 = cpu_ticks(srv.pid), time.monotonic()
+                peak = [rss_kib(srv.pid)]
+                proc = subprocess.Popen(
+                    [SIPP, target, "-sf", os.path.join(ANCHOR, "sipp", "uac_auth.xml"), "-i", "127.0.0.1",
+                     "-p", str(uac_port + 1), "-r", str(rate), "-rp", "1000", "-m", str(rate * DUR), "-nostdin",
+                     "-buff_size", BUFF, "-timeout", f"{DUR + 45}s", "-d", str(HOLD_MS),
+                     "-inf", os.path.join(work, "calls.csv"), "-key", "domain", domain,
+                     "-trace_stat", "-stf", "stat.csv", "-fd", "1"],
+                    cwd=(os.makedirs(d) or d), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                while proc.poll() is None:
+                    peak.append(rss_kib(srv.pid))
+                    time.sleep(0.5)
+                cpu = (cpu_ticks(srv.pid) - c0) / os.sysconf("SC_CLK_TCK") / (time.monotonic() - t0) * 100
+                ok, failed, retrans = sipp_stats(d)
+                concurrent = rate * HOLD_MS / 1000
+                per_call = (max(peak) - rss_reg) / concurrent if concurrent else 0
+                results["callauth"].append((rate, ok, failed, retrans, cpu, max(peak), per_call))
+                print(f"callauth {rate}/s: ok {ok} failed {failed} retrans {retrans} server cpu {cpu:.0f}% "
+                      f"peak rss {max(peak)} KiB", flush=True)
+                time.sleep(HOLD_MS / 1000 + 2)
+        finally:
+            uas.terminate()
+            uas.wait()
+    finally:
+        srv.terminate()
+        srv.wait()
+    kam = {}
+    if not os.environ.get("SKIP_KAMAILIO") and shutil.which("kamailio"):
+        out = os.path.join(work, "kamailio")
+        env = dict(os.environ, SIPP=SIPP, DUR=str(DUR), USERS=str(USERS), HOLD_MS=str(HOLD_MS), OUT=out,
+                   RATES_REG=" ".join(map(str, RATES_REG)), RATES_CALLAUTH=" ".join(map(str, RATES_CALL)),
+                   QUIET_MAX="20")
+        subprocess.run(["bash", os.path.join(ANCHOR, "run.sh"), "reg", "callauth"], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tsv = os.path.join(out, "results.tsv")
+        if os.path.exists(tsv):
+            for row in csv.DictReader(open(tsv), delimiter="\t"):
+                kam.setdefault(row["test"], []).append((int(row["rate"]), float(row["ok_pct"] or 0),
+                                                        row["kam_cpu_pct"]))
+    best = lambda rows: max([r[0] for r in rows if r[1] > 0 and r[2] == 0] or [0])
+    kbest = lambda t: max([r for r, pct, _ in kam.get(t, []) if pct >= 100.0] or [0])
+    report = [
+        "# SIP benchmark (bench/sip/run.sh)", "",
+        f"{time.strftime('%Y-%m-%d %H:%M')} UTC; {os.cpu_count()} cores; SIPp and both servers on the same cores; "
+        f"{USERS} lines; {DUR} s per step; hold {HOLD_MS} ms; SQLite.", "",
+        "| test | rate /s | ok | failed | retransmissions | server CPU % |", "|---|---|---|---|---|---|",
+    ]
+    for rate, ok, failed, retrans, cpu in results["reg"]:
+        report.append(f"| reg | {rate} | {ok} | {failed} | {retrans} | {cpu:.0f} |")
+    for rate, ok, failed, retrans, cpu, _, _ in results["callauth"]:
+        report.append(f"| callauth | {rate} | {ok} | {failed} | {retrans} | {cpu:.0f} |")
+    sb_reg, sb_call = best(results["reg"]), best(results["callauth"])
+    k_reg, k_call = kbest("reg"), kbest("callauth")
+    ratio = lambda a, b: f"{a / b:.2f}x" if b else "n/a"
+    per_call = [r[6] for r in results["callauth"] if r[2] == 0 and r[6] > 0]
+    report += [
+        "", "| highest rate at 100 % success | Switchboard | Kamailio (same run) | ratio |", "|---|---|---|---|",
+        f"| REGISTER with digest | {sb_reg}/s | {k_reg or 'not run'}/s | {ratio(sb_reg, k_reg)} |",
+        f"| authenticated call set-ups (B2BUA vs proxy) | {sb_call}/s | {k_call or 'not run'}/s | {ratio(sb_call, k_call)} |",
+        "",
+        f"Memory: RSS {rss_idle} KiB idle, {rss_reg} KiB with {USERS} registrations: "
+        f"{(rss_reg - rss_idle) * 1024 / USERS:.0f} bytes per registration (includes the registrar's nonce-count table); "
+        f"per active call (peak RSS over the registered baseline / concurrent calls): "
+        f"{(min(per_call) if per_call else 0):.1f} KiB at best, {(max(per_call) if per_call else 0):.1f} KiB at worst.",
+        f"Provisioning {USERS} users and lines through the API took {provision_s:.1f} s.",
+    ]
+    text = "\n".join(report) + "\n"
+    open(os.path.join(HERE, "results-latest.md"), "w").write(text)
+    print(text)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
