@@ -122,8 +122,8 @@ def main():
                 time.sleep(0.05)
         sys_token = api(http_port, "POST", "/api/v1/auth/login", body={"username": "admin", "password": PASS})["token"]
         reseller = api(http_port, "POST", "/api/v1/resellers", sys_token, {"name": "Bench Reseller"})["id"]
-        co = api(http_port, "POST", f"/api/v1/resellers/{reseller}/companies", sys_token,
-                 {"name": "Bench Co", "country": "US", "time_zone": "America/New_York", "first_language": "en",
+        co = api(http_port, "POST", "/api/v1/companies", sys_token,
+                 {"name": "Bench Co", "reseller_id": reseller, "country": "US", "time_zone": "America/New_York", "first_language": "en",
                   "max_users": USERS + 10, "max_lines": USERS + 10})
         domain = co["sip_domain"]
         creds = []
@@ -181,7 +181,8 @@ def main():
                      "-buff_size", BUFF, "-timeout", f"{DUR + 45}s", "-d", str(HOLD_MS),
                      "-inf", os.path.join(work, "calls.csv"), "-key", "domain", domain,
                      "-trace_stat", "-stf", "stat.csv", "-fd", "1"],
-                    cwd=(os.makedirs(d) or d), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    cwd=(os.makedirs(d) or d), stdout=subprocess.DEVNULL,
+                    stderr=open(os.path.join(d, "sipp.err"), "wb"))
                 while proc.poll() is None:
                     peak.append(rss_kib(srv.pid))
                     time.sleep(0.5)
@@ -242,7 +243,10 @@ def main():
     text = "\n".join(report) + "\n"
     open(os.path.join(HERE, "results-latest.md"), "w").write(text)
     print(text)
-    shutil.rmtree(work, ignore_errors=True)
+    if not os.environ.get("KEEP"):
+        shutil.rmtree(work, ignore_errors=True)
+    else:
+        print("kept", work)
 
 
 if __name__ == "__main__":

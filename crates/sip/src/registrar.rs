@@ -63,6 +63,8 @@ pub struct Registrar {
     bindings: HashMap<String, Vec<Binding>>,
     /// The highest nonce count seen per nonce: a repeated or older count is a replay.
     nonce_counts: HashMap<String, u32>,
+    /// Nonces issued so far (their sequence numbers).
+    issued: u32,
 }
 
 fn hex_ts(ms: i64) -> String {
@@ -108,29 +110,34 @@ impl Registrar {
             secret,
             bindings: HashMap::new(),
             nonce_counts: HashMap::new(),
+            issued: 0,
         }
     }
 
-    fn nonce(&self, now_ms: i64) -> String {
-        let ts = hex_ts(now_ms);
+    /// A fresh nonce: issue time, a sequence number (so that two challenges in the same
+    /// millisecond differ, and their nonce counts cannot be mistaken for replays), and a MAC
+    /// over both, so any node with the secret can check it without keeping state.
+    fn nonce(&mut self, now_ms: i64) -> String {
+        self.issued = self.issued.wrapping_add(1);
+        let head = format!("{}{:08x}", hex_ts(now_ms), self.issued);
         let mac = Sha256::new()
             .chain_update(self.secret)
-            .chain_update(ts.as_bytes())
+            .chain_update(head.as_bytes())
             .finalize();
-        format!("{ts}{}", hex::encode(&mac[..12]))
+        format!("{head}{}", hex::encode(&mac[..12]))
     }
 
     /// `Some(stale)` for a nonce we issued: stale when older than its lifetime.
     fn check_nonce(&self, nonce: &str, now_ms: i64) -> Option<bool> {
-        if nonce.len() != 36 {
+        if nonce.len() != 44 || !nonce.is_ascii() {
             return None;
         }
         let ts = i64::from_str_radix(&nonce[..12], 16).ok()?;
         let mac = Sha256::new()
             .chain_update(self.secret)
-            .chain_update(&nonce.as_bytes()[..12])
+            .chain_update(&nonce.as_bytes()[..20])
             .finalize();
-        if !digest::same(&nonce[12..], &hex::encode(&mac[..12])) {
+        if !digest::same(&nonce[20..], &hex::encode(&mac[..12])) {
             return None;
         }
         Some(now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000)
@@ -227,7 +234,12 @@ impl Registrar {
             *seen = nc;
         }
         if self.nonce_counts.len() > 100_000 {
-            self.nonce_counts.clear();
+            // Counts of expired nonces are of no use: such nonces are refused as stale anyway.
+            let ttl = self.cfg.nonce_ttl_ms;
+            self.nonce_counts.retain(|n, _| {
+                i64::from_str_radix(n.get(..12).unwrap_or(""), 16)
+                    .is_ok_and(|ts| now_ms - ts <= ttl)
+            });
         }
         match account {
             Some(a) if a.enabled => Ok(a),
@@ -311,7 +323,7 @@ impl Registrar {
     }
 
     fn challenge(
-        &self,
+        &mut self,
         req: &Message,
         proxy: bool,
         realm: &str,
@@ -493,6 +505,25 @@ mod tests {
             r.bindings("201@acme.sip.test", T + 601_000).is_empty(),
             "bindings expire"
         );
+    }
+
+    #[test]
+    fn phones_challenged_in_the_same_millisecond_get_their_own_nonces() {
+        // Found under load: a nonce made of the time alone was shared, and the second phone's
+        // first nonce count looked like a replay of the first phone's.
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let a = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        let b = nonce_of(&r.handle(&register("201", ""), "192.0.2.11:5062", T, &Book));
+        assert_ne!(a, b);
+        for (nonce, src) in [(a, "192.0.2.10:5062"), (b, "192.0.2.11:5062")] {
+            let ok = r.handle(
+                &authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, ""),
+                src,
+                T,
+                &Book,
+            );
+            assert_eq!(code(&ok), 200);
+        }
     }
 
     #[test]

@@ -639,7 +639,7 @@ impl Call {
         };
         let to = format!("<sip:{}@{domain}>", target.extension);
         for d in devices {
-            let Ok(target_addr) = d.source.parse::<SocketAddr>() else {
+            let Some(target_addr) = self.engine.device_address(&d) else {
                 continue;
             };
             self.fork(

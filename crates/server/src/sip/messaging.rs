@@ -77,7 +77,7 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut pending: Vec<(String, Vec<u8>, SocketAddr)> = Vec::new();
     for d in devices {
-        let Ok(target) = d.source.parse::<SocketAddr>() else {
+        let Some(target) = engine.device_address(&d) else {
             continue;
         };
         let call_id = format!("{}-m", token());

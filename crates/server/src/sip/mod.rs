@@ -158,6 +158,8 @@ pub struct Engine {
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
     pub active_calls: Arc<AtomicU64>,
+    /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
+    setting_up: Mutex<std::collections::HashSet<String>>,
     /// Open TCP connections by peer address: what is sent to that address goes down it.
     tcp: Mutex<HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>>,
     settings: Settings,
@@ -243,6 +245,25 @@ impl Engine {
         }
     }
 
+    /// Where to send requests for a registered device. A phone behind NAT puts its private
+    /// address in Contact, so the address its REGISTER came from is used (and a TCP phone is
+    /// reached on its connection); a Contact naming a public address, or the source's own
+    /// address with another port, is taken as written (RFC 3261 section 10.2.1).
+    fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
+        let source: Option<SocketAddr> = b.source.parse().ok();
+        if let Some(s) = source
+            && self.tcp.lock().is_ok_and(|t| t.contains_key(&s))
+        {
+            return Some(s);
+        }
+        let contact = contact_address(&b.contact);
+        match (contact, source) {
+            (Some(c), Some(s)) if c.ip() == s.ip() || !is_private(c.ip()) => Some(c),
+            (_, Some(s)) => Some(s),
+            (c, None) => c,
+        }
+    }
+
     /// Whether `username` may try to authenticate from `from` (not blocked for that address).
     fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
         let now = self.now_ms();
@@ -288,8 +309,51 @@ impl Engine {
         }
     }
 
+    /// Marks a new INVITE or MESSAGE as being set up; false when it already is.
+    fn begin_setup(&self, call_id: &str) -> bool {
+        self.setting_up
+            .lock()
+            .is_ok_and(|mut s| s.insert(call_id.to_owned()))
+    }
+
+    fn end_setup(&self, call_id: &str) {
+        if let Ok(mut s) = self.setting_up.lock() {
+            s.remove(call_id);
+        }
+    }
+
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
         self.calls.lock().ok()?.get(call_id).cloned()
+    }
+}
+
+/// The `ip:port` of a SIP URI whose host is an IP address (port 5060 when absent).
+fn contact_address(uri: &str) -> Option<SocketAddr> {
+    let rest = uri.strip_prefix("sip:")?;
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = host.split(';').next()?;
+    if let Ok(a) = host.parse::<SocketAddr>() {
+        return Some(a);
+    }
+    host.parse::<std::net::IpAddr>()
+        .ok()
+        .map(|ip| SocketAddr::new(ip, 5060))
+}
+
+/// Addresses that cannot be reached from outside the phone's own network.
+fn is_private(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            v4.is_private()
+                || v4.is_link_local()
+                || v4.is_loopback()
+                || v4.is_unspecified()
+                // 100.64.0.0/10, carrier-grade NAT
+                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+        }
+        std::net::IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00
+        }
     }
 }
 
@@ -336,6 +400,7 @@ pub async fn run(
         ports: relay::Ports::new(media_ip, settings.rtp_ports),
         active_calls,
         tcp: Mutex::new(HashMap::new()),
+        setting_up: Mutex::new(std::collections::HashSet::new()),
         settings,
         registrations,
     });
@@ -378,24 +443,35 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         let _ = task.send((msg, from));
         return;
     }
-    let reply = match msg.method() {
-        Some("REGISTER") => Some(register(engine, &msg, from).await),
-        Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
-        Some("INVITE") if msg.tag("to").is_none() => invite(engine, msg, from).await,
-        Some("MESSAGE") if msg.tag("to").is_none() => messaging::receive(engine, msg, from).await,
-        Some("ACK") => None,
-        Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(registrar::reply(
-            &msg,
-            481,
-            "Call/Transaction Does Not Exist",
-            &[],
-        )),
-        Some(_) => Some(registrar::reply(&msg, 501, "Not Implemented", &[])),
-        None => None,
-    };
-    if let Some(r) = reply {
-        engine.send(&r, from).await;
+    // New transactions may wait on the database; they run beside the receive loop so that one
+    // slow lookup does not hold up every other phone. A retransmitted INVITE or MESSAGE that
+    // arrives while its first copy is still being set up is dropped.
+    let new_dialog = matches!(msg.method(), Some("INVITE" | "MESSAGE")) && msg.tag("to").is_none();
+    let call_id = msg.header("call-id").unwrap_or_default().to_owned();
+    if new_dialog && !engine.begin_setup(&call_id) {
+        return;
     }
+    let engine = engine.clone();
+    tokio::spawn(async move {
+        let reply = match msg.method() {
+            Some("REGISTER") => Some(register(&engine, &msg, from).await),
+            Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
+            Some("INVITE") if new_dialog => invite(&engine, msg, from).await,
+            Some("MESSAGE") if new_dialog => messaging::receive(&engine, msg, from).await,
+            Some("ACK") => None,
+            Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(
+                registrar::reply(&msg, 481, "Call/Transaction Does Not Exist", &[]),
+            ),
+            Some(_) => Some(registrar::reply(&msg, 501, "Not Implemented", &[])),
+            None => None,
+        };
+        if new_dialog {
+            engine.end_setup(&call_id);
+        }
+        if let Some(r) = reply {
+            engine.send(&r, from).await;
+        }
+    });
 }
 
 /// Accepts SIP over TCP (RFC 3261 section 18): each connection is read as a stream of messages,
@@ -655,6 +731,35 @@ async fn from_trunk(engine: &Engine, msg: &Message, from: SocketAddr) -> Option<
 #[cfg(test)]
 mod tests {
     use super::frame_end;
+
+    #[test]
+    fn devices_behind_nat_are_reached_where_they_registered_from() {
+        use super::{contact_address, is_private};
+        assert_eq!(
+            contact_address("sip:201@192.168.1.20:5062;transport=udp"),
+            "192.168.1.20:5062".parse().ok()
+        );
+        assert_eq!(
+            contact_address("sip:10.0.0.1"),
+            "10.0.0.1:5060".parse().ok()
+        );
+        assert_eq!(contact_address("sip:201@phone.example.com"), None);
+        assert!(is_private(
+            "192.168.1.20"
+                .parse()
+                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        ));
+        assert!(is_private(
+            "100.64.3.4"
+                .parse()
+                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        ));
+        assert!(!is_private(
+            "198.51.100.7"
+                .parse()
+                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
+        ));
+    }
 
     #[test]
     fn a_stream_is_cut_at_each_content_length() {

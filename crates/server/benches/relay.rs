@@ -1,0 +1,48 @@
+//! The RTP relay under load, for bench/media-relay/run.sh: starts N calls' relays exactly as the
+//! SIP engine does (two sockets each from the port pool, peers set from the SDP), writes the
+//! port map the anchor's generator (rtpgen -m) reads, prints its PID and relays until killed.
+//! Usage: relay --bench N MAPFILE A_BASE B_BASE SOCKETS
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use switchboard::sip::relay::{Ports, Relay, Side};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    // `cargo test --all-targets` runs benches without --bench: nothing to do then.
+    if !args.iter().any(|a| a == "--bench") {
+        return;
+    }
+    let rest: Vec<&String> = args.iter().skip(1).filter(|a| *a != "--bench").collect();
+    let n: usize = rest.first().map_or(100, |s| s.parse().unwrap());
+    let map = rest
+        .get(1)
+        .map_or("/tmp/relay-map.txt".to_owned(), |s| (*s).clone());
+    let a_base: u16 = rest.get(2).map_or(20000, |s| s.parse().unwrap());
+    let b_base: u16 = rest.get(3).map_or(21000, |s| s.parse().unwrap());
+    let sockets: usize = rest.get(4).map_or(4, |s| s.parse().unwrap());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let ports = Ports::new(ip, (30000, 39999));
+        let mut relays = Vec::with_capacity(n);
+        let mut out = std::fs::File::create(&map).unwrap();
+        for i in 0..n {
+            let r = Relay::start(&ports).await.expect("free relay ports");
+            let k = u16::try_from(i % sockets).unwrap();
+            r.set_peer(Side::A, SocketAddr::new(ip, a_base + k));
+            r.set_peer(Side::B, SocketAddr::new(ip, b_base + k));
+            // The generator's A sends to the A-facing port, B to the B-facing one.
+            writeln!(out, "{i} {} {}", r.a_addr.port(), r.b_addr.port()).unwrap();
+            relays.push(r);
+        }
+        out.flush().unwrap();
+        println!("{}", std::process::id());
+        std::future::pending::<()>().await;
+    });
+}
