@@ -77,6 +77,8 @@ pub async fn update_line(c: &mut Conn, l: &Line) -> Result<()> {
     .bind(l.company_id.as_str())
     .execute(c)
     .await?;
+    // The SIP engine's cached accounts (password, owner) must be read again.
+    c.touch();
     Ok(())
 }
 

@@ -36,67 +36,102 @@ impl Accounts for Found {
     }
 }
 
-/// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
-async fn lookup(
-    store: &Store,
-    m: &Message,
-    domain: &str,
-    auth: &str,
-) -> Option<(Account, sb_domain::ids::CompanyId)> {
-    let domain = domain.to_owned();
-    let username = m.header(auth).and_then(digest::parse_credentials)?.username;
+/// How long a looked-up SIP account is trusted before the database is asked again: a changed
+/// password or a disabled user takes effect within this time.
+const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+type Looked = Option<(Account, sb_domain::ids::CompanyId)>;
+
+/// Accounts by (domain, username), with when they were read.
+type AccountCache = HashMap<(String, String), (Looked, std::time::Instant)>;
+
+/// The account of `username` in the company of `domain`, from the database.
+async fn lookup_account(store: &Store, domain: &str, username: &str) -> Looked {
     let mut c = store.conn().await.ok()?;
-    let (line, in_service) = sb_store::lines::sip_account(&mut c, &domain, &username)
+    let (line, in_service) = sb_store::lines::sip_account(&mut c, domain, username)
         .await
         .ok()??;
     let account = Account {
         ha1_md5: digest::ha1(
             Algorithm::Md5,
             &line.sip_username,
-            &domain,
+            domain,
             &line.sip_password,
         ),
         ha1_sha256: digest::ha1(
             Algorithm::Sha256,
             &line.sip_username,
-            &domain,
+            domain,
             &line.sip_password,
         ),
         username: line.sip_username,
-        realm: domain,
+        realm: domain.to_owned(),
         enabled: in_service,
     };
     Some((account, line.company_id))
 }
 
-/// Writes the current devices of `aor` through to the database.
-async fn persist(
-    store: &Store,
-    aor: &str,
+/// A registration write waiting for the next group commit.
+struct PersistJob {
+    aor: String,
+    company: sb_domain::ids::CompanyId,
     bindings: Vec<Binding>,
-    company: &sb_domain::ids::CompanyId,
-) {
-    let list: Vec<Registration> = bindings
-        .into_iter()
-        .map(|b| Registration {
-            aor: aor.to_owned(),
-            contact: b.contact,
-            company_id: company.clone(),
-            expires_at: b.expires_at_ms,
-            source: b.source,
-            call_id: b.call_id,
-            cseq: i64::from(b.cseq),
-        })
-        .collect();
-    let result = match store.begin().await {
-        Ok(mut tx) => match registrations::save(&mut tx, aor, &list).await {
-            Ok(()) => tx.commit().await,
+    done: tokio::sync::oneshot::Sender<()>,
+}
+
+/// Writes registrations in groups: every job waiting when a commit starts goes into it, so a
+/// burst of REGISTERs costs one transaction instead of one each, and each REGISTER is still
+/// answered only once its binding is stored.
+async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < 2000 {
+            match rx.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
+        }
+        // The latest state of each address of record wins.
+        let mut latest: HashMap<&str, &PersistJob> = HashMap::new();
+        for j in &batch {
+            latest.insert(j.aor.as_str(), j);
+        }
+        let result = match store.begin().await {
+            Ok(mut tx) => {
+                let mut outcome = Ok(());
+                for (aor, j) in &latest {
+                    let list: Vec<Registration> = j
+                        .bindings
+                        .iter()
+                        .map(|b| Registration {
+                            aor: (*aor).to_owned(),
+                            contact: b.contact.clone(),
+                            company_id: j.company.clone(),
+                            expires_at: b.expires_at_ms,
+                            source: b.source.clone(),
+                            call_id: b.call_id.clone(),
+                            cseq: i64::from(b.cseq),
+                        })
+                        .collect();
+                    if let Err(e) = registrations::save(&mut tx, aor, &list).await {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                match outcome {
+                    Ok(()) => tx.commit().await,
+                    Err(e) => Err(e),
+                }
+            }
             Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    if let Err(e) = result {
-        tracing::warn!(error = %e, "could not store a registration");
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not store registrations");
+        }
+        drop(latest);
+        for j in batch {
+            let _ = j.done.send(());
+        }
     }
 }
 
@@ -158,6 +193,12 @@ pub struct Engine {
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
     pub active_calls: Arc<AtomicU64>,
+    /// SIP accounts looked up lately, by (domain, username); unknown ones too. Valid while the
+    /// store's account epoch (bumped by every write to users and lines) stays where it was.
+    accounts: Mutex<(u64, AccountCache)>,
+    /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
+    answered: Mutex<Transactions>,
+    persist: mpsc::UnboundedSender<PersistJob>,
     /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
     setting_up: Mutex<std::collections::HashSet<String>>,
     /// Open TCP connections by peer address: what is sent to that address goes down it.
@@ -322,6 +363,35 @@ impl Engine {
         }
     }
 
+    /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
+    async fn lookup(&self, m: &Message, domain: &str, auth: &str) -> Looked {
+        let username = m.header(auth).and_then(digest::parse_credentials)?.username;
+        let key = (domain.to_owned(), username);
+        let epoch = self.store.account_epoch();
+        let cached = self.accounts.lock().ok().and_then(|mut a| {
+            if a.0 != epoch {
+                a.0 = epoch;
+                a.1.clear();
+            }
+            a.1.get(&key)
+                .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
+                .map(|(v, _)| v.clone())
+        });
+        if let Some(v) = cached {
+            return v;
+        }
+        let found = lookup_account(&self.store, &key.0, &key.1).await;
+        if let Ok(mut a) = self.accounts.lock()
+            && a.0 == epoch
+        {
+            if a.1.len() > 100_000 {
+                a.1.retain(|_, (_, at)| at.elapsed() < ACCOUNT_TTL);
+            }
+            a.1.insert(key, (found.clone(), std::time::Instant::now()));
+        }
+        found
+    }
+
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
         self.calls.lock().ok()?.get(call_id).cloned()
     }
@@ -387,6 +457,8 @@ pub async fn run(
     } else {
         local.ip()
     };
+    let (persist_tx, persist_rx) = mpsc::unbounded_channel();
+    tokio::spawn(persist_writer(store.clone(), persist_rx));
     let engine = Arc::new(Engine {
         socket: Arc::new(socket),
         local,
@@ -401,6 +473,9 @@ pub async fn run(
         active_calls,
         tcp: Mutex::new(HashMap::new()),
         setting_up: Mutex::new(std::collections::HashSet::new()),
+        accounts: Mutex::new((0, HashMap::new())),
+        answered: Mutex::new(Transactions::default()),
+        persist: persist_tx,
         settings,
         registrations,
     });
@@ -451,6 +526,23 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
     if new_dialog && !engine.begin_setup(&call_id) {
         return;
     }
+    // A retransmitted REGISTER, MESSAGE or OPTIONS gets the answer its first copy got (or none
+    // while that is still being worked out), never a second run (RFC 3261 section 17.2.2).
+    let txn = match msg.method() {
+        Some("INVITE" | "ACK") | None => None,
+        Some(_) => transaction_key(&msg),
+    };
+    if let Some(key) = &txn {
+        let seen = engine.answered.lock().ok().map(|mut t| t.start(key));
+        match seen {
+            Some(Seen::New) | None => {}
+            Some(Seen::Working) => return,
+            Some(Seen::Answered(bytes)) => {
+                engine.send_bytes(&bytes, from).await;
+                return;
+            }
+        }
+    }
     let engine = engine.clone();
     tokio::spawn(async move {
         let reply = match msg.method() {
@@ -469,9 +561,82 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
             engine.end_setup(&call_id);
         }
         if let Some(r) = reply {
-            engine.send(&r, from).await;
+            let bytes = r.to_bytes();
+            if let Some(key) = txn
+                && let Ok(mut t) = engine.answered.lock()
+            {
+                t.finish(key, bytes.clone());
+            }
+            engine.send_bytes(&bytes, from).await;
+        } else if let Some(key) = txn
+            && let Ok(mut t) = engine.answered.lock()
+        {
+            t.forget(&key);
         }
     });
+}
+
+/// A request's server transaction: Call-ID, CSeq and the top Via's branch.
+fn transaction_key(m: &Message) -> Option<String> {
+    let via = m.header("via")?;
+    let branch = registrar::param(via, "branch").unwrap_or("");
+    Some(format!(
+        "{}|{}|{branch}",
+        m.header("call-id")?,
+        m.header("cseq")?
+    ))
+}
+
+enum Seen {
+    New,
+    Working,
+    Answered(Vec<u8>),
+}
+
+/// Non-INVITE server transactions of the last few seconds. RFC 3261 keeps them for Timer J
+/// (32 s); retransmissions come at 0.5, 1, 2 and 4 s, so 5 s catches them at a fraction of
+/// the memory under load, and the count is capped.
+#[derive(Default)]
+struct Transactions {
+    map: HashMap<String, (Option<Vec<u8>>, std::time::Instant)>,
+    order: std::collections::VecDeque<(String, std::time::Instant)>,
+}
+
+impl Transactions {
+    const KEEP: std::time::Duration = std::time::Duration::from_secs(5);
+    const MAX: usize = 50_000;
+
+    fn start(&mut self, key: &str) -> Seen {
+        let now = std::time::Instant::now();
+        while let Some((k, at)) = self.order.front() {
+            if now.duration_since(*at) < Self::KEEP && self.order.len() < Self::MAX {
+                break;
+            }
+            if self.map.get(k).is_some_and(|(_, t)| t == at) {
+                self.map.remove(k);
+            }
+            self.order.pop_front();
+        }
+        match self.map.get(key) {
+            Some((Some(bytes), _)) => Seen::Answered(bytes.clone()),
+            Some((None, _)) => Seen::Working,
+            None => {
+                self.map.insert(key.to_owned(), (None, now));
+                self.order.push_back((key.to_owned(), now));
+                Seen::New
+            }
+        }
+    }
+
+    fn finish(&mut self, key: String, bytes: Vec<u8>) {
+        if let Some(entry) = self.map.get_mut(&key) {
+            entry.0 = Some(bytes);
+        }
+    }
+
+    fn forget(&mut self, key: &str) {
+        self.map.remove(key);
+    }
 }
 
 /// Accepts SIP over TCP (RFC 3261 section 18): each connection is read as a stream of messages,
@@ -578,7 +743,7 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
         engine.judge(from, None, &domain, Some(403));
         return registrar::reply(msg, 403, "Forbidden", &[]);
     }
-    let looked_up = lookup(&engine.store, msg, &domain, "authorization").await;
+    let looked_up = engine.lookup(msg, &domain, "authorization").await;
     let company = looked_up.as_ref().map(|(_, co)| co.clone());
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
@@ -601,7 +766,16 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
     engine.judge(from, username.as_deref(), &domain, answer.code());
     if let Some((company, list)) = stored {
         let devices = list.len();
-        persist(&engine.store, &aor, list, &company).await;
+        let (done, stored) = tokio::sync::oneshot::channel();
+        let job = PersistJob {
+            aor: aor.clone(),
+            company,
+            bindings: list,
+            done,
+        };
+        if engine.persist.send(job).is_ok() {
+            let _ = stored.await;
+        }
         if devices > 0 {
             // Messages kept while the line had no device go out now.
             messaging::flush(engine.clone(), domain.clone(), user.clone());
@@ -655,7 +829,7 @@ async fn authenticate_line(
         engine.judge(from, None, &domain, Some(403));
         return Err(registrar::reply(msg, 403, "Forbidden", &[]));
     }
-    let looked_up = lookup(&engine.store, msg, &domain, "proxy-authorization").await;
+    let looked_up = engine.lookup(msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
     let verdict = {
