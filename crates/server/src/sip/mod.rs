@@ -199,6 +199,10 @@ pub struct Engine {
     /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
     answered: Mutex<Transactions>,
     persist: mpsc::UnboundedSender<PersistJob>,
+    /// What was last stored per address of record: its devices and their latest expiry.
+    persisted: Mutex<HashMap<String, (Vec<String>, i64)>>,
+    /// When the registration count was last taken (ms).
+    counted_at: Mutex<i64>,
     /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
     setting_up: Mutex<std::collections::HashSet<String>>,
     /// Open TCP connections by peer address: what is sent to that address goes down it.
@@ -392,6 +396,32 @@ impl Engine {
         found
     }
 
+    /// Whether the devices of `aor` differ from what was last stored: other contacts, or an
+    /// expiry more than a minute later. A phone refreshing every few seconds is not written each
+    /// time; a real refresh (minutes apart) or any change of device is.
+    fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
+        let mut sig: Vec<String> = list
+            .iter()
+            .map(|b| format!("{}|{}|{}", b.contact, b.source, b.call_id))
+            .collect();
+        sig.sort();
+        let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
+        let Ok(mut p) = self.persisted.lock() else {
+            return true;
+        };
+        if let Some((old, stored)) = p.get(aor)
+            && *old == sig
+            && latest - *stored < 60_000
+        {
+            return false;
+        }
+        if p.len() > 1_000_000 {
+            p.clear();
+        }
+        p.insert(aor.to_owned(), (sig, latest));
+        true
+    }
+
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
         self.calls.lock().ok()?.get(call_id).cloned()
     }
@@ -474,6 +504,8 @@ pub async fn run(
         tcp: Mutex::new(HashMap::new()),
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
+        persisted: Mutex::new(HashMap::new()),
+        counted_at: Mutex::new(0),
         answered: Mutex::new(Transactions::default()),
         persist: persist_tx,
         settings,
@@ -482,6 +514,20 @@ pub async fn run(
     if let Some(listener) = tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));
     }
+    // The registration count also follows expiries and registrations counted in between.
+    let counting = engine.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            let now = counting.now_ms();
+            let count = counting
+                .reg
+                .lock()
+                .map(|r| u64::try_from(r.binding_count(now)).unwrap_or(u64::MAX))
+                .unwrap_or(0);
+            counting.registrations.store(count, Ordering::Relaxed);
+        }
+    });
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
         let (n, from) = match engine.socket.recv_from(&mut buf).await {
@@ -753,10 +799,18 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
             return registrar::reply(msg, 500, "Server Error", &[]);
         };
         let answer = reg.handle(msg, &from.to_string(), now, &found);
-        let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
-        engine.registrations.store(count, Ordering::Relaxed);
         let stored = match (&answer.start, company) {
             (StartLine::Response { code: 200, .. }, Some(company)) => {
+                // Counting walks every binding: at most ten times a second.
+                let mut last = engine.counted_at.lock().map(|l| *l).unwrap_or(0);
+                if now - last >= 100 {
+                    last = now;
+                    let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
+                    engine.registrations.store(count, Ordering::Relaxed);
+                    if let Ok(mut l) = engine.counted_at.lock() {
+                        *l = last;
+                    }
+                }
                 Some((company, reg.bindings(&aor, now)))
             }
             _ => None,
@@ -764,7 +818,9 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
         (answer, stored)
     };
     engine.judge(from, username.as_deref(), &domain, answer.code());
-    if let Some((company, list)) = stored {
+    if let Some((company, list)) = stored
+        && engine.needs_writing(&aor, &list)
+    {
         let devices = list.len();
         let (done, stored) = tokio::sync::oneshot::channel();
         let job = PersistJob {
