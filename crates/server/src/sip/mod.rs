@@ -6,6 +6,7 @@
 mod call;
 mod messaging;
 pub mod relay;
+mod upstream;
 
 use sb_app::App;
 use sb_app::switch::{LiveState, SipLine};
@@ -514,6 +515,7 @@ pub async fn run(
     if let Some(listener) = tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));
     }
+    tokio::spawn(upstream::keep_registered(engine.clone()));
     // The registration count also follows expiries and registrations counted in between.
     let counting = engine.clone();
     tokio::spawn(async move {

@@ -170,6 +170,8 @@ pub enum Answer {
     /// Rings until the call is cancelled.
     Never,
     Busy,
+    /// Picks up at once, then takes a re-INVITE putting it on hold.
+    Hold,
 }
 
 /// A registered phone of `line` on `port`, answering one call as told.
@@ -179,6 +181,7 @@ pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -
         Answer::After(ms) => ("uas-answer", ms),
         Answer::Never => ("uas-ring", 0),
         Answer::Busy => ("uas-busy", 0),
+        Answer::Hold => ("uas-hold", 0),
     };
     // SIPp does not substitute keys in attributes, so pauses are written in.
     let xml = include_str!("sipp/call_uas.xml")
@@ -197,10 +200,10 @@ pub fn dial(
     hold_ms: u32,
     extra: &[(&str, &str)],
 ) -> Sipp {
-    let finish = if expect == 200 {
-        part("uac-answered")
-    } else {
-        part("uac-failed")
+    let finish = match (expect, extra.contains(&("then", "hold"))) {
+        (200, true) => part("uac-hold"),
+        (200, false) => part("uac-answered"),
+        _ => part("uac-failed"),
     };
     let xml = include_str!("sipp/call_uac.xml")
         .replace("[expect]", &expect.to_string())
@@ -222,7 +225,11 @@ pub fn dial(
     k.retain(|(name, _)| !extra.iter().any(|(n, _)| n == name));
     // ("transport", "tcp") is not a key: it makes SIPp speak TCP.
     let tcp = extra.contains(&("transport", "tcp"));
-    k.extend(extra.iter().filter(|(n, _)| *n != "transport"));
+    k.extend(
+        extra
+            .iter()
+            .filter(|(n, _)| *n != "transport" && *n != "then"),
+    );
     args.extend(keys(&k));
     if tcp {
         args.extend(["-t".to_owned(), "t1".to_owned()]);
@@ -914,5 +921,58 @@ async fn a_phone_on_tcp_registers_and_calls_a_phone_on_udp() {
     .await
     .expect("the call over TCP is answered and hung up");
     callee.done().await.expect("the UDP phone answered");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn hold_by_re_invite_passes_through_with_the_sdp_pointed_at_the_relay() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::Hold).await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        0,
+        &[("then", "hold")],
+    )
+    .done()
+    .await
+    .expect("the caller puts the call on hold and hangs up");
+    callee
+        .done()
+        .await
+        .expect("the far phone saw the hold offer and the BYE");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_trunk_set_to_register_registers_to_the_carrier_with_its_credentials() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    let carrier = Sipp::spawn(
+        include_str!("sipp/carrier_registrar.xml").to_owned(),
+        "carrier-reg",
+        port,
+        &[],
+        None,
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    trunk_at(
+        &p,
+        port,
+        json!({"username": "acme-trunk", "password": "trunk-s3cret", "register": true}),
+    )
+    .await;
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw a challenged REGISTER answered with the trunk's credentials");
     p.w.srv.stop().await;
 }

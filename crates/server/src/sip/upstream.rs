@@ -1,0 +1,153 @@
+//! Registration to carriers: a trunk with `register` set is kept registered with its
+//! credentials (RFC 3261 section 10), so the carrier knows where to send the company's calls.
+//! Each trunk is refreshed at half its granted expiry; a changed trunk (address or
+//! credentials) registers again at once; a failure is retried a minute later.
+
+use super::Engine;
+use super::call::token;
+use sb_sip::Message;
+use sb_sip::digest;
+use sb_store::trunks::Trunk;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// What Switchboard asks carriers for.
+const EXPIRES: u32 = 600;
+
+struct State {
+    /// address, username, password: a change means registering again.
+    signature: String,
+    due: Instant,
+}
+
+pub async fn keep_registered(engine: Arc<Engine>) {
+    let mut state: HashMap<String, State> = HashMap::new();
+    loop {
+        let trunks = engine.app.trunks_for_engine().await.unwrap_or_default();
+        let wanted: Vec<&Trunk> = trunks.iter().filter(|t| t.register).collect();
+        state.retain(|id, _| wanted.iter().any(|t| t.id.as_str() == id));
+        for t in wanted {
+            let signature = format!(
+                "{}|{}|{}",
+                t.address,
+                t.username.as_deref().unwrap_or(""),
+                t.password.as_deref().unwrap_or("")
+            );
+            let due = state
+                .get(t.id.as_str())
+                .is_none_or(|s| s.signature != signature || s.due <= Instant::now());
+            if !due {
+                continue;
+            }
+            let next = match register(&engine, t).await {
+                Some(granted) => {
+                    tracing::info!(trunk = %t.name, expires = granted, "registered to the carrier");
+                    Duration::from_secs(u64::from(granted.max(60) / 2))
+                }
+                None => {
+                    tracing::warn!(trunk = %t.name, "carrier registration failed; retrying in a minute");
+                    Duration::from_secs(60)
+                }
+            };
+            state.insert(
+                t.id.to_string(),
+                State {
+                    signature,
+                    due: Instant::now() + next,
+                },
+            );
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// One registration, answering one digest challenge; the expiry granted on success.
+async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
+    let addr: SocketAddr = t.address.parse().ok()?;
+    let user = t.username.clone()?;
+    let password = t.password.clone()?;
+    let call_id = format!("{}-reg", token());
+    let tag = token();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    engine.attach(&call_id, &tx);
+    let request = |cseq: u32, auth: Option<(&str, String)>| {
+        let mut headers = vec![
+            ("via", engine.via(&format!("z9hG4bK{}", token()), addr)),
+            ("max-forwards", "70".to_owned()),
+            ("from", format!("<sip:{user}@{addr}>;tag={tag}")),
+            ("to", format!("<sip:{user}@{addr}>")),
+            ("call-id", call_id.clone()),
+            ("cseq", format!("{cseq} REGISTER")),
+            ("contact", format!("<sip:{user}@{}>", engine.local)),
+            ("expires", EXPIRES.to_string()),
+        ];
+        if let Some((name, value)) = auth {
+            headers.push((name, value));
+        }
+        Message::request("REGISTER", &format!("sip:{addr}"), headers, Vec::new())
+    };
+    let mut answer = transact(engine, &request(1, None), addr, &mut rx).await;
+    if let Some(m) = &answer
+        && matches!(m.code(), Some(401 | 407))
+    {
+        let (challenge, header) = if m.code() == Some(407) {
+            ("proxy-authenticate", "proxy-authorization")
+        } else {
+            ("www-authenticate", "authorization")
+        };
+        let uri = format!("sip:{addr}");
+        let credentials = m
+            .headers_named(challenge)
+            .filter_map(digest::parse_challenge)
+            .find_map(|c| digest::answer(&c, "REGISTER", &uri, &user, &password, &token()));
+        answer = match credentials {
+            Some(c) => transact(engine, &request(2, Some((header, c))), addr, &mut rx).await,
+            None => None,
+        };
+    }
+    engine.detach(&call_id);
+    let m = answer.filter(|m| m.code() == Some(200))?;
+    let granted = m
+        .header("contact")
+        .and_then(|c| sb_sip::registrar::param(c, "expires"))
+        .or_else(|| m.header("expires"))
+        .and_then(|e| e.trim().parse().ok())
+        .unwrap_or(EXPIRES);
+    Some(granted)
+}
+
+/// Sends a request and waits for its final answer, retrying over UDP (Timer E) for 8 s.
+async fn transact(
+    engine: &Engine,
+    m: &Message,
+    to: SocketAddr,
+    rx: &mut mpsc::UnboundedReceiver<(Message, SocketAddr)>,
+) -> Option<Message> {
+    let bytes = m.to_bytes();
+    let deadline = Instant::now() + Duration::from_secs(8);
+    let mut interval = Duration::from_millis(500);
+    engine.send_bytes(&bytes, to).await;
+    let mut next = Instant::now() + interval;
+    loop {
+        tokio::select! {
+            got = rx.recv() => {
+                let (answer, _) = got?;
+                if answer.code().is_some_and(|c| c >= 200) {
+                    return Some(answer);
+                }
+            }
+            () = tokio::time::sleep_until(next) => {
+                if Instant::now() >= deadline {
+                    return None;
+                }
+                engine.send_bytes(&bytes, to).await;
+                interval = (interval * 2).min(Duration::from_secs(4));
+                next = Instant::now() + interval;
+            }
+        }
+    }
+}
