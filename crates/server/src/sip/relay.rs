@@ -3,20 +3,39 @@
 //!
 //! Symmetric latching: a side's packets are sent back to wherever that side's packets come from
 //! (its first packet after the description changed), not only to the address in its SDP, which
-//! behind NAT is a private one. The packet path reads into a buffer owned by the relay task and
-//! writes it out again: no allocation, no lock, no database or file IO per packet.
+//! behind NAT is a private one.
+//!
+//! The packet path runs on two dedicated threads (not the async runtime), each polling its share
+//! of the calls' sockets with epoll through mio: a readable socket is drained, each packet is
+//! sent on from the other socket of its call. One receive buffer per thread, no allocation, no
+//! lock, no database or file IO per packet. Calls are added, re-pointed and removed through a
+//! command queue that wakes the thread.
 
-use std::collections::VecDeque;
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Poll, Token, Waker};
+use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
-use tokio::net::UdpSocket;
-use tokio::sync::mpsc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Threads that move packets.
+const THREADS: usize = 2;
+const WAKER: Token = Token(usize::MAX);
 
 /// The configured RTP port range, handed out in even ports (RTP convention: RTCP would use the
-/// odd one above; only RTP is relayed).
+/// odd one above; only RTP is relayed), and the relay threads that use them.
 pub struct Ports {
     ip: IpAddr,
     free: Mutex<VecDeque<u16>>,
+    threads: OnceLock<Vec<Worker>>,
+    next: AtomicUsize,
+}
+
+/// A relay thread's mailbox.
+struct Worker {
+    commands: Sender<Command>,
+    waker: Arc<Waker>,
 }
 
 impl Ports {
@@ -26,6 +45,8 @@ impl Ports {
         Arc::new(Self {
             ip,
             free: Mutex::new(free),
+            threads: OnceLock::new(),
+            next: AtomicUsize::new(0),
         })
     }
 
@@ -41,18 +62,14 @@ impl Ports {
     }
 
     /// A socket on a free port of the range; ports another program holds are skipped.
-    async fn bind(self: &Arc<Self>) -> Option<Held> {
+    fn bind(&self) -> Option<(UdpSocket, u16)> {
         for _ in 0..64 {
             let port = self.take()?;
-            match UdpSocket::bind(SocketAddr::new(self.ip, port)).await {
-                Ok(socket) => {
-                    return Some(Held {
-                        socket,
-                        port,
-                        pool: self.clone(),
-                    });
+            match std::net::UdpSocket::bind(SocketAddr::new(self.ip, port)) {
+                Ok(s) if s.set_nonblocking(true).is_ok() => {
+                    return Some((UdpSocket::from_std(s), port));
                 }
-                Err(_) => self.give_back(port),
+                _ => self.give_back(port),
             }
         }
         None
@@ -62,18 +79,26 @@ impl Ports {
     pub fn free_count(&self) -> usize {
         self.free.lock().map(|f| f.len()).unwrap_or(0)
     }
-}
 
-/// A bound port of the range; it goes back to the pool when dropped.
-struct Held {
-    socket: UdpSocket,
-    port: u16,
-    pool: Arc<Ports>,
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        self.pool.give_back(self.port);
+    /// The relay threads, started on first use.
+    fn workers(self: &Arc<Self>) -> Option<&Vec<Worker>> {
+        if self.threads.get().is_none() {
+            let mut list = Vec::new();
+            for i in 0..THREADS {
+                let poll = Poll::new().ok()?;
+                let waker = Arc::new(Waker::new(poll.registry(), WAKER).ok()?);
+                let (commands, inbox) = channel();
+                let pool = self.clone();
+                std::thread::Builder::new()
+                    .name(format!("rtp-relay-{i}"))
+                    .spawn(move || run(poll, inbox, pool))
+                    .ok()?;
+                list.push(Worker { commands, waker });
+            }
+            // Another caller may have won the race; its threads serve, ours idle.
+            let _ = self.threads.set(list);
+        }
+        self.threads.get()
     }
 }
 
@@ -86,11 +111,19 @@ pub enum Side {
     B,
 }
 
-enum Control {
+enum Command {
+    Add {
+        id: u64,
+        a: (UdpSocket, u16),
+        b: (UdpSocket, u16),
+    },
     /// The side's description names this address; send there until its packets show where it
     /// really is.
-    Peer(Side, SocketAddr),
+    Peer(u64, Side, SocketAddr),
+    Remove(u64),
 }
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// One call's relay: dropping it stops the relay and frees its ports.
 pub struct Relay {
@@ -98,88 +131,154 @@ pub struct Relay {
     pub a_addr: SocketAddr,
     /// The address given to side B in SDP.
     pub b_addr: SocketAddr,
-    control: mpsc::UnboundedSender<Control>,
+    id: u64,
+    commands: Sender<Command>,
+    waker: Arc<Waker>,
 }
 
 impl Relay {
     pub async fn start(ports: &Arc<Ports>) -> Option<Relay> {
-        let a = ports.bind().await?;
-        let b = ports.bind().await?;
-        let a_addr = SocketAddr::new(ports.ip, a.port);
-        let b_addr = SocketAddr::new(ports.ip, b.port);
-        let (control, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(a, b, rx));
+        let a = ports.bind()?;
+        let Some(b) = ports.bind() else {
+            ports.give_back(a.1);
+            return None;
+        };
+        let (a_addr, b_addr) = (
+            SocketAddr::new(ports.ip, a.1),
+            SocketAddr::new(ports.ip, b.1),
+        );
+        let workers = ports.workers()?;
+        let w = &workers[ports.next.fetch_add(1, Ordering::Relaxed) % workers.len()];
+        let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+        w.commands.send(Command::Add { id, a, b }).ok()?;
+        let _ = w.waker.wake();
         Some(Relay {
             a_addr,
             b_addr,
-            control,
+            id,
+            commands: w.commands.clone(),
+            waker: w.waker.clone(),
         })
     }
 
     /// Tells the relay where a side's SDP says its audio is.
     pub fn set_peer(&self, side: Side, addr: SocketAddr) {
-        let _ = self.control.send(Control::Peer(side, addr));
+        let _ = self.commands.send(Command::Peer(self.id, side, addr));
+        let _ = self.waker.wake();
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        let _ = self.commands.send(Command::Remove(self.id));
+        let _ = self.waker.wake();
     }
 }
 
 struct Leg {
-    held: Held,
+    socket: UdpSocket,
+    port: u16,
     /// Where packets for this side go.
     peer: Option<SocketAddr>,
     /// Whether `peer` was learned from this side's own packets.
     latched: bool,
 }
 
-impl Leg {
-    /// Notes where a packet from this side came from.
-    fn saw(&mut self, from: SocketAddr) {
-        if !self.latched {
-            self.peer = Some(from);
-            self.latched = true;
-        }
-    }
+struct Pair {
+    id: u64,
+    legs: [Leg; 2],
 }
 
-async fn run(a: Held, b: Held, mut control: mpsc::UnboundedReceiver<Control>) {
-    let mut a = Leg {
-        held: a,
-        peer: None,
-        latched: false,
-    };
-    let mut b = Leg {
-        held: b,
-        peer: None,
-        latched: false,
-    };
-    let mut buf_a = [0u8; 2048];
-    let mut buf_b = [0u8; 2048];
+/// One relay thread: polls its calls' sockets and moves packets until the process ends.
+fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
+    let mut events = Events::with_capacity(1024);
+    let mut slots: Vec<Option<Pair>> = Vec::new();
+    let mut free_slots: Vec<usize> = Vec::new();
+    let mut by_id: HashMap<u64, usize> = HashMap::new();
+    let mut buf = [0u8; 2048];
     loop {
-        tokio::select! {
-            got = a.held.socket.recv_from(&mut buf_a) => {
-                if let Ok((n, from)) = got {
-                    a.saw(from);
-                    if let Some(to) = b.peer {
-                        let _ = b.held.socket.send_to(&buf_a[..n], to).await;
+        if poll.poll(&mut events, None).is_err() {
+            continue;
+        }
+        for ev in events.iter() {
+            if ev.token() == WAKER {
+                continue;
+            }
+            let (slot, side) = (ev.token().0 / 2, ev.token().0 % 2);
+            let Some(Some(pair)) = slots.get_mut(slot) else {
+                continue;
+            };
+            let (from_leg, to_leg) = if side == 0 { (0, 1) } else { (1, 0) };
+            // Drain the socket: several packets may wait behind one wake-up.
+            while let Ok((n, src)) = pair.legs[from_leg].socket.recv_from(&mut buf) {
+                let leg = &mut pair.legs[from_leg];
+                if !leg.latched {
+                    leg.peer = Some(src);
+                    leg.latched = true;
+                }
+                let out = &pair.legs[to_leg];
+                if let Some(to) = out.peer {
+                    // A full send buffer drops the packet: late audio is worse than lost audio.
+                    let _ = out.socket.send_to(&buf[..n], to);
+                }
+            }
+        }
+        while let Ok(cmd) = inbox.try_recv() {
+            match cmd {
+                Command::Add { id, a, b } => {
+                    let slot = free_slots.pop().unwrap_or_else(|| {
+                        slots.push(None);
+                        slots.len() - 1
+                    });
+                    let mut legs = [
+                        Leg {
+                            socket: a.0,
+                            port: a.1,
+                            peer: None,
+                            latched: false,
+                        },
+                        Leg {
+                            socket: b.0,
+                            port: b.1,
+                            peer: None,
+                            latched: false,
+                        },
+                    ];
+                    for (i, leg) in legs.iter_mut().enumerate() {
+                        let _ = poll.registry().register(
+                            &mut leg.socket,
+                            Token(slot * 2 + i),
+                            Interest::READABLE,
+                        );
+                    }
+                    slots[slot] = Some(Pair { id, legs });
+                    by_id.insert(id, slot);
+                }
+                Command::Peer(id, side, addr) => {
+                    if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {
+                        let leg = &mut pair.legs[if side == Side::A { 0 } else { 1 }];
+                        // A new description (a re-INVITE, a new answer) may move the side.
+                        leg.peer = Some(addr);
+                        leg.latched = false;
+                    }
+                }
+                Command::Remove(id) => {
+                    if let Some(slot) = by_id.remove(&id)
+                        && let Some(mut pair) = slots.get_mut(slot).and_then(Option::take)
+                    {
+                        debug_assert_eq!(pair.id, id);
+                        for leg in &mut pair.legs {
+                            let _ = poll.registry().deregister(&mut leg.socket);
+                        }
+                        let ports = [pair.legs[0].port, pair.legs[1].port];
+                        drop(pair);
+                        for p in ports {
+                            pool.give_back(p);
+                        }
+                        free_slots.push(slot);
                     }
                 }
             }
-            got = b.held.socket.recv_from(&mut buf_b) => {
-                if let Ok((n, from)) = got {
-                    b.saw(from);
-                    if let Some(to) = a.peer {
-                        let _ = a.held.socket.send_to(&buf_b[..n], to).await;
-                    }
-                }
-            }
-            c = control.recv() => match c {
-                Some(Control::Peer(side, addr)) => {
-                    let leg = if side == Side::A { &mut a } else { &mut b };
-                    // A new description (a re-INVITE, a new answer) may move the side: latch again.
-                    leg.peer = Some(addr);
-                    leg.latched = false;
-                }
-                None => break,
-            },
         }
     }
 }
@@ -196,8 +295,8 @@ mod tests {
         let before = ports.free_count();
         let relay = Relay::start(&ports).await.unwrap();
         assert_eq!(ports.free_count(), before - 2);
-        let phone_a = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        let phone_b = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let phone_a = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let phone_b = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         // B's SDP names a wrong (private) address; its own packets correct it.
         relay.set_peer(Side::B, "127.0.0.1:9".parse().unwrap());
         relay.set_peer(Side::A, phone_a.local_addr().unwrap());
