@@ -52,7 +52,72 @@ pub fn from_ms(ms: i64) -> Timestamp {
     Timestamp::from_millisecond(ms).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-/// RFC 3339 text with offset, as the API shows times.
+/// RFC 3339 text in UTC, as the API shows times (exactly jiff's `Timestamp` display). Written
+/// by hand for years 0 to 9999, since exports format a million of these.
 pub fn rfc3339(ms: i64) -> String {
-    from_ms(ms).to_string()
+    // 0000-01-01 to 9999-12-31, in milliseconds from the epoch.
+    if !(-62_167_219_200_000..=253_402_300_799_999).contains(&ms) {
+        return from_ms(ms).to_string();
+    }
+    let secs = ms.div_euclid(1000);
+    let milli = ms.rem_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    // Days to the civil date (proleptic Gregorian), after H. Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let mut out = format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+        sod / 3600,
+        sod % 3600 / 60,
+        sod % 60
+    );
+    if milli != 0 {
+        let frac = format!("{milli:03}");
+        out.push('.');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    out.push('Z');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_text_is_the_same_as_jiffs_display() {
+        let mut ms: i64 = -62_167_219_200_000;
+        let mut step: i64 = 1;
+        while ms < 253_402_300_799_999 {
+            assert_eq!(rfc3339(ms), from_ms(ms).to_string(), "{ms}");
+            ms += step;
+            step = step * 3 + 7;
+        }
+        for ms in [
+            0,
+            1,
+            10,
+            100,
+            999,
+            1_000,
+            951_782_400_000,
+            1_795_448_697_766,
+            -1,
+            -86_400_001,
+        ] {
+            assert_eq!(rfc3339(ms), from_ms(ms).to_string(), "{ms}");
+        }
+        for day in 0..200_000i64 {
+            let ms = -62_167_219_200_000 + day * 86_400_000 + 43_210_987;
+            assert_eq!(rfc3339(ms), from_ms(ms).to_string(), "{ms}");
+        }
+    }
 }

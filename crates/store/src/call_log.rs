@@ -1,7 +1,7 @@
 //! The call log: one record per line per call (seeds 000, 001), written by the SIP engine when a
 //! call ends, read newest first.
 
-use crate::db::{Row, query};
+use crate::db::{Row, query, query_owned};
 use crate::{Conn, Page, Result, col, finish_page};
 use sb_domain::ids::{CallRecordId, CompanyId, LineId};
 
@@ -85,31 +85,46 @@ pub async fn list(
     f: &CallFilter,
     page: &Page,
 ) -> Result<(Vec<CallRecord>, Option<String>)> {
-    let (line, company) = match scope {
-        CallScope::Line(l) => (l.as_str(), ""),
-        CallScope::Company(co) => ("", co.as_str()),
+    // The text is built for the filters given, so that the database walks the (scope, id) index
+    // from the cursor down: an `($n = '' OR id < $n)` form would make every page scan from the
+    // top, and a large export quadratic.
+    let (column, owner) = match scope {
+        CallScope::Line(l) => ("line_id", l.as_str()),
+        CallScope::Company(co) => ("company_id", co.as_str()),
     };
-    let sql = if line.is_empty() {
-        "SELECT * FROM call_records WHERE company_id = $2 AND ($1 = '' OR line_id = $1)
-            AND ($3 = '' OR id < $3) AND ($4 = '' OR direction = $4)
-            AND started_at >= $5 AND started_at <= $6
-         ORDER BY id DESC LIMIT $7"
-    } else {
-        "SELECT * FROM call_records WHERE line_id = $1 AND ($2 = '' OR company_id = $2)
-            AND ($3 = '' OR id < $3) AND ($4 = '' OR direction = $4)
-            AND started_at >= $5 AND started_at <= $6
-         ORDER BY id DESC LIMIT $7"
+    let mut sql = format!("SELECT * FROM call_records WHERE {column} = $1");
+    let mut n = 1;
+    let mut next = |sql: &mut String, cond: &str| {
+        n += 1;
+        sql.push_str(&cond.replace('?', &format!("${n}")));
     };
-    let rows = query(sql)
-        .bind(line)
-        .bind(company)
-        .bind(page.after_text())
-        .bind(f.direction.clone().unwrap_or_default())
-        .bind(f.from_ms.unwrap_or(i64::MIN))
-        .bind(f.to_ms.unwrap_or(i64::MAX))
-        .bind(page.probe())
-        .fetch_all(c)
-        .await?;
+    if page.after.is_some() {
+        next(&mut sql, " AND id < ?");
+    }
+    if f.direction.is_some() {
+        next(&mut sql, " AND direction = ?");
+    }
+    if f.from_ms.is_some() {
+        next(&mut sql, " AND started_at >= ?");
+    }
+    if f.to_ms.is_some() {
+        next(&mut sql, " AND started_at <= ?");
+    }
+    next(&mut sql, " ORDER BY id DESC LIMIT ?");
+    let mut q = query_owned(sql).bind(owner);
+    if let Some(a) = &page.after {
+        q = q.bind(a.as_str());
+    }
+    if let Some(d) = &f.direction {
+        q = q.bind(d.as_str());
+    }
+    if let Some(t) = f.from_ms {
+        q = q.bind(t);
+    }
+    if let Some(t) = f.to_ms {
+        q = q.bind(t);
+    }
+    let rows = q.bind(page.probe()).fetch_all(c).await?;
     let items = rows.into_iter().map(record).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |r| r.id.to_string()))
 }
