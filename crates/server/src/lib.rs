@@ -79,18 +79,7 @@ pub async fn start(
         .bootstrap_admin(admin_username, admin_password)
         .await
         .map_err(|e| StartError::Config(format!("admin account: {}", e.message())))?;
-    let sip_socket = tokio::net::UdpSocket::bind(cfg.sip_listen)
-        .await
-        .map_err(|e| {
-            StartError::Config(format!("cannot listen for SIP on {}: {e}", cfg.sip_listen))
-        })?;
-    let sip_addr = sip_socket
-        .local_addr()
-        .map_err(|e| StartError::Config(e.to_string()))?;
-    // TCP on the same address and port as UDP (the port may have been chosen by the system).
-    let sip_tcp = tokio::net::TcpListener::bind(sip_addr).await.map_err(|e| {
-        StartError::Config(format!("cannot listen for SIP over TCP on {sip_addr}: {e}"))
-    })?;
+    let (sip_socket, sip_tcp, sip_addr) = bind_sip(cfg.sip_listen).await?;
     let listener = tokio::net::TcpListener::bind(cfg.http_listen)
         .await
         .map_err(|e| StartError::Config(format!("cannot listen on {}: {e}", cfg.http_listen)))?;
@@ -159,6 +148,32 @@ pub async fn start(
         },
         admin,
     })
+}
+
+/// UDP and TCP on the same SIP address. With port 0 the system picks the UDP port, which TCP
+/// may already have taken for something else: then another port is tried.
+async fn bind_sip(
+    at: SocketAddr,
+) -> Result<(tokio::net::UdpSocket, tokio::net::TcpListener, SocketAddr), StartError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let udp = tokio::net::UdpSocket::bind(at)
+            .await
+            .map_err(|e| StartError::Config(format!("cannot listen for SIP on {at}: {e}")))?;
+        let addr = udp
+            .local_addr()
+            .map_err(|e| StartError::Config(e.to_string()))?;
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(tcp) => return Ok((udp, tcp, addr)),
+            Err(_) if at.port() == 0 && attempts < 20 => continue,
+            Err(e) => {
+                return Err(StartError::Config(format!(
+                    "cannot listen for SIP over TCP on {addr}: {e}"
+                )));
+            }
+        }
+    }
 }
 
 /// The application settings that follow from the server configuration.
