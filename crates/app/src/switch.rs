@@ -147,6 +147,22 @@ impl App {
         Ok(None)
     }
 
+    /// A line of `company` by its extension, for busy-lamp subscriptions.
+    pub async fn sip_line_by_extension(
+        &self,
+        company: &CompanyId,
+        extension: &str,
+    ) -> AppResult<Option<SipLine>> {
+        let mut c = self.store.conn().await?;
+        let Some(l) = store::line_by_extension(&mut c, company, extension).await? else {
+            return Ok(None);
+        };
+        let co = tenancy::get_company(&mut c, company)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Some(self.sip_line_of(&mut c, &co, l).await?))
+    }
+
     /// The line that authenticated as `sip_username` in the company with `sip_domain`.
     pub async fn sip_line_by_account(
         &self,

@@ -391,6 +391,14 @@ impl Call {
     fn end(&mut self) {
         self.phase = Phase::Ended;
         self.ring_deadline = None;
+        for (line, _) in &self.reached {
+            self.engine
+                .set_line_state(&line.id, super::presence::LineState::Idle);
+        }
+        if let Some(line) = &self.caller.line {
+            self.engine
+                .set_line_state(&line.id, super::presence::LineState::Idle);
+        }
         // The call no longer counts against department limits, even while its last
         // transactions (a CANCEL to a phone that went away) are still being retried.
         self.engine.count(&self.counted, -1);
@@ -638,6 +646,8 @@ impl Call {
             format!("\"{name}\" <sip:{}@{domain}>", self.caller.number)
         };
         let to = format!("<sip:{}@{domain}>", target.extension);
+        self.engine
+            .set_line_state(&target.id, super::presence::LineState::Early);
         for d in devices {
             let Some(target_addr) = self.engine.device_address(&d) else {
                 continue;
@@ -1102,6 +1112,10 @@ impl Call {
 
     async fn answered(&mut self, idx: usize, m: Message) {
         self.winner = Some(idx);
+        for line in self.target.iter().chain(self.caller.line.iter()) {
+            self.engine
+                .set_line_state(&line.id, super::presence::LineState::Confirmed);
+        }
         self.b_cseq = self.forks[idx].cseq;
         self.phase = Phase::Answered;
         self.answered_ms = Some(self.engine.now_ms());

@@ -5,6 +5,7 @@
 
 mod call;
 mod messaging;
+mod presence;
 pub mod relay;
 mod upstream;
 
@@ -200,6 +201,10 @@ pub struct Engine {
     /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
     answered: Mutex<Transactions>,
     persist: mpsc::UnboundedSender<PersistJob>,
+    /// Subscriptions by their Call-ID.
+    subscriptions: Mutex<HashMap<String, presence::Subscription>>,
+    /// What each line with a call is doing, for busy-lamp subscriptions.
+    line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
     /// What was last stored per address of record: its devices and their latest expiry.
     persisted: Mutex<HashMap<String, (Vec<String>, i64)>>,
     /// When the registration count was last taken (ms).
@@ -423,6 +428,23 @@ impl Engine {
         true
     }
 
+    /// Records what a line is doing and tells its busy-lamp watchers when that changed.
+    fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
+        let changed = self.line_states.lock().is_ok_and(|mut m| {
+            let before = if state == presence::LineState::Idle {
+                m.remove(line)
+            } else {
+                m.insert(line.clone(), state)
+            };
+            before.unwrap_or(presence::LineState::Idle) != state
+        });
+        if changed {
+            let engine = self.clone();
+            let line = line.clone();
+            tokio::spawn(async move { presence::line_changed(&engine, &line).await });
+        }
+    }
+
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
         self.calls.lock().ok()?.get(call_id).cloned()
     }
@@ -506,6 +528,8 @@ pub async fn run(
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),
+        subscriptions: Mutex::new(HashMap::new()),
+        line_states: Mutex::new(HashMap::new()),
         counted_at: Mutex::new(0),
         answered: Mutex::new(Transactions::default()),
         persist: persist_tx,
@@ -598,6 +622,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
             Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
             Some("INVITE") if new_dialog => invite(&engine, msg, from).await,
             Some("MESSAGE") if new_dialog => messaging::receive(&engine, msg, from).await,
+            Some("SUBSCRIBE") => presence::subscribe(&engine, msg, from).await,
             Some("ACK") => None,
             Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(
                 registrar::reply(&msg, 481, "Call/Transaction Does Not Exist", &[]),

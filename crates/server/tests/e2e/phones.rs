@@ -976,3 +976,76 @@ async fn a_trunk_set_to_register_registers_to_the_carrier_with_its_credentials()
         .expect("the carrier saw a challenged REGISTER answered with the trunk's credentials");
     p.w.srv.stop().await;
 }
+
+/// A subscriber (SIPp) as `from` to `event` of `to`, expecting one NOTIFY per pattern, in order.
+fn subscriber(sip: SocketAddr, from: &SipLine, to: &str, event: &str, patterns: &[&str]) -> Sipp {
+    let mut notifies = String::new();
+    let mut refs = Vec::new();
+    for (i, p) in patterns.iter().enumerate() {
+        let p = p
+            .replace('&', "&amp;")
+            .replace('"', "&quot;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        notifies.push_str(&format!(
+            "<recv request=\"NOTIFY\" crlf=\"true\"><action><ereg regexp=\"{p}\" search_in=\"body\" check_it=\"true\" assign_to=\"n{i}\"/></action></recv>\n\
+             <send><![CDATA[\n\nSIP/2.0 200 OK\n[last_Via:]\n[last_From:]\n[last_To:]\n[last_Call-ID:]\n[last_CSeq:]\nContent-Length: 0\n\n]]></send>\n"
+        ));
+        refs.push(format!("n{i}"));
+    }
+    notifies.push_str(&format!("<Reference variables=\"{}\"/>\n", refs.join(",")));
+    let xml = include_str!("sipp/subscribe.xml").replace("[notifies]", &notifies);
+    let mut args = vec![
+        "-s".to_owned(),
+        to.to_owned(),
+        "-au".into(),
+        from.user.clone(),
+        "-ap".into(),
+        from.password.clone(),
+    ];
+    args.extend(keys(&[
+        ("domain", &from.domain),
+        ("caller", &from.user),
+        ("event", event),
+    ]));
+    Sipp::spawn(xml, "sub", free_port(), &args, Some(sip))
+}
+
+#[tokio::test]
+async fn busy_lamps_follow_a_watched_line_and_the_mailbox_lamp_is_off() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let mwi = subscriber(
+        p.sip,
+        &p.caller,
+        "202",
+        "message-summary",
+        &["Messages-Waiting: no"],
+    );
+    mwi.done().await.expect("the mailbox lamp is off");
+    let blf = subscriber(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        "dialog",
+        &[
+            "version=\"0\" state=\"full\" entity=\"sip:201@[^\"]*\"></dialog-info>",
+            "<state>early</state>",
+            "<state>confirmed</state>",
+            "version=\"3\" state=\"full\" entity=\"sip:201@[^\"]*\"></dialog-info>",
+        ],
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(300)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 300, &[])
+        .done()
+        .await
+        .expect("the watched line takes a call");
+    ulf.done().await.expect("Ulf answered");
+    blf.done()
+        .await
+        .expect("the lamp went idle, ringing, busy and idle again");
+    p.w.srv.stop().await;
+}

@@ -1,0 +1,254 @@
+//! Subscriptions (RFC 6665): message-waiting (`message-summary`, RFC 3842) for a line's own
+//! mailbox, and busy-lamp fields (`dialog`, RFC 4235) for another line of the company. A line
+//! authenticates its SUBSCRIBE like an INVITE; Switchboard answers 200 and sends NOTIFYs in that
+//! dialog: one at once, and for `dialog` one each time the watched line starts ringing, is
+//! answered or goes idle.
+
+use super::call::token;
+use super::{Engine, authenticate_line};
+use sb_domain::ids::LineId;
+use sb_sip::Message;
+use sb_sip::registrar::{self, reply, uri_of};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What a watched line is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineState {
+    Idle,
+    /// Ringing.
+    Early,
+    /// In a call.
+    Confirmed,
+}
+
+#[derive(Debug, Clone)]
+enum Package {
+    /// The subscriber's own mailbox.
+    Mwi { account: String },
+    /// Another line's calls.
+    Dialog { line: LineId, entity: String },
+}
+
+/// One subscription: a dialog Switchboard sends NOTIFYs in.
+#[derive(Debug, Clone)]
+pub struct Subscription {
+    call_id: String,
+    our_tag: String,
+    /// The subscriber's From (with its tag): our NOTIFYs' To.
+    their_from: String,
+    /// The subscriber's To: our NOTIFYs' From, with our tag.
+    their_to: String,
+    contact: String,
+    target: SocketAddr,
+    package: Package,
+    cseq: u32,
+    version: u32,
+    expires: Instant,
+}
+
+const MAX_EXPIRES: u64 = 3600;
+
+/// A SUBSCRIBE outside a dialog (a new subscription) or inside one (refresh or end).
+pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
+    let expires = msg
+        .header("expires")
+        .and_then(|e| e.trim().parse::<u64>().ok())
+        .unwrap_or(MAX_EXPIRES)
+        .min(MAX_EXPIRES);
+    let call_id = msg.header("call-id")?.to_owned();
+    if msg.tag("to").is_some() {
+        let known = engine.subscriptions.lock().ok()?.contains_key(&call_id);
+        if !known {
+            return Some(reply(&msg, 481, "Subscription Does Not Exist", &[]));
+        }
+        let answer = reply(&msg, 200, "OK", &[("Expires", &expires.to_string())]);
+        engine.send(&answer, from).await;
+        notify(engine, &call_id, Some(expires)).await;
+        return None;
+    }
+    let line = match authenticate_line(engine, &msg, from).await {
+        Ok(l) => l,
+        Err(answer) => return Some(answer),
+    };
+    let event = msg
+        .header("event")
+        .map(|e| {
+            e.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .unwrap_or_default();
+    let package = match event.as_str() {
+        "message-summary" => Package::Mwi {
+            account: format!("sip:{}@{}", line.extension, line.sip_domain),
+        },
+        "dialog" => {
+            let ext = msg.uri().and_then(registrar::user_of).unwrap_or("");
+            match engine
+                .app
+                .sip_line_by_extension(&line.company_id, ext)
+                .await
+            {
+                Ok(Some(watched)) => Package::Dialog {
+                    entity: format!("sip:{}@{}", watched.extension, watched.sip_domain),
+                    line: watched.id,
+                },
+                Ok(None) => return Some(reply(&msg, 404, "Not Found", &[])),
+                Err(_) => return Some(reply(&msg, 500, "Server Error", &[])),
+            }
+        }
+        _ => {
+            return Some(reply(
+                &msg,
+                489,
+                "Bad Event",
+                &[("Allow-Events", "message-summary, dialog")],
+            ));
+        }
+    };
+    let answer = reply(
+        &msg,
+        200,
+        "OK",
+        &[
+            ("Expires", &expires.to_string()),
+            ("Contact", &format!("<sip:switchboard@{}>", engine.local)),
+        ],
+    );
+    let sub = Subscription {
+        call_id: call_id.clone(),
+        our_tag: answer.tag("to").unwrap_or_default().to_owned(),
+        their_from: msg.header("from").unwrap_or_default().to_owned(),
+        their_to: msg.header("to").unwrap_or_default().to_owned(),
+        contact: msg
+            .header("contact")
+            .map(uri_of)
+            .unwrap_or_default()
+            .to_owned(),
+        target: from,
+        package,
+        cseq: 0,
+        version: 0,
+        expires: Instant::now() + Duration::from_secs(expires),
+    };
+    if let Ok(mut subs) = engine.subscriptions.lock() {
+        subs.retain(|_, s| s.expires > Instant::now());
+        if subs.len() < 100_000 {
+            subs.insert(call_id.clone(), sub);
+        }
+    }
+    engine.send(&answer, from).await;
+    notify(engine, &call_id, Some(expires)).await;
+    None
+}
+
+/// Tells the watchers of `line` what it is doing now.
+pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
+    let ids: Vec<String> = engine
+        .subscriptions
+        .lock()
+        .map(|subs| {
+            subs.values()
+                .filter(|s| matches!(&s.package, Package::Dialog { line: l, .. } if l == line))
+                .map(|s| s.call_id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in ids {
+        notify(engine, &id, None).await;
+    }
+}
+
+/// Sends the current state in a subscription; `refresh` sets a new expiry first (0 ends the
+/// subscription with this NOTIFY).
+async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
+    let state = |line: &LineId| {
+        engine
+            .line_states
+            .lock()
+            .ok()
+            .and_then(|m| m.get(line).copied())
+            .unwrap_or(LineState::Idle)
+    };
+    let (m, target) = {
+        let Ok(mut subs) = engine.subscriptions.lock() else {
+            return;
+        };
+        let Some(sub) = subs.get_mut(call_id) else {
+            return;
+        };
+        if let Some(secs) = refresh {
+            sub.expires = Instant::now() + Duration::from_secs(secs);
+        }
+        sub.cseq += 1;
+        sub.version += 1;
+        let left = sub
+            .expires
+            .saturating_duration_since(Instant::now())
+            .as_secs();
+        let (event, content_type, body) = match &sub.package {
+            Package::Mwi { account } => (
+                "message-summary",
+                "application/simple-message-summary",
+                // The media service (voicemail) is not built: the mailbox is empty.
+                format!(
+                    "Messages-Waiting: no\r\nMessage-Account: {account}\r\nVoice-Message: 0/0 (0/0)\r\n"
+                ),
+            ),
+            Package::Dialog { line, entity } => {
+                let dialog = match state(line) {
+                    LineState::Idle => String::new(),
+                    LineState::Early => format!(
+                        "<dialog id=\"{line}\" direction=\"recipient\"><state>early</state></dialog>"
+                    ),
+                    LineState::Confirmed => {
+                        format!("<dialog id=\"{line}\"><state>confirmed</state></dialog>")
+                    }
+                };
+                (
+                    "dialog",
+                    "application/dialog-info+xml",
+                    format!(
+                        "<?xml version=\"1.0\"?>\r\n<dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" version=\"{}\" state=\"full\" entity=\"{entity}\">{dialog}</dialog-info>\r\n",
+                        sub.version - 1
+                    ),
+                )
+            }
+        };
+        let subscription_state = if left == 0 {
+            "terminated;reason=timeout".to_owned()
+        } else {
+            format!("active;expires={left}")
+        };
+        let m = Message::request(
+            "NOTIFY",
+            &sub.contact,
+            vec![
+                (
+                    "via",
+                    engine.via(&format!("z9hG4bK{}", token()), sub.target),
+                ),
+                ("max-forwards", "70".into()),
+                ("from", format!("{};tag={}", sub.their_to, sub.our_tag)),
+                ("to", sub.their_from.clone()),
+                ("call-id", sub.call_id.clone()),
+                ("cseq", format!("{} NOTIFY", sub.cseq)),
+                ("contact", format!("<sip:switchboard@{}>", engine.local)),
+                ("event", event.to_owned()),
+                ("subscription-state", subscription_state),
+                ("content-type", content_type.to_owned()),
+            ],
+            body.into_bytes(),
+        );
+        let target = sub.target;
+        if left == 0 {
+            subs.remove(call_id);
+        }
+        (m, target)
+    };
+    engine.send(&m, target).await;
+}
