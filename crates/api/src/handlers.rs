@@ -514,18 +514,8 @@ pub async fn set_saved_numbers(
 fn audit_filter(parts: &Parts) -> ApiResult<(AuditFilter, bool)> {
     let mut f = AuditFilter::default();
     let mut csv = false;
-    let time = |field: &str, v: &str| -> ApiResult<i64> {
-        v.parse::<jiff::Timestamp>()
-            .map(|t| t.as_millisecond())
-            .map_err(|_| {
-                AppError::invalid(
-                    "invalid_time",
-                    field,
-                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
-                )
-                .into()
-            })
-    };
+    let time =
+        |field: &str, v: &str| -> ApiResult<i64> { Ok(parse_time(field, v)?.as_millisecond()) };
     for (k, v) in query_pairs(parts) {
         match k.as_str() {
             "user_id" if sb_domain::ids::looks_like_id(&v) => {

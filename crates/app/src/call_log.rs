@@ -2,7 +2,7 @@
 //! it (the line's user and the company's administrators and providers).
 
 use crate::authz::{self, Actor, Need, Tenant};
-use crate::views::{CallDirection, CallRecordView, ListPage, time};
+use crate::views::{CallDirection, CallRecordView, ListPage, parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CallRecordId, CompanyId, LineId};
 use sb_store::call_log::{self as store, CallFilter, CallRecord, CallScope};
@@ -39,17 +39,7 @@ fn view(r: CallRecord) -> CallRecordView {
 /// Reads the call-log filters of a query: `direction`, `from`, `to` (RFC 3339).
 pub fn filter_from(pairs: &[(String, String)]) -> AppResult<CallFilter> {
     let mut f = CallFilter::default();
-    let time = |field: &str, v: &str| -> AppResult<i64> {
-        v.parse::<jiff::Timestamp>()
-            .map(|t| t.as_millisecond())
-            .map_err(|_| {
-                AppError::invalid(
-                    "invalid_time",
-                    field,
-                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
-                )
-            })
-    };
+    let time = |field: &str, v: &str| parse_time(field, v).map(|t| t.as_millisecond());
     for (k, v) in pairs {
         match k.as_str() {
             "direction" => {

@@ -310,13 +310,7 @@ impl App {
         input: ExplainInput,
     ) -> AppResult<ExplainView> {
         let now = match &input.at {
-            Some(t) => t.parse::<jiff::Timestamp>().map_err(|_| {
-                invalid(
-                    "invalid_time",
-                    "at",
-                    "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
-                )
-            })?,
+            Some(t) => parse_time("at", t)?,
             None => self.clock.now(),
         };
         if let Some(n) = &input.caller_number {
@@ -338,24 +332,19 @@ impl App {
             None => Presence::default(),
         };
         let departments = tenancy::list_departments(&mut c, &co.id).await?;
-        let mut chain: Vec<DeptState<'_>> = Vec::new();
-        let mut cur = user.as_ref().and_then(|u| u.department_id.clone());
-        while let Some(id) = cur {
-            let Some(d) = departments.iter().find(|d| d.id == id) else {
-                break;
-            };
-            if chain.len() > departments.len() {
-                break;
-            }
-            // Live call counts come from the SIP engine; an explanation assumes none in progress.
-            chain.push(DeptState {
-                name: &d.name,
-                policy: d.call_policy,
-                limit: d.call_limit,
-                active_calls: 0,
-            });
-            cur = d.parent_id.clone();
-        }
+        // Live call counts come from the SIP engine; an explanation assumes none in progress.
+        let chain: Vec<DeptState<'_>> = crate::switch::chain(
+            &departments,
+            user.as_ref().and_then(|u| u.department_id.as_ref()),
+        )
+        .into_iter()
+        .map(|d| DeptState {
+            name: &d.name,
+            policy: d.call_policy,
+            limit: d.call_limit,
+            active_calls: 0,
+        })
+        .collect();
         let zone = jiff::tz::TimeZone::get(&co.time_zone)
             .map_err(|e| AppError::Internal(format!("time zone: {e}")))?;
         let line_id = l.id.to_string();

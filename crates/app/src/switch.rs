@@ -61,7 +61,11 @@ pub struct Dialled<'a> {
     pub hops: &'a [&'a str],
 }
 
-fn chain<'d>(departments: &'d [Department], start: Option<&DepartmentId>) -> Vec<&'d Department> {
+/// A department and its parents up to the root, nearest first (a cycle in stored data ends it).
+pub(crate) fn chain<'d>(
+    departments: &'d [Department],
+    start: Option<&DepartmentId>,
+) -> Vec<&'d Department> {
     let mut out: Vec<&Department> = Vec::new();
     let mut cur = start.cloned();
     while let Some(id) = cur {
@@ -233,28 +237,14 @@ impl App {
                 return Ok(Destination::Unknown);
             }
             // Outgoing calls obey the caller's department as internal ones do.
-            if d.from_line.is_some() && d.hops.is_empty() {
-                if caller_states.iter().any(|s| {
-                    matches!(
-                        s.policy,
-                        sb_domain::model::CallPolicyKind::OutgoingBlocked
-                            | sb_domain::model::CallPolicyKind::BothBlocked
-                    )
-                }) {
-                    return Ok(Destination::Refused {
-                        status: 403,
-                        reason: routing::Reason::CallerOutgoingBlocked.sentence(),
-                    });
-                }
-                if caller_states
-                    .iter()
-                    .any(|s| s.limit.is_some_and(|lim| s.active_calls >= lim))
-                {
-                    return Ok(Destination::Refused {
-                        status: 403,
-                        reason: routing::Reason::CallerDepartmentFull.sentence(),
-                    });
-                }
+            if d.from_line.is_some()
+                && d.hops.is_empty()
+                && let Some(reason) = routing::caller_refusal(&caller_states)
+            {
+                return Ok(Destination::Refused {
+                    status: 403,
+                    reason: reason.sentence(),
+                });
             }
             return Ok(Destination::Outside {
                 number: d.dialled.to_owned(),

@@ -441,6 +441,17 @@ pub struct AuditView {
     pub summary: serde_json::Value,
 }
 
+/// A time given in a request (RFC 3339), or the 422 that names `field`.
+pub fn parse_time(field: &str, v: &str) -> Result<jiff::Timestamp, crate::AppError> {
+    v.parse::<jiff::Timestamp>().map_err(|_| {
+        crate::AppError::invalid(
+            "invalid_time",
+            field,
+            "Times are RFC 3339, like 2026-01-31T09:00:00Z.",
+        )
+    })
+}
+
 pub(crate) fn time(ms: i64) -> String {
     rfc3339(ms)
 }

@@ -237,6 +237,19 @@ fn full(d: &DeptState<'_>) -> bool {
     d.limit.is_some_and(|l| d.active_calls >= l)
 }
 
+/// Why the caller's departments (nearest first) refuse a call they place, if they do: calls
+/// out are blocked, or a department is at its limit of simultaneous calls. The same rule holds
+/// for calls to lines and to outside numbers.
+pub fn caller_refusal(departments: &[DeptState<'_>]) -> Option<Reason> {
+    if departments.iter().any(|d| blocks_outgoing(d.policy)) {
+        Some(Reason::CallerOutgoingBlocked)
+    } else if departments.iter().any(full) {
+        Some(Reason::CallerDepartmentFull)
+    } else {
+        None
+    }
+}
+
 /// Turns a divert setting into an action, honouring the package and loop rules.
 fn divert(to: &Divert, call: &Call<'_>, ctx: &Context<'_>, reason: Reason) -> Step {
     match to {
@@ -309,17 +322,11 @@ pub fn decide(call: &Call<'_>, ctx: &Context<'_>, now: jiff::Timestamp) -> Plan 
     if !ctx.target.in_service {
         return reject(480, Reason::NotInService);
     }
-    if call.caller.origin == Origin::Line && call.hops.is_empty() {
-        if ctx
-            .caller_departments
-            .iter()
-            .any(|d| blocks_outgoing(d.policy))
-        {
-            return reject(403, Reason::CallerOutgoingBlocked);
-        }
-        if ctx.caller_departments.iter().any(full) {
-            return reject(403, Reason::CallerDepartmentFull);
-        }
+    if call.caller.origin == Origin::Line
+        && call.hops.is_empty()
+        && let Some(reason) = caller_refusal(ctx.caller_departments)
+    {
+        return reject(403, reason);
     }
     if ctx
         .target_departments

@@ -97,6 +97,21 @@ struct Fork {
     auth: Option<TrunkAuth>,
 }
 
+impl Fork {
+    /// The To of this leg's dialog: with the device's tag once it answered.
+    fn dialog_to(&self) -> String {
+        match &self.remote_tag {
+            Some(t) => format!("{};tag={t}", self.to),
+            None => self.to.clone(),
+        }
+    }
+
+    /// Where this leg's in-dialog requests go: the device's Contact once it answered.
+    fn dialog_uri(&self) -> &str {
+        self.remote_contact.as_deref().unwrap_or(&self.ruri)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
     ForkInvite(String),
@@ -331,6 +346,32 @@ impl Call {
 
     fn via(&self, branch: &str, to: SocketAddr) -> String {
         self.engine.via(branch, to)
+    }
+
+    /// A request on fork `idx`'s leg: our From with its tag, its Call-ID, the given rest.
+    fn fork_request(
+        &self,
+        idx: usize,
+        method: &str,
+        ruri: &str,
+        branch: &str,
+        to: String,
+        cseq: u32,
+    ) -> Message {
+        let f = &self.forks[idx];
+        Message::request(
+            method,
+            ruri,
+            vec![
+                ("via", self.via(branch, f.target)),
+                ("max-forwards", "70".into()),
+                ("from", format!("{};tag={}", f.from, f.tag)),
+                ("to", to),
+                ("call-id", f.call_id.clone()),
+                ("cseq", format!("{cseq} {method}")),
+            ],
+            Vec::new(),
+        )
     }
 
     fn contact(&self) -> String {
@@ -889,19 +930,7 @@ impl Call {
                 ForkState::Calling | ForkState::Proceeding => {}
                 _ => continue,
             }
-            let cancel = Message::request(
-                "CANCEL",
-                &f.ruri,
-                vec![
-                    ("via", self.via(&f.branch, f.target)),
-                    ("max-forwards", "70".into()),
-                    ("from", format!("{};tag={}", f.from, f.tag)),
-                    ("to", f.to.clone()),
-                    ("call-id", f.call_id.clone()),
-                    ("cseq", format!("{} CANCEL", f.cseq)),
-                ],
-                Vec::new(),
-            );
+            let cancel = self.fork_request(i, "CANCEL", &f.ruri, &f.branch, f.to.clone(), f.cseq);
             let (target, call_id, cseq) = (f.target, f.call_id.clone(), f.cseq);
             self.forks[i].state = ForkState::Cancelled;
             self.retx
@@ -1135,41 +1164,18 @@ impl Call {
 
     async fn ack_2xx(&mut self, idx: usize, m: &Message) {
         let f = &self.forks[idx];
-        let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
         let to = m.header("to").unwrap_or_default().to_owned();
         let (n, _) = m.cseq().unwrap_or((1, "INVITE"));
-        let ack = Message::request(
-            "ACK",
-            &ruri,
-            vec![
-                ("via", self.via(&format!("z9hG4bK{}", token()), f.target)),
-                ("max-forwards", "70".into()),
-                ("from", format!("{};tag={}", f.from, f.tag)),
-                ("to", to),
-                ("call-id", f.call_id.clone()),
-                ("cseq", format!("{n} ACK")),
-            ],
-            Vec::new(),
-        );
+        let branch = format!("z9hG4bK{}", token());
+        let ack = self.fork_request(idx, "ACK", f.dialog_uri(), &branch, to, n);
         self.engine.send(&ack, f.target).await;
     }
 
     /// The ACK of a failed INVITE belongs to its transaction (same branch, RFC 3261 17.1.1.3).
     async fn ack_failure(&mut self, idx: usize, m: &Message) {
         let f = &self.forks[idx];
-        let ack = Message::request(
-            "ACK",
-            &f.ruri,
-            vec![
-                ("via", self.via(&f.branch, f.target)),
-                ("max-forwards", "70".into()),
-                ("from", format!("{};tag={}", f.from, f.tag)),
-                ("to", m.header("to").unwrap_or_default().to_owned()),
-                ("call-id", f.call_id.clone()),
-                ("cseq", format!("{} ACK", f.cseq)),
-            ],
-            Vec::new(),
-        );
+        let to = m.header("to").unwrap_or_default().to_owned();
+        let ack = self.fork_request(idx, "ACK", &f.ruri, &f.branch, to, f.cseq);
         self.engine.send(&ack, f.target).await;
     }
 
@@ -1203,25 +1209,15 @@ impl Call {
                 let idx = self.winner?;
                 self.b_cseq += 1;
                 let f = &self.forks[idx];
-                let to = match &f.remote_tag {
-                    Some(t) => format!("{};tag={t}", f.to),
-                    None => f.to.clone(),
-                };
-                let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
-                let m = Message::request(
+                let mut m = self.fork_request(
+                    idx,
                     method,
-                    &ruri,
-                    vec![
-                        ("via", self.via(&branch, f.target)),
-                        ("max-forwards", "70".into()),
-                        ("from", format!("{};tag={}", f.from, f.tag)),
-                        ("to", to),
-                        ("call-id", f.call_id.clone()),
-                        ("cseq", format!("{} {method}", self.b_cseq)),
-                        ("contact", self.contact()),
-                    ],
-                    Vec::new(),
+                    f.dialog_uri(),
+                    &branch,
+                    f.dialog_to(),
+                    self.b_cseq,
                 );
+                m.set_header("contact", self.contact());
                 Some((m, f.target, self.b_cseq))
             }
         }
@@ -1246,23 +1242,14 @@ impl Call {
 
     async fn bye_fork(&mut self, idx: usize) {
         let f = &self.forks[idx];
-        let to = match &f.remote_tag {
-            Some(t) => format!("{};tag={t}", f.to),
-            None => f.to.clone(),
-        };
-        let ruri = f.remote_contact.clone().unwrap_or_else(|| f.ruri.clone());
-        let m = Message::request(
+        let branch = format!("z9hG4bK{}", token());
+        let m = self.fork_request(
+            idx,
             "BYE",
-            &ruri,
-            vec![
-                ("via", self.via(&format!("z9hG4bK{}", token()), f.target)),
-                ("max-forwards", "70".into()),
-                ("from", format!("{};tag={}", f.from, f.tag)),
-                ("to", to),
-                ("call-id", f.call_id.clone()),
-                ("cseq", format!("{} BYE", f.cseq + 1)),
-            ],
-            Vec::new(),
+            f.dialog_uri(),
+            &branch,
+            f.dialog_to(),
+            f.cseq + 1,
         );
         let (target, id, n) = (f.target, f.call_id.clone(), f.cseq + 1);
         self.forks[idx].state = ForkState::Done(200);
