@@ -121,6 +121,18 @@ impl Srv {
             headers,
         }
     }
+    /// The Prometheus text of `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.http
+            .get(format!("{}/metrics", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Resp {
         self.raw(Method::GET, path, Some(token), None).await
     }

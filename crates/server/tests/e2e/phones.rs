@@ -565,16 +565,7 @@ async fn department_blocks_and_simultaneous_call_limits_are_kept_on_the_wire() {
     let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
     let first = dial(p.sip, &p.caller, &p.callee.extension, 200, 3000, &[]);
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-    let metrics =
-        p.w.srv
-            .http
-            .get(format!("{}/metrics", p.w.srv.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+    let metrics = p.w.srv.metrics().await;
     assert!(
         metrics.contains("switchboard_active_calls 1\n"),
         "{metrics}"

@@ -76,16 +76,8 @@ async fn credentials(srv: &Srv, t: &Tenant) -> (String, String, String) {
 }
 
 async fn registered(srv: &Srv) -> String {
-    let metrics = srv
-        .http
-        .get(format!("{}/metrics", srv.base))
-        .send()
+    srv.metrics()
         .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    metrics
         .lines()
         .find(|l| l.starts_with("switchboard_sip_registrations "))
         .unwrap_or("")
@@ -140,16 +132,7 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
     };
     let (code, err) = run(pw.clone(), 200).await;
     assert_eq!(code, Some(0), "sipp could not register: {err}");
-    let metrics = w
-        .srv
-        .http
-        .get(format!("{}/metrics", w.srv.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = w.srv.metrics().await;
     assert!(
         metrics.contains("switchboard_sip_registrations 1"),
         "{metrics}"

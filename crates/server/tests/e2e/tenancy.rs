@@ -637,15 +637,7 @@ async fn health_metrics_and_openapi_are_served() {
     assert_eq!(h.status(), 200);
     let body: Value = h.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    let m = srv
-        .http
-        .get(format!("{}/metrics", srv.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = srv.metrics().await;
     assert!(m.contains("switchboard_mail_outbox_depth 0"));
     let served = srv
         .http
