@@ -7,5 +7,6 @@ pub mod guard;
 pub mod message;
 pub mod registrar;
 pub mod sdp;
+pub mod timer;
 
 pub use message::{Message, ParseError, StartLine, parse};

@@ -288,6 +288,9 @@ fn canonical(name: &str) -> String {
         "call-id" => "Call-ID".into(),
         "cseq" => "CSeq".into(),
         "www-authenticate" => "WWW-Authenticate".into(),
+        "min-se" => "Min-SE".into(),
+        "rack" => "RAck".into(),
+        "rseq" => "RSeq".into(),
         _ => name
             .split('-')
             .map(|w| {

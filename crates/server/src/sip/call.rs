@@ -18,6 +18,7 @@ use sb_domain::ids::DepartmentId;
 use sb_domain::routing::CallerIdChoice;
 use sb_domain::routing::{Action, Plan, Step};
 use sb_sip::registrar::{self, reply, uri_of};
+use sb_sip::timer::{self, SessionExpires};
 use sb_sip::{Message, sdp};
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -41,6 +42,22 @@ type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
 pub(super) fn token() -> String {
     let b = sb_app::secrets::random_bytes::<8>();
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// The session-timer headers of a request passed on to the other leg: the interval asked for,
+/// the minimum, and `Supported: timer` (only that option: the rest of the sender's Supported
+/// list, 100rel say, is not Switchboard's to promise on the other leg).
+fn timer_headers(m: &Message) -> Vec<(&'static str, String)> {
+    let mut h = Vec::new();
+    for name in ["session-expires", "min-se"] {
+        if let Some(v) = m.header(name) {
+            h.push((name, v.to_owned()));
+        }
+    }
+    if timer::lists(m, "supported", "timer") {
+        h.push(("supported", "timer".to_owned()));
+    }
+    h
 }
 
 /// The SIP reason phrase for the statuses the engine sends.
@@ -228,6 +245,12 @@ struct Call {
     logged: bool,
     /// A phone answered busy.
     device_busy: bool,
+    /// The fork whose early media (183 with SDP) the caller hears while it rings.
+    early: Option<usize>,
+    /// The session interval agreed for the answered call (RFC 4028), if any.
+    session: Option<SessionExpires>,
+    /// When the answered call ends unless a refresh comes first.
+    session_deadline: Option<Instant>,
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
@@ -309,6 +332,9 @@ pub async fn run(
         status: 0,
         logged: false,
         device_busy: false,
+        early: None,
+        session: None,
+        session_deadline: None,
         a_invite: invite,
     };
     call.begin().await;
@@ -338,10 +364,10 @@ async fn sleep_until(at: Option<Instant>) {
 impl Call {
     fn next_wake(&self) -> Option<Instant> {
         let retx = self.retx.iter().map(|r| r.next.min(r.until)).min();
-        match (retx, self.ring_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [retx, self.ring_deadline, self.session_deadline]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     fn via(&self, branch: &str, to: SocketAddr) -> String {
@@ -381,11 +407,23 @@ impl Call {
     // ---- the caller's leg -------------------------------------------------------------------
 
     async fn answer_a(&mut self, code: u16, reason: &str, body: Option<Vec<u8>>) {
+        self.answer_a_with(code, reason, body, Vec::new()).await;
+    }
+
+    /// [`Self::answer_a`] with more headers.
+    async fn answer_a_with(
+        &mut self,
+        code: u16,
+        reason: &str,
+        body: Option<Vec<u8>>,
+        more: Vec<(&str, String)>,
+    ) {
         let contact = self.contact();
         let mut extra: Vec<(&str, &str)> = vec![("Contact", &contact), ("Allow", ALLOW)];
         if body.is_some() {
             extra.push(("Content-Type", "application/sdp"));
         }
+        extra.extend(more.iter().map(|(n, v)| (*n, v.as_str())));
         let mut r = reply(&self.a_invite, code, reason, &extra);
         r.set_header("to", self.a_to_header());
         if let Some(b) = body {
@@ -522,6 +560,14 @@ impl Call {
             // Offers in the INVITE only: a call without an audio description cannot be relayed.
             self.fail(488, "Not Acceptable Here: An Audio Offer Is Needed")
                 .await;
+            return;
+        }
+        if timer::too_brief(&self.a_invite) {
+            let min = vec![("Min-SE", timer::MIN_SE.to_string())];
+            self.status = 422;
+            self.answer_a_with(422, "Session Interval Too Small", None, min)
+                .await;
+            self.end();
             return;
         }
         if let Some(addr) = sdp::audio_target(&self.a_offer) {
@@ -733,6 +779,7 @@ impl Call {
             ("allow", ALLOW.into()),
         ];
         headers.extend(extra);
+        headers.extend(timer_headers(&self.a_invite));
         headers.push(("content-type", "application/sdp".into()));
         let invite = Message::request("INVITE", ruri, headers, offer);
         self.engine.attach(&call_id, &self.tx);
@@ -896,12 +943,46 @@ impl Call {
         else {
             return false;
         };
+        self.resend_fork(idx, vec![(answer_header, answer)]).await;
+        true
+    }
+
+    /// A far side that finds the session interval too small names its minimum (422, RFC 4028
+    /// section 6): the fork is sent again asking for that, once per larger minimum, up to a day.
+    async fn retry_session_interval(&mut self, idx: usize, m: &Message) -> bool {
+        let Some(min) = m
+            .header("min-se")
+            .and_then(|v| v.split(';').next()?.trim().parse::<u32>().ok())
+        else {
+            return false;
+        };
+        let asked = SessionExpires::of(&self.forks[idx].invite).map_or(0, |se| se.seconds);
+        if min <= asked || min > 86_400 {
+            return false;
+        }
+        let se = SessionExpires {
+            seconds: min,
+            refresher: None,
+        };
+        let set = vec![
+            ("session-expires", se.to_string()),
+            ("min-se", min.to_string()),
+        ];
+        self.resend_fork(idx, set).await;
+        true
+    }
+
+    /// Sends fork `idx`'s INVITE again as a new transaction with `set` headers replaced.
+    async fn resend_fork(&mut self, idx: usize, set: Vec<(&str, String)>) {
+        let f = &mut self.forks[idx];
         f.cseq += 1;
         f.branch = format!("z9hG4bK{}", token());
         let mut invite = f.invite.clone();
         invite.set_header("via", self.engine.via(&f.branch, f.target));
         invite.set_header("cseq", format!("{} INVITE", f.cseq));
-        invite.set_header(answer_header, answer);
+        for (name, value) in set {
+            invite.set_header(name, value);
+        }
         f.state = ForkState::Calling;
         f.invite = invite.clone();
         let (target, call_id) = (f.target, f.call_id.clone());
@@ -916,7 +997,6 @@ impl Call {
             capped: false,
             until: Instant::now() + TIMER_B,
         });
-        true
     }
 
     /// Cancels every fork still ringing except `keep`.
@@ -1080,11 +1160,25 @@ impl Call {
         {
             return;
         }
+        if code == 422
+            && matches!(
+                self.forks[idx].state,
+                ForkState::Calling | ForkState::Proceeding
+            )
+            && self.retry_session_interval(idx, &m).await
+        {
+            return;
+        }
         let state = self.forks[idx].state;
         match (code, state) {
-            (100..=199, ForkState::Calling) => {
+            (100..=199, ForkState::Calling | ForkState::Proceeding) => {
                 self.forks[idx].state = ForkState::Proceeding;
-                if code > 100 && !self.ringing_sent && self.phase == Phase::Ringing {
+                if code == 100 || self.phase != Phase::Ringing {
+                    return;
+                }
+                if self.early.is_none() && sdp::audio_target(&m.body).is_some() {
+                    self.early_media(idx, &m).await;
+                } else if !self.ringing_sent {
                     self.ringing_sent = true;
                     self.answer_a(180, "Ringing", None).await;
                 }
@@ -1139,6 +1233,21 @@ impl Call {
         }
     }
 
+    /// A ringing device sent media before answering (a carrier's announcement or ringback, a
+    /// phone's own tone): the caller gets it through the relay with a 183 Session Progress.
+    /// The first such device is heard; the others still ring.
+    async fn early_media(&mut self, idx: usize, m: &Message) {
+        let Some(body) = sdp::rewrite(&m.body, self.relay.a_addr) else {
+            return;
+        };
+        if let Some(addr) = sdp::audio_target(&m.body) {
+            self.relay.set_peer(Side::B, addr);
+        }
+        self.early = Some(idx);
+        self.ringing_sent = true;
+        self.answer_a(183, "Session Progress", Some(body)).await;
+    }
+
     async fn answered(&mut self, idx: usize, m: Message) {
         self.winner = Some(idx);
         for line in self.target.iter().chain(self.caller.line.iter()) {
@@ -1159,7 +1268,10 @@ impl Call {
         self.ack_2xx(idx, &m).await;
         self.cancel_forks(Some(idx)).await;
         let body = sdp::rewrite(&m.body, self.relay.a_addr);
-        self.answer_a(200, "OK", body).await;
+        self.session = timer::for_caller(&self.a_invite, &m);
+        let more = self.session.map(timer::answer_headers).unwrap_or_default();
+        self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
+        self.answer_a_with(200, "OK", body, more).await;
     }
 
     async fn ack_2xx(&mut self, idx: usize, m: &Message) {
@@ -1272,6 +1384,9 @@ impl Call {
         let Some((mut out, to, cseq)) = self.dialog_request(toward, &method) else {
             return;
         };
+        for (name, value) in timer_headers(&m) {
+            out.set_header(name, value);
+        }
         if !m.body.is_empty() {
             let is_sdp = m
                 .header("content-type")
@@ -1350,6 +1465,14 @@ impl Call {
         };
         let contact = self.contact();
         let mut r = reply(&p.origin, code, &reason, &[("Contact", &contact)]);
+        if (200..300).contains(&code) && matches!(method, "INVITE" | "UPDATE") {
+            // A refresh (RFC 4028 section 7.4): the interval starts again, as now agreed.
+            self.session = timer::for_caller(&p.origin, &m);
+            self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
+            for (name, value) in self.session.map(timer::answer_headers).unwrap_or_default() {
+                r.set_header(name, value);
+            }
+        }
         if !m.body.is_empty() {
             if let Some(addr) = sdp::audio_target(&m.body) {
                 self.relay.set_peer(side, addr);
@@ -1375,6 +1498,14 @@ impl Call {
             self.cancel_forks(None).await;
             self.phase = Phase::Routing;
             self.advance().await;
+        }
+        if self.session_deadline.is_some_and(|t| t <= now) && self.phase == Phase::Answered {
+            // Nobody refreshed the session: both phones are told the call is over.
+            tracing::info!(call_id = %self.a_call_id, "session interval passed without a refresh");
+            self.session_deadline = None;
+            self.bye(Side::A).await;
+            self.bye(Side::B).await;
+            self.end();
         }
         let mut given_up: Vec<Key> = Vec::new();
         let mut resend: Vec<(Vec<u8>, SocketAddr)> = Vec::new();

@@ -172,6 +172,11 @@ pub enum Answer {
     Busy,
     /// Picks up at once, then takes a re-INVITE putting it on hold.
     Hold,
+    /// Sends early media (183 with SDP) before it picks up.
+    EarlyMedia,
+    /// Picks up at once without session timers of its own, takes one refresh and waits (up
+    /// to two minutes) for the BYE.
+    Refreshed,
 }
 
 /// A registered phone of `line` on `port`, answering one call as told.
@@ -182,16 +187,28 @@ pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -
         Answer::Never => ("uas-ring", 0),
         Answer::Busy => ("uas-busy", 0),
         Answer::Hold => ("uas-hold", 0),
+        Answer::EarlyMedia => ("uas-early", 0),
+        Answer::Refreshed => ("uas-refreshed", 0),
     };
     // SIPp does not substitute keys in attributes, so pauses are written in.
     let xml = include_str!("sipp/call_uas.xml")
         .replace("[answer]", &part(name))
         .replace("[ring_ms]", &ring.to_string());
-    Sipp::spawn(xml, "uas", port, &[], None)
+    let long = matches!(answer, Answer::Refreshed);
+    let args = if long { long_run() } else { Vec::new() };
+    Sipp::spawn(xml, "uas", port, &args, None)
+}
+
+/// SIPp's arguments for a scenario that runs up to two minutes (the last `-timeout` counts).
+fn long_run() -> Vec<String> {
+    vec!["-timeout".into(), "120".into()]
 }
 
 /// `from` dials `dial`; the call must end with `expect` (200: answered, held for `hold_ms`, and
-/// hung up by the caller).
+/// hung up by the caller). `extra` holds SIPp keys, and `("then", …)` variants: `hold` (a
+/// re-INVITE on hold), `early` (a 183 with relayed SDP must come first), `timer` (asks for a
+/// session interval of `("se_seconds", …)` seconds), `refresh` (asks for 90 s, checks the
+/// answer, refreshes once after 20 s and waits for Switchboard's BYE), `transport`/`tcp`.
 pub fn dial(
     sip: SocketAddr,
     from: &SipLine,
@@ -200,15 +217,44 @@ pub fn dial(
     hold_ms: u32,
     extra: &[(&str, &str)],
 ) -> Sipp {
-    let finish = match (expect, extra.contains(&("then", "hold"))) {
-        (200, true) => part("uac-hold"),
-        (200, false) => part("uac-answered"),
+    let then = |v: &str| extra.contains(&("then", v));
+    let finish = match expect {
+        200 if then("hold") => part("uac-hold"),
+        200 if then("refresh") => part("uac-refresh"),
+        200 => part("uac-answered"),
         _ => part("uac-failed"),
     };
-    let xml = include_str!("sipp/call_uac.xml")
+    let mut xml = include_str!("sipp/call_uac.xml")
         .replace("[expect]", &expect.to_string())
         .replace("[finish]", &finish)
         .replace("[hold]", &hold_ms.to_string());
+    if then("early") {
+        xml = xml.replace(
+            "<recv response=\"183\" optional=\"true\"/>",
+            &part("uac-early-media"),
+        );
+    }
+    if then("timer") || then("refresh") {
+        let seconds = extra
+            .iter()
+            .find(|(k, _)| *k == "se_seconds")
+            .map_or("90", |(_, v)| *v);
+        let asked = part("uac-timer-asked").replace("[se_seconds]", seconds);
+        xml = xml.replacen(
+            "      [authentication]\n",
+            &format!("      [authentication]\n{asked}"),
+            1,
+        );
+    }
+    if expect == 422 {
+        xml = xml.replace("<recv response=\"422\" rrs=\"true\"/>", &part("uac-min-se"));
+    }
+    if then("refresh") {
+        xml = xml.replace(
+            "<recv response=\"200\" rrs=\"true\"/>",
+            &part("uac-timer-agreed"),
+        );
+    }
     let mut args = vec![
         "-s".to_owned(),
         dial.to_owned(),
@@ -228,9 +274,12 @@ pub fn dial(
     k.extend(
         extra
             .iter()
-            .filter(|(n, _)| *n != "transport" && *n != "then"),
+            .filter(|(n, _)| !matches!(*n, "transport" | "then" | "se_seconds")),
     );
     args.extend(keys(&k));
+    if then("refresh") {
+        args.extend(long_run());
+    }
     if tcp {
         args.extend(["-t".to_owned(), "t1".to_owned()]);
     }
@@ -937,6 +986,83 @@ async fn hold_by_re_invite_passes_through_with_the_sdp_pointed_at_the_relay() {
         .done()
         .await
         .expect("the far phone saw the hold offer and the BYE");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn early_media_reaches_the_caller_through_the_relay_before_the_answer() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::EarlyMedia).await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        0,
+        &[("then", "early")],
+    )
+    .done()
+    .await
+    .expect("the caller gets a 183 with SDP pointing at the relay, then the answer");
+    callee
+        .done()
+        .await
+        .expect("the far phone sent early media, was answered and got the BYE");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_session_interval_under_90_seconds_is_refused_with_422_and_min_se() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let extra = [("then", "timer"), ("se_seconds", "60")];
+    dial(p.sip, &p.caller, &p.callee.extension, 422, 0, &extra)
+        .done()
+        .await
+        .expect("Session-Expires: 60 gets 422 naming Min-SE: 90");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_call_nobody_refreshes_is_ended_by_its_session_timer_and_a_refresh_extends_it() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::Refreshed).await;
+    let start = std::time::Instant::now();
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        0,
+        &[("then", "refresh")],
+    )
+    .done()
+    .await
+    .expect("90 s agreed with the caller refreshing; the refresh passes; then a BYE comes");
+    // Unrefreshed, the BYE comes 60 s after the answer (90 less a third); the refresh after
+    // 20 s moved it to 80 s. A BYE before the refresh would have failed the scenario.
+    let took = start.elapsed();
+    assert!(
+        took >= std::time::Duration::from_secs(75),
+        "the refresh did not extend the session: BYE after {took:?}"
+    );
+    callee
+        .done()
+        .await
+        .expect("the far phone saw the refresh and got the BYE too");
+    let rows = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert!(
+        rows[0]["duration_secs"].as_i64().unwrap() >= 75,
+        "{rows:?}"
+    );
     p.w.srv.stop().await;
 }
 
