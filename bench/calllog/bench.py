@@ -4,7 +4,7 @@ GET /api/v1/companies/{id}/calls?format=csv, timed end to end (first byte to las
 server's RSS sampled while it streams. The anchor (shared/bench/rest-anchor/RESULTS.md) is
 1,000,000 rows: sqlite3 CLI 1.16 s, PostgreSQL COPY 0.76 s, Rust row iterator + csv crate 0.93 s.
 Rows are written straight into the SQLite file (the API has no bulk import of call records).
-Usage: bench/calllog/run.sh   (env ROWS, SWITCHBOARD_BIN). Writes bench/calllog/results-latest.md.
+Usage: bench/calllog/run.sh   (env ROWS, SWITCHBOARD_BIN, PERF). Writes bench/calllog/results-latest.md.
 """
 import http.client, json, os, secrets, socket, sqlite3, subprocess, sys, tempfile, threading, time
 
@@ -86,6 +86,10 @@ def main():
             while not stop.is_set():
                 peak.append(rss(srv.pid)); time.sleep(0.05)
         th = threading.Thread(target=sample); th.start()
+        # PERF=file records the server's profile while it exports (perf report -i file).
+        perf = os.environ.get("PERF")
+        prof = subprocess.Popen(["perf", "record", "-g", "-o", perf, "-p", str(srv.pid)],
+                                stderr=subprocess.DEVNULL) if perf else None
         runs = []
         for _ in range(3):
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -100,6 +104,8 @@ def main():
             runs.append((time.monotonic() - t0, n, lines_seen - 1))
             c.close()
         stop.set(); th.join()
+        if prof:
+            prof.send_signal(2); prof.wait()
         before = peak[0]
         best = min(runs)
         text = "\n".join([

@@ -215,6 +215,9 @@ def main():
         srv.wait()
         srv = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         wait_healthy(http_port)
+        # PERF=file records the server's profile over the registration steps (perf report -i file).
+        prof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF"], "-p", str(srv.pid)],
+                                stderr=subprocess.DEVNULL) if os.environ.get("PERF") else None
         for rate in RATES_REG:
             d = os.path.join(work, f"reg-r{rate}")
             c0, t0 = cpu_ticks(srv.pid), time.monotonic()
@@ -225,6 +228,9 @@ def main():
             ok, failed, retrans = sipp_stats(d)
             results["reg"].append((rate, ok, failed, retrans, cpu))
             print(f"reg {rate}/s: ok {ok} failed {failed} retrans {retrans} server cpu {cpu:.0f}%", flush=True)
+        if prof:
+            prof.send_signal(2)
+            prof.wait()
     finally:
         srv.terminate()
         srv.wait()

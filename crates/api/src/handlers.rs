@@ -725,6 +725,7 @@ pub async fn set_emergency(
     Ok(Json(s.app.set_emergency_settings(&a.actor, &id, b).await?))
 }
 
+use sb_app::call_log::CallsOf;
 use sb_app::emergency::AddressOwner;
 
 pub async fn get_line_e911(
@@ -796,26 +797,6 @@ pub async fn delete_number_e911(
 
 // ---- call log --------------------------------------------------------------------------------
 
-/// Whose calls.
-#[derive(Clone)]
-enum CallsOf {
-    Line(String),
-    Company(String),
-}
-
-async fn calls_page(
-    s: &AppState,
-    actor: &sb_app::Actor,
-    of: &CallsOf,
-    f: sb_store::call_log::CallFilter,
-    page: sb_store::Page,
-) -> Result<ListPage<CallRecordView>, AppError> {
-    match of {
-        CallsOf::Line(id) => s.app.line_calls(actor, id, f, page).await,
-        CallsOf::Company(id) => s.app.company_calls(actor, id, f, page).await,
-    }
-}
-
 /// A line's call log as JSON pages, or all of it as streamed CSV with `?format=csv`.
 pub async fn list_line_calls(
     State(s): S,
@@ -854,63 +835,34 @@ async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiRes
     };
     if !csv {
         let page = crate::extract::page_from(&parts)?;
-        return Ok(Json(calls_page(&s, &a.actor, &of, filter, page).await?).into_response());
+        return Ok(Json(s.app.calls(&a.actor, &of, filter, page).await?).into_response());
     }
     const CHUNK: i64 = 5000;
     // Access is checked (and fails with a proper status) before the streaming starts.
-    let first = calls_page(
-        &s,
-        &a.actor,
-        &of,
-        filter.clone(),
-        sb_store::Page::first(CHUNK),
-    )
-    .await?;
-    let head =
-        "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\n"
-            .to_string();
-    let state = (Some(first), s, a.actor, of, filter, Some(head));
+    let mut out = String::from(
+        "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\n",
+    );
+    let page = sb_store::Page::first(CHUNK);
+    let next = calls_csv(&s, &a.actor, &of, &filter, &page, &mut out).await?;
+    let state = (Some(out), next, s, a.actor, of, filter);
     let stream =
-        futures_util::stream::unfold(state, |(pending, s, actor, of, filter, head)| async move {
-            if let Some(h) = head {
-                return Some((
-                    Ok::<_, std::io::Error>(h),
-                    (pending, s, actor, of, filter, None),
-                ));
+        futures_util::stream::unfold(state, |(ready, next, s, actor, of, filter)| async move {
+            if let Some(chunk) = ready {
+                return Some((Ok(chunk), (None, next, s, actor, of, filter)));
             }
-            let page = pending?;
-            let mut out = String::with_capacity(page.items.len() * 120);
-            for r in &page.items {
-                let row = [
-                    r.id.as_str(),
-                    r.line_id.as_str(),
-                    r.direction.as_str(),
-                    r.other_number.as_str(),
-                    r.other_name.as_deref().unwrap_or(""),
-                    r.started_at.as_str(),
-                    &r.duration_secs.to_string(),
-                    r.device.as_deref().unwrap_or(""),
-                    &r.status.to_string(),
-                ];
-                for (i, cell) in row.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    push_cell(&mut out, cell);
-                }
-                out.push('\n');
-            }
-            let next = match page.next_cursor {
-                Some(c) => {
-                    let p = sb_store::Page {
-                        after: Some(c),
-                        limit: CHUNK,
-                    };
-                    calls_page(&s, &actor, &of, filter.clone(), p).await.ok()
-                }
-                None => None,
+            let page = sb_store::Page {
+                after: Some(next?),
+                limit: CHUNK,
             };
-            Some((Ok(out), (next, s, actor, of, filter, None)))
+            let mut out = String::new();
+            match calls_csv(&s, &actor, &of, &filter, &page, &mut out).await {
+                Ok(next) => Some((Ok(out), (None, next, s, actor, of, filter))),
+                // The status line is gone: a cut body is all that can tell the client.
+                Err(e) => Some((
+                    Err(std::io::Error::other(e.message().to_owned())),
+                    (None, None, s, actor, of, filter),
+                )),
+            }
         });
     Ok((
         [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
@@ -919,9 +871,61 @@ async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiRes
         .into_response())
 }
 
+/// Appends one page of call records to `out` as CSV rows, written from the database row as it
+/// is read; returns the next cursor.
+async fn calls_csv(
+    s: &AppState,
+    actor: &sb_app::Actor,
+    of: &CallsOf,
+    filter: &sb_store::call_log::CallFilter,
+    page: &sb_store::Page,
+    out: &mut String,
+) -> Result<Option<String>, AppError> {
+    out.reserve(usize::try_from(page.limit).unwrap_or(0) * 140);
+    let mut n = [0; 21];
+    s.app
+        .calls_each(actor, of, filter, page, |r| {
+            for cell in [r.id, r.line_id, r.direction, r.other_number] {
+                push_cell(out, cell);
+                out.push(',');
+            }
+            push_cell(out, r.other_name.unwrap_or(""));
+            out.push(',');
+            sb_domain::clock::push_rfc3339(out, r.started_at);
+            out.push(',');
+            out.push_str(int(&mut n, r.duration_secs));
+            out.push(',');
+            push_cell(out, r.device.unwrap_or(""));
+            out.push(',');
+            out.push_str(int(&mut n, r.status));
+            out.push('\n');
+        })
+        .await
+}
+
+/// An integer's decimal text, written into `buf`.
+fn int(buf: &mut [u8; 21], v: i64) -> &str {
+    let mut u = v.unsigned_abs();
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
 /// Appends one CSV cell, copying it as it is when it needs neither quoting nor the formula guard.
 fn push_cell(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n', '\r']) || s.starts_with(['=', '+', '-', '@']) {
+    let special = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if special || s.starts_with(['=', '+', '-', '@']) {
         out.push_str(&csv_cell(s));
     } else {
         out.push_str(s);
@@ -942,5 +946,31 @@ pub fn csv_cell(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn csv_integers_are_written_like_display() {
+        let mut b = [0; 21];
+        for v in [0, 7, 10, 599, -1, -42, i64::MAX, i64::MIN] {
+            assert_eq!(super::int(&mut b, v), v.to_string());
+        }
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_or_guarded_only_when_needed() {
+        let cell = |s: &str| {
+            let mut out = String::new();
+            super::push_cell(&mut out, s);
+            out
+        };
+        assert_eq!(cell("Caller Name"), "Caller Name");
+        assert_eq!(cell("+15550001"), "+15550001");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
     }
 }

@@ -5,7 +5,15 @@ use crate::authz::{self, Actor, Need, Tenant};
 use crate::views::{CallDirection, CallRecordView, ListPage, parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CallRecordId, CompanyId, LineId};
+pub use sb_store::call_log::RecordRef;
 use sb_store::call_log::{self as store, CallFilter, CallRecord, CallScope};
+
+/// Whose calls: one line's (by id) or a whole company's.
+#[derive(Debug, Clone)]
+pub enum CallsOf {
+    Line(String),
+    Company(String),
+}
 
 /// What the engine knows of one line's part in a call.
 #[derive(Debug, Clone)]
@@ -88,46 +96,62 @@ impl App {
         Ok(())
     }
 
-    /// A line's calls, newest first: its user reads them, as do the company's administrators.
-    pub async fn line_calls(
+    /// Whose records `of` names, once the actor may read them: a line's for its user and the
+    /// company's administrators, a company's for its administrators and providers (seed 000).
+    async fn call_scope(
+        &self,
+        c: &mut sb_store::Conn,
+        actor: &Actor,
+        of: &CallsOf,
+    ) -> AppResult<CallScope> {
+        match of {
+            CallsOf::Line(line) => {
+                let (_, l) = self.handling_line(c, actor, line, false).await?;
+                Ok(CallScope::Line(l.id))
+            }
+            CallsOf::Company(company) => {
+                let co = self
+                    .company_or_404(c, &CompanyId::from_raw(company))
+                    .await?;
+                authz::check(
+                    actor,
+                    &Tenant::company(&co.reseller_id, &co.id),
+                    Need::Administer,
+                )?;
+                Ok(CallScope::Company(co.id))
+            }
+        }
+    }
+
+    /// A page of calls, newest first.
+    pub async fn calls(
         &self,
         actor: &Actor,
-        line: &str,
+        of: &CallsOf,
         filter: CallFilter,
         page: sb_store::Page,
     ) -> AppResult<ListPage<CallRecordView>> {
         let mut c = self.store.conn().await?;
-        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        let (items, next_cursor) =
-            store::list(&mut c, &CallScope::Line(l.id), &filter, &page).await?;
+        let scope = self.call_scope(&mut c, actor, of).await?;
+        let (items, next_cursor) = store::list(&mut c, &scope, &filter, &page).await?;
         Ok(ListPage {
             items: items.into_iter().map(view).collect(),
             next_cursor,
         })
     }
 
-    /// Every call of a company, newest first, for its administrators and providers (seed 000).
-    pub async fn company_calls(
+    /// The same page, each record handed to `each` as the database reads it (exports); returns
+    /// the next cursor.
+    pub async fn calls_each(
         &self,
         actor: &Actor,
-        company: &str,
-        filter: CallFilter,
-        page: sb_store::Page,
-    ) -> AppResult<ListPage<CallRecordView>> {
+        of: &CallsOf,
+        filter: &CallFilter,
+        page: &sb_store::Page,
+        each: impl FnMut(&RecordRef<'_>),
+    ) -> AppResult<Option<String>> {
         let mut c = self.store.conn().await?;
-        let co = self
-            .company_or_404(&mut c, &CompanyId::from_raw(company))
-            .await?;
-        authz::check(
-            actor,
-            &Tenant::company(&co.reseller_id, &co.id),
-            Need::Administer,
-        )?;
-        let (items, next_cursor) =
-            store::list(&mut c, &CallScope::Company(co.id), &filter, &page).await?;
-        Ok(ListPage {
-            items: items.into_iter().map(view).collect(),
-            next_cursor,
-        })
+        let scope = self.call_scope(&mut c, actor, of).await?;
+        Ok(store::each(&mut c, &scope, filter, page, each).await?)
     }
 }

@@ -55,9 +55,17 @@ pub fn from_ms(ms: i64) -> Timestamp {
 /// RFC 3339 text in UTC, as the API shows times (exactly jiff's `Timestamp` display). Written
 /// by hand for years 0 to 9999, since exports format a million of these.
 pub fn rfc3339(ms: i64) -> String {
+    let mut out = String::with_capacity(24);
+    push_rfc3339(&mut out, ms);
+    out
+}
+
+/// [`rfc3339`] appended to `out`, without allocating (CSV exports write a million of these).
+pub fn push_rfc3339(out: &mut String, ms: i64) {
     // 0000-01-01 to 9999-12-31, in milliseconds from the epoch.
     if !(-62_167_219_200_000..=253_402_300_799_999).contains(&ms) {
-        return from_ms(ms).to_string();
+        out.push_str(&from_ms(ms).to_string());
+        return;
     }
     let secs = ms.div_euclid(1000);
     let milli = ms.rem_euclid(1000);
@@ -73,19 +81,33 @@ pub fn rfc3339(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let mut out = format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    );
+    // Every field is in range here, so each is written as fixed-width digits.
+    let digits = |out: &mut String, v: i64, width: u32| {
+        for p in (0..width).rev() {
+            out.push(char::from(b'0' + (v / 10_i64.pow(p) % 10) as u8));
+        }
+    };
+    digits(out, year, 4);
+    out.push('-');
+    digits(out, month, 2);
+    out.push('-');
+    digits(out, day, 2);
+    out.push('T');
+    digits(out, sod / 3600, 2);
+    out.push(':');
+    digits(out, sod % 3600 / 60, 2);
+    out.push(':');
+    digits(out, sod % 60, 2);
     if milli != 0 {
-        let frac = format!("{milli:03}");
         out.push('.');
-        out.push_str(frac.trim_end_matches('0'));
+        let (mut v, mut width) = (milli, 3);
+        while v % 10 == 0 {
+            v /= 10;
+            width -= 1;
+        }
+        digits(out, v, width);
     }
     out.push('Z');
-    out
 }
 
 #[cfg(test)]

@@ -69,6 +69,39 @@ impl<T: Bindable> From<Option<T>> for Value {
     }
 }
 
+/// A column value borrowed from the row being read (see [`Query::for_each`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(self) -> Option<&'a str> {
+        match self {
+            Cell::Text(t) => Some(t),
+            _ => None,
+        }
+    }
+    pub fn int(self) -> Option<i64> {
+        match self {
+            Cell::Int(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+impl Value {
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            Value::Int(n) => Cell::Int(*n),
+            Value::Text(t) => Cell::Text(t),
+            Value::Null | Value::NullInt | Value::Taken => Cell::Null,
+        }
+    }
+}
+
 /// A result row: column names shared by all rows of a result, and the values.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -415,23 +448,7 @@ fn sqlite_exec(
     rows: bool,
 ) -> Result<(Vec<Row>, u64)> {
     let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
-    for (i, v) in args.iter().enumerate() {
-        // Bind by name: SQLite numbers `$n` parameters in order of first appearance.
-        let Some(idx) = stmt
-            .parameter_index(&format!("${}", i + 1))
-            .map_err(sqlite_err)?
-        else {
-            continue;
-        };
-        let r = match v {
-            Value::Null | Value::NullInt | Value::Taken => {
-                stmt.raw_bind_parameter(idx, rusqlite::types::Null)
-            }
-            Value::Int(n) => stmt.raw_bind_parameter(idx, n),
-            Value::Text(s) => stmt.raw_bind_parameter(idx, s.as_str()),
-        };
-        r.map_err(sqlite_err)?;
-    }
+    bind_sqlite(&mut stmt, args)?;
     if !rows {
         let n = stmt.raw_execute().map_err(sqlite_err)?;
         return Ok((Vec::new(), n as u64));
@@ -461,6 +478,71 @@ fn sqlite_exec(
         });
     }
     Ok((out, 0))
+}
+
+fn bind_sqlite(stmt: &mut rusqlite::CachedStatement<'_>, args: &[Value]) -> Result<()> {
+    for (i, v) in args.iter().enumerate() {
+        // Bind by name: SQLite numbers `$n` parameters in order of first appearance.
+        let Some(idx) = stmt
+            .parameter_index(&format!("${}", i + 1))
+            .map_err(sqlite_err)?
+        else {
+            continue;
+        };
+        let r = match v {
+            Value::Null | Value::NullInt | Value::Taken => {
+                stmt.raw_bind_parameter(idx, rusqlite::types::Null)
+            }
+            Value::Int(n) => stmt.raw_bind_parameter(idx, n),
+            Value::Text(s) => stmt.raw_bind_parameter(idx, s.as_str()),
+        };
+        r.map_err(sqlite_err)?;
+    }
+    Ok(())
+}
+
+/// [`Query::for_each`] on SQLite: each row's cells borrowed from the statement, so reading a row
+/// allocates nothing but its list of cells (text that is not UTF-8 is copied, made valid).
+fn sqlite_each(
+    c: &rusqlite::Connection,
+    sql: &str,
+    args: &[Value],
+    f: &mut dyn FnMut(&[Cell<'_>]),
+) -> Result<usize> {
+    let mut stmt = c.prepare_cached(sql).map_err(sqlite_err)?;
+    bind_sqlite(&mut stmt, args)?;
+    let width = stmt.column_count();
+    let mut rs = stmt.raw_query();
+    let mut n = 0;
+    while let Some(r) = rs.next().map_err(sqlite_err)? {
+        let mut lossy: Vec<String> = Vec::new();
+        for i in 0..width {
+            if let rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) =
+                r.get_ref(i).map_err(sqlite_err)?
+                && std::str::from_utf8(t).is_err()
+            {
+                lossy.push(String::from_utf8_lossy(t).into_owned());
+            }
+        }
+        let mut lossy = lossy.iter();
+        let mut cells = Vec::with_capacity(width);
+        for i in 0..width {
+            cells.push(match r.get_ref(i).map_err(sqlite_err)? {
+                rusqlite::types::ValueRef::Null => Cell::Null,
+                rusqlite::types::ValueRef::Integer(n) => Cell::Int(n),
+                rusqlite::types::ValueRef::Real(x) => Cell::Int(x as i64),
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                    match std::str::from_utf8(t) {
+                        Ok(s) => Cell::Text(s),
+                        Err(_) => Cell::Text(lossy.next().map_or("", String::as_str)),
+                    }
+                }
+            });
+        }
+        f(&cells);
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Column text as a String: the fast validating copy for UTF-8 (all Switchboard writes), the
@@ -596,6 +678,24 @@ impl Query {
     pub async fn scalar<T: FromValue>(self, c: &mut Conn) -> Result<T> {
         self.fetch_one(c).await?.first()
     }
+    /// Hands each result row to `f` as cells in column order, as it is read, and returns how
+    /// many there were. On SQLite nothing is copied (a read runs in place, like every other
+    /// statement but BEGIN and COMMIT), which is what lets an export stream a million rows.
+    pub async fn for_each(self, c: &mut Conn, mut f: impl FnMut(&[Cell<'_>])) -> Result<usize> {
+        if let Inner::Sqlite { conn, .. } = &c.inner {
+            let sc = conn
+                .as_ref()
+                .ok_or_else(|| StoreError::Db("connection lost".into()))?;
+            return sqlite_each(sc, self.text(), &self.args, &mut f);
+        }
+        let rows = self.fetch_all(c).await?;
+        for r in &rows {
+            let cells: Vec<Cell<'_>> = r.values.iter().map(Value::cell).collect();
+            f(&cells);
+        }
+        Ok(rows.len())
+    }
+
     /// The first column of every row.
     pub async fn scalars<T: FromValue>(self, c: &mut Conn) -> Result<Vec<T>> {
         self.fetch_all(c)

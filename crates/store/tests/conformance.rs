@@ -566,5 +566,46 @@ async fn call_records_list_newest_first_by_line_or_company_with_filters() {
         .await
         .unwrap();
         assert_eq!(only, vec![records[2].clone()]);
+
+        // Exports read the same pages, each record borrowed as the database reads it.
+        let company = CallScope::Company(co.id.clone());
+        let as_read = |r: &CallRecord| {
+            (
+                r.id.to_string(),
+                r.direction.clone(),
+                r.other_name.clone(),
+                r.started_at,
+                r.duration_secs,
+                r.status,
+            )
+        };
+        let mut pages = Vec::new();
+        let mut after = None;
+        loop {
+            let page = Page { after, limit: 3 };
+            let mut seen = Vec::new();
+            let next = call_log::each(&mut c, &company, &all, &page, |r| {
+                seen.push((
+                    r.id.to_owned(),
+                    r.direction.to_owned(),
+                    r.other_name.map(str::to_owned),
+                    r.started_at,
+                    r.duration_secs,
+                    r.status,
+                ));
+            })
+            .await
+            .unwrap();
+            let (listed, listed_next) =
+                call_log::list(&mut c, &company, &all, &page).await.unwrap();
+            assert_eq!(seen, listed.iter().map(as_read).collect::<Vec<_>>());
+            assert_eq!(next, listed_next, "the same cursor as the JSON pages");
+            pages.push(seen.len());
+            after = next;
+            if after.is_none() {
+                break;
+            }
+        }
+        assert_eq!(pages, vec![3, 1]);
     }
 }

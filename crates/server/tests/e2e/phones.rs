@@ -1059,10 +1059,7 @@ async fn a_call_nobody_refreshes_is_ended_by_its_session_timer_and_a_refresh_ext
         .await
         .expect("the far phone saw the refresh and got the BYE too");
     let rows = call_log(&p, &p.w.t1.line_id, 1).await;
-    assert!(
-        rows[0]["duration_secs"].as_i64().unwrap() >= 75,
-        "{rows:?}"
-    );
+    assert!(rows[0]["duration_secs"].as_i64().unwrap() >= 75, "{rows:?}");
     p.w.srv.stop().await;
 }
 
