@@ -182,6 +182,9 @@ def main():
                                 "-timeout", f"{len(RATES_CALL) * (DUR + 60) + 60}s"],
                                cwd=uas_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
+        # PERF_CALLS=file records the server's profile over the call steps.
+        cprof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF_CALLS"], "-p", str(srv.pid)],
+                                 stderr=subprocess.DEVNULL) if os.environ.get("PERF_CALLS") else None
         try:
             for rate in RATES_CALL:
                 d = os.path.join(work, f"callauth-r{rate}")
@@ -207,6 +210,9 @@ def main():
                       f"peak rss {max(peak)} KiB", flush=True)
                 time.sleep(HOLD_MS / 1000 + 2)
         finally:
+            if cprof:
+                cprof.send_signal(2)
+                cprof.wait()
             uas.terminate()
             uas.wait()
         # Registration steps last, on a fresh process over the same data (registrations are

@@ -69,7 +69,8 @@ pub fn filter_from(pairs: &[(String, String)]) -> AppResult<CallFilter> {
 }
 
 impl App {
-    /// Writes the records of one finished call, all or none.
+    /// Writes call records (of one call, or of several calls gathered by the engine), all or
+    /// none.
     pub async fn record_call(&self, records: &[NewCallRecord]) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;

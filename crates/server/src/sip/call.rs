@@ -488,8 +488,8 @@ impl Call {
         }
     }
 
-    /// Records the call in the log of the calling line and of every line it reached, in the
-    /// background so the signalling does not wait for the database.
+    /// Records the call in the log of the calling line and of every line it reached, through
+    /// the engine's call-log writer so the signalling does not wait for the database.
     fn write_log(&self) {
         let now = self.engine.now_ms();
         let talked = self
@@ -545,12 +545,7 @@ impl Call {
                 call_ref: call_ref.clone(),
             });
         }
-        let app = self.engine.app.clone();
-        tokio::spawn(async move {
-            if let Err(e) = app.record_call(&records).await {
-                tracing::warn!(error = %e.message(), "could not write the call log");
-            }
-        });
+        let _ = self.engine.call_log.send(records);
     }
 
     // ---- routing ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ pub mod relay;
 mod upstream;
 
 use sb_app::App;
+use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
@@ -137,6 +138,23 @@ async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob
     }
 }
 
+/// Writes the call log in groups: the records of every call that ended while the last commit
+/// ran go into the next one, so a busy minute costs a few transactions instead of one per call
+/// (and the calls never wait for them).
+async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRecord>>) {
+    while let Some(mut records) = rx.recv().await {
+        while records.len() < 2000 {
+            match rx.try_recv() {
+                Ok(more) => records.extend(more),
+                Err(_) => break,
+            }
+        }
+        if let Err(e) = app.record_call(&records).await {
+            tracing::warn!(error = %e.message(), records = records.len(), "could not write the call log");
+        }
+    }
+}
+
 /// Registrations kept in the database from before this start.
 async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
     let loaded = match store.conn().await {
@@ -201,6 +219,8 @@ pub struct Engine {
     /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
     answered: Mutex<Transactions>,
     persist: mpsc::UnboundedSender<PersistJob>,
+    /// Finished calls' records, for the call-log writer.
+    call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
     /// Subscriptions by their Call-ID.
     subscriptions: Mutex<HashMap<String, presence::Subscription>>,
     /// What each line with a call is doing, for busy-lamp subscriptions.
@@ -402,13 +422,15 @@ impl Engine {
         found
     }
 
-    /// Whether the devices of `aor` differ from what was last stored: other contacts, or an
-    /// expiry more than a minute later. A phone refreshing every few seconds is not written each
-    /// time; a real refresh (minutes apart) or any change of device is.
+    /// Whether the devices of `aor` differ from what was last stored: other contacts or source
+    /// addresses, or an expiry more than a minute later. A phone refreshing every few seconds is
+    /// not written each time; a real refresh (minutes apart) or any change of device is. A new
+    /// Call-ID alone is not a change worth a write: after a restart the stored one only serves
+    /// to order REGISTERs of that same Call-ID, and a phone's next REGISTER replaces it anyway.
     fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
         let mut sig: Vec<String> = list
             .iter()
-            .map(|b| format!("{}|{}|{}", b.contact, b.source, b.call_id))
+            .map(|b| format!("{}|{}", b.contact, b.source))
             .collect();
         sig.sort();
         let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
@@ -512,6 +534,8 @@ pub async fn run(
     };
     let (persist_tx, persist_rx) = mpsc::unbounded_channel();
     tokio::spawn(persist_writer(store.clone(), persist_rx));
+    let (call_log_tx, call_log_rx) = mpsc::unbounded_channel();
+    tokio::spawn(call_log_writer(app.clone(), call_log_rx));
     let engine = Arc::new(Engine {
         socket: Arc::new(socket),
         local,
@@ -533,6 +557,7 @@ pub async fn run(
         counted_at: Mutex::new(0),
         answered: Mutex::new(Transactions::default()),
         persist: persist_tx,
+        call_log: call_log_tx,
         settings,
         registrations,
     });
