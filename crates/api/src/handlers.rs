@@ -658,6 +658,47 @@ pub async fn list_line_messages(
     Ok(Json(s.app.line_messages(&a.actor, &id, p).await?))
 }
 
+// ---- voicemail ---------------------------------------------------------------------------------
+
+/// Every item of a small collection.
+#[derive(serde::Serialize)]
+pub struct All<T> {
+    items: Vec<T>,
+}
+
+pub async fn list_voicemails(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<VoicemailView>>> {
+    Ok(Json(All {
+        items: s.app.voicemails(&a.actor, &id).await?,
+    }))
+}
+
+pub async fn voicemail_audio(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let wav = s.app.voicemail_audio(&a.actor, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
+}
+
+pub async fn update_voicemail(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<VoicemailPatch>,
+) -> ApiResult<Json<VoicemailView>> {
+    Ok(Json(s.app.update_voicemail(&a.actor, &id, b).await?))
+}
+
+pub async fn delete_voicemail(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_voicemail(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---- trunks and emergency calls ----------------------------------------------------------------
 
 pub async fn list_installation_trunks(
@@ -727,6 +768,7 @@ pub async fn set_emergency(
 
 use sb_app::call_log::CallsOf;
 use sb_app::emergency::AddressOwner;
+use sb_app::voicemail::{VoicemailPatch, VoicemailView};
 
 pub async fn get_line_e911(
     State(s): S,

@@ -3,6 +3,7 @@
 use crate::error::ErrorBody;
 use crate::routes::{Answer, routes};
 use sb_app::views::*;
+use sb_app::voicemail::{VoicemailPatch, VoicemailView};
 use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
@@ -61,6 +62,8 @@ use utoipa::openapi::{
         AuditView,
         CallRecordView,
         MessageView,
+        VoicemailView,
+        VoicemailPatch,
         TrunkInput,
         TrunkView,
         EmergencySettingsDoc,
@@ -174,6 +177,25 @@ pub fn openapi_json() -> String {
                     .content("application/json", json(schema_ref(s))),
             ),
             Answer::NoContent => op.response("204", ResponseBuilder::new().description("Done")),
+            Answer::All(s) => {
+                let items = ArrayBuilder::new().items(schema_ref(s)).build();
+                let all = ObjectBuilder::new()
+                    .property("items", items)
+                    .required("items")
+                    .build();
+                op.response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description("Every item")
+                        .content("application/json", json(RefOr::T(Schema::Object(all)))),
+                )
+            }
+            Answer::File(media) => op.response(
+                "200",
+                ResponseBuilder::new()
+                    .description("The file")
+                    .content(media, ContentBuilder::new().build()),
+            ),
             Answer::List(s) | Answer::ListOrCsv(s) => {
                 let mut resp = ResponseBuilder::new()
                     .description("A page")

@@ -19,6 +19,10 @@ pub enum Answer {
     NoContent,
     /// 200, JSON or (with `?format=csv`) CSV pages of this schema.
     ListOrCsv(&'static str),
+    /// 200 with every item of this schema, `{"items": [...]}` (small collections).
+    All(&'static str),
+    /// 200 with a file of this media type.
+    File(&'static str),
 }
 
 pub struct Route {
@@ -123,6 +127,10 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/lines/{id}/calls" list_line_calls "calls" N, ListOrCsv("CallRecordView"), true, "A line's call log, newest first (filters direction, from, to; ?format=csv)"),
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
+        r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, All("VoicemailView"), true, "A line's voicemail messages, newest first"),
+        r!(get "/api/v1/voicemails/{id}/audio" voicemail_audio "voicemail" N, File("audio/wav"), true, "A voicemail message's audio (WAV, 8 kHz, 16-bit)"),
+        r!(patch "/api/v1/voicemails/{id}" update_voicemail "voicemail" Some("VoicemailPatch"), Ok("VoicemailView"), true, "Mark a voicemail message heard, or new again"),
+        r!(delete "/api/v1/voicemails/{id}" delete_voicemail "voicemail" N, NoContent, true, "Delete a voicemail message"),
         r!(get "/api/v1/trunks" list_installation_trunks "trunks" N, List("TrunkView"), true, "The installation's trunks, serving companies without their own (system administrator)"),
         r!(post "/api/v1/trunks" create_installation_trunk "trunks" Some("TrunkInput"), Created("TrunkView"), true, "Add an installation trunk (system administrator)"),
         r!(get "/api/v1/companies/{id}/trunks" list_company_trunks "trunks" N, List("TrunkView"), true, "A company's trunks (its providers)"),

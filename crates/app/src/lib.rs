@@ -22,6 +22,7 @@ pub mod tenancy;
 pub mod trunks;
 pub mod users;
 pub mod views;
+pub mod voicemail;
 
 use sb_domain::clock::Clock;
 use sb_store::Store;
@@ -81,6 +82,8 @@ pub struct App {
     pub(crate) user_limiter: Arc<limiter::Limiter>,
     pub(crate) sessions: Arc<auth::SessionCache>,
     pub(crate) phantoms: Arc<auth::Phantoms>,
+    /// Lines whose mailbox changed (a message left, heard or deleted), for message-waiting lamps.
+    pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
 }
 
 impl App {
@@ -101,7 +104,13 @@ impl App {
             user_limiter,
             sessions: Arc::new(auth::SessionCache::default()),
             phantoms: Arc::new(auth::Phantoms::default()),
+            mailboxes: tokio::sync::broadcast::channel(1024).0,
         }
+    }
+
+    /// Lines whose mailbox changes from now on (the SIP engine updates their lamps).
+    pub fn mailbox_changes(&self) -> tokio::sync::broadcast::Receiver<sb_domain::ids::LineId> {
+        self.mailboxes.subscribe()
     }
 
     pub fn config(&self) -> &AppConfig {

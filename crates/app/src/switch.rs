@@ -25,6 +25,8 @@ pub struct SipLine {
     pub sip_domain: String,
     /// The line's departments, nearest first (for live call counts).
     pub departments: Vec<DepartmentId>,
+    /// The company's first language: what its callers hear (seed 002).
+    pub language: String,
 }
 
 /// Where a dialled string leads.
@@ -128,6 +130,7 @@ impl App {
             extension: l.extension,
             calling_name: l.calling_name,
             departments: depts,
+            language: co.first_language.as_str().to_owned(),
         })
     }
 

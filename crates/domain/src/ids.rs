@@ -63,6 +63,8 @@ id_type!(
     TrunkId,
     /// A SIP MESSAGE between lines.
     MessageId,
+    /// A voicemail message in a line's mailbox.
+    VoicemailId,
 );
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ pub struct Flags {
     /// false: they get no answer).
     #[arg(long, env = "SWITCHBOARD_SIP_ANSWER_SCANNERS")]
     pub sip_answer_scanners: Option<bool>,
+    /// A directory of recordings that replace the built-in prompts callers hear:
+    /// `<language>/<name>.wav`, 16-bit PCM at 8 kHz (names in prompts/ of the source).
+    #[arg(long, env = "SWITCHBOARD_PROMPTS_DIR")]
+    pub prompts_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -68,6 +72,7 @@ struct FileConfig {
     login_per_minute: Option<u32>,
     sip_per_source: Option<u32>,
     sip_answer_scanners: Option<bool>,
+    prompts_dir: Option<PathBuf>,
 }
 
 /// The checked configuration the server runs with.
@@ -85,6 +90,7 @@ pub struct Config {
     pub login_per_minute: u32,
     pub sip_per_source: u32,
     pub sip_answer_scanners: bool,
+    pub prompts_dir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -102,6 +108,7 @@ impl std::fmt::Debug for Config {
             .field("login_per_minute", &self.login_per_minute)
             .field("sip_per_source", &self.sip_per_source)
             .field("sip_answer_scanners", &self.sip_answer_scanners)
+            .field("prompts_dir", &self.prompts_dir)
             .finish()
     }
 }
@@ -207,9 +214,11 @@ impl Config {
             .sip_answer_scanners
             .or(file.sip_answer_scanners)
             .unwrap_or(false);
+        let prompts_dir = flags.prompts_dir.clone().or(file.prompts_dir);
         Ok(Config {
             sip_per_source,
             sip_answer_scanners,
+            prompts_dir,
             data_dir,
             database_url,
             http_listen,

@@ -117,6 +117,10 @@ pub async fn start(
                 ..sb_sip::guard::Config::default()
             },
             answer_scanners: cfg.sip_answer_scanners,
+            prompts: std::sync::Arc::new(
+                sip::media::Prompts::load(cfg.prompts_dir.as_deref())
+                    .map_err(StartError::Config)?,
+            ),
         },
         Some(sip_tcp),
     )));

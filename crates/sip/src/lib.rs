@@ -4,6 +4,7 @@
 
 pub mod digest;
 pub mod guard;
+pub mod media;
 pub mod message;
 pub mod registrar;
 pub mod sdp;

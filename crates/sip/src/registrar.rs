@@ -63,6 +63,11 @@ pub struct Registrar {
     bindings: HashMap<String, Vec<Binding>>,
     /// The highest nonce count seen per nonce: a repeated or older count is a replay.
     nonce_counts: HashMap<String, u32>,
+    /// The same nonces oldest first (by when they were issued), so that expired ones leave in
+    /// order, each at constant cost.
+    nonce_order: std::collections::VecDeque<(i64, String)>,
+    /// Nonces issued before this time are stale: their counts had to go to bound memory.
+    nonce_floor_ms: i64,
     /// Nonces issued so far (their sequence numbers).
     issued: u32,
 }
@@ -110,6 +115,8 @@ impl Registrar {
             secret,
             bindings: HashMap::new(),
             nonce_counts: HashMap::new(),
+            nonce_order: std::collections::VecDeque::new(),
+            nonce_floor_ms: i64::MIN,
             issued: 0,
         }
     }
@@ -140,7 +147,40 @@ impl Registrar {
         if !digest::same(&nonce[20..], &hex::encode(&mac[..12])) {
             return None;
         }
-        Some(now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000)
+        Some(
+            now_ms - ts > self.cfg.nonce_ttl_ms || ts > now_ms + 60_000 || ts < self.nonce_floor_ms,
+        )
+    }
+
+    /// The most nonces whose counts are kept; past it the oldest go, and nonces as old as they
+    /// are become stale (the phone is challenged again, which costs one round trip).
+    const MAX_NONCES: usize = 200_000;
+
+    /// Records nonce count `nc` for `nonce`; false when it is not higher than the last one seen.
+    fn count_nonce(&mut self, nonce: &str, nc: u32, now_ms: i64) -> bool {
+        match self.nonce_counts.get_mut(nonce) {
+            Some(seen) if nc <= *seen => return false,
+            Some(seen) => *seen = nc,
+            None => {
+                let ts = i64::from_str_radix(nonce.get(..12).unwrap_or(""), 16).unwrap_or(now_ms);
+                self.nonce_counts.insert(nonce.to_owned(), nc);
+                self.nonce_order.push_back((ts, nonce.to_owned()));
+            }
+        }
+        // Counts of expired nonces are of no use: such nonces are refused as stale anyway.
+        while let Some((ts, _)) = self.nonce_order.front() {
+            let expired = now_ms - ts > self.cfg.nonce_ttl_ms;
+            if !expired && self.nonce_order.len() <= Self::MAX_NONCES {
+                break;
+            }
+            if !expired {
+                self.nonce_floor_ms = self.nonce_floor_ms.max(ts + 1);
+            }
+            if let Some((_, n)) = self.nonce_order.pop_front() {
+                self.nonce_counts.remove(&n);
+            }
+        }
+        true
     }
 
     /// Puts back bindings read from storage (at start-up).
@@ -226,20 +266,9 @@ impl Registrar {
             .nc
             .as_deref()
             .and_then(|n| u32::from_str_radix(n, 16).ok())
+            && !self.count_nonce(&auth.nonce, nc, now_ms)
         {
-            let seen = self.nonce_counts.entry(auth.nonce.clone()).or_insert(0);
-            if nc <= *seen {
-                return Err(self.challenge(req, proxy, realm, now_ms, true));
-            }
-            *seen = nc;
-        }
-        if self.nonce_counts.len() > 100_000 {
-            // Counts of expired nonces are of no use: such nonces are refused as stale anyway.
-            let ttl = self.cfg.nonce_ttl_ms;
-            self.nonce_counts.retain(|n, _| {
-                i64::from_str_radix(n.get(..12).unwrap_or(""), 16)
-                    .is_ok_and(|ts| now_ms - ts <= ttl)
-            });
+            return Err(self.challenge(req, proxy, realm, now_ms, true));
         }
         match account {
             Some(a) if a.enabled => Ok(a),
@@ -571,6 +600,28 @@ mod tests {
             401,
             "unknown users are challenged like known ones"
         );
+    }
+
+    #[test]
+    fn nonce_counts_stay_bounded_and_nonces_whose_count_was_dropped_are_stale() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let first = r.nonce(T);
+        assert!(r.count_nonce(&first, 1, T));
+        for i in 0..Registrar::MAX_NONCES {
+            let n = r.nonce(T + 1 + i as i64 / 1000);
+            assert!(r.count_nonce(&n, 1, T + 200));
+        }
+        assert_eq!(r.nonce_counts.len(), Registrar::MAX_NONCES);
+        assert_eq!(r.nonce_order.len(), Registrar::MAX_NONCES);
+        // The oldest count went, so its nonce can no longer be checked for replays: stale.
+        assert_eq!(r.check_nonce(&first, T + 200), Some(true));
+        let recent = r.nonce(T + 300);
+        assert_eq!(r.check_nonce(&recent, T + 300), Some(false));
+        // Expired ones leave as time passes.
+        let later = T + Config::default().nonce_ttl_ms + 1_000;
+        let fresh = r.nonce(later);
+        assert!(r.count_nonce(&fresh, 1, later));
+        assert!(r.nonce_counts.len() < 10, "{}", r.nonce_counts.len());
     }
 
     #[test]

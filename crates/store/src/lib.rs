@@ -19,6 +19,7 @@ pub mod registrations;
 pub mod tenancy;
 pub mod testdb;
 pub mod trunks;
+pub mod voicemail;
 
 use db::{FromValue, Row, SqlitePool};
 use std::sync::Arc;

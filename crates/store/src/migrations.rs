@@ -248,4 +248,23 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX sip_messages_from ON sip_messages(from_line_id, id)",
         ],
     },
+    Migration {
+        version: 9,
+        name: "voicemail",
+        statements: &[
+            // The audio is text (base64 of a WAV file) like everything else in the shared
+            // schema, so that one database backup holds every message on either engine.
+            "CREATE TABLE voicemails (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            caller_number TEXT NOT NULL,
+            caller_name TEXT NULL,
+            received_at BIGINT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            heard BIGINT NOT NULL,
+            audio TEXT NOT NULL)",
+            "CREATE INDEX voicemails_line ON voicemails(line_id, id)",
+        ],
+    },
 ];

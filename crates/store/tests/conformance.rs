@@ -609,3 +609,54 @@ async fn call_records_list_newest_first_by_line_or_company_with_filters() {
         assert_eq!(pages, vec![3, 1]);
     }
 }
+
+#[tokio::test]
+async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
+    use sb_store::voicemail::{self, Voicemail};
+    for s in fresh_stores("voicemail").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let line = Line {
+            id: LineId::new(T),
+            company_id: co.id.clone(),
+            user_id: None,
+            extension: "201".into(),
+            account_name: "201".into(),
+            calling_name: None,
+            sip_username: format!("l{}", LineId::new(T)),
+            sip_password: "s3cret".into(),
+            default_number: None,
+            presentation_number: None,
+            created_at: T,
+        };
+        lines::insert_line(&mut c, &line).await.unwrap();
+        let vm = |at: i64| Voicemail {
+            id: VoicemailId::new(at),
+            company_id: co.id.clone(),
+            line_id: line.id.clone(),
+            caller_number: "202".into(),
+            caller_name: Some("Ada".into()),
+            received_at: at,
+            duration_ms: 4200,
+            heard: false,
+        };
+        let (old, new) = (vm(T), vm(T + 1000));
+        voicemail::insert(&mut c, &old, "UklGRg==").await.unwrap();
+        voicemail::insert(&mut c, &new, "UklGRgAA").await.unwrap();
+        voicemail::set_heard(&mut c, &old.id, true).await.unwrap();
+        let list = voicemail::list(&mut c, &line.id).await.unwrap();
+        assert_eq!(
+            list.iter().map(|v| (&v.id, v.heard)).collect::<Vec<_>>(),
+            vec![(&new.id, false), (&old.id, true)],
+            "newest first, heard kept"
+        );
+        assert_eq!(voicemail::counts(&mut c, &line.id).await.unwrap(), (1, 1));
+        assert_eq!(
+            voicemail::audio(&mut c, &new.id).await.unwrap().as_deref(),
+            Some("UklGRgAA")
+        );
+        voicemail::delete(&mut c, &new.id).await.unwrap();
+        assert!(voicemail::get(&mut c, &new.id).await.unwrap().is_none());
+        assert_eq!(voicemail::counts(&mut c, &line.id).await.unwrap(), (0, 1));
+    }
+}

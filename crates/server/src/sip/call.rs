@@ -9,7 +9,8 @@
 //! its answer) are kept in one list and driven by the same loop as the messages.
 
 use super::Engine;
-use super::relay::{Relay, Side};
+use super::media::{self, Recording};
+use super::relay::{MediaPort, Relay, Side};
 use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::views::CallDirection;
@@ -37,6 +38,16 @@ const T2: Duration = Duration::from_secs(4);
 const TIMER_B: Duration = Duration::from_secs(32);
 
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
+
+/// A voicemail deposit in progress: the caller talks to Switchboard's media endpoint.
+struct Deposit {
+    line: SipLine,
+    /// Tells the media task the caller hung up.
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Our SDP answer, repeated for a re-INVITE.
+    sdp: Vec<u8>,
+    _port: MediaPort,
+}
 type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
 
 pub(super) fn token() -> String {
@@ -251,6 +262,9 @@ struct Call {
     session: Option<SessionExpires>,
     /// When the answered call ends unless a refresh comes first.
     session_deadline: Option<Instant>,
+    deposit: Option<Deposit>,
+    /// Where the media task hands back what it recorded.
+    recorded: mpsc::UnboundedSender<Recording>,
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
@@ -298,6 +312,7 @@ pub async fn run(
             .is_some_and(|p| p.to_ascii_lowercase().contains("id"));
     let a_offer = invite.body.clone();
     let started_ms = engine.now_ms();
+    let (recorded, mut recordings) = mpsc::unbounded_channel();
     let mut call = Call {
         engine: engine.clone(),
         tx,
@@ -335,11 +350,13 @@ pub async fn run(
         early: None,
         session: None,
         session_deadline: None,
+        deposit: None,
+        recorded,
         a_invite: invite,
     };
     call.begin().await;
     loop {
-        if call.phase == Phase::Ended && call.retx.is_empty() {
+        if call.phase == Phase::Ended && call.retx.is_empty() && call.deposit.is_none() {
             break;
         }
         let wake = call.next_wake();
@@ -349,6 +366,7 @@ pub async fn run(
                 None => break,
             },
             () = sleep_until(wake) => call.on_timer().await,
+            Some(r) = recordings.recv() => call.recorded(r).await,
         }
     }
     call.finish().await;
@@ -470,6 +488,9 @@ impl Call {
     fn end(&mut self) {
         self.phase = Phase::Ended;
         self.ring_deadline = None;
+        if let Some(stop) = self.deposit.as_mut().and_then(|d| d.stop.take()) {
+            let _ = stop.send(());
+        }
         for (line, _) in &self.reached {
             self.engine
                 .set_line_state(&line.id, super::presence::LineState::Idle);
@@ -659,8 +680,7 @@ impl Call {
                     }
                 }
                 Action::Voicemail => {
-                    // The media service (voicemail) is not part of this engine yet: say so.
-                    self.fail(480, "Voicemail Unavailable").await;
+                    self.voicemail().await;
                     return;
                 }
                 Action::RedirectToUser { line } => {
@@ -991,6 +1011,111 @@ impl Call {
             interval: T1,
             capped: false,
             until: Instant::now() + TIMER_B,
+        });
+    }
+
+    /// Takes a message for the target line: Switchboard answers the caller itself, plays the
+    /// greeting in the company's language and a beep, and records until the caller hangs up,
+    /// presses `#`, stops talking or reaches the maximum length.
+    async fn voicemail(&mut self) {
+        let Some(line) = self.target.clone() else {
+            self.fail(480, "Temporarily Unavailable").await;
+            return;
+        };
+        let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
+            self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
+            return;
+        };
+        let Some(peer) = sdp::audio_target(&self.a_offer) else {
+            self.fail(488, "Not Acceptable Here").await;
+            return;
+        };
+        let Some((socket, port)) = self.engine.ports.media_socket() else {
+            self.fail(503, "No Media Ports").await;
+            return;
+        };
+        let ip = self.engine.ports.ip();
+        let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
+        let (pt, name, te) = (codec.payload_type(), codec.name(), media::TELEPHONE_EVENT);
+        let sdp = format!(
+            "v=0\r\no=switchboard {id} 1 IN {family} {ip}\r\ns=Switchboard\r\nc=IN {family} {ip}\r\nt=0 0\r\nm=audio {p} RTP/AVP {pt} {te}\r\na=rtpmap:{pt} {name}/8000\r\na=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-15\r\na=ptime:20\r\na=sendrecv\r\n",
+            id = self.started_ms,
+            p = port.port,
+        )
+        .into_bytes();
+        let greeting = self
+            .engine
+            .settings
+            .prompts
+            .get(&line.language, "vm-greeting");
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let done = self.recorded.clone();
+        tokio::spawn(async move {
+            let r = media::deposit(
+                socket,
+                peer,
+                codec,
+                greeting,
+                media::Limits::default(),
+                stopped,
+            )
+            .await;
+            let _ = done.send(r);
+        });
+        self.deposit = Some(Deposit {
+            line,
+            stop: Some(stop),
+            sdp: sdp.clone(),
+            _port: port,
+        });
+        // For the line it is a missed call (with a message); for the caller an answered one.
+        self.mark(Outcome::Missed);
+        self.phase = Phase::Answered;
+        self.answered_ms = Some(self.engine.now_ms());
+        self.status = 200;
+        self.answer_a(200, "OK", Some(sdp)).await;
+    }
+
+    /// The media task finished: the message is stored, and if the caller is still there (the
+    /// recording ended by silence, `#` or length) the call is ended.
+    async fn recorded(&mut self, r: Recording) {
+        let Some(d) = self.deposit.take() else {
+            return;
+        };
+        if self.phase != Phase::Ended {
+            self.bye(Side::A).await;
+            self.end();
+        }
+        // A call that said nothing leaves nothing (a hang-up at the beep, a silent line).
+        if !r.voiced || r.samples.len() < 4000 {
+            return;
+        }
+        let deposit = sb_app::voicemail::Deposit {
+            company_id: d.line.company_id.clone(),
+            line_id: d.line.id.clone(),
+            caller_number: if self.anonymous {
+                "anonymous".to_owned()
+            } else {
+                self.caller.number.clone()
+            },
+            caller_name: if self.anonymous {
+                None
+            } else {
+                self.caller.name.clone()
+            },
+            samples: Vec::new(),
+        };
+        let app = self.engine.app.clone();
+        tokio::spawn(async move {
+            // Encoding a few minutes of audio is not for the call's own task.
+            let wav = sb_sip::media::write_wav(&r.samples, 8000);
+            let deposit = sb_app::voicemail::Deposit {
+                samples: r.samples,
+                ..deposit
+            };
+            if let Err(e) = app.deposit_voicemail(deposit, wav).await {
+                tracing::warn!(error = %e.message(), "could not store a voicemail message");
+            }
         });
     }
 
@@ -1366,6 +1491,20 @@ impl Call {
     /// Passes an in-dialog request from one side to the other (hold, resume, codec change,
     /// DTMF by INFO), its SDP pointed at the relay.
     async fn forward(&mut self, from_side: Side, m: Message, from: SocketAddr) {
+        if let Some(d) = &self.deposit {
+            // Talking to Switchboard itself: nothing to pass on; the media stays as agreed.
+            let contact = self.contact();
+            let mut r = reply(&m, 200, "OK", &[("Contact", &contact)]);
+            if m.method() != Some("INFO") {
+                r.body = d.sdp.clone();
+                r.set_header("content-type", "application/sdp".to_owned());
+            }
+            if m.method() == Some("INVITE") {
+                r.set_header("to", self.a_to_header());
+            }
+            self.engine.send(&r, from).await;
+            return;
+        }
         if self.pending.is_some() {
             let r = reply(&m, 491, "Request Pending", &[]);
             self.engine.send(&r, from).await;

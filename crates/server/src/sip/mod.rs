@@ -4,6 +4,7 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod call;
+pub mod media;
 mod messaging;
 mod presence;
 pub mod relay;
@@ -194,6 +195,8 @@ pub struct Settings {
     pub guard: guard::Config,
     /// Answer requests whose User-Agent is a known scanner's (normally they get no answer).
     pub answer_scanners: bool,
+    /// What callers hear from Switchboard itself.
+    pub prompts: Arc<media::Prompts>,
 }
 
 /// What every call task shares: the socket, the registrar's bindings, live counters.
@@ -415,7 +418,9 @@ impl Engine {
             && a.0 == epoch
         {
             if a.1.len() > 100_000 {
-                a.1.retain(|_, (_, at)| at.elapsed() < ACCOUNT_TTL);
+                // Many names in a few seconds (a guessing run): start over rather than sweep a
+                // full table on every lookup.
+                a.1.clear();
             }
             a.1.insert(key, (found.clone(), std::time::Instant::now()));
         }
@@ -565,6 +570,18 @@ pub async fn run(
         tokio::spawn(serve_tcp(engine.clone(), listener));
     }
     tokio::spawn(upstream::keep_registered(engine.clone()));
+    // Message-waiting lamps follow every change to a mailbox, wherever it was made.
+    let mut mailboxes = engine.app.mailbox_changes();
+    let lamps = engine.clone();
+    tokio::spawn(async move {
+        loop {
+            match mailboxes.recv().await {
+                Ok(line) => presence::mailbox_changed(&lamps, &line).await,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
     // The registration count also follows expiries and registrations counted in between.
     let counting = engine.clone();
     tokio::spawn(async move {

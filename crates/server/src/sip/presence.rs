@@ -26,7 +26,7 @@ pub enum LineState {
 #[derive(Debug, Clone)]
 enum Package {
     /// The subscriber's own mailbox.
-    Mwi { account: String },
+    Mwi { account: String, line: LineId },
     /// Another line's calls.
     Dialog { line: LineId, entity: String },
 }
@@ -85,6 +85,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
     let package = match event.as_str() {
         "message-summary" => Package::Mwi {
             account: format!("sip:{}@{}", line.extension, line.sip_domain),
+            line: line.id.clone(),
         },
         "dialog" => {
             let ext = msg.uri().and_then(registrar::user_of).unwrap_or("");
@@ -163,9 +164,37 @@ pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
     }
 }
 
+/// Tells the subscribers to `line`'s mailbox how many messages it holds now.
+pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
+    let ids: Vec<String> = engine
+        .subscriptions
+        .lock()
+        .map(|subs| {
+            subs.values()
+                .filter(|s| matches!(&s.package, Package::Mwi { line: l, .. } if l == line))
+                .map(|s| s.call_id.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    for id in ids {
+        notify(engine, &id, None).await;
+    }
+}
+
 /// Sends the current state in a subscription; `refresh` sets a new expiry first (0 ends the
 /// subscription with this NOTIFY).
 async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
+    // A mailbox's counts come from the database, before the table is locked.
+    let mailbox = engine.subscriptions.lock().ok().and_then(|subs| {
+        subs.get(call_id).and_then(|s| match &s.package {
+            Package::Mwi { line, .. } => Some(line.clone()),
+            Package::Dialog { .. } => None,
+        })
+    });
+    let (new, old) = match mailbox {
+        Some(line) => engine.app.voicemail_counts(&line).await.unwrap_or((0, 0)),
+        None => (0, 0),
+    };
     let state = |line: &LineId| {
         engine
             .line_states
@@ -191,12 +220,12 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
             .saturating_duration_since(Instant::now())
             .as_secs();
         let (event, content_type, body) = match &sub.package {
-            Package::Mwi { account } => (
+            Package::Mwi { account, .. } => (
                 "message-summary",
                 "application/simple-message-summary",
-                // The media service (voicemail) is not built: the mailbox is empty.
                 format!(
-                    "Messages-Waiting: no\r\nMessage-Account: {account}\r\nVoice-Message: 0/0 (0/0)\r\n"
+                    "Messages-Waiting: {}\r\nMessage-Account: {account}\r\nVoice-Message: {new}/{old} (0/0)\r\n",
+                    if new > 0 { "yes" } else { "no" }
                 ),
             ),
             Package::Dialog { line, entity } => {

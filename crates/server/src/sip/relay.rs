@@ -63,16 +63,36 @@ impl Ports {
 
     /// A socket on a free port of the range; ports another program holds are skipped.
     fn bind(&self) -> Option<(UdpSocket, u16)> {
+        self.bind_std()
+            .map(|(s, port)| (UdpSocket::from_std(s), port))
+    }
+
+    fn bind_std(&self) -> Option<(std::net::UdpSocket, u16)> {
         for _ in 0..64 {
             let port = self.take()?;
             match std::net::UdpSocket::bind(SocketAddr::new(self.ip, port)) {
-                Ok(s) if s.set_nonblocking(true).is_ok() => {
-                    return Some((UdpSocket::from_std(s), port));
-                }
+                Ok(s) if s.set_nonblocking(true).is_ok() => return Some((s, port)),
                 _ => self.give_back(port),
             }
         }
         None
+    }
+
+    /// A port of the range for Switchboard's own media endpoint (voicemail), bound for tokio;
+    /// given back when the [`MediaPort`] is dropped.
+    pub fn media_socket(self: &Arc<Self>) -> Option<(tokio::net::UdpSocket, MediaPort)> {
+        let (sock, port) = self.bind_std()?;
+        let guard = MediaPort {
+            ports: self.clone(),
+            port,
+        };
+        let s = tokio::net::UdpSocket::from_std(sock).ok()?;
+        Some((s, guard))
+    }
+
+    /// The address media is offered at.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
     }
 
     /// Ports currently free (for tests and metrics).
@@ -99,6 +119,18 @@ impl Ports {
             let _ = self.threads.set(list);
         }
         self.threads.get()
+    }
+}
+
+/// A media endpoint's port, returned to the range when dropped.
+pub struct MediaPort {
+    ports: Arc<Ports>,
+    pub port: u16,
+}
+
+impl Drop for MediaPort {
+    fn drop(&mut self) {
+        self.ports.give_back(self.port);
     }
 }
 

@@ -357,3 +357,137 @@ async fn two_baresip_phones_call_each_other_and_the_tone_arrives() {
     );
     w.srv.stop().await;
 }
+
+/// The bytes of a GET, for files the API serves.
+async fn download(srv: &Srv, path: &str, token: &str) -> (u16, Vec<u8>) {
+    let r = srv
+        .http
+        .get(format!("{}{path}", srv.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp_follows() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada = admin_line(&w.srv, &w.t1).await;
+    let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
+    let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
+    // Ulf has no phone registered: his calls go to voicemail at once.
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{}/call-handling", w.t1.line_id),
+            &w.t1.admin_token,
+            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
+                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Ulf's own lamp: off, then on with one new message, then off once it is heard.
+    let lamp = crate::phones::subscriber(
+        sip,
+        &callee,
+        &callee.extension,
+        "message-summary",
+        &[
+            "Messages-Waiting: no",
+            "Messages-Waiting: yes[^V]*Voice-Message: 1/0",
+            "Messages-Waiting: no[^V]*Voice-Message: 0/1",
+        ],
+    );
+    let dir = std::env::temp_dir().join(format!("sb-vm-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone1k.wav");
+    tone_wav(&tone, 1000.0, 30);
+    let heard = tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &caller, &tone, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        // The greeting (about five seconds), the beep, then three seconds of message.
+        std::thread::sleep(Duration::from_secs(10));
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        (a.recordings("dec"), a)
+    })
+    .await
+    .unwrap();
+    // What the caller heard: the spoken greeting, then the beep.
+    let (samples, rate) = read_wav(heard.0.last().expect("the caller recorded audio"));
+    let greeting =
+        &samples[(rate as usize / 2).min(samples.len())..(rate as usize * 3).min(samples.len())];
+    assert!(
+        level_dbfs(greeting) > -40.0,
+        "the caller hears a greeting: {} dBFS",
+        level_dbfs(greeting)
+    );
+    let mut list = serde_json::Value::Null;
+    for _ in 0..50 {
+        let r = w
+            .srv
+            .get(
+                &format!("/api/v1/lines/{}/voicemails", w.t1.line_id),
+                &w.t1.admin_token,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        if r.body["items"].as_array().is_some_and(|a| !a.is_empty()) {
+            list = r.body;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let m = &list["items"][0];
+    assert_eq!(m["caller_number"], "202", "{list}");
+    assert_eq!(m["heard"], false);
+    assert!(m["duration_secs"].as_i64().unwrap() >= 2, "{m}");
+    let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &w.t1.admin_token).await;
+    assert_eq!(status, 200);
+    let path = dir.join("message.wav");
+    std::fs::write(&path, &wav).unwrap();
+    let (samples, rate) = read_wav(&path);
+    assert_eq!(rate, 8000);
+    let body = &samples[(rate as usize / 5).min(samples.len())..];
+    let ratio = tone_ratio(body, rate, 1000.0);
+    assert!(
+        ratio > 0.8,
+        "the caller's 1 kHz tone is in the message (ratio {ratio})"
+    );
+    // Another company's administrator cannot reach it.
+    let (other, _) = download(&w.srv, m["audio_url"].as_str().unwrap(), &w.t2.admin_token).await;
+    assert_eq!(other, 404);
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/voicemails/{}", m["id"].as_str().unwrap()),
+            &w.t1.admin_token,
+            serde_json::json!({"heard": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    lamp.done()
+        .await
+        .expect("the lamp went on with the message and off once heard");
+    let r = w
+        .srv
+        .delete(
+            &format!("/api/v1/voicemails/{}", m["id"].as_str().unwrap()),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    w.srv.stop().await;
+}

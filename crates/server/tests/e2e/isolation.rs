@@ -38,6 +38,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "SavedNumbersDoc" => json!({"numbers": ["+15550007777"]}),
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),
+        "VoicemailPatch" => json!({"heard": true}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }

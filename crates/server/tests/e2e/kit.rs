@@ -208,6 +208,8 @@ impl Tenant {
             "resellers" => &self.reseller_id,
             "packages" => &self.package_id,
             "trunks" => &self.trunk_id,
+            // No message is seeded: bodies are checked before the message is looked up.
+            "voicemails" => "0000000000000000000000000000",
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
             other => panic!("add the id of a /{other} object to Tenant::path_of"),
         };

@@ -1092,7 +1092,13 @@ async fn a_trunk_set_to_register_registers_to_the_carrier_with_its_credentials()
 }
 
 /// A subscriber (SIPp) as `from` to `event` of `to`, expecting one NOTIFY per pattern, in order.
-fn subscriber(sip: SocketAddr, from: &SipLine, to: &str, event: &str, patterns: &[&str]) -> Sipp {
+pub fn subscriber(
+    sip: SocketAddr,
+    from: &SipLine,
+    to: &str,
+    event: &str,
+    patterns: &[&str],
+) -> Sipp {
     let mut notifies = String::new();
     let mut refs = Vec::new();
     for (i, p) in patterns.iter().enumerate() {

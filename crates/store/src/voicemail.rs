@@ -1,0 +1,117 @@
+//! Voicemail (seeds 000, 001, 004): the messages callers leave in a line's mailbox. A message's
+//! audio is kept apart from its description so that listing a mailbox never reads audio.
+
+use crate::db::{Row, query};
+use crate::{Conn, Result, col, flag};
+use sb_domain::ids::{CompanyId, LineId, VoicemailId};
+
+/// A message, without its audio.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voicemail {
+    pub id: VoicemailId,
+    pub company_id: CompanyId,
+    pub line_id: LineId,
+    pub caller_number: String,
+    pub caller_name: Option<String>,
+    pub received_at: i64,
+    pub duration_ms: i64,
+    pub heard: bool,
+}
+
+const COLUMNS: &str =
+    "id, company_id, line_id, caller_number, caller_name, received_at, duration_ms, heard";
+
+fn voicemail(mut r: Row) -> Result<Voicemail> {
+    Ok(Voicemail {
+        id: VoicemailId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        line_id: LineId::from_raw(col::<String>(&mut r, "line_id")?),
+        caller_number: col(&mut r, "caller_number")?,
+        caller_name: col(&mut r, "caller_name")?,
+        received_at: col(&mut r, "received_at")?,
+        duration_ms: col(&mut r, "duration_ms")?,
+        heard: col::<i64>(&mut r, "heard")? != 0,
+    })
+}
+
+/// Stores a message with its audio (base64 text of a WAV file).
+pub async fn insert(c: &mut Conn, v: &Voicemail, audio: &str) -> Result<()> {
+    query(
+        "INSERT INTO voicemails (id, company_id, line_id, caller_number, caller_name,
+            received_at, duration_ms, heard, audio)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(v.id.as_str())
+    .bind(v.company_id.as_str())
+    .bind(v.line_id.as_str())
+    .bind(&v.caller_number)
+    .bind(v.caller_name.clone())
+    .bind(v.received_at)
+    .bind(v.duration_ms)
+    .bind(flag(v.heard))
+    .bind(audio)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A line's messages, newest first (a mailbox holds at most a few hundred).
+pub async fn list(c: &mut Conn, line: &LineId) -> Result<Vec<Voicemail>> {
+    let sql = format!("SELECT {COLUMNS} FROM voicemails WHERE line_id = $1 ORDER BY id DESC");
+    crate::db::query_owned(sql)
+        .bind(line.as_str())
+        .fetch_all(c)
+        .await?
+        .into_iter()
+        .map(voicemail)
+        .collect()
+}
+
+pub async fn get(c: &mut Conn, id: &VoicemailId) -> Result<Option<Voicemail>> {
+    let sql = format!("SELECT {COLUMNS} FROM voicemails WHERE id = $1");
+    crate::db::query_owned(sql)
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?
+        .map(voicemail)
+        .transpose()
+}
+
+/// The message's audio, as stored.
+pub async fn audio(c: &mut Conn, id: &VoicemailId) -> Result<Option<String>> {
+    let rows = query("SELECT audio FROM voicemails WHERE id = $1")
+        .bind(id.as_str())
+        .scalars::<String>(c)
+        .await?;
+    Ok(rows.into_iter().next())
+}
+
+pub async fn set_heard(c: &mut Conn, id: &VoicemailId, heard: bool) -> Result<()> {
+    query("UPDATE voicemails SET heard = $1 WHERE id = $2")
+        .bind(flag(heard))
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete(c: &mut Conn, id: &VoicemailId) -> Result<()> {
+    query("DELETE FROM voicemails WHERE id = $1")
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// New (unheard) and old messages of a line, for message-waiting lamps.
+pub async fn counts(c: &mut Conn, line: &LineId) -> Result<(i64, i64)> {
+    let new: i64 = query("SELECT COUNT(*) FROM voicemails WHERE line_id = $1 AND heard = 0")
+        .bind(line.as_str())
+        .scalar(c)
+        .await?;
+    let all: i64 = query("SELECT COUNT(*) FROM voicemails WHERE line_id = $1")
+        .bind(line.as_str())
+        .scalar(c)
+        .await?;
+    Ok((new, all - new))
+}
