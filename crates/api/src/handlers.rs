@@ -676,6 +676,23 @@ pub async fn list_voicemails(
     }))
 }
 
+pub async fn get_voicemail_settings(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<VoicemailSettingsDoc>> {
+    Ok(Json(s.app.voicemail_settings(&a.actor, &id).await?))
+}
+
+pub async fn set_voicemail_settings(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<VoicemailSettingsDoc>,
+) -> ApiResult<Json<VoicemailSettingsDoc>> {
+    Ok(Json(s.app.set_voicemail_settings(&a.actor, &id, b).await?))
+}
+
 pub async fn voicemail_audio(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let wav = s.app.voicemail_audio(&a.actor, &id).await?;
     Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
@@ -768,7 +785,7 @@ pub async fn set_emergency(
 
 use sb_app::call_log::CallsOf;
 use sb_app::emergency::AddressOwner;
-use sb_app::voicemail::{VoicemailPatch, VoicemailView};
+use sb_app::voicemail::{VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
 
 pub async fn get_line_e911(
     State(s): S,

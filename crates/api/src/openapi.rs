@@ -3,7 +3,7 @@
 use crate::error::ErrorBody;
 use crate::routes::{Answer, routes};
 use sb_app::views::*;
-use sb_app::voicemail::{VoicemailPatch, VoicemailView};
+use sb_app::voicemail::{VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
 use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
@@ -64,6 +64,7 @@ use utoipa::openapi::{
         MessageView,
         VoicemailView,
         VoicemailPatch,
+        VoicemailSettingsDoc,
         TrunkInput,
         TrunkView,
         EmergencySettingsDoc,

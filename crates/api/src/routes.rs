@@ -128,6 +128,8 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
         r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, All("VoicemailView"), true, "A line's voicemail messages, newest first"),
+        r!(get "/api/v1/lines/{id}/voicemail-settings" get_voicemail_settings "voicemail" N, Ok("VoicemailSettingsDoc"), true, "Where a line's new voicemail messages are mailed"),
+        r!(put "/api/v1/lines/{id}/voicemail-settings" set_voicemail_settings "voicemail" Some("VoicemailSettingsDoc"), Ok("VoicemailSettingsDoc"), true, "Mail new messages (audio attached) to up to five addresses; keep or drop them in the mailbox"),
         r!(get "/api/v1/voicemails/{id}/audio" voicemail_audio "voicemail" N, File("audio/wav"), true, "A voicemail message's audio (WAV, 8 kHz, 16-bit)"),
         r!(patch "/api/v1/voicemails/{id}" update_voicemail "voicemail" Some("VoicemailPatch"), Ok("VoicemailView"), true, "Mark a voicemail message heard, or new again"),
         r!(delete "/api/v1/voicemails/{id}" delete_voicemail "voicemail" N, NoContent, true, "Delete a voicemail message"),

@@ -479,6 +479,7 @@ impl App {
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,
+                attachment: None,
             };
             sb_store::outbox::enqueue(c, &mail).await?;
             return Ok(LinkView {

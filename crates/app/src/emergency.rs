@@ -245,6 +245,7 @@ impl App {
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,
+                attachment: None,
             };
             outbox::enqueue(&mut tx, &mail).await?;
         }

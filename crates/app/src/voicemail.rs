@@ -8,6 +8,7 @@ use crate::{App, AppError, AppResult};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
+use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,6 +29,23 @@ pub struct VoicemailView {
     /// Where its audio is (`audio/wav`, 8 kHz).
     pub audio_url: String,
 }
+
+/// Where a line's new messages are mailed (seed 000): each with its audio attached, to up to
+/// five addresses; with `keep_after_email` false the mailbox does not keep them.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoicemailSettingsDoc {
+    #[serde(default)]
+    pub email_to: Vec<String>,
+    #[serde(default = "yes")]
+    pub keep_after_email: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+const MAX_EMAIL_TO: usize = 5;
 
 /// A change to a message.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -61,9 +79,42 @@ pub struct Deposit {
 }
 
 impl App {
-    /// Stores a message the engine recorded and lights the line's lamp.
+    /// Stores a message the engine recorded, mails it where the line's settings say (through
+    /// the outbox, in the same transaction, so neither is lost), and lights the line's lamp.
     pub async fn deposit_voicemail(&self, d: Deposit, wav: Vec<u8>) -> AppResult<VoicemailId> {
         let now = self.now_ms();
+        let audio = STANDARD.encode(wav);
+        let mut tx = self.store.begin().await?;
+        let settings = store::settings(&mut tx, &d.line_id).await?;
+        let line = sb_store::lines::locate_line(&mut tx, &d.line_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let seconds = d.samples.len().div_ceil(8000);
+        let who = match &d.caller_name {
+            Some(n) => format!("{n} <{}>", d.caller_number),
+            None => d.caller_number.clone(),
+        };
+        for to in &settings.email_to {
+            let mail = sb_store::outbox::Mail {
+                id: sb_domain::ids::new_id_text(now),
+                recipient: to.clone(),
+                subject: format!("New voicemail from {who} for extension {}", line.extension),
+                body: format!(
+                    "{who} left a message of {seconds} s for extension {} at {}.\nThe recording is attached.\n",
+                    line.extension,
+                    time(now)
+                ),
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+                attachment: Some(sb_store::outbox::Attachment {
+                    name: format!("voicemail-{}.wav", time(now).replace(':', "-")),
+                    content_type: "audio/wav".into(),
+                    base64: audio.clone(),
+                }),
+            };
+            sb_store::outbox::enqueue(&mut tx, &mail).await?;
+        }
         let v = Voicemail {
             id: VoicemailId::new(now),
             company_id: d.company_id,
@@ -74,10 +125,67 @@ impl App {
             duration_ms: i64::try_from(d.samples.len() / 8).unwrap_or(i64::MAX),
             heard: false,
         };
-        let mut c = self.store.conn().await?;
-        store::insert(&mut c, &v, &STANDARD.encode(wav)).await?;
-        let _ = self.mailboxes.send(d.line_id);
+        // Mailed and not to be kept: the outbox holds it until it is sent.
+        let keep = settings.keep_after_email || settings.email_to.is_empty();
+        if keep {
+            store::insert(&mut tx, &v, &audio).await?;
+        }
+        tx.commit().await?;
+        if keep {
+            let _ = self.mailboxes.send(d.line_id);
+        }
         Ok(v.id)
+    }
+
+    /// Where a line's messages are mailed: its user and the company's administrators read it.
+    pub async fn voicemail_settings(
+        &self,
+        actor: &Actor,
+        line: &str,
+    ) -> AppResult<VoicemailSettingsDoc> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let s = store::settings(&mut c, &l.id).await?;
+        Ok(VoicemailSettingsDoc {
+            email_to: s.email_to,
+            keep_after_email: s.keep_after_email,
+        })
+    }
+
+    /// Replaces where a line's messages are mailed (the user with the portal feature, or an
+    /// administrator).
+    pub async fn set_voicemail_settings(
+        &self,
+        actor: &Actor,
+        line: &str,
+        doc: VoicemailSettingsDoc,
+    ) -> AppResult<VoicemailSettingsDoc> {
+        if doc.email_to.len() > MAX_EMAIL_TO {
+            return Err(AppError::invalid(
+                "too_many",
+                "email_to",
+                format!("At most {MAX_EMAIL_TO} addresses."),
+            ));
+        }
+        let mut to = Vec::new();
+        for (i, e) in doc.email_to.iter().enumerate() {
+            let e = Email::parse(&format!("email_to.{i}"), e)?.into_string();
+            if !to.contains(&e) {
+                to.push(e);
+            }
+        }
+        let mut tx = self.store.begin().await?;
+        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let s = store::Settings {
+            email_to: to,
+            keep_after_email: doc.keep_after_email,
+        };
+        store::save_settings(&mut tx, &l.id, &s).await?;
+        tx.commit().await?;
+        Ok(VoicemailSettingsDoc {
+            email_to: s.email_to,
+            keep_after_email: s.keep_after_email,
+        })
     }
 
     /// New and old messages of a line (for its lamp).

@@ -129,9 +129,27 @@ pub async fn send(
     cmd(format!("RCPT TO:<{}>\r\n", m.recipient), "250", &mut rd).await?;
     cmd("DATA\r\n".into(), "354", &mut rd).await?;
     let mut msg = format!(
-        "From: Switchboard <{from}>\r\nTo: <{}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{}@switchboard>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+        "From: Switchboard <{from}>\r\nTo: <{}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{}@switchboard>\r\nMIME-Version: 1.0\r\n",
         m.recipient, m.subject, m.id
     );
+    let text_part =
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+    // The boundary is the mail's id: it cannot occur in base64 or in our own text.
+    let boundary = format!("=_switchboard_{}", m.id);
+    match &m.attachment {
+        None => msg.push_str(text_part),
+        Some(a) => {
+            if [&a.name, &a.content_type]
+                .iter()
+                .any(|s| s.contains(['\r', '\n', '"']))
+            {
+                return Err("attachment names cannot contain line breaks or quotes".into());
+            }
+            msg.push_str(&format!(
+                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\n{text_part}"
+            ));
+        }
+    }
     for line in m.body.lines() {
         // Dot-stuffing (RFC 5321 section 4.5.2).
         if line.starts_with('.') {
@@ -139,6 +157,18 @@ pub async fn send(
         }
         msg.push_str(line);
         msg.push_str("\r\n");
+    }
+    if let Some(a) = &m.attachment {
+        msg.push_str(&format!(
+            "\r\n--{boundary}\r\nContent-Type: {}; name=\"{}\"\r\nContent-Disposition: attachment; filename=\"{}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+            a.content_type, a.name, a.name
+        ));
+        // Base64 lines of 76 characters (RFC 2045); the text is ASCII.
+        for chunk in a.base64.as_bytes().chunks(76) {
+            msg.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            msg.push_str("\r\n");
+        }
+        msg.push_str(&format!("--{boundary}--\r\n"));
     }
     msg.push_str(".\r\n");
     cmd(msg, "250", &mut rd).await?;

@@ -267,4 +267,18 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX voicemails_line ON voicemails(line_id, id)",
         ],
     },
+    Migration {
+        version: 10,
+        name: "voicemail by mail",
+        statements: &[
+            "ALTER TABLE mail_outbox ADD COLUMN attachment_name TEXT NULL",
+            "ALTER TABLE mail_outbox ADD COLUMN attachment_type TEXT NULL",
+            "ALTER TABLE mail_outbox ADD COLUMN attachment TEXT NULL",
+            // email_to: the addresses, one per line.
+            "CREATE TABLE voicemail_settings (
+            line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
+            email_to TEXT NOT NULL,
+            keep_after_email BIGINT NOT NULL)",
+        ],
+    },
 ];

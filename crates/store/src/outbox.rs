@@ -13,12 +13,23 @@ pub struct Mail {
     pub created_at: i64,
     pub attempts: i64,
     pub next_attempt_at: i64,
+    pub attachment: Option<Attachment>,
+}
+
+/// A file sent with a mail (a voicemail message's audio).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    /// The file, base64.
+    pub base64: String,
 }
 
 pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
     query(
-        "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at,
+            attachment_name, attachment_type, attachment)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&m.id)
     .bind(&m.recipient)
@@ -27,6 +38,9 @@ pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
     .bind(m.created_at)
     .bind(m.attempts)
     .bind(m.next_attempt_at)
+    .bind(m.attachment.as_ref().map(|a| a.name.as_str()))
+    .bind(m.attachment.as_ref().map(|a| a.content_type.as_str()))
+    .bind(m.attachment.as_ref().map(|a| a.base64.as_str()))
     .execute(c)
     .await?;
     Ok(())
@@ -42,7 +56,19 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
     .await?;
     rows.into_iter()
         .map(|mut r| {
+            let name: Option<String> = col(&mut r, "attachment_name")?;
+            let content_type: Option<String> = col(&mut r, "attachment_type")?;
+            let base64: Option<String> = col(&mut r, "attachment")?;
+            let attachment = match (name, content_type, base64) {
+                (Some(name), Some(content_type), Some(base64)) => Some(Attachment {
+                    name,
+                    content_type,
+                    base64,
+                }),
+                _ => None,
+            };
             Ok(Mail {
+                attachment,
                 id: col(&mut r, "id")?,
                 recipient: col(&mut r, "recipient")?,
                 subject: col(&mut r, "subject")?,

@@ -115,3 +115,44 @@ pub async fn counts(c: &mut Conn, line: &LineId) -> Result<(i64, i64)> {
         .await?;
     Ok((new, all - new))
 }
+
+/// Where a line's new messages are mailed, and whether the mailbox keeps them too.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    pub email_to: Vec<String>,
+    pub keep_after_email: bool,
+}
+
+pub async fn settings(c: &mut Conn, line: &LineId) -> Result<Settings> {
+    let row = query("SELECT email_to, keep_after_email FROM voicemail_settings WHERE line_id = $1")
+        .bind(line.as_str())
+        .fetch_optional(c)
+        .await?;
+    let Some(mut r) = row else {
+        return Ok(Settings {
+            email_to: Vec::new(),
+            keep_after_email: true,
+        });
+    };
+    let to: String = col(&mut r, "email_to")?;
+    Ok(Settings {
+        email_to: to.lines().map(str::to_owned).collect(),
+        keep_after_email: col::<i64>(&mut r, "keep_after_email")? != 0,
+    })
+}
+
+pub async fn save_settings(c: &mut Conn, line: &LineId, s: &Settings) -> Result<()> {
+    query("DELETE FROM voicemail_settings WHERE line_id = $1")
+        .bind(line.as_str())
+        .execute(c)
+        .await?;
+    query(
+        "INSERT INTO voicemail_settings (line_id, email_to, keep_after_email) VALUES ($1, $2, $3)",
+    )
+    .bind(line.as_str())
+    .bind(s.email_to.join("\n"))
+    .bind(flag(s.keep_after_email))
+    .execute(c)
+    .await?;
+    Ok(())
+}

@@ -491,3 +491,113 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
     assert_eq!(r.status, 204, "{}", r.text);
     w.srv.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_asked() {
+    if !baresip_available() {
+        return;
+    }
+    let Some(sink) = SmtpSink::start().await else {
+        return;
+    };
+    let srv = start_with_smtp(&sink.url).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "vmmail").await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let ada = admin_line(&srv, &t).await;
+    let callee = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let caller = sip_line(&srv, &t.admin_token, &ada).await;
+    let r = srv
+        .put(
+            &format!("/api/v1/lines/{}/call-handling", t.line_id),
+            &t.admin_token,
+            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
+                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let settings = format!("/api/v1/lines/{}/voicemail-settings", t.line_id);
+    let bad = srv
+        .put(
+            &settings,
+            &t.admin_token,
+            serde_json::json!({"email_to": ["ulf@vmmail.example.com", "not an address"]}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.body["field"].as_str()),
+        (422, Some("email_to.1"))
+    );
+    let r = srv
+        .put(
+            &settings,
+            &t.admin_token,
+            serde_json::json!({"email_to": ["ulf@vmmail.example.com"], "keep_after_email": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        srv.get(&settings, &t.user_token).await.body["keep_after_email"],
+        false
+    );
+    let dir = std::env::temp_dir().join(format!("sb-vmmail-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone1k.wav");
+    tone_wav(&tone, 1000.0, 30);
+    let _phone = tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &caller, &tone, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(9));
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        a
+    })
+    .await
+    .unwrap();
+    let text = sink.wait_for("--=_switchboard_").await;
+    assert!(text.contains("Subject: New voicemail from"), "{text}");
+    assert!(text.contains("for extension 201"), "{text}");
+    // The attachment: base64 lines after its headers, up to the closing boundary.
+    let start = text
+        .find("Content-Disposition: attachment")
+        .expect("an attachment");
+    let body = &text[start..];
+    let body = &body[body.find("\n\n").or_else(|| body.find("\r\n\r\n")).unwrap()..];
+    let end = body.find("--=_switchboard_").unwrap();
+    let b64: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    use base64::Engine as _;
+    let wav = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("the attachment is base64");
+    let path = dir.join("mailed.wav");
+    std::fs::write(&path, &wav).unwrap();
+    let (samples, rate) = read_wav(&path);
+    let ratio = tone_ratio(
+        &samples[(rate as usize / 5).min(samples.len())..],
+        rate,
+        1000.0,
+    );
+    assert!(
+        ratio > 0.8,
+        "the mailed recording holds the caller's tone (ratio {ratio})"
+    );
+    let list = srv
+        .get(
+            &format!("/api/v1/lines/{}/voicemails", t.line_id),
+            &t.admin_token,
+        )
+        .await;
+    assert_eq!(
+        list.body["items"],
+        serde_json::json!([]),
+        "not kept: {}",
+        list.text
+    );
+    srv.stop().await;
+}

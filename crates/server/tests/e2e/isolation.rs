@@ -39,6 +39,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),
         "VoicemailPatch" => json!({"heard": true}),
+        "VoicemailSettingsDoc" => json!({"email_to": ["intruder@example.com"]}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }
