@@ -693,6 +693,47 @@ pub async fn set_voicemail_settings(
     Ok(Json(s.app.set_voicemail_settings(&a.actor, &id, b).await?))
 }
 
+/// The uploaded file is the body itself (any media type: the content decides).
+pub async fn set_voicemail_greeting(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<Json<GreetingView>> {
+    let limit = sb_app::audio::MAX_UPLOAD_BYTES;
+    let bytes = axum::body::to_bytes(body, limit + 1).await.map_err(|_| {
+        crate::error::ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "The file is larger than 10 MB; send a shorter greeting.",
+            Some("file".into()),
+        )
+    })?;
+    Ok(Json(
+        s.app
+            .set_voicemail_greeting(&a.actor, &id, bytes.to_vec())
+            .await?,
+    ))
+}
+
+pub async fn get_voicemail_greeting(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let wav = s.app.voicemail_greeting(&a.actor, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
+}
+
+pub async fn delete_voicemail_greeting(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_voicemail_greeting(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn voicemail_audio(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let wav = s.app.voicemail_audio(&a.actor, &id).await?;
     Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
@@ -785,7 +826,7 @@ pub async fn set_emergency(
 
 use sb_app::call_log::CallsOf;
 use sb_app::emergency::AddressOwner;
-use sb_app::voicemail::{VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
+use sb_app::voicemail::{GreetingView, VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
 
 pub async fn get_line_e911(
     State(s): S,

@@ -3,7 +3,7 @@
 use crate::error::ErrorBody;
 use crate::routes::{Answer, routes};
 use sb_app::views::*;
-use sb_app::voicemail::{VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
+use sb_app::voicemail::{GreetingView, VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
 use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
@@ -65,6 +65,7 @@ use utoipa::openapi::{
         VoicemailView,
         VoicemailPatch,
         VoicemailSettingsDoc,
+        GreetingView,
         TrunkInput,
         TrunkView,
         EmergencySettingsDoc,
@@ -156,7 +157,14 @@ pub fn openapi_json() -> String {
                 );
             }
         }
-        if let Some(body) = r.body {
+        if let Some(types) = r.body.and_then(|b| b.strip_prefix("file:")) {
+            // A file upload: the body is the file itself, in any of these media types.
+            let mut rb = RequestBodyBuilder::new().required(Some(Required::True));
+            for t in types.split(',') {
+                rb = rb.content(t.trim(), ContentBuilder::new().build());
+            }
+            op = op.request_body(Some(rb.build()));
+        } else if let Some(body) = r.body {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
                     .content("application/json", json(schema_ref(body)))

@@ -31,7 +31,7 @@ pub struct Route {
     pub id: &'static str,
     pub summary: &'static str,
     pub tag: &'static str,
-    /// Schema of the JSON body, when there is one.
+    /// Schema of the JSON body, when there is one; `file:<media types>` for a file upload.
     pub body: Option<&'static str>,
     pub answer: Answer,
     /// False for the routes that work without signing in.
@@ -130,6 +130,9 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, All("VoicemailView"), true, "A line's voicemail messages, newest first"),
         r!(get "/api/v1/lines/{id}/voicemail-settings" get_voicemail_settings "voicemail" N, Ok("VoicemailSettingsDoc"), true, "Where a line's new voicemail messages are mailed"),
         r!(put "/api/v1/lines/{id}/voicemail-settings" set_voicemail_settings "voicemail" Some("VoicemailSettingsDoc"), Ok("VoicemailSettingsDoc"), true, "Mail new messages (audio attached) to up to five addresses; keep or drop them in the mailbox"),
+        r!(put "/api/v1/lines/{id}/voicemail-greeting" set_voicemail_greeting "voicemail" Some("file:audio/wav, audio/mpeg"), Ok("GreetingView"), true, "Upload the line's own greeting: WAV or MP3, at most 10 MB and 2 minutes (converted to 8 kHz)"),
+        r!(get "/api/v1/lines/{id}/voicemail-greeting" get_voicemail_greeting "voicemail" N, File("audio/wav"), true, "The line's own greeting (404 while it uses the standard one)"),
+        r!(delete "/api/v1/lines/{id}/voicemail-greeting" delete_voicemail_greeting "voicemail" N, NoContent, true, "Go back to the standard greeting"),
         r!(get "/api/v1/voicemails/{id}/audio" voicemail_audio "voicemail" N, File("audio/wav"), true, "A voicemail message's audio (WAV, 8 kHz, 16-bit)"),
         r!(patch "/api/v1/voicemails/{id}" update_voicemail "voicemail" Some("VoicemailPatch"), Ok("VoicemailView"), true, "Mark a voicemail message heard, or new again"),
         r!(delete "/api/v1/voicemails/{id}" delete_voicemail "voicemail" N, NoContent, true, "Delete a voicemail message"),

@@ -5,6 +5,7 @@
 //! checks permission through [`authz`], does its work in one transaction and writes the audit
 //! record of the change in that same transaction. No front door touches storage directly.
 
+pub mod audio;
 pub mod audit;
 pub mod auth;
 pub mod authz;

@@ -47,6 +47,15 @@ fn yes() -> bool {
 
 const MAX_EMAIL_TO: usize = 5;
 
+/// A line's own greeting, as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GreetingView {
+    /// Its length in seconds (rounded up).
+    pub duration_secs: i64,
+    /// Where its audio is (`audio/wav`, 8 kHz).
+    pub audio_url: String,
+}
+
 /// A change to a message.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -135,6 +144,61 @@ impl App {
             let _ = self.mailboxes.send(d.line_id);
         }
         Ok(v.id)
+    }
+
+    /// Replaces a line's greeting with an uploaded WAV or MP3 file, converted to 8 kHz; a file
+    /// that cannot be used is refused with the reason and the greeting stays as it was.
+    pub async fn set_voicemail_greeting(
+        &self,
+        actor: &Actor,
+        line: &str,
+        file: Vec<u8>,
+    ) -> AppResult<GreetingView> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
+        drop(c);
+        // Decoding and resampling minutes of audio is not for the async workers.
+        let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+        let wav = sb_sip::media::write_wav(&samples, 8000);
+        let mut c = self.store.conn().await?;
+        store::set_greeting(&mut c, &l.id, &STANDARD.encode(wav), self.now_ms()).await?;
+        Ok(GreetingView {
+            duration_secs: i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX),
+            audio_url: format!("/api/v1/lines/{}/voicemail-greeting", l.id),
+        })
+    }
+
+    /// A line's greeting as a WAV file (404 while it uses the standard one).
+    pub async fn voicemail_greeting(&self, actor: &Actor, line: &str) -> AppResult<Vec<u8>> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let text = store::greeting(&mut c, &l.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        STANDARD
+            .decode(text)
+            .map_err(|_| AppError::Internal("a stored greeting is damaged".into()))
+    }
+
+    /// Goes back to the standard greeting.
+    pub async fn delete_voicemail_greeting(&self, actor: &Actor, line: &str) -> AppResult<()> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
+        if store::delete_greeting(&mut c, &l.id).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// The greeting callers of a line hear, as 8 kHz samples, when it has its own.
+    pub async fn line_greeting(&self, line: &LineId) -> Option<Vec<i16>> {
+        let mut c = self.store.conn().await.ok()?;
+        let text = store::greeting(&mut c, line).await.ok()??;
+        let wav = STANDARD.decode(text).ok()?;
+        sb_sip::media::read_wav(&wav).ok().map(|(s, _)| s)
     }
 
     /// Where a line's messages are mailed: its user and the company's administrators read it.

@@ -279,6 +279,11 @@ pub const MIGRATIONS: &[Migration] = &[
             line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
             email_to TEXT NOT NULL,
             keep_after_email BIGINT NOT NULL)",
+            // A line's own greeting: base64 of an 8 kHz WAV file.
+            "CREATE TABLE voicemail_greetings (
+            line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
+            audio TEXT NOT NULL,
+            updated_at BIGINT NOT NULL)",
         ],
     },
 ];

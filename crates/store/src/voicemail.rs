@@ -156,3 +156,31 @@ pub async fn save_settings(c: &mut Conn, line: &LineId, s: &Settings) -> Result<
     .await?;
     Ok(())
 }
+
+/// A line's own greeting (base64 of a WAV file), if it recorded or uploaded one.
+pub async fn greeting(c: &mut Conn, line: &LineId) -> Result<Option<String>> {
+    let rows = query("SELECT audio FROM voicemail_greetings WHERE line_id = $1")
+        .bind(line.as_str())
+        .scalars::<String>(c)
+        .await?;
+    Ok(rows.into_iter().next())
+}
+
+pub async fn set_greeting(c: &mut Conn, line: &LineId, audio: &str, now: i64) -> Result<()> {
+    delete_greeting(c, line).await?;
+    query("INSERT INTO voicemail_greetings (line_id, audio, updated_at) VALUES ($1, $2, $3)")
+        .bind(line.as_str())
+        .bind(audio)
+        .bind(now)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_greeting(c: &mut Conn, line: &LineId) -> Result<bool> {
+    let done = query("DELETE FROM voicemail_greetings WHERE line_id = $1")
+        .bind(line.as_str())
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1043,11 +1043,14 @@ impl Call {
             p = port.port,
         )
         .into_bytes();
-        let greeting = self
-            .engine
-            .settings
-            .prompts
-            .get(&line.language, "vm-greeting");
+        let greeting: Arc<[i16]> = match self.engine.app.line_greeting(&line.id).await {
+            Some(own) => own.into(),
+            None => self
+                .engine
+                .settings
+                .prompts
+                .get(&line.language, "vm-greeting"),
+        };
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let done = self.recorded.clone();
         tokio::spawn(async move {

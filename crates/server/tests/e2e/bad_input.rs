@@ -14,7 +14,11 @@ async fn every_body_route_rejects_wrong_shapes_and_changes_nothing() {
         .await
         .text;
     for route in sb_api::routes::routes() {
-        let Some(_) = route.body else { continue };
+        let Some(body) = route.body else { continue };
+        if body.starts_with("file:") {
+            // Uploads read any bytes; their refusals are checked where greetings are tested.
+            continue;
+        }
         let path = t1.path_of(route.path);
         let m = Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
         for (body, status, code) in [

@@ -31,10 +31,16 @@ fn baresip_available() -> bool {
 
 /// An 8 kHz mono 16-bit WAV of a sine at `freq` Hz (-9 dBFS), `secs` long.
 fn tone_wav(path: &Path, freq: f64, secs: u32) {
-    let n = 8000 * secs;
+    tone_wav_at(path, freq, secs, 8000);
+}
+
+/// A mono 16-bit WAV of a `freq` Hz tone at `rate` samples per second.
+fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
+    let n = rate * secs;
     let mut data = Vec::with_capacity(n as usize * 2);
     for i in 0..n {
-        let v = (f64::from(i) * freq * std::f64::consts::TAU / 8000.0).sin() * 0.35 * 32767.0;
+        let v =
+            (f64::from(i) * freq * std::f64::consts::TAU / f64::from(rate)).sin() * 0.35 * 32767.0;
         data.extend_from_slice(&(v as i16).to_le_bytes());
     }
     let mut out = Vec::new();
@@ -44,8 +50,8 @@ fn tone_wav(path: &Path, freq: f64, secs: u32) {
     out.extend_from_slice(&16u32.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes()); // PCM
     out.extend_from_slice(&1u16.to_le_bytes()); // mono
-    out.extend_from_slice(&8000u32.to_le_bytes());
-    out.extend_from_slice(&16000u32.to_le_bytes());
+    out.extend_from_slice(&rate.to_le_bytes());
+    out.extend_from_slice(&(rate * 2).to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&16u16.to_le_bytes());
     out.extend_from_slice(b"data");
@@ -600,4 +606,127 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
         list.text
     );
     srv.stop().await;
+}
+
+/// A PUT whose body is a file.
+async fn upload(srv: &Srv, path: &str, token: &str, file: Vec<u8>) -> (u16, serde_json::Value) {
+    let r = srv
+        .http
+        .put(format!("{}{path}", srv.base))
+        .bearer_auth(token)
+        .header("content-type", "application/octet-stream")
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploaded_greeting_is_what_callers_hear_and_bad_files_change_nothing() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada = admin_line(&w.srv, &w.t1).await;
+    let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
+    let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{}/call-handling", w.t1.line_id),
+            &w.t1.admin_token,
+            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
+                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let dir = std::env::temp_dir().join(format!("sb-greet-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = format!("/api/v1/lines/{}/voicemail-greeting", w.t1.line_id);
+    // The user's own greeting: 3 s of 600 Hz, as a 16 kHz WAV file.
+    let greeting = dir.join("greeting.wav");
+    tone_wav_at(&greeting, 600.0, 3, 16_000);
+    let (status, body) = upload(
+        &w.srv,
+        &path,
+        &w.t1.user_token,
+        std::fs::read(&greeting).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["duration_secs"], 3);
+    // An MP3 is taken too; then the WAV again.
+    let mp3 = include_bytes!("../../../app/testdata/tone600-22k-stereo.mp3").to_vec();
+    let (status, body) = upload(&w.srv, &path, &w.t1.user_token, mp3).await;
+    // 2 s of tone, and the encoder's padding.
+    let secs = body["duration_secs"].as_i64().unwrap_or(0);
+    assert!(status == 200 && (2..=3).contains(&secs), "{status} {body}");
+    let (status, _) = upload(
+        &w.srv,
+        &path,
+        &w.t1.user_token,
+        std::fs::read(&greeting).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Bad files: a clear reason each, and the greeting stays.
+    for (file, code) in [
+        (b"just some text".to_vec(), "unsupported_audio"),
+        (Vec::new(), "empty_file"),
+    ] {
+        let (status, body) = upload(&w.srv, &path, &w.t1.user_token, file).await;
+        assert_eq!((status, body["code"].as_str()), (422, Some(code)), "{body}");
+    }
+    let (status, body) = upload(&w.srv, &path, &w.t1.user_token, vec![0; 11 * 1024 * 1024]).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (413, Some("file_too_large")),
+        "{body}"
+    );
+    let (status, kept) = download(&w.srv, &path, &w.t1.user_token).await;
+    assert_eq!(status, 200);
+    assert_eq!(kept.len(), 44 + 3 * 8000 * 2, "the 3 s greeting, at 8 kHz");
+    // Another company cannot replace it.
+    let (status, _) = upload(
+        &w.srv,
+        &path,
+        &w.t2.admin_token,
+        std::fs::read(&greeting).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let tone = dir.join("quiet.wav");
+    tone_wav(&tone, 1000.0, 20);
+    let heard = tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &caller, &tone, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(4));
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        (a.recordings("dec"), a)
+    })
+    .await
+    .unwrap();
+    let (samples, rate) = read_wav(heard.0.last().expect("the caller recorded audio"));
+    let start = (rate as usize / 2).min(samples.len());
+    let end = (rate as usize * 5 / 2).min(samples.len());
+    let r = tone_ratio(&samples[start..end], rate, 600.0);
+    assert!(
+        r > 0.8,
+        "the caller hears the uploaded 600 Hz greeting (ratio {r})"
+    );
+    let r = w.srv.delete(&path, &w.t1.user_token).await;
+    assert_eq!(r.status, 204);
+    assert_eq!(download(&w.srv, &path, &w.t1.user_token).await.0, 404);
+    w.srv.stop().await;
 }
