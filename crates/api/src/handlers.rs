@@ -716,6 +716,15 @@ pub async fn set_voicemail_greeting(
     ))
 }
 
+pub async fn unlock_voice_pin(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.unlock_voice_pin(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 pub async fn get_voicemail_greeting(
     State(s): S,
     a: Auth,

@@ -112,6 +112,7 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/lines/{id}/call-handling/explain" explain_call "call-handling" Some("ExplainInput"), Ok("ExplainView"), true, "What would happen if this caller rang the line at that time"),
         r!(get "/api/v1/lines/{id}/voice-pin" get_voice_pin "call-handling" N, Ok("VoicePinView"), true, "Whether the line has a voice-portal PIN"),
         r!(put "/api/v1/lines/{id}/voice-pin" set_voice_pin "call-handling" Some("VoicePinInput"), NoContent, true, "Set the line's voice-portal PIN (6 digits, not trivial; kept hashed)"),
+        r!(post "/api/v1/lines/{id}/voice-pin/unlock" unlock_voice_pin "call-handling" N, NoContent, true, "Open a mailbox that wrong PINs locked (administrators, or the line's user)"),
         r!(delete "/api/v1/lines/{id}/voice-pin" delete_voice_pin "call-handling" N, NoContent, true, "Remove the PIN: no voice-portal access"),
         r!(post "/api/v1/lines/{id}/reset" reset_line "lines" Some("ResetLineInput"), Ok("LineView"), true, "Reset the line: new account name, saved settings cleared"),
         r!(get "/api/v1/users/{id}/presence" get_presence "users" N, Ok("PresenceView"), true, "The user's presence status"),

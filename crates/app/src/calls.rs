@@ -399,6 +399,7 @@ impl App {
         let (co, l) = self.handling_line(&mut c, actor, line, false).await?;
         Ok(VoicePinView {
             set: store::pin_hash(&mut c, &co.id, &l.id).await?.is_some(),
+            locked: self.pin_locked(&mut c, &l.id).await?,
         })
     }
 

@@ -17,6 +17,7 @@ pub mod error;
 pub mod limiter;
 pub mod lines;
 pub mod messages;
+pub mod portal;
 pub mod secrets;
 pub mod switch;
 pub mod tenancy;

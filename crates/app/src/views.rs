@@ -617,6 +617,8 @@ pub struct VoicePinInput {
 pub struct VoicePinView {
     /// Whether the line has a PIN (without one there is no voice-portal access).
     pub set: bool,
+    /// Whether too many wrong PINs locked the mailbox (`POST …/voice-pin/unlock` opens it).
+    pub locked: bool,
 }
 
 /// Seed 000's "Reset line".

@@ -76,6 +76,8 @@ text_enum!(
         PasswordChanged = "password_changed",
         BillViewed = "bill_viewed",
         SipBlocked = "sip_blocked",
+        MailboxLocked = "mailbox_locked",
+        MailboxUnlocked = "mailbox_unlocked",
     }
 );
 

@@ -310,6 +310,46 @@ pub async fn pin_hash(c: &mut Conn, company: &CompanyId, line: &LineId) -> Resul
     row.map(|mut r| col(&mut r, "pin_hash")).transpose()
 }
 
+/// A line's PIN as the voice portal checks it: the hash, wrong PINs in a row, when it locked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PinState {
+    pub pin_hash: String,
+    pub failures: i64,
+    pub locked_at: Option<i64>,
+}
+
+pub async fn pin_state(c: &mut Conn, line: &LineId) -> Result<Option<PinState>> {
+    let row = query("SELECT pin_hash, failures, locked_at FROM voice_pins WHERE line_id = $1")
+        .bind(line.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.map(|mut r| {
+        Ok(PinState {
+            pin_hash: col(&mut r, "pin_hash")?,
+            failures: col(&mut r, "failures")?,
+            locked_at: col(&mut r, "locked_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Records the outcome of a PIN entry: the failures in a row and the lock (both cleared by a
+/// right PIN or an unlock).
+pub async fn set_pin_failures(
+    c: &mut Conn,
+    line: &LineId,
+    failures: i64,
+    locked_at: Option<i64>,
+) -> Result<()> {
+    query("UPDATE voice_pins SET failures = $1, locked_at = $2 WHERE line_id = $3")
+        .bind(failures)
+        .bind(locked_at)
+        .bind(line.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 /// Back to a new line's settings: default call handling and no PIN (seed 000's reset line).
 pub async fn clear_settings(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<()> {
     query("DELETE FROM call_handling WHERE company_id = $1 AND line_id = $2")

@@ -279,6 +279,9 @@ pub const MIGRATIONS: &[Migration] = &[
             line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
             email_to TEXT NOT NULL,
             keep_after_email BIGINT NOT NULL)",
+            // Wrong PINs in a row at the voice portal, and when that locked the mailbox.
+            "ALTER TABLE voice_pins ADD COLUMN failures BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE voice_pins ADD COLUMN locked_at BIGINT NULL",
             // A line's own greeting: base64 of an 8 kHz WAV file.
             "CREATE TABLE voicemail_greetings (
             line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,

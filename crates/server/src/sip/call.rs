@@ -39,9 +39,10 @@ const TIMER_B: Duration = Duration::from_secs(32);
 
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 
-/// A voicemail deposit in progress: the caller talks to Switchboard's media endpoint.
+/// The caller talking to Switchboard's own media endpoint: a voicemail deposit (for `line`) or
+/// the voice portal (no line: nothing is deposited).
 struct Deposit {
-    line: SipLine,
+    line: Option<SipLine>,
     /// Tells the media task the caller hung up.
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     /// Our SDP answer, repeated for a re-INVITE.
@@ -263,8 +264,8 @@ struct Call {
     /// When the answered call ends unless a refresh comes first.
     session_deadline: Option<Instant>,
     deposit: Option<Deposit>,
-    /// Where the media task hands back what it recorded.
-    recorded: mpsc::UnboundedSender<Recording>,
+    /// Where the media task says it is done, with what it recorded for a deposit.
+    recorded: mpsc::UnboundedSender<Option<Recording>>,
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
@@ -366,7 +367,7 @@ pub async fn run(
                 None => break,
             },
             () = sleep_until(wake) => call.on_timer().await,
-            Some(r) = recordings.recv() => call.recorded(r).await,
+            Some(r) = recordings.recv() => call.media_done(r).await,
         }
     }
     call.finish().await;
@@ -590,7 +591,11 @@ impl Call {
             self.relay.set_peer(Side::A, addr);
         }
         let dialled = self.dialled.clone();
-        self.route(&dialled).await;
+        match dialled.as_str() {
+            "*97" => self.portal(true).await,
+            "*98" => self.portal(false).await,
+            _ => self.route(&dialled).await,
+        }
     }
 
     /// Asks the business layer where `dialled` goes and starts the plan.
@@ -1022,17 +1027,55 @@ impl Call {
             self.fail(480, "Temporarily Unavailable").await;
             return;
         };
+        let Some((io, stop, sdp, port)) = self.open_media().await else {
+            return;
+        };
+        let greeting: Arc<[i16]> = match self.engine.app.line_greeting(&line.id).await {
+            Some(own) => own.into(),
+            None => self
+                .engine
+                .settings
+                .prompts
+                .get(&line.language, "vm-greeting"),
+        };
+        let done = self.recorded.clone();
+        tokio::spawn(async move {
+            let r = media::deposit(io, greeting, media::Limits::default()).await;
+            let _ = done.send(Some(r));
+        });
+        self.deposit = Some(Deposit {
+            line: Some(line),
+            stop: Some(stop),
+            sdp: sdp.clone(),
+            _port: port,
+        });
+        // For the line it is a missed call (with a message); for the caller an answered one.
+        self.mark(Outcome::Missed);
+        self.answer_media(sdp).await;
+    }
+
+    /// Opens Switchboard's media endpoint for the caller (G.711 as offered, RFC 4733 digits):
+    /// the session, its stop switch, our SDP answer and the port. `None` when the call had to
+    /// be refused (and was).
+    async fn open_media(
+        &mut self,
+    ) -> Option<(
+        media::Io,
+        tokio::sync::oneshot::Sender<()>,
+        Vec<u8>,
+        MediaPort,
+    )> {
         let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
             self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
-            return;
+            return None;
         };
         let Some(peer) = sdp::audio_target(&self.a_offer) else {
             self.fail(488, "Not Acceptable Here").await;
-            return;
+            return None;
         };
         let Some((socket, port)) = self.engine.ports.media_socket() else {
             self.fail(503, "No Media Ports").await;
-            return;
+            return None;
         };
         let ip = self.engine.ports.ip();
         let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
@@ -1043,45 +1086,63 @@ impl Call {
             p = port.port,
         )
         .into_bytes();
-        let greeting: Arc<[i16]> = match self.engine.app.line_greeting(&line.id).await {
-            Some(own) => own.into(),
-            None => self
-                .engine
-                .settings
-                .prompts
-                .get(&line.language, "vm-greeting"),
-        };
         let (stop, stopped) = tokio::sync::oneshot::channel();
-        let done = self.recorded.clone();
-        tokio::spawn(async move {
-            let r = media::deposit(
-                socket,
-                peer,
-                codec,
-                greeting,
-                media::Limits::default(),
-                stopped,
-            )
-            .await;
-            let _ = done.send(r);
-        });
-        self.deposit = Some(Deposit {
-            line,
-            stop: Some(stop),
-            sdp: sdp.clone(),
-            _port: port,
-        });
-        // For the line it is a missed call (with a message); for the caller an answered one.
-        self.mark(Outcome::Missed);
+        Some((
+            media::Io::new(socket, peer, codec, stopped),
+            stop,
+            sdp,
+            port,
+        ))
+    }
+
+    /// Answers the caller with the media endpoint's SDP.
+    async fn answer_media(&mut self, sdp: Vec<u8>) {
         self.phase = Phase::Answered;
         self.answered_ms = Some(self.engine.now_ms());
         self.status = 200;
         self.answer_a(200, "OK", Some(sdp)).await;
     }
 
-    /// The media task finished: the message is stored, and if the caller is still there (the
-    /// recording ended by silence, `#` or length) the call is ended.
-    async fn recorded(&mut self, r: Recording) {
+    /// `*97` (own mailbox) or `*98` (any mailbox of the company): the voice portal.
+    async fn portal(&mut self, own: bool) {
+        let Some(line) = self.caller.line.clone() else {
+            self.fail(404, "Not Found").await;
+            return;
+        };
+        let Some((io, stop, sdp, port)) = self.open_media().await else {
+            return;
+        };
+        let mailbox = if own {
+            super::portal::Mailbox::Own(line.id.clone())
+        } else {
+            super::portal::Mailbox::Any(line.company_id.clone())
+        };
+        let (app, prompts) = (
+            self.engine.app.clone(),
+            self.engine.settings.prompts.clone(),
+        );
+        let (lang, source, done) = (
+            line.language.clone(),
+            self.a_addr.ip().to_string(),
+            self.recorded.clone(),
+        );
+        tokio::spawn(async move {
+            super::portal::run(io, app, prompts, lang, mailbox, source).await;
+            let _ = done.send(None);
+        });
+        self.deposit = Some(Deposit {
+            line: None,
+            stop: Some(stop),
+            sdp: sdp.clone(),
+            _port: port,
+        });
+        self.answer_media(sdp).await;
+    }
+
+    /// The media task finished: a deposit's message is stored, and if the caller is still
+    /// there (the recording ended by silence, `#` or length, the portal said goodbye) the call
+    /// is ended.
+    async fn media_done(&mut self, r: Option<Recording>) {
         let Some(d) = self.deposit.take() else {
             return;
         };
@@ -1089,13 +1150,16 @@ impl Call {
             self.bye(Side::A).await;
             self.end();
         }
+        let (Some(r), Some(line)) = (r, d.line) else {
+            return;
+        };
         // A call that said nothing leaves nothing (a hang-up at the beep, a silent line).
         if !r.voiced || r.samples.len() < 4000 {
             return;
         }
         let deposit = sb_app::voicemail::Deposit {
-            company_id: d.line.company_id.clone(),
-            line_id: d.line.id.clone(),
+            company_id: line.company_id.clone(),
+            line_id: line.id.clone(),
             caller_number: if self.anonymous {
                 "anonymous".to_owned()
             } else {

@@ -6,6 +6,7 @@
 mod call;
 pub mod media;
 mod messaging;
+mod portal;
 mod presence;
 pub mod relay;
 mod upstream;

@@ -276,6 +276,23 @@ ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
         );
     }
 
+    /// Whether an event of `kind` came within `secs` (taken if so).
+    pub fn try_event(&mut self, kind: &str, secs: u64) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if let Some(i) = self
+                .events
+                .iter()
+                .position(|e| e["event"] == true && e["type"] == kind)
+            {
+                self.events.remove(i);
+                return true;
+            }
+            self.pump();
+        }
+        false
+    }
+
     /// WAVs of the audio this phone received (`dec`) or sent (`enc`).
     pub fn recordings(&self, direction: &str) -> Vec<PathBuf> {
         let mut v: Vec<PathBuf> = std::fs::read_dir(&self.dir)
@@ -728,5 +745,136 @@ async fn an_uploaded_greeting_is_what_callers_hear_and_bad_files_change_nothing(
     let r = w.srv.delete(&path, &w.t1.user_token).await;
     assert_eq!(r.status, 204);
     assert_eq!(download(&w.srv, &path, &w.t1.user_token).await.0, 404);
+    w.srv.stop().await;
+}
+
+/// Presses `keys` one by one on the phone's call (RFC 4733 events).
+fn press(phone: &mut Phone, keys: &str) {
+    for k in keys.chars() {
+        let r = phone.command("sndcode", &k.to_string());
+        assert_eq!(r["ok"], true, "{r}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// Ada dials `*97`, keys in `keys` once the portal answers, and hangs up after `secs` unless the
+/// portal hangs up first; returns what she heard.
+fn portal_call(sip: SocketAddr, ada: &SipLine, keys: &str, secs: u64) -> Vec<i16> {
+    let dir = std::env::temp_dir().join(format!("sb-portal-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let quiet = dir.join("quiet.wav");
+    tone_wav(&quiet, 300.0, 60);
+    let mut a = Phone::start(sip, ada, &quiet, "manual");
+    a.wait_registered();
+    let r = a.command("dial", &format!("sip:*97@{}", ada.domain));
+    assert_eq!(r["ok"], true, "{r}");
+    a.wait_event("CALL_ESTABLISHED", 10);
+    std::thread::sleep(Duration::from_millis(500));
+    press(&mut a, keys);
+    let until = Instant::now() + Duration::from_secs(secs);
+    let mut closed = false;
+    while Instant::now() < until && !closed {
+        closed = a.try_event("CALL_CLOSED", 1);
+    }
+    if !closed {
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let (samples, _) = read_wav(a.recordings("dec").last().expect("a recording"));
+    samples
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_pins_by_phone_lock_the_mailbox_until_unlocked_and_the_right_one_opens_it() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, &w.t1).await;
+    let ada = sip_line(&w.srv, &w.t1.admin_token, &ada_line).await;
+    let pin_path = format!("/api/v1/lines/{ada_line}/voice-pin");
+    // Without a PIN the portal says so and hangs up.
+    let heard = {
+        let ada = ada.clone();
+        tokio::task::spawn_blocking(move || portal_call(sip, &ada, "", 12))
+            .await
+            .unwrap()
+    };
+    assert!(level_dbfs(&heard) > -40.0, "the caller hears why");
+    let r = w
+        .srv
+        .put(
+            &pin_path,
+            &w.t1.admin_token,
+            serde_json::json!({"pin": "135790"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    // Three wrong PINs in one call, two more in the next: locked.
+    for keys in ["111111#222222#333333#", "444444#555555#"] {
+        let ada = ada.clone();
+        tokio::task::spawn_blocking(move || portal_call(sip, &ada, keys, 20))
+            .await
+            .unwrap();
+    }
+    let view = w.srv.get(&pin_path, &w.t1.admin_token).await;
+    assert_eq!(view.body["locked"], true, "{}", view.text);
+    let audit = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?kind=mailbox_locked",
+                w.t1.company_id
+            ),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(
+        audit.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        audit.text
+    );
+    // Locked: even the right PIN does not open it.
+    {
+        let ada = ada.clone();
+        tokio::task::spawn_blocking(move || portal_call(sip, &ada, "135790#", 12))
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        w.srv.get(&pin_path, &w.t1.admin_token).await.body["locked"],
+        true
+    );
+    let r = w
+        .srv
+        .post(
+            &format!("{pin_path}/unlock"),
+            &w.t1.admin_token,
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(
+        w.srv.get(&pin_path, &w.t1.admin_token).await.body["locked"],
+        false
+    );
+    // The right PIN opens the mailbox; 4 and a new PIN change it, star says goodbye.
+    {
+        let ada = ada.clone();
+        tokio::task::spawn_blocking(move || portal_call(sip, &ada, "135790#4246813#*", 25))
+            .await
+            .unwrap();
+    }
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit?kind=changed", w.t1.company_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert!(audit.text.contains("set by phone"), "{}", audit.text);
     w.srv.stop().await;
 }

@@ -1,0 +1,189 @@
+//! The voice portal (seed 004): a line reaches its mailbox by phone (`*97` for its own, `*98`
+//! for any of the company's) with its 6-digit PIN. A line without a PIN has no access; too many
+//! wrong PINs in a row lock the mailbox (audited) until an administrator or the line's user
+//! unlocks it, or a new PIN is set.
+
+use crate::audit::{self, By, Record};
+use crate::authz::Actor;
+use crate::{App, AppError, AppResult};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sb_domain::ids::{LineId, VoicemailId};
+use sb_domain::model::AuditKind;
+use sb_store::lines as store;
+use sb_store::voicemail::{self as vm, Voicemail};
+
+/// Wrong PINs in a row that lock a mailbox.
+pub const PIN_TRIES: i64 = 5;
+
+/// What a PIN entry (or the first look at a mailbox) finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The line has no PIN: no voice-portal access.
+    NoPin,
+    Locked,
+    /// A wrong PIN; the mailbox is still open to more tries.
+    Wrong,
+    Open,
+}
+
+impl App {
+    /// Whether a mailbox can be signed in to at all.
+    pub async fn portal_access(&self, line: &LineId) -> AppResult<Access> {
+        let mut c = self.store.conn().await?;
+        Ok(match store::pin_state(&mut c, line).await? {
+            None => Access::NoPin,
+            Some(s) if s.locked_at.is_some() => Access::Locked,
+            Some(_) => Access::Open,
+        })
+    }
+
+    /// Checks a PIN entered by phone from `source`; the fifth wrong one in a row locks.
+    pub async fn portal_sign_in(
+        &self,
+        line: &LineId,
+        pin: String,
+        source: &str,
+    ) -> AppResult<Access> {
+        let state = {
+            let mut c = self.store.conn().await?;
+            store::pin_state(&mut c, line).await?
+        };
+        let Some(state) = state else {
+            return Ok(Access::NoPin);
+        };
+        if state.locked_at.is_some() {
+            return Ok(Access::Locked);
+        }
+        let right = crate::secrets::verify_password_async(pin, state.pin_hash).await;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if right {
+            store::set_pin_failures(&mut tx, line, 0, None).await?;
+            tx.commit().await?;
+            return Ok(Access::Open);
+        }
+        let failures = state.failures + 1;
+        let lock = failures >= PIN_TRIES;
+        store::set_pin_failures(&mut tx, line, failures, lock.then_some(now)).await?;
+        if lock {
+            let l = store::locate_line(&mut tx, line)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let co = sb_store::tenancy::get_company(&mut tx, &l.company_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let rec = Record::new(AuditKind::MailboxLocked, "line", &l.id)
+                .tenant(Some(&co.reseller_id), Some(&co.id))
+                .summary(serde_json::json!({ "extension": l.extension, "wrong_pins": failures }));
+            let by = By {
+                id: None,
+                name: "voice portal",
+                ip: Some(source),
+            };
+            audit::write(&mut tx, now, by, rec).await?;
+        }
+        tx.commit().await?;
+        Ok(if lock { Access::Locked } else { Access::Wrong })
+    }
+
+    /// Opens a locked mailbox again (the company's administrators, or the line's user).
+    pub async fn unlock_voice_pin(&self, actor: &Actor, line: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, false).await?;
+        let state = store::pin_state(&mut tx, &l.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if state.locked_at.is_none() && state.failures == 0 {
+            return Ok(());
+        }
+        store::set_pin_failures(&mut tx, &l.id, 0, None).await?;
+        let rec = Record::new(AuditKind::MailboxUnlocked, "line", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether a line's mailbox is locked (for its PIN view).
+    pub(crate) async fn pin_locked(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &LineId,
+    ) -> AppResult<bool> {
+        Ok(store::pin_state(c, line)
+            .await?
+            .is_some_and(|s| s.locked_at.is_some()))
+    }
+
+    /// A signed-in mailbox's new (`heard` false) or saved messages, oldest first.
+    pub async fn portal_messages(&self, line: &LineId, heard: bool) -> AppResult<Vec<Voicemail>> {
+        let mut c = self.store.conn().await?;
+        let mut list: Vec<Voicemail> = vm::list(&mut c, line)
+            .await?
+            .into_iter()
+            .filter(|v| v.heard == heard)
+            .collect();
+        list.reverse();
+        Ok(list)
+    }
+
+    /// A message's audio as 8 kHz samples.
+    pub async fn portal_audio(&self, id: &VoicemailId) -> AppResult<Vec<i16>> {
+        let mut c = self.store.conn().await?;
+        let text = vm::audio(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        let wav = STANDARD
+            .decode(text)
+            .map_err(|_| AppError::Internal("a stored message's audio is damaged".into()))?;
+        sb_sip::media::read_wav(&wav)
+            .map(|(s, _)| s)
+            .map_err(|_| AppError::Internal("a stored message's audio is damaged".into()))
+    }
+
+    /// Saves (marks heard) or deletes a message heard by phone; the lamp follows.
+    pub async fn portal_keep(&self, v: &Voicemail, keep: bool) -> AppResult<()> {
+        let mut c = self.store.conn().await?;
+        if keep {
+            vm::set_heard(&mut c, &v.id, true).await?;
+        } else {
+            vm::delete(&mut c, &v.id).await?;
+        }
+        let _ = self.mailboxes.send(v.line_id.clone());
+        Ok(())
+    }
+
+    /// A greeting recorded by phone.
+    pub async fn portal_set_greeting(&self, line: &LineId, samples: &[i16]) -> AppResult<()> {
+        let wav = sb_sip::media::write_wav(samples, 8000);
+        let mut c = self.store.conn().await?;
+        vm::set_greeting(&mut c, line, &STANDARD.encode(wav), self.now_ms()).await?;
+        Ok(())
+    }
+
+    /// A new PIN chosen by phone (the same rules as on the web); audited.
+    pub async fn portal_set_pin(&self, line: &LineId, pin: String, source: &str) -> AppResult<()> {
+        sb_domain::values::check_pin("pin", &pin)?;
+        let hash = crate::secrets::hash_password_async(pin).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let l = store::locate_line(&mut tx, line)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let co = sb_store::tenancy::get_company(&mut tx, &l.company_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::set_pin(&mut tx, &co.id, &l.id, &hash, now).await?;
+        let rec = Record::new(AuditKind::Changed, "line", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "voice_pin": "set by phone" }));
+        let by = By {
+            id: None,
+            name: "voice portal",
+            ip: Some(source),
+        };
+        audit::write(&mut tx, now, by, rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
