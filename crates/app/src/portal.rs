@@ -67,21 +67,16 @@ impl App {
         let lock = failures >= PIN_TRIES;
         store::set_pin_failures(&mut tx, line, failures, lock.then_some(now)).await?;
         if lock {
-            let l = store::locate_line(&mut tx, line)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let co = sb_store::tenancy::get_company(&mut tx, &l.company_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let rec = Record::new(AuditKind::MailboxLocked, "line", &l.id)
-                .tenant(Some(&co.reseller_id), Some(&co.id))
-                .summary(serde_json::json!({ "extension": l.extension, "wrong_pins": failures }));
-            let by = By {
-                id: None,
-                name: "voice portal",
-                ip: Some(source),
-            };
-            audit::write(&mut tx, now, by, rec).await?;
+            let summary = serde_json::json!({ "wrong_pins": failures });
+            portal_audit(
+                &mut tx,
+                line,
+                AuditKind::MailboxLocked,
+                summary,
+                source,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(if lock { Access::Locked } else { Access::Wrong })
@@ -170,20 +165,37 @@ impl App {
         let l = store::locate_line(&mut tx, line)
             .await?
             .ok_or(AppError::NotFound)?;
-        let co = sb_store::tenancy::get_company(&mut tx, &l.company_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        store::set_pin(&mut tx, &co.id, &l.id, &hash, now).await?;
-        let rec = Record::new(AuditKind::Changed, "line", &l.id)
-            .tenant(Some(&co.reseller_id), Some(&co.id))
-            .summary(serde_json::json!({ "voice_pin": "set by phone" }));
-        let by = By {
-            id: None,
-            name: "voice portal",
-            ip: Some(source),
-        };
-        audit::write(&mut tx, now, by, rec).await?;
+        store::set_pin(&mut tx, &l.company_id, &l.id, &hash, now).await?;
+        let summary = serde_json::json!({ "voice_pin": "set by phone" });
+        portal_audit(&mut tx, line, AuditKind::Changed, summary, source, now).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// An audit record of something done at the voice portal to `line`, from `source`.
+async fn portal_audit(
+    c: &mut sb_store::Conn,
+    line: &LineId,
+    kind: AuditKind,
+    summary: serde_json::Value,
+    source: &str,
+    now: i64,
+) -> AppResult<()> {
+    let l = store::locate_line(c, line)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let co = sb_store::tenancy::get_company(c, &l.company_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rec = Record::new(kind, "line", &l.id)
+        .tenant(Some(&co.reseller_id), Some(&co.id))
+        .summary(summary);
+    let by = By {
+        id: None,
+        name: "voice portal",
+        ip: Some(source),
+    };
+    audit::write(c, now, by, rec).await?;
+    Ok(())
 }

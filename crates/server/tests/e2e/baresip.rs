@@ -404,16 +404,7 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
     let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
     let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
     // Ulf has no phone registered: his calls go to voicemail at once.
-    let r = w
-        .srv
-        .put(
-            &format!("/api/v1/lines/{}/call-handling", w.t1.line_id),
-            &w.t1.admin_token,
-            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
-                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    all_to_voicemail(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
     // Ulf's own lamp: off, then on with one new message, then off once it is heard.
     let lamp = crate::phones::subscriber(
         sip,
@@ -430,26 +421,12 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
     std::fs::create_dir_all(&dir).unwrap();
     let tone = dir.join("tone1k.wav");
     tone_wav(&tone, 1000.0, 30);
-    let heard = tokio::task::spawn_blocking(move || {
-        let mut a = Phone::start(sip, &caller, &tone, "manual");
-        a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
-        a.wait_event("CALL_ESTABLISHED", 10);
-        // The greeting (about five seconds), the beep, then three seconds of message.
-        std::thread::sleep(Duration::from_secs(10));
-        a.command("hangup", "");
-        a.wait_event("CALL_CLOSED", 10);
-        std::thread::sleep(Duration::from_millis(300));
-        (a.recordings("dec"), a)
-    })
-    .await
-    .unwrap();
+    let heard =
+        tokio::task::spawn_blocking(move || talk(sip, &caller, &callee.extension, &tone, "", 10))
+            .await
+            .unwrap();
     // What the caller heard: the spoken greeting, then the beep.
-    let (samples, rate) = read_wav(heard.0.last().expect("the caller recorded audio"));
+    let (samples, rate) = heard;
     let greeting =
         &samples[(rate as usize / 2).min(samples.len())..(rate as usize * 3).min(samples.len())];
     assert!(
@@ -530,15 +507,7 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
     let ada = admin_line(&srv, &t).await;
     let callee = sip_line(&srv, &t.admin_token, &t.line_id).await;
     let caller = sip_line(&srv, &t.admin_token, &ada).await;
-    let r = srv
-        .put(
-            &format!("/api/v1/lines/{}/call-handling", t.line_id),
-            &t.admin_token,
-            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
-                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    all_to_voicemail(&srv, &t.admin_token, &t.line_id).await;
     let settings = format!("/api/v1/lines/{}/voicemail-settings", t.line_id);
     let bad = srv
         .put(
@@ -567,22 +536,9 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
     std::fs::create_dir_all(&dir).unwrap();
     let tone = dir.join("tone1k.wav");
     tone_wav(&tone, 1000.0, 30);
-    let _phone = tokio::task::spawn_blocking(move || {
-        let mut a = Phone::start(sip, &caller, &tone, "manual");
-        a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
-        a.wait_event("CALL_ESTABLISHED", 10);
-        std::thread::sleep(Duration::from_secs(9));
-        a.command("hangup", "");
-        a.wait_event("CALL_CLOSED", 10);
-        a
-    })
-    .await
-    .unwrap();
+    tokio::task::spawn_blocking(move || talk(sip, &caller, &callee.extension, &tone, "", 9))
+        .await
+        .unwrap();
     let text = sink.wait_for("--=_switchboard_").await;
     assert!(text.contains("Subject: New voicemail from"), "{text}");
     assert!(text.contains("for extension 201"), "{text}");
@@ -650,16 +606,7 @@ async fn an_uploaded_greeting_is_what_callers_hear_and_bad_files_change_nothing(
     let ada = admin_line(&w.srv, &w.t1).await;
     let callee = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
     let caller = sip_line(&w.srv, &w.t1.admin_token, &ada).await;
-    let r = w
-        .srv
-        .put(
-            &format!("/api/v1/lines/{}/call-handling", w.t1.line_id),
-            &w.t1.admin_token,
-            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
-                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    all_to_voicemail(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
     let dir = std::env::temp_dir().join(format!("sb-greet-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = format!("/api/v1/lines/{}/voicemail-greeting", w.t1.line_id);
@@ -717,24 +664,11 @@ async fn an_uploaded_greeting_is_what_callers_hear_and_bad_files_change_nothing(
     assert_eq!(status, 404);
     let tone = dir.join("quiet.wav");
     tone_wav(&tone, 1000.0, 20);
-    let heard = tokio::task::spawn_blocking(move || {
-        let mut a = Phone::start(sip, &caller, &tone, "manual");
-        a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
-        a.wait_event("CALL_ESTABLISHED", 10);
-        std::thread::sleep(Duration::from_secs(4));
-        a.command("hangup", "");
-        a.wait_event("CALL_CLOSED", 10);
-        std::thread::sleep(Duration::from_millis(300));
-        (a.recordings("dec"), a)
-    })
-    .await
-    .unwrap();
-    let (samples, rate) = read_wav(heard.0.last().expect("the caller recorded audio"));
+    let heard =
+        tokio::task::spawn_blocking(move || talk(sip, &caller, &callee.extension, &tone, "", 4))
+            .await
+            .unwrap();
+    let (samples, rate) = heard;
     let start = (rate as usize / 2).min(samples.len());
     let end = (rate as usize * 5 / 2).min(samples.len());
     let r = tone_ratio(&samples[start..end], rate, 600.0);
@@ -757,16 +691,19 @@ fn press(phone: &mut Phone, keys: &str) {
     }
 }
 
-/// Ada dials `*97`, keys in `keys` once the portal answers, and hangs up after `secs` unless the
-/// portal hangs up first; returns what she heard.
-fn portal_call(sip: SocketAddr, ada: &SipLine, keys: &str, secs: u64) -> Vec<i16> {
-    let dir = std::env::temp_dir().join(format!("sb-portal-{}", free_port()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let quiet = dir.join("quiet.wav");
-    tone_wav(&quiet, 300.0, 60);
-    let mut a = Phone::start(sip, ada, &quiet, "manual");
+/// `caller` (sending `wav`) dials `to`, keys in `keys` once answered, and hangs up after
+/// `secs` unless the far end hangs up first; returns what the caller heard and its rate.
+fn talk(
+    sip: SocketAddr,
+    caller: &SipLine,
+    to: &str,
+    wav: &Path,
+    keys: &str,
+    secs: u64,
+) -> (Vec<i16>, u32) {
+    let mut a = Phone::start(sip, caller, wav, "manual");
     a.wait_registered();
-    let r = a.command("dial", &format!("sip:*97@{}", ada.domain));
+    let r = a.command("dial", &format!("sip:{to}@{}", caller.domain));
     assert_eq!(r["ok"], true, "{r}");
     a.wait_event("CALL_ESTABLISHED", 10);
     std::thread::sleep(Duration::from_millis(500));
@@ -781,8 +718,33 @@ fn portal_call(sip: SocketAddr, ada: &SipLine, keys: &str, secs: u64) -> Vec<i16
         a.wait_event("CALL_CLOSED", 10);
     }
     std::thread::sleep(Duration::from_millis(300));
-    let (samples, _) = read_wav(a.recordings("dec").last().expect("a recording"));
-    samples
+    read_wav(
+        a.recordings("dec")
+            .last()
+            .expect("the caller recorded audio"),
+    )
+}
+
+/// Ada dials `*97` and keys in `keys`; returns what she heard.
+fn portal_call(sip: SocketAddr, ada: &SipLine, keys: &str, secs: u64) -> Vec<i16> {
+    let dir = std::env::temp_dir().join(format!("sb-portal-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let quiet = dir.join("quiet.wav");
+    tone_wav(&quiet, 300.0, 60);
+    talk(sip, ada, "*97", &quiet, keys, secs).0
+}
+
+/// Every call to `line` goes to its voicemail (it has no phone, so at once).
+async fn all_to_voicemail(srv: &Srv, token: &str, line: &str) {
+    let r = srv
+        .put(
+            &format!("/api/v1/lines/{line}/call-handling"),
+            token,
+            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
+                "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
