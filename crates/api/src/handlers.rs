@@ -676,6 +676,23 @@ pub async fn list_voicemails(
     }))
 }
 
+pub async fn get_notifications(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<NotificationsDoc>> {
+    Ok(Json(s.app.notifications(&a.actor, &id).await?))
+}
+
+pub async fn set_notifications(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<NotificationsDoc>,
+) -> ApiResult<Json<NotificationsDoc>> {
+    Ok(Json(s.app.set_notifications(&a.actor, &id, b).await?))
+}
+
 pub async fn get_voicemail_settings(
     State(s): S,
     a: Auth,
@@ -835,7 +852,9 @@ pub async fn set_emergency(
 
 use sb_app::call_log::CallsOf;
 use sb_app::emergency::AddressOwner;
-use sb_app::voicemail::{GreetingView, VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
+use sb_app::voicemail::{
+    GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
+};
 
 pub async fn get_line_e911(
     State(s): S,

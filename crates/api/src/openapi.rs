@@ -3,7 +3,9 @@
 use crate::error::ErrorBody;
 use crate::routes::{Answer, routes};
 use sb_app::views::*;
-use sb_app::voicemail::{GreetingView, VoicemailPatch, VoicemailSettingsDoc, VoicemailView};
+use sb_app::voicemail::{
+    GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
+};
 use sb_domain::model::{AuditKind, CallPolicyKind, Feature, Language, Role};
 use utoipa::OpenApi;
 use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn};
@@ -66,6 +68,7 @@ use utoipa::openapi::{
         VoicemailPatch,
         VoicemailSettingsDoc,
         GreetingView,
+        NotificationsDoc,
         TrunkInput,
         TrunkView,
         EmergencySettingsDoc,

@@ -129,6 +129,8 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
         r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, All("VoicemailView"), true, "A line's voicemail messages, newest first"),
+        r!(get "/api/v1/lines/{id}/notifications" get_notifications "voicemail" N, Ok("NotificationsDoc"), true, "Whether the line's user is mailed about missed calls and new voicemail"),
+        r!(put "/api/v1/lines/{id}/notifications" set_notifications "voicemail" Some("NotificationsDoc"), Ok("NotificationsDoc"), true, "Choose the mails about missed calls and new voicemail (to the user's e-mail address)"),
         r!(get "/api/v1/lines/{id}/voicemail-settings" get_voicemail_settings "voicemail" N, Ok("VoicemailSettingsDoc"), true, "Where a line's new voicemail messages are mailed"),
         r!(put "/api/v1/lines/{id}/voicemail-settings" set_voicemail_settings "voicemail" Some("VoicemailSettingsDoc"), Ok("VoicemailSettingsDoc"), true, "Mail new messages (audio attached) to up to five addresses; keep or drop them in the mailbox"),
         r!(put "/api/v1/lines/{id}/voicemail-greeting" set_voicemail_greeting "voicemail" Some("file:audio/wav, audio/mpeg"), Ok("GreetingView"), true, "Upload the line's own greeting: WAV or MP3, at most 10 MB and 2 minutes (converted to 8 kHz)"),

@@ -92,6 +92,24 @@ impl App {
                 },
             )
             .await?;
+            if r.direction == CallDirection::Missed
+                && sb_store::voicemail::notifications(&mut tx, &r.line_id)
+                    .await?
+                    .missed_calls
+                && let Some(line) = sb_store::lines::locate_line(&mut tx, &r.line_id).await?
+            {
+                let who = match &r.other_name {
+                    Some(n) => format!("{n} <{}>", r.other_number),
+                    None => r.other_number.clone(),
+                };
+                let subject = format!("Missed call from {who}");
+                let body = format!(
+                    "{who} called extension {} at {} and was not answered.\n",
+                    line.extension,
+                    crate::views::time(r.started_at_ms)
+                );
+                self.notify_user(&mut tx, &line, subject, body, now).await?;
+            }
         }
         tx.commit().await?;
         Ok(())

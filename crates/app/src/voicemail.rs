@@ -47,6 +47,17 @@ fn yes() -> bool {
 
 const MAX_EMAIL_TO: usize = 5;
 
+/// Whether the line's user is mailed (at the user's e-mail address) about missed calls and new
+/// voicemail (seed 004, Notifications).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsDoc {
+    #[serde(default)]
+    pub missed_calls: bool,
+    #[serde(default)]
+    pub new_voicemail: bool,
+}
+
 /// A line's own greeting, as stored.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct GreetingView {
@@ -139,6 +150,18 @@ impl App {
         if keep {
             store::insert(&mut tx, &v, &audio).await?;
         }
+        if store::notifications(&mut tx, &d.line_id)
+            .await?
+            .new_voicemail
+        {
+            let subject = format!("New voicemail from {who}");
+            let body = format!(
+                "{who} left you a voicemail of {seconds} s on extension {} at {}.\n",
+                line.extension,
+                time(now)
+            );
+            self.notify_user(&mut tx, &line, subject, body, now).await?;
+        }
         tx.commit().await?;
         if keep {
             let _ = self.mailboxes.send(d.line_id);
@@ -199,6 +222,69 @@ impl App {
         let text = store::greeting(&mut c, line).await.ok()??;
         let wav = STANDARD.decode(text).ok()?;
         sb_sip::media::read_wav(&wav).ok().map(|(s, _)| s)
+    }
+
+    /// Mails the line's user, when the user has an e-mail address and mail is configured.
+    pub(crate) async fn notify_user(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_store::lines::Line,
+        subject: String,
+        body: String,
+        now: i64,
+    ) -> AppResult<()> {
+        if !self.cfg.smtp_configured {
+            return Ok(());
+        }
+        let Some(user) = &line.user_id else {
+            return Ok(());
+        };
+        let Some(email) = sb_store::accounts::locate_user(c, user)
+            .await?
+            .and_then(|u| u.email)
+        else {
+            return Ok(());
+        };
+        let mail = sb_store::outbox::Mail {
+            id: sb_domain::ids::new_id_text(now),
+            recipient: email,
+            subject,
+            body,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            attachment: None,
+        };
+        sb_store::outbox::enqueue(c, &mail).await?;
+        Ok(())
+    }
+
+    /// A line's notification choices: its user and the company's administrators read them.
+    pub async fn notifications(&self, actor: &Actor, line: &str) -> AppResult<NotificationsDoc> {
+        let mut c = self.store.conn().await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
+        let n = store::notifications(&mut c, &l.id).await?;
+        Ok(NotificationsDoc {
+            missed_calls: n.missed_calls,
+            new_voicemail: n.new_voicemail,
+        })
+    }
+
+    pub async fn set_notifications(
+        &self,
+        actor: &Actor,
+        line: &str,
+        doc: NotificationsDoc,
+    ) -> AppResult<NotificationsDoc> {
+        let mut tx = self.store.begin().await?;
+        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let n = store::Notifications {
+            missed_calls: doc.missed_calls,
+            new_voicemail: doc.new_voicemail,
+        };
+        store::save_notifications(&mut tx, &l.id, n).await?;
+        tx.commit().await?;
+        Ok(doc)
     }
 
     /// Where a line's messages are mailed: its user and the company's administrators read it.

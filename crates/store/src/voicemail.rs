@@ -184,3 +184,41 @@ pub async fn delete_greeting(c: &mut Conn, line: &LineId) -> Result<bool> {
         .await?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Whether a line's user is mailed about its missed calls and new voicemail (seed 004).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Notifications {
+    pub missed_calls: bool,
+    pub new_voicemail: bool,
+}
+
+pub async fn notifications(c: &mut Conn, line: &LineId) -> Result<Notifications> {
+    let row =
+        query("SELECT missed_calls, new_voicemail FROM line_notifications WHERE line_id = $1")
+            .bind(line.as_str())
+            .fetch_optional(c)
+            .await?;
+    let Some(mut r) = row else {
+        return Ok(Notifications::default());
+    };
+    Ok(Notifications {
+        missed_calls: col::<i64>(&mut r, "missed_calls")? != 0,
+        new_voicemail: col::<i64>(&mut r, "new_voicemail")? != 0,
+    })
+}
+
+pub async fn save_notifications(c: &mut Conn, line: &LineId, n: Notifications) -> Result<()> {
+    query("DELETE FROM line_notifications WHERE line_id = $1")
+        .bind(line.as_str())
+        .execute(c)
+        .await?;
+    query(
+        "INSERT INTO line_notifications (line_id, missed_calls, new_voicemail) VALUES ($1, $2, $3)",
+    )
+    .bind(line.as_str())
+    .bind(flag(n.missed_calls))
+    .bind(flag(n.new_voicemail))
+    .execute(c)
+    .await?;
+    Ok(())
+}

@@ -128,8 +128,26 @@ pub struct Phone {
 }
 
 impl Phone {
-    /// Starts baresip for `line`, registering through Switchboard at `sip`, playing `wav`.
+    /// Starts baresip for `line`, registering through Switchboard at `sip`, playing `wav`. A
+    /// start that does not come up (a port another test took meanwhile) is tried again on
+    /// other ports.
     pub fn start(sip: SocketAddr, line: &SipLine, wav: &Path, answer: &str) -> Phone {
+        let mut last = String::new();
+        for _ in 0..3 {
+            match Self::try_start(sip, line, wav, answer) {
+                Ok(p) => return p,
+                Err(e) => last = e,
+            }
+        }
+        panic!("baresip did not start: {last}");
+    }
+
+    fn try_start(
+        sip: SocketAddr,
+        line: &SipLine,
+        wav: &Path,
+        answer: &str,
+    ) -> Result<Phone, String> {
         let dir = std::env::temp_dir().join(format!("sb-baresip-{}-{}", line.user, free_port()));
         std::fs::create_dir_all(&dir).unwrap();
         let sip_port = free_port();
@@ -158,7 +176,7 @@ ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
         std::fs::write(dir.join("accounts"), account).unwrap();
         std::fs::write(dir.join("contacts"), "").unwrap();
         let log = std::fs::File::create(dir.join("baresip.log")).unwrap();
-        let child = Command::new("baresip")
+        let mut child = Command::new("baresip")
             .arg("-f")
             .arg(&dir)
             .stdin(Stdio::piped())
@@ -173,19 +191,24 @@ ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
                 Err(_) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(50))
                 }
-                Err(e) => panic!("baresip did not start: {e}"),
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    let log = std::fs::read_to_string(dir.join("baresip.log")).unwrap_or_default();
+                    return Err(format!("{e}; log:\n{log}"));
+                }
             }
         };
         ctrl.set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
-        Phone {
+        Ok(Phone {
             child,
             ctrl,
             dir,
             buf: Vec::new(),
             events: Vec::new(),
             token: 0,
-        }
+        })
     }
 
     fn log(&self) -> String {
@@ -532,6 +555,23 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
         srv.get(&settings, &t.user_token).await.body["keep_after_email"],
         false
     );
+    // Ulf also wants to hear of missed calls and new voicemail, at his own address.
+    let r = srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.admin_token,
+            serde_json::json!({"email": "ulf.self@vmmail.example.com"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = srv
+        .put(
+            &format!("/api/v1/lines/{}/notifications", t.line_id),
+            &t.user_token,
+            serde_json::json!({"missed_calls": true, "new_voicemail": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     let dir = std::env::temp_dir().join(format!("sb-vmmail-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     let tone = dir.join("tone1k.wav");
@@ -540,6 +580,13 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
         .await
         .unwrap();
     let text = sink.wait_for("--=_switchboard_").await;
+    let notes = sink.wait_for("Subject: Missed call from").await;
+    let notes = if notes.contains("Subject: New voicemail from") {
+        notes
+    } else {
+        sink.wait_for("Subject: New voicemail from").await
+    };
+    assert!(notes.contains("ulf.self@vmmail.example.com"), "{notes}");
     assert!(text.contains("Subject: New voicemail from"), "{text}");
     assert!(text.contains("for extension 201"), "{text}");
     // The attachment: base64 lines after its headers, up to the closing boundary.

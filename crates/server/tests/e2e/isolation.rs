@@ -39,6 +39,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),
         "VoicemailPatch" => json!({"heard": true}),
+        "NotificationsDoc" => json!({"missed_calls": true}),
         "VoicemailSettingsDoc" => json!({"email_to": ["intruder@example.com"]}),
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
