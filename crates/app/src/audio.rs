@@ -53,55 +53,13 @@ fn looks_like_mp3(b: &[u8]) -> bool {
     b.starts_with(b"ID3") || (b.len() > 1 && b[0] == 0xFF && b[1] & 0xE0 == 0xE0)
 }
 
-/// A WAV file of any rate and channel count, channels averaged.
+/// A WAV file of any rate and channel count (channels averaged by `read_wav`).
 fn read_wav_any(b: &[u8]) -> AppResult<(Vec<f32>, u32)> {
-    let channels = wav_channels(b).unwrap_or(1).max(1);
     let (samples, rate) = read_wav(b).map_err(|e| bad("unsupported_audio", &format!("{e}.")))?;
     if !(4000..=192_000).contains(&rate) {
         return Err(bad("unsupported_audio", "The sample rate is not usable."));
     }
-    // read_wav keeps the first channel's samples only when it is mono; here the file's
-    // interleaved samples are read again as frames.
-    let mono = if channels == 1 {
-        samples.iter().map(|&s| f32::from(s)).collect()
-    } else {
-        interleaved(b)
-            .chunks_exact(usize::from(channels))
-            .map(|f| f.iter().map(|&s| f32::from(s)).sum::<f32>() / f32::from(channels))
-            .collect()
-    };
-    Ok((mono, rate))
-}
-
-/// The channel count in a WAV file's fmt chunk.
-fn wav_channels(b: &[u8]) -> Option<u16> {
-    let mut at = 12;
-    while at + 8 <= b.len() {
-        let len = u32::from_le_bytes(b.get(at + 4..at + 8)?.try_into().ok()?) as usize;
-        if &b[at..at + 4] == b"fmt " {
-            let c = b.get(at + 10..at + 12)?;
-            return Some(u16::from_le_bytes([c[0], c[1]]));
-        }
-        at = at.checked_add(8 + len + len % 2)?;
-    }
-    None
-}
-
-/// Every 16-bit sample of a WAV file's data chunk, all channels interleaved.
-fn interleaved(b: &[u8]) -> Vec<i16> {
-    let mut at = 12;
-    while at + 8 <= b.len() {
-        let len = u32::from_le_bytes([b[at + 4], b[at + 5], b[at + 6], b[at + 7]]) as usize;
-        if &b[at..at + 4] == b"data" {
-            let end = (at + 8).saturating_add(len).min(b.len());
-            return b[at + 8..end]
-                .chunks_exact(2)
-                .map(|p| i16::from_le_bytes([p[0], p[1]]))
-                .collect();
-        }
-        at = at.saturating_add(8 + len + len % 2);
-    }
-    Vec::new()
+    Ok((samples.iter().map(|&s| f32::from(s)).collect(), rate))
 }
 
 fn decode_mp3(bytes: &[u8]) -> AppResult<(Vec<f32>, u32)> {

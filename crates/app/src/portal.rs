@@ -112,16 +112,15 @@ impl App {
             .is_some_and(|s| s.locked_at.is_some()))
     }
 
-    /// A signed-in mailbox's new (`heard` false) or saved messages, oldest first.
-    pub async fn portal_messages(&self, line: &LineId, heard: bool) -> AppResult<Vec<Voicemail>> {
+    /// A signed-in mailbox's new and saved (heard) messages, each oldest first.
+    pub async fn portal_messages(
+        &self,
+        line: &LineId,
+    ) -> AppResult<(Vec<Voicemail>, Vec<Voicemail>)> {
         let mut c = self.store.conn().await?;
-        let mut list: Vec<Voicemail> = vm::list(&mut c, line)
-            .await?
-            .into_iter()
-            .filter(|v| v.heard == heard)
-            .collect();
+        let mut list = vm::list(&mut c, line).await?;
         list.reverse();
-        Ok(list)
+        Ok(list.into_iter().partition(|v| !v.heard))
     }
 
     /// A message's audio as 8 kHz samples.

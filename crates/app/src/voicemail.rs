@@ -101,9 +101,9 @@ pub struct Deposit {
 impl App {
     /// Stores a message the engine recorded, mails it where the line's settings say (through
     /// the outbox, in the same transaction, so neither is lost), and lights the line's lamp.
-    pub async fn deposit_voicemail(&self, d: Deposit, wav: Vec<u8>) -> AppResult<VoicemailId> {
+    pub async fn deposit_voicemail(&self, d: Deposit) -> AppResult<VoicemailId> {
         let now = self.now_ms();
-        let audio = STANDARD.encode(wav);
+        let audio = STANDARD.encode(sb_sip::media::write_wav(&d.samples, 8000));
         let mut tx = self.store.begin().await?;
         let settings = store::settings(&mut tx, &d.line_id).await?;
         let line = sb_store::lines::locate_line(&mut tx, &d.line_id)

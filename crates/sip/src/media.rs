@@ -173,7 +173,7 @@ pub enum WavError {
     Empty,
 }
 
-/// A 16-bit PCM WAV file's samples (the first channel) and its sample rate.
+/// A 16-bit PCM WAV file's samples (channels averaged into one) and its sample rate.
 pub fn read_wav(b: &[u8]) -> Result<(Vec<i16>, u32), WavError> {
     if b.len() < 12 || &b[0..4] != b"RIFF" || &b[8..12] != b"WAVE" {
         return Err(WavError::NotWav);
@@ -202,7 +202,13 @@ pub fn read_wav(b: &[u8]) -> Result<(Vec<i16>, u32), WavError> {
             let frame = 2 * usize::from(channels);
             let samples: Vec<i16> = body
                 .chunks_exact(frame)
-                .map(|f| i16::from_le_bytes([f[0], f[1]]))
+                .map(|f| {
+                    let sum: i32 = f
+                        .chunks_exact(2)
+                        .map(|s| i32::from(i16::from_le_bytes([s[0], s[1]])))
+                        .sum();
+                    (sum / i32::from(channels)) as i16
+                })
                 .collect();
             if samples.is_empty() {
                 return Err(WavError::Empty);

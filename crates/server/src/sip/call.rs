@@ -1170,17 +1170,12 @@ impl Call {
             } else {
                 self.caller.name.clone()
             },
-            samples: Vec::new(),
+            samples: r.samples,
         };
         let app = self.engine.app.clone();
+        // Storing (and encoding) a few minutes of audio is not for the call's own task.
         tokio::spawn(async move {
-            // Encoding a few minutes of audio is not for the call's own task.
-            let wav = sb_sip::media::write_wav(&r.samples, 8000);
-            let deposit = sb_app::voicemail::Deposit {
-                samples: r.samples,
-                ..deposit
-            };
-            if let Err(e) = app.deposit_voicemail(deposit, wav).await {
+            if let Err(e) = app.deposit_voicemail(deposit).await {
                 tracing::warn!(error = %e.message(), "could not store a voicemail message");
             }
         });
@@ -1565,9 +1560,6 @@ impl Call {
             if m.method() != Some("INFO") {
                 r.body = d.sdp.clone();
                 r.set_header("content-type", "application/sdp".to_owned());
-            }
-            if m.method() == Some("INVITE") {
-                r.set_header("to", self.a_to_header());
             }
             self.engine.send(&r, from).await;
             return;

@@ -335,11 +335,6 @@ impl Io {
 
     /// One key, or none after `wait`.
     pub async fn key(&mut self, wait: Duration) -> Result<Option<char>, HungUp> {
-        let s = self.collect_one(wait).await?;
-        Ok(s)
-    }
-
-    async fn collect_one(&mut self, wait: Duration) -> Result<Option<char>, HungUp> {
         let since = Instant::now();
         loop {
             if let Some(d) = self.digits.pop_front() {

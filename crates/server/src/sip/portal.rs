@@ -87,16 +87,7 @@ impl Portal<'_> {
             return Ok(());
         }
         loop {
-            let new = self
-                .app
-                .portal_messages(&line, false)
-                .await
-                .unwrap_or_default();
-            let saved = self
-                .app
-                .portal_messages(&line, true)
-                .await
-                .unwrap_or_default();
+            let (new, saved) = self.app.portal_messages(&line).await.unwrap_or_default();
             let (n, s) = (Self::count(new.len()), Self::count(saved.len()));
             self.say(&[
                 "you-have",
