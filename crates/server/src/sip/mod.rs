@@ -76,6 +76,19 @@ async fn lookup_account(store: &Store, domain: &str, username: &str) -> Looked {
     Some((account, line.company_id))
 }
 
+/// The next group for a group commit: everything waiting when the first item arrives, up to
+/// 2,000 items; `None` when the channel is closed.
+async fn next_batch<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Option<Vec<T>> {
+    let mut batch = vec![rx.recv().await?];
+    while batch.len() < 2000 {
+        match rx.try_recv() {
+            Ok(item) => batch.push(item),
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
 /// A registration write waiting for the next group commit.
 struct PersistJob {
     aor: String,
@@ -88,14 +101,7 @@ struct PersistJob {
 /// burst of REGISTERs costs one transaction instead of one each, and each REGISTER is still
 /// answered only once its binding is stored.
 async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < 2000 {
-            match rx.try_recv() {
-                Ok(j) => batch.push(j),
-                Err(_) => break,
-            }
-        }
+    while let Some(batch) = next_batch(&mut rx).await {
         // The latest state of each address of record wins.
         let mut latest: HashMap<&str, &PersistJob> = HashMap::new();
         for j in &batch {
@@ -144,13 +150,8 @@ async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob
 /// ran go into the next one, so a busy minute costs a few transactions instead of one per call
 /// (and the calls never wait for them).
 async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRecord>>) {
-    while let Some(mut records) = rx.recv().await {
-        while records.len() < 2000 {
-            match rx.try_recv() {
-                Ok(more) => records.extend(more),
-                Err(_) => break,
-            }
-        }
+    while let Some(calls) = next_batch(&mut rx).await {
+        let records: Vec<NewCallRecord> = calls.into_iter().flatten().collect();
         if let Err(e) = app.record_call(&records).await {
             tracing::warn!(error = %e.message(), records = records.len(), "could not write the call log");
         }
