@@ -2,7 +2,7 @@
 # Generates the prompts callers hear, in every language Switchboard speaks, with Debian's
 # espeak-ng, as 8 kHz mono 16-bit WAV files under prompts/<language>/<name>.wav (committed; the
 # binary embeds them, and `--prompts-dir` loads an operator's recordings over them).
-# Usage: scripts/prompts.sh   (needs espeak-ng and sox)
+# Usage: scripts/prompts.sh [name...]   (needs espeak-ng and sox; names limit it to those prompts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in espeak-ng sox; do
@@ -31,6 +31,10 @@ prompts=(
   "pin-changed|Your PIN is changed.|Votre code est modifié."
   "pin-rejected|That PIN cannot be used. Choose six digits that are not a simple sequence.|Ce code ne peut pas être utilisé. Choisissez six chiffres qui ne forment pas une suite simple."
   "goodbye|Goodbye.|Au revoir."
+  "conf-enter-code|Welcome to the conference. Please enter the access code, followed by the pound key.|Bienvenue dans la conférence. Veuillez composer le code d'accès, suivi de la touche dièse."
+  "conf-wrong-code|That access code is not correct.|Ce code d'accès n'est pas correct."
+  "conf-not-open|This conference has not started yet. Please call again at the scheduled time.|Cette conférence n'a pas encore commencé. Veuillez rappeler à l'heure prévue."
+  "conf-alone|You are the first participant.|Vous êtes le premier participant."
   "n0|zero|zéro"
   "n1|one|un"
   "n2|two|deux"
@@ -58,6 +62,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for entry in "${prompts[@]}"; do
   IFS='|' read -r name en fr <<<"$entry"
+  if [ $# -gt 0 ] && [[ " $* " != *" $name "* ]]; then continue; fi
   for lang in en fr; do
     text=$en voice=en-us
     if [ "$lang" = fr ]; then text=$fr voice=fr-fr; fi

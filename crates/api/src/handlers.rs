@@ -1077,6 +1077,65 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+// ---- conferences -------------------------------------------------------------------------------
+
+use sb_app::conferences::{ConferenceBridgeDoc, ConferenceInput, ConferenceView};
+
+pub async fn list_conferences(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> ApiResult<Json<ListPage<ConferenceView>>> {
+    let q = query_pairs(&parts);
+    let user = q
+        .iter()
+        .find(|(k, _)| k == "user_id")
+        .map(|(_, v)| v.as_str());
+    Ok(Json(ListPage {
+        items: s.app.list_conferences(&a.actor, &id, user).await?,
+        next_cursor: None,
+    }))
+}
+pub async fn create_conference(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ConferenceInput>,
+) -> ApiResult<Created<ConferenceView>> {
+    Ok(created(s.app.create_conference(&a.actor, &id, b).await?))
+}
+pub async fn get_conference(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConferenceView>> {
+    Ok(Json(s.app.get_conference(&a.actor, &id).await?))
+}
+pub async fn delete_conference(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_conference(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn get_conference_bridge(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ConferenceBridgeDoc>> {
+    Ok(Json(s.app.conference_bridge(&a.actor, &id).await?))
+}
+pub async fn set_conference_bridge(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<ConferenceBridgeDoc>,
+) -> ApiResult<Json<ConferenceBridgeDoc>> {
+    Ok(Json(s.app.set_conference_bridge(&a.actor, &id, b).await?))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -2,6 +2,10 @@
 
 use crate::error::ErrorBody;
 use crate::routes::{Answer, routes};
+use sb_app::conferences::{
+    ConferenceBridgeDoc, ConferenceInput, ConferenceView, DialInView, ParticipantInput,
+    ParticipantView,
+};
 use sb_app::views::*;
 use sb_app::voicemail::{
     GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
@@ -67,6 +71,12 @@ use utoipa::openapi::{
         VoicemailView,
         VoicemailPatch,
         VoicemailSettingsDoc,
+        ConferenceInput,
+        ParticipantInput,
+        ConferenceView,
+        ParticipantView,
+        DialInView,
+        ConferenceBridgeDoc,
         GreetingView,
         NotificationsDoc,
         TrunkInput,

@@ -154,6 +154,12 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/numbers/{id}/e911-address" get_number_e911 "emergency" N, Ok("E911AddressDoc"), true, "The number's E911 address (404 when none)"),
         r!(put "/api/v1/numbers/{id}/e911-address" set_number_e911 "emergency" Some("E911AddressDoc"), Ok("E911AddressDoc"), true, "Set the number's E911 address"),
         r!(delete "/api/v1/numbers/{id}/e911-address" delete_number_e911 "emergency" N, NoContent, true, "Remove the number's E911 address"),
+        r!(get "/api/v1/companies/{id}/conferences" list_conferences "conferences" N, List("ConferenceView"), true, "Conferences not yet over, soonest first: an end user's own and invitations; for administrators every one (filter user_id)"),
+        r!(post "/api/v1/companies/{id}/conferences" create_conference "conferences" Some("ConferenceInput"), Created("ConferenceView"), true, "Schedule a conference; participants with an e-mail address get an invitation with an iCalendar attachment"),
+        r!(get "/api/v1/conferences/{id}" get_conference "conferences" N, Ok("ConferenceView"), true, "Read a conference (its organiser, participants and administrators)"),
+        r!(delete "/api/v1/conferences/{id}" delete_conference "conferences" N, NoContent, true, "Cancel a conference (organiser or administrator); participants are mailed the cancellation"),
+        r!(get "/api/v1/companies/{id}/conference-bridge" get_conference_bridge "conferences" N, Ok("ConferenceBridgeDoc"), true, "The number outside callers dial for the company's conferences (lines dial *88)"),
+        r!(put "/api/v1/companies/{id}/conference-bridge" set_conference_bridge "conferences" Some("ConferenceBridgeDoc"), Ok("ConferenceBridgeDoc"), true, "Set the conference bridge number: one of the company's numbers that rings no line"),
         r!(get "/api/v1/audit" list_installation_audit "audit" N, ListOrCsv("AuditView"), true, "The installation's audit (system) or a reseller's (its administrators); same filters and CSV"),
     ]
 }

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod authz;
 pub mod call_log;
 pub mod calls;
+pub mod conferences;
 pub mod directory;
 pub mod emergency;
 pub mod error;

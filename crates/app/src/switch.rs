@@ -38,6 +38,9 @@ pub enum Destination {
     Emergency { number: String },
     /// A number outside the company (E.164 or national), through a trunk.
     Outside { number: String },
+    /// The company's conference bridge (`*88`, or its bridge number): callers key in an access
+    /// code and join, hearing prompts in `language`.
+    Conference { language: String },
     /// Nothing answers to it.
     Unknown,
     /// The caller's department may not call out (or is full): refused with this status.
@@ -150,6 +153,11 @@ impl App {
             {
                 return Ok(Some(l.company_id));
             }
+            if let Some(co) = sb_store::conferences::company_of_bridge(&mut c, n).await?
+                && trunk_company.is_none_or(|t| *t == co)
+            {
+                return Ok(Some(co));
+            }
         }
         Ok(None)
     }
@@ -201,6 +209,14 @@ impl App {
         if routing::is_emergency(d.dialled, &[]) {
             return Ok(Destination::Emergency {
                 number: d.dialled.to_owned(),
+            });
+        }
+        if (d.dialled == crate::conferences::BRIDGE_CODE && d.from_line.is_some())
+            || (is_outside_number(d.dialled)
+                && self.is_bridge_number(&mut c, &co.id, d.dialled).await?)
+        {
+            return Ok(Destination::Conference {
+                language: co.first_language.as_str().to_owned(),
             });
         }
         let target = match d.hops.last() {

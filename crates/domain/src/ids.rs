@@ -65,6 +65,8 @@ id_type!(
     MessageId,
     /// A voicemail message in a line's mailbox.
     VoicemailId,
+    /// A scheduled conference (voice meeting).
+    ConferenceId,
 );
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod call_log;
+pub mod conferences;
 pub mod db;
 pub mod emergency;
 pub mod lines;

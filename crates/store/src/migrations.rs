@@ -294,4 +294,35 @@ pub const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL)",
         ],
     },
+    Migration {
+        version: 11,
+        name: "conferences",
+        statements: &[
+            "CREATE TABLE conferences (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            organizer_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            title TEXT NOT NULL,
+            starts_at BIGINT NOT NULL,
+            ends_at BIGINT NOT NULL,
+            access_code TEXT NOT NULL,
+            created_at BIGINT NOT NULL)",
+            "CREATE INDEX conferences_company ON conferences(company_id, ends_at)",
+            "CREATE INDEX conferences_code ON conferences(company_id, access_code)",
+            // A participant is a user of the company or an outside e-mail address.
+            "CREATE TABLE conference_participants (
+            conference_id TEXT NOT NULL REFERENCES conferences(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            user_id TEXT NULL REFERENCES users(id) ON DELETE CASCADE,
+            email TEXT NULL,
+            name TEXT NULL,
+            PRIMARY KEY (conference_id, position))",
+            "CREATE INDEX conference_participants_user ON conference_participants(user_id)",
+            // The company number outside callers dial to reach its conferences.
+            "CREATE TABLE conference_bridges (
+            company_id TEXT PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            number TEXT NULL,
+            updated_at BIGINT NOT NULL)",
+        ],
+    },
 ];

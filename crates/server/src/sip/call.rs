@@ -619,6 +619,7 @@ impl Call {
             .await;
         match routed {
             Ok(Destination::Line { line, plan }) => self.start_plan(*line, plan).await,
+            Ok(Destination::Conference { language }) => self.conference(language).await,
             Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
             Ok(Destination::Refused { status, reason }) => {
                 tracing::info!(reason, "call refused");
@@ -1128,6 +1129,28 @@ impl Call {
         );
         tokio::spawn(async move {
             super::portal::run(io, app, prompts, lang, mailbox, source).await;
+            let _ = done.send(None);
+        });
+        self.deposit = Some(Deposit {
+            line: None,
+            stop: Some(stop),
+            sdp: sdp.clone(),
+            _port: port,
+        });
+        self.answer_media(sdp).await;
+    }
+
+    /// The company's conference bridge: the caller keys in an access code and joins.
+    async fn conference(&mut self, language: String) {
+        let Some((io, stop, sdp, port)) = self.open_media().await else {
+            return;
+        };
+        let engine = self.engine.clone();
+        let company = self.caller.company.clone();
+        let line_source = self.caller.line.is_some().then_some(self.a_addr);
+        let done = self.recorded.clone();
+        tokio::spawn(async move {
+            super::conference::run(io, engine, language, company, line_source).await;
             let _ = done.send(None);
         });
         self.deposit = Some(Deposit {

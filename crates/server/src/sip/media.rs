@@ -17,7 +17,9 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 /// Samples per 20 ms frame at 8 kHz.
-const FRAME: usize = 160;
+pub const FRAME: usize = 160;
+/// One 20 ms frame of audio.
+pub type Frame = [i16; FRAME];
 /// RFC 4733 payload type Switchboard offers for DTMF.
 pub const TELEPHONE_EVENT: u8 = 101;
 
@@ -53,6 +55,10 @@ const BUILT_IN: &[(&str, &str, &[u8])] = built_in![
     "pin-changed",
     "pin-rejected",
     "goodbye",
+    "conf-enter-code",
+    "conf-wrong-code",
+    "conf-not-open",
+    "conf-alone",
     "n0",
     "n1",
     "n2",
@@ -230,33 +236,68 @@ impl Io {
         tokio::select! {
             _ = &mut self.stop => Err(HungUp),
             _ = self.ticker.tick() => Ok(Got::Tick),
-            got = self.socket.recv_from(&mut self.buf[..]) => {
-                let Ok((n, from)) = got else { return Ok(Got::Nothing) };
-                // Symmetric RTP: answer where the caller's audio really comes from.
-                self.peer = from;
-                let Some((h, payload)) = RtpHeader::parse(&self.buf[..n]) else {
-                    return Ok(Got::Nothing);
-                };
-                if h.payload_type == TELEPHONE_EVENT {
-                    // RFC 4733: one key press is several packets with the same timestamp.
-                    let Some(&event) = payload.first() else { return Ok(Got::Nothing) };
-                    if self.last_event_ts == Some(h.timestamp) {
-                        return Ok(Got::Nothing);
+            got = self.socket.recv_from(&mut self.buf[..]) => Ok(match got {
+                Ok((n, from)) => self.heard(n, from),
+                Err(_) => Got::Nothing,
+            }),
+        }
+    }
+
+    /// The packet of `n` bytes just received from `from`, decoded.
+    fn heard(&mut self, n: usize, from: SocketAddr) -> Got {
+        // Symmetric RTP: answer where the caller's audio really comes from.
+        self.peer = from;
+        let Some((h, payload)) = RtpHeader::parse(&self.buf[..n]) else {
+            return Got::Nothing;
+        };
+        if h.payload_type == TELEPHONE_EVENT {
+            // RFC 4733: one key press is several packets with the same timestamp.
+            let Some(&event) = payload.first() else {
+                return Got::Nothing;
+            };
+            if self.last_event_ts == Some(h.timestamp) {
+                return Got::Nothing;
+            }
+            self.last_event_ts = Some(h.timestamp);
+            return match event {
+                0..=9 => Got::Digit(char::from(b'0' + event)),
+                10 => Got::Digit('*'),
+                11 => Got::Digit('#'),
+                _ => Got::Nothing,
+            };
+        }
+        if h.payload_type != self.codec.payload_type() {
+            return Got::Nothing;
+        }
+        let codec = self.codec;
+        Got::Audio(
+            h.timestamp,
+            payload.iter().map(|&b| codec.decode(b)).collect(),
+        )
+    }
+
+    /// Puts the caller in a mixer until they hang up or the mixer lets go: each frame the
+    /// caller sends goes to `speak`, each frame from `mix` is played to the caller (the mixer
+    /// keeps the pace, so there is no tick here).
+    pub async fn bridge(
+        &mut self,
+        mut speak: impl FnMut(&[i16]),
+        mix: &mut tokio::sync::mpsc::Receiver<Frame>,
+    ) -> Result<(), HungUp> {
+        loop {
+            tokio::select! {
+                _ = &mut self.stop => return Err(HungUp),
+                frame = mix.recv() => match frame {
+                    Some(f) => self.send_frame(&f).await,
+                    None => return Ok(()),
+                },
+                got = self.socket.recv_from(&mut self.buf[..]) => {
+                    if let Ok((n, from)) = got
+                        && let Got::Audio(_, samples) = self.heard(n, from)
+                    {
+                        speak(&samples);
                     }
-                    self.last_event_ts = Some(h.timestamp);
-                    let digit = match event {
-                        0..=9 => char::from(b'0' + event),
-                        10 => '*',
-                        11 => '#',
-                        _ => return Ok(Got::Nothing),
-                    };
-                    return Ok(Got::Digit(digit));
                 }
-                if h.payload_type != self.codec.payload_type() {
-                    return Ok(Got::Nothing);
-                }
-                let codec = self.codec;
-                Ok(Got::Audio(h.timestamp, payload.iter().map(|&b| codec.decode(b)).collect()))
             }
         }
     }

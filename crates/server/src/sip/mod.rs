@@ -4,6 +4,7 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod call;
+mod conference;
 pub mod media;
 mod messaging;
 mod portal;
@@ -240,6 +241,8 @@ pub struct Engine {
     tcp: Mutex<HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>>,
     settings: Settings,
     registrations: Arc<AtomicU64>,
+    /// Conference rooms with someone in them.
+    conferences: Arc<conference::Rooms>,
 }
 
 impl LiveState for Engine {
@@ -567,6 +570,7 @@ pub async fn run(
         call_log: call_log_tx,
         settings,
         registrations,
+        conferences: Arc::default(),
     });
     if let Some(listener) = tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));

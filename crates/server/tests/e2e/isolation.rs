@@ -41,6 +41,10 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "VoicemailPatch" => json!({"heard": true}),
         "NotificationsDoc" => json!({"missed_calls": true}),
         "VoicemailSettingsDoc" => json!({"email_to": ["intruder@example.com"]}),
+        "ConferenceInput" => {
+            json!({"title": "Hijack", "starts_at": "2099-01-01T10:00:00Z", "duration_minutes": 30})
+        }
+        "ConferenceBridgeDoc" => json!({"number": null}),
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),

@@ -189,6 +189,8 @@ pub struct Tenant {
     pub number_id: String,
     /// A company trunk, made by the reseller.
     pub trunk_id: String,
+    /// A conference Ulf scheduled, with Ada invited.
+    pub conference_id: String,
 }
 
 impl Tenant {
@@ -208,6 +210,7 @@ impl Tenant {
             "resellers" => &self.reseller_id,
             "packages" => &self.package_id,
             "trunks" => &self.trunk_id,
+            "conferences" => &self.conference_id,
             // No message is seeded: bodies are checked before the message is looked up.
             "voicemails" => "0000000000000000000000000000",
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
@@ -251,7 +254,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
     assert_eq!(r.status, 201, "{}", r.text);
     let reseller_token = srv.login(&format!("rita{tag}"), PW).await;
     let package_id = srv
-        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail"], "monthly_price_cents": 1500}))
+        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail", "conferencing"], "monthly_price_cents": 1500}))
         .await
         .id();
     let company_name = format!("Company {tag}");
@@ -331,6 +334,16 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         .await;
     assert_eq!(trunk.status, 201, "{}", trunk.text);
     let trunk_id = trunk.id();
+    let conf = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/conferences"),
+            &user_token,
+            json!({"title": format!("Plans {tag}"), "starts_at": "2099-01-01T10:00:00Z", "duration_minutes": 30,
+                "participants": [{"user_id": admin_id}]}),
+        )
+        .await;
+    assert_eq!(conf.status, 201, "{}", conf.text);
+    let conference_id = conf.id();
     Tenant {
         reseller_id,
         reseller_token,
@@ -345,6 +358,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         line_id,
         number_id,
         trunk_id,
+        conference_id,
     }
 }
 
@@ -429,6 +443,22 @@ impl Drop for SmtpSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The first attachment in `text` (mail as the sink printed it), decoded: the base64 lines
+/// after its headers, up to the closing boundary.
+pub fn first_attachment(text: &str) -> Vec<u8> {
+    let start = text
+        .find("Content-Disposition: attachment")
+        .expect("an attachment");
+    let body = &text[start..];
+    let body = &body[body.find("\n\n").or_else(|| body.find("\r\n\r\n")).unwrap()..];
+    let end = body.find("--=_switchboard_").unwrap();
+    let b64: String = body[..end].chars().filter(|c| !c.is_whitespace()).collect();
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .expect("the attachment is base64")
 }
 
 /// A server that sends mail to `smtp_url`.

@@ -7,6 +7,7 @@ mod bad_input;
 mod baresip;
 mod calls;
 mod cli;
+mod conferences;
 mod isolation;
 mod kit;
 mod phones;

@@ -1,0 +1,779 @@
+//! Conferences (seed 001): a user schedules a voice meeting with a title, a start, a duration
+//! and participants (users of the company and outside addresses); each participant is mailed an
+//! invitation with an iCalendar attachment holding the dial-in and the access code. Callers
+//! reach the company's bridge with `*88` from a line, or on the bridge number from outside, key
+//! in the code, and talk in the mixer of the media service.
+
+use crate::audit::{self, Record};
+use crate::authz::{Actor, Need};
+use crate::directory::body_id;
+use crate::views::{parse_time, time};
+use crate::{App, AppError, AppResult};
+use sb_domain::ids::{CompanyId, ConferenceId, UserId};
+use sb_domain::model::{AuditKind, Feature, Role};
+use sb_domain::values::{E164, Email};
+use sb_store::Conn;
+use sb_store::accounts::{self, User};
+use sb_store::conferences::{self as store, Conference, Participant};
+use sb_store::outbox::{self, Attachment, Mail};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The feature code that reaches the company's conference bridge from any of its lines.
+pub const BRIDGE_CODE: &str = "*88";
+/// How early before its start a conference opens to callers.
+pub const OPENS_BEFORE_MS: i64 = 10 * 60_000;
+const MAX_PARTICIPANTS: usize = 50;
+const MAX_MINUTES: i64 = 12 * 60;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConferenceInput {
+    pub title: String,
+    /// RFC 3339.
+    pub starts_at: String,
+    /// 5 to 720.
+    pub duration_minutes: i64,
+    /// Users of the company (`user_id`) and outside people (`email`, with an optional `name`).
+    #[serde(default)]
+    pub participants: Vec<ParticipantInput>,
+    /// Who organises it; an administrator may schedule for a user, an end user only for
+    /// themselves. Defaults to the caller.
+    #[serde(default)]
+    pub organizer_user_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantInput {
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantView {
+    pub user_id: Option<String>,
+    pub name: Option<String>,
+    pub email: Option<String>,
+}
+
+/// How to call in.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DialInView {
+    /// Dialled from a line of the company.
+    pub feature_code: String,
+    /// Dialled from outside, when the company has set a bridge number.
+    pub number: Option<String>,
+    pub access_code: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConferenceView {
+    pub id: String,
+    pub company_id: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub duration_minutes: i64,
+    pub organizer_user_id: String,
+    pub organizer_name: String,
+    pub participants: Vec<ParticipantView>,
+    pub dial_in: DialInView,
+}
+
+/// The company number outside callers dial for its conferences (one of its numbers that no
+/// line uses), or none.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConferenceBridgeDoc {
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+/// What an access code keyed in at the bridge opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Admission {
+    /// This conference, now.
+    Open { id: ConferenceId, title: String },
+    /// A conference with this code exists but opens later.
+    NotYet,
+    /// No conference of the company has this code (or it is over).
+    Unknown,
+}
+
+/// Six random digits.
+fn access_code() -> String {
+    loop {
+        let n = u32::from_le_bytes(crate::secrets::random_bytes::<4>());
+        // Below the largest multiple of 10^6, so every code is equally likely.
+        if n < 4_294_000_000 {
+            return format!("{:06}", n % 1_000_000);
+        }
+    }
+}
+
+/// Text in an iCalendar property (RFC 5545 section 3.3.11).
+fn ical_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One content line folded at 75 octets (RFC 5545 section 3.1), never inside a character.
+fn fold(line: &str, out: &mut String) {
+    let mut width = 0;
+    for ch in line.chars() {
+        if width + ch.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(ch);
+        width += ch.len_utf8();
+    }
+    out.push_str("\r\n");
+}
+
+fn ical_time(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_default()
+}
+
+/// What an invitation (or, `cancel`, its withdrawal) says to calendars.
+struct Invite<'a> {
+    conf: &'a Conference,
+    organizer: (&'a str, Option<&'a str>),
+    attendees: &'a [(Option<String>, String)],
+    dial_in: &'a str,
+    uid_domain: &'a str,
+    now: i64,
+    cancel: bool,
+}
+
+impl Invite<'_> {
+    fn ical(&self) -> String {
+        let c = self.conf;
+        let mut lines = vec![
+            "BEGIN:VCALENDAR".to_owned(),
+            "VERSION:2.0".to_owned(),
+            "PRODID:-//Switchboard//Conferences//EN".to_owned(),
+            format!("METHOD:{}", if self.cancel { "CANCEL" } else { "REQUEST" }),
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:{}@{}", c.id, self.uid_domain),
+            format!("DTSTAMP:{}", ical_time(self.now)),
+            format!("DTSTART:{}", ical_time(c.starts_at)),
+            format!("DTEND:{}", ical_time(c.ends_at)),
+            format!("SEQUENCE:{}", u8::from(self.cancel)),
+            format!("SUMMARY:{}", ical_text(&c.title)),
+            format!("LOCATION:{}", ical_text(self.dial_in)),
+            format!("DESCRIPTION:{}", ical_text(self.dial_in)),
+        ];
+        let (name, email) = self.organizer;
+        if let Some(email) = email {
+            lines.push(format!("ORGANIZER;CN=\"{}\":mailto:{email}", quoted(name)));
+        }
+        for (name, email) in self.attendees {
+            let cn = name.as_deref().unwrap_or(email);
+            lines.push(format!(
+                "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{email}",
+                quoted(cn)
+            ));
+        }
+        if self.cancel {
+            lines.push("STATUS:CANCELLED".to_owned());
+        }
+        lines.push("END:VEVENT".to_owned());
+        lines.push("END:VCALENDAR".to_owned());
+        let mut out = String::new();
+        for l in &lines {
+            fold(l, &mut out);
+        }
+        out
+    }
+}
+
+/// A parameter value in double quotes cannot hold a quote or a control character.
+fn quoted(s: &str) -> String {
+    s.chars().filter(|c| *c != '"' && !c.is_control()).collect()
+}
+
+impl App {
+    /// The conference with its company, if the actor may see it: administrators of the
+    /// company, its organiser and its participants.
+    async fn conference_for(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        id: &str,
+        need: Need,
+    ) -> AppResult<(sb_store::tenancy::Company, Conference)> {
+        let conf = store::get(c, &ConferenceId::from_raw(crate::directory::id_or_404(id)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let co = self
+            .company_for(c, actor, conf.company_id.as_str(), Need::See)
+            .await?;
+        if actor.role == Role::EndUser && conf.organizer_id != actor.user_id {
+            let invited = store::participants(c, &conf.id)
+                .await?
+                .iter()
+                .any(|p| p.user_id.as_ref() == Some(&actor.user_id));
+            if !invited {
+                return Err(AppError::NotFound);
+            }
+            if need != Need::See {
+                return Err(AppError::forbidden(
+                    "Only the organiser or an administrator can do this.",
+                ));
+            }
+        }
+        Ok((co, conf))
+    }
+
+    async fn conference_view(&self, c: &mut Conn, conf: &Conference) -> AppResult<ConferenceView> {
+        let organizer = accounts::locate_user(c, &conf.organizer_id).await?;
+        let mut participants = Vec::new();
+        for p in store::participants(c, &conf.id).await? {
+            let (name, email) = match &p.user_id {
+                Some(u) => match accounts::locate_user(c, u).await? {
+                    Some(u) => (Some(u.name), u.email),
+                    None => (p.name, p.email),
+                },
+                None => (p.name, p.email),
+            };
+            participants.push(ParticipantView {
+                user_id: p.user_id.map(|u| u.to_string()),
+                name,
+                email,
+            });
+        }
+        Ok(ConferenceView {
+            id: conf.id.to_string(),
+            company_id: conf.company_id.to_string(),
+            title: conf.title.clone(),
+            starts_at: time(conf.starts_at),
+            ends_at: time(conf.ends_at),
+            duration_minutes: (conf.ends_at - conf.starts_at) / 60_000,
+            organizer_user_id: conf.organizer_id.to_string(),
+            organizer_name: organizer.map(|u| u.name).unwrap_or_default(),
+            participants,
+            dial_in: DialInView {
+                feature_code: BRIDGE_CODE.to_owned(),
+                number: store::bridge_number(c, &conf.company_id).await?,
+                access_code: conf.access_code.clone(),
+            },
+        })
+    }
+
+    /// The company's conferences that have not ended, soonest first. End users see the ones
+    /// they organise or are invited to; administrators every one, or a user's with `user_id`.
+    pub async fn list_conferences(
+        &self,
+        actor: &Actor,
+        company: &str,
+        user_id: Option<&str>,
+    ) -> AppResult<Vec<ConferenceView>> {
+        let mut c = self.store.conn().await?;
+        let co = self.company_for(&mut c, actor, company, Need::See).await?;
+        let user = match (actor.role, user_id) {
+            (Role::EndUser, Some(u)) if u != actor.user_id.as_str() => {
+                return Err(AppError::forbidden(
+                    "Only an administrator can list another user's conferences.",
+                ));
+            }
+            (Role::EndUser, _) => Some(actor.user_id.clone()),
+            (_, Some(u)) => Some(UserId::from_raw(u)),
+            (_, None) => None,
+        };
+        let now = self.now_ms();
+        let mut out = Vec::new();
+        for conf in store::upcoming(&mut c, &co.id, user.as_ref(), now).await? {
+            out.push(self.conference_view(&mut c, &conf).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn get_conference(&self, actor: &Actor, id: &str) -> AppResult<ConferenceView> {
+        let mut c = self.store.conn().await?;
+        let (_, conf) = self.conference_for(&mut c, actor, id, Need::See).await?;
+        self.conference_view(&mut c, &conf).await
+    }
+
+    /// Schedules a conference and mails every participant with an address an invitation (an
+    /// iCalendar attachment) through the outbox, in the same transaction.
+    pub async fn create_conference(
+        &self,
+        actor: &Actor,
+        company: &str,
+        input: ConferenceInput,
+    ) -> AppResult<ConferenceView> {
+        let title = input.title.trim();
+        if title.is_empty() || title.chars().count() > 200 || title.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "invalid_title",
+                "title",
+                "A title has 1 to 200 characters and no control characters.",
+            ));
+        }
+        let starts_at = parse_time("starts_at", &input.starts_at)?.as_millisecond();
+        if !(5..=MAX_MINUTES).contains(&input.duration_minutes) {
+            return Err(AppError::invalid(
+                "invalid_duration",
+                "duration_minutes",
+                "A conference lasts 5 to 720 minutes.",
+            ));
+        }
+        let ends_at = starts_at + input.duration_minutes * 60_000;
+        let now = self.now_ms();
+        if ends_at <= now {
+            return Err(AppError::invalid(
+                "in_the_past",
+                "starts_at",
+                "This conference would already be over.",
+            ));
+        }
+        if input.participants.len() > MAX_PARTICIPANTS {
+            return Err(AppError::invalid(
+                "too_many",
+                "participants",
+                "A conference has at most 50 invited participants.",
+            ));
+        }
+        let mut tx = self.store.begin().await?;
+        let co = self.company_for(&mut tx, actor, company, Need::See).await?;
+        let organizer_id = match &input.organizer_user_id {
+            Some(u) => UserId::from_raw(body_id("organizer_user_id", u)?),
+            None => actor.user_id.clone(),
+        };
+        if actor.role == Role::EndUser && organizer_id != actor.user_id {
+            return Err(AppError::forbidden(
+                "Only an administrator can schedule a conference for someone else.",
+            ));
+        }
+        let organizer = self
+            .company_user(&mut tx, &co.id, &organizer_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "invalid_organizer",
+                    "organizer_user_id",
+                    "The organiser is a user of this company.",
+                )
+            })?;
+        if !self
+            .user_has_feature(&mut tx, &organizer, Feature::Conferencing)
+            .await?
+        {
+            return Err(AppError::forbidden(
+                "Conferencing is not part of the organiser's service package.",
+            ));
+        }
+        let mut people = Vec::new();
+        // Who is mailed: (name, address), once per address.
+        let mut mailed: Vec<(Option<String>, String)> = Vec::new();
+        for (i, p) in input.participants.iter().enumerate() {
+            let field = format!("participants.{i}");
+            let person = match (&p.user_id, &p.email) {
+                (Some(u), None) => {
+                    let id = UserId::from_raw(body_id(&format!("{field}.user_id"), u)?);
+                    let u = self
+                        .company_user(&mut tx, &co.id, &id)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "invalid_participant",
+                                &format!("{field}.user_id"),
+                                "This is not a user of the company.",
+                            )
+                        })?;
+                    if let Some(e) = &u.email {
+                        mailed.push((Some(u.name.clone()), e.clone()));
+                    }
+                    Participant {
+                        user_id: Some(u.id),
+                        email: None,
+                        name: None,
+                    }
+                }
+                (None, Some(e)) => {
+                    let email = Email::parse(&format!("{field}.email"), e)?.into_string();
+                    let name = match &p.name {
+                        Some(n) => Some(
+                            sb_domain::values::Name::parse(&format!("{field}.name"), n)?
+                                .into_string(),
+                        ),
+                        None => None,
+                    };
+                    mailed.push((name.clone(), email.clone()));
+                    Participant {
+                        user_id: None,
+                        email: Some(email),
+                        name,
+                    }
+                }
+                _ => {
+                    return Err(AppError::invalid(
+                        "invalid_participant",
+                        &field,
+                        "A participant is either a user_id or an email.",
+                    ));
+                }
+            };
+            if !people.contains(&person) {
+                people.push(person);
+            }
+        }
+        let mut seen: Vec<String> = Vec::new();
+        mailed.retain(|(_, e)| {
+            let fresh = !seen.iter().any(|s| s.eq_ignore_ascii_case(e));
+            seen.push(e.clone());
+            fresh
+        });
+        let mut code = access_code();
+        // Codes are unique among the company's conferences that are not over.
+        for _ in 0..20 {
+            if store::by_code(&mut tx, &co.id, &code, now).await?.is_none() {
+                break;
+            }
+            code = access_code();
+        }
+        let conf = Conference {
+            id: ConferenceId::new(now),
+            company_id: co.id.clone(),
+            organizer_id: organizer.id.clone(),
+            title: title.to_owned(),
+            starts_at,
+            ends_at,
+            access_code: code,
+            created_at: now,
+        };
+        store::insert(&mut tx, &conf, &people).await?;
+        self.mail_invitations(&mut tx, &conf, &organizer, &mailed, &co.sip_domain, false)
+            .await?;
+        let rec = Record::new(AuditKind::Created, "conference", conf.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({
+                "title": conf.title,
+                "starts_at": time(conf.starts_at),
+                "participants": people.len(),
+            }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self.conference_view(&mut tx, &conf).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Cancels a conference: it is deleted and its participants are mailed the cancellation.
+    pub async fn delete_conference(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, conf) = self
+            .conference_for(&mut tx, actor, id, Need::Administer)
+            .await?;
+        let organizer = accounts::locate_user(&mut tx, &conf.organizer_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut mailed = Vec::new();
+        if conf.ends_at > now {
+            for p in store::participants(&mut tx, &conf.id).await? {
+                match (p.user_id, p.email) {
+                    (Some(u), _) => {
+                        if let Some(u) = accounts::locate_user(&mut tx, &u).await?
+                            && let Some(e) = u.email
+                        {
+                            mailed.push((Some(u.name), e));
+                        }
+                    }
+                    (None, Some(e)) => mailed.push((p.name, e)),
+                    (None, None) => {}
+                }
+            }
+        }
+        self.mail_invitations(&mut tx, &conf, &organizer, &mailed, &co.sip_domain, true)
+            .await?;
+        store::delete(&mut tx, &conf.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "conference", conf.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "title": conf.title }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A user of `company`, or none.
+    async fn company_user(
+        &self,
+        c: &mut Conn,
+        company: &CompanyId,
+        id: &UserId,
+    ) -> AppResult<Option<User>> {
+        Ok(accounts::locate_user(c, id)
+            .await?
+            .filter(|u| u.company_id.as_ref() == Some(company)))
+    }
+
+    async fn mail_invitations(
+        &self,
+        c: &mut Conn,
+        conf: &Conference,
+        organizer: &User,
+        to: &[(Option<String>, String)],
+        sip_domain: &str,
+        cancel: bool,
+    ) -> AppResult<()> {
+        if to.is_empty() {
+            return Ok(());
+        }
+        let now = self.now_ms();
+        let number = store::bridge_number(c, &conf.company_id).await?;
+        let dial_in = match &number {
+            Some(n) => format!(
+                "Dial {n} (or {BRIDGE_CODE} from your office phone) and key in access code {}, then #.",
+                conf.access_code
+            ),
+            None => format!(
+                "Dial {BRIDGE_CODE} from your office phone and key in access code {}, then #.",
+                conf.access_code
+            ),
+        };
+        let ics = Invite {
+            conf,
+            organizer: (&organizer.name, organizer.email.as_deref()),
+            attendees: to,
+            dial_in: &dial_in,
+            uid_domain: sip_domain,
+            now,
+            cancel,
+        }
+        .ical();
+        let method = if cancel { "CANCEL" } else { "REQUEST" };
+        let attachment = Attachment {
+            name: "invite.ics".to_owned(),
+            content_type: format!("text/calendar; method={method}; charset=UTF-8"),
+            base64: base64_of(ics.as_bytes()),
+        };
+        let (subject, lead) = if cancel {
+            (
+                format!("Cancelled: {}", conf.title),
+                format!("{} cancelled this conference.", organizer.name),
+            )
+        } else {
+            (
+                format!("Invitation: {}", conf.title),
+                format!("{} invites you to a conference call.", organizer.name),
+            )
+        };
+        let body = format!(
+            "{lead}\n\nTitle: {title}\nStarts: {start}\nEnds: {end}\n\n{dial_in}\n",
+            title = conf.title,
+            start = time(conf.starts_at),
+            end = time(conf.ends_at),
+        );
+        for (_, address) in to {
+            let mail = Mail {
+                id: sb_domain::ids::new_id_text(now),
+                recipient: address.clone(),
+                subject: subject.clone(),
+                body: body.clone(),
+                created_at: now,
+                attempts: 0,
+                next_attempt_at: now,
+                attachment: Some(attachment.clone()),
+            };
+            outbox::enqueue(c, &mail).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn conference_bridge(
+        &self,
+        actor: &Actor,
+        company: &str,
+    ) -> AppResult<ConferenceBridgeDoc> {
+        let mut c = self.store.conn().await?;
+        let co = self.company_for(&mut c, actor, company, Need::See).await?;
+        Ok(ConferenceBridgeDoc {
+            number: store::bridge_number(&mut c, &co.id).await?,
+        })
+    }
+
+    /// Sets the number outside callers dial for the company's conferences: one of its own
+    /// numbers that does not ring a line.
+    pub async fn set_conference_bridge(
+        &self,
+        actor: &Actor,
+        company: &str,
+        doc: ConferenceBridgeDoc,
+    ) -> AppResult<ConferenceBridgeDoc> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let co = self
+            .company_for(&mut tx, actor, company, Need::Administer)
+            .await?;
+        let number = match &doc.number {
+            Some(n) => {
+                let n = E164::parse("number", n.trim())?;
+                let Some(num) =
+                    sb_store::lines::number_by_e164(&mut tx, &co.id, n.as_str()).await?
+                else {
+                    return Err(AppError::invalid(
+                        "unknown_number",
+                        "number",
+                        "The bridge number is one of the company's numbers.",
+                    ));
+                };
+                if num.line_id.is_some() {
+                    return Err(AppError::conflict(
+                        "number_in_use",
+                        "This number rings a line; route it nowhere first.",
+                        Some("number"),
+                    ));
+                }
+                Some(num.e164)
+            }
+            None => None,
+        };
+        let before = store::bridge_number(&mut tx, &co.id).await?;
+        store::set_bridge_number(&mut tx, &co.id, number.as_deref(), now).await?;
+        let rec = Record::new(AuditKind::Changed, "conference_bridge", co.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "number": { "from": before, "to": number } }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(ConferenceBridgeDoc { number })
+    }
+
+    /// Whether `company`'s bridge answers `number` (as dialled, or in E.164 form).
+    pub(crate) async fn is_bridge_number(
+        &self,
+        c: &mut Conn,
+        company: &CompanyId,
+        number: &str,
+    ) -> AppResult<bool> {
+        let Some(bridge) = store::bridge_number(c, company).await? else {
+            return Ok(false);
+        };
+        Ok(bridge.trim_start_matches('+') == number.trim_start_matches('+'))
+    }
+
+    /// What `code`, keyed in at `company`'s bridge, opens now. A conference opens ten minutes
+    /// before its start and takes callers until its end.
+    pub async fn admit_to_conference(
+        &self,
+        company: &CompanyId,
+        code: &str,
+    ) -> AppResult<Admission> {
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(Admission::Unknown);
+        }
+        let now = self.now_ms();
+        let mut c = self.store.conn().await?;
+        Ok(match store::by_code(&mut c, company, code, now).await? {
+            Some(conf) if conf.starts_at - OPENS_BEFORE_MS <= now => Admission::Open {
+                id: conf.id,
+                title: conf.title,
+            },
+            Some(_) => Admission::NotYet,
+            None => Admission::Unknown,
+        })
+    }
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conf() -> Conference {
+        Conference {
+            id: ConferenceId::from_raw("c1"),
+            company_id: CompanyId::from_raw("co"),
+            organizer_id: UserId::from_raw("u"),
+            title: "Budget, Q3; review".into(),
+            starts_at: 1_800_000_000_000,
+            ends_at: 1_800_003_600_000,
+            access_code: "123456".into(),
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn an_invitation_is_an_icalendar_request_with_escaped_text_and_folded_lines() {
+        let c = conf();
+        let people = vec![(
+            Some("Bo \"B\" Smith".to_owned()),
+            "bo@example.com".to_owned(),
+        )];
+        let dial = "Dial *88 and key in access code 123456, then #. ".repeat(3);
+        let ics = Invite {
+            conf: &c,
+            organizer: ("Ada", Some("ada@example.com")),
+            attendees: &people,
+            dial_in: &dial,
+            uid_domain: "acme.sip.test",
+            now: 1_799_000_000_000,
+            cancel: false,
+        }
+        .ical();
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.contains("METHOD:REQUEST\r\n"));
+        assert!(ics.contains("UID:c1@acme.sip.test\r\n"));
+        assert!(ics.contains("DTSTART:20270115T080000Z\r\n"));
+        assert!(ics.contains("DTEND:20270115T090000Z\r\n"));
+        assert!(ics.contains("SUMMARY:Budget\\, Q3\\; review\r\n"));
+        assert!(ics.contains("ORGANIZER;CN=\"Ada\":mailto:ada@example.com\r\n"));
+        assert!(ics.contains("ATTENDEE;CN=\"Bo B Smith\";"));
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?}");
+        }
+        // Unfolding gives the description back whole.
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains(&format!("DESCRIPTION:{}", ical_text(&dial))));
+    }
+
+    #[test]
+    fn a_cancellation_carries_the_same_uid_a_later_sequence_and_cancelled_status() {
+        let c = conf();
+        let ics = Invite {
+            conf: &c,
+            organizer: ("Ada", None),
+            attendees: &[],
+            dial_in: "x",
+            uid_domain: "d",
+            now: 0,
+            cancel: true,
+        }
+        .ical();
+        assert!(ics.contains("METHOD:CANCEL\r\n"));
+        assert!(ics.contains("UID:c1@d\r\n"));
+        assert!(ics.contains("SEQUENCE:1\r\n"));
+        assert!(ics.contains("STATUS:CANCELLED\r\n"));
+    }
+
+    #[test]
+    fn access_codes_are_six_digits() {
+        for _ in 0..100 {
+            let c = access_code();
+            assert_eq!(c.len(), 6);
+            assert!(c.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}

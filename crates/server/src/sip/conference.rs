@@ -1,0 +1,326 @@
+//! Conference calls (seed 001): callers reach the company's bridge, key in a scheduled
+//! conference's access code and join its room. A room is a mixer with its own 20 ms clock: each
+//! tick it takes one frame from every participant's small jitter queue, adds them up, and sends
+//! each participant the sum without their own voice, so everyone hears everyone but themselves.
+//! Joining and leaving play a short tone to the room.
+
+use super::Engine;
+use super::media::{FRAME, Frame, HungUp, Io};
+use sb_app::conferences::Admission;
+use sb_domain::ids::{CompanyId, ConferenceId};
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A participant's audio starts to be mixed once this much is queued (absorbs jitter)...
+const PRIME: usize = 2 * FRAME;
+/// ...and what is queued beyond this is dropped, oldest first (bounds the delay).
+const DEPTH: usize = 6 * FRAME;
+/// Wrong codes a caller may key in on one call.
+const CODE_TRIES: usize = 3;
+
+/// Every room with someone in it, by conference.
+#[derive(Default)]
+pub struct Rooms {
+    rooms: Mutex<HashMap<ConferenceId, Arc<Room>>>,
+}
+
+pub struct Room {
+    members: Mutex<Members>,
+}
+
+#[derive(Default)]
+struct Members {
+    next_id: u64,
+    list: Vec<Member>,
+    /// Join and leave tones still to be played to everyone.
+    tone: VecDeque<i16>,
+}
+
+struct Member {
+    id: u64,
+    /// What the participant said, not yet mixed.
+    queue: VecDeque<i16>,
+    primed: bool,
+    /// This tick's frame from the participant (silence when nothing came).
+    current: Frame,
+    out: mpsc::Sender<Frame>,
+}
+
+/// A place in a room; dropping it leaves the room.
+pub struct Seat {
+    room: Arc<Room>,
+    id: u64,
+    mix: mpsc::Receiver<Frame>,
+}
+
+/// Two rising notes for a join, two falling ones for a leave, quieter than speech.
+fn notes(first: f64, second: f64) -> Vec<i16> {
+    let mut t = sb_sip::media::tone(first, 120);
+    t.extend(sb_sip::media::tone(second, 120));
+    t.iter().map(|s| s / 2).collect()
+}
+
+impl Rooms {
+    /// How many are in the conference's room now.
+    pub fn occupants(&self, id: &ConferenceId) -> usize {
+        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        rooms.get(id).map_or(0, |r| r.lock().list.len())
+    }
+
+    /// Takes a seat in the conference's room (opening the room and its mixer if empty); the
+    /// room hears the join tone.
+    pub fn join(self: &Arc<Self>, id: &ConferenceId) -> Seat {
+        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let room = match rooms.get(id) {
+            Some(r) => r.clone(),
+            None => {
+                let r = Arc::new(Room {
+                    members: Mutex::new(Members::default()),
+                });
+                rooms.insert(id.clone(), r.clone());
+                tokio::spawn(mixer(self.clone(), id.clone(), r.clone()));
+                r
+            }
+        };
+        // Lock order everywhere: the room map, then a room's members.
+        let (tx, rx) = mpsc::channel(4);
+        let mut m = room.lock();
+        m.next_id += 1;
+        let me = m.next_id;
+        m.list.push(Member {
+            id: me,
+            queue: VecDeque::with_capacity(DEPTH + FRAME),
+            primed: false,
+            current: [0; FRAME],
+            out: tx,
+        });
+        m.tone.extend(notes(660.0, 880.0));
+        drop(m);
+        Seat {
+            room,
+            id: me,
+            mix: rx,
+        }
+    }
+}
+
+impl Room {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
+        self.members.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues what member `id` said.
+    fn speak(&self, id: u64, samples: &[i16]) {
+        let mut m = self.lock();
+        if let Some(me) = m.list.iter_mut().find(|x| x.id == id) {
+            me.queue.extend(samples);
+            let over = me.queue.len().saturating_sub(DEPTH);
+            me.queue.drain(..over);
+        }
+    }
+}
+
+impl Members {
+    /// One tick of the mixer: everyone's frame in, everyone's mix out.
+    fn mix(&mut self) {
+        let mut sum = [0i32; FRAME];
+        for m in &mut self.list {
+            if !m.primed && m.queue.len() >= PRIME {
+                m.primed = true;
+            }
+            if m.primed && m.queue.len() >= FRAME {
+                for (k, s) in m.queue.drain(..FRAME).enumerate() {
+                    m.current[k] = s;
+                }
+            } else {
+                // Ran dry: silence this tick, and wait for a little audio to build up again.
+                m.primed = false;
+                m.current = [0; FRAME];
+            }
+            for (acc, s) in sum.iter_mut().zip(m.current) {
+                *acc += i32::from(s);
+            }
+        }
+        for acc in &mut sum {
+            match self.tone.pop_front() {
+                Some(t) => *acc += i32::from(t),
+                None => break,
+            }
+        }
+        for m in &self.list {
+            let mut out = [0i16; FRAME];
+            for k in 0..FRAME {
+                let v = sum[k] - i32::from(m.current[k]);
+                out[k] = v.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+            }
+            // A participant busy elsewhere misses the frame rather than delaying the room.
+            let _ = m.out.try_send(out);
+        }
+    }
+}
+
+impl Drop for Seat {
+    fn drop(&mut self) {
+        let mut m = self.room.lock();
+        m.list.retain(|x| x.id != self.id);
+        if !m.list.is_empty() {
+            m.tone.extend(notes(880.0, 660.0));
+        }
+    }
+}
+
+/// The room's clock: mixes every 20 ms until the last participant leaves.
+async fn mixer(rooms: Arc<Rooms>, id: ConferenceId, room: Arc<Room>) {
+    let mut ticker = tokio::time::interval(Duration::from_millis(20));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    loop {
+        ticker.tick().await;
+        let mut m = room.lock();
+        if !m.list.is_empty() {
+            m.mix();
+            continue;
+        }
+        drop(m);
+        let mut map = rooms.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        // Nobody can join meanwhile: joining takes the map first.
+        if room.lock().list.is_empty() {
+            map.remove(&id);
+            return;
+        }
+    }
+}
+
+/// The caller at the company's bridge: asks for the access code (three tries) and puts the
+/// caller in the conference's room until they hang up. `line_source` is where a line's call
+/// came from: wrong codes count there as failed authentications (a carrier's address is not
+/// counted, it carries every outside caller).
+pub async fn run(
+    io: Io,
+    engine: Arc<Engine>,
+    lang: String,
+    company: CompanyId,
+    line_source: Option<SocketAddr>,
+) {
+    let _ = session(io, &engine, &lang, &company, line_source).await;
+}
+
+async fn session(
+    mut io: Io,
+    engine: &Arc<Engine>,
+    lang: &str,
+    company: &CompanyId,
+    line_source: Option<SocketAddr>,
+) -> Result<(), HungUp> {
+    let p = |name: &str| engine.settings.prompts.get(lang, name);
+    for _ in 0..CODE_TRIES {
+        io.say(&[p("conf-enter-code")]).await?;
+        let code = io.collect(6, Duration::from_secs(10)).await?;
+        match engine.app.admit_to_conference(company, &code).await {
+            Ok(Admission::Open { id, title }) => {
+                tracing::debug!(conference = %id, %title, "a caller joins");
+                if engine.conferences.occupants(&id) == 0 {
+                    io.say(&[p("conf-alone")]).await?;
+                }
+                let mut seat = engine.conferences.join(&id);
+                let (room, me) = (seat.room.clone(), seat.id);
+                return io.bridge(|s| room.speak(me, s), &mut seat.mix).await;
+            }
+            Ok(Admission::NotYet) => return io.say(&[p("conf-not-open"), p("goodbye")]).await,
+            Ok(Admission::Unknown) => {
+                if let Some(from) = line_source
+                    && !code.is_empty()
+                {
+                    engine.judge(from, None, "", Some(403));
+                }
+                io.say(&[p("conf-wrong-code")]).await?;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "could not look up a conference");
+                break;
+            }
+        }
+    }
+    io.say(&[p("goodbye")]).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(id: u64) -> (Member, mpsc::Receiver<Frame>) {
+        let (tx, rx) = mpsc::channel(8);
+        (
+            Member {
+                id,
+                queue: VecDeque::new(),
+                primed: false,
+                current: [0; FRAME],
+                out: tx,
+            },
+            rx,
+        )
+    }
+
+    #[test]
+    fn each_participant_hears_the_others_but_not_themselves() {
+        let mut m = Members::default();
+        let (a, mut ra) = member(1);
+        let (b, mut rb) = member(2);
+        let (c, mut rc) = member(3);
+        m.list = vec![a, b, c];
+        m.list[0].queue.extend([100i16; 2 * FRAME]);
+        m.list[1].queue.extend([20i16; 2 * FRAME]);
+        m.mix();
+        assert_eq!(ra.try_recv().unwrap(), [20; FRAME], "a hears b");
+        assert_eq!(rb.try_recv().unwrap(), [100; FRAME], "b hears a");
+        assert_eq!(rc.try_recv().unwrap(), [120; FRAME], "c hears both");
+    }
+
+    #[test]
+    fn a_participant_is_mixed_once_a_little_audio_is_queued_and_the_delay_stays_bounded() {
+        let mut m = Members::default();
+        let (a, _ra) = member(1);
+        let (b, mut rb) = member(2);
+        m.list = vec![a, b];
+        m.list[0].queue.extend([5i16; FRAME]);
+        m.mix();
+        assert_eq!(
+            rb.try_recv().unwrap(),
+            [0; FRAME],
+            "one frame is not enough yet"
+        );
+        m.list[0].queue.extend([5i16; FRAME]);
+        m.mix();
+        assert_eq!(rb.try_recv().unwrap(), [5; FRAME]);
+
+        let room = Room {
+            members: Mutex::new(m),
+        };
+        room.speak(1, &[9; 20 * FRAME]);
+        assert_eq!(room.lock().list[0].queue.len(), DEPTH);
+    }
+
+    #[test]
+    fn loud_sums_are_clipped_and_the_join_tone_reaches_everyone() {
+        let mut m = Members::default();
+        let (a, mut ra) = member(1);
+        let (b, _rb) = member(2);
+        let (c, _rc) = member(3);
+        m.list = vec![a, b, c];
+        m.list[1].queue.extend([30_000i16; 2 * FRAME]);
+        m.list[2].queue.extend([30_000i16; 2 * FRAME]);
+        m.mix();
+        assert_eq!(ra.try_recv().unwrap(), [i16::MAX; FRAME]);
+
+        let mut m = Members::default();
+        let (a, mut ra) = member(1);
+        m.list = vec![a];
+        m.tone.extend(notes(660.0, 880.0));
+        m.mix();
+        let heard = ra.try_recv().unwrap();
+        assert!(heard.iter().any(|&s| s != 0), "the tone plays");
+    }
+}
