@@ -670,10 +670,42 @@ pub async fn list_voicemails(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<All<VoicemailView>>> {
-    Ok(Json(All {
-        items: s.app.voicemails(&a.actor, &id).await?,
-    }))
+    parts: Parts,
+) -> ApiResult<Response> {
+    let csv = wants_csv(&query_pairs(&parts))?;
+    let items = s.app.voicemails(&a.actor, &id).await?;
+    if !csv {
+        return Ok(Json(All { items }).into_response());
+    }
+    // A mailbox holds at most a few hundred messages: one chunk.
+    let mut out = String::from("id,received_at,caller_number,caller_name,duration_secs,heard\n");
+    for v in items {
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            v.id,
+            v.received_at,
+            csv_cell(&v.caller_number),
+            csv_cell(v.caller_name.as_deref().unwrap_or("")),
+            v.duration_secs,
+            v.heard
+        ));
+    }
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+}
+
+/// `?format=csv` (true), `json` or none (false); anything else is a 422.
+fn wants_csv(pairs: &[(String, String)]) -> ApiResult<bool> {
+    match pairs
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str())
+    {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => {
+            Err(AppError::invalid("invalid_format", "format", "format is json or csv.").into())
+        }
+    }
 }
 
 pub async fn get_notifications(
@@ -948,19 +980,7 @@ pub async fn list_company_calls(
 async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiResult<Response> {
     let pairs = query_pairs(&parts);
     let filter = sb_app::call_log::filter_from(&pairs)?;
-    let csv = match pairs
-        .iter()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.as_str())
-    {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(_) => {
-            return Err(
-                AppError::invalid("invalid_format", "format", "format is json or csv.").into(),
-            );
-        }
-    };
+    let csv = wants_csv(&pairs)?;
     if !csv {
         let page = crate::extract::page_from(&parts)?;
         return Ok(Json(s.app.calls(&a.actor, &of, filter, page).await?).into_response());

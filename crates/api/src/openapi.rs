@@ -199,18 +199,20 @@ pub fn openapi_json() -> String {
                     .content("application/json", json(schema_ref(s))),
             ),
             Answer::NoContent => op.response("204", ResponseBuilder::new().description("Done")),
-            Answer::All(s) => {
+            Answer::All(s) | Answer::AllOrCsv(s) => {
                 let items = ArrayBuilder::new().items(schema_ref(s)).build();
                 let all = ObjectBuilder::new()
                     .property("items", items)
                     .required("items")
                     .build();
-                op.response(
-                    "200",
-                    ResponseBuilder::new()
-                        .description("Every item")
-                        .content("application/json", json(RefOr::T(Schema::Object(all)))),
-                )
+                let mut resp = ResponseBuilder::new()
+                    .description("Every item")
+                    .content("application/json", json(RefOr::T(Schema::Object(all))));
+                if matches!(r.answer, Answer::AllOrCsv(_)) {
+                    resp = resp.content("text/csv", ContentBuilder::new().build());
+                    op = op.parameter(query("format", "json (default) or csv"));
+                }
+                op.response("200", resp)
             }
             Answer::File(media) => op.response(
                 "200",

@@ -21,6 +21,8 @@ pub enum Answer {
     ListOrCsv(&'static str),
     /// 200 with every item of this schema, `{"items": [...]}` (small collections).
     All(&'static str),
+    /// [`Answer::All`], or with `?format=csv` every item as CSV.
+    AllOrCsv(&'static str),
     /// 200 with a file of this media type.
     File(&'static str),
 }
@@ -128,7 +130,7 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/lines/{id}/calls" list_line_calls "calls" N, ListOrCsv("CallRecordView"), true, "A line's call log, newest first (filters direction, from, to; ?format=csv)"),
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
-        r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, All("VoicemailView"), true, "A line's voicemail messages, newest first"),
+        r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, AllOrCsv("VoicemailView"), true, "A line's voicemail messages, newest first (?format=csv)"),
         r!(get "/api/v1/lines/{id}/notifications" get_notifications "voicemail" N, Ok("NotificationsDoc"), true, "Whether the line's user is mailed about missed calls and new voicemail"),
         r!(put "/api/v1/lines/{id}/notifications" set_notifications "voicemail" Some("NotificationsDoc"), Ok("NotificationsDoc"), true, "Choose the mails about missed calls and new voicemail (to the user's e-mail address)"),
         r!(get "/api/v1/lines/{id}/voicemail-settings" get_voicemail_settings "voicemail" N, Ok("VoicemailSettingsDoc"), true, "Where a line's new voicemail messages are mailed"),

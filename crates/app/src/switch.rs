@@ -27,6 +27,8 @@ pub struct SipLine {
     pub departments: Vec<DepartmentId>,
     /// The company's first language: what its callers hear (seed 002).
     pub language: String,
+    /// The company's second language, which callers may choose instead.
+    pub second_language: Option<String>,
 }
 
 /// Where a dialled string leads.
@@ -40,7 +42,10 @@ pub enum Destination {
     Outside { number: String },
     /// The company's conference bridge (`*88`, or its bridge number): callers key in an access
     /// code and join, hearing prompts in `language`.
-    Conference { language: String },
+    Conference {
+        language: String,
+        second_language: Option<String>,
+    },
     /// Nothing answers to it.
     Unknown,
     /// The caller's department may not call out (or is full): refused with this status.
@@ -134,6 +139,7 @@ impl App {
             calling_name: l.calling_name,
             departments: depts,
             language: co.first_language.as_str().to_owned(),
+            second_language: co.second_language.map(|l| l.as_str().to_owned()),
         })
     }
 
@@ -217,6 +223,7 @@ impl App {
         {
             return Ok(Destination::Conference {
                 language: co.first_language.as_str().to_owned(),
+                second_language: co.second_language.map(|l| l.as_str().to_owned()),
             });
         }
         let target = match d.hops.last() {

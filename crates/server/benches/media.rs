@@ -69,7 +69,7 @@ fn main() {
             silence: Duration::from_secs(secs * 2),
         };
         done.push(rt.spawn(async move {
-            let r = media::deposit(io, greeting, limits).await;
+            let r = media::deposit(io, media::Greeting::Own(greeting), limits).await;
             drop(port);
             r.samples.len()
         }));

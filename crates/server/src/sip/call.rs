@@ -619,7 +619,10 @@ impl Call {
             .await;
         match routed {
             Ok(Destination::Line { line, plan }) => self.start_plan(*line, plan).await,
-            Ok(Destination::Conference { language }) => self.conference(language).await,
+            Ok(Destination::Conference {
+                language,
+                second_language,
+            }) => self.conference(language, second_language).await,
             Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
             Ok(Destination::Refused { status, reason }) => {
                 tracing::info!(reason, "call refused");
@@ -1021,37 +1024,50 @@ impl Call {
     }
 
     /// Takes a message for the target line: Switchboard answers the caller itself, plays the
-    /// greeting in the company's language and a beep, and records until the caller hangs up,
-    /// presses `#`, stops talking or reaches the maximum length.
+    /// greeting (the line's own, or the standard one in the company's language or, if the caller
+    /// asks, its second one) and a beep, and records until the caller hangs up, presses `#`,
+    /// stops talking or reaches the maximum length.
     async fn voicemail(&mut self) {
         let Some(line) = self.target.clone() else {
             self.fail(480, "Temporarily Unavailable").await;
             return;
         };
+        let greeting = match self.engine.app.line_greeting(&line.id).await {
+            Some(own) => media::Greeting::Own(own.into()),
+            None => media::Greeting::Standard {
+                prompts: self.engine.settings.prompts.clone(),
+                first: line.language.clone(),
+                second: line.second_language.clone(),
+            },
+        };
+        // For the line it is a missed call (with a message); for the caller an answered one.
+        self.mark(Outcome::Missed);
+        self.serve(Some(line), move |io| async move {
+            Some(media::deposit(io, greeting, media::Limits::default()).await)
+        })
+        .await;
+    }
+
+    /// Answers the caller with Switchboard's media endpoint and runs `session` on it in a task
+    /// of its own; what it recorded comes back to [`Self::media_done`] (a deposit for `line`).
+    async fn serve<F, Fut>(&mut self, line: Option<SipLine>, session: F)
+    where
+        F: FnOnce(media::Io) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Option<Recording>> + Send + 'static,
+    {
         let Some((io, stop, sdp, port)) = self.open_media().await else {
             return;
         };
-        let greeting: Arc<[i16]> = match self.engine.app.line_greeting(&line.id).await {
-            Some(own) => own.into(),
-            None => self
-                .engine
-                .settings
-                .prompts
-                .get(&line.language, "vm-greeting"),
-        };
         let done = self.recorded.clone();
         tokio::spawn(async move {
-            let r = media::deposit(io, greeting, media::Limits::default()).await;
-            let _ = done.send(Some(r));
+            let _ = done.send(session(io).await);
         });
         self.deposit = Some(Deposit {
-            line: Some(line),
+            line,
             stop: Some(stop),
             sdp: sdp.clone(),
             _port: port,
         });
-        // For the line it is a missed call (with a message); for the caller an answered one.
-        self.mark(Outcome::Missed);
         self.answer_media(sdp).await;
     }
 
@@ -1110,9 +1126,6 @@ impl Call {
             self.fail(404, "Not Found").await;
             return;
         };
-        let Some((io, stop, sdp, port)) = self.open_media().await else {
-            return;
-        };
         let mailbox = if own {
             super::portal::Mailbox::Own(line.id.clone())
         } else {
@@ -1122,44 +1135,25 @@ impl Call {
             self.engine.app.clone(),
             self.engine.settings.prompts.clone(),
         );
-        let (lang, source, done) = (
-            line.language.clone(),
-            self.a_addr.ip().to_string(),
-            self.recorded.clone(),
-        );
-        tokio::spawn(async move {
-            super::portal::run(io, app, prompts, lang, mailbox, source).await;
-            let _ = done.send(None);
-        });
-        self.deposit = Some(Deposit {
-            line: None,
-            stop: Some(stop),
-            sdp: sdp.clone(),
-            _port: port,
-        });
-        self.answer_media(sdp).await;
+        let langs = (line.language.clone(), line.second_language.clone());
+        let source = self.a_addr.ip().to_string();
+        self.serve(None, move |io| async move {
+            super::portal::run(io, app, prompts, langs, mailbox, source).await;
+            None
+        })
+        .await;
     }
 
     /// The company's conference bridge: the caller keys in an access code and joins.
-    async fn conference(&mut self, language: String) {
-        let Some((io, stop, sdp, port)) = self.open_media().await else {
-            return;
-        };
+    async fn conference(&mut self, language: String, second: Option<String>) {
         let engine = self.engine.clone();
         let company = self.caller.company.clone();
         let line_source = self.caller.line.is_some().then_some(self.a_addr);
-        let done = self.recorded.clone();
-        tokio::spawn(async move {
-            super::conference::run(io, engine, language, company, line_source).await;
-            let _ = done.send(None);
-        });
-        self.deposit = Some(Deposit {
-            line: None,
-            stop: Some(stop),
-            sdp: sdp.clone(),
-            _port: port,
-        });
-        self.answer_media(sdp).await;
+        self.serve(None, move |io| async move {
+            super::conference::run(io, engine, (language, second), company, line_source).await;
+            None
+        })
+        .await;
     }
 
     /// The media task finished: a deposit's message is stored, and if the caller is still

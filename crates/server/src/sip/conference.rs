@@ -5,7 +5,7 @@
 //! Joining and leaving play a short tone to the room.
 
 use super::Engine;
-use super::media::{FRAME, Frame, HungUp, Io};
+use super::media::{FRAME, Frame, HungUp, Io, choose_language};
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
 use std::collections::{HashMap, VecDeque};
@@ -198,12 +198,16 @@ async fn mixer(rooms: Arc<Rooms>, id: ConferenceId, room: Arc<Room>) {
 /// came from: wrong codes count there as failed authentications (a carrier's address is not
 /// counted, it carries every outside caller).
 pub async fn run(
-    io: Io,
+    mut io: Io,
     engine: Arc<Engine>,
-    lang: String,
+    langs: (String, Option<String>),
     company: CompanyId,
     line_source: Option<SocketAddr>,
 ) {
+    let prompts = &engine.settings.prompts;
+    let Ok(lang) = choose_language(&mut io, prompts, &langs.0, langs.1.as_deref()).await else {
+        return;
+    };
     let _ = session(io, &engine, &lang, &company, line_source).await;
 }
 

@@ -59,6 +59,7 @@ const BUILT_IN: &[(&str, &str, &[u8])] = built_in![
     "conf-wrong-code",
     "conf-not-open",
     "conf-alone",
+    "lang-offer",
     "n0",
     "n1",
     "n2",
@@ -390,6 +391,26 @@ impl Io {
         }
     }
 
+    /// Waits up to `wait` for a key: true (and the key is taken) when it is `want`; any other
+    /// key stays to be read.
+    pub async fn key_is(&mut self, want: char, wait: Duration) -> Result<bool, HungUp> {
+        let since = Instant::now();
+        loop {
+            if let Some(&d) = self.digits.front() {
+                if d == want {
+                    self.digits.pop_front();
+                }
+                return Ok(d == want);
+            }
+            if since.elapsed() >= wait {
+                return Ok(false);
+            }
+            if let Got::Digit(d) = self.next().await? {
+                self.digits.push_back(d);
+            }
+        }
+    }
+
     /// Records the caller after a beep until `#`, the length limit or the silence limit; a
     /// hang-up ends it too, keeping what was said.
     pub async fn record(&mut self, limits: Limits) -> Recording {
@@ -448,6 +469,27 @@ impl Io {
     }
 }
 
+/// Offers the caller the company's second language (seed 002: the languages apply to what
+/// callers hear). The offer is spoken in that language ("Pour le français, tapez étoile") and
+/// `*` takes it; the dialogue then goes on in the language returned.
+pub async fn choose_language(
+    io: &mut Io,
+    prompts: &Prompts,
+    first: &str,
+    second: Option<&str>,
+) -> Result<String, HungUp> {
+    let Some(second) = second.filter(|s| *s != first) else {
+        return Ok(first.to_owned());
+    };
+    io.play(&prompts.get(second, "lang-offer"), true).await?;
+    let chosen = if io.key_is('*', Duration::from_millis(1500)).await? {
+        second
+    } else {
+        first
+    };
+    Ok(chosen.to_owned())
+}
+
 /// The beep before a recording.
 pub fn beep() -> Vec<i16> {
     let mut b = vec![0; 8 * 300];
@@ -455,9 +497,34 @@ pub fn beep() -> Vec<i16> {
     b
 }
 
-/// Plays `greeting` and a beep, then records the caller (a voicemail deposit).
-pub async fn deposit(mut io: Io, greeting: Arc<[i16]>, limits: Limits) -> Recording {
-    if io.play(&greeting, false).await.is_err() || io.play(&beep(), false).await.is_err() {
+/// The greeting a deposit plays: the line's own, or the standard one in the language the
+/// caller chooses.
+pub enum Greeting {
+    Own(Arc<[i16]>),
+    Standard {
+        prompts: Arc<Prompts>,
+        first: String,
+        second: Option<String>,
+    },
+}
+
+/// Plays the greeting and a beep, then records the caller (a voicemail deposit).
+pub async fn deposit(mut io: Io, greeting: Greeting, limits: Limits) -> Recording {
+    let greeting = match greeting {
+        Greeting::Own(g) => Ok(g),
+        Greeting::Standard {
+            prompts,
+            first,
+            second,
+        } => choose_language(&mut io, &prompts, &first, second.as_deref())
+            .await
+            .map(|lang| prompts.get(&lang, "vm-greeting")),
+    };
+    let greeted = match greeting {
+        Ok(g) => io.play(&g, false).await.is_ok() && io.play(&beep(), false).await.is_ok(),
+        Err(HungUp) => false,
+    };
+    if !greeted {
         return Recording {
             samples: Vec::new(),
             voiced: false,

@@ -3,7 +3,7 @@
 //! a menu: hear new or saved messages (7 deletes, 9 saves, 6 goes on), record the greeting,
 //! change the PIN. The rules (PIN tries, lock, audit) are the application's; this is the dialogue.
 
-use super::media::{Io, Limits, Prompts, beep};
+use super::media::{Io, Limits, Prompts, beep, choose_language};
 use sb_app::App;
 use sb_app::portal::Access;
 use sb_domain::ids::{CompanyId, LineId};
@@ -31,15 +31,19 @@ struct Portal<'a> {
     source: String,
 }
 
-/// Runs the dialogue until the caller hangs up or is done.
+/// Runs the dialogue until the caller hangs up or is done, in the company's first language or
+/// the second one if the caller takes it (`langs`).
 pub async fn run(
-    io: Io,
+    mut io: Io,
     app: App,
     prompts: Arc<Prompts>,
-    lang: String,
+    langs: (String, Option<String>),
     mailbox: Mailbox,
     source: String,
 ) {
+    let Ok(lang) = choose_language(&mut io, &prompts, &langs.0, langs.1.as_deref()).await else {
+        return;
+    };
     let mut p = Portal {
         io,
         app: &app,

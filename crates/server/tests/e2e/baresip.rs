@@ -477,6 +477,26 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
     assert_eq!(m["caller_number"], "202", "{list}");
     assert_eq!(m["heard"], false);
     assert!(m["duration_secs"].as_i64().unwrap() >= 2, "{m}");
+    // The mailbox as CSV (seed 000): a header and the message.
+    let (status, csv) = download(
+        &w.srv,
+        &format!("/api/v1/lines/{}/voicemails?format=csv", w.t1.line_id),
+        &w.t1.user_token,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "id,received_at,caller_number,caller_name,duration_secs,heard"
+    );
+    assert_eq!(rows.len(), 2, "{csv}");
+    assert!(
+        rows[1].starts_with(&format!("{},", m["id"].as_str().unwrap())),
+        "{csv}"
+    );
+    assert!(rows[1].ends_with(",false"), "{csv}");
     let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &w.t1.admin_token).await;
     assert_eq!(status, 200);
     let path = dir.join("message.wav");
@@ -993,5 +1013,91 @@ async fn three_callers_in_a_conference_each_hear_the_others_but_not_themselves()
             }
         }
     }
+    w.srv.stop().await;
+}
+
+/// A 20 ms energy envelope in dB (floored, so that silence does not dominate).
+fn envelope(samples: &[i16]) -> Vec<f64> {
+    samples
+        .chunks_exact(160)
+        .map(|f| level_dbfs(f).max(-60.0))
+        .collect()
+}
+
+/// How well `prompt` is found in `heard`: the best correlation of their envelopes over every
+/// offset (1 for the same audio).
+fn found_in(heard: &[i16], prompt: &[i16]) -> f64 {
+    let (h, p) = (envelope(heard), envelope(prompt));
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let mp = mean(&p);
+    let sp = p.iter().map(|x| (x - mp).powi(2)).sum::<f64>().sqrt();
+    let mut best = -1.0f64;
+    for off in 0..h.len().saturating_sub(p.len()) {
+        let w = &h[off..off + p.len()];
+        let mw = mean(w);
+        let sw = w.iter().map(|x| (x - mw).powi(2)).sum::<f64>().sqrt();
+        if sw == 0.0 || sp == 0.0 {
+            continue;
+        }
+        let cov: f64 = w.iter().zip(&p).map(|(a, b)| (a - mw) * (b - mp)).sum();
+        best = best.max(cov / (sw * sp));
+    }
+    best
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn callers_may_take_the_companys_second_language_and_hear_the_greeting_in_it() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/companies/{}", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"second_language": "fr"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    all_to_voicemail(&w.srv, &t.admin_token, &t.line_id).await;
+    let ada_line = admin_line(&w.srv, t).await;
+    let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let dir = std::env::temp_dir().join(format!("sb-lang-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let quiet = dir.join("quiet.wav");
+    tone_wav(&quiet, 300.0, 60);
+    let (stay, take) = {
+        let quiet = quiet.clone();
+        tokio::task::spawn_blocking(move || {
+            let stay = talk(sip, &ada, "201", &quiet, "", 10).0;
+            let take = talk(sip, &ada, "201", &quiet, "*", 10).0;
+            (stay, take)
+        })
+        .await
+        .unwrap()
+    };
+    let prompt = |lang: &str| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts");
+        read_wav(&root.join(lang).join("vm-greeting.wav")).0
+    };
+    let (en, fr) = (prompt("en"), prompt("fr"));
+    let scores = [
+        found_in(&stay, &en),
+        found_in(&stay, &fr),
+        found_in(&take, &fr),
+        found_in(&take, &en),
+    ];
+    eprintln!("greeting scores (en, fr without a key; fr, en with *): {scores:?}");
+    assert!(
+        scores[0] > 0.9 && scores[1] < 0.8,
+        "without a key the greeting is English: {scores:?}"
+    );
+    assert!(
+        scores[2] > 0.9 && scores[3] < 0.8,
+        "with * the greeting is French: {scores:?}"
+    );
     w.srv.stop().await;
 }
