@@ -1097,6 +1097,66 @@ pub fn csv_cell(s: &str) -> String {
     }
 }
 
+// ---- call recording ----------------------------------------------------------------------------
+
+use sb_app::recordings::RecordingSettingsDoc;
+
+pub async fn get_recording_settings(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RecordingSettingsDoc>> {
+    Ok(Json(s.app.recording_settings(&a.actor, &id).await?))
+}
+pub async fn set_recording_settings(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<RecordingSettingsDoc>,
+) -> ApiResult<Json<RecordingSettingsDoc>> {
+    Ok(Json(s.app.set_recording_settings(&a.actor, &id, b).await?))
+}
+pub async fn list_recordings(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> ApiResult<Response> {
+    let csv = wants_csv(&query_pairs(&parts))?;
+    let items = s.app.recordings(&a.actor, &id).await?;
+    if !csv {
+        return Ok(Json(All { items }).into_response());
+    }
+    let mut out = String::from("id,started_at,direction,other_number,other_name,duration_secs\n");
+    for r in items {
+        let direction = match r.direction {
+            sb_app::recordings::RecordedDirection::Incoming => "incoming",
+            sb_app::recordings::RecordedDirection::Outgoing => "outgoing",
+        };
+        out.push_str(&format!(
+            "{},{},{direction},{},{},{}\n",
+            r.id,
+            r.started_at,
+            csv_cell(&r.other_number),
+            csv_cell(r.other_name.as_deref().unwrap_or("")),
+            r.duration_secs
+        ));
+    }
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+}
+pub async fn recording_audio(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let wav = s.app.recording_audio(&a.actor, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
+}
+pub async fn delete_recording(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_recording(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---- conferences -------------------------------------------------------------------------------
 
 use sb_app::conferences::{ConferenceBridgeDoc, ConferenceInput, ConferenceView};

@@ -6,6 +6,7 @@ use sb_app::conferences::{
     ConferenceBridgeDoc, ConferenceInput, ConferenceView, DialInView, ParticipantInput,
     ParticipantView,
 };
+use sb_app::recordings::{RecordedDirection, RecordingSettingsDoc, RecordingView};
 use sb_app::views::*;
 use sb_app::voicemail::{
     GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
@@ -77,6 +78,9 @@ use utoipa::openapi::{
         ParticipantView,
         DialInView,
         ConferenceBridgeDoc,
+        RecordingSettingsDoc,
+        RecordingView,
+        RecordedDirection,
         GreetingView,
         NotificationsDoc,
         TrunkInput,

@@ -19,6 +19,7 @@ pub mod limiter;
 pub mod lines;
 pub mod messages;
 pub mod portal;
+pub mod recordings;
 pub mod secrets;
 pub mod switch;
 pub mod tenancy;

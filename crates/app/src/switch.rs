@@ -29,6 +29,8 @@ pub struct SipLine {
     pub language: String,
     /// The company's second language, which callers may choose instead.
     pub second_language: Option<String>,
+    /// Whether the line's calls are recorded (switched on and in its user's package).
+    pub record_calls: bool,
 }
 
 /// Where a dialled string leads.
@@ -129,7 +131,9 @@ impl App {
         .iter()
         .map(|d| d.id.clone())
         .collect();
+        let record_calls = self.records_calls(c, &l.id, user.as_ref()).await?;
         Ok(SipLine {
+            record_calls,
             aor: format!("{}@{}", l.sip_username, co.sip_domain),
             sip_domain: co.sip_domain.clone(),
             presentation_number: l.presentation_number.clone().or(l.default_number.clone()),

@@ -67,6 +67,8 @@ id_type!(
     VoicemailId,
     /// A scheduled conference (voice meeting).
     ConferenceId,
+    /// A recorded call in a line's inbox.
+    RecordingId,
 );
 
 #[cfg(test)]

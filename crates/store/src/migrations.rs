@@ -325,4 +325,26 @@ pub const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL)",
         ],
     },
+    Migration {
+        version: 12,
+        name: "call recording",
+        statements: &[
+            // Whether a line's calls are recorded (its user's package must allow it as well).
+            "CREATE TABLE line_recording (
+            line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
+            record_calls BIGINT NOT NULL)",
+            // A recorded call: both sides mixed, base64 of an 8 kHz WAV file like voicemail.
+            "CREATE TABLE recordings (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            direction TEXT NOT NULL,
+            other_number TEXT NOT NULL,
+            other_name TEXT NULL,
+            started_at BIGINT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            audio TEXT NOT NULL)",
+            "CREATE INDEX recordings_line ON recordings(line_id, id)",
+        ],
+    },
 ];

@@ -1471,6 +1471,59 @@ impl Call {
         let more = self.session.map(timer::answer_headers).unwrap_or_default();
         self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
         self.answer_a_with(200, "OK", body, more).await;
+        self.start_recording();
+    }
+
+    /// Records the answered call for each of its lines that records calls: the relay copies
+    /// both sides to a recorder, and when the call is over the mix goes to each such line's
+    /// inbox.
+    fn start_recording(&mut self) {
+        use sb_app::recordings::{NewRecording, RecordedDirection};
+        let now = self.engine.now_ms();
+        let mut jobs = Vec::new();
+        if let Some(from) = self.caller.line.as_ref().filter(|l| l.record_calls) {
+            jobs.push(NewRecording {
+                company_id: from.company_id.clone(),
+                line_id: from.id.clone(),
+                direction: RecordedDirection::Outgoing,
+                other_number: self.dialled.clone(),
+                other_name: self.target.as_ref().and_then(|l| l.calling_name.clone()),
+                started_at_ms: now,
+            });
+        }
+        if let Some(to) = self.target.as_ref().filter(|l| l.record_calls) {
+            let (number, name) = if self.anonymous {
+                ("anonymous".to_owned(), None)
+            } else {
+                (self.caller.number.clone(), self.caller.name.clone())
+            };
+            jobs.push(NewRecording {
+                company_id: to.company_id.clone(),
+                line_id: to.id.clone(),
+                direction: RecordedDirection::Incoming,
+                other_number: number,
+                other_name: name,
+                started_at_ms: now,
+            });
+        }
+        if jobs.is_empty() {
+            return;
+        }
+        let recording = super::recorder::start(&self.relay);
+        let app = self.engine.app.clone();
+        tokio::spawn(async move {
+            let Ok(samples) = recording.await else {
+                return;
+            };
+            if samples.is_empty() {
+                return;
+            }
+            for job in jobs {
+                if let Err(e) = app.store_recording(job, &samples).await {
+                    tracing::warn!(error = %e.message(), "could not store a call recording");
+                }
+            }
+        });
     }
 
     async fn ack_2xx(&mut self, idx: usize, m: &Message) {

@@ -9,6 +9,7 @@ pub mod media;
 mod messaging;
 mod portal;
 mod presence;
+mod recorder;
 pub mod relay;
 mod upstream;
 

@@ -16,7 +16,7 @@ use mio::{Events, Interest, Poll, Token, Waker};
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Threads that move packets.
@@ -143,7 +143,20 @@ pub enum Side {
     B,
 }
 
+/// Bytes of a packet a tap keeps: the RTP header and up to 60 ms of G.711.
+pub const TAP_BYTES: usize = 12 + 480;
+
+/// A copy of one relayed packet, for a recorder: a fixed-size value, so that copying it into
+/// the tap's bounded queue allocates nothing on the packet path.
+pub struct Tapped {
+    pub from: Side,
+    pub len: usize,
+    pub data: [u8; TAP_BYTES],
+}
+
 enum Command {
+    /// Copy the call's packets, both ways, to this queue (full: the copy is dropped).
+    Tap(u64, SyncSender<Tapped>),
     Add {
         id: u64,
         a: (UdpSocket, u16),
@@ -193,6 +206,13 @@ impl Relay {
         })
     }
 
+    /// Has the relay copy every packet of the call, both ways, to `tap` until the call ends
+    /// (then the tap's sender is dropped, which tells the recorder).
+    pub fn tap(&self, tap: SyncSender<Tapped>) {
+        let _ = self.commands.send(Command::Tap(self.id, tap));
+        let _ = self.waker.wake();
+    }
+
     /// Tells the relay where a side's SDP says its audio is.
     pub fn set_peer(&self, side: Side, addr: SocketAddr) {
         let _ = self.commands.send(Command::Peer(self.id, side, addr));
@@ -219,6 +239,7 @@ struct Leg {
 struct Pair {
     id: u64,
     legs: [Leg; 2],
+    tap: Option<SyncSender<Tapped>>,
 }
 
 /// One relay thread: polls its calls' sockets and moves packets until the process ends.
@@ -253,6 +274,17 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                     // A full send buffer drops the packet: late audio is worse than lost audio.
                     let _ = out.socket.send_to(&buf[..n], to);
                 }
+                if let Some(tap) = &pair.tap {
+                    let len = n.min(TAP_BYTES);
+                    let mut copy = Tapped {
+                        from: if from_leg == 0 { Side::A } else { Side::B },
+                        len,
+                        data: [0; TAP_BYTES],
+                    };
+                    copy.data[..len].copy_from_slice(&buf[..len]);
+                    // A recorder that falls behind loses packets; the call never waits.
+                    let _ = tap.try_send(copy);
+                }
             }
         }
         while let Ok(cmd) = inbox.try_recv() {
@@ -283,8 +315,17 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                             Interest::READABLE,
                         );
                     }
-                    slots[slot] = Some(Pair { id, legs });
+                    slots[slot] = Some(Pair {
+                        id,
+                        legs,
+                        tap: None,
+                    });
                     by_id.insert(id, slot);
+                }
+                Command::Tap(id, tap) => {
+                    if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {
+                        pair.tap = Some(tap);
+                    }
                 }
                 Command::Peer(id, side, addr) => {
                     if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {

@@ -1101,3 +1101,188 @@ async fn callers_may_take_the_companys_second_language_and_hear_the_greeting_in_
     );
     w.srv.stop().await;
 }
+
+/// A line that records calls gets each answered call in its inbox, both sides mixed; lines
+/// that do not record get nothing, and a package without call recording cannot switch it on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_package_allows() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    // Ulf's package has call recording; Lou's does not.
+    let package = |name: &str, features: serde_json::Value| {
+        let srv = &w.srv;
+        let token = t.reseller_token.clone();
+        let body = serde_json::json!({"name": name, "features": features});
+        async move {
+            let r = srv.post("/api/v1/packages", &token, body).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.id()
+        }
+    };
+    let rec = package(
+        "Recorded",
+        serde_json::json!(["user_portal", "call_recording"]),
+    )
+    .await;
+    let basic = package("Unrecorded", serde_json::json!(["user_portal"])).await;
+    let co = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}", t.company_id),
+            &t.admin_token,
+        )
+        .await;
+    let mut offered: Vec<serde_json::Value> =
+        co.body["offered_packages"].as_array().unwrap().clone();
+    offered.extend([serde_json::json!(rec), serde_json::json!(basic)]);
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/companies/{}/packages", t.company_id),
+            &t.reseller_token,
+            serde_json::json!({"offered": offered, "default": co.body["default_package_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.admin_token,
+            serde_json::json!({"package_id": rec}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let setting = format!("/api/v1/lines/{}/recording", t.line_id);
+    assert_eq!(
+        w.srv.get(&setting, &t.user_token).await.body["record_calls"],
+        false
+    );
+    let r = w
+        .srv
+        .put(
+            &setting,
+            &t.user_token,
+            serde_json::json!({"record_calls": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let lou = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"name": "Lou", "username": "lourec", "password": PW,
+                "package_id": basic}),
+        )
+        .await;
+    assert_eq!(lou.status, 201, "{}", lou.text);
+    let lou_line = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"extension": "204", "user_id": lou.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
+    let lou_setting = format!("/api/v1/lines/{}/recording", lou_line.id());
+    let r = w
+        .srv
+        .put(
+            &lou_setting,
+            &t.admin_token,
+            serde_json::json!({"record_calls": true}),
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert_eq!(
+        w.srv.get(&lou_setting, &t.admin_token).await.body["record_calls"],
+        false,
+        "refused: nothing changed"
+    );
+
+    let ada_line = admin_line(&w.srv, t).await;
+    let callee = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let dir = std::env::temp_dir().join(format!("sb-rec-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav(&high, 1000.0, 20);
+    tone_wav(&low, 400.0, 20);
+    tokio::task::spawn_blocking(move || {
+        let mut b = Phone::start(sip, &callee, &low, "auto");
+        b.wait_registered();
+        let mut a = Phone::start(sip, &caller, &high, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(4));
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        b.wait_event("CALL_CLOSED", 10);
+    })
+    .await
+    .unwrap();
+    let list_path = format!("/api/v1/lines/{}/recordings", t.line_id);
+    let mut list = serde_json::Value::Null;
+    for _ in 0..50 {
+        list = w.srv.get(&list_path, &t.user_token).await.body;
+        if list["items"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rec = &list["items"][0];
+    assert_eq!(rec["direction"], "incoming", "{list}");
+    assert_eq!(rec["other_number"], "202", "{list}");
+    assert!(rec["duration_secs"].as_i64().unwrap() >= 3, "{rec}");
+    let (status, wav) = download(&w.srv, rec["audio_url"].as_str().unwrap(), &t.user_token).await;
+    assert_eq!(status, 200);
+    let path = dir.join("recording.wav");
+    std::fs::write(&path, &wav).unwrap();
+    let (samples, rate) = read_wav(&path);
+    let body = &samples[(rate as usize).min(samples.len())..];
+    let (r1, r2) = (
+        tone_ratio(body, rate, 1000.0),
+        tone_ratio(body, rate, 400.0),
+    );
+    eprintln!(
+        "recording: 1 kHz {r1}, 400 Hz {r2}, {} s",
+        samples.len() / rate as usize
+    );
+    assert!(
+        r1 > 0.3 && r2 > 0.3,
+        "both sides are in the recording (1 kHz {r1}, 400 Hz {r2})"
+    );
+    assert_eq!(
+        w.srv
+            .get(
+                &format!("/api/v1/lines/{ada_line}/recordings"),
+                &t.admin_token
+            )
+            .await
+            .body["items"],
+        serde_json::json!([]),
+        "Ada's line does not record"
+    );
+    // Another tenant cannot reach it; its owner deletes it.
+    let audio = rec["audio_url"].as_str().unwrap();
+    assert_eq!(download(&w.srv, audio, &w.t2.admin_token).await.0, 404);
+    let id = rec["id"].as_str().unwrap();
+    let r = w
+        .srv
+        .delete(&format!("/api/v1/recordings/{id}"), &t.user_token)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    assert_eq!(download(&w.srv, audio, &t.user_token).await.0, 404);
+    w.srv.stop().await;
+}

@@ -45,6 +45,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
             json!({"title": "Hijack", "starts_at": "2099-01-01T10:00:00Z", "duration_minutes": 30})
         }
         "ConferenceBridgeDoc" => json!({"number": null}),
+        "RecordingSettingsDoc" => json!({"record_calls": false}),
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),

@@ -212,7 +212,7 @@ impl Tenant {
             "trunks" => &self.trunk_id,
             "conferences" => &self.conference_id,
             // No message is seeded: bodies are checked before the message is looked up.
-            "voicemails" => "0000000000000000000000000000",
+            "voicemails" | "recordings" => "0000000000000000000000000000",
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
             other => panic!("add the id of a /{other} object to Tenant::path_of"),
         };
@@ -254,7 +254,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
     assert_eq!(r.status, 201, "{}", r.text);
     let reseller_token = srv.login(&format!("rita{tag}"), PW).await;
     let package_id = srv
-        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail", "conferencing"], "monthly_price_cents": 1500}))
+        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail"], "monthly_price_cents": 1500}))
         .await
         .id();
     let company_name = format!("Company {tag}");
