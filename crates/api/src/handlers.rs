@@ -749,20 +749,24 @@ pub async fn set_voicemail_greeting(
     Path(id): Path<String>,
     body: axum::body::Body,
 ) -> ApiResult<Json<GreetingView>> {
+    let bytes = audio_upload(body).await?;
+    Ok(Json(
+        s.app.set_voicemail_greeting(&a.actor, &id, bytes).await?,
+    ))
+}
+
+/// An uploaded audio file, refused (413) past the upload limit.
+async fn audio_upload(body: axum::body::Body) -> ApiResult<Vec<u8>> {
     let limit = sb_app::audio::MAX_UPLOAD_BYTES;
     let bytes = axum::body::to_bytes(body, limit + 1).await.map_err(|_| {
         crate::error::ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "file_too_large",
-            "The file is larger than 10 MB; send a shorter greeting.",
+            "The file is larger than 10 MB; send a shorter recording.",
             Some("file".into()),
         )
     })?;
-    Ok(Json(
-        s.app
-            .set_voicemail_greeting(&a.actor, &id, bytes.to_vec())
-            .await?,
-    ))
+    Ok(bytes.to_vec())
 }
 
 pub async fn unlock_voice_pin(
@@ -1155,6 +1159,83 @@ pub async fn delete_recording(
 ) -> ApiResult<StatusCode> {
     s.app.delete_recording(&a.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- queues ------------------------------------------------------------------------------------
+
+use sb_app::queues::{AgentStatusInput, QueueFiguresView, QueueInput, QueueView};
+
+pub async fn list_queues(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ListPage<QueueView>>> {
+    Ok(Json(ListPage {
+        items: s.app.list_queues(&a.actor, &id).await?,
+        next_cursor: None,
+    }))
+}
+pub async fn create_queue(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<QueueInput>,
+) -> ApiResult<Created<QueueView>> {
+    Ok(created(s.app.create_queue(&a.actor, &id, b).await?))
+}
+pub async fn get_queue(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Json<QueueView>> {
+    Ok(Json(s.app.get_queue(&a.actor, &id).await?))
+}
+pub async fn update_queue(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<QueueInput>,
+) -> ApiResult<Json<QueueView>> {
+    Ok(Json(s.app.update_queue(&a.actor, &id, b).await?))
+}
+pub async fn delete_queue(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_queue(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn set_agent_status(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<AgentStatusInput>,
+) -> ApiResult<Json<QueueView>> {
+    Ok(Json(s.app.set_agent_status(&a.actor, &id, b).await?))
+}
+pub async fn set_queue_music(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<Json<QueueView>> {
+    let bytes = audio_upload(body).await?;
+    Ok(Json(s.app.set_queue_music(&a.actor, &id, bytes).await?))
+}
+pub async fn delete_queue_music(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_queue_music(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn queue_figures(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> ApiResult<Json<QueueFiguresView>> {
+    let q = query_pairs(&parts);
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    Ok(Json(
+        s.app
+            .queue_figures(&a.actor, &id, get("from"), get("to"))
+            .await?,
+    ))
 }
 
 // ---- conferences -------------------------------------------------------------------------------

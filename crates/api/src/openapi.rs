@@ -6,6 +6,9 @@ use sb_app::conferences::{
     ConferenceBridgeDoc, ConferenceInput, ConferenceView, DialInView, ParticipantInput,
     ParticipantView,
 };
+use sb_app::queues::{
+    AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
+};
 use sb_app::recordings::{RecordedDirection, RecordingSettingsDoc, RecordingView};
 use sb_app::views::*;
 use sb_app::voicemail::{
@@ -79,6 +82,16 @@ use utoipa::openapi::{
         DialInView,
         ConferenceBridgeDoc,
         RecordingSettingsDoc,
+        QueueInput,
+        QueueView,
+        sb_app::queues::AgentInput,
+        AgentView,
+        AgentKind,
+        AgentStatusInput,
+        OverflowDoc,
+        QueueFiguresView,
+        sb_domain::model::QueueStrategy,
+        sb_domain::model::QueueOverflow,
         RecordingView,
         RecordedDirection,
         GreetingView,

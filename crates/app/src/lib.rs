@@ -19,6 +19,7 @@ pub mod limiter;
 pub mod lines;
 pub mod messages;
 pub mod portal;
+pub mod queues;
 pub mod recordings;
 pub mod secrets;
 pub mod switch;
@@ -88,6 +89,8 @@ pub struct App {
     pub(crate) phantoms: Arc<auth::Phantoms>,
     /// Lines whose mailbox changed (a message left, heard or deleted), for message-waiting lamps.
     pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
+    /// Callers waiting in queues now.
+    pub(crate) waiting: Arc<queues::WaitingBoard>,
 }
 
 impl App {
@@ -109,6 +112,7 @@ impl App {
             sessions: Arc::new(auth::SessionCache::default()),
             phantoms: Arc::new(auth::Phantoms::default()),
             mailboxes: tokio::sync::broadcast::channel(1024).0,
+            waiting: Arc::default(),
         }
     }
 

@@ -48,6 +48,8 @@ pub enum Destination {
         language: String,
         second_language: Option<String>,
     },
+    /// A queue of the company: the caller waits for its agents.
+    Queue(Box<crate::queues::QueueSetup>),
     /// Nothing answers to it.
     Unknown,
     /// The caller's department may not call out (or is full): refused with this status.
@@ -263,6 +265,9 @@ impl App {
         };
         let caller_states = states(&caller_chain, live);
         let Some(l) = target else {
+            if let Some(q) = self.queue_setup(&mut c, &co, d.dialled).await? {
+                return Ok(Destination::Queue(Box::new(q)));
+            }
             if !is_outside_number(d.dialled) {
                 return Ok(Destination::Unknown);
             }

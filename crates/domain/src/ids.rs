@@ -69,6 +69,10 @@ id_type!(
     ConferenceId,
     /// A recorded call in a line's inbox.
     RecordingId,
+    /// A call queue (call distribution group) of a company.
+    QueueId,
+    /// One caller's passage through a queue, for its figures.
+    QueueCallId,
 );
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod ids;
 pub mod model;
+pub mod queue;
 pub mod routing;
 pub mod values;
 

@@ -36,6 +36,31 @@ text_enum!(
 );
 
 text_enum!(
+    /// How a queue offers a waiting caller to its agents (seeds 001, 003).
+    QueueStrategy {
+        /// Every available agent at once.
+        RingAll = "ring_all",
+        /// One agent at a time in list order, from the top for each caller.
+        TopDown = "top_down",
+        /// One agent at a time in list order, starting after the agent who took the last call.
+        RoundRobin = "round_robin",
+        /// In list order like top-down, but earlier agents keep ringing as the next are added.
+        RingProgressively = "ring_progressively",
+    }
+);
+
+text_enum!(
+    /// What happens to a caller who waited a queue's maximum time.
+    QueueOverflow {
+        HangUp = "hang_up",
+        /// The caller leaves a message in a line's mailbox.
+        Voicemail = "voicemail",
+        /// The caller is offered to a line instead.
+        Redirect = "redirect",
+    }
+);
+
+text_enum!(
     /// What a department's members may do (seed 000, "Add Department").
     CallPolicyKind {
         Unlimited = "unlimited",

@@ -16,6 +16,7 @@ pub mod lines;
 pub mod messages;
 mod migrations;
 pub mod outbox;
+pub mod queues;
 pub mod recordings;
 pub mod registrations;
 pub mod tenancy;

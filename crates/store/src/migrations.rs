@@ -347,4 +347,42 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX recordings_line ON recordings(line_id, id)",
         ],
     },
+    Migration {
+        version: 13,
+        name: "queues",
+        statements: &[
+            // music: base64 of an 8 kHz WAV file, or none for the built-in tune.
+            "CREATE TABLE queues (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            extension TEXT NOT NULL,
+            strategy TEXT NOT NULL,
+            ring_secs BIGINT NOT NULL,
+            delay_secs BIGINT NOT NULL,
+            max_wait_secs BIGINT NOT NULL,
+            overflow TEXT NOT NULL,
+            overflow_line_id TEXT NULL REFERENCES lines(id) ON DELETE SET NULL,
+            music TEXT NULL,
+            created_at BIGINT NOT NULL)",
+            "CREATE UNIQUE INDEX queues_extension ON queues(company_id, extension)",
+            "CREATE TABLE queue_agents (
+            queue_id TEXT NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+            line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            logged_in BIGINT NOT NULL,
+            PRIMARY KEY (queue_id, line_id))",
+            "CREATE INDEX queue_agents_line ON queue_agents(line_id)",
+            // One caller's passage: how long they waited and how it ended.
+            "CREATE TABLE queue_calls (
+            id TEXT PRIMARY KEY,
+            queue_id TEXT NOT NULL REFERENCES queues(id) ON DELETE CASCADE,
+            caller_number TEXT NOT NULL,
+            entered_at BIGINT NOT NULL,
+            waited_ms BIGINT NOT NULL,
+            outcome TEXT NOT NULL,
+            agent_line_id TEXT NULL REFERENCES lines(id) ON DELETE SET NULL)",
+            "CREATE INDEX queue_calls_queue ON queue_calls(queue_id, entered_at)",
+        ],
+    },
 ];

@@ -9,6 +9,8 @@
 //! its answer) are kept in one list and driven by the same loop as the messages.
 
 use super::Engine;
+
+mod queue;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
 use sb_app::call_log::NewCallRecord;
@@ -266,6 +268,8 @@ struct Call {
     deposit: Option<Deposit>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
+    /// The queue the caller waits in, if the call went to one.
+    queue: Option<queue::QueueRun>,
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
@@ -352,6 +356,7 @@ pub async fn run(
         session: None,
         session_deadline: None,
         deposit: None,
+        queue: None,
         recorded,
         a_invite: invite,
     };
@@ -383,7 +388,8 @@ async fn sleep_until(at: Option<Instant>) {
 impl Call {
     fn next_wake(&self) -> Option<Instant> {
         let retx = self.retx.iter().map(|r| r.next.min(r.until)).min();
-        [retx, self.ring_deadline, self.session_deadline]
+        let queue = self.queue.as_ref().and_then(queue::QueueRun::next_wake);
+        [retx, self.ring_deadline, self.session_deadline, queue]
             .into_iter()
             .flatten()
             .min()
@@ -487,6 +493,7 @@ impl Call {
     }
 
     fn end(&mut self) {
+        self.leave_queue();
         self.phase = Phase::Ended;
         self.ring_deadline = None;
         if let Some(stop) = self.deposit.as_mut().and_then(|d| d.stop.take()) {
@@ -623,6 +630,7 @@ impl Call {
                 language,
                 second_language,
             }) => self.conference(language, second_language).await,
+            Ok(Destination::Queue(setup)) => self.enqueue(*setup).await,
             Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
             Ok(Destination::Refused { status, reason }) => {
                 tracing::info!(reason, "call refused");
@@ -735,8 +743,7 @@ impl Call {
         let Some(target) = self.target.clone() else {
             return false;
         };
-        let devices = self.engine.devices(&target.aor);
-        if devices.is_empty() {
+        if self.engine.devices(&target.aor).is_empty() {
             return false;
         }
         let Some(offer) = sdp::rewrite(&self.a_offer, self.relay.b_addr) else {
@@ -744,7 +751,16 @@ impl Call {
         };
         self.phase = Phase::Ringing;
         self.ring_deadline = seconds.map(|s| Instant::now() + Duration::from_secs(u64::from(s)));
-        let domain = target.sip_domain.clone();
+        self.engine
+            .set_line_state(&target.id, super::presence::LineState::Early);
+        self.ring_devices(&target, offer).await;
+        true
+    }
+
+    /// Places a B leg to each registered device of `line` with `offer`; the new forks'
+    /// indexes.
+    async fn ring_devices(&mut self, line: &SipLine, offer: Vec<u8>) -> Vec<usize> {
+        let domain = line.sip_domain.clone();
         let from = if self.anonymous {
             "\"Anonymous\" <sip:anonymous@anonymous.invalid>".to_owned()
         } else {
@@ -756,13 +772,13 @@ impl Call {
                 .replace('"', "");
             format!("\"{name}\" <sip:{}@{domain}>", self.caller.number)
         };
-        let to = format!("<sip:{}@{domain}>", target.extension);
-        self.engine
-            .set_line_state(&target.id, super::presence::LineState::Early);
-        for d in devices {
+        let to = format!("<sip:{}@{domain}>", line.extension);
+        let mut placed = Vec::new();
+        for d in self.engine.devices(&line.aor) {
             let Some(target_addr) = self.engine.device_address(&d) else {
                 continue;
             };
+            placed.push(self.forks.len());
             self.fork(
                 &from,
                 &to,
@@ -774,7 +790,7 @@ impl Call {
             )
             .await;
         }
-        true
+        placed
     }
 
     /// Places one B leg: an INVITE to `ruri` sent to `target`, retried until it is answered.
@@ -1094,15 +1110,7 @@ impl Call {
             self.fail(503, "No Media Ports").await;
             return None;
         };
-        let ip = self.engine.ports.ip();
-        let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
-        let (pt, name, te) = (codec.payload_type(), codec.name(), media::TELEPHONE_EVENT);
-        let sdp = format!(
-            "v=0\r\no=switchboard {id} 1 IN {family} {ip}\r\ns=Switchboard\r\nc=IN {family} {ip}\r\nt=0 0\r\nm=audio {p} RTP/AVP {pt} {te}\r\na=rtpmap:{pt} {name}/8000\r\na=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-15\r\na=ptime:20\r\na=sendrecv\r\n",
-            id = self.started_ms,
-            p = port.port,
-        )
-        .into_bytes();
+        let sdp = self.our_sdp(port.port, codec);
         let (stop, stopped) = tokio::sync::oneshot::channel();
         Some((
             media::Io::new(socket, peer, codec, stopped),
@@ -1110,6 +1118,18 @@ impl Call {
             sdp,
             port,
         ))
+    }
+
+    /// A description of audio at Switchboard's `port`: one G.711 codec and RFC 4733 digits.
+    fn our_sdp(&self, port: u16, codec: sb_sip::media::Codec) -> Vec<u8> {
+        let ip = self.engine.ports.ip();
+        let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
+        let (pt, name, te) = (codec.payload_type(), codec.name(), media::TELEPHONE_EVENT);
+        format!(
+            "v=0\r\no=switchboard {id} 1 IN {family} {ip}\r\ns=Switchboard\r\nc=IN {family} {ip}\r\nt=0 0\r\nm=audio {port} RTP/AVP {pt} {te}\r\na=rtpmap:{pt} {name}/8000\r\na=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-15\r\na=ptime:20\r\na=sendrecv\r\n",
+            id = self.started_ms,
+        )
+        .into_bytes()
     }
 
     /// Answers the caller with the media endpoint's SDP.
@@ -1201,22 +1221,25 @@ impl Call {
     /// Cancels every fork still ringing except `keep`.
     async fn cancel_forks(&mut self, keep: Option<usize>) {
         for i in 0..self.forks.len() {
-            if Some(i) == keep {
-                continue;
+            if Some(i) != keep {
+                self.cancel_fork(i).await;
             }
-            let f = &self.forks[i];
-            match f.state {
-                ForkState::Calling | ForkState::Proceeding => {}
-                _ => continue,
-            }
-            let cancel = self.fork_request(i, "CANCEL", &f.ruri, &f.branch, f.to.clone(), f.cseq);
-            let (target, call_id, cseq) = (f.target, f.call_id.clone(), f.cseq);
-            self.forks[i].state = ForkState::Cancelled;
-            self.retx
-                .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
-            self.send_request(cancel, target, call_id, cseq).await;
         }
         self.ring_deadline = None;
+    }
+
+    /// Cancels fork `i` if it is still ringing.
+    async fn cancel_fork(&mut self, i: usize) {
+        let f = &self.forks[i];
+        if !matches!(f.state, ForkState::Calling | ForkState::Proceeding) {
+            return;
+        }
+        let cancel = self.fork_request(i, "CANCEL", &f.ruri, &f.branch, f.to.clone(), f.cseq);
+        let (target, call_id, cseq) = (f.target, f.call_id.clone(), f.cseq);
+        self.forks[i].state = ForkState::Cancelled;
+        self.retx
+            .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
+        self.send_request(cancel, target, call_id, cseq).await;
     }
 
     /// Sends a non-INVITE request and retries it until an answer comes.
@@ -1285,6 +1308,7 @@ impl Call {
                 let ok = reply(&m, 200, "OK", &[]);
                 self.engine.send(&ok, from).await;
                 if self.phase == Phase::Answered {
+                    self.queue_abandoned().await;
                     self.bye(Side::B).await;
                     self.end();
                 }
@@ -1336,7 +1360,9 @@ impl Call {
                 self.ack_2xx(idx, &m).await;
                 return;
             }
-            if self.phase == Phase::Ringing {
+            if self.queue.as_ref().is_some_and(queue::QueueRun::waiting) {
+                self.queue_answered(idx, m).await;
+            } else if self.phase == Phase::Ringing {
                 self.answered(idx, m).await;
             } else {
                 // Answered after another device or after the caller gave up: end that leg.
@@ -1757,6 +1783,14 @@ impl Call {
 
     async fn on_timer(&mut self) {
         let now = Instant::now();
+        if self
+            .queue
+            .as_ref()
+            .and_then(queue::QueueRun::next_wake)
+            .is_some_and(|t| t <= now)
+        {
+            self.queue_tick().await;
+        }
         if self.ring_deadline.is_some_and(|t| t <= now) && self.phase == Phase::Ringing {
             self.cancel_forks(None).await;
             self.phase = Phase::Routing;

@@ -490,6 +490,17 @@ pub async fn choose_language(
     Ok(chosen.to_owned())
 }
 
+/// The built-in music on hold: a soft rising and falling arpeggio (C, E, G, E) with a rest,
+/// quieter than speech.
+pub fn hold_music() -> Vec<i16> {
+    let mut m = Vec::with_capacity(8 * 1250);
+    for f in [523.25, 659.25, 783.99, 659.25] {
+        m.extend(tone(f, 250).iter().map(|s| s / 2));
+    }
+    m.extend(std::iter::repeat_n(0, 8 * 250));
+    m
+}
+
 /// The beep before a recording.
 pub fn beep() -> Vec<i16> {
     let mut b = vec![0; 8 * 300];

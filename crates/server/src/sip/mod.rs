@@ -244,6 +244,8 @@ pub struct Engine {
     registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
     conferences: Arc<conference::Rooms>,
+    /// Where each round-robin queue starts for its next caller.
+    queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
 }
 
 impl LiveState for Engine {
@@ -462,6 +464,27 @@ impl Engine {
     }
 
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
+    /// Whether the line is in an answered call.
+    fn on_a_call(&self, line: &sb_domain::ids::LineId) -> bool {
+        self.line_states
+            .lock()
+            .is_ok_and(|m| m.get(line) == Some(&presence::LineState::Confirmed))
+    }
+
+    /// The agent a round-robin queue offers its next caller to first.
+    fn queue_next(&self, queue: &sb_domain::ids::QueueId) -> usize {
+        self.queue_next
+            .lock()
+            .map(|m| m.get(queue).copied().unwrap_or(0))
+            .unwrap_or(0)
+    }
+
+    fn set_queue_next(&self, queue: &sb_domain::ids::QueueId, agent: usize) {
+        if let Ok(mut m) = self.queue_next.lock() {
+            m.insert(queue.clone(), agent);
+        }
+    }
+
     fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
         let changed = self.line_states.lock().is_ok_and(|mut m| {
             let before = if state == presence::LineState::Idle {
@@ -572,6 +595,7 @@ pub async fn run(
         settings,
         registrations,
         conferences: Arc::default(),
+        queue_next: Mutex::new(HashMap::new()),
     });
     if let Some(listener) = tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));

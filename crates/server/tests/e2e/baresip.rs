@@ -1286,3 +1286,234 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
     assert_eq!(download(&w.srv, audio, &t.user_token).await.0, 404);
     w.srv.stop().await;
 }
+
+/// How much of what was heard is the built-in music on hold: over each audible tenth of a
+/// second, the power share of its strongest note (the notes change every quarter second),
+/// averaged.
+fn hold_music_ratio(samples: &[i16], rate: u32) -> f64 {
+    let shares: Vec<f64> = samples
+        .chunks_exact(rate as usize / 10)
+        .filter(|c| level_dbfs(c) > -40.0)
+        .map(|c| {
+            [523.25, 659.25, 783.99]
+                .iter()
+                .map(|f| tone_ratio(c, rate, *f))
+                .fold(0.0, f64::max)
+        })
+        .collect();
+    if shares.len() < 5 {
+        return 0.0;
+    }
+    shares.iter().sum::<f64>() / shares.len() as f64
+}
+
+/// A caller to a top-down queue hears music on hold while the first agent's phone rings
+/// unanswered; then the next agent's phone rings and answers, and the caller is put through.
+/// With nobody logged in, a caller overflows after the maximum wait. The figures count both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_answers() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, t).await;
+    let lou = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"name": "Lou", "username": "louqueue", "password": PW}),
+        )
+        .await;
+    assert_eq!(lou.status, 201, "{}", lou.text);
+    let lou_line = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"extension": "203", "user_id": lou.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
+    let queue = format!("/api/v1/queues/{}", t.queue_id);
+    let settings = |max_wait: u32| {
+        serde_json::json!({"name": "Help", "extension": "600", "strategy": "top_down",
+            "ring_seconds": 5, "max_wait_seconds": max_wait,
+            "agents": [{"line_id": t.line_id}, {"line_id": ada_line}]})
+    };
+    let r = w.srv.put(&queue, &t.admin_token, settings(30)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let status = format!("{queue}/agent-status");
+    let r = w
+        .srv
+        .put(
+            &status,
+            &t.user_token,
+            serde_json::json!({"line_id": t.line_id, "logged_in": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = w
+        .srv
+        .put(
+            &status,
+            &t.user_token,
+            serde_json::json!({"line_id": ada_line, "logged_in": true}),
+        )
+        .await;
+    assert_eq!(r.status, 422, "Ulf cannot log Ada in: {}", r.text);
+    let r = w
+        .srv
+        .put(
+            &status,
+            &t.admin_token,
+            serde_json::json!({"line_id": ada_line, "logged_in": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        r.body["agents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["logged_in"] == true)
+    );
+
+    let ulf = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.id()).await;
+    let dir = std::env::temp_dir().join(format!("sb-queue-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav(&high, 1000.0, 30);
+    tone_wav(&low, 400.0, 30);
+    let (heard, rate, ulf_rang) = {
+        let caller = caller.clone();
+        let high = high.clone();
+        tokio::task::spawn_blocking(move || {
+            // Ulf's phone rings but he does not answer; Ada's answers as soon as it rings.
+            let mut u = Phone::start(sip, &ulf, &low, "manual");
+            u.wait_registered();
+            let mut a = Phone::start(sip, &ada, &low, "auto");
+            a.wait_registered();
+            let mut c = Phone::start(sip, &caller, &high, "manual");
+            c.wait_registered();
+            let r = c.command("dial", &format!("sip:600@{}", caller.domain));
+            assert_eq!(r["ok"], true, "{r}");
+            c.wait_event("CALL_ESTABLISHED", 10);
+            let ulf_rang = u.try_event("CALL_INCOMING", 3);
+            a.wait_event("CALL_ESTABLISHED", 10);
+            std::thread::sleep(Duration::from_secs(3));
+            c.command("hangup", "");
+            c.wait_event("CALL_CLOSED", 10);
+            a.wait_event("CALL_CLOSED", 10);
+            std::thread::sleep(Duration::from_millis(300));
+            let (s, rate) = read_wav(c.recordings("dec").last().expect("the caller heard audio"));
+            (s, rate, ulf_rang)
+        })
+        .await
+        .unwrap()
+    };
+    assert!(ulf_rang, "the first agent's phone rang first");
+    let second = rate as usize;
+    let waiting = &heard[second / 2..(3 * second).min(heard.len())];
+    let m = hold_music_ratio(waiting, rate);
+    assert!(
+        m > 0.5,
+        "the caller hears music on hold while waiting ({m})"
+    );
+    let end = heard.len() - second / 2;
+    let talking = &heard[end - 2 * second..end];
+    let r = tone_ratio(talking, rate, 400.0);
+    assert!(r > 0.8, "then the agent who answered (ratio {r})");
+
+    // Nobody logged in: the caller waits the maximum and is let go.
+    let r = w.srv.put(&queue, &t.admin_token, settings(10)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for (token, line) in [(&t.user_token, &t.line_id), (&t.admin_token, &ada_line)] {
+        let r = w
+            .srv
+            .put(
+                &status,
+                token,
+                serde_json::json!({"line_id": line, "logged_in": false}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let (caller_again, high_again) = (caller.clone(), high.clone());
+    let call = tokio::task::spawn_blocking(move || {
+        let mut c = Phone::start(sip, &caller, &high, "manual");
+        c.wait_registered();
+        let r = c.command("dial", &format!("sip:600@{}", caller.domain));
+        assert_eq!(r["ok"], true, "{r}");
+        c.wait_event("CALL_ESTABLISHED", 10);
+        let started = Instant::now();
+        c.wait_event("CALL_CLOSED", 20);
+        started.elapsed()
+    });
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let live = w.srv.get(&format!("{queue}/figures"), &t.admin_token).await;
+    assert_eq!(live.body["waiting"], 1, "{}", live.text);
+    assert_eq!(live.body["agents_logged_in"], 0, "{}", live.text);
+    let waited = call.await.unwrap();
+    assert!(
+        waited >= Duration::from_secs(8) && waited <= Duration::from_secs(14),
+        "let go after the maximum wait ({waited:?})"
+    );
+    let mut figures = serde_json::Value::Null;
+    for _ in 0..20 {
+        figures = w
+            .srv
+            .get(&format!("{queue}/figures"), &t.admin_token)
+            .await
+            .body;
+        if figures["offered"] == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(figures["offered"], 2, "{figures}");
+    assert_eq!(figures["answered"], 1, "{figures}");
+    assert_eq!(figures["overflowed"], 1, "{figures}");
+    assert_eq!(figures["waiting"], 0, "{figures}");
+    assert!(
+        figures["longest_wait_secs"].as_i64().unwrap() >= 9,
+        "{figures}"
+    );
+
+    // Overflow to voicemail: after the wait the caller hears the greeting and leaves a message
+    // in Ulf's mailbox.
+    let mut with_voicemail = settings(10);
+    with_voicemail["overflow"] = serde_json::json!({"action": "voicemail", "line_id": t.line_id});
+    let r = w.srv.put(&queue, &t.admin_token, with_voicemail).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    tokio::task::spawn_blocking(move || talk(sip, &caller_again, "600", &high_again, "", 22))
+        .await
+        .unwrap();
+    let mailbox = format!("/api/v1/lines/{}/voicemails", t.line_id);
+    let mut list = serde_json::Value::Null;
+    for _ in 0..50 {
+        list = w.srv.get(&mailbox, &t.admin_token).await.body;
+        if list["items"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let m = &list["items"][0];
+    assert_eq!(m["caller_number"], "203", "{list}");
+    let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &t.admin_token).await;
+    assert_eq!(status, 200);
+    let path = dir.join("overflow.wav");
+    std::fs::write(&path, &wav).unwrap();
+    let (samples, rate) = read_wav(&path);
+    let r = tone_ratio(
+        &samples[(rate as usize / 2).min(samples.len())..],
+        rate,
+        1000.0,
+    );
+    assert!(r > 0.8, "the message holds the caller's tone (ratio {r})");
+    w.srv.stop().await;
+}

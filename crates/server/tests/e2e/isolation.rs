@@ -46,6 +46,8 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         }
         "ConferenceBridgeDoc" => json!({"number": null}),
         "RecordingSettingsDoc" => json!({"record_calls": false}),
+        "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
+        "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),

@@ -191,6 +191,8 @@ pub struct Tenant {
     pub trunk_id: String,
     /// A conference Ulf scheduled, with Ada invited.
     pub conference_id: String,
+    /// A queue with Ulf's line as its agent.
+    pub queue_id: String,
 }
 
 impl Tenant {
@@ -213,6 +215,7 @@ impl Tenant {
             "conferences" => &self.conference_id,
             // No message is seeded: bodies are checked before the message is looked up.
             "voicemails" | "recordings" => "0000000000000000000000000000",
+            "queues" => &self.queue_id,
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
             other => panic!("add the id of a /{other} object to Tenant::path_of"),
         };
@@ -344,6 +347,16 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         .await;
     assert_eq!(conf.status, 201, "{}", conf.text);
     let conference_id = conf.id();
+    let queue = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/queues"),
+            &admin_token,
+            json!({"name": format!("Help {tag}"), "extension": "600", "strategy": "ring_all",
+                "agents": [{"line_id": line_id}]}),
+        )
+        .await;
+    assert_eq!(queue.status, 201, "{}", queue.text);
+    let queue_id = queue.id();
     Tenant {
         reseller_id,
         reseller_token,
@@ -359,6 +372,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         number_id,
         trunk_id,
         conference_id,
+        queue_id,
     }
 }
 

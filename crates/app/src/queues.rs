@@ -1,0 +1,684 @@
+//! Call queues (seeds 001, 003): administrators set a queue's extension, strategy, timing,
+//! agents and overflow; agents log in and out; callers who dial the extension wait with music
+//! on hold while the SIP engine rings the agents as the strategy says; live and historical
+//! figures come from the engine's waiting board and each caller's recorded passage.
+
+use crate::audit::{self, Record};
+use crate::authz::{Actor, Need};
+use crate::directory::body_id;
+use crate::switch::SipLine;
+use crate::views::{parse_time, time};
+use crate::{App, AppError, AppResult};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId};
+use sb_domain::model::{AuditKind, QueueOverflow, QueueStrategy};
+use sb_domain::values::{Extension, Name};
+use sb_store::Conn;
+use sb_store::queues::{self as store, Agent, Queue, QueueCall};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use utoipa::ToSchema;
+
+const MAX_AGENTS: usize = 100;
+
+/// How an agent takes calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentKind {
+    /// The agent's phones ring.
+    #[default]
+    Normal,
+    /// The agent dials the queue's call-in extension and stays on the line between calls.
+    CallIn,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentInput {
+    pub line_id: String,
+    #[serde(default)]
+    pub kind: AgentKind,
+}
+
+/// Where a caller goes after the maximum wait.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverflowDoc {
+    pub action: QueueOverflow,
+    /// The line whose mailbox (voicemail) or phones (redirect) take the caller.
+    #[serde(default)]
+    pub line_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueInput {
+    pub name: String,
+    /// What callers dial; not a line's extension.
+    pub extension: String,
+    pub strategy: QueueStrategy,
+    /// How long one agent rings before the next (top-down, round-robin); 5 to 120, default 15.
+    #[serde(default)]
+    pub ring_seconds: Option<i64>,
+    /// Delay before the next agent is added (ring-progressively); 1 to 120, default 10.
+    #[serde(default)]
+    pub progressive_delay_seconds: Option<i64>,
+    /// Longest wait before the overflow; 10 to 3600, default 300.
+    #[serde(default)]
+    pub max_wait_seconds: Option<i64>,
+    #[serde(default)]
+    pub overflow: Option<OverflowDoc>,
+    /// Agents in order (the order top-down, round-robin and ring-progressively follow).
+    #[serde(default)]
+    pub agents: Vec<AgentInput>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentView {
+    pub line_id: String,
+    pub extension: String,
+    pub name: Option<String>,
+    pub kind: AgentKind,
+    pub logged_in: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueView {
+    pub id: String,
+    pub company_id: String,
+    pub name: String,
+    pub extension: String,
+    pub strategy: QueueStrategy,
+    pub ring_seconds: i64,
+    pub progressive_delay_seconds: i64,
+    pub max_wait_seconds: i64,
+    pub overflow: OverflowDoc,
+    pub agents: Vec<AgentView>,
+    /// Whether callers hear uploaded music rather than the built-in tune.
+    pub own_music: bool,
+}
+
+/// An agent logging in or out of a queue (seed 001: the user's home page).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentStatusInput {
+    pub line_id: String,
+    pub logged_in: bool,
+}
+
+/// A queue's figures: live, and over a period (`from`, `to`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueFiguresView {
+    /// Callers waiting now.
+    pub waiting: i64,
+    /// How long the longest-waiting caller has waited, now.
+    pub longest_waiting_secs: i64,
+    pub agents_logged_in: i64,
+    pub from: String,
+    pub to: String,
+    /// Callers who entered the queue in the period.
+    pub offered: i64,
+    pub answered: i64,
+    /// Hung up while waiting.
+    pub abandoned: i64,
+    /// Sent to the overflow after the maximum wait.
+    pub overflowed: i64,
+    pub average_wait_secs: f64,
+    pub longest_wait_secs: i64,
+}
+
+/// What the SIP engine needs to run a queue call: the settings and the agents logged in, in
+/// order.
+#[derive(Debug, Clone)]
+pub struct QueueSetup {
+    pub id: QueueId,
+    pub company_id: CompanyId,
+    pub strategy: QueueStrategy,
+    pub ring_secs: u64,
+    pub delay_secs: u64,
+    pub max_wait_secs: u64,
+    pub overflow: QueueOverflow,
+    pub overflow_line: Option<Box<SipLine>>,
+    pub agents: Vec<SipLine>,
+    /// Uploaded music on hold (8 kHz samples), else the built-in tune.
+    pub music: Option<Vec<i16>>,
+}
+
+/// How a caller's passage through a queue ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passage {
+    Answered,
+    Abandoned,
+    Overflowed,
+}
+
+/// Callers waiting now, per queue: (a token of the call, when it entered in ms).
+#[derive(Debug, Default)]
+pub struct WaitingBoard {
+    waiting: Mutex<HashMap<QueueId, Vec<(u64, i64)>>>,
+}
+
+impl WaitingBoard {
+    pub fn enter(&self, queue: &QueueId, token: u64, at_ms: i64) {
+        if let Ok(mut w) = self.waiting.lock() {
+            w.entry(queue.clone()).or_default().push((token, at_ms));
+        }
+    }
+
+    pub fn leave(&self, queue: &QueueId, token: u64) {
+        if let Ok(mut w) = self.waiting.lock()
+            && let Some(list) = w.get_mut(queue)
+        {
+            list.retain(|(t, _)| *t != token);
+            if list.is_empty() {
+                w.remove(queue);
+            }
+        }
+    }
+
+    /// How many wait, and since when the longest-waiting one.
+    fn now(&self, queue: &QueueId) -> (i64, Option<i64>) {
+        let Ok(w) = self.waiting.lock() else {
+            return (0, None);
+        };
+        match w.get(queue) {
+            Some(list) => (list.len() as i64, list.iter().map(|(_, at)| *at).min()),
+            None => (0, None),
+        }
+    }
+}
+
+fn bounded(field: &str, v: Option<i64>, default: i64, min: i64, max: i64) -> AppResult<i64> {
+    let v = v.unwrap_or(default);
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(AppError::invalid(
+            "out_of_range",
+            field,
+            format!("{field} is from {min} to {max}."),
+        ))
+    }
+}
+
+impl App {
+    /// Callers waiting in queues now (the SIP engine keeps it).
+    pub fn waiting_board(&self) -> &WaitingBoard {
+        &self.waiting
+    }
+
+    async fn queue_for(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        id: &str,
+        need: Need,
+    ) -> AppResult<(sb_store::tenancy::Company, Queue)> {
+        let q = store::get(c, &QueueId::from_raw(crate::directory::id_or_404(id)?))
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let co = self
+            .company_for(c, actor, q.company_id.as_str(), need)
+            .await?;
+        Ok((co, q))
+    }
+
+    async fn queue_view(&self, c: &mut Conn, q: &Queue) -> AppResult<QueueView> {
+        let mut agents = Vec::new();
+        for a in store::agents(c, &q.id).await? {
+            let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? else {
+                continue;
+            };
+            agents.push(AgentView {
+                line_id: l.id.to_string(),
+                extension: l.extension,
+                name: l.calling_name,
+                kind: AgentKind::Normal,
+                logged_in: a.logged_in,
+            });
+        }
+        Ok(QueueView {
+            id: q.id.to_string(),
+            company_id: q.company_id.to_string(),
+            name: q.name.clone(),
+            extension: q.extension.clone(),
+            strategy: QueueStrategy::from_text(&q.strategy).unwrap_or(QueueStrategy::RingAll),
+            ring_seconds: q.ring_secs,
+            progressive_delay_seconds: q.delay_secs,
+            max_wait_seconds: q.max_wait_secs,
+            overflow: OverflowDoc {
+                action: QueueOverflow::from_text(&q.overflow).unwrap_or(QueueOverflow::HangUp),
+                line_id: q.overflow_line_id.as_ref().map(ToString::to_string),
+            },
+            agents,
+            own_music: store::music(c, &q.id).await?.is_some(),
+        })
+    }
+
+    /// Checks a queue's settings against the company: the queue as it would be stored, and
+    /// its agents (all logged out, or as they were for agents it already had).
+    async fn checked_queue(
+        &self,
+        c: &mut Conn,
+        company: &CompanyId,
+        id: QueueId,
+        input: &QueueInput,
+        before: &[Agent],
+        now: i64,
+    ) -> AppResult<(Queue, Vec<Agent>)> {
+        let name = Name::parse("name", &input.name)?.into_string();
+        let extension = Extension::parse("extension", &input.extension)?
+            .as_str()
+            .to_owned();
+        if sb_store::lines::line_by_extension(c, company, &extension)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::conflict(
+                "extension_taken",
+                "A line has this extension.",
+                Some("extension"),
+            ));
+        }
+        if let Some(other) = store::by_extension(c, company, &extension).await?
+            && other.id != id
+        {
+            return Err(AppError::conflict(
+                "extension_taken",
+                "Another queue has this extension.",
+                Some("extension"),
+            ));
+        }
+        let ring_secs = bounded("ring_seconds", input.ring_seconds, 15, 5, 120)?;
+        let delay_secs = bounded(
+            "progressive_delay_seconds",
+            input.progressive_delay_seconds,
+            10,
+            1,
+            120,
+        )?;
+        let max_wait_secs = bounded("max_wait_seconds", input.max_wait_seconds, 300, 10, 3600)?;
+        if input.agents.len() > MAX_AGENTS {
+            return Err(AppError::invalid(
+                "too_many",
+                "agents",
+                "A queue has at most 100 agents.",
+            ));
+        }
+        let mut agents: Vec<Agent> = Vec::new();
+        for (i, a) in input.agents.iter().enumerate() {
+            let field = format!("agents.{i}");
+            if a.kind == AgentKind::CallIn {
+                return Err(if input.strategy == QueueStrategy::RingAll {
+                    AppError::invalid(
+                        "call_in_with_ring_all",
+                        &format!("{field}.kind"),
+                        "Call-in agents cannot take calls from a ring-all queue; choose another strategy.",
+                    )
+                } else {
+                    AppError::invalid(
+                        "call_in_unavailable",
+                        &format!("{field}.kind"),
+                        "Call-in agents are not available yet; their phones can ring as normal agents.",
+                    )
+                });
+            }
+            let line = LineId::from_raw(body_id(&format!("{field}.line_id"), &a.line_id)?);
+            let Some(l) = sb_store::lines::locate_line(c, &line)
+                .await?
+                .filter(|l| &l.company_id == company)
+            else {
+                return Err(AppError::invalid(
+                    "unknown_line",
+                    &format!("{field}.line_id"),
+                    "This is not a line of the company.",
+                ));
+            };
+            if agents.iter().any(|x| x.line_id == l.id) {
+                return Err(AppError::invalid(
+                    "duplicate",
+                    &format!("{field}.line_id"),
+                    "This line is already an agent of the queue.",
+                ));
+            }
+            let logged_in = before
+                .iter()
+                .find(|b| b.line_id == l.id)
+                .is_some_and(|b| b.logged_in);
+            agents.push(Agent {
+                line_id: l.id,
+                logged_in,
+            });
+        }
+        let overflow = input
+            .overflow
+            .as_ref()
+            .map_or(QueueOverflow::HangUp, |o| o.action);
+        let overflow_line_id = match (
+            overflow,
+            input.overflow.as_ref().and_then(|o| o.line_id.as_ref()),
+        ) {
+            (QueueOverflow::HangUp, _) => None,
+            (_, None) => {
+                return Err(AppError::invalid(
+                    "required",
+                    "overflow.line_id",
+                    "Voicemail and redirect overflows name a line.",
+                ));
+            }
+            (_, Some(l)) => {
+                let id = LineId::from_raw(body_id("overflow.line_id", l)?);
+                let Some(l) = sb_store::lines::locate_line(c, &id)
+                    .await?
+                    .filter(|l| &l.company_id == company)
+                else {
+                    return Err(AppError::invalid(
+                        "unknown_line",
+                        "overflow.line_id",
+                        "This is not a line of the company.",
+                    ));
+                };
+                Some(l.id)
+            }
+        };
+        Ok((
+            Queue {
+                id,
+                company_id: company.clone(),
+                name,
+                extension,
+                strategy: input.strategy.as_str().to_owned(),
+                ring_secs,
+                delay_secs,
+                max_wait_secs,
+                overflow: overflow.as_str().to_owned(),
+                overflow_line_id,
+                created_at: now,
+            },
+            agents,
+        ))
+    }
+
+    pub async fn list_queues(&self, actor: &Actor, company: &str) -> AppResult<Vec<QueueView>> {
+        let mut c = self.store.conn().await?;
+        let co = self.company_for(&mut c, actor, company, Need::See).await?;
+        let mut out = Vec::new();
+        for q in store::list(&mut c, &co.id).await? {
+            out.push(self.queue_view(&mut c, &q).await?);
+        }
+        Ok(out)
+    }
+
+    pub async fn create_queue(
+        &self,
+        actor: &Actor,
+        company: &str,
+        input: QueueInput,
+    ) -> AppResult<QueueView> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let co = self
+            .company_for(&mut tx, actor, company, Need::Administer)
+            .await?;
+        let (q, agents) = self
+            .checked_queue(&mut tx, &co.id, QueueId::new(now), &input, &[], now)
+            .await?;
+        store::insert(&mut tx, &q).await?;
+        store::set_agents(&mut tx, &q.id, &agents).await?;
+        let rec = Record::new(AuditKind::Created, "queue", q.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"name": q.name, "extension": q.extension, "strategy": q.strategy}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self.queue_view(&mut tx, &q).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    pub async fn get_queue(&self, actor: &Actor, id: &str) -> AppResult<QueueView> {
+        let mut c = self.store.conn().await?;
+        let (_, q) = self.queue_for(&mut c, actor, id, Need::See).await?;
+        self.queue_view(&mut c, &q).await
+    }
+
+    /// Replaces a queue's settings and agents (agents it keeps stay logged in or out).
+    pub async fn update_queue(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: QueueInput,
+    ) -> AppResult<QueueView> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, before) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
+        let old_agents = store::agents(&mut tx, &before.id).await?;
+        let (mut q, agents) = self
+            .checked_queue(&mut tx, &co.id, before.id.clone(), &input, &old_agents, now)
+            .await?;
+        q.created_at = before.created_at;
+        store::update(&mut tx, &q).await?;
+        store::set_agents(&mut tx, &q.id, &agents).await?;
+        let rec = Record::new(AuditKind::Changed, "queue", q.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"name": q.name, "extension": q.extension, "strategy": q.strategy, "agents": agents.len()}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self.queue_view(&mut tx, &q).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    pub async fn delete_queue(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
+        store::delete(&mut tx, &q.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "queue", q.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"name": q.name}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logs an agent in or out: the line's user, or an administrator.
+    pub async fn set_agent_status(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: AgentStatusInput,
+    ) -> AppResult<QueueView> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, q) = self.queue_for(&mut tx, actor, id, Need::See).await?;
+        let line_id = body_id("line_id", &input.line_id)?.to_owned();
+        let (_, line) = match self.handling_line(&mut tx, actor, &line_id, false).await {
+            Ok(x) => x,
+            Err(AppError::NotFound | AppError::Forbidden(_)) => {
+                return Err(AppError::invalid(
+                    "unknown_agent",
+                    "line_id",
+                    "This is not one of your lines in the queue.",
+                ));
+            }
+            Err(e) => return Err(e),
+        };
+        if !store::set_logged_in(&mut tx, &q.id, &line.id, input.logged_in).await? {
+            return Err(AppError::invalid(
+                "unknown_agent",
+                "line_id",
+                "This is not one of your lines in the queue.",
+            ));
+        }
+        let rec = Record::new(AuditKind::Changed, "queue_agent", line.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"queue": q.name, "logged_in": input.logged_in}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self.queue_view(&mut tx, &q).await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    /// Replaces the music on hold with an uploaded WAV or MP3 file (converted to 8 kHz).
+    pub async fn set_queue_music(
+        &self,
+        actor: &Actor,
+        id: &str,
+        file: Vec<u8>,
+    ) -> AppResult<QueueView> {
+        let mut c = self.store.conn().await?;
+        let (_, q) = self.queue_for(&mut c, actor, id, Need::Administer).await?;
+        drop(c);
+        let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+        let wav = sb_sip::media::write_wav(&samples, 8000);
+        let mut c = self.store.conn().await?;
+        store::set_music(&mut c, &q.id, Some(&STANDARD.encode(wav))).await?;
+        self.queue_view(&mut c, &q).await
+    }
+
+    /// Back to the built-in music on hold.
+    pub async fn delete_queue_music(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let mut c = self.store.conn().await?;
+        let (_, q) = self.queue_for(&mut c, actor, id, Need::Administer).await?;
+        store::set_music(&mut c, &q.id, None).await?;
+        Ok(())
+    }
+
+    /// Live figures and those of the callers who entered between `from` and `to` (default:
+    /// the last 24 hours).
+    pub async fn queue_figures(
+        &self,
+        actor: &Actor,
+        id: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> AppResult<QueueFiguresView> {
+        let now = self.now_ms();
+        let to_ms = match to {
+            Some(t) => parse_time("to", t)?.as_millisecond(),
+            None => now + 1,
+        };
+        let from_ms = match from {
+            Some(f) => parse_time("from", f)?.as_millisecond(),
+            None => to_ms - 86_400_000,
+        };
+        let mut c = self.store.conn().await?;
+        let (_, q) = self.queue_for(&mut c, actor, id, Need::See).await?;
+        let (waiting, since) = self.waiting.now(&q.id);
+        let agents_logged_in = store::agents(&mut c, &q.id)
+            .await?
+            .iter()
+            .filter(|a| a.logged_in)
+            .count() as i64;
+        let mut f = QueueFiguresView {
+            waiting,
+            longest_waiting_secs: since.map_or(0, |s| (now - s).max(0) / 1000),
+            agents_logged_in,
+            from: time(from_ms),
+            to: time(to_ms),
+            offered: 0,
+            answered: 0,
+            abandoned: 0,
+            overflowed: 0,
+            average_wait_secs: 0.0,
+            longest_wait_secs: 0,
+        };
+        let mut total_wait = 0i64;
+        for (outcome, n, total, longest) in
+            store::call_figures(&mut c, &q.id, from_ms, to_ms).await?
+        {
+            f.offered += n;
+            total_wait += total;
+            f.longest_wait_secs = f.longest_wait_secs.max(longest / 1000);
+            match outcome.as_str() {
+                "answered" => f.answered += n,
+                "abandoned" => f.abandoned += n,
+                _ => f.overflowed += n,
+            }
+        }
+        if f.offered > 0 {
+            f.average_wait_secs = (total_wait as f64 / f.offered as f64 / 100.0).round() / 10.0;
+        }
+        Ok(f)
+    }
+
+    /// The queue a company's extension names, set up for the engine (agents logged in, in
+    /// order).
+    pub(crate) async fn queue_setup(
+        &self,
+        c: &mut Conn,
+        co: &sb_store::tenancy::Company,
+        extension: &str,
+    ) -> AppResult<Option<QueueSetup>> {
+        let Some(q) = store::by_extension(c, &co.id, extension).await? else {
+            return Ok(None);
+        };
+        let mut agents = Vec::new();
+        for a in store::agents(c, &q.id).await? {
+            if !a.logged_in {
+                continue;
+            }
+            if let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? {
+                agents.push(self.sip_line_of(c, co, l).await?);
+            }
+        }
+        let overflow_line = match &q.overflow_line_id {
+            Some(l) => match sb_store::lines::locate_line(c, l).await? {
+                Some(l) => Some(Box::new(self.sip_line_of(c, co, l).await?)),
+                None => None,
+            },
+            None => None,
+        };
+        let music = match store::music(c, &q.id).await? {
+            Some(text) => STANDARD
+                .decode(text)
+                .ok()
+                .and_then(|wav| sb_sip::media::read_wav(&wav).ok())
+                .map(|(s, _)| s),
+            None => None,
+        };
+        Ok(Some(QueueSetup {
+            id: q.id,
+            company_id: q.company_id,
+            strategy: QueueStrategy::from_text(&q.strategy).unwrap_or(QueueStrategy::RingAll),
+            ring_secs: q.ring_secs.max(1) as u64,
+            delay_secs: q.delay_secs.max(1) as u64,
+            max_wait_secs: q.max_wait_secs.max(1) as u64,
+            overflow: QueueOverflow::from_text(&q.overflow).unwrap_or(QueueOverflow::HangUp),
+            overflow_line,
+            agents,
+            music,
+        }))
+    }
+
+    /// Records how a caller's passage through a queue ended, for the figures.
+    pub async fn record_queue_call(
+        &self,
+        queue: &QueueId,
+        caller_number: &str,
+        entered_at_ms: i64,
+        outcome: Passage,
+        agent: Option<&LineId>,
+    ) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut c = self.store.conn().await?;
+        let call = QueueCall {
+            id: QueueCallId::new(now),
+            queue_id: queue.clone(),
+            caller_number: caller_number.to_owned(),
+            entered_at: entered_at_ms,
+            waited_ms: (now - entered_at_ms).max(0),
+            outcome: match outcome {
+                Passage::Answered => "answered",
+                Passage::Abandoned => "abandoned",
+                Passage::Overflowed => "overflowed",
+            }
+            .to_owned(),
+            agent_line_id: agent.cloned(),
+        };
+        store::insert_call(&mut c, &call).await?;
+        Ok(())
+    }
+}

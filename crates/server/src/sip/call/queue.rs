@@ -1,0 +1,383 @@
+//! A caller in a queue (seeds 001, 003). The caller is answered at once on the call's relay and
+//! hears music on hold from a media session that sits on the relay's far side; the agents ring
+//! as the queue's strategy says, re-planned every second (`sb_domain::queue::ringing`). When an
+//! agent answers, the music stops and the relay's far side is pointed at the agent: caller and
+//! agent talk through the relay like any call. After the maximum wait the caller is hung up,
+//! offered to a line, or leaves a message in a line's mailbox (the same media session records).
+
+use super::{Call, Deposit, ForkState, Outcome, Phase, Side, media, sdp};
+use sb_app::queues::{Passage, QueueSetup};
+use sb_domain::model::QueueOverflow;
+use sb_domain::queue::{Timing, ringing};
+use sb_sip::media::Codec;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// How long a line taking an overflowed caller rings before the caller is let go.
+const OVERFLOW_RING: Duration = Duration::from_secs(60);
+
+static NEXT_TOKEN: AtomicU64 = AtomicU64::new(1);
+
+/// A caller's wait in a queue.
+pub(super) struct QueueRun {
+    setup: QueueSetup,
+    token: u64,
+    entered: Instant,
+    entered_ms: i64,
+    deadline: Instant,
+    next_tick: Instant,
+    /// (agent, fork) for every fork placed to an agent.
+    forks: Vec<(usize, usize)>,
+    /// When an agent last stopped ringing unanswered, so that it is not rung again at once.
+    rested: HashMap<usize, Instant>,
+    /// What agents are offered: the caller's codec at the relay's far side.
+    offer: Vec<u8>,
+    /// Turns the music into a voicemail deposit (overflow to voicemail).
+    to_voicemail: Option<oneshot::Sender<media::Greeting>>,
+    /// The overflow line is ringing (no strategy any more).
+    overflowing: bool,
+    /// The passage is over (answered, abandoned, overflowed) and recorded.
+    finished: bool,
+}
+
+impl QueueRun {
+    pub(super) fn next_wake(&self) -> Option<Instant> {
+        (!self.finished || self.overflowing).then(|| self.next_tick.min(self.deadline))
+    }
+
+    /// Whether the caller still waits for an agent (or for the overflow line).
+    pub(super) fn waiting(&self) -> bool {
+        !self.finished || self.overflowing
+    }
+}
+
+impl Call {
+    /// Puts the caller in the queue: answered with music on hold, agents rung.
+    pub(super) async fn enqueue(&mut self, setup: QueueSetup) {
+        let Some(codec) = Codec::from_offer(&self.a_offer) else {
+            self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
+            return;
+        };
+        let Some((socket, port)) = self.engine.ports.media_socket() else {
+            self.fail(503, "No Media Ports").await;
+            return;
+        };
+        let answer = self.our_sdp(self.relay.a_addr.port(), codec);
+        let offer = self.our_sdp(self.relay.b_addr.port(), codec);
+        let (stop, stopped) = oneshot::channel();
+        // The music session talks to the relay's far side, as an agent's phone will.
+        let io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
+        let music: Arc<[i16]> = match &setup.music {
+            Some(m) if !m.is_empty() => m.clone().into(),
+            _ => media::hold_music().into(),
+        };
+        let (to_voicemail, voicemail) = oneshot::channel();
+        let done = self.recorded.clone();
+        tokio::spawn(async move {
+            let _ = done.send(hold(io, music, voicemail).await);
+        });
+        self.deposit = Some(Deposit {
+            line: None,
+            stop: Some(stop),
+            sdp: answer.clone(),
+            _port: port,
+        });
+        let now = Instant::now();
+        let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
+        let entered_ms = self.engine.now_ms();
+        self.engine
+            .app
+            .waiting_board()
+            .enter(&setup.id, token, entered_ms);
+        self.queue = Some(QueueRun {
+            deadline: now + Duration::from_secs(setup.max_wait_secs),
+            setup,
+            token,
+            entered: now,
+            entered_ms,
+            next_tick: now,
+            forks: Vec::new(),
+            rested: HashMap::new(),
+            offer,
+            to_voicemail: Some(to_voicemail),
+            overflowing: false,
+            finished: false,
+        });
+        self.answer_media(answer).await;
+        self.queue_tick().await;
+    }
+
+    /// Rings and cancels agents to match the strategy now; at the maximum wait, the overflow.
+    pub(super) async fn queue_tick(&mut self) {
+        let now = Instant::now();
+        let Some(q) = self.queue.as_mut() else {
+            return;
+        };
+        if !q.waiting() {
+            return;
+        }
+        if now >= q.deadline {
+            if q.overflowing {
+                // The overflow line did not answer either.
+                self.queue_hang_up().await;
+            } else {
+                self.overflow().await;
+            }
+            return;
+        }
+        q.next_tick = now + Duration::from_secs(1);
+        if q.overflowing {
+            return;
+        }
+        // Agents whose phones stopped ringing unanswered rest for a ring period.
+        let ring = Duration::from_secs(q.setup.ring_secs);
+        for &(agent, fork) in &q.forks {
+            if matches!(self.forks[fork].state, ForkState::Done(_)) {
+                q.rested.entry(agent).or_insert(now);
+            }
+        }
+        q.rested.retain(|_, at| now.duration_since(*at) < ring);
+        let ringing_now: Vec<usize> = q
+            .forks
+            .iter()
+            .filter(|(_, f)| {
+                matches!(
+                    self.forks[*f].state,
+                    ForkState::Calling | ForkState::Proceeding
+                )
+            })
+            .map(|(a, _)| *a)
+            .collect();
+        let available: Vec<usize> = (0..q.setup.agents.len())
+            .filter(|a| {
+                let line = &q.setup.agents[*a];
+                ringing_now.contains(a)
+                    || (!q.rested.contains_key(a)
+                        && !self.engine.devices(&line.aor).is_empty()
+                        && !self.engine.on_a_call(&line.id))
+            })
+            .collect();
+        let next = self.engine.queue_next(&q.setup.id);
+        let start = available.iter().position(|a| *a >= next).unwrap_or(0);
+        let timing = Timing {
+            ring_secs: q.setup.ring_secs,
+            delay_secs: q.setup.delay_secs,
+        };
+        let elapsed = now.duration_since(q.entered).as_secs();
+        let want: Vec<usize> = ringing(q.setup.strategy, available.len(), start, elapsed, timing)
+            .into_iter()
+            .map(|p| available[p])
+            .collect();
+        let stale: Vec<usize> = q
+            .forks
+            .iter()
+            .filter(|(a, _)| !want.contains(a))
+            .map(|(_, f)| *f)
+            .collect();
+        let fresh: Vec<usize> = want
+            .iter()
+            .copied()
+            .filter(|a| !ringing_now.contains(a))
+            .collect();
+        for f in stale {
+            self.cancel_fork(f).await;
+        }
+        for agent in fresh {
+            let Some(q) = self.queue.as_ref() else {
+                return;
+            };
+            let (line, offer) = (q.setup.agents[agent].clone(), q.offer.clone());
+            let placed = self.ring_devices(&line, offer).await;
+            if let Some(q) = self.queue.as_mut() {
+                q.forks.extend(placed.into_iter().map(|f| (agent, f)));
+            }
+        }
+    }
+
+    /// An agent (or the overflow line) answered: the music stops and the caller is put
+    /// through on the relay.
+    pub(super) async fn queue_answered(&mut self, idx: usize, m: sb_sip::Message) {
+        let Some(q) = self.queue.as_mut() else {
+            return;
+        };
+        let line = match q.forks.iter().find(|(_, f)| *f == idx) {
+            Some((agent, _)) => {
+                self.engine.set_queue_next(&q.setup.id, agent + 1);
+                q.setup.agents[*agent].clone()
+            }
+            None => match &q.setup.overflow_line {
+                Some(l) => (**l).clone(),
+                None => return,
+            },
+        };
+        let was_waiting = !q.finished;
+        q.finished = true;
+        q.overflowing = false;
+        let (queue_id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
+        self.winner = Some(idx);
+        self.b_cseq = self.forks[idx].cseq;
+        self.forks[idx].state = ForkState::Answered;
+        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
+        self.forks[idx].remote_contact = m
+            .header("contact")
+            .map(|c| sb_sip::registrar::uri_of(c).to_owned());
+        self.ack_2xx(idx, &m).await;
+        self.cancel_forks(Some(idx)).await;
+        // The music stops; its last packets must not be taken for the agent's.
+        self.deposit = None;
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        if let Some(addr) = sdp::audio_target(&m.body) {
+            self.relay.set_peer(Side::B, addr);
+        }
+        for l in std::iter::once(&line).chain(self.caller.line.iter()) {
+            self.engine
+                .set_line_state(&l.id, super::super::presence::LineState::Confirmed);
+        }
+        self.reached.push((line.clone(), Outcome::Answered));
+        self.target = Some(line.clone());
+        self.phase = Phase::Answered;
+        if was_waiting {
+            self.engine.app.waiting_board().leave(&queue_id, token);
+            self.passage(Passage::Answered, Some(line.id.clone()), entered_ms);
+        }
+        self.start_recording();
+    }
+
+    /// The caller hung up while waiting.
+    pub(super) async fn queue_abandoned(&mut self) {
+        if self.queue.as_ref().is_some_and(|q| !q.finished) {
+            self.cancel_forks(None).await;
+            self.finish_passage(Passage::Abandoned);
+        } else if self.queue.as_ref().is_some_and(|q| q.overflowing) {
+            self.cancel_forks(None).await;
+        }
+    }
+
+    /// The maximum wait is over.
+    async fn overflow(&mut self) {
+        self.cancel_forks(None).await;
+        self.finish_passage(Passage::Overflowed);
+        let Some(q) = self.queue.as_mut() else {
+            return;
+        };
+        let line = q.setup.overflow_line.clone();
+        match (q.setup.overflow, line) {
+            (QueueOverflow::Voicemail, Some(line)) => {
+                let greeting = match self.engine.app.line_greeting(&line.id).await {
+                    Some(own) => media::Greeting::Own(own.into()),
+                    None => media::Greeting::Standard {
+                        prompts: self.engine.settings.prompts.clone(),
+                        first: line.language.clone(),
+                        second: line.second_language.clone(),
+                    },
+                };
+                let Some(q) = self.queue.as_mut() else {
+                    return;
+                };
+                if let Some(tx) = q.to_voicemail.take()
+                    && tx.send(greeting).is_ok()
+                    && let Some(d) = self.deposit.as_mut()
+                {
+                    // What the session records now is a message for this line.
+                    d.line = Some(*line);
+                } else {
+                    self.queue_hang_up().await;
+                }
+            }
+            (QueueOverflow::Redirect, Some(line)) => {
+                q.overflowing = true;
+                q.deadline = Instant::now() + OVERFLOW_RING;
+                q.next_tick = q.deadline;
+                let offer = q.offer.clone();
+                if self.ring_devices(&line, offer).await.is_empty() {
+                    self.queue_hang_up().await;
+                }
+            }
+            _ => self.queue_hang_up().await,
+        }
+    }
+
+    async fn queue_hang_up(&mut self) {
+        self.cancel_forks(None).await;
+        if let Some(q) = self.queue.as_mut() {
+            q.overflowing = false;
+        }
+        self.deposit = None;
+        self.bye(Side::A).await;
+        self.end();
+    }
+
+    /// Records the passage (once) and takes the caller off the waiting board.
+    fn finish_passage(&mut self, how: Passage) {
+        let Some(q) = self.queue.as_mut() else {
+            return;
+        };
+        if q.finished {
+            return;
+        }
+        q.finished = true;
+        let (id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
+        self.engine.app.waiting_board().leave(&id, token);
+        self.passage(how, None, entered_ms);
+    }
+
+    fn passage(&self, how: Passage, agent: Option<sb_domain::ids::LineId>, entered_ms: i64) {
+        let Some(q) = self.queue.as_ref() else {
+            return;
+        };
+        let (app, id) = (self.engine.app.clone(), q.setup.id.clone());
+        let caller = if self.anonymous {
+            "anonymous".to_owned()
+        } else {
+            self.caller.number.clone()
+        };
+        tokio::spawn(async move {
+            if let Err(e) = app
+                .record_queue_call(&id, &caller, entered_ms, how, agent.as_ref())
+                .await
+            {
+                tracing::warn!(error = %e.message(), "could not record a queue call");
+            }
+        });
+    }
+
+    /// The call ends: a caller still on the waiting board comes off it.
+    pub(super) fn leave_queue(&mut self) {
+        self.finish_passage(Passage::Abandoned);
+    }
+}
+
+/// Music on hold until the call task stops the session (an agent answered, the caller hung
+/// up); a greeting sent on `voicemail` turns it into a voicemail deposit.
+async fn hold(
+    mut io: media::Io,
+    music: Arc<[i16]>,
+    mut voicemail: oneshot::Receiver<media::Greeting>,
+) -> Option<media::Recording> {
+    loop {
+        let next = tokio::select! {
+            played = io.play(&music, false) => Err(played.is_err()),
+            greeting = &mut voicemail => Ok(greeting),
+        };
+        match next {
+            Ok(Ok(greeting)) => {
+                return Some(media::deposit(io, greeting, media::Limits::default()).await);
+            }
+            // No voicemail after all (the sender went): keep playing.
+            Ok(Err(_)) => {
+                return hold_only(io, music).await;
+            }
+            Err(true) => return None,
+            Err(false) => {}
+        }
+    }
+}
+
+async fn hold_only(mut io: media::Io, music: Arc<[i16]>) -> Option<media::Recording> {
+    while io.play(&music, false).await.is_ok() {}
+    None
+}

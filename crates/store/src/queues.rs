@@ -1,0 +1,264 @@
+//! Call queues (seeds 001, 003): their settings, their agents (lines, in order, each logged in
+//! or out) and each caller's passage, from which the historical figures are counted.
+
+use crate::db::{Row, query, query_owned};
+use crate::{Conn, Result, col, flag};
+use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    pub id: QueueId,
+    pub company_id: CompanyId,
+    pub name: String,
+    pub extension: String,
+    /// A `QueueStrategy` as text.
+    pub strategy: String,
+    pub ring_secs: i64,
+    pub delay_secs: i64,
+    pub max_wait_secs: i64,
+    /// A `QueueOverflow` as text.
+    pub overflow: String,
+    pub overflow_line_id: Option<LineId>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agent {
+    pub line_id: LineId,
+    pub logged_in: bool,
+}
+
+const COLUMNS: &str = "id, company_id, name, extension, strategy, ring_secs, delay_secs, \
+    max_wait_secs, overflow, overflow_line_id, created_at";
+
+fn queue(mut r: Row) -> Result<Queue> {
+    Ok(Queue {
+        id: QueueId::from_raw(col::<String>(&mut r, "id")?),
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        name: col(&mut r, "name")?,
+        extension: col(&mut r, "extension")?,
+        strategy: col(&mut r, "strategy")?,
+        ring_secs: col(&mut r, "ring_secs")?,
+        delay_secs: col(&mut r, "delay_secs")?,
+        max_wait_secs: col(&mut r, "max_wait_secs")?,
+        overflow: col(&mut r, "overflow")?,
+        overflow_line_id: col::<Option<String>>(&mut r, "overflow_line_id")?.map(LineId::from_raw),
+        created_at: col(&mut r, "created_at")?,
+    })
+}
+
+pub async fn insert(c: &mut Conn, q: &Queue) -> Result<()> {
+    query(
+        "INSERT INTO queues (id, company_id, name, extension, strategy, ring_secs, delay_secs,
+            max_wait_secs, overflow, overflow_line_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(q.id.as_str())
+    .bind(q.company_id.as_str())
+    .bind(&q.name)
+    .bind(&q.extension)
+    .bind(&q.strategy)
+    .bind(q.ring_secs)
+    .bind(q.delay_secs)
+    .bind(q.max_wait_secs)
+    .bind(&q.overflow)
+    .bind(q.overflow_line_id.as_ref().map(|l| l.as_str().to_owned()))
+    .bind(q.created_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn update(c: &mut Conn, q: &Queue) -> Result<()> {
+    query(
+        "UPDATE queues SET name = $2, extension = $3, strategy = $4, ring_secs = $5,
+            delay_secs = $6, max_wait_secs = $7, overflow = $8, overflow_line_id = $9
+         WHERE id = $1",
+    )
+    .bind(q.id.as_str())
+    .bind(&q.name)
+    .bind(&q.extension)
+    .bind(&q.strategy)
+    .bind(q.ring_secs)
+    .bind(q.delay_secs)
+    .bind(q.max_wait_secs)
+    .bind(&q.overflow)
+    .bind(q.overflow_line_id.as_ref().map(|l| l.as_str().to_owned()))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn get(c: &mut Conn, id: &QueueId) -> Result<Option<Queue>> {
+    let sql = format!("SELECT {COLUMNS} FROM queues WHERE id = $1");
+    query_owned(sql)
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?
+        .map(queue)
+        .transpose()
+}
+
+pub async fn list(c: &mut Conn, company: &CompanyId) -> Result<Vec<Queue>> {
+    let sql = format!("SELECT {COLUMNS} FROM queues WHERE company_id = $1 ORDER BY name, id");
+    query_owned(sql)
+        .bind(company.as_str())
+        .fetch_all(c)
+        .await?
+        .into_iter()
+        .map(queue)
+        .collect()
+}
+
+pub async fn by_extension(
+    c: &mut Conn,
+    company: &CompanyId,
+    extension: &str,
+) -> Result<Option<Queue>> {
+    let sql = format!("SELECT {COLUMNS} FROM queues WHERE company_id = $1 AND extension = $2");
+    query_owned(sql)
+        .bind(company.as_str())
+        .bind(extension)
+        .fetch_optional(c)
+        .await?
+        .map(queue)
+        .transpose()
+}
+
+pub async fn delete(c: &mut Conn, id: &QueueId) -> Result<()> {
+    query("DELETE FROM queues WHERE id = $1")
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The queue's agents in order.
+pub async fn agents(c: &mut Conn, id: &QueueId) -> Result<Vec<Agent>> {
+    let rows =
+        query("SELECT line_id, logged_in FROM queue_agents WHERE queue_id = $1 ORDER BY position")
+            .bind(id.as_str())
+            .fetch_all(c)
+            .await?;
+    rows.into_iter()
+        .map(|mut r| {
+            Ok(Agent {
+                line_id: LineId::from_raw(col::<String>(&mut r, "line_id")?),
+                logged_in: col::<i64>(&mut r, "logged_in")? != 0,
+            })
+        })
+        .collect()
+}
+
+/// Replaces the agent list, keeping each remaining agent's log-in state.
+pub async fn set_agents(c: &mut Conn, id: &QueueId, agents: &[Agent]) -> Result<()> {
+    query("DELETE FROM queue_agents WHERE queue_id = $1")
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    for (i, a) in agents.iter().enumerate() {
+        query(
+            "INSERT INTO queue_agents (queue_id, line_id, position, logged_in)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.as_str())
+        .bind(a.line_id.as_str())
+        .bind(i as i64)
+        .bind(flag(a.logged_in))
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Logs an agent in or out; false when the line is not an agent of the queue.
+pub async fn set_logged_in(c: &mut Conn, id: &QueueId, line: &LineId, on: bool) -> Result<bool> {
+    let n = query("UPDATE queue_agents SET logged_in = $3 WHERE queue_id = $1 AND line_id = $2")
+        .bind(id.as_str())
+        .bind(line.as_str())
+        .bind(flag(on))
+        .execute(c)
+        .await?;
+    Ok(n.rows_affected() > 0)
+}
+
+pub async fn music(c: &mut Conn, id: &QueueId) -> Result<Option<String>> {
+    match query("SELECT music FROM queues WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?
+    {
+        Some(mut r) => col(&mut r, "music"),
+        None => Ok(None),
+    }
+}
+
+pub async fn set_music(c: &mut Conn, id: &QueueId, music: Option<&str>) -> Result<()> {
+    query("UPDATE queues SET music = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(music.map(str::to_owned))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// One caller's passage through a queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueCall {
+    pub id: QueueCallId,
+    pub queue_id: QueueId,
+    pub caller_number: String,
+    pub entered_at: i64,
+    pub waited_ms: i64,
+    /// `answered`, `abandoned` or `overflowed`.
+    pub outcome: String,
+    pub agent_line_id: Option<LineId>,
+}
+
+pub async fn insert_call(c: &mut Conn, q: &QueueCall) -> Result<()> {
+    query(
+        "INSERT INTO queue_calls (id, queue_id, caller_number, entered_at, waited_ms, outcome,
+            agent_line_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(q.id.as_str())
+    .bind(q.queue_id.as_str())
+    .bind(&q.caller_number)
+    .bind(q.entered_at)
+    .bind(q.waited_ms)
+    .bind(&q.outcome)
+    .bind(q.agent_line_id.as_ref().map(|l| l.as_str().to_owned()))
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Counts per outcome of the callers who entered between `from` and `to` (ms), with the
+/// total and longest wait: (outcome, count, total wait, longest wait).
+pub async fn call_figures(
+    c: &mut Conn,
+    id: &QueueId,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(String, i64, i64, i64)>> {
+    let rows = query(
+        "SELECT outcome, COUNT(*) AS n, CAST(SUM(waited_ms) AS BIGINT) AS total, MAX(waited_ms) AS longest
+         FROM queue_calls WHERE queue_id = $1 AND entered_at >= $2 AND entered_at < $3
+         GROUP BY outcome",
+    )
+    .bind(id.as_str())
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .map(|mut r| {
+            Ok((
+                col(&mut r, "outcome")?,
+                col(&mut r, "n")?,
+                col::<Option<i64>>(&mut r, "total")?.unwrap_or(0),
+                col::<Option<i64>>(&mut r, "longest")?.unwrap_or(0),
+            ))
+        })
+        .collect()
+}
