@@ -36,6 +36,7 @@ prompts=(
   "conf-not-open|This conference has not started yet. Please call again at the scheduled time.|Cette conférence n'a pas encore commencé. Veuillez rappeler à l'heure prévue."
   "conf-alone|You are the first participant.|Vous êtes le premier participant."
   "lang-offer|For English, press star.|Pour le français, tapez étoile."
+  "redirecting|Please hold, your call is being forwarded.|Veuillez patienter, votre appel est transféré."
   "n0|zero|zéro"
   "n1|one|un"
   "n2|two|deux"

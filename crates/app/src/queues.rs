@@ -42,6 +42,24 @@ pub struct AgentInput {
     pub kind: AgentKind,
 }
 
+/// What call-in agents hear between calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CallInHold {
+    #[default]
+    Music,
+    Silence,
+}
+
+impl AgentKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Normal => "normal",
+            AgentKind::CallIn => "call_in",
+        }
+    }
+}
+
 /// Where a caller goes after the maximum wait.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +91,19 @@ pub struct QueueInput {
     /// Agents in order (the order top-down, round-robin and ring-progressively follow).
     #[serde(default)]
     pub agents: Vec<AgentInput>,
+    /// What call-in agents dial to take the queue's calls (needed when there are any).
+    #[serde(default)]
+    pub call_in_extension: Option<String>,
+    /// What call-in agents hear between calls (default music).
+    #[serde(default)]
+    pub call_in_hold: CallInHold,
+    /// Whether call-in agents hear a beep when a caller is put through (default yes).
+    #[serde(default = "yes")]
+    pub call_in_beep: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -98,6 +129,9 @@ pub struct QueueView {
     pub agents: Vec<AgentView>,
     /// Whether callers hear uploaded music rather than the built-in tune.
     pub own_music: bool,
+    pub call_in_extension: Option<String>,
+    pub call_in_hold: CallInHold,
+    pub call_in_beep: bool,
 }
 
 /// An agent logging in or out of a queue (seed 001: the user's home page).
@@ -106,6 +140,20 @@ pub struct QueueView {
 pub struct AgentStatusInput {
     pub line_id: String,
     pub logged_in: bool,
+}
+
+/// One of the signed-in user's lines in a queue (seed 001: the ACD status on the home page).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyQueueView {
+    pub queue_id: String,
+    pub queue_name: String,
+    pub extension: String,
+    pub line_id: String,
+    pub line_extension: String,
+    pub kind: AgentKind,
+    pub logged_in: bool,
+    /// What a call-in agent dials to take calls.
+    pub call_in_extension: Option<String>,
 }
 
 /// A queue's figures: live, and over a period (`from`, `to`).
@@ -142,8 +190,20 @@ pub struct QueueSetup {
     pub overflow: QueueOverflow,
     pub overflow_line: Option<Box<SipLine>>,
     pub agents: Vec<SipLine>,
+    /// How each agent takes calls (call-in agents are put through if they are dialled in).
+    pub agent_kinds: Vec<AgentKind>,
     /// Uploaded music on hold (8 kHz samples), else the built-in tune.
     pub music: Option<Vec<i16>>,
+}
+
+/// A call-in agent dialled the queue's call-in extension.
+#[derive(Debug, Clone)]
+pub struct CallInSetup {
+    pub queue_id: QueueId,
+    /// Music between calls (the queue's own, else the built-in tune), or silence.
+    pub hold: CallInHold,
+    pub music: Option<Vec<i16>>,
+    pub beep: bool,
 }
 
 /// How a caller's passage through a queue ended.
@@ -235,7 +295,11 @@ impl App {
                 line_id: l.id.to_string(),
                 extension: l.extension,
                 name: l.calling_name,
-                kind: AgentKind::Normal,
+                kind: if a.kind == "call_in" {
+                    AgentKind::CallIn
+                } else {
+                    AgentKind::Normal
+                },
                 logged_in: a.logged_in,
             });
         }
@@ -254,6 +318,13 @@ impl App {
             },
             agents,
             own_music: store::music(c, &q.id).await?.is_some(),
+            call_in_extension: q.call_in_extension.clone(),
+            call_in_hold: if q.call_in_hold == "silence" {
+                CallInHold::Silence
+            } else {
+                CallInHold::Music
+            },
+            call_in_beep: q.call_in_beep,
         })
     }
 
@@ -291,6 +362,39 @@ impl App {
                 Some("extension"),
             ));
         }
+        if let Some(other) = store::by_call_in_extension(c, company, &extension).await?
+            && other.id != id
+        {
+            return Err(AppError::conflict(
+                "extension_taken",
+                "Another queue's call-in agents dial this extension.",
+                Some("extension"),
+            ));
+        }
+        let call_in_extension = match &input.call_in_extension {
+            Some(e) => {
+                let e = Extension::parse("call_in_extension", e)?
+                    .as_str()
+                    .to_owned();
+                let taken = e == extension
+                    || sb_store::lines::line_by_extension(c, company, &e)
+                        .await?
+                        .is_some()
+                    || store::by_extension(c, company, &e).await?.is_some()
+                    || store::by_call_in_extension(c, company, &e)
+                        .await?
+                        .is_some_and(|q| q.id != id);
+                if taken {
+                    return Err(AppError::conflict(
+                        "extension_taken",
+                        "A line or a queue already answers to this extension.",
+                        Some("call_in_extension"),
+                    ));
+                }
+                Some(e)
+            }
+            None => None,
+        };
         let ring_secs = bounded("ring_seconds", input.ring_seconds, 15, 5, 120)?;
         let delay_secs = bounded(
             "progressive_delay_seconds",
@@ -310,20 +414,19 @@ impl App {
         let mut agents: Vec<Agent> = Vec::new();
         for (i, a) in input.agents.iter().enumerate() {
             let field = format!("agents.{i}");
-            if a.kind == AgentKind::CallIn {
-                return Err(if input.strategy == QueueStrategy::RingAll {
-                    AppError::invalid(
-                        "call_in_with_ring_all",
-                        &format!("{field}.kind"),
-                        "Call-in agents cannot take calls from a ring-all queue; choose another strategy.",
-                    )
-                } else {
-                    AppError::invalid(
-                        "call_in_unavailable",
-                        &format!("{field}.kind"),
-                        "Call-in agents are not available yet; their phones can ring as normal agents.",
-                    )
-                });
+            if a.kind == AgentKind::CallIn && input.strategy == QueueStrategy::RingAll {
+                return Err(AppError::invalid(
+                    "call_in_with_ring_all",
+                    &format!("{field}.kind"),
+                    "Call-in agents cannot take calls from a ring-all queue; choose another strategy.",
+                ));
+            }
+            if a.kind == AgentKind::CallIn && call_in_extension.is_none() {
+                return Err(AppError::invalid(
+                    "required",
+                    "call_in_extension",
+                    "A queue with call-in agents needs the extension they dial.",
+                ));
             }
             let line = LineId::from_raw(body_id(&format!("{field}.line_id"), &a.line_id)?);
             let Some(l) = sb_store::lines::locate_line(c, &line)
@@ -349,6 +452,7 @@ impl App {
                 .is_some_and(|b| b.logged_in);
             agents.push(Agent {
                 line_id: l.id,
+                kind: a.kind.as_str().to_owned(),
                 logged_in,
             });
         }
@@ -395,6 +499,13 @@ impl App {
                 max_wait_secs,
                 overflow: overflow.as_str().to_owned(),
                 overflow_line_id,
+                call_in_extension,
+                call_in_hold: match input.call_in_hold {
+                    CallInHold::Music => "music",
+                    CallInHold::Silence => "silence",
+                }
+                .to_owned(),
+                call_in_beep: input.call_in_beep,
                 created_at: now,
             },
             agents,
@@ -519,6 +630,35 @@ impl App {
         Ok(view)
     }
 
+    /// The queues the signed-in user's lines are agents of, with each line's status.
+    pub async fn my_queues(&self, actor: &Actor) -> AppResult<Vec<MyQueueView>> {
+        let Some(company) = &actor.company_id else {
+            return Ok(Vec::new());
+        };
+        let mut c = self.store.conn().await?;
+        let lines = sb_store::lines::lines_of_user(&mut c, company, &actor.user_id).await?;
+        let mut out = Vec::new();
+        for l in lines {
+            for (q, a) in store::memberships(&mut c, &l.id).await? {
+                out.push(MyQueueView {
+                    queue_id: q.id.to_string(),
+                    queue_name: q.name,
+                    extension: q.extension,
+                    line_id: l.id.to_string(),
+                    line_extension: l.extension.clone(),
+                    kind: if a.kind == "call_in" {
+                        AgentKind::CallIn
+                    } else {
+                        AgentKind::Normal
+                    },
+                    logged_in: a.logged_in,
+                    call_in_extension: q.call_in_extension,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Replaces the music on hold with an uploaded WAV or MP3 file (converted to 8 kHz).
     pub async fn set_queue_music(
         &self,
@@ -615,13 +755,20 @@ impl App {
         let Some(q) = store::by_extension(c, &co.id, extension).await? else {
             return Ok(None);
         };
-        let mut agents = Vec::new();
+        let (mut agents, mut agent_kinds) = (Vec::new(), Vec::new());
         for a in store::agents(c, &q.id).await? {
-            if !a.logged_in {
+            // A call-in agent is available by dialling in; the others by logging in.
+            let call_in = a.kind == "call_in";
+            if !a.logged_in && !call_in {
                 continue;
             }
             if let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? {
                 agents.push(self.sip_line_of(c, co, l).await?);
+                agent_kinds.push(if call_in {
+                    AgentKind::CallIn
+                } else {
+                    AgentKind::Normal
+                });
             }
         }
         let overflow_line = match &q.overflow_line_id {
@@ -649,7 +796,49 @@ impl App {
             overflow: QueueOverflow::from_text(&q.overflow).unwrap_or(QueueOverflow::HangUp),
             overflow_line,
             agents,
+            agent_kinds,
             music,
+        }))
+    }
+
+    /// The queue whose call-in extension `extension` is, for a call from `line`: `Ok(None)`
+    /// when no queue has it, `Err` (403) when the line is not one of its call-in agents.
+    pub(crate) async fn queue_call_in(
+        &self,
+        c: &mut Conn,
+        co: &sb_store::tenancy::Company,
+        extension: &str,
+        line: Option<&LineId>,
+    ) -> AppResult<Option<CallInSetup>> {
+        let Some(q) = store::by_call_in_extension(c, &co.id, extension).await? else {
+            return Ok(None);
+        };
+        let agent = store::agents(c, &q.id)
+            .await?
+            .into_iter()
+            .any(|a| a.kind == "call_in" && Some(&a.line_id) == line);
+        if !agent {
+            return Err(AppError::forbidden(
+                "Only the queue's call-in agents dial this extension.",
+            ));
+        }
+        let music = match store::music(c, &q.id).await? {
+            Some(text) => STANDARD
+                .decode(text)
+                .ok()
+                .and_then(|wav| sb_sip::media::read_wav(&wav).ok())
+                .map(|(s, _)| s),
+            None => None,
+        };
+        Ok(Some(CallInSetup {
+            queue_id: q.id,
+            hold: if q.call_in_hold == "silence" {
+                CallInHold::Silence
+            } else {
+                CallInHold::Music
+            },
+            music,
+            beep: q.call_in_beep,
         }))
     }
 

@@ -50,6 +50,8 @@ pub enum Destination {
     },
     /// A queue of the company: the caller waits for its agents.
     Queue(Box<crate::queues::QueueSetup>),
+    /// A call-in agent dialled in to take a queue's calls.
+    QueueCallIn(Box<crate::queues::CallInSetup>),
     /// Nothing answers to it.
     Unknown,
     /// The caller's department may not call out (or is full): refused with this status.
@@ -267,6 +269,20 @@ impl App {
         let Some(l) = target else {
             if let Some(q) = self.queue_setup(&mut c, &co, d.dialled).await? {
                 return Ok(Destination::Queue(Box::new(q)));
+            }
+            match self
+                .queue_call_in(&mut c, &co, d.dialled, d.from_line.map(|l| &l.id))
+                .await
+            {
+                Ok(Some(ci)) => return Ok(Destination::QueueCallIn(Box::new(ci))),
+                Ok(None) => {}
+                Err(AppError::Forbidden(_)) => {
+                    return Ok(Destination::Refused {
+                        status: 403,
+                        reason: "not a call-in agent of the queue",
+                    });
+                }
+                Err(e) => return Err(e),
             }
             if !is_outside_number(d.dialled) {
                 return Ok(Destination::Unknown);

@@ -19,17 +19,26 @@ pub struct Queue {
     /// A `QueueOverflow` as text.
     pub overflow: String,
     pub overflow_line_id: Option<LineId>,
+    /// What call-in agents dial to take calls.
+    pub call_in_extension: Option<String>,
+    /// `music` or `silence`: what call-in agents hear between calls.
+    pub call_in_hold: String,
+    /// Whether call-in agents hear a beep when a caller is put through.
+    pub call_in_beep: bool,
     pub created_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agent {
     pub line_id: LineId,
+    /// `normal` or `call_in`.
+    pub kind: String,
     pub logged_in: bool,
 }
 
 const COLUMNS: &str = "id, company_id, name, extension, strategy, ring_secs, delay_secs, \
-    max_wait_secs, overflow, overflow_line_id, created_at";
+    max_wait_secs, overflow, overflow_line_id, call_in_extension, call_in_hold, call_in_beep, \
+    created_at";
 
 fn queue(mut r: Row) -> Result<Queue> {
     Ok(Queue {
@@ -43,6 +52,9 @@ fn queue(mut r: Row) -> Result<Queue> {
         max_wait_secs: col(&mut r, "max_wait_secs")?,
         overflow: col(&mut r, "overflow")?,
         overflow_line_id: col::<Option<String>>(&mut r, "overflow_line_id")?.map(LineId::from_raw),
+        call_in_extension: col(&mut r, "call_in_extension")?,
+        call_in_hold: col(&mut r, "call_in_hold")?,
+        call_in_beep: col::<i64>(&mut r, "call_in_beep")? != 0,
         created_at: col(&mut r, "created_at")?,
     })
 }
@@ -50,8 +62,9 @@ fn queue(mut r: Row) -> Result<Queue> {
 pub async fn insert(c: &mut Conn, q: &Queue) -> Result<()> {
     query(
         "INSERT INTO queues (id, company_id, name, extension, strategy, ring_secs, delay_secs,
-            max_wait_secs, overflow, overflow_line_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            max_wait_secs, overflow, overflow_line_id, call_in_extension, call_in_hold,
+            call_in_beep, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(q.id.as_str())
     .bind(q.company_id.as_str())
@@ -63,6 +76,9 @@ pub async fn insert(c: &mut Conn, q: &Queue) -> Result<()> {
     .bind(q.max_wait_secs)
     .bind(&q.overflow)
     .bind(q.overflow_line_id.as_ref().map(|l| l.as_str().to_owned()))
+    .bind(q.call_in_extension.clone())
+    .bind(&q.call_in_hold)
+    .bind(flag(q.call_in_beep))
     .bind(q.created_at)
     .execute(c)
     .await?;
@@ -72,7 +88,8 @@ pub async fn insert(c: &mut Conn, q: &Queue) -> Result<()> {
 pub async fn update(c: &mut Conn, q: &Queue) -> Result<()> {
     query(
         "UPDATE queues SET name = $2, extension = $3, strategy = $4, ring_secs = $5,
-            delay_secs = $6, max_wait_secs = $7, overflow = $8, overflow_line_id = $9
+            delay_secs = $6, max_wait_secs = $7, overflow = $8, overflow_line_id = $9,
+            call_in_extension = $10, call_in_hold = $11, call_in_beep = $12
          WHERE id = $1",
     )
     .bind(q.id.as_str())
@@ -84,6 +101,9 @@ pub async fn update(c: &mut Conn, q: &Queue) -> Result<()> {
     .bind(q.max_wait_secs)
     .bind(&q.overflow)
     .bind(q.overflow_line_id.as_ref().map(|l| l.as_str().to_owned()))
+    .bind(q.call_in_extension.clone())
+    .bind(&q.call_in_hold)
+    .bind(flag(q.call_in_beep))
     .execute(c)
     .await?;
     Ok(())
@@ -125,6 +145,52 @@ pub async fn by_extension(
         .transpose()
 }
 
+/// The queues a line is an agent of, by name: (queue, the line's membership).
+pub async fn memberships(c: &mut Conn, line: &LineId) -> Result<Vec<(Queue, Agent)>> {
+    let sql = format!(
+        "SELECT {cols}, a.kind AS agent_kind, a.logged_in AS agent_logged_in
+         FROM queues q JOIN queue_agents a ON a.queue_id = q.id
+         WHERE a.line_id = $1 ORDER BY q.name, q.id",
+        cols = COLUMNS
+            .split(", ")
+            .map(|c| format!("q.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows = query_owned(sql).bind(line.as_str()).fetch_all(c).await?;
+    rows.into_iter()
+        .map(|mut r| {
+            let kind: String = col(&mut r, "agent_kind")?;
+            let logged_in = col::<i64>(&mut r, "agent_logged_in")? != 0;
+            Ok((
+                queue(r)?,
+                Agent {
+                    line_id: line.clone(),
+                    kind,
+                    logged_in,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The company's queue whose call-in agents dial `extension`.
+pub async fn by_call_in_extension(
+    c: &mut Conn,
+    company: &CompanyId,
+    extension: &str,
+) -> Result<Option<Queue>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM queues WHERE company_id = $1 AND call_in_extension = $2");
+    query_owned(sql)
+        .bind(company.as_str())
+        .bind(extension)
+        .fetch_optional(c)
+        .await?
+        .map(queue)
+        .transpose()
+}
+
 pub async fn delete(c: &mut Conn, id: &QueueId) -> Result<()> {
     query("DELETE FROM queues WHERE id = $1")
         .bind(id.as_str())
@@ -135,15 +201,17 @@ pub async fn delete(c: &mut Conn, id: &QueueId) -> Result<()> {
 
 /// The queue's agents in order.
 pub async fn agents(c: &mut Conn, id: &QueueId) -> Result<Vec<Agent>> {
-    let rows =
-        query("SELECT line_id, logged_in FROM queue_agents WHERE queue_id = $1 ORDER BY position")
-            .bind(id.as_str())
-            .fetch_all(c)
-            .await?;
+    let rows = query(
+        "SELECT line_id, kind, logged_in FROM queue_agents WHERE queue_id = $1 ORDER BY position",
+    )
+    .bind(id.as_str())
+    .fetch_all(c)
+    .await?;
     rows.into_iter()
         .map(|mut r| {
             Ok(Agent {
                 line_id: LineId::from_raw(col::<String>(&mut r, "line_id")?),
+                kind: col(&mut r, "kind")?,
                 logged_in: col::<i64>(&mut r, "logged_in")? != 0,
             })
         })
@@ -158,12 +226,13 @@ pub async fn set_agents(c: &mut Conn, id: &QueueId, agents: &[Agent]) -> Result<
         .await?;
     for (i, a) in agents.iter().enumerate() {
         query(
-            "INSERT INTO queue_agents (queue_id, line_id, position, logged_in)
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO queue_agents (queue_id, line_id, position, kind, logged_in)
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id.as_str())
         .bind(a.line_id.as_str())
         .bind(i as i64)
+        .bind(&a.kind)
         .bind(flag(a.logged_in))
         .execute(&mut *c)
         .await?;

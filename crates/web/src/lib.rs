@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(admin_home))
         .route("/admin/companies/{id}", get(admin_company))
         .route("/my", get(my_home))
+        .route("/my/queues/{id}/agent", post(my_queue_status))
         .route("/static/app.css", get(css))
         .with_state(state)
 }
@@ -497,8 +498,84 @@ async fn admin_company(
     no_store(Html(page(lang, &co.name, Some((&name, &csrf)), &body)).into_response())
 }
 
+#[derive(Deserialize)]
+struct AgentForm {
+    csrf: String,
+    line_id: String,
+    logged_in: bool,
+}
+
+/// Seed 001, "My homepage": an agent logs in to or out of a queue.
+async fn my_queue_status(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AgentForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return (StatusCode::FORBIDDEN, "CSRF").into_response();
+    }
+    let Some(actor) = session_actor(&s, &headers).await else {
+        return Redirect::to("/").into_response();
+    };
+    let input = sb_app::queues::AgentStatusInput {
+        line_id: f.line_id,
+        logged_in: f.logged_in,
+    };
+    match s.app.set_agent_status(&actor, &id, input).await {
+        Ok(_) => Redirect::to("/my").into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message()).into_response(),
+    }
+}
+
+/// The user's queues with a log-in or log-out button per line (call-in agents dial in).
+fn queue_section(queues: &[sb_app::queues::MyQueueView], lang: Language, csrf: &str) -> String {
+    if queues.is_empty() {
+        return String::new();
+    }
+    let rows = queues
+        .iter()
+        .map(|q| {
+            let action = match (&q.kind, &q.call_in_extension) {
+                (sb_app::queues::AgentKind::CallIn, Some(ext)) => {
+                    format!("{} {}", t(lang, "call_in_dial"), esc(ext))
+                }
+                _ => format!(
+                    "<form method=\"post\" action=\"/my/queues/{id}/agent\"><input type=\"hidden\" name=\"csrf\" value=\"{csrf}\"><input type=\"hidden\" name=\"line_id\" value=\"{line}\"><input type=\"hidden\" name=\"logged_in\" value=\"{to}\"><button type=\"submit\">{label}</button></form>",
+                    id = esc(&q.queue_id),
+                    csrf = esc(csrf),
+                    line = esc(&q.line_id),
+                    to = !q.logged_in,
+                    label = t(lang, if q.logged_in { "log_out" } else { "log_in" }),
+                ),
+            };
+            let status = if q.logged_in || q.kind == sb_app::queues::AgentKind::CallIn {
+                t(lang, "logged_in")
+            } else {
+                t(lang, "logged_out")
+            };
+            vec![
+                format!("{} ({})", esc(&q.queue_name), esc(&q.extension)),
+                esc(&q.line_extension),
+                esc(status),
+                action,
+            ]
+        })
+        .collect();
+    format!(
+        "<h2>{}</h2>{}",
+        t(lang, "my_queues"),
+        table(
+            &[t(lang, "queue"), t(lang, "line"), t(lang, "status"), ""],
+            rows,
+            lang
+        )
+    )
+}
+
 async fn my_home(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let (_, me, csrf) = match signed_in(&s, &headers).await {
+    let (actor, me, csrf) = match signed_in(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -582,8 +659,13 @@ async fn my_home(State(s): State<AppState>, headers: HeaderMap) -> Response {
             }
             None => format!("<p>{}</p>", t(lang, "always_available")),
         };
+        let queues = queue_section(
+            &s.app.my_queues(&actor).await.unwrap_or_default(),
+            lang,
+            &csrf,
+        );
         format!(
-            "{profile}<p>{}: {}</p><h2>{}</h2>{lines}<h2>{}</h2>{hours}",
+            "{profile}<p>{}: {}</p><h2>{}</h2>{lines}{queues}<h2>{}</h2>{hours}",
             t(lang, "presence"),
             esc(t(lang, me.presence.as_str())),
             t(lang, "my_lines"),

@@ -10,7 +10,7 @@
 
 use super::Engine;
 
-mod queue;
+pub(super) mod queue;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
 use sb_app::call_log::NewCallRecord;
@@ -270,6 +270,12 @@ struct Call {
     recorded: mpsc::UnboundedSender<Option<Recording>>,
     /// The queue the caller waits in, if the call went to one.
     queue: Option<queue::QueueRun>,
+    /// The caller hears an announcement as early media (a redirect announced, seed 004);
+    /// dropping this stops it.
+    announcing: Option<tokio::sync::oneshot::Sender<()>>,
+    /// What the B legs are offered once the caller's media is fixed by an early answer of ours:
+    /// the one codec we answered with, at the relay's far side.
+    fixed_offer: Option<Vec<u8>>,
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
@@ -357,6 +363,8 @@ pub async fn run(
         session_deadline: None,
         deposit: None,
         queue: None,
+        announcing: None,
+        fixed_offer: None,
         recorded,
         a_invite: invite,
     };
@@ -494,6 +502,7 @@ impl Call {
 
     fn end(&mut self) {
         self.leave_queue();
+        self.announcing = None;
         self.phase = Phase::Ended;
         self.ring_deadline = None;
         if let Some(stop) = self.deposit.as_mut().and_then(|d| d.stop.take()) {
@@ -631,6 +640,7 @@ impl Call {
                 second_language,
             }) => self.conference(language, second_language).await,
             Ok(Destination::Queue(setup)) => self.enqueue(*setup).await,
+            Ok(Destination::QueueCallIn(setup)) => self.call_in(*setup).await,
             Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
             Ok(Destination::Refused { status, reason }) => {
                 tracing::info!(reason, "call refused");
@@ -708,8 +718,13 @@ impl Call {
                     return;
                 }
                 Action::RedirectToNumber {
-                    number, caller_id, ..
+                    number,
+                    caller_id,
+                    announce,
                 } => {
+                    if announce {
+                        self.announce_redirect().await;
+                    }
                     // An extension (or one of the company's own numbers) stays inside; the
                     // routing layer sends anything else to the trunk.
                     if let Some(t) = &self.target {
@@ -746,7 +761,7 @@ impl Call {
         if self.engine.devices(&target.aor).is_empty() {
             return false;
         }
-        let Some(offer) = sdp::rewrite(&self.a_offer, self.relay.b_addr) else {
+        let Some(offer) = self.b_offer() else {
             return false;
         };
         self.phase = Phase::Ringing;
@@ -911,7 +926,7 @@ impl Call {
         let Ok(addr) = trunk.address.parse::<SocketAddr>() else {
             return false;
         };
-        let Some(offer) = sdp::rewrite(&self.a_offer, self.relay.b_addr) else {
+        let Some(offer) = self.b_offer() else {
             return false;
         };
         // The caller ID: the dialled number when a redirection asks for it, else the caller's
@@ -1118,6 +1133,49 @@ impl Call {
             sdp,
             port,
         ))
+    }
+
+    /// The offer for a B leg: the caller's, pointed at the relay (or the one codec already
+    /// answered to the caller).
+    fn b_offer(&self) -> Option<Vec<u8>> {
+        match &self.fixed_offer {
+            Some(o) => Some(o.clone()),
+            None => sdp::rewrite(&self.a_offer, self.relay.b_addr),
+        }
+    }
+
+    /// Seed 004: "announcing calls will inform the caller that they are being redirected".
+    /// The caller hears it as early media (183) on the call's relay, from a media session on
+    /// the relay's far side, followed by ringback until the redirect is answered.
+    async fn announce_redirect(&mut self) {
+        if self.announcing.is_some() || self.phase == Phase::Ended {
+            return;
+        }
+        let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
+            return;
+        };
+        let Some((socket, port)) = self.engine.ports.media_socket() else {
+            return;
+        };
+        let lang = self
+            .target
+            .as_ref()
+            .map_or("en".to_owned(), |t| t.language.clone());
+        let prompt = self.engine.settings.prompts.get(&lang, "redirecting");
+        let answer = self.our_sdp(self.relay.a_addr.port(), codec);
+        self.fixed_offer = Some(self.our_sdp(self.relay.b_addr.port(), codec));
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let mut io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
+        tokio::spawn(async move {
+            let _port = port;
+            if io.play(&prompt, false).await.is_ok() {
+                let ringback = media::ringback();
+                while io.play(&ringback, false).await.is_ok() {}
+            }
+        });
+        self.announcing = Some(stop);
+        self.ringing_sent = true;
+        self.answer_a(183, "Session Progress", Some(answer)).await;
     }
 
     /// A description of audio at Switchboard's `port`: one G.711 codec and RFC 4733 digits.
@@ -1401,7 +1459,10 @@ impl Call {
                 if code == 100 || self.phase != Phase::Ringing {
                     return;
                 }
-                if self.early.is_none() && sdp::audio_target(&m.body).is_some() {
+                if self.early.is_none()
+                    && self.announcing.is_none()
+                    && sdp::audio_target(&m.body).is_some()
+                {
                     self.early_media(idx, &m).await;
                 } else if !self.ringing_sent {
                     self.ringing_sent = true;
@@ -1487,6 +1548,10 @@ impl Call {
         self.forks[idx].state = ForkState::Answered;
         self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
         self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+        if self.announcing.take().is_some() {
+            // The announcement stops; its last packets must not be taken for the callee's.
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
         if let Some(addr) = sdp::audio_target(&m.body) {
             self.relay.set_peer(Side::B, addr);
         }

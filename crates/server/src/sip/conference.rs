@@ -29,6 +29,9 @@ pub struct Rooms {
 
 pub struct Room {
     members: Mutex<Members>,
+    /// A room for two (a queue caller and a call-in agent): when one leaves, the other is let
+    /// go too, and nobody hears join or leave tones.
+    pair: bool,
 }
 
 #[derive(Default)]
@@ -73,12 +76,22 @@ impl Rooms {
     /// Takes a seat in the conference's room (opening the room and its mixer if empty); the
     /// room hears the join tone.
     pub fn join(self: &Arc<Self>, id: &ConferenceId) -> Seat {
+        self.sit(id, false)
+    }
+
+    /// Takes a seat in a room for two: when either leaves, the other's [`Seat::talk`] ends.
+    pub fn join_pair(self: &Arc<Self>, id: &ConferenceId) -> Seat {
+        self.sit(id, true)
+    }
+
+    fn sit(self: &Arc<Self>, id: &ConferenceId, pair: bool) -> Seat {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
         let room = match rooms.get(id) {
             Some(r) => r.clone(),
             None => {
                 let r = Arc::new(Room {
                     members: Mutex::new(Members::default()),
+                    pair,
                 });
                 rooms.insert(id.clone(), r.clone());
                 tokio::spawn(mixer(self.clone(), id.clone(), r.clone()));
@@ -97,7 +110,9 @@ impl Rooms {
             current: [0; FRAME],
             out: tx,
         });
-        m.tone.extend(notes(660.0, 880.0));
+        if !room.pair {
+            m.tone.extend(notes(660.0, 880.0));
+        }
         drop(m);
         Seat {
             room,
@@ -162,12 +177,25 @@ impl Members {
     }
 }
 
+impl Seat {
+    /// The caller talks in the room until they hang up or (in a pair) the other one leaves.
+    pub async fn talk(mut self, io: &mut Io) -> Result<(), HungUp> {
+        let (room, me) = (self.room.clone(), self.id);
+        io.bridge(|s| room.speak(me, s), &mut self.mix).await
+    }
+}
+
 impl Drop for Seat {
     fn drop(&mut self) {
         let mut m = self.room.lock();
-        m.list.retain(|x| x.id != self.id);
-        if !m.list.is_empty() {
-            m.tone.extend(notes(880.0, 660.0));
+        if self.room.pair {
+            // The other one's mix ends with this: their conversation is over.
+            m.list.clear();
+        } else {
+            m.list.retain(|x| x.id != self.id);
+            if !m.list.is_empty() {
+                m.tone.extend(notes(880.0, 660.0));
+            }
         }
     }
 }
@@ -228,9 +256,7 @@ async fn session(
                 if engine.conferences.occupants(&id) == 0 {
                     io.say(&[p("conf-alone")]).await?;
                 }
-                let mut seat = engine.conferences.join(&id);
-                let (room, me) = (seat.room.clone(), seat.id);
-                return io.bridge(|s| room.speak(me, s), &mut seat.mix).await;
+                return engine.conferences.join(&id).talk(&mut io).await;
             }
             Ok(Admission::NotYet) => return io.say(&[p("conf-not-open"), p("goodbye")]).await,
             Ok(Admission::Unknown) => {
@@ -302,6 +328,7 @@ mod tests {
 
         let room = Room {
             members: Mutex::new(m),
+            pair: false,
         };
         room.speak(1, &[9; 20 * FRAME]);
         assert_eq!(room.lock().list[0].queue.len(), DEPTH);

@@ -60,6 +60,7 @@ const BUILT_IN: &[(&str, &str, &[u8])] = built_in![
     "conf-not-open",
     "conf-alone",
     "lang-offer",
+    "redirecting",
     "n0",
     "n1",
     "n2",
@@ -499,6 +500,14 @@ pub fn hold_music() -> Vec<i16> {
     }
     m.extend(std::iter::repeat_n(0, 8 * 250));
     m
+}
+
+/// Ringback while a call is offered: 440 + 480 Hz, two seconds on, four off (North American).
+pub fn ringback() -> Vec<i16> {
+    let (a, b) = (tone(440.0, 2000), tone(480.0, 2000));
+    let mut r: Vec<i16> = a.iter().zip(&b).map(|(x, y)| x / 2 + y / 2).collect();
+    r.extend(std::iter::repeat_n(0, 8 * 4000));
+    r
 }
 
 /// The beep before a recording.

@@ -246,6 +246,8 @@ pub struct Engine {
     conferences: Arc<conference::Rooms>,
     /// Where each round-robin queue starts for its next caller.
     queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
+    /// Call-in agents dialled in to their queues.
+    call_in: call::queue::CallInPool,
 }
 
 impl LiveState for Engine {
@@ -596,6 +598,7 @@ pub async fn run(
         registrations,
         conferences: Arc::default(),
         queue_next: Mutex::new(HashMap::new()),
+        call_in: call::queue::CallInPool::default(),
     });
     if let Some(listener) = tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));

@@ -1517,3 +1517,176 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     assert!(r > 0.8, "the message holds the caller's tone (ratio {r})");
     w.srv.stop().await;
 }
+
+/// Seed 004: a redirect to a number that is announced tells the caller the call is being
+/// forwarded (heard by content) before the other phone answers and the call goes through.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, t).await;
+    let lou = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"name": "Lou", "username": "louannounce", "password": PW}),
+        )
+        .await;
+    assert_eq!(lou.status, 201, "{}", lou.text);
+    let lou_line = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"extension": "203", "user_id": lou.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
+    // Ulf has no phone: his calls go on at once to Ada's extension, announced.
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{}/call-handling", t.line_id),
+            &t.admin_token,
+            serde_json::json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20,
+                "divert": {"action": "redirect_to_number", "number": "202", "announce": true}},
+                "busy": {"action": "engaged"}}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.id()).await;
+    let dir = std::env::temp_dir().join(format!("sb-announce-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav(&high, 1000.0, 30);
+    tone_wav(&low, 400.0, 30);
+    let (heard, rate) = tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &ada, &low, "manual");
+        a.wait_registered();
+        let mut c = Phone::start(sip, &caller, &high, "manual");
+        c.wait_registered();
+        let r = c.command("dial", &format!("sip:201@{}", caller.domain));
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_INCOMING", 10);
+        // Ada takes the call once the announcement is over.
+        std::thread::sleep(Duration::from_secs(5));
+        let r = a.command("accept", "");
+        assert_eq!(r["ok"], true, "{r}");
+        c.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(3));
+        c.command("hangup", "");
+        c.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        read_wav(c.recordings("dec").last().expect("the caller heard audio"))
+    })
+    .await
+    .unwrap();
+    let prompt = {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts");
+        read_wav(&root.join("en/redirecting.wav")).0
+    };
+    let found = found_in(&heard, &prompt);
+    assert!(
+        found > 0.9,
+        "the caller hears that the call is forwarded ({found})"
+    );
+    let n = heard.len();
+    let talking = &heard[n - rate as usize * 2..n - rate as usize / 2];
+    let r = tone_ratio(talking, rate, 400.0);
+    assert!(r > 0.8, "then Ada (ratio {r})");
+    w.srv.stop().await;
+}
+
+/// A call-in agent dials the queue's call-in extension and stays on: each caller is put
+/// through at once (the agent hears a beep first), and when the caller hangs up the agent is
+/// still there for the next one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, t).await;
+    let queue = format!("/api/v1/queues/{}", t.queue_id);
+    let mut body = serde_json::json!({"name": "Desk", "extension": "600", "strategy": "ring_all",
+        "call_in_extension": "601", "call_in_hold": "silence",
+        "agents": [{"line_id": ada_line, "kind": "call_in"}]});
+    let r = w.srv.put(&queue, &t.admin_token, body.clone()).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.body["code"], "call_in_with_ring_all", "{}", r.text);
+    body["strategy"] = "top_down".into();
+    let r = w.srv.put(&queue, &t.admin_token, body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["agents"][0]["kind"], "call_in", "{}", r.text);
+
+    let agent = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let dir = std::env::temp_dir().join(format!("sb-callin-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (voice, low) = (dir.join("tone1300.wav"), dir.join("tone400.wav"));
+    tone_wav(&voice, 1300.0, 60);
+    tone_wav(&low, 400.0, 60);
+    let (agent_heard, caller_heard) = tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &agent, &low, "manual");
+        a.wait_registered();
+        let r = a.command("dial", &format!("sip:601@{}", agent.domain));
+        assert_eq!(r["ok"], true, "{r}");
+        a.wait_event("CALL_ESTABLISHED", 10);
+        let mut c = Phone::start(sip, &caller, &voice, "manual");
+        c.wait_registered();
+        for _ in 0..2 {
+            let r = c.command("dial", &format!("sip:600@{}", caller.domain));
+            assert_eq!(r["ok"], true, "{r}");
+            c.wait_event("CALL_ESTABLISHED", 10);
+            std::thread::sleep(Duration::from_secs(3));
+            c.command("hangup", "");
+            c.wait_event("CALL_CLOSED", 10);
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        assert!(
+            !a.try_event("CALL_CLOSED", 1),
+            "the agent is still on the line"
+        );
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        let agent_heard = read_wav(a.recordings("dec").last().expect("the agent heard audio"));
+        let caller_heard = c
+            .recordings("dec")
+            .iter()
+            .map(|p| read_wav(p))
+            .collect::<Vec<_>>();
+        (agent_heard, caller_heard)
+    })
+    .await
+    .unwrap();
+    assert_eq!(caller_heard.len(), 2, "two calls");
+    for (samples, rate) in &caller_heard {
+        let n = samples.len();
+        let r = tone_ratio(&samples[n / 3..n - *rate as usize / 2], *rate, 400.0);
+        assert!(r > 0.8, "each caller talks with the agent (ratio {r})");
+    }
+    let (samples, rate) = agent_heard;
+    let chunks: Vec<&[i16]> = samples.chunks_exact(rate as usize / 10).collect();
+    let beeps = chunks
+        .iter()
+        .filter(|c| tone_ratio(c, rate, 1000.0) > 0.8)
+        .count();
+    let voice = chunks
+        .iter()
+        .filter(|c| tone_ratio(c, rate, 1300.0) > 0.8)
+        .count();
+    assert!(beeps >= 4, "a beep before each caller ({beeps} tenths)");
+    assert!(voice >= 40, "the agent hears both callers ({voice} tenths)");
+    let figures = w.srv.get(&format!("{queue}/figures"), &t.admin_token).await;
+    assert_eq!(figures.body["answered"], 2, "{}", figures.text);
+    w.srv.stop().await;
+}

@@ -256,3 +256,71 @@ async fn first_login_wizard_sets_username_and_password() {
     w.srv.login("wanda01", PW).await;
     w.srv.stop().await;
 }
+
+/// Seed 001, "My homepage": the user logs in to and out of the queues their lines belong to.
+#[tokio::test]
+async fn an_agent_logs_in_and_out_of_a_queue_from_the_home_page() {
+    let w = world().await;
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (_, home, _) = u.get("/my").await;
+    let action = format!("/my/queues/{}/agent", w.t1.queue_id);
+    assert!(
+        home.contains("Call queues") && home.contains("Help one (600)"),
+        "{home}"
+    );
+    assert!(
+        home.contains("Logged out") && home.contains(&action),
+        "{home}"
+    );
+    let csrf = Browser::csrf(&home);
+    let line = w.t1.line_id.clone();
+    // Without the form's token nothing changes.
+    let (status, _, _) = u
+        .post(
+            &action,
+            &[
+                ("csrf", "forged"),
+                ("line_id", &line),
+                ("logged_in", "true"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _, loc) = u
+        .post(
+            &action,
+            &[("csrf", &csrf), ("line_id", &line), ("logged_in", "true")],
+        )
+        .await;
+    assert_eq!((status, loc.as_deref()), (303, Some("/my")));
+    let (_, home, _) = u.get("/my").await;
+    assert!(
+        home.contains("Logged in") && home.contains("Log out"),
+        "{home}"
+    );
+    let q = w
+        .srv
+        .get(
+            &format!("/api/v1/queues/{}", w.t1.queue_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(q.body["agents"][0]["logged_in"], true, "{}", q.text);
+    // Another company's user cannot touch it.
+    let mut other = Browser::new(&w.srv, "en");
+    other.sign_in("ulftwo", PW).await;
+    let (_, page, _) = other.get("/my").await;
+    let their_csrf = Browser::csrf(&page);
+    let (status, _, _) = other
+        .post(
+            &action,
+            &[
+                ("csrf", &their_csrf),
+                ("line_id", &line),
+                ("logged_in", "false"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 404);
+}

@@ -6,15 +6,17 @@
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
 use super::{Call, Deposit, ForkState, Outcome, Phase, Side, media, sdp};
-use sb_app::queues::{Passage, QueueSetup};
+use crate::sip::conference::Rooms;
+use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
+use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
 use sb_domain::queue::{Timing, ringing};
 use sb_sip::media::Codec;
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 /// How long a line taking an overflowed caller rings before the caller is let go.
@@ -36,8 +38,9 @@ pub(super) struct QueueRun {
     rested: HashMap<usize, Instant>,
     /// What agents are offered: the caller's codec at the relay's far side.
     offer: Vec<u8>,
-    /// Turns the music into a voicemail deposit (overflow to voicemail).
-    to_voicemail: Option<oneshot::Sender<media::Greeting>>,
+    /// Turns the music into a voicemail deposit (overflow to voicemail) or a conversation
+    /// with a call-in agent.
+    hold_cmd: Option<oneshot::Sender<HoldCommand>>,
     /// The overflow line is ringing (no strategy any more).
     overflowing: bool,
     /// The passage is over (answered, abandoned, overflowed) and recorded.
@@ -75,10 +78,11 @@ impl Call {
             Some(m) if !m.is_empty() => m.clone().into(),
             _ => media::hold_music().into(),
         };
-        let (to_voicemail, voicemail) = oneshot::channel();
+        let (hold_cmd, commands) = oneshot::channel();
         let done = self.recorded.clone();
+        let rooms = self.engine.conferences.clone();
         tokio::spawn(async move {
-            let _ = done.send(hold(io, music, voicemail).await);
+            let _ = done.send(hold(io, music, commands, rooms).await);
         });
         self.deposit = Some(Deposit {
             line: None,
@@ -103,7 +107,7 @@ impl Call {
             forks: Vec::new(),
             rested: HashMap::new(),
             offer,
-            to_voicemail: Some(to_voicemail),
+            hold_cmd: Some(hold_cmd),
             overflowing: false,
             finished: false,
         });
@@ -155,6 +159,9 @@ impl Call {
         let available: Vec<usize> = (0..q.setup.agents.len())
             .filter(|a| {
                 let line = &q.setup.agents[*a];
+                if q.setup.agent_kinds.get(*a) == Some(&AgentKind::CallIn) {
+                    return self.engine.call_in.is_free(&q.setup.id, &line.id);
+                }
                 ringing_now.contains(a)
                     || (!q.rested.contains_key(a)
                         && !self.engine.devices(&line.aor).is_empty()
@@ -190,12 +197,48 @@ impl Call {
             let Some(q) = self.queue.as_ref() else {
                 return;
             };
+            if q.setup.agent_kinds.get(agent) == Some(&AgentKind::CallIn) {
+                if self.put_through(agent).await {
+                    return;
+                }
+                continue;
+            }
             let (line, offer) = (q.setup.agents[agent].clone(), q.offer.clone());
             let placed = self.ring_devices(&line, offer).await;
             if let Some(q) = self.queue.as_mut() {
                 q.forks.extend(placed.into_iter().map(|f| (agent, f)));
             }
         }
+    }
+
+    /// Puts the caller through to a call-in agent who is dialled in and free: both meet in a
+    /// room for two. False when the agent was taken meanwhile.
+    async fn put_through(&mut self, agent: usize) -> bool {
+        let Some(q) = self.queue.as_mut() else {
+            return false;
+        };
+        let line = q.setup.agents[agent].clone();
+        let room = ConferenceId::new(self.engine.now_ms());
+        if !self.engine.call_in.offer(&q.setup.id, &line.id, &room) {
+            return false;
+        }
+        if let Some(tx) = q.hold_cmd.take() {
+            let _ = tx.send(HoldCommand::Talk(room));
+        }
+        self.engine.set_queue_next(&q.setup.id, agent + 1);
+        q.finished = true;
+        let (queue_id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
+        self.cancel_forks(None).await;
+        self.engine.app.waiting_board().leave(&queue_id, token);
+        self.passage(Passage::Answered, Some(line.id.clone()), entered_ms);
+        for l in std::iter::once(&line).chain(self.caller.line.iter()) {
+            self.engine
+                .set_line_state(&l.id, super::super::presence::LineState::Confirmed);
+        }
+        self.reached.push((line.clone(), Outcome::Answered));
+        self.target = Some(line);
+        self.start_recording();
+        true
     }
 
     /// An agent (or the overflow line) answered: the music stops and the caller is put
@@ -278,8 +321,8 @@ impl Call {
                 let Some(q) = self.queue.as_mut() else {
                     return;
                 };
-                if let Some(tx) = q.to_voicemail.take()
-                    && tx.send(greeting).is_ok()
+                if let Some(tx) = q.hold_cmd.take()
+                    && tx.send(HoldCommand::Voicemail(greeting)).is_ok()
                     && let Some(d) = self.deposit.as_mut()
                 {
                     // What the session records now is a message for this line.
@@ -351,21 +394,34 @@ impl Call {
     }
 }
 
+/// What the waiting caller's media session does next.
+enum HoldCommand {
+    /// Take a message for a line (overflow to voicemail).
+    Voicemail(media::Greeting),
+    /// Talk with a call-in agent in this room for two.
+    Talk(ConferenceId),
+}
+
 /// Music on hold until the call task stops the session (an agent answered, the caller hung
-/// up); a greeting sent on `voicemail` turns it into a voicemail deposit.
+/// up), or a command turns it into a voicemail deposit or a conversation with a call-in agent.
 async fn hold(
     mut io: media::Io,
     music: Arc<[i16]>,
-    mut voicemail: oneshot::Receiver<media::Greeting>,
+    mut commands: oneshot::Receiver<HoldCommand>,
+    rooms: Arc<Rooms>,
 ) -> Option<media::Recording> {
     loop {
         let next = tokio::select! {
             played = io.play(&music, false) => Err(played.is_err()),
-            greeting = &mut voicemail => Ok(greeting),
+            command = &mut commands => Ok(command),
         };
         match next {
-            Ok(Ok(greeting)) => {
+            Ok(Ok(HoldCommand::Voicemail(greeting))) => {
                 return Some(media::deposit(io, greeting, media::Limits::default()).await);
+            }
+            Ok(Ok(HoldCommand::Talk(room))) => {
+                let _ = rooms.join_pair(&room).talk(&mut io).await;
+                return None;
             }
             // No voicemail after all (the sender went): keep playing.
             Ok(Err(_)) => {
@@ -380,4 +436,126 @@ async fn hold(
 async fn hold_only(mut io: media::Io, music: Arc<[i16]>) -> Option<media::Recording> {
     while io.play(&music, false).await.is_ok() {}
     None
+}
+
+/// Call-in agents dialled in, per queue: each free one can be offered a caller.
+#[derive(Default)]
+pub(in crate::sip) struct CallInPool {
+    seats: Mutex<HashMap<QueueId, Vec<CallInSeat>>>,
+}
+
+struct CallInSeat {
+    line: LineId,
+    free: Arc<AtomicBool>,
+    offers: mpsc::UnboundedSender<ConferenceId>,
+}
+
+impl CallInPool {
+    fn seats(&self) -> std::sync::MutexGuard<'_, HashMap<QueueId, Vec<CallInSeat>>> {
+        self.seats.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the line is dialled in to the queue and between calls.
+    pub(in crate::sip) fn is_free(&self, queue: &QueueId, line: &LineId) -> bool {
+        self.seats().get(queue).is_some_and(|list| {
+            list.iter()
+                .any(|s| &s.line == line && s.free.load(Ordering::Acquire))
+        })
+    }
+
+    /// Hands the agent a caller (their meeting room); false when the agent is not free.
+    fn offer(&self, queue: &QueueId, line: &LineId, room: &ConferenceId) -> bool {
+        let seats = self.seats();
+        let Some(seat) = seats
+            .get(queue)
+            .and_then(|list| list.iter().find(|s| &s.line == line))
+        else {
+            return false;
+        };
+        seat.free
+            .compare_exchange(true, false, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+            && seat.offers.send(room.clone()).is_ok()
+    }
+
+    fn add(&self, queue: &QueueId, seat: CallInSeat) {
+        self.seats().entry(queue.clone()).or_default().push(seat);
+    }
+
+    fn remove(&self, queue: &QueueId, free: &Arc<AtomicBool>) {
+        let mut seats = self.seats();
+        if let Some(list) = seats.get_mut(queue) {
+            list.retain(|s| !Arc::ptr_eq(&s.free, free));
+            if list.is_empty() {
+                seats.remove(queue);
+            }
+        }
+    }
+}
+
+impl Call {
+    /// A call-in agent dialled in: answered by Switchboard, they wait with music or silence
+    /// and talk with each caller put through (after a beep), until they hang up.
+    pub(super) async fn call_in(&mut self, setup: CallInSetup) {
+        let Some(line) = self.caller.line.clone() else {
+            self.fail(403, "Forbidden").await;
+            return;
+        };
+        let engine = self.engine.clone();
+        self.serve(None, move |io| async move {
+            agent_session(io, engine, setup, line.id).await;
+            None
+        })
+        .await;
+    }
+}
+
+async fn agent_session(
+    mut io: media::Io,
+    engine: Arc<super::Engine>,
+    setup: CallInSetup,
+    line: LineId,
+) {
+    let (offers, mut offered) = mpsc::unbounded_channel();
+    let free = Arc::new(AtomicBool::new(true));
+    engine.call_in.add(
+        &setup.queue_id,
+        CallInSeat {
+            line,
+            free: free.clone(),
+            offers,
+        },
+    );
+    let between: Arc<[i16]> = match (setup.hold, setup.music) {
+        (CallInHold::Silence, _) => vec![0; 8000].into(),
+        (CallInHold::Music, Some(m)) if !m.is_empty() => m.into(),
+        (CallInHold::Music, _) => media::hold_music().into(),
+    };
+    loop {
+        let room = tokio::select! {
+            played = io.play(&between, false) => match played {
+                Ok(()) => continue,
+                Err(_) => break,
+            },
+            room = offered.recv() => match room {
+                Some(r) => r,
+                None => break,
+            },
+        };
+        if setup.beep && io.play(&media::beep(), false).await.is_err() {
+            break;
+        }
+        if engine
+            .conferences
+            .join_pair(&room)
+            .talk(&mut io)
+            .await
+            .is_err()
+        {
+            break;
+        }
+        // The caller hung up: ready for the next one.
+        free.store(true, Ordering::Release);
+    }
+    engine.call_in.remove(&setup.queue_id, &free);
 }
