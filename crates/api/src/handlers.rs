@@ -1223,6 +1223,15 @@ pub async fn delete_queue_music(
     s.app.delete_queue_music(&a.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+pub async fn queue_inbox(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<VoicemailView>>> {
+    Ok(Json(All {
+        items: s.app.queue_inbox(&a.actor, &id).await?,
+    }))
+}
 pub async fn queue_figures(
     State(s): S,
     a: Auth,

@@ -169,6 +169,7 @@ pub fn routes() -> Vec<Route> {
         r!(put "/api/v1/queues/{id}/agent-status" set_agent_status "queues" Some("AgentStatusInput"), Ok("QueueView"), true, "Log an agent's line in or out of the queue (its user, or administrators)"),
         r!(put "/api/v1/queues/{id}/music" set_queue_music "queues" Some("file:audio/wav, audio/mpeg"), Ok("QueueView"), true, "Upload the music on hold: WAV or MP3, at most 10 MB and 2 minutes (converted to 8 kHz)"),
         r!(delete "/api/v1/queues/{id}/music" delete_queue_music "queues" N, NoContent, true, "Go back to the built-in music on hold"),
+        r!(get "/api/v1/queues/{id}/voicemails" queue_inbox "queues" N, All("VoicemailView"), true, "The queue's group inbox: messages left by its overflowing callers, for its agents and administrators (each then at /api/v1/voicemails/{id})"),
         r!(get "/api/v1/queues/{id}/figures" queue_figures "queues" N, Ok("QueueFiguresView"), true, "Live figures (waiting callers, longest wait, agents logged in) and those of a period (from, to; default the last 24 hours)"),
         r!(get "/api/v1/companies/{id}/conferences" list_conferences "conferences" N, List("ConferenceView"), true, "Conferences not yet over, soonest first: an end user's own and invitations; for administrators every one (filter user_id)"),
         r!(post "/api/v1/companies/{id}/conferences" create_conference "conferences" Some("ConferenceInput"), Created("ConferenceView"), true, "Schedule a conference; participants with an e-mail address get an invitation with an iCalendar attachment"),

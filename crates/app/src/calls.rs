@@ -270,6 +270,22 @@ impl App {
         Ok((co, l))
     }
 
+    /// Whether the actor may reach something kept for `line` (a message, a recording): its
+    /// user or an administrator; anybody else is told it does not exist.
+    pub(crate) async fn reach_line_item(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        line: &LineId,
+        write: bool,
+    ) -> AppResult<()> {
+        match self.handling_line(c, actor, line.as_str(), write).await {
+            Ok(_) => Ok(()),
+            Err(AppError::Forbidden(_)) => Err(AppError::NotFound),
+            Err(e) => Err(e),
+        }
+    }
+
     pub async fn get_call_handling(&self, actor: &Actor, line: &str) -> AppResult<CallHandlingDoc> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;

@@ -4,7 +4,7 @@
 //! figures come from the engine's waiting board and each caller's recorded passage.
 
 use crate::audit::{self, Record};
-use crate::authz::{Actor, Need};
+use crate::authz::{Actor, Need, Tenant};
 use crate::directory::body_id;
 use crate::switch::SipLine;
 use crate::views::{parse_time, time};
@@ -57,6 +57,23 @@ impl AgentKind {
             AgentKind::Normal => "normal",
             AgentKind::CallIn => "call_in",
         }
+    }
+
+    fn of(stored: &str) -> Self {
+        if stored == "call_in" {
+            AgentKind::CallIn
+        } else {
+            AgentKind::Normal
+        }
+    }
+}
+
+/// What call-in agents hear between calls, from its stored text.
+fn hold_of(stored: &str) -> CallInHold {
+    if stored == "silence" {
+        CallInHold::Silence
+    } else {
+        CallInHold::Music
     }
 }
 
@@ -250,6 +267,14 @@ impl WaitingBoard {
     }
 }
 
+/// The queue's uploaded music on hold as 8 kHz samples, if it has any.
+async fn queue_music(c: &mut Conn, id: &QueueId) -> AppResult<Option<Vec<i16>>> {
+    Ok(store::music(c, id).await?.and_then(|text| {
+        let wav = STANDARD.decode(text).ok()?;
+        sb_sip::media::read_wav(&wav).ok().map(|(s, _)| s)
+    }))
+}
+
 fn bounded(field: &str, v: Option<i64>, default: i64, min: i64, max: i64) -> AppResult<i64> {
     let v = v.unwrap_or(default);
     if (min..=max).contains(&v) {
@@ -295,11 +320,7 @@ impl App {
                 line_id: l.id.to_string(),
                 extension: l.extension,
                 name: l.calling_name,
-                kind: if a.kind == "call_in" {
-                    AgentKind::CallIn
-                } else {
-                    AgentKind::Normal
-                },
+                kind: AgentKind::of(&a.kind),
                 logged_in: a.logged_in,
             });
         }
@@ -319,11 +340,7 @@ impl App {
             agents,
             own_music: store::music(c, &q.id).await?.is_some(),
             call_in_extension: q.call_in_extension.clone(),
-            call_in_hold: if q.call_in_hold == "silence" {
-                CallInHold::Silence
-            } else {
-                CallInHold::Music
-            },
+            call_in_hold: hold_of(&q.call_in_hold),
             call_in_beep: q.call_in_beep,
         })
     }
@@ -646,17 +663,53 @@ impl App {
                     extension: q.extension,
                     line_id: l.id.to_string(),
                     line_extension: l.extension.clone(),
-                    kind: if a.kind == "call_in" {
-                        AgentKind::CallIn
-                    } else {
-                        AgentKind::Normal
-                    },
+                    kind: AgentKind::of(&a.kind),
                     logged_in: a.logged_in,
                     call_in_extension: q.call_in_extension,
                 });
             }
         }
         Ok(out)
+    }
+
+    /// The queue's group inbox: the messages of the mailbox its callers overflow to, for its
+    /// agents and the company's administrators (empty when it does not overflow to voicemail).
+    pub async fn queue_inbox(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<Vec<crate::voicemail::VoicemailView>> {
+        let mut c = self.store.conn().await?;
+        let (co, q) = self.queue_for(&mut c, actor, id, Need::See).await?;
+        let admin = crate::authz::check(
+            actor,
+            &Tenant::company(&co.reseller_id, &co.id),
+            Need::Administer,
+        )
+        .is_ok();
+        if !admin {
+            let lines = sb_store::lines::lines_of_user(&mut c, &co.id, &actor.user_id).await?;
+            let agents = store::agents(&mut c, &q.id).await?;
+            if !agents
+                .iter()
+                .any(|a| lines.iter().any(|l| l.id == a.line_id))
+            {
+                return Err(AppError::forbidden(
+                    "Only the queue's agents and administrators read its inbox.",
+                ));
+            }
+        }
+        let Some(mailbox) = q
+            .overflow_line_id
+            .filter(|_| q.overflow == QueueOverflow::Voicemail.as_str())
+        else {
+            return Ok(Vec::new());
+        };
+        Ok(sb_store::voicemail::list(&mut c, &mailbox)
+            .await?
+            .into_iter()
+            .map(crate::voicemail::view)
+            .collect())
     }
 
     /// Replaces the music on hold with an uploaded WAV or MP3 file (converted to 8 kHz).
@@ -764,11 +817,7 @@ impl App {
             }
             if let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? {
                 agents.push(self.sip_line_of(c, co, l).await?);
-                agent_kinds.push(if call_in {
-                    AgentKind::CallIn
-                } else {
-                    AgentKind::Normal
-                });
+                agent_kinds.push(AgentKind::of(&a.kind));
             }
         }
         let overflow_line = match &q.overflow_line_id {
@@ -778,14 +827,7 @@ impl App {
             },
             None => None,
         };
-        let music = match store::music(c, &q.id).await? {
-            Some(text) => STANDARD
-                .decode(text)
-                .ok()
-                .and_then(|wav| sb_sip::media::read_wav(&wav).ok())
-                .map(|(s, _)| s),
-            None => None,
-        };
+        let music = queue_music(c, &q.id).await?;
         Ok(Some(QueueSetup {
             id: q.id,
             company_id: q.company_id,
@@ -822,21 +864,10 @@ impl App {
                 "Only the queue's call-in agents dial this extension.",
             ));
         }
-        let music = match store::music(c, &q.id).await? {
-            Some(text) => STANDARD
-                .decode(text)
-                .ok()
-                .and_then(|wav| sb_sip::media::read_wav(&wav).ok())
-                .map(|(s, _)| s),
-            None => None,
-        };
+        let music = queue_music(c, &q.id).await?;
         Ok(Some(CallInSetup {
             queue_id: q.id,
-            hold: if q.call_in_hold == "silence" {
-                CallInHold::Silence
-            } else {
-                CallInHold::Music
-            },
+            hold: hold_of(&q.call_in_hold),
             music,
             beep: q.call_in_beep,
         }))

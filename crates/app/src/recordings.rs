@@ -208,15 +208,8 @@ impl App {
         let r = store::get(c, &RecordingId::from_raw(crate::directory::id_or_404(id)?))
             .await?
             .ok_or(AppError::NotFound)?;
-        // Not the actor's line: the same 404 as a recording that does not exist.
-        match self
-            .handling_line(c, actor, r.line_id.as_str(), false)
-            .await
-        {
-            Ok(_) => Ok(r),
-            Err(AppError::Forbidden(_)) => Err(AppError::NotFound),
-            Err(e) => Err(e),
-        }
+        self.reach_line_item(c, actor, &r.line_id, false).await?;
+        Ok(r)
     }
 
     /// A recording's audio as a WAV file.

@@ -74,7 +74,7 @@ pub struct VoicemailPatch {
     pub heard: bool,
 }
 
-fn view(v: Voicemail) -> VoicemailView {
+pub(crate) fn view(v: Voicemail) -> VoicemailView {
     VoicemailView {
         audio_url: format!("/api/v1/voicemails/{}/audio", v.id),
         id: v.id.to_string(),
@@ -366,13 +366,14 @@ impl App {
         let v = store::get(c, &VoicemailId::from_raw(crate::directory::id_or_404(id)?))
             .await?
             .ok_or(AppError::NotFound)?;
-        // Not the actor's line: the same 404 as a message that does not exist.
-        match self
-            .handling_line(c, actor, v.line_id.as_str(), write)
-            .await
-        {
-            Ok(_) => Ok(v),
-            Err(AppError::Forbidden(_)) => Err(AppError::NotFound),
+        match self.reach_line_item(c, actor, &v.line_id, write).await {
+            Ok(()) => Ok(v),
+            // A queue's group inbox: its agents share the mailbox its callers overflow to.
+            Err(AppError::NotFound)
+                if sb_store::queues::shares_inbox(c, &v.line_id, &actor.user_id).await? =>
+            {
+                Ok(v)
+            }
             Err(e) => Err(e),
         }
     }

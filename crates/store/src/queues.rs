@@ -3,7 +3,7 @@
 
 use crate::db::{Row, query, query_owned};
 use crate::{Conn, Result, col, flag};
-use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId};
+use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId, UserId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queue {
@@ -172,6 +172,21 @@ pub async fn memberships(c: &mut Conn, line: &LineId) -> Result<Vec<(Queue, Agen
             ))
         })
         .collect()
+}
+
+/// Whether `user` is an agent (through one of their lines) of a queue whose callers overflow
+/// to `mailbox`'s voicemail: the queue's group inbox.
+pub async fn shares_inbox(c: &mut Conn, mailbox: &LineId, user: &UserId) -> Result<bool> {
+    let found = query(
+        "SELECT 1 FROM queues q JOIN queue_agents a ON a.queue_id = q.id
+         JOIN lines l ON l.id = a.line_id
+         WHERE q.overflow = 'voicemail' AND q.overflow_line_id = $1 AND l.user_id = $2 LIMIT 1",
+    )
+    .bind(mailbox.as_str())
+    .bind(user.as_str())
+    .fetch_optional(c)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// The company's queue whose call-in agents dial `extension`.

@@ -1063,20 +1063,26 @@ impl Call {
             self.fail(480, "Temporarily Unavailable").await;
             return;
         };
-        let greeting = match self.engine.app.line_greeting(&line.id).await {
-            Some(own) => media::Greeting::Own(own.into()),
-            None => media::Greeting::Standard {
-                prompts: self.engine.settings.prompts.clone(),
-                first: line.language.clone(),
-                second: line.second_language.clone(),
-            },
-        };
+        let greeting = self.greeting_for(&line).await;
         // For the line it is a missed call (with a message); for the caller an answered one.
         self.mark(Outcome::Missed);
         self.serve(Some(line), move |io| async move {
             Some(media::deposit(io, greeting, media::Limits::default()).await)
         })
         .await;
+    }
+
+    /// The greeting callers of `line` hear: its own, or the standard one in the company's
+    /// language (or the second, if the caller takes it).
+    async fn greeting_for(&self, line: &SipLine) -> media::Greeting {
+        match self.engine.app.line_greeting(&line.id).await {
+            Some(own) => media::Greeting::Own(own.into()),
+            None => media::Greeting::Standard {
+                prompts: self.engine.settings.prompts.clone(),
+                first: line.language.clone(),
+                second: line.second_language.clone(),
+            },
+        }
     }
 
     /// Answers the caller with Switchboard's media endpoint and runs `session` on it in a task

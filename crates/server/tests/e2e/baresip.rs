@@ -798,6 +798,39 @@ fn talk(
     )
 }
 
+/// A new user Lou of the tenant's company (with `package`, else the company's default) and a
+/// line at `extension` for her; the line's id.
+async fn user_line(
+    srv: &Srv,
+    t: &Tenant,
+    username: &str,
+    extension: &str,
+    package: Option<&str>,
+) -> String {
+    let mut user = serde_json::json!({"name": "Lou", "username": username, "password": PW});
+    if let Some(p) = package {
+        user["package_id"] = p.into();
+    }
+    let lou = srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            user,
+        )
+        .await;
+    assert_eq!(lou.status, 201, "{}", lou.text);
+    let line = srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            serde_json::json!({"extension": extension, "calling_name": "Lou",
+                "user_id": lou.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(line.status, 201, "{}", line.text);
+    line.id()
+}
+
 /// Ada dials `*97` and keys in `keys`; returns what she heard.
 fn portal_call(sip: SocketAddr, ada: &SipLine, keys: &str, secs: u64) -> Vec<i16> {
     let dir = std::env::temp_dir().join(format!("sb-portal-{}", free_port()));
@@ -925,25 +958,7 @@ async fn three_callers_in_a_conference_each_hear_the_others_but_not_themselves()
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
     let ada_line = admin_line(&w.srv, t).await;
-    let lou = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/users", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"name": "Lou", "username": "louconf", "password": PW}),
-        )
-        .await;
-    assert_eq!(lou.status, 201, "{}", lou.text);
-    let third = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/lines", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"extension": "203", "calling_name": "Lou",
-                "user_id": lou.body["user"]["id"]}),
-        )
-        .await;
-    assert_eq!(third.status, 201, "{}", third.text);
+    let third = user_line(&w.srv, t, "louconf", "203", None).await;
     let now_ms = {
         use sb_domain::clock::Clock as _;
         sb_domain::clock::SystemClock.now().as_millisecond()
@@ -965,7 +980,7 @@ async fn three_callers_in_a_conference_each_hear_the_others_but_not_themselves()
     let lines = [
         sip_line(&w.srv, &t.admin_token, &t.line_id).await,
         sip_line(&w.srv, &t.admin_token, &ada_line).await,
-        sip_line(&w.srv, &t.admin_token, &third.id()).await,
+        sip_line(&w.srv, &t.admin_token, &third.clone()).await,
     ];
     let freqs = [500.0, 1100.0, 1700.0];
     let heard = tokio::task::spawn_blocking(move || {
@@ -1171,26 +1186,8 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
-    let lou = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/users", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"name": "Lou", "username": "lourec", "password": PW,
-                "package_id": basic}),
-        )
-        .await;
-    assert_eq!(lou.status, 201, "{}", lou.text);
-    let lou_line = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/lines", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"extension": "204", "user_id": lou.body["user"]["id"]}),
-        )
-        .await;
-    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
-    let lou_setting = format!("/api/v1/lines/{}/recording", lou_line.id());
+    let lou_line = user_line(&w.srv, t, "lourec", "204", Some(basic.as_str())).await;
+    let lou_setting = format!("/api/v1/lines/{}/recording", lou_line.clone());
     let r = w
         .srv
         .put(
@@ -1319,24 +1316,7 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
     let ada_line = admin_line(&w.srv, t).await;
-    let lou = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/users", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"name": "Lou", "username": "louqueue", "password": PW}),
-        )
-        .await;
-    assert_eq!(lou.status, 201, "{}", lou.text);
-    let lou_line = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/lines", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"extension": "203", "user_id": lou.body["user"]["id"]}),
-        )
-        .await;
-    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
+    let lou_line = user_line(&w.srv, t, "louqueue", "203", None).await;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
     let settings = |max_wait: u32| {
         serde_json::json!({"name": "Help", "extension": "600", "strategy": "top_down",
@@ -1383,7 +1363,7 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
 
     let ulf = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
     let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
-    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.id()).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.clone()).await;
     let dir = std::env::temp_dir().join(format!("sb-queue-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
@@ -1485,18 +1465,18 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     );
 
     // Overflow to voicemail: after the wait the caller hears the greeting and leaves a message
-    // in Ulf's mailbox.
+    // in Ada's mailbox, which is the queue's group inbox: Ulf, an agent, reads it too.
     let mut with_voicemail = settings(10);
-    with_voicemail["overflow"] = serde_json::json!({"action": "voicemail", "line_id": t.line_id});
+    with_voicemail["overflow"] = serde_json::json!({"action": "voicemail", "line_id": ada_line});
     let r = w.srv.put(&queue, &t.admin_token, with_voicemail).await;
     assert_eq!(r.status, 200, "{}", r.text);
     tokio::task::spawn_blocking(move || talk(sip, &caller_again, "600", &high_again, "", 22))
         .await
         .unwrap();
-    let mailbox = format!("/api/v1/lines/{}/voicemails", t.line_id);
+    let inbox = format!("{queue}/voicemails");
     let mut list = serde_json::Value::Null;
     for _ in 0..50 {
-        list = w.srv.get(&mailbox, &t.admin_token).await.body;
+        list = w.srv.get(&inbox, &t.user_token).await.body;
         if list["items"].as_array().is_some_and(|a| !a.is_empty()) {
             break;
         }
@@ -1504,8 +1484,8 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     }
     let m = &list["items"][0];
     assert_eq!(m["caller_number"], "203", "{list}");
-    let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &t.admin_token).await;
-    assert_eq!(status, 200);
+    let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &t.user_token).await;
+    assert_eq!(status, 200, "an agent plays the group's message");
     let path = dir.join("overflow.wav");
     std::fs::write(&path, &wav).unwrap();
     let (samples, rate) = read_wav(&path);
@@ -1515,6 +1495,15 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
         1000.0,
     );
     assert!(r > 0.8, "the message holds the caller's tone (ratio {r})");
+    // Lou is no agent: neither the inbox nor its messages.
+    let lou_token = w.srv.login("louqueue", PW).await;
+    assert_eq!(w.srv.get(&inbox, &lou_token).await.status, 403);
+    assert_eq!(
+        download(&w.srv, m["audio_url"].as_str().unwrap(), &lou_token)
+            .await
+            .0,
+        404
+    );
     w.srv.stop().await;
 }
 
@@ -1529,24 +1518,7 @@ async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers()
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
     let ada_line = admin_line(&w.srv, t).await;
-    let lou = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/users", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"name": "Lou", "username": "louannounce", "password": PW}),
-        )
-        .await;
-    assert_eq!(lou.status, 201, "{}", lou.text);
-    let lou_line = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/lines", t.company_id),
-            &t.admin_token,
-            serde_json::json!({"extension": "203", "user_id": lou.body["user"]["id"]}),
-        )
-        .await;
-    assert_eq!(lou_line.status, 201, "{}", lou_line.text);
+    let lou_line = user_line(&w.srv, t, "louannounce", "203", None).await;
     // Ulf has no phone: his calls go on at once to Ada's extension, announced.
     let r = w
         .srv
@@ -1560,7 +1532,7 @@ async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers()
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
-    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.id()).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line.clone()).await;
     let dir = std::env::temp_dir().join(format!("sb-announce-{}", free_port()));
     std::fs::create_dir_all(&dir).unwrap();
     let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));

@@ -310,14 +310,7 @@ impl Call {
         let line = q.setup.overflow_line.clone();
         match (q.setup.overflow, line) {
             (QueueOverflow::Voicemail, Some(line)) => {
-                let greeting = match self.engine.app.line_greeting(&line.id).await {
-                    Some(own) => media::Greeting::Own(own.into()),
-                    None => media::Greeting::Standard {
-                        prompts: self.engine.settings.prompts.clone(),
-                        first: line.language.clone(),
-                        second: line.second_language.clone(),
-                    },
-                };
+                let greeting = self.greeting_for(&line).await;
                 let Some(q) = self.queue.as_mut() else {
                     return;
                 };
