@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Media endpoint benchmark: N concurrent voicemail deposits (greeting played for half the run,
-# then recording), fed by a generator thread sending a G.711 frame every 20 ms per session.
+# Media endpoint benchmark: N concurrent sessions fed by a generator thread sending a G.711
+# frame every 20 ms per session, in three modes: voicemail deposits (greeting played for half the
+# run, then recording), conference participants (rooms of ten) and queue callers on music.
 # See crates/server/benches/media.rs.   Usage: bench/media/run.sh [SECONDS] [STREAMS...]
+# (MODES="voicemail conference music" by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
@@ -15,6 +17,8 @@ BIN=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/media-* | grep -v '\.d$' 
   echo "$(date -u '+%Y-%m-%d %H:%M') UTC; $(nproc) cores; generator on the same cores; ${SECS} s per step."
   echo
   echo '```'
-  for n in $STREAMS; do "$BIN" --bench "$n" "$SECS"; done
+  for mode in ${MODES:-voicemail conference music}; do
+    for n in $STREAMS; do "$BIN" --bench "$n" "$SECS" "$mode"; done
+  done
   echo '```'
 } | tee bench/media/results-latest.md

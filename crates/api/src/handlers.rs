@@ -1152,6 +1152,14 @@ pub async fn recording_audio(State(s): S, a: Auth, Path(id): Path<String>) -> Ap
     let wav = s.app.recording_audio(&a.actor, &id).await?;
     Ok(([(header::CONTENT_TYPE, "audio/wav")], wav).into_response())
 }
+pub async fn update_recording(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::recordings::RecordingPatch>,
+) -> ApiResult<Json<sb_app::recordings::RecordingView>> {
+    Ok(Json(s.app.update_recording(&a.actor, &id, b).await?))
+}
 pub async fn delete_recording(
     State(s): S,
     a: Auth,

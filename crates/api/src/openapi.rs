@@ -9,7 +9,7 @@ use sb_app::conferences::{
 use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
 };
-use sb_app::recordings::{RecordedDirection, RecordingSettingsDoc, RecordingView};
+use sb_app::recordings::{RecordedDirection, RecordingPatch, RecordingSettingsDoc, RecordingView};
 use sb_app::views::*;
 use sb_app::voicemail::{
     GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
@@ -93,6 +93,7 @@ use utoipa::openapi::{
         sb_domain::model::QueueStrategy,
         sb_domain::model::QueueOverflow,
         RecordingView,
+        RecordingPatch,
         RecordedDirection,
         GreetingView,
         NotificationsDoc,

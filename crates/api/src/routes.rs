@@ -145,6 +145,7 @@ pub fn routes() -> Vec<Route> {
         r!(put "/api/v1/lines/{id}/recording" set_recording_settings "recording" Some("RecordingSettingsDoc"), Ok("RecordingSettingsDoc"), true, "Record the line's calls, or stop (on needs call_recording in the line's user's package)"),
         r!(get "/api/v1/lines/{id}/recordings" list_recordings "recording" N, AllOrCsv("RecordingView"), true, "The line's recorded calls, newest first (?format=csv)"),
         r!(get "/api/v1/recordings/{id}/audio" recording_audio "recording" N, File("audio/wav"), true, "A recorded call's audio (WAV, 8 kHz, 16-bit, both sides mixed)"),
+        r!(patch "/api/v1/recordings/{id}" update_recording "recording" Some("RecordingPatch"), Ok("RecordingView"), true, "Mark a recorded call heard (saved), or new again"),
         r!(delete "/api/v1/recordings/{id}" delete_recording "recording" N, NoContent, true, "Delete a recorded call"),
         r!(get "/api/v1/trunks" list_installation_trunks "trunks" N, List("TrunkView"), true, "The installation's trunks, serving companies without their own (system administrator)"),
         r!(post "/api/v1/trunks" create_installation_trunk "trunks" Some("TrunkInput"), Created("TrunkView"), true, "Add an installation trunk (system administrator)"),

@@ -49,6 +49,8 @@ pub struct RecordingView {
     pub other_name: Option<String>,
     /// When the call was answered (RFC 3339).
     pub started_at: String,
+    /// Marked heard (kept as saved); new recordings are not.
+    pub heard: bool,
     /// Its length in seconds (rounded up).
     pub duration_secs: i64,
     /// Where its audio is (`audio/wav`, 8 kHz).
@@ -69,7 +71,15 @@ fn view(r: Recording) -> RecordingView {
         other_name: r.other_name,
         started_at: time(r.started_at),
         duration_secs: (r.duration_ms + 999) / 1000,
+        heard: r.heard,
     }
+}
+
+/// A change to a recording.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingPatch {
+    pub heard: bool,
 }
 
 /// A call the SIP engine recorded for a line.
@@ -182,6 +192,7 @@ impl App {
             other_name: r.other_name,
             started_at: r.started_at_ms,
             duration_ms: i64::try_from(samples.len() / 8).unwrap_or(i64::MAX),
+            heard: false,
         };
         store::insert(&mut c, &rec, &audio).await?;
         Ok(Some(rec.id))
@@ -222,6 +233,20 @@ impl App {
         STANDARD
             .decode(text)
             .map_err(|_| AppError::Internal("a stored recording is damaged".into()))
+    }
+
+    /// Marks a recording heard (saved) or new again.
+    pub async fn update_recording(
+        &self,
+        actor: &Actor,
+        id: &str,
+        patch: RecordingPatch,
+    ) -> AppResult<RecordingView> {
+        let mut c = self.store.conn().await?;
+        let mut r = self.own_recording(&mut c, actor, id).await?;
+        store::set_heard(&mut c, &r.id, patch.heard).await?;
+        r.heard = patch.heard;
+        Ok(view(r))
     }
 
     pub async fn delete_recording(&self, actor: &Actor, id: &str) -> AppResult<()> {

@@ -1,9 +1,11 @@
-//! Switchboard's media endpoint under load, for bench/media/run.sh: N voicemail deposits at once
-//! (each plays a greeting for the first half of the run, then records the second half), fed by
-//! a generator thread sending one G.711 frame every 20 ms to every session, as phones do.
-//! Prints the endpoint's CPU per stream and the share of frames that reached the generator late
-//! (more than 20 ms after the frame before it from the same session).
-//! Usage: media --bench N SECONDS
+//! Switchboard's media endpoint under load, for bench/media/run.sh: N sessions at once, fed by a
+//! generator thread sending one G.711 frame every 20 ms to every session, as phones do. Modes:
+//! `voicemail` (each deposit plays a greeting for the first half of the run, then records the
+//! second half), `conference` (rooms of ten participants, each mixed for the nine others) and
+//! `music` (queue callers hearing music on hold). Prints the endpoint's CPU per stream and the
+//! share of frames that reached the generator late (more than 20 ms after the frame before it
+//! from the same session).
+//! Usage: media --bench N SECONDS [voicemail|conference|music]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
 use std::collections::HashMap;
@@ -30,6 +32,9 @@ fn main() {
     let rest: Vec<&String> = args.iter().skip(1).filter(|a| *a != "--bench").collect();
     let n: usize = rest.first().map_or(100, |s| s.parse().unwrap());
     let secs: u64 = rest.get(1).map_or(20, |s| s.parse().unwrap());
+    let mode = rest.get(2).map_or("voicemail", |s| s.as_str()).to_owned();
+    let rooms = Arc::new(switchboard::sip::conference::Rooms::default());
+    let music: Arc<[i16]> = media::hold_music().into();
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
     // The generator: a few sockets, as several phones behind one address would be.
     let gens: Vec<UdpSocket> = (0..4).map(|_| UdpSocket::bind((ip, 0)).unwrap()).collect();
@@ -68,10 +73,26 @@ fn main() {
             max: Duration::from_secs(secs * 2),
             silence: Duration::from_secs(secs * 2),
         };
+        let (mode, rooms, music) = (mode.clone(), rooms.clone(), music.clone());
         done.push(rt.spawn(async move {
-            let r = media::deposit(io, media::Greeting::Own(greeting), limits).await;
+            let mut io = io;
+            let recorded = match mode.as_str() {
+                "conference" => {
+                    let room = sb_domain::ids::ConferenceId::from_raw(format!("room{}", i / 10));
+                    let _ = rooms.join(&room).talk(&mut io).await;
+                    0
+                }
+                "music" => {
+                    while io.play(&music, false).await.is_ok() {}
+                    0
+                }
+                _ => media::deposit(io, media::Greeting::Own(greeting), limits)
+                    .await
+                    .samples
+                    .len(),
+            };
             drop(port);
-            r.samples.len()
+            recorded
         }));
         targets.push((at, i % gens.len()));
         stops.push(stop);
@@ -143,7 +164,7 @@ fn main() {
     // Frames the endpoint handled: the half it played (sent) and every one it received.
     let frames = received as f64 + (n as f64 * wall * 50.0);
     println!(
-        "streams {n} seconds {wall:.1} endpoint_cpu_pct {:.1} us_per_frame {:.2} frames_out {received} late_pct {:.3} recorded_s {:.0}",
+        "mode {mode} streams {n} seconds {wall:.1} endpoint_cpu_pct {:.1} us_per_frame {:.2} frames_out {received} late_pct {:.3} recorded_s {:.0}",
         cpu / wall * 100.0,
         cpu * 1e6 / frames,
         if received > 0 {

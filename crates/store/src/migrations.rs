@@ -343,6 +343,7 @@ pub const MIGRATIONS: &[Migration] = &[
             other_name TEXT NULL,
             started_at BIGINT NOT NULL,
             duration_ms BIGINT NOT NULL,
+            heard BIGINT NOT NULL,
             audio TEXT NOT NULL)",
             "CREATE INDEX recordings_line ON recordings(line_id, id)",
         ],

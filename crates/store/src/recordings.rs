@@ -17,10 +17,12 @@ pub struct Recording {
     pub other_name: Option<String>,
     pub started_at: i64,
     pub duration_ms: i64,
+    /// Played (or marked so) by someone with access to the inbox.
+    pub heard: bool,
 }
 
-const COLUMNS: &str =
-    "id, company_id, line_id, direction, other_number, other_name, started_at, duration_ms";
+const COLUMNS: &str = "id, company_id, line_id, direction, other_number, other_name, \
+    started_at, duration_ms, heard";
 
 fn recording(mut r: Row) -> Result<Recording> {
     Ok(Recording {
@@ -32,6 +34,7 @@ fn recording(mut r: Row) -> Result<Recording> {
         other_name: col(&mut r, "other_name")?,
         started_at: col(&mut r, "started_at")?,
         duration_ms: col(&mut r, "duration_ms")?,
+        heard: col::<i64>(&mut r, "heard")? != 0,
     })
 }
 
@@ -63,8 +66,8 @@ pub async fn set_record_calls(c: &mut Conn, line: &LineId, on: bool) -> Result<(
 pub async fn insert(c: &mut Conn, r: &Recording, audio: &str) -> Result<()> {
     query(
         "INSERT INTO recordings (id, company_id, line_id, direction, other_number, other_name,
-            started_at, duration_ms, audio)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            started_at, duration_ms, heard, audio)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(r.id.as_str())
     .bind(r.company_id.as_str())
@@ -74,6 +77,7 @@ pub async fn insert(c: &mut Conn, r: &Recording, audio: &str) -> Result<()> {
     .bind(r.other_name.clone())
     .bind(r.started_at)
     .bind(r.duration_ms)
+    .bind(flag(r.heard))
     .bind(audio)
     .execute(c)
     .await?;
@@ -111,6 +115,15 @@ pub async fn audio(c: &mut Conn, id: &RecordingId) -> Result<Option<String>> {
         Some(mut r) => Ok(Some(col(&mut r, "audio")?)),
         None => Ok(None),
     }
+}
+
+pub async fn set_heard(c: &mut Conn, id: &RecordingId, heard: bool) -> Result<()> {
+    query("UPDATE recordings SET heard = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(flag(heard))
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 pub async fn delete(c: &mut Conn, id: &RecordingId) -> Result<()> {

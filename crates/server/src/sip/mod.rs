@@ -4,7 +4,7 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod call;
-mod conference;
+pub mod conference;
 pub mod media;
 mod messaging;
 mod portal;

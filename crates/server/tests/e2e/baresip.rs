@@ -1271,10 +1271,25 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
         serde_json::json!([]),
         "Ada's line does not record"
     );
-    // Another tenant cannot reach it; its owner deletes it.
+    // Another tenant cannot reach it; its owner marks it heard (saved), then deletes it.
+    assert_eq!(rec["heard"], false, "{rec}");
     let audio = rec["audio_url"].as_str().unwrap();
     assert_eq!(download(&w.srv, audio, &w.t2.admin_token).await.0, 404);
     let id = rec["id"].as_str().unwrap();
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/recordings/{id}"),
+            &t.user_token,
+            serde_json::json!({"heard": true}),
+        )
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), &r.body["heard"]),
+        (200, &serde_json::json!(true))
+    );
+    let again = w.srv.get(&list_path, &t.user_token).await;
+    assert_eq!(again.body["items"][0]["heard"], true, "{}", again.text);
     let r = w
         .srv
         .delete(&format!("/api/v1/recordings/{id}"), &t.user_token)
@@ -1660,5 +1675,120 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
     assert!(voice >= 40, "the agent hears both callers ({voice} tenths)");
     let figures = w.srv.get(&format!("{queue}/figures"), &t.admin_token).await;
     assert_eq!(figures.body["answered"], 2, "{}", figures.text);
+    w.srv.stop().await;
+}
+
+/// Round-robin gives each new caller to the agent after the one who took the last call;
+/// ring-progressively rings the first agent, then adds the next after the delay while the
+/// first keeps ringing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn round_robin_and_ring_progressively_ring_agents_in_their_order() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, t).await;
+    let lou_line = user_line(&w.srv, t, "louorder", "203", None).await;
+    let queue = format!("/api/v1/queues/{}", t.queue_id);
+    let settings = |strategy: &str| {
+        serde_json::json!({"name": "Order", "extension": "600", "strategy": strategy,
+            "ring_seconds": 5, "progressive_delay_seconds": 2, "max_wait_seconds": 30,
+            "agents": [{"line_id": t.line_id}, {"line_id": ada_line}]})
+    };
+    let r = w
+        .srv
+        .put(&queue, &t.admin_token, settings("round_robin"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for (token, line) in [(&t.user_token, &t.line_id), (&t.admin_token, &ada_line)] {
+        let r = w
+            .srv
+            .put(
+                &format!("{queue}/agent-status"),
+                token,
+                serde_json::json!({"line_id": line, "logged_in": true}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    let ulf = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line).await;
+    let dir = std::env::temp_dir().join(format!("sb-order-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone.wav");
+    tone_wav(&tone, 500.0, 30);
+    // Round-robin: Ulf takes the first caller, Ada the second.
+    let answered_by = {
+        let (ulf, ada, caller, tone) = (ulf.clone(), ada.clone(), caller.clone(), tone.clone());
+        tokio::task::spawn_blocking(move || {
+            let mut u = Phone::start(sip, &ulf, &tone, "auto");
+            u.wait_registered();
+            let mut a = Phone::start(sip, &ada, &tone, "auto");
+            a.wait_registered();
+            let mut c = Phone::start(sip, &caller, &tone, "manual");
+            c.wait_registered();
+            let mut who = Vec::new();
+            for _ in 0..2 {
+                let r = c.command("dial", &format!("sip:600@{}", caller.domain));
+                assert_eq!(r["ok"], true, "{r}");
+                c.wait_event("CALL_ESTABLISHED", 10);
+                let (by_ulf, by_ada) = loop {
+                    let (x, y) = (
+                        u.try_event("CALL_ESTABLISHED", 1),
+                        a.try_event("CALL_ESTABLISHED", 1),
+                    );
+                    if x || y {
+                        break (x, y);
+                    }
+                };
+                who.push(if by_ulf && !by_ada { "ulf" } else { "ada" });
+                std::thread::sleep(Duration::from_secs(1));
+                c.command("hangup", "");
+                c.wait_event("CALL_CLOSED", 10);
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            who
+        })
+        .await
+        .unwrap()
+    };
+    assert_eq!(answered_by, vec!["ulf", "ada"]);
+
+    // Ring-progressively: Ulf rings first, Ada joins two seconds later while Ulf still rings.
+    let r = w
+        .srv
+        .put(&queue, &t.admin_token, settings("ring_progressively"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (first_alone, gap, ulf_still_ringing) = tokio::task::spawn_blocking(move || {
+        let mut u = Phone::start(sip, &ulf, &tone, "manual");
+        u.wait_registered();
+        let mut a = Phone::start(sip, &ada, &tone, "manual");
+        a.wait_registered();
+        let mut c = Phone::start(sip, &caller, &tone, "manual");
+        c.wait_registered();
+        let r = c.command("dial", &format!("sip:600@{}", caller.domain));
+        assert_eq!(r["ok"], true, "{r}");
+        u.wait_event("CALL_INCOMING", 5);
+        let ulf_at = Instant::now();
+        let first_alone = !a.try_event("CALL_INCOMING", 1);
+        a.wait_event("CALL_INCOMING", 5);
+        let gap = ulf_at.elapsed();
+        let ulf_still_ringing = !u.try_event("CALL_CLOSED", 1);
+        c.command("hangup", "");
+        c.wait_event("CALL_CLOSED", 10);
+        (first_alone, gap, ulf_still_ringing)
+    })
+    .await
+    .unwrap();
+    assert!(first_alone, "Ulf's phone rings alone at first");
+    assert!(
+        gap >= Duration::from_millis(1500) && gap <= Duration::from_secs(4),
+        "Ada's joins after the delay ({gap:?})"
+    );
+    assert!(ulf_still_ringing, "and Ulf's keeps ringing");
     w.srv.stop().await;
 }

@@ -46,6 +46,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         }
         "ConferenceBridgeDoc" => json!({"number": null}),
         "RecordingSettingsDoc" => json!({"record_calls": false}),
+        "RecordingPatch" => json!({"heard": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
         // A file upload; access is decided before the file is read.

@@ -436,11 +436,14 @@ impl SmtpSink {
         })
     }
 
-    /// Waits until a received message contains `needle`, and returns everything received.
+    /// Waits until a received message contains `needle` and has been printed whole (the sink
+    /// writes as it reads), and returns everything received.
     pub async fn wait_for(&self, needle: &str) -> String {
         for _ in 0..200 {
             let text = std::fs::read_to_string(&self.out).unwrap_or_default();
-            if text.contains(needle) {
+            if let Some(at) = text.find(needle)
+                && text[at..].contains("END MESSAGE")
+            {
                 return text;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
