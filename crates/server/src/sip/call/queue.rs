@@ -538,13 +538,21 @@ async fn agent_session(
         if setup.beep && io.play(&media::beep(), false).await.is_err() {
             break;
         }
-        if engine
-            .conferences
-            .join_pair(&room)
-            .talk(&mut io)
-            .await
-            .is_err()
-        {
+        let seat = engine.conferences.join_pair(&room);
+        // The caller may have hung up just as they were offered: then nobody comes.
+        let mut waited = 0;
+        while engine.conferences.occupants(&room) < 2 && waited < 150 {
+            if io.play(&[0; 160], false).await.is_err() {
+                break;
+            }
+            waited += 1;
+        }
+        if engine.conferences.occupants(&room) < 2 {
+            drop(seat);
+            free.store(true, Ordering::Release);
+            continue;
+        }
+        if seat.talk(&mut io).await.is_err() {
             break;
         }
         // The caller hung up: ready for the next one.
