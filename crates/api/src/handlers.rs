@@ -674,23 +674,41 @@ pub async fn list_voicemails(
 ) -> ApiResult<Response> {
     let csv = wants_csv(&query_pairs(&parts))?;
     let items = s.app.voicemails(&a.actor, &id).await?;
+    Ok(all_or_csv(
+        items,
+        csv,
+        "id,received_at,caller_number,caller_name,duration_secs,heard",
+        |v| {
+            format!(
+                "{},{},{},{},{},{}",
+                v.id,
+                v.received_at,
+                csv_cell(&v.caller_number),
+                csv_cell(v.caller_name.as_deref().unwrap_or("")),
+                v.duration_secs,
+                v.heard
+            )
+        },
+    ))
+}
+
+/// A small collection as `{"items": [...]}`, or with `csv` as CSV under `header`, a row per
+/// item (an inbox holds at most a few hundred: one chunk).
+fn all_or_csv<T: serde::Serialize>(
+    items: Vec<T>,
+    csv: bool,
+    header: &str,
+    row: impl Fn(&T) -> String,
+) -> Response {
     if !csv {
-        return Ok(Json(All { items }).into_response());
+        return Json(All { items }).into_response();
     }
-    // A mailbox holds at most a few hundred messages: one chunk.
-    let mut out = String::from("id,received_at,caller_number,caller_name,duration_secs,heard\n");
-    for v in items {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            v.id,
-            v.received_at,
-            csv_cell(&v.caller_number),
-            csv_cell(v.caller_name.as_deref().unwrap_or("")),
-            v.duration_secs,
-            v.heard
-        ));
+    let mut out = format!("{header}\n");
+    for item in &items {
+        out.push_str(&row(item));
+        out.push('\n');
     }
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response()
 }
 
 /// `?format=csv` (true), `json` or none (false); anything else is a 422.
@@ -1128,25 +1146,22 @@ pub async fn list_recordings(
 ) -> ApiResult<Response> {
     let csv = wants_csv(&query_pairs(&parts))?;
     let items = s.app.recordings(&a.actor, &id).await?;
-    if !csv {
-        return Ok(Json(All { items }).into_response());
-    }
-    let mut out = String::from("id,started_at,direction,other_number,other_name,duration_secs\n");
-    for r in items {
-        let direction = match r.direction {
-            sb_app::recordings::RecordedDirection::Incoming => "incoming",
-            sb_app::recordings::RecordedDirection::Outgoing => "outgoing",
-        };
-        out.push_str(&format!(
-            "{},{},{direction},{},{},{}\n",
-            r.id,
-            r.started_at,
-            csv_cell(&r.other_number),
-            csv_cell(r.other_name.as_deref().unwrap_or("")),
-            r.duration_secs
-        ));
-    }
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response())
+    Ok(all_or_csv(
+        items,
+        csv,
+        "id,started_at,direction,other_number,other_name,duration_secs",
+        |r| {
+            format!(
+                "{},{},{},{},{},{}",
+                r.id,
+                r.started_at,
+                r.direction.as_str(),
+                csv_cell(&r.other_number),
+                csv_cell(r.other_name.as_deref().unwrap_or("")),
+                r.duration_secs
+            )
+        },
+    ))
 }
 pub async fn recording_audio(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
     let wav = s.app.recording_audio(&a.actor, &id).await?;

@@ -6,8 +6,6 @@
 use crate::audit::{self, By, Record};
 use crate::authz::Actor;
 use crate::{App, AppError, AppResult};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sb_domain::ids::{LineId, VoicemailId};
 use sb_domain::model::AuditKind;
 use sb_store::lines as store;
@@ -127,12 +125,7 @@ impl App {
     pub async fn portal_audio(&self, id: &VoicemailId) -> AppResult<Vec<i16>> {
         let mut c = self.store.conn().await?;
         let text = vm::audio(&mut c, id).await?.ok_or(AppError::NotFound)?;
-        let wav = STANDARD
-            .decode(text)
-            .map_err(|_| AppError::Internal("a stored message's audio is damaged".into()))?;
-        sb_sip::media::read_wav(&wav)
-            .map(|(s, _)| s)
-            .map_err(|_| AppError::Internal("a stored message's audio is damaged".into()))
+        crate::audio::stored_samples(&text, "message's audio")
     }
 
     /// Saves (marks heard) or deletes a message heard by phone; the lamp follows.
@@ -149,9 +142,9 @@ impl App {
 
     /// A greeting recorded by phone.
     pub async fn portal_set_greeting(&self, line: &LineId, samples: &[i16]) -> AppResult<()> {
-        let wav = sb_sip::media::write_wav(samples, 8000);
         let mut c = self.store.conn().await?;
-        vm::set_greeting(&mut c, line, &STANDARD.encode(wav), self.now_ms()).await?;
+        let greeting = crate::audio::to_stored(samples);
+        vm::set_greeting(&mut c, line, &greeting, self.now_ms()).await?;
         Ok(())
     }
 

@@ -9,8 +9,6 @@ use crate::directory::body_id;
 use crate::switch::SipLine;
 use crate::views::{parse_time, time};
 use crate::{App, AppError, AppResult};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId};
 use sb_domain::model::{AuditKind, QueueOverflow, QueueStrategy};
 use sb_domain::values::{Extension, Name};
@@ -269,10 +267,9 @@ impl WaitingBoard {
 
 /// The queue's uploaded music on hold as 8 kHz samples, if it has any.
 async fn queue_music(c: &mut Conn, id: &QueueId) -> AppResult<Option<Vec<i16>>> {
-    Ok(store::music(c, id).await?.and_then(|text| {
-        let wav = STANDARD.decode(text).ok()?;
-        sb_sip::media::read_wav(&wav).ok().map(|(s, _)| s)
-    }))
+    Ok(store::music(c, id)
+        .await?
+        .and_then(|text| crate::audio::stored_samples(&text, "music on hold").ok()))
 }
 
 fn bounded(field: &str, v: Option<i64>, default: i64, min: i64, max: i64) -> AppResult<i64> {
@@ -725,9 +722,9 @@ impl App {
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let wav = sb_sip::media::write_wav(&samples, 8000);
         let mut c = self.store.conn().await?;
-        store::set_music(&mut c, &q.id, Some(&STANDARD.encode(wav))).await?;
+        let music = crate::audio::to_stored(&samples);
+        store::set_music(&mut c, &q.id, Some(&music)).await?;
         self.queue_view(&mut c, &q).await
     }
 

@@ -6,8 +6,6 @@ use crate::audit::{self, Record};
 use crate::authz::Actor;
 use crate::views::time;
 use crate::{App, AppError, AppResult};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sb_domain::ids::{CompanyId, LineId, RecordingId};
 use sb_domain::model::{AuditKind, Feature};
 use sb_store::recordings::{self as store, Recording};
@@ -30,7 +28,7 @@ pub enum RecordedDirection {
 }
 
 impl RecordedDirection {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             RecordedDirection::Incoming => "incoming",
             RecordedDirection::Outgoing => "outgoing",
@@ -171,7 +169,7 @@ impl App {
         samples: &[i16],
     ) -> AppResult<Option<RecordingId>> {
         let now = self.now_ms();
-        let audio = STANDARD.encode(sb_sip::media::write_wav(samples, 8000));
+        let audio = crate::audio::to_stored(samples);
         let mut c = self.store.conn().await?;
         let Some(line) = sb_store::lines::locate_line(&mut c, &r.line_id).await? else {
             return Ok(None);
@@ -230,9 +228,7 @@ impl App {
         let text = store::audio(&mut c, &r.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        STANDARD
-            .decode(text)
-            .map_err(|_| AppError::Internal("a stored recording is damaged".into()))
+        crate::audio::stored_file(&text, "recording")
     }
 
     /// Marks a recording heard (saved) or new again.

@@ -5,8 +5,6 @@
 use crate::authz::Actor;
 use crate::views::time;
 use crate::{App, AppError, AppResult};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
 use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
@@ -103,7 +101,7 @@ impl App {
     /// the outbox, in the same transaction, so neither is lost), and lights the line's lamp.
     pub async fn deposit_voicemail(&self, d: Deposit) -> AppResult<VoicemailId> {
         let now = self.now_ms();
-        let audio = STANDARD.encode(sb_sip::media::write_wav(&d.samples, 8000));
+        let audio = crate::audio::to_stored(&d.samples);
         let mut tx = self.store.begin().await?;
         let settings = store::settings(&mut tx, &d.line_id).await?;
         let line = sb_store::lines::locate_line(&mut tx, &d.line_id)
@@ -184,9 +182,9 @@ impl App {
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let wav = sb_sip::media::write_wav(&samples, 8000);
         let mut c = self.store.conn().await?;
-        store::set_greeting(&mut c, &l.id, &STANDARD.encode(wav), self.now_ms()).await?;
+        let greeting = crate::audio::to_stored(&samples);
+        store::set_greeting(&mut c, &l.id, &greeting, self.now_ms()).await?;
         Ok(GreetingView {
             duration_secs: i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX),
             audio_url: format!("/api/v1/lines/{}/voicemail-greeting", l.id),
@@ -200,9 +198,7 @@ impl App {
         let text = store::greeting(&mut c, &l.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        STANDARD
-            .decode(text)
-            .map_err(|_| AppError::Internal("a stored greeting is damaged".into()))
+        crate::audio::stored_file(&text, "greeting")
     }
 
     /// Goes back to the standard greeting.
@@ -220,8 +216,7 @@ impl App {
     pub async fn line_greeting(&self, line: &LineId) -> Option<Vec<i16>> {
         let mut c = self.store.conn().await.ok()?;
         let text = store::greeting(&mut c, line).await.ok()??;
-        let wav = STANDARD.decode(text).ok()?;
-        sb_sip::media::read_wav(&wav).ok().map(|(s, _)| s)
+        crate::audio::stored_samples(&text, "greeting").ok()
     }
 
     /// Mails the line's user, when the user has an e-mail address and mail is configured.
@@ -385,9 +380,7 @@ impl App {
         let text = store::audio(&mut c, &v.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        STANDARD
-            .decode(text)
-            .map_err(|_| AppError::Internal("a stored message's audio is damaged".into()))
+        crate::audio::stored_file(&text, "message's audio")
     }
 
     /// Marks a message heard or new again.
