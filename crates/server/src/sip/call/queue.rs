@@ -5,7 +5,7 @@
 //! agent talk through the relay like any call. After the maximum wait the caller is hung up,
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
-use super::{Call, Deposit, ForkState, Outcome, Phase, Side, media, sdp};
+use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
 use crate::sip::conference::Rooms;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
@@ -226,11 +226,15 @@ impl Call {
             let _ = tx.send(HoldCommand::Talk(room));
         }
         self.engine.set_queue_next(&q.setup.id, agent + 1);
-        q.finished = true;
-        let (queue_id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
         self.cancel_forks(None).await;
-        self.engine.app.waiting_board().leave(&queue_id, token);
-        self.passage(Passage::Answered, Some(line.id.clone()), entered_ms);
+        self.put_through_to(line);
+        true
+    }
+
+    /// The caller talks with `line` now: the passage is over, and the call shows as answered
+    /// by that line (lamps, call log, recording).
+    fn put_through_to(&mut self, line: SipLine) {
+        self.finish_passage(Passage::Answered, Some(line.id.clone()));
         for l in std::iter::once(&line).chain(self.caller.line.iter()) {
             self.engine
                 .set_line_state(&l.id, super::super::presence::LineState::Confirmed);
@@ -238,7 +242,6 @@ impl Call {
         self.reached.push((line.clone(), Outcome::Answered));
         self.target = Some(line);
         self.start_recording();
-        true
     }
 
     /// An agent (or the overflow line) answered: the music stops and the caller is put
@@ -257,10 +260,7 @@ impl Call {
                 None => return,
             },
         };
-        let was_waiting = !q.finished;
-        q.finished = true;
         q.overflowing = false;
-        let (queue_id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
         self.winner = Some(idx);
         self.b_cseq = self.forks[idx].cseq;
         self.forks[idx].state = ForkState::Answered;
@@ -276,34 +276,22 @@ impl Call {
         if let Some(addr) = sdp::audio_target(&m.body) {
             self.relay.set_peer(Side::B, addr);
         }
-        for l in std::iter::once(&line).chain(self.caller.line.iter()) {
-            self.engine
-                .set_line_state(&l.id, super::super::presence::LineState::Confirmed);
-        }
-        self.reached.push((line.clone(), Outcome::Answered));
-        self.target = Some(line.clone());
         self.phase = Phase::Answered;
-        if was_waiting {
-            self.engine.app.waiting_board().leave(&queue_id, token);
-            self.passage(Passage::Answered, Some(line.id.clone()), entered_ms);
-        }
-        self.start_recording();
+        self.put_through_to(line);
     }
 
-    /// The caller hung up while waiting.
+    /// The caller hung up while waiting (for an agent, or for the overflow line).
     pub(super) async fn queue_abandoned(&mut self) {
-        if self.queue.as_ref().is_some_and(|q| !q.finished) {
+        if self.queue.as_ref().is_some_and(QueueRun::waiting) {
             self.cancel_forks(None).await;
-            self.finish_passage(Passage::Abandoned);
-        } else if self.queue.as_ref().is_some_and(|q| q.overflowing) {
-            self.cancel_forks(None).await;
+            self.finish_passage(Passage::Abandoned, None);
         }
     }
 
     /// The maximum wait is over.
     async fn overflow(&mut self) {
         self.cancel_forks(None).await;
-        self.finish_passage(Passage::Overflowed);
+        self.finish_passage(Passage::Overflowed, None);
         let Some(q) = self.queue.as_mut() else {
             return;
         };
@@ -347,8 +335,9 @@ impl Call {
         self.end();
     }
 
-    /// Records the passage (once) and takes the caller off the waiting board.
-    fn finish_passage(&mut self, how: Passage) {
+    /// Records the passage (once, with the agent who took the call) and takes the caller off
+    /// the waiting board.
+    fn finish_passage(&mut self, how: Passage, agent: Option<LineId>) {
         let Some(q) = self.queue.as_mut() else {
             return;
         };
@@ -358,14 +347,7 @@ impl Call {
         q.finished = true;
         let (id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
         self.engine.app.waiting_board().leave(&id, token);
-        self.passage(how, None, entered_ms);
-    }
-
-    fn passage(&self, how: Passage, agent: Option<sb_domain::ids::LineId>, entered_ms: i64) {
-        let Some(q) = self.queue.as_ref() else {
-            return;
-        };
-        let (app, id) = (self.engine.app.clone(), q.setup.id.clone());
+        let app = self.engine.app.clone();
         let caller = if self.anonymous {
             "anonymous".to_owned()
         } else {
@@ -383,7 +365,7 @@ impl Call {
 
     /// The call ends: a caller still on the waiting board comes off it.
     pub(super) fn leave_queue(&mut self) {
-        self.finish_passage(Passage::Abandoned);
+        self.finish_passage(Passage::Abandoned, None);
     }
 }
 
