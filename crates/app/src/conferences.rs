@@ -243,7 +243,14 @@ impl App {
         Ok((co, conf))
     }
 
-    async fn conference_view(&self, c: &mut Conn, conf: &Conference) -> AppResult<ConferenceView> {
+    /// The conference as the API shows it; `bridge` is its company's bridge number (read once
+    /// by the caller, the same for every conference of a list).
+    async fn conference_view(
+        &self,
+        c: &mut Conn,
+        conf: &Conference,
+        bridge: Option<&str>,
+    ) -> AppResult<ConferenceView> {
         let organizer = accounts::locate_user(c, &conf.organizer_id).await?;
         let mut participants = Vec::new();
         for p in store::participants(c, &conf.id).await? {
@@ -272,7 +279,7 @@ impl App {
             participants,
             dial_in: DialInView {
                 feature_code: BRIDGE_CODE.to_owned(),
-                number: store::bridge_number(c, &conf.company_id).await?,
+                number: bridge.map(str::to_owned),
                 access_code: conf.access_code.clone(),
             },
         })
@@ -299,9 +306,13 @@ impl App {
             (_, None) => None,
         };
         let now = self.now_ms();
+        let bridge = store::bridge_number(&mut c, &co.id).await?;
         let mut out = Vec::new();
         for conf in store::upcoming(&mut c, &co.id, user.as_ref(), now).await? {
-            out.push(self.conference_view(&mut c, &conf).await?);
+            out.push(
+                self.conference_view(&mut c, &conf, bridge.as_deref())
+                    .await?,
+            );
         }
         Ok(out)
     }
@@ -309,7 +320,8 @@ impl App {
     pub async fn get_conference(&self, actor: &Actor, id: &str) -> AppResult<ConferenceView> {
         let mut c = self.store.conn().await?;
         let (_, conf) = self.conference_for(&mut c, actor, id, Need::See).await?;
-        self.conference_view(&mut c, &conf).await
+        let bridge = store::bridge_number(&mut c, &conf.company_id).await?;
+        self.conference_view(&mut c, &conf, bridge.as_deref()).await
     }
 
     /// Schedules a conference and mails every participant with an address an invitation (an
@@ -461,8 +473,18 @@ impl App {
             created_at: now,
         };
         store::insert(&mut tx, &conf, &people).await?;
-        self.mail_invitations(&mut tx, &conf, &organizer, &mailed, &co.sip_domain, false)
-            .await?;
+        let bridge = store::bridge_number(&mut tx, &co.id).await?;
+        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let invite = Invite {
+            conf: &conf,
+            organizer: (&organizer.name, organizer.email.as_deref()),
+            attendees: &mailed,
+            dial_in: &dial_in,
+            uid_domain: &co.sip_domain,
+            now,
+            cancel: false,
+        };
+        self.mail_invitations(&mut tx, &invite).await?;
         let rec = Record::new(AuditKind::Created, "conference", conf.id.as_str())
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(serde_json::json!({
@@ -471,7 +493,9 @@ impl App {
                 "participants": people.len(),
             }));
         audit::write(&mut tx, now, actor.into(), rec).await?;
-        let view = self.conference_view(&mut tx, &conf).await?;
+        let view = self
+            .conference_view(&mut tx, &conf, bridge.as_deref())
+            .await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -502,8 +526,18 @@ impl App {
                 }
             }
         }
-        self.mail_invitations(&mut tx, &conf, &organizer, &mailed, &co.sip_domain, true)
-            .await?;
+        let bridge = store::bridge_number(&mut tx, &co.id).await?;
+        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let invite = Invite {
+            conf: &conf,
+            organizer: (&organizer.name, organizer.email.as_deref()),
+            attendees: &mailed,
+            dial_in: &dial_in,
+            uid_domain: &co.sip_domain,
+            now,
+            cancel: true,
+        };
+        self.mail_invitations(&mut tx, &invite).await?;
         store::delete(&mut tx, &conf.id).await?;
         let rec = Record::new(AuditKind::Deleted, "conference", conf.id.as_str())
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -525,40 +559,22 @@ impl App {
             .filter(|u| u.company_id.as_ref() == Some(company)))
     }
 
-    async fn mail_invitations(
-        &self,
-        c: &mut Conn,
-        conf: &Conference,
-        organizer: &User,
-        to: &[(Option<String>, String)],
-        sip_domain: &str,
-        cancel: bool,
-    ) -> AppResult<()> {
+    /// Mails the invitation (or its cancellation) to each of its attendees, with the calendar
+    /// file attached, through the outbox.
+    async fn mail_invitations(&self, c: &mut Conn, invite: &Invite<'_>) -> AppResult<()> {
+        let Invite {
+            conf,
+            organizer: (organizer, _),
+            attendees: to,
+            dial_in,
+            now,
+            cancel,
+            ..
+        } = *invite;
         if to.is_empty() {
             return Ok(());
         }
-        let now = self.now_ms();
-        let number = store::bridge_number(c, &conf.company_id).await?;
-        let dial_in = match &number {
-            Some(n) => format!(
-                "Dial {n} (or {BRIDGE_CODE} from your office phone) and key in access code {}, then #.",
-                conf.access_code
-            ),
-            None => format!(
-                "Dial {BRIDGE_CODE} from your office phone and key in access code {}, then #.",
-                conf.access_code
-            ),
-        };
-        let ics = Invite {
-            conf,
-            organizer: (&organizer.name, organizer.email.as_deref()),
-            attendees: to,
-            dial_in: &dial_in,
-            uid_domain: sip_domain,
-            now,
-            cancel,
-        }
-        .ical();
+        let ics = invite.ical();
         let method = if cancel { "CANCEL" } else { "REQUEST" };
         let attachment = Attachment {
             name: "invite.ics".to_owned(),
@@ -568,12 +584,12 @@ impl App {
         let (subject, lead) = if cancel {
             (
                 format!("Cancelled: {}", conf.title),
-                format!("{} cancelled this conference.", organizer.name),
+                format!("{organizer} cancelled this conference."),
             )
         } else {
             (
                 format!("Invitation: {}", conf.title),
-                format!("{} invites you to a conference call.", organizer.name),
+                format!("{organizer} invites you to a conference call."),
             )
         };
         let body = format!(
@@ -689,6 +705,20 @@ impl App {
             Some(_) => Admission::NotYet,
             None => Admission::Unknown,
         })
+    }
+}
+
+/// How to call in, as the invitation says it.
+fn dial_in_text(bridge: Option<&str>, code: &str) -> String {
+    match bridge {
+        Some(n) => format!(
+            "Dial {n} (or {BRIDGE_CODE} from your office phone) and key in access code {code}, then #."
+        ),
+        None => {
+            format!(
+                "Dial {BRIDGE_CODE} from your office phone and key in access code {code}, then #."
+            )
+        }
     }
 }
 
