@@ -7,6 +7,7 @@ use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
 use sb_domain::routing::{self, Caller, Context, DeptState, Origin, Plan, Presence, TargetState};
+use sb_domain::values::Extension;
 use sb_store::lines::{self as store, Line};
 use sb_store::tenancy::{self, Company, Department};
 use sb_store::{Conn, accounts};
@@ -267,22 +268,25 @@ impl App {
         };
         let caller_states = states(&caller_chain, live);
         let Some(l) = target else {
-            if let Some(q) = self.queue_setup(&mut c, &co, d.dialled).await? {
-                return Ok(Destination::Queue(Box::new(q)));
-            }
-            match self
-                .queue_call_in(&mut c, &co, d.dialled, d.from_line.map(|l| &l.id))
-                .await
-            {
-                Ok(Some(ci)) => return Ok(Destination::QueueCallIn(Box::new(ci))),
-                Ok(None) => {}
-                Err(AppError::Forbidden(_)) => {
-                    return Ok(Destination::Refused {
-                        status: 403,
-                        reason: "not a call-in agent of the queue",
-                    });
+            // Queues answer to extensions only: an E.164 number going out costs no lookup.
+            if Extension::parse("dialled", d.dialled).is_ok() {
+                if let Some(q) = self.queue_setup(&mut c, &co, d.dialled).await? {
+                    return Ok(Destination::Queue(Box::new(q)));
                 }
-                Err(e) => return Err(e),
+                match self
+                    .queue_call_in(&mut c, &co, d.dialled, d.from_line.map(|l| &l.id))
+                    .await
+                {
+                    Ok(Some(ci)) => return Ok(Destination::QueueCallIn(Box::new(ci))),
+                    Ok(None) => {}
+                    Err(AppError::Forbidden(_)) => {
+                        return Ok(Destination::Refused {
+                            status: 403,
+                            reason: "not a call-in agent of the queue",
+                        });
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             if !is_outside_number(d.dialled) {
                 return Ok(Destination::Unknown);
