@@ -23,6 +23,18 @@ fn cpu_secs(stat: &str) -> f64 {
     ticks / 100.0
 }
 
+/// CPU time the hypervisor gave to others while this machine's vCPUs wanted it (the `steal`
+/// column of /proc/stat), in seconds summed over all CPUs: a noisy neighbour makes frames late
+/// that no code of ours delayed, so the bench reports it next to the late frames.
+fn steal_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    stat.lines()
+        .next()
+        .and_then(|l| l.split_whitespace().nth(8))
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(0.0, |t| t / 100.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // `cargo test --all-targets` runs benches without --bench: nothing to do then.
@@ -98,6 +110,7 @@ fn main() {
         stops.push(stop);
     }
     let cpu0 = cpu_secs(&std::fs::read_to_string("/proc/self/stat").unwrap());
+    let steal0 = steal_secs();
     let started = Instant::now();
     // The generator runs on this thread; its own CPU is subtracted from the process's.
     let gen_cpu0 = cpu_secs(&std::fs::read_to_string("/proc/thread-self/stat").unwrap());
@@ -151,6 +164,8 @@ fn main() {
     let gen_cpu = cpu_secs(&std::fs::read_to_string("/proc/thread-self/stat").unwrap()) - gen_cpu0;
     let cpu = cpu_secs(&std::fs::read_to_string("/proc/self/stat").unwrap()) - cpu0 - gen_cpu;
     let wall = started.elapsed().as_secs_f64();
+    let cores = std::thread::available_parallelism().map_or(1.0, |n| n.get() as f64);
+    let steal = (steal_secs() - steal0) / (wall * cores) * 100.0;
     for s in stops {
         let _ = s.send(());
     }
@@ -164,7 +179,7 @@ fn main() {
     // Frames the endpoint handled: the half it played (sent) and every one it received.
     let frames = received as f64 + (n as f64 * wall * 50.0);
     println!(
-        "mode {mode} streams {n} seconds {wall:.1} endpoint_cpu_pct {:.1} us_per_frame {:.2} frames_out {received} late_pct {:.3} recorded_s {:.0}",
+        "mode {mode} streams {n} seconds {wall:.1} endpoint_cpu_pct {:.1} us_per_frame {:.2} frames_out {received} late_pct {:.3} recorded_s {:.0} steal_pct {steal:.1}",
         cpu / wall * 100.0,
         cpu * 1e6 / frames,
         if received > 0 {

@@ -126,6 +126,13 @@ pub struct RtpHeader {
 impl RtpHeader {
     /// The header and the payload of a packet; `None` for anything that is not RTP version 2.
     pub fn parse(p: &[u8]) -> Option<(RtpHeader, &[u8])> {
+        let (h, at) = RtpHeader::parse_at(p)?;
+        Some((h, &p[at]))
+    }
+
+    /// The header and where the payload lies in the packet (for a caller that keeps the
+    /// packet's buffer and decodes the payload later).
+    pub fn parse_at(p: &[u8]) -> Option<(RtpHeader, std::ops::Range<usize>)> {
         if p.len() < 12 || p[0] >> 6 != 2 {
             return None;
         }
@@ -139,7 +146,9 @@ impl RtpHeader {
         if p[0] & 0x20 != 0 {
             end = end.checked_sub(usize::from(*p.last()?))?;
         }
-        let payload = p.get(start..end)?;
+        if start > end || end > p.len() {
+            return None;
+        }
         Some((
             RtpHeader {
                 marker: p[1] & 0x80 != 0,
@@ -148,7 +157,7 @@ impl RtpHeader {
                 timestamp: u32::from_be_bytes([p[4], p[5], p[6], p[7]]),
                 ssrc: u32::from_be_bytes([p[8], p[9], p[10], p[11]]),
             },
-            payload,
+            start..end,
         ))
     }
 

@@ -3,16 +3,19 @@
 //! tick it takes one frame from every participant's small jitter queue, adds them up, and sends
 //! each participant the sum without their own voice, so everyone hears everyone but themselves.
 //! Joining and leaving play a short tone to the room.
+//!
+//! The room's clock does its participants' packet IO itself (each session lends the room its
+//! call's [`Voice`]): one task wakes per room per tick, not one per participant.
 
 use super::Engine;
-use super::media::{FRAME, Frame, HungUp, Io, choose_language};
+use super::media::{FRAME, Frame, HungUp, Io, Voice, choose_language};
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::oneshot;
 
 /// A participant's audio starts to be mixed once this much is queued (absorbs jitter)...
 const PRIME: usize = 2 * FRAME;
@@ -40,6 +43,8 @@ struct Members {
     list: Vec<Member>,
     /// Join and leave tones still to be played to everyone.
     tone: VecDeque<i16>,
+    /// A pair whose conversation is over (one of the two left).
+    closed: bool,
 }
 
 struct Member {
@@ -49,14 +54,38 @@ struct Member {
     primed: bool,
     /// This tick's frame from the participant (silence when nothing came).
     current: Frame,
-    out: mpsc::Sender<Frame>,
+    /// What the participant hears this tick.
+    heard: Frame,
+    /// The participant's call, lent by its session while it talks here.
+    voice: Option<Voice>,
+    /// Dropped to give the session its call back (the other one of a pair left).
+    released: Option<oneshot::Sender<()>>,
+}
+
+impl Member {
+    fn new(id: u64) -> Member {
+        Member {
+            id,
+            queue: VecDeque::with_capacity(DEPTH + FRAME),
+            primed: false,
+            current: [0; FRAME],
+            heard: [0; FRAME],
+            voice: None,
+            released: None,
+        }
+    }
+
+    /// What is queued beyond the depth goes, oldest first.
+    fn trim(&mut self) {
+        let over = self.queue.len().saturating_sub(DEPTH);
+        self.queue.drain(..over);
+    }
 }
 
 /// A place in a room; dropping it leaves the room.
 pub struct Seat {
     room: Arc<Room>,
     id: u64,
-    mix: mpsc::Receiver<Frame>,
 }
 
 /// Two rising notes for a join, two falling ones for a leave, quieter than speech.
@@ -99,26 +128,15 @@ impl Rooms {
             }
         };
         // Lock order everywhere: the room map, then a room's members.
-        let (tx, rx) = mpsc::channel(4);
         let mut m = room.lock();
         m.next_id += 1;
         let me = m.next_id;
-        m.list.push(Member {
-            id: me,
-            queue: VecDeque::with_capacity(DEPTH + FRAME),
-            primed: false,
-            current: [0; FRAME],
-            out: tx,
-        });
+        m.list.push(Member::new(me));
         if !room.pair {
             m.tone.extend(notes(660.0, 880.0));
         }
         drop(m);
-        Seat {
-            room,
-            id: me,
-            mix: rx,
-        }
+        Seat { room, id: me }
     }
 }
 
@@ -126,19 +144,25 @@ impl Room {
     fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
         self.members.lock().unwrap_or_else(|e| e.into_inner())
     }
-
-    /// Queues what member `id` said.
-    fn speak(&self, id: u64, samples: &[i16]) {
-        let mut m = self.lock();
-        if let Some(me) = m.list.iter_mut().find(|x| x.id == id) {
-            me.queue.extend(samples);
-            let over = me.queue.len().saturating_sub(DEPTH);
-            me.queue.drain(..over);
-        }
-    }
 }
 
 impl Members {
+    /// One tick with the wire: what everyone said since the last tick in, the mix out.
+    fn tick(&mut self, buf: &mut [u8]) {
+        for m in &mut self.list {
+            if let Some(v) = &mut m.voice {
+                v.drain_into(&mut m.queue, buf);
+                m.trim();
+            }
+        }
+        self.mix();
+        for m in &mut self.list {
+            if let Some(v) = &mut m.voice {
+                v.send(&m.heard);
+            }
+        }
+    }
+
     /// One tick of the mixer: everyone's frame in, everyone's mix out.
     fn mix(&mut self) {
         let mut sum = [0i32; FRAME];
@@ -165,37 +189,57 @@ impl Members {
                 None => break,
             }
         }
-        for m in &self.list {
-            let mut out = [0i16; FRAME];
-            for k in 0..FRAME {
-                let v = sum[k] - i32::from(m.current[k]);
-                out[k] = v.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
+        for m in &mut self.list {
+            for ((heard, total), own) in m.heard.iter_mut().zip(&sum).zip(&m.current) {
+                let v = total - i32::from(*own);
+                *heard = v.clamp(i32::from(i16::MIN), i32::from(i16::MAX)) as i16;
             }
-            // A participant busy elsewhere misses the frame rather than delaying the room.
-            let _ = m.out.try_send(out);
         }
     }
 }
 
 impl Seat {
     /// The caller talks in the room until they hang up or (in a pair) the other one leaves.
-    pub async fn talk(mut self, io: &mut Io) -> Result<(), HungUp> {
-        let (room, me) = (self.room.clone(), self.id);
-        io.bridge(|s| room.speak(me, s), &mut self.mix).await
+    pub async fn talk(self, io: &mut Io) -> Result<(), HungUp> {
+        let (tx, released) = oneshot::channel();
+        {
+            let mut m = self.room.lock();
+            if m.closed {
+                return Ok(());
+            }
+            let Some(me) = m.list.iter_mut().find(|x| x.id == self.id) else {
+                return Ok(());
+            };
+            me.voice = Some(io.voice());
+            me.released = Some(tx);
+        }
+        let talked = io.lend(released).await;
+        let voice = {
+            let mut m = self.room.lock();
+            m.list
+                .iter_mut()
+                .find(|x| x.id == self.id)
+                .and_then(|x| x.voice.take())
+        };
+        if let Some(v) = voice {
+            io.take_back(v);
+        }
+        talked
     }
 }
 
 impl Drop for Seat {
     fn drop(&mut self) {
         let mut m = self.room.lock();
+        m.list.retain(|x| x.id != self.id);
         if self.room.pair {
-            // The other one's mix ends with this: their conversation is over.
-            m.list.clear();
-        } else {
-            m.list.retain(|x| x.id != self.id);
-            if !m.list.is_empty() {
-                m.tone.extend(notes(880.0, 660.0));
+            // The other one gets their call back: the conversation is over.
+            m.closed = true;
+            for other in &mut m.list {
+                other.released = None;
             }
+        } else if !m.list.is_empty() {
+            m.tone.extend(notes(880.0, 660.0));
         }
     }
 }
@@ -204,11 +248,12 @@ impl Drop for Seat {
 async fn mixer(rooms: Arc<Rooms>, id: ConferenceId, room: Arc<Room>) {
     let mut ticker = tokio::time::interval(Duration::from_millis(20));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut buf = vec![0u8; 2048];
     loop {
         ticker.tick().await;
         let mut m = room.lock();
         if !m.list.is_empty() {
-            m.mix();
+            m.tick(&mut buf);
             continue;
         }
         drop(m);
@@ -280,78 +325,55 @@ async fn session(
 mod tests {
     use super::*;
 
-    fn member(id: u64) -> (Member, mpsc::Receiver<Frame>) {
-        let (tx, rx) = mpsc::channel(8);
-        (
-            Member {
-                id,
-                queue: VecDeque::new(),
-                primed: false,
-                current: [0; FRAME],
-                out: tx,
-            },
-            rx,
-        )
-    }
-
     #[test]
     fn each_participant_hears_the_others_but_not_themselves() {
-        let mut m = Members::default();
-        let (a, mut ra) = member(1);
-        let (b, mut rb) = member(2);
-        let (c, mut rc) = member(3);
-        m.list = vec![a, b, c];
+        let mut m = Members {
+            list: vec![Member::new(1), Member::new(2), Member::new(3)],
+            ..Default::default()
+        };
         m.list[0].queue.extend([100i16; 2 * FRAME]);
         m.list[1].queue.extend([20i16; 2 * FRAME]);
         m.mix();
-        assert_eq!(ra.try_recv().unwrap(), [20; FRAME], "a hears b");
-        assert_eq!(rb.try_recv().unwrap(), [100; FRAME], "b hears a");
-        assert_eq!(rc.try_recv().unwrap(), [120; FRAME], "c hears both");
+        assert_eq!(m.list[0].heard, [20; FRAME], "a hears b");
+        assert_eq!(m.list[1].heard, [100; FRAME], "b hears a");
+        assert_eq!(m.list[2].heard, [120; FRAME], "c hears both");
     }
 
     #[test]
     fn a_participant_is_mixed_once_a_little_audio_is_queued_and_the_delay_stays_bounded() {
-        let mut m = Members::default();
-        let (a, _ra) = member(1);
-        let (b, mut rb) = member(2);
-        m.list = vec![a, b];
-        m.list[0].queue.extend([5i16; FRAME]);
-        m.mix();
-        assert_eq!(
-            rb.try_recv().unwrap(),
-            [0; FRAME],
-            "one frame is not enough yet"
-        );
-        m.list[0].queue.extend([5i16; FRAME]);
-        m.mix();
-        assert_eq!(rb.try_recv().unwrap(), [5; FRAME]);
-
-        let room = Room {
-            members: Mutex::new(m),
-            pair: false,
+        let mut m = Members {
+            list: vec![Member::new(1), Member::new(2)],
+            ..Default::default()
         };
-        room.speak(1, &[9; 20 * FRAME]);
-        assert_eq!(room.lock().list[0].queue.len(), DEPTH);
+        m.list[0].queue.extend([5i16; FRAME]);
+        m.mix();
+        assert_eq!(m.list[1].heard, [0; FRAME], "one frame is not enough yet");
+        m.list[0].queue.extend([5i16; FRAME]);
+        m.mix();
+        assert_eq!(m.list[1].heard, [5; FRAME]);
+
+        m.list[0].queue.extend([9; 20 * FRAME]);
+        m.list[0].trim();
+        assert_eq!(m.list[0].queue.len(), DEPTH);
     }
 
     #[test]
     fn loud_sums_are_clipped_and_the_join_tone_reaches_everyone() {
-        let mut m = Members::default();
-        let (a, mut ra) = member(1);
-        let (b, _rb) = member(2);
-        let (c, _rc) = member(3);
-        m.list = vec![a, b, c];
+        let mut m = Members {
+            list: vec![Member::new(1), Member::new(2), Member::new(3)],
+            ..Default::default()
+        };
         m.list[1].queue.extend([30_000i16; 2 * FRAME]);
         m.list[2].queue.extend([30_000i16; 2 * FRAME]);
         m.mix();
-        assert_eq!(ra.try_recv().unwrap(), [i16::MAX; FRAME]);
+        assert_eq!(m.list[0].heard, [i16::MAX; FRAME]);
 
-        let mut m = Members::default();
-        let (a, mut ra) = member(1);
-        m.list = vec![a];
+        let mut m = Members {
+            list: vec![Member::new(1)],
+            ..Default::default()
+        };
         m.tone.extend(notes(660.0, 880.0));
         m.mix();
-        let heard = ra.try_recv().unwrap();
-        assert!(heard.iter().any(|&s| s != 0), "the tone plays");
+        assert!(m.list[0].heard.iter().any(|&s| s != 0), "the tone plays");
     }
 }

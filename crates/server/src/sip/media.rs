@@ -5,6 +5,12 @@
 //! so the packet path does no file or database IO: each session is one task sending a 20 ms
 //! G.711 frame per tick and placing the frames it receives by their RTP timestamps (late or
 //! reordered packets land where they belong; lost ones leave silence).
+//!
+//! A session wakes once per 20 ms tick and then reads whatever arrived since the last one
+//! without waiting (the socket's queue is the jitter buffer), rather than waking for every
+//! packet as well: half the wake-ups, which is what a media endpoint's CPU goes to. Received
+//! audio is decoded only where it is used (a recording, a conference), into a buffer the
+//! session keeps.
 
 use sb_sip::media::{Codec, RtpHeader, level_dbfs, read_wav, tone};
 use std::collections::HashMap;
@@ -181,26 +187,71 @@ pub struct Recording {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HungUp;
 
-/// A call's audio with Switchboard as the far end: one socket, paced 20 ms frames out, frames
-/// and RFC 4733 digits in.
-pub struct Io {
-    socket: UdpSocket,
+/// The wire side of a call's audio: its socket, where the caller's packets come from, and the
+/// RTP stream we send. Whoever keeps the pace holds it: the session's own [`Io`], or a
+/// conference room that serves all its participants from one clock (lent, and handed back).
+#[derive(Clone)]
+pub struct Voice {
+    socket: Arc<UdpSocket>,
     peer: SocketAddr,
     codec: Codec,
     header: RtpHeader,
+}
+
+impl Voice {
+    /// Sends one frame (a full send buffer drops it: late audio is worse than lost audio).
+    pub fn send(&mut self, frame: &[i16]) {
+        let mut packet = [0u8; 12 + FRAME];
+        let mut head = [0u8; 12];
+        self.header.write(&mut head);
+        packet[..12].copy_from_slice(&head);
+        for (k, b) in packet[12..].iter_mut().enumerate() {
+            *b = self.codec.encode(frame.get(k).copied().unwrap_or(0));
+        }
+        let _ = self.socket.try_send_to(&packet, self.peer);
+        self.header.marker = false;
+        self.header.seq = self.header.seq.wrapping_add(1);
+        self.header.timestamp = self.header.timestamp.wrapping_add(FRAME as u32);
+    }
+
+    /// Reads, without waiting, every packet that arrived, and adds the caller's audio (in
+    /// arrival order; digits and other payloads are skipped) to `to`.
+    pub fn drain_into(&mut self, to: &mut std::collections::VecDeque<i16>, buf: &mut [u8]) {
+        while let Ok((n, from)) = self.socket.try_recv_from(buf) {
+            self.peer = from;
+            if let Some((h, at)) = RtpHeader::parse_at(&buf[..n])
+                && h.payload_type == self.codec.payload_type()
+            {
+                let codec = self.codec;
+                to.extend(buf[at].iter().map(|&b| codec.decode(b)));
+            }
+        }
+    }
+}
+
+/// A call's audio with Switchboard as the far end: one socket, paced 20 ms frames out, frames
+/// and RFC 4733 digits in.
+pub struct Io {
+    voice: Voice,
     ticker: tokio::time::Interval,
     stop: oneshot::Receiver<()>,
+    /// Reading what arrived since the last tick (until the socket has nothing more).
+    draining: bool,
     /// Digits pressed and not yet read.
     digits: std::collections::VecDeque<char>,
     last_event_ts: Option<u32>,
     buf: Box<[u8; 2048]>,
+    /// Where the last audio packet's payload sits in `buf`.
+    payload: std::ops::Range<usize>,
+    /// That payload decoded, when asked for.
+    pcm: Vec<i16>,
 }
 
 /// What one wait on the call brought.
 enum Got {
     Tick,
-    /// A frame of the caller's audio: its RTP timestamp and samples.
-    Audio(u32, Vec<i16>),
+    /// A frame of the caller's audio, by its RTP timestamp ([`Io::samples`] decodes it).
+    Audio(u32),
     Digit(char),
     Nothing,
 }
@@ -216,42 +267,82 @@ impl Io {
         let mut ticker = tokio::time::interval(Duration::from_millis(20));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
         Io {
-            socket,
-            peer,
-            codec,
-            header: RtpHeader {
-                marker: true,
-                payload_type: codec.payload_type(),
-                seq: u16::from_be_bytes([seed[0], seed[1]]),
-                timestamp: u32::from_be_bytes([seed[2], seed[3], seed[4], seed[5]]),
-                ssrc: u32::from_be_bytes([seed[4], seed[5], seed[6], seed[7]]),
+            voice: Voice {
+                socket: Arc::new(socket),
+                peer,
+                codec,
+                header: RtpHeader {
+                    marker: true,
+                    payload_type: codec.payload_type(),
+                    seq: u16::from_be_bytes([seed[0], seed[1]]),
+                    timestamp: u32::from_be_bytes([seed[2], seed[3], seed[4], seed[5]]),
+                    ssrc: u32::from_be_bytes([seed[4], seed[5], seed[6], seed[7]]),
+                },
             },
             ticker,
             stop,
+            draining: false,
             digits: std::collections::VecDeque::new(),
             last_event_ts: None,
             buf: Box::new([0u8; 2048]),
+            payload: 0..0,
+            pcm: Vec::with_capacity(FRAME),
         }
     }
 
+    /// The next thing that happened: at each tick, first every packet that arrived since the
+    /// one before, then the tick itself (so a key pressed stops a prompt before its next frame).
     async fn next(&mut self) -> Result<Got, HungUp> {
-        tokio::select! {
-            _ = &mut self.stop => Err(HungUp),
-            _ = self.ticker.tick() => Ok(Got::Tick),
-            got = self.socket.recv_from(&mut self.buf[..]) => Ok(match got {
-                Ok((n, from)) => self.heard(n, from),
-                Err(_) => Got::Nothing,
-            }),
+        loop {
+            if self.draining {
+                match self.voice.socket.try_recv_from(&mut self.buf[..]) {
+                    Ok((n, from)) => match self.heard(n, from) {
+                        Got::Nothing => continue,
+                        got => return Ok(got),
+                    },
+                    // Nothing more (or an ICMP error from a phone that went away).
+                    Err(_) => {
+                        self.draining = false;
+                        return Ok(Got::Tick);
+                    }
+                }
+            }
+            self.ticker.tick().await;
+            if self.hung_up() {
+                return Err(HungUp);
+            }
+            self.draining = true;
         }
+    }
+
+    /// Whether the call task said the caller hung up (or went away without saying).
+    fn hung_up(&mut self) -> bool {
+        !matches!(
+            self.stop.try_recv(),
+            Err(oneshot::error::TryRecvError::Empty)
+        )
+    }
+
+    /// The last audio frame received, decoded.
+    fn samples(&mut self) -> &[i16] {
+        let codec = self.voice.codec;
+        self.pcm.clear();
+        self.pcm.extend(
+            self.buf[self.payload.clone()]
+                .iter()
+                .map(|&b| codec.decode(b)),
+        );
+        &self.pcm
     }
 
     /// The packet of `n` bytes just received from `from`, decoded.
     fn heard(&mut self, n: usize, from: SocketAddr) -> Got {
         // Symmetric RTP: answer where the caller's audio really comes from.
-        self.peer = from;
-        let Some((h, payload)) = RtpHeader::parse(&self.buf[..n]) else {
+        self.voice.peer = from;
+        let Some((h, at)) = RtpHeader::parse_at(&self.buf[..n]) else {
             return Got::Nothing;
         };
+        let payload = &self.buf[at.clone()];
         if h.payload_type == TELEPHONE_EVENT {
             // RFC 4733: one key press is several packets with the same timestamp.
             let Some(&event) = payload.first() else {
@@ -268,54 +359,38 @@ impl Io {
                 _ => Got::Nothing,
             };
         }
-        if h.payload_type != self.codec.payload_type() {
+        if h.payload_type != self.voice.codec.payload_type() {
             return Got::Nothing;
         }
-        let codec = self.codec;
-        Got::Audio(
-            h.timestamp,
-            payload.iter().map(|&b| codec.decode(b)).collect(),
-        )
+        self.payload = at;
+        Got::Audio(h.timestamp)
     }
 
-    /// Puts the caller in a mixer until they hang up or the mixer lets go: each frame the
-    /// caller sends goes to `speak`, each frame from `mix` is played to the caller (the mixer
-    /// keeps the pace, so there is no tick here).
-    pub async fn bridge(
-        &mut self,
-        mut speak: impl FnMut(&[i16]),
-        mix: &mut tokio::sync::mpsc::Receiver<Frame>,
-    ) -> Result<(), HungUp> {
-        loop {
-            tokio::select! {
-                _ = &mut self.stop => return Err(HungUp),
-                frame = mix.recv() => match frame {
-                    Some(f) => self.send_frame(&f).await,
-                    None => return Ok(()),
-                },
-                got = self.socket.recv_from(&mut self.buf[..]) => {
-                    if let Ok((n, from)) = got
-                        && let Got::Audio(_, samples) = self.heard(n, from)
-                    {
-                        speak(&samples);
-                    }
-                }
-            }
+    /// The call's wire side, to lend to something that keeps its own pace (a conference room)
+    /// while [`Io::lend`] waits.
+    pub fn voice(&self) -> Voice {
+        self.voice.clone()
+    }
+
+    /// Waits while the voice is lent: until the caller hangs up, or `released` fires (or its
+    /// sender goes). The borrower's voice comes back with [`Io::take_back`].
+    pub async fn lend(&mut self, released: oneshot::Receiver<()>) -> Result<(), HungUp> {
+        tokio::select! {
+            _ = &mut self.stop => Err(HungUp),
+            _ = released => Ok(()),
         }
     }
 
-    async fn send_frame(&mut self, frame: &[i16]) {
-        let mut packet = [0u8; 12 + FRAME];
-        let mut head = [0u8; 12];
-        self.header.write(&mut head);
-        packet[..12].copy_from_slice(&head);
-        for (k, b) in packet[12..].iter_mut().enumerate() {
-            *b = self.codec.encode(frame.get(k).copied().unwrap_or(0));
-        }
-        let _ = self.socket.send_to(&packet, self.peer).await;
-        self.header.marker = false;
-        self.header.seq = self.header.seq.wrapping_add(1);
-        self.header.timestamp = self.header.timestamp.wrapping_add(FRAME as u32);
+    /// The lent voice back (its stream goes on where the borrower left it); the session's own
+    /// clock starts again from now rather than catching up on the ticks it missed.
+    pub fn take_back(&mut self, voice: Voice) {
+        self.voice = voice;
+        self.ticker.reset();
+        self.draining = false;
+    }
+
+    fn send_frame(&mut self, frame: &[i16]) {
+        self.voice.send(frame);
     }
 
     /// Plays `audio`; with `barge_in` a key press stops it (the digit stays to be read).
@@ -325,7 +400,7 @@ impl Io {
             match self.next().await? {
                 Got::Tick => {
                     let end = (at + FRAME).min(audio.len());
-                    self.send_frame(&audio[at..end]).await;
+                    self.send_frame(&audio[at..end]);
                     at = end;
                 }
                 Got::Digit(d) => {
@@ -438,7 +513,8 @@ impl Io {
                 }
                 Got::Digit('#') => break Ended::Pound,
                 Got::Digit(_) | Got::Nothing => {}
-                Got::Audio(ts, samples) => {
+                Got::Audio(ts) => {
+                    let samples = self.samples();
                     let start = *first_ts.get_or_insert(ts);
                     let at = ts.wrapping_sub(start) as usize;
                     // Far behind (before the first) or far ahead: dropped.
