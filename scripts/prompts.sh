@@ -37,6 +37,8 @@ prompts=(
   "conf-alone|You are the first participant.|Vous êtes le premier participant."
   "lang-offer|For English, press star.|Pour le français, tapez étoile."
   "redirecting|Please hold, your call is being forwarded.|Veuillez patienter, votre appel est transféré."
+  "call-from|Call from|Appel de"
+  "number-withheld|a withheld number|un numéro masqué"
   "n0|zero|zéro"
   "n1|one|un"
   "n2|two|deux"

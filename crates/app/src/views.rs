@@ -474,7 +474,7 @@ pub struct DivertDoc {
     pub line_id: Option<String>,
     /// The number to redirect to (`redirect_to_number`), E.164 or an extension.
     pub number: Option<String>,
-    /// Announce the redirect: the caller hears that the call is being forwarded (seed 004).
+    /// Announce the redirect: the caller hears that the call is being forwarded (seed 004), and the phone that answers hears who is calling before it is connected.
     #[serde(default)]
     pub announce: bool,
     /// Present the dialled number as the caller ID.

@@ -174,9 +174,22 @@ struct Pending {
 enum Phase {
     Routing,
     Ringing,
+    /// A device answered an announced redirect and hears who is calling; the caller still
+    /// hears ringback and is connected when the announcement is over.
+    Whispering,
     Answered,
     /// The call is over; the task waits for the last ACKs and answers.
     Ended,
+}
+
+/// A device that answered an announced redirect, hearing who is calling.
+struct Whispering {
+    /// Its fork.
+    idx: usize,
+    /// Its 200, for the caller's 200 once connected.
+    answer: Message,
+    /// Dropped to stop the announcement.
+    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 /// Who placed a call.
@@ -268,6 +281,12 @@ struct Call {
     deposit: Option<Deposit>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
+    /// The redirect was announced: whoever answers first hears who is calling (seed 004).
+    whisper: bool,
+    /// The device that answered is hearing who is calling.
+    whispering: Option<Whispering>,
+    /// Where the whisper's media task says it is done.
+    whispered: mpsc::UnboundedSender<()>,
     /// The queue the caller waits in, if the call went to one.
     queue: Option<queue::QueueRun>,
     /// The caller hears an announcement as early media (a redirect announced, seed 004);
@@ -324,6 +343,7 @@ pub async fn run(
     let a_offer = invite.body.clone();
     let started_ms = engine.now_ms();
     let (recorded, mut recordings) = mpsc::unbounded_channel();
+    let (whispered, mut whispers) = mpsc::unbounded_channel();
     let mut call = Call {
         engine: engine.clone(),
         tx,
@@ -366,6 +386,9 @@ pub async fn run(
         announcing: None,
         fixed_offer: None,
         recorded,
+        whisper: false,
+        whispering: None,
+        whispered,
         a_invite: invite,
     };
     call.begin().await;
@@ -381,6 +404,7 @@ pub async fn run(
             },
             () = sleep_until(wake) => call.on_timer().await,
             Some(r) = recordings.recv() => call.media_done(r).await,
+            Some(()) = whispers.recv() => call.whisper_done().await,
         }
     }
     call.finish().await;
@@ -495,6 +519,12 @@ impl Call {
             return;
         }
         self.cancel_forks(None).await;
+        if self.phase == Phase::Whispering
+            && let Some(w) = self.whispering.take()
+        {
+            // The caller gave up while the other phone heard who was calling.
+            self.bye_fork(w.idx).await;
+        }
         self.status = status;
         self.answer_a(status, reason, None).await;
         self.end();
@@ -503,6 +533,7 @@ impl Call {
     fn end(&mut self) {
         self.leave_queue();
         self.announcing = None;
+        self.whispering = None;
         self.phase = Phase::Ended;
         self.ring_deadline = None;
         if let Some(stop) = self.deposit.as_mut().and_then(|d| d.stop.take()) {
@@ -724,6 +755,7 @@ impl Call {
                 } => {
                     if announce {
                         self.announce_redirect().await;
+                        self.whisper = true;
                     }
                     // An extension (or one of the company's own numbers) stays inside; the
                     // routing layer sends anything else to the trunk.
@@ -1172,6 +1204,12 @@ impl Call {
         self.fixed_offer = Some(self.our_sdp(self.relay.b_addr.port(), codec));
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let mut io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
+        // It talks in the called side's place, so the phone that answers is heard only once
+        // connected, and its own packets still show the relay where it is.
+        self.relay.stand_in(
+            Side::B,
+            Some(SocketAddr::new(self.engine.ports.ip(), port.port)),
+        );
         tokio::spawn(async move {
             let _port = port;
             if io.play(&prompt, false).await.is_ok() {
@@ -1364,7 +1402,10 @@ impl Call {
             "CANCEL" => {
                 let ok = reply(&m, 200, "OK", &[]);
                 self.engine.send(&ok, from).await;
-                if matches!(self.phase, Phase::Routing | Phase::Ringing) {
+                if matches!(
+                    self.phase,
+                    Phase::Routing | Phase::Ringing | Phase::Whispering
+                ) {
                     self.fail(487, "Request Terminated").await;
                 }
             }
@@ -1390,6 +1431,12 @@ impl Call {
     async fn request_from_b(&mut self, idx: usize, m: Message, from: SocketAddr) {
         let method = m.method().unwrap_or_default().to_owned();
         if method == "ACK" {
+            return;
+        }
+        if method == "BYE" && self.phase == Phase::Whispering && self.winner == Some(idx) {
+            let ok = reply(&m, 200, "OK", &[]);
+            self.engine.send(&ok, from).await;
+            self.whisper_declined(idx).await;
             return;
         }
         if self.winner != Some(idx) || self.phase != Phase::Answered {
@@ -1540,35 +1587,137 @@ impl Call {
         self.answer_a(183, "Session Progress", Some(body)).await;
     }
 
+    /// A device answered: the caller is connected to it, or (an announced redirect) first
+    /// the device hears who is calling.
     async fn answered(&mut self, idx: usize, m: Message) {
+        self.take_answer(idx, &m).await;
+        if self.whisper && self.start_whisper(idx, &m) {
+            return;
+        }
+        self.connect(m).await;
+    }
+
+    /// Fork `idx`'s 200: it is the call's B leg now (acknowledged, the others cancelled, the
+    /// relay's far side pointed at it).
+    async fn take_answer(&mut self, idx: usize, m: &Message) {
         self.winner = Some(idx);
+        self.b_cseq = self.forks[idx].cseq;
+        self.forks[idx].state = ForkState::Answered;
+        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
+        self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+        if let Some(addr) = sdp::audio_target(&m.body) {
+            self.relay.set_peer(Side::B, addr);
+        }
+        self.ack_2xx(idx, m).await;
+        self.cancel_forks(Some(idx)).await;
+    }
+
+    /// Connects the caller to the B leg that answered with `m`.
+    async fn connect(&mut self, m: Message) {
         for line in self.target.iter().chain(self.caller.line.iter()) {
             self.engine
                 .set_line_state(&line.id, super::presence::LineState::Confirmed);
         }
-        self.b_cseq = self.forks[idx].cseq;
         self.phase = Phase::Answered;
         self.answered_ms = Some(self.engine.now_ms());
         self.status = 200;
         self.mark(Outcome::Answered);
-        self.forks[idx].state = ForkState::Answered;
-        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
-        self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
         if self.announcing.take().is_some() {
-            // The announcement stops; its last packets must not be taken for the callee's.
+            // The ringback stops; its last packets are let through to the caller (harmless)
+            // before the relay stops treating its address as the far side's stand-in.
             tokio::time::sleep(Duration::from_millis(40)).await;
+            self.relay.stand_in(Side::B, None);
         }
-        if let Some(addr) = sdp::audio_target(&m.body) {
-            self.relay.set_peer(Side::B, addr);
-        }
-        self.ack_2xx(idx, &m).await;
-        self.cancel_forks(Some(idx)).await;
         let body = sdp::rewrite(&m.body, self.relay.a_addr);
         self.session = timer::for_caller(&self.a_invite, &m);
         let more = self.session.map(timer::answer_headers).unwrap_or_default();
         self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
         self.answer_a_with(200, "OK", body, more).await;
         self.start_recording();
+    }
+
+    /// Seed 004, "announce the call": the device that answered hears "call from" and the
+    /// caller's number (or that it is withheld) from a media session standing in for the
+    /// caller on the relay, while the caller keeps hearing ringback. False when it cannot be
+    /// done (no G.711 in the answer, no free port): the call is then connected at once.
+    fn start_whisper(&mut self, idx: usize, m: &Message) -> bool {
+        let Some(codec) = sb_sip::media::Codec::from_offer(&m.body) else {
+            return false;
+        };
+        let Some((socket, port)) = self.engine.ports.media_socket() else {
+            return false;
+        };
+        let lang = self
+            .target
+            .as_ref()
+            .map_or("en".to_owned(), |t| t.language.clone());
+        let prompts = &self.engine.settings.prompts;
+        let mut parts = vec![prompts.get(&lang, "call-from")];
+        if self.anonymous {
+            parts.push(prompts.get(&lang, "number-withheld"));
+        } else {
+            parts.extend(
+                self.caller
+                    .number
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .map(|d| prompts.get(&lang, &format!("n{d}"))),
+            );
+        }
+        let (stop, stopped) = tokio::sync::oneshot::channel();
+        let mut io = media::Io::new(socket, self.relay.a_addr, codec, stopped);
+        self.relay.stand_in(
+            Side::A,
+            Some(SocketAddr::new(self.engine.ports.ip(), port.port)),
+        );
+        let done = self.whispered.clone();
+        tokio::spawn(async move {
+            let _port = port;
+            // A moment for the phone's audio to start after its 200 before the first word.
+            if io.play(&[0; 8 * 300], false).await.is_err() {
+                return;
+            }
+            for p in parts {
+                if io.play(&p, false).await.is_err() {
+                    return;
+                }
+            }
+            // A pause before the caller's voice, which also lets the phone's jitter buffer play
+            // out the last word (it may drop what it holds when the caller's stream starts).
+            if io.play(&[0; 8 * 400], false).await.is_ok() {
+                let _ = done.send(());
+            }
+        });
+        self.whispering = Some(Whispering {
+            idx,
+            answer: m.clone(),
+            _stop: stop,
+        });
+        self.phase = Phase::Whispering;
+        true
+    }
+
+    /// The announcement to the answering device is over: the caller is connected.
+    async fn whisper_done(&mut self) {
+        if self.phase != Phase::Whispering {
+            return;
+        }
+        let Some(w) = self.whispering.take() else {
+            return;
+        };
+        self.relay.stand_in(Side::A, None);
+        self.connect(w.answer).await;
+    }
+
+    /// The answering device hung up while hearing who was calling: it declined the call,
+    /// which goes on with the next step of the plan (voicemail, or a failure).
+    async fn whisper_declined(&mut self, idx: usize) {
+        self.whispering = None;
+        self.relay.stand_in(Side::A, None);
+        self.winner = None;
+        self.forks[idx].state = ForkState::Done(603);
+        self.phase = Phase::Routing;
+        self.advance().await;
     }
 
     /// Records the answered call for each of its lines that records calls: the relay copies

@@ -67,6 +67,8 @@ const BUILT_IN: &[(&str, &str, &[u8])] = built_in![
     "conf-alone",
     "lang-offer",
     "redirecting",
+    "call-from",
+    "number-withheld",
     "n0",
     "n1",
     "n2",

@@ -5,6 +5,12 @@
 //! (its first packet after the description changed), not only to the address in its SDP, which
 //! behind NAT is a private one.
 //!
+//! A side may have a stand-in for a while: one of Switchboard's own media sessions talking in
+//! its place through the same socket (the caller hears ringback from one while the answering
+//! party hears who is calling from another, seed 004). Packets from a side's stand-in go to the
+//! other side's real party, and the other side's real party's packets go to the stand-in; the
+//! real party's own packets on that side only latch its address. A stand-in never latches.
+//!
 //! The packet path runs on two dedicated threads (not the async runtime), each polling its share
 //! of the calls' sockets with epoll through mio: a readable socket is drained, each packet is
 //! sent on from the other socket of its call. One receive buffer per thread, no allocation, no
@@ -165,6 +171,8 @@ enum Command {
     /// The side's description names this address; send there until its packets show where it
     /// really is.
     Peer(u64, Side, SocketAddr),
+    /// A media session of ours talks in the side's place (or no longer does).
+    StandIn(u64, Side, Option<SocketAddr>),
     Remove(u64),
 }
 
@@ -218,6 +226,13 @@ impl Relay {
         let _ = self.commands.send(Command::Peer(self.id, side, addr));
         let _ = self.waker.wake();
     }
+
+    /// Puts one of our media sessions, sending from `addr` to this side's relay address, in
+    /// the side's place until called again with `None` (see the module's notes).
+    pub fn stand_in(&self, side: Side, addr: Option<SocketAddr>) {
+        let _ = self.commands.send(Command::StandIn(self.id, side, addr));
+        let _ = self.waker.wake();
+    }
 }
 
 impl Drop for Relay {
@@ -234,6 +249,8 @@ struct Leg {
     peer: Option<SocketAddr>,
     /// Whether `peer` was learned from this side's own packets.
     latched: bool,
+    /// Our media session talking in this side's place, if any.
+    stand_in: Option<SocketAddr>,
 }
 
 struct Pair {
@@ -265,12 +282,23 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
             // Drain the socket: several packets may wait behind one wake-up.
             while let Ok((n, src)) = pair.legs[from_leg].socket.recv_from(&mut buf) {
                 let leg = &mut pair.legs[from_leg];
-                if !leg.latched {
+                let standing_in = leg.stand_in == Some(src);
+                if !standing_in && !leg.latched {
                     leg.peer = Some(src);
                     leg.latched = true;
                 }
+                // Held while its place is taken: the real party only latches.
+                let held = leg.stand_in.is_some() && !standing_in;
                 let out = &pair.legs[to_leg];
-                if let Some(to) = out.peer {
+                let to = if standing_in {
+                    out.peer
+                } else {
+                    out.stand_in.or(out.peer)
+                };
+                if held {
+                    continue;
+                }
+                if let Some(to) = to {
                     // A full send buffer drops the packet: late audio is worse than lost audio.
                     let _ = out.socket.send_to(&buf[..n], to);
                 }
@@ -300,12 +328,14 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                             port: a.1,
                             peer: None,
                             latched: false,
+                            stand_in: None,
                         },
                         Leg {
                             socket: b.0,
                             port: b.1,
                             peer: None,
                             latched: false,
+                            stand_in: None,
                         },
                     ];
                     for (i, leg) in legs.iter_mut().enumerate() {
@@ -333,6 +363,11 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                         // A new description (a re-INVITE, a new answer) may move the side.
                         leg.peer = Some(addr);
                         leg.latched = false;
+                    }
+                }
+                Command::StandIn(id, side, addr) => {
+                    if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {
+                        pair.legs[if side == Side::A { 0 } else { 1 }].stand_in = addr;
                     }
                 }
                 Command::Remove(id) => {
@@ -390,5 +425,49 @@ mod tests {
             before,
             "ports go back when the call ends"
         );
+    }
+
+    #[tokio::test]
+    async fn stand_ins_talk_to_the_other_sides_real_party_while_the_real_ones_are_held() {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let ports = Ports::new(ip, (31010, 31019));
+        let relay = Relay::start(&ports).await.unwrap();
+        let bind = || tokio::net::UdpSocket::bind("127.0.0.1:0");
+        let (caller, callee) = (bind().await.unwrap(), bind().await.unwrap());
+        // `ringback` stands in for the callee, `whisper` for the caller.
+        let (ringback, whisper) = (bind().await.unwrap(), bind().await.unwrap());
+        relay.set_peer(Side::A, caller.local_addr().unwrap());
+        relay.set_peer(Side::B, callee.local_addr().unwrap());
+        relay.stand_in(Side::B, Some(ringback.local_addr().unwrap()));
+        relay.stand_in(Side::A, Some(whisper.local_addr().unwrap()));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let mut buf = [0u8; 64];
+        let got = |s: &tokio::net::UdpSocket, buf: &mut [u8; 64]| {
+            let r = s.try_recv_from(buf);
+            r.ok().map(|(n, _)| buf[..n].to_vec())
+        };
+        let pause = || tokio::time::sleep(std::time::Duration::from_millis(30));
+
+        ringback.send_to(b"ring", relay.b_addr).await.unwrap();
+        whisper.send_to(b"who", relay.a_addr).await.unwrap();
+        caller.send_to(b"hello?", relay.a_addr).await.unwrap();
+        callee.send_to(b"yes?", relay.b_addr).await.unwrap();
+        pause().await;
+        assert_eq!(got(&caller, &mut buf).as_deref(), Some(&b"ring"[..]));
+        assert_eq!(got(&callee, &mut buf).as_deref(), Some(&b"who"[..]));
+        assert_eq!(got(&caller, &mut buf), None, "the callee is not heard yet");
+        assert_eq!(got(&callee, &mut buf), None, "nor the caller");
+        assert_eq!(got(&ringback, &mut buf), None);
+        assert_eq!(got(&whisper, &mut buf), None);
+
+        // Connected: the stand-ins leave and the real parties hear each other.
+        relay.stand_in(Side::A, None);
+        relay.stand_in(Side::B, None);
+        pause().await;
+        caller.send_to(b"hello", relay.a_addr).await.unwrap();
+        callee.send_to(b"hi", relay.b_addr).await.unwrap();
+        pause().await;
+        assert_eq!(got(&callee, &mut buf).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(got(&caller, &mut buf).as_deref(), Some(&b"hi"[..]));
     }
 }

@@ -1042,12 +1042,17 @@ fn envelope(samples: &[i16]) -> Vec<f64> {
 /// How well `prompt` is found in `heard`: the best correlation of their envelopes over every
 /// offset (1 for the same audio).
 fn found_in(heard: &[i16], prompt: &[i16]) -> f64 {
+    found_after(heard, prompt, 0).0
+}
+
+/// [`found_in`] from the 20 ms frame `from` on, and the frame where it is best found.
+fn found_after(heard: &[i16], prompt: &[i16], from: usize) -> (f64, usize) {
     let (h, p) = (envelope(heard), envelope(prompt));
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let mp = mean(&p);
     let sp = p.iter().map(|x| (x - mp).powi(2)).sum::<f64>().sqrt();
-    let mut best = -1.0f64;
-    for off in 0..h.len().saturating_sub(p.len()) {
+    let (mut best, mut at) = (-1.0f64, 0);
+    for off in from..h.len().saturating_sub(p.len()) {
         let w = &h[off..off + p.len()];
         let mw = mean(w);
         let sw = w.iter().map(|x| (x - mw).powi(2)).sum::<f64>().sqrt();
@@ -1055,9 +1060,11 @@ fn found_in(heard: &[i16], prompt: &[i16]) -> f64 {
             continue;
         }
         let cov: f64 = w.iter().zip(&p).map(|(a, b)| (a - mw) * (b - mp)).sum();
-        best = best.max(cov / (sw * sp));
+        if cov / (sw * sp) > best {
+            (best, at) = (cov / (sw * sp), off);
+        }
     }
-    best
+    (best, at)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1523,9 +1530,10 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
 }
 
 /// Seed 004: a redirect to a number that is announced tells the caller the call is being
-/// forwarded (heard by content) before the other phone answers and the call goes through.
+/// forwarded, and the phone that answers first hears who is calling ("call from two zero
+/// three"), without the caller, before the two are connected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers() {
+async fn an_announced_redirect_tells_the_caller_and_then_the_answering_phone_who_is_calling() {
     if !baresip_available() {
         return;
     }
@@ -1553,7 +1561,7 @@ async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers()
     let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
     tone_wav(&high, 1000.0, 30);
     tone_wav(&low, 400.0, 30);
-    let (heard, rate) = tokio::task::spawn_blocking(move || {
+    let ((heard, rate), (ada_heard, ada_rate)) = tokio::task::spawn_blocking(move || {
         let mut a = Phone::start(sip, &ada, &low, "manual");
         a.wait_registered();
         let mut c = Phone::start(sip, &caller, &high, "manual");
@@ -1569,15 +1577,45 @@ async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers()
         std::thread::sleep(Duration::from_secs(3));
         c.command("hangup", "");
         c.wait_event("CALL_CLOSED", 10);
+        a.wait_event("CALL_CLOSED", 10);
         std::thread::sleep(Duration::from_millis(300));
-        read_wav(c.recordings("dec").last().expect("the caller heard audio"))
+        (
+            read_wav(c.recordings("dec").last().expect("the caller heard audio")),
+            read_wav(a.recordings("dec").last().expect("Ada heard audio")),
+        )
     })
     .await
     .unwrap();
-    let prompt = {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts");
-        read_wav(&root.join("en/redirecting.wav")).0
-    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../prompts");
+    let prompt = read_wav(&root.join("en/redirecting.wav")).0;
+    // The answering phone is told "call from" and the caller's extension, digit by digit:
+    // each part is looked for after the one before (on its own, as the phone's jitter buffer
+    // may stretch the pauses between them).
+    let mut next = 0;
+    for name in ["call-from", "n2", "n0", "n3"] {
+        let part = read_wav(&root.join(format!("en/{name}.wav"))).0;
+        let (found, at) = found_after(&ada_heard, &part, next);
+        assert!(
+            found > 0.95,
+            "Ada hears {name} after what came before ({found})"
+        );
+        next = at + part.len() / 160 - 5;
+    }
+    let other = found_in(&ada_heard, &prompt);
+    assert!(
+        other < 0.8,
+        "what the caller is told is not Ada's ({other})"
+    );
+    let before = &ada_heard[..ada_rate as usize * 2];
+    let r = tone_ratio(before, ada_rate, 1000.0);
+    assert!(r < 0.2, "and not the caller meanwhile (ratio {r})");
+    let n = ada_heard.len();
+    let r = tone_ratio(
+        &ada_heard[n - ada_rate as usize * 2..n - ada_rate as usize / 2],
+        ada_rate,
+        1000.0,
+    );
+    assert!(r > 0.8, "then the caller (ratio {r})");
     let found = found_in(&heard, &prompt);
     assert!(
         found > 0.9,
@@ -1587,6 +1625,104 @@ async fn an_announced_redirect_tells_the_caller_before_the_other_phone_answers()
     let talking = &heard[n - rate as usize * 2..n - rate as usize / 2];
     let r = tone_ratio(talking, rate, 400.0);
     assert!(r > 0.8, "then Ada (ratio {r})");
+    w.srv.stop().await;
+}
+
+/// The phone that hears who is calling may decline by hanging up: the caller is never
+/// connected to it. And a caller who gives up meanwhile ends the call on that phone too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hanging_up_while_told_who_is_calling_declines_and_a_caller_giving_up_ends_it_there() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let ada_line = admin_line(&w.srv, t).await;
+    let lou_line = user_line(&w.srv, t, "loudecline", "203", None).await;
+    let handling = |no_answer: serde_json::Value| serde_json::json!({"forward_all": null, "no_answer": no_answer, "busy": {"action": "engaged"}});
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{}/call-handling", t.line_id),
+            &t.admin_token,
+            handling(serde_json::json!({"action": "divert", "seconds": 20,
+                "divert": {"action": "redirect_to_number", "number": "202", "announce": true}})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // Ada's own calls only ring: once she declines there is nothing more to try.
+    let r = w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{ada_line}/call-handling"),
+            &t.admin_token,
+            handling(serde_json::json!({"action": "keep_ringing"})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ada = sip_line(&w.srv, &t.admin_token, &ada_line).await;
+    let caller = sip_line(&w.srv, &t.admin_token, &lou_line).await;
+    let dir = std::env::temp_dir().join(format!("sb-decline-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tone = dir.join("tone.wav");
+    tone_wav(&tone, 1000.0, 30);
+    tokio::task::spawn_blocking(move || {
+        let mut a = Phone::start(sip, &ada, &tone, "manual");
+        a.wait_registered();
+        let mut c = Phone::start(sip, &caller, &tone, "manual");
+        c.wait_registered();
+        let target = format!("sip:201@{}", caller.domain);
+
+        // Ada answers, hears "call from ..." and hangs up: declined.
+        assert_eq!(c.command("dial", &target)["ok"], true);
+        a.wait_event("CALL_INCOMING", 10);
+        assert_eq!(a.command("accept", "")["ok"], true);
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_millis(800));
+        a.command("hangup", "");
+        a.wait_event("CALL_CLOSED", 10);
+        c.wait_event("CALL_CLOSED", 10);
+        assert!(
+            !c.try_event("CALL_ESTABLISHED", 1),
+            "the caller was never connected"
+        );
+
+        // Ada answers and the caller hangs up while she is being told: her call ends.
+        assert_eq!(c.command("dial", &target)["ok"], true);
+        a.wait_event("CALL_INCOMING", 10);
+        assert_eq!(a.command("accept", "")["ok"], true);
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_millis(800));
+        c.command("hangup", "");
+        c.wait_event("CALL_CLOSED", 10);
+        a.wait_event("CALL_CLOSED", 10);
+        assert!(
+            !c.try_event("CALL_ESTABLISHED", 1),
+            "the caller was never connected"
+        );
+    })
+    .await
+    .unwrap();
+    // Neither call was answered: Ada's log has two calls she did not take.
+    let mut rows = Vec::new();
+    for _ in 0..50 {
+        let r = w
+            .srv
+            .get(&format!("/api/v1/lines/{ada_line}/calls"), &t.admin_token)
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        rows = r.body["items"].as_array().cloned().unwrap_or_default();
+        if rows.len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    for row in rows {
+        assert_ne!(row["direction"], "received", "{row}");
+        assert_eq!(row["duration_secs"], 0, "{row}");
+    }
     w.srv.stop().await;
 }
 
