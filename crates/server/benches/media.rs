@@ -2,7 +2,7 @@
 //! generator thread sending one G.711 frame every 20 ms to every session, as phones do. Modes:
 //! `voicemail` (each deposit plays a greeting for the first half of the run, then records the
 //! second half), `conference` (rooms of ten participants, each mixed for the nine others) and
-//! `music` (queue callers hearing music on hold). Prints the endpoint's CPU per stream and the
+//! `music` (queue callers hearing music on hold, from the one player all of them share). Prints the endpoint's CPU per stream and the
 //! share of frames that reached the generator late (more than 20 ms after the frame before it
 //! from the same session).
 //! Usage: media --bench N SECONDS [voicemail|conference|music]
@@ -46,6 +46,7 @@ fn main() {
     let secs: u64 = rest.get(1).map_or(20, |s| s.parse().unwrap());
     let mode = rest.get(2).map_or("voicemail", |s| s.as_str()).to_owned();
     let rooms = Arc::new(switchboard::sip::conference::Rooms::default());
+    let hold = Arc::new(switchboard::sip::hold::Hold::default());
     let music: Arc<[i16]> = media::hold_music().into();
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
     // The generator: a few sockets, as several phones behind one address would be.
@@ -85,7 +86,7 @@ fn main() {
             max: Duration::from_secs(secs * 2),
             silence: Duration::from_secs(secs * 2),
         };
-        let (mode, rooms, music) = (mode.clone(), rooms.clone(), music.clone());
+        let (mode, rooms, music, hold) = (mode.clone(), rooms.clone(), music.clone(), hold.clone());
         done.push(rt.spawn(async move {
             let mut io = io;
             let recorded = match mode.as_str() {
@@ -95,7 +96,9 @@ fn main() {
                     0
                 }
                 "music" => {
-                    while io.play(&music, false).await.is_ok() {}
+                    let _ = hold
+                        .play_until(&mut io, &music, std::future::pending::<()>())
+                        .await;
                     0
                 }
                 _ => media::deposit(io, media::Greeting::Own(greeting), limits)

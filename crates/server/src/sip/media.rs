@@ -216,6 +216,14 @@ impl Voice {
         self.header.timestamp = self.header.timestamp.wrapping_add(FRAME as u32);
     }
 
+    /// Reads and drops, without waiting, every packet that arrived (keeping the sender's
+    /// address: symmetric RTP).
+    pub fn discard(&mut self, buf: &mut [u8]) {
+        while let Ok((_, from)) = self.socket.try_recv_from(buf) {
+            self.peer = from;
+        }
+    }
+
     /// Reads, without waiting, every packet that arrived, and adds the caller's audio (in
     /// arrival order; digits and other payloads are skipped) to `to`.
     pub fn drain_into(&mut self, to: &mut std::collections::VecDeque<i16>, buf: &mut [u8]) {

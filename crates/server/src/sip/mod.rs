@@ -5,6 +5,7 @@
 
 mod call;
 pub mod conference;
+pub mod hold;
 pub mod media;
 mod messaging;
 mod portal;
@@ -244,6 +245,8 @@ pub struct Engine {
     registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
     conferences: Arc<conference::Rooms>,
+    /// Music on hold for everyone waiting, from one clock.
+    hold: Arc<hold::Hold>,
     /// Where each round-robin queue starts for its next caller.
     queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
     /// Call-in agents dialled in to their queues.
@@ -597,6 +600,7 @@ pub async fn run(
         settings,
         registrations,
         conferences: Arc::default(),
+        hold: Arc::default(),
         queue_next: Mutex::new(HashMap::new()),
         call_in: call::queue::CallInPool::default(),
     });

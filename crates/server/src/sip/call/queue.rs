@@ -7,6 +7,7 @@
 
 use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
 use crate::sip::conference::Rooms;
+use crate::sip::hold::Hold;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
@@ -80,9 +81,9 @@ impl Call {
         };
         let (hold_cmd, commands) = oneshot::channel();
         let done = self.recorded.clone();
-        let rooms = self.engine.conferences.clone();
+        let (rooms, player) = (self.engine.conferences.clone(), self.engine.hold.clone());
         tokio::spawn(async move {
-            let _ = done.send(hold(io, music, commands, rooms).await);
+            let _ = done.send(hold(io, music, commands, rooms, player).await);
         });
         self.deposit = Some(Deposit {
             line: None,
@@ -382,35 +383,27 @@ enum HoldCommand {
 async fn hold(
     mut io: media::Io,
     music: Arc<[i16]>,
-    mut commands: oneshot::Receiver<HoldCommand>,
+    commands: oneshot::Receiver<HoldCommand>,
     rooms: Arc<Rooms>,
+    player: Arc<Hold>,
 ) -> Option<media::Recording> {
-    loop {
-        let next = tokio::select! {
-            played = io.play(&music, false) => Err(played.is_err()),
-            command = &mut commands => Ok(command),
-        };
-        match next {
-            Ok(Ok(HoldCommand::Voicemail(greeting))) => {
-                return Some(media::deposit(io, greeting, media::Limits::default()).await);
-            }
-            Ok(Ok(HoldCommand::Talk(room))) => {
-                let _ = rooms.join_pair(&room).talk(&mut io).await;
-                return None;
-            }
-            // No voicemail after all (the sender went): keep playing.
-            Ok(Err(_)) => {
-                return hold_only(io, music).await;
-            }
-            Err(true) => return None,
-            Err(false) => {}
+    match player.play_until(&mut io, &music, commands).await {
+        Ok(Ok(HoldCommand::Voicemail(greeting))) => {
+            Some(media::deposit(io, greeting, media::Limits::default()).await)
         }
+        Ok(Ok(HoldCommand::Talk(room))) => {
+            let _ = rooms.join_pair(&room).talk(&mut io).await;
+            None
+        }
+        // No command after all (the sender went): the music plays until the call task stops it.
+        Ok(Err(_)) => {
+            let _ = player
+                .play_until(&mut io, &music, std::future::pending::<()>())
+                .await;
+            None
+        }
+        Err(media::HungUp) => None,
     }
-}
-
-async fn hold_only(mut io: media::Io, music: Arc<[i16]>) -> Option<media::Recording> {
-    while io.play(&music, false).await.is_ok() {}
-    None
 }
 
 /// Call-in agents dialled in, per queue: each free one can be offered a caller.
@@ -507,15 +500,12 @@ async fn agent_session(
         (CallInHold::Music, _) => media::hold_music().into(),
     };
     loop {
-        let room = tokio::select! {
-            played = io.play(&between, false) => match played {
-                Ok(()) => continue,
-                Err(_) => break,
-            },
-            room = offered.recv() => match room {
-                Some(r) => r,
-                None => break,
-            },
+        let Ok(Some(room)) = engine
+            .hold
+            .play_until(&mut io, &between, offered.recv())
+            .await
+        else {
+            break;
         };
         if setup.beep && io.play(&media::beep(), false).await.is_err() {
             break;

@@ -1,0 +1,184 @@
+//! Music on hold for everyone who waits (queue callers, call-in agents between callers): one
+//! task with one 20 ms clock serves every listener, like a conference room serves its
+//! participants. Each session lends it the call's [`Voice`]; every tick the player reads and
+//! drops what each listener sent (keeping their address current) and sends each the next frame
+//! of its own music, looped. One wake-up per tick for all of them instead of one per listener.
+
+use super::media::{FRAME, HungUp, Io, Voice};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+/// The listeners and whether the clock runs.
+#[derive(Default)]
+pub struct Hold {
+    state: Mutex<Listeners>,
+}
+
+#[derive(Default)]
+struct Listeners {
+    next_id: u64,
+    list: Vec<Listener>,
+    /// The clock's task is running (it stops when nobody listens).
+    running: bool,
+}
+
+struct Listener {
+    id: u64,
+    voice: Voice,
+    music: Arc<[i16]>,
+    /// Where in the music the next frame starts.
+    at: usize,
+}
+
+impl Listener {
+    /// The next frame of the music (the last one of a loop padded with silence).
+    fn next_frame(&mut self) -> &[i16] {
+        if self.music.is_empty() {
+            return &[0; FRAME];
+        }
+        let start = self.at;
+        let end = (start + FRAME).min(self.music.len());
+        self.at = if end >= self.music.len() { 0 } else { end };
+        &self.music[start..end]
+    }
+}
+
+impl Hold {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Listeners> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Plays `music`, looped, to the call until `until` completes (its output) or the caller
+    /// hangs up; the call's voice is then handed back to `io` where the music left it.
+    pub async fn play_until<F: Future>(
+        self: &Arc<Self>,
+        io: &mut Io,
+        music: &Arc<[i16]>,
+        until: F,
+    ) -> Result<F::Output, HungUp> {
+        let id = self.add(io.voice(), music.clone());
+        // The player never lets go by itself: only a hang-up or `until` ends the music.
+        let (_keep, released) = oneshot::channel::<()>();
+        let out = tokio::select! {
+            lent = io.lend(released) => Err(lent.err().unwrap_or(HungUp)),
+            out = until => Ok(out),
+        };
+        if let Some(voice) = self.remove(id) {
+            io.take_back(voice);
+        }
+        out
+    }
+
+    fn add(self: &Arc<Self>, voice: Voice, music: Arc<[i16]>) -> u64 {
+        let mut s = self.lock();
+        s.next_id += 1;
+        let id = s.next_id;
+        s.list.push(Listener {
+            id,
+            voice,
+            music,
+            at: 0,
+        });
+        if !s.running {
+            s.running = true;
+            tokio::spawn(clock(self.clone()));
+        }
+        id
+    }
+
+    fn remove(&self, id: u64) -> Option<Voice> {
+        let mut s = self.lock();
+        let i = s.list.iter().position(|l| l.id == id)?;
+        Some(s.list.swap_remove(i).voice)
+    }
+
+    /// How many listen now.
+    pub fn listeners(&self) -> usize {
+        self.lock().list.len()
+    }
+}
+
+/// The player's clock: a frame to every listener each 20 ms until nobody listens.
+async fn clock(hold: Arc<Hold>) {
+    let mut ticker = tokio::time::interval(Duration::from_millis(20));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut buf = vec![0u8; 2048];
+    loop {
+        ticker.tick().await;
+        let mut s = hold.lock();
+        if s.list.is_empty() {
+            s.running = false;
+            return;
+        }
+        for l in &mut s.list {
+            l.voice.discard(&mut buf);
+            let mut frame = [0i16; FRAME];
+            let next = l.next_frame();
+            frame[..next.len()].copy_from_slice(next);
+            l.voice.send(&frame);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sb_sip::media::{Codec, RtpHeader};
+
+    #[tokio::test]
+    async fn the_music_loops_frame_by_frame_with_the_last_one_padded() {
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let (_stop, stopped) = oneshot::channel();
+        let io = Io::new(socket, "127.0.0.1:9".parse().unwrap(), Codec::Pcmu, stopped);
+        let mut l = Listener {
+            id: 1,
+            voice: io.voice(),
+            music: (0..400).map(|i| i as i16).collect::<Vec<_>>().into(),
+            at: 0,
+        };
+        assert_eq!(l.next_frame().len(), FRAME);
+        assert_eq!(l.next_frame()[0], 160);
+        let last = l.next_frame();
+        assert_eq!((last.len(), last[0]), (80, 320), "the rest of the music");
+        assert_eq!(l.next_frame()[0], 0, "then from the start again");
+    }
+
+    #[tokio::test]
+    async fn listeners_hear_their_music_from_one_clock_and_get_their_call_back() {
+        let phone = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let ours = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let (_stop, stopped) = oneshot::channel();
+        let mut io = Io::new(ours, phone.local_addr().unwrap(), Codec::Pcmu, stopped);
+        let hold = Arc::new(Hold::default());
+        let music: Arc<[i16]> = vec![1000; 8000].into();
+        let played = hold
+            .play_until(
+                &mut io,
+                &music,
+                tokio::time::sleep(Duration::from_millis(200)),
+            )
+            .await;
+        assert!(played.is_ok());
+        assert_eq!(hold.listeners(), 0, "the call is handed back");
+        let mut buf = [0u8; 512];
+        let mut frames = 0;
+        let mut seqs = Vec::new();
+        while let Ok((n, _)) = phone.try_recv_from(&mut buf) {
+            let (h, payload) = RtpHeader::parse(&buf[..n]).unwrap();
+            assert_eq!(payload.len(), FRAME);
+            assert_eq!(
+                Codec::Pcmu.decode(payload[0]),
+                Codec::Pcmu.decode(Codec::Pcmu.encode(1000))
+            );
+            seqs.push(h.seq);
+            frames += 1;
+        }
+        assert!((7..=12).contains(&frames), "one frame per 20 ms ({frames})");
+        assert!(
+            seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)),
+            "one stream: {seqs:?}"
+        );
+    }
+}
