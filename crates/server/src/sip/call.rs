@@ -147,7 +147,12 @@ impl Fork {
 enum Key {
     ForkInvite(String),
     AFinal,
+    /// A request we sent on a dialog (its Call-ID and CSeq), until a final answer (or, for
+    /// an INVITE, any answer) comes.
     Request(String, u32),
+    /// Our 2xx to an INVITE passed along a dialog (the Call-ID and CSeq of the request), until
+    /// that side's ACK comes (RFC 3261 13.3.1.4).
+    Reply(String, u32),
 }
 
 struct Retx {
@@ -262,6 +267,12 @@ struct Call {
     ring_deadline: Option<Instant>,
     retx: Vec<Retx>,
     pending: Option<Pending>,
+    /// The last final answer given to a request passed along the dialog, for a retransmission
+    /// of that request (the answer was lost): its side, CSeq, method, bytes and address.
+    last_reply: Option<(Side, u32, String, Vec<u8>, SocketAddr)>,
+    /// The last ACK we sent for a 2xx on a dialog (its side and CSeq), for a retransmission of
+    /// that 2xx (the ACK was lost).
+    last_ack: Option<(Side, u32, Vec<u8>, SocketAddr)>,
     phase: Phase,
     counted: Vec<DepartmentId>,
     /// Lines the call reached, with how it ended for each, for the call log.
@@ -370,6 +381,8 @@ pub async fn run(
         ring_deadline: None,
         retx: Vec::new(),
         pending: None,
+        last_reply: None,
+        last_ack: None,
         phase: Phase::Routing,
         counted: Vec::new(),
         reached: Vec::new(),
@@ -1397,7 +1410,9 @@ impl Call {
                 }
             }
             "ACK" => {
-                self.retx.retain(|r| r.key != Key::AFinal);
+                let n = m.cseq().map_or(0, |(n, _)| n);
+                let reply = Key::Reply(self.a_call_id.clone(), n);
+                self.retx.retain(|r| r.key != Key::AFinal && r.key != reply);
             }
             "CANCEL" => {
                 let ok = reply(&m, 200, "OK", &[]);
@@ -1431,6 +1446,9 @@ impl Call {
     async fn request_from_b(&mut self, idx: usize, m: Message, from: SocketAddr) {
         let method = m.method().unwrap_or_default().to_owned();
         if method == "ACK" {
+            let n = m.cseq().map_or(0, |(n, _)| n);
+            let reply = Key::Reply(self.forks[idx].call_id.clone(), n);
+            self.retx.retain(|r| r.key != reply);
             return;
         }
         if method == "BYE" && self.phase == Phase::Whispering && self.winner == Some(idx) {
@@ -1880,7 +1898,31 @@ impl Call {
             self.engine.send(&r, from).await;
             return;
         }
-        if self.pending.is_some() {
+        let (n, method) = m.cseq().unwrap_or((0, ""));
+        if let Some((side, cseq, meth, bytes, to)) = &self.last_reply
+            && *side == from_side
+            && *cseq == n
+            && meth == method
+        {
+            // A retransmission of a request already answered: the answer was lost.
+            let (bytes, to) = (bytes.clone(), *to);
+            self.engine.send_bytes(&bytes, to).await;
+            return;
+        }
+        if let Some(p) = &self.pending {
+            let again = p.toward != from_side
+                && p.origin
+                    .cseq()
+                    .is_some_and(|(k, meth)| k == n && meth == method);
+            if again {
+                // The sender repeats its request while the other side thinks: it is on its
+                // way (and being repeated to the other side by us).
+                if method == "INVITE" {
+                    let r = reply(&m, 100, "Trying", &[]);
+                    self.engine.send(&r, from).await;
+                }
+                return;
+            }
             let r = reply(&m, 491, "Request Pending", &[]);
             self.engine.send(&r, from).await;
             return;
@@ -1917,7 +1959,18 @@ impl Call {
                 out.set_header("content-type", t.to_owned());
             }
         }
-        self.engine.send(&out, to).await;
+        let bytes = out.to_bytes();
+        self.engine.send_bytes(&bytes, to).await;
+        // Over UDP the request is ours to repeat until the other side answers.
+        self.retx.push(Retx {
+            key: Key::Request(self.call_id_of(toward), cseq),
+            bytes,
+            to,
+            next: Instant::now() + T1,
+            interval: T1,
+            capped: method != "INVITE",
+            until: Instant::now() + TIMER_B,
+        });
         self.pending = Some(Pending {
             toward,
             cseq,
@@ -1934,7 +1987,7 @@ impl Call {
         };
         let code = m.code().unwrap_or(500);
         let call_id = m.header("call-id").unwrap_or_default().to_owned();
-        if code >= 200 {
+        if code >= 200 || method == "INVITE" {
             self.retx
                 .retain(|r| r.key != Key::Request(call_id.clone(), n));
         }
@@ -1943,6 +1996,16 @@ impl Call {
             .as_ref()
             .is_some_and(|p| p.toward == side && p.cseq == n && p.method == method);
         if !matches {
+            if let Some((s, k, bytes, to)) = &self.last_ack
+                && *s == side
+                && *k == n
+                && method == "INVITE"
+                && (200..300).contains(&code)
+            {
+                // The other side did not get our ACK and repeats its 2xx.
+                let (bytes, to) = (bytes.clone(), *to);
+                self.engine.send_bytes(&bytes, to).await;
+            }
             return;
         }
         if code < 200 && code != 180 && code != 183 {
@@ -1959,7 +2022,9 @@ impl Call {
             // We answered for the far side; its ACK ends here and ours goes to this side.
             if let Some((mut ack, to, _)) = self.dialog_request(side, "ACK") {
                 ack.set_header("cseq", format!("{n} ACK"));
-                self.engine.send(&ack, to).await;
+                let bytes = ack.to_bytes();
+                self.engine.send_bytes(&bytes, to).await;
+                self.last_ack = Some((side, n, bytes, to));
             }
             match side {
                 Side::A => self.a_cseq -= 1,
@@ -1996,7 +2061,25 @@ impl Call {
                 r.set_header("content-type", t.to_owned());
             }
         }
-        self.engine.send(&r, p.origin_addr).await;
+        let bytes = r.to_bytes();
+        self.engine.send_bytes(&bytes, p.origin_addr).await;
+        let (origin_n, origin_method) = p
+            .origin
+            .cseq()
+            .map_or((0, String::new()), |(k, meth)| (k, meth.to_owned()));
+        if origin_method == "INVITE" && (200..300).contains(&code) {
+            // Ours to repeat until the ACK comes.
+            self.retx.push(Retx {
+                key: Key::Reply(self.call_id_of(origin_side), origin_n),
+                bytes: bytes.clone(),
+                to: p.origin_addr,
+                next: Instant::now() + T1,
+                interval: T1,
+                capped: true,
+                until: Instant::now() + TIMER_B,
+            });
+        }
+        self.last_reply = Some((origin_side, origin_n, origin_method, bytes, p.origin_addr));
     }
 
     // ---- timers -----------------------------------------------------------------------------
@@ -2055,6 +2138,18 @@ impl Call {
                     // The caller never acknowledged the answer: end both legs (RFC 3261 13.3.1.4).
                     self.bye(Side::B).await;
                     self.end();
+                }
+                Key::Request(id, n) => {
+                    // The other side never answered a request passed to it: its sender gets a
+                    // timeout, and the dialog takes requests again.
+                    let stuck = self
+                        .pending
+                        .as_ref()
+                        .is_some_and(|p| p.cseq == n && self.call_id_of(p.toward) == id);
+                    if stuck && let Some(p) = self.pending.take() {
+                        let r = reply(&p.origin, 408, "Request Timeout", &[]);
+                        self.engine.send(&r, p.origin_addr).await;
+                    }
                 }
                 _ => {}
             }

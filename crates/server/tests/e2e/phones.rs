@@ -172,6 +172,9 @@ pub enum Answer {
     Busy,
     /// Picks up at once, then takes a re-INVITE putting it on hold.
     Hold,
+    /// As `Hold`, but thinks for 1.2 s before answering the re-INVITE (the caller's phone
+    /// repeats it meanwhile, and so does Switchboard towards this phone).
+    SlowHold,
     /// Sends early media (183 with SDP) before it picks up.
     EarlyMedia,
     /// Picks up at once without session timers of its own, takes one refresh and waits (up
@@ -186,13 +189,23 @@ pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -
         Answer::After(ms) => ("uas-answer", ms),
         Answer::Never => ("uas-ring", 0),
         Answer::Busy => ("uas-busy", 0),
-        Answer::Hold => ("uas-hold", 0),
+        Answer::Hold | Answer::SlowHold => ("uas-hold", 0),
         Answer::EarlyMedia => ("uas-early", 0),
         Answer::Refreshed => ("uas-refreshed", 0),
     };
     // SIPp does not substitute keys in attributes, so pauses are written in.
+    let mut answer_part = part(name);
+    if matches!(answer, Answer::SlowHold) {
+        // The first `</recv>` of the part closes the re-INVITE's.
+        answer_part = answer_part.replacen(
+            "</recv>\n",
+            "</recv>\n\n  <pause milliseconds=\"1200\"/>\n",
+            1,
+        );
+        assert!(answer_part.contains("1200"), "the pause is written in");
+    }
     let xml = include_str!("sipp/call_uas.xml")
-        .replace("[answer]", &part(name))
+        .replace("[answer]", &answer_part)
         .replace("[ring_ms]", &ring.to_string());
     let long = matches!(answer, Answer::Refreshed);
     let args = if long { long_run() } else { Vec::new() };
@@ -986,6 +999,34 @@ async fn hold_by_re_invite_passes_through_with_the_sdp_pointed_at_the_relay() {
         .done()
         .await
         .expect("the far phone saw the hold offer and the BYE");
+    p.w.srv.stop().await;
+}
+
+/// Over UDP a phone repeats a re-INVITE every half second until it hears back: while the far
+/// phone takes its time, the repeats are the same request on its way (100 Trying, never 491),
+/// and Switchboard repeats it towards the far phone in turn until that one answers.
+#[tokio::test]
+async fn a_re_invite_repeated_while_the_far_phone_thinks_is_the_same_request_not_a_second_one() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::SlowHold).await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        0,
+        &[("then", "hold")],
+    )
+    .done()
+    .await
+    .expect("the repeated hold offer is answered 200 once the far phone answers");
+    callee
+        .done()
+        .await
+        .expect("the far phone answered the hold offer late and saw the BYE");
     p.w.srv.stop().await;
 }
 
