@@ -292,6 +292,13 @@ struct Call {
     deposit: Option<Deposit>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
+    /// The caller's INVITE had no SDP (a late offer): the phone that answers makes the offer in
+    /// its 200, and the caller's answer comes in its ACK.
+    late_offer: bool,
+    /// The 200 of the phone that answered a late-offer call, whose ACK waits for the caller's.
+    late_ack: Option<Message>,
+    /// The caller's answer as passed on in that ACK (for a repeated 200).
+    late_answer: Option<Vec<u8>>,
     /// The redirect was announced: whoever answers first hears who is calling (seed 004).
     whisper: bool,
     /// The device that answered is hearing who is calling.
@@ -399,6 +406,9 @@ pub async fn run(
         announcing: None,
         fixed_offer: None,
         recorded,
+        late_offer: false,
+        late_ack: None,
+        late_answer: None,
         whisper: false,
         whispering: None,
         whispered,
@@ -633,8 +643,9 @@ impl Call {
     // ---- routing ----------------------------------------------------------------------------
 
     async fn begin(&mut self) {
-        if sdp::audio_target(&self.a_offer).is_none() {
-            // Offers in the INVITE only: a call without an audio description cannot be relayed.
+        self.late_offer = self.a_offer.iter().all(u8::is_ascii_whitespace);
+        if !self.late_offer && sdp::audio_target(&self.a_offer).is_none() {
+            // A description without audio: nothing to relay.
             self.fail(488, "Not Acceptable Here: An Audio Offer Is Needed")
                 .await;
             return;
@@ -880,7 +891,9 @@ impl Call {
         ];
         headers.extend(extra);
         headers.extend(timer_headers(&self.a_invite));
-        headers.push(("content-type", "application/sdp".into()));
+        if !offer.is_empty() {
+            headers.push(("content-type", "application/sdp".into()));
+        }
         let invite = Message::request("INVITE", ruri, headers, offer);
         self.engine.attach(&call_id, &self.tx);
         let bytes = invite.to_bytes();
@@ -1164,6 +1177,12 @@ impl Call {
         Vec<u8>,
         MediaPort,
     )> {
+        if self.late_offer {
+            // Switchboard's own media answers offers; it does not make them.
+            self.fail(488, "Not Acceptable Here: An Offer In The INVITE Is Needed")
+                .await;
+            return None;
+        }
         let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
             self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
             return None;
@@ -1189,6 +1208,10 @@ impl Call {
     /// The offer for a B leg: the caller's, pointed at the relay (or the one codec already
     /// answered to the caller).
     fn b_offer(&self) -> Option<Vec<u8>> {
+        if self.late_offer {
+            // No offer to pass on: the phone makes one in its answer.
+            return Some(Vec::new());
+        }
         match &self.fixed_offer {
             Some(o) => Some(o.clone()),
             None => sdp::rewrite(&self.a_offer, self.relay.b_addr),
@@ -1410,6 +1433,9 @@ impl Call {
                 }
             }
             "ACK" => {
+                if self.late_ack.is_some() && self.phase == Phase::Answered {
+                    self.late_answer_from_a(&m).await;
+                }
                 let n = m.cseq().map_or(0, |(n, _)| n);
                 let reply = Key::Reply(self.a_call_id.clone(), n);
                 self.retx.retain(|r| r.key != Key::AFinal && r.key != reply);
@@ -1485,8 +1511,11 @@ impl Call {
             .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
         if (200..300).contains(&code) {
             if self.winner == Some(idx) {
-                // Our ACK was lost: send it again.
-                self.ack_2xx(idx, &m).await;
+                // Our ACK was lost: send it again (unless it still waits for the caller's).
+                if self.late_ack.is_none() {
+                    let answer = self.late_answer.clone();
+                    self.ack_2xx(idx, &m, answer).await;
+                }
                 return;
             }
             if self.queue.as_ref().is_some_and(queue::QueueRun::waiting) {
@@ -1497,7 +1526,7 @@ impl Call {
                 // Answered after another device or after the caller gave up: end that leg.
                 self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
                 self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
-                self.ack_2xx(idx, &m).await;
+                self.ack_2xx(idx, &m, None).await;
                 self.bye_fork(idx).await;
             }
             return;
@@ -1532,6 +1561,7 @@ impl Call {
                 }
                 if self.early.is_none()
                     && self.announcing.is_none()
+                    && !self.late_offer
                     && sdp::audio_target(&m.body).is_some()
                 {
                     self.early_media(idx, &m).await;
@@ -1609,7 +1639,7 @@ impl Call {
     /// the device hears who is calling.
     async fn answered(&mut self, idx: usize, m: Message) {
         self.take_answer(idx, &m).await;
-        if self.whisper && self.start_whisper(idx, &m) {
+        if self.whisper && !self.late_offer && self.start_whisper(idx, &m) {
             return;
         }
         self.connect(m).await;
@@ -1626,7 +1656,12 @@ impl Call {
         if let Some(addr) = sdp::audio_target(&m.body) {
             self.relay.set_peer(Side::B, addr);
         }
-        self.ack_2xx(idx, m).await;
+        if self.late_offer {
+            // Its 200 holds the offer; the ACK takes the caller's answer to it.
+            self.late_ack = Some(m.clone());
+        } else {
+            self.ack_2xx(idx, m, None).await;
+        }
         self.cancel_forks(Some(idx)).await;
     }
 
@@ -1790,13 +1825,31 @@ impl Call {
         });
     }
 
-    async fn ack_2xx(&mut self, idx: usize, m: &Message) {
+    /// ACKs fork `idx`'s 2xx `m`, with the caller's answer to its offer for a late-offer call.
+    async fn ack_2xx(&mut self, idx: usize, m: &Message, answer: Option<Vec<u8>>) {
         let f = &self.forks[idx];
         let to = m.header("to").unwrap_or_default().to_owned();
         let (n, _) = m.cseq().unwrap_or((1, "INVITE"));
         let branch = format!("z9hG4bK{}", token());
-        let ack = self.fork_request(idx, "ACK", f.dialog_uri(), &branch, to, n);
+        let mut ack = self.fork_request(idx, "ACK", f.dialog_uri(), &branch, to, n);
+        if let Some(body) = answer {
+            ack.set_header("content-type", "application/sdp".to_owned());
+            ack.body = body;
+        }
         self.engine.send(&ack, f.target).await;
+    }
+
+    /// The caller's ACK to a late-offer call: its answer goes on in the ACK to the phone.
+    async fn late_answer_from_a(&mut self, ack: &Message) {
+        let (Some(m), Some(idx)) = (self.late_ack.take(), self.winner) else {
+            return;
+        };
+        if let Some(addr) = sdp::audio_target(&ack.body) {
+            self.relay.set_peer(Side::A, addr);
+        }
+        self.late_answer = sdp::rewrite(&ack.body, self.relay.b_addr);
+        let answer = self.late_answer.clone();
+        self.ack_2xx(idx, &m, answer).await;
     }
 
     /// The ACK of a failed INVITE belongs to its transaction (same branch, RFC 3261 17.1.1.3).

@@ -177,6 +177,9 @@ pub enum Answer {
     SlowHold,
     /// Sends early media (183 with SDP) before it picks up.
     EarlyMedia,
+    /// Picks up a call whose INVITE must come without SDP (a late offer): makes the offer in
+    /// its 200, and the ACK must bring the answer pointed at the relay.
+    LateOffer,
     /// Picks up at once without session timers of its own, takes one refresh and waits (up
     /// to two minutes) for the BYE.
     Refreshed,
@@ -187,6 +190,7 @@ pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -
     register_at(sip, line, port).await;
     let (name, ring) = match answer {
         Answer::After(ms) => ("uas-answer", ms),
+        Answer::LateOffer => ("uas-answer", 0),
         Answer::Never => ("uas-ring", 0),
         Answer::Busy => ("uas-busy", 0),
         Answer::Hold | Answer::SlowHold => ("uas-hold", 0),
@@ -204,7 +208,28 @@ pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -
         );
         assert!(answer_part.contains("1200"), "the pause is written in");
     }
+    if matches!(answer, Answer::LateOffer) {
+        answer_part = answer_part.replacen(
+            "<recv request=\"ACK\" crlf=\"true\"/>",
+            "<recv request=\"ACK\" crlf=\"true\">\n    <action>\n      \
+             <ereg regexp=\"c=IN IP4 127.0.0.1\" search_in=\"body\" check_it=\"true\" assign_to=\"answered\"/>\n    \
+             </action>\n  </recv>\n  <Reference variables=\"answered\"/>",
+            1,
+        );
+        assert!(
+            answer_part.contains("answered"),
+            "the ACK check is written in"
+        );
+    }
+    let mut first = "<recv request=\"INVITE\" crlf=\"true\"/>".to_owned();
+    if matches!(answer, Answer::LateOffer) {
+        first = "<recv request=\"INVITE\" crlf=\"true\">\n    <action>\n      \
+                 <ereg regexp=\"m=audio\" search_in=\"body\" check_it_inverse=\"true\" assign_to=\"offered\"/>\n    \
+                 </action>\n  </recv>\n  <Reference variables=\"offered\"/>"
+            .to_owned();
+    }
     let xml = include_str!("sipp/call_uas.xml")
+        .replace("<recv request=\"INVITE\" crlf=\"true\"/>", &first)
         .replace("[answer]", &answer_part)
         .replace("[ring_ms]", &ring.to_string());
     let long = matches!(answer, Answer::Refreshed);
@@ -266,6 +291,32 @@ pub fn dial(
         xml = xml.replace(
             "<recv response=\"200\" rrs=\"true\"/>",
             &part("uac-timer-agreed"),
+        );
+    }
+    if then("late") {
+        // No SDP in the INVITEs; the 200 brings the far phone's offer, pointed at the relay,
+        // and the ACK the answer.
+        let sdp = "      Content-Type: application/sdp\n      Content-Length: [len]\n\n      v=0\n      \
+                   o=caller 1 1 IN IP[local_ip_type] [local_ip]\n      s=-\n      \
+                   c=IN IP[media_ip_type] [media_ip]\n      t=0 0\n      \
+                   m=audio [media_port] RTP/AVP 0 101\n      a=rtpmap:0 PCMU/8000\n      \
+                   a=rtpmap:101 telephone-event/8000\n";
+        assert_eq!(xml.matches(sdp).count(), 2, "both INVITEs carry the offer");
+        xml = xml.replace(sdp, "      Content-Length: 0\n");
+        xml = xml.replace(
+            "<recv response=\"200\" rrs=\"true\"/>",
+            "<recv response=\"200\" rrs=\"true\">\n    <action>\n      \
+             <ereg regexp=\"c=IN IP4 127.0.0.1\" search_in=\"body\" check_it=\"true\" assign_to=\"offer\"/>\n    \
+             </action>\n  </recv>\n  <Reference variables=\"offer\"/>",
+        );
+        xml = xml.replacen(
+            "      CSeq: 2 ACK\n      Content-Length: 0\n",
+            &sdp.replace("Content-Type", "CSeq: 2 ACK\n      Content-Type"),
+            1,
+        );
+        assert!(
+            !xml.contains("CSeq: 2 ACK\n      Content-Length: 0"),
+            "the ACK answers"
         );
     }
     let mut args = vec![
@@ -1027,6 +1078,34 @@ async fn a_re_invite_repeated_while_the_far_phone_thinks_is_the_same_request_not
         .done()
         .await
         .expect("the far phone answered the hold offer late and saw the BYE");
+    p.w.srv.stop().await;
+}
+
+/// An INVITE without SDP (a late offer) goes on without one; the answering phone's offer
+/// reaches the caller pointed at the relay, and the caller's answer, in its ACK, reaches the
+/// phone pointed at the relay too.
+#[tokio::test]
+async fn a_late_offer_call_takes_the_offer_from_the_answer_and_the_answer_from_the_ack() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let callee = phone(p.sip, &p.callee, free_port(), Answer::LateOffer).await;
+    dial(
+        p.sip,
+        &p.caller,
+        &p.callee.extension,
+        200,
+        500,
+        &[("then", "late")],
+    )
+    .done()
+    .await
+    .expect("the caller gets the relayed offer in the 200 and hangs up");
+    callee
+        .done()
+        .await
+        .expect("the phone got an INVITE without SDP and the answer in the ACK");
     p.w.srv.stop().await;
 }
 

@@ -269,7 +269,7 @@ impl Call {
         self.forks[idx].remote_contact = m
             .header("contact")
             .map(|c| sb_sip::registrar::uri_of(c).to_owned());
-        self.ack_2xx(idx, &m).await;
+        self.ack_2xx(idx, &m, None).await;
         self.cancel_forks(Some(idx)).await;
         // The music stops; its last packets must not be taken for the agent's.
         self.deposit = None;
