@@ -1028,29 +1028,39 @@ async fn a_phone_on_tcp_registers_and_calls_a_phone_on_udp() {
     p.w.srv.stop().await;
 }
 
-#[tokio::test]
-async fn hold_by_re_invite_passes_through_with_the_sdp_pointed_at_the_relay() {
-    if !sipp_available() {
-        return;
-    }
+/// A line calls another whose phone answers as told; the call goes through the `then` variant
+/// of [`dial`] and each side's scenario must end as its message says.
+async fn answered_call(answer: Answer, hold_ms: u32, then: &str, caller: &str, callee: &str) {
     let p = pair().await;
-    let callee = phone(p.sip, &p.callee, free_port(), Answer::Hold).await;
+    let far = phone(p.sip, &p.callee, free_port(), answer).await;
     dial(
         p.sip,
         &p.caller,
         &p.callee.extension,
         200,
-        0,
-        &[("then", "hold")],
+        hold_ms,
+        &[("then", then)],
     )
     .done()
     .await
-    .expect("the caller puts the call on hold and hangs up");
-    callee
-        .done()
-        .await
-        .expect("the far phone saw the hold offer and the BYE");
+    .unwrap_or_else(|e| panic!("{caller}: {e}"));
+    far.done().await.unwrap_or_else(|e| panic!("{callee}: {e}"));
     p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn hold_by_re_invite_passes_through_with_the_sdp_pointed_at_the_relay() {
+    if !sipp_available() {
+        return;
+    }
+    answered_call(
+        Answer::Hold,
+        0,
+        "hold",
+        "the caller puts the call on hold and hangs up",
+        "the far phone saw the hold offer and the BYE",
+    )
+    .await;
 }
 
 /// Over UDP a phone repeats a re-INVITE every half second until it hears back: while the far
@@ -1061,24 +1071,14 @@ async fn a_re_invite_repeated_while_the_far_phone_thinks_is_the_same_request_not
     if !sipp_available() {
         return;
     }
-    let p = pair().await;
-    let callee = phone(p.sip, &p.callee, free_port(), Answer::SlowHold).await;
-    dial(
-        p.sip,
-        &p.caller,
-        &p.callee.extension,
-        200,
+    answered_call(
+        Answer::SlowHold,
         0,
-        &[("then", "hold")],
+        "hold",
+        "the repeated hold offer is answered 200 once the far phone answers",
+        "the far phone answered the hold offer late and saw the BYE",
     )
-    .done()
-    .await
-    .expect("the repeated hold offer is answered 200 once the far phone answers");
-    callee
-        .done()
-        .await
-        .expect("the far phone answered the hold offer late and saw the BYE");
-    p.w.srv.stop().await;
+    .await;
 }
 
 /// An INVITE without SDP (a late offer) goes on without one; the answering phone's offer
@@ -1089,24 +1089,14 @@ async fn a_late_offer_call_takes_the_offer_from_the_answer_and_the_answer_from_t
     if !sipp_available() {
         return;
     }
-    let p = pair().await;
-    let callee = phone(p.sip, &p.callee, free_port(), Answer::LateOffer).await;
-    dial(
-        p.sip,
-        &p.caller,
-        &p.callee.extension,
-        200,
+    answered_call(
+        Answer::LateOffer,
         500,
-        &[("then", "late")],
+        "late",
+        "the caller gets the relayed offer in the 200 and hangs up",
+        "the phone got an INVITE without SDP and the answer in the ACK",
     )
-    .done()
-    .await
-    .expect("the caller gets the relayed offer in the 200 and hangs up");
-    callee
-        .done()
-        .await
-        .expect("the phone got an INVITE without SDP and the answer in the ACK");
-    p.w.srv.stop().await;
+    .await;
 }
 
 #[tokio::test]
@@ -1114,24 +1104,14 @@ async fn early_media_reaches_the_caller_through_the_relay_before_the_answer() {
     if !sipp_available() {
         return;
     }
-    let p = pair().await;
-    let callee = phone(p.sip, &p.callee, free_port(), Answer::EarlyMedia).await;
-    dial(
-        p.sip,
-        &p.caller,
-        &p.callee.extension,
-        200,
+    answered_call(
+        Answer::EarlyMedia,
         0,
-        &[("then", "early")],
+        "early",
+        "the caller gets a 183 with SDP pointing at the relay, then the answer",
+        "the far phone sent early media, was answered and got the BYE",
     )
-    .done()
-    .await
-    .expect("the caller gets a 183 with SDP pointing at the relay, then the answer");
-    callee
-        .done()
-        .await
-        .expect("the far phone sent early media, was answered and got the BYE");
-    p.w.srv.stop().await;
+    .await;
 }
 
 #[tokio::test]
