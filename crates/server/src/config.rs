@@ -24,6 +24,15 @@ pub struct Flags {
     /// SIP listen address (UDP and TCP).
     #[arg(long, env = "SWITCHBOARD_SIP_LISTEN")]
     pub sip_listen: Option<String>,
+    /// SIP over TLS listen address (off unless set; needs --sip-tls-cert and --sip-tls-key).
+    #[arg(long, env = "SWITCHBOARD_SIP_TLS_LISTEN")]
+    pub sip_tls_listen: Option<String>,
+    /// PEM file with the TLS certificate chain for SIP over TLS (server certificate first).
+    #[arg(long, env = "SWITCHBOARD_SIP_TLS_CERT")]
+    pub sip_tls_cert: Option<PathBuf>,
+    /// PEM file with the private key of that certificate.
+    #[arg(long, env = "SWITCHBOARD_SIP_TLS_KEY")]
+    pub sip_tls_key: Option<PathBuf>,
     /// RTP port range, like 20000-29999.
     #[arg(long, env = "SWITCHBOARD_RTP_PORTS")]
     pub rtp_ports: Option<String>,
@@ -64,6 +73,9 @@ struct FileConfig {
     database_url: Option<String>,
     http_listen: Option<String>,
     sip_listen: Option<String>,
+    sip_tls_listen: Option<String>,
+    sip_tls_cert: Option<PathBuf>,
+    sip_tls_key: Option<PathBuf>,
     rtp_ports: Option<String>,
     smtp_url: Option<String>,
     mail_from: Option<String>,
@@ -82,6 +94,8 @@ pub struct Config {
     pub database_url: String,
     pub http_listen: SocketAddr,
     pub sip_listen: SocketAddr,
+    /// SIP over TLS: where, and the certificate chain and key files.
+    pub sip_tls: Option<SipTls>,
     pub rtp_ports: (u16, u16),
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -100,6 +114,7 @@ impl std::fmt::Debug for Config {
             .field("database", &redact_url(&self.database_url))
             .field("http_listen", &self.http_listen)
             .field("sip_listen", &self.sip_listen)
+            .field("sip_tls", &self.sip_tls)
             .field("rtp_ports", &self.rtp_ports)
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
             .field("public_url", &self.public_url)
@@ -111,6 +126,14 @@ impl std::fmt::Debug for Config {
             .field("prompts_dir", &self.prompts_dir)
             .finish()
     }
+}
+
+/// SIP over TLS settings.
+#[derive(Debug, Clone)]
+pub struct SipTls {
+    pub listen: SocketAddr,
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 /// A URL with any password replaced, safe to log.
@@ -168,6 +191,23 @@ impl Config {
             flags.sip_listen.clone().or(file.sip_listen),
             "127.0.0.1:5060",
         )?;
+        let tls_listen = flags.sip_tls_listen.clone().or(file.sip_tls_listen);
+        let tls_cert = flags.sip_tls_cert.clone().or(file.sip_tls_cert);
+        let tls_key = flags.sip_tls_key.clone().or(file.sip_tls_key);
+        let sip_tls = match (tls_listen, tls_cert, tls_key) {
+            (None, None, None) => None,
+            (Some(l), Some(cert), Some(key)) => Some(SipTls {
+                listen: addr("sip-tls-listen", Some(l), "")?,
+                cert,
+                key,
+            }),
+            _ => {
+                return Err(
+                    "sip-tls-listen, sip-tls-cert and sip-tls-key go together (all three or none)"
+                        .into(),
+                );
+            }
+        };
         let rtp = flags
             .rtp_ports
             .clone()
@@ -223,6 +263,7 @@ impl Config {
             database_url,
             http_listen,
             sip_listen,
+            sip_tls,
             rtp_ports,
             smtp_url,
             mail_from,
@@ -278,6 +319,32 @@ mod tests {
             ..Default::default()
         };
         assert!(!Config::load(&bad).unwrap_err().contains('\n'));
+    }
+
+    #[test]
+    fn sip_over_tls_needs_its_address_certificate_and_key_together() {
+        let c = Config::load(&Flags::default()).unwrap();
+        assert!(c.sip_tls.is_none(), "off by default");
+        let only_cert = Flags {
+            sip_tls_cert: Some("cert.pem".into()),
+            ..Flags::default()
+        };
+        let err = Config::load(&only_cert).err().unwrap();
+        assert!(err.contains("all three or none"), "{err}");
+        let all = Flags {
+            sip_tls_listen: Some("127.0.0.1:5061".into()),
+            sip_tls_cert: Some("cert.pem".into()),
+            sip_tls_key: Some("key.pem".into()),
+            ..Flags::default()
+        };
+        let tls = Config::load(&all).unwrap().sip_tls.unwrap();
+        assert_eq!(tls.listen.port(), 5061);
+        let bad = Flags {
+            sip_tls_listen: Some("port 5061".into()),
+            ..all
+        };
+        let err = Config::load(&bad).err().unwrap();
+        assert!(err.contains("sip-tls-listen"), "{err}");
     }
 
     #[test]

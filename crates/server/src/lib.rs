@@ -17,6 +17,8 @@ pub struct Running {
     pub http_addr: SocketAddr,
     /// Where SIP (UDP) listens.
     pub sip_addr: SocketAddr,
+    /// Where SIP over TLS listens, when configured.
+    pub sip_tls_addr: Option<SocketAddr>,
     pub app: App,
     stop: oneshot::Sender<()>,
     done: tokio::task::JoinHandle<()>,
@@ -80,6 +82,11 @@ pub async fn start(
         .await
         .map_err(|e| StartError::Config(format!("admin account: {}", e.message())))?;
     let (sip_socket, sip_tcp, sip_addr) = bind_sip(cfg.sip_listen).await?;
+    let sip_tls = match &cfg.sip_tls {
+        Some(t) => Some(bind_sip_tls(t).await?),
+        None => None,
+    };
+    let sip_tls_addr = sip_tls.as_ref().map(|(_, _, a)| *a);
     let listener = tokio::net::TcpListener::bind(cfg.http_listen)
         .await
         .map_err(|e| StartError::Config(format!("cannot listen on {}: {e}", cfg.http_listen)))?;
@@ -122,7 +129,10 @@ pub async fn start(
                     .map_err(StartError::Config)?,
             ),
         },
-        Some(sip_tcp),
+        sip::Streams {
+            tcp: Some(sip_tcp),
+            tls: sip_tls.map(|(listener, acceptor, _)| (listener, acceptor)),
+        },
     )));
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(async move {
@@ -146,6 +156,7 @@ pub async fn start(
         running: Running {
             http_addr,
             sip_addr,
+            sip_tls_addr,
             app,
             stop,
             done,
@@ -178,6 +189,55 @@ async fn bind_sip(
             }
         }
     }
+}
+
+/// The TLS listener for SIP and its acceptor, from the operator's PEM files (a file that cannot
+/// be read or holds no usable certificate or key stops the start, saying which).
+async fn bind_sip_tls(
+    t: &config::SipTls,
+) -> Result<
+    (
+        tokio::net::TcpListener,
+        tokio_rustls::TlsAcceptor,
+        SocketAddr,
+    ),
+    StartError,
+> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    use tokio_rustls::rustls;
+    let bad = |what: &str, path: &std::path::Path, e: &dyn std::fmt::Display| {
+        StartError::Config(format!("sip-tls-{what} {}: {e}", path.display()))
+    };
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&t.cert)
+        .map_err(|e| bad("cert", &t.cert, &e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad("cert", &t.cert, &e))?;
+    if certs.is_empty() {
+        return Err(bad("cert", &t.cert, &"no certificate in the file"));
+    }
+    let key = PrivateKeyDer::from_pem_file(&t.key).map_err(|e| bad("key", &t.key, &e))?;
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| StartError::Config(format!("sip tls: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| bad("key", &t.key, &e))?;
+    let listener = tokio::net::TcpListener::bind(t.listen).await.map_err(|e| {
+        StartError::Config(format!(
+            "cannot listen for SIP over TLS on {}: {e}",
+            t.listen
+        ))
+    })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| StartError::Config(e.to_string()))?;
+    Ok((
+        listener,
+        tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(tls)),
+        addr,
+    ))
 }
 
 /// The application settings that follow from the server configuration.

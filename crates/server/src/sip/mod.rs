@@ -204,6 +204,17 @@ pub struct Settings {
     pub prompts: Arc<media::Prompts>,
 }
 
+/// Open stream connections by peer address: the sender of what goes down each, and its
+/// transport's name (`TCP`, `TLS`).
+type Connections = HashMap<SocketAddr, (mpsc::UnboundedSender<Vec<u8>>, &'static str)>;
+
+/// The stream transports SIP is served on besides UDP.
+pub struct Streams {
+    pub tcp: Option<tokio::net::TcpListener>,
+    /// SIP over TLS: the listener and the acceptor holding the certificate.
+    pub tls: Option<(tokio::net::TcpListener, tokio_rustls::TlsAcceptor)>,
+}
+
 /// What every call task shares: the socket, the registrar's bindings, live counters.
 pub struct Engine {
     socket: Arc<UdpSocket>,
@@ -239,8 +250,9 @@ pub struct Engine {
     counted_at: Mutex<i64>,
     /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
     setting_up: Mutex<std::collections::HashSet<String>>,
-    /// Open TCP connections by peer address: what is sent to that address goes down it.
-    tcp: Mutex<HashMap<SocketAddr, mpsc::UnboundedSender<Vec<u8>>>>,
+    /// Open TCP and TLS connections by peer address: what is sent to that address goes down
+    /// it; with the transport's name for Via.
+    tcp: Mutex<Connections>,
     settings: Settings,
     registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
@@ -281,7 +293,11 @@ impl Engine {
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
-        let stream = self.tcp.lock().ok().and_then(|t| t.get(&to).cloned());
+        let stream = self
+            .tcp
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&to).map(|(s, _)| s.clone()));
         if let Some(conn) = stream {
             // A phone that reached us over TCP is answered and called on that connection.
             let _ = conn.send(bytes.to_vec());
@@ -294,11 +310,12 @@ impl Engine {
 
     /// A Via header for a request sent to `to`, naming the transport it goes over.
     fn via(&self, branch: &str, to: SocketAddr) -> String {
-        let transport = if self.tcp.lock().is_ok_and(|t| t.contains_key(&to)) {
-            "TCP"
-        } else {
-            "UDP"
-        };
+        let transport = self
+            .tcp
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&to).map(|(_, name)| *name))
+            .unwrap_or("UDP");
         format!("SIP/2.0/{transport} {};rport;branch={branch}", self.local)
     }
 
@@ -549,7 +566,7 @@ pub async fn run(
     clock: Arc<dyn Clock>,
     gauges: Gauges,
     settings: Settings,
-    tcp: Option<tokio::net::TcpListener>,
+    streams: Streams,
 ) {
     let Gauges {
         registrations,
@@ -604,8 +621,11 @@ pub async fn run(
         queue_next: Mutex::new(HashMap::new()),
         call_in: call::queue::CallInPool::default(),
     });
-    if let Some(listener) = tcp {
+    if let Some(listener) = streams.tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));
+    }
+    if let Some((listener, acceptor)) = streams.tls {
+        tokio::spawn(serve_tls(engine.clone(), listener, acceptor));
     }
     tokio::spawn(upstream::keep_registered(engine.clone()));
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
@@ -798,10 +818,41 @@ async fn serve_tcp(engine: Arc<Engine>, listener: tokio::net::TcpListener) {
     loop {
         match listener.accept().await {
             Ok((stream, peer)) => {
-                tokio::spawn(tcp_connection(engine.clone(), stream, peer));
+                tokio::spawn(stream_connection(engine.clone(), stream, peer, "TCP"));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "SIP TCP accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// SIP over TLS: each accepted connection does its handshake (at most 10 s, so a connection
+/// that never speaks holds nothing long) and is then served like a TCP one.
+async fn serve_tls(
+    engine: Arc<Engine>,
+    listener: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, peer)) => {
+                let (engine, acceptor) = (engine.clone(), acceptor.clone());
+                tokio::spawn(async move {
+                    let handshake = tokio::time::timeout(
+                        std::time::Duration::from_secs(10),
+                        acceptor.accept(stream),
+                    );
+                    match handshake.await {
+                        Ok(Ok(tls)) => stream_connection(engine, tls, peer, "TLS").await,
+                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+                    }
+                });
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "SIP TLS accept failed");
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
@@ -836,16 +887,26 @@ fn frame_end(buf: &[u8]) -> Result<Option<usize>, ()> {
     Ok((buf.len() >= total).then_some(total))
 }
 
-async fn tcp_connection(engine: Arc<Engine>, stream: tokio::net::TcpStream, peer: SocketAddr) {
+/// One stream connection (TCP, or TLS after its handshake): messages cut at their
+/// Content-Length go to [`handle`], and what Switchboard sends to `peer` goes down it.
+async fn stream_connection<S>(
+    engine: Arc<Engine>,
+    stream: S,
+    peer: SocketAddr,
+    transport: &'static str,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let (mut reader, mut writer) = stream.into_split();
+    let (mut reader, mut writer) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     if let Ok(mut t) = engine.tcp.lock() {
-        t.insert(peer, tx);
+        t.insert(peer, (tx, transport));
     }
     let writing = tokio::spawn(async move {
         while let Some(bytes) = rx.recv().await {
-            if writer.write_all(&bytes).await.is_err() {
+            // TLS holds written records until flushed.
+            if writer.write_all(&bytes).await.is_err() || writer.flush().await.is_err() {
                 break;
             }
         }

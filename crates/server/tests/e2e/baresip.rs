@@ -132,9 +132,20 @@ impl Phone {
     /// start that does not come up (a port another test took meanwhile) is tried again on
     /// other ports.
     pub fn start(sip: SocketAddr, line: &SipLine, wav: &Path, answer: &str) -> Phone {
+        Self::start_over(sip, line, wav, answer, "udp")
+    }
+
+    /// [`Phone::start`] over another transport (`tcp`, `tls`) to `sip`.
+    pub fn start_over(
+        sip: SocketAddr,
+        line: &SipLine,
+        wav: &Path,
+        answer: &str,
+        transport: &str,
+    ) -> Phone {
         let mut last = String::new();
         for _ in 0..3 {
-            match Self::try_start(sip, line, wav, answer) {
+            match Self::try_start(sip, line, wav, answer, transport) {
                 Ok(p) => return p,
                 Err(e) => last = e,
             }
@@ -147,6 +158,7 @@ impl Phone {
         line: &SipLine,
         wav: &Path,
         answer: &str,
+        transport: &str,
     ) -> Result<Phone, String> {
         let dir = std::env::temp_dir().join(format!("sb-baresip-{}-{}", line.user, free_port()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -168,7 +180,7 @@ ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
         std::fs::write(dir.join("config"), config).unwrap();
         // The account is the line in its company domain; requests go to Switchboard's address.
         let account = format!(
-            "<sip:{user}@{domain};transport=udp>;auth_pass={pw};outbound=\"sip:{sip};transport=udp\";regint=300;answermode={answer}\n",
+            "<sip:{user}@{domain};transport={transport}>;auth_pass={pw};outbound=\"sip:{sip};transport={transport}\";regint=300;answermode={answer}\n",
             user = line.user,
             domain = line.domain,
             pw = line.password,
@@ -402,6 +414,88 @@ async fn two_baresip_phones_call_each_other_and_the_tone_arrives() {
         "the callee's 400 Hz tone arrives at the caller (ratio {r})"
     );
     w.srv.stop().await;
+}
+
+/// SIP over TLS on the operator's certificate: a phone registers over TLS, is called on its
+/// connection by a phone on UDP, and the audio goes both ways through the relay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_registered_over_tls_is_called_on_its_connection_and_the_tone_arrives() {
+    if !baresip_available() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("sb-tls-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl makes a test certificate");
+    assert!(made.success());
+    let srv = start_tuned(&|f| {
+        f.sip_tls_listen = Some("127.0.0.1:0".into());
+        f.sip_tls_cert = Some(cert.clone());
+        f.sip_tls_key = Some(key.clone());
+    })
+    .await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "tls").await;
+    let running = srv.running.as_ref().unwrap();
+    let (sip, tls) = (running.sip_addr, running.sip_tls_addr.expect("TLS listens"));
+    let ada = admin_line(&srv, &t).await;
+    let callee = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let caller = sip_line(&srv, &t.admin_token, &ada).await;
+    let (tone, quiet) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav(&tone, 1000.0, 20);
+    tone_wav(&quiet, 400.0, 20);
+    let (at_callee, at_caller) = tokio::task::spawn_blocking(move || {
+        let mut b = Phone::start_over(tls, &callee, &quiet, "auto", "tls");
+        b.wait_registered();
+        let mut a = Phone::start(sip, &caller, &tone, "manual");
+        a.wait_registered();
+        let r = a.command(
+            "dial",
+            &format!("sip:{}@{}", callee.extension, caller.domain),
+        );
+        assert_eq!(r["ok"], true, "{r}");
+        b.wait_event("CALL_ESTABLISHED", 10);
+        a.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(3));
+        a.command("hangup", "");
+        b.wait_event("CALL_CLOSED", 10);
+        a.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+        (
+            read_wav(
+                b.recordings("dec")
+                    .last()
+                    .expect("the TLS phone heard audio"),
+            ),
+            read_wav(
+                a.recordings("dec")
+                    .last()
+                    .expect("the UDP phone heard audio"),
+            ),
+        )
+    })
+    .await
+    .unwrap();
+    for ((samples, rate), freq, who) in [
+        (at_callee, 1000.0, "TLS phone"),
+        (at_caller, 400.0, "UDP phone"),
+    ] {
+        let body = &samples[(rate as usize / 2).min(samples.len())..];
+        let r = tone_ratio(body, rate, freq);
+        assert!(r > 0.8, "the {who} hears the other's tone (ratio {r})");
+    }
+    srv.stop().await;
 }
 
 /// The bytes of a GET, for files the API serves.
