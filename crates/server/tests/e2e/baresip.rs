@@ -1813,9 +1813,9 @@ async fn hanging_up_while_told_who_is_calling_declines_and_a_caller_giving_up_en
     w.srv.stop().await;
 }
 
-/// A call-in agent dials the queue's call-in extension and stays on: each caller is put
-/// through at once (the agent hears a beep first), and when the caller hangs up the agent is
-/// still there for the next one.
+/// A call-in agent dials the queue's call-in extension and stays on: between callers they hear
+/// music on hold, each caller is put through at once (the agent hears a beep first), and when
+/// the caller hangs up the agent is still there for the next one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
     if !baresip_available() {
@@ -1827,7 +1827,7 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
     let ada_line = admin_line(&w.srv, t).await;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
     let mut body = serde_json::json!({"name": "Desk", "extension": "600", "strategy": "ring_all",
-        "call_in_extension": "601", "call_in_hold": "silence",
+        "call_in_extension": "601", "call_in_hold": "music",
         "agents": [{"line_id": ada_line, "kind": "call_in"}]});
     let r = w.srv.put(&queue, &t.admin_token, body.clone()).await;
     assert_eq!(r.status, 422, "{}", r.text);
@@ -1852,6 +1852,8 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
         a.wait_event("CALL_ESTABLISHED", 10);
         let mut c = Phone::start(sip, &caller, &voice, "manual");
         c.wait_registered();
+        // The agent waits a little with music before the first caller.
+        std::thread::sleep(Duration::from_secs(2));
         for _ in 0..2 {
             let r = c.command("dial", &format!("sip:600@{}", caller.domain));
             assert_eq!(r["ok"], true, "{r}");
@@ -1885,6 +1887,9 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
         assert!(r > 0.8, "each caller talks with the agent (ratio {r})");
     }
     let (samples, rate) = agent_heard;
+    let waiting = &samples[rate as usize / 2..(2 * rate as usize).min(samples.len())];
+    let m = hold_music_ratio(waiting, rate);
+    assert!(m > 0.5, "the agent hears music between callers ({m})");
     let chunks: Vec<&[i16]> = samples.chunks_exact(rate as usize / 10).collect();
     let beeps = chunks
         .iter()
