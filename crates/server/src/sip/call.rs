@@ -480,8 +480,9 @@ impl Call {
         )
     }
 
-    fn contact(&self) -> String {
-        format!("<sip:switchboard@{}>", self.engine.local)
+    /// Our Contact towards the party at `to` (see [`Engine::contact_for`]).
+    fn contact(&self, to: SocketAddr) -> String {
+        self.engine.contact_for(to)
     }
 
     // ---- the caller's leg -------------------------------------------------------------------
@@ -498,7 +499,7 @@ impl Call {
         body: Option<Vec<u8>>,
         more: Vec<(&str, String)>,
     ) {
-        let contact = self.contact();
+        let contact = self.contact(self.a_addr);
         let mut extra: Vec<(&str, &str)> = vec![("Contact", &contact), ("Allow", ALLOW)];
         if body.is_some() {
             extra.push(("Content-Type", "application/sdp"));
@@ -886,7 +887,7 @@ impl Call {
             ("to", to.to_owned()),
             ("call-id", call_id.clone()),
             ("cseq", "1 INVITE".into()),
-            ("contact", self.contact()),
+            ("contact", self.contact(target)),
             ("allow", ALLOW.into()),
         ];
         headers.extend(extra);
@@ -1880,7 +1881,7 @@ impl Call {
                         ("to", to),
                         ("call-id", self.a_call_id.clone()),
                         ("cseq", format!("{} {method}", self.a_cseq)),
-                        ("contact", self.contact()),
+                        ("contact", self.contact(self.a_addr)),
                     ],
                     Vec::new(),
                 );
@@ -1898,7 +1899,7 @@ impl Call {
                     f.dialog_to(),
                     self.b_cseq,
                 );
-                m.set_header("contact", self.contact());
+                m.set_header("contact", self.contact(f.target));
                 Some((m, f.target, self.b_cseq))
             }
         }
@@ -1942,7 +1943,7 @@ impl Call {
     async fn forward(&mut self, from_side: Side, m: Message, from: SocketAddr) {
         if let Some(d) = &self.deposit {
             // Talking to Switchboard itself: nothing to pass on; the media stays as agreed.
-            let contact = self.contact();
+            let contact = self.contact(from);
             let mut r = reply(&m, 200, "OK", &[("Contact", &contact)]);
             if m.method() != Some("INFO") {
                 r.body = d.sdp.clone();
@@ -2090,7 +2091,7 @@ impl Call {
             sb_sip::StartLine::Response { reason, .. } => reason.clone(),
             sb_sip::StartLine::Request { .. } => String::new(),
         };
-        let contact = self.contact();
+        let contact = self.contact(p.origin_addr);
         let mut r = reply(&p.origin, code, &reason, &[("Contact", &contact)]);
         if (200..300).contains(&code) && matches!(method, "INVITE" | "UPDATE") {
             // A refresh (RFC 4028 section 7.4): the interval starts again, as now agreed.

@@ -253,6 +253,8 @@ pub struct Engine {
     /// Open TCP and TLS connections by peer address: what is sent to that address goes down
     /// it; with the transport's name for Via.
     tcp: Mutex<Connections>,
+    /// Where SIP over TLS listens, for our Contact towards phones on TLS.
+    tls_local: Option<SocketAddr>,
     settings: Settings,
     registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
@@ -305,6 +307,21 @@ impl Engine {
         }
         if let Err(e) = self.socket.send_to(bytes, to).await {
             tracing::warn!(error = %e, "SIP send failed");
+        }
+    }
+
+    /// Our Contact towards a party at `to`: on a TCP or TLS connection it names that transport
+    /// (and the TLS address), so the party's requests in the dialog come back the same way.
+    fn contact_for(&self, to: SocketAddr) -> String {
+        let transport = self
+            .tcp
+            .lock()
+            .ok()
+            .and_then(|t| t.get(&to).map(|(_, name)| *name));
+        match (transport, self.tls_local) {
+            (Some("TLS"), Some(tls)) => format!("<sip:switchboard@{tls};transport=tls>"),
+            (Some(_), _) => format!("<sip:switchboard@{};transport=tcp>", self.local),
+            (None, _) => format!("<sip:switchboard@{}>", self.local),
         }
     }
 
@@ -605,6 +622,10 @@ pub async fn run(
         ports: relay::Ports::new(media_ip, settings.rtp_ports),
         active_calls,
         tcp: Mutex::new(HashMap::new()),
+        tls_local: streams
+            .tls
+            .as_ref()
+            .and_then(|(listener, _)| listener.local_addr().ok()),
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),

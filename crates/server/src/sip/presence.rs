@@ -117,7 +117,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         "OK",
         &[
             ("Expires", &expires.to_string()),
-            ("Contact", &format!("<sip:switchboard@{}>", engine.local)),
+            ("Contact", &engine.contact_for(from)),
         ],
     );
     let sub = Subscription {
@@ -266,7 +266,7 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
                 ("to", sub.their_from.clone()),
                 ("call-id", sub.call_id.clone()),
                 ("cseq", format!("{} NOTIFY", sub.cseq)),
-                ("contact", format!("<sip:switchboard@{}>", engine.local)),
+                ("contact", engine.contact_for(sub.target)),
                 ("event", event.to_owned()),
                 ("subscription-state", subscription_state),
                 ("content-type", content_type.to_owned()),

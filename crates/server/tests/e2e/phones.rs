@@ -319,6 +319,17 @@ pub fn dial(
             "the ACK answers"
         );
     }
+    if extra.contains(&("transport", "tcp")) {
+        // Our Contact names the transport, so the phone's own requests come back over TCP.
+        xml = xml.replacen(
+            "<recv response=\"200\" rrs=\"true\"/>",
+            "<recv response=\"200\" rrs=\"true\">\n    <action>\n      \
+             <ereg regexp=\"transport=tcp\" search_in=\"hdr\" header=\"Contact:\" check_it=\"true\" assign_to=\"over_tcp\"/>\n    \
+             </action>\n  </recv>\n  <Reference variables=\"over_tcp\"/>",
+            1,
+        );
+        assert!(xml.contains("over_tcp"), "the Contact check is written in");
+    }
     let mut args = vec![
         "-s".to_owned(),
         dial.to_owned(),
