@@ -56,6 +56,10 @@ pub struct Flags {
     /// a benchmark or a trusted session border controller in front).
     #[arg(long, env = "SWITCHBOARD_SIP_PER_SOURCE")]
     pub sip_per_source: Option<u32>,
+    /// Calls in progress at most (0, the default: no limit); a new call beyond it is answered
+    /// 503 Service Unavailable with Retry-After, except emergency calls, which always go through.
+    #[arg(long, env = "SWITCHBOARD_SIP_MAX_CALLS")]
+    pub sip_max_calls: Option<u64>,
     /// Answer SIP scanners (friendly-scanner, sipvicious, ...) at all: true or false (default
     /// false: they get no answer).
     #[arg(long, env = "SWITCHBOARD_SIP_ANSWER_SCANNERS")]
@@ -83,6 +87,7 @@ struct FileConfig {
     login_burst: Option<u32>,
     login_per_minute: Option<u32>,
     sip_per_source: Option<u32>,
+    sip_max_calls: Option<u64>,
     sip_answer_scanners: Option<bool>,
     prompts_dir: Option<PathBuf>,
 }
@@ -103,6 +108,8 @@ pub struct Config {
     pub login_burst: u32,
     pub login_per_minute: u32,
     pub sip_per_source: u32,
+    /// Calls in progress at most; 0 for no limit.
+    pub sip_max_calls: u64,
     pub sip_answer_scanners: bool,
     pub prompts_dir: Option<PathBuf>,
 }
@@ -122,6 +129,7 @@ impl std::fmt::Debug for Config {
             .field("login_burst", &self.login_burst)
             .field("login_per_minute", &self.login_per_minute)
             .field("sip_per_source", &self.sip_per_source)
+            .field("sip_max_calls", &self.sip_max_calls)
             .field("sip_answer_scanners", &self.sip_answer_scanners)
             .field("prompts_dir", &self.prompts_dir)
             .finish()
@@ -250,6 +258,7 @@ impl Config {
             .or(file.login_per_minute)
             .unwrap_or(30);
         let sip_per_source = flags.sip_per_source.or(file.sip_per_source).unwrap_or(200);
+        let sip_max_calls = flags.sip_max_calls.or(file.sip_max_calls).unwrap_or(0);
         let sip_answer_scanners = flags
             .sip_answer_scanners
             .or(file.sip_answer_scanners)
@@ -257,6 +266,7 @@ impl Config {
         let prompts_dir = flags.prompts_dir.clone().or(file.prompts_dir);
         Ok(Config {
             sip_per_source,
+            sip_max_calls,
             sip_answer_scanners,
             prompts_dir,
             data_dir,

@@ -124,6 +124,7 @@ pub async fn start(
                 ..sb_sip::guard::Config::default()
             },
             answer_scanners: cfg.sip_answer_scanners,
+            max_calls: cfg.sip_max_calls,
             prompts: std::sync::Arc::new(
                 sip::media::Prompts::load(cfg.prompts_dir.as_deref())
                     .map_err(StartError::Config)?,

@@ -689,6 +689,21 @@ impl Call {
             .app
             .route_call(&company, &d, self.engine.as_ref())
             .await;
+        let max = self.engine.settings.max_calls;
+        if max > 0
+            && self.hops.is_empty()
+            && self.engine.active_calls.load(Ordering::Relaxed) > max
+            && !matches!(routed, Ok(Destination::Emergency { .. }))
+        {
+            // Shed load: the caller may try again soon (RFC 3261 section 21.5.4). Emergency
+            // calls are never shed.
+            self.status = 503;
+            let retry = vec![("Retry-After", "5".to_owned())];
+            self.answer_a_with(503, "Service Unavailable", None, retry)
+                .await;
+            self.end();
+            return;
+        }
         match routed {
             Ok(Destination::Line { line, plan }) => self.start_plan(*line, plan).await,
             Ok(Destination::Conference {

@@ -200,6 +200,9 @@ pub struct Settings {
     pub guard: guard::Config,
     /// Answer requests whose User-Agent is a known scanner's (normally they get no answer).
     pub answer_scanners: bool,
+    /// Calls in progress at most (0: no limit); beyond it new calls get 503, emergency calls
+    /// excepted.
+    pub max_calls: u64,
     /// What callers hear from Switchboard itself.
     pub prompts: Arc<media::Prompts>,
 }

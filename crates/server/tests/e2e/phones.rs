@@ -284,6 +284,15 @@ pub fn dial(
             1,
         );
     }
+    if expect == 503 {
+        // Shed load says when to try again.
+        xml = xml.replace(
+            "<recv response=\"503\" rrs=\"true\"/>",
+            "<recv response=\"503\" rrs=\"true\">\n    <action>\n      \
+             <ereg regexp=\"[0-9]+\" search_in=\"hdr\" header=\"Retry-After:\" check_it=\"true\" assign_to=\"retry\"/>\n    \
+             </action>\n  </recv>\n  <Reference variables=\"retry\"/>",
+        );
+    }
     if expect == 422 {
         xml = xml.replace("<recv response=\"422\" rrs=\"true\"/>", &part("uac-min-se"));
     }
@@ -915,6 +924,54 @@ async fn emergency_calls_get_through_any_block_and_mail_the_recipients_the_addre
         .done()
         .await
         .expect("outgoing calls stay blocked");
+    srv.stop().await;
+}
+
+/// With a limit on calls in progress, a call beyond it is shed with 503 and Retry-After, while
+/// an emergency call still goes through.
+#[tokio::test]
+async fn over_the_call_limit_new_calls_get_503_but_emergency_calls_go_through() {
+    if !sipp_available() {
+        return;
+    }
+    let srv = start_tuned(&|f| f.sip_max_calls = Some(1)).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "cap").await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let ulf = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let ada = sip_line(&srv, &t.admin_token, &admin_line(&srv, &t).await).await;
+    let port = free_port();
+    let r = srv
+        .put(
+            &format!("/api/v1/trunks/{}", t.trunk_id),
+            &t.reseller_token,
+            json!({"name": "PSAP route", "address": format!("127.0.0.1:{port}"), "emergency": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let ulf_phone = phone(sip, &ulf, free_port(), Answer::After(0)).await;
+    // One call in progress: Ada talks with Ulf for four seconds.
+    let first = dial(sip, &ada, &ulf.extension, 200, 4000, &[]);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    dial(sip, &ulf, &ada.extension, 503, 0, &[])
+        .done()
+        .await
+        .expect("a second call is shed with 503");
+    let psap = carrier(port, "911", "+15550000002", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(sip, &ulf, "911", 200, 300, &[])
+        .done()
+        .await
+        .expect("an emergency call goes through over the limit");
+    psap.done().await.expect("the emergency route got the call");
+    first
+        .done()
+        .await
+        .expect("the first call went on undisturbed");
+    ulf_phone
+        .done()
+        .await
+        .expect("Ulf's phone took the first call");
     srv.stop().await;
 }
 
