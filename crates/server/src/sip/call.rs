@@ -166,6 +166,23 @@ struct Retx {
     until: Instant,
 }
 
+impl Retx {
+    /// `bytes`, just sent to `to`, to be sent again from T1 on until `key` is answered or
+    /// Timer B runs out.
+    fn new(key: Key, bytes: Vec<u8>, to: SocketAddr, capped: bool) -> Retx {
+        let now = Instant::now();
+        Retx {
+            key,
+            bytes,
+            to,
+            next: now + T1,
+            interval: T1,
+            capped,
+            until: now + TIMER_B,
+        }
+    }
+}
+
 /// An in-dialog request passed from one leg to the other, waiting for the far side's answer.
 struct Pending {
     toward: Side,
@@ -514,15 +531,8 @@ impl Call {
         self.engine.send_bytes(&bytes, self.a_addr).await;
         if code >= 200 {
             self.retx.retain(|x| x.key != Key::AFinal);
-            self.retx.push(Retx {
-                key: Key::AFinal,
-                bytes: bytes.clone(),
-                to: self.a_addr,
-                next: Instant::now() + T1,
-                interval: T1,
-                capped: true,
-                until: Instant::now() + TIMER_B,
-            });
+            self.retx
+                .push(Retx::new(Key::AFinal, bytes.clone(), self.a_addr, true));
         }
         self.a_last = Some(bytes);
     }
@@ -914,15 +924,12 @@ impl Call {
         self.engine.attach(&call_id, &self.tx);
         let bytes = invite.to_bytes();
         self.engine.send_bytes(&bytes, target).await;
-        self.retx.push(Retx {
-            key: Key::ForkInvite(call_id.clone()),
+        self.retx.push(Retx::new(
+            Key::ForkInvite(call_id.clone()),
             bytes,
-            to: target,
-            next: Instant::now() + T1,
-            interval: T1,
-            capped: false,
-            until: Instant::now() + TIMER_B,
-        });
+            target,
+            false,
+        ));
         self.forks.push(Fork {
             tag,
             from: from.to_owned(),
@@ -1117,15 +1124,8 @@ impl Call {
         let (target, call_id) = (f.target, f.call_id.clone());
         let bytes = invite.to_bytes();
         self.engine.send_bytes(&bytes, target).await;
-        self.retx.push(Retx {
-            key: Key::ForkInvite(call_id),
-            bytes,
-            to: target,
-            next: Instant::now() + T1,
-            interval: T1,
-            capped: false,
-            until: Instant::now() + TIMER_B,
-        });
+        self.retx
+            .push(Retx::new(Key::ForkInvite(call_id), bytes, target, false));
     }
 
     /// Takes a message for the target line: Switchboard answers the caller itself, plays the
@@ -1258,10 +1258,7 @@ impl Call {
         let mut io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
         // It talks in the called side's place, so the phone that answers is heard only once
         // connected, and its own packets still show the relay where it is.
-        self.relay.stand_in(
-            Side::B,
-            Some(SocketAddr::new(self.engine.ports.ip(), port.port)),
-        );
+        self.relay.stand_in(Side::B, Some(port.addr()));
         tokio::spawn(async move {
             let _port = port;
             if io.play(&prompt, false).await.is_ok() {
@@ -1400,15 +1397,8 @@ impl Call {
     async fn send_request(&mut self, m: Message, to: SocketAddr, call_id: String, cseq: u32) {
         let bytes = m.to_bytes();
         self.engine.send_bytes(&bytes, to).await;
-        self.retx.push(Retx {
-            key: Key::Request(call_id, cseq),
-            bytes,
-            to,
-            next: Instant::now() + T1,
-            interval: T1,
-            capped: true,
-            until: Instant::now() + TIMER_B,
-        });
+        self.retx
+            .push(Retx::new(Key::Request(call_id, cseq), bytes, to, true));
     }
 
     // ---- messages ---------------------------------------------------------------------------
@@ -1449,7 +1439,7 @@ impl Call {
                 }
             }
             "ACK" => {
-                if self.late_ack.is_some() && self.phase == Phase::Answered {
+                if self.phase == Phase::Answered {
                     self.late_answer_from_a(&m).await;
                 }
                 let n = m.cseq().map_or(0, |(n, _)| n);
@@ -1735,10 +1725,7 @@ impl Call {
         }
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let mut io = media::Io::new(socket, self.relay.a_addr, codec, stopped);
-        self.relay.stand_in(
-            Side::A,
-            Some(SocketAddr::new(self.engine.ports.ip(), port.port)),
-        );
+        self.relay.stand_in(Side::A, Some(port.addr()));
         let done = self.whispered.clone();
         tokio::spawn(async move {
             let _port = port;
@@ -2031,15 +2018,12 @@ impl Call {
         let bytes = out.to_bytes();
         self.engine.send_bytes(&bytes, to).await;
         // Over UDP the request is ours to repeat until the other side answers.
-        self.retx.push(Retx {
-            key: Key::Request(self.call_id_of(toward), cseq),
+        self.retx.push(Retx::new(
+            Key::Request(self.call_id_of(toward), cseq),
             bytes,
             to,
-            next: Instant::now() + T1,
-            interval: T1,
-            capped: method != "INVITE",
-            until: Instant::now() + TIMER_B,
-        });
+            method != "INVITE",
+        ));
         self.pending = Some(Pending {
             toward,
             cseq,
@@ -2138,15 +2122,12 @@ impl Call {
             .map_or((0, String::new()), |(k, meth)| (k, meth.to_owned()));
         if origin_method == "INVITE" && (200..300).contains(&code) {
             // Ours to repeat until the ACK comes.
-            self.retx.push(Retx {
-                key: Key::Reply(self.call_id_of(origin_side), origin_n),
-                bytes: bytes.clone(),
-                to: p.origin_addr,
-                next: Instant::now() + T1,
-                interval: T1,
-                capped: true,
-                until: Instant::now() + TIMER_B,
-            });
+            self.retx.push(Retx::new(
+                Key::Reply(self.call_id_of(origin_side), origin_n),
+                bytes.clone(),
+                p.origin_addr,
+                true,
+            ));
         }
         self.last_reply = Some((origin_side, origin_n, origin_method, bytes, p.origin_addr));
     }

@@ -246,24 +246,22 @@ impl Drop for Seat {
 
 /// The room's clock: mixes every 20 ms until the last participant leaves.
 async fn mixer(rooms: Arc<Rooms>, id: ConferenceId, room: Arc<Room>) {
-    let mut ticker = tokio::time::interval(Duration::from_millis(20));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut buf = vec![0u8; 2048];
-    loop {
-        ticker.tick().await;
+    super::media::every_frame(|buf| {
         let mut m = room.lock();
         if !m.list.is_empty() {
-            m.tick(&mut buf);
-            continue;
+            m.tick(buf);
+            return true;
         }
         drop(m);
         let mut map = rooms.rooms.lock().unwrap_or_else(|e| e.into_inner());
         // Nobody can join meanwhile: joining takes the map first.
         if room.lock().list.is_empty() {
             map.remove(&id);
-            return;
+            return false;
         }
-    }
+        true
+    })
+    .await;
 }
 
 /// The caller at the company's bridge: asks for the access code (three tries) and puts the

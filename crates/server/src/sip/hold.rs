@@ -7,7 +7,6 @@
 use super::media::{FRAME, HungUp, Io, Voice};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// The listeners and whether the clock runs.
@@ -33,15 +32,13 @@ struct Listener {
 }
 
 impl Listener {
-    /// The next frame of the music (the last one of a loop padded with silence).
-    fn next_frame(&mut self) -> &[i16] {
-        if self.music.is_empty() {
-            return &[0; FRAME];
-        }
+    /// Where the next frame of the music lies (the last one of a loop is shorter: sending
+    /// pads it with silence, as it does an empty music).
+    fn next_frame(&mut self) -> std::ops::Range<usize> {
         let start = self.at;
         let end = (start + FRAME).min(self.music.len());
         self.at = if end >= self.music.len() { 0 } else { end };
-        &self.music[start..end]
+        start..end
     }
 }
 
@@ -102,30 +99,27 @@ impl Hold {
 
 /// The player's clock: a frame to every listener each 20 ms until nobody listens.
 async fn clock(hold: Arc<Hold>) {
-    let mut ticker = tokio::time::interval(Duration::from_millis(20));
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
-    let mut buf = vec![0u8; 2048];
-    loop {
-        ticker.tick().await;
+    super::media::every_frame(|buf| {
         let mut s = hold.lock();
         if s.list.is_empty() {
             s.running = false;
-            return;
+            return false;
         }
         for l in &mut s.list {
-            l.voice.discard(&mut buf);
-            let mut frame = [0i16; FRAME];
+            l.voice.discard(buf);
             let next = l.next_frame();
-            frame[..next.len()].copy_from_slice(next);
-            l.voice.send(&frame);
+            l.voice.send(&l.music[next]);
         }
-    }
+        true
+    })
+    .await;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use sb_sip::media::{Codec, RtpHeader};
+    use std::time::Duration;
 
     #[tokio::test]
     async fn the_music_loops_frame_by_frame_with_the_last_one_padded() {
@@ -138,11 +132,10 @@ mod tests {
             music: (0..400).map(|i| i as i16).collect::<Vec<_>>().into(),
             at: 0,
         };
-        assert_eq!(l.next_frame().len(), FRAME);
-        assert_eq!(l.next_frame()[0], 160);
-        let last = l.next_frame();
-        assert_eq!((last.len(), last[0]), (80, 320), "the rest of the music");
-        assert_eq!(l.next_frame()[0], 0, "then from the start again");
+        assert_eq!(l.next_frame(), 0..FRAME);
+        assert_eq!(l.next_frame(), 160..320);
+        assert_eq!(l.next_frame(), 320..400, "the rest of the music");
+        assert_eq!(l.next_frame(), 0..FRAME, "then from the start again");
     }
 
     #[tokio::test]

@@ -399,10 +399,6 @@ impl Io {
         self.draining = false;
     }
 
-    fn send_frame(&mut self, frame: &[i16]) {
-        self.voice.send(frame);
-    }
-
     /// Plays `audio`; with `barge_in` a key press stops it (the digit stays to be read).
     pub async fn play(&mut self, audio: &[i16], barge_in: bool) -> Result<(), HungUp> {
         let mut at = 0;
@@ -410,7 +406,7 @@ impl Io {
             match self.next().await? {
                 Got::Tick => {
                     let end = (at + FRAME).min(audio.len());
-                    self.send_frame(&audio[at..end]);
+                    self.voice.send(&audio[at..end]);
                     at = end;
                 }
                 Got::Digit(d) => {
@@ -552,6 +548,21 @@ impl Io {
             samples: rec,
             voiced,
             ended,
+        }
+    }
+}
+
+/// A clock for sessions served together (a conference room, the music player): runs `tick`
+/// every 20 ms, catching up after a late wake-up, with a receive buffer, until it returns
+/// false.
+pub async fn every_frame(mut tick: impl FnMut(&mut [u8]) -> bool) {
+    let mut ticker = tokio::time::interval(Duration::from_millis(20));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
+    let mut buf = vec![0u8; 2048];
+    loop {
+        ticker.tick().await;
+        if !tick(&mut buf) {
+            return;
         }
     }
 }

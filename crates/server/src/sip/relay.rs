@@ -134,6 +134,13 @@ pub struct MediaPort {
     pub port: u16,
 }
 
+impl MediaPort {
+    /// The address our packets from this port come from.
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::new(self.ports.ip, self.port)
+    }
+}
+
 impl Drop for MediaPort {
     fn drop(&mut self) {
         self.ports.give_back(self.port);
