@@ -295,16 +295,15 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                     leg.latched = true;
                 }
                 // Held while its place is taken: the real party only latches.
-                let held = leg.stand_in.is_some() && !standing_in;
+                if leg.stand_in.is_some() && !standing_in {
+                    continue;
+                }
                 let out = &pair.legs[to_leg];
                 let to = if standing_in {
                     out.peer
                 } else {
                     out.stand_in.or(out.peer)
                 };
-                if held {
-                    continue;
-                }
                 if let Some(to) = to {
                     // A full send buffer drops the packet: late audio is worse than lost audio.
                     let _ = out.socket.send_to(&buf[..n], to);
