@@ -672,19 +672,6 @@ impl App {
         Ok(ConferenceBridgeDoc { number })
     }
 
-    /// Whether `company`'s bridge answers `number` (as dialled, or in E.164 form).
-    pub(crate) async fn is_bridge_number(
-        &self,
-        c: &mut Conn,
-        company: &CompanyId,
-        number: &str,
-    ) -> AppResult<bool> {
-        let Some(bridge) = store::bridge_number(c, company).await? else {
-            return Ok(false);
-        };
-        Ok(bridge.trim_start_matches('+') == number.trim_start_matches('+'))
-    }
-
     /// What `code`, keyed in at `company`'s bridge, opens now. A conference opens ten minutes
     /// before its start and takes callers until its end.
     pub async fn admit_to_conference(

@@ -15,6 +15,7 @@ pub mod conferences;
 pub mod directory;
 pub mod emergency;
 pub mod error;
+mod facts;
 pub mod limiter;
 pub mod lines;
 pub mod messages;
@@ -91,6 +92,8 @@ pub struct App {
     pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
     /// Callers waiting in queues now.
     pub(crate) waiting: Arc<queues::WaitingBoard>,
+    /// Settings the SIP engine reads on every call, kept between calls.
+    pub(crate) facts: Arc<facts::Facts>,
 }
 
 impl App {
@@ -110,6 +113,7 @@ impl App {
             ip_limiter,
             user_limiter,
             sessions: Arc::new(auth::SessionCache::default()),
+            facts: Arc::default(),
             phantoms: Arc::new(auth::Phantoms::default()),
             mailboxes: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),

@@ -3,6 +3,7 @@
 //! `routing::decide` the API explains. The engine supplies what only it knows, live: how many
 //! calls each department has and how many devices a line has registered.
 
+use crate::facts::Target;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
@@ -128,15 +129,23 @@ impl App {
             Some(u) => accounts::locate_user(c, u).await?,
             None => None,
         };
-        let departments = tenancy::list_departments(c, &co.id).await?;
-        let depts = chain(
-            &departments,
-            user.as_ref().and_then(|u| u.department_id.as_ref()),
-        )
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
-        let record_calls = self.records_calls(c, &l.id, user.as_ref()).await?;
+        self.sip_line_with(c, co, l, user.as_ref()).await
+    }
+
+    /// [`App::sip_line_of`] for a line whose user is already read.
+    async fn sip_line_with(
+        &self,
+        c: &mut Conn,
+        co: &Company,
+        l: Line,
+        user: Option<&accounts::User>,
+    ) -> AppResult<SipLine> {
+        let departments = self.departments_fact(c, &co.id).await?;
+        let depts = chain(&departments, user.and_then(|u| u.department_id.as_ref()))
+            .iter()
+            .map(|d| d.id.clone())
+            .collect();
+        let record_calls = self.records_calls(c, &l.id, user).await?;
         Ok(SipLine {
             record_calls,
             aor: format!("{}@{}", l.sip_username, co.sip_domain),
@@ -149,6 +158,36 @@ impl App {
             departments: depts,
             language: co.first_language.as_str().to_owned(),
             second_language: co.second_language.map(|l| l.as_str().to_owned()),
+        })
+    }
+
+    /// What a call to line `l` of `co` needs to know of it (kept by [`App::target_fact`]).
+    pub(crate) async fn target_of(&self, c: &mut Conn, co: &Company, l: Line) -> AppResult<Target> {
+        let user = match &l.user_id {
+            Some(u) => accounts::locate_user(c, u).await?,
+            None => None,
+        };
+        let features: Vec<Feature> = match &user {
+            Some(u) => self.features_of(c, u).await?,
+            None => Vec::new(),
+        };
+        let presence = match &user {
+            Some(u) => crate::calls::presence_of(c, &u.id).await?,
+            None => Presence::default(),
+        };
+        let handling = match store::get_handling(c, &co.id, &l.id).await? {
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| AppError::Internal(format!("stored call handling: {e}")))?,
+            None => routing::Handling::default(),
+        };
+        let sip_line = self.sip_line_with(c, co, l.clone(), user.as_ref()).await?;
+        Ok(Target {
+            line: l,
+            user,
+            features,
+            presence,
+            handling,
+            sip_line,
         })
     }
 
@@ -184,13 +223,13 @@ impl App {
         extension: &str,
     ) -> AppResult<Option<SipLine>> {
         let mut c = self.store.conn().await?;
-        let Some(l) = store::line_by_extension(&mut c, company, extension).await? else {
+        let Some(id) = self.extension_fact(&mut c, company, extension).await? else {
             return Ok(None);
         };
-        let co = tenancy::get_company(&mut c, company)
+        Ok(self
+            .target_fact(&mut c, &id)
             .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(Some(self.sip_line_of(&mut c, &co, l).await?))
+            .map(|t| t.sip_line.clone()))
     }
 
     /// The line that authenticated as `sip_username` in the company with `sip_domain`.
@@ -200,13 +239,10 @@ impl App {
         sip_username: &str,
     ) -> AppResult<Option<SipLine>> {
         let mut c = self.store.conn().await?;
-        let Some((l, true)) = store::sip_account(&mut c, sip_domain, sip_username).await? else {
-            return Ok(None);
-        };
-        let co = tenancy::get_company(&mut c, &l.company_id)
+        Ok(self
+            .account_fact(&mut c, sip_domain, sip_username)
             .await?
-            .ok_or(AppError::NotFound)?;
-        Ok(Some(self.sip_line_of(&mut c, &co, l).await?))
+            .map(|l| (*l).clone()))
     }
 
     /// Where a call from a line of `company` (or from a trunk into `company`) to `d.dialled`
@@ -218,7 +254,8 @@ impl App {
         live: &dyn LiveState,
     ) -> AppResult<Destination> {
         let mut c = self.store.conn().await?;
-        let co = tenancy::get_company(&mut c, company)
+        let co = self
+            .company_fact(&mut c, company)
             .await?
             .ok_or(AppError::NotFound)?;
         if routing::is_emergency(d.dialled, &[]) {
@@ -226,25 +263,26 @@ impl App {
                 number: d.dialled.to_owned(),
             });
         }
+        let is_bridge = |bridge: Option<String>| {
+            bridge.is_some_and(|b| b.trim_start_matches('+') == d.dialled.trim_start_matches('+'))
+        };
         if (d.dialled == crate::conferences::BRIDGE_CODE && d.from_line.is_some())
             || (is_outside_number(d.dialled)
-                && self.is_bridge_number(&mut c, &co.id, d.dialled).await?)
+                && is_bridge(self.bridge_number_fact(&mut c, &co.id).await?))
         {
             return Ok(Destination::Conference {
                 language: co.first_language.as_str().to_owned(),
                 second_language: co.second_language.map(|l| l.as_str().to_owned()),
             });
         }
-        let target = match d.hops.last() {
+        let target_id = match d.hops.last() {
             // A redirection names the line itself.
             Some(_) if sb_domain::ids::looks_like_id(d.dialled) => {
-                store::locate_line(&mut c, &LineId::from_raw(d.dialled.to_owned()))
-                    .await?
-                    .filter(|l| l.company_id == co.id)
+                Some(LineId::from_raw(d.dialled.to_owned()))
             }
-            _ => store::line_by_extension(&mut c, &co.id, d.dialled).await?,
+            _ => self.extension_fact(&mut c, &co.id, d.dialled).await?,
         };
-        let target = match target {
+        let target_id = match target_id {
             Some(l) => Some(l),
             // A company's own number dialled from inside rings its line directly.
             None if is_outside_number(d.dialled) => {
@@ -253,11 +291,18 @@ impl App {
                     Some(l) => Some(l),
                     None => store::line_of_number(&mut c, &plus).await?,
                 }
-                .filter(|l| l.company_id == co.id)
+                .map(|l| l.id)
             }
             None => None,
         };
-        let departments = tenancy::list_departments(&mut c, &co.id).await?;
+        let target = match target_id {
+            Some(id) => self
+                .target_fact(&mut c, &id)
+                .await?
+                .filter(|t| t.line.company_id == co.id),
+            None => None,
+        };
+        let departments = self.departments_fact(&mut c, &co.id).await?;
         let caller_chain: Vec<&Department> = match d.from_line {
             Some(from) => from
                 .departments
@@ -267,7 +312,7 @@ impl App {
             None => Vec::new(),
         };
         let caller_states = states(&caller_chain, live);
-        let Some(l) = target else {
+        let Some(t) = target else {
             // Queues answer to extensions only: an E.164 number going out costs no lookup.
             if Extension::parse("dialled", d.dialled).is_ok() {
                 if let Some(q) = self.queue_setup(&mut c, &co, d.dialled).await? {
@@ -305,26 +350,10 @@ impl App {
                 number: d.dialled.to_owned(),
             });
         };
-        let user = match &l.user_id {
-            Some(u) => accounts::locate_user(&mut c, u).await?,
-            None => None,
-        };
-        let features: Vec<Feature> = match &user {
-            Some(u) => self.features_of(&mut c, u).await?,
-            None => Vec::new(),
-        };
-        let presence = match &user {
-            Some(u) => crate::calls::presence_of(&mut c, &u.id).await?,
-            None => Presence::default(),
-        };
-        let handling = match store::get_handling(&mut c, &co.id, &l.id).await? {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| AppError::Internal(format!("stored call handling: {e}")))?,
-            None => routing::Handling::default(),
-        };
+        let l = &t.line;
         let target_chain = chain(
             &departments,
-            user.as_ref().and_then(|u| u.department_id.as_ref()),
+            t.user.as_ref().and_then(|u| u.department_id.as_ref()),
         );
         let target_states = states(&target_chain, live);
         let zone = jiff::tz::TimeZone::get(&co.time_zone)
@@ -332,17 +361,17 @@ impl App {
         let line_id = l.id.to_string();
         let aor = format!("{}@{}", l.sip_username, co.sip_domain);
         let ctx = Context {
-            handling: &handling,
+            handling: &t.handling,
             target: TargetState {
                 line: &line_id,
-                in_service: user.as_ref().is_some_and(|u| u.enabled),
+                in_service: t.user.as_ref().is_some_and(|u| u.enabled),
                 registered_devices: live.registered_devices(&aor),
                 busy: false,
-                presence,
+                presence: t.presence,
             },
             target_departments: &target_states,
             caller_departments: &caller_states,
-            features: &features,
+            features: &t.features,
             time_zone: &zone,
             emergency_numbers: &[],
         };
@@ -361,9 +390,8 @@ impl App {
             hops: d.hops,
         };
         let plan = routing::decide(&call, &ctx, self.clock.now());
-        let line = self.sip_line_of(&mut c, &co, l).await?;
         Ok(Destination::Line {
-            line: Box::new(line),
+            line: Box::new(t.sip_line.clone()),
             plan,
         })
     }

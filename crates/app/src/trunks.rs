@@ -217,8 +217,7 @@ impl App {
     }
 
     /// Every trunk with its credentials, for the SIP engine only.
-    pub async fn trunks_for_engine(&self) -> AppResult<Vec<Trunk>> {
-        let mut c = self.store.conn().await?;
-        Ok(store::all(&mut c).await?)
+    pub async fn trunks_for_engine(&self) -> AppResult<std::sync::Arc<Vec<Trunk>>> {
+        self.trunks_fact().await
     }
 }

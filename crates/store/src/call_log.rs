@@ -48,6 +48,7 @@ pub async fn insert(c: &mut Conn, r: &CallRecord) -> Result<()> {
             started_at, duration_secs, device, status, call_ref)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
+    .operational()
     .bind(r.id.as_str())
     .bind(r.company_id.as_str())
     .bind(r.line_id.as_str())

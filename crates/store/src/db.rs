@@ -251,10 +251,36 @@ pub struct Conn {
     inner: Inner,
     /// SQLite only: a transaction is open and must be rolled back if not committed.
     open_tx: bool,
-    /// Counts committed changes to accounts and sessions, so caches of them know when to drop.
-    epoch: Arc<AtomicU64>,
-    /// This transaction changed accounts or sessions: advance `epoch` when it commits.
+    /// Counts committed changes, so caches know when to drop.
+    epoch: Arc<Epochs>,
+    /// This transaction changed accounts or sessions: advance `epoch.accounts` when it commits.
     touched: bool,
+    /// This transaction changed settings: advance `epoch.config` when it commits.
+    changed: bool,
+}
+
+/// Counters of committed changes made through this process, for caches to know when to drop.
+#[derive(Debug, Default)]
+pub(crate) struct Epochs {
+    /// Accounts and sessions (see [`Conn::touch`]).
+    pub(crate) accounts: AtomicU64,
+    /// Every write but operational records ([`Query::operational`]): what the SIP engine's
+    /// routing facts are read from.
+    pub(crate) config: AtomicU64,
+}
+
+/// Whether a statement may change rows (anything that is not a plain read).
+fn is_write(sql: &str) -> bool {
+    let word = sql
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    !(word.eq_ignore_ascii_case("SELECT")
+        || word.eq_ignore_ascii_case("BEGIN")
+        || word.eq_ignore_ascii_case("COMMIT")
+        || word.eq_ignore_ascii_case("ROLLBACK")
+        || word.eq_ignore_ascii_case("PRAGMA"))
 }
 
 /// A transaction: derefs to [`Conn`]; rolled back when dropped without [`Tx::commit`].
@@ -298,7 +324,7 @@ impl Drop for Conn {
     }
 }
 
-pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>) -> Result<Conn> {
+pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>, epoch: &Arc<Epochs>) -> Result<Conn> {
     let slot = pool
         .slots
         .clone()
@@ -316,20 +342,22 @@ pub(crate) async fn sqlite_conn(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>) 
         open_tx: false,
         epoch: epoch.clone(),
         touched: false,
+        changed: false,
     })
 }
 
-pub(crate) async fn pg_conn(pool: &PgPool, epoch: &Arc<AtomicU64>) -> Result<Conn> {
+pub(crate) async fn pg_conn(pool: &PgPool, epoch: &Arc<Epochs>) -> Result<Conn> {
     let inner = Inner::Pg(pool.acquire().await.map_err(pg_err)?);
     Ok(Conn {
         inner,
         open_tx: false,
         epoch: epoch.clone(),
         touched: false,
+        changed: false,
     })
 }
 
-pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>) -> Result<Tx> {
+pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>, epoch: &Arc<Epochs>) -> Result<Tx> {
     let mut c = sqlite_conn(pool, epoch).await?;
     // Take the write lock up front: a deferred transaction that reads first and writes later
     // fails at once with "database is locked" when another writer committed in between,
@@ -340,13 +368,14 @@ pub(crate) async fn sqlite_begin(pool: &Arc<SqlitePool>, epoch: &Arc<AtomicU64>)
     Ok(Tx(c))
 }
 
-pub(crate) async fn pg_begin(pool: &PgPool, epoch: &Arc<AtomicU64>) -> Result<Tx> {
+pub(crate) async fn pg_begin(pool: &PgPool, epoch: &Arc<Epochs>) -> Result<Tx> {
     let inner = Inner::PgTx(Some(pool.begin().await.map_err(pg_err)?));
     Ok(Tx(Conn {
         inner,
         open_tx: false,
         epoch: epoch.clone(),
         touched: false,
+        changed: false,
     }))
 }
 
@@ -357,14 +386,33 @@ impl Conn {
         if in_tx {
             self.touched = true;
         } else {
-            self.epoch.fetch_add(1, Ordering::SeqCst);
+            self.epoch.accounts.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Notes a change to settings: at once outside a transaction, at commit inside.
+    fn note_write(&mut self) {
+        let in_tx = self.open_tx || matches!(self.inner, Inner::PgTx(_));
+        if in_tx {
+            self.changed = true;
+        } else {
+            self.epoch.config.fetch_add(1, Ordering::SeqCst);
         }
     }
 
     async fn finish(&mut self, commit: bool) -> Result<()> {
         let r = self.end_tx(commit).await;
-        if commit && r.is_ok() && std::mem::take(&mut self.touched) {
-            self.epoch.fetch_add(1, Ordering::SeqCst);
+        let (touched, changed) = (
+            std::mem::take(&mut self.touched),
+            std::mem::take(&mut self.changed),
+        );
+        if commit && r.is_ok() {
+            if touched {
+                self.epoch.accounts.fetch_add(1, Ordering::SeqCst);
+            }
+            if changed {
+                self.epoch.config.fetch_add(1, Ordering::SeqCst);
+            }
         }
         r
     }
@@ -437,7 +485,11 @@ impl Conn {
 
     /// Runs a statement without parameters (schema changes).
     pub async fn execute_raw(&mut self, sql: &str) -> Result<()> {
-        self.run(sql, Vec::new(), false).await.map(|_| ())
+        self.run(sql, Vec::new(), false).await?;
+        if is_write(sql) {
+            self.note_write();
+        }
+        Ok(())
     }
 }
 
@@ -621,6 +673,8 @@ pub struct Query {
     sql: &'static str,
     owned: Option<String>,
     args: Vec<Value>,
+    /// Writes an operational record (a call, a registration, mail delivery), not a setting.
+    operational: bool,
 }
 
 /// Starts a statement.
@@ -629,6 +683,7 @@ pub fn query(sql: &'static str) -> Query {
         sql,
         owned: None,
         args: Vec::new(),
+        operational: false,
     }
 }
 
@@ -638,6 +693,7 @@ pub fn query_owned(sql: String) -> Query {
         sql: "",
         owned: Some(sql),
         args: Vec::new(),
+        operational: false,
     }
 }
 
@@ -656,15 +712,30 @@ impl Query {
         self.args.push(v.into());
         self
     }
+    /// Marks a write of an operational record (calls, registrations, mail delivery): it leaves
+    /// the caches of settings ([`crate::Store::config_epoch`]) alone, so that a busy phone
+    /// system does not empty them with every call it logs.
+    pub fn operational(mut self) -> Self {
+        self.operational = true;
+        self
+    }
     fn text(&self) -> &str {
         self.owned.as_deref().unwrap_or(self.sql)
     }
+    fn noted(&self, c: &mut Conn) {
+        if !self.operational && is_write(self.text()) {
+            c.note_write();
+        }
+    }
     pub async fn execute(self, c: &mut Conn) -> Result<Done> {
         let (_, affected) = c.run(self.text(), self.args.clone(), false).await?;
+        self.noted(c);
         Ok(Done { affected })
     }
     pub async fn fetch_all(self, c: &mut Conn) -> Result<Vec<Row>> {
-        Ok(c.run(self.text(), self.args.clone(), true).await?.0)
+        let rows = c.run(self.text(), self.args.clone(), true).await?.0;
+        self.noted(c);
+        Ok(rows)
     }
     pub async fn fetch_optional(self, c: &mut Conn) -> Result<Option<Row>> {
         Ok(self.fetch_all(c).await?.into_iter().next())

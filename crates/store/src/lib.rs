@@ -61,7 +61,7 @@ enum Engine {
 #[derive(Clone)]
 pub struct Store {
     engine: Engine,
-    epoch: Arc<std::sync::atomic::AtomicU64>,
+    epoch: Arc<db::Epochs>,
 }
 
 impl std::fmt::Debug for Store {
@@ -168,7 +168,17 @@ impl Store {
     /// sessions (every query writing those tables calls `touch`): a cache of sign-in sessions or
     /// of user lists is valid while the epoch it was filled at is current.
     pub fn account_epoch(&self) -> u64 {
-        self.epoch.load(std::sync::atomic::Ordering::SeqCst)
+        self.epoch
+            .accounts
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Advances whenever a committed change made through this process wrote anything but an
+    /// operational record (calls, registrations, mail delivery): a cache of settings (lines,
+    /// users, departments, call handling, trunks) is valid while the epoch it was filled at is
+    /// current. Changes made by another process are not counted: such caches also expire.
+    pub fn config_epoch(&self) -> u64 {
+        self.epoch.config.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// True when the database answers.

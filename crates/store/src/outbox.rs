@@ -83,6 +83,7 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
 
 pub async fn mark_sent(c: &mut Conn, id: &str, now: i64) -> Result<()> {
     query("UPDATE mail_outbox SET sent_at = $1 WHERE id = $2")
+        .operational()
         .bind(now)
         .bind(id)
         .execute(c)
@@ -94,6 +95,7 @@ pub async fn mark_failed(c: &mut Conn, id: &str, next_attempt_at: i64, error: &s
     query(
         "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1, last_error = $2 WHERE id = $3",
     )
+    .operational()
     .bind(next_attempt_at)
     .bind(error)
     .bind(id)

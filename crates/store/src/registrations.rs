@@ -20,6 +20,7 @@ pub struct Registration {
 /// Replaces the devices of `aor` with `list` (empty when the last one unregistered).
 pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> {
     query("DELETE FROM registrations WHERE aor = $1")
+        .operational()
         .bind(aor)
         .execute(&mut *c)
         .await?;
@@ -28,6 +29,7 @@ pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> 
             "INSERT INTO registrations (aor, contact, company_id, expires_at, source, call_id, cseq)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
+        .operational()
         .bind(r.aor.as_str())
         .bind(r.contact.as_str())
         .bind(r.company_id.as_str())

@@ -426,6 +426,47 @@ async fn concurrent_read_then_write_transactions_all_commit() {
 }
 
 #[tokio::test]
+async fn settings_advance_the_config_epoch_at_commit_and_operational_records_do_not() {
+    use sb_store::registrations::{self, Registration};
+    for s in fresh_stores("config-epoch").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let start = s.config_epoch();
+        assert!(start > 0, "seeding wrote settings outside a transaction");
+        // Inside a transaction: only a commit counts; a rollback changed nothing.
+        let mut tx = s.begin().await.unwrap();
+        accounts::insert_user(&mut tx, &user(&co, "Ann", Some("ann01")))
+            .await
+            .unwrap();
+        assert_eq!(s.config_epoch(), start, "not before the commit");
+        tx.commit().await.unwrap();
+        let committed = s.config_epoch();
+        assert!(committed > start);
+        let mut tx = s.begin().await.unwrap();
+        accounts::insert_user(&mut tx, &user(&co, "Bob", Some("bob01")))
+            .await
+            .unwrap();
+        tx.rollback().await.unwrap();
+        assert_eq!(s.config_epoch(), committed, "a rollback changed nothing");
+        // Reads and operational records (registrations) leave it alone.
+        let mut c = s.conn().await.unwrap();
+        assert!(accounts::username_taken(&mut c, "ann01").await.unwrap());
+        let reg = Registration {
+            aor: "201@acme.test".into(),
+            contact: "sip:a".into(),
+            company_id: co.id.clone(),
+            expires_at: T + 10,
+            source: "192.0.2.1:5060".into(),
+            call_id: "c1".into(),
+            cseq: 2,
+        };
+        registrations::save(&mut c, "201@acme.test", &[reg])
+            .await
+            .unwrap();
+        assert_eq!(s.config_epoch(), committed);
+    }
+}
+
+#[tokio::test]
 async fn registrations_are_replaced_per_address_and_expire() {
     use sb_store::registrations::{self, Registration};
     for s in fresh_stores("registrations").await.unwrap() {
