@@ -34,10 +34,10 @@ use tokio::time::Instant;
 /// The methods Switchboard accepts inside a call.
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, REGISTER";
 
-const T1: Duration = Duration::from_millis(500);
-const T2: Duration = Duration::from_secs(4);
+pub(super) const T1: Duration = Duration::from_millis(500);
+pub(super) const T2: Duration = Duration::from_secs(4);
 /// How long a transaction is retried before it is given up (64 × T1).
-const TIMER_B: Duration = Duration::from_secs(32);
+pub(super) const TIMER_B: Duration = Duration::from_secs(32);
 
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 

@@ -245,6 +245,8 @@ pub struct Engine {
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
     /// Subscriptions by their Call-ID.
     subscriptions: Mutex<HashMap<String, presence::Subscription>>,
+    /// Our NOTIFYs waiting for their answer, by Via branch.
+    notifying: Mutex<HashMap<String, tokio::sync::oneshot::Sender<u16>>>,
     /// What each line with a call is doing, for busy-lamp subscriptions.
     line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
     /// What was last stored per address of record: its devices and their latest expiry.
@@ -295,6 +297,12 @@ impl Engine {
             .lock()
             .map(|mut r| r.bindings(aor, now))
             .unwrap_or_default()
+    }
+
+    /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
+    /// repeated towards it).
+    fn on_stream(&self, to: SocketAddr) -> bool {
+        self.tcp.lock().is_ok_and(|t| t.contains_key(&to))
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
@@ -633,6 +641,7 @@ pub async fn run(
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),
         subscriptions: Mutex::new(HashMap::new()),
+        notifying: Mutex::new(HashMap::new()),
         line_states: Mutex::new(HashMap::new()),
         counted_at: Mutex::new(0),
         answered: Mutex::new(Transactions::default()),
@@ -712,6 +721,11 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
     // Every later message of a call, on either leg, goes to its task.
     if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
         let _ = task.send((msg, from));
+        return;
+    }
+    if msg.method().is_none() {
+        // A response outside any call: the answer to one of our NOTIFYs, or a stray.
+        presence::answered(engine, &msg);
         return;
     }
     // New transactions may wait on the database; they run beside the receive loop so that one

@@ -4,7 +4,7 @@
 //! dialog: one at once, and for `dialog` one each time the watched line starts ringing, is
 //! answered or goes idle.
 
-use super::call::token;
+use super::call::{T1, T2, TIMER_B, token};
 use super::{Engine, authenticate_line};
 use sb_domain::ids::LineId;
 use sb_sip::Message;
@@ -12,6 +12,7 @@ use sb_sip::registrar::{self, reply, uri_of};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 /// What a watched line is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +204,7 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
             .and_then(|m| m.get(line).copied())
             .unwrap_or(LineState::Idle)
     };
-    let (m, target) = {
+    let sent = {
         let Ok(mut subs) = engine.subscriptions.lock() else {
             return;
         };
@@ -253,14 +254,12 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
         } else {
             format!("active;expires={left}")
         };
+        let branch = format!("z9hG4bK{}", token());
         let m = Message::request(
             "NOTIFY",
             &sub.contact,
             vec![
-                (
-                    "via",
-                    engine.via(&format!("z9hG4bK{}", token()), sub.target),
-                ),
+                ("via", engine.via(&branch, sub.target)),
                 ("max-forwards", "70".into()),
                 ("from", format!("{};tag={}", sub.their_to, sub.our_tag)),
                 ("to", sub.their_from.clone()),
@@ -277,7 +276,81 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
         if left == 0 {
             subs.remove(call_id);
         }
-        (m, target)
+        (m, target, branch)
     };
-    engine.send(&m, target).await;
+    let (m, target, branch) = sent;
+    send_reliably(engine, m, target, branch, call_id);
+}
+
+/// Sends a NOTIFY as a non-INVITE client transaction (RFC 3261 section 17.1.2): over UDP it is
+/// repeated from T1, doubling up to T2, until it is answered or Timer F runs out. A subscriber
+/// that never answers, or answers 481 (it knows no such subscription), loses the subscription
+/// (RFC 6665 section 4.2.2): busy lamps and message-waiting stop going to a phone that is gone.
+fn send_reliably(
+    engine: &Arc<Engine>,
+    m: Message,
+    target: SocketAddr,
+    branch: String,
+    call_id: &str,
+) {
+    let (tx, rx) = oneshot::channel();
+    if let Ok(mut n) = engine.notifying.lock() {
+        n.insert(branch.clone(), tx);
+    }
+    let engine = engine.clone();
+    let call_id = call_id.to_owned();
+    tokio::spawn(async move {
+        let bytes = m.to_bytes();
+        engine.send_bytes(&bytes, target).await;
+        let reliable = engine.on_stream(target);
+        let give_up = Instant::now() + TIMER_B;
+        let mut interval = T1;
+        let mut rx = rx;
+        let answer = loop {
+            let wait = if reliable {
+                give_up.saturating_duration_since(Instant::now())
+            } else {
+                interval.min(give_up.saturating_duration_since(Instant::now()))
+            };
+            match tokio::time::timeout(wait, &mut rx).await {
+                Ok(code) => break code.ok(),
+                Err(_) if Instant::now() >= give_up => break None,
+                Err(_) => {
+                    engine.send_bytes(&bytes, target).await;
+                    interval = (interval * 2).min(T2);
+                }
+            }
+        };
+        if let Ok(mut n) = engine.notifying.lock() {
+            n.remove(&branch);
+        }
+        if matches!(answer, None | Some(408 | 481))
+            && let Ok(mut subs) = engine.subscriptions.lock()
+        {
+            tracing::info!(code = ?answer, "a subscriber did not take a NOTIFY: subscription ended");
+            subs.remove(&call_id);
+        }
+    });
+}
+
+/// A response outside any call: when it answers one of our NOTIFYs (a final answer), that
+/// NOTIFY stops being repeated.
+pub fn answered(engine: &Engine, msg: &Message) {
+    let Some(code) = msg.code().filter(|c| *c >= 200) else {
+        return;
+    };
+    let Some(branch) = msg
+        .header("via")
+        .and_then(|v| registrar::param(v, "branch"))
+    else {
+        return;
+    };
+    let waiting = engine
+        .notifying
+        .lock()
+        .ok()
+        .and_then(|mut n| n.remove(branch));
+    if let Some(tx) = waiting {
+        let _ = tx.send(code);
+    }
 }

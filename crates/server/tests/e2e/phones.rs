@@ -1337,3 +1337,179 @@ async fn busy_lamps_follow_a_watched_line_and_the_mailbox_lamp_is_off() {
         .expect("the lamp went idle, ringing, busy and idle again");
     p.w.srv.stop().await;
 }
+
+/// A bare UDP phone for what SIPp cannot show: SIPp takes a repeated NOTIFY for a
+/// retransmission of its own and answers it itself, so this one decides by hand which NOTIFYs
+/// it answers.
+struct BarePhone {
+    sock: tokio::net::UdpSocket,
+    server: SocketAddr,
+}
+
+impl BarePhone {
+    async fn new(server: SocketAddr) -> BarePhone {
+        let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        BarePhone { sock, server }
+    }
+
+    fn local(&self) -> SocketAddr {
+        self.sock.local_addr().unwrap()
+    }
+
+    async fn send(&self, text: &str) {
+        let wire = text.trim_start().replace('\n', "\r\n");
+        self.sock
+            .send_to(wire.as_bytes(), self.server)
+            .await
+            .unwrap();
+    }
+
+    /// The next message within `secs`, if any.
+    async fn recv(&self, secs: f64) -> Option<sb_sip::Message> {
+        let mut buf = vec![0u8; 65_535];
+        let wait = std::time::Duration::from_secs_f64(secs);
+        let (n, _) = tokio::time::timeout(wait, self.sock.recv_from(&mut buf))
+            .await
+            .ok()?
+            .ok()?;
+        Some(sb_sip::parse(&buf[..n]).expect("Switchboard sends well-formed SIP"))
+    }
+
+    /// Answers `m` (a request from Switchboard) with `code`.
+    async fn answer(&self, m: &sb_sip::Message, code: u16, reason: &str) {
+        let h = |n: &str| m.header(n).unwrap().to_owned();
+        self.send(&format!(
+            "SIP/2.0 {code} {reason}\nVia: {}\nFrom: {}\nTo: {}\nCall-ID: {}\nCSeq: {}\nContent-Length: 0\n\n",
+            h("via"),
+            h("from"),
+            h("to"),
+            h("call-id"),
+            h("cseq")
+        ))
+        .await;
+    }
+
+    /// A SUBSCRIBE to `event` of `target` as `line`, in the dialog `call_id` (with our
+    /// `to_tag` once it is known), answering the digest challenge; returns the final answer.
+    async fn subscribe(
+        &self,
+        line: &SipLine,
+        target: &str,
+        event: &str,
+        call_id: &str,
+        to_tag: Option<&str>,
+        cseq: &mut u32,
+    ) -> sb_sip::Message {
+        let uri = format!("sip:{target}@{}", line.domain);
+        let mut auth = String::new();
+        loop {
+            *cseq += 1;
+            let to = match to_tag {
+                Some(t) => format!("<{uri}>;tag={t}"),
+                None => format!("<{uri}>"),
+            };
+            self.send(&format!(
+                "SUBSCRIBE {uri} SIP/2.0\nVia: SIP/2.0/UDP {l};branch=z9hG4bK{call_id}{cseq};rport\nMax-Forwards: 70\nFrom: <sip:{user}@{domain}>;tag=bare\nTo: {to}\nCall-ID: {call_id}\nCSeq: {cseq} SUBSCRIBE\nContact: <sip:{user}@{l}>\n{auth}Event: {event}\nExpires: 600\nContent-Length: 0\n\n",
+                l = self.local(),
+                user = line.user,
+                domain = line.domain,
+            ))
+            .await;
+            let answer = loop {
+                let m = self.recv(5.0).await.expect("an answer to SUBSCRIBE");
+                if m.code().is_some_and(|c| c >= 200) {
+                    break m;
+                }
+            };
+            if answer.code() != Some(407) || !auth.is_empty() {
+                return answer;
+            }
+            let challenge =
+                sb_sip::digest::parse_challenge(answer.header("proxy-authenticate").unwrap())
+                    .unwrap();
+            let value = sb_sip::digest::answer(
+                &challenge,
+                "SUBSCRIBE",
+                &uri,
+                &line.user,
+                &line.password,
+                "c0ffee",
+            )
+            .unwrap();
+            auth = format!("Proxy-Authorization: {value}\n");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_notify_is_repeated_until_answered_and_a_subscriber_that_says_481_loses_the_subscription()
+{
+    let p = pair().await;
+    let phone = BarePhone::new(p.sip).await;
+    let call_id = format!("bare-{}", free_port());
+    let mut cseq = 0;
+    let ok = phone
+        .subscribe(
+            &p.caller,
+            &p.caller.extension,
+            "message-summary",
+            &call_id,
+            None,
+            &mut cseq,
+        )
+        .await;
+    assert_eq!(ok.code(), Some(200), "subscribed");
+    let our_tag = ok.tag("to").unwrap().to_owned();
+    // The first NOTIFY goes unanswered (as if lost): the same transaction comes again, from
+    // T1 (0.5 s) on.
+    let first = phone.recv(5.0).await.expect("a NOTIFY at once");
+    assert_eq!(first.method(), Some("NOTIFY"));
+    let again = phone.recv(2.0).await.expect("the NOTIFY is repeated");
+    assert_eq!(again.method(), Some("NOTIFY"));
+    assert_eq!(
+        again.header("via"),
+        first.header("via"),
+        "the same transaction"
+    );
+    assert_eq!(again.header("cseq"), first.header("cseq"));
+    phone.answer(&again, 200, "OK").await;
+    // Answered: no further copy (the next would come 1 s after the last at the latest).
+    assert!(
+        phone.recv(2.5).await.is_none(),
+        "an answered NOTIFY is not repeated"
+    );
+    // A refresh brings a new NOTIFY; answering it 481 ends the subscription on our side.
+    let refreshed = phone
+        .subscribe(
+            &p.caller,
+            &p.caller.extension,
+            "message-summary",
+            &call_id,
+            Some(&our_tag),
+            &mut cseq,
+        )
+        .await;
+    assert_eq!(refreshed.code(), Some(200), "refreshed");
+    let notify = phone.recv(5.0).await.expect("a NOTIFY after the refresh");
+    assert_eq!(notify.method(), Some("NOTIFY"));
+    phone
+        .answer(&notify, 481, "Subscription Does Not Exist")
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let gone = phone
+        .subscribe(
+            &p.caller,
+            &p.caller.extension,
+            "message-summary",
+            &call_id,
+            Some(&our_tag),
+            &mut cseq,
+        )
+        .await;
+    assert_eq!(
+        gone.code(),
+        Some(481),
+        "the subscription ended with the subscriber's 481"
+    );
+    p.w.srv.stop().await;
+}
