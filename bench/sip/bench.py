@@ -277,6 +277,7 @@ def main():
         srv.terminate()
         srv.wait()
     kam = {}
+    kam_rows = []
     if not os.environ.get("SKIP_KAMAILIO") and shutil.which("kamailio"):
         out = os.path.join(work, "kamailio")
         env = dict(os.environ, SIPP=SIPP, DUR=str(DUR), USERS=str(USERS), HOLD_MS=str(HOLD_MS), OUT=out,
@@ -287,8 +288,14 @@ def main():
         tsv = os.path.join(out, "results.tsv")
         if os.path.exists(tsv):
             for row in csv.DictReader(open(tsv), delimiter="\t"):
-                kam.setdefault(row["test"], []).append((int(row["rate"]), float(row["ok_pct"] or 0),
-                                                        row["kam_cpu_pct"]))
+                # A step counts as passed only when every call succeeded *and* SIPp sent at the
+                # rate asked (else "100 %" may hide a step that ran at a third of it).
+                rate = int(row["rate"])
+                ok_pct = float(row["ok_pct"] or 0)
+                achieved = float(row["achieved_cps"] or 0)
+                kam.setdefault(row["test"], []).append(
+                    (rate, ok_pct if achieved >= 0.95 * rate else min(ok_pct, 99.99), row["kam_cpu_pct"]))
+                kam_rows.append(row)
     best = lambda rows: max([r[0] for r in rows if r[1] > 0 and r[2] == 0] or [0])
     kbest = lambda t: max([r for r, pct, _ in kam.get(t, []) if pct >= 100.0] or [0])
     report = [
@@ -321,8 +328,13 @@ def main():
             return None
         return rate, sb_cpu, k_cpu
     per_call = [r[6] for r in results["callauth"] if r[2] == 0 and r[6] > 0]
+    if kam_rows:
+        report += ["", "Kamailio in the same run (the anchor's own measurement):", "",
+                   "| test | rate /s | ok % | achieved /s | p99 ms | Kamailio CPU % |", "|---|---|---|---|---|---|"]
+        report += [f"| {r['test']} | {r['rate']} | {r['ok_pct']} | {r['achieved_cps']} | {r['p99_ms']} | {r['kam_cpu_pct']} |"
+                   for r in kam_rows]
     report += [
-        "", "| highest rate at 100 % success | Switchboard | Kamailio (same run) | ratio |", "|---|---|---|---|",
+        "", "| highest rate at 100 % success (at the rate asked) | Switchboard | Kamailio (same run) | ratio |", "|---|---|---|---|",
         f"| REGISTER with digest | {sb_reg}/s | {k_reg or 'not run'}/s | {ratio(sb_reg, k_reg)} |",
         f"| authenticated call set-ups (B2BUA vs proxy) | {sb_call}/s | {k_call or 'not run'}/s | {ratio(sb_call, k_call)} |",
         "",
