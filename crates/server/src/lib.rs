@@ -166,6 +166,9 @@ pub async fn start(
     })
 }
 
+/// What the SIP UDP socket asks for as receive and send buffers.
+const SIP_SOCKET_BUFFER: usize = 4 << 20;
+
 /// UDP and TCP on the same SIP address. With port 0 the system picks the UDP port, which TCP
 /// may already have taken for something else: then another port is tried.
 async fn bind_sip(
@@ -180,6 +183,13 @@ async fn bind_sip(
         let addr = udp
             .local_addr()
             .map_err(|e| StartError::Config(e.to_string()))?;
+        // Every phone's traffic arrives on this one socket: the kernel's default buffer
+        // (~200 KiB) holds a few milliseconds of a busy system, so a short stall of the process
+        // (a scheduler or hypervisor pause) would drop requests and cost retransmissions. The
+        // kernel caps what is asked at net.core.rmem_max / wmem_max.
+        let sock = socket2::SockRef::from(&udp);
+        let _ = sock.set_recv_buffer_size(SIP_SOCKET_BUFFER);
+        let _ = sock.set_send_buffer_size(SIP_SOCKET_BUFFER);
         match tokio::net::TcpListener::bind(addr).await {
             Ok(tcp) => return Ok((udp, tcp, addr)),
             Err(_) if at.port() == 0 && attempts < 20 => continue,

@@ -344,7 +344,13 @@ impl Engine {
             .ok()
             .and_then(|t| t.get(&to).map(|(_, name)| *name))
             .unwrap_or("UDP");
-        format!("SIP/2.0/{transport} {};rport;branch={branch}", self.local)
+        // Over TLS we are at the TLS listener's address (answers come back on the connection
+        // anyway, but the sent-by should name where we listen for that transport).
+        let at = match (transport, self.tls_local) {
+            ("TLS", Some(tls)) => tls,
+            _ => self.local,
+        };
+        format!("SIP/2.0/{transport} {at};rport;branch={branch}")
     }
 
     async fn send(&self, m: &Message, to: SocketAddr) {
