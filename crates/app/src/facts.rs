@@ -48,6 +48,10 @@ enum Key {
     /// A SIP domain and username: the line that authenticates as it.
     Account(String, String),
     BridgeNumber(CompanyId),
+    /// A number (DID), as written: the line it rings, with its company.
+    Number(String),
+    /// A number, as written: the company whose conference bridge it is.
+    BridgeOf(String),
     Trunks,
 }
 
@@ -59,6 +63,8 @@ enum Fact {
     Target(Option<Arc<Target>>),
     Account(Option<Arc<SipLine>>),
     Number(Option<String>),
+    NumberLine(Option<(LineId, CompanyId)>),
+    BridgeCompany(Option<CompanyId>),
     Trunks(Arc<Vec<Trunk>>),
 }
 
@@ -247,6 +253,43 @@ impl App {
             .await?;
         Ok(match f {
             Fact::Number(n) => n,
+            _ => None,
+        })
+    }
+
+    /// The line a number (DID) rings, and its company.
+    pub(crate) async fn number_fact(
+        &self,
+        c: &mut sb_store::Conn,
+        number: &str,
+    ) -> AppResult<Option<(LineId, CompanyId)>> {
+        let f = self
+            .fact(Key::Number(number.to_owned()), || async {
+                let l = sb_store::lines::line_of_number(c, number).await?;
+                Ok(Fact::NumberLine(l.map(|l| (l.id, l.company_id))))
+            })
+            .await?;
+        Ok(match f {
+            Fact::NumberLine(l) => l,
+            _ => None,
+        })
+    }
+
+    /// The company whose conference bridge answers `number`.
+    pub(crate) async fn bridge_company_fact(
+        &self,
+        c: &mut sb_store::Conn,
+        number: &str,
+    ) -> AppResult<Option<CompanyId>> {
+        let f = self
+            .fact(Key::BridgeOf(number.to_owned()), || async {
+                Ok(Fact::BridgeCompany(
+                    sb_store::conferences::company_of_bridge(c, number).await?,
+                ))
+            })
+            .await?;
+        Ok(match f {
+            Fact::BridgeCompany(co) => co,
             _ => None,
         })
     }

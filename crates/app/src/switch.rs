@@ -202,12 +202,12 @@ impl App {
         let mut c = self.store.conn().await?;
         let plus = format!("+{}", number.trim_start_matches('+'));
         for n in [number, plus.as_str()] {
-            if let Some(l) = store::line_of_number(&mut c, n).await?
-                && trunk_company.is_none_or(|co| *co == l.company_id)
+            if let Some((_, co)) = self.number_fact(&mut c, n).await?
+                && trunk_company.is_none_or(|t| *t == co)
             {
-                return Ok(Some(l.company_id));
+                return Ok(Some(co));
             }
-            if let Some(co) = sb_store::conferences::company_of_bridge(&mut c, n).await?
+            if let Some(co) = self.bridge_company_fact(&mut c, n).await?
                 && trunk_company.is_none_or(|t| *t == co)
             {
                 return Ok(Some(co));
@@ -287,11 +287,11 @@ impl App {
             // A company's own number dialled from inside rings its line directly.
             None if is_outside_number(d.dialled) => {
                 let plus = format!("+{}", d.dialled.trim_start_matches('+'));
-                match store::line_of_number(&mut c, d.dialled).await? {
+                match self.number_fact(&mut c, d.dialled).await? {
                     Some(l) => Some(l),
-                    None => store::line_of_number(&mut c, &plus).await?,
+                    None => self.number_fact(&mut c, &plus).await?,
                 }
-                .map(|l| l.id)
+                .map(|(line, _)| line)
             }
             None => None,
         };
