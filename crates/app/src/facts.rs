@@ -55,6 +55,20 @@ enum Key {
     Trunks,
 }
 
+impl Key {
+    /// Longest text in a key that is kept: dialled strings and numbers come off the wire, and
+    /// no extension, number or SIP username is longer.
+    const MAX_TEXT: usize = 64;
+
+    fn cacheable(&self) -> bool {
+        match self {
+            Key::Extension(_, t) | Key::Number(t) | Key::BridgeOf(t) => t.len() <= Self::MAX_TEXT,
+            Key::Account(d, u) => d.len() <= 255 && u.len() <= Self::MAX_TEXT,
+            _ => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Fact {
     Company(Option<Arc<Company>>),
@@ -122,6 +136,9 @@ impl App {
         F: FnOnce() -> Fut,
         Fut: Future<Output = AppResult<Fact>>,
     {
+        if !key.cacheable() {
+            return load().await;
+        }
         let epoch = self.store.config_epoch();
         if let Some(f) = self.facts.get(epoch, &key) {
             return Ok(f);
@@ -312,6 +329,17 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dialled_strings_longer_than_any_extension_or_number_are_not_kept() {
+        let co = CompanyId::from_raw("co".to_owned());
+        assert!(Key::Extension(co.clone(), "201".into()).cacheable());
+        assert!(Key::Number("+15550000002".into()).cacheable());
+        let long = "9".repeat(Key::MAX_TEXT + 1);
+        assert!(!Key::Extension(co, long.clone()).cacheable());
+        assert!(!Key::Number(long.clone()).cacheable());
+        assert!(!Key::BridgeOf(long).cacheable());
+    }
 
     #[test]
     fn a_fact_read_before_a_change_committed_is_not_kept() {

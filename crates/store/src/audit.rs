@@ -47,6 +47,7 @@ pub async fn insert_event(c: &mut Conn, e: &AuditEvent) -> Result<()> {
             kind, target_type, target_id, subject_user_id, summary)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
+    .operational()
     .bind(e.id.as_str())
     .bind(e.at)
     .bind(ostr(&e.reseller_id))

@@ -712,9 +712,9 @@ impl Query {
         self.args.push(v.into());
         self
     }
-    /// Marks a write of an operational record (calls, registrations, mail delivery): it leaves
-    /// the caches of settings ([`crate::Store::config_epoch`]) alone, so that a busy phone
-    /// system does not empty them with every call it logs.
+    /// Marks a write of an operational record (calls, registrations, messages, mail, audit): it
+    /// leaves the caches of settings ([`crate::Store::config_epoch`]) alone, so that a busy
+    /// phone system does not empty them with every call it logs.
     pub fn operational(mut self) -> Self {
         self.operational = true;
         self

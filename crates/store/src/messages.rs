@@ -38,6 +38,7 @@ pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
             content_type, body, created_at, delivered_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
+    .operational()
     .bind(m.id.as_str())
     .bind(m.company_id.as_str())
     .bind(ostr(&m.from_line_id))
@@ -65,6 +66,7 @@ pub async fn undelivered(c: &mut Conn, to: &LineId) -> Result<Vec<StoredMessage>
 
 pub async fn mark_delivered(c: &mut Conn, id: &MessageId, now: i64) -> Result<()> {
     query("UPDATE sip_messages SET delivered_at = $2 WHERE id = $1 AND delivered_at IS NULL")
+        .operational()
         .bind(id.as_str())
         .bind(now)
         .execute(c)

@@ -31,6 +31,7 @@ pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
             attachment_name, attachment_type, attachment)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
+    .operational()
     .bind(&m.id)
     .bind(&m.recipient)
     .bind(&m.subject)

@@ -305,6 +305,7 @@ pub async fn insert_call(c: &mut Conn, q: &QueueCall) -> Result<()> {
             agent_line_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
+    .operational()
     .bind(q.id.as_str())
     .bind(q.queue_id.as_str())
     .bind(&q.caller_number)

@@ -69,6 +69,7 @@ pub async fn insert(c: &mut Conn, r: &Recording, audio: &str) -> Result<()> {
             started_at, duration_ms, heard, audio)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
+    .operational()
     .bind(r.id.as_str())
     .bind(r.company_id.as_str())
     .bind(r.line_id.as_str())

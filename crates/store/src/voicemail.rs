@@ -41,6 +41,7 @@ pub async fn insert(c: &mut Conn, v: &Voicemail, audio: &str) -> Result<()> {
             received_at, duration_ms, heard, audio)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
+    .operational()
     .bind(v.id.as_str())
     .bind(v.company_id.as_str())
     .bind(v.line_id.as_str())

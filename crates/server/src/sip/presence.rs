@@ -45,6 +45,8 @@ pub struct Subscription {
     target: SocketAddr,
     package: Package,
     cseq: u32,
+    /// The highest CSeq of our NOTIFYs the subscriber answered 2xx.
+    confirmed: u32,
     version: u32,
     expires: Instant,
 }
@@ -134,6 +136,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         target: from,
         package,
         cseq: 0,
+        confirmed: 0,
         version: 0,
         expires: Instant::now() + Duration::from_secs(expires),
     };
@@ -272,36 +275,44 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
             ],
             body.into_bytes(),
         );
-        let target = sub.target;
+        let (target, our_tag, cseq) = (sub.target, sub.our_tag.clone(), sub.cseq);
         if left == 0 {
             subs.remove(call_id);
         }
-        (m, target, branch)
+        (m, target, branch, our_tag, cseq)
     };
-    let (m, target, branch) = sent;
-    send_reliably(engine, m, target, branch, call_id);
+    let (m, target, branch, our_tag, cseq) = sent;
+    let notify = SentNotify {
+        call_id: call_id.to_owned(),
+        our_tag,
+        cseq,
+        branch,
+    };
+    send_reliably(engine, m, target, notify).await;
+}
+
+/// Which NOTIFY of which subscription is waiting for its answer.
+struct SentNotify {
+    call_id: String,
+    our_tag: String,
+    cseq: u32,
+    branch: String,
 }
 
 /// Sends a NOTIFY as a non-INVITE client transaction (RFC 3261 section 17.1.2): over UDP it is
 /// repeated from T1, doubling up to T2, until it is answered or Timer F runs out. A subscriber
 /// that never answers, or answers 481 (it knows no such subscription), loses the subscription
 /// (RFC 6665 section 4.2.2): busy lamps and message-waiting stop going to a phone that is gone.
-fn send_reliably(
-    engine: &Arc<Engine>,
-    m: Message,
-    target: SocketAddr,
-    branch: String,
-    call_id: &str,
-) {
+async fn send_reliably(engine: &Arc<Engine>, m: Message, target: SocketAddr, sent: SentNotify) {
     let (tx, rx) = oneshot::channel();
     if let Ok(mut n) = engine.notifying.lock() {
-        n.insert(branch.clone(), tx);
+        n.insert(sent.branch.clone(), tx);
     }
+    // The first copy goes out before this returns, so NOTIFYs leave in CSeq order.
+    let bytes = m.to_bytes();
+    engine.send_bytes(&bytes, target).await;
     let engine = engine.clone();
-    let call_id = call_id.to_owned();
     tokio::spawn(async move {
-        let bytes = m.to_bytes();
-        engine.send_bytes(&bytes, target).await;
         let reliable = engine.on_stream(target);
         let give_up = Instant::now() + TIMER_B;
         let mut interval = T1;
@@ -322,15 +333,33 @@ fn send_reliably(
             }
         };
         if let Ok(mut n) = engine.notifying.lock() {
-            n.remove(&branch);
+            n.remove(&sent.branch);
         }
-        if matches!(answer, None | Some(408 | 481))
-            && let Ok(mut subs) = engine.subscriptions.lock()
-        {
-            tracing::info!(code = ?answer, "a subscriber did not take a NOTIFY: subscription ended");
-            subs.remove(&call_id);
-        }
+        settle(&engine, &sent, answer);
     });
+}
+
+/// Notes what became of a NOTIFY. A failure ends the subscription only if it is still the
+/// one the NOTIFY was sent in (a new SUBSCRIBE may have reused the Call-ID) and no later NOTIFY
+/// of it was taken (a lost NOTIFY during a blip says nothing once a later one got through).
+fn settle(engine: &Engine, sent: &SentNotify, answer: Option<u16>) {
+    let Ok(mut subs) = engine.subscriptions.lock() else {
+        return;
+    };
+    let Some(sub) = subs
+        .get_mut(&sent.call_id)
+        .filter(|s| s.our_tag == sent.our_tag)
+    else {
+        return;
+    };
+    match answer {
+        Some(200..=299) => sub.confirmed = sub.confirmed.max(sent.cseq),
+        None | Some(408 | 481) if sub.confirmed < sent.cseq => {
+            tracing::info!(code = ?answer, "a subscriber did not take a NOTIFY: subscription ended");
+            subs.remove(&sent.call_id);
+        }
+        _ => {}
+    }
 }
 
 /// A response outside any call: when it answers one of our NOTIFYs (a final answer), that
