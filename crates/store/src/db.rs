@@ -269,6 +269,24 @@ pub(crate) struct Epochs {
     pub(crate) config: AtomicU64,
 }
 
+/// What a committing transaction changed, to be counted in the epochs once it has committed.
+struct Counted {
+    epoch: Arc<Epochs>,
+    touched: bool,
+    changed: bool,
+}
+
+impl Counted {
+    fn count(self) {
+        if self.touched {
+            self.epoch.accounts.fetch_add(1, Ordering::SeqCst);
+        }
+        if self.changed {
+            self.epoch.config.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
 /// Whether a statement may change rows (anything that is not a plain read).
 fn is_write(sql: &str) -> bool {
     let word = sql
@@ -401,42 +419,35 @@ impl Conn {
     }
 
     async fn finish(&mut self, commit: bool) -> Result<()> {
-        let r = self.end_tx(commit).await;
-        let (touched, changed) = (
-            std::mem::take(&mut self.touched),
-            std::mem::take(&mut self.changed),
-        );
-        if commit && r.is_ok() {
-            if touched {
-                self.epoch.accounts.fetch_add(1, Ordering::SeqCst);
-            }
-            if changed {
-                self.epoch.config.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-        r
-    }
-
-    async fn end_tx(&mut self, commit: bool) -> Result<()> {
+        let counted = Counted {
+            epoch: self.epoch.clone(),
+            touched: std::mem::take(&mut self.touched),
+            changed: std::mem::take(&mut self.changed),
+        };
         match &mut self.inner {
             Inner::Sqlite { .. } => {
+                // The epochs advance on the blocking thread right after COMMIT: a caller that
+                // stops waiting (a request dropped by its client) must not leave caches holding
+                // what the commit replaced.
                 let sql = if commit { "COMMIT" } else { "ROLLBACK" };
-                self.run_sqlite(sql.into(), Vec::new(), false).await?;
+                let after = commit.then_some(counted);
+                self.run_sqlite_then(sql.into(), Vec::new(), false, after)
+                    .await?;
                 self.open_tx = false;
-                Ok(())
             }
             Inner::PgTx(slot) => {
                 if let Some(tx) = slot.take() {
                     if commit {
-                        tx.commit().await.map_err(pg_err)?
+                        tx.commit().await.map_err(pg_err)?;
+                        counted.count();
                     } else {
-                        tx.rollback().await.map_err(pg_err)?
+                        tx.rollback().await.map_err(pg_err)?;
                     }
                 }
-                Ok(())
             }
-            Inner::Pg(_) => Ok(()),
+            Inner::Pg(_) => {}
         }
+        Ok(())
     }
 
     /// Runs one statement on SQLite; returns its rows (when `rows`) or the number of rows changed.
@@ -451,6 +462,17 @@ impl Conn {
         args: Vec<Value>,
         rows: bool,
     ) -> Result<(Vec<Row>, u64)> {
+        self.run_sqlite_then(sql, args, rows, None).await
+    }
+
+    /// [`Conn::run_sqlite`], counting `after` once the statement succeeded.
+    async fn run_sqlite_then(
+        &mut self,
+        sql: String,
+        args: Vec<Value>,
+        rows: bool,
+        after: Option<Counted>,
+    ) -> Result<(Vec<Row>, u64)> {
         let Inner::Sqlite { conn, .. } = &mut self.inner else {
             return Err(StoreError::Db("not a SQLite connection".into()));
         };
@@ -459,13 +481,20 @@ impl Conn {
             let c = conn
                 .as_ref()
                 .ok_or_else(|| StoreError::Db("connection lost".into()))?;
-            return sqlite_exec(c, &sql, &args, rows);
+            let out = sqlite_exec(c, &sql, &args, rows);
+            if let (Ok(_), Some(a)) = (&out, after) {
+                a.count();
+            }
+            return out;
         }
         let c = conn
             .take()
             .ok_or_else(|| StoreError::Db("connection lost".into()))?;
         let (c, out) = tokio::task::spawn_blocking(move || {
             let out = sqlite_exec(&c, &sql, &args, rows);
+            if let (Ok(_), Some(a)) = (&out, after) {
+                a.count();
+            }
             (c, out)
         })
         .await
