@@ -45,6 +45,8 @@ enum Key {
     /// A company's extension: which line has it.
     Extension(CompanyId, String),
     Target(LineId),
+    /// A line as the SIP engine sees it, without its call handling.
+    SipLine(LineId),
     /// A SIP domain and username: the line that authenticates as it.
     Account(String, String),
     BridgeNumber(CompanyId),
@@ -222,6 +224,31 @@ impl App {
             .await?;
         Ok(match f {
             Fact::Target(t) => t,
+            _ => None,
+        })
+    }
+
+    /// A line as the SIP engine sees it (for busy lamps and the voice portal, which need not
+    /// read its call handling).
+    pub(crate) async fn sip_line_fact(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &LineId,
+    ) -> AppResult<Option<Arc<SipLine>>> {
+        let f = self
+            .fact(Key::SipLine(line.clone()), || async {
+                let Some(l) = sb_store::lines::locate_line(c, line).await? else {
+                    return Ok(Fact::Account(None));
+                };
+                let Some(co) = self.company_fact(c, &l.company_id).await? else {
+                    return Ok(Fact::Account(None));
+                };
+                let line = self.sip_line_of(c, &co, l).await?;
+                Ok(Fact::Account(Some(Arc::new(line))))
+            })
+            .await?;
+        Ok(match f {
+            Fact::Account(l) => l,
             _ => None,
         })
     }

@@ -227,9 +227,10 @@ impl App {
             return Ok(None);
         };
         Ok(self
-            .target_fact(&mut c, &id)
+            .sip_line_fact(&mut c, &id)
             .await?
-            .map(|t| t.sip_line.clone()))
+            .filter(|l| l.company_id == *company)
+            .map(|l| (*l).clone()))
     }
 
     /// The line that authenticated as `sip_username` in the company with `sip_domain`.
