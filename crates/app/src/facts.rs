@@ -77,7 +77,7 @@ enum Fact {
     Departments(Arc<Vec<Department>>),
     Line(Option<LineId>),
     Target(Option<Arc<Target>>),
-    Account(Option<Arc<SipLine>>),
+    SipLine(Option<Arc<SipLine>>),
     Number(Option<String>),
     NumberLine(Option<(LineId, CompanyId)>),
     BridgeCompany(Option<CompanyId>),
@@ -237,20 +237,30 @@ impl App {
     ) -> AppResult<Option<Arc<SipLine>>> {
         let f = self
             .fact(Key::SipLine(line.clone()), || async {
-                let Some(l) = sb_store::lines::locate_line(c, line).await? else {
-                    return Ok(Fact::Account(None));
-                };
-                let Some(co) = self.company_fact(c, &l.company_id).await? else {
-                    return Ok(Fact::Account(None));
-                };
-                let line = self.sip_line_of(c, &co, l).await?;
-                Ok(Fact::Account(Some(Arc::new(line))))
+                let l = sb_store::lines::locate_line(c, line).await?;
+                self.sip_line_as_fact(c, l).await
             })
             .await?;
         Ok(match f {
-            Fact::Account(l) => l,
+            Fact::SipLine(l) => l,
             _ => None,
         })
+    }
+
+    /// `line` as the SIP engine sees it (none when there is no line or its company is gone).
+    async fn sip_line_as_fact(
+        &self,
+        c: &mut sb_store::Conn,
+        line: Option<Line>,
+    ) -> AppResult<Fact> {
+        let Some(l) = line else {
+            return Ok(Fact::SipLine(None));
+        };
+        let Some(co) = self.company_fact(c, &l.company_id).await? else {
+            return Ok(Fact::SipLine(None));
+        };
+        let l = self.sip_line_of(c, &co, l).await?;
+        Ok(Fact::SipLine(Some(Arc::new(l))))
     }
 
     /// The line that authenticates as `sip_username` in the company with `sip_domain`, when it
@@ -264,20 +274,14 @@ impl App {
         let key = Key::Account(sip_domain.to_owned(), sip_username.to_owned());
         let f = self
             .fact(key, || async {
-                let Some((l, true)) =
-                    sb_store::lines::sip_account(c, sip_domain, sip_username).await?
-                else {
-                    return Ok(Fact::Account(None));
-                };
-                let Some(co) = self.company_fact(c, &l.company_id).await? else {
-                    return Ok(Fact::Account(None));
-                };
-                let line = self.sip_line_of(c, &co, l).await?;
-                Ok(Fact::Account(Some(Arc::new(line))))
+                let l = sb_store::lines::sip_account(c, sip_domain, sip_username)
+                    .await?
+                    .and_then(|(l, in_service)| in_service.then_some(l));
+                self.sip_line_as_fact(c, l).await
             })
             .await?;
         Ok(match f {
-            Fact::Account(l) => l,
+            Fact::SipLine(l) => l,
             _ => None,
         })
     }
