@@ -278,6 +278,21 @@ ctrl_tcp_listen\t127.0.0.1:{ctrl_port}\nsnd_path\t{dir}\n",
         panic!("baresip did not answer {command}; log:\n{}", self.log());
     }
 
+    /// Dials `uri`; baresip must take the command.
+    pub fn dial(&mut self, uri: &str) {
+        let r = self.command("dial", uri);
+        assert_eq!(r["ok"], true, "{r}");
+    }
+
+    /// Hangs up, waits until both this phone and `other` have closed the call, and gives
+    /// baresip a moment to finish writing its recordings.
+    pub fn hang_up_with(&mut self, other: &mut Phone) {
+        self.command("hangup", "");
+        other.wait_event("CALL_CLOSED", 10);
+        self.wait_event("CALL_CLOSED", 10);
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
     /// Waits until the account shows as registered.
     pub fn wait_registered(&mut self) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -372,18 +387,11 @@ async fn two_baresip_phones_call_each_other_and_the_tone_arrives() {
         b.wait_registered();
         let mut a = Phone::start(sip, &caller, &tone, "manual");
         a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee_line.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
+        a.dial(&format!("sip:{}@{}", callee_line.extension, caller.domain));
         a.wait_event("CALL_ESTABLISHED", 10);
         b.wait_event("CALL_ESTABLISHED", 10);
         std::thread::sleep(Duration::from_secs(3));
-        a.command("hangup", "");
-        b.wait_event("CALL_CLOSED", 10);
-        a.wait_event("CALL_CLOSED", 10);
-        std::thread::sleep(Duration::from_millis(300));
+        a.hang_up_with(&mut b);
         (b.recordings("dec"), a.recordings("dec"), b, a)
     })
     .await
@@ -460,18 +468,11 @@ async fn a_phone_registered_over_tls_is_called_on_its_connection_and_the_tone_ar
         b.wait_registered();
         let mut a = Phone::start(sip, &caller, &tone, "manual");
         a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
+        a.dial(&format!("sip:{}@{}", callee.extension, caller.domain));
         b.wait_event("CALL_ESTABLISHED", 10);
         a.wait_event("CALL_ESTABLISHED", 10);
         std::thread::sleep(Duration::from_secs(3));
-        a.command("hangup", "");
-        b.wait_event("CALL_CLOSED", 10);
-        a.wait_event("CALL_CLOSED", 10);
-        std::thread::sleep(Duration::from_millis(300));
+        a.hang_up_with(&mut b);
         (
             read_wav(
                 b.recordings("dec")
@@ -870,8 +871,7 @@ fn talk(
 ) -> (Vec<i16>, u32) {
     let mut a = Phone::start(sip, caller, wav, "manual");
     a.wait_registered();
-    let r = a.command("dial", &format!("sip:{to}@{}", caller.domain));
-    assert_eq!(r["ok"], true, "{r}");
+    a.dial(&format!("sip:{to}@{}", caller.domain));
     a.wait_event("CALL_ESTABLISHED", 10);
     std::thread::sleep(Duration::from_millis(500));
     press(&mut a, keys);
@@ -1086,8 +1086,7 @@ async fn three_callers_in_a_conference_each_hear_the_others_but_not_themselves()
             tone_wav(&wav, f, 60);
             let mut p = Phone::start(sip, line, &wav, "manual");
             p.wait_registered();
-            let r = p.command("dial", &format!("sip:*88@{}", line.domain));
-            assert_eq!(r["ok"], true, "{r}");
+            p.dial(&format!("sip:*88@{}", line.domain));
             p.wait_event("CALL_ESTABLISHED", 10);
             std::thread::sleep(Duration::from_millis(500));
             press(&mut p, &format!("{code}#"));
@@ -1317,11 +1316,7 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
         b.wait_registered();
         let mut a = Phone::start(sip, &caller, &high, "manual");
         a.wait_registered();
-        let r = a.command(
-            "dial",
-            &format!("sip:{}@{}", callee.extension, caller.domain),
-        );
-        assert_eq!(r["ok"], true, "{r}");
+        a.dial(&format!("sip:{}@{}", callee.extension, caller.domain));
         a.wait_event("CALL_ESTABLISHED", 10);
         std::thread::sleep(Duration::from_secs(4));
         a.command("hangup", "");
@@ -1496,16 +1491,12 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
             a.wait_registered();
             let mut c = Phone::start(sip, &caller, &high, "manual");
             c.wait_registered();
-            let r = c.command("dial", &format!("sip:600@{}", caller.domain));
-            assert_eq!(r["ok"], true, "{r}");
+            c.dial(&format!("sip:600@{}", caller.domain));
             c.wait_event("CALL_ESTABLISHED", 10);
             let ulf_rang = u.try_event("CALL_INCOMING", 3);
             a.wait_event("CALL_ESTABLISHED", 10);
             std::thread::sleep(Duration::from_secs(3));
-            c.command("hangup", "");
-            c.wait_event("CALL_CLOSED", 10);
-            a.wait_event("CALL_CLOSED", 10);
-            std::thread::sleep(Duration::from_millis(300));
+            c.hang_up_with(&mut a);
             let (s, rate) = read_wav(c.recordings("dec").last().expect("the caller heard audio"));
             (s, rate, ulf_rang)
         })
@@ -1543,8 +1534,7 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     let call = tokio::task::spawn_blocking(move || {
         let mut c = Phone::start(sip, &caller, &high, "manual");
         c.wait_registered();
-        let r = c.command("dial", &format!("sip:600@{}", caller.domain));
-        assert_eq!(r["ok"], true, "{r}");
+        c.dial(&format!("sip:600@{}", caller.domain));
         c.wait_event("CALL_ESTABLISHED", 10);
         let started = Instant::now();
         c.wait_event("CALL_CLOSED", 20);
@@ -1660,8 +1650,7 @@ async fn an_announced_redirect_tells_the_caller_and_then_the_answering_phone_who
         a.wait_registered();
         let mut c = Phone::start(sip, &caller, &high, "manual");
         c.wait_registered();
-        let r = c.command("dial", &format!("sip:201@{}", caller.domain));
-        assert_eq!(r["ok"], true, "{r}");
+        c.dial(&format!("sip:201@{}", caller.domain));
         a.wait_event("CALL_INCOMING", 10);
         // Ada takes the call once the announcement is over.
         std::thread::sleep(Duration::from_secs(5));
@@ -1669,10 +1658,7 @@ async fn an_announced_redirect_tells_the_caller_and_then_the_answering_phone_who
         assert_eq!(r["ok"], true, "{r}");
         c.wait_event("CALL_ESTABLISHED", 10);
         std::thread::sleep(Duration::from_secs(3));
-        c.command("hangup", "");
-        c.wait_event("CALL_CLOSED", 10);
-        a.wait_event("CALL_CLOSED", 10);
-        std::thread::sleep(Duration::from_millis(300));
+        c.hang_up_with(&mut a);
         (
             read_wav(c.recordings("dec").last().expect("the caller heard audio")),
             read_wav(a.recordings("dec").last().expect("Ada heard audio")),
@@ -1770,7 +1756,7 @@ async fn hanging_up_while_told_who_is_calling_declines_and_a_caller_giving_up_en
         // Ada answers, and while she hears "call from ..." one of the two hangs up: the call
         // ends on both phones and the caller was never connected.
         for ada_hangs_up in [true, false] {
-            assert_eq!(c.command("dial", &target)["ok"], true);
+            c.dial(&target);
             a.wait_event("CALL_INCOMING", 10);
             assert_eq!(a.command("accept", "")["ok"], true);
             a.wait_event("CALL_ESTABLISHED", 10);
@@ -1847,16 +1833,14 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
     let (agent_heard, caller_heard) = tokio::task::spawn_blocking(move || {
         let mut a = Phone::start(sip, &agent, &low, "manual");
         a.wait_registered();
-        let r = a.command("dial", &format!("sip:601@{}", agent.domain));
-        assert_eq!(r["ok"], true, "{r}");
+        a.dial(&format!("sip:601@{}", agent.domain));
         a.wait_event("CALL_ESTABLISHED", 10);
         let mut c = Phone::start(sip, &caller, &voice, "manual");
         c.wait_registered();
         // The agent waits a little with music before the first caller.
         std::thread::sleep(Duration::from_secs(2));
         for _ in 0..2 {
-            let r = c.command("dial", &format!("sip:600@{}", caller.domain));
-            assert_eq!(r["ok"], true, "{r}");
+            c.dial(&format!("sip:600@{}", caller.domain));
             c.wait_event("CALL_ESTABLISHED", 10);
             std::thread::sleep(Duration::from_secs(3));
             c.command("hangup", "");
@@ -1960,8 +1944,7 @@ async fn round_robin_and_ring_progressively_ring_agents_in_their_order() {
             c.wait_registered();
             let mut who = Vec::new();
             for _ in 0..2 {
-                let r = c.command("dial", &format!("sip:600@{}", caller.domain));
-                assert_eq!(r["ok"], true, "{r}");
+                c.dial(&format!("sip:600@{}", caller.domain));
                 c.wait_event("CALL_ESTABLISHED", 10);
                 let (by_ulf, by_ada) = loop {
                     let (x, y) = (
@@ -1998,8 +1981,7 @@ async fn round_robin_and_ring_progressively_ring_agents_in_their_order() {
         a.wait_registered();
         let mut c = Phone::start(sip, &caller, &tone, "manual");
         c.wait_registered();
-        let r = c.command("dial", &format!("sip:600@{}", caller.domain));
-        assert_eq!(r["ok"], true, "{r}");
+        c.dial(&format!("sip:600@{}", caller.domain));
         u.wait_event("CALL_INCOMING", 5);
         let ulf_at = Instant::now();
         let first_alone = !a.try_event("CALL_INCOMING", 1);
