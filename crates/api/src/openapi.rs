@@ -99,6 +99,7 @@ use utoipa::openapi::{
         NotificationsDoc,
         TrunkInput,
         TrunkView,
+        TrunkInbound,
         EmergencySettingsDoc,
         E911AddressDoc,
         CallDirection,

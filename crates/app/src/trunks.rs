@@ -5,7 +5,7 @@
 use crate::audit::{self, Record, diff};
 use crate::authz::{self, Actor, Need, Tenant};
 use crate::directory::id_or_404;
-use crate::views::{TrunkInput, TrunkView};
+use crate::views::{TrunkInbound, TrunkInput, TrunkView};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, TrunkId};
 use sb_domain::model::AuditKind;
@@ -23,11 +23,55 @@ fn view(t: &Trunk) -> TrunkView {
         has_password: t.password.is_some(),
         register: t.register,
         emergency: t.emergency,
+        inbound: if t.inbound == "secret" {
+            TrunkInbound::Secret
+        } else {
+            TrunkInbound::Tcp
+        },
+        has_inbound_secret: t.inbound_secret.is_some(),
+        max_calls: t.max_calls,
     }
 }
 
-/// Checks a trunk document; returns name, address, username, password.
-fn checked(i: &TrunkInput) -> AppResult<(String, String, Option<String>, Option<String>)> {
+/// A trunk document once checked.
+struct Checked {
+    name: String,
+    address: String,
+    username: Option<String>,
+    password: Option<String>,
+    inbound_secret: Option<String>,
+    max_calls: i64,
+}
+
+/// The inbound key of `secret` mode: long enough not to be guessed, and safe in a SIP URI.
+fn inbound_secret(i: &TrunkInput) -> AppResult<Option<String>> {
+    let key = i
+        .inbound_secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
+    let fine = |k: &str| {
+        (16..=128).contains(&k.len())
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.~".contains(c))
+    };
+    match key {
+        Some(k) if !fine(k) => Err(AppError::invalid(
+            "invalid_inbound_secret",
+            "inbound_secret",
+            "The key has 16 to 128 letters, digits, '-', '_', '.' or '~'.",
+        )),
+        None if i.inbound == TrunkInbound::Secret => Err(AppError::invalid(
+            "inbound_secret_required",
+            "inbound_secret",
+            "Recognising the carrier by a shared key needs the key.",
+        )),
+        k => Ok(k.map(str::to_owned)),
+    }
+}
+
+/// Checks a trunk document.
+fn checked(i: &TrunkInput) -> AppResult<Checked> {
     let name = Name::parse("name", &i.name)?.as_str().to_owned();
     let addr: std::net::SocketAddr = i.address.trim().parse().map_err(|_| {
         AppError::invalid(
@@ -65,7 +109,22 @@ fn checked(i: &TrunkInput) -> AppResult<(String, String, Option<String>, Option<
             "Registering to the carrier needs a username and a password.",
         ));
     }
-    Ok((name, addr.to_string(), username, password))
+    let max_calls = i.max_calls.unwrap_or(100);
+    if !(1..=10_000).contains(&max_calls) {
+        return Err(AppError::invalid(
+            "invalid_max_calls",
+            "max_calls",
+            "A trunk carries 1 to 10,000 calls at once.",
+        ));
+    }
+    Ok(Checked {
+        name,
+        address: addr.to_string(),
+        username,
+        password,
+        inbound_secret: inbound_secret(i)?,
+        max_calls,
+    })
 }
 
 impl App {
@@ -108,7 +167,7 @@ impl App {
         company: Option<&str>,
         input: TrunkInput,
     ) -> AppResult<TrunkView> {
-        let (name, address, username, password) = checked(&input)?;
+        let ok = checked(&input)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let company = company.map(|c| CompanyId::from_raw(c.to_owned()));
@@ -116,12 +175,15 @@ impl App {
         let t = Trunk {
             id: TrunkId::new(now),
             company_id: tenant.as_ref().map(|(_, co)| co.clone()),
-            name,
-            address,
-            username,
-            password,
+            name: ok.name,
+            address: ok.address,
+            username: ok.username,
+            password: ok.password,
             register: input.register,
             emergency: input.emergency,
+            inbound: input.inbound.as_str().to_owned(),
+            inbound_secret: ok.inbound_secret,
+            max_calls: ok.max_calls,
             created_at: now,
         };
         store::insert(&mut tx, &t).await?;
@@ -171,14 +233,20 @@ impl App {
         if probe.password.is_none() {
             probe.password = before.password.clone();
         }
-        let (name, address, username, password) = checked(&probe)?;
+        if probe.inbound_secret.is_none() {
+            probe.inbound_secret = before.inbound_secret.clone();
+        }
+        let ok = checked(&probe)?;
         let after = Trunk {
-            name,
-            address,
-            username,
-            password,
+            name: ok.name,
+            address: ok.address,
+            username: ok.username,
+            password: ok.password,
             register: probe.register,
             emergency: probe.emergency,
+            inbound: probe.inbound.as_str().to_owned(),
+            inbound_secret: ok.inbound_secret,
+            max_calls: ok.max_calls,
             ..before.clone()
         };
         store::update(&mut tx, &after).await?;

@@ -721,6 +721,35 @@ pub struct TrunkInput {
     /// Emergency calls go out through this trunk.
     #[serde(default)]
     pub emergency: bool,
+    /// How the carrier's calls are told from a stranger's (a UDP source address is easy to
+    /// spoof): `tcp` (the default) or `secret`.
+    #[serde(default)]
+    pub inbound: TrunkInbound,
+    /// Write-only: the key a carrier's calls carry as `;key=...` in the Request-URI in `secret`
+    /// mode; 16 to 128 letters, digits, `-`, `_`, `.` or `~`. Left out: the stored one stays.
+    pub inbound_secret: Option<String>,
+    /// Calls through this trunk at once, both ways, at most (1 to 10,000; 100 when left out).
+    pub max_calls: Option<i64>,
+}
+
+/// How a carrier's calls to the company's numbers are recognised.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TrunkInbound {
+    /// From the trunk's IP address over TCP or TLS only (a connection cannot be spoofed).
+    #[default]
+    Tcp,
+    /// From the trunk's IP address on any transport, with the shared key in the Request-URI.
+    Secret,
+}
+
+impl TrunkInbound {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TrunkInbound::Tcp => "tcp",
+            TrunkInbound::Secret => "secret",
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -734,6 +763,9 @@ pub struct TrunkView {
     pub has_password: bool,
     pub register: bool,
     pub emergency: bool,
+    pub inbound: TrunkInbound,
+    pub has_inbound_secret: bool,
+    pub max_calls: i64,
 }
 
 /// Who hears about emergency calls (seed 003, Kari's Law).

@@ -77,7 +77,7 @@ fn main() {
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let io = Io::new(
             sock,
-            g.local_addr().unwrap(),
+            sb_sip::latch::Latch::exact(g.local_addr().unwrap()),
             sb_sip::media::Codec::Pcmu,
             stopped,
         );

@@ -35,8 +35,8 @@ fn main() {
         for i in 0..n {
             let r = Relay::start(&ports).await.expect("free relay ports");
             let k = u16::try_from(i % sockets).unwrap();
-            r.set_peer(Side::A, SocketAddr::new(ip, a_base + k));
-            r.set_peer(Side::B, SocketAddr::new(ip, b_base + k));
+            r.set_peer(Side::A, SocketAddr::new(ip, a_base + k), None);
+            r.set_peer(Side::B, SocketAddr::new(ip, b_base + k), None);
             // The generator's A sends to the A-facing port, B to the B-facing one.
             writeln!(out, "{i} {} {}", r.a_addr.port(), r.b_addr.port()).unwrap();
             relays.push(r);

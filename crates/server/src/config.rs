@@ -56,10 +56,22 @@ pub struct Flags {
     /// a benchmark or a trusted session border controller in front).
     #[arg(long, env = "SWITCHBOARD_SIP_PER_SOURCE")]
     pub sip_per_source: Option<u32>,
-    /// Calls in progress at most (0, the default: no limit); a new call beyond it is answered
+    /// Calls in progress at most (default 2000; 0: no limit); a new call beyond it is answered
     /// 503 Service Unavailable with Retry-After, except emergency calls, which always go through.
     #[arg(long, env = "SWITCHBOARD_SIP_MAX_CALLS")]
     pub sip_max_calls: Option<u64>,
+    /// Calls at once in one company (default 200; 0: no limit); emergency calls always go
+    /// through.
+    #[arg(long, env = "SWITCHBOARD_SIP_COMPANY_MAX_CALLS")]
+    pub sip_company_max_calls: Option<u32>,
+    /// Calls at once on one line, made and received (default 8; 0: no limit); a full line is
+    /// busy.
+    #[arg(long, env = "SWITCHBOARD_SIP_LINE_MAX_CALLS")]
+    pub sip_line_max_calls: Option<u32>,
+    /// Seconds a call may ring at most before its next step runs (default 180, RFC 3261's
+    /// Timer C; 10 to 3600).
+    #[arg(long, env = "SWITCHBOARD_SIP_MAX_RINGING")]
+    pub sip_max_ringing: Option<u32>,
     /// Answer SIP scanners (friendly-scanner, sipvicious, ...) at all: true or false (default
     /// false: they get no answer).
     #[arg(long, env = "SWITCHBOARD_SIP_ANSWER_SCANNERS")]
@@ -88,6 +100,9 @@ struct FileConfig {
     login_per_minute: Option<u32>,
     sip_per_source: Option<u32>,
     sip_max_calls: Option<u64>,
+    sip_company_max_calls: Option<u32>,
+    sip_line_max_calls: Option<u32>,
+    sip_max_ringing: Option<u32>,
     sip_answer_scanners: Option<bool>,
     prompts_dir: Option<PathBuf>,
 }
@@ -110,6 +125,10 @@ pub struct Config {
     pub sip_per_source: u32,
     /// Calls in progress at most; 0 for no limit.
     pub sip_max_calls: u64,
+    /// Calls at once per company and per line (0: no limit), and seconds of ringing at most.
+    pub sip_company_max_calls: u32,
+    pub sip_line_max_calls: u32,
+    pub sip_max_ringing: u32,
     pub sip_answer_scanners: bool,
     pub prompts_dir: Option<PathBuf>,
 }
@@ -130,6 +149,9 @@ impl std::fmt::Debug for Config {
             .field("login_per_minute", &self.login_per_minute)
             .field("sip_per_source", &self.sip_per_source)
             .field("sip_max_calls", &self.sip_max_calls)
+            .field("sip_company_max_calls", &self.sip_company_max_calls)
+            .field("sip_line_max_calls", &self.sip_line_max_calls)
+            .field("sip_max_ringing", &self.sip_max_ringing)
             .field("sip_answer_scanners", &self.sip_answer_scanners)
             .field("prompts_dir", &self.prompts_dir)
             .finish()
@@ -258,7 +280,22 @@ impl Config {
             .or(file.login_per_minute)
             .unwrap_or(30);
         let sip_per_source = flags.sip_per_source.or(file.sip_per_source).unwrap_or(200);
-        let sip_max_calls = flags.sip_max_calls.or(file.sip_max_calls).unwrap_or(0);
+        let sip_max_calls = flags.sip_max_calls.or(file.sip_max_calls).unwrap_or(2000);
+        let sip_company_max_calls = flags
+            .sip_company_max_calls
+            .or(file.sip_company_max_calls)
+            .unwrap_or(200);
+        let sip_line_max_calls = flags
+            .sip_line_max_calls
+            .or(file.sip_line_max_calls)
+            .unwrap_or(8);
+        let sip_max_ringing = flags
+            .sip_max_ringing
+            .or(file.sip_max_ringing)
+            .unwrap_or(180);
+        if !(10..=3600).contains(&sip_max_ringing) {
+            return Err("sip-max-ringing must be 10 to 3600 seconds".into());
+        }
         let sip_answer_scanners = flags
             .sip_answer_scanners
             .or(file.sip_answer_scanners)
@@ -267,6 +304,9 @@ impl Config {
         Ok(Config {
             sip_per_source,
             sip_max_calls,
+            sip_company_max_calls,
+            sip_line_max_calls,
+            sip_max_ringing,
             sip_answer_scanners,
             prompts_dir,
             data_dir,

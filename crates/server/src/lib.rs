@@ -125,6 +125,11 @@ pub async fn start(
             },
             answer_scanners: cfg.sip_answer_scanners,
             max_calls: cfg.sip_max_calls,
+            caps: sip::Caps {
+                company: i64::from(cfg.sip_company_max_calls),
+                line: i64::from(cfg.sip_line_max_calls),
+                max_ringing: std::time::Duration::from_secs(u64::from(cfg.sip_max_ringing)),
+            },
             prompts: std::sync::Arc::new(
                 sip::media::Prompts::load(cfg.prompts_dir.as_deref())
                     .map_err(StartError::Config)?,

@@ -5,6 +5,12 @@
 //! A username block does not lock the line's own phones out: sources that authenticated as that
 //! username before are remembered and keep working, so guessing from elsewhere cannot take an
 //! office's phones down.
+//!
+//! Carriers' addresses (trunks) are never rate-limited or blocked: a UDP source is easy to
+//! spoof, and a block of the carrier's address would stop every call from the telephone network.
+//! The failures counted here are only ever ones from sources that proved they receive our
+//! answers (a nonce bound to the source, or a TCP/TLS connection), so nobody can get another
+//! address blocked by writing it into their packets.
 
 use crate::message::Message;
 use std::collections::{HashMap, HashSet};
@@ -102,6 +108,8 @@ pub struct Guard {
     usernames: HashMap<String, Failures>,
     /// Addresses each username authenticated from.
     known: HashMap<String, HashSet<IpAddr>>,
+    /// Carriers' addresses: never limited or blocked.
+    trusted: HashSet<IpAddr>,
     last_prune_ms: i64,
 }
 
@@ -113,13 +121,25 @@ impl Guard {
             sources: HashMap::new(),
             usernames: HashMap::new(),
             known: HashMap::new(),
+            trusted: HashSet::new(),
             last_prune_ms: 0,
+        }
+    }
+
+    /// The carriers' addresses, which are never limited or blocked (replaces the last list).
+    pub fn trust(&mut self, addresses: impl IntoIterator<Item = IpAddr>) {
+        self.trusted = addresses.into_iter().collect();
+        for ip in &self.trusted {
+            self.sources.remove(ip);
         }
     }
 
     /// Whether a request from `ip` may be looked at: not blocked and within its rate.
     pub fn admit(&mut self, ip: IpAddr, now_ms: i64) -> bool {
         self.prune(now_ms);
+        if self.trusted.contains(&ip) {
+            return true;
+        }
         if self
             .sources
             .get(&ip)
@@ -160,11 +180,13 @@ impl Guard {
     pub fn failed(&mut self, ip: IpAddr, username: Option<&str>, now_ms: i64) -> Vec<Blocked> {
         let (window, block) = (self.cfg.window_ms, self.cfg.block_ms);
         let mut out = Vec::new();
-        if self
-            .sources
-            .entry(ip)
-            .or_default()
-            .add(now_ms, self.cfg.source_failures, window, block)
+        if !self.trusted.contains(&ip)
+            && self.sources.entry(ip).or_default().add(
+                now_ms,
+                self.cfg.source_failures,
+                window,
+                block,
+            )
         {
             out.push(Blocked::Source(ip));
         }
@@ -201,6 +223,48 @@ impl Guard {
         self.sources.retain(|_, f| keep(f));
         self.usernames.retain(|_, f| keep(f));
         self.buckets.retain(|_, b| now_ms - b.at_ms < 60_000);
+    }
+}
+
+/// Requests sent on a key's behalf (a line's devices rung by calls to it): a token bucket per
+/// key, so calls to one line cannot be made to send datagrams without bound.
+pub struct Fanout {
+    burst: f64,
+    per_sec: f64,
+    buckets: HashMap<String, Bucket>,
+}
+
+impl Fanout {
+    pub fn new(burst: u32, per_sec: u32) -> Fanout {
+        Fanout {
+            burst: f64::from(burst.max(1)),
+            per_sec: f64::from(per_sec),
+            buckets: HashMap::new(),
+        }
+    }
+
+    /// Takes `n` sends for `key`; false (and nothing taken) when that is more than it has now.
+    pub fn take(&mut self, key: &str, n: usize, now_ms: i64) -> bool {
+        if self.buckets.len() > 100_000 {
+            // Full buckets hold nothing worth keeping.
+            let (burst, rate) = (self.burst, self.per_sec);
+            self.buckets
+                .retain(|_, b| b.tokens + (now_ms - b.at_ms).max(0) as f64 / 1000.0 * rate < burst);
+        }
+        let b = self.buckets.entry(key.to_owned()).or_insert(Bucket {
+            tokens: self.burst,
+            at_ms: now_ms,
+        });
+        let elapsed = (now_ms - b.at_ms).max(0) as f64 / 1000.0;
+        b.tokens = (b.tokens + elapsed * self.per_sec).min(self.burst);
+        b.at_ms = now_ms;
+        let n = n as f64;
+        if b.tokens >= n {
+            b.tokens -= n;
+            true
+        } else {
+            false
+        }
     }
 }
 
@@ -281,5 +345,32 @@ mod tests {
         assert!(is_scanner(&m("SIPVicious 0.3.8")));
         assert!(!is_scanner(&m("baresip v1.0.0")));
         assert!(!is_scanner(&m("SIPp")));
+    }
+
+    #[test]
+    fn a_carriers_address_is_never_blocked_or_limited() {
+        let mut g = Guard::new(Config {
+            per_source_rate: 10,
+            per_source_burst: 20,
+            ..Config::default()
+        });
+        let carrier = ip("192.0.2.77");
+        g.trust([carrier]);
+        for i in 0..50 {
+            assert!(g.failed(carrier, Some(&format!("u{i}")), 1000).is_empty());
+        }
+        assert_eq!((0..100).filter(|_| g.admit(carrier, 2000)).count(), 100);
+        let other = ip("192.0.2.78");
+        assert!((0..100).filter(|_| g.admit(other, 2000)).count() < 100);
+    }
+
+    #[test]
+    fn fan_out_to_one_line_is_bounded_per_second() {
+        let mut f = Fanout::new(30, 10);
+        let sent = (0..100).filter(|_| f.take("201@acme", 10, 0)).count();
+        assert_eq!(sent, 3, "three calls to ten devices fill the burst");
+        assert!(f.take("202@acme", 10, 0), "another line has its own");
+        assert!(!f.take("201@acme", 10, 500));
+        assert!(f.take("201@acme", 10, 1000), "a second brings ten back");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod digest;
 pub mod guard;
+pub mod latch;
 pub mod media;
 pub mod message;
 pub mod registrar;

@@ -21,6 +21,18 @@ pub struct Account {
     pub enabled: bool,
 }
 
+/// Who asks to be authenticated, and how: `proxy` selects Proxy-Authorization and 407 (INVITE,
+/// MESSAGE, SUBSCRIBE), otherwise Authorization and 401 (REGISTER); `user` is the username the
+/// request must be for (REGISTER's To), `realm` the company's domain, `source` the IP the request
+/// came from (its nonces are bound to it).
+#[derive(Debug, Clone, Copy)]
+pub struct Asking<'a> {
+    pub proxy: bool,
+    pub user: Option<&'a str>,
+    pub realm: &'a str,
+    pub source: &'a str,
+}
+
 /// Where the registrar finds accounts.
 pub trait Accounts {
     fn find(&self, realm: &str, username: &str) -> Option<Account>;
@@ -33,6 +45,13 @@ pub struct Config {
     pub default_expires: u32,
     /// How long a nonce may be used.
     pub nonce_ttl_ms: i64,
+    /// Devices registered on one address of record at most, and Contacts in one REGISTER at
+    /// most: a line's bindings are where its calls are sent, so without a bound one call could
+    /// be made to fan out to thousands of addresses.
+    pub max_bindings: usize,
+    /// The server's own SIP URIs (`sip:ip:port`): besides the Request-URI, a digest `uri` may
+    /// name the server itself, as SIPp writes it by default.
+    pub own_uris: Vec<String>,
 }
 
 impl Default for Config {
@@ -42,6 +61,8 @@ impl Default for Config {
             max_expires: 3600,
             default_expires: 3600,
             nonce_ttl_ms: 300_000,
+            max_bindings: 10,
+            own_uris: Vec::new(),
         }
     }
 }
@@ -121,30 +142,38 @@ impl Registrar {
         }
     }
 
-    /// A fresh nonce: issue time, a sequence number (so that two challenges in the same
-    /// millisecond differ, and their nonce counts cannot be mistaken for replays), and a MAC
-    /// over both, so any node with the secret can check it without keeping state.
-    fn nonce(&mut self, now_ms: i64) -> String {
+    /// A fresh nonce for a request from `source`: issue time, a sequence number (so that two
+    /// challenges in the same millisecond differ, and their nonce counts cannot be mistaken for
+    /// replays), and a MAC over both and the source IP, so any node with the secret can check it
+    /// without keeping state. Binding it to the source means an answer that uses it proves the
+    /// sender receives what is sent to that address: a spoofed UDP source never sees its nonce,
+    /// so its guesses cannot count as failures against an address it does not own.
+    fn nonce(&mut self, now_ms: i64, source: &str) -> String {
         self.issued = self.issued.wrapping_add(1);
         let head = format!("{}{:08x}", hex_ts(now_ms), self.issued);
-        let mac = Sha256::new()
-            .chain_update(self.secret)
-            .chain_update(head.as_bytes())
-            .finalize();
-        format!("{head}{}", hex::encode(&mac[..12]))
+        format!("{head}{}", self.nonce_mac(head.as_bytes(), source))
     }
 
-    /// `Some(stale)` for a nonce we issued: stale when older than its lifetime.
-    fn check_nonce(&self, nonce: &str, now_ms: i64) -> Option<bool> {
+    fn nonce_mac(&self, head: &[u8], source: &str) -> String {
+        let mac = Sha256::new()
+            .chain_update(self.secret)
+            .chain_update(head)
+            .chain_update(b"|")
+            .chain_update(source.as_bytes())
+            .finalize();
+        hex::encode(&mac[..12])
+    }
+
+    /// `Some(stale)` for a nonce we issued to `source`: stale when older than its lifetime.
+    fn check_nonce(&self, nonce: &str, now_ms: i64, source: &str) -> Option<bool> {
         if nonce.len() != 44 || !nonce.is_ascii() {
             return None;
         }
         let ts = i64::from_str_radix(&nonce[..12], 16).ok()?;
-        let mac = Sha256::new()
-            .chain_update(self.secret)
-            .chain_update(&nonce.as_bytes()[..20])
-            .finalize();
-        if !digest::same(&nonce[20..], &hex::encode(&mac[..12])) {
+        if !digest::same(
+            &nonce[20..],
+            &self.nonce_mac(&nonce.as_bytes()[..20], source),
+        ) {
             return None;
         }
         Some(
@@ -205,34 +234,58 @@ impl Registrar {
         list.clone()
     }
 
+    /// Whether `req` answers a challenge sent to `source` (its nonce is ours and was issued to
+    /// that address, expired or not): its sender receives what is sent there, so a failure it
+    /// causes may count against that address.
+    pub fn proves_source(&self, req: &Message, proxy: bool, source: &str, now_ms: i64) -> bool {
+        let header = if proxy {
+            "proxy-authorization"
+        } else {
+            "authorization"
+        };
+        req.header(header)
+            .and_then(digest::parse_credentials)
+            .and_then(|a| self.check_nonce(&a.nonce, now_ms, source))
+            .is_some()
+    }
+
     /// Checks the digest credentials of `req` (RFC 3261 section 22): `Ok` with the account, or
-    /// the answer to send (a challenge, or 403). `proxy` selects Proxy-Authorization and 407, as
-    /// for INVITE, MESSAGE and SUBSCRIBE; otherwise Authorization and 401, as for REGISTER.
-    /// Disabled accounts are refused only after their password was proven, so the answers for
-    /// unknown, disabled and wrong-password users cannot be told apart by guessing.
+    /// the answer to send (a challenge, or 403). Disabled accounts are refused only after their
+    /// password was proven, so the answers for unknown, disabled and wrong-password users cannot
+    /// be told apart by guessing. A 403 is only ever given to a source that received its nonce.
+    ///
+    /// Only `qop=auth` answers are taken (RFC 7616): without a nonce count a captured answer
+    /// could be replayed for the nonce's whole life. The `uri` the answer covers must be the
+    /// Request-URI (or the server's own address), so an answer cannot be lifted onto a request
+    /// for another destination.
     pub fn authenticate(
         &mut self,
         req: &Message,
-        proxy: bool,
-        user: Option<&str>,
-        realm: &str,
+        who: Asking<'_>,
         now_ms: i64,
         accounts: &dyn Accounts,
     ) -> Result<Account, Message> {
+        let Asking {
+            proxy,
+            user,
+            realm,
+            source,
+        } = who;
         let header = if proxy {
             "proxy-authorization"
         } else {
             "authorization"
         };
         let Some(auth) = req.header(header).and_then(digest::parse_credentials) else {
-            return Err(self.challenge(req, proxy, realm, now_ms, false));
+            return Err(self.challenge(req, who, now_ms, false));
         };
-        let stale = match self.check_nonce(&auth.nonce, now_ms) {
-            None => return Err(self.challenge(req, proxy, realm, now_ms, false)),
+        let stale = match self.check_nonce(&auth.nonce, now_ms, source) {
+            None => return Err(self.challenge(req, who, now_ms, false)),
             Some(stale) => stale,
         };
-        if stale {
-            return Err(self.challenge(req, proxy, realm, now_ms, true));
+        let with_qop = auth.qop.as_deref() == Some("auth") && auth.nc.is_some();
+        if stale || !with_qop {
+            return Err(self.challenge(req, who, now_ms, stale));
         }
         let alg = auth
             .algorithm
@@ -250,10 +303,8 @@ impl Registrar {
                 } else {
                     &a.ha1_sha256
                 };
-                // The response covers the `uri` the phone sent. RFC 3261 wants the Request-URI
-                // there, but some clients (SIPp) put the server's address; any SIP URI is taken,
-                // and the nonce-count check below still stops a response from being replayed.
-                (auth.uri.starts_with("sip:") || auth.uri.starts_with("sips:"))
+                (req.uri().is_some_and(|u| same_uri(u, &auth.uri))
+                    || self.cfg.own_uris.iter().any(|o| same_uri(o, &auth.uri)))
                     && digest::same(&digest::response(alg, ha1, method, &auth), &auth.response)
             }
             _ => false,
@@ -268,7 +319,7 @@ impl Registrar {
             .and_then(|n| u32::from_str_radix(n, 16).ok())
             && !self.count_nonce(&auth.nonce, nc, now_ms)
         {
-            return Err(self.challenge(req, proxy, realm, now_ms, true));
+            return Err(self.challenge(req, who, now_ms, true));
         }
         match account {
             Some(a) if a.enabled => Ok(a),
@@ -288,7 +339,16 @@ impl Registrar {
             return reply(req, 400, "Bad To Header", &[]);
         };
         let (user, realm) = (user.to_owned(), realm.to_owned());
-        if let Err(answer) = self.authenticate(req, false, Some(&user), &realm, now_ms, accounts) {
+        let source_ip = source
+            .parse::<std::net::SocketAddr>()
+            .map_or_else(|_| source.to_owned(), |a| a.ip().to_string());
+        let who = Asking {
+            proxy: false,
+            user: Some(&user),
+            realm: &realm,
+            source: &source_ip,
+        };
+        if let Err(answer) = self.authenticate(req, who, now_ms, accounts) {
             return answer;
         }
         let aor = format!("{user}@{realm}");
@@ -308,7 +368,11 @@ impl Registrar {
             .header("expires")
             .and_then(|e| e.parse::<u32>().ok())
             .unwrap_or(self.cfg.default_expires);
-        let list = self.bindings.entry(aor.clone()).or_default();
+        if contacts.len() > self.cfg.max_bindings {
+            return reply(req, 503, "Too Many Contacts", &[]);
+        }
+        // The new list is worked out on a copy: a REGISTER refused half-way changes nothing.
+        let mut list = self.bindings.get(&aor).cloned().unwrap_or_default();
         list.retain(|b| b.expires_at_ms > now_ms);
         if contacts == ["*"] {
             if default != 0 {
@@ -337,6 +401,16 @@ impl Registrar {
                 });
             }
         }
+        if list.len() > self.cfg.max_bindings {
+            return reply(req, 503, "Too Many Registered Contacts", &[]);
+        }
+        let list = match self.bindings.entry(aor) {
+            std::collections::hash_map::Entry::Occupied(mut e) => {
+                e.insert(list);
+                e.into_mut()
+            }
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(list),
+        };
         let current: Vec<String> = list
             .iter()
             .map(|b| {
@@ -351,15 +425,14 @@ impl Registrar {
         reply(req, 200, "OK", &headers)
     }
 
-    fn challenge(
-        &mut self,
-        req: &Message,
-        proxy: bool,
-        realm: &str,
-        now_ms: i64,
-        stale: bool,
-    ) -> Message {
-        let nonce = self.nonce(now_ms);
+    fn challenge(&mut self, req: &Message, who: Asking<'_>, now_ms: i64, stale: bool) -> Message {
+        let Asking {
+            proxy,
+            realm,
+            source,
+            ..
+        } = who;
+        let nonce = self.nonce(now_ms, source);
         // MD5 first: older phones and SIPp read only the first challenge.
         let md5 = digest::challenge(Algorithm::Md5, realm, &nonce, stale);
         let sha = digest::challenge(Algorithm::Sha256, realm, &nonce, stale);
@@ -373,6 +446,12 @@ impl Registrar {
         }
         reply(req, code, reason, &[(header, &md5), (header, &sha)])
     }
+}
+
+/// Whether the `uri` of a digest answer names the Request-URI (RFC 3261 section 22.4): the
+/// same text, or the same URI written with other letter case in its scheme and host.
+fn same_uri(request_uri: &str, digest_uri: &str) -> bool {
+    request_uri == digest_uri || request_uri.eq_ignore_ascii_case(digest_uri)
 }
 
 /// Clients whose digest code gives up on the whole answer when any challenge names an algorithm
@@ -605,21 +684,21 @@ mod tests {
     #[test]
     fn nonce_counts_stay_bounded_and_nonces_whose_count_was_dropped_are_stale() {
         let mut r = Registrar::new(Config::default(), [7; 32]);
-        let first = r.nonce(T);
+        let first = r.nonce(T, "192.0.2.10");
         assert!(r.count_nonce(&first, 1, T));
         for i in 0..Registrar::MAX_NONCES {
-            let n = r.nonce(T + 1 + i as i64 / 1000);
+            let n = r.nonce(T + 1 + i as i64 / 1000, "192.0.2.10");
             assert!(r.count_nonce(&n, 1, T + 200));
         }
         assert_eq!(r.nonce_counts.len(), Registrar::MAX_NONCES);
         assert_eq!(r.nonce_order.len(), Registrar::MAX_NONCES);
         // The oldest count went, so its nonce can no longer be checked for replays: stale.
-        assert_eq!(r.check_nonce(&first, T + 200), Some(true));
-        let recent = r.nonce(T + 300);
-        assert_eq!(r.check_nonce(&recent, T + 300), Some(false));
+        assert_eq!(r.check_nonce(&first, T + 200, "192.0.2.10"), Some(true));
+        let recent = r.nonce(T + 300, "192.0.2.10");
+        assert_eq!(r.check_nonce(&recent, T + 300, "192.0.2.10"), Some(false));
         // Expired ones leave as time passes.
         let later = T + Config::default().nonce_ttl_ms + 1_000;
-        let fresh = r.nonce(later);
+        let fresh = r.nonce(later, "192.0.2.10");
         assert!(r.count_nonce(&fresh, 1, later));
         assert!(r.nonce_counts.len() < 10, "{}", r.nonce_counts.len());
     }
@@ -714,7 +793,7 @@ mod tests {
                 3,
                 "Contact: <sip:201@10.0.0.2>;expires=99999\r\n",
             ),
-            "b",
+            "a",
             T,
             &Book,
         );
@@ -762,5 +841,84 @@ mod tests {
         );
         assert_eq!(code(&all), 200);
         assert!(r.bindings("201@acme.sip.test", T).is_empty());
+    }
+    #[test]
+    fn a_nonce_proves_only_the_address_it_was_sent_to() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        // A spoofed source never saw a nonce of its own: even a right password from there is
+        // challenged afresh (not 403, which the guard would count against that address).
+        let contact = "Contact: <sip:201@192.0.2.10:5062>\r\n";
+        let elsewhere = authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, contact);
+        assert_eq!(
+            code(&r.handle(&elsewhere, "198.51.100.9:5060", T, &Book)),
+            401
+        );
+        let wrong = authorized("201", "guess", Algorithm::Md5, &nonce, 2, contact);
+        assert_eq!(code(&r.handle(&wrong, "198.51.100.9:5060", T, &Book)), 401);
+        // The same IP from another port (a NAT, a new TCP connection) is the same address.
+        let ok = authorized("201", "s3cret", Algorithm::Md5, &nonce, 3, contact);
+        assert_eq!(code(&r.handle(&ok, "192.0.2.10:6000", T, &Book)), 200);
+    }
+
+    #[test]
+    fn answers_without_a_nonce_count_or_for_another_uri_are_not_taken() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        // RFC 2069 style, no qop: replayable for the nonce's life, so challenged again.
+        let mut c = digest::Credentials {
+            username: "201".into(),
+            realm: "acme.sip.test".into(),
+            nonce: nonce.clone(),
+            uri: "sip:acme.sip.test".into(),
+            ..Default::default()
+        };
+        let ha1 = digest::ha1(Algorithm::Md5, "201", "acme.sip.test", "s3cret");
+        c.response = digest::response(Algorithm::Md5, &ha1, "REGISTER", &c);
+        let bare = format!(
+            "Authorization: Digest username=\"201\", realm=\"acme.sip.test\", nonce=\"{nonce}\", uri=\"sip:acme.sip.test\", response=\"{}\"\r\n",
+            c.response
+        );
+        assert_eq!(
+            code(&r.handle(&register("201", &bare), "192.0.2.10:5062", T, &Book)),
+            401
+        );
+        // A right answer computed for another Request-URI is refused.
+        let good = authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, "");
+        let mut other = good.clone();
+        if let StartLine::Request { uri, .. } = &mut other.start {
+            *uri = "sip:other.sip.test".into();
+        }
+        assert_eq!(code(&r.handle(&other, "192.0.2.10:5062", T, &Book)), 403);
+        assert_eq!(code(&r.handle(&good, "192.0.2.10:5062", T, &Book)), 200);
+    }
+
+    #[test]
+    fn a_line_has_at_most_ten_devices_and_a_refused_register_changes_nothing() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        let contacts = |from: u16, n: u16| -> String {
+            (from..from + n)
+                .map(|p| format!("Contact: <sip:201@192.0.2.10:{p}>\r\n"))
+                .collect()
+        };
+        let send = |r: &mut Registrar, nc: u32, extra: &str| {
+            let m = authorized("201", "s3cret", Algorithm::Md5, &nonce, nc, extra);
+            code(&r.handle(&m, "192.0.2.10:5062", T, &Book))
+        };
+        assert_eq!(
+            send(&mut r, 1, &contacts(6000, 11)),
+            503,
+            "11 in one REGISTER"
+        );
+        assert!(r.bindings("201@acme.sip.test", T).is_empty());
+        assert_eq!(send(&mut r, 2, &contacts(6000, 8)), 200);
+        // Three more would make 11: refused whole, the 8 stay as they were.
+        assert_eq!(send(&mut r, 3, &contacts(7000, 3)), 503);
+        assert_eq!(r.bindings("201@acme.sip.test", T).len(), 8);
+        // Refreshing the same devices is not growth.
+        assert_eq!(send(&mut r, 4, &contacts(6000, 8)), 200);
+        assert_eq!(send(&mut r, 5, &contacts(7000, 2)), 200);
+        assert_eq!(r.bindings("201@acme.sip.test", T).len(), 10);
     }
 }

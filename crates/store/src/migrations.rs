@@ -390,4 +390,15 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX queue_calls_queue ON queue_calls(queue_id, entered_at)",
         ],
     },
+    Migration {
+        version: 14,
+        name: "trunk_inbound",
+        statements: &[
+            // How a carrier's calls are recognised: `tcp` (its address, on TCP or TLS only) or
+            // `secret` (its address and a shared key in the Request-URI); calls at most at once.
+            "ALTER TABLE trunks ADD COLUMN inbound TEXT NOT NULL DEFAULT 'tcp'",
+            "ALTER TABLE trunks ADD COLUMN inbound_secret TEXT NULL",
+            "ALTER TABLE trunks ADD COLUMN max_calls BIGINT NOT NULL DEFAULT 100",
+        ],
+    },
 ];

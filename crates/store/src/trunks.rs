@@ -20,6 +20,12 @@ pub struct Trunk {
     pub register: bool,
     /// Emergency calls go through this trunk.
     pub emergency: bool,
+    /// How the carrier's own calls are told from a stranger's: `tcp` or `secret`.
+    pub inbound: String,
+    /// The key a carrier's calls carry in `secret` mode.
+    pub inbound_secret: Option<String>,
+    /// Calls through the trunk at once, either way, at most.
+    pub max_calls: i64,
     pub created_at: i64,
 }
 
@@ -33,14 +39,18 @@ fn trunk(mut r: Row) -> Result<Trunk> {
         password: col(&mut r, "password")?,
         register: col::<i64>(&mut r, "register")? != 0,
         emergency: col::<i64>(&mut r, "emergency")? != 0,
+        inbound: col(&mut r, "inbound")?,
+        inbound_secret: col(&mut r, "inbound_secret")?,
+        max_calls: col(&mut r, "max_calls")?,
         created_at: col(&mut r, "created_at")?,
     })
 }
 
 pub async fn insert(c: &mut Conn, t: &Trunk) -> Result<()> {
     query(
-        "INSERT INTO trunks (id, company_id, name, address, username, password, register, emergency, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO trunks (id, company_id, name, address, username, password, register, emergency,
+            inbound, inbound_secret, max_calls, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(t.id.as_str())
     .bind(ostr(&t.company_id))
@@ -50,6 +60,9 @@ pub async fn insert(c: &mut Conn, t: &Trunk) -> Result<()> {
     .bind(t.password.clone())
     .bind(flag(t.register))
     .bind(flag(t.emergency))
+    .bind(&t.inbound)
+    .bind(t.inbound_secret.clone())
+    .bind(t.max_calls)
     .bind(t.created_at)
     .execute(c)
     .await?;
@@ -59,7 +72,7 @@ pub async fn insert(c: &mut Conn, t: &Trunk) -> Result<()> {
 pub async fn update(c: &mut Conn, t: &Trunk) -> Result<()> {
     query(
         "UPDATE trunks SET name = $2, address = $3, username = $4, password = $5, register = $6,
-            emergency = $7 WHERE id = $1",
+            emergency = $7, inbound = $8, inbound_secret = $9, max_calls = $10 WHERE id = $1",
     )
     .bind(t.id.as_str())
     .bind(&t.name)
@@ -68,6 +81,9 @@ pub async fn update(c: &mut Conn, t: &Trunk) -> Result<()> {
     .bind(t.password.clone())
     .bind(flag(t.register))
     .bind(flag(t.emergency))
+    .bind(&t.inbound)
+    .bind(t.inbound_secret.clone())
+    .bind(t.max_calls)
     .execute(c)
     .await?;
     Ok(())

@@ -11,6 +11,7 @@
 use super::Engine;
 
 pub(super) mod queue;
+use super::admission::Slot;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
 use sb_app::call_log::NewCallRecord;
@@ -20,6 +21,7 @@ use sb_domain::ids::CompanyId;
 use sb_domain::ids::DepartmentId;
 use sb_domain::routing::CallerIdChoice;
 use sb_domain::routing::{Action, Plan, Step};
+use sb_sip::latch::Latch;
 use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::timer::{self, SessionExpires};
 use sb_sip::{Message, sdp};
@@ -224,11 +226,14 @@ pub struct Caller {
     pub number: String,
     pub name: Option<String>,
     pub departments: Vec<DepartmentId>,
+    /// The trunk a carrier's call came through, with its cap.
+    pub trunk: Option<(Slot, i64)>,
 }
 
 impl Caller {
     pub fn of_line(l: SipLine) -> Self {
         Caller {
+            trunk: None,
             company: l.company_id.clone(),
             number: l.extension.clone(),
             name: l.calling_name.clone(),
@@ -282,6 +287,8 @@ struct Call {
     target: Option<SipLine>,
     hops: Vec<String>,
     ring_deadline: Option<Instant>,
+    /// The caps this call counts under (trunk, company, lines), given back when it ends.
+    slots: Vec<Slot>,
     retx: Vec<Retx>,
     pending: Option<Pending>,
     /// The last final answer given to a request passed along the dialog, for a retransmission
@@ -403,6 +410,7 @@ pub async fn run(
         target: None,
         hops: Vec::new(),
         ring_deadline: None,
+        slots: Vec::new(),
         retx: Vec::new(),
         pending: None,
         last_reply: None,
@@ -585,6 +593,8 @@ impl Call {
         // transactions (a CANCEL to a phone that went away) are still being retried.
         self.engine.count(&self.counted, -1);
         self.counted.clear();
+        self.engine.give_slots(&self.slots);
+        self.slots.clear();
         if !self.logged {
             self.logged = true;
             self.write_log();
@@ -651,6 +661,19 @@ impl Call {
         let _ = self.engine.call_log.send(records);
     }
 
+    /// The IP a side's signalling comes from: the caller's, or the answering (or early-media)
+    /// device's. Its media may come from there as well as from where its SDP says (NAT).
+    fn signalling_ip(&self, side: Side) -> Option<std::net::IpAddr> {
+        match side {
+            Side::A => Some(self.a_addr.ip()),
+            Side::B => self
+                .winner
+                .or(self.early)
+                .and_then(|i| self.forks.get(i))
+                .map(|f| f.target.ip()),
+        }
+    }
+
     // ---- routing ----------------------------------------------------------------------------
 
     async fn begin(&mut self) {
@@ -670,7 +693,8 @@ impl Call {
             return;
         }
         if let Some(addr) = sdp::audio_target(&self.a_offer) {
-            self.relay.set_peer(Side::A, addr);
+            self.relay
+                .set_peer(Side::A, addr, self.signalling_ip(Side::A));
         }
         let dialled = self.dialled.clone();
         match dialled.as_str() {
@@ -700,11 +724,9 @@ impl Call {
             .route_call(&company, &d, self.engine.as_ref())
             .await;
         let max = self.engine.settings.max_calls;
-        if max > 0
-            && self.hops.is_empty()
-            && self.engine.active_calls.load(Ordering::Relaxed) > max
-            && !matches!(routed, Ok(Destination::Emergency { .. }))
-        {
+        let emergency = matches!(routed, Ok(Destination::Emergency { .. }));
+        let over = max > 0 && self.engine.active_calls.load(Ordering::Relaxed) > max;
+        if self.hops.is_empty() && !emergency && (over || !self.take_first_slots()) {
             // Shed load: the caller may try again soon (RFC 3261 section 21.5.4). Emergency
             // calls are never shed.
             self.status = 503;
@@ -741,7 +763,41 @@ impl Call {
         }
     }
 
+    /// The caps a new call counts under from its start: its trunk, its company and the calling
+    /// line. False (and nothing held) when one of them is full.
+    fn take_first_slots(&mut self) -> bool {
+        let caps = &self.engine.settings.caps;
+        let mut wanted = vec![(Slot::Company(self.caller.company.clone()), caps.company)];
+        if let Some(t) = &self.caller.trunk {
+            wanted.push(t.clone());
+        }
+        if let Some(l) = &self.caller.line {
+            wanted.push((Slot::Line(l.id.clone()), caps.line));
+        }
+        wanted
+            .into_iter()
+            .all(|(slot, max)| self.take_slot(slot, max))
+    }
+
+    /// Takes one slot for the rest of the call; a slot the call holds already is not taken
+    /// twice (a redirect back to a line it rang).
+    fn take_slot(&mut self, slot: Slot, max: i64) -> bool {
+        if self.slots.contains(&slot) {
+            return true;
+        }
+        if !self.engine.take_slot(&slot, max) {
+            return false;
+        }
+        self.slots.push(slot);
+        true
+    }
+
     async fn start_plan(&mut self, line: SipLine, plan: Plan) {
+        if !self.take_slot(Slot::Line(line.id.clone()), self.engine.settings.caps.line) {
+            // As many calls as a line may have at once: it is busy.
+            self.fail(486, "Busy Here").await;
+            return;
+        }
         self.recount(Some(&line));
         self.reached.push((line.clone(), Outcome::Missed));
         self.target = Some(line);
@@ -840,14 +896,16 @@ impl Call {
         let Some(target) = self.target.clone() else {
             return false;
         };
-        if self.engine.devices(&target.aor).is_empty() {
+        let devices = self.engine.devices(&target.aor).len();
+        // A line rung harder than its fan-out allows rings nothing now: its next step runs.
+        if devices == 0 || !self.engine.may_ring(&target.aor, devices) {
             return false;
         }
         let Some(offer) = self.b_offer() else {
             return false;
         };
         self.phase = Phase::Ringing;
-        self.ring_deadline = seconds.map(|s| Instant::now() + Duration::from_secs(u64::from(s)));
+        self.ring_deadline = Some(self.ringing_until(seconds));
         self.engine
             .set_line_state(&target.id, super::presence::LineState::Early);
         self.ring_devices(&target, offer).await;
@@ -1007,6 +1065,12 @@ impl Call {
         let Ok(addr) = trunk.address.parse::<SocketAddr>() else {
             return false;
         };
+        // A full trunk takes no more calls, except emergency calls.
+        let slot = Slot::Trunk(trunk.id.to_string());
+        if !emergency && !self.take_slot(slot, trunk.max_calls) {
+            self.fail(503, "Trunk Busy").await;
+            return true;
+        }
         let Some(offer) = self.b_offer() else {
             return false;
         };
@@ -1053,8 +1117,18 @@ impl Call {
             _ => None,
         };
         self.phase = Phase::Ringing;
+        self.ring_deadline = Some(self.ringing_until(None));
         self.fork(&from, &to, &ruri, addr, offer, extra, auth).await;
         true
+    }
+
+    /// When ringing for `seconds` (none: as long as the plan lets it) must stop: never later
+    /// than the longest ringing allowed, so a leg that rings forever (RFC 3261's Timer C, three
+    /// minutes without an answer) does not hold a call, its ports and its slots for good.
+    fn ringing_until(&self, seconds: Option<u32>) -> Instant {
+        let most = self.engine.settings.caps.max_ringing;
+        let asked = seconds.map_or(most, |s| Duration::from_secs(u64::from(s)));
+        Instant::now() + asked.min(most)
     }
 
     /// Sends a trunk leg's INVITE again with the answer to the carrier's challenge; false when
@@ -1214,7 +1288,12 @@ impl Call {
         let sdp = self.our_sdp(port.port, codec);
         let (stop, stopped) = tokio::sync::oneshot::channel();
         Some((
-            media::Io::new(socket, peer, codec, stopped),
+            media::Io::new(
+                socket,
+                Latch::expecting(peer, self.signalling_ip(Side::A)),
+                codec,
+                stopped,
+            ),
             stop,
             sdp,
             port,
@@ -1255,7 +1334,7 @@ impl Call {
         let answer = self.our_sdp(self.relay.a_addr.port(), codec);
         self.fixed_offer = Some(self.our_sdp(self.relay.b_addr.port(), codec));
         let (stop, stopped) = tokio::sync::oneshot::channel();
-        let mut io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
+        let mut io = media::Io::new(socket, Latch::exact(self.relay.b_addr), codec, stopped);
         // It talks in the called side's place, so the phone that answers is heard only once
         // connected, and its own packets still show the relay where it is.
         self.relay.stand_in(Side::B, Some(port.addr()));
@@ -1634,7 +1713,12 @@ impl Call {
             return;
         };
         if let Some(addr) = sdp::audio_target(&m.body) {
-            self.relay.set_peer(Side::B, addr);
+            let at = Some(self.forks[idx].target.ip());
+            if self.early == Some(idx) {
+                self.relay.redescribe(Side::B, addr, at);
+            } else {
+                self.relay.set_peer(Side::B, addr, at);
+            }
         }
         self.early = Some(idx);
         self.ringing_sent = true;
@@ -1660,7 +1744,14 @@ impl Call {
         self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
         self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
         if let Some(addr) = sdp::audio_target(&m.body) {
-            self.relay.set_peer(Side::B, addr);
+            let at = Some(self.forks[idx].target.ip());
+            // The phone whose early media was heard keeps its latch (a sprayer gains nothing
+            // from the moment of the answer); any other is a new party.
+            if self.early == Some(idx) {
+                self.relay.redescribe(Side::B, addr, at);
+            } else {
+                self.relay.set_peer(Side::B, addr, at);
+            }
         }
         if self.late_offer {
             // Its 200 holds the offer; the ACK takes the caller's answer to it.
@@ -1724,7 +1815,7 @@ impl Call {
             );
         }
         let (stop, stopped) = tokio::sync::oneshot::channel();
-        let mut io = media::Io::new(socket, self.relay.a_addr, codec, stopped);
+        let mut io = media::Io::new(socket, Latch::exact(self.relay.a_addr), codec, stopped);
         self.relay.stand_in(Side::A, Some(port.addr()));
         let done = self.whispered.clone();
         tokio::spawn(async move {
@@ -1848,7 +1939,8 @@ impl Call {
             return;
         };
         if let Some(addr) = sdp::audio_target(&ack.body) {
-            self.relay.set_peer(Side::A, addr);
+            self.relay
+                .set_peer(Side::A, addr, self.signalling_ip(Side::A));
         }
         self.late_answer = sdp::rewrite(&ack.body, self.relay.b_addr);
         let answer = self.late_answer.clone();
@@ -2000,7 +2092,8 @@ impl Call {
                 .is_some_and(|t| t.eq_ignore_ascii_case("application/sdp"));
             if is_sdp {
                 if let Some(addr) = sdp::audio_target(&m.body) {
-                    self.relay.set_peer(from_side, addr);
+                    self.relay
+                        .redescribe(from_side, addr, self.signalling_ip(from_side));
                 }
                 let facing = if toward == Side::A {
                     self.relay.a_addr
@@ -2102,7 +2195,7 @@ impl Call {
         }
         if !m.body.is_empty() {
             if let Some(addr) = sdp::audio_target(&m.body) {
-                self.relay.set_peer(side, addr);
+                self.relay.redescribe(side, addr, self.signalling_ip(side));
             }
             let facing = if origin_side == Side::A {
                 self.relay.a_addr
@@ -2209,6 +2302,8 @@ impl Call {
     async fn finish(mut self) {
         self.engine.count(&self.counted, -1);
         self.counted.clear();
+        self.engine.give_slots(&self.slots);
+        self.slots.clear();
         self.engine.detach(&self.a_call_id);
         for f in &self.forks {
             self.engine.detach(&f.call_id);

@@ -118,6 +118,7 @@ async fn clock(hold: Arc<Hold>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sb_sip::latch::Latch;
     use sb_sip::media::{Codec, RtpHeader};
     use std::time::Duration;
 
@@ -125,7 +126,12 @@ mod tests {
     async fn the_music_loops_frame_by_frame_with_the_last_one_padded() {
         let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let (_stop, stopped) = oneshot::channel();
-        let io = Io::new(socket, "127.0.0.1:9".parse().unwrap(), Codec::Pcmu, stopped);
+        let io = Io::new(
+            socket,
+            Latch::exact("127.0.0.1:9".parse().unwrap()),
+            Codec::Pcmu,
+            stopped,
+        );
         let mut l = Listener {
             id: 1,
             voice: io.voice(),
@@ -143,7 +149,12 @@ mod tests {
         let phone = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let ours = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let (_stop, stopped) = oneshot::channel();
-        let mut io = Io::new(ours, phone.local_addr().unwrap(), Codec::Pcmu, stopped);
+        let mut io = Io::new(
+            ours,
+            Latch::exact(phone.local_addr().unwrap()),
+            Codec::Pcmu,
+            stopped,
+        );
         let hold = Arc::new(Hold::default());
         let music: Arc<[i16]> = vec![1000; 8000].into();
         let played = hold

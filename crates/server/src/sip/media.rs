@@ -12,6 +12,7 @@
 //! audio is decoded only where it is used (a recording, a conference), into a buffer the
 //! session keeps.
 
+use sb_sip::latch::Latch;
 use sb_sip::media::{Codec, RtpHeader, level_dbfs, read_wav, tone};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -189,13 +190,14 @@ pub struct Recording {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HungUp;
 
-/// The wire side of a call's audio: its socket, where the caller's packets come from, and the
-/// RTP stream we send. Whoever keeps the pace holds it: the session's own [`Io`], or a
+/// The wire side of a call's audio: its socket, where the caller's packets may come from (only
+/// those are heard, so a stranger's packets can neither speak nor key digits into a session;
+/// see [`sb_sip::latch`]), and the RTP stream we send. Whoever keeps the pace holds it: the session's own [`Io`], or a
 /// conference room that serves all its participants from one clock (lent, and handed back).
 #[derive(Clone)]
 pub struct Voice {
     socket: Arc<UdpSocket>,
-    peer: SocketAddr,
+    latch: Latch,
     codec: Codec,
     header: RtpHeader,
 }
@@ -210,17 +212,20 @@ impl Voice {
         for (k, b) in packet[12..].iter_mut().enumerate() {
             *b = self.codec.encode(frame.get(k).copied().unwrap_or(0));
         }
-        let _ = self.socket.try_send_to(&packet, self.peer);
+        // Nothing goes out before the caller's own packets show where it is.
+        if let Some(peer) = self.latch.peer() {
+            let _ = self.socket.try_send_to(&packet, peer);
+        }
         self.header.marker = false;
         self.header.seq = self.header.seq.wrapping_add(1);
         self.header.timestamp = self.header.timestamp.wrapping_add(FRAME as u32);
     }
 
-    /// Reads and drops, without waiting, every packet that arrived (keeping the sender's
-    /// address: symmetric RTP).
+    /// Reads and drops, without waiting, every packet that arrived (the caller's latch their
+    /// source: symmetric RTP).
     pub fn discard(&mut self, buf: &mut [u8]) {
         while let Ok((_, from)) = self.socket.try_recv_from(buf) {
-            self.peer = from;
+            self.latch.accept(from);
         }
     }
 
@@ -228,7 +233,9 @@ impl Voice {
     /// arrival order; digits and other payloads are skipped) to `to`.
     pub fn drain_into(&mut self, to: &mut std::collections::VecDeque<i16>, buf: &mut [u8]) {
         while let Ok((n, from)) = self.socket.try_recv_from(buf) {
-            self.peer = from;
+            if !self.latch.accept(from) {
+                continue;
+            }
             if let Some((h, at)) = RtpHeader::parse_at(&buf[..n])
                 && h.payload_type == self.codec.payload_type()
             {
@@ -267,19 +274,15 @@ enum Got {
 }
 
 impl Io {
-    pub fn new(
-        socket: UdpSocket,
-        peer: SocketAddr,
-        codec: Codec,
-        stop: oneshot::Receiver<()>,
-    ) -> Io {
+    /// A session on `socket` talking with the party `latch` stands for.
+    pub fn new(socket: UdpSocket, latch: Latch, codec: Codec, stop: oneshot::Receiver<()>) -> Io {
         let seed = sb_app::secrets::random_bytes::<8>();
         let mut ticker = tokio::time::interval(Duration::from_millis(20));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
         Io {
             voice: Voice {
                 socket: Arc::new(socket),
-                peer,
+                latch,
                 codec,
                 header: RtpHeader {
                     marker: true,
@@ -347,8 +350,10 @@ impl Io {
 
     /// The packet of `n` bytes just received from `from`, decoded.
     fn heard(&mut self, n: usize, from: SocketAddr) -> Got {
-        // Symmetric RTP: answer where the caller's audio really comes from.
-        self.voice.peer = from;
+        // Symmetric RTP: answer where the caller's audio really comes from, and hear nobody else.
+        if !self.voice.latch.accept(from) {
+            return Got::Nothing;
+        }
         let Some((h, at)) = RtpHeader::parse_at(&self.buf[..n]) else {
             return Got::Nothing;
         };
@@ -677,5 +682,51 @@ mod tests {
         std::fs::write(dir.join("fr/vm-greeting.wav"), b"not audio").unwrap();
         assert!(Prompts::load(Some(&dir)).is_err());
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// An RFC 4733 key press (one packet of it).
+    fn key_packet(key: u8, timestamp: u32) -> Vec<u8> {
+        let mut head = [0u8; 12];
+        RtpHeader {
+            marker: true,
+            payload_type: TELEPHONE_EVENT,
+            seq: 1,
+            timestamp,
+            ssrc: 7,
+        }
+        .write(&mut head);
+        let mut p = head.to_vec();
+        p.extend([key, 0x80, 0, 160]);
+        p
+    }
+
+    #[tokio::test]
+    async fn keys_and_audio_from_anyone_but_the_caller_are_not_taken() {
+        let ours = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let at = ours.local_addr().unwrap();
+        let phone = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        // Another host (all of 127/8 is loopback) than the caller's SDP and signalling name.
+        let stranger = UdpSocket::bind("127.0.0.2:0").await.unwrap();
+        let (_stop, stopped) = oneshot::channel();
+        let latch = Latch::expecting(phone.local_addr().unwrap(), None);
+        let mut io = Io::new(ours, latch, Codec::Pcmu, stopped);
+        let wait = Duration::from_millis(200);
+        stranger.send_to(&key_packet(5, 1000), at).await.unwrap();
+        assert_eq!(
+            io.key(wait).await.unwrap(),
+            None,
+            "a stranger's key before the caller's"
+        );
+        phone.send_to(&key_packet(7, 2000), at).await.unwrap();
+        assert_eq!(io.key(wait).await.unwrap(), Some('7'));
+        stranger.send_to(&key_packet(1, 3000), at).await.unwrap();
+        assert_eq!(io.key(wait).await.unwrap(), None, "and after it");
+        io.play(&[0; 3 * FRAME], false).await.unwrap();
+        let mut buf = [0u8; 512];
+        assert!(phone.try_recv_from(&mut buf).is_ok(), "the caller hears us");
+        assert!(
+            stranger.try_recv_from(&mut buf).is_err(),
+            "the stranger does not"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! a new INVITE is authenticated and becomes a call task ([`call`]), which every later message
 //! of that call (by Call-ID, on either leg) is handed to.
 
+mod admission;
 mod call;
 pub mod conference;
 pub mod hold;
@@ -203,8 +204,32 @@ pub struct Settings {
     /// Calls in progress at most (0: no limit); beyond it new calls get 503, emergency calls
     /// excepted.
     pub max_calls: u64,
+    /// Calls at once per company and per line, and the longest a call may ring.
+    pub caps: Caps,
     /// What callers hear from Switchboard itself.
     pub prompts: Arc<media::Prompts>,
+}
+
+/// Bounds on what one tenant's calls may take (emergency calls are never refused by them).
+#[derive(Debug, Clone)]
+pub struct Caps {
+    /// Calls at once in one company, either way (0: no limit).
+    pub company: i64,
+    /// Calls at once on one line, made and received (0: no limit); a full line is busy.
+    pub line: i64,
+    /// The longest a call rings before its next step runs (a plan's own ringing time counts
+    /// only up to this).
+    pub max_ringing: std::time::Duration,
+}
+
+impl Default for Caps {
+    fn default() -> Self {
+        Caps {
+            company: 200,
+            line: 8,
+            max_ringing: std::time::Duration::from_secs(180),
+        }
+    }
 }
 
 /// Open stream connections by peer address: the sender of what goes down each, and its
@@ -270,6 +295,10 @@ pub struct Engine {
     queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
     /// Call-in agents dialled in to their queues.
     call_in: call::queue::CallInPool,
+    /// Calls holding a slot under each cap (trunk, company, line).
+    load: Mutex<HashMap<admission::Slot, i64>>,
+    /// Devices rung per line, bounded per second.
+    fanout: Mutex<guard::Fanout>,
 }
 
 impl LiveState for Engine {
@@ -383,22 +412,19 @@ impl Engine {
         }
     }
 
-    /// Where to send requests for a registered device. A phone behind NAT puts its private
-    /// address in Contact, so the address its REGISTER came from is used (and a TCP phone is
-    /// reached on its connection); a Contact naming a public address, or the source's own
-    /// address with another port, is taken as written (RFC 3261 section 10.2.1).
+    /// Where to send requests for a registered device: the address its REGISTER came from
+    /// (behind NAT the Contact names a private address; a TCP phone is reached on its
+    /// connection), or the Contact's port when it names that same host. Never another host a
+    /// Contact names: a line could otherwise register a victim's address many times over and
+    /// have every call to it sent there.
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
-        let source: Option<SocketAddr> = b.source.parse().ok();
-        if let Some(s) = source
-            && self.tcp.lock().is_ok_and(|t| t.contains_key(&s))
-        {
-            return Some(s);
+        let source: SocketAddr = b.source.parse().ok()?;
+        if self.tcp.lock().is_ok_and(|t| t.contains_key(&source)) {
+            return Some(source);
         }
-        let contact = contact_address(&b.contact);
-        match (contact, source) {
-            (Some(c), Some(s)) if c.ip() == s.ip() || !is_private(c.ip()) => Some(c),
-            (_, Some(s)) => Some(s),
-            (c, None) => c,
+        match contact_address(&b.contact) {
+            Some(c) if c.ip() == source.ip() => Some(c),
+            _ => Some(source),
         }
     }
 
@@ -413,6 +439,17 @@ impl Engine {
                 .unwrap_or(true),
             None => true,
         }
+    }
+
+    /// Whether `msg` shows its sender receives what is sent to `from`: it came over a
+    /// connection, or it answers a challenge sent to that address.
+    fn proven(&self, msg: &Message, proxy: bool, from: SocketAddr) -> bool {
+        let now = self.now_ms();
+        self.on_stream(from)
+            || self
+                .reg
+                .lock()
+                .is_ok_and(|r| r.proves_source(msg, proxy, &from.ip().to_string(), now))
     }
 
     /// Counts an authentication outcome (`code` 200 or 403), and audits any block it starts.
@@ -575,23 +612,6 @@ fn contact_address(uri: &str) -> Option<SocketAddr> {
         .map(|ip| SocketAddr::new(ip, 5060))
 }
 
-/// Addresses that cannot be reached from outside the phone's own network.
-fn is_private(ip: std::net::IpAddr) -> bool {
-    match ip {
-        std::net::IpAddr::V4(v4) => {
-            v4.is_private()
-                || v4.is_link_local()
-                || v4.is_loopback()
-                || v4.is_unspecified()
-                // 100.64.0.0/10, carrier-grade NAT
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
-        }
-        std::net::IpAddr::V6(v6) => {
-            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xfe00) == 0xfc00
-        }
-    }
-}
-
 /// Serves SIP on `socket` until the task is stopped.
 pub async fn run(
     socket: UdpSocket,
@@ -606,17 +626,29 @@ pub async fn run(
         registrations,
         active_calls,
     } = gauges;
+    let Ok(local) = socket.local_addr() else {
+        return;
+    };
     let secret = sb_app::secrets::random_bytes::<32>();
-    let mut reg = Registrar::new(registrar::Config::default(), secret);
+    let tls_local = streams
+        .tls
+        .as_ref()
+        .and_then(|(listener, _)| listener.local_addr().ok());
+    let own_uris = std::iter::once(local)
+        .chain(tls_local)
+        .map(|a| format!("sip:{a}"))
+        .collect();
+    let cfg = registrar::Config {
+        own_uris,
+        ..registrar::Config::default()
+    };
+    let mut reg = Registrar::new(cfg, secret);
     let started = clock.now().as_millisecond();
     restore(&store, &mut reg, started).await;
     registrations.store(
         u64::try_from(reg.binding_count(started)).unwrap_or(0),
         Ordering::Relaxed,
     );
-    let Ok(local) = socket.local_addr() else {
-        return;
-    };
     let media_ip = if local.ip().is_unspecified() {
         std::net::IpAddr::from([127, 0, 0, 1])
     } else {
@@ -639,10 +671,7 @@ pub async fn run(
         ports: relay::Ports::new(media_ip, settings.rtp_ports),
         active_calls,
         tcp: Mutex::new(HashMap::new()),
-        tls_local: streams
-            .tls
-            .as_ref()
-            .and_then(|(listener, _)| listener.local_addr().ok()),
+        tls_local,
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),
@@ -659,6 +688,9 @@ pub async fn run(
         hold: Arc::default(),
         queue_next: Mutex::new(HashMap::new()),
         call_in: call::queue::CallInPool::default(),
+        load: Mutex::new(HashMap::new()),
+        // Ten devices per line: three calls to a full line at once, then one a second.
+        fanout: Mutex::new(guard::Fanout::new(30, 10)),
     });
     if let Some(listener) = streams.tcp {
         tokio::spawn(serve_tcp(engine.clone(), listener));
@@ -667,6 +699,7 @@ pub async fn run(
         tokio::spawn(serve_tls(engine.clone(), listener, acceptor));
     }
     tokio::spawn(upstream::keep_registered(engine.clone()));
+    tokio::spawn(admission::keep_trunks_trusted(engine.clone()));
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let mut mailboxes = engine.app.mailbox_changes();
     let lamps = engine.clone();
@@ -997,8 +1030,11 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
         .and_then(digest::parse_credentials)
         .map(|c| c.username);
     if !engine.may_try(from, username.as_deref()) {
-        // Still hammering a blocked username counts against the source.
-        engine.judge(from, None, &domain, Some(403));
+        // Still hammering a blocked username counts against the source, when the source is
+        // proven: a UDP source may be somebody else's address.
+        if engine.proven(msg, false, from) {
+            engine.judge(from, None, &domain, Some(403));
+        }
         return registrar::reply(msg, 403, "Forbidden", &[]);
     }
     let looked_up = engine.lookup(msg, &domain, "authorization").await;
@@ -1056,7 +1092,7 @@ async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Mess
 /// then a call task takes it.
 async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
     if msg.header("proxy-authorization").is_none()
-        && let Some(caller) = from_trunk(engine, &msg, from).await
+        && let Some(caller) = admission::from_trunk(engine, &msg, from).await
     {
         return start_call(engine, msg, from, caller);
     }
@@ -1094,7 +1130,9 @@ async fn authenticate_line(
         .and_then(digest::parse_credentials)
         .map(|c| c.username);
     if !engine.may_try(from, username.as_deref()) {
-        engine.judge(from, None, &domain, Some(403));
+        if engine.proven(msg, true, from) {
+            engine.judge(from, None, &domain, Some(403));
+        }
         return Err(registrar::reply(msg, 403, "Forbidden", &[]));
     }
     let looked_up = engine.lookup(msg, &domain, "proxy-authorization").await;
@@ -1104,7 +1142,14 @@ async fn authenticate_line(
         let Ok(mut reg) = engine.reg.lock() else {
             return Err(registrar::reply(msg, 500, "Server Error", &[]));
         };
-        reg.authenticate(msg, true, None, &domain, now, &found)
+        let source = from.ip().to_string();
+        let who = registrar::Asking {
+            proxy: true,
+            user: None,
+            realm: &domain,
+            source: &source,
+        };
+        reg.authenticate(msg, who, now, &found)
     };
     let code = match &verdict {
         Ok(_) => Some(200),
@@ -1139,44 +1184,13 @@ fn start_call(
     None
 }
 
-/// A call from a carrier: the INVITE comes from a trunk's address and is for one of the
-/// numbers of the trunk's company (or of any company, for an installation trunk).
-async fn from_trunk(engine: &Engine, msg: &Message, from: SocketAddr) -> Option<call::Caller> {
-    let trunks = engine.app.trunks_for_engine().await.ok()?;
-    let trunk = trunks
-        .iter()
-        .find(|t| t.address.parse::<SocketAddr>().ok() == Some(from))?;
-    let dialled = msg.uri().and_then(registrar::user_of)?;
-    let company = engine
-        .app
-        .company_of_number(dialled, trunk.company_id.as_ref())
-        .await
-        .ok()??;
-    let from_header = msg.header("from").unwrap_or_default();
-    let number = registrar::user_of(registrar::uri_of(from_header))
-        .unwrap_or("anonymous")
-        .to_owned();
-    let name = from_header
-        .split_once('"')
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map(|(n, _)| n.to_owned())
-        .filter(|n| !n.is_empty());
-    Some(call::Caller {
-        line: None,
-        company,
-        number,
-        name,
-        departments: Vec::new(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::frame_end;
 
     #[test]
-    fn devices_behind_nat_are_reached_where_they_registered_from() {
-        use super::{contact_address, is_private};
+    fn a_contact_names_its_host_and_port() {
+        use super::contact_address;
         assert_eq!(
             contact_address("sip:201@192.168.1.20:5062;transport=udp"),
             "192.168.1.20:5062".parse().ok()
@@ -1186,21 +1200,6 @@ mod tests {
             "10.0.0.1:5060".parse().ok()
         );
         assert_eq!(contact_address("sip:201@phone.example.com"), None);
-        assert!(is_private(
-            "192.168.1.20"
-                .parse()
-                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
-        ));
-        assert!(is_private(
-            "100.64.3.4"
-                .parse()
-                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
-        ));
-        assert!(!is_private(
-            "198.51.100.7"
-                .parse()
-                .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
-        ));
     }
 
     #[test]

@@ -1,9 +1,12 @@
 //! The RTP relay: every call's audio passes through two sockets of Switchboard's, one facing each
 //! side, so phones behind NAT work and neither side learns the other's address.
 //!
-//! Symmetric latching: a side's packets are sent back to wherever that side's packets come from
-//! (its first packet after the description changed), not only to the address in its SDP, which
-//! behind NAT is a private one.
+//! Symmetric latching ([`sb_sip::latch`]): a side's packets are sent back to wherever that side's
+//! packets come from, not to the address in its SDP, which behind NAT is a private one. Only a
+//! packet from the IP its description or its signalling names may latch a side, and once latched
+//! every other source is dropped: an outsider spraying the port range neither hears a call nor
+//! talks into it. Nothing is sent to a side that has not spoken yet. Ports are drawn at random
+//! from the free ones, so the port of the next call cannot be guessed from the last one.
 //!
 //! A side may have a stand-in for a while: one of Switchboard's own media sessions talking in
 //! its place through the same socket (the caller hears ringback from one while the answering
@@ -19,6 +22,7 @@
 
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
+use sb_sip::latch::Latch;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -56,8 +60,13 @@ impl Ports {
         })
     }
 
+    /// A free port at random among the three quarters released longest ago (the newest stay
+    /// back a while, so a late packet of an ended call rarely meets a new one).
     fn take(&self) -> Option<u16> {
-        self.free.lock().ok()?.pop_front()
+        let mut free = self.free.lock().ok()?;
+        let oldest = (free.len() * 3 / 4).max(1);
+        let r = u32::from_le_bytes(sb_app::secrets::random_bytes::<4>()) as usize;
+        free.swap_remove_front(r % oldest)
     }
 
     fn give_back(&self, port: u16) {
@@ -175,9 +184,13 @@ enum Command {
         a: (UdpSocket, u16),
         b: (UdpSocket, u16),
     },
-    /// The side's description names this address; send there until its packets show where it
-    /// really is.
-    Peer(u64, Side, SocketAddr),
+    /// A new party on the side: its description names the first address, its signalling comes
+    /// from the IP; it latches afresh on a packet from either IP.
+    Peer(u64, Side, SocketAddr, Option<IpAddr>),
+    /// The same party describes its media again (re-INVITE): its latch stays if it did not move.
+    Redescribe(u64, Side, SocketAddr, Option<IpAddr>),
+    /// One of our own media sessions is the side, at exactly this address.
+    Own(u64, Side, SocketAddr),
     /// A media session of ours talks in the side's place (or no longer does).
     StandIn(u64, Side, Option<SocketAddr>),
     Remove(u64),
@@ -228,17 +241,31 @@ impl Relay {
         let _ = self.waker.wake();
     }
 
-    /// Tells the relay where a side's SDP says its audio is.
-    pub fn set_peer(&self, side: Side, addr: SocketAddr) {
-        let _ = self.commands.send(Command::Peer(self.id, side, addr));
+    /// A new party on `side` (the caller's offer, an answer): its SDP names `addr`, its
+    /// signalling comes from `signalling`; its packets are taken only from those IPs.
+    pub fn set_peer(&self, side: Side, addr: SocketAddr, signalling: Option<IpAddr>) {
+        self.command(Command::Peer(self.id, side, addr, signalling));
+    }
+
+    /// The party on `side` describes its media again (a re-INVITE, an UPDATE).
+    pub fn redescribe(&self, side: Side, addr: SocketAddr, signalling: Option<IpAddr>) {
+        self.command(Command::Redescribe(self.id, side, addr, signalling));
+    }
+
+    /// One of our media sessions, sending from `addr`, is the party on `side`.
+    pub fn set_own(&self, side: Side, addr: SocketAddr) {
+        self.command(Command::Own(self.id, side, addr));
+    }
+
+    fn command(&self, c: Command) {
+        let _ = self.commands.send(c);
         let _ = self.waker.wake();
     }
 
     /// Puts one of our media sessions, sending from `addr` to this side's relay address, in
     /// the side's place until called again with `None` (see the module's notes).
     pub fn stand_in(&self, side: Side, addr: Option<SocketAddr>) {
-        let _ = self.commands.send(Command::StandIn(self.id, side, addr));
-        let _ = self.waker.wake();
+        self.command(Command::StandIn(self.id, side, addr));
     }
 }
 
@@ -252,10 +279,8 @@ impl Drop for Relay {
 struct Leg {
     socket: UdpSocket,
     port: u16,
-    /// Where packets for this side go.
-    peer: Option<SocketAddr>,
-    /// Whether `peer` was learned from this side's own packets.
-    latched: bool,
+    /// Where this side's packets may come from, and where packets for it go.
+    latch: Latch,
     /// Our media session talking in this side's place, if any.
     stand_in: Option<SocketAddr>,
 }
@@ -290,9 +315,9 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
             while let Ok((n, src)) = pair.legs[from_leg].socket.recv_from(&mut buf) {
                 let leg = &mut pair.legs[from_leg];
                 let standing_in = leg.stand_in == Some(src);
-                if !standing_in && !leg.latched {
-                    leg.peer = Some(src);
-                    leg.latched = true;
+                // A stranger: neither relayed nor latched.
+                if !standing_in && !leg.latch.accept(src) {
+                    continue;
                 }
                 // Held while its place is taken: the real party only latches.
                 if leg.stand_in.is_some() && !standing_in {
@@ -300,9 +325,9 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                 }
                 let out = &pair.legs[to_leg];
                 let to = if standing_in {
-                    out.peer
+                    out.latch.peer()
                 } else {
-                    out.stand_in.or(out.peer)
+                    out.stand_in.or(out.latch.peer())
                 };
                 if let Some(to) = to {
                     // A full send buffer drops the packet: late audio is worse than lost audio.
@@ -332,15 +357,13 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                         Leg {
                             socket: a.0,
                             port: a.1,
-                            peer: None,
-                            latched: false,
+                            latch: Latch::new(),
                             stand_in: None,
                         },
                         Leg {
                             socket: b.0,
                             port: b.1,
-                            peer: None,
-                            latched: false,
+                            latch: Latch::new(),
                             stand_in: None,
                         },
                     ];
@@ -363,17 +386,24 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                         pair.tap = Some(tap);
                     }
                 }
-                Command::Peer(id, side, addr) => {
-                    if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {
-                        let leg = &mut pair.legs[if side == Side::A { 0 } else { 1 }];
-                        // A new description (a re-INVITE, a new answer) may move the side.
-                        leg.peer = Some(addr);
-                        leg.latched = false;
+                Command::Peer(id, side, addr, signalling) => {
+                    if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
+                        leg.latch = Latch::expecting(addr, signalling);
+                    }
+                }
+                Command::Redescribe(id, side, addr, signalling) => {
+                    if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
+                        leg.latch.expect(addr, signalling);
+                    }
+                }
+                Command::Own(id, side, addr) => {
+                    if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
+                        leg.latch = Latch::exact(addr);
                     }
                 }
                 Command::StandIn(id, side, addr) => {
-                    if let Some(Some(pair)) = by_id.get(&id).and_then(|s| slots.get_mut(*s)) {
-                        pair.legs[if side == Side::A { 0 } else { 1 }].stand_in = addr;
+                    if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
+                        leg.stand_in = addr;
                     }
                 }
                 Command::Remove(id) => {
@@ -397,6 +427,17 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
     }
 }
 
+/// The leg on `side` of call `id`, if the call is still relayed.
+fn leg_of<'a>(
+    slots: &'a mut [Option<Pair>],
+    by_id: &HashMap<u64, usize>,
+    id: u64,
+    side: Side,
+) -> Option<&'a mut Leg> {
+    let pair = slots.get_mut(*by_id.get(&id)?)?.as_mut()?;
+    Some(&mut pair.legs[if side == Side::A { 0 } else { 1 }])
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -411,12 +452,14 @@ mod tests {
         assert_eq!(ports.free_count(), before - 2);
         let phone_a = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
         let phone_b = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-        // B's SDP names a wrong (private) address; its own packets correct it.
-        relay.set_peer(Side::B, "127.0.0.1:9".parse().unwrap());
-        relay.set_peer(Side::A, phone_a.local_addr().unwrap());
+        // B's SDP names another port (NAT); its own packets show where it is.
+        relay.set_peer(Side::B, "127.0.0.1:9".parse().unwrap(), None);
+        relay.set_peer(Side::A, phone_a.local_addr().unwrap(), None);
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        phone_b.send_to(b"from-b", relay.b_addr).await.unwrap();
         let mut buf = [0u8; 64];
+        // Nothing goes to a side before it has spoken: A's first packet is not sent to port 9.
+        phone_a.send_to(b"early-a", relay.a_addr).await.unwrap();
+        phone_b.send_to(b"from-b", relay.b_addr).await.unwrap();
         let (n, from) = phone_a.recv_from(&mut buf).await.unwrap();
         assert_eq!(&buf[..n], b"from-b");
         assert_eq!(from, relay.a_addr);
@@ -434,6 +477,65 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_stranger_spraying_the_ports_neither_hears_nor_talks_into_a_call() {
+        let ports = Ports::new("127.0.0.1".parse().unwrap(), (31020, 31029));
+        let relay = Relay::start(&ports).await.unwrap();
+        let bind = |ip: &'static str| tokio::net::UdpSocket::bind((ip, 0));
+        let (caller, callee) = (
+            bind("127.0.0.1").await.unwrap(),
+            bind("127.0.0.1").await.unwrap(),
+        );
+        // Another host (loopback has all of 127/8): what the SDPs do not name.
+        let stranger = bind("127.0.0.2").await.unwrap();
+        relay.set_peer(Side::A, caller.local_addr().unwrap(), None);
+        relay.set_peer(Side::B, callee.local_addr().unwrap(), None);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        let pause = || tokio::time::sleep(std::time::Duration::from_millis(30));
+        let mut buf = [0u8; 64];
+        let mut got = |s: &tokio::net::UdpSocket| {
+            let mut all = Vec::new();
+            while let Ok((n, _)) = s.try_recv_from(&mut buf) {
+                all.push(buf[..n].to_vec());
+            }
+            all
+        };
+        // While the call rings (nobody latched yet) the stranger sprays both sides' ports.
+        for _ in 0..5 {
+            stranger.send_to(b"spray", relay.a_addr).await.unwrap();
+            stranger.send_to(b"spray", relay.b_addr).await.unwrap();
+        }
+        caller.send_to(b"hello", relay.a_addr).await.unwrap();
+        pause().await;
+        callee.send_to(b"hi", relay.b_addr).await.unwrap();
+        pause().await;
+        // And again once both latched.
+        stranger.send_to(b"spray", relay.a_addr).await.unwrap();
+        stranger.send_to(b"spray", relay.b_addr).await.unwrap();
+        caller.send_to(b"still me", relay.a_addr).await.unwrap();
+        pause().await;
+        assert_eq!(
+            got(&caller),
+            vec![b"hi".to_vec()],
+            "only the callee is heard"
+        );
+        assert_eq!(got(&callee), vec![b"still me".to_vec()], "only the caller");
+        assert!(got(&stranger).is_empty(), "the stranger hears nothing");
+    }
+
+    #[test]
+    fn ports_are_drawn_at_random_not_in_order() {
+        let ports = Ports::new("127.0.0.1".parse().unwrap(), (32000, 32399));
+        let taken: Vec<u16> = (0..8).map(|_| ports.take().unwrap()).collect();
+        let in_order = taken.windows(2).all(|w| w[1] == w[0] + 2);
+        assert!(!in_order, "{taken:?}");
+        assert!(
+            taken
+                .iter()
+                .all(|p| p % 2 == 0 && (32000..=32399).contains(p))
+        );
+    }
+
+    #[tokio::test]
     async fn stand_ins_talk_to_the_other_sides_real_party_while_the_real_ones_are_held() {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         let ports = Ports::new(ip, (31010, 31019));
@@ -442,8 +544,8 @@ mod tests {
         let (caller, callee) = (bind().await.unwrap(), bind().await.unwrap());
         // `ringback` stands in for the callee, `whisper` for the caller.
         let (ringback, whisper) = (bind().await.unwrap(), bind().await.unwrap());
-        relay.set_peer(Side::A, caller.local_addr().unwrap());
-        relay.set_peer(Side::B, callee.local_addr().unwrap());
+        relay.set_peer(Side::A, caller.local_addr().unwrap(), None);
+        relay.set_peer(Side::B, callee.local_addr().unwrap(), None);
         relay.stand_in(Side::B, Some(ringback.local_addr().unwrap()));
         relay.stand_in(Side::A, Some(whisper.local_addr().unwrap()));
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -454,10 +556,12 @@ mod tests {
         };
         let pause = || tokio::time::sleep(std::time::Duration::from_millis(30));
 
-        ringback.send_to(b"ring", relay.b_addr).await.unwrap();
-        whisper.send_to(b"who", relay.a_addr).await.unwrap();
+        // The real parties speak first (nothing is sent to a side before it has).
         caller.send_to(b"hello?", relay.a_addr).await.unwrap();
         callee.send_to(b"yes?", relay.b_addr).await.unwrap();
+        pause().await;
+        ringback.send_to(b"ring", relay.b_addr).await.unwrap();
+        whisper.send_to(b"who", relay.a_addr).await.unwrap();
         pause().await;
         assert_eq!(got(&caller, &mut buf).as_deref(), Some(&b"ring"[..]));
         assert_eq!(got(&callee, &mut buf).as_deref(), Some(&b"who"[..]));

@@ -8,6 +8,7 @@ mod baresip;
 mod calls;
 mod cli;
 mod conferences;
+mod hardening;
 mod isolation;
 mod kit;
 mod phones;

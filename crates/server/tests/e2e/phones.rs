@@ -89,7 +89,20 @@ fn scenario(tag: &str, xml: String) -> String {
 pub struct Sipp(Child);
 
 impl Sipp {
-    fn spawn(
+    pub fn spawn(
+        xml: String,
+        tag: &str,
+        port: u16,
+        args: &[String],
+        target: Option<SocketAddr>,
+    ) -> Self {
+        Self::spawn_at("127.0.0.1", xml, tag, port, args, target)
+    }
+
+    /// As [`Sipp::spawn`], from another loopback address (another host, as far as the server
+    /// can tell).
+    pub fn spawn_at(
+        ip: &str,
         xml: String,
         tag: &str,
         port: u16,
@@ -98,7 +111,7 @@ impl Sipp {
     ) -> Self {
         let sf = scenario(tag, xml);
         let mut cmd = Command::new("sipp");
-        cmd.args(["-sf", &sf, "-m", "1", "-l", "1", "-i", "127.0.0.1"])
+        cmd.args(["-sf", &sf, "-m", "1", "-l", "1", "-i", ip])
             .args(["-p", &port.to_string(), "-mp", &(port + 2).to_string()])
             .args(["-timeout", "30", "-timeout_error", "-nostdin"])
             .args(args)
@@ -128,7 +141,7 @@ impl Sipp {
     }
 }
 
-fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
+pub fn keys(pairs: &[(&str, &str)]) -> Vec<String> {
     pairs
         .iter()
         .flat_map(|(k, v)| ["-key".to_owned(), (*k).to_owned(), (*v).to_owned()])
@@ -188,6 +201,11 @@ pub enum Answer {
 /// A registered phone of `line` on `port`, answering one call as told.
 pub async fn phone(sip: SocketAddr, line: &SipLine, port: u16, answer: Answer) -> Sipp {
     register_at(sip, line, port).await;
+    answering(port, answer)
+}
+
+/// A phone on `port` (registered already, or not) answering one call as told.
+pub fn answering(port: u16, answer: Answer) -> Sipp {
     let (name, ring) = match answer {
         Answer::After(ms) => ("uas-answer", ms),
         Answer::LateOffer => ("uas-answer", 0),
@@ -370,17 +388,17 @@ pub fn dial(
     Sipp::spawn(xml, "uac", free_port(), &args, Some(sip))
 }
 
-struct Pair {
-    w: World,
-    sip: SocketAddr,
+pub struct Pair {
+    pub w: World,
+    pub sip: SocketAddr,
     /// Ulf's line (201, department Sales): the called line.
-    callee: SipLine,
+    pub callee: SipLine,
     /// Ada's line (202): the caller.
-    caller: SipLine,
+    pub caller: SipLine,
     caller_line: String,
 }
 
-async fn pair() -> Pair {
+pub async fn pair() -> Pair {
     let w = world().await;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
     let ada = admin_line(&w.srv, &w.t1).await;
@@ -421,7 +439,7 @@ async fn colleague(p: &Pair) -> String {
 }
 
 /// The line's call log once `n` records are there (the engine writes them as the call ends).
-async fn call_log(p: &Pair, line: &str, n: usize) -> Vec<serde_json::Value> {
+pub async fn call_log(p: &Pair, line: &str, n: usize) -> Vec<serde_json::Value> {
     for _ in 0..50 {
         let r =
             p.w.srv
@@ -719,6 +737,15 @@ async fn department_blocks_and_simultaneous_call_limits_are_kept_on_the_wire() {
     p.w.srv.stop().await;
 }
 
+/// The key a carrier's calls carry in the tests' trunks in `secret` mode.
+pub const CARRIER_KEY: &str = "k3y-0f-the-carrier-2026";
+
+/// A carrier's call to a company number, with `key` in its Request-URI.
+pub fn carrier_call(key: Option<&str>) -> String {
+    let key = key.map(|k| format!(";key={k}")).unwrap_or_default();
+    include_str!("sipp/carrier_uac.xml").replace("[key]", &key)
+}
+
 /// A carrier (SIPp) on `port` that takes one call for `number` showing `caller_id`; with
 /// `challenge`, it first asks for the trunk's credentials.
 fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
@@ -737,7 +764,7 @@ fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
 }
 
 /// Points the tenant's trunk at `port` on loopback, with the given extra settings.
-async fn trunk_at(p: &Pair, port: u16, extra: serde_json::Value) {
+pub async fn trunk_at(p: &Pair, port: u16, extra: serde_json::Value) {
     let mut body = json!({"name": "Carrier", "address": format!("127.0.0.1:{port}")});
     for (k, v) in extra.as_object().unwrap() {
         body[k] = v.clone();
@@ -823,10 +850,11 @@ async fn a_call_from_the_carrier_to_a_company_number_rings_its_line() {
     }
     let p = pair().await;
     let carrier_port = free_port();
-    trunk_at(&p, carrier_port, json!({})).await;
+    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, carrier_port, key).await;
     let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
     // The carrier leaves out the + of the number (+15550000001 is routed to Ulf's line).
-    let xml = include_str!("sipp/carrier_uac.xml").to_owned();
+    let xml = carrier_call(Some(CARRIER_KEY));
     Sipp::spawn(
         xml,
         "carrier-uac",

@@ -12,6 +12,7 @@ use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
 use sb_domain::queue::{Timing, ringing};
+use sb_sip::latch::Latch;
 use sb_sip::media::Codec;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -74,7 +75,8 @@ impl Call {
         let offer = self.our_sdp(self.relay.b_addr.port(), codec);
         let (stop, stopped) = oneshot::channel();
         // The music session talks to the relay's far side, as an agent's phone will.
-        let io = media::Io::new(socket, self.relay.b_addr, codec, stopped);
+        let io = media::Io::new(socket, Latch::exact(self.relay.b_addr), codec, stopped);
+        self.relay.set_own(Side::B, port.addr());
         let music: Arc<[i16]> = match &setup.music {
             Some(m) if !m.is_empty() => m.clone().into(),
             _ => media::hold_music().into(),
@@ -275,7 +277,8 @@ impl Call {
         self.deposit = None;
         tokio::time::sleep(Duration::from_millis(40)).await;
         if let Some(addr) = sdp::audio_target(&m.body) {
-            self.relay.set_peer(Side::B, addr);
+            let at = self.forks.get(idx).map(|f| f.target.ip());
+            self.relay.set_peer(Side::B, addr, at);
         }
         self.phase = Phase::Answered;
         self.put_through_to(line);

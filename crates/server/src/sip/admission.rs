@@ -1,0 +1,139 @@
+//! Who may start a call, and how many at once: carriers recognised in a way a stranger cannot
+//! fake, call caps per trunk, company and line, and the bound on how hard calls to one line may
+//! make Switchboard send.
+//!
+//! A UDP source address proves nothing: anyone can write a carrier's address into their
+//! packets. So a carrier's call is taken as one only on a TCP or TLS connection from the
+//! trunk's IP (a connection needs the handshake's answer), or, in the trunk's `secret` mode,
+//! with the trunk's shared key in the Request-URI (`;key=...`). Anything else must prove a
+//! line with digest credentials like any phone.
+
+use super::{Engine, call};
+use sb_domain::ids::{CompanyId, LineId};
+use sb_sip::Message;
+use sb_sip::registrar;
+use sb_store::trunks::Trunk;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What a call holds while it lasts: one slot under each of these caps.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(super) enum Slot {
+    Trunk(String),
+    Company(CompanyId),
+    Line(LineId),
+}
+
+impl Engine {
+    /// Takes a slot under `slot`'s cap; false (nothing taken) when the cap is reached.
+    pub(super) fn take_slot(&self, slot: &Slot, max: i64) -> bool {
+        let Ok(mut load) = self.load.lock() else {
+            return true;
+        };
+        let n = load.entry(slot.clone()).or_insert(0);
+        if max > 0 && *n >= max {
+            if *n == 0 {
+                load.remove(slot);
+            }
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    /// Gives slots back when a call ends.
+    pub(super) fn give_slots(&self, slots: &[Slot]) {
+        if let Ok(mut load) = self.load.lock() {
+            for s in slots {
+                if let Some(n) = load.get_mut(s) {
+                    *n -= 1;
+                    if *n <= 0 {
+                        load.remove(s);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether calls to `aor` may ring `devices` more devices now.
+    pub(super) fn may_ring(&self, aor: &str, devices: usize) -> bool {
+        let now = self.now_ms();
+        self.fanout
+            .lock()
+            .map(|mut f| f.take(aor, devices, now))
+            .unwrap_or(true)
+    }
+}
+
+/// Keeps the guard's list of carrier addresses (never limited or blocked) current.
+pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
+    loop {
+        if let Ok(trunks) = engine.app.trunks_for_engine().await {
+            let ips: Vec<_> = trunks
+                .iter()
+                .filter_map(|t| t.address.parse::<SocketAddr>().ok())
+                .map(|a| a.ip())
+                .collect();
+            if let Ok(mut g) = engine.guard.lock() {
+                g.trust(ips);
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+}
+
+/// Whether an INVITE from `from` is the carrier of `trunk` calling: from the trunk's IP (any
+/// port: a TCP connection comes from a port of its own), and either over TCP/TLS or, in
+/// `secret` mode, with the trunk's key in the Request-URI.
+fn is_from(engine: &Engine, trunk: &Trunk, msg: &Message, from: SocketAddr) -> bool {
+    let Ok(at) = trunk.address.parse::<SocketAddr>() else {
+        return false;
+    };
+    if at.ip() != from.ip() {
+        return false;
+    }
+    match (trunk.inbound.as_str(), &trunk.inbound_secret) {
+        ("secret", Some(secret)) => msg
+            .uri()
+            .and_then(|u| registrar::param(u, "key"))
+            .is_some_and(|k| sb_sip::digest::same(k, secret)),
+        _ => engine.on_stream(from),
+    }
+}
+
+/// A call from a carrier: the INVITE comes from a trunk (see [`is_from`]) and is for one of
+/// the numbers of the trunk's company (or of any company, for an installation trunk). The
+/// trunk's slot is taken here; `None` when it is not a carrier's call.
+pub(super) async fn from_trunk(
+    engine: &Engine,
+    msg: &Message,
+    from: SocketAddr,
+) -> Option<call::Caller> {
+    let trunks = engine.app.trunks_for_engine().await.ok()?;
+    let trunk = trunks.iter().find(|t| is_from(engine, t, msg, from))?;
+    let dialled = msg.uri().and_then(registrar::user_of)?;
+    let company = engine
+        .app
+        .company_of_number(dialled, trunk.company_id.as_ref())
+        .await
+        .ok()??;
+    let from_header = msg.header("from").unwrap_or_default();
+    let number = registrar::user_of(registrar::uri_of(from_header))
+        .unwrap_or("anonymous")
+        .to_owned();
+    let name = from_header
+        .split_once('"')
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(n, _)| n.to_owned())
+        .filter(|n| !n.is_empty());
+    let caller = call::Caller {
+        line: None,
+        company,
+        number,
+        name,
+        departments: Vec::new(),
+        trunk: Some((Slot::Trunk(trunk.id.to_string()), trunk.max_calls)),
+    };
+    Some(caller)
+}

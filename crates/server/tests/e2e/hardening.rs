@@ -1,0 +1,234 @@
+//! Attacks a phone system on a public address meets, each tried against the running server:
+//! calls spoofed in a carrier's name, a carrier's address blocked by somebody else's failures,
+//! a line's registrations turned into an amplifier, calls that ring forever, one line or
+//! company taking every call. (Media hijack is tried in `sip::relay` and `sip::media`.)
+
+use crate::kit::*;
+use crate::phones::{
+    Answer, CARRIER_KEY, Sipp, admin_line, answering, call_log, carrier_call, dial, free_port,
+    keys, pair, phone, register_expecting, sip_line, sipp_available, trunk_at,
+};
+use serde_json::json;
+
+/// A call for the company's number from the trunk's address with `key` in its Request-URI,
+/// expected to be refused as a carrier's call (asked for a line's credentials).
+async fn spoofed(sip: std::net::SocketAddr, port: u16, key: Option<&str>, tcp: bool) {
+    let key = key.map(|k| format!(";key={k}")).unwrap_or_default();
+    let xml = include_str!("sipp/carrier_spoof.xml").replace("[key]", &key);
+    let mut args = vec!["-s".to_owned(), "15550000001".to_owned()];
+    if tcp {
+        args.extend(["-t".to_owned(), "t1".to_owned()]);
+    }
+    Sipp::spawn(xml, "spoof", port, &args, Some(sip))
+        .done()
+        .await
+        .expect("the call was not taken for the carrier's");
+}
+
+/// The carrier's own call (it must be answered by Ulf's phone).
+async fn carrier_calls(sip: std::net::SocketAddr, port: u16, key: Option<&str>, tcp: bool) {
+    let mut args = vec!["-s".to_owned(), "15550000001".to_owned()];
+    if tcp {
+        args.extend(["-t".to_owned(), "t1".to_owned()]);
+    }
+    Sipp::spawn(carrier_call(key), "carrier-uac", port, &args, Some(sip))
+        .done()
+        .await
+        .expect("the carrier's call is answered");
+}
+
+#[tokio::test]
+async fn a_carrier_is_taken_at_its_word_only_over_tcp_or_with_its_key() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, port, secret).await;
+    // Anyone can write the trunk's address into a UDP packet: without the key, or with a
+    // wrong one, the call is a stranger's (it would otherwise ring Ulf as "Bank Security").
+    spoofed(p.sip, port, None, false).await;
+    spoofed(p.sip, port, Some("k3y-0f-the-carrier-2025"), false).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    carrier_calls(p.sip, port, Some(CARRIER_KEY), false).await;
+    ulf.done().await.expect("Ulf's phone answered the carrier");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log.len(), 1, "only the carrier's call reached the line");
+    // The safe default: the trunk's address, over a connection only.
+    trunk_at(&p, port, json!({"inbound": "tcp"})).await;
+    let view =
+        p.w.srv
+            .get(
+                &format!("/api/v1/trunks/{}", p.w.t1.trunk_id),
+                &p.w.t1.reseller_token,
+            )
+            .await;
+    assert_eq!(view.body["inbound"], "tcp");
+    assert_eq!(view.body["has_inbound_secret"], true, "kept, never shown");
+    assert!(!view.text.contains(CARRIER_KEY));
+    spoofed(p.sip, port, Some(CARRIER_KEY), false).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    carrier_calls(p.sip, port, None, true).await;
+    ulf.done()
+        .await
+        .expect("Ulf's phone answered the carrier over TCP");
+    // A key that could be guessed is refused, and a secret mode needs one.
+    for bad in [
+        json!({"inbound": "secret", "inbound_secret": "short"}),
+        json!({"inbound": "bogus"}),
+    ] {
+        let mut body = json!({"name": "Carrier", "address": format!("127.0.0.1:{port}")});
+        for (k, v) in bad.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r =
+            p.w.srv
+                .post(
+                    &format!("/api/v1/companies/{}/trunks", p.w.t1.company_id),
+                    &p.w.t1.reseller_token,
+                    body,
+                )
+                .await;
+        assert_eq!(r.status, 422, "{}", r.text);
+    }
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn bad_registrations_from_a_carriers_address_never_block_its_calls() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, port, secret).await;
+    // The guard learns the trunks' addresses within a couple of seconds.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let wrong = crate::phones::SipLine {
+        password: "wrong".into(),
+        ..p.caller.clone()
+    };
+    // More failures than block an ordinary address (20), from the carrier's address.
+    for _ in 0..22 {
+        register_expecting(p.sip, &wrong, 403).await;
+    }
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    carrier_calls(p.sip, port, Some(CARRIER_KEY), false).await;
+    ulf.done()
+        .await
+        .expect("the carrier's calls still ring the line");
+    p.w.srv.stop().await;
+}
+
+/// A REGISTER of `line` from `port` listing `contacts`, answered `expect`.
+async fn register_contacts(p: &crate::phones::Pair, port: u16, contacts: &[String], expect: u16) {
+    let listed: String = contacts
+        .iter()
+        .map(|c| format!("Contact: <{c}>\n      "))
+        .collect();
+    let xml = include_str!("sipp/register.xml")
+        .replace("[expect]", &expect.to_string())
+        .replace(
+            "Contact: <sip:[service]@[local_ip]:[local_port]>\n      ",
+            &listed,
+        );
+    assert!(xml.contains(&listed), "the contacts are written in");
+    let line = &p.callee;
+    let mut args = vec![
+        "-s".to_owned(),
+        line.user.clone(),
+        "-au".into(),
+        line.user.clone(),
+        "-ap".into(),
+        line.password.clone(),
+    ];
+    args.extend(keys(&[("domain", &line.domain)]));
+    Sipp::spawn(xml, "reg", port, &args, Some(p.sip))
+        .done()
+        .await
+        .unwrap_or_else(|e| panic!("REGISTER was not answered {expect}: {e}"));
+}
+
+#[tokio::test]
+async fn a_line_keeps_at_most_ten_devices_and_is_called_only_where_it_registered_from() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let victim = |i: usize| format!("sip:{}@192.0.2.1:{}", p.callee.user, 5060 + i);
+    let eleven: Vec<String> = (0..11).map(victim).collect();
+    register_contacts(&p, free_port(), &eleven, 503).await;
+    // The phone names somebody else's host in its Contact: calls still go to where its
+    // REGISTER came from, and only there (else every call would be sent to the victim).
+    let port = free_port();
+    register_contacts(&p, port, &[victim(0)], 200).await;
+    let ulf = answering(port, Answer::After(0));
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 100, &[])
+        .done()
+        .await
+        .expect("the call reached the phone where it registered from");
+    ulf.done().await.expect("the phone took the call");
+    p.w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_line_with_as_many_calls_as_it_may_have_is_busy_and_ringing_is_bounded() {
+    if !sipp_available() {
+        return;
+    }
+    let srv = start_tuned(&|f| {
+        f.sip_line_max_calls = Some(1);
+        f.sip_max_ringing = Some(10);
+    })
+    .await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "linecap").await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let ulf = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let ada = sip_line(&srv, &t.admin_token, &admin_line(&srv, &t).await).await;
+    let ulf_phone = phone(sip, &ulf, free_port(), Answer::After(0)).await;
+    let first = dial(sip, &ada, &ulf.extension, 200, 3000, &[]);
+    let u = srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            json!({"name": "Cleo", "username": format!("cleo{}", free_port()), "password": PW}),
+        )
+        .await;
+    assert_eq!(u.status, 201, "{}", u.text);
+    let l = srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            json!({"extension": "203", "user_id": u.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(l.status, 201, "{}", l.text);
+    let cleo = sip_line(&srv, &t.admin_token, &l.id()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    // Ulf's line has its one call: Cleo finds it busy, and Ulf cannot make a second one.
+    dial(sip, &cleo, &ulf.extension, 486, 0, &[])
+        .done()
+        .await
+        .expect("a line with as many calls as it may have is busy");
+    dial(sip, &ulf, &cleo.extension, 503, 0, &[])
+        .done()
+        .await
+        .expect("a line with its one call cannot make another");
+    first.done().await.expect("the first call went on");
+    ulf_phone.done().await.unwrap();
+    // Nobody answers: the call rings for the longest allowed (10 s here), then ends (480).
+    let ringing = phone(sip, &ulf, free_port(), Answer::Never).await;
+    let started = std::time::Instant::now();
+    dial(sip, &ada, &ulf.extension, 480, 0, &[])
+        .done()
+        .await
+        .expect("the call stops ringing");
+    let rang = started.elapsed();
+    assert!(rang >= std::time::Duration::from_secs(9), "{rang:?}");
+    assert!(rang < std::time::Duration::from_secs(20), "{rang:?}");
+    ringing.done().await.expect("the phone was cancelled");
+    srv.stop().await;
+}
