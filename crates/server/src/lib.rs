@@ -125,6 +125,7 @@ pub async fn start(
             },
             answer_scanners: cfg.sip_answer_scanners,
             max_calls: cfg.sip_max_calls,
+            streams: sip::stream::Limits::default(),
             caps: sip::Caps {
                 company: i64::from(cfg.sip_company_max_calls),
                 line: i64::from(cfg.sip_line_max_calls),

@@ -13,6 +13,7 @@ mod portal;
 mod presence;
 mod recorder;
 pub mod relay;
+pub mod stream;
 mod upstream;
 
 use sb_app::App;
@@ -206,6 +207,8 @@ pub struct Settings {
     pub max_calls: u64,
     /// Calls at once per company and per line, and the longest a call may ring.
     pub caps: Caps,
+    /// Bounds on TCP and TLS connections.
+    pub streams: stream::Limits,
     /// What callers hear from Switchboard itself.
     pub prompts: Arc<media::Prompts>,
 }
@@ -234,7 +237,7 @@ impl Default for Caps {
 
 /// Open stream connections by peer address: the sender of what goes down each, and its
 /// transport's name (`TCP`, `TLS`).
-type Connections = HashMap<SocketAddr, (mpsc::UnboundedSender<Vec<u8>>, &'static str)>;
+type Connections = HashMap<SocketAddr, (mpsc::Sender<Vec<u8>>, &'static str)>;
 
 /// The stream transports SIP is served on besides UDP.
 pub struct Streams {
@@ -342,7 +345,8 @@ impl Engine {
             .and_then(|t| t.get(&to).map(|(s, _)| s.clone()));
         if let Some(conn) = stream {
             // A phone that reached us over TCP is answered and called on that connection.
-            let _ = conn.send(bytes.to_vec());
+            // A peer that does not read loses what does not fit its queue.
+            let _ = conn.try_send(bytes.to_vec());
             return;
         }
         if let Err(e) = self.socket.send_to(bytes, to).await {
@@ -693,10 +697,10 @@ pub async fn run(
         fanout: Mutex::new(guard::Fanout::new(30, 10)),
     });
     if let Some(listener) = streams.tcp {
-        tokio::spawn(serve_tcp(engine.clone(), listener));
+        tokio::spawn(stream::serve_tcp(engine.clone(), listener));
     }
     if let Some((listener, acceptor)) = streams.tls {
-        tokio::spawn(serve_tls(engine.clone(), listener, acceptor));
+        tokio::spawn(stream::serve_tls(engine.clone(), listener, acceptor));
     }
     tokio::spawn(upstream::keep_registered(engine.clone()));
     tokio::spawn(admission::keep_trunks_trusted(engine.clone()));
@@ -889,137 +893,6 @@ impl Transactions {
     }
 }
 
-/// Accepts SIP over TCP (RFC 3261 section 18): each connection is read as a stream of messages,
-/// each cut at its Content-Length, and answers go back down the same connection.
-async fn serve_tcp(engine: Arc<Engine>, listener: tokio::net::TcpListener) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, peer)) => {
-                tokio::spawn(stream_connection(engine.clone(), stream, peer, "TCP"));
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "SIP TCP accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        }
-    }
-}
-
-/// SIP over TLS: each accepted connection does its handshake (at most 10 s, so a connection
-/// that never speaks holds nothing long) and is then served like a TCP one.
-async fn serve_tls(
-    engine: Arc<Engine>,
-    listener: tokio::net::TcpListener,
-    acceptor: tokio_rustls::TlsAcceptor,
-) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, peer)) => {
-                let (engine, acceptor) = (engine.clone(), acceptor.clone());
-                tokio::spawn(async move {
-                    let handshake = tokio::time::timeout(
-                        std::time::Duration::from_secs(10),
-                        acceptor.accept(stream),
-                    );
-                    match handshake.await {
-                        Ok(Ok(tls)) => stream_connection(engine, tls, peer, "TLS").await,
-                        Ok(Err(e)) => tracing::debug!(%peer, error = %e, "TLS handshake failed"),
-                        Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
-                    }
-                });
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "SIP TLS accept failed");
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-        }
-    }
-}
-
-/// Where the first complete message in `buf` ends, if there is one: `Ok(None)` while more is
-/// needed, `Err` when the stream cannot be framed (no valid Content-Length, too large).
-fn frame_end(buf: &[u8]) -> Result<Option<usize>, ()> {
-    let Some(head_end) = buf.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4) else {
-        return if buf.len() > sb_sip::message::MAX_MESSAGE {
-            Err(())
-        } else {
-            Ok(None)
-        };
-    };
-    let head = std::str::from_utf8(&buf[..head_end]).map_err(|_| ())?;
-    let mut length = None;
-    for line in head.split("\r\n") {
-        if let Some((name, value)) = line.split_once(':') {
-            let name = name.trim();
-            if name.eq_ignore_ascii_case("content-length") || name.eq_ignore_ascii_case("l") {
-                length = Some(value.trim().parse::<usize>().map_err(|_| ())?);
-            }
-        }
-    }
-    // Over a stream the length is required (RFC 3261 section 18.3).
-    let total = head_end + length.ok_or(())?;
-    if total > sb_sip::message::MAX_MESSAGE {
-        return Err(());
-    }
-    Ok((buf.len() >= total).then_some(total))
-}
-
-/// One stream connection (TCP, or TLS after its handshake): messages cut at their
-/// Content-Length go to [`handle`], and what Switchboard sends to `peer` goes down it.
-async fn stream_connection<S>(
-    engine: Arc<Engine>,
-    stream: S,
-    peer: SocketAddr,
-    transport: &'static str,
-) where
-    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
-{
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let (mut reader, mut writer) = tokio::io::split(stream);
-    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
-    if let Ok(mut t) = engine.tcp.lock() {
-        t.insert(peer, (tx, transport));
-    }
-    let writing = tokio::spawn(async move {
-        while let Some(bytes) = rx.recv().await {
-            // TLS holds written records until flushed.
-            if writer.write_all(&bytes).await.is_err() || writer.flush().await.is_err() {
-                break;
-            }
-        }
-    });
-    let mut buf: Vec<u8> = Vec::with_capacity(4096);
-    let mut chunk = vec![0u8; 16 * 1024];
-    'read: loop {
-        let n = match reader.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        buf.extend_from_slice(&chunk[..n]);
-        loop {
-            // Keep-alive line breaks between messages (RFC 5626 section 4.4.1) are skipped.
-            let blank = buf
-                .iter()
-                .take_while(|b| **b == b'\r' || **b == b'\n')
-                .count();
-            buf.drain(..blank);
-            match frame_end(&buf) {
-                Ok(Some(end)) => {
-                    let message: Vec<u8> = buf.drain(..end).collect();
-                    handle(&engine, &message, peer).await;
-                }
-                Ok(None) => break,
-                // A stream that cannot be framed cannot be trusted further: close it.
-                Err(()) => break 'read,
-            }
-        }
-    }
-    if let Ok(mut t) = engine.tcp.lock() {
-        t.remove(&peer);
-    }
-    writing.abort();
-}
-
 async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Message {
     let Some((user, domain)) = registrar::to_address(msg) else {
         return registrar::reply(msg, 400, "Bad To Header", &[]);
@@ -1186,8 +1059,6 @@ fn start_call(
 
 #[cfg(test)]
 mod tests {
-    use super::frame_end;
-
     #[test]
     fn a_contact_names_its_host_and_port() {
         use super::contact_address;
@@ -1200,32 +1071,5 @@ mod tests {
             "10.0.0.1:5060".parse().ok()
         );
         assert_eq!(contact_address("sip:201@phone.example.com"), None);
-    }
-
-    #[test]
-    fn a_stream_is_cut_at_each_content_length() {
-        let two = b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhelloBYE sip:b SIP/2.0\r\nl: 0\r\n\r\n";
-        let first = frame_end(two).unwrap_or_default().unwrap_or_default();
-        assert_eq!(&two[first - 5..first], b"hello");
-        assert_eq!(frame_end(&two[first..]), Ok(Some(two.len() - first)));
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhel"),
-            Ok(None)
-        );
-        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-"), Ok(None));
-    }
-
-    #[test]
-    fn a_stream_without_a_usable_length_is_refused() {
-        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\n\r\n"), Err(()));
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: x\r\n\r\n"),
-            Err(())
-        );
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 99999999\r\n\r\n"),
-            Err(())
-        );
-        assert_eq!(frame_end(&vec![b'a'; 70 * 1024]), Err(()));
     }
 }

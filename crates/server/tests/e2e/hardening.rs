@@ -232,3 +232,38 @@ async fn a_line_with_as_many_calls_as_it_may_have_is_busy_and_ringing_is_bounded
     ringing.done().await.expect("the phone was cancelled");
     srv.stop().await;
 }
+
+/// A TCP connection to `sip` from `ip` (another loopback address: another host to the server).
+async fn connect_from(ip: &str, sip: std::net::SocketAddr) -> tokio::net::TcpStream {
+    let s = tokio::net::TcpSocket::new_v4().unwrap();
+    s.bind(format!("{ip}:0").parse().unwrap()).unwrap();
+    s.connect(sip).await.unwrap()
+}
+
+/// Whether the server closed `c` within `wait` (it never sends unasked).
+async fn closed(c: &mut tokio::net::TcpStream, wait: std::time::Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut b = [0u8; 64];
+    matches!(tokio::time::timeout(wait, c.read(&mut b)).await, Ok(Ok(0) | Err(_)))
+}
+
+#[tokio::test]
+async fn sip_connections_are_bounded_per_address_and_silent_ones_are_closed() {
+    let srv = start().await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let short = std::time::Duration::from_millis(300);
+    // One address may hold 256 connections; the 257th is closed at once.
+    let mut held = Vec::new();
+    for _ in 0..256 {
+        held.push(connect_from("127.0.0.4", sip).await);
+    }
+    let mut extra = connect_from("127.0.0.4", sip).await;
+    assert!(closed(&mut extra, short).await, "a 257th connection is refused");
+    let mut elsewhere = connect_from("127.0.0.5", sip).await;
+    assert!(!closed(&mut elsewhere, short).await, "another address has its own");
+    // None of them said anything: each is closed once its first message is 10 s late.
+    assert!(!closed(&mut held[0], short).await);
+    assert!(closed(&mut held[255], std::time::Duration::from_secs(12)).await);
+    assert!(closed(&mut elsewhere, std::time::Duration::from_secs(2)).await);
+    srv.stop().await;
+}
