@@ -120,6 +120,8 @@ struct Fork {
     branch: String,
     state: ForkState,
     remote_tag: Option<String>,
+    /// The highest CSeq of the far side's requests on this leg.
+    remote_cseq: u32,
     remote_contact: Option<String>,
     /// The device, for the call log.
     device: String,
@@ -270,6 +272,8 @@ struct Call {
     a_tag: String,
     a_contact: String,
     a_cseq: u32,
+    /// The highest CSeq of the caller's requests in the dialog.
+    a_remote_cseq: u32,
     a_last: Option<Vec<u8>>,
     caller: Caller,
     dialled: String,
@@ -394,6 +398,7 @@ pub async fn run(
         a_tag,
         a_contact,
         a_cseq: 0,
+        a_remote_cseq: 0,
         a_last: None,
         caller,
         dialled,
@@ -997,6 +1002,7 @@ impl Call {
             branch,
             state: ForkState::Calling,
             remote_tag: None,
+            remote_cseq: 0,
             remote_contact: None,
             device: ruri.to_owned(),
             call_id,
@@ -1484,6 +1490,11 @@ impl Call {
 
     async fn on_message(&mut self, m: Message, from: SocketAddr) {
         let call_id = m.header("call-id").unwrap_or_default().to_owned();
+        if !self.from_a_party(&m, from, &call_id) {
+            // Somebody who learned a Call-ID is not a party of the call: no answer at all.
+            tracing::debug!(%from, "a message for a call from outside its dialogs dropped");
+            return;
+        }
         if call_id == self.a_call_id {
             if m.method().is_some() {
                 self.request_from_a(m, from).await;
@@ -1505,6 +1516,53 @@ impl Call {
         } else {
             self.answer_from(Side::B, m).await;
         }
+    }
+
+    /// Whether `m` comes from a party of the leg its Call-ID names (RFC 3261 section 12.2.2):
+    /// from that leg's host, with the leg's tags, and (for a new request) a CSeq not lower than
+    /// the last one it sent. A Call-ID alone proves nothing: it travels in every message.
+    fn from_a_party(&mut self, m: &Message, from: SocketAddr, call_id: &str) -> bool {
+        let is_request = m.method().is_some_and(|x| x != "ACK" && x != "CANCEL");
+        let cseq = m.cseq().map_or(0, |(n, _)| n);
+        if call_id == self.a_call_id {
+            let caller_tag = self.a_invite.tag("from");
+            let (theirs, ours) = if m.method().is_some() {
+                (m.tag("from"), m.tag("to"))
+            } else {
+                (m.tag("to"), m.tag("from"))
+            };
+            let tags = theirs == caller_tag && ours.is_none_or(|t| t == self.a_tag);
+            if from.ip() != self.a_addr.ip() || !tags {
+                return false;
+            }
+            if is_request && m.tag("to").is_some() {
+                if cseq < self.a_remote_cseq {
+                    return false;
+                }
+                self.a_remote_cseq = cseq;
+            }
+            return true;
+        }
+        let Some(f) = self.forks.iter_mut().find(|f| f.call_id == call_id) else {
+            return false;
+        };
+        let (theirs, ours) = if m.method().is_some() {
+            (m.tag("from"), m.tag("to"))
+        } else {
+            (m.tag("to"), m.tag("from"))
+        };
+        let tags = ours == Some(f.tag.as_str())
+            && (f.remote_tag.is_none() || theirs == f.remote_tag.as_deref());
+        if from.ip() != f.target.ip() || !tags {
+            return false;
+        }
+        if is_request {
+            if cseq < f.remote_cseq {
+                return false;
+            }
+            f.remote_cseq = cseq;
+        }
+        true
     }
 
     async fn request_from_a(&mut self, m: Message, from: SocketAddr) {

@@ -244,7 +244,10 @@ async fn connect_from(ip: &str, sip: std::net::SocketAddr) -> tokio::net::TcpStr
 async fn closed(c: &mut tokio::net::TcpStream, wait: std::time::Duration) -> bool {
     use tokio::io::AsyncReadExt;
     let mut b = [0u8; 64];
-    matches!(tokio::time::timeout(wait, c.read(&mut b)).await, Ok(Ok(0) | Err(_)))
+    matches!(
+        tokio::time::timeout(wait, c.read(&mut b)).await,
+        Ok(Ok(0) | Err(_))
+    )
 }
 
 #[tokio::test]
@@ -258,12 +261,61 @@ async fn sip_connections_are_bounded_per_address_and_silent_ones_are_closed() {
         held.push(connect_from("127.0.0.4", sip).await);
     }
     let mut extra = connect_from("127.0.0.4", sip).await;
-    assert!(closed(&mut extra, short).await, "a 257th connection is refused");
+    assert!(
+        closed(&mut extra, short).await,
+        "a 257th connection is refused"
+    );
     let mut elsewhere = connect_from("127.0.0.5", sip).await;
-    assert!(!closed(&mut elsewhere, short).await, "another address has its own");
+    assert!(
+        !closed(&mut elsewhere, short).await,
+        "another address has its own"
+    );
     // None of them said anything: each is closed once its first message is 10 s late.
     assert!(!closed(&mut held[0], short).await);
     assert!(closed(&mut held[255], std::time::Duration::from_secs(12)).await);
     assert!(closed(&mut elsewhere, std::time::Duration::from_secs(2)).await);
     srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_stranger_who_knows_a_calls_call_id_cannot_end_it() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
+    let ada = dial(p.sip, &p.caller, &p.callee.extension, 200, 3000, &[]);
+    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    // SIPp's Call-ID and From tag are "<call>-<pid>@<ip>" and "<pid>C<call>": the stranger
+    // has them right (as if it had seen the INVITE), but sends from another host.
+    let (call_id, tag) = (
+        format!("1-{}@127.0.0.1", ada.pid()),
+        format!("{}C1", ada.pid()),
+    );
+    let bye = format!(
+        "BYE sip:{ext}@{sip} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.6:5999;branch=z9hG4bKevil;rport\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:{caller}@{domain}>;tag={tag}\r\nTo: <sip:{ext}@{domain}>\r\n\
+         Call-ID: {call_id}\r\nCSeq: 99 BYE\r\nContent-Length: 0\r\n\r\n",
+        ext = p.callee.extension,
+        sip = p.sip,
+        caller = p.caller.user,
+        domain = p.caller.domain,
+    );
+    let stranger = tokio::net::UdpSocket::bind("127.0.0.6:0").await.unwrap();
+    stranger.send_to(bye.as_bytes(), p.sip).await.unwrap();
+    let mut buf = [0u8; 2048];
+    let answer = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        stranger.recv_from(&mut buf),
+    )
+    .await;
+    assert!(answer.is_err(), "the stranger gets no answer");
+    // The call goes on as the parties wrote it (SIPp fails on a BYE it did not expect).
+    ada.done()
+        .await
+        .expect("the call went on until Ada hung up");
+    ulf.done()
+        .await
+        .expect("Ulf's phone saw the call to its end");
+    p.w.srv.stop().await;
 }

@@ -123,6 +123,11 @@ impl Sipp {
         Sipp(cmd.spawn().unwrap())
     }
 
+    /// The SIPp process's id (SIPp writes it into its Call-IDs and tags).
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
     /// Waits for the scenario's end: `Ok` when it ran as written.
     pub async fn done(self) -> Result<(), String> {
         let out = tokio::task::spawn_blocking(move || self.0.wait_with_output())
