@@ -1490,7 +1490,7 @@ impl Call {
 
     async fn on_message(&mut self, m: Message, from: SocketAddr) {
         let call_id = m.header("call-id").unwrap_or_default().to_owned();
-        if !self.from_a_party(&m, from, &call_id) {
+        if !self.sent_by_a_party(&m, from, &call_id) {
             // Somebody who learned a Call-ID is not a party of the call: no answer at all.
             tracing::debug!(%from, "a message for a call from outside its dialogs dropped");
             return;
@@ -1521,7 +1521,7 @@ impl Call {
     /// Whether `m` comes from a party of the leg its Call-ID names (RFC 3261 section 12.2.2):
     /// from that leg's host, with the leg's tags, and (for a new request) a CSeq not lower than
     /// the last one it sent. A Call-ID alone proves nothing: it travels in every message.
-    fn from_a_party(&mut self, m: &Message, from: SocketAddr, call_id: &str) -> bool {
+    fn sent_by_a_party(&mut self, m: &Message, from: SocketAddr, call_id: &str) -> bool {
         let is_request = m.method().is_some_and(|x| x != "ACK" && x != "CANCEL");
         let cseq = m.cseq().map_or(0, |(n, _)| n);
         if call_id == self.a_call_id {
