@@ -102,6 +102,21 @@ fn is_from(engine: &Engine, trunk: &Trunk, msg: &Message, from: SocketAddr) -> b
     }
 }
 
+/// A carrier's caller as shown inside the company: a number that can only be an outside one (7
+/// to 15 digits, with or without `+`). Anything shorter or stranger could pass for one of the
+/// company's extensions ("201" calling from outside), so such a caller is anonymous.
+pub(super) fn outside_number(raw: Option<&str>) -> String {
+    let Some(raw) = raw else {
+        return "anonymous".to_owned();
+    };
+    let digits = raw.strip_prefix('+').unwrap_or(raw);
+    if (7..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        raw.to_owned()
+    } else {
+        "anonymous".to_owned()
+    }
+}
+
 /// A call from a carrier: the INVITE comes from a trunk (see [`is_from`]) and is for one of
 /// the numbers of the trunk's company (or of any company, for an installation trunk). The
 /// trunk's slot is taken here; `None` when it is not a carrier's call.
@@ -119,9 +134,7 @@ pub(super) async fn from_trunk(
         .await
         .ok()??;
     let from_header = msg.header("from").unwrap_or_default();
-    let number = registrar::user_of(registrar::uri_of(from_header))
-        .unwrap_or("anonymous")
-        .to_owned();
+    let number = outside_number(registrar::user_of(registrar::uri_of(from_header)));
     let name = from_header
         .split_once('"')
         .and_then(|(_, rest)| rest.split_once('"'))
@@ -136,4 +149,19 @@ pub(super) async fn from_trunk(
         trunk: Some((Slot::Trunk(trunk.id.to_string()), trunk.max_calls)),
     };
     Some(caller)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::outside_number;
+
+    #[test]
+    fn an_outside_caller_cannot_pass_for_an_extension() {
+        assert_eq!(outside_number(Some("+15557654321")), "+15557654321");
+        assert_eq!(outside_number(Some("5557654321")), "5557654321");
+        for fake in ["201", "*97", "1234", "+201", "201;x", "alice"] {
+            assert_eq!(outside_number(Some(fake)), "anonymous", "{fake}");
+        }
+        assert_eq!(outside_number(None), "anonymous");
+    }
 }

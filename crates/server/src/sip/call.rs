@@ -382,7 +382,9 @@ pub async fn run(
         .header("from")
         .unwrap_or_default()
         .to_ascii_lowercase();
+    // An outside caller whose number could pass for an extension is shown as anonymous.
     let anonymous = from.contains("anonymous")
+        || caller.number == "anonymous"
         || invite
             .header("privacy")
             .is_some_and(|p| p.to_ascii_lowercase().contains("id"));
@@ -933,19 +935,26 @@ impl Call {
             format!("\"{name}\" <sip:{}@{domain}>", self.caller.number)
         };
         let to = format!("<sip:{}@{domain}>", line.extension);
+        // A call from outside the company says so (RFC 7462), so phones can ring it apart.
+        let outside = self.caller.line.is_none();
+        let marks = || match outside {
+            true => vec![("alert-info", "<urn:alert:source:external>".to_owned())],
+            false => Vec::new(),
+        };
         let mut placed = Vec::new();
         for d in self.engine.devices(&line.aor) {
             let Some(target_addr) = self.engine.device_address(&d) else {
                 continue;
             };
             placed.push(self.forks.len());
+            let extra = marks();
             self.fork(
                 &from,
                 &to,
                 &d.contact,
                 target_addr,
                 offer.clone(),
-                Vec::new(),
+                extra,
                 None,
             )
             .await;

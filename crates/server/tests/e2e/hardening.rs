@@ -319,3 +319,26 @@ async fn a_stranger_who_knows_a_calls_call_id_cannot_end_it() {
         .expect("Ulf's phone saw the call to its end");
     p.w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn an_outside_caller_cannot_pose_as_one_of_the_companys_extensions() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, port, secret).await;
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
+    // The carrier's caller says it is Ada's extension.
+    let xml = carrier_call(Some(CARRIER_KEY)).replace("+15557654321", &p.caller.extension);
+    let args = ["-s".to_owned(), "15550000001".to_owned()];
+    Sipp::spawn(xml, "carrier-uac", port, &args, Some(p.sip))
+        .done()
+        .await
+        .expect("the carrier's call is answered");
+    ulf.done().await.expect("Ulf's phone answered");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["other_number"], "anonymous", "not Ada's extension");
+    p.w.srv.stop().await;
+}
