@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Fuzzes the SIP parsers (fuzz/fuzz_targets/sip_message.rs) for a bounded time with cargo-fuzz
-# (libFuzzer), starting from the committed corpus. Usage: scripts/fuzz.sh [SECONDS] (default 60).
+# Fuzzes what arrives from outside for a bounded time with cargo-fuzz (libFuzzer), each target
+# from its committed corpus: the SIP parsers (sip_message), session descriptions and their
+# rewrite (sdp), RTP headers, RFC 4733 key presses and WAV files (rtp). The time is shared:
+# half to the SIP parsers, a quarter to each other target.
+# Usage: scripts/fuzz.sh [SECONDS] (default 60).
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them,
 # so no second toolchain is needed. A crash leaves its input under fuzz/artifacts/ and fails.
 set -euo pipefail
@@ -14,7 +17,14 @@ export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/switchboard/fuzz-target
 # New inputs found while fuzzing go to a scratch copy, so the committed corpus stays as reviewed.
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-cp fuzz/corpus/sip_message/* "$work/"
 cd fuzz
-cargo fuzz run sip_message "$work" -- -max_total_time="$secs" -max_len=8192 -rss_limit_mb=1024 \
-  -print_final_stats=1
+run() {
+  local target=$1 secs=$2
+  mkdir -p "$work/$target"
+  cp "corpus/$target"/* "$work/$target/"
+  cargo fuzz run "$target" "$work/$target" -- -max_total_time="$secs" -max_len=8192 \
+    -rss_limit_mb=1024 -print_final_stats=1
+}
+run sip_message $((secs / 2))
+run sdp $((secs / 4))
+run rtp $((secs / 4))

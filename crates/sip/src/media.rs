@@ -182,6 +182,17 @@ pub enum WavError {
     Empty,
 }
 
+/// The key an RFC 4733 telephone-event payload names (events 0-9, `*` and `#`); other events
+/// (flash, tones) and short payloads name none.
+pub fn dtmf_key(payload: &[u8]) -> Option<char> {
+    match *payload.first()? {
+        e @ 0..=9 => Some(char::from(b'0' + e)),
+        10 => Some('*'),
+        11 => Some('#'),
+        _ => None,
+    }
+}
+
 /// A 16-bit PCM WAV file's samples (channels averaged into one) and its sample rate.
 pub fn read_wav(b: &[u8]) -> Result<(Vec<i16>, u32), WavError> {
     if b.len() < 12 || &b[0..4] != b"RIFF" || &b[8..12] != b"WAVE" {
@@ -235,13 +246,13 @@ pub fn write_wav(samples: &[i16], rate: u32) -> Vec<u8> {
     let data = u32::try_from(samples.len() * 2).unwrap_or(u32::MAX);
     let mut out = Vec::with_capacity(44 + samples.len() * 2);
     out.extend_from_slice(b"RIFF");
-    out.extend_from_slice(&(36 + data).to_le_bytes());
+    out.extend_from_slice(&data.saturating_add(36).to_le_bytes());
     out.extend_from_slice(b"WAVEfmt ");
     out.extend_from_slice(&16u32.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes());
     out.extend_from_slice(&1u16.to_le_bytes());
     out.extend_from_slice(&rate.to_le_bytes());
-    out.extend_from_slice(&(rate * 2).to_le_bytes());
+    out.extend_from_slice(&rate.saturating_mul(2).to_le_bytes());
     out.extend_from_slice(&2u16.to_le_bytes());
     out.extend_from_slice(&16u16.to_le_bytes());
     out.extend_from_slice(b"data");
@@ -327,6 +338,13 @@ mod tests {
         assert_eq!(RtpHeader::parse(&q).unwrap().1, &[7u8]);
         assert!(RtpHeader::parse(&[0u8; 12]).is_none(), "version 0");
         assert!(RtpHeader::parse(&p[..5]).is_none());
+    }
+
+    #[test]
+    fn any_rate_a_wav_file_names_is_written_back_without_overflow() {
+        // Found by fuzzing: a file at 4 GHz read, then written (its byte rate overflowed).
+        let (samples, rate) = read_wav(&write_wav(&[1, 2], u32::MAX)).unwrap();
+        assert_eq!((samples, rate), (vec![1, 2], u32::MAX));
     }
 
     #[test]

@@ -360,19 +360,14 @@ impl Io {
         let payload = &self.buf[at.clone()];
         if h.payload_type == TELEPHONE_EVENT {
             // RFC 4733: one key press is several packets with the same timestamp.
-            let Some(&event) = payload.first() else {
+            let Some(key) = sb_sip::media::dtmf_key(payload) else {
                 return Got::Nothing;
             };
             if self.last_event_ts == Some(h.timestamp) {
                 return Got::Nothing;
             }
             self.last_event_ts = Some(h.timestamp);
-            return match event {
-                0..=9 => Got::Digit(char::from(b'0' + event)),
-                10 => Got::Digit('*'),
-                11 => Got::Digit('#'),
-                _ => Got::Nothing,
-            };
+            return Got::Digit(key);
         }
         if h.payload_type != self.voice.codec.payload_type() {
             return Got::Nothing;
