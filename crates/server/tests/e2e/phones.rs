@@ -1528,9 +1528,13 @@ async fn forward_all_to(p: &Pair, number: &str) {
 /// Ada (202) calls Ulf's forwarded line and must get 403, and the trunk listening on `trunk`
 /// must see no INVITE at all.
 async fn forwarded_call_is_refused_before_the_trunk(p: &Pair, trunk: &tokio::net::UdpSocket) {
-    let call = dial(p.sip, &p.caller, &p.callee.extension, 403, 0, &[])
-        .done()
-        .await;
+    refused_before_the_trunk(p, trunk, &p.callee.extension).await;
+}
+
+/// Ada (202) dials `dialled` and must get 403, and the trunk listening on `trunk` must see no
+/// INVITE at all.
+async fn refused_before_the_trunk(p: &Pair, trunk: &tokio::net::UdpSocket, dialled: &str) {
+    let call = dial(p.sip, &p.caller, dialled, 403, 0, &[]).done().await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let mut buf = [0u8; 4096];
     while let Ok(n) = trunk.try_recv(&mut buf) {
@@ -1632,5 +1636,83 @@ async fn forwarding_to_a_barred_number_never_reaches_the_trunk_until_the_provide
         .done()
         .await
         .expect("the carrier got the INVITE for the premium-rate number");
+    p.w.srv.stop().await;
+}
+
+/// Toll fraud through the other doors (issue 14): a carrier's call forwarded to a premium-rate
+/// number, the number dialled directly, and a divert to an ordinary number saved while the
+/// package had `call_forwarding` and used after the package lost it. None reaches the trunk.
+#[tokio::test]
+async fn barred_numbers_are_refused_for_carrier_calls_dialled_calls_and_lapsed_forwarding() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let t = &p.w.t1;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    // A carrier's call for Ulf's number (+15550000001), forwarded to a premium-rate number: the
+    // carrier gets 403 and no INVITE back (SIPp fails on any request it does not expect).
+    forward_all_to(&p, "+19005550123").await;
+    let full = include_str!("sipp/carrier_uac.xml");
+    let cut = full
+        .find("  <recv response=\"200\" rrs=\"true\"/>")
+        .unwrap();
+    let xml = format!(
+        "{}  <recv response=\"403\"/>\n{}\n</scenario>\n",
+        &full[..cut],
+        part("uac-failed")
+            .replace("[domain]", "[remote_ip]:[remote_port]")
+            .replace(
+                "[from_name] <sip:[caller]@",
+                "\"Outside Caller\" <sip:+15557654321@"
+            )
+            .replace("[pid]C[call_number]", "[pid]O[call_number]")
+            .replace("CSeq: 2 ACK", "CSeq: 1 ACK")
+    );
+    Sipp::spawn(
+        xml,
+        "carrier-refused",
+        port,
+        &["-s".to_owned(), "15550000001".to_owned()],
+        Some(p.sip),
+    )
+    .done()
+    .await
+    .expect("the carrier's forwarded call is refused with 403 and nothing comes back out");
+
+    let trunk = tokio::net::UdpSocket::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    // Dialled directly, the premium-rate number is barred as well.
+    refused_before_the_trunk(&p, &trunk, "+19005550123").await;
+
+    // An "always redirect" to an ordinary national number, saved under a package with
+    // call_forwarding; then Ulf's package becomes one without it (the tenant's Gold package).
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 5, "always": true,
+            "divert": {"action": "redirect_to_number", "number": "+12125550123"}}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let r =
+        p.w.srv
+            .patch(
+                &format!("/api/v1/users/{}", t.user_id),
+                &t.admin_token,
+                json!({"package_id": t.package_id}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+    let explain =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/call-handling/explain", t.line_id),
+                &t.admin_token,
+                json!({}),
+            )
+            .await;
+    assert_eq!(explain.body["steps"][0]["reason"], "NoForwardingInPackage");
     p.w.srv.stop().await;
 }
