@@ -1613,6 +1613,15 @@ async fn forwarding_to_a_barred_number_never_reaches_the_trunk_until_the_provide
     assert_eq!(r.status, 403, "{}", r.text);
     forward_all_to(&p, "+19005550123").await;
     forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+    // A body without every flag is refused and changes nothing (a missing flag is not "open").
+    let r =
+        p.w.srv
+            .put(&company_bars, &t.reseller_token, json!({"premium": false}))
+            .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.body["code"], "invalid_field", "{}", r.text);
+    let r = p.w.srv.get(&company_bars, &t.reseller_token).await;
+    assert_eq!(r.body["barred"]["premium"], true);
     let r = p.w.srv.put(&company_bars, &t.reseller_token, open).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let audit =
