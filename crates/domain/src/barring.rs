@@ -3,7 +3,7 @@
 //!
 //! Pure and table-driven, so the routing decision can bar a redirect in the same breath as it
 //! plans it, and the explain endpoint says why. The tables, and why they hold what they hold,
-//! are in [decision 10](../../../docs/decisions/0010-call-barring.md).
+//! are in decision 10 (`docs/decisions/0010-call-barring.md`).
 
 use serde::{Deserialize, Serialize};
 
