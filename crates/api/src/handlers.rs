@@ -1329,6 +1329,39 @@ pub async fn set_conference_bridge(
     Ok(Json(s.app.set_conference_bridge(&a.actor, &id, b).await?))
 }
 
+// ---- call barring (toll fraud) --------------------------------------------------------------
+
+pub async fn get_company_barring(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::barring::CallBarringView>> {
+    Ok(Json(s.app.company_barring(&a.actor, &id).await?))
+}
+pub async fn set_company_barring(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_domain::barring::Bars>,
+) -> ApiResult<Json<sb_app::barring::CallBarringView>> {
+    Ok(Json(s.app.set_company_barring(&a.actor, &id, b).await?))
+}
+pub async fn get_department_barring(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::barring::CallBarringView>> {
+    Ok(Json(s.app.department_barring(&a.actor, &id).await?))
+}
+pub async fn set_department_barring(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_domain::barring::Bars>,
+) -> ApiResult<Json<sb_app::barring::CallBarringView>> {
+    Ok(Json(s.app.set_department_barring(&a.actor, &id, b).await?))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

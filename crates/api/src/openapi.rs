@@ -128,6 +128,8 @@ use utoipa::openapi::{
         CallPolicyKind,
         Feature,
         AuditKind,
+        sb_domain::barring::Bars,
+        sb_app::barring::CallBarringView,
     ))
 )]
 struct Components;

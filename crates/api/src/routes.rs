@@ -179,5 +179,10 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/companies/{id}/conference-bridge" get_conference_bridge "conferences" N, Ok("ConferenceBridgeDoc"), true, "The number outside callers dial for the company's conferences (lines dial *88)"),
         r!(put "/api/v1/companies/{id}/conference-bridge" set_conference_bridge "conferences" Some("ConferenceBridgeDoc"), Ok("ConferenceBridgeDoc"), true, "Set the conference bridge number: one of the company's numbers that rings no line"),
         r!(get "/api/v1/audit" list_installation_audit "audit" N, ListOrCsv("AuditView"), true, "The installation's audit (system) or a reseller's (its administrators); same filters and CSV"),
+        // Call barring against toll fraud: every call to an outside number, dialled or redirected.
+        r!(get "/api/v1/companies/{id}/call-barring" get_company_barring "call-barring" N, Ok("CallBarringView"), true, "What the company bars: international, premium-rate or all outside numbers (its administrators and providers)"),
+        r!(put "/api/v1/companies/{id}/call-barring" set_company_barring "call-barring" Some("Bars"), Ok("CallBarringView"), true, "Set what the company bars (its reseller or the provider; audited)"),
+        r!(get "/api/v1/departments/{id}/call-barring" get_department_barring "call-barring" N, Ok("CallBarringView"), true, "What the department bars on top of its company and parent departments, and the result"),
+        r!(put "/api/v1/departments/{id}/call-barring" set_department_barring "call-barring" Some("Bars"), Ok("CallBarringView"), true, "Set what the department bars in addition (company administrators; a department can only bar more; audited)"),
     ]
 }

@@ -6,11 +6,11 @@ use crate::authz::{Actor, Need};
 use crate::directory::id_or_404;
 use crate::views::*;
 use crate::{App, AppError, AppResult};
-use sb_domain::ids::LineId;
+use sb_domain::ids::{DepartmentId, LineId};
 use sb_domain::model::{AuditKind, Feature};
 use sb_domain::routing::{
-    self, Busy, Caller, Context, DayRule, DeptState, Divert, Handling, HhMm, NoAnswer, Origin,
-    OutOfHours, Presence, TargetState, WeekSchedule,
+    self, Barring, Busy, Caller, Context, DayRule, DeptState, Divert, Handling, HhMm, NoAnswer,
+    Origin, OutOfHours, Presence, TargetState, WeekSchedule,
 };
 use sb_domain::values::{E164, Extension};
 use sb_store::lines::{self as store, Line};
@@ -349,18 +349,20 @@ impl App {
         };
         let departments = tenancy::list_departments(&mut c, &co.id).await?;
         // Live call counts come from the SIP engine; an explanation assumes none in progress.
-        let chain: Vec<DeptState<'_>> = crate::switch::chain(
+        let depts = crate::switch::chain(
             &departments,
             user.as_ref().and_then(|u| u.department_id.as_ref()),
-        )
-        .into_iter()
-        .map(|d| DeptState {
-            name: &d.name,
-            policy: d.call_policy,
-            limit: d.call_limit,
-            active_calls: 0,
-        })
-        .collect();
+        );
+        let chain_ids: Vec<&DepartmentId> = depts.iter().map(|d| &d.id).collect();
+        let chain: Vec<DeptState<'_>> = depts
+            .iter()
+            .map(|d| DeptState {
+                name: &d.name,
+                policy: d.call_policy,
+                limit: d.call_limit,
+                active_calls: 0,
+            })
+            .collect();
         let zone = jiff::tz::TimeZone::get(&co.time_zone)
             .map_err(|e| AppError::Internal(format!("time zone: {e}")))?;
         let line_id = l.id.to_string();
@@ -378,6 +380,12 @@ impl App {
             features: &features,
             time_zone: &zone,
             emergency_numbers: &[],
+            barring: Barring {
+                bars: crate::barring::load(&mut c, &co.id)
+                    .await?
+                    .along(chain_ids.iter().copied()),
+                country: &co.country,
+            },
         };
         let caller = Caller {
             number: if input.anonymous {

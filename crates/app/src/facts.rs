@@ -8,6 +8,7 @@
 //! [`TTL`], which bounds how long a change made by another process (an import, another node on
 //! the same database) takes to reach calls here.
 
+use crate::barring::CompanyBarring;
 use crate::switch::SipLine;
 use crate::{App, AppResult};
 use sb_domain::ids::{CompanyId, LineId};
@@ -55,6 +56,8 @@ enum Key {
     /// A number, as written: the company whose conference bridge it is.
     BridgeOf(String),
     Trunks,
+    /// What a company and its departments bar.
+    Barring(CompanyId),
 }
 
 impl Key {
@@ -82,6 +85,7 @@ enum Fact {
     NumberLine(Option<(LineId, CompanyId)>),
     BridgeCompany(Option<CompanyId>),
     Trunks(Arc<Vec<Trunk>>),
+    Barring(Arc<CompanyBarring>),
 }
 
 #[derive(Default)]
@@ -339,6 +343,32 @@ impl App {
         Ok(match f {
             Fact::BridgeCompany(co) => co,
             _ => None,
+        })
+    }
+
+    /// What `company` and its departments bar (call barring against toll fraud).
+    pub(crate) async fn barring_fact(
+        &self,
+        c: &mut sb_store::Conn,
+        company: &CompanyId,
+    ) -> AppResult<Arc<CompanyBarring>> {
+        let f = self
+            .fact(Key::Barring(company.clone()), || async {
+                Ok(Fact::Barring(Arc::new(
+                    crate::barring::load(c, company).await?,
+                )))
+            })
+            .await?;
+        Ok(match f {
+            Fact::Barring(b) => b,
+            // Unreachable by construction; barring everything is the safe answer if not.
+            _ => Arc::new(CompanyBarring {
+                company: sb_domain::barring::Bars {
+                    all_outside: true,
+                    ..Default::default()
+                },
+                departments: Default::default(),
+            }),
         })
     }
 

@@ -9,6 +9,7 @@ pub mod audio;
 pub mod audit;
 pub mod auth;
 pub mod authz;
+pub mod barring;
 pub mod call_log;
 pub mod calls;
 pub mod conferences;

@@ -7,7 +7,9 @@ use crate::facts::Target;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
-use sb_domain::routing::{self, Caller, Context, DeptState, Origin, Plan, Presence, TargetState};
+use sb_domain::routing::{
+    self, Barring, Caller, Context, DeptState, Origin, Plan, Presence, Reason, TargetState,
+};
 use sb_domain::values::Extension;
 use sb_store::lines::{self as store, Line};
 use sb_store::tenancy::{self, Company, Department};
@@ -111,12 +113,7 @@ fn states<'d>(chain: &[&'d Department], live: &dyn LiveState) -> Vec<DeptState<'
         .collect()
 }
 
-/// A national or E.164 number (digits, optionally one leading `+`), long enough not to be an
-/// extension.
-fn is_outside_number(s: &str) -> bool {
-    let digits = s.strip_prefix('+').unwrap_or(s);
-    digits.len() >= 7 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit())
-}
+use sb_domain::barring::is_outside_number;
 
 impl App {
     pub(crate) async fn sip_line_of(
@@ -347,6 +344,12 @@ impl App {
                     reason: reason.sentence(),
                 });
             }
+            if let Some(reason) = self.outside_refusal(&mut c, &co, d).await? {
+                return Ok(Destination::Refused {
+                    status: 403,
+                    reason: reason.sentence(),
+                });
+            }
             return Ok(Destination::Outside {
                 number: d.dialled.to_owned(),
             });
@@ -375,6 +378,13 @@ impl App {
             features: &t.features,
             time_zone: &zone,
             emergency_numbers: &[],
+            barring: Barring {
+                bars: self
+                    .barring_fact(&mut c, &co.id)
+                    .await?
+                    .along(&t.sip_line.departments),
+                country: &co.country,
+            },
         };
         let call = routing::Call {
             caller: Caller {
@@ -399,6 +409,45 @@ impl App {
 }
 
 impl App {
+    /// Why a call may not leave through a trunk for `d.dialled`, if it may not (toll fraud,
+    /// issue 14). This is the one gate every call to an outside number passes, whatever sent
+    /// it there: dialled from a line, or redirected by forwarding, a divert, a permanent
+    /// redirect (and any later transfer, which routes through here the same way). A redirect
+    /// is checked against the redirecting line as it is now: its package must still have
+    /// `call_forwarding` (settings saved before the package changed count for nothing) and its
+    /// company's and departments' bars apply; a dialled call obeys the caller's.
+    async fn outside_refusal(
+        &self,
+        c: &mut Conn,
+        co: &Company,
+        d: &Dialled<'_>,
+    ) -> AppResult<Option<Reason>> {
+        let barring = self.barring_fact(c, &co.id).await?;
+        let bars = match d.hops.last() {
+            Some(last) => {
+                let redirecting = self
+                    .target_fact(c, &LineId::from_raw((*last).to_owned()))
+                    .await?
+                    .filter(|t| t.line.company_id == co.id);
+                match redirecting {
+                    Some(t) if t.features.contains(&Feature::CallForwarding) => {
+                        barring.along(&t.sip_line.departments)
+                    }
+                    _ => return Ok(Some(Reason::NoForwardingInPackage)),
+                }
+            }
+            None => match d.from_line {
+                Some(l) => barring.along(&l.departments),
+                None => barring.company,
+            },
+        };
+        Ok(Barring {
+            bars,
+            country: &co.country,
+        }
+        .refusal(d.dialled))
+    }
+
     /// Audits a temporary SIP block: a source address (installation-wide) or a username (in the
     /// company of `sip_domain` when it is one of ours).
     pub async fn audit_sip_block(

@@ -948,7 +948,7 @@ impl App {
         })
     }
 
-    async fn department_for(
+    pub(crate) async fn department_for(
         &self,
         c: &mut Conn,
         actor: &Actor,

@@ -3,6 +3,7 @@
 //! Run with `bench/routing/run.sh` (or `cargo bench -p sb-domain --bench routing`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
+use sb_domain::barring::Bars;
 use sb_domain::model::{CallPolicyKind, Feature};
 use sb_domain::routing::*;
 use std::hint::black_box;
@@ -127,6 +128,10 @@ fn main() {
                 features: Feature::ALL,
                 time_zone: &zone,
                 emergency_numbers: &["933"],
+                barring: Barring {
+                    bars: Bars::COMPANY_DEFAULT,
+                    country: "US",
+                },
             };
             let call = Call {
                 caller: callers[i % 3].clone(),

@@ -3,6 +3,7 @@
 //! Everything here is pure: no IO, no async, and time only through [`clock::Clock`].
 //! Values are validated when they are built, so a `Username` or an `E164` that exists is valid.
 
+pub mod barring;
 pub mod clock;
 pub mod ids;
 pub mod model;

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod barring;
 pub mod call_log;
 pub mod conferences;
 pub mod db;

@@ -401,4 +401,26 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE trunks ADD COLUMN max_calls BIGINT NOT NULL DEFAULT 100",
         ],
     },
+    Migration {
+        version: 15,
+        name: "call barring",
+        statements: &[
+            // What a company bars (no row: Bars::COMPANY_DEFAULT, premium-rate barred).
+            "CREATE TABLE company_barring (
+            company_id TEXT PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            international BIGINT NOT NULL,
+            premium BIGINT NOT NULL,
+            all_outside BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            // What a department bars on top of its company and parents (no row: nothing more).
+            "CREATE TABLE department_barring (
+            department_id TEXT PRIMARY KEY REFERENCES departments(id) ON DELETE CASCADE,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            international BIGINT NOT NULL,
+            premium BIGINT NOT NULL,
+            all_outside BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX department_barring_company ON department_barring(company_id)",
+        ],
+    },
 ];

@@ -701,3 +701,66 @@ async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
         assert_eq!(voicemail::counts(&mut c, &line.id).await.unwrap(), (0, 1));
     }
 }
+
+#[tokio::test]
+async fn call_barring_round_trips_per_company_and_department_and_goes_with_them() {
+    use sb_domain::barring::Bars;
+    use sb_store::barring;
+    for s in fresh_stores("barring").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut tx = s.begin().await.unwrap();
+        let d = Department {
+            id: DepartmentId::new(T),
+            company_id: co.id.clone(),
+            parent_id: None,
+            name: "Sales".into(),
+            operator_number: None,
+            call_policy: CallPolicyKind::Unlimited,
+            call_limit: None,
+            created_at: T,
+        };
+        tenancy::insert_department(&mut tx, &d).await.unwrap();
+        // Nothing set: the caller applies the company default.
+        assert_eq!(barring::company(&mut tx, &co.id).await.unwrap(), None);
+        assert!(
+            barring::departments(&mut tx, &co.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let open = Bars::default();
+        let intl = Bars {
+            international: true,
+            ..Bars::default()
+        };
+        barring::set_company(&mut tx, &co.id, open, T)
+            .await
+            .unwrap();
+        barring::set_company(&mut tx, &co.id, Bars::COMPANY_DEFAULT, T + 1)
+            .await
+            .unwrap();
+        barring::set_department(&mut tx, &co.id, &d.id, intl, T)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut c = s.conn().await.unwrap();
+        assert_eq!(
+            barring::company(&mut c, &co.id).await.unwrap(),
+            Some(Bars::COMPANY_DEFAULT)
+        );
+        let depts = barring::departments(&mut c, &co.id).await.unwrap();
+        assert_eq!(depts.get(&d.id), Some(&intl));
+        // Deleting the department, then the company, takes their barring with them.
+        tenancy::delete_department(&mut c, &co.id, &d.id)
+            .await
+            .unwrap();
+        assert!(
+            barring::departments(&mut c, &co.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        tenancy::delete_company(&mut c, &co.id).await.unwrap();
+        assert_eq!(barring::company(&mut c, &co.id).await.unwrap(), None);
+    }
+}

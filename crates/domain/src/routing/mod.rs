@@ -11,6 +11,7 @@ mod settings;
 pub use schedule::{DayRule, HhMm, WeekSchedule};
 pub use settings::{Busy, Divert, Handling, NoAnswer, OutOfHours, Presence};
 
+use crate::barring::{Bar, Bars};
 use crate::model::{CallPolicyKind, Feature};
 
 /// The longest chain of redirections a call may follow before it is cut.
@@ -73,6 +74,27 @@ pub struct Context<'a> {
     pub time_zone: &'a jiff::tz::TimeZone,
     /// Emergency numbers beyond [`DEFAULT_EMERGENCY`].
     pub emergency_numbers: &'a [&'a str],
+    /// What the called line's company and departments bar: a redirect to a barred number is
+    /// refused (403) instead of going out at the company's expense.
+    pub barring: Barring<'a>,
+}
+
+/// The call barring in force for redirects away from a line, and the country its numbers are
+/// read from.
+#[derive(Debug, Clone, Copy)]
+pub struct Barring<'a> {
+    pub bars: Bars,
+    /// The company's country (ISO 3166 alpha-2).
+    pub country: &'a str,
+}
+
+impl Barring<'_> {
+    /// Why a call to `number` may not go out, if it may not.
+    pub fn refusal(&self, number: &str) -> Option<Reason> {
+        self.bars
+            .refusal(number, self.country)
+            .map(Reason::barred_by)
+    }
 }
 
 /// A call to decide on.
@@ -142,6 +164,11 @@ pub enum Reason {
     RingUntilAnswered,
     AlwaysRedirect,
     NoVoicemailInPackage,
+    /// A redirect to an outside number without `call_forwarding` in the user's package.
+    NoForwardingInPackage,
+    BarredAllOutside,
+    BarredInternational,
+    BarredPremium,
 }
 
 impl Reason {
@@ -182,6 +209,27 @@ impl Reason {
             }
             Reason::AlwaysRedirect => "Calls are always redirected without ringing first.",
             Reason::NoVoicemailInPackage => "Voicemail is not part of this user's service package.",
+            Reason::NoForwardingInPackage => {
+                "Redirecting calls to outside numbers is not part of this user's service package."
+            }
+            Reason::BarredAllOutside => {
+                "Calls to outside numbers are barred for this line, so the redirect is refused."
+            }
+            Reason::BarredInternational => {
+                "International calls are barred for this line, so the redirect is refused."
+            }
+            Reason::BarredPremium => {
+                "Premium-rate numbers are barred for this line, so the redirect is refused."
+            }
+        }
+    }
+
+    /// The reason a bar gives.
+    pub fn barred_by(bar: Bar) -> Reason {
+        match bar {
+            Bar::AllOutside => Reason::BarredAllOutside,
+            Bar::International => Reason::BarredInternational,
+            Bar::Premium => Reason::BarredPremium,
         }
     }
 }
@@ -288,6 +336,21 @@ fn divert(to: &Divert, call: &Call<'_>, ctx: &Context<'_>, reason: Reason) -> St
                 return Step {
                     action: Action::Reject { status: 482 },
                     reason: Reason::TooManyHops,
+                };
+            }
+            // Toll fraud: a redirect to an outside number is a call the company pays for, so it
+            // needs the package feature and passes the call barring, checked at call time.
+            let outside = crate::barring::is_outside_number(number);
+            if outside && !ctx.features.contains(&Feature::CallForwarding) {
+                return Step {
+                    action: Action::Reject { status: 403 },
+                    reason: Reason::NoForwardingInPackage,
+                };
+            }
+            if let Some(reason) = ctx.barring.refusal(number) {
+                return Step {
+                    action: Action::Reject { status: 403 },
+                    reason,
                 };
             }
             let caller_id = if *present_dialled {

@@ -21,6 +21,7 @@ struct Case {
     caller_depts: Vec<DeptState<'static>>,
     features: &'static [Feature],
     zone: TimeZone,
+    bars: crate::barring::Bars,
 }
 
 impl Case {
@@ -38,6 +39,7 @@ impl Case {
             caller_depts: Vec::new(),
             features: ALL,
             zone: tz("America/New_York"),
+            bars: crate::barring::Bars::COMPANY_DEFAULT,
         }
     }
     fn plan(&self, caller: Caller<'_>, dialled: &str, hops: &[&str], now: Timestamp) -> Plan {
@@ -49,6 +51,10 @@ impl Case {
             features: self.features,
             time_zone: &self.zone,
             emergency_numbers: &["933"],
+            barring: Barring {
+                bars: self.bars,
+                country: "US",
+            },
         };
         decide(
             &Call {
@@ -416,6 +422,164 @@ fn disabled_users_lines_take_no_calls_and_missing_voicemail_is_said() {
     assert_eq!(c.run().steps[1].reason, Reason::NoVoicemailInPackage);
 }
 
+/// Every way a line's settings send a call to a number, with `n` as the number.
+fn every_redirect_to(n: &str) -> Vec<(&'static str, Handling)> {
+    let base = Handling::default;
+    let closed = WeekSchedule([DayRule::UnavailableAllDay; 7]);
+    vec![
+        (
+            "forward all",
+            Handling {
+                forward_all: Some(n.into()),
+                ..base()
+            },
+        ),
+        (
+            "permanent redirect",
+            Handling {
+                permanent_redirect: Some(n.into()),
+                ..base()
+            },
+        ),
+        (
+            "no answer",
+            Handling {
+                no_answer: NoAnswer::After {
+                    seconds: 0,
+                    to: number(n),
+                    always: true,
+                },
+                ..base()
+            },
+        ),
+        (
+            "busy",
+            Handling {
+                busy: Busy::To(number(n)),
+                ..base()
+            },
+        ),
+        (
+            "out of hours",
+            Handling {
+                out_of_hours: Some(OutOfHours {
+                    schedule: closed,
+                    to: number(n),
+                }),
+                ..base()
+            },
+        ),
+    ]
+}
+
+/// The first step that is not ringing, for a call from `caller`.
+fn diverted(c: &Case, caller: Caller<'_>) -> Step {
+    let p = c.plan(caller, "201", &[], at("2026-11-23T15:00:00Z"));
+    p.steps
+        .iter()
+        .chain(p.on_busy.iter())
+        .find(|s| !matches!(s.action, Action::Ring { .. }))
+        .cloned()
+        .unwrap()
+}
+
+#[test]
+fn no_redirect_reaches_a_premium_rate_number_by_default_whoever_calls() {
+    for (how, h) in every_redirect_to("+19005550123") {
+        for caller in [outside(), internal()] {
+            let mut c = Case::new();
+            c.handling = h.clone();
+            c.target.busy = how == "busy";
+            let s = diverted(&c, caller);
+            assert_eq!(
+                (s.action, s.reason),
+                (Action::Reject { status: 403 }, Reason::BarredPremium),
+                "{how}"
+            );
+        }
+    }
+}
+
+#[test]
+fn international_redirects_are_refused_only_when_barred() {
+    for (how, h) in every_redirect_to("+33142685300") {
+        let mut c = Case::new();
+        c.handling = h;
+        c.target.busy = how == "busy";
+        assert!(
+            matches!(
+                diverted(&c, outside()).action,
+                Action::RedirectToNumber { .. }
+            ),
+            "{how}: allowed by default"
+        );
+        c.bars.international = true;
+        let s = diverted(&c, outside());
+        assert_eq!(
+            (s.action, s.reason),
+            (Action::Reject { status: 403 }, Reason::BarredInternational),
+            "{how}"
+        );
+        assert!(
+            s.reason
+                .sentence()
+                .contains("International calls are barred")
+        );
+    }
+}
+
+#[test]
+fn barring_all_outside_refuses_national_redirects_but_not_extensions() {
+    let mut c = Case::new();
+    c.bars.all_outside = true;
+    c.handling.forward_all = Some("+12125550123".into());
+    assert_eq!(diverted(&c, outside()).reason, Reason::BarredAllOutside);
+    c.handling.forward_all = Some("203".into());
+    assert!(matches!(
+        diverted(&c, outside()).action,
+        Action::RedirectToNumber { .. }
+    ));
+    c.bars = crate::barring::Bars::default();
+    c.handling.forward_all = Some("+19005550123".into());
+    assert!(matches!(
+        diverted(&c, outside()).action,
+        Action::RedirectToNumber { .. }
+    ));
+}
+
+#[test]
+fn every_redirect_to_an_outside_number_needs_call_forwarding_in_the_package() {
+    for (how, h) in every_redirect_to("+12125550123") {
+        let mut c = Case::new();
+        c.handling = h;
+        c.target.busy = how == "busy";
+        c.features = &[Feature::Voicemail];
+        let p = c.plan(outside(), "201", &[], at("2026-11-23T15:00:00Z"));
+        // Forward all is not applied without the feature; every other redirect is refused.
+        let bad = p
+            .steps
+            .iter()
+            .chain(p.on_busy.iter())
+            .any(|s| matches!(s.action, Action::RedirectToNumber { .. }));
+        assert!(!bad, "{how} went out without call_forwarding");
+        if how != "forward all" {
+            assert_eq!(
+                diverted(&c, outside()).reason,
+                Reason::NoForwardingInPackage,
+                "{how}"
+            );
+        }
+    }
+    // A redirect to an extension is not a call out.
+    let mut c = Case::new();
+    c.features = &[Feature::Voicemail];
+    c.handling.permanent_redirect = Some("203".into());
+    assert!(matches!(
+        diverted(&c, outside()).action,
+        Action::RedirectToNumber { .. }
+    ));
+}
+
 #[test]
 fn every_reason_has_a_sentence() {
     for r in [
@@ -423,6 +587,10 @@ fn every_reason_has_a_sentence() {
         Reason::Loop,
         Reason::OutOfHours,
         Reason::NoVoicemailInPackage,
+        Reason::NoForwardingInPackage,
+        Reason::BarredAllOutside,
+        Reason::BarredInternational,
+        Reason::BarredPremium,
     ] {
         assert!(r.sentence().ends_with('.'));
     }

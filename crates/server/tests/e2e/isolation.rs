@@ -49,6 +49,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "RecordingPatch" => json!({"heard": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
+        "Bars" => json!({"international": false, "premium": false, "all_outside": false}),
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),

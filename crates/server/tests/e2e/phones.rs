@@ -1548,3 +1548,213 @@ async fn a_notify_is_repeated_until_answered_and_a_subscriber_that_says_481_lose
     );
     p.w.srv.stop().await;
 }
+
+/// Forwards everything on Ulf's line (201) to `number`.
+async fn forward_all_to(p: &Pair, number: &str) {
+    set_handling(
+        p,
+        json!({"forward_all": number, "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+}
+
+/// Ada (202) calls Ulf's forwarded line and must get 403, and the trunk listening on `trunk`
+/// must see no INVITE at all.
+async fn forwarded_call_is_refused_before_the_trunk(p: &Pair, trunk: &tokio::net::UdpSocket) {
+    refused_before_the_trunk(p, trunk, &p.callee.extension).await;
+}
+
+/// Ada (202) dials `dialled` and must get 403, and the trunk listening on `trunk` must see no
+/// INVITE at all.
+async fn refused_before_the_trunk(p: &Pair, trunk: &tokio::net::UdpSocket, dialled: &str) {
+    let call = dial(p.sip, &p.caller, dialled, 403, 0, &[]).done().await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut buf = [0u8; 4096];
+    while let Ok(n) = trunk.try_recv(&mut buf) {
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(
+            !text.starts_with("INVITE"),
+            "a barred redirect reached the trunk:\n{text}"
+        );
+    }
+    call.expect("the caller hears 403");
+}
+
+/// Toll fraud (issue 14): someone holding a user's account forwards the line to a premium-rate
+/// or international number and calls it, so that the company pays. A barred redirect must
+/// never reach the trunk (the caller gets 403, the explanation says why); once the provider
+/// allows the destination, the same call goes out.
+#[tokio::test]
+async fn forwarding_to_a_barred_number_never_reaches_the_trunk_until_the_provider_allows_it() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let t = &p.w.t1;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let trunk = tokio::net::UdpSocket::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    // A new company bars premium-rate numbers from the start.
+    let company_bars = format!("/api/v1/companies/{}/call-barring", t.company_id);
+    let r = p.w.srv.get(&company_bars, &t.admin_token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["barred"],
+        json!({"international": false, "premium": true, "all_outside": false})
+    );
+    forward_all_to(&p, "+19005550123").await;
+    forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+    let explain =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/call-handling/explain", t.line_id),
+                &t.admin_token,
+                json!({}),
+            )
+            .await;
+    assert_eq!(explain.status, 200, "{}", explain.text);
+    assert_eq!(explain.body["steps"][0]["status"], 403);
+    assert_eq!(explain.body["steps"][0]["reason"], "BarredPremium");
+
+    // International calls: the company allows them, Ulf's department (Sales) bars them.
+    forward_all_to(&p, "+33142685300").await;
+    let sales = format!("/api/v1/departments/{}/call-barring", t.department_id);
+    let r =
+        p.w.srv
+            .put(
+                &sales,
+                &t.admin_token,
+                json!({"international": true, "premium": false, "all_outside": false}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["effective"]["international"], true);
+    assert_eq!(
+        r.body["effective"]["premium"], true,
+        "the company's bar holds"
+    );
+    forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+
+    // The company administrator cannot lift the provider's bars; the reseller can.
+    let open = json!({"international": false, "premium": false, "all_outside": false});
+    let r =
+        p.w.srv
+            .put(&company_bars, &t.admin_token, open.clone())
+            .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    forward_all_to(&p, "+19005550123").await;
+    forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+    // A body without every flag is refused and changes nothing (a missing flag is not "open").
+    let r =
+        p.w.srv
+            .put(&company_bars, &t.reseller_token, json!({"premium": false}))
+            .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.body["code"], "invalid_field", "{}", r.text);
+    let r = p.w.srv.get(&company_bars, &t.reseller_token).await;
+    assert_eq!(r.body["barred"]["premium"], true);
+    let r = p.w.srv.put(&company_bars, &t.reseller_token, open).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let audit =
+        p.w.srv
+            .get(
+                &format!("/api/v1/companies/{}/audit", t.company_id),
+                &t.reseller_token,
+            )
+            .await;
+    assert!(audit.text.contains("company_barring"), "{}", audit.text);
+
+    // Allowed now: the forwarded call goes out through the trunk, showing Ada's extension.
+    drop(trunk);
+    let carrier = carrier(port, "+19005550123", "202", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 200, &[])
+        .done()
+        .await
+        .expect("the carrier answers the forwarded call");
+    carrier
+        .done()
+        .await
+        .expect("the carrier got the INVITE for the premium-rate number");
+    p.w.srv.stop().await;
+}
+
+/// Toll fraud through the other doors (issue 14): a carrier's call forwarded to a premium-rate
+/// number, the number dialled directly, and a divert to an ordinary number saved while the
+/// package had `call_forwarding` and used after the package lost it. None reaches the trunk.
+#[tokio::test]
+async fn barred_numbers_are_refused_for_carrier_calls_dialled_calls_and_lapsed_forwarding() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let t = &p.w.t1;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    // A carrier's call for Ulf's number (+15550000001), forwarded to a premium-rate number: the
+    // carrier gets 403 and no INVITE back (SIPp fails on any request it does not expect).
+    forward_all_to(&p, "+19005550123").await;
+    let full = include_str!("sipp/carrier_uac.xml");
+    let cut = full
+        .find("  <recv response=\"200\" rrs=\"true\"/>")
+        .unwrap();
+    let xml = format!(
+        "{}  <recv response=\"403\"/>\n{}\n</scenario>\n",
+        &full[..cut],
+        part("uac-failed")
+            .replace("[domain]", "[remote_ip]:[remote_port]")
+            .replace(
+                "[from_name] <sip:[caller]@",
+                "\"Outside Caller\" <sip:+15557654321@"
+            )
+            .replace("[pid]C[call_number]", "[pid]O[call_number]")
+            .replace("CSeq: 2 ACK", "CSeq: 1 ACK")
+    );
+    Sipp::spawn(
+        xml,
+        "carrier-refused",
+        port,
+        &["-s".to_owned(), "15550000001".to_owned()],
+        Some(p.sip),
+    )
+    .done()
+    .await
+    .expect("the carrier's forwarded call is refused with 403 and nothing comes back out");
+
+    let trunk = tokio::net::UdpSocket::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    // Dialled directly, the premium-rate number is barred as well.
+    refused_before_the_trunk(&p, &trunk, "+19005550123").await;
+
+    // An "always redirect" to an ordinary national number, saved under a package with
+    // call_forwarding; then Ulf's package becomes one without it (the tenant's Gold package).
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 5, "always": true,
+            "divert": {"action": "redirect_to_number", "number": "+12125550123"}}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let r =
+        p.w.srv
+            .patch(
+                &format!("/api/v1/users/{}", t.user_id),
+                &t.admin_token,
+                json!({"package_id": t.package_id}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    forwarded_call_is_refused_before_the_trunk(&p, &trunk).await;
+    let explain =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/call-handling/explain", t.line_id),
+                &t.admin_token,
+                json!({}),
+            )
+            .await;
+    assert_eq!(explain.body["steps"][0]["reason"], "NoForwardingInPackage");
+    p.w.srv.stop().await;
+}
