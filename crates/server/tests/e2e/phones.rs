@@ -1692,11 +1692,12 @@ async fn barred_numbers_are_refused_for_carrier_calls_dialled_calls_and_lapsed_f
     let p = pair().await;
     let t = &p.w.t1;
     let port = free_port();
-    trunk_at(&p, port, json!({})).await;
+    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, port, key).await;
     // A carrier's call for Ulf's number (+15550000001), forwarded to a premium-rate number: the
     // carrier gets 403 and no INVITE back (SIPp fails on any request it does not expect).
     forward_all_to(&p, "+19005550123").await;
-    let full = include_str!("sipp/carrier_uac.xml");
+    let full = carrier_call(Some(CARRIER_KEY));
     let cut = full
         .find("  <recv response=\"200\" rrs=\"true\"/>")
         .unwrap();
