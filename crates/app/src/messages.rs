@@ -13,6 +13,10 @@ use sb_store::tenancy;
 /// The largest message body kept.
 pub const MAX_BODY: usize = 16 * 1024;
 
+/// Messages kept at most for a line none of whose devices has taken them: beyond it new ones
+/// are refused, so nobody can fill the database through a line that is never online.
+pub const MAX_WAITING: i64 = 200;
+
 /// A message to hand to the recipient's devices.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
@@ -66,6 +70,13 @@ impl App {
         let co = tenancy::get_company(&mut tx, &from.company_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        if store::undelivered_count(&mut tx, &target.id).await? >= MAX_WAITING {
+            return Err(AppError::conflict(
+                "too_many_waiting",
+                "Too many messages already wait for this line.",
+                None,
+            ));
+        }
         let m = StoredMessage {
             id: MessageId::new(now),
             company_id: from.company_id.clone(),

@@ -54,6 +54,14 @@ pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
 }
 
 /// Messages for a line that no device has taken yet, oldest first.
+/// How many messages wait for a device of line `to`.
+pub async fn undelivered_count(c: &mut Conn, to: &LineId) -> Result<i64> {
+    query("SELECT COUNT(*) FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL")
+        .bind(to.as_str())
+        .scalar(c)
+        .await
+}
+
 pub async fn undelivered(c: &mut Conn, to: &LineId) -> Result<Vec<StoredMessage>> {
     query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL ORDER BY id LIMIT 100")
         .bind(to.as_str())

@@ -34,6 +34,9 @@ pub async fn receive(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Op
         }
         Ok(None) => Some(reply(&msg, 404, "Not Found", &[])),
         Err(e) if e.code() == "too_large" => Some(reply(&msg, 413, "Message Too Large", &[])),
+        Err(e) if e.code() == "too_many_waiting" => {
+            Some(reply(&msg, 480, "Temporarily Unavailable", &[]))
+        }
         Err(e) if e.code() == "not_text" => Some(reply(
             &msg,
             415,

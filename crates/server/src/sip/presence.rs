@@ -44,6 +44,8 @@ pub struct Subscription {
     contact: String,
     target: SocketAddr,
     package: Package,
+    /// The subscribing line.
+    owner: LineId,
     cseq: u32,
     /// The highest CSeq of our NOTIFYs the subscriber answered 2xx.
     confirmed: u32,
@@ -52,6 +54,9 @@ pub struct Subscription {
 }
 
 const MAX_EXPIRES: u64 = 3600;
+
+/// Subscriptions one line may hold (lamps for a whole attendant console fit).
+const MAX_PER_LINE: usize = 100;
 
 /// A SUBSCRIBE outside a dialog (a new subscription) or inside one (refresh or end).
 pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
@@ -62,7 +67,16 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         .min(MAX_EXPIRES);
     let call_id = msg.header("call-id")?.to_owned();
     if msg.tag("to").is_some() {
-        let known = engine.subscriptions.lock().ok()?.contains_key(&call_id);
+        // A refresh comes from the subscriber's host, inside its dialog: a Call-ID alone is
+        // not enough to keep somebody's subscription alive or to end it.
+        let known = engine
+            .subscriptions
+            .lock()
+            .ok()?
+            .get(&call_id)
+            .is_some_and(|s| {
+                s.target.ip() == from.ip() && msg.tag("to") == Some(s.our_tag.as_str())
+            });
         if !known {
             return Some(reply(&msg, 481, "Subscription Does Not Exist", &[]));
         }
@@ -135,16 +149,23 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
             .to_owned(),
         target: from,
         package,
+        owner: line.id.clone(),
         cseq: 0,
         confirmed: 0,
         version: 0,
         expires: Instant::now() + Duration::from_secs(expires),
     };
-    if let Ok(mut subs) = engine.subscriptions.lock() {
+    let room = engine.subscriptions.lock().is_ok_and(|mut subs| {
         subs.retain(|_, s| s.expires > Instant::now());
-        if subs.len() < 100_000 {
+        let of_line = subs.values().filter(|s| s.owner == sub.owner).count();
+        let room = subs.len() < 100_000 && of_line < MAX_PER_LINE;
+        if room {
             subs.insert(call_id.clone(), sub);
         }
+        room
+    });
+    if !room {
+        return Some(reply(&msg, 403, "Too Many Subscriptions", &[]));
     }
     engine.send(&answer, from).await;
     notify(engine, &call_id, Some(expires)).await;

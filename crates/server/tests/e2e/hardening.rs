@@ -342,3 +342,42 @@ async fn an_outside_caller_cannot_pose_as_one_of_the_companys_extensions() {
     assert_eq!(log[0]["other_number"], "anonymous", "not Ada's extension");
     p.w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_line_holds_at_most_a_hundred_subscriptions_and_two_hundred_waiting_messages() {
+    use crate::sipclient::{Account, authenticated};
+    let srv = start_tuned(&|f| f.sip_per_source = Some(0)).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "quota").await;
+    let sip = srv.running.as_ref().unwrap().sip_addr;
+    let ulf = sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let ada = Account::from(&sip_line(&srv, &t.admin_token, &admin_line(&srv, &t).await).await);
+    let mailbox = format!("sip:{}@{}", ada.user, ada.domain);
+    let mut phones = Vec::new();
+    for i in 0..=100 {
+        let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        let headers = format!(
+            "Event: message-summary\r\nExpires: 600\r\nContact: <sip:{}@{}>\r\n",
+            ada.user,
+            sock.local_addr().unwrap()
+        );
+        let r = authenticated(&sock, sip, &ada, "SUBSCRIBE", &mailbox, &headers)
+            .await
+            .unwrap();
+        let want = if i < 100 { 200 } else { 403 };
+        assert_eq!(r.code(), Some(want), "subscription {i}: {r:?}");
+        phones.push(sock);
+    }
+    // Ulf has no phone online: messages wait for him, up to 200.
+    let to_ulf = format!("sip:{}@{}", ulf.extension, ada.domain);
+    let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let text = "Content-Type: text/plain\r\n";
+    for i in 0..=200 {
+        let r = authenticated(&sock, sip, &ada, "MESSAGE", &to_ulf, text)
+            .await
+            .unwrap();
+        let want = if i < 200 { 202 } else { 480 };
+        assert_eq!(r.code(), Some(want), "message {i}: {r:?}");
+    }
+    srv.stop().await;
+}
