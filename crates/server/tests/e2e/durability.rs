@@ -15,9 +15,26 @@ use std::time::Duration;
 
 const BIN: &str = env!("CARGO_BIN_EXE_switchboard");
 
+/// A server process, killed when dropped (a failing test must not leave it running).
+struct Server(Child);
+
+impl Server {
+    /// SIGKILL: no chance to flush or finish anything.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// A `switchboard serve` process on `data`/`url`, on the given ports.
-fn serve(data: &std::path::Path, url: &str, http: u16, sip: u16) -> Child {
-    Command::new(BIN)
+fn serve(data: &std::path::Path, url: &str, http: u16, sip: u16) -> Server {
+    let child = Command::new(BIN)
         .args(["serve", "--data-dir"])
         .arg(data)
         .args(["--database-url", url])
@@ -29,7 +46,8 @@ fn serve(data: &std::path::Path, url: &str, http: u16, sip: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .unwrap()
+        .unwrap();
+    Server(child)
 }
 
 async fn healthy(http: &reqwest::Client, base: &str) {
@@ -114,7 +132,7 @@ async fn company(http: &reqwest::Client, base: &str, lines: usize) -> (String, V
     .unwrap();
     let (s, co) = call(http, base, t, Method::POST, "/api/v1/companies", Some(json!({
         "reseller_id": r["id"], "name": "Durable Dental", "country": "US",
-        "time_zone": "America/New_York", "first_language": "en", "max_users": 100, "max_lines": 100})))
+        "time_zone": "America/New_York", "first_language": "en", "max_users": lines + 10, "max_lines": lines + 10})))
         .await
         .unwrap();
     assert_eq!(s, 201, "{co}");
@@ -212,8 +230,7 @@ async fn kill_during_writes(url: &str, writes: usize, phones: usize) {
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
     let mut done = Vec::new();
     for t in tasks {
         if let Some(d) = t.await.unwrap() {
@@ -223,6 +240,11 @@ async fn kill_during_writes(url: &str, writes: usize, phones: usize) {
     assert!(
         !done.is_empty(),
         "something was acknowledged before the kill"
+    );
+    let total = writes + phones;
+    eprintln!(
+        "{url}: {} of {total} acknowledged before the kill",
+        done.len()
     );
     let mut server = serve(&data, url, http_port, sip_port);
     healthy(&http, &base).await;
@@ -264,13 +286,20 @@ async fn kill_during_writes(url: &str, writes: usize, phones: usize) {
             );
         }
     }
-    server.kill().unwrap();
-    server.wait().unwrap();
+    server.kill();
 }
 
 #[tokio::test]
 async fn what_was_acknowledged_before_a_kill_is_there_after_the_restart() {
+    // bench/durability/run.sh asks for more of each.
+    let n = |var: &str, default: usize| {
+        std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let (writes, phones) = (n("SB_DURABILITY_WRITES", 40), n("SB_DURABILITY_PHONES", 20));
     for url in sb_store::testdb::fresh_urls("durable").await.unwrap() {
-        kill_during_writes(&url, 40, 20).await;
+        kill_during_writes(&url, writes, phones).await;
     }
 }
