@@ -128,6 +128,19 @@ fn checked(i: &TrunkInput) -> AppResult<Checked> {
 }
 
 impl App {
+    /// Refuses an address another trunk has: a carrier's calls are recognised by the trunk's
+    /// address, so two trunks there would make it a guess which company a call is for.
+    async fn address_free(c: &mut Conn, address: &str, except: Option<&TrunkId>) -> AppResult<()> {
+        if store::address_taken(c, address, except).await? {
+            return Err(AppError::conflict(
+                "address_taken",
+                "Another trunk has this address; each carrier address belongs to one trunk.",
+                Some("address"),
+            ));
+        }
+        Ok(())
+    }
+
     /// The tenant a trunk belongs to, checked for provider powers.
     async fn trunk_tenant(
         &self,
@@ -172,6 +185,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         let company = company.map(|c| CompanyId::from_raw(c.to_owned()));
         let tenant = self.trunk_tenant(&mut tx, actor, company.as_ref()).await?;
+        Self::address_free(&mut tx, &ok.address, None).await?;
         let t = Trunk {
             id: TrunkId::new(now),
             company_id: tenant.as_ref().map(|(_, co)| co.clone()),
@@ -237,6 +251,7 @@ impl App {
             probe.inbound_secret = before.inbound_secret.clone();
         }
         let ok = checked(&probe)?;
+        Self::address_free(&mut tx, &ok.address, Some(&before.id)).await?;
         let after = Trunk {
             name: ok.name,
             address: ok.address,

@@ -126,6 +126,16 @@ pub async fn all(c: &mut Conn) -> Result<Vec<Trunk>> {
         .collect()
 }
 
+/// Whether a trunk other than `except` has `address`.
+pub async fn address_taken(c: &mut Conn, address: &str, except: Option<&TrunkId>) -> Result<bool> {
+    let n: i64 = query("SELECT COUNT(*) FROM trunks WHERE address = $1 AND id <> $2")
+        .bind(address)
+        .bind(except.map_or("", TrunkId::as_str))
+        .scalar(c)
+        .await?;
+    Ok(n > 0)
+}
+
 pub async fn delete(c: &mut Conn, id: &TrunkId) -> Result<()> {
     query("DELETE FROM trunks WHERE id = $1")
         .bind(id.as_str())

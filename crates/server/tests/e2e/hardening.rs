@@ -381,3 +381,40 @@ async fn a_line_holds_at_most_a_hundred_subscriptions_and_two_hundred_waiting_me
     }
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_carrier_address_belongs_to_one_trunk() {
+    let w = world().await;
+    let first = w
+        .srv
+        .get(
+            &format!("/api/v1/trunks/{}", w.t1.trunk_id),
+            &w.t1.reseller_token,
+        )
+        .await;
+    let at = first.body["address"].as_str().unwrap().to_owned();
+    // Another company's trunk at the same address would make each carrier call a guess.
+    let second = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/trunks", w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"name": "Carrier", "address": at}),
+        )
+        .await;
+    assert_eq!(
+        (second.status.as_u16(), second.code()),
+        (409, "address_taken")
+    );
+    // A trunk keeps its own address when something else about it changes.
+    let again = w
+        .srv
+        .put(
+            &format!("/api/v1/trunks/{}", w.t1.trunk_id),
+            &w.t1.reseller_token,
+            json!({"name": "Renamed", "address": at}),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    w.srv.stop().await;
+}

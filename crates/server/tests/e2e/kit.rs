@@ -332,7 +332,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         .post(
             &format!("/api/v1/companies/{company_id}/trunks"),
             &reseller_token,
-            json!({"name": "Carrier", "address": "192.0.2.77:5060"}),
+            json!({"name": "Carrier", "address": format!("192.0.2.77:{}", next_trunk_port())}),
         )
         .await;
     assert_eq!(trunk.status, 201, "{}", trunk.text);
@@ -487,4 +487,10 @@ pub async fn start_with_smtp(smtp_url: &str) -> Srv {
         &|_| {},
     )
     .await
+}
+
+/// A port for the next seeded tenant's trunk: each carrier address belongs to one trunk.
+fn next_trunk_port() -> u16 {
+    static NEXT: std::sync::atomic::AtomicU16 = std::sync::atomic::AtomicU16::new(5060);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
