@@ -318,8 +318,10 @@ impl App {
         let e = E164::parse("number", &input.number)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
+        // Numbers come from the provider's carriers: providers and resellers give them to a
+        // company; the company's administrators only route them to lines.
         let co = self
-            .company_for(&mut tx, actor, company, Need::Administer)
+            .company_for(&mut tx, actor, company, Need::Provide)
             .await?;
         let line_id = self.line_in(&mut tx, &co, input.line_id.as_deref()).await?;
         let n = Number {
@@ -332,10 +334,11 @@ impl App {
         store::insert_number(&mut tx, &n)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::conflict(
-                    "number_taken",
-                    "This number is already in use.",
-                    Some("number"),
+                // One answer wherever the number is, so that it says nothing of other tenants.
+                StoreError::Conflict(_) => AppError::invalid(
+                    "number_unavailable",
+                    "number",
+                    "This number cannot be assigned.",
                 ),
                 other => other.into(),
             })?;
@@ -422,9 +425,7 @@ impl App {
     pub async fn delete_number(&self, actor: &Actor, id: &str) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (co, n) = self
-            .number_for(&mut tx, actor, id, Need::Administer)
-            .await?;
+        let (co, n) = self.number_for(&mut tx, actor, id, Need::Provide).await?;
         store::delete_number(&mut tx, &co.id, &n.id).await?;
         let rec = Record::new(AuditKind::Deleted, "number", &n.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))

@@ -166,7 +166,7 @@ async fn a_scheduled_conference_mails_icalendar_invitations_and_shows_to_its_peo
     let r = srv
         .post(
             &format!("/api/v1/companies/{}/numbers", t.company_id),
-            &t.admin_token,
+            &t.reseller_token,
             json!({"number": "+15550000900"}),
         )
         .await;

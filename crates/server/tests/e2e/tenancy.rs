@@ -430,15 +430,6 @@ async fn lines_take_company_numbers_and_unique_extensions() {
         )
         .await;
     assert_eq!(other_user.code(), "unknown_reference");
-    let taken = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/numbers", w.t2.company_id),
-            &w.t2.admin_token,
-            json!({"number": "+15550000001"}),
-        )
-        .await;
-    assert_eq!(taken.code(), "number_taken");
     let ok = w.srv.post(&path, &w.t1.admin_token, json!({"extension": "202", "default_number": "+15550000001", "presentation_number": "+15550000001"})).await;
     assert_eq!(ok.status, 201, "{}", ok.text);
     w.srv.stop().await;
@@ -771,5 +762,79 @@ async fn user_lists_show_every_change_at_once() {
     // A cached page is never served to someone who may not read it.
     assert_eq!(w.srv.get(&path, &w.t2.admin_token).await.status, 404);
     assert_eq!(w.srv.get(&path, &w.t1.reseller_token).await.status, 200);
+    w.srv.stop().await;
+}
+
+/// Numbers come from the provider: a company administrator cannot claim one (whoever has it, and
+/// whether anyone has it), and a reseller is told a number is unavailable without learning whose.
+#[tokio::test]
+async fn only_providers_assign_numbers_and_a_taken_number_names_no_tenant() {
+    let w = world().await;
+    let numbers = |co: &str| format!("/api/v1/companies/{co}/numbers");
+    // t1's number, a free one: the company administrator of t2 gets the same refusal for both.
+    for n in ["+15550000001", "+15550009999"] {
+        let r = w
+            .srv
+            .post(
+                &numbers(&w.t2.company_id),
+                &w.t2.admin_token,
+                json!({"number": n}),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{n}: {}", r.text);
+    }
+    let mine = w
+        .srv
+        .delete(
+            &format!("/api/v1/numbers/{}", w.t2.number_id),
+            &w.t2.admin_token,
+        )
+        .await;
+    assert_eq!(mine.status, 403, "{}", mine.text);
+    // t2's reseller: another reseller's number and one of its own companies' are refused alike.
+    let foreign = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550000001"}),
+        )
+        .await;
+    let own = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550000002"}),
+        )
+        .await;
+    assert_eq!(
+        (foreign.status.as_u16(), foreign.code()),
+        (422, "number_unavailable")
+    );
+    assert_eq!(
+        (own.status, own.body.clone()),
+        (foreign.status, foreign.body.clone())
+    );
+    assert!(!foreign.text.contains(&w.t1.company_id) && !foreign.text.contains("Company one"));
+    let free = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550009999"}),
+        )
+        .await;
+    assert_eq!(free.status, 201, "{}", free.text);
+    // The company administrator routes its company's numbers to its lines.
+    let routed = w
+        .srv
+        .patch(
+            &format!("/api/v1/numbers/{}", free.id()),
+            &w.t2.admin_token,
+            json!({"line_id": w.t2.line_id}),
+        )
+        .await;
+    assert_eq!(routed.status, 200, "{}", routed.text);
     w.srv.stop().await;
 }
