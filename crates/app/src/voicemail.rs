@@ -2,10 +2,12 @@
 //! and the company's administrators list, play, mark heard and delete the messages. Every change
 //! is announced on [`App::mailbox_changes`] so that message-waiting lamps follow.
 
+use crate::audit::{self, Record};
 use crate::authz::Actor;
 use crate::views::time;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
+use sb_domain::model::AuditKind;
 use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
 use serde::{Deserialize, Serialize};
@@ -70,6 +72,15 @@ pub struct GreetingView {
 #[serde(deny_unknown_fields)]
 pub struct VoicemailPatch {
     pub heard: bool,
+}
+
+/// What the audit keeps of a deleted message (not its audio).
+pub(crate) fn message_audit(v: &Voicemail) -> serde_json::Value {
+    serde_json::json!({
+        "line_id": v.line_id,
+        "caller_number": v.caller_number,
+        "received_at": time(v.received_at),
+    })
 }
 
 pub(crate) fn view(v: Voicemail) -> VoicemailView {
@@ -176,17 +187,25 @@ impl App {
         file: Vec<u8>,
     ) -> AppResult<GreetingView> {
         let mut c = self.store.conn().await?;
-        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
+        self.handling_line(&mut c, actor, line, true).await?;
         drop(c);
         // Decoding and resampling minutes of audio is not for the async workers.
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let mut c = self.store.conn().await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
         let greeting = crate::audio::to_stored(&samples);
-        store::set_greeting(&mut c, &l.id, &greeting, self.now_ms()).await?;
+        store::set_greeting(&mut tx, &l.id, &greeting, now).await?;
+        let duration_secs = i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX);
+        let rec = Record::new(AuditKind::Changed, "voicemail_greeting", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "greeting": { "uploaded_secs": duration_secs } }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
         Ok(GreetingView {
-            duration_secs: i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX),
+            duration_secs,
             audio_url: format!("/api/v1/lines/{}/voicemail-greeting", l.id),
         })
     }
@@ -203,13 +222,18 @@ impl App {
 
     /// Goes back to the standard greeting.
     pub async fn delete_voicemail_greeting(&self, actor: &Actor, line: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
-        if store::delete_greeting(&mut c, &l.id).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        if !store::delete_greeting(&mut tx, &l.id).await? {
+            return Err(AppError::NotFound);
         }
+        let rec = Record::new(AuditKind::Changed, "voicemail_greeting", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "greeting": "standard" }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The greeting callers of a line hear, as 8 kHz samples, when it has its own.
@@ -271,13 +295,22 @@ impl App {
         line: &str,
         doc: NotificationsDoc,
     ) -> AppResult<NotificationsDoc> {
+        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let before = store::notifications(&mut tx, &l.id).await?;
         let n = store::Notifications {
             missed_calls: doc.missed_calls,
             new_voicemail: doc.new_voicemail,
         };
         store::save_notifications(&mut tx, &l.id, n).await?;
+        let rec = Record::new(AuditKind::Changed, "notifications", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(audit::diff(
+                &serde_json::json!({"missed_calls": before.missed_calls, "new_voicemail": before.new_voicemail}),
+                &serde_json::to_value(&doc).unwrap_or_default(),
+            ));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(doc)
     }
@@ -319,13 +352,20 @@ impl App {
                 to.push(e);
             }
         }
+        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let before = store::settings(&mut tx, &l.id).await?;
         let s = store::Settings {
             email_to: to,
             keep_after_email: doc.keep_after_email,
         };
         store::save_settings(&mut tx, &l.id, &s).await?;
+        let as_json = |s: &store::Settings| serde_json::json!({"email_to": s.email_to, "keep_after_email": s.keep_after_email});
+        let rec = Record::new(AuditKind::Changed, "voicemail_settings", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(audit::diff(&as_json(&before), &as_json(&s)));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(VoicemailSettingsDoc {
             email_to: s.email_to,
@@ -399,9 +439,13 @@ impl App {
     }
 
     pub async fn delete_voicemail(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let v = self.own_voicemail(&mut c, actor, id, false).await?;
-        store::delete(&mut c, &v.id).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let v = self.own_voicemail(&mut tx, actor, id, false).await?;
+        store::delete(&mut tx, &v.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(message_audit(&v));
+        audit::write_in(&mut tx, now, actor.into(), &v.company_id, rec).await?;
+        tx.commit().await?;
         let _ = self.mailboxes.send(v.line_id);
         Ok(())
     }

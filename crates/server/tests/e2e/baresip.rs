@@ -35,7 +35,7 @@ fn tone_wav(path: &Path, freq: f64, secs: u32) {
 }
 
 /// A mono 16-bit WAV of a `freq` Hz tone at `rate` samples per second.
-fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
+pub(crate) fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
     let n = rate * secs;
     let mut data = Vec::with_capacity(n as usize * 2);
     for i in 0..n {
@@ -747,7 +747,12 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
 /// A PUT whose body is a file.
 /// On a connection of its own: the server closes one whose body it refused unread (413), and a
 /// pooled connection could then fail the next request.
-async fn upload(srv: &Srv, path: &str, token: &str, file: Vec<u8>) -> (u16, serde_json::Value) {
+pub(crate) async fn upload(
+    srv: &Srv,
+    path: &str,
+    token: &str,
+    file: Vec<u8>,
+) -> (u16, serde_json::Value) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
@@ -1392,6 +1397,21 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
         .await;
     assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(download(&w.srv, audio, &t.user_token).await.0, 404);
+    // The deletion is in the company's audit (ARCHITECTURE rule 3).
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit?kind=deleted", t.company_id),
+            &t.admin_token,
+        )
+        .await;
+    let deleted = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target_type"] == "recording")
+        .unwrap_or_else(|| panic!("no audit record of the deletion: {}", audit.text));
+    assert_eq!(deleted["target_id"], id, "{deleted}");
     w.srv.stop().await;
 }
 

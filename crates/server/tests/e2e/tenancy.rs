@@ -838,3 +838,96 @@ async fn only_providers_assign_numbers_and_a_taken_number_names_no_tenant() {
     assert_eq!(routed.status, 200, "{}", routed.text);
     w.srv.stop().await;
 }
+
+/// Changes to where voicemail is mailed, to the mails a line's user gets, to greetings and to a
+/// queue's music are each in the company's audit, with who did them.
+#[tokio::test]
+async fn voicemail_mail_targets_notifications_greetings_and_queue_music_are_audited() {
+    let w = world().await;
+    let t = &w.t1;
+    let line = |p: &str| format!("/api/v1/lines/{}/{p}", t.line_id);
+    let r = w
+        .srv
+        .put(
+            &line("voicemail-settings"),
+            &t.user_token,
+            json!({"email_to": ["ulf@home.example.com"], "keep_after_email": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = w
+        .srv
+        .put(
+            &line("notifications"),
+            &t.user_token,
+            json!({"new_voicemail": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let wav = std::env::temp_dir().join(format!("sb-audit-{}.wav", t.line_id));
+    crate::baresip::tone_wav_at(&wav, 500.0, 1, 8000);
+    let wav = std::fs::read(&wav).unwrap();
+    let (status, body) = crate::baresip::upload(
+        &w.srv,
+        &line("voicemail-greeting"),
+        &t.user_token,
+        wav.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        w.srv
+            .delete(&line("voicemail-greeting"), &t.user_token)
+            .await
+            .status,
+        204
+    );
+    let music = format!("/api/v1/queues/{}/music", t.queue_id);
+    let (status, body) = crate::baresip::upload(&w.srv, &music, &t.admin_token, wav).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(w.srv.delete(&music, &t.admin_token).await.status, 204);
+
+    let audit = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?kind=changed&limit=100",
+                t.company_id
+            ),
+            &t.admin_token,
+        )
+        .await;
+    let items = audit.body["items"].as_array().unwrap();
+    let of = |target_type: &str| -> Vec<&serde_json::Value> {
+        items
+            .iter()
+            .filter(|e| e["target_type"] == target_type)
+            .collect()
+    };
+    let settings = of("voicemail_settings");
+    assert_eq!(settings.len(), 1, "{}", audit.text);
+    assert!(
+        settings[0].to_string().contains("ulf@home.example.com"),
+        "{}",
+        settings[0]
+    );
+    assert_eq!(settings[0]["actor_name"], "ulfone", "{}", settings[0]);
+    assert_eq!(of("notifications").len(), 1, "{}", audit.text);
+    assert_eq!(
+        of("voicemail_greeting").len(),
+        2,
+        "upload and removal: {}",
+        audit.text
+    );
+    let queue: Vec<_> = of("queue")
+        .into_iter()
+        .filter(|e| e.to_string().contains("music"))
+        .collect();
+    assert_eq!(
+        queue.len(),
+        2,
+        "upload and back to built-in: {}",
+        audit.text
+    );
+    w.srv.stop().await;
+}
