@@ -7,7 +7,7 @@ use crate::authz::Actor;
 use crate::views::time;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
-use sb_domain::model::AuditKind;
+use sb_domain::model::{AuditKind, Feature};
 use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
 use serde::{Deserialize, Serialize};
@@ -46,6 +46,31 @@ fn yes() -> bool {
 }
 
 const MAX_EMAIL_TO: usize = 5;
+
+/// Mails one person may cause in an hour (invitations, voicemail, notifications), and the people
+/// of one company together: the provider's mail relay is not for mass mailing. System mail
+/// (sign-in links, emergency notifications) is not limited.
+pub const MAIL_PER_USER_PER_HOUR: i64 = 100;
+pub const MAIL_PER_COMPANY_PER_HOUR: i64 = 500;
+
+/// Whether `n` more mails fit after `sent` (company, person) in the last hour.
+pub(crate) fn within_mail_limits(sent: (i64, i64), n: usize) -> bool {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    sent.0.saturating_add(n) <= MAIL_PER_COMPANY_PER_HOUR
+        && sent.1.saturating_add(n) <= MAIL_PER_USER_PER_HOUR
+}
+
+/// The refusal when a person's or company's mails of the last hour are used up.
+pub(crate) fn mail_limit_reached() -> AppError {
+    AppError::conflict(
+        "mail_limit",
+        format!(
+            "Too much mail in the last hour (at most {MAIL_PER_USER_PER_HOUR} per person and \
+             {MAIL_PER_COMPANY_PER_HOUR} per company). Try again later."
+        ),
+        None,
+    )
+}
 
 /// Whether the line's user is mailed (at the user's e-mail address) about missed calls and new
 /// voicemail (seed 004, Notifications).
@@ -114,10 +139,28 @@ impl App {
         let now = self.now_ms();
         let audio = crate::audio::to_stored(&d.samples);
         let mut tx = self.store.begin().await?;
-        let settings = store::settings(&mut tx, &d.line_id).await?;
+        let mut settings = store::settings(&mut tx, &d.line_id).await?;
         let line = sb_store::lines::locate_line(&mut tx, &d.line_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let from = sb_store::outbox::Sender {
+            company: &line.company_id,
+            user: line.user_id.as_ref(),
+        };
+        // Mailed out only while the line's user's package has voicemail_to_email (a package
+        // that lost it stops the mail at once) and within the mail limits; else the mailbox
+        // keeps the message.
+        let mail_out = settings.email_to.is_empty()
+            || (self
+                .line_has_feature(&mut tx, &line, Feature::VoicemailToEmail)
+                .await?
+                && self
+                    .mail_allowed(&mut tx, from, settings.email_to.len(), now)
+                    .await?);
+        if !mail_out {
+            tracing::info!(line = %line.id, "voicemail kept, not mailed (package or mail limit)");
+            settings.email_to.clear();
+        }
         let seconds = d.samples.len().div_ceil(8000);
         let who = match &d.caller_name {
             Some(n) => format!("{n} <{}>", d.caller_number),
@@ -142,7 +185,7 @@ impl App {
                     base64: audio.clone(),
                 }),
             };
-            sb_store::outbox::enqueue(&mut tx, &mail).await?;
+            sb_store::outbox::enqueue_from(&mut tx, &mail, from).await?;
         }
         let v = Voicemail {
             id: VoicemailId::new(now),
@@ -264,6 +307,14 @@ impl App {
         else {
             return Ok(());
         };
+        let from = sb_store::outbox::Sender {
+            company: &line.company_id,
+            user: Some(user),
+        };
+        if !self.mail_allowed(c, from, 1, now).await? {
+            tracing::info!(line = %line.id, "notification not mailed: mail limit reached");
+            return Ok(());
+        }
         let mail = sb_store::outbox::Mail {
             id: sb_domain::ids::new_id_text(now),
             recipient: email,
@@ -274,8 +325,36 @@ impl App {
             next_attempt_at: now,
             attachment: None,
         };
-        sb_store::outbox::enqueue(c, &mail).await?;
+        sb_store::outbox::enqueue_from(c, &mail, from).await?;
         Ok(())
+    }
+
+    /// Whether `from` may cause `n` more mails now (see [`MAIL_PER_USER_PER_HOUR`]).
+    pub(crate) async fn mail_allowed(
+        &self,
+        c: &mut sb_store::Conn,
+        from: sb_store::outbox::Sender<'_>,
+        n: usize,
+        now: i64,
+    ) -> AppResult<bool> {
+        let sent = sb_store::outbox::sent_since(c, from, now - 3_600_000).await?;
+        Ok(within_mail_limits(sent, n))
+    }
+
+    /// Whether the line's user's package has `feature` (a line without a user has none).
+    async fn line_has_feature(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_store::lines::Line,
+        feature: Feature,
+    ) -> AppResult<bool> {
+        let Some(id) = &line.user_id else {
+            return Ok(false);
+        };
+        match sb_store::accounts::locate_user(c, id).await? {
+            Some(u) => self.user_has_feature(c, &u, feature).await,
+            None => Ok(false),
+        }
     }
 
     /// A line's notification choices: its user and the company's administrators read them.
@@ -355,6 +434,15 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        if !to.is_empty()
+            && !self
+                .line_has_feature(&mut tx, &l, Feature::VoicemailToEmail)
+                .await?
+        {
+            return Err(AppError::forbidden(
+                "Mailing voicemail is not part of this line's service package.",
+            ));
+        }
         let before = store::settings(&mut tx, &l.id).await?;
         let s = store::Settings {
             email_to: to,
@@ -448,5 +536,26 @@ impl App {
         tx.commit().await?;
         let _ = self.mailboxes.send(v.line_id);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_limits_count_each_person_and_the_whole_company() {
+        assert!(within_mail_limits((0, 0), 100));
+        assert!(!within_mail_limits((0, 0), 101), "one person, one hour");
+        assert!(within_mail_limits((399, 99), 1));
+        assert!(
+            !within_mail_limits((399, 100), 1),
+            "the person is at the limit"
+        );
+        assert!(
+            !within_mail_limits((500, 0), 1),
+            "the company is at the limit"
+        );
+        assert!(!within_mail_limits((0, 0), usize::MAX));
     }
 }

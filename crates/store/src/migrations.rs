@@ -390,4 +390,17 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX queue_calls_queue ON queue_calls(queue_id, entered_at)",
         ],
     },
+    // 33, not 14: numbered apart from other branches' migrations of the same time.
+    Migration {
+        version: 33,
+        name: "mail senders",
+        statements: &[
+            // Who caused a mail (the company, and the person when there is one), for the
+            // per-user and per-company mail limits; NULL for system mail (links, emergencies).
+            "ALTER TABLE mail_outbox ADD COLUMN company_id TEXT NULL",
+            "ALTER TABLE mail_outbox ADD COLUMN user_id TEXT NULL",
+            "CREATE INDEX mail_outbox_company ON mail_outbox(company_id, created_at)",
+            "CREATE INDEX mail_outbox_user ON mail_outbox(user_id, created_at)",
+        ],
+    },
 ];

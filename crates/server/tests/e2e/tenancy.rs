@@ -931,3 +931,55 @@ async fn voicemail_mail_targets_notifications_greetings_and_queue_music_are_audi
     );
     w.srv.stop().await;
 }
+
+/// Voicemail is mailed out only with `voicemail_to_email` in the line's user's package: without
+/// it, nobody (user or administrator) can set addresses to mail it to.
+#[tokio::test]
+async fn voicemail_mail_targets_need_voicemail_to_email_in_the_package() {
+    let w = world().await;
+    let t = &w.t1;
+    // The reseller's Gold package: user portal and voicemail, not voicemail_to_email.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.admin_token,
+            json!({"package_id": t.package_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let vm = format!("/api/v1/lines/{}/voicemail-settings", t.line_id);
+    let to_elsewhere = json!({"email_to": ["anyone@elsewhere.example.com"]});
+    for token in [&t.user_token, &t.admin_token] {
+        let r = w.srv.put(&vm, token, to_elsewhere.clone()).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+    }
+    assert_eq!(
+        w.srv.get(&vm, &t.admin_token).await.body["email_to"],
+        json!([])
+    );
+    let none = w
+        .srv
+        .put(
+            &vm,
+            &t.user_token,
+            json!({"email_to": [], "keep_after_email": true}),
+        )
+        .await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    // With the feature in the package, the same request is taken.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/packages/{}", t.package_id),
+            &t.reseller_token,
+            json!({"features": ["user_portal", "voicemail", "voicemail_to_email"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        w.srv.put(&vm, &t.user_token, to_elsewhere).await.status,
+        200
+    );
+    w.srv.stop().await;
+}
