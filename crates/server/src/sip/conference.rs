@@ -406,6 +406,11 @@ async fn session(
     for _ in 0..CODE_TRIES {
         io.say(&[p("conf-enter-code")]).await?;
         let code = io.collect(6, Duration::from_secs(10)).await?;
+        // Six digits end the code; the `#` the prompt asks for after them is taken here, else
+        // it would end the next try at once as an empty code.
+        if code.len() == 6 {
+            io.key_is('#', Duration::from_millis(1500)).await?;
+        }
         // Locked: the code is not even looked up, and the caller hears what a wrong code gets.
         let open = engine.conferences.code_entry_open(&keyer, Instant::now());
         let admission = if open {

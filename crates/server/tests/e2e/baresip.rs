@@ -1046,6 +1046,75 @@ async fn wrong_pins_by_phone_lock_the_mailbox_until_unlocked_and_the_right_one_o
     w.srv.stop().await;
 }
 
+/// Guessing access codes: a phone that keyed in more wrong codes than code entry allows (10 from
+/// its address, three a call) is refused even the right code of a conference under way, and
+/// the bridge hangs up on it as on any wrong code, instead of letting it in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conference_code_entry_locks_after_repeated_wrong_codes() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let now_ms = {
+        use sb_domain::clock::Clock as _;
+        sb_domain::clock::SystemClock.now().as_millisecond()
+    };
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/conferences", t.company_id),
+            &t.user_token,
+            serde_json::json!({"title": "Stand-up", "starts_at": sb_domain::clock::rfc3339(now_ms),
+                "duration_minutes": 15}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.body["dial_in"]["access_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    let line = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let joined = tokio::task::spawn_blocking(move || {
+        let dir = std::env::temp_dir().join(format!("sb-confguess-{}", free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let wav = dir.join("quiet.wav");
+        tone_wav(&wav, 300.0, 60);
+        let mut p = Phone::start(sip, &line, &wav, "manual");
+        p.wait_registered();
+        // Each call: three codes, each keyed in over the prompt before it; the bridge says
+        // goodbye and hangs up after the third.
+        let mut call = |keys: &str| -> bool {
+            p.dial(&format!("sip:*88@{}", line.domain));
+            p.wait_event("CALL_ESTABLISHED", 10);
+            for _ in 0..3 {
+                std::thread::sleep(Duration::from_millis(500));
+                press(&mut p, &format!("{keys}#"));
+                std::thread::sleep(Duration::from_millis(2500));
+            }
+            let closed = p.try_event("CALL_CLOSED", 20);
+            if !closed {
+                p.command("hangup", "");
+                p.wait_event("CALL_CLOSED", 10);
+            }
+            !closed
+        };
+        for _ in 0..4 {
+            assert!(!call(wrong), "a wrong code let the phone in");
+        }
+        call(&code)
+    })
+    .await
+    .unwrap();
+    assert!(
+        !joined,
+        "after 12 wrong codes the right one still opened the conference"
+    );
+    w.srv.stop().await;
+}
+
 /// Three phones call `*88`, key in the access code of a conference under way and talk: each
 /// sends its own tone and hears the other two, never its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
