@@ -69,6 +69,25 @@ impl<'a> From<&'a Actor> for By<'a> {
     }
 }
 
+/// Writes `r` in the tenant of `company`, looked up, for use cases that hold only its id.
+pub(crate) async fn write_in(
+    c: &mut Conn,
+    now: i64,
+    by: By<'_>,
+    company: &CompanyId,
+    r: Record<'_>,
+) -> AppResult<()> {
+    let co = sb_store::tenancy::get_company(c, company)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rec = Record {
+        reseller: Some(&co.reseller_id),
+        company: Some(&co.id),
+        ..r
+    };
+    write(c, now, by, rec).await
+}
+
 pub(crate) async fn write(c: &mut Conn, now: i64, by: By<'_>, r: Record<'_>) -> AppResult<()> {
     let ev = AuditEvent {
         id: AuditId::new(now),

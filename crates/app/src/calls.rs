@@ -480,10 +480,12 @@ impl App {
         if input.also_calling_name {
             l.calling_name = Some(l.account_name.clone());
         }
+        let handed_over = crate::lines::hand_over(&mut tx, &mut l).await?;
         store::update_line(&mut tx, &l).await?;
         store::clear_settings(&mut tx, &co.id, &l.id).await?;
         let mut summary = diff(&before, &crate::directory::line_audit(&l));
         summary["reset"] = serde_json::json!({ "settings_cleared": true, "remove_from_groups": input.remove_from_groups });
+        summary["handed_over"] = handed_over;
         let rec = Record::new(AuditKind::Changed, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(summary);

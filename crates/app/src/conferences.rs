@@ -484,7 +484,7 @@ impl App {
             now,
             cancel: false,
         };
-        self.mail_invitations(&mut tx, &invite).await?;
+        self.mail_invitations(&mut tx, &invite, actor).await?;
         let rec = Record::new(AuditKind::Created, "conference", conf.id.as_str())
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(serde_json::json!({
@@ -537,7 +537,7 @@ impl App {
             now,
             cancel: true,
         };
-        self.mail_invitations(&mut tx, &invite).await?;
+        self.mail_invitations(&mut tx, &invite, actor).await?;
         store::delete(&mut tx, &conf.id).await?;
         let rec = Record::new(AuditKind::Deleted, "conference", conf.id.as_str())
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -559,9 +559,15 @@ impl App {
             .filter(|u| u.company_id.as_ref() == Some(company)))
     }
 
-    /// Mails the invitation (or its cancellation) to each of its attendees, with the calendar
-    /// file attached, through the outbox.
-    async fn mail_invitations(&self, c: &mut Conn, invite: &Invite<'_>) -> AppResult<()> {
+    /// Mails the invitation (or its cancellation) to each of its attendees (the conference's
+    /// participants, nobody else), with the calendar file attached, through the outbox; the
+    /// mails count as the actor's (409 `mail_limit` over the hourly limits, and nothing sent).
+    async fn mail_invitations(
+        &self,
+        c: &mut Conn,
+        invite: &Invite<'_>,
+        actor: &Actor,
+    ) -> AppResult<()> {
         let Invite {
             conf,
             organizer: (organizer, _),
@@ -573,6 +579,13 @@ impl App {
         } = *invite;
         if to.is_empty() {
             return Ok(());
+        }
+        let from = outbox::Sender {
+            company: &conf.company_id,
+            user: Some(&actor.user_id),
+        };
+        if !self.mail_allowed(c, from, to.len(), now).await? {
+            return Err(crate::voicemail::mail_limit_reached());
         }
         let ics = invite.ical();
         let method = if cancel { "CANCEL" } else { "REQUEST" };
@@ -609,7 +622,7 @@ impl App {
                 next_attempt_at: now,
                 attachment: Some(attachment.clone()),
             };
-            outbox::enqueue(c, &mail).await?;
+            outbox::enqueue_from(c, &mail, from).await?;
         }
         Ok(())
     }

@@ -201,12 +201,14 @@ impl App {
         if let Some(e) = patch.extension {
             l.extension = Extension::parse("extension", &e)?.into_string();
         }
+        let mut handed_over = None;
         if let Some(u) = patch.user_id {
             let new_owner = self.owner_in(&mut tx, &co, u.as_deref()).await?;
-            if new_owner != l.user_id
-                && let Some(old) = &l.user_id
-            {
-                clear_default_line(&mut tx, old, &l.id).await?;
+            if new_owner != l.user_id {
+                if let Some(old) = &l.user_id {
+                    clear_default_line(&mut tx, old, &l.id).await?;
+                }
+                handed_over = Some(hand_over(&mut tx, &mut l).await?);
             }
             l.user_id = new_owner;
         }
@@ -233,9 +235,13 @@ impl App {
         store::update_line(&mut tx, &l)
             .await
             .map_err(extension_conflict)?;
+        let mut summary = diff(&before, &line_audit(&l));
+        if let Some(h) = handed_over {
+            summary["handed_over"] = h;
+        }
         let rec = Record::new(AuditKind::Changed, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
-            .summary(diff(&before, &line_audit(&l)));
+            .summary(summary);
         audit::write(&mut tx, now, actor.into(), rec).await?;
         let view = self.line_view_of(&mut tx, &l).await?;
         tx.commit().await?;
@@ -318,8 +324,10 @@ impl App {
         let e = E164::parse("number", &input.number)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
+        // Numbers come from the provider's carriers: providers and resellers give them to a
+        // company; the company's administrators only route them to lines.
         let co = self
-            .company_for(&mut tx, actor, company, Need::Administer)
+            .company_for(&mut tx, actor, company, Need::Provide)
             .await?;
         let line_id = self.line_in(&mut tx, &co, input.line_id.as_deref()).await?;
         let n = Number {
@@ -332,10 +340,11 @@ impl App {
         store::insert_number(&mut tx, &n)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::conflict(
-                    "number_taken",
-                    "This number is already in use.",
-                    Some("number"),
+                // One answer wherever the number is, so that it says nothing of other tenants.
+                StoreError::Conflict(_) => AppError::invalid(
+                    "number_unavailable",
+                    "number",
+                    "This number cannot be assigned.",
                 ),
                 other => other.into(),
             })?;
@@ -422,9 +431,7 @@ impl App {
     pub async fn delete_number(&self, actor: &Actor, id: &str) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (co, n) = self
-            .number_for(&mut tx, actor, id, Need::Administer)
-            .await?;
+        let (co, n) = self.number_for(&mut tx, actor, id, Need::Provide).await?;
         store::delete_number(&mut tx, &co.id, &n.id).await?;
         let rec = Record::new(AuditKind::Deleted, "number", &n.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -444,6 +451,20 @@ fn extension_conflict(e: StoreError) -> AppError {
         ),
         other => other.into(),
     }
+}
+
+/// A line that changes hands (another user, or a reset) starts clean: a new SIP password, so that
+/// the previous person's phones can no longer register or call as it, and no voicemail mail
+/// targets, which name the previous person's addresses. Gives what changed, for the audit.
+pub(crate) async fn hand_over(c: &mut Conn, l: &mut Line) -> AppResult<serde_json::Value> {
+    l.sip_password = secrets::sip_password();
+    let mut vm = sb_store::voicemail::settings(c, &l.id).await?;
+    let cleared = vm.email_to.len();
+    if cleared > 0 {
+        vm.email_to.clear();
+        sb_store::voicemail::save_settings(c, &l.id, &vm).await?;
+    }
+    Ok(serde_json::json!({ "sip_password": "reset", "voicemail_email_to_cleared": cleared }))
 }
 
 async fn clear_default_line(c: &mut Conn, user: &UserId, line: &LineId) -> AppResult<()> {

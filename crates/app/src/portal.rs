@@ -128,23 +128,40 @@ impl App {
         crate::audio::stored_samples(&text, "message's audio")
     }
 
-    /// Saves (marks heard) or deletes a message heard by phone; the lamp follows.
-    pub async fn portal_keep(&self, v: &Voicemail, keep: bool) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
+    /// Saves (marks heard) or deletes a message heard by phone, from `source`; a deletion is
+    /// audited. The lamp follows.
+    pub async fn portal_keep(&self, v: &Voicemail, keep: bool, source: &str) -> AppResult<()> {
         if keep {
+            let mut c = self.store.conn().await?;
             vm::set_heard(&mut c, &v.id, true).await?;
         } else {
-            vm::delete(&mut c, &v.id).await?;
+            let now = self.now_ms();
+            let mut tx = self.store.begin().await?;
+            vm::delete(&mut tx, &v.id).await?;
+            let summary = crate::voicemail::message_audit(v);
+            let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(summary);
+            audit::write_in(&mut tx, now, phone(source), &v.company_id, rec).await?;
+            tx.commit().await?;
         }
         let _ = self.mailboxes.send(v.line_id.clone());
         Ok(())
     }
 
-    /// A greeting recorded by phone.
-    pub async fn portal_set_greeting(&self, line: &LineId, samples: &[i16]) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
+    /// A greeting recorded by phone, from `source`; audited.
+    pub async fn portal_set_greeting(
+        &self,
+        line: &LineId,
+        samples: &[i16],
+        source: &str,
+    ) -> AppResult<()> {
+        let now = self.now_ms();
         let greeting = crate::audio::to_stored(samples);
-        vm::set_greeting(&mut c, line, &greeting, self.now_ms()).await?;
+        let mut tx = self.store.begin().await?;
+        vm::set_greeting(&mut tx, line, &greeting, now).await?;
+        let secs = samples.len().div_ceil(8000);
+        let summary = serde_json::json!({ "greeting": { "recorded_by_phone_secs": secs } });
+        portal_audit(&mut tx, line, AuditKind::Changed, summary, source, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -183,11 +200,15 @@ async fn portal_audit(
     let rec = Record::new(kind, "line", &l.id)
         .tenant(Some(&co.reseller_id), Some(&co.id))
         .summary(summary);
-    let by = By {
+    audit::write(c, now, phone(source), rec).await?;
+    Ok(())
+}
+
+/// The voice portal as the actor of an audit record, called from `source`.
+fn phone(source: &str) -> By<'_> {
+    By {
         id: None,
         name: "voice portal",
         ip: Some(source),
-    };
-    audit::write(c, now, by, rec).await?;
-    Ok(())
+    }
 }

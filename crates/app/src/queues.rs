@@ -717,22 +717,38 @@ impl App {
         file: Vec<u8>,
     ) -> AppResult<QueueView> {
         let mut c = self.store.conn().await?;
-        let (_, q) = self.queue_for(&mut c, actor, id, Need::Administer).await?;
+        self.queue_for(&mut c, actor, id, Need::Administer).await?;
         drop(c);
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let mut c = self.store.conn().await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        // Again inside the transaction: the queue may have gone while the file was converted.
+        let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
         let music = crate::audio::to_stored(&samples);
-        store::set_music(&mut c, &q.id, Some(&music)).await?;
-        self.queue_view(&mut c, &q).await
+        store::set_music(&mut tx, &q.id, Some(&music)).await?;
+        let seconds = samples.len().div_ceil(8000);
+        let rec = Record::new(AuditKind::Changed, "queue", q.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "music": { "uploaded_secs": seconds } }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self.queue_view(&mut tx, &q).await?;
+        tx.commit().await?;
+        Ok(view)
     }
 
     /// Back to the built-in music on hold.
     pub async fn delete_queue_music(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let (_, q) = self.queue_for(&mut c, actor, id, Need::Administer).await?;
-        store::set_music(&mut c, &q.id, None).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
+        store::set_music(&mut tx, &q.id, None).await?;
+        let rec = Record::new(AuditKind::Changed, "queue", q.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "music": "built-in" }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -246,9 +246,18 @@ impl App {
     }
 
     pub async fn delete_recording(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let r = self.own_recording(&mut c, actor, id).await?;
-        store::delete(&mut c, &r.id).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let r = self.own_recording(&mut tx, actor, id).await?;
+        store::delete(&mut tx, &r.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "recording", &r.id).summary(serde_json::json!({
+            "line_id": r.line_id,
+            "direction": r.direction,
+            "other_number": r.other_number,
+            "started_at": time(r.started_at),
+        }));
+        audit::write_in(&mut tx, now, actor.into(), &r.company_id, rec).await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -2,10 +2,12 @@
 //! and the company's administrators list, play, mark heard and delete the messages. Every change
 //! is announced on [`App::mailbox_changes`] so that message-waiting lamps follow.
 
+use crate::audit::{self, Record};
 use crate::authz::Actor;
 use crate::views::time;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
+use sb_domain::model::{AuditKind, Feature};
 use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
 use serde::{Deserialize, Serialize};
@@ -45,6 +47,31 @@ fn yes() -> bool {
 
 const MAX_EMAIL_TO: usize = 5;
 
+/// Mails one person may cause in an hour (invitations, voicemail, notifications), and the people
+/// of one company together: the provider's mail relay is not for mass mailing. System mail
+/// (sign-in links, emergency notifications) is not limited.
+pub const MAIL_PER_USER_PER_HOUR: i64 = 100;
+pub const MAIL_PER_COMPANY_PER_HOUR: i64 = 500;
+
+/// Whether `n` more mails fit after `sent` (company, person) in the last hour.
+pub(crate) fn within_mail_limits(sent: (i64, i64), n: usize) -> bool {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    sent.0.saturating_add(n) <= MAIL_PER_COMPANY_PER_HOUR
+        && sent.1.saturating_add(n) <= MAIL_PER_USER_PER_HOUR
+}
+
+/// The refusal when a person's or company's mails of the last hour are used up.
+pub(crate) fn mail_limit_reached() -> AppError {
+    AppError::conflict(
+        "mail_limit",
+        format!(
+            "Too much mail in the last hour (at most {MAIL_PER_USER_PER_HOUR} per person and \
+             {MAIL_PER_COMPANY_PER_HOUR} per company). Try again later."
+        ),
+        None,
+    )
+}
+
 /// Whether the line's user is mailed (at the user's e-mail address) about missed calls and new
 /// voicemail (seed 004, Notifications).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -70,6 +97,15 @@ pub struct GreetingView {
 #[serde(deny_unknown_fields)]
 pub struct VoicemailPatch {
     pub heard: bool,
+}
+
+/// What the audit keeps of a deleted message (not its audio).
+pub(crate) fn message_audit(v: &Voicemail) -> serde_json::Value {
+    serde_json::json!({
+        "line_id": v.line_id,
+        "caller_number": v.caller_number,
+        "received_at": time(v.received_at),
+    })
 }
 
 pub(crate) fn view(v: Voicemail) -> VoicemailView {
@@ -103,10 +139,28 @@ impl App {
         let now = self.now_ms();
         let audio = crate::audio::to_stored(&d.samples);
         let mut tx = self.store.begin().await?;
-        let settings = store::settings(&mut tx, &d.line_id).await?;
+        let mut settings = store::settings(&mut tx, &d.line_id).await?;
         let line = sb_store::lines::locate_line(&mut tx, &d.line_id)
             .await?
             .ok_or(AppError::NotFound)?;
+        let from = sb_store::outbox::Sender {
+            company: &line.company_id,
+            user: line.user_id.as_ref(),
+        };
+        // Mailed out only while the line's user's package has voicemail_to_email (a package
+        // that lost it stops the mail at once) and within the mail limits; else the mailbox
+        // keeps the message.
+        let mail_out = settings.email_to.is_empty()
+            || (self
+                .line_has_feature(&mut tx, &line, Feature::VoicemailToEmail)
+                .await?
+                && self
+                    .mail_allowed(&mut tx, from, settings.email_to.len(), now)
+                    .await?);
+        if !mail_out {
+            tracing::info!(line = %line.id, "voicemail kept, not mailed (package or mail limit)");
+            settings.email_to.clear();
+        }
         let seconds = d.samples.len().div_ceil(8000);
         let who = match &d.caller_name {
             Some(n) => format!("{n} <{}>", d.caller_number),
@@ -131,7 +185,7 @@ impl App {
                     base64: audio.clone(),
                 }),
             };
-            sb_store::outbox::enqueue(&mut tx, &mail).await?;
+            sb_store::outbox::enqueue_from(&mut tx, &mail, from).await?;
         }
         let v = Voicemail {
             id: VoicemailId::new(now),
@@ -176,17 +230,25 @@ impl App {
         file: Vec<u8>,
     ) -> AppResult<GreetingView> {
         let mut c = self.store.conn().await?;
-        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
+        self.handling_line(&mut c, actor, line, true).await?;
         drop(c);
         // Decoding and resampling minutes of audio is not for the async workers.
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
-        let mut c = self.store.conn().await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
         let greeting = crate::audio::to_stored(&samples);
-        store::set_greeting(&mut c, &l.id, &greeting, self.now_ms()).await?;
+        store::set_greeting(&mut tx, &l.id, &greeting, now).await?;
+        let duration_secs = i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX);
+        let rec = Record::new(AuditKind::Changed, "voicemail_greeting", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "greeting": { "uploaded_secs": duration_secs } }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
         Ok(GreetingView {
-            duration_secs: i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX),
+            duration_secs,
             audio_url: format!("/api/v1/lines/{}/voicemail-greeting", l.id),
         })
     }
@@ -203,13 +265,18 @@ impl App {
 
     /// Goes back to the standard greeting.
     pub async fn delete_voicemail_greeting(&self, actor: &Actor, line: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
-        if store::delete_greeting(&mut c, &l.id).await? {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        if !store::delete_greeting(&mut tx, &l.id).await? {
+            return Err(AppError::NotFound);
         }
+        let rec = Record::new(AuditKind::Changed, "voicemail_greeting", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({ "greeting": "standard" }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The greeting callers of a line hear, as 8 kHz samples, when it has its own.
@@ -240,6 +307,14 @@ impl App {
         else {
             return Ok(());
         };
+        let from = sb_store::outbox::Sender {
+            company: &line.company_id,
+            user: Some(user),
+        };
+        if !self.mail_allowed(c, from, 1, now).await? {
+            tracing::info!(line = %line.id, "notification not mailed: mail limit reached");
+            return Ok(());
+        }
         let mail = sb_store::outbox::Mail {
             id: sb_domain::ids::new_id_text(now),
             recipient: email,
@@ -250,8 +325,36 @@ impl App {
             next_attempt_at: now,
             attachment: None,
         };
-        sb_store::outbox::enqueue(c, &mail).await?;
+        sb_store::outbox::enqueue_from(c, &mail, from).await?;
         Ok(())
+    }
+
+    /// Whether `from` may cause `n` more mails now (see [`MAIL_PER_USER_PER_HOUR`]).
+    pub(crate) async fn mail_allowed(
+        &self,
+        c: &mut sb_store::Conn,
+        from: sb_store::outbox::Sender<'_>,
+        n: usize,
+        now: i64,
+    ) -> AppResult<bool> {
+        let sent = sb_store::outbox::sent_since(c, from, now - 3_600_000).await?;
+        Ok(within_mail_limits(sent, n))
+    }
+
+    /// Whether the line's user's package has `feature` (a line without a user has none).
+    async fn line_has_feature(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_store::lines::Line,
+        feature: Feature,
+    ) -> AppResult<bool> {
+        let Some(id) = &line.user_id else {
+            return Ok(false);
+        };
+        match sb_store::accounts::locate_user(c, id).await? {
+            Some(u) => self.user_has_feature(c, &u, feature).await,
+            None => Ok(false),
+        }
     }
 
     /// A line's notification choices: its user and the company's administrators read them.
@@ -271,13 +374,22 @@ impl App {
         line: &str,
         doc: NotificationsDoc,
     ) -> AppResult<NotificationsDoc> {
+        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let before = store::notifications(&mut tx, &l.id).await?;
         let n = store::Notifications {
             missed_calls: doc.missed_calls,
             new_voicemail: doc.new_voicemail,
         };
         store::save_notifications(&mut tx, &l.id, n).await?;
+        let rec = Record::new(AuditKind::Changed, "notifications", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(audit::diff(
+                &serde_json::json!({"missed_calls": before.missed_calls, "new_voicemail": before.new_voicemail}),
+                &serde_json::to_value(&doc).unwrap_or_default(),
+            ));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(doc)
     }
@@ -319,13 +431,29 @@ impl App {
                 to.push(e);
             }
         }
+        let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let (_, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        if !to.is_empty()
+            && !self
+                .line_has_feature(&mut tx, &l, Feature::VoicemailToEmail)
+                .await?
+        {
+            return Err(AppError::forbidden(
+                "Mailing voicemail is not part of this line's service package.",
+            ));
+        }
+        let before = store::settings(&mut tx, &l.id).await?;
         let s = store::Settings {
             email_to: to,
             keep_after_email: doc.keep_after_email,
         };
         store::save_settings(&mut tx, &l.id, &s).await?;
+        let as_json = |s: &store::Settings| serde_json::json!({"email_to": s.email_to, "keep_after_email": s.keep_after_email});
+        let rec = Record::new(AuditKind::Changed, "voicemail_settings", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(audit::diff(&as_json(&before), &as_json(&s)));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(VoicemailSettingsDoc {
             email_to: s.email_to,
@@ -399,10 +527,35 @@ impl App {
     }
 
     pub async fn delete_voicemail(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let mut c = self.store.conn().await?;
-        let v = self.own_voicemail(&mut c, actor, id, false).await?;
-        store::delete(&mut c, &v.id).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let v = self.own_voicemail(&mut tx, actor, id, false).await?;
+        store::delete(&mut tx, &v.id).await?;
+        let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(message_audit(&v));
+        audit::write_in(&mut tx, now, actor.into(), &v.company_id, rec).await?;
+        tx.commit().await?;
         let _ = self.mailboxes.send(v.line_id);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_limits_count_each_person_and_the_whole_company() {
+        assert!(within_mail_limits((0, 0), 100));
+        assert!(!within_mail_limits((0, 0), 101), "one person, one hour");
+        assert!(within_mail_limits((399, 99), 1));
+        assert!(
+            !within_mail_limits((399, 100), 1),
+            "the person is at the limit"
+        );
+        assert!(
+            !within_mail_limits((500, 0), 1),
+            "the company is at the limit"
+        );
+        assert!(!within_mail_limits((0, 0), usize::MAX));
     }
 }

@@ -218,6 +218,14 @@ impl Email {
             return Err(bad());
         }
         let (local, domain) = t.split_once('@').ok_or_else(bad)?;
+        // The address goes between the brackets of RCPT TO:<…> (RFC 5321 section 4.1.2) and
+        // into a To: header: no brackets, list separators, quotes or address literals; the
+        // domain is a host name (letters, digits, hyphens, dots).
+        let smtp_special = |c: char| "<>,;:\"()[]\\".contains(c);
+        let host_char = |c: char| c.is_alphanumeric() || c == '-' || c == '.';
+        if local.chars().any(smtp_special) || !domain.chars().all(host_char) {
+            return Err(bad());
+        }
         if local.is_empty()
             || domain.contains('@')
             || !domain.contains('.')
@@ -363,6 +371,30 @@ mod tests {
             assert!(Email::parse("e", bad).is_err(), "{bad}");
         }
         assert_eq!(Name::parse("n", "  Bob ").unwrap().as_str(), "Bob");
+    }
+
+    #[test]
+    fn emails_cannot_smuggle_smtp_syntax_into_rcpt_to() {
+        // RCPT TO:<addr> (RFC 5321 section 4.1.2): brackets, line breaks, spaces and list
+        // separators would add recipients or commands.
+        for bad in [
+            "a@b.co>",
+            "<a@b.co",
+            "a@b.co> NOTIFY=NEVER",
+            "a@b.co>\r\nRCPT TO:<c@d.co",
+            "a@b.co\nx",
+            "a b@c.co",
+            "a@b.co,c@d.co",
+            "a@b.co;c@d.co",
+            "\"a\"@b.co",
+            "a@[127.0.0.1]",
+            "a@b_c.co",
+        ] {
+            assert!(Email::parse("e", bad).is_err(), "{bad:?}");
+        }
+        for good in ["a.b+tag@sub.example.co", "o'brien@example.ie", "x_y-z@b.co"] {
+            assert!(Email::parse("e", good).is_ok(), "{good:?}");
+        }
         assert!(Name::parse("n", "   ").is_err());
     }
 

@@ -36,9 +36,17 @@ pub struct Flags {
     /// RTP port range, like 20000-29999.
     #[arg(long, env = "SWITCHBOARD_RTP_PORTS")]
     pub rtp_ports: Option<String>,
-    /// Outgoing mail server, smtp://[user:pass@]host[:port]; without it mail waits in the outbox.
+    /// Outgoing mail server: smtps://[user:pass@]host[:port] (TLS, port 465),
+    /// smtp://[user:pass@]host[:port]?tls=required (STARTTLS, port 587) or smtp://host[:port]
+    /// (clear text, no credentials); without it mail waits in the outbox.
     #[arg(long, env = "SWITCHBOARD_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Refuse a clear-text smtp:// mail server: true or false (default false).
+    #[arg(long, env = "SWITCHBOARD_SMTP_TLS_REQUIRED")]
+    pub smtp_tls_required: Option<bool>,
+    /// PEM file of CA certificates trusted for the mail server beside the system's.
+    #[arg(long, env = "SWITCHBOARD_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
     /// Sender address of mail Switchboard sends.
     #[arg(long, env = "SWITCHBOARD_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -94,6 +102,8 @@ struct FileConfig {
     sip_tls_key: Option<PathBuf>,
     rtp_ports: Option<String>,
     smtp_url: Option<String>,
+    smtp_tls_required: Option<bool>,
+    smtp_ca_file: Option<PathBuf>,
     mail_from: Option<String>,
     public_url: Option<String>,
     login_burst: Option<u32>,
@@ -118,6 +128,8 @@ pub struct Config {
     pub sip_tls: Option<SipTls>,
     pub rtp_ports: (u16, u16),
     pub smtp_url: Option<String>,
+    /// TLS demanded of the mail server, and extra trusted roots for it.
+    pub smtp_options: crate::mail::SmtpOptions,
     pub mail_from: String,
     pub public_url: String,
     pub login_burst: u32,
@@ -143,6 +155,7 @@ impl std::fmt::Debug for Config {
             .field("sip_tls", &self.sip_tls)
             .field("rtp_ports", &self.rtp_ports)
             .field("smtp", &self.smtp_url.as_deref().map(redact_url))
+            .field("smtp_options", &self.smtp_options)
             .field("public_url", &self.public_url)
             .field("mail_from", &self.mail_from)
             .field("login_burst", &self.login_burst)
@@ -255,8 +268,16 @@ impl Config {
             .clone()
             .or(file.smtp_url)
             .filter(|s| !s.is_empty());
+        let smtp_options = crate::mail::SmtpOptions {
+            tls_required: flags
+                .smtp_tls_required
+                .or(file.smtp_tls_required)
+                .unwrap_or(false),
+            ca_file: flags.smtp_ca_file.clone().or(file.smtp_ca_file),
+        };
         if let Some(s) = &smtp_url {
-            crate::mail::SmtpTarget::parse(s).map_err(|e| format!("smtp-url: {e}"))?;
+            crate::mail::SmtpTarget::parse(s, &smtp_options)
+                .map_err(|e| format!("smtp-url: {e}"))?;
         }
         let mail_from = flags
             .mail_from
@@ -316,6 +337,7 @@ impl Config {
             sip_tls,
             rtp_ports,
             smtp_url,
+            smtp_options,
             mail_from,
             public_url,
             login_burst,

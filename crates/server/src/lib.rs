@@ -101,7 +101,13 @@ pub async fn start(
     let router = sb_web::router(state.clone()).merge(sb_api::router(state));
     let mut workers = Vec::new();
     if let Some(url) = &cfg.smtp_url {
-        let target = mail::SmtpTarget::parse(url).map_err(StartError::Config)?;
+        let target = mail::SmtpTarget::parse(url, &cfg.smtp_options).map_err(StartError::Config)?;
+        if target.is_plain() {
+            tracing::warn!(
+                server = %target.server(),
+                "mail goes to the SMTP server in clear text (links in it too); use smtps:// or ?tls=required"
+            );
+        }
         workers.push(tokio::spawn(mail::run_outbox(
             store.clone(),
             clock.clone(),

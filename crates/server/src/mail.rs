@@ -1,79 +1,168 @@
-//! The outbox worker and a small SMTP client (RFC 5321, plain TCP with optional AUTH PLAIN).
-//! Mail is taken from the persistent outbox, sent, and marked; a failure leaves it there for a
-//! later attempt with exponential back-off, so nothing is lost while the server is down.
+//! The outbox worker and its SMTP client. Mail is taken from the persistent outbox, sent, and
+//! marked; a failure leaves it there for a later attempt with exponential back-off, so nothing is
+//! lost while the server is down.
+//!
+//! The SMTP conversation is lettre's (RFC 5321), over rustls: implicit TLS (`smtps://`, RFC 8314)
+//! or STARTTLS (`smtp://…?tls=required`, RFC 3207), with the system's trusted roots plus an
+//! optional CA file. Credentials are only ever used on a TLS connection: a URL with credentials
+//! and no TLS is refused at start-up, and with STARTTLS required lettre stops before AUTH when
+//! the server does not offer it (a man in the middle stripping STARTTLS learns nothing).
 
+use lettre::address::{Address, Envelope};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sb_domain::clock::Clock;
 use sb_store::{Store, outbox};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
 
-/// Where mail goes: host, port and optional credentials of `smtp://[user:pass@]host[:port]`.
+/// How the connection to the mail server is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Security {
+    /// `smtp://host`: clear text; never with credentials.
+    Plain,
+    /// `smtp://host?tls=required`: STARTTLS, and no mail at all when the server does not offer it.
+    StartTls,
+    /// `smtps://host`: TLS from the first byte.
+    Tls,
+}
+
+/// The operator's mail settings beside the URL.
+#[derive(Clone, Debug, Default)]
+pub struct SmtpOptions {
+    /// Refuse a clear-text `smtp://` URL at start-up.
+    pub tls_required: bool,
+    /// A PEM file of CA certificates trusted beside the system's (a private mail relay's CA).
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Where mail goes: `smtps://[user:pass@]host[:port]` (port 465),
+/// `smtp://[user:pass@]host[:port]?tls=required` (STARTTLS, port 587) or `smtp://host[:port]`
+/// (clear text, port 25, no credentials).
 #[derive(Clone)]
 pub struct SmtpTarget {
     host: String,
     port: u16,
+    security: Security,
     auth: Option<(String, String)>,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
 }
 
 impl SmtpTarget {
-    pub fn parse(url: &str) -> Result<Self, String> {
-        let rest = url
-            .strip_prefix("smtp://")
-            .ok_or("only smtp:// URLs are supported")?;
-        let rest = rest.trim_end_matches('/');
-        let (auth, hostport) = match rest.rsplit_once('@') {
-            Some((creds, hp)) => {
-                let (u, p) = creds
-                    .split_once(':')
-                    .ok_or("credentials are user:password")?;
-                (Some((u.to_owned(), p.to_owned())), hp)
-            }
-            None => (None, rest),
-        };
-        let (host, port) = match hostport.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().map_err(|_| "bad port")?),
-            None => (hostport, 25),
-        };
-        if host.is_empty() {
-            return Err("missing host".into());
+    pub fn parse(url: &str, opts: &SmtpOptions) -> Result<Self, String> {
+        let u = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+        let tls = u
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        if u.query_pairs().any(|(k, _)| k != "tls") {
+            return Err("the only URL option is ?tls=required".into());
         }
+        let security = match (u.scheme(), tls.as_deref()) {
+            ("smtps", None) => Security::Tls,
+            ("smtp", Some("required")) => Security::StartTls,
+            ("smtp", None) => Security::Plain,
+            ("smtp" | "smtps", Some(other)) => {
+                return Err(format!(
+                    "tls={other} is not supported: use smtps:// or smtp://…?tls=required"
+                ));
+            }
+            _ => return Err("only smtp:// and smtps:// URLs are supported".into()),
+        };
+        let host = u
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or("missing host")?;
+        // url keeps IPv6 literals in brackets; the socket and the certificate want them bare.
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let port = u.port().unwrap_or(match security {
+            Security::Plain => 25,
+            Security::StartTls => 587,
+            Security::Tls => 465,
+        });
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .map(|c| c.into_owned())
+                .map_err(|_| "credentials are not UTF-8".to_string())
+        };
+        let auth = match (u.username(), u.password()) {
+            ("", None) => None,
+            (user, Some(pw)) => Some((decode(user)?, decode(pw)?)),
+            (_, None) => return Err("credentials are user:password".into()),
+        };
+        if security == Security::Plain && auth.is_some() {
+            return Err(
+                "credentials would be sent in clear text: use smtps://… or smtp://…?tls=required"
+                    .into(),
+            );
+        }
+        if security == Security::Plain && opts.tls_required {
+            return Err("smtp-tls-required is set: use smtps://… or smtp://…?tls=required".into());
+        }
+        let transport = transport(&host, port, security, auth.as_ref(), opts)?;
         Ok(Self {
-            host: host.to_owned(),
+            host,
             port,
+            security,
             auth,
+            transport,
         })
     }
-}
 
-async fn expect(
-    r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>,
-    code: &str,
-) -> Result<(), String> {
-    loop {
-        let mut line = String::new();
-        let n = tokio::time::timeout(Duration::from_secs(20), r.read_line(&mut line))
-            .await
-            .map_err(|_| "SMTP server timed out".to_string())?
-            .map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Err("SMTP server closed the connection".into());
-        }
-        if !line.starts_with(code) {
-            return Err(format!("SMTP server answered {}", line.trim_end()));
-        }
-        // "250-..." continues a multi-line answer; "250 ..." ends it.
-        if line.as_bytes().get(3) != Some(&b'-') {
-            return Ok(());
+    /// Whether mail travels in clear text (the operator is warned at start-up).
+    pub fn is_plain(&self) -> bool {
+        self.security == Security::Plain
+    }
+
+    /// [user@]host:port, for the log (never the password).
+    pub fn server(&self) -> String {
+        match &self.auth {
+            Some((user, _)) => format!("{user}@{}:{}", self.host, self.port),
+            None => format!("{}:{}", self.host, self.port),
         }
     }
 }
 
-/// The AUTH PLAIN token (RFC 4616): authorisation identity empty, then user and password.
-fn auth_plain(user: &str, password: &str) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(format!("\0{user}\0{password}"))
+fn transport(
+    host: &str,
+    port: u16,
+    security: Security,
+    auth: Option<&(String, String)>,
+    opts: &SmtpOptions,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let tls = match security {
+        Security::Plain => Tls::None,
+        Security::StartTls => Tls::Required(tls_parameters(host, opts)?),
+        Security::Tls => Tls::Wrapper(tls_parameters(host, opts)?),
+    };
+    let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .tls(tls)
+        .hello_name(ClientId::Domain("switchboard".into()))
+        .timeout(Some(Duration::from_secs(20)));
+    if let Some((user, password)) = auth {
+        b = b.credentials(Credentials::new(user.clone(), password.clone()));
+    }
+    Ok(b.build())
+}
+
+fn tls_parameters(host: &str, opts: &SmtpOptions) -> Result<TlsParameters, String> {
+    let mut b = TlsParameters::builder(host.to_owned());
+    if let Some(path) = &opts.ca_file {
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("cannot read smtp-ca-file {}: {e}", path.display()))?;
+        let cert = Certificate::from_pem(&pem)
+            .map_err(|e| format!("smtp-ca-file {}: {e}", path.display()))?;
+        b = b.add_root_certificate(cert);
+    }
+    b.build_rustls().map_err(|e| format!("TLS settings: {e}"))
 }
 
 /// Sends one message; the body is plain UTF-8 text.
@@ -89,30 +178,18 @@ pub async fn send(
     {
         return Err("header values cannot contain line breaks".into());
     }
-    let stream = tokio::time::timeout(
-        Duration::from_secs(10),
-        TcpStream::connect((target.host.as_str(), target.port)),
+    let envelope = Envelope::new(
+        Some(
+            from.parse::<Address>()
+                .map_err(|e| format!("sender {from:?}: {e}"))?,
+        ),
+        vec![
+            m.recipient
+                .parse::<Address>()
+                .map_err(|e| format!("recipient {:?}: {e}", m.recipient))?,
+        ],
     )
-    .await
-    .map_err(|_| "connecting to the SMTP server timed out".to_string())?
-    .map_err(|e| format!("cannot connect to the SMTP server: {e}"))?;
-    let (rd, mut wr) = stream.into_split();
-    let mut rd = BufReader::new(rd);
-    expect(&mut rd, "220").await?;
-    let mut cmd = async |line: String, code: &str, rd: &mut BufReader<_>| -> Result<(), String> {
-        wr.write_all(line.as_bytes())
-            .await
-            .map_err(|e| e.to_string())?;
-        expect(rd, code).await
-    };
-    cmd("EHLO switchboard\r\n".into(), "250", &mut rd).await?;
-    if let Some((u, p)) = &target.auth {
-        let token = auth_plain(u, p);
-        cmd(format!("AUTH PLAIN {token}\r\n"), "235", &mut rd).await?;
-    }
-    cmd(format!("MAIL FROM:<{from}>\r\n"), "250", &mut rd).await?;
-    cmd(format!("RCPT TO:<{}>\r\n", m.recipient), "250", &mut rd).await?;
-    cmd("DATA\r\n".into(), "354", &mut rd).await?;
+    .map_err(|e| e.to_string())?;
     let mut msg = format!(
         "From: Switchboard <{from}>\r\nTo: <{}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{}@switchboard>\r\nMIME-Version: 1.0\r\n",
         m.recipient, m.subject, m.id
@@ -135,11 +212,8 @@ pub async fn send(
             ));
         }
     }
+    // lettre does the dot-stuffing (RFC 5321 section 4.5.2) and the final "."
     for line in m.body.lines() {
-        // Dot-stuffing (RFC 5321 section 4.5.2).
-        if line.starts_with('.') {
-            msg.push('.');
-        }
         msg.push_str(line);
         msg.push_str("\r\n");
     }
@@ -155,9 +229,11 @@ pub async fn send(
         }
         msg.push_str(&format!("--{boundary}--\r\n"));
     }
-    msg.push_str(".\r\n");
-    cmd(msg, "250", &mut rd).await?;
-    let _ = cmd("QUIT\r\n".into(), "221", &mut rd).await;
+    target
+        .transport
+        .send_raw(&envelope, msg.trim_end_matches("\r\n").as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 
@@ -201,17 +277,115 @@ async fn deliver_due(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+    fn opts() -> SmtpOptions {
+        SmtpOptions::default()
+    }
 
     #[test]
-    fn smtp_urls_parse_with_and_without_credentials() {
-        let t = SmtpTarget::parse("smtp://127.0.0.1:2525").unwrap();
+    fn smtp_urls_name_their_protection_and_port() {
+        let t = SmtpTarget::parse("smtp://127.0.0.1:2525", &opts()).unwrap();
         assert_eq!(
-            (t.host.as_str(), t.port, t.auth.is_none()),
-            ("127.0.0.1", 2525, true)
+            (t.host.as_str(), t.port, t.security, t.auth.is_none()),
+            ("127.0.0.1", 2525, Security::Plain, true)
         );
-        let t = SmtpTarget::parse("smtp://u:p@mail.example.com").unwrap();
-        assert_eq!((t.port, t.auth.unwrap().1), (25, "p".to_string()));
-        assert!(SmtpTarget::parse("http://x").is_err());
-        assert_eq!(auth_plain("u", "p"), "AHUAcA==");
+        let t = SmtpTarget::parse("smtps://u:p%40ss@mail.example.com", &opts()).unwrap();
+        assert_eq!((t.port, t.security), (465, Security::Tls));
+        assert_eq!(t.auth.unwrap(), ("u".to_string(), "p@ss".to_string()));
+        let t = SmtpTarget::parse("smtp://u:p@mail.example.com?tls=required", &opts()).unwrap();
+        assert_eq!((t.port, t.security), (587, Security::StartTls));
+        for bad in [
+            "http://x",
+            "smtp://",
+            "smtp://x?tls=opportunistic",
+            "smtp://x?tls=required&y=1",
+        ] {
+            assert!(SmtpTarget::parse(bad, &opts()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_refused_without_tls_and_clear_text_when_tls_is_required() {
+        let e = SmtpTarget::parse("smtp://u:p@mail.example.com:25", &opts())
+            .err()
+            .unwrap();
+        assert!(e.contains("clear text"), "{e}");
+        let required = SmtpOptions {
+            tls_required: true,
+            ca_file: None,
+        };
+        assert!(SmtpTarget::parse("smtp://mail.example.com", &required).is_err());
+        assert!(SmtpTarget::parse("smtps://mail.example.com", &required).is_ok());
+    }
+
+    /// A mail server that offers AUTH but not STARTTLS (as when a man in the middle strips it),
+    /// recording every line it is sent.
+    async fn stripping_server() -> (u16, Arc<std::sync::Mutex<Vec<String>>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = heard.clone();
+        tokio::spawn(async move {
+            while let Ok((s, _)) = listener.accept().await {
+                let (rd, mut wr) = s.into_split();
+                let mut rd = BufReader::new(rd);
+                wr.write_all(b"220 mx ESMTP\r\n").await.unwrap();
+                let mut line = String::new();
+                while rd.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    log.lock().unwrap().push(line.clone());
+                    let answer: &[u8] = if line.starts_with("EHLO") {
+                        b"250-mx\r\n250-AUTH PLAIN LOGIN\r\n250 8BITMIME\r\n"
+                    } else if line.starts_with("AUTH") {
+                        b"235 ok\r\n"
+                    } else if line.starts_with("QUIT") {
+                        b"221 bye\r\n"
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    let _ = wr.write_all(answer).await;
+                    line.clear();
+                }
+            }
+        });
+        (port, heard)
+    }
+
+    fn a_mail() -> outbox::Mail {
+        outbox::Mail {
+            id: "m1".into(),
+            recipient: "bob@example.com".into(),
+            subject: "Reset your password".into(),
+            body: "https://pbx.example.com/first-login?token=abc\n".into(),
+            created_at: 0,
+            attempts: 0,
+            next_attempt_at: 0,
+            attachment: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn auth_is_never_sent_on_a_clear_connection() {
+        let (port, heard) = stripping_server().await;
+        let t = SmtpTarget::parse(
+            &format!("smtp://mailer:s3cret@127.0.0.1:{port}?tls=required"),
+            &opts(),
+        )
+        .unwrap();
+        let sent = send(
+            &t,
+            "pbx@example.com",
+            &a_mail(),
+            "Sun, 6 Dec 2026 04:00:00 +0000",
+        )
+        .await;
+        assert!(sent.is_err(), "no STARTTLS offered: nothing may be sent");
+        let heard = heard.lock().unwrap().join("");
+        assert!(heard.starts_with("EHLO"), "{heard}");
+        assert!(
+            !heard.contains("AUTH"),
+            "credentials went in clear: {heard}"
+        );
+        assert!(!heard.contains("MAIL FROM"), "mail went in clear: {heard}");
     }
 }

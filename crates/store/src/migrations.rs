@@ -423,4 +423,16 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX department_barring_company ON department_barring(company_id)",
         ],
     },
+    Migration {
+        version: 16,
+        name: "mail senders",
+        statements: &[
+            // Who caused a mail (the company, and the person when there is one), for the
+            // per-user and per-company mail limits; NULL for system mail (links, emergencies).
+            "ALTER TABLE mail_outbox ADD COLUMN company_id TEXT NULL",
+            "ALTER TABLE mail_outbox ADD COLUMN user_id TEXT NULL",
+            "CREATE INDEX mail_outbox_company ON mail_outbox(company_id, created_at)",
+            "CREATE INDEX mail_outbox_user ON mail_outbox(user_id, created_at)",
+        ],
+    },
 ];

@@ -3,6 +3,14 @@
 
 use crate::db::query;
 use crate::{Conn, Result, col};
+use sb_domain::ids::{CompanyId, UserId};
+
+/// Who caused a mail: its company, and the person when there is one (for the mail limits).
+#[derive(Debug, Clone, Copy)]
+pub struct Sender<'a> {
+    pub company: &'a CompanyId,
+    pub user: Option<&'a UserId>,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mail {
@@ -25,11 +33,21 @@ pub struct Attachment {
     pub base64: String,
 }
 
+/// Queues a mail that no one person or company caused (links, emergency notifications).
 pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
+    insert(c, m, None).await
+}
+
+/// Queues a mail that `from` caused; [`sent_since`] counts it.
+pub async fn enqueue_from(c: &mut Conn, m: &Mail, from: Sender<'_>) -> Result<()> {
+    insert(c, m, Some(from)).await
+}
+
+async fn insert(c: &mut Conn, m: &Mail, from: Option<Sender<'_>>) -> Result<()> {
     query(
         "INSERT INTO mail_outbox (id, recipient, subject, body, created_at, attempts, next_attempt_at,
-            attachment_name, attachment_type, attachment)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            attachment_name, attachment_type, attachment, company_id, user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .operational()
     .bind(&m.id)
@@ -42,9 +60,33 @@ pub async fn enqueue(c: &mut Conn, m: &Mail) -> Result<()> {
     .bind(m.attachment.as_ref().map(|a| a.name.as_str()))
     .bind(m.attachment.as_ref().map(|a| a.content_type.as_str()))
     .bind(m.attachment.as_ref().map(|a| a.base64.as_str()))
+    .bind(from.map(|f| f.company.as_str()))
+    .bind(from.and_then(|f| f.user).map(UserId::as_str))
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Mails queued since `since` (ms) that `from`'s company caused, and that `from`'s person caused
+/// (0 without one).
+pub async fn sent_since(c: &mut Conn, from: Sender<'_>, since: i64) -> Result<(i64, i64)> {
+    let company =
+        query("SELECT COUNT(*) FROM mail_outbox WHERE company_id = $1 AND created_at >= $2")
+            .bind(from.company.as_str())
+            .bind(since)
+            .scalar(c)
+            .await?;
+    let user = match from.user {
+        Some(u) => {
+            query("SELECT COUNT(*) FROM mail_outbox WHERE user_id = $1 AND created_at >= $2")
+                .bind(u.as_str())
+                .bind(since)
+                .scalar(c)
+                .await?
+        }
+        None => 0,
+    };
+    Ok((company, user))
 }
 
 pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {

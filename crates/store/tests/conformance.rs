@@ -764,3 +764,51 @@ async fn call_barring_round_trips_per_company_and_department_and_goes_with_them(
         assert_eq!(barring::company(&mut c, &co.id).await.unwrap(), None);
     }
 }
+
+#[tokio::test]
+async fn mail_is_counted_per_sender_company_and_person_within_the_window() {
+    use sb_store::outbox::{self, Mail, Sender};
+    for s in fresh_stores("outbox").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let (ada, bob) = (UserId::new(T), UserId::new(T + 1));
+        let mail = |n: i64| Mail {
+            id: format!("m{n}"),
+            recipient: "x@example.com".into(),
+            subject: "s".into(),
+            body: "b".into(),
+            created_at: T + n,
+            attempts: 0,
+            next_attempt_at: T + n,
+            attachment: None,
+        };
+        let from = |user| Sender {
+            company: &co.id,
+            user,
+        };
+        outbox::enqueue_from(&mut c, &mail(0), from(Some(&ada)))
+            .await
+            .unwrap();
+        outbox::enqueue_from(&mut c, &mail(10), from(Some(&ada)))
+            .await
+            .unwrap();
+        outbox::enqueue_from(&mut c, &mail(20), from(Some(&bob)))
+            .await
+            .unwrap();
+        outbox::enqueue_from(&mut c, &mail(30), from(None))
+            .await
+            .unwrap();
+        // System mail (links, emergencies) counts for nobody.
+        outbox::enqueue(&mut c, &mail(40)).await.unwrap();
+        for (user, since, want) in [
+            (Some(&ada), T, (4, 2)),
+            (Some(&ada), T + 5, (3, 1)),
+            (Some(&bob), T, (4, 1)),
+            (None, T, (4, 0)),
+        ] {
+            let got = outbox::sent_since(&mut c, from(user), since).await.unwrap();
+            assert_eq!(got, want, "{user:?} since {since}");
+        }
+        assert_eq!(outbox::depth(&mut c).await.unwrap(), 5);
+    }
+}

@@ -12,9 +12,9 @@ use super::media::{FRAME, Frame, HungUp, Io, Voice, choose_language};
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// A participant's audio starts to be mixed once this much is queued (absorbs jitter)...
@@ -23,11 +23,111 @@ const PRIME: usize = 2 * FRAME;
 const DEPTH: usize = 6 * FRAME;
 /// Wrong codes a caller may key in on one call.
 const CODE_TRIES: usize = 3;
+/// Wrong codes counted over this window...
+const WRONG_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// ...lock code entry for the phones at one address (an office behind NAT shares one)...
+const WRONG_PER_ADDRESS: usize = 10;
+/// ...and for all outside callers of one company's bridge (a carrier brings them all, from its
+/// own address): six-digit codes are not to be found by calling again and again.
+const WRONG_PER_BRIDGE: usize = 20;
+/// Addresses and bridges remembered at most (each forgotten after the window anyway).
+const MAX_KEYS: usize = 4096;
 
-/// Every room with someone in it, by conference.
+/// Every room with someone in it, by conference, and the count of wrong access codes.
 #[derive(Default)]
 pub struct Rooms {
     rooms: Mutex<HashMap<ConferenceId, Arc<Room>>>,
+    codes: Mutex<CodeGuard>,
+}
+
+/// Who keys in a code: a line's phone at an address, or an outside caller at a bridge.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+enum Keyer {
+    Address(IpAddr),
+    Bridge(CompanyId),
+}
+
+impl Keyer {
+    fn of(company: &CompanyId, line_source: Option<SocketAddr>) -> Keyer {
+        match line_source {
+            Some(a) => Keyer::Address(a.ip()),
+            None => Keyer::Bridge(company.clone()),
+        }
+    }
+    fn limit(&self) -> usize {
+        match self {
+            Keyer::Address(_) => WRONG_PER_ADDRESS,
+            Keyer::Bridge(_) => WRONG_PER_BRIDGE,
+        }
+    }
+}
+
+/// Wrong access codes per [`Keyer`] within [`WRONG_WINDOW`]; at the limit, code entry is locked
+/// for that keyer until its oldest wrong code leaves the window. The time is passed in.
+#[derive(Default)]
+struct CodeGuard {
+    wrong: HashMap<Keyer, VecDeque<Instant>>,
+}
+
+impl CodeGuard {
+    fn recent(&mut self, k: &Keyer, now: Instant) -> usize {
+        let Some(q) = self.wrong.get_mut(k) else {
+            return 0;
+        };
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WRONG_WINDOW)
+        {
+            q.pop_front();
+        }
+        if q.is_empty() {
+            self.wrong.remove(k);
+            return 0;
+        }
+        q.len()
+    }
+
+    /// Whether `k` may have a code looked up now.
+    fn open(&mut self, k: &Keyer, now: Instant) -> bool {
+        self.recent(k, now) < k.limit()
+    }
+
+    /// Counts a wrong code of `k`.
+    fn wrong(&mut self, k: &Keyer, now: Instant) {
+        if self.wrong.len() >= MAX_KEYS && !self.wrong.contains_key(k) {
+            self.wrong.retain(|_, q| {
+                q.back()
+                    .is_some_and(|t| now.duration_since(*t) < WRONG_WINDOW)
+            });
+            if self.wrong.len() >= MAX_KEYS {
+                // Full of live keys: forget the one whose last wrong code is oldest.
+                let oldest = self
+                    .wrong
+                    .iter()
+                    .min_by_key(|(_, q)| q.back().copied())
+                    .map(|(k, _)| k.clone());
+                if let Some(o) = oldest {
+                    self.wrong.remove(&o);
+                }
+            }
+        }
+        let q = self.wrong.entry(k.clone()).or_default();
+        q.push_back(now);
+        // Only the last `limit` matter.
+        while q.len() > k.limit() {
+            q.pop_front();
+        }
+    }
+}
+
+/// What a caller is told about a code. A conference that is not open yet sounds like a wrong
+/// code: saying "not yet" would confirm the code to someone guessing codes, days before the
+/// meeting.
+fn admission_prompt(a: &Admission) -> Option<&'static str> {
+    match a {
+        Admission::Open { .. } => None,
+        Admission::NotYet | Admission::Unknown => Some("conf-wrong-code"),
+    }
 }
 
 pub struct Room {
@@ -96,6 +196,18 @@ fn notes(first: f64, second: f64) -> Vec<i16> {
 }
 
 impl Rooms {
+    /// Whether `keyer` may have an access code looked up at `now`.
+    fn code_entry_open(&self, keyer: &Keyer, now: Instant) -> bool {
+        let mut g = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        g.open(keyer, now)
+    }
+
+    /// Counts a wrong access code (or one of a conference not open yet) of `keyer`.
+    fn wrong_code(&self, keyer: &Keyer, now: Instant) {
+        let mut g = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        g.wrong(keyer, now);
+    }
+
     /// How many are in the conference's room now.
     pub fn occupants(&self, id: &ConferenceId) -> usize {
         let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
@@ -290,31 +402,47 @@ async fn session(
     line_source: Option<SocketAddr>,
 ) -> Result<(), HungUp> {
     let p = |name: &str| engine.settings.prompts.get(lang, name);
+    let keyer = Keyer::of(company, line_source);
     for _ in 0..CODE_TRIES {
         io.say(&[p("conf-enter-code")]).await?;
         let code = io.collect(6, Duration::from_secs(10)).await?;
-        match engine.app.admit_to_conference(company, &code).await {
-            Ok(Admission::Open { id, title }) => {
+        // Six digits end the code; the `#` the prompt asks for after them is taken here, else
+        // it would end the next try at once as an empty code.
+        if code.len() == 6 {
+            io.key_is('#', Duration::from_millis(1500)).await?;
+        }
+        // Locked: the code is not even looked up, and the caller hears what a wrong code gets.
+        let open = engine.conferences.code_entry_open(&keyer, Instant::now());
+        let admission = if open {
+            engine.app.admit_to_conference(company, &code).await
+        } else {
+            tracing::info!(?keyer, "conference code entry locked after wrong codes");
+            Ok(Admission::Unknown)
+        };
+        let admission = match admission {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e.message(), "could not look up a conference");
+                break;
+            }
+        };
+        let Some(prompt) = admission_prompt(&admission) else {
+            if let Admission::Open { id, title } = admission {
                 tracing::debug!(conference = %id, %title, "a caller joins");
                 if engine.conferences.occupants(&id) == 0 {
                     io.say(&[p("conf-alone")]).await?;
                 }
                 return engine.conferences.join(&id).talk(&mut io).await;
             }
-            Ok(Admission::NotYet) => return io.say(&[p("conf-not-open"), p("goodbye")]).await,
-            Ok(Admission::Unknown) => {
-                if let Some(from) = line_source
-                    && !code.is_empty()
-                {
-                    engine.judge(from, None, "", Some(403));
-                }
-                io.say(&[p("conf-wrong-code")]).await?;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e.message(), "could not look up a conference");
-                break;
+            break;
+        };
+        if open && !code.is_empty() {
+            engine.conferences.wrong_code(&keyer, Instant::now());
+            if let Some(from) = line_source {
+                engine.judge(from, None, "", Some(403));
             }
         }
+        io.say(&[p(prompt)]).await?;
     }
     io.say(&[p("goodbye")]).await
 }
@@ -322,6 +450,60 @@ async fn session(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_conference_not_yet_open_sounds_like_a_wrong_code() {
+        let open = Admission::Open {
+            id: ConferenceId::from_raw("c"),
+            title: "t".into(),
+        };
+        assert_eq!(admission_prompt(&open), None);
+        assert_eq!(
+            admission_prompt(&Admission::NotYet),
+            admission_prompt(&Admission::Unknown)
+        );
+    }
+
+    #[test]
+    fn wrong_codes_lock_code_entry_per_address_and_per_bridge_for_a_window() {
+        let t0 = Instant::now();
+        let mut g = CodeGuard::default();
+        let company = CompanyId::from_raw("co");
+        let office = Keyer::of(&company, Some("192.0.2.7:5060".parse().unwrap()));
+        let other_office = Keyer::of(&company, Some("192.0.2.8:5060".parse().unwrap()));
+        let bridge = Keyer::of(&company, None);
+        for i in 0..WRONG_PER_ADDRESS {
+            assert!(g.open(&office, t0), "wrong code {i} is still answered");
+            g.wrong(&office, t0 + Duration::from_secs(i as u64));
+        }
+        assert!(!g.open(&office, t0 + Duration::from_secs(60)), "locked");
+        assert!(g.open(&other_office, t0), "another address is not");
+        assert!(g.open(&bridge, t0), "nor the company's outside callers");
+        let later = t0 + WRONG_WINDOW + Duration::from_secs(1);
+        assert!(
+            g.open(&office, later),
+            "the oldest wrong code left the window"
+        );
+        for i in 0..WRONG_PER_BRIDGE {
+            g.wrong(&bridge, t0 + Duration::from_secs(i as u64));
+        }
+        assert!(!g.open(&bridge, t0 + Duration::from_secs(30)));
+        assert!(g.open(&Keyer::of(&CompanyId::from_raw("other"), None), t0));
+    }
+
+    #[test]
+    fn the_wrong_code_count_stays_bounded() {
+        let t0 = Instant::now();
+        let mut g = CodeGuard::default();
+        for i in 0..(MAX_KEYS as u32 + 100) {
+            let ip = IpAddr::from(i.to_be_bytes());
+            g.wrong(
+                &Keyer::Address(ip),
+                t0 + Duration::from_millis(u64::from(i)),
+            );
+        }
+        assert!(g.wrong.len() <= MAX_KEYS);
+    }
 
     #[test]
     fn each_participant_hears_the_others_but_not_themselves() {

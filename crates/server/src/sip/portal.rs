@@ -157,7 +157,10 @@ impl Portal<'_> {
             self.io.play(&audio, true).await?;
             self.say(&["message-menu"]).await?;
             let key = self.io.key(WAIT).await?;
-            let _ = self.app.portal_keep(&v, key != Some('7')).await;
+            let _ = self
+                .app
+                .portal_keep(&v, key != Some('7'), &self.source)
+                .await;
             if key == Some('*') {
                 return Ok(());
             }
@@ -174,7 +177,10 @@ impl Portal<'_> {
         };
         let r = self.io.record(limits).await;
         if r.voiced && r.samples.len() >= 8000 {
-            let _ = self.app.portal_set_greeting(line, &r.samples).await;
+            let _ = self
+                .app
+                .portal_set_greeting(line, &r.samples, &self.source)
+                .await;
             if r.ended != super::media::Ended::HungUp {
                 self.say(&["greeting-saved"]).await?;
             }

@@ -555,3 +555,49 @@ async fn first_login_link_is_emailed_when_mail_is_configured() {
     }
     panic!("the outbox never emptied");
 }
+
+/// A first-login link (a password in all but name) reaches the mail server only over TLS, with the
+/// mail server's credentials sent after TLS is up: STARTTLS (RFC 3207) and implicit TLS (RFC 8314).
+async fn links_are_mailed_over_tls(implicit: bool) {
+    let Some((sink, ca)) = SmtpSink::start_tls(implicit).await else {
+        return;
+    };
+    let srv = start_with_smtp_tuned(&sink.url, &|f| {
+        f.smtp_ca_file = Some(ca.clone());
+        f.smtp_tls_required = Some(true);
+    })
+    .await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, if implicit { "smtps" } else { "starttls" }).await;
+    let r = srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            json!({"name": "Tia", "email": "tia@tls.example.com"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let mail = sink.wait_for("first-login?token=").await;
+    assert!(mail.contains("tia@tls.example.com"), "{mail}");
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn mail_goes_over_starttls_with_credentials() {
+    links_are_mailed_over_tls(false).await;
+}
+
+#[tokio::test]
+async fn mail_goes_over_implicit_tls_with_credentials() {
+    links_are_mailed_over_tls(true).await;
+}
+
+#[tokio::test]
+async fn a_mail_server_with_credentials_and_no_tls_stops_the_start() {
+    let flags = switchboard::config::Flags {
+        smtp_url: Some("smtp://mailer:s3cret@127.0.0.1:2525".into()),
+        ..Default::default()
+    };
+    let e = switchboard::config::Config::load(&flags).err().unwrap();
+    assert!(e.contains("clear text") && !e.contains("s3cret"), "{e}");
+}

@@ -35,7 +35,7 @@ fn tone_wav(path: &Path, freq: f64, secs: u32) {
 }
 
 /// A mono 16-bit WAV of a `freq` Hz tone at `rate` samples per second.
-fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
+pub(crate) fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
     let n = rate * secs;
     let mut data = Vec::with_capacity(n as usize * 2);
     for i in 0..n {
@@ -747,7 +747,12 @@ async fn a_message_is_mailed_with_its_audio_and_left_out_of_the_mailbox_when_ask
 /// A PUT whose body is a file.
 /// On a connection of its own: the server closes one whose body it refused unread (413), and a
 /// pooled connection could then fail the next request.
-async fn upload(srv: &Srv, path: &str, token: &str, file: Vec<u8>) -> (u16, serde_json::Value) {
+pub(crate) async fn upload(
+    srv: &Srv,
+    path: &str,
+    token: &str,
+    file: Vec<u8>,
+) -> (u16, serde_json::Value) {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
@@ -1038,6 +1043,75 @@ async fn wrong_pins_by_phone_lock_the_mailbox_until_unlocked_and_the_right_one_o
         )
         .await;
     assert!(audit.text.contains("set by phone"), "{}", audit.text);
+    w.srv.stop().await;
+}
+
+/// Guessing access codes: a phone that keyed in more wrong codes than code entry allows (10 from
+/// its address, three a call) is refused even the right code of a conference under way, and
+/// the bridge hangs up on it as on any wrong code, instead of letting it in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conference_code_entry_locks_after_repeated_wrong_codes() {
+    if !baresip_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let now_ms = {
+        use sb_domain::clock::Clock as _;
+        sb_domain::clock::SystemClock.now().as_millisecond()
+    };
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/conferences", t.company_id),
+            &t.user_token,
+            serde_json::json!({"title": "Stand-up", "starts_at": sb_domain::clock::rfc3339(now_ms),
+                "duration_minutes": 15}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let code = r.body["dial_in"]["access_code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let wrong = if code == "111111" { "222222" } else { "111111" };
+    let line = sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let joined = tokio::task::spawn_blocking(move || {
+        let dir = std::env::temp_dir().join(format!("sb-confguess-{}", free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let wav = dir.join("quiet.wav");
+        tone_wav(&wav, 300.0, 60);
+        let mut p = Phone::start(sip, &line, &wav, "manual");
+        p.wait_registered();
+        // Each call: three codes, each keyed in over the prompt before it; the bridge says
+        // goodbye and hangs up after the third.
+        let mut call = |keys: &str| -> bool {
+            p.dial(&format!("sip:*88@{}", line.domain));
+            p.wait_event("CALL_ESTABLISHED", 10);
+            for _ in 0..3 {
+                std::thread::sleep(Duration::from_millis(500));
+                press(&mut p, &format!("{keys}#"));
+                std::thread::sleep(Duration::from_millis(2500));
+            }
+            let closed = p.try_event("CALL_CLOSED", 20);
+            if !closed {
+                p.command("hangup", "");
+                p.wait_event("CALL_CLOSED", 10);
+            }
+            !closed
+        };
+        for _ in 0..4 {
+            assert!(!call(wrong), "a wrong code let the phone in");
+        }
+        call(&code)
+    })
+    .await
+    .unwrap();
+    assert!(
+        !joined,
+        "after 12 wrong codes the right one still opened the conference"
+    );
     w.srv.stop().await;
 }
 
@@ -1392,6 +1466,21 @@ async fn a_recorded_call_lands_in_the_inbox_with_both_sides_and_only_where_the_p
         .await;
     assert_eq!(r.status, 204, "{}", r.text);
     assert_eq!(download(&w.srv, audio, &t.user_token).await.0, 404);
+    // The deletion is in the company's audit (ARCHITECTURE rule 3).
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit?kind=deleted", t.company_id),
+            &t.admin_token,
+        )
+        .await;
+    let deleted = audit.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["target_type"] == "recording")
+        .unwrap_or_else(|| panic!("no audit record of the deletion: {}", audit.text));
+    assert_eq!(deleted["target_id"], id, "{deleted}");
     w.srv.stop().await;
 }
 

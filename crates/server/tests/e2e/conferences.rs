@@ -166,7 +166,7 @@ async fn a_scheduled_conference_mails_icalendar_invitations_and_shows_to_its_peo
     let r = srv
         .post(
             &format!("/api/v1/companies/{}/numbers", t.company_id),
-            &t.admin_token,
+            &t.reseller_token,
             json!({"number": "+15550000900"}),
         )
         .await;
@@ -206,4 +206,60 @@ async fn a_scheduled_conference_mails_icalendar_invitations_and_shows_to_its_peo
         .await;
     assert!(audit.text.contains("\"conference\""), "{}", audit.text);
     srv.stop().await;
+}
+
+/// One person cannot make the provider's mail relay send mail to anyone in bulk: invitations
+/// count against the organiser's hourly mail limit (100), and a conference whose invitations
+/// would pass it is refused whole (409 `mail_limit`: not scheduled, nothing queued).
+#[tokio::test]
+async fn invitations_count_against_the_organisers_hourly_mail_limit() {
+    let w = world().await;
+    let t = &w.t1;
+    let path = format!("/api/v1/companies/{}/conferences", t.company_id);
+    let outsiders = |n: usize, tag: &str| -> Vec<serde_json::Value> {
+        (0..n)
+            .map(|i| json!({"email": format!("victim{i}.{tag}@spam.example.com")}))
+            .collect()
+    };
+    let srv = &w.srv;
+    let schedule = async |participants: Vec<serde_json::Value>| {
+        srv.post(
+            &path,
+            &t.user_token,
+            json!({"title": "Offer", "starts_at": "2099-05-01T10:00:00Z",
+                "duration_minutes": 30, "participants": participants}),
+        )
+        .await
+    };
+    // tenant() had Ulf invite Ada: 1 mail. 50 more: 51.
+    assert_eq!(schedule(outsiders(50, "a")).await.status, 201);
+    let over = schedule(outsiders(50, "b")).await;
+    assert_eq!(
+        (over.status.as_u16(), over.code()),
+        (409, "mail_limit"),
+        "{}",
+        over.text
+    );
+    let listed = w.srv.get(&path, &t.user_token).await;
+    assert_eq!(
+        listed.body["items"].as_array().unwrap().len(),
+        2,
+        "not scheduled"
+    );
+    // Up to the limit exactly, then not one more.
+    assert_eq!(schedule(outsiders(49, "c")).await.status, 201);
+    let one_more = schedule(outsiders(1, "d")).await;
+    assert_eq!(one_more.code(), "mail_limit", "{}", one_more.text);
+    // Another person of the company still has their own allowance.
+    let ada = w
+        .srv
+        .post(
+            &path,
+            &t.admin_token,
+            json!({"title": "Board", "starts_at": "2099-05-02T10:00:00Z", "duration_minutes": 30,
+                "participants": [{"email": "chair@board.example.com"}]}),
+        )
+        .await;
+    assert_eq!(ada.status, 201, "{}", ada.text);
+    w.srv.stop().await;
 }

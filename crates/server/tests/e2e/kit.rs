@@ -306,7 +306,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
     let number_id = srv
         .post(
             &format!("/api/v1/companies/{company_id}/numbers"),
-            &admin_token,
+            &reseller_token,
             json!({"number": num}),
         )
         .await
@@ -455,6 +455,135 @@ impl SmtpSink {
     }
 }
 
+/// An aiosmtpd server that speaks TLS, either from the first byte (`implicit`, SMTPS) or after
+/// STARTTLS (required before anything else), and that takes mail only from `mailer`/`s3cret`
+/// over TLS; it prints what it receives like [`SmtpSink`].
+const TLS_SINK: &str = r#"
+import ssl, sys, time
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Debugging
+from aiosmtpd.smtp import AuthResult, LoginPassword
+mode, port, cert, key = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+def check(server, session, envelope, mechanism, data):
+    ok = isinstance(data, LoginPassword) and data.login == b"mailer" and data.password == b"s3cret"
+    return AuthResult(success=ok)
+kw = dict(hostname="127.0.0.1", port=port, authenticator=check, auth_required=True)
+if mode == "implicit":
+    # The whole connection is TLS; aiosmtpd's auth_require_tls only knows STARTTLS.
+    c = Controller(Debugging(sys.stdout), ssl_context=ctx, auth_require_tls=False, **kw)
+else:
+    c = Controller(Debugging(sys.stdout), tls_context=ctx, require_starttls=True,
+                   auth_require_tls=True, **kw)
+c.start()
+print("ready", flush=True)
+while True:
+    time.sleep(3600)
+"#;
+
+impl SmtpSink {
+    /// A TLS sink (see [`TLS_SINK`]) with a certificate for 127.0.0.1 from a CA made here by
+    /// openssl; gives the sink and the CA's PEM file. `None` when aiosmtpd is not installed.
+    pub async fn start_tls(implicit: bool) -> Option<(Self, std::path::PathBuf)> {
+        Self::start().await?;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = std::env::temp_dir().join(format!("sbsmtps-{port}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = |n: &str| dir.join(n).to_string_lossy().into_owned();
+        std::fs::write(
+            f("leaf.ext"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .unwrap();
+        let openssl = |args: &[&str]| {
+            let out = std::process::Command::new("openssl")
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "openssl {args:?}: {out:?}");
+        };
+        let (ca_key, ca, key, csr, cert) = (
+            f("ca.key"),
+            f("ca.pem"),
+            f("leaf.key"),
+            f("leaf.csr"),
+            f("leaf.pem"),
+        );
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &ca_key,
+            "-out",
+            &ca,
+            "-days",
+            "1",
+            "-subj",
+            "/CN=Test mail CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-out",
+            &cert,
+            "-days",
+            "1",
+            "-extfile",
+            &f("leaf.ext"),
+        ]);
+        let out = std::env::temp_dir().join(format!("sbsmtp-{port}.txt"));
+        let mode = if implicit { "implicit" } else { "starttls" };
+        let child = std::process::Command::new("python3")
+            .args(["-u", "-c", TLS_SINK, mode, &port.to_string(), &cert, &key])
+            .stdout(std::fs::File::create(&out).unwrap())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        for _ in 0..200 {
+            if std::fs::read_to_string(&out)
+                .unwrap_or_default()
+                .contains("ready")
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let url = if implicit {
+            format!("smtps://mailer:s3cret@127.0.0.1:{port}")
+        } else {
+            format!("smtp://mailer:s3cret@127.0.0.1:{port}?tls=required")
+        };
+        Some((Self { child, out, url }, std::path::PathBuf::from(ca)))
+    }
+}
+
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -480,11 +609,16 @@ pub fn first_attachment(text: &str) -> Vec<u8> {
 
 /// A server that sends mail to `smtp_url`.
 pub async fn start_with_smtp(smtp_url: &str) -> Srv {
+    start_with_smtp_tuned(smtp_url, &|_| {}).await
+}
+
+/// A server that sends mail to `smtp_url`, with flags that `tune` adjusts.
+pub async fn start_with_smtp_tuned(smtp_url: &str, tune: &dyn Fn(&mut Flags)) -> Srv {
     launch(
         sb_store::testdb::fresh_sqlite_url("e2e").unwrap(),
         Some(smtp_url),
         None,
-        &|_| {},
+        tune,
     )
     .await
 }

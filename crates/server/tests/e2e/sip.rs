@@ -1,6 +1,7 @@
 //! SIP against an independent implementation: SIPp registers a line with digest authentication.
 
 use crate::kit::*;
+use serde_json::json;
 use std::process::Command;
 
 fn sipp_available() -> bool {
@@ -153,5 +154,86 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
         .await;
     let (code, err) = run(pw, 403).await;
     assert_eq!(code, Some(0), "a disabled user's line registered: {err}");
+    w.srv.stop().await;
+}
+
+/// A line given to another user, or reset, gets a new SIP password (the old one no longer
+/// registers) and forgets where its voicemail was mailed (the previous person's addresses).
+#[tokio::test]
+async fn a_line_handed_over_or_reset_gets_a_new_sip_password_and_no_mail_targets() {
+    if !sipp_available() {
+        return;
+    }
+    let w = world().await;
+    let t = &w.t1;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let vm = format!("/api/v1/lines/{}/voicemail-settings", t.line_id);
+    let mail_to_ulf = || async {
+        let r = w
+            .srv
+            .put(
+                &vm,
+                &t.admin_token,
+                json!({"email_to": ["ulf@home.example.com"]}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    };
+    let (user, first_pw, domain) = credentials(&w.srv, t).await;
+    let (code, err) = register(sip, user.clone(), first_pw.clone(), domain.clone(), 200).await;
+    assert_eq!(code, Some(0), "{err}");
+    mail_to_ulf().await;
+
+    let vera = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            json!({"name": "Vera", "username": "veraone", "password": PW}),
+        )
+        .await;
+    assert_eq!(vera.status, 201, "{}", vera.text);
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/lines/{}", t.line_id),
+            &t.admin_token,
+            json!({"user_id": vera.body["user"]["id"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, second_pw, _) = credentials(&w.srv, t).await;
+    assert_ne!(second_pw, first_pw);
+    let (code, err) = register(sip, user.clone(), first_pw, domain.clone(), 403).await;
+    assert_eq!(code, Some(0), "Ulf's phone still registers: {err}");
+    let (code, err) = register(sip, user.clone(), second_pw.clone(), domain.clone(), 200).await;
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        w.srv.get(&vm, &t.admin_token).await.body["email_to"],
+        json!([])
+    );
+
+    mail_to_ulf().await;
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/lines/{}/reset", t.line_id),
+            &t.admin_token,
+            json!({"account_name": "Front desk"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let (_, third_pw, _) = credentials(&w.srv, t).await;
+    assert_ne!(third_pw, second_pw);
+    let (code, err) = register(sip, user, second_pw, domain, 403).await;
+    assert_eq!(
+        code,
+        Some(0),
+        "the phone from before the reset still registers: {err}"
+    );
+    assert_eq!(
+        w.srv.get(&vm, &t.admin_token).await.body["email_to"],
+        json!([])
+    );
     w.srv.stop().await;
 }

@@ -430,15 +430,6 @@ async fn lines_take_company_numbers_and_unique_extensions() {
         )
         .await;
     assert_eq!(other_user.code(), "unknown_reference");
-    let taken = w
-        .srv
-        .post(
-            &format!("/api/v1/companies/{}/numbers", w.t2.company_id),
-            &w.t2.admin_token,
-            json!({"number": "+15550000001"}),
-        )
-        .await;
-    assert_eq!(taken.code(), "number_taken");
     let ok = w.srv.post(&path, &w.t1.admin_token, json!({"extension": "202", "default_number": "+15550000001", "presentation_number": "+15550000001"})).await;
     assert_eq!(ok.status, 201, "{}", ok.text);
     w.srv.stop().await;
@@ -771,5 +762,224 @@ async fn user_lists_show_every_change_at_once() {
     // A cached page is never served to someone who may not read it.
     assert_eq!(w.srv.get(&path, &w.t2.admin_token).await.status, 404);
     assert_eq!(w.srv.get(&path, &w.t1.reseller_token).await.status, 200);
+    w.srv.stop().await;
+}
+
+/// Numbers come from the provider: a company administrator cannot claim one (whoever has it, and
+/// whether anyone has it), and a reseller is told a number is unavailable without learning whose.
+#[tokio::test]
+async fn only_providers_assign_numbers_and_a_taken_number_names_no_tenant() {
+    let w = world().await;
+    let numbers = |co: &str| format!("/api/v1/companies/{co}/numbers");
+    // t1's number, a free one: the company administrator of t2 gets the same refusal for both.
+    for n in ["+15550000001", "+15550009999"] {
+        let r = w
+            .srv
+            .post(
+                &numbers(&w.t2.company_id),
+                &w.t2.admin_token,
+                json!({"number": n}),
+            )
+            .await;
+        assert_eq!(r.status, 403, "{n}: {}", r.text);
+    }
+    let mine = w
+        .srv
+        .delete(
+            &format!("/api/v1/numbers/{}", w.t2.number_id),
+            &w.t2.admin_token,
+        )
+        .await;
+    assert_eq!(mine.status, 403, "{}", mine.text);
+    // t2's reseller: another reseller's number and one of its own companies' are refused alike.
+    let foreign = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550000001"}),
+        )
+        .await;
+    let own = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550000002"}),
+        )
+        .await;
+    assert_eq!(
+        (foreign.status.as_u16(), foreign.code()),
+        (422, "number_unavailable")
+    );
+    assert_eq!(
+        (own.status, own.body.clone()),
+        (foreign.status, foreign.body.clone())
+    );
+    assert!(!foreign.text.contains(&w.t1.company_id) && !foreign.text.contains("Company one"));
+    let free = w
+        .srv
+        .post(
+            &numbers(&w.t2.company_id),
+            &w.t2.reseller_token,
+            json!({"number": "+15550009999"}),
+        )
+        .await;
+    assert_eq!(free.status, 201, "{}", free.text);
+    // The company administrator routes its company's numbers to its lines.
+    let routed = w
+        .srv
+        .patch(
+            &format!("/api/v1/numbers/{}", free.id()),
+            &w.t2.admin_token,
+            json!({"line_id": w.t2.line_id}),
+        )
+        .await;
+    assert_eq!(routed.status, 200, "{}", routed.text);
+    w.srv.stop().await;
+}
+
+/// Changes to where voicemail is mailed, to the mails a line's user gets, to greetings and to a
+/// queue's music are each in the company's audit, with who did them.
+#[tokio::test]
+async fn voicemail_mail_targets_notifications_greetings_and_queue_music_are_audited() {
+    let w = world().await;
+    let t = &w.t1;
+    let line = |p: &str| format!("/api/v1/lines/{}/{p}", t.line_id);
+    let r = w
+        .srv
+        .put(
+            &line("voicemail-settings"),
+            &t.user_token,
+            json!({"email_to": ["ulf@home.example.com"], "keep_after_email": false}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = w
+        .srv
+        .put(
+            &line("notifications"),
+            &t.user_token,
+            json!({"new_voicemail": true}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let wav = std::env::temp_dir().join(format!("sb-audit-{}.wav", t.line_id));
+    crate::baresip::tone_wav_at(&wav, 500.0, 1, 8000);
+    let wav = std::fs::read(&wav).unwrap();
+    let (status, body) = crate::baresip::upload(
+        &w.srv,
+        &line("voicemail-greeting"),
+        &t.user_token,
+        wav.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        w.srv
+            .delete(&line("voicemail-greeting"), &t.user_token)
+            .await
+            .status,
+        204
+    );
+    let music = format!("/api/v1/queues/{}/music", t.queue_id);
+    let (status, body) = crate::baresip::upload(&w.srv, &music, &t.admin_token, wav).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(w.srv.delete(&music, &t.admin_token).await.status, 204);
+
+    let audit = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?kind=changed&limit=100",
+                t.company_id
+            ),
+            &t.admin_token,
+        )
+        .await;
+    let items = audit.body["items"].as_array().unwrap();
+    let of = |target_type: &str| -> Vec<&serde_json::Value> {
+        items
+            .iter()
+            .filter(|e| e["target_type"] == target_type)
+            .collect()
+    };
+    let settings = of("voicemail_settings");
+    assert_eq!(settings.len(), 1, "{}", audit.text);
+    assert!(
+        settings[0].to_string().contains("ulf@home.example.com"),
+        "{}",
+        settings[0]
+    );
+    assert_eq!(settings[0]["actor_name"], "ulfone", "{}", settings[0]);
+    assert_eq!(of("notifications").len(), 1, "{}", audit.text);
+    assert_eq!(
+        of("voicemail_greeting").len(),
+        2,
+        "upload and removal: {}",
+        audit.text
+    );
+    let queue: Vec<_> = of("queue")
+        .into_iter()
+        .filter(|e| e.to_string().contains("music"))
+        .collect();
+    assert_eq!(
+        queue.len(),
+        2,
+        "upload and back to built-in: {}",
+        audit.text
+    );
+    w.srv.stop().await;
+}
+
+/// Voicemail is mailed out only with `voicemail_to_email` in the line's user's package: without
+/// it, nobody (user or administrator) can set addresses to mail it to.
+#[tokio::test]
+async fn voicemail_mail_targets_need_voicemail_to_email_in_the_package() {
+    let w = world().await;
+    let t = &w.t1;
+    // The reseller's Gold package: user portal and voicemail, not voicemail_to_email.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.admin_token,
+            json!({"package_id": t.package_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let vm = format!("/api/v1/lines/{}/voicemail-settings", t.line_id);
+    let to_elsewhere = json!({"email_to": ["anyone@elsewhere.example.com"]});
+    for token in [&t.user_token, &t.admin_token] {
+        let r = w.srv.put(&vm, token, to_elsewhere.clone()).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+    }
+    assert_eq!(
+        w.srv.get(&vm, &t.admin_token).await.body["email_to"],
+        json!([])
+    );
+    let none = w
+        .srv
+        .put(
+            &vm,
+            &t.user_token,
+            json!({"email_to": [], "keep_after_email": true}),
+        )
+        .await;
+    assert_eq!(none.status, 200, "{}", none.text);
+    // With the feature in the package, the same request is taken.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/packages/{}", t.package_id),
+            &t.reseller_token,
+            json!({"features": ["user_portal", "voicemail", "voicemail_to_email"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        w.srv.put(&vm, &t.user_token, to_elsewhere).await.status,
+        200
+    );
     w.srv.stop().await;
 }
