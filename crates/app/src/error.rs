@@ -35,7 +35,7 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
-    /// Too many wrong passwords: only an administrator can unlock (423).
+    /// Too many wrong passwords: locked for a while, or until an administrator unlocks (423).
     #[error("account locked")]
     Locked,
     /// Too many attempts; try again after this many seconds (429).
@@ -88,7 +88,7 @@ impl AppError {
             AppError::Forbidden(m) => m.clone(),
             AppError::NotFound => "There is no such object.".into(),
             AppError::Locked => {
-                "This account is locked after too many wrong passwords. An administrator can unlock it.".into()
+                "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.".into()
             }
             AppError::RateLimited { .. } => "Too many attempts. Please wait and try again.".into(),
             AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),

@@ -321,7 +321,10 @@ pub struct UserView {
     pub language: Option<Language>,
     pub username: Option<String>,
     pub enabled: bool,
+    /// Locked by wrong passwords (a lock that has run out shows until the next sign-in).
     pub locked: bool,
+    /// When the lock ends by itself; null while `locked`: until an administrator unlocks.
+    pub locked_until: Option<String>,
     pub default_line_id: Option<String>,
     pub created_at: String,
 }

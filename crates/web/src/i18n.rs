@@ -25,8 +25,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "locked",
-        "This account is locked after too many wrong passwords. An administrator can unlock it.",
-        "Ce compte est verrouillé après trop de mots de passe erronés. Un administrateur peut le déverrouiller.",
+        "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.",
+        "Ce compte est verrouillé pour un moment après trop de mots de passe erronés. Réessayez plus tard ou demandez à un administrateur de le déverrouiller.",
     ),
     (
         "rate_limited",

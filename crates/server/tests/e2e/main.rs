@@ -12,5 +12,6 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod signin;
 mod sip;
 mod tenancy;
