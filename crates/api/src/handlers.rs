@@ -48,6 +48,26 @@ pub async fn first_login(
 ) -> ApiResult<Json<LoginOutput>> {
     Ok(Json(s.app.complete_link(b, ip.as_deref()).await?))
 }
+pub async fn enrol_two_factor(
+    State(s): S,
+    a: Auth,
+) -> ApiResult<(StatusCode, Json<sb_app::twofactor::TwoFactorEnrolment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.enrol_two_factor(&a.actor).await?),
+    ))
+}
+pub async fn confirm_two_factor(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<sb_app::twofactor::TwoFactorCodeInput>,
+) -> ApiResult<Json<sb_app::twofactor::RecoveryCodesView>> {
+    Ok(Json(s.app.confirm_two_factor(&a.actor, b).await?))
+}
+pub async fn remove_two_factor(State(s): S, a: Auth) -> ApiResult<StatusCode> {
+    s.app.remove_two_factor(&a.actor).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
 pub async fn me(State(s): S, a: Auth) -> ApiResult<Json<MeView>> {
     Ok(Json(s.app.me(&a.actor).await?))
 }

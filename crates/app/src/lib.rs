@@ -28,6 +28,7 @@ pub mod secrets;
 pub mod switch;
 pub mod tenancy;
 pub mod trunks;
+pub mod twofactor;
 pub mod users;
 pub mod views;
 pub mod voicemail;

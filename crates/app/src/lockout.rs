@@ -108,6 +108,16 @@ impl App {
             tx.commit().await?;
             return Err(AppError::forbidden("This account is disabled."));
         }
+        if let Some(e) = self
+            .second_factor(&mut tx, &user, input.code.as_deref(), by, now)
+            .await?
+        {
+            tx.commit().await?;
+            if !matches!(e, AppError::TwoFactorRequired) {
+                self.fail_limiter.take(addr, now).ok();
+            }
+            return Err(e);
+        }
         if user.failed_logins != 0 || user.lockouts != 0 || user.locked {
             accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         }

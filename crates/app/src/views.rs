@@ -26,6 +26,10 @@ pub struct ListPage<T> {
 pub struct LoginInput {
     pub username: String,
     pub password: String,
+    /// The code of the authenticator app, or a recovery code, when the account has two-factor
+    /// sign-in (without it such an account answers 401 `two_factor_required`).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

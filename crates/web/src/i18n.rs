@@ -29,6 +29,21 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Ce compte est verrouillé pour un moment après trop de mots de passe erronés. Réessayez plus tard ou demandez à un administrateur de le déverrouiller.",
     ),
     (
+        "code_label",
+        "Code from your authenticator app (if two-factor sign-in is on)",
+        "Code de votre application d'authentification (si la double authentification est activée)",
+    ),
+    (
+        "two_factor_required",
+        "This account uses two-factor sign-in: enter the code from your authenticator app or a recovery code.",
+        "Ce compte utilise la double authentification : saisissez le code de votre application ou un code de secours.",
+    ),
+    (
+        "bad_code",
+        "This code is not right or was already used.",
+        "Ce code est incorrect ou a déjà été utilisé.",
+    ),
+    (
         "rate_limited",
         "Too many attempts. Please wait and try again.",
         "Trop de tentatives. Veuillez patienter puis réessayer.",

@@ -150,10 +150,11 @@ fn sign_in_form(lang: Language, csrf: &str, alert: Option<&str>) -> String {
         .map(|a| format!("<p role=\"alert\">{}</p>", esc(a)))
         .unwrap_or_default();
     format!(
-        "{alert}<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"username\">{}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">{}</button></form><p>{}</p>",
+        "{alert}<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"username\">{}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><label for=\"code\">{}</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\"><button type=\"submit\">{}</button></form><p>{}</p>",
         esc(csrf),
         t(lang, "username"),
         t(lang, "password"),
+        t(lang, "code_label"),
         t(lang, "sign_in"),
         t(lang, "no_username"),
     )
@@ -208,6 +209,9 @@ fn csrf_ok(headers: &HeaderMap, form_value: &str) -> bool {
 struct SignInForm {
     username: String,
     password: String,
+    /// The two-factor code, for accounts that have it.
+    #[serde(default)]
+    code: Option<String>,
     csrf: String,
 }
 
@@ -241,6 +245,7 @@ async fn sign_in(
             LoginInput {
                 username: f.username,
                 password: f.password,
+                code: f.code.filter(|c| !c.trim().is_empty()),
             },
             ip.as_deref(),
         )
@@ -251,6 +256,10 @@ async fn sign_in(
         Err(AppError::RateLimited { .. }) => fail("rate_limited", StatusCode::TOO_MANY_REQUESTS),
         Err(AppError::Forbidden(_)) => fail("disabled", StatusCode::FORBIDDEN),
         Err(AppError::InvalidCredentials) => fail("bad_credentials", StatusCode::UNAUTHORIZED),
+        Err(AppError::TwoFactorRequired) => fail("two_factor_required", StatusCode::UNAUTHORIZED),
+        Err(AppError::Invalid(i)) if i.code == "invalid_two_factor_code" => {
+            fail("bad_code", StatusCode::UNPROCESSABLE_ENTITY)
+        }
         // A name or password longer than any account has (issue 14, finding 6).
         Err(AppError::Invalid(_)) => fail("bad_credentials", StatusCode::UNPROCESSABLE_ENTITY),
         Err(_) => fail("error", StatusCode::INTERNAL_SERVER_ERROR),

@@ -15,3 +15,4 @@ mod portal;
 mod signin;
 mod sip;
 mod tenancy;
+mod twofactor;
