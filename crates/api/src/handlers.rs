@@ -39,7 +39,11 @@ pub async fn reauth(
     a: Auth,
     Body(b): Body<ReauthInput>,
 ) -> ApiResult<Json<ReauthOutput>> {
-    Ok(Json(s.app.reauth(&a.actor, b.password).await?))
+    Ok(Json(
+        s.app
+            .reauth(&a.actor, b.password, b.code.as_deref())
+            .await?,
+    ))
 }
 pub async fn first_login(
     State(s): S,

@@ -172,8 +172,14 @@ impl App {
         Ok(())
     }
 
-    /// Confirms the password again and gives a short-lived elevated token for sensitive actions.
-    pub async fn reauth(&self, actor: &Actor, password: String) -> AppResult<ReauthOutput> {
+    /// Confirms the password again (and the second factor, when the user has one) and gives a
+    /// short-lived elevated token for sensitive actions.
+    pub async fn reauth(
+        &self,
+        actor: &Actor,
+        password: String,
+        code: Option<&str>,
+    ) -> AppResult<ReauthOutput> {
         crate::lockout::check_sign_in_sizes("", &password)?;
         let now = self.now_ms();
         if let Err(retry) = self
@@ -198,6 +204,14 @@ impl App {
             return Err(self.wrong_password_of(&user, ip, "reauth").await?);
         }
         let mut tx = self.store.begin().await?;
+        // With two-factor sign-in on, an elevated token (which can switch it off) needs the code.
+        if let Some(e) = self
+            .second_factor(&mut tx, &user, code, actor.into(), now)
+            .await?
+        {
+            tx.commit().await?;
+            return Err(e);
+        }
         let (token, expires) = self
             .new_session(&mut tx, &user.id, ELEVATED, self.cfg.elevated_ttl_secs, now)
             .await?;

@@ -43,6 +43,9 @@ pub struct LoginOutput {
 #[serde(deny_unknown_fields)]
 pub struct ReauthInput {
     pub password: String,
+    /// The two-factor code (or a recovery code), needed when the account has two-factor sign-in.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -401,6 +401,49 @@ async fn sign_in_counters_change_no_other_column_and_no_write_undoes_them() {
 }
 
 #[tokio::test]
+async fn two_factor_steps_and_recovery_codes_are_accepted_once() {
+    use sb_store::totp;
+    for s in fresh_stores("totp").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Otto", Some("otto01"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        let t = totp::Totp {
+            user_id: u.id.clone(),
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            confirmed: false,
+            last_step: 0,
+            created_at: T,
+        };
+        totp::start(&mut c, &t).await.unwrap();
+        assert!(totp::use_step(&mut c, &u.id, 100).await.unwrap());
+        assert!(!totp::use_step(&mut c, &u.id, 100).await.unwrap(), "replay");
+        assert!(
+            !totp::use_step(&mut c, &u.id, 99).await.unwrap(),
+            "older step"
+        );
+        totp::confirm(&mut c, &u.id, &["h1".into(), "h2".into()])
+            .await
+            .unwrap();
+        let got = totp::get(&mut c, &u.id).await.unwrap().unwrap();
+        assert!(got.confirmed && got.last_step == 100);
+        assert!(
+            totp::spend_recovery_code(&mut c, &u.id, "h1", T)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !totp::spend_recovery_code(&mut c, &u.id, "h1", T)
+                .await
+                .unwrap()
+        );
+        assert_eq!(totp::recovery_codes_left(&mut c, &u.id).await.unwrap(), 1);
+        totp::remove(&mut c, &u.id).await.unwrap();
+        assert!(totp::get(&mut c, &u.id).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
 async fn sessions_and_one_time_links_are_single_use() {
     for s in fresh_stores("links").await.unwrap() {
         let (_, co) = seed_company(&s).await;

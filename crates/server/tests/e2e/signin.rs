@@ -10,7 +10,12 @@ use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// The portal's sign-in form posted with a fresh CSRF token: (status, page).
-async fn portal_sign_in(srv: &Srv, username: &str, password: &str) -> (u16, String) {
+pub(crate) async fn portal_sign_in(
+    srv: &Srv,
+    username: &str,
+    password: &str,
+    code: Option<&str>,
+) -> (u16, String) {
     let page = srv.http.get(format!("{}/", srv.base)).send().await.unwrap();
     let cookie = page
         .headers()
@@ -32,6 +37,7 @@ async fn portal_sign_in(srv: &Srv, username: &str, password: &str) -> (u16, Stri
             ("csrf", csrf.as_str()),
             ("username", username),
             ("password", password),
+            ("code", code.unwrap_or("")),
         ])
         .send()
         .await
@@ -51,7 +57,7 @@ async fn usernames_over_64_bytes_are_refused_before_anything_else() {
         assert_eq!(r.status, 422, "attempt {i}: {}", r.text);
         assert_eq!(r.code(), "username_too_long");
         assert_eq!(r.body["field"], "username");
-        let (status, _) = portal_sign_in(&srv, &name, "Whatever-123!").await;
+        let (status, _) = portal_sign_in(&srv, &name, "Whatever-123!", None).await;
         assert_eq!(status, 422, "portal attempt {i}");
     }
     assert_eq!(
@@ -60,7 +66,7 @@ async fn usernames_over_64_bytes_are_refused_before_anything_else() {
         "refused names left state behind"
     );
     // A form bigger than the API's body limit is refused by the portal too.
-    let (status, _) = portal_sign_in(&srv, &"n".repeat(100_000), "Whatever-123!").await;
+    let (status, _) = portal_sign_in(&srv, &"n".repeat(100_000), "Whatever-123!", None).await;
     assert_eq!(status, 413);
     // A name of 64 bytes is an ordinary wrong sign-in.
     assert_eq!(

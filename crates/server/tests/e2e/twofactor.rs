@@ -90,11 +90,20 @@ async fn two_factor_sign_in_needs_a_fresh_code_and_each_recovery_code_works_once
         .map(|c| c.as_str().unwrap().to_owned())
         .collect();
     assert_eq!(recovery.len(), 10);
-    // The password alone is not enough any more, neither at the API nor at the portal.
+    // The password alone is not enough any more: not at the API, not at the portal, and not for
+    // the elevated token that could switch the second factor off.
     let r = login(None).await;
     assert_eq!((r.status.as_u16(), r.code()), (401, "two_factor_required"));
+    let (status, page) = crate::signin::portal_sign_in(&w.srv, "ulfone", PW, None).await;
+    assert_eq!(status, 401, "{page}");
+    let r = w
+        .srv
+        .post("/api/v1/auth/reauth", t, json!({"password": PW}))
+        .await;
+    assert_eq!(r.code(), "two_factor_required");
     let next = code(&secret, 1);
-    assert_eq!(login(Some(next.clone())).await.status, 200);
+    let (status, _) = crate::signin::portal_sign_in(&w.srv, "ulfone", PW, Some(&next)).await;
+    assert_eq!(status, 303, "the portal takes the code");
     // A code works once (RFC 6238 section 5.2), and so does a recovery code.
     assert_eq!(login(Some(next)).await.code(), "invalid_two_factor_code");
     assert_eq!(login(Some(recovery[0].to_uppercase())).await.status, 200);
