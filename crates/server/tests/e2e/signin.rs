@@ -443,26 +443,35 @@ async fn unknown_and_known_users_take_the_same_time_to_refuse() {
         ..AppConfig::default()
     };
     let w = world_on(start_configured(url, Some(cfg), &|_| {}).await).await;
-    // Paired, back-to-back measurements, so that load from other tests cancels out.
+    // Paired, back-to-back measurements in alternating order, so that load from other tests and
+    // the position in the pair cancel out.
     let mut diffs = Vec::new();
     let mut known = Vec::new();
-    for i in 0..21 {
-        let t = Instant::now();
-        w.srv.login_resp("ulfone", "Wrong-Pass-12!").await;
-        let k = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        w.srv
-            .login_resp(&format!("nobody{i}"), "Wrong-Pass-12!")
-            .await;
-        let u = t.elapsed().as_secs_f64();
+    for i in 0..31 {
+        let (mut k, mut u) = (0.0, 0.0);
+        for known_first in [i % 2 == 0, i % 2 != 0] {
+            let t = Instant::now();
+            if known_first {
+                w.srv.login_resp("ulfone", "Wrong-Pass-12!").await;
+                k = t.elapsed().as_secs_f64();
+            } else {
+                w.srv
+                    .login_resp(&format!("nobody{i}"), "Wrong-Pass-12!")
+                    .await;
+                u = t.elapsed().as_secs_f64();
+            }
+        }
         diffs.push(k - u);
         known.push(k);
     }
     diffs.sort_by(f64::total_cmp);
     known.sort_by(f64::total_cmp);
-    let (d, k) = (diffs[10], known[10]);
+    let (d, k) = (diffs[15], known[15]);
+    // Skipping the password check for unknown names would make them cost nothing next to a
+    // real account's 20 ms or more of argon2id; what is left is the database work, which differs
+    // by a statement or two (milliseconds on a busy machine).
     assert!(
-        d.abs() < 0.2 * k,
+        d.abs() < 0.5 * k,
         "median difference {d:.4}s against a median sign-in of {k:.4}s"
     );
     w.srv.stop().await;
