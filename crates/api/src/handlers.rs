@@ -39,7 +39,11 @@ pub async fn reauth(
     a: Auth,
     Body(b): Body<ReauthInput>,
 ) -> ApiResult<Json<ReauthOutput>> {
-    Ok(Json(s.app.reauth(&a.actor, b.password).await?))
+    Ok(Json(
+        s.app
+            .reauth(&a.actor, b.password, b.code.as_deref())
+            .await?,
+    ))
 }
 pub async fn first_login(
     State(s): S,
@@ -47,6 +51,26 @@ pub async fn first_login(
     Body(b): Body<FirstLoginInput>,
 ) -> ApiResult<Json<LoginOutput>> {
     Ok(Json(s.app.complete_link(b, ip.as_deref()).await?))
+}
+pub async fn enrol_two_factor(
+    State(s): S,
+    a: Auth,
+) -> ApiResult<(StatusCode, Json<sb_app::twofactor::TwoFactorEnrolment>)> {
+    Ok((
+        StatusCode::CREATED,
+        Json(s.app.enrol_two_factor(&a.actor).await?),
+    ))
+}
+pub async fn confirm_two_factor(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<sb_app::twofactor::TwoFactorCodeInput>,
+) -> ApiResult<Json<sb_app::twofactor::RecoveryCodesView>> {
+    Ok(Json(s.app.confirm_two_factor(&a.actor, b).await?))
+}
+pub async fn remove_two_factor(State(s): S, a: Auth) -> ApiResult<StatusCode> {
+    s.app.remove_two_factor(&a.actor).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 pub async fn me(State(s): S, a: Auth) -> ApiResult<Json<MeView>> {
     Ok(Json(s.app.me(&a.actor).await?))

@@ -31,6 +31,8 @@ pub struct AppState {
     pub registrations: Arc<AtomicU64>,
     /// Calls in progress, kept current by the SIP engine.
     pub calls: Arc<AtomicU64>,
+    /// Reverse proxies whose `X-Forwarded-For` tells the client's address (`--trusted-proxies`).
+    pub trusted_proxies: Arc<Vec<extract::IpNet>>,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             pages: Arc::default(),
             registrations: Arc::default(),
             calls: Arc::default(),
+            trusted_proxies: Arc::default(),
         }
     }
 }
@@ -95,6 +98,36 @@ pub fn router(state: AppState) -> Router {
     .layer(axum::middleware::from_fn_with_state(state.clone(), count))
     .layer(DefaultBodyLimit::max(MAX_BODY))
     .with_state(state)
+}
+
+/// The content security policy of every answer: nothing but this server's own stylesheet and
+/// forms; no script, no inline style, no framing (the portal has no script and no inline style).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the security headers to every answer, the API's and the portal's (issue 14). `https`:
+/// whether the public URL is HTTPS, which adds Strict-Transport-Security.
+pub async fn security_headers(
+    State(https): State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let mut set = |name: &'static str, value: &'static str| {
+        h.entry(name).or_insert(HeaderValue::from_static(value));
+    };
+    set("content-security-policy", CONTENT_SECURITY_POLICY);
+    set("x-frame-options", "DENY");
+    set("x-content-type-options", "nosniff");
+    // First-login and reset links carry their token in the URL: never pass it on.
+    set("referrer-policy", "no-referrer");
+    set("cross-origin-opener-policy", "same-origin");
+    if https {
+        set("strict-transport-security", "max-age=31536000");
+    }
+    res
 }
 
 async fn count(

@@ -10,6 +10,7 @@ use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
 };
 use sb_app::recordings::{RecordedDirection, RecordingPatch, RecordingSettingsDoc, RecordingView};
+use sb_app::twofactor::{RecoveryCodesView, TwoFactorCodeInput, TwoFactorEnrolment};
 use sb_app::views::*;
 use sb_app::voicemail::{
     GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
@@ -36,6 +37,9 @@ use utoipa::openapi::{
         LoginOutput,
         ReauthInput,
         ReauthOutput,
+        TwoFactorEnrolment,
+        TwoFactorCodeInput,
+        RecoveryCodesView,
         FirstLoginInput,
         ChangePasswordInput,
         ResetPasswordInput,

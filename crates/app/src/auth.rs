@@ -4,13 +4,12 @@ use crate::audit::{self, By, Record};
 use crate::authz::Actor;
 use crate::secrets::{self, token_hash};
 use crate::views::{
-    ChangePasswordInput, FirstLoginInput, LinkView, LoginInput, LoginOutput, PasscodeInput,
-    ReauthOutput, time,
+    ChangePasswordInput, FirstLoginInput, LinkView, LoginOutput, PasscodeInput, ReauthOutput, time,
 };
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::UserId;
 use sb_domain::model::{AuditKind, Role};
-use sb_domain::values::{Username, check_password};
+use sb_domain::values::Username;
 use sb_store::Conn;
 use sb_store::accounts::{self, OneTimeLink, Session, User};
 
@@ -57,7 +56,7 @@ impl App {
                 (p.clone(), Some(p))
             }
         };
-        check_password("SWITCHBOARD_ADMIN_PASSWORD", &password)?;
+        self.check_new_password("SWITCHBOARD_ADMIN_PASSWORD", &password)?;
         let now = self.now_ms();
         let user = User {
             id: UserId::new(now),
@@ -74,6 +73,8 @@ impl App {
             enabled: true,
             failed_logins: 0,
             locked: false,
+            locked_until: None,
+            lockouts: 0,
             default_line_id: None,
             created_at: now,
             updated_at: now,
@@ -99,125 +100,7 @@ impl App {
         }))
     }
 
-    /// Signs in with username and password. Unknown users and wrong passwords get the same
-    /// answer and cost the same time; five wrong passwords in a row lock the account.
-    pub async fn login(&self, input: LoginInput, ip: Option<&str>) -> AppResult<LoginOutput> {
-        let now = self.now_ms();
-        if let Err(retry) = self.ip_limiter.take(ip.unwrap_or("-"), now) {
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry,
-            });
-        }
-        if let Err(retry) = self
-            .user_limiter
-            .take(&input.username.to_ascii_lowercase(), now)
-        {
-            return Err(AppError::RateLimited {
-                retry_after_secs: retry,
-            });
-        }
-        let mut c = self.store.conn().await?;
-        let found = if input.username.len() <= 64 {
-            accounts::find_by_username(&mut c, &input.username).await?
-        } else {
-            None
-        };
-        let Some(mut user) = found else {
-            // Spend the same time as a real check so response times reveal nothing, and lock the
-            // name after as many tries as a real account, so 423 tells no more than 401.
-            secrets::verify_password_async(input.password, secrets::dummy_hash().into()).await;
-            let tries = self.phantoms.fail(&input.username.to_ascii_lowercase());
-            return Err(if tries >= self.cfg.lockout_after {
-                AppError::Locked
-            } else {
-                AppError::InvalidCredentials
-            });
-        };
-        drop(c);
-        let hash = user
-            .password_hash
-            .clone()
-            .unwrap_or_else(|| secrets::dummy_hash().into());
-        let ok = secrets::verify_password_async(input.password, hash).await;
-        let mut tx = self.store.begin().await?;
-        let by = By {
-            id: Some(&user.id),
-            name: user.username.as_deref().unwrap_or(&user.name),
-            ip,
-        };
-        let rec = |kind| {
-            Record::new(kind, "user", &user.id)
-                .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
-                .about(&user.id)
-        };
-        if user.locked {
-            audit::write(
-                &mut tx,
-                now,
-                by,
-                rec(AuditKind::LoginFailed).summary(serde_json::json!({"reason": "locked"})),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(AppError::Locked);
-        }
-        if !ok {
-            let mut changed = user.clone();
-            changed.failed_logins += 1;
-            let locks = changed.failed_logins >= self.cfg.lockout_after;
-            changed.locked = locks;
-            changed.updated_at = now;
-            accounts::update_user(&mut tx, &changed).await?;
-            audit::write(&mut tx, now, by, rec(AuditKind::LoginFailed)).await?;
-            if locks {
-                let by = By {
-                    id: Some(&user.id),
-                    name: user.username.as_deref().unwrap_or(&user.name),
-                    ip,
-                };
-                audit::write(&mut tx, now, by, rec(AuditKind::AccountLocked)).await?;
-                accounts::delete_sessions_of(&mut tx, &user.id).await?;
-            }
-            tx.commit().await?;
-            return Err(if locks {
-                AppError::Locked
-            } else {
-                AppError::InvalidCredentials
-            });
-        }
-        if !user.enabled {
-            audit::write(
-                &mut tx,
-                now,
-                by,
-                rec(AuditKind::LoginFailed).summary(serde_json::json!({"reason": "disabled"})),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(AppError::forbidden("This account is disabled."));
-        }
-        if user.failed_logins != 0 {
-            user.failed_logins = 0;
-            accounts::update_user(&mut tx, &user).await?;
-        }
-        let (token, expires) = self
-            .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
-            .await?;
-        let by = By {
-            id: Some(&user.id),
-            name: user.username.as_deref().unwrap_or(&user.name),
-            ip,
-        };
-        audit::write(&mut tx, now, by, rec(AuditKind::LoginSucceeded)).await?;
-        tx.commit().await?;
-        Ok(LoginOutput {
-            token,
-            expires_at: time(expires),
-            user: crate::directory::user_view(&user),
-        })
-    }
-
-    async fn new_session(
+    pub(crate) async fn new_session(
         &self,
         c: &mut Conn,
         user: &UserId,
@@ -261,7 +144,7 @@ impl App {
         let Some(u) = accounts::locate_user(&mut c, &s.user_id).await? else {
             return Err(AppError::Unauthenticated);
         };
-        if !u.enabled || u.locked {
+        if !u.enabled || crate::lockout::locked_at(&u, now) {
             return Err(AppError::Unauthenticated);
         }
         let actor = Actor {
@@ -289,8 +172,15 @@ impl App {
         Ok(())
     }
 
-    /// Confirms the password again and gives a short-lived elevated token for sensitive actions.
-    pub async fn reauth(&self, actor: &Actor, password: String) -> AppResult<ReauthOutput> {
+    /// Confirms the password again (and the second factor, when the user has one) and gives a
+    /// short-lived elevated token for sensitive actions.
+    pub async fn reauth(
+        &self,
+        actor: &Actor,
+        password: String,
+        code: Option<&str>,
+    ) -> AppResult<ReauthOutput> {
+        crate::lockout::check_sign_in_sizes("", &password)?;
         let now = self.now_ms();
         if let Err(retry) = self
             .user_limiter
@@ -310,9 +200,18 @@ impl App {
             .clone()
             .unwrap_or_else(|| secrets::dummy_hash().into());
         if !secrets::verify_password_async(password, hash).await {
-            return Err(AppError::InvalidCredentials);
+            let ip = actor.source_ip.as_deref();
+            return Err(self.wrong_password_of(&user, ip, "reauth").await?);
         }
         let mut tx = self.store.begin().await?;
+        // With two-factor sign-in on, an elevated token (which can switch it off) needs the code.
+        if let Some(e) = self
+            .second_factor(&mut tx, &user, code, actor.into(), now)
+            .await?
+        {
+            tx.commit().await?;
+            return Err(e);
+        }
         let (token, expires) = self
             .new_session(&mut tx, &user.id, ELEVATED, self.cfg.elevated_ttl_secs, now)
             .await?;
@@ -333,7 +232,7 @@ impl App {
         actor: &Actor,
         input: ChangePasswordInput,
     ) -> AppResult<()> {
-        check_password("new_password", &input.new_password)?;
+        self.check_new_password("new_password", &input.new_password)?;
         let user = self
             .verify_current_password(actor, input.current_password)
             .await?;
@@ -352,7 +251,7 @@ impl App {
             ));
         }
         if let Some(p) = &input.new_password {
-            check_password("new_password", p)?;
+            self.check_new_password("new_password", p)?;
         }
         if let Some(p) = &input.new_pin {
             sb_domain::values::check_pin("new_pin", p)?;
@@ -393,6 +292,7 @@ impl App {
 
     /// Checks the signed-in user's password (rate-limited per user) and returns the account.
     async fn verify_current_password(&self, actor: &Actor, password: String) -> AppResult<User> {
+        crate::lockout::check_sign_in_sizes("", &password)?;
         let now = self.now_ms();
         if let Err(retry) = self
             .user_limiter
@@ -412,6 +312,10 @@ impl App {
             .clone()
             .unwrap_or_else(|| secrets::dummy_hash().into());
         if !secrets::verify_password_async(password, hash).await {
+            let ip = actor.source_ip.as_deref();
+            if let AppError::Locked = self.wrong_password_of(&user, ip, "password_change").await? {
+                return Err(AppError::Locked);
+            }
             return Err(AppError::invalid(
                 "wrong_current_password",
                 "current_password",
@@ -434,6 +338,7 @@ impl App {
         let mut tx = self.store.begin().await?;
         accounts::update_user(&mut tx, &user).await?;
         accounts::delete_sessions_of(&mut tx, &user.id).await?;
+        accounts::void_links_of(&mut tx, &user.id).await?;
         let rec = Record::new(AuditKind::PasswordChanged, "user", &user.id)
             .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
             .about(&user.id);
@@ -509,7 +414,7 @@ impl App {
             });
         }
         let uname = Username::parse("username", &input.username)?;
-        check_password("password", &input.password)?;
+        self.check_new_password("password", &input.password)?;
         let hash = secrets::hash_password_async(input.password).await?;
         let mut tx = self.store.begin().await?;
         let th = token_hash(&input.token);
@@ -543,9 +448,13 @@ impl App {
         user.password_hash = Some(hash);
         user.failed_logins = 0;
         user.locked = false;
+        user.locked_until = None;
+        user.lockouts = 0;
         user.updated_at = now;
         accounts::update_user(&mut tx, &user).await?;
+        accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         accounts::delete_sessions_of(&mut tx, &user.id).await?;
+        accounts::void_links_of(&mut tx, &user.id).await?;
         let (token, expires) = self
             .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
             .await?;
@@ -600,28 +509,5 @@ impl SessionCache {
             }
             map.insert(hash, (actor.clone(), expires_at, now, epoch));
         }
-    }
-}
-
-/// Wrong-password counts of usernames that do not exist, so that they lock like real accounts.
-#[derive(Default)]
-pub(crate) struct Phantoms {
-    map: std::sync::Mutex<std::collections::HashMap<String, i64>>,
-}
-
-impl Phantoms {
-    const MAX: usize = 100_000;
-
-    /// Counts one more failure for `name` and returns the count.
-    fn fail(&self, name: &str) -> i64 {
-        let Ok(mut map) = self.map.lock() else {
-            return 0;
-        };
-        if map.len() >= Self::MAX {
-            map.clear();
-        }
-        let n = map.entry(name.to_owned()).or_insert(0);
-        *n += 1;
-        *n
     }
 }

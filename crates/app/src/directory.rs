@@ -56,6 +56,7 @@ pub fn user_view_owned(u: User) -> UserView {
         username: u.username,
         enabled: u.enabled,
         locked: u.locked,
+        locked_until: u.locked_until.filter(|_| u.locked).map(time),
         default_line_id: u.default_line_id.map(|l| l.to_string()),
         created_at: time(u.created_at),
     }

@@ -35,9 +35,12 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
-    /// Too many wrong passwords: only an administrator can unlock (423).
+    /// Too many wrong passwords: locked for a while, or until an administrator unlocks (423).
     #[error("account locked")]
     Locked,
+    /// The password was right and the account has two-factor sign-in: send the code too (401).
+    #[error("two-factor code required")]
+    TwoFactorRequired,
     /// Too many attempts; try again after this many seconds (429).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
@@ -73,6 +76,7 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Locked => "account_locked",
+            AppError::TwoFactorRequired => "two_factor_required",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal(_) => "internal_error",
         }
@@ -88,7 +92,10 @@ impl AppError {
             AppError::Forbidden(m) => m.clone(),
             AppError::NotFound => "There is no such object.".into(),
             AppError::Locked => {
-                "This account is locked after too many wrong passwords. An administrator can unlock it.".into()
+                "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.".into()
+            }
+            AppError::TwoFactorRequired => {
+                "Enter the code from your authenticator app (or a recovery code) as well.".into()
             }
             AppError::RateLimited { .. } => "Too many attempts. Please wait and try again.".into(),
             AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),

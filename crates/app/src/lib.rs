@@ -19,7 +19,9 @@ pub mod error;
 mod facts;
 pub mod limiter;
 pub mod lines;
+pub mod lockout;
 pub mod messages;
+pub mod passwords;
 pub mod portal;
 pub mod queues;
 pub mod recordings;
@@ -27,6 +29,7 @@ pub mod secrets;
 pub mod switch;
 pub mod tenancy;
 pub mod trunks;
+pub mod twofactor;
 pub mod users;
 pub mod views;
 pub mod voicemail;
@@ -51,8 +54,17 @@ pub struct AppConfig {
     pub session_ttl_secs: i64,
     pub elevated_ttl_secs: i64,
     pub link_ttl_secs: i64,
-    /// Wrong passwords in a row that lock an account.
+    /// Wrong passwords in a row that lock an account (seed 000: 5).
     pub lockout_after: i64,
+    /// How long the first lock lasts, in seconds; each further lock in a row lasts twice as
+    /// long, up to `lockout_max_secs`. 0: a lock lasts until an administrator unlocks.
+    pub lockout_secs: i64,
+    pub lockout_max_secs: i64,
+    /// Failed sign-ins per source address: burst size and refill per minute.
+    pub login_fail_burst: u32,
+    pub login_fail_per_minute: u32,
+    /// The shortest new password, in characters (the seed's 6 is the floor).
+    pub password_min_length: usize,
     /// Sign-in attempts per source address: burst size and refill per minute.
     pub login_ip_burst: u32,
     pub login_ip_per_minute: u32,
@@ -71,6 +83,11 @@ impl Default for AppConfig {
             elevated_ttl_secs: 300,
             link_ttl_secs: 7 * 24 * 3600,
             lockout_after: 5,
+            lockout_secs: 900,
+            lockout_max_secs: 86_400,
+            login_fail_burst: 20,
+            login_fail_per_minute: 10,
+            password_min_length: 10,
             login_ip_burst: 30,
             login_ip_per_minute: 30,
             login_user_burst: 10,
@@ -87,8 +104,10 @@ pub struct App {
     pub(crate) cfg: Arc<AppConfig>,
     pub(crate) ip_limiter: Arc<limiter::Limiter>,
     pub(crate) user_limiter: Arc<limiter::Limiter>,
+    /// Failed sign-ins per source address (only failures take from it).
+    pub(crate) fail_limiter: Arc<limiter::Limiter>,
     pub(crate) sessions: Arc<auth::SessionCache>,
-    pub(crate) phantoms: Arc<auth::Phantoms>,
+    pub(crate) phantoms: Arc<lockout::Phantoms>,
     /// Lines whose mailbox changed (a message left, heard or deleted), for message-waiting lamps.
     pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
     /// Callers waiting in queues now.
@@ -107,15 +126,20 @@ impl App {
             cfg.login_user_burst,
             cfg.login_user_per_minute,
         ));
+        let fail_limiter = Arc::new(limiter::Limiter::new(
+            cfg.login_fail_burst,
+            cfg.login_fail_per_minute,
+        ));
         Self {
             store,
             clock,
             cfg: Arc::new(cfg),
             ip_limiter,
             user_limiter,
+            fail_limiter,
             sessions: Arc::new(auth::SessionCache::default()),
             facts: Arc::default(),
-            phantoms: Arc::new(auth::Phantoms::default()),
+            phantoms: Arc::default(),
             mailboxes: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
         }

@@ -8,9 +8,7 @@ use crate::views::*;
 use crate::{App, AppError, AppResult, secrets};
 use sb_domain::ids::{CompanyId, DepartmentId, PackageId, ResellerId, UserId};
 use sb_domain::model::{AuditKind, CallPolicy, Feature, Role, check_policy_under};
-use sb_domain::values::{
-    Country, E164, Email, Extension, Invalid, Name, TimeZoneName, Username, check_password,
-};
+use sb_domain::values::{Country, E164, Email, Extension, Invalid, Name, TimeZoneName, Username};
 use sb_store::accounts::{self, User};
 use sb_store::tenancy::{self as store, Company, Department, Package, Reseller};
 use sb_store::{Conn, Page};
@@ -215,7 +213,7 @@ impl App {
     ) -> AppResult<UserView> {
         let name = Name::parse("name", &input.name)?;
         let uname = Username::parse("username", &input.username)?;
-        check_password("password", &input.password)?;
+        self.check_new_password("password", &input.password)?;
         let email = input
             .email
             .as_deref()
@@ -247,6 +245,8 @@ impl App {
             enabled: true,
             failed_logins: 0,
             locked: false,
+            locked_until: None,
+            lockouts: 0,
             default_line_id: None,
             created_at: now,
             updated_at: now,

@@ -8,7 +8,7 @@ use crate::views::*;
 use crate::{App, AppError, AppResult, secrets};
 use sb_domain::ids::{DepartmentId, LineId, PackageId, UserId};
 use sb_domain::model::{AuditKind, Feature, Language, Role};
-use sb_domain::values::{Email, Name, Username, check_password};
+use sb_domain::values::{Email, Name, Username};
 use sb_store::accounts::{self, User};
 use sb_store::tenancy::{self, Company};
 use sb_store::{Conn, Page};
@@ -82,7 +82,7 @@ impl App {
                     "Give a username with the password, or neither.",
                 ));
             }
-            check_password("password", p)?;
+            self.check_new_password("password", p)?;
         }
         let role = company_role("role", input.role)?;
         let hash = match input.password {
@@ -136,6 +136,8 @@ impl App {
             enabled: true,
             failed_logins: 0,
             locked: false,
+            locked_until: None,
+            lockouts: 0,
             default_line_id: None,
             created_at: now,
             updated_at: now,
@@ -366,9 +368,14 @@ impl App {
             ));
         }
         let before = user_audit(&u);
+        let was_locked = (u.locked, u.failed_logins, u.lockouts);
         f(&mut u);
         u.updated_at = now;
         accounts::update_user(&mut tx, &u).await?;
+        // The sign-in counters have their own statement (update_user leaves them alone).
+        if (u.locked, u.failed_logins, u.lockouts) == (false, 0, 0) && was_locked != (false, 0, 0) {
+            accounts::clear_sign_in_failures(&mut tx, &u.id).await?;
+        }
         if !u.enabled {
             accounts::delete_sessions_of(&mut tx, &u.id).await?;
         }
@@ -396,6 +403,8 @@ impl App {
     pub async fn unlock_user(&self, actor: &Actor, id: &str) -> AppResult<UserView> {
         self.admin_switch(actor, id, AuditKind::AccountUnlocked, |u| {
             u.locked = false;
+            u.locked_until = None;
+            u.lockouts = 0;
             u.failed_logins = 0;
         })
         .await
@@ -436,7 +445,7 @@ impl App {
     ) -> AppResult<Option<LinkView>> {
         let hash = match &input.password {
             Some(p) => {
-                check_password("password", p)?;
+                self.check_new_password("password", p)?;
                 Some(secrets::hash_password_async(p.clone()).await?)
             }
             None => None,
@@ -450,6 +459,7 @@ impl App {
                 u.updated_at = now;
                 accounts::update_user(&mut tx, &u).await?;
                 accounts::delete_sessions_of(&mut tx, &u.id).await?;
+                accounts::void_links_of(&mut tx, &u.id).await?;
                 None
             }
             Some(_) => {

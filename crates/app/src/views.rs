@@ -26,6 +26,10 @@ pub struct ListPage<T> {
 pub struct LoginInput {
     pub username: String,
     pub password: String,
+    /// The code of the authenticator app, or a recovery code, when the account has two-factor
+    /// sign-in (without it such an account answers 401 `two_factor_required`).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -39,6 +43,9 @@ pub struct LoginOutput {
 #[serde(deny_unknown_fields)]
 pub struct ReauthInput {
     pub password: String,
+    /// The two-factor code (or a recovery code), needed when the account has two-factor sign-in.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -321,7 +328,10 @@ pub struct UserView {
     pub language: Option<Language>,
     pub username: Option<String>,
     pub enabled: bool,
+    /// Locked by wrong passwords (a lock that has run out shows until the next sign-in).
     pub locked: bool,
+    /// When the lock ends by itself; null while `locked`: until an administrator unlocks.
+    pub locked_until: Option<String>,
     pub default_line_id: Option<String>,
     pub created_at: String,
 }

@@ -103,6 +103,9 @@ text_enum!(
         SipBlocked = "sip_blocked",
         MailboxLocked = "mailbox_locked",
         MailboxUnlocked = "mailbox_unlocked",
+        TwoFactorEnabled = "two_factor_enabled",
+        TwoFactorDisabled = "two_factor_disabled",
+        RecoveryCodeUsed = "recovery_code_used",
     }
 );
 

@@ -60,6 +60,25 @@ pub struct Flags {
     /// Sign-in attempts per minute one source address regains after its burst (default 30).
     #[arg(long, env = "SWITCHBOARD_LOGIN_PER_MINUTE")]
     pub login_per_minute: Option<u32>,
+    /// Reverse proxies in front of the HTTP port, as addresses or networks (10.0.0.0/8),
+    /// separated by commas: only from them is X-Forwarded-For believed (default: none).
+    #[arg(long, env = "SWITCHBOARD_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
+    /// Seconds the first lock after too many wrong passwords lasts; each further lock in a row
+    /// lasts twice as long, up to --lockout-max-secs (default 900; 0: until an administrator
+    /// unlocks).
+    #[arg(long, env = "SWITCHBOARD_LOCKOUT_SECS")]
+    pub lockout_secs: Option<u32>,
+    /// The longest a lock lasts, in seconds (default 86400).
+    #[arg(long, env = "SWITCHBOARD_LOCKOUT_MAX_SECS")]
+    pub lockout_max_secs: Option<u32>,
+    /// The shortest password people may choose, in characters (default 10; at least 6).
+    #[arg(long, env = "SWITCHBOARD_PASSWORD_MIN_LENGTH")]
+    pub password_min_length: Option<u32>,
+    /// Seconds a client has to send the headers of a request, and ten times that for the whole
+    /// request (default 10; against connections held open by slow senders).
+    #[arg(long, env = "SWITCHBOARD_HTTP_HEADER_TIMEOUT")]
+    pub http_header_timeout: Option<u32>,
     /// SIP requests per second one source address may send (default 200; 0 for no limit, as for
     /// a benchmark or a trusted session border controller in front).
     #[arg(long, env = "SWITCHBOARD_SIP_PER_SOURCE")]
@@ -108,6 +127,11 @@ struct FileConfig {
     public_url: Option<String>,
     login_burst: Option<u32>,
     login_per_minute: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    lockout_secs: Option<u32>,
+    lockout_max_secs: Option<u32>,
+    password_min_length: Option<u32>,
+    http_header_timeout: Option<u32>,
     sip_per_source: Option<u32>,
     sip_max_calls: Option<u64>,
     sip_company_max_calls: Option<u32>,
@@ -134,6 +158,7 @@ pub struct Config {
     pub public_url: String,
     pub login_burst: u32,
     pub login_per_minute: u32,
+    pub http: HttpHardening,
     pub sip_per_source: u32,
     /// Calls in progress at most; 0 for no limit.
     pub sip_max_calls: u64,
@@ -160,6 +185,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("login_burst", &self.login_burst)
             .field("login_per_minute", &self.login_per_minute)
+            .field("http", &self.http)
             .field("sip_per_source", &self.sip_per_source)
             .field("sip_max_calls", &self.sip_max_calls)
             .field("sip_company_max_calls", &self.sip_company_max_calls)
@@ -168,6 +194,56 @@ impl std::fmt::Debug for Config {
             .field("sip_answer_scanners", &self.sip_answer_scanners)
             .field("prompts_dir", &self.prompts_dir)
             .finish()
+    }
+}
+
+/// The sign-in and HTTP settings of a server on a public address (issue 14).
+#[derive(Debug, Clone)]
+pub struct HttpHardening {
+    pub trusted_proxies: Vec<sb_api::extract::IpNet>,
+    pub lockout_secs: u32,
+    pub lockout_max_secs: u32,
+    pub password_min_length: u32,
+    pub header_timeout_secs: u32,
+}
+
+impl HttpHardening {
+    fn load(flags: &Flags, file: &FileConfig) -> Result<Self, String> {
+        let trusted_proxies = match (&flags.trusted_proxies, &file.trusted_proxies) {
+            (Some(t), _) => sb_api::extract::parse_trusted_proxies(t),
+            (None, Some(list)) => sb_api::extract::parse_trusted_proxies(&list.join(",")),
+            (None, None) => Ok(Vec::new()),
+        }
+        .map_err(|e| format!("trusted-proxies: {e}"))?;
+        let lockout_secs = flags.lockout_secs.or(file.lockout_secs).unwrap_or(900);
+        let lockout_max_secs = flags
+            .lockout_max_secs
+            .or(file.lockout_max_secs)
+            .unwrap_or(86_400);
+        if lockout_secs > 0 && lockout_max_secs < lockout_secs {
+            return Err("lockout-max-secs must be at least lockout-secs".into());
+        }
+        let password_min_length = flags
+            .password_min_length
+            .or(file.password_min_length)
+            .unwrap_or(10);
+        if !(6..=256).contains(&password_min_length) {
+            return Err("password-min-length must be from 6 (the product's floor) to 256".into());
+        }
+        let header_timeout_secs = flags
+            .http_header_timeout
+            .or(file.http_header_timeout)
+            .unwrap_or(10);
+        if header_timeout_secs == 0 {
+            return Err("http-header-timeout must be at least 1 second".into());
+        }
+        Ok(Self {
+            trusted_proxies,
+            lockout_secs,
+            lockout_max_secs,
+            password_min_length,
+            header_timeout_secs,
+        })
     }
 }
 
@@ -203,6 +279,7 @@ impl Config {
             }
             None => FileConfig::default(),
         };
+        let http = HttpHardening::load(flags, &file)?;
         let data_dir = flags
             .data_dir
             .clone()
@@ -342,6 +419,7 @@ impl Config {
             public_url,
             login_burst,
             login_per_minute,
+            http,
         })
     }
 }
@@ -417,6 +495,39 @@ mod tests {
         };
         let err = Config::load(&bad).err().unwrap();
         assert!(err.contains("sip-tls-listen"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_flag_environment_or_file_and_are_checked() {
+        assert!(
+            Config::load(&Flags::default())
+                .unwrap()
+                .http
+                .trusted_proxies
+                .is_empty()
+        );
+        let flags = Flags {
+            trusted_proxies: Some("127.0.0.1, 10.0.0.0/8".into()),
+            ..Flags::default()
+        };
+        assert_eq!(Config::load(&flags).unwrap().http.trusted_proxies.len(), 2);
+        let bad = Flags {
+            trusted_proxies: Some("proxy.example.com".into()),
+            ..Flags::default()
+        };
+        assert!(Config::load(&bad).unwrap_err().contains("trusted-proxies"));
+        let dir = std::env::temp_dir().join(format!("sbcfgtp{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("c.toml");
+        std::fs::write(&f, "trusted_proxies = [\"192.0.2.1\", \"::1\"]\n").unwrap();
+        let from_file = Flags {
+            config: Some(f),
+            ..Flags::default()
+        };
+        assert_eq!(
+            Config::load(&from_file).unwrap().http.trusted_proxies.len(),
+            2
+        );
     }
 
     #[test]

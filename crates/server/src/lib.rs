@@ -93,12 +93,13 @@ pub async fn start(
     let http_addr = listener
         .local_addr()
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
+    let mut state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
+    state.trusted_proxies = Arc::new(cfg.http.trusted_proxies.clone());
     let gauges = sip::Gauges {
         registrations: state.registrations.clone(),
         active_calls: state.calls.clone(),
     };
-    let router = sb_web::router(state.clone()).merge(sb_api::router(state));
+    let router = http_router(&cfg, state);
     let mut workers = Vec::new();
     if let Some(url) = &cfg.smtp_url {
         let target = mail::SmtpTarget::parse(url, &cfg.smtp_options).map_err(StartError::Config)?;
@@ -148,17 +149,9 @@ pub async fn start(
         },
     )));
     let (stop, stopped) = oneshot::channel::<()>();
+    let header_timeout = std::time::Duration::from_secs(cfg.http.header_timeout_secs.into());
     let done = tokio::spawn(async move {
-        let serve = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stopped.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "HTTP server failed");
-        }
+        serve_http(listener, router, header_timeout, stopped).await;
         for w in workers {
             w.abort();
         }
@@ -176,6 +169,76 @@ pub async fn start(
         },
         admin,
     })
+}
+
+/// The portals and the API behind one router, with the security headers on every answer and a
+/// deadline for every request (ten header timeouts: a client that trickles its body is cut off).
+fn http_router(cfg: &Config, state: sb_api::AppState) -> axum::Router {
+    let https = state.app.config().public_url.starts_with("https://");
+    let total = std::time::Duration::from_secs(u64::from(cfg.http.header_timeout_secs) * 10);
+    sb_web::router(state.clone())
+        .merge(sb_api::router(state))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                use axum::response::IntoResponse;
+                match tokio::time::timeout(total, next.run(req)).await {
+                    Ok(res) => res,
+                    Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+                }
+            },
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            https,
+            sb_api::security_headers,
+        ))
+}
+
+/// Serves HTTP/1.1 connections until `stop`, then lets requests in flight finish. hyper is used
+/// directly, not through `axum::serve`, for its header read timeout: without one a client that
+/// sends a header line now and then holds a connection and its task for ever (slowloris).
+async fn serve_http(
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    header_timeout: std::time::Duration,
+    mut stop: oneshot::Receiver<()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather than spin.
+                    tracing::warn!(error = %e, "HTTP accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let router = router.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                let mut router = router.clone();
+                async move {
+                    tower_service::Service::call(&mut router, req.map(axum::body::Body::new)).await
+                }
+            });
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "HTTP connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// What the SIP UDP socket asks for as receive and send buffers.
@@ -274,6 +337,9 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
         smtp_configured: cfg.smtp_url.is_some(),
         login_ip_burst: cfg.login_burst,
         login_ip_per_minute: cfg.login_per_minute,
+        lockout_secs: cfg.http.lockout_secs.into(),
+        lockout_max_secs: cfg.http.lockout_max_secs.into(),
+        password_min_length: usize::try_from(cfg.http.password_min_length).unwrap_or(10),
         ..AppConfig::default()
     }
 }

@@ -1,4 +1,4 @@
-//! `switchboard serve | migrate | --version`.
+//! `switchboard serve | migrate | unlock USER | --version`.
 
 use clap::{Parser, Subcommand};
 
@@ -26,6 +26,13 @@ enum Command {
     Serve(Flags),
     /// Bring the database schema up to date and exit.
     Migrate(Flags),
+    /// End the sign-in lock of an account (wrong passwords), audited as the operator's doing.
+    Unlock {
+        /// The username of the account.
+        username: String,
+        #[command(flatten)]
+        flags: Flags,
+    },
 }
 
 fn main() -> ExitCode {
@@ -38,7 +45,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let flags = match &cli.command {
-        Command::Serve(f) | Command::Migrate(f) => f.clone(),
+        Command::Serve(f) | Command::Migrate(f) | Command::Unlock { flags: f, .. } => f.clone(),
     };
     let cfg = match Config::load(&flags) {
         Ok(c) => c,
@@ -70,8 +77,39 @@ fn main() -> ExitCode {
                 }
             },
             Command::Serve(_) => serve(cfg).await,
+            Command::Unlock { username, .. } => unlock(cfg, &username).await,
         }
     })
+}
+
+/// `switchboard unlock USER`: 0 when unlocked, 1 when there is no such username, 2 when the
+/// configuration or the database is in the way.
+async fn unlock(cfg: Config, username: &str) -> ExitCode {
+    let store = match switchboard::open_store(&cfg).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let clock = std::sync::Arc::new(sb_domain::clock::SystemClock);
+    let app = sb_app::App::new(store.clone(), clock, switchboard::app_config(&cfg, None));
+    let outcome = app.operator_unlock(username).await;
+    store.close().await;
+    match outcome {
+        Ok(true) => {
+            println!("switchboard: {username} is unlocked");
+            ExitCode::SUCCESS
+        }
+        Ok(false) => {
+            eprintln!("switchboard: there is no user named {username:?}");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("switchboard: {}", e.message());
+            ExitCode::from(2)
+        }
+    }
 }
 
 async fn serve(cfg: Config) -> ExitCode {

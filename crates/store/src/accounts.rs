@@ -20,8 +20,14 @@ pub struct User {
     /// argon2id PHC string; `None` until the user chose a password.
     pub password_hash: Option<String>,
     pub enabled: bool,
+    /// Wrong passwords since the last sign-in or lock.
     pub failed_logins: i64,
+    /// Locked by wrong passwords; see `locked_until`.
     pub locked: bool,
+    /// When a lock ends by itself (Unix ms); `None` while locked: until an administrator unlocks.
+    pub locked_until: Option<i64>,
+    /// Locks in a row without a successful sign-in, for the back-off of the next lock's length.
+    pub lockouts: i64,
     pub default_line_id: Option<LineId>,
     pub created_at: i64,
     pub updated_at: i64,
@@ -44,6 +50,8 @@ fn user(mut r: Row) -> Result<User> {
         enabled: col::<i64>(&mut r, "enabled")? != 0,
         failed_logins: col(&mut r, "failed_logins")?,
         locked: col::<i64>(&mut r, "locked")? != 0,
+        locked_until: col(&mut r, "locked_until")?,
+        lockouts: col(&mut r, "lockouts")?,
         default_line_id: col::<Option<String>>(&mut r, "default_line_id")?.map(LineId::from_raw),
         created_at: col(&mut r, "created_at")?,
         updated_at: col(&mut r, "updated_at")?,
@@ -59,8 +67,9 @@ pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
     query(
         "INSERT INTO users (id, role, reseller_id, company_id, department_id, package_id, name,
             email, language, username, username_key, password_hash, enabled, failed_logins, locked,
-            default_line_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            default_line_id, created_at, updated_at, locked_until, lockouts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+            $19, $20)",
     )
     .bind(u.id.as_str())
     .bind(u.role.as_str())
@@ -80,19 +89,24 @@ pub async fn insert_user(c: &mut Conn, u: &User) -> Result<()> {
     .bind(ostr(&u.default_line_id))
     .bind(u.created_at)
     .bind(u.updated_at)
+    .bind(u.locked_until)
+    .bind(u.lockouts)
     .execute(c)
     .await?;
     Ok(())
 }
 
-/// Writes every mutable field of a user (the caller read it, changed it and checked it).
+/// Writes the fields an administrator or the user changes (the caller read the row, changed it
+/// and checked it). The sign-in counters and the lock are not among them: only the atomic
+/// statements below write those, so a sign-in racing with this write cannot undo it, nor this
+/// write a sign-in's count (issue 14: a racing login must not undo a disable or a reset).
 pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
     c.touch();
     query(
         "UPDATE users SET role = $1, department_id = $2, package_id = $3, name = $4, email = $5,
             language = $6, username = $7, username_key = $8, password_hash = $9, enabled = $10,
-            failed_logins = $11, locked = $12, default_line_id = $13, updated_at = $14
-         WHERE id = $15",
+            default_line_id = $11, updated_at = $12
+         WHERE id = $13",
     )
     .bind(u.role.as_str())
     .bind(ostr(&u.department_id))
@@ -104,11 +118,63 @@ pub async fn update_user(c: &mut Conn, u: &User) -> Result<()> {
     .bind(username_key(u))
     .bind(u.password_hash.clone())
     .bind(flag(u.enabled))
-    .bind(u.failed_logins)
-    .bind(flag(u.locked))
     .bind(ostr(&u.default_line_id))
     .bind(u.updated_at)
     .bind(u.id.as_str())
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A user's sign-in counters as they are now in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInCounters {
+    pub failed_logins: i64,
+    pub lockouts: i64,
+}
+
+/// Counts one wrong password in a single statement (`failed_logins + 1`), touching no other
+/// column, and returns the counters after it; run it in the transaction that may then lock.
+pub async fn count_failed_login(c: &mut Conn, id: &UserId) -> Result<SignInCounters> {
+    c.touch();
+    query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
+        .bind(id.as_str())
+        .execute(&mut *c)
+        .await?;
+    let mut r = query("SELECT failed_logins, lockouts FROM users WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_one(c)
+        .await?;
+    Ok(SignInCounters {
+        failed_logins: col(&mut r, "failed_logins")?,
+        lockouts: col(&mut r, "lockouts")?,
+    })
+}
+
+/// Locks the account until `until` (Unix ms; `None`: until an administrator unlocks), counts the
+/// lock for the next one's back-off and starts the wrong-password count afresh.
+pub async fn lock_account(c: &mut Conn, id: &UserId, until: Option<i64>) -> Result<()> {
+    c.touch();
+    query(
+        "UPDATE users SET locked = 1, locked_until = $1, lockouts = lockouts + 1, failed_logins = 0
+         WHERE id = $2",
+    )
+    .bind(until)
+    .bind(id.as_str())
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Clears the wrong-password count, the lock and its back-off (a successful sign-in, an unlock,
+/// a new password through a link).
+pub async fn clear_sign_in_failures(c: &mut Conn, id: &UserId) -> Result<()> {
+    c.touch();
+    query(
+        "UPDATE users SET failed_logins = 0, lockouts = 0, locked = 0, locked_until = NULL
+         WHERE id = $1",
+    )
+    .bind(id.as_str())
     .execute(c)
     .await?;
     Ok(())
@@ -339,6 +405,16 @@ pub async fn consume_link(c: &mut Conn, token_hash: &str, now: i64) -> Result<bo
             .await?
             .rows_affected();
     Ok(n == 1)
+}
+
+/// Voids a user's unused links of every purpose: once the password changes, no reset or
+/// first-login link issued before may set it again.
+pub async fn void_links_of(c: &mut Conn, user: &UserId) -> Result<()> {
+    query("DELETE FROM one_time_links WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 /// A user's presence status as stored (`available`, `away`, `busy`, `do_not_disturb`).

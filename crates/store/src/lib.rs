@@ -22,6 +22,7 @@ pub mod recordings;
 pub mod registrations;
 pub mod tenancy;
 pub mod testdb;
+pub mod totp;
 pub mod trunks;
 pub mod voicemail;
 

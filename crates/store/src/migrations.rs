@@ -435,4 +435,35 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX mail_outbox_user ON mail_outbox(user_id, created_at)",
         ],
     },
+    Migration {
+        version: 17,
+        name: "time-limited sign-in locks",
+        statements: &[
+            // NULL with locked = 1: locked until an administrator unlocks (every lock before this
+            // version, and every lock when the operator configures no time limit).
+            "ALTER TABLE users ADD COLUMN locked_until BIGINT NULL",
+            "ALTER TABLE users ADD COLUMN lockouts BIGINT NOT NULL DEFAULT 0",
+        ],
+    },
+    Migration {
+        version: 18,
+        name: "two-factor sign-in",
+        statements: &[
+            // secret: base32 of the RFC 6238 shared secret; confirmed 0 until the first code
+            // proves the authenticator has it; last_step: the last 30-second step accepted, so a
+            // code works once (RFC 6238 section 5.2).
+            "CREATE TABLE user_totp (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            secret TEXT NOT NULL,
+            confirmed BIGINT NOT NULL,
+            last_step BIGINT NOT NULL,
+            created_at BIGINT NOT NULL)",
+            // Only the SHA-256 of each recovery code is kept; used_at set when it is spent.
+            "CREATE TABLE recovery_codes (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL,
+            used_at BIGINT NULL,
+            PRIMARY KEY (user_id, code_hash))",
+        ],
+    },
 ];

@@ -54,6 +54,8 @@ fn user(company: &Company, name: &str, username: Option<&str>) -> User {
         enabled: true,
         failed_logins: 0,
         locked: false,
+        locked_until: None,
+        lockouts: 0,
         default_line_id: None,
         created_at: T,
         updated_at: T,
@@ -356,6 +358,88 @@ async fn audit_filters_and_deletion_with_the_user() {
                 .0
                 .is_empty()
         );
+    }
+}
+
+#[tokio::test]
+async fn sign_in_counters_change_no_other_column_and_no_write_undoes_them() {
+    for s in fresh_stores("counters").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Racer", Some("racer01"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        // An administrator disables the account while a sign-in is checking a wrong password.
+        let mut disabled = u.clone();
+        disabled.enabled = false;
+        accounts::update_user(&mut c, &disabled).await.unwrap();
+        let mut tx = s.begin().await.unwrap();
+        let n = accounts::count_failed_login(&mut tx, &u.id).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(n.failed_logins, 1);
+        let now = accounts::locate_user(&mut c, &u.id).await.unwrap().unwrap();
+        assert!(
+            !now.enabled,
+            "{:?}: the count undid the disable",
+            s.backend()
+        );
+        // And an administrator's write of a row read before the count keeps the count.
+        accounts::update_user(&mut c, &disabled).await.unwrap();
+        accounts::lock_account(&mut c, &u.id, Some(T + 60_000))
+            .await
+            .unwrap();
+        accounts::update_user(&mut c, &disabled).await.unwrap();
+        let now = accounts::locate_user(&mut c, &u.id).await.unwrap().unwrap();
+        assert!(now.locked && now.locked_until == Some(T + 60_000));
+        assert_eq!((now.lockouts, now.failed_logins), (1, 0));
+        accounts::clear_sign_in_failures(&mut c, &u.id)
+            .await
+            .unwrap();
+        let now = accounts::locate_user(&mut c, &u.id).await.unwrap().unwrap();
+        assert!(!now.locked && now.locked_until.is_none() && now.lockouts == 0);
+        assert!(!now.enabled);
+    }
+}
+
+#[tokio::test]
+async fn two_factor_steps_and_recovery_codes_are_accepted_once() {
+    use sb_store::totp;
+    for s in fresh_stores("totp").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Otto", Some("otto01"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        let t = totp::Totp {
+            user_id: u.id.clone(),
+            secret: "JBSWY3DPEHPK3PXP".into(),
+            confirmed: false,
+            last_step: 0,
+            created_at: T,
+        };
+        totp::start(&mut c, &t).await.unwrap();
+        assert!(totp::use_step(&mut c, &u.id, 100).await.unwrap());
+        assert!(!totp::use_step(&mut c, &u.id, 100).await.unwrap(), "replay");
+        assert!(
+            !totp::use_step(&mut c, &u.id, 99).await.unwrap(),
+            "older step"
+        );
+        totp::confirm(&mut c, &u.id, &["h1".into(), "h2".into()])
+            .await
+            .unwrap();
+        let got = totp::get(&mut c, &u.id).await.unwrap().unwrap();
+        assert!(got.confirmed && got.last_step == 100);
+        assert!(
+            totp::spend_recovery_code(&mut c, &u.id, "h1", T)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !totp::spend_recovery_code(&mut c, &u.id, "h1", T)
+                .await
+                .unwrap()
+        );
+        assert_eq!(totp::recovery_codes_left(&mut c, &u.id).await.unwrap(), 1);
+        totp::remove(&mut c, &u.id).await.unwrap();
+        assert!(totp::get(&mut c, &u.id).await.unwrap().is_none());
     }
 }
 

@@ -25,8 +25,23 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "locked",
-        "This account is locked after too many wrong passwords. An administrator can unlock it.",
-        "Ce compte est verrouillé après trop de mots de passe erronés. Un administrateur peut le déverrouiller.",
+        "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.",
+        "Ce compte est verrouillé pour un moment après trop de mots de passe erronés. Réessayez plus tard ou demandez à un administrateur de le déverrouiller.",
+    ),
+    (
+        "code_label",
+        "Code from your authenticator app (if two-factor sign-in is on)",
+        "Code de votre application d'authentification (si la double authentification est activée)",
+    ),
+    (
+        "two_factor_required",
+        "This account uses two-factor sign-in: enter the code from your authenticator app or a recovery code.",
+        "Ce compte utilise la double authentification : saisissez le code de votre application ou un code de secours.",
+    ),
+    (
+        "bad_code",
+        "This code is not right or was already used.",
+        "Ce code est incorrect ou a déjà été utilisé.",
     ),
     (
         "rate_limited",

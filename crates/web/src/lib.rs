@@ -7,17 +7,17 @@
 pub mod i18n;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use i18n::t;
 use sb_api::AppState;
+use sb_api::extract::ClientIp;
 use sb_app::views::{FirstLoginInput, LoginInput, MeView};
 use sb_app::{Actor, AppError};
 use sb_domain::model::{Feature, Language, Role};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 const SESSION: &str = "sb_session";
 const CSRF: &str = "sb_csrf";
@@ -33,6 +33,8 @@ pub fn router(state: AppState) -> Router {
         .route("/my", get(my_home))
         .route("/my/queues/{id}/agent", post(my_queue_status))
         .route("/static/app.css", get(css))
+        // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).
+        .layer(axum::extract::DefaultBodyLimit::max(sb_api::MAX_BODY))
         .with_state(state)
 }
 
@@ -148,10 +150,11 @@ fn sign_in_form(lang: Language, csrf: &str, alert: Option<&str>) -> String {
         .map(|a| format!("<p role=\"alert\">{}</p>", esc(a)))
         .unwrap_or_default();
     format!(
-        "{alert}<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"username\">{}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><button type=\"submit\">{}</button></form><p>{}</p>",
+        "{alert}<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"username\">{}</label><input id=\"username\" name=\"username\" autocomplete=\"username\" required><label for=\"password\">{}</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required><label for=\"code\">{}</label><input id=\"code\" name=\"code\" autocomplete=\"one-time-code\" inputmode=\"numeric\"><button type=\"submit\">{}</button></form><p>{}</p>",
         esc(csrf),
         t(lang, "username"),
         t(lang, "password"),
+        t(lang, "code_label"),
         t(lang, "sign_in"),
         t(lang, "no_username"),
     )
@@ -206,12 +209,15 @@ fn csrf_ok(headers: &HeaderMap, form_value: &str) -> bool {
 struct SignInForm {
     username: String,
     password: String,
+    /// The two-factor code, for accounts that have it.
+    #[serde(default)]
+    code: Option<String>,
     csrf: String,
 }
 
 async fn sign_in(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Response {
@@ -233,15 +239,15 @@ async fn sign_in(
     if !csrf_ok(&headers, &f.csrf) {
         return fail("expired_form", StatusCode::FORBIDDEN);
     }
-    let ip = addr.ip().to_string();
     match s
         .app
         .login(
             LoginInput {
                 username: f.username,
                 password: f.password,
+                code: f.code.filter(|c| !c.trim().is_empty()),
             },
-            Some(&ip),
+            ip.as_deref(),
         )
         .await
     {
@@ -250,6 +256,12 @@ async fn sign_in(
         Err(AppError::RateLimited { .. }) => fail("rate_limited", StatusCode::TOO_MANY_REQUESTS),
         Err(AppError::Forbidden(_)) => fail("disabled", StatusCode::FORBIDDEN),
         Err(AppError::InvalidCredentials) => fail("bad_credentials", StatusCode::UNAUTHORIZED),
+        Err(AppError::TwoFactorRequired) => fail("two_factor_required", StatusCode::UNAUTHORIZED),
+        Err(AppError::Invalid(i)) if i.code == "invalid_two_factor_code" => {
+            fail("bad_code", StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        // A name or password longer than any account has (issue 14, finding 6).
+        Err(AppError::Invalid(_)) => fail("bad_credentials", StatusCode::UNPROCESSABLE_ENTITY),
         Err(_) => fail("error", StatusCode::INTERNAL_SERVER_ERROR),
     }
 }
@@ -730,7 +742,7 @@ struct FirstLoginForm {
 
 async fn first_login(
     State(s): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<FirstLoginForm>,
 ) -> Response {
@@ -752,7 +764,6 @@ async fn first_login(
     if !csrf_ok(&headers, &f.csrf) {
         return fail(t(lang, "expired_form"), StatusCode::FORBIDDEN);
     }
-    let ip = addr.ip().to_string();
     match s
         .app
         .complete_link(
@@ -761,7 +772,7 @@ async fn first_login(
                 username: f.username,
                 password: f.password,
             },
-            Some(&ip),
+            ip.as_deref(),
         )
         .await
     {

@@ -53,6 +53,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
+        "TwoFactorCodeInput" => json!({"code": "000000"}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }
 }

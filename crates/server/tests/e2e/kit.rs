@@ -58,6 +58,16 @@ pub async fn start_tuned(tune: &dyn Fn(&mut Flags)) -> Srv {
     .await
 }
 
+/// A server on the database at `url` with these application settings (`None`: as `serve` derives
+/// them from the configuration) and flags.
+pub async fn start_configured(
+    url: String,
+    app_cfg: Option<AppConfig>,
+    tune: &dyn Fn(&mut Flags),
+) -> Srv {
+    launch(url, None, app_cfg, tune).await
+}
+
 /// Starts a server on a fresh data directory and a free port; without `app_cfg`, the
 /// application settings follow from the configuration as in `switchboard serve`.
 async fn launch(
@@ -231,7 +241,11 @@ pub struct World {
 }
 
 pub async fn world() -> World {
-    let srv = start().await;
+    world_on(start().await).await
+}
+
+/// The two tenants on a server started otherwise.
+pub async fn world_on(srv: Srv) -> World {
     let sys = srv.admin().await;
     let t1 = tenant(&srv, &sys, "one").await;
     let t2 = tenant(&srv, &sys, "two").await;

@@ -14,6 +14,8 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod signin;
 mod sip;
 mod sipclient;
 mod tenancy;
+mod twofactor;

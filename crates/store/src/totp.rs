@@ -1,0 +1,124 @@
+//! Two-factor sign-in (RFC 6238): each user's shared secret and hashed recovery codes.
+
+use crate::db::query;
+use crate::{Conn, Result, col};
+use sb_domain::ids::UserId;
+
+/// A user's authenticator enrolment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totp {
+    pub user_id: UserId,
+    /// Base32 of the shared secret.
+    pub secret: String,
+    /// False until a first code proved the authenticator holds the secret.
+    pub confirmed: bool,
+    /// The last time step (Unix seconds / 30) whose code was accepted.
+    pub last_step: i64,
+    pub created_at: i64,
+}
+
+pub async fn get(c: &mut Conn, user: &UserId) -> Result<Option<Totp>> {
+    let row = query("SELECT * FROM user_totp WHERE user_id = $1")
+        .bind(user.as_str())
+        .fetch_optional(c)
+        .await?;
+    row.map(|mut r| {
+        Ok(Totp {
+            user_id: UserId::from_raw(col::<String>(&mut r, "user_id")?),
+            secret: col(&mut r, "secret")?,
+            confirmed: col::<i64>(&mut r, "confirmed")? != 0,
+            last_step: col(&mut r, "last_step")?,
+            created_at: col(&mut r, "created_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Starts an enrolment, replacing any earlier one and its recovery codes.
+pub async fn start(c: &mut Conn, t: &Totp) -> Result<()> {
+    remove(c, &t.user_id).await?;
+    query(
+        "INSERT INTO user_totp (user_id, secret, confirmed, last_step, created_at)
+         VALUES ($1, $2, 0, $3, $4)",
+    )
+    .bind(t.user_id.as_str())
+    .bind(&t.secret)
+    .bind(t.last_step)
+    .bind(t.created_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Accepts the code of time step `step` once: false when that step or a later one was already
+/// used (a replayed code), in one statement so two requests cannot both use it.
+pub async fn use_step(c: &mut Conn, user: &UserId, step: i64) -> Result<bool> {
+    let n = query("UPDATE user_totp SET last_step = $1 WHERE user_id = $2 AND last_step < $1")
+        .bind(step)
+        .bind(user.as_str())
+        .execute(c)
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+/// Marks the enrolment confirmed and stores the recovery codes' hashes.
+pub async fn confirm(c: &mut Conn, user: &UserId, code_hashes: &[String]) -> Result<()> {
+    query("UPDATE user_totp SET confirmed = 1 WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *c)
+        .await?;
+    for h in code_hashes {
+        query("INSERT INTO recovery_codes (user_id, code_hash, used_at) VALUES ($1, $2, NULL)")
+            .bind(user.as_str())
+            .bind(h.as_str())
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Spends a recovery code; false when there is no such unused code.
+pub async fn spend_recovery_code(
+    c: &mut Conn,
+    user: &UserId,
+    code_hash: &str,
+    now: i64,
+) -> Result<bool> {
+    let n = query(
+        "UPDATE recovery_codes SET used_at = $1
+         WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user.as_str())
+    .bind(code_hash)
+    .execute(c)
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Recovery codes not used yet.
+pub async fn recovery_codes_left(c: &mut Conn, user: &UserId) -> Result<i64> {
+    query("SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.as_str())
+        .scalar(c)
+        .await
+}
+
+/// Ends two-factor sign-in for the user.
+pub async fn remove(c: &mut Conn, user: &UserId) -> Result<()> {
+    query("DELETE FROM recovery_codes WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(&mut *c)
+        .await?;
+    query("DELETE FROM user_totp WHERE user_id = $1")
+        .bind(user.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
