@@ -492,6 +492,7 @@ impl App {
         audit::write(&mut tx, now, actor.into(), rec).await?;
         let numbers = store::numbers_of_line(&mut tx, &co.id, &l.id).await?;
         tx.commit().await?;
+        self.credentials_changed(&l.sip_username, &co.sip_domain);
         Ok(crate::directory::line_view(&l, numbers))
     }
 

@@ -110,6 +110,8 @@ pub struct App {
     pub(crate) phantoms: Arc<lockout::Phantoms>,
     /// Lines whose mailbox changed (a message left, heard or deleted), for message-waiting lamps.
     pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
+    /// SIP accounts (`username@domain`) whose password changed: their phones must register again.
+    pub(crate) credentials: tokio::sync::broadcast::Sender<String>,
     /// Callers waiting in queues now.
     pub(crate) waiting: Arc<queues::WaitingBoard>,
     /// Settings the SIP engine reads on every call, kept between calls.
@@ -141,6 +143,7 @@ impl App {
             facts: Arc::default(),
             phantoms: Arc::default(),
             mailboxes: tokio::sync::broadcast::channel(1024).0,
+            credentials: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
         }
     }
@@ -148,6 +151,19 @@ impl App {
     /// Lines whose mailbox changes from now on (the SIP engine updates their lamps).
     pub fn mailbox_changes(&self) -> tokio::sync::broadcast::Receiver<sb_domain::ids::LineId> {
         self.mailboxes.subscribe()
+    }
+
+    /// SIP accounts (`username@domain`) whose password changed from now on: the SIP engine drops
+    /// their registrations, so the phones that held the old password stop receiving calls at
+    /// once rather than when their registration would have run out.
+    pub fn credential_changes(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.credentials.subscribe()
+    }
+
+    /// Announces, after its commit, that the SIP account `username` of `domain` has a new
+    /// password.
+    pub(crate) fn credentials_changed(&self, username: &str, domain: &str) {
+        let _ = self.credentials.send(format!("{username}@{domain}"));
     }
 
     pub fn config(&self) -> &AppConfig {

@@ -236,6 +236,7 @@ impl App {
             .await
             .map_err(extension_conflict)?;
         let mut summary = diff(&before, &line_audit(&l));
+        let changed_hands = handed_over.is_some();
         if let Some(h) = handed_over {
             summary["handed_over"] = h;
         }
@@ -245,6 +246,9 @@ impl App {
         audit::write(&mut tx, now, actor.into(), rec).await?;
         let view = self.line_view_of(&mut tx, &l).await?;
         tx.commit().await?;
+        if changed_hands {
+            self.credentials_changed(&l.sip_username, &co.sip_domain);
+        }
         Ok(view)
     }
 
@@ -288,6 +292,7 @@ impl App {
             .summary(serde_json::json!({"sip_password": "reset"}));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
+        self.credentials_changed(&l.sip_username, &co.sip_domain);
         Ok(SipCredentialsView {
             sip_username: l.sip_username,
             sip_password: l.sip_password,

@@ -212,6 +212,12 @@ impl Registrar {
         true
     }
 
+    /// Drops every binding of an address of record (its password changed: the phones that
+    /// registered with the old one are no longer its phones).
+    pub fn forget(&mut self, aor: &str) {
+        self.bindings.remove(aor);
+    }
+
     /// Puts back bindings read from storage (at start-up).
     pub fn restore(&mut self, aor: &str, binding: Binding) {
         let list = self.bindings.entry(aor.to_owned()).or_default();

@@ -532,6 +532,27 @@ impl Engine {
         found
     }
 
+    /// Drops every registered device of `aor`, in memory and in storage.
+    async fn forget_bindings(&self, aor: String) {
+        if let Ok(mut r) = self.reg.lock() {
+            r.forget(&aor);
+        }
+        if let Ok(mut p) = self.persisted.lock() {
+            p.remove(&aor);
+        }
+        let (done, stored) = tokio::sync::oneshot::channel();
+        let job = PersistJob {
+            aor,
+            // Not written: there is no binding left to carry it.
+            company: sb_domain::ids::CompanyId::from_raw(String::new()),
+            bindings: Vec::new(),
+            done,
+        };
+        if self.persist.send(job).is_ok() {
+            let _ = stored.await;
+        }
+    }
+
     /// Whether the devices of `aor` differ from what was last stored: other contacts or source
     /// addresses, or an expiry more than a minute later. A phone refreshing every few seconds is
     /// not written each time; a real refresh (minutes apart) or any change of device is. A new
@@ -704,6 +725,18 @@ pub async fn run(
     }
     tokio::spawn(upstream::keep_registered(engine.clone()));
     tokio::spawn(admission::keep_trunks_trusted(engine.clone()));
+    // A line whose SIP password changed loses its registrations at once.
+    let mut credentials = engine.app.credential_changes();
+    let forgetting = engine.clone();
+    tokio::spawn(async move {
+        loop {
+            match credentials.recv().await {
+                Ok(aor) => forgetting.forget_bindings(aor).await,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let mut mailboxes = engine.app.mailbox_changes();
     let lamps = engine.clone();

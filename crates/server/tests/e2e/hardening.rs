@@ -418,3 +418,29 @@ async fn a_carrier_address_belongs_to_one_trunk() {
     assert_eq!(again.status, 200, "{}", again.text);
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_new_sip_password_unregisters_the_phones_that_had_the_old_one() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    // Ulf's old phone stays registered (it waits for a call that must not come).
+    let _old_phone = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
+    let r =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/sip-credentials/reset", p.w.t1.line_id),
+                &p.w.t1.admin_token,
+                json!({}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // No device left: the call finds nobody (480), the old phone never rings.
+    dial(p.sip, &p.caller, &p.callee.extension, 480, 0, &[])
+        .done()
+        .await
+        .expect("the line has no registered phone any more");
+    p.w.srv.stop().await;
+}
