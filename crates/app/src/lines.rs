@@ -266,9 +266,17 @@ impl App {
     }
 
     /// The line's SIP credentials, for administrators (the password is a secret: read, not logged).
+    /// The line's SIP credentials; every read is audited, since the password lets a phone act as
+    /// the line.
     pub async fn line_credentials(&self, actor: &Actor, id: &str) -> AppResult<SipCredentialsView> {
-        let mut c = self.store.conn().await?;
-        let (co, l) = self.line_for(&mut c, actor, id, Need::Administer).await?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let (co, l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
+        let rec = Record::new(AuditKind::CredentialsRead, "line", &l.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"sip_username": l.sip_username}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
         Ok(SipCredentialsView {
             sip_username: l.sip_username,
             sip_password: l.sip_password,

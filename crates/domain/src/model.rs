@@ -106,6 +106,8 @@ text_enum!(
         TwoFactorEnabled = "two_factor_enabled",
         TwoFactorDisabled = "two_factor_disabled",
         RecoveryCodeUsed = "recovery_code_used",
+        /// Somebody read a line's SIP password (it lets a phone act as the line).
+        CredentialsRead = "credentials_read",
     }
 );
 

@@ -444,3 +444,40 @@ async fn a_new_sip_password_unregisters_the_phones_that_had_the_old_one() {
         .expect("the line has no registered phone any more");
     p.w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn every_read_of_a_lines_sip_password_is_audited() {
+    let w = world().await;
+    let t = &w.t1;
+    let r = w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/sip-credentials", t.line_id),
+            &t.admin_token,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let audit = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?kind=credentials_read",
+                t.company_id
+            ),
+            &t.admin_token,
+        )
+        .await;
+    let items = audit.body["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|e| e["target_id"] == t.line_id.as_str()),
+        "{}",
+        audit.text
+    );
+    assert!(
+        !audit
+            .text
+            .contains(r.body["sip_password"].as_str().unwrap()),
+        "never the password"
+    );
+    w.srv.stop().await;
+}
