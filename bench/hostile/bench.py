@@ -98,24 +98,8 @@ def main():
                            stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         sb.wait_healthy(http_port)
-        tok = sb.api(http_port, "POST", "/api/v1/auth/login", body={"username": "admin", "password": sb.PASS})["token"]
-        res = sb.api(http_port, "POST", "/api/v1/resellers", tok, {"name": "Hostile Reseller"})["id"]
-        co = sb.api(http_port, "POST", "/api/v1/companies", tok,
-                    {"name": "Hostile Co", "reseller_id": res, "country": "US", "time_zone": "America/New_York",
-                     "first_language": "en", "max_users": USERS + 10, "max_lines": USERS + 10})
-        domain, creds = co["sip_domain"], []
-        for i in range(USERS):
-            u = sb.api(http_port, "POST", f"/api/v1/companies/{co['id']}/users", tok, {"name": f"User {i}"})
-            line = sb.api(http_port, "POST", f"/api/v1/companies/{co['id']}/lines", tok,
-                          {"extension": str(10000 + i), "user_id": u["user"]["id"]})
-            c = sb.api(http_port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", tok)
-            creds.append((c["sip_username"], c["sip_password"], str(10000 + i)))
-        with open(os.path.join(work, "reg.csv"), "w") as f:
-            f.write("SEQUENTIAL\n" + "".join(f"{u};[authentication username={u} password={p}]\n" for u, p, _ in creds))
-        with open(os.path.join(work, "calls.csv"), "w") as f:
-            f.write("SEQUENTIAL\n")
-            for i, (u, p, _) in enumerate(creds):
-                f.write(f"{u};{creds[(i + 1) % len(creds)][2]};[authentication username={u} password={p}]\n")
+        domain, creds = sb.provision(http_port, USERS, "Hostile")
+        sb.write_csvs(work, creds)
         target = f"127.0.0.1:{sip_port}"
         sb.run_sipp(os.path.join(work, "reg"), target, os.path.join(sb.ANCHOR, "sipp", "reg_auth.xml"), uac_port,
                     100, USERS, ["-inf", os.path.join(work, "reg.csv"), "-key", "domain", domain,

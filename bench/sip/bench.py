@@ -61,6 +61,34 @@ def api(port, method, path, token=None, body=None):
     return json.loads(data) if data else None
 
 
+def provision(port, users, label):
+    """One company with `users` lines, through the REST API: its SIP domain and, per line,
+    (SIP username, SIP password, extension 10000 + i)."""
+    tok = api(port, "POST", "/api/v1/auth/login", body={"username": "admin", "password": PASS})["token"]
+    res = api(port, "POST", "/api/v1/resellers", tok, {"name": f"{label} Reseller"})["id"]
+    co = api(port, "POST", "/api/v1/companies", tok,
+             {"name": f"{label} Co", "reseller_id": res, "country": "US", "time_zone": "America/New_York",
+              "first_language": "en", "max_users": users + 10, "max_lines": users + 10})
+    creds = []
+    for i in range(users):
+        u = api(port, "POST", f"/api/v1/companies/{co['id']}/users", tok, {"name": f"User {i}"})
+        line = api(port, "POST", f"/api/v1/companies/{co['id']}/lines", tok,
+                   {"extension": str(10000 + i), "user_id": u["user"]["id"]})
+        c = api(port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", tok)
+        creds.append((c["sip_username"], c["sip_password"], str(10000 + i)))
+    return co["sip_domain"], creds
+
+
+def write_csvs(work, creds):
+    """reg.csv (each line registers itself) and calls.csv (each line calls the next one)."""
+    with open(os.path.join(work, "reg.csv"), "w") as f:
+        f.write("SEQUENTIAL\n" + "".join(f"{u};[authentication username={u} password={p}]\n" for u, p, _ in creds))
+    with open(os.path.join(work, "calls.csv"), "w") as f:
+        f.write("SEQUENTIAL\n")
+        for i, (u, p, _) in enumerate(creds):
+            f.write(f"{u};{creds[(i + 1) % len(creds)][2]};[authentication username={u} password={p}]\n")
+
+
 def wait_healthy(port):
     for _ in range(600):
         try:

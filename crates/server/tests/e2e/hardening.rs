@@ -6,7 +6,7 @@
 use crate::kit::*;
 use crate::phones::{
     Answer, CARRIER_KEY, Sipp, admin_line, answering, call_log, carrier_call, dial, free_port,
-    keys, pair, phone, register_expecting, sip_line, sipp_available, trunk_at,
+    keyed_trunk, keys, pair, phone, register_expecting, sip_line, sipp_available, trunk_at,
 };
 use serde_json::json;
 
@@ -43,9 +43,7 @@ async fn a_carrier_is_taken_at_its_word_only_over_tcp_or_with_its_key() {
         return;
     }
     let p = pair().await;
-    let port = free_port();
-    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
-    trunk_at(&p, port, secret).await;
+    let port = keyed_trunk(&p).await;
     // Anyone can write the trunk's address into a UDP packet: without the key, or with a
     // wrong one, the call is a stranger's (it would otherwise ring Ulf as "Bank Security").
     spoofed(p.sip, port, None, false).await;
@@ -101,9 +99,7 @@ async fn bad_registrations_from_a_carriers_address_never_block_its_calls() {
         return;
     }
     let p = pair().await;
-    let port = free_port();
-    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
-    trunk_at(&p, port, secret).await;
+    let port = keyed_trunk(&p).await;
     // The guard learns the trunks' addresses within a couple of seconds.
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let wrong = crate::phones::SipLine {
@@ -326,9 +322,7 @@ async fn an_outside_caller_cannot_pose_as_one_of_the_companys_extensions() {
         return;
     }
     let p = pair().await;
-    let port = free_port();
-    let secret = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
-    trunk_at(&p, port, secret).await;
+    let port = keyed_trunk(&p).await;
     let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
     // The carrier's caller says it is Ada's extension.
     let xml = carrier_call(Some(CARRIER_KEY)).replace("+15557654321", &p.caller.extension);

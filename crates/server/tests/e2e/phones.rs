@@ -768,6 +768,15 @@ fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
     Sipp::spawn(xml, "carrier", port, &[], None)
 }
 
+/// Points the tenant's trunk at a free port on loopback, recognising the carrier by its key
+/// (`;key=CARRIER_KEY` in the Request-URI); the port.
+pub async fn keyed_trunk(p: &Pair) -> u16 {
+    let port = free_port();
+    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(p, port, key).await;
+    port
+}
+
 /// Points the tenant's trunk at `port` on loopback, with the given extra settings.
 pub async fn trunk_at(p: &Pair, port: u16, extra: serde_json::Value) {
     let mut body = json!({"name": "Carrier", "address": format!("127.0.0.1:{port}")});
@@ -854,9 +863,7 @@ async fn a_call_from_the_carrier_to_a_company_number_rings_its_line() {
         return;
     }
     let p = pair().await;
-    let carrier_port = free_port();
-    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
-    trunk_at(&p, carrier_port, key).await;
+    let carrier_port = keyed_trunk(&p).await;
     let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(100)).await;
     // The carrier leaves out the + of the number (+15550000001 is routed to Ulf's line).
     let xml = carrier_call(Some(CARRIER_KEY));
@@ -1691,9 +1698,7 @@ async fn barred_numbers_are_refused_for_carrier_calls_dialled_calls_and_lapsed_f
     }
     let p = pair().await;
     let t = &p.w.t1;
-    let port = free_port();
-    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
-    trunk_at(&p, port, key).await;
+    let port = keyed_trunk(&p).await;
     // A carrier's call for Ulf's number (+15550000001), forwarded to a premium-rate number: the
     // carrier gets 403 and no INVITE back (SIPp fails on any request it does not expect).
     forward_all_to(&p, "+19005550123").await;
