@@ -106,6 +106,8 @@ text_enum!(
         TwoFactorEnabled = "two_factor_enabled",
         TwoFactorDisabled = "two_factor_disabled",
         RecoveryCodeUsed = "recovery_code_used",
+        TwoFactorPolicyChanged = "two_factor_policy_changed",
+        TwoFactorReset = "two_factor_reset",
     }
 );
 
