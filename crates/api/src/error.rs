@@ -57,7 +57,7 @@ impl From<AppError> for ApiError {
             AppError::Unauthenticated
             | AppError::InvalidCredentials
             | AppError::TwoFactorRequired => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Forbidden(_) | AppError::TwoFactorEnrolmentRequired => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Locked => StatusCode::LOCKED,

@@ -101,7 +101,24 @@ impl FromRequestParts<AppState> for Auth {
         let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
         let ip = source_ip(parts, state);
         let actor = state.app.authenticate(&token, ip.as_deref()).await?;
+        // A token restricted to two-factor enrolment opens only the routes that take
+        // [`EnrolAuth`]: a new route is closed to it unless it says otherwise.
+        sb_app::authz::full_session(&actor)?;
         Ok(Auth { actor, token })
+    }
+}
+
+/// The signed-in actor, whose token may be one restricted to two-factor enrolment (a policy
+/// covers the user, who has no second factor yet): only enrolment and sign-out take it.
+pub struct EnrolAuth(pub Auth);
+
+impl FromRequestParts<AppState> for EnrolAuth {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
+        let ip = source_ip(parts, state);
+        let actor = state.app.authenticate(&token, ip.as_deref()).await?;
+        Ok(EnrolAuth(Auth { actor, token }))
     }
 }
 

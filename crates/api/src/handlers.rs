@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::{Auth, Body, ClientIp, Paging, query_pairs};
+use crate::extract::{Auth, Body, ClientIp, EnrolAuth, Paging, query_pairs};
 use axum::Json;
 use axum::body::Body as HttpBody;
 use axum::extract::{Path, State};
@@ -30,7 +30,7 @@ pub async fn login(
 ) -> ApiResult<Json<LoginOutput>> {
     Ok(Json(s.app.login(b, ip.as_deref()).await?))
 }
-pub async fn logout(State(s): S, a: Auth) -> ApiResult<StatusCode> {
+pub async fn logout(State(s): S, EnrolAuth(a): EnrolAuth) -> ApiResult<StatusCode> {
     s.app.logout(&a.actor, &a.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -54,7 +54,7 @@ pub async fn first_login(
 }
 pub async fn enrol_two_factor(
     State(s): S,
-    a: Auth,
+    EnrolAuth(a): EnrolAuth,
 ) -> ApiResult<(StatusCode, Json<sb_app::twofactor::TwoFactorEnrolment>)> {
     Ok((
         StatusCode::CREATED,
@@ -63,7 +63,7 @@ pub async fn enrol_two_factor(
 }
 pub async fn confirm_two_factor(
     State(s): S,
-    a: Auth,
+    EnrolAuth(a): EnrolAuth,
     Body(b): Body<sb_app::twofactor::TwoFactorCodeInput>,
 ) -> ApiResult<Json<sb_app::twofactor::RecoveryCodesView>> {
     Ok(Json(s.app.confirm_two_factor(&a.actor, b).await?))
@@ -341,6 +341,50 @@ pub async fn enable_user(
     Path(id): Path<String>,
 ) -> ApiResult<Json<UserView>> {
     Ok(Json(s.app.enable_user(&a.actor, &id).await?))
+}
+pub async fn reset_user_two_factor(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.reset_user_two_factor(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn company_two_factor_policy(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::twofactor::TwoFactorPolicy>> {
+    Ok(Json(s.app.company_two_factor_policy(&a.actor, &id).await?))
+}
+pub async fn set_company_two_factor_policy(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::twofactor::TwoFactorPolicy>,
+) -> ApiResult<Json<sb_app::twofactor::TwoFactorPolicy>> {
+    Ok(Json(
+        s.app
+            .set_company_two_factor_policy(&a.actor, &id, b)
+            .await?,
+    ))
+}
+pub async fn installation_two_factor_policy(
+    State(s): S,
+    a: Auth,
+) -> ApiResult<Json<sb_app::twofactor::TwoFactorPolicy>> {
+    Ok(Json(s.app.installation_two_factor_policy(&a.actor).await?))
+}
+pub async fn set_installation_two_factor_policy(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<sb_app::twofactor::TwoFactorPolicy>,
+) -> ApiResult<Json<sb_app::twofactor::TwoFactorPolicy>> {
+    Ok(Json(
+        s.app
+            .set_installation_two_factor_policy(&a.actor, b)
+            .await?,
+    ))
 }
 pub async fn unlock_user(
     State(s): S,

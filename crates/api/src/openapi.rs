@@ -10,7 +10,9 @@ use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
 };
 use sb_app::recordings::{RecordedDirection, RecordingPatch, RecordingSettingsDoc, RecordingView};
-use sb_app::twofactor::{RecoveryCodesView, TwoFactorCodeInput, TwoFactorEnrolment};
+use sb_app::twofactor::{
+    RecoveryCodesView, TwoFactorCodeInput, TwoFactorEnrolment, TwoFactorPolicy,
+};
 use sb_app::views::*;
 use sb_app::voicemail::{
     GreetingView, NotificationsDoc, VoicemailPatch, VoicemailSettingsDoc, VoicemailView,
@@ -40,6 +42,7 @@ use utoipa::openapi::{
         TwoFactorEnrolment,
         TwoFactorCodeInput,
         RecoveryCodesView,
+        TwoFactorPolicy,
         FirstLoginInput,
         ChangePasswordInput,
         ResetPasswordInput,

@@ -17,6 +17,10 @@ pub(crate) const SESSION: &str = "session";
 pub(crate) const ELEVATED: &str = "elevated";
 pub(crate) const FIRST_LOGIN: &str = "first_login";
 pub(crate) const PASSWORD_RESET: &str = "password_reset";
+/// A sign-in restricted to two-factor enrolment (a policy covers the user, who has none yet).
+pub(crate) const ENROL_ONLY: &str = "two_factor_enrolment";
+/// How long a restricted token lives: long enough to install an authenticator.
+pub(crate) const ENROL_ONLY_TTL_SECS: i64 = 900;
 
 /// The outcome of creating the first system administrator.
 #[derive(Debug)]
@@ -155,6 +159,7 @@ impl App {
             company_id: u.company_id,
             source_ip: ip.map(str::to_owned),
             elevated: s.kind == ELEVATED,
+            enrol_only: s.kind == ENROL_ONLY,
         };
         self.sessions.put(hash, &actor, s.expires_at, now, epoch);
         Ok(actor)
@@ -212,9 +217,13 @@ impl App {
             tx.commit().await?;
             return Err(e);
         }
-        let (token, expires) = self
-            .new_session(&mut tx, &user.id, ELEVATED, self.cfg.elevated_ttl_secs, now)
-            .await?;
+        // A policy that covers a user without a second factor restricts this token too.
+        let (kind, ttl) = if self.enrolment_required(&mut tx, &user).await? {
+            (ENROL_ONLY, ENROL_ONLY_TTL_SECS)
+        } else {
+            (ELEVATED, self.cfg.elevated_ttl_secs)
+        };
+        let (token, expires) = self.new_session(&mut tx, &user.id, kind, ttl, now).await?;
         let rec = Record::new(AuditKind::Reauthenticated, "user", &user.id)
             .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
             .about(&user.id);
@@ -455,9 +464,7 @@ impl App {
         accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         accounts::delete_sessions_of(&mut tx, &user.id).await?;
         accounts::void_links_of(&mut tx, &user.id).await?;
-        let (token, expires) = self
-            .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
-            .await?;
+        let (token, expires, restricted) = self.sign_in_session(&mut tx, &user, now).await?;
         let by = By {
             id: Some(&user.id),
             name: user.username.as_deref().unwrap_or(&user.name),
@@ -473,7 +480,26 @@ impl App {
             token,
             expires_at: time(expires),
             user: crate::directory::user_view(&user),
+            two_factor_enrolment_required: restricted,
         })
+    }
+
+    /// The session of a successful sign-in: a full one, or one restricted to enrolment when a
+    /// two-factor policy covers the user and they have no second factor yet.
+    pub(crate) async fn sign_in_session(
+        &self,
+        c: &mut Conn,
+        user: &User,
+        now: i64,
+    ) -> AppResult<(String, i64, bool)> {
+        let restricted = self.enrolment_required(c, user).await?;
+        let (kind, ttl) = if restricted {
+            (ENROL_ONLY, ENROL_ONLY_TTL_SECS)
+        } else {
+            (SESSION, self.cfg.session_ttl_secs)
+        };
+        let (token, expires) = self.new_session(c, &user.id, kind, ttl, now).await?;
+        Ok((token, expires, restricted))
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Actor {
     pub source_ip: Option<String>,
     /// True for a token from a fresh re-authentication (sensitive actions need it).
     pub elevated: bool,
+    /// True for a token from a sign-in that a two-factor policy restricts to enrolment (the
+    /// user must set up a second factor before anything else).
+    pub enrol_only: bool,
 }
 
 /// Where an object lives in the hierarchy.
@@ -68,7 +71,17 @@ pub fn visible(actor: &Actor, t: &Tenant) -> bool {
     }
 }
 
+/// A token restricted to two-factor enrolment may do nothing else: every front door asks this
+/// before anything but the enrolment routes, and [`check`] asks it again.
+pub fn full_session(actor: &Actor) -> AppResult<()> {
+    if actor.enrol_only {
+        return Err(AppError::TwoFactorEnrolmentRequired);
+    }
+    Ok(())
+}
+
 pub fn check(actor: &Actor, t: &Tenant, need: Need) -> AppResult<()> {
+    full_session(actor)?;
     if !visible(actor, t) {
         return Err(AppError::NotFound);
     }
@@ -102,6 +115,7 @@ mod tests {
             company_id: c.cloned(),
             source_ip: None,
             elevated: false,
+            enrol_only: false,
         }
     }
 

@@ -41,6 +41,10 @@ pub enum AppError {
     /// The password was right and the account has two-factor sign-in: send the code too (401).
     #[error("two-factor code required")]
     TwoFactorRequired,
+    /// A policy requires two-factor sign-in of this user, who has not enrolled yet: the token may
+    /// only enrol (403).
+    #[error("two-factor enrolment required")]
+    TwoFactorEnrolmentRequired,
     /// Too many attempts; try again after this many seconds (429).
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
@@ -77,6 +81,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Locked => "account_locked",
             AppError::TwoFactorRequired => "two_factor_required",
+            AppError::TwoFactorEnrolmentRequired => "two_factor_enrolment_required",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal(_) => "internal_error",
         }
@@ -96,6 +101,9 @@ impl AppError {
             }
             AppError::TwoFactorRequired => {
                 "Enter the code from your authenticator app (or a recovery code) as well.".into()
+            }
+            AppError::TwoFactorEnrolmentRequired => {
+                "Your organisation requires two-factor sign-in for your account. Set it up first (POST /api/v1/me/two-factor, then /api/v1/me/two-factor/confirm with a code), then sign in again with a code.".into()
             }
             AppError::RateLimited { .. } => "Too many attempts. Please wait and try again.".into(),
             AppError::Internal(_) => "Something went wrong on our side. Please try again.".into(),

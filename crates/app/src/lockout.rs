@@ -11,7 +11,6 @@
 //! writing back a row read before the slow password check.
 
 use crate::audit::{self, By, Record};
-use crate::auth::SESSION;
 use crate::secrets;
 use crate::views::{LoginInput, LoginOutput, time};
 use crate::{App, AppError, AppResult};
@@ -121,15 +120,17 @@ impl App {
         if user.failed_logins != 0 || user.lockouts != 0 || user.locked {
             accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         }
-        let (token, expires) = self
-            .new_session(&mut tx, &user.id, SESSION, self.cfg.session_ttl_secs, now)
-            .await?;
-        audit::write(&mut tx, now, by, rec(AuditKind::LoginSucceeded)).await?;
+        let (token, expires, restricted) = self.sign_in_session(&mut tx, &user, now).await?;
+        let why = serde_json::json!({"two_factor_enrolment_required": restricted});
+        let ok = rec(AuditKind::LoginSucceeded);
+        let ok = if restricted { ok.summary(why) } else { ok };
+        audit::write(&mut tx, now, by, ok).await?;
         tx.commit().await?;
         Ok(LoginOutput {
             token,
             expires_at: time(expires),
             user: crate::directory::user_view(&user),
+            two_factor_enrolment_required: restricted,
         })
     }
 

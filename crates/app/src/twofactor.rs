@@ -8,10 +8,10 @@
 //! wrong code counts toward the lock-out like a wrong password, and each code works only once.
 
 use crate::audit::{self, By, Record};
-use crate::authz::Actor;
+use crate::authz::{self, Actor, Need, Tenant};
 use crate::secrets::{self, token_hash};
 use crate::{App, AppError, AppResult};
-use sb_domain::model::AuditKind;
+use sb_domain::model::{AuditKind, Role};
 use sb_store::Conn;
 use sb_store::accounts::User;
 use sb_store::totp::{self as store, Totp};
@@ -101,8 +101,11 @@ fn needs_elevation() -> AppError {
 impl App {
     /// Starts enrolment (elevated token needed): a new secret, replacing any earlier one; sign-in
     /// needs codes only once a first code has confirmed it.
+    /// A token restricted to enrolment (it came from the password just now) may enrol while the
+    /// user has no confirmed second factor.
     pub async fn enrol_two_factor(&self, actor: &Actor) -> AppResult<TwoFactorEnrolment> {
-        if !actor.elevated {
+        let first = actor.enrol_only && !self.two_factor_on(&actor.user_id).await?;
+        if !actor.elevated && !first {
             return Err(needs_elevation());
         }
         let now = self.now_ms();
@@ -169,6 +172,7 @@ impl App {
 
     /// Switches two-factor sign-in off (elevated token needed).
     pub async fn remove_two_factor(&self, actor: &Actor) -> AppResult<()> {
+        crate::authz::full_session(actor)?;
         if !actor.elevated {
             return Err(needs_elevation());
         }
@@ -234,6 +238,112 @@ impl App {
     pub async fn two_factor_on(&self, user: &sb_domain::ids::UserId) -> AppResult<bool> {
         let mut c = self.store.conn().await?;
         Ok(store::get(&mut c, user).await?.is_some_and(|t| t.confirmed))
+    }
+}
+
+/// Whether a two-factor policy is on: a company's for its administrators, or the installation's
+/// for system and reseller administrators.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TwoFactorPolicy {
+    pub required: bool,
+}
+
+impl App {
+    /// Whether a policy covers `user` and they have no confirmed second factor yet: then a
+    /// sign-in gives a token that may only enrol.
+    pub(crate) async fn enrolment_required(&self, c: &mut Conn, user: &User) -> AppResult<bool> {
+        let covered = match (user.role, &user.company_id) {
+            (Role::CompanyAdmin, Some(co)) => store::policy(c, co.as_str()).await?,
+            (Role::SystemAdmin | Role::ResellerAdmin, _) => {
+                store::policy(c, store::INSTALLATION).await?
+            }
+            _ => false,
+        };
+        Ok(covered && !store::get(c, &user.id).await?.is_some_and(|t| t.confirmed))
+    }
+
+    /// The company's policy "two-factor sign-in required for administrators".
+    pub async fn company_two_factor_policy(
+        &self,
+        actor: &Actor,
+        id: &str,
+    ) -> AppResult<TwoFactorPolicy> {
+        let mut c = self.store.conn().await?;
+        let co = self.company_for(&mut c, actor, id, Need::See).await?;
+        let required = store::policy(&mut c, co.id.as_str()).await?;
+        Ok(TwoFactorPolicy { required })
+    }
+
+    /// Sets the company's policy: its administrators, its reseller or the system administrator.
+    pub async fn set_company_two_factor_policy(
+        &self,
+        actor: &Actor,
+        id: &str,
+        input: TwoFactorPolicy,
+    ) -> AppResult<TwoFactorPolicy> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let co = self
+            .company_for(&mut tx, actor, id, Need::Administer)
+            .await?;
+        store::set_policy(&mut tx, co.id.as_str(), input.required, now).await?;
+        let rec = Record::new(AuditKind::TwoFactorPolicyChanged, "company", &co.id)
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({"required": input.required}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(input)
+    }
+
+    /// The installation's policy "two-factor sign-in required for providers and resellers".
+    pub async fn installation_two_factor_policy(
+        &self,
+        actor: &Actor,
+    ) -> AppResult<TwoFactorPolicy> {
+        authz::check(actor, &Tenant::installation(), Need::Operate)?;
+        let mut c = self.store.conn().await?;
+        let required = store::policy(&mut c, store::INSTALLATION).await?;
+        Ok(TwoFactorPolicy { required })
+    }
+
+    /// Sets the installation's policy (system administrators only).
+    pub async fn set_installation_two_factor_policy(
+        &self,
+        actor: &Actor,
+        input: TwoFactorPolicy,
+    ) -> AppResult<TwoFactorPolicy> {
+        authz::check(actor, &Tenant::installation(), Need::Operate)?;
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        store::set_policy(&mut tx, store::INSTALLATION, input.required, now).await?;
+        let rec = Record::new(AuditKind::TwoFactorPolicyChanged, "installation", "-")
+            .summary(serde_json::json!({"required": input.required}));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(input)
+    }
+
+    /// Switches off another user's second factor (a lost phone), with the permission rules of
+    /// unlocking the account; a policy that covers the user makes them enrol again at sign-in.
+    pub async fn reset_user_two_factor(&self, actor: &Actor, id: &str) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let u = self.user_for(&mut tx, actor, id, Need::Administer).await?;
+        if u.id == actor.user_id {
+            return Err(AppError::conflict(
+                "cannot_change_self",
+                "You cannot do this to your own account.",
+                None,
+            ));
+        }
+        store::remove(&mut tx, &u.id).await?;
+        let rec = Record::new(AuditKind::TwoFactorReset, "user", &u.id)
+            .tenant(u.reseller_id.as_ref(), u.company_id.as_ref())
+            .about(&u.id);
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 

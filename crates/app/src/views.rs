@@ -37,6 +37,10 @@ pub struct LoginOutput {
     pub token: String,
     pub expires_at: String,
     pub user: UserView,
+    /// True when a two-factor policy covers this user, who has no second factor yet: the token
+    /// may only enrol (`POST /api/v1/me/two-factor`, then `.../confirm`); every other route
+    /// answers 403 `two_factor_enrolment_required`.
+    pub two_factor_enrolment_required: bool,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -108,6 +108,8 @@ text_enum!(
         RecoveryCodeUsed = "recovery_code_used",
         /// Somebody read a line's SIP password (it lets a phone act as the line).
         CredentialsRead = "credentials_read",
+        TwoFactorPolicyChanged = "two_factor_policy_changed",
+        TwoFactorReset = "two_factor_reset",
     }
 );
 

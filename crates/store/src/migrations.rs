@@ -466,4 +466,16 @@ pub const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (user_id, code_hash))",
         ],
     },
+    Migration {
+        version: 19,
+        name: "two-factor policies",
+        statements: &[
+            // scope: a company id (its administrators must use two-factor sign-in) or '*' (the
+            // installation: system and reseller administrators must).
+            "CREATE TABLE two_factor_policy (
+            scope TEXT PRIMARY KEY,
+            required BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+        ],
+    },
 ];

@@ -122,3 +122,32 @@ pub async fn remove(c: &mut Conn, user: &UserId) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// The scope of the installation's policy (system and reseller administrators).
+pub const INSTALLATION: &str = "*";
+
+/// Whether two-factor sign-in is required in `scope` (a company id, or [`INSTALLATION`]).
+pub async fn policy(c: &mut Conn, scope: &str) -> Result<bool> {
+    let row = query("SELECT required FROM two_factor_policy WHERE scope = $1")
+        .bind(scope)
+        .fetch_optional(c)
+        .await?;
+    match row {
+        Some(mut r) => Ok(col::<i64>(&mut r, "required")? != 0),
+        None => Ok(false),
+    }
+}
+
+/// Sets the policy of `scope`.
+pub async fn set_policy(c: &mut Conn, scope: &str, required: bool, now: i64) -> Result<()> {
+    query(
+        "INSERT INTO two_factor_policy (scope, required, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (scope) DO UPDATE SET required = $2, updated_at = $3",
+    )
+    .bind(scope)
+    .bind(i64::from(required))
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}

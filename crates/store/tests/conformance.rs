@@ -896,3 +896,31 @@ async fn mail_is_counted_per_sender_company_and_person_within_the_window() {
         assert_eq!(outbox::depth(&mut c).await.unwrap(), 5);
     }
 }
+
+#[tokio::test]
+async fn two_factor_policies_are_off_until_set_and_each_scope_is_its_own() {
+    use sb_store::totp;
+    for s in fresh_stores("totp_policy").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let company = co.id.as_str();
+        assert!(!totp::policy(&mut c, company).await.unwrap());
+        totp::set_policy(&mut c, company, true, T).await.unwrap();
+        assert!(totp::policy(&mut c, company).await.unwrap());
+        assert!(
+            !totp::policy(&mut c, totp::INSTALLATION).await.unwrap(),
+            "the installation's policy is apart"
+        );
+        totp::set_policy(&mut c, totp::INSTALLATION, true, T)
+            .await
+            .unwrap();
+        totp::set_policy(&mut c, company, false, T + 1)
+            .await
+            .unwrap();
+        assert!(
+            !totp::policy(&mut c, company).await.unwrap(),
+            "switched off again"
+        );
+        assert!(totp::policy(&mut c, totp::INSTALLATION).await.unwrap());
+    }
+}

@@ -188,7 +188,11 @@ fn home_of(actor: &Actor) -> &'static str {
 
 async fn session_actor(s: &AppState, headers: &HeaderMap) -> Option<Actor> {
     let token = cookie(headers, SESSION)?;
-    s.app.authenticate(&token, None).await.ok()
+    s.app
+        .authenticate(&token, None)
+        .await
+        .ok()
+        .filter(|a| !a.enrol_only)
 }
 
 fn csrf_ok(headers: &HeaderMap, form_value: &str) -> bool {

@@ -54,6 +54,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
         "TwoFactorCodeInput" => json!({"code": "000000"}),
+        "TwoFactorPolicy" => json!({"required": false}),
         other => panic!("add a sample body for {other} to the isolation matrix"),
     }
 }
