@@ -121,3 +121,47 @@ fn serve_prints_the_generated_admin_password_once_and_stops_cleanly_on_sigterm()
     terminate(&child);
     let _ = child.wait();
 }
+
+#[test]
+fn an_operators_first_admin_password_needs_the_products_rules_and_only_warns_when_weak() {
+    let run = |password: &str| {
+        let dir = temp_dir("adminpw");
+        let mut child = Command::new(BIN)
+            .args(["serve", "--data-dir"])
+            .arg(&dir)
+            .args([
+                "--http-listen",
+                "127.0.0.1:0",
+                "--sip-listen",
+                "127.0.0.1:0",
+            ])
+            .env_clear()
+            .env("SWITCHBOARD_ADMIN_PASSWORD", password)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if line.contains("ready") {
+            terminate(&child);
+        }
+        let out = child.wait_with_output().unwrap();
+        (
+            line,
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // Nine characters meeting the product's rules: the server starts, and says it is weak.
+    let (line, code, err) = run("Sesame-4!");
+    assert!(line.contains("ready"), "{line} {err}");
+    assert_eq!(code, Some(0));
+    assert!(err.contains("weak"), "{err}");
+    // Below the product's rules: it does not start.
+    let (line, code, err) = run("short");
+    assert!(!line.contains("ready"), "{line}");
+    assert_eq!(code, Some(2), "{err}");
+}
