@@ -54,7 +54,7 @@ pub struct AppConfig {
     pub session_ttl_secs: i64,
     pub elevated_ttl_secs: i64,
     pub link_ttl_secs: i64,
-    /// Wrong passwords in a row that lock an account (seed 000: 5).
+    /// Wrong passwords in a row that lock an account (5, the product rule).
     pub lockout_after: i64,
     /// How long the first lock lasts, in seconds; each further lock in a row lasts twice as
     /// long, up to `lockout_max_secs`. 0: a lock lasts until an administrator unlocks.
@@ -63,7 +63,7 @@ pub struct AppConfig {
     /// Failed sign-ins per source address: burst size and refill per minute.
     pub login_fail_burst: u32,
     pub login_fail_per_minute: u32,
-    /// The shortest new password, in characters (the seed's 6 is the floor).
+    /// The shortest new password, in characters (the product rules' 6 is the floor).
     pub password_min_length: usize,
     /// Sign-in attempts per source address: burst size and refill per minute.
     pub login_ip_burst: u32,

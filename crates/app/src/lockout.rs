@@ -1,9 +1,9 @@
 //! Sign-in with username and password, and the lock-out that wrong passwords lead to.
 //!
-//! Five wrong passwords in a row lock an account (seed 000), but no longer for good: a lock lasts
+//! Five wrong passwords in a row lock an account (the product rule), but no longer for good: a lock lasts
 //! [`AppConfig::lockout_secs`](crate::AppConfig), doubling with each lock in a row up to
 //! `lockout_max_secs`, so that anyone who knows a username cannot keep its owner out for ever
-//! (issue 14). An administrator's unlock, `switchboard unlock USER`, a new password through a
+//! An administrator's unlock, `switchboard unlock USER`, a new password through a
 //! link and a successful sign-in after the lock end it. Wrong passwords given to `/auth/reauth`
 //! and to the password change count the same as at sign-in. Each source address may fail only so
 //! often (`login_fail_burst`, `login_fail_per_minute`), so one address cannot lock a whole

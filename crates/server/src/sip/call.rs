@@ -668,6 +668,21 @@ impl Call {
         let _ = self.engine.call_log.send(records);
     }
 
+    /// Points the relay's far side at fork `idx`'s description `sdp`. The phone whose early
+    /// media was heard keeps its latch (a sprayer gains nothing from the moment of the answer);
+    /// any other is a new party.
+    fn point_b_at(&self, idx: usize, sdp: &[u8]) {
+        let Some(addr) = sdp::audio_target(sdp) else {
+            return;
+        };
+        let at = Some(self.forks[idx].target.ip());
+        if self.early == Some(idx) {
+            self.relay.redescribe(Side::B, addr, at);
+        } else {
+            self.relay.set_peer(Side::B, addr, at);
+        }
+    }
+
     /// The IP a side's signalling comes from: the caller's, or the answering (or early-media)
     /// device's. Its media may come from there as well as from where its SDP says (NAT).
     fn signalling_ip(&self, side: Side) -> Option<std::net::IpAddr> {
@@ -936,10 +951,9 @@ impl Call {
         };
         let to = format!("<sip:{}@{domain}>", line.extension);
         // A call from outside the company says so (RFC 7462), so phones can ring it apart.
-        let outside = self.caller.line.is_none();
-        let marks = || match outside {
-            true => vec![("alert-info", "<urn:alert:source:external>".to_owned())],
-            false => Vec::new(),
+        let marks = match self.caller.line {
+            None => vec![("alert-info", "<urn:alert:source:external>".to_owned())],
+            Some(_) => Vec::new(),
         };
         let mut placed = Vec::new();
         for d in self.engine.devices(&line.aor) {
@@ -947,7 +961,7 @@ impl Call {
                 continue;
             };
             placed.push(self.forks.len());
-            let extra = marks();
+            let extra = marks.clone();
             self.fork(
                 &from,
                 &to,
@@ -1531,45 +1545,36 @@ impl Call {
     /// from that leg's host, with the leg's tags, and (for a new request) a CSeq not lower than
     /// the last one it sent. A Call-ID alone proves nothing: it travels in every message.
     fn sent_by_a_party(&mut self, m: &Message, from: SocketAddr, call_id: &str) -> bool {
-        let is_request = m.method().is_some_and(|x| x != "ACK" && x != "CANCEL");
-        let cseq = m.cseq().map_or(0, |(n, _)| n);
-        if call_id == self.a_call_id {
-            let caller_tag = self.a_invite.tag("from");
-            let (theirs, ours) = if m.method().is_some() {
-                (m.tag("from"), m.tag("to"))
-            } else {
-                (m.tag("to"), m.tag("from"))
-            };
-            let tags = theirs == caller_tag && ours.is_none_or(|t| t == self.a_tag);
-            if from.ip() != self.a_addr.ip() || !tags {
-                return false;
-            }
-            if is_request && m.tag("to").is_some() {
-                if cseq < self.a_remote_cseq {
-                    return false;
-                }
-                self.a_remote_cseq = cseq;
-            }
-            return true;
-        }
-        let Some(f) = self.forks.iter_mut().find(|f| f.call_id == call_id) else {
-            return false;
-        };
+        // The tags of the side that sent `m`, and of ours: From and To of a request, swapped in
+        // a response.
         let (theirs, ours) = if m.method().is_some() {
             (m.tag("from"), m.tag("to"))
         } else {
             (m.tag("to"), m.tag("from"))
         };
-        let tags = ours == Some(f.tag.as_str())
-            && (f.remote_tag.is_none() || theirs == f.remote_tag.as_deref());
-        if from.ip() != f.target.ip() || !tags {
+        // A new request in the dialog (ACK and CANCEL belong to the INVITE's transaction).
+        let in_dialog_request =
+            m.method().is_some_and(|x| x != "ACK" && x != "CANCEL") && m.tag("to").is_some();
+        let cseq = m.cseq().map_or(0, |(n, _)| n);
+        let (party, tags, last_cseq) = if call_id == self.a_call_id {
+            let tags = theirs == self.a_invite.tag("from") && ours.is_none_or(|t| t == self.a_tag);
+            (self.a_addr, tags, &mut self.a_remote_cseq)
+        } else {
+            let Some(f) = self.forks.iter_mut().find(|f| f.call_id == call_id) else {
+                return false;
+            };
+            let tags = ours == Some(f.tag.as_str())
+                && (f.remote_tag.is_none() || theirs == f.remote_tag.as_deref());
+            (f.target, tags, &mut f.remote_cseq)
+        };
+        if from.ip() != party.ip() || !tags {
             return false;
         }
-        if is_request {
-            if cseq < f.remote_cseq {
+        if in_dialog_request {
+            if cseq < *last_cseq {
                 return false;
             }
-            f.remote_cseq = cseq;
+            *last_cseq = cseq;
         }
         true
     }
@@ -1779,14 +1784,7 @@ impl Call {
         let Some(body) = sdp::rewrite(&m.body, self.relay.a_addr) else {
             return;
         };
-        if let Some(addr) = sdp::audio_target(&m.body) {
-            let at = Some(self.forks[idx].target.ip());
-            if self.early == Some(idx) {
-                self.relay.redescribe(Side::B, addr, at);
-            } else {
-                self.relay.set_peer(Side::B, addr, at);
-            }
-        }
+        self.point_b_at(idx, &m.body);
         self.early = Some(idx);
         self.ringing_sent = true;
         self.answer_a(183, "Session Progress", Some(body)).await;
@@ -1810,16 +1808,7 @@ impl Call {
         self.forks[idx].state = ForkState::Answered;
         self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
         self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
-        if let Some(addr) = sdp::audio_target(&m.body) {
-            let at = Some(self.forks[idx].target.ip());
-            // The phone whose early media was heard keeps its latch (a sprayer gains nothing
-            // from the moment of the answer); any other is a new party.
-            if self.early == Some(idx) {
-                self.relay.redescribe(Side::B, addr, at);
-            } else {
-                self.relay.set_peer(Side::B, addr, at);
-            }
-        }
+        self.point_b_at(idx, &m.body);
         if self.late_offer {
             // Its 200 holds the offer; the ACK takes the caller's answer to it.
             self.late_ack = Some(m.clone());
