@@ -225,16 +225,6 @@ pub struct Caps {
     pub max_ringing: std::time::Duration,
 }
 
-impl Default for Caps {
-    fn default() -> Self {
-        Caps {
-            company: 200,
-            line: 8,
-            max_ringing: std::time::Duration::from_secs(180),
-        }
-    }
-}
-
 /// Open stream connections by peer address: the sender of what goes down each, and its
 /// transport's name (`TCP`, `TLS`).
 type Connections = HashMap<SocketAddr, (mpsc::Sender<Vec<u8>>, &'static str)>;
@@ -637,6 +627,26 @@ fn contact_address(uri: &str) -> Option<SocketAddr> {
         .map(|ip| SocketAddr::new(ip, 5060))
 }
 
+/// Runs `on` for every change `changes` announces, in order, until the announcer is gone
+/// (one more than 1,024 changes behind skips those it missed).
+fn follow<T, F, Fut>(mut changes: tokio::sync::broadcast::Receiver<T>, on: F)
+where
+    T: Clone + Send + 'static,
+    F: Fn(T) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use tokio::sync::broadcast::error::RecvError;
+    tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(change) => on(change).await,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
 /// Serves SIP on `socket` until the task is stopped.
 pub async fn run(
     socket: UdpSocket,
@@ -726,28 +736,16 @@ pub async fn run(
     tokio::spawn(upstream::keep_registered(engine.clone()));
     tokio::spawn(admission::keep_trunks_trusted(engine.clone()));
     // A line whose SIP password changed loses its registrations at once.
-    let mut credentials = engine.app.credential_changes();
     let forgetting = engine.clone();
-    tokio::spawn(async move {
-        loop {
-            match credentials.recv().await {
-                Ok(aor) => forgetting.forget_bindings(aor).await,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
+    follow(engine.app.credential_changes(), move |aor| {
+        let engine = forgetting.clone();
+        async move { engine.forget_bindings(aor).await }
     });
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
-    let mut mailboxes = engine.app.mailbox_changes();
     let lamps = engine.clone();
-    tokio::spawn(async move {
-        loop {
-            match mailboxes.recv().await {
-                Ok(line) => presence::mailbox_changed(&lamps, &line).await,
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
+    follow(engine.app.mailbox_changes(), move |line| {
+        let engine = lamps.clone();
+        async move { presence::mailbox_changed(&engine, &line).await }
     });
     // The registration count also follows expiries and registrations counted in between.
     let counting = engine.clone();
