@@ -80,6 +80,22 @@ struct Bucket {
     at_ms: i64,
 }
 
+impl Bucket {
+    /// Refills at `per_sec` up to `burst` for the time since the last take, then takes `n`
+    /// tokens; false (nothing taken) when it holds fewer.
+    fn take(&mut self, n: f64, burst: f64, per_sec: f64, now_ms: i64) -> bool {
+        let elapsed = (now_ms - self.at_ms).max(0) as f64 / 1000.0;
+        self.tokens = (self.tokens + elapsed * per_sec).min(burst);
+        self.at_ms = now_ms;
+        if self.tokens >= n {
+            self.tokens -= n;
+            true
+        } else {
+            false
+        }
+    }
+}
+
 /// User-Agents of SIP scanners and war-dialers; they get no answer at all.
 const SCANNERS: &[&str] = &[
     "friendly-scanner",
@@ -152,19 +168,13 @@ impl Guard {
         }
         let burst = f64::from(self.cfg.per_source_burst.max(1));
         let rate = f64::from(self.cfg.per_source_rate);
-        let b = self.buckets.entry(ip).or_insert(Bucket {
-            tokens: burst,
-            at_ms: now_ms,
-        });
-        let elapsed = (now_ms - b.at_ms).max(0) as f64 / 1000.0;
-        b.tokens = (b.tokens + elapsed * rate).min(burst);
-        b.at_ms = now_ms;
-        if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
+        self.buckets
+            .entry(ip)
+            .or_insert(Bucket {
+                tokens: burst,
+                at_ms: now_ms,
+            })
+            .take(1.0, burst, rate, now_ms)
     }
 
     /// Whether `username` may try to authenticate from `ip` now.
@@ -251,20 +261,13 @@ impl Fanout {
             self.buckets
                 .retain(|_, b| b.tokens + (now_ms - b.at_ms).max(0) as f64 / 1000.0 * rate < burst);
         }
-        let b = self.buckets.entry(key.to_owned()).or_insert(Bucket {
-            tokens: self.burst,
-            at_ms: now_ms,
-        });
-        let elapsed = (now_ms - b.at_ms).max(0) as f64 / 1000.0;
-        b.tokens = (b.tokens + elapsed * self.per_sec).min(self.burst);
-        b.at_ms = now_ms;
-        let n = n as f64;
-        if b.tokens >= n {
-            b.tokens -= n;
-            true
-        } else {
-            false
-        }
+        self.buckets
+            .entry(key.to_owned())
+            .or_insert(Bucket {
+                tokens: self.burst,
+                at_ms: now_ms,
+            })
+            .take(n as f64, self.burst, self.per_sec, now_ms)
     }
 }
 
