@@ -89,6 +89,23 @@ def write_csvs(work, creds):
             f.write(f"{u};{creds[(i + 1) % len(creds)][2]};[authentication username={u} password={p}]\n")
 
 
+def serve(work, flags):
+    """`switchboard serve` (SWITCHBOARD_BIN, else the release build, built when missing) on a fresh
+    data directory in `work` with `flags`; the process and its HTTP and SIP ports."""
+    binary = os.environ.get("SWITCHBOARD_BIN") or os.path.join(
+        os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "switchboard")
+    if not os.path.exists(binary):
+        subprocess.run(["cargo", "build", "--release", "--bin", "switchboard"], cwd=ROOT, check=True)
+    http_port, sip_port = free_port(), free_port()
+    env = dict(os.environ, SWITCHBOARD_ADMIN_PASSWORD=PASS, SWITCHBOARD_LOG="warn")
+    log = open(os.path.join(work, "server.log"), "wb")
+    srv = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"),
+                            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"127.0.0.1:{sip_port}",
+                            "--rtp-ports", "30000-39999"] + flags,
+                           stdout=log, stderr=subprocess.STDOUT, env=env)
+    return srv, http_port, sip_port
+
+
 def wait_healthy(port):
     for _ in range(600):
         try:

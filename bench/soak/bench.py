@@ -68,21 +68,11 @@ def slope_per_hour(points):
 
 
 def main():
-    binary = os.environ.get("SWITCHBOARD_BIN") or os.path.join(
-        os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "switchboard")
-    if not os.path.exists(binary):
-        subprocess.run(["cargo", "build", "--release", "--bin", "switchboard"], cwd=ROOT, check=True)
     work = tempfile.mkdtemp(prefix="sb-soak-")
     wav = os.path.join(work, "tone.wav")
     ulaw_tone(wav)
-    http_port, sip_port, uas_port, uac_port = (sb.free_port() for _ in range(4))
-    env = dict(os.environ, SWITCHBOARD_ADMIN_PASSWORD=sb.PASS, SWITCHBOARD_LOG="warn")
-    log = open(os.path.join(work, "server.log"), "wb")
-    srv = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"),
-                            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"127.0.0.1:{sip_port}",
-                            "--sip-per-source", "0", "--rtp-ports", "30000-39999",
-                            "--sip-company-max-calls", "0", "--sip-line-max-calls", "0"],
-                           stdout=log, stderr=subprocess.STDOUT, env=env)
+    srv, http_port, sip_port = sb.serve(work, ["--sip-per-source", "0", "--sip-company-max-calls", "0", "--sip-line-max-calls", "0"])
+    uas_port, uac_port = sb.free_port(), sb.free_port()
     try:
         sb.wait_healthy(http_port)
         domain, creds = sb.provision(http_port, USERS, "Soak")
