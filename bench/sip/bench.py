@@ -61,6 +61,20 @@ def api(port, method, path, token=None, body=None):
     return json.loads(data) if data else None
 
 
+class Elevated:
+    """An elevated token (the operator's password confirmed again), which reading SIP passwords
+    needs; renewed before its five minutes run out."""
+
+    def __init__(self, port, tok):
+        self.port, self.tok, self.at, self.value = port, tok, 0.0, None
+
+    def __call__(self):
+        if self.value is None or time.monotonic() - self.at > 240:
+            self.value = api(self.port, "POST", "/api/v1/auth/reauth", self.tok, {"password": PASS})["token"]
+            self.at = time.monotonic()
+        return self.value
+
+
 def provision(port, users, label):
     """One company with `users` lines, through the REST API: its SIP domain and, per line,
     (SIP username, SIP password, extension 10000 + i)."""
@@ -70,11 +84,12 @@ def provision(port, users, label):
              {"name": f"{label} Co", "reseller_id": res, "country": "US", "time_zone": "America/New_York",
               "first_language": "en", "max_users": users + 10, "max_lines": users + 10})
     creds = []
+    elevated = Elevated(port, tok)
     for i in range(users):
         u = api(port, "POST", f"/api/v1/companies/{co['id']}/users", tok, {"name": f"User {i}"})
         line = api(port, "POST", f"/api/v1/companies/{co['id']}/lines", tok,
                    {"extension": str(10000 + i), "user_id": u["user"]["id"]})
-        c = api(port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", tok)
+        c = api(port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", elevated())
         creds.append((c["sip_username"], c["sip_password"], str(10000 + i)))
     return co["sip_domain"], creds
 
@@ -211,13 +226,14 @@ def main():
                   "max_users": USERS + 10, "max_lines": USERS + 10})
         domain = co["sip_domain"]
         creds = []
+        elevated = Elevated(http_port, sys_token)
         t0 = time.monotonic()
         for i in range(USERS):
             u = api(http_port, "POST", f"/api/v1/companies/{co['id']}/users", sys_token, {"name": f"User {i}"})
             ext = str(10000 + i)
             line = api(http_port, "POST", f"/api/v1/companies/{co['id']}/lines", sys_token,
                        {"extension": ext, "user_id": u["user"]["id"]})
-            c = api(http_port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", sys_token)
+            c = api(http_port, "GET", f"/api/v1/lines/{line['id']}/sip-credentials", elevated())
             creds.append((c["sip_username"], c["sip_password"], ext))
         provision_s = time.monotonic() - t0
         with open(os.path.join(work, "reg_users.csv"), "w") as f:

@@ -480,7 +480,8 @@ impl App {
         if input.also_calling_name {
             l.calling_name = Some(l.account_name.clone());
         }
-        let handed_over = crate::lines::hand_over(&mut tx, &mut l).await?;
+        let handed_over =
+            crate::lines::hand_over(&mut tx, &self.cfg.secret_key, &mut l, &co.sip_domain).await?;
         store::update_line(&mut tx, &l).await?;
         store::clear_settings(&mut tx, &co.id, &l.id).await?;
         let mut summary = diff(&before, &crate::directory::line_audit(&l));

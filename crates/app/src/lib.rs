@@ -5,6 +5,7 @@
 //! checks permission through [`authz`], does its work in one transaction and writes the audit
 //! record of the change in that same transaction. No front door touches storage directly.
 
+pub mod at_rest;
 pub mod audio;
 pub mod audit;
 pub mod auth;
@@ -25,6 +26,7 @@ pub mod passwords;
 pub mod portal;
 pub mod queues;
 pub mod recordings;
+pub mod sealed;
 pub mod secrets;
 pub mod switch;
 pub mod tenancy;
@@ -71,6 +73,8 @@ pub struct AppConfig {
     /// Sign-in attempts per username: burst size and refill per minute.
     pub login_user_burst: u32,
     pub login_user_per_minute: u32,
+    /// The operator's key for secrets kept at rest (SIP passwords, two-factor secrets).
+    pub secret_key: sealed::SecretKey,
 }
 
 impl Default for AppConfig {
@@ -92,6 +96,7 @@ impl Default for AppConfig {
             login_ip_per_minute: 30,
             login_user_burst: 10,
             login_user_per_minute: 6,
+            secret_key: sealed::SecretKey::generate(),
         }
     }
 }

@@ -3,8 +3,9 @@
 use crate::audit::{self, Record, diff};
 use crate::authz::{Actor, Need};
 use crate::directory::*;
+use crate::sealed::SecretKey;
 use crate::views::*;
-use crate::{App, AppError, AppResult, secrets};
+use crate::{App, AppError, AppResult, at_rest};
 use sb_domain::ids::{CompanyId, LineId, NumberId, UserId};
 use sb_domain::model::AuditKind;
 use sb_domain::values::{E164, Extension, Name};
@@ -111,7 +112,7 @@ impl App {
             )
             .await?;
         let id = LineId::new(now);
-        let l = Line {
+        let mut l = Line {
             sip_username: format!("{}{}", ext.as_str(), &id.as_str()[20..]),
             id,
             company_id: co.id.clone(),
@@ -121,11 +122,14 @@ impl App {
                 .unwrap_or_else(|| ext.to_string()),
             extension: ext.into_string(),
             calling_name: calling_name.map(Name::into_string),
-            sip_password: secrets::sip_password(),
+            sip_password_sealed: String::new(),
+            sip_ha1_md5: String::new(),
+            sip_ha1_sha256: String::new(),
             default_number,
             presentation_number,
             created_at: now,
         };
+        at_rest::new_sip_password(&self.cfg.secret_key, &mut l, &co.sip_domain)?;
         store::insert_line(&mut tx, &l)
             .await
             .map_err(extension_conflict)?;
@@ -208,7 +212,8 @@ impl App {
                 if let Some(old) = &l.user_id {
                     clear_default_line(&mut tx, old, &l.id).await?;
                 }
-                handed_over = Some(hand_over(&mut tx, &mut l).await?);
+                handed_over =
+                    Some(hand_over(&mut tx, &self.cfg.secret_key, &mut l, &co.sip_domain).await?);
             }
             l.user_id = new_owner;
         }
@@ -265,13 +270,15 @@ impl App {
         Ok(())
     }
 
-    /// The line's SIP credentials, for administrators (the password is a secret: read, not logged).
-    /// The line's SIP credentials; every read is audited, since the password lets a phone act as
-    /// the line.
+    /// The line's SIP credentials. The password lets a phone act as the line, so reading it needs
+    /// an elevated token (the administrator confirmed their password just now) and every read is
+    /// audited.
     pub async fn line_credentials(&self, actor: &Actor, id: &str) -> AppResult<SipCredentialsView> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
+        needs_elevated(actor)?;
+        let sip_password = at_rest::open_sip_password(&self.cfg.secret_key, &l)?;
         let rec = Record::new(AuditKind::CredentialsRead, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(serde_json::json!({"sip_username": l.sip_username}));
@@ -279,12 +286,13 @@ impl App {
         tx.commit().await?;
         Ok(SipCredentialsView {
             sip_username: l.sip_username,
-            sip_password: l.sip_password,
+            sip_password,
             sip_domain: co.sip_domain,
         })
     }
 
-    /// Gives the line a new SIP password; phones must be re-provisioned.
+    /// Gives the line a new SIP password; phones must be re-provisioned. The answer carries the
+    /// password, so this too needs an elevated token.
     pub async fn reset_line_credentials(
         &self,
         actor: &Actor,
@@ -293,7 +301,8 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, mut l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
-        l.sip_password = secrets::sip_password();
+        needs_elevated(actor)?;
+        let sip_password = at_rest::new_sip_password(&self.cfg.secret_key, &mut l, &co.sip_domain)?;
         store::update_line(&mut tx, &l).await?;
         let rec = Record::new(AuditKind::Changed, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -303,7 +312,7 @@ impl App {
         self.credentials_changed(&l.sip_username, &co.sip_domain);
         Ok(SipCredentialsView {
             sip_username: l.sip_username,
-            sip_password: l.sip_password,
+            sip_password,
             sip_domain: co.sip_domain,
         })
     }
@@ -455,6 +464,17 @@ impl App {
     }
 }
 
+/// A SIP password lets a phone act as the line: whoever reads one must have confirmed their own
+/// password just now, so that a stolen session token alone cannot take over lines.
+fn needs_elevated(actor: &Actor) -> AppResult<()> {
+    if actor.elevated {
+        return Ok(());
+    }
+    Err(AppError::forbidden(
+        "Confirm your password first (POST /api/v1/auth/reauth), then use the token it gives.",
+    ))
+}
+
 fn extension_conflict(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(_) => AppError::conflict(
@@ -469,8 +489,13 @@ fn extension_conflict(e: StoreError) -> AppError {
 /// A line that changes hands (another user, or a reset) starts clean: a new SIP password, so that
 /// the previous person's phones can no longer register or call as it, and no voicemail mail
 /// targets, which name the previous person's addresses. Gives what changed, for the audit.
-pub(crate) async fn hand_over(c: &mut Conn, l: &mut Line) -> AppResult<serde_json::Value> {
-    l.sip_password = secrets::sip_password();
+pub(crate) async fn hand_over(
+    c: &mut Conn,
+    key: &SecretKey,
+    l: &mut Line,
+    realm: &str,
+) -> AppResult<serde_json::Value> {
+    at_rest::new_sip_password(key, l, realm)?;
     let mut vm = sb_store::voicemail::settings(c, &l.id).await?;
     let cleared = vm.email_to.len();
     if cleared > 0 {

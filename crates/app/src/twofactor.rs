@@ -9,6 +9,7 @@
 
 use crate::audit::{self, By, Record};
 use crate::authz::{self, Actor, Need, Tenant};
+use crate::sealed;
 use crate::secrets::{self, token_hash};
 use crate::{App, AppError, AppResult};
 use sb_domain::model::{AuditKind, Role};
@@ -99,6 +100,20 @@ fn needs_elevation() -> AppError {
 }
 
 impl App {
+    /// The code generator of a stored enrolment, its secret opened with the operator's key.
+    fn totp_of(&self, t: &Totp) -> AppResult<TOTP> {
+        let context = sealed::totp_context(t.user_id.as_str());
+        let secret = match sealed::key_id_of(&t.secret) {
+            None => t.secret.clone(),
+            Some(_) => self
+                .cfg
+                .secret_key
+                .open(&context, &t.secret)
+                .map_err(|e| AppError::Internal(format!("two-factor secret: {e}")))?,
+        };
+        totp_of(&secret)
+    }
+
     /// Starts enrolment (elevated token needed): a new secret, replacing any earlier one; sign-in
     /// needs codes only once a first code has confirmed it.
     /// A token restricted to enrolment (it came from the password just now) may enrol while the
@@ -115,7 +130,10 @@ impl App {
         let mut tx = self.store.begin().await?;
         let t = Totp {
             user_id: actor.user_id.clone(),
-            secret: secret.clone(),
+            secret: self
+                .cfg
+                .secret_key
+                .seal(&sealed::totp_context(actor.user_id.as_str()), &secret)?,
             confirmed: false,
             last_step: 0,
             created_at: now,
@@ -149,7 +167,7 @@ impl App {
                 None,
             ));
         };
-        let step = matching_step(&totp_of(&t.secret)?, input.code.trim(), now);
+        let step = matching_step(&self.totp_of(&t)?, input.code.trim(), now);
         let fresh = match step {
             Some(s) => store::use_step(&mut tx, &actor.user_id, s).await?,
             None => false,
@@ -205,7 +223,7 @@ impl App {
             return Ok(Some(AppError::TwoFactorRequired));
         };
         let accepted = if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
-            match matching_step(&totp_of(&t.secret)?, code, now) {
+            match matching_step(&self.totp_of(&t)?, code, now) {
                 Some(s) => store::use_step(tx, &user.id, s).await?,
                 None => false,
             }

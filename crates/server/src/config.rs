@@ -18,6 +18,12 @@ pub struct Flags {
     /// sqlite://PATH or postgres://USER:PASS@HOST/DB.
     #[arg(long, env = "SWITCHBOARD_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
+    /// The key that encrypts SIP passwords and two-factor secrets in the database: a file of 64
+    /// hex digits, created (mode 0600) on first start when missing (default
+    /// <data-dir>/secret.key). Every node of one database needs the same file; back it up with
+    /// the database.
+    #[arg(long, env = "SWITCHBOARD_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
     /// HTTP listen address (API, portals, provisioning).
     #[arg(long, env = "SWITCHBOARD_HTTP_LISTEN")]
     pub http_listen: Option<String>,
@@ -114,6 +120,7 @@ pub struct Flags {
 struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
+    secret_key_file: Option<PathBuf>,
     http_listen: Option<String>,
     sip_listen: Option<String>,
     sip_tls_listen: Option<String>,
@@ -146,6 +153,8 @@ struct FileConfig {
 pub struct Config {
     pub data_dir: PathBuf,
     pub database_url: String,
+    /// Where the key sealing stored secrets is (read, or created, at start).
+    pub secret_key_file: PathBuf,
     pub http_listen: SocketAddr,
     pub sip_listen: SocketAddr,
     /// SIP over TLS: where, and the certificate chain and key files.
@@ -175,6 +184,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("database", &redact_url(&self.database_url))
+            .field("secret_key_file", &self.secret_key_file)
             .field("http_listen", &self.http_listen)
             .field("sip_listen", &self.sip_listen)
             .field("sip_tls", &self.sip_tls)
@@ -296,6 +306,11 @@ impl Config {
         {
             return Err("database-url must start with sqlite:// or postgres://".into());
         }
+        let secret_key_file = flags
+            .secret_key_file
+            .clone()
+            .or(file.secret_key_file)
+            .unwrap_or_else(|| data_dir.join("secret.key"));
         let addr = |name: &str, v: Option<String>, d: &str| -> Result<SocketAddr, String> {
             let v = v.unwrap_or_else(|| d.to_owned());
             v.parse()
@@ -409,6 +424,7 @@ impl Config {
             prompts_dir,
             data_dir,
             database_url,
+            secret_key_file,
             http_listen,
             sip_listen,
             sip_tls,

@@ -2,6 +2,7 @@
 //! This is the only crate that knows every other one.
 
 pub mod config;
+pub mod keyfile;
 pub mod mail;
 pub mod sip;
 
@@ -77,6 +78,19 @@ pub async fn start(
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = open_store(&cfg).await?;
     let app = App::new(store.clone(), clock.clone(), app_cfg);
+    // Before anything is served: secrets stored in clear by an earlier version are sealed now,
+    // and a key that did not seal the stored ones stops the start.
+    let sealed = app
+        .seal_stored_secrets()
+        .await
+        .map_err(|e| StartError::Config(format!("secret key: {}", e.message())))?;
+    if sealed.sip_passwords + sealed.two_factor_secrets > 0 {
+        tracing::info!(
+            sip_passwords = sealed.sip_passwords,
+            two_factor_secrets = sealed.two_factor_secrets,
+            "sealed secrets stored in clear with the secret key"
+        );
+    }
     let admin = app
         .bootstrap_admin(admin_username, admin_password)
         .await
@@ -326,14 +340,18 @@ async fn bind_sip_tls(
     ))
 }
 
-/// The application settings that follow from the server configuration.
-pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
+/// The application settings that follow from the server configuration, with the secret key read
+/// from its file (created on first start).
+pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> Result<AppConfig, StartError> {
+    let shared_database = !cfg.database_url.starts_with("sqlite:");
+    let secret_key = keyfile::load_or_create(&cfg.secret_key_file, shared_database)?;
     let public_url = match http_addr {
         Some(a) if cfg.public_url == format!("http://{}", cfg.http_listen) => format!("http://{a}"),
         _ => cfg.public_url.clone(),
     };
-    AppConfig {
+    Ok(AppConfig {
         public_url,
+        secret_key,
         smtp_configured: cfg.smtp_url.is_some(),
         login_ip_burst: cfg.login_burst,
         login_ip_per_minute: cfg.login_per_minute,
@@ -341,7 +359,7 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> AppConfig {
         lockout_max_secs: cfg.http.lockout_max_secs.into(),
         password_min_length: usize::try_from(cfg.http.password_min_length).unwrap_or(10),
         ..AppConfig::default()
-    }
+    })
 }
 
 /// Removes expired sign-in sessions every ten minutes, so the table holds only live tokens.

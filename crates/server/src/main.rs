@@ -93,7 +93,14 @@ async fn unlock(cfg: Config, username: &str) -> ExitCode {
         }
     };
     let clock = std::sync::Arc::new(sb_domain::clock::SystemClock);
-    let app = sb_app::App::new(store.clone(), clock, switchboard::app_config(&cfg, None));
+    let app_cfg = match switchboard::app_config(&cfg, None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = sb_app::App::new(store.clone(), clock, app_cfg);
     let outcome = app.operator_unlock(username).await;
     store.close().await;
     match outcome {
@@ -119,7 +126,13 @@ async fn serve(cfg: Config) -> ExitCode {
     let password = std::env::var("SWITCHBOARD_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());
-    let app_cfg = switchboard::app_config(&cfg, None);
+    let app_cfg = match switchboard::app_config(&cfg, None) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let started =
         match switchboard::start(cfg, app_cfg.clone(), &username, password.as_deref()).await {
             Ok(s) => s,

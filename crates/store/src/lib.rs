@@ -191,6 +191,24 @@ impl Store {
         }
     }
 
+    /// Rewrites the tables that hold secrets, so that values overwritten earlier (secrets an
+    /// older version stored in clear) leave no copy behind in the database files: SQLite's free
+    /// pages and write-ahead log, PostgreSQL's dead row versions. Takes the tables' write lock
+    /// while it runs; meant for the one start-up after such values were sealed.
+    pub async fn scrub(&self) -> Result<()> {
+        let mut conn = self.conn().await?;
+        match self.engine {
+            Engine::Sqlite(_) => {
+                conn.execute_raw("VACUUM").await?;
+                db::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_all(&mut conn)
+                    .await?;
+            }
+            Engine::Postgres(_) => conn.execute_raw("VACUUM FULL lines, user_totp").await?,
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         match &self.engine {
             Engine::Sqlite(p) => p.close(),

@@ -15,7 +15,14 @@ pub struct Line {
     /// The local calling name shown on caller IDs.
     pub calling_name: Option<String>,
     pub sip_username: String,
-    pub sip_password: String,
+    /// The SIP password sealed with the operator's key (see `sb_app::sealed`), never in clear:
+    /// provisioning and the one-time display open it. A value without the `sb1:` prefix is from
+    /// before sealing and is sealed at start-up.
+    pub sip_password_sealed: String,
+    /// HA1 (`username:realm:password`) for MD5 and SHA-256 digest (RFC 7616): all the registrar
+    /// and the call authentication need.
+    pub sip_ha1_md5: String,
+    pub sip_ha1_sha256: String,
     /// E.164 numbers of the company; the presentation number is the outgoing caller ID.
     pub default_number: Option<String>,
     pub presentation_number: Option<String>,
@@ -31,7 +38,9 @@ fn line(mut r: Row) -> Result<Line> {
         account_name: col(&mut r, "account_name")?,
         calling_name: col(&mut r, "calling_name")?,
         sip_username: col(&mut r, "sip_username")?,
-        sip_password: col(&mut r, "sip_password")?,
+        sip_password_sealed: col(&mut r, "sip_password")?,
+        sip_ha1_md5: col(&mut r, "sip_ha1_md5")?,
+        sip_ha1_sha256: col(&mut r, "sip_ha1_sha256")?,
         default_number: col(&mut r, "default_number")?,
         presentation_number: col(&mut r, "presentation_number")?,
         created_at: col(&mut r, "created_at")?,
@@ -41,8 +50,9 @@ fn line(mut r: Row) -> Result<Line> {
 pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
     query(
         "INSERT INTO lines (id, company_id, user_id, extension, account_name, calling_name,
-            sip_username, sip_password, default_number, presentation_number, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            sip_username, sip_password, default_number, presentation_number, created_at,
+            sip_ha1_md5, sip_ha1_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(l.id.as_str())
     .bind(l.company_id.as_str())
@@ -51,10 +61,12 @@ pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
     .bind(&l.account_name)
     .bind(l.calling_name.clone())
     .bind(&l.sip_username)
-    .bind(&l.sip_password)
+    .bind(&l.sip_password_sealed)
     .bind(l.default_number.clone())
     .bind(l.presentation_number.clone())
     .bind(l.created_at)
+    .bind(&l.sip_ha1_md5)
+    .bind(&l.sip_ha1_sha256)
     .execute(c)
     .await?;
     Ok(())
@@ -63,16 +75,19 @@ pub async fn insert_line(c: &mut Conn, l: &Line) -> Result<()> {
 pub async fn update_line(c: &mut Conn, l: &Line) -> Result<()> {
     query(
         "UPDATE lines SET user_id = $1, extension = $2, account_name = $3, calling_name = $4,
-            sip_password = $5, default_number = $6, presentation_number = $7
-         WHERE id = $8 AND company_id = $9",
+            sip_password = $5, default_number = $6, presentation_number = $7, sip_ha1_md5 = $8,
+            sip_ha1_sha256 = $9
+         WHERE id = $10 AND company_id = $11",
     )
     .bind(ostr(&l.user_id))
     .bind(&l.extension)
     .bind(&l.account_name)
     .bind(l.calling_name.clone())
-    .bind(&l.sip_password)
+    .bind(&l.sip_password_sealed)
     .bind(l.default_number.clone())
     .bind(l.presentation_number.clone())
+    .bind(&l.sip_ha1_md5)
+    .bind(&l.sip_ha1_sha256)
     .bind(l.id.as_str())
     .bind(l.company_id.as_str())
     .execute(c)
@@ -383,6 +398,36 @@ pub async fn sip_account(
         }
         None => Ok(None),
     }
+}
+
+/// Lines whose SIP password is still stored in clear (from before sealing), each with its
+/// company's SIP domain (the digest realm of its HA1).
+pub async fn unsealed(c: &mut Conn) -> Result<Vec<(Line, String)>> {
+    let rows = query(
+        "SELECT l.*, co.sip_domain AS realm FROM lines l JOIN companies co ON co.id = l.company_id
+         WHERE l.sip_password NOT LIKE 'sb1:%'",
+    )
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .map(|mut r| {
+            let realm: String = col(&mut r, "realm")?;
+            Ok((line(r)?, realm))
+        })
+        .collect()
+}
+
+/// The ids of the keys that sealed the stored SIP passwords.
+pub async fn sealing_keys(c: &mut Conn) -> Result<Vec<String>> {
+    let rows = query(
+        "SELECT DISTINCT substr(sip_password, 5, 8) AS key_id FROM lines
+         WHERE sip_password LIKE 'sb1:%'",
+    )
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .map(|mut r| col(&mut r, "key_id"))
+        .collect()
 }
 
 /// A company's line by its extension, for calls dialled inside the company.

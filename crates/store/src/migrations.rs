@@ -478,4 +478,14 @@ pub const MIGRATIONS: &[Migration] = &[
             updated_at BIGINT NOT NULL)",
         ],
     },
+    Migration {
+        version: 20,
+        name: "SIP passwords at rest",
+        statements: &[
+            // HA1 for each digest algorithm (RFC 7616); empty until the start-up sealing fills
+            // them from the password, which it then replaces by its sealed form.
+            "ALTER TABLE lines ADD COLUMN sip_ha1_md5 TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE lines ADD COLUMN sip_ha1_sha256 TEXT NOT NULL DEFAULT ''",
+        ],
+    },
 ];

@@ -1,6 +1,6 @@
 //! Two-factor sign-in (RFC 6238): each user's shared secret and hashed recovery codes.
 
-use crate::db::query;
+use crate::db::{Row, query};
 use crate::{Conn, Result, col};
 use sb_domain::ids::UserId;
 
@@ -8,7 +8,8 @@ use sb_domain::ids::UserId;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totp {
     pub user_id: UserId,
-    /// Base32 of the shared secret.
+    /// Base32 of the shared secret, sealed with the operator's key (see `sb_app::sealed`); a
+    /// value without the `sb1:` prefix is from before sealing and is sealed at start-up.
     pub secret: String,
     /// False until a first code proved the authenticator holds the secret.
     pub confirmed: bool,
@@ -22,16 +23,17 @@ pub async fn get(c: &mut Conn, user: &UserId) -> Result<Option<Totp>> {
         .bind(user.as_str())
         .fetch_optional(c)
         .await?;
-    row.map(|mut r| {
-        Ok(Totp {
-            user_id: UserId::from_raw(col::<String>(&mut r, "user_id")?),
-            secret: col(&mut r, "secret")?,
-            confirmed: col::<i64>(&mut r, "confirmed")? != 0,
-            last_step: col(&mut r, "last_step")?,
-            created_at: col(&mut r, "created_at")?,
-        })
+    row.map(totp).transpose()
+}
+
+fn totp(mut r: Row) -> Result<Totp> {
+    Ok(Totp {
+        user_id: UserId::from_raw(col::<String>(&mut r, "user_id")?),
+        secret: col(&mut r, "secret")?,
+        confirmed: col::<i64>(&mut r, "confirmed")? != 0,
+        last_step: col(&mut r, "last_step")?,
+        created_at: col(&mut r, "created_at")?,
     })
-    .transpose()
 }
 
 /// Starts an enrolment, replacing any earlier one and its recovery codes.
@@ -150,4 +152,34 @@ pub async fn set_policy(c: &mut Conn, scope: &str, required: bool, now: i64) -> 
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Enrolments whose secret is still stored in clear (from before sealing).
+pub async fn unsealed(c: &mut Conn) -> Result<Vec<Totp>> {
+    let rows = query("SELECT * FROM user_totp WHERE secret NOT LIKE 'sb1:%'")
+        .fetch_all(c)
+        .await?;
+    rows.into_iter().map(totp).collect()
+}
+
+/// Replaces the stored form of a user's secret (the same secret, sealed).
+pub async fn set_secret(c: &mut Conn, user: &UserId, secret: &str) -> Result<()> {
+    query("UPDATE user_totp SET secret = $1 WHERE user_id = $2")
+        .bind(secret)
+        .bind(user.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The ids of the keys that sealed the stored two-factor secrets.
+pub async fn sealing_keys(c: &mut Conn) -> Result<Vec<String>> {
+    let rows = query(
+        "SELECT DISTINCT substr(secret, 5, 8) AS key_id FROM user_totp WHERE secret LIKE 'sb1:%'",
+    )
+    .fetch_all(c)
+    .await?;
+    rows.into_iter()
+        .map(|mut r| col(&mut r, "key_id"))
+        .collect()
 }

@@ -71,6 +71,19 @@ async fn migrations_are_idempotent_on_both_backends() {
 }
 
 #[tokio::test]
+async fn scrubbing_rewrites_the_secret_tables_and_keeps_their_rows_on_both_backends() {
+    for s in fresh_stores("scrub").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        s.scrub().await.unwrap();
+        let mut c = s.conn().await.unwrap();
+        let still = sb_store::tenancy::get_company(&mut c, &co.id)
+            .await
+            .unwrap();
+        assert!(still.is_some(), "{:?}", s.backend());
+    }
+}
+
+#[tokio::test]
 async fn company_round_trips_with_languages_and_caps() {
     for s in fresh_stores("company").await.unwrap() {
         let (r, mut co) = seed_company(&s).await;
@@ -201,7 +214,9 @@ async fn departments_lines_numbers_and_packages_round_trip() {
             account_name: "Dana".into(),
             calling_name: Some("Dana D".into()),
             sip_username: format!("l{}", LineId::new(T)),
-            sip_password: "s3cret".into(),
+            sip_password_sealed: "sealed".into(),
+            sip_ha1_md5: "md5".into(),
+            sip_ha1_sha256: "sha256".into(),
             default_number: Some("+33100000001".into()),
             presentation_number: Some("+33100000002".into()),
             created_at: T,
@@ -599,7 +614,9 @@ async fn call_records_list_newest_first_by_line_or_company_with_filters() {
             account_name: ext.into(),
             calling_name: None,
             sip_username: format!("l{}", LineId::new(T)),
-            sip_password: "s3cret".into(),
+            sip_password_sealed: "sealed".into(),
+            sip_ha1_md5: "md5".into(),
+            sip_ha1_sha256: "sha256".into(),
             default_number: None,
             presentation_number: None,
             created_at: T,
@@ -749,7 +766,9 @@ async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
             account_name: "201".into(),
             calling_name: None,
             sip_username: format!("l{}", LineId::new(T)),
-            sip_password: "s3cret".into(),
+            sip_password_sealed: "sealed".into(),
+            sip_ha1_md5: "md5".into(),
+            sip_ha1_sha256: "sha256".into(),
             default_number: None,
             presentation_number: None,
             created_at: T,

@@ -21,7 +21,7 @@ use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
-use sb_sip::digest::{self, Algorithm};
+use sb_sip::digest;
 use sb_sip::guard::{self, Guard};
 use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
 use sb_sip::{Message, StartLine};
@@ -61,19 +61,11 @@ async fn lookup_account(store: &Store, domain: &str, username: &str) -> Looked {
     let (line, in_service) = sb_store::lines::sip_account(&mut c, domain, username)
         .await
         .ok()??;
+    // Only HA1 is stored (the password is sealed with the operator's key, which the engine
+    // never holds).
     let account = Account {
-        ha1_md5: digest::ha1(
-            Algorithm::Md5,
-            &line.sip_username,
-            domain,
-            &line.sip_password,
-        ),
-        ha1_sha256: digest::ha1(
-            Algorithm::Sha256,
-            &line.sip_username,
-            domain,
-            &line.sip_password,
-        ),
+        ha1_md5: line.sip_ha1_md5,
+        ha1_sha256: line.sip_ha1_sha256,
         username: line.sip_username,
         realm: domain.to_owned(),
         enabled: in_service,

@@ -137,6 +137,18 @@ async fn company(http: &reqwest::Client, base: &str, lines: usize) -> (String, V
         .unwrap();
     assert_eq!(s, 201, "{co}");
     let company = co["id"].as_str().unwrap();
+    // Reading SIP passwords needs the operator's password confirmed again.
+    let (_, re) = call(
+        http,
+        base,
+        t,
+        Method::POST,
+        "/api/v1/auth/reauth",
+        Some(json!({"password": ADMIN_PW})),
+    )
+    .await
+    .unwrap();
+    let elevated = re["token"].as_str().unwrap().to_owned();
     let mut accounts = Vec::new();
     for i in 0..lines {
         let (s, u) = call(http, base, t, Method::POST, &format!("/api/v1/companies/{company}/users"),
@@ -156,7 +168,7 @@ async fn company(http: &reqwest::Client, base: &str, lines: usize) -> (String, V
         let (_, c) = call(
             http,
             base,
-            t,
+            Some(elevated.as_str()),
             Method::GET,
             &format!(
                 "/api/v1/lines/{}/sip-credentials",

@@ -425,7 +425,7 @@ async fn a_new_sip_password_unregisters_the_phones_that_had_the_old_one() {
         p.w.srv
             .post(
                 &format!("/api/v1/lines/{}/sip-credentials/reset", p.w.t1.line_id),
-                &p.w.t1.admin_token,
+                &p.w.srv.elevate(&p.w.t1.admin_token).await,
                 json!({}),
             )
             .await;
@@ -443,13 +443,7 @@ async fn a_new_sip_password_unregisters_the_phones_that_had_the_old_one() {
 async fn every_read_of_a_lines_sip_password_is_audited() {
     let w = world().await;
     let t = &w.t1;
-    let r = w
-        .srv
-        .get(
-            &format!("/api/v1/lines/{}/sip-credentials", t.line_id),
-            &t.admin_token,
-        )
-        .await;
+    let r = w.srv.sip_credentials(&t.line_id, &t.admin_token).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let audit = w
         .srv

@@ -88,7 +88,7 @@ async fn launch(
     let mut flags = flags;
     tune(&mut flags);
     let cfg = Config::load(&flags).unwrap();
-    let app_cfg = app_cfg.unwrap_or_else(|| switchboard::app_config(&cfg, None));
+    let app_cfg = app_cfg.unwrap_or_else(|| switchboard::app_config(&cfg, None).unwrap());
     let started = switchboard::start(cfg, app_cfg, "admin", Some(ADMIN_PW))
         .await
         .unwrap();
@@ -174,6 +174,30 @@ impl Srv {
     }
     pub async fn admin(&self) -> String {
         self.login("admin", ADMIN_PW).await
+    }
+    /// An elevated token for the signed-in person (their password confirmed again): the test
+    /// world gives every account `PW`, the operator `ADMIN_PW`.
+    pub async fn elevate(&self, token: &str) -> String {
+        let me = self.get("/api/v1/me", token).await;
+        let pw = if me.body["user"]["username"] == "admin" {
+            ADMIN_PW
+        } else {
+            PW
+        };
+        let r = self
+            .post("/api/v1/auth/reauth", token, json!({"password": pw}))
+            .await;
+        assert_eq!(r.status, 200, "reauth: {}", r.text);
+        r.body["token"].as_str().unwrap().to_owned()
+    }
+    /// A line's SIP credentials, read as administrators must: with an elevated token.
+    pub async fn sip_credentials(&self, line_id: &str, token: &str) -> Resp {
+        let elevated = self.elevate(token).await;
+        self.get(
+            &format!("/api/v1/lines/{line_id}/sip-credentials"),
+            &elevated,
+        )
+        .await
     }
     pub async fn stop(mut self) {
         if let Some(r) = self.running.take() {

@@ -14,6 +14,7 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod secrets;
 mod signin;
 mod sip;
 mod sipclient;

@@ -29,9 +29,7 @@ pub struct SipLine {
 }
 
 pub async fn sip_line(srv: &Srv, token: &str, line_id: &str) -> SipLine {
-    let c = srv
-        .get(&format!("/api/v1/lines/{line_id}/sip-credentials"), token)
-        .await;
+    let c = srv.sip_credentials(line_id, token).await;
     assert_eq!(c.status, 200, "{}", c.text);
     let l = srv.get(&format!("/api/v1/lines/{line_id}"), token).await;
     SipLine {

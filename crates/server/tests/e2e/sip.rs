@@ -63,12 +63,7 @@ async fn register(
 }
 
 async fn credentials(srv: &Srv, t: &Tenant) -> (String, String, String) {
-    let creds = srv
-        .get(
-            &format!("/api/v1/lines/{}/sip-credentials", t.line_id),
-            &t.admin_token,
-        )
-        .await;
+    let creds = srv.sip_credentials(&t.line_id, &t.admin_token).await;
     (
         creds.body["sip_username"].as_str().unwrap().to_owned(),
         creds.body["sip_password"].as_str().unwrap().to_owned(),
@@ -91,7 +86,9 @@ async fn registrations_survive_a_restart() {
         return;
     }
     let url = sb_store::testdb::fresh_sqlite_url("sipreg").unwrap();
-    let srv = start_with(url.clone(), sb_app::AppConfig::default()).await;
+    // One configuration for both runs: the key that sealed the passwords opens them again.
+    let cfg = sb_app::AppConfig::default();
+    let srv = start_with(url.clone(), cfg.clone()).await;
     let sys = srv.admin().await;
     let t = tenant(&srv, &sys, "sipreg").await;
     let (user, pw, domain) = credentials(&srv, &t).await;
@@ -100,7 +97,7 @@ async fn registrations_survive_a_restart() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(registered(&srv).await, "switchboard_sip_registrations 1");
     srv.stop().await;
-    let again = start_with(url, sb_app::AppConfig::default()).await;
+    let again = start_with(url, cfg).await;
     assert_eq!(
         registered(&again).await,
         "switchboard_sip_registrations 1",
@@ -117,10 +114,7 @@ async fn sipp_registers_a_line_with_digest_and_a_wrong_password_is_refused() {
     let w = world().await;
     let creds = w
         .srv
-        .get(
-            &format!("/api/v1/lines/{}/sip-credentials", w.t1.line_id),
-            &w.t1.admin_token,
-        )
+        .sip_credentials(&w.t1.line_id, &w.t1.admin_token)
         .await;
     let (user, pw, domain) = (
         creds.body["sip_username"].as_str().unwrap().to_owned(),

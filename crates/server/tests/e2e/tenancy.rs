@@ -358,10 +358,7 @@ async fn resellers_manage_their_customers_users_and_lines() {
     assert_eq!(r.status, 200, "{}", r.text);
     let creds = w
         .srv
-        .get(
-            &format!("/api/v1/lines/{}/sip-credentials", w.t1.line_id),
-            &w.t1.reseller_token,
-        )
+        .sip_credentials(&w.t1.line_id, &w.t1.reseller_token)
         .await;
     assert_eq!(creds.status, 200);
     assert!(
@@ -374,7 +371,7 @@ async fn resellers_manage_their_customers_users_and_lines() {
         .srv
         .post(
             &format!("/api/v1/lines/{}/sip-credentials/reset", w.t1.line_id),
-            &w.t1.admin_token,
+            &w.srv.elevate(&w.t1.admin_token).await,
             json!({}),
         )
         .await;
