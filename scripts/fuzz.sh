@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes what arrives from outside for a bounded time with cargo-fuzz (libFuzzer), each target
 # from its committed corpus: the SIP parsers (sip_message), session descriptions and their
-# rewrite (sdp), RTP headers, RFC 4733 key presses and WAV files (rtp). The time is shared:
-# half to the SIP parsers, a quarter to each other target.
+# rewrite (sdp), RTP headers, RFC 4733 key presses and WAV files (rtp), and uploaded greetings
+# decoded from WAV or MP3 to 8 kHz (upload_audio). Switchboard parses no RTCP (only RTP is
+# relayed) and has no multipart parser of its own (uploads are raw bodies), so neither has a
+# target. The time is shared: two fifths to the SIP parsers, a fifth to each other target.
 # Usage: scripts/fuzz.sh [SECONDS] (default 60).
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them,
 # so no second toolchain is needed. A crash leaves its input under fuzz/artifacts/ and fails.
@@ -25,6 +27,9 @@ run() {
   cargo fuzz run "$target" "$work/$target" -- -max_total_time="$secs" -max_len=8192 \
     -rss_limit_mb=1024 -print_final_stats=1
 }
-run sip_message $((secs / 2))
-run sdp $((secs / 4))
-run rtp $((secs / 4))
+# At least a second each: libFuzzer takes -max_total_time=0 as "no limit".
+fifth=$((secs >= 10 ? secs / 5 : 1))
+run sip_message $((secs - 3 * fifth > 0 ? secs - 3 * fifth : 1))
+run sdp "$fifth"
+run rtp "$fifth"
+run upload_audio "$fifth"

@@ -104,9 +104,9 @@ def write_csvs(work, creds):
             f.write(f"{u};{creds[(i + 1) % len(creds)][2]};[authentication username={u} password={p}]\n")
 
 
-def serve(work, flags):
+def serve(work, flags, sip_ip="127.0.0.1"):
     """`switchboard serve` (SWITCHBOARD_BIN, else the release build, built when missing) on a fresh
-    data directory in `work` with `flags`; the process and its HTTP and SIP ports."""
+    data directory in `work` with `flags`, SIP on `sip_ip`; the process and its HTTP and SIP ports."""
     binary = os.environ.get("SWITCHBOARD_BIN") or os.path.join(
         os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "switchboard")
     if not os.path.exists(binary):
@@ -115,8 +115,10 @@ def serve(work, flags):
     env = dict(os.environ, SWITCHBOARD_ADMIN_PASSWORD=PASS, SWITCHBOARD_LOG="warn")
     log = open(os.path.join(work, "server.log"), "wb")
     srv = subprocess.Popen([binary, "serve", "--data-dir", os.path.join(work, "data"),
-                            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"127.0.0.1:{sip_port}",
-                            "--rtp-ports", "30000-39999"] + flags,
+                            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"{sip_ip}:{sip_port}",
+                            "--rtp-ports", "30000-39999",
+                            # The phones are on loopback, which is otherwise never sent media unasked.
+                            "--media-trusted-networks", "127.0.0.0/8"] + flags,
                            stdout=log, stderr=subprocess.STDOUT, env=env)
     return srv, http_port, sip_port
 
@@ -212,7 +214,7 @@ def main():
     log = open(os.path.join(work, "server.log"), "wb")
     cmd = [binary, "serve", "--data-dir", os.path.join(work, "data"),
            "--http-listen", f"127.0.0.1:{http_port}", "--sip-listen", f"127.0.0.1:{sip_port}",
-           "--sip-per-source", "0", "--rtp-ports", "30000-39999",
+           "--sip-per-source", "0", "--rtp-ports", "30000-39999", "--media-trusted-networks", "127.0.0.0/8",
            # The load comes from one company and a few lines: the per-tenant caps would shed it.
            "--sip-max-calls", "0", "--sip-company-max-calls", "0", "--sip-line-max-calls", "0"]
     srv = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -59,7 +59,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let ports = Ports::new(ip, (40000, 49999));
+    let ports = Ports::new(ip, (40000, 49999), sb_sip::reach::MediaReach::default());
     let greeting: Arc<[i16]> = media::beep()
         .into_iter()
         .cycle()

@@ -29,7 +29,10 @@ fn main() {
         .unwrap();
     rt.block_on(async move {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        let ports = Ports::new(ip, (30000, 39999));
+        // The generator is on loopback: trusted, as the e2e kit trusts it.
+        let trusted = vec!["127.0.0.0/8".parse().unwrap()];
+        let reach = sb_sip::reach::MediaReach::new(trusted, [ip]);
+        let ports = Ports::new(ip, (30000, 39999), reach);
         let mut relays = Vec::with_capacity(n);
         let mut out = std::fs::File::create(&map).unwrap();
         for i in 0..n {

@@ -113,6 +113,11 @@ pub struct Flags {
     /// `<language>/<name>.wav`, 16-bit PCM at 8 kHz (names in prompts/ of the source).
     #[arg(long, env = "SWITCHBOARD_PROMPTS_DIR")]
     pub prompts_dir: Option<PathBuf>,
+    /// Networks media may be sent to before the far side has sent any, although they are
+    /// private, loopback or Switchboard's own (a LAN of phones), as addresses or networks
+    /// separated by commas (default: none; only public addresses).
+    #[arg(long, env = "SWITCHBOARD_MEDIA_TRUSTED_NETWORKS")]
+    pub media_trusted_networks: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -146,6 +151,7 @@ struct FileConfig {
     sip_max_ringing: Option<u32>,
     sip_answer_scanners: Option<bool>,
     prompts_dir: Option<PathBuf>,
+    media_trusted_networks: Option<Vec<String>>,
 }
 
 /// The checked configuration the server runs with.
@@ -177,6 +183,8 @@ pub struct Config {
     pub sip_max_ringing: u32,
     pub sip_answer_scanners: bool,
     pub prompts_dir: Option<PathBuf>,
+    /// Inside networks media may be sent to before the far side has sent any.
+    pub media_trusted_networks: Vec<sb_api::extract::IpNet>,
 }
 
 impl std::fmt::Debug for Config {
@@ -203,6 +211,7 @@ impl std::fmt::Debug for Config {
             .field("sip_max_ringing", &self.sip_max_ringing)
             .field("sip_answer_scanners", &self.sip_answer_scanners)
             .field("prompts_dir", &self.prompts_dir)
+            .field("media_trusted_networks", &self.media_trusted_networks)
             .finish()
     }
 }
@@ -219,12 +228,11 @@ pub struct HttpHardening {
 
 impl HttpHardening {
     fn load(flags: &Flags, file: &FileConfig) -> Result<Self, String> {
-        let trusted_proxies = match (&flags.trusted_proxies, &file.trusted_proxies) {
-            (Some(t), _) => sb_api::extract::parse_trusted_proxies(t),
-            (None, Some(list)) => sb_api::extract::parse_trusted_proxies(&list.join(",")),
-            (None, None) => Ok(Vec::new()),
-        }
-        .map_err(|e| format!("trusted-proxies: {e}"))?;
+        let trusted_proxies = networks(
+            "trusted-proxies",
+            &flags.trusted_proxies,
+            &file.trusted_proxies,
+        )?;
         let lockout_secs = flags.lockout_secs.or(file.lockout_secs).unwrap_or(900);
         let lockout_max_secs = flags
             .lockout_max_secs
@@ -255,6 +263,21 @@ impl HttpHardening {
             header_timeout_secs,
         })
     }
+}
+
+/// A list of addresses or networks: the flag (or its environment variable) else the file's list;
+/// none by default.
+fn networks(
+    name: &str,
+    flag: &Option<String>,
+    file: &Option<Vec<String>>,
+) -> Result<Vec<sb_api::extract::IpNet>, String> {
+    match (flag, file) {
+        (Some(t), _) => sb_api::extract::parse_trusted_proxies(t),
+        (None, Some(list)) => sb_api::extract::parse_trusted_proxies(&list.join(",")),
+        (None, None) => Ok(Vec::new()),
+    }
+    .map_err(|e| format!("{name}: {e}"))
 }
 
 /// SIP over TLS settings.
@@ -414,7 +437,13 @@ impl Config {
             .or(file.sip_answer_scanners)
             .unwrap_or(false);
         let prompts_dir = flags.prompts_dir.clone().or(file.prompts_dir);
+        let media_trusted_networks = networks(
+            "media-trusted-networks",
+            &flags.media_trusted_networks,
+            &file.media_trusted_networks,
+        )?;
         Ok(Config {
+            media_trusted_networks,
             sip_per_source,
             sip_max_calls,
             sip_company_max_calls,
@@ -544,6 +573,36 @@ mod tests {
             Config::load(&from_file).unwrap().http.trusted_proxies.len(),
             2
         );
+    }
+
+    #[test]
+    fn media_trusted_networks_come_from_flag_or_file_are_checked_and_default_to_none() {
+        let none = Config::load(&Flags::default()).unwrap();
+        assert!(none.media_trusted_networks.is_empty());
+        let flags = Flags {
+            media_trusted_networks: Some("127.0.0.0/8,10.20.0.0/16 192.168.1.7".into()),
+            ..Flags::default()
+        };
+        assert_eq!(
+            Config::load(&flags).unwrap().media_trusted_networks.len(),
+            3
+        );
+        let bad = Flags {
+            media_trusted_networks: Some("10.0.0.0/33".into()),
+            ..Flags::default()
+        };
+        let err = Config::load(&bad).unwrap_err();
+        assert!(err.contains("media-trusted-networks"), "{err}");
+        let dir = std::env::temp_dir().join(format!("sbcfgmt{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("c.toml");
+        std::fs::write(&f, "media_trusted_networks = [\"fd00::/8\"]\n").unwrap();
+        let from_file = Flags {
+            config: Some(f),
+            ..Flags::default()
+        };
+        let nets = Config::load(&from_file).unwrap().media_trusted_networks;
+        assert_eq!(nets, vec!["fd00::/8".parse().unwrap()]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod guard;
 pub mod latch;
 pub mod media;
 pub mod message;
+pub mod reach;
 pub mod registrar;
 pub mod sdp;
 pub mod timer;

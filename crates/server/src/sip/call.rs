@@ -1319,7 +1319,7 @@ impl Call {
         Some((
             media::Io::new(
                 socket,
-                Latch::expecting(peer, self.signalling_ip(Side::A)),
+                Latch::expecting(peer, self.signalling_ip(Side::A), self.engine.ports.reach()),
                 codec,
                 stopped,
             ),

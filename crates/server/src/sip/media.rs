@@ -703,7 +703,8 @@ mod tests {
         // Another host (all of 127/8 is loopback) than the caller's SDP and signalling name.
         let stranger = UdpSocket::bind("127.0.0.2:0").await.unwrap();
         let (_stop, stopped) = oneshot::channel();
-        let latch = Latch::expecting(phone.local_addr().unwrap(), None);
+        let reach = sb_sip::reach::MediaReach::default();
+        let latch = Latch::expecting(phone.local_addr().unwrap(), None, &reach);
         let mut io = Io::new(ours, latch, Codec::Pcmu, stopped);
         let wait = Duration::from_millis(200);
         stranger.send_to(&key_packet(5, 1000), at).await.unwrap();

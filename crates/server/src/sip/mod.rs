@@ -203,6 +203,8 @@ pub struct Settings {
     pub streams: stream::Limits,
     /// What callers hear from Switchboard itself.
     pub prompts: Arc<media::Prompts>,
+    /// Where media may go before the far side has sent any (`sb_sip::reach`).
+    pub media_reach: sb_sip::reach::MediaReach,
 }
 
 /// Bounds on what one tenant's calls may take (emergency calls are never refused by them).
@@ -695,7 +697,7 @@ pub async fn run(
         guard: Mutex::new(Guard::new(settings.guard.clone())),
         calls: Mutex::new(HashMap::new()),
         departments: Mutex::new(HashMap::new()),
-        ports: relay::Ports::new(media_ip, settings.rtp_ports),
+        ports: relay::Ports::new(media_ip, settings.rtp_ports, settings.media_reach.clone()),
         active_calls,
         tcp: Mutex::new(HashMap::new()),
         tls_local,

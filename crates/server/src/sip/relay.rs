@@ -5,8 +5,10 @@
 //! packets come from, not to the address in its SDP, which behind NAT is a private one. Only a
 //! packet from the IP its description or its signalling names may latch a side, and once latched
 //! every other source is dropped: an outsider spraying the port range neither hears a call nor
-//! talks into it. Nothing is sent to a side that has not spoken yet. Ports are drawn at random
-//! from the free ones, so the port of the next call cannot be guessed from the last one.
+//! talks into it. Nothing is sent to a side that has not spoken yet, unless its description names
+//! its signalling's own IP and [`MediaReach`] allows that address (public and not ours, or in a
+//! trusted network), decided when the description arrives, not per packet. Ports are drawn at
+//! random from the free ones, so the port of the next call cannot be guessed from the last one.
 //!
 //! A side may have a stand-in for a while: one of Switchboard's own media sessions talking in
 //! its place through the same socket (the caller hears ringback from one while the answering
@@ -23,6 +25,7 @@
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
 use sb_sip::latch::Latch;
+use sb_sip::reach::MediaReach;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -37,6 +40,8 @@ const WAKER: Token = Token(usize::MAX);
 /// odd one above; only RTP is relayed), and the relay threads that use them.
 pub struct Ports {
     ip: IpAddr,
+    /// Where media may go before a side has latched.
+    reach: MediaReach,
     free: Mutex<VecDeque<u16>>,
     threads: OnceLock<Vec<Worker>>,
     next: AtomicUsize,
@@ -49,11 +54,12 @@ struct Worker {
 }
 
 impl Ports {
-    pub fn new(ip: IpAddr, range: (u16, u16)) -> Arc<Self> {
+    pub fn new(ip: IpAddr, range: (u16, u16), reach: MediaReach) -> Arc<Self> {
         let start = range.0 + range.0 % 2;
         let free = (start..=range.1).step_by(2).collect();
         Arc::new(Self {
             ip,
+            reach,
             free: Mutex::new(free),
             threads: OnceLock::new(),
             next: AtomicUsize::new(0),
@@ -108,6 +114,11 @@ impl Ports {
     /// The address media is offered at.
     pub fn ip(&self) -> IpAddr {
         self.ip
+    }
+
+    /// Where media may go before a side has latched.
+    pub fn reach(&self) -> &MediaReach {
+        &self.reach
     }
 
     /// Ports currently free (for tests and metrics).
@@ -388,12 +399,12 @@ fn run(mut poll: Poll, inbox: Receiver<Command>, pool: Arc<Ports>) {
                 }
                 Command::Peer(id, side, addr, signalling) => {
                     if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
-                        leg.latch = Latch::expecting(addr, signalling);
+                        leg.latch = Latch::expecting(addr, signalling, &pool.reach);
                     }
                 }
                 Command::Redescribe(id, side, addr, signalling) => {
                     if let Some(leg) = leg_of(&mut slots, &by_id, id, side) {
-                        leg.latch.expect(addr, signalling);
+                        leg.latch.expect(addr, signalling, &pool.reach);
                     }
                 }
                 Command::Own(id, side, addr) => {
@@ -443,10 +454,15 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    /// Loopback is where the tests' phones are.
+    fn loopback() -> MediaReach {
+        MediaReach::new(vec!["127.0.0.0/8".parse().unwrap()], [])
+    }
+
     #[tokio::test]
     async fn audio_flows_both_ways_and_latches_to_the_real_source() {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        let ports = Ports::new(ip, (31000, 31009));
+        let ports = Ports::new(ip, (31000, 31009), loopback());
         let before = ports.free_count();
         let relay = Relay::start(&ports).await.unwrap();
         assert_eq!(ports.free_count(), before - 2);
@@ -478,7 +494,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_stranger_spraying_the_ports_neither_hears_nor_talks_into_a_call() {
-        let ports = Ports::new("127.0.0.1".parse().unwrap(), (31020, 31029));
+        let ports = Ports::new("127.0.0.1".parse().unwrap(), (31020, 31029), loopback());
         let relay = Relay::start(&ports).await.unwrap();
         let bind = |ip: &'static str| tokio::net::UdpSocket::bind((ip, 0));
         let (caller, callee) = (
@@ -522,9 +538,37 @@ mod tests {
         assert!(got(&stranger).is_empty(), "the stranger hears nothing");
     }
 
+    #[tokio::test]
+    async fn an_sdp_naming_an_inside_address_gets_nothing_until_it_has_sent() {
+        // Nothing trusted: loopback is an inside address like any private one.
+        let ports = Ports::new(
+            "127.0.0.1".parse().unwrap(),
+            (31030, 31039),
+            MediaReach::default(),
+        );
+        let relay = Relay::start(&ports).await.unwrap();
+        let bind = || tokio::net::UdpSocket::bind("127.0.0.1:0");
+        let (target, callee) = (bind().await.unwrap(), bind().await.unwrap());
+        let ip = Some(target.local_addr().unwrap().ip());
+        // The description names its signalling's own IP, which would be sent to at once.
+        relay.set_peer(Side::A, target.local_addr().unwrap(), ip);
+        relay.set_peer(Side::B, callee.local_addr().unwrap(), None);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        callee.send_to(b"flood", relay.b_addr).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let mut buf = [0u8; 64];
+        assert!(target.try_recv_from(&mut buf).is_err(), "sent before latch");
+        // Once its own packet arrived, the source proved it is there and is answered.
+        target.send_to(b"me", relay.a_addr).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        callee.send_to(b"hi", relay.b_addr).await.unwrap();
+        let (n, _) = target.recv_from(&mut buf).await.unwrap();
+        assert_eq!(&buf[..n], b"hi");
+    }
+
     #[test]
     fn ports_are_drawn_at_random_not_in_order() {
-        let ports = Ports::new("127.0.0.1".parse().unwrap(), (32000, 32399));
+        let ports = Ports::new("127.0.0.1".parse().unwrap(), (32000, 32399), loopback());
         let taken: Vec<u16> = (0..8).map(|_| ports.take().unwrap()).collect();
         let in_order = taken.windows(2).all(|w| w[1] == w[0] + 2);
         assert!(!in_order, "{taken:?}");
@@ -538,7 +582,7 @@ mod tests {
     #[tokio::test]
     async fn stand_ins_talk_to_the_other_sides_real_party_while_the_real_ones_are_held() {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        let ports = Ports::new(ip, (31010, 31019));
+        let ports = Ports::new(ip, (31010, 31019), loopback());
         let relay = Relay::start(&ports).await.unwrap();
         let bind = || tokio::net::UdpSocket::bind("127.0.0.1:0");
         let (caller, callee) = (bind().await.unwrap(), bind().await.unwrap());

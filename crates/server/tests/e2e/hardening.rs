@@ -469,3 +469,118 @@ async fn every_read_of_a_lines_sip_password_is_audited() {
     );
     w.srv.stop().await;
 }
+
+/// An INVITE for `dialled` as `line` from `sig`, whose SDP names `rtp`; the digest challenge is
+/// answered and the 200 acknowledged. Returns where Switchboard takes the call's audio.
+async fn invite_naming(
+    sip: std::net::SocketAddr,
+    line: &crate::phones::SipLine,
+    dialled: &str,
+    sig: &tokio::net::UdpSocket,
+    rtp: std::net::SocketAddr,
+) -> std::net::SocketAddr {
+    let local = sig.local_addr().unwrap();
+    let uri = format!("sip:{dialled}@{}", line.domain);
+    let call_id = format!("{}@reach", free_port());
+    let sdp = format!(
+        "v=0\r\no=- 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n\
+         m=audio {port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n",
+        ip = rtp.ip(),
+        port = rtp.port()
+    );
+    // An ACK to a failure shares its INVITE's branch; the ACK to a 200 is a transaction of its
+    // own (RFC 3261 17.1.1.3, 13.2.2.4).
+    let request = |method: &str, cseq: u32, branch: &str, extra: &str, body: &str| {
+        format!(
+            "{method} {uri} SIP/2.0\r\nVia: SIP/2.0/UDP {local};branch=z9hG4bK{call_id}{cseq}{branch};rport\r\n\
+             Max-Forwards: 70\r\nFrom: <sip:{u}@{d}>;tag=reach\r\nTo: <{uri}>{extra}\r\n\
+             Call-ID: {call_id}\r\nCSeq: {cseq} {method}\r\nContact: <sip:{u}@{local}>\r\n\
+             Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len(),
+            u = line.user,
+            d = line.domain
+        )
+    };
+    let mut buf = vec![0u8; 8192];
+    let mut next = async |text: String| -> sb_sip::Message {
+        sig.send_to(text.as_bytes(), sip).await.unwrap();
+        loop {
+            let wait = std::time::Duration::from_secs(5);
+            let (n, _) = tokio::time::timeout(wait, sig.recv_from(&mut buf))
+                .await
+                .expect("an answer")
+                .unwrap();
+            let m = sb_sip::parse(&buf[..n]).unwrap();
+            if m.code().is_some_and(|c| c >= 200) {
+                return m;
+            }
+        }
+    };
+    let challenge = next(request("INVITE", 1, "", "", &sdp)).await;
+    assert_eq!(challenge.code(), Some(407));
+    sig.send_to(
+        request("ACK", 1, "", &to_tag(&challenge), "").as_bytes(),
+        sip,
+    )
+    .await
+    .unwrap();
+    let ch = challenge
+        .headers_named("proxy-authenticate")
+        .find_map(sb_sip::digest::parse_challenge)
+        .unwrap();
+    let auth =
+        sb_sip::digest::answer(&ch, "INVITE", &uri, &line.user, &line.password, "c").unwrap();
+    let auth = format!("\r\nProxy-Authorization: {auth}");
+    let ok = next(request("INVITE", 2, "", &auth, &sdp)).await;
+    assert_eq!(ok.code(), Some(200), "{ok:?}");
+    let ack = request("ACK", 2, "ack", &to_tag(&ok), "");
+    sig.send_to(ack.as_bytes(), sip).await.unwrap();
+    sb_sip::sdp::audio_target(&ok.body).expect("an answer with audio")
+}
+
+/// `;tag=…` of an answer's To, to repeat in the ACK.
+fn to_tag(m: &sb_sip::Message) -> String {
+    let to = m.header("to").unwrap();
+    to.find(";tag=")
+        .map(|i| to[i..].to_owned())
+        .unwrap_or_default()
+}
+
+/// RTP packets that arrive on `s` within `ms`.
+async fn packets_within(s: &tokio::net::UdpSocket, ms: u64) -> usize {
+    let mut buf = [0u8; 2048];
+    let end = tokio::time::Instant::now() + std::time::Duration::from_millis(ms);
+    let mut n = 0;
+    while let Ok(Ok(_)) = tokio::time::timeout_at(end, s.recv_from(&mut buf)).await {
+        n += 1;
+    }
+    n
+}
+
+#[tokio::test]
+async fn an_sdp_naming_an_inside_address_gets_no_media_before_that_address_has_sent_any() {
+    // Attack: an SDP naming an internal address (here loopback, from signalling on the same
+    // address, which would otherwise be sent to at once) makes Switchboard a packet cannon
+    // into the private network. Without --media-trusted-networks nothing goes there unasked.
+    let srv = start_tuned(&|f| f.media_trusted_networks = None).await;
+    let w = world_on(srv).await;
+    let sip = w.srv.running.as_ref().unwrap().sip_addr;
+    let line = sip_line(&w.srv, &w.t1.admin_token, &w.t1.line_id).await;
+    let sig = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let target = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    // The voice portal answers at once and speaks first ("enter your mailbox").
+    let ours = invite_naming(sip, &line, "*98", &sig, target.local_addr().unwrap()).await;
+    assert_eq!(
+        packets_within(&target, 1500).await,
+        0,
+        "media was sent to an inside address nobody there asked for"
+    );
+    // A packet from the named address proves somebody there wants the stream: it is answered.
+    let rtp = [0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 7];
+    target.send_to(&rtp, ours).await.unwrap();
+    assert!(
+        packets_within(&target, 1000).await > 0,
+        "the latched source hears the prompt"
+    );
+    w.srv.stop().await;
+}

@@ -83,6 +83,8 @@ async fn launch(
         http_listen: Some("127.0.0.1:0".into()),
         sip_listen: Some("127.0.0.1:0".into()),
         smtp_url: smtp_url.map(str::to_owned),
+        // The tests' phones are on loopback, which is otherwise never sent media unasked.
+        media_trusted_networks: Some("127.0.0.0/8".into()),
         ..Default::default()
     };
     let mut flags = flags;
