@@ -89,7 +89,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("my_queues", "Call queues", "Files d'attente"),
     ("queue", "Queue", "File d'attente"),
     ("line", "Line", "Ligne"),
-    ("status", "Status", "État"),
     ("logged_in", "Logged in", "Connecté"),
     ("logged_out", "Logged out", "Déconnecté"),
     ("log_in", "Log in", "Se connecter"),
@@ -197,6 +196,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("friday", "Friday", "Vendredi"),
     ("saturday", "Saturday", "Samedi"),
     ("sunday", "Sunday", "Dimanche"),
+    ("installation", "Installation", "Installation"),
+    ("reseller", "Reseller", "Revendeur"),
+    ("navigation", "Main", "Principal"),
+    ("skip_to_content", "Skip to content", "Aller au contenu"),
+    ("my_homepage", "My homepage", "Ma page d'accueil"),
+    ("administration", "Administration", "Administration"),
+    ("action", "Action", "Action"),
+    (
+        "not_found",
+        "There is no such page.",
+        "Cette page n'existe pas.",
+    ),
 ];
 
 #[cfg(test)]
