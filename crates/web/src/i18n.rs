@@ -208,6 +208,73 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "There is no such page.",
         "Cette page n'existe pas.",
     ),
+    ("security", "Security", "Sécurité"),
+    (
+        "two_factor_status",
+        "Two-factor sign-in",
+        "Double authentification",
+    ),
+    ("two_factor_on", "On", "Activée"),
+    ("two_factor_off", "Off", "Désactivée"),
+    (
+        "two_factor_policy",
+        "Your organisation requires two-factor sign-in: turn it on to continue.",
+        "Votre organisation exige la double authentification : activez-la pour continuer.",
+    ),
+    ("turn_on", "Turn on", "Activer"),
+    ("turn_off", "Turn off", "Désactiver"),
+    (
+        "password_again",
+        "Your password, again",
+        "Votre mot de passe, à nouveau",
+    ),
+    (
+        "scan_qr",
+        "Scan this code with your authenticator app.",
+        "Scannez ce code avec votre application d'authentification.",
+    ),
+    (
+        "qr_alt",
+        "QR code of your two-factor secret",
+        "Code QR de votre secret de double authentification",
+    ),
+    (
+        "secret_manual",
+        "Or type this key into the app:",
+        "Ou saisissez cette clé dans l'application :",
+    ),
+    (
+        "confirm_code",
+        "The code your app shows now",
+        "Le code affiché maintenant par votre application",
+    ),
+    ("confirm", "Confirm", "Confirmer"),
+    (
+        "two_factor_now_on",
+        "Two-factor sign-in is on.",
+        "La double authentification est activée.",
+    ),
+    (
+        "two_factor_now_off",
+        "Two-factor sign-in is off.",
+        "La double authentification est désactivée.",
+    ),
+    (
+        "store_codes",
+        "Store these recovery codes now, somewhere safe: each one signs you in once without your phone, and they are not shown again.",
+        "Conservez ces codes de secours maintenant, en lieu sûr : chacun permet une connexion sans votre téléphone, et ils ne seront plus affichés.",
+    ),
+    (
+        "sign_in_again",
+        "Sign in again, with a code",
+        "Reconnectez-vous, avec un code",
+    ),
+    ("done", "Done", "Terminé"),
+    (
+        "bad_password",
+        "The password is not correct.",
+        "Le mot de passe est incorrect.",
+    ),
 ];
 
 #[cfg(test)]

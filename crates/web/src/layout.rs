@@ -119,6 +119,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
             _ => links.extend([("/admin", "administration"), ("/my", "my_profile")]),
         }
     }
+    links.push((crate::security::PATH, "security"));
     links
         .into_iter()
         .map(|(href, key)| NavLink {

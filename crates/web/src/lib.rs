@@ -3,7 +3,7 @@
 //!
 //! Modules, one per area: `session` (cookies, who is signed in, CSRF), `layout` (what every page
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
-//! (the person's own pages), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! (the person's own pages), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
@@ -11,6 +11,7 @@ mod assets;
 pub mod i18n;
 mod layout;
 mod my;
+mod security;
 mod session;
 mod signin;
 
@@ -34,6 +35,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/companies/{id}", get(admin::company))
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
+        .route(security::PATH, get(security::show))
+        .route("/my/security/enrol", post(security::enrol))
+        .route("/my/security/confirm", post(security::confirm))
+        .route("/my/security/off", post(security::turn_off))
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

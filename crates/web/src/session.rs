@@ -110,14 +110,20 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// The signed-in person for a page, or a redirect to sign-in (a session restricted to two-factor
-/// enrolment opens no page).
+/// The signed-in person for a page, or where to send them instead: sign-in without a session,
+/// two-factor enrolment when a policy restricts the session to that.
 pub async fn signed_in(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
+    let session = any_session(s, headers).await?;
+    if session.actor.enrol_only {
+        return Err(Redirect::to(crate::security::PATH).into_response());
+    }
+    Ok(session)
+}
+
+/// Like [`signed_in`], but a session restricted to enrolment is accepted (the security page).
+pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
     let to_sign_in = || Redirect::to("/").into_response();
-    let actor = any_actor(s, headers)
-        .await
-        .filter(|a| !a.enrol_only)
-        .ok_or_else(to_sign_in)?;
+    let actor = any_actor(s, headers).await.ok_or_else(to_sign_in)?;
     let me = s.app.me(&actor).await.map_err(|_| to_sign_in())?;
     let csrf = cookie(headers, CSRF).unwrap_or_else(new_csrf);
     Ok(Session { actor, me, csrf })

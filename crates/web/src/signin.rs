@@ -64,7 +64,13 @@ pub async fn sign_in_page(
 
 /// After a successful sign-in: the session cookie, and off to the role's home.
 fn enter(s: &AppState, out: &LoginOutput) -> Response {
-    let res = Redirect::to(session::home_of(out.user.role)).into_response();
+    // A two-factor policy covers this person, who has no second factor yet: enrolment first.
+    let target = if out.two_factor_enrolment_required {
+        crate::security::PATH
+    } else {
+        session::home_of(out.user.role)
+    };
+    let res = Redirect::to(target).into_response();
     set_cookie(s, res, SESSION, &out.token)
 }
 
