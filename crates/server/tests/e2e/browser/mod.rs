@@ -127,10 +127,39 @@ impl Ctx {
              v.nodes.map(n => n.target.join(' ')).join(', '))))\
              .catch(e => done(['axe failed: ' + e]));"
         );
-        let found = self.c.execute_async(&script, vec![]).await?;
+        // A click that starts a navigation may return before the new page is there; a script
+        // run on the page being left never answers. Wait for the new one and try again.
+        let mut tries = 0;
+        let found = loop {
+            self.settle().await?;
+            match self.c.execute_async(&script, vec![]).await {
+                Ok(v) => break v,
+                Err(e) if tries < 3 => {
+                    tries += 1;
+                    eprintln!("browser: axe again after: {e}");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
         let list: Vec<String> = serde_json::from_value(found)?;
         let url = self.c.current_url().await?;
         ensure(list.is_empty(), format!("axe on {url}: {list:?}"))
+    }
+
+    /// Waits until the page shown has loaded.
+    async fn settle(&self) -> R {
+        let started = Instant::now();
+        loop {
+            let state = self.c.execute("return document.readyState", vec![]).await;
+            if matches!(state, Ok(ref v) if v == "complete") {
+                return Ok(());
+            }
+            ensure(
+                started.elapsed() < Duration::from_secs(10),
+                "the page never loaded",
+            )?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn path(&self) -> R<String> {
