@@ -436,3 +436,54 @@ async fn a_policy_sends_an_admin_without_two_factor_to_enrolment_and_nowhere_els
     assert_eq!(loc.as_deref(), Some("/"), "the restricted session ended");
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn htmx_is_served_for_a_year_and_its_requests_carry_the_csrf_token_in_a_header() {
+    let w = world().await;
+    let r = w
+        .srv
+        .http
+        .get(format!("{}/static/htmx-4.0.1.min.js", w.srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(
+        cache.contains("max-age=31536000") && cache.contains("immutable"),
+        "{cache}"
+    );
+    assert!(r.text().await.unwrap().contains("4.0.1"));
+
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (_, home, _) = u.get("/my").await;
+    let csrf = Browser::csrf(&home);
+    assert!(
+        home.contains("X-CSRF-Token") && home.contains(&csrf),
+        "hx-headers on body"
+    );
+    let action = format!("{}/my/queues/{}/agent", w.srv.base, w.t1.queue_id);
+    let form = [("line_id", w.t1.line_id.as_str()), ("logged_in", "true")];
+    let post = |token: &str| {
+        w.srv
+            .http
+            .post(&action)
+            .header("cookie", u.cookie_header())
+            .header("x-csrf-token", token.to_owned())
+            .header("hx-request", "true")
+            .form(&form)
+            .send()
+    };
+    assert_eq!(post("forged").await.unwrap().status(), 403);
+    assert_eq!(post(&csrf).await.unwrap().status(), 303);
+    let q = w
+        .srv
+        .get(
+            &format!("/api/v1/queues/{}", w.t1.queue_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(q.body["agents"][0]["logged_in"], true, "{}", q.text);
+    w.srv.stop().await;
+}
