@@ -289,4 +289,24 @@ mod tests {
         assert_eq!(t(Language::Fr, "sign_in"), "Connexion");
         assert_eq!(t(Language::En, "sign_in"), "Sign in");
     }
+
+    /// A key a template asks for that the table lacks would show as the key itself.
+    #[test]
+    fn every_text_a_template_asks_for_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut asked = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for key in text
+                .split("c.t(\"")
+                .skip(1)
+                .map(|r| r.split('"').next().unwrap())
+            {
+                asked += 1;
+                assert!(TEXTS.iter().any(|(k, _, _)| *k == key), "{key} in {path:?}");
+            }
+        }
+        assert!(asked > 50, "the templates were read");
+    }
 }
