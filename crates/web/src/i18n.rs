@@ -89,7 +89,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("my_queues", "Call queues", "Files d'attente"),
     ("queue", "Queue", "File d'attente"),
     ("line", "Line", "Ligne"),
-    ("status", "Status", "État"),
     ("logged_in", "Logged in", "Connecté"),
     ("logged_out", "Logged out", "Déconnecté"),
     ("log_in", "Log in", "Se connecter"),
@@ -197,6 +196,85 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("friday", "Friday", "Vendredi"),
     ("saturday", "Saturday", "Samedi"),
     ("sunday", "Sunday", "Dimanche"),
+    ("installation", "Installation", "Installation"),
+    ("reseller", "Reseller", "Revendeur"),
+    ("navigation", "Main", "Principal"),
+    ("skip_to_content", "Skip to content", "Aller au contenu"),
+    ("my_homepage", "My homepage", "Ma page d'accueil"),
+    ("administration", "Administration", "Administration"),
+    ("action", "Action", "Action"),
+    (
+        "not_found",
+        "There is no such page.",
+        "Cette page n'existe pas.",
+    ),
+    ("security", "Security", "Sécurité"),
+    (
+        "two_factor_status",
+        "Two-factor sign-in",
+        "Double authentification",
+    ),
+    ("two_factor_on", "On", "Activée"),
+    ("two_factor_off", "Off", "Désactivée"),
+    (
+        "two_factor_policy",
+        "Your organisation requires two-factor sign-in: turn it on to continue.",
+        "Votre organisation exige la double authentification : activez-la pour continuer.",
+    ),
+    ("turn_on", "Turn on", "Activer"),
+    ("turn_off", "Turn off", "Désactiver"),
+    (
+        "password_again",
+        "Your password, again",
+        "Votre mot de passe, à nouveau",
+    ),
+    (
+        "scan_qr",
+        "Scan this code with your authenticator app.",
+        "Scannez ce code avec votre application d'authentification.",
+    ),
+    (
+        "qr_alt",
+        "QR code of your two-factor secret",
+        "Code QR de votre secret de double authentification",
+    ),
+    (
+        "secret_manual",
+        "Or type this key into the app:",
+        "Ou saisissez cette clé dans l'application :",
+    ),
+    (
+        "confirm_code",
+        "The code your app shows now",
+        "Le code affiché maintenant par votre application",
+    ),
+    ("confirm", "Confirm", "Confirmer"),
+    (
+        "two_factor_now_on",
+        "Two-factor sign-in is on.",
+        "La double authentification est activée.",
+    ),
+    (
+        "two_factor_now_off",
+        "Two-factor sign-in is off.",
+        "La double authentification est désactivée.",
+    ),
+    (
+        "store_codes",
+        "Store these recovery codes now, somewhere safe: each one signs you in once without your phone, and they are not shown again.",
+        "Conservez ces codes de secours maintenant, en lieu sûr : chacun permet une connexion sans votre téléphone, et ils ne seront plus affichés.",
+    ),
+    (
+        "sign_in_again",
+        "Sign in again, with a code",
+        "Reconnectez-vous, avec un code",
+    ),
+    ("done", "Done", "Terminé"),
+    (
+        "bad_password",
+        "The password is not correct.",
+        "Le mot de passe est incorrect.",
+    ),
 ];
 
 #[cfg(test)]
@@ -210,5 +288,25 @@ mod tests {
         }
         assert_eq!(t(Language::Fr, "sign_in"), "Connexion");
         assert_eq!(t(Language::En, "sign_in"), "Sign in");
+    }
+
+    /// A key a template asks for that the table lacks would show as the key itself.
+    #[test]
+    fn every_text_a_template_asks_for_exists() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut asked = 0;
+        for file in std::fs::read_dir(dir).unwrap() {
+            let path = file.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for key in text
+                .split("c.t(\"")
+                .skip(1)
+                .map(|r| r.split('"').next().unwrap())
+            {
+                asked += 1;
+                assert!(TEXTS.iter().any(|(k, _, _)| *k == key), "{key} in {path:?}");
+            }
+        }
+        assert!(asked > 50, "the templates were read");
     }
 }

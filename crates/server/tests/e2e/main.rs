@@ -5,6 +5,7 @@ mod abuse;
 mod accounts;
 mod bad_input;
 mod baresip;
+mod browser;
 mod calls;
 mod cli;
 mod conferences;

@@ -324,3 +324,166 @@ async fn an_agent_logs_in_and_out_of_a_queue_from_the_home_page() {
         .await;
     assert_eq!(status, 404);
 }
+
+/// The authenticator's code, `steps_ahead` 30-second steps from now, for a base32 secret (RFC 6238, as the app checks it).
+fn totp_at(secret: &str, steps_ahead: i64) -> String {
+    use sb_domain::clock::Clock;
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    let t = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap();
+    let now = sb_domain::clock::SystemClock.now().as_second();
+    t.generate(u64::try_from(now + steps_ahead * 30).unwrap())
+}
+
+fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+    page.split(start).nth(1).unwrap().split(end).next().unwrap()
+}
+
+#[tokio::test]
+async fn two_factor_is_turned_on_in_the_portal_behind_the_password_and_shows_recovery_codes_once() {
+    let w = world().await;
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (_, page, _) = u.get("/my/security").await;
+    assert!(
+        page.contains("Off") && page.contains("/my/security/enrol"),
+        "{page}"
+    );
+    let csrf = Browser::csrf(&page);
+    let (status, page, _) = u
+        .post(
+            "/my/security/enrol",
+            &[("csrf", &csrf), ("password", "Wrong-Pass1!")],
+        )
+        .await;
+    assert_eq!(status, 401, "a wrong password starts nothing");
+    assert!(page.contains("role=\"alert\""));
+    let (status, page, _) = u
+        .post("/my/security/enrol", &[("csrf", &csrf), ("password", PW)])
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("src=\"data:image/svg+xml;base64,"),
+        "the QR code"
+    );
+    let secret = between(&page, "<code id=\"secret\">", "<").to_owned();
+    let (status, page, _) = u
+        .post(
+            "/my/security/confirm",
+            &[("csrf", &csrf), ("code", &totp_at(&secret, 0))],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let codes = between(&page, "id=\"recovery-codes\">", "</ul>");
+    assert_eq!(codes.matches("<li>").count(), 10, "{page}");
+    let api = w.srv.login_resp("ulfone", PW).await;
+    assert_eq!(api.code(), "two_factor_required", "{}", api.text);
+    // Turning it off needs the password and a code; then the password alone signs in again.
+    let (status, _, loc) = u
+        .post(
+            "/my/security/off",
+            &[
+                ("csrf", &csrf),
+                ("password", PW),
+                ("code", &totp_at(&secret, 1)),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, loc.as_deref()),
+        (303, Some("/my/security?done=off"))
+    );
+    let (_, page, _) = u.get("/my/security?done=off").await;
+    assert!(page.contains("role=\"status\""), "{page}");
+    assert_eq!(w.srv.login_resp("ulfone", PW).await.status, 200);
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_policy_sends_an_admin_without_two_factor_to_enrolment_and_nowhere_else() {
+    let w = world().await;
+    let policy = format!("/api/v1/companies/{}/two-factor-policy", w.t1.company_id);
+    let r = w
+        .srv
+        .put(&policy, &w.t1.admin_token, json!({"required": true}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let mut a = Browser::new(&w.srv, "en");
+    let (status, _, loc) = a.sign_in("adaone", PW).await;
+    assert_eq!((status, loc.as_deref()), (303, Some("/my/security")));
+    for path in ["/admin", "/my"] {
+        let (_, _, loc) = a.get(path).await;
+        assert_eq!(loc.as_deref(), Some("/my/security"), "{path}");
+    }
+    let (status, page, _) = a.get("/my/security").await;
+    assert_eq!(status, 200);
+    assert!(
+        !page.contains("name=\"password\""),
+        "signed in a moment ago: {page}"
+    );
+    let csrf = Browser::csrf(&page);
+    let (_, page, _) = a.post("/my/security/enrol", &[("csrf", &csrf)]).await;
+    let secret = between(&page, "<code id=\"secret\">", "<").to_owned();
+    let (status, page, _) = a
+        .post(
+            "/my/security/confirm",
+            &[("csrf", &csrf), ("code", &totp_at(&secret, 0))],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Sign in again"), "{page}");
+    let (_, _, loc) = a.get("/admin").await;
+    assert_eq!(loc.as_deref(), Some("/"), "the restricted session ended");
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn htmx_is_served_for_a_year_and_its_requests_carry_the_csrf_token_in_a_header() {
+    let w = world().await;
+    let r = w
+        .srv
+        .http
+        .get(format!("{}/static/htmx-4.0.1.min.js", w.srv.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let cache = r.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert!(
+        cache.contains("max-age=31536000") && cache.contains("immutable"),
+        "{cache}"
+    );
+    assert!(r.text().await.unwrap().contains("4.0.1"));
+
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (_, home, _) = u.get("/my").await;
+    let csrf = Browser::csrf(&home);
+    assert!(
+        home.contains("X-CSRF-Token") && home.contains(&csrf),
+        "hx-headers on body"
+    );
+    let action = format!("{}/my/queues/{}/agent", w.srv.base, w.t1.queue_id);
+    let form = [("line_id", w.t1.line_id.as_str()), ("logged_in", "true")];
+    let post = |token: &str| {
+        w.srv
+            .http
+            .post(&action)
+            .header("cookie", u.cookie_header())
+            .header("x-csrf-token", token.to_owned())
+            .header("hx-request", "true")
+            .form(&form)
+            .send()
+    };
+    assert_eq!(post("forged").await.unwrap().status(), 403);
+    assert_eq!(post(&csrf).await.unwrap().status(), 303);
+    let q = w
+        .srv
+        .get(
+            &format!("/api/v1/queues/{}", w.t1.queue_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(q.body["agents"][0]["logged_in"], true, "{}", q.text);
+    w.srv.stop().await;
+}

@@ -1,0 +1,250 @@
+//! Browser tests: headless Chromium driven over WebDriver (chromedriver), every scenario in one
+//! shared browser session to keep CI fast. axe-core 4.14.1 (from npm, `axe-4.14.1.min.js`, its
+//! licence in `axe-LICENSE`) checks every page a scenario visits; any violation fails it.
+//!
+//! Without Chromium the test fails when CI or `SWITCHBOARD_REQUIRE_BROWSER=1` is set (as
+//! `scripts/test.sh` does); elsewhere it says loudly that it was skipped.
+
+mod scenarios;
+
+use crate::kit::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use sb_app::AppConfig;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const AXE: &str = include_str!("axe-4.14.1.min.js");
+
+/// A scenario's outcome: `?` on WebDriver errors, [`ensure`] for the checks.
+pub type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+pub fn ensure(cond: bool, what: impl Into<String>) -> R {
+    if cond {
+        Ok(())
+    } else {
+        Err(what.into().into())
+    }
+}
+
+/// chromedriver, stopped when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn browser_required() -> bool {
+    std::env::var_os("CI").is_some()
+        || std::env::var("SWITCHBOARD_REQUIRE_BROWSER").as_deref() == Ok("1")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_driver() -> (Driver, String) {
+    let port = free_port();
+    let child = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let driver = Driver(child);
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (driver, format!("http://127.0.0.1:{port}"))
+}
+
+/// One Chromium for every scenario, on a fresh profile.
+async fn open_browser(webdriver: &str, profile: &std::path::Path) -> Client {
+    let args = serde_json::json!([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,900",
+        format!("--user-data-dir={}", profile.display()),
+    ]);
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "binary": CHROMIUM, "args": args }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(webdriver)
+        .await
+        .unwrap()
+}
+
+/// What every scenario works with: the browser, the server and its seeded world.
+pub struct Ctx {
+    pub c: Client,
+    pub w: World,
+    /// Pages visited and checked by axe, for the report.
+    pub pages: std::sync::atomic::AtomicUsize,
+}
+
+impl Ctx {
+    /// Opens a page of the server and checks it with axe.
+    pub async fn open(&self, path: &str) -> R {
+        self.c.goto(&format!("{}{path}", self.w.srv.base)).await?;
+        self.axe().await
+    }
+
+    /// axe-core on the page shown now: every violation, named.
+    pub async fn axe(&self) -> R {
+        self.pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let script = format!(
+            "{AXE}\n;const done = arguments[arguments.length - 1];\
+             axe.run(document, {{resultTypes: ['violations']}})\
+             .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' ' + \
+             v.nodes.map(n => n.target.join(' ')).join(', '))))\
+             .catch(e => done(['axe failed: ' + e]));"
+        );
+        // A click that starts a navigation may return before the new page is there; a script
+        // run on the page being left never answers. Wait for the new one and try again.
+        let mut tries = 0;
+        let found = loop {
+            self.settle().await?;
+            match self.c.execute_async(&script, vec![]).await {
+                Ok(v) => break v,
+                Err(e) if tries < 3 => {
+                    tries += 1;
+                    eprintln!("browser: axe again after: {e}");
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        let list: Vec<String> = serde_json::from_value(found)?;
+        let url = self.c.current_url().await?;
+        ensure(list.is_empty(), format!("axe on {url}: {list:?}"))
+    }
+
+    /// Waits until the page shown has loaded.
+    async fn settle(&self) -> R {
+        let started = Instant::now();
+        loop {
+            let state = self.c.execute("return document.readyState", vec![]).await;
+            if matches!(state, Ok(ref v) if v == "complete") {
+                return Ok(());
+            }
+            ensure(
+                started.elapsed() < Duration::from_secs(10),
+                "the page never loaded",
+            )?;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn path(&self) -> R<String> {
+        let url = self.c.current_url().await?;
+        Ok(match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_owned(),
+        })
+    }
+
+    pub async fn text(&self, css: &str) -> R<String> {
+        Ok(self.c.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) -> R {
+        let field = self.c.find(Locator::Css(css)).await?;
+        field.clear().await?;
+        field.send_keys(value).await?;
+        Ok(())
+    }
+
+    /// Clicks and checks the page the click leads to.
+    pub async fn click(&self, css: &str) -> R {
+        self.c.find(Locator::Css(css)).await?.click().await?;
+        self.axe().await
+    }
+
+    /// The sign-in form, filled and sent; checks the page it lands on.
+    pub async fn sign_in(&self, user: &str, password: &str, code: Option<&str>) -> R {
+        self.open("/").await?;
+        self.fill("#username", user).await?;
+        self.fill("#password", password).await?;
+        if let Some(code) = code {
+            self.fill("#code", code).await?;
+        }
+        self.click("form[action='/login'] button[type=submit]")
+            .await
+    }
+
+    pub async fn sign_out(&self) -> R {
+        self.click("form[action='/logout'] button").await
+    }
+}
+
+#[tokio::test]
+async fn browser_scenarios_pass_in_one_shared_chromium_session() {
+    if !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            !browser_required(),
+            "the browser tests need Chromium: apt-get install chromium chromium-driver"
+        );
+        eprintln!(
+            "SKIPPED: browser tests, Chromium is not installed (apt-get install chromium chromium-driver)"
+        );
+        return;
+    }
+    let started = Instant::now();
+    let (_driver, webdriver) = start_driver().await;
+    let profile = std::env::temp_dir().join(format!("sb-chromium-{}", free_port()));
+    let c = open_browser(&webdriver, &profile).await;
+    // These scenarios sign in often: the per-user limit is not what they test.
+    let cfg = AppConfig {
+        login_user_burst: 100,
+        ..AppConfig::default()
+    };
+    let url = sb_store::testdb::fresh_sqlite_url("e2e").unwrap();
+    let w = world_on(start_configured(url, Some(cfg), &|_| {}).await).await;
+    let ctx = Ctx {
+        c,
+        w,
+        pages: 0.into(),
+    };
+    let failed = scenarios::run_all(&ctx).await;
+    let Ctx { c, w, pages } = ctx;
+    let _ = c.close().await;
+    w.srv.stop().await;
+    let _ = std::fs::remove_dir_all(&profile);
+    eprintln!(
+        "browser: {} pages checked by axe in {:.1} s",
+        pages.into_inner(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(
+        failed.is_empty(),
+        "failing browser scenarios:\n{}",
+        failed.join("\n")
+    );
+}

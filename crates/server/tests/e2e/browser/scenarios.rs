@@ -1,0 +1,212 @@
+//! The scenarios, in the order they run; each leaves the browser signed out.
+
+use super::{Ctx, R, ensure};
+use crate::kit::*;
+use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use serde_json::json;
+use std::time::Instant;
+
+/// Runs every scenario whatever the others did; answers the failures, each named.
+pub async fn run_all(ctx: &Ctx) -> Vec<String> {
+    let mut failed = Vec::new();
+    macro_rules! scenario {
+        ($($name:ident),* $(,)?) => {$(
+            let started = Instant::now();
+            let outcome = $name(ctx).await;
+            let _ = ctx.c.delete_all_cookies().await;
+            match outcome {
+                Ok(()) => eprintln!("browser: {} ok in {:?}", stringify!($name), started.elapsed()),
+                Err(e) => {
+                    eprintln!("browser: {} FAILED: {e}", stringify!($name));
+                    failed.push(format!("{}: {e}", stringify!($name)));
+                }
+            }
+        )*};
+    }
+    scenario!(
+        each_role_lands_on_its_home_in_english_and_french,
+        a_wrong_password_shows_an_alert,
+        the_sign_in_form_works_with_the_keyboard_alone,
+        the_language_switch_changes_the_pages_language,
+        two_factor_enrolment_works_end_to_end,
+        a_policy_sends_sign_in_to_enrolment_first,
+    );
+    failed
+}
+
+async fn each_role_lands_on_its_home_in_english_and_french(ctx: &Ctx) -> R {
+    let people = [
+        ("admin", ADMIN_PW, "/admin", "en", "System administrator"),
+        ("ritaone", PW, "/admin", "fr", "Administrateur revendeur"),
+        ("adaone", PW, "/admin", "en", "Company administrator"),
+        ("ulfone", PW, "/my", "fr", "Mon profil"),
+    ];
+    for (user, pw, home, lang, heading) in people {
+        ctx.open(&format!("/?lang={lang}")).await?;
+        let h1 = ctx.text("h1").await?;
+        let expected = if lang == "fr" { "Connexion" } else { "Sign in" };
+        ensure(h1 == expected, format!("{lang} sign-in page says {h1}"))?;
+        ctx.fill("#username", user).await?;
+        ctx.fill("#password", pw).await?;
+        ctx.click("form[action='/login'] button[type=submit]")
+            .await?;
+        let path = ctx.path().await?;
+        ensure(path == home, format!("{user} landed on {path}"))?;
+        if lang == "fr" {
+            // The language chosen before sign-in is not the person's: switch to French here.
+            ctx.click("button[name=lang][value=fr]").await?;
+        }
+        let h1 = ctx.text("h1").await?;
+        ensure(h1 == heading, format!("{user}'s home says {h1}"))?;
+        ctx.click("button[name=lang][value=en]").await?;
+        ctx.sign_out().await?;
+    }
+    Ok(())
+}
+
+async fn a_wrong_password_shows_an_alert(ctx: &Ctx) -> R {
+    ctx.sign_in("ulfone", "Wrong-Pass1!", None).await?;
+    let alert = ctx.text("[role=alert]").await?;
+    ensure(
+        alert.contains("username or password is not correct"),
+        format!("alert: {alert}"),
+    )
+}
+
+async fn press(ctx: &Ctx, key: Key) -> R {
+    let k: char = key.into();
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: k })
+        .then(KeyAction::Up { value: k });
+    ctx.c.perform_actions(keys).await?;
+    Ok(())
+}
+
+async fn focused_id(ctx: &Ctx) -> R<String> {
+    let el = ctx.c.active_element().await?;
+    Ok(el.attr("id").await?.unwrap_or_default())
+}
+
+/// Tab until the field with `id` has the focus (at most ten presses).
+async fn tab_to(ctx: &Ctx, id: &str) -> R {
+    for _ in 0..10 {
+        if focused_id(ctx).await? == id {
+            return Ok(());
+        }
+        press(ctx, Key::Tab).await?;
+    }
+    Err(format!("Tab never reached #{id}").into())
+}
+
+async fn the_sign_in_form_works_with_the_keyboard_alone(ctx: &Ctx) -> R {
+    ctx.open("/").await?;
+    tab_to(ctx, "username").await?;
+    ctx.c.active_element().await?.send_keys("ulfone").await?;
+    press(ctx, Key::Tab).await?;
+    ensure(
+        focused_id(ctx).await? == "password",
+        "Tab goes from username to password",
+    )?;
+    ctx.c.active_element().await?.send_keys(PW).await?;
+    press(ctx, Key::Enter).await?;
+    let started = Instant::now();
+    while ctx.path().await? != "/my" && started.elapsed().as_secs() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    ensure(ctx.path().await? == "/my", "Enter sends the form")?;
+    ctx.axe().await?;
+    ctx.sign_out().await
+}
+
+async fn the_language_switch_changes_the_pages_language(ctx: &Ctx) -> R {
+    ctx.open("/").await?;
+    ctx.click("a[hreflang=fr]").await?;
+    ensure(
+        ctx.text("h1").await? == "Connexion",
+        "guest switch to French",
+    )?;
+    let lang = ctx.c.find(Locator::Css("html")).await?.attr("lang").await?;
+    ensure(lang.as_deref() == Some("fr"), "html lang=fr")?;
+    ctx.click("a[hreflang=en]").await?;
+    ensure(ctx.text("h1").await? == "Sign in", "guest switch back")?;
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("button[name=lang][value=fr]").await?;
+    ensure(ctx.path().await? == "/my", "back to the same page")?;
+    ensure(
+        ctx.text("h1").await? == "Mon profil",
+        "signed-in switch to French",
+    )?;
+    let me = ctx.w.srv.get("/api/v1/me", &ctx.w.t1.user_token).await;
+    ensure(
+        me.body["language"] == json!("fr"),
+        format!("saved: {}", me.text),
+    )?;
+    ctx.click("button[name=lang][value=en]").await?;
+    ensure(ctx.text("h1").await? == "My profile", "and back to English")?;
+    ctx.sign_out().await
+}
+
+/// The authenticator's code `steps_ahead` 30-second steps from now (RFC 6238).
+fn totp(secret: &str, steps_ahead: i64) -> String {
+    use sb_domain::clock::Clock;
+    use totp_rs::{Algorithm, Secret, TOTP};
+    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
+    let t = TOTP::new(Algorithm::SHA1, 6, 1, 30, bytes).unwrap();
+    let now = sb_domain::clock::SystemClock.now().as_second();
+    t.generate(u64::try_from(now + steps_ahead * 30).unwrap())
+}
+
+async fn two_factor_enrolment_works_end_to_end(ctx: &Ctx) -> R {
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("a[href='/my/security']").await?;
+    ctx.fill("#password", PW).await?;
+    ctx.click("form[action='/my/security/enrol'] button")
+        .await?;
+    let secret = ctx.text("#secret").await?;
+    ctx.fill("#code", &totp(&secret, 0)).await?;
+    ctx.click("form[action='/my/security/confirm'] button")
+        .await?;
+    let codes = ctx.c.find_all(Locator::Css("#recovery-codes li")).await?;
+    ensure(codes.len() == 10, format!("{} recovery codes", codes.len()))?;
+    let api = ctx.w.srv.login_resp("ulfone", PW).await;
+    ensure(
+        api.code() == "two_factor_required",
+        format!("the API still takes the password alone: {}", api.text),
+    )?;
+    ctx.sign_out().await?;
+    ctx.sign_in("ulfone", PW, None).await?;
+    let alert = ctx.text("[role=alert]").await?;
+    ensure(
+        alert.contains("two-factor"),
+        format!("without a code: {alert}"),
+    )?;
+    ctx.sign_in("ulfone", PW, Some(&totp(&secret, 1))).await?;
+    ensure(ctx.path().await? == "/my", "signed in with a code")?;
+    ctx.sign_out().await
+}
+
+async fn a_policy_sends_sign_in_to_enrolment_first(ctx: &Ctx) -> R {
+    let policy = format!(
+        "/api/v1/companies/{}/two-factor-policy",
+        ctx.w.t2.company_id
+    );
+    let r = ctx
+        .w
+        .srv
+        .put(&policy, &ctx.w.t2.admin_token, json!({"required": true}))
+        .await;
+    ensure(r.status == 200, format!("policy: {}", r.text))?;
+    ctx.sign_in("adatwo", PW, None).await?;
+    ensure(ctx.path().await? == "/my/security", "lands on enrolment")?;
+    ctx.open("/admin").await?;
+    ensure(ctx.path().await? == "/my/security", "nothing else opens")?;
+    ctx.click("form[action='/my/security/enrol'] button")
+        .await?;
+    ensure(
+        !ctx.text("#secret").await?.is_empty(),
+        "the secret is shown",
+    )?;
+    ctx.sign_out().await
+}

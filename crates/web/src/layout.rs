@@ -1,0 +1,144 @@
+//! What every page shares (decision 12): the header with the signed-in person, their role and
+//! tenant, the navigation of their role, the language switch and the flash messages.
+//! Each page's template extends `templates/layout.html` and holds a [`Chrome`] as `c`.
+
+use crate::i18n::t;
+use crate::session::Session;
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use sb_domain::model::{Language, Role};
+
+/// The layout's part of a page.
+pub struct Chrome {
+    pub lang: Language,
+    pub title: String,
+    pub who: Option<Who>,
+    pub nav: Vec<NavLink>,
+    /// The CSRF token of the page's forms (and the htmx header).
+    pub csrf: String,
+    /// The path of this page, where the language switch comes back to.
+    pub here: String,
+    /// The guests' language links keep these query parameters (the first-login token).
+    pub keep_query: String,
+    pub info: Option<String>,
+    pub alert: Option<String>,
+}
+
+/// The signed-in person as the header shows them.
+pub struct Who {
+    pub name: String,
+    pub role: String,
+    pub tenant: String,
+}
+
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// The two languages of the switch, each named in itself.
+pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("fr", "Français")];
+
+impl Chrome {
+    /// A page before sign-in.
+    pub fn guest(lang: Language, title_key: &str, csrf: &str, here: &str) -> Self {
+        Self {
+            lang,
+            title: t(lang, title_key).to_owned(),
+            who: None,
+            nav: Vec::new(),
+            csrf: csrf.to_owned(),
+            here: here.to_owned(),
+            keep_query: String::new(),
+            info: None,
+            alert: None,
+        }
+    }
+
+    /// A page of a signed-in person; `here` is its path, which the navigation marks current.
+    pub fn signed_in(s: &Session, title: &str, here: &str) -> Self {
+        let lang = s.me.language;
+        let tenant = match (&s.me.company, s.me.role) {
+            (Some(co), _) => co.name.clone(),
+            (None, Role::SystemAdmin) => t(lang, "installation").to_owned(),
+            (None, _) => t(lang, "reseller").to_owned(),
+        };
+        Self {
+            lang,
+            title: title.to_owned(),
+            who: Some(Who {
+                name: s.me.user.username.clone().unwrap_or(s.me.user.name.clone()),
+                role: t(lang, s.me.role.as_str()).to_owned(),
+                tenant,
+            }),
+            nav: nav(lang, s.me.role, s.actor.enrol_only, here),
+            csrf: s.csrf.clone(),
+            here: here.to_owned(),
+            keep_query: String::new(),
+            info: None,
+            alert: None,
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        t(self.lang, key)
+    }
+
+    pub fn is_lang(&self, code: &str) -> bool {
+        self.lang.as_str() == code
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.as_str()
+    }
+
+    /// `hx-headers` of the body: htmx sends the CSRF token with every request it makes.
+    pub fn htmx_headers(&self) -> String {
+        serde_json::json!({ "X-CSRF-Token": self.csrf }).to_string()
+    }
+
+    /// A guest's link to this page in another language.
+    pub fn lang_href(&self, code: &str) -> String {
+        format!("{}?{}lang={code}", self.here, self.keep_query)
+    }
+
+    pub fn with_alert(mut self, text: impl Into<String>) -> Self {
+        self.alert = Some(text.into());
+        self
+    }
+}
+
+/// Each role's places; what a role may not do is absent (PORTALS.md).
+fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink> {
+    let mut links: Vec<(&'static str, &str)> = Vec::new();
+    if !enrol_only {
+        match role {
+            Role::EndUser => links.push(("/my", "my_homepage")),
+            _ => links.extend([("/admin", "administration"), ("/my", "my_profile")]),
+        }
+    }
+    links.push((crate::security::PATH, "security"));
+    links
+        .into_iter()
+        .map(|(href, key)| NavLink {
+            href,
+            label: t(lang, key).to_owned(),
+            current: href == here,
+        })
+        .collect()
+}
+
+/// A page as an answer: HTML, never cached (it shows a person's data and CSRF token).
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut res = (status, Html(html)).into_response();
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}

@@ -1,0 +1,221 @@
+//! "My homepage" (seed 001): the person's profile, presence, lines, queues and working hours.
+
+use crate::layout::{Chrome, render};
+use crate::session::{csrf_ok, signed_in};
+use askama::Template;
+use axum::extract::{Form, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use sb_api::AppState;
+use sb_app::AppError;
+use sb_app::queues::{AgentKind, MyQueueView};
+use sb_app::views::{DayDoc, DayRuleKind, MeView};
+use sb_domain::model::{Feature, Role};
+use serde::Deserialize;
+
+struct LineRow {
+    extension: String,
+    default: bool,
+    numbers: String,
+    presentation: String,
+}
+
+/// A queue the person answers for; `status` and `button` are text keys, `next` what the button
+/// asks for.
+struct QueueRow {
+    queue_id: String,
+    name: String,
+    extension: String,
+    line_id: String,
+    line_extension: String,
+    status: &'static str,
+    button: &'static str,
+    next: bool,
+    call_in_extension: Option<String>,
+}
+
+/// A weekday's availability: text keys, and the hours when unavailable between two times.
+struct DayRow {
+    day: &'static str,
+    rule: &'static str,
+    between: Option<String>,
+}
+
+struct Home {
+    name: String,
+    email: String,
+    presence: &'static str,
+    lines: Vec<LineRow>,
+    queues: Vec<QueueRow>,
+    hours: Option<Vec<DayRow>>,
+}
+
+#[derive(Template)]
+#[template(path = "my_home.html")]
+struct MyHome {
+    c: Chrome,
+    /// None when the person's package has no user portal.
+    home: Option<Home>,
+}
+
+const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+fn lines(me: &MeView) -> Vec<LineRow> {
+    me.lines
+        .iter()
+        .map(|l| LineRow {
+            extension: l.extension.clone(),
+            default: me.default_line_id.as_deref() == Some(l.id.as_str()),
+            numbers: l.numbers.join(", "),
+            presentation: l.presentation_number.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A call-in agent is counted in while dialled in, so the page shows them in and how to dial.
+fn queue_row(q: MyQueueView) -> QueueRow {
+    let call_in = q.kind == AgentKind::CallIn;
+    QueueRow {
+        status: if q.logged_in || call_in {
+            "logged_in"
+        } else {
+            "logged_out"
+        },
+        button: if q.logged_in { "log_out" } else { "log_in" },
+        next: !q.logged_in,
+        call_in_extension: q.call_in_extension.filter(|_| call_in),
+        queue_id: q.queue_id,
+        name: q.queue_name,
+        extension: q.extension,
+        line_id: q.line_id,
+        line_extension: q.line_extension,
+    }
+}
+
+fn day_row(day: &'static str, d: &DayDoc) -> DayRow {
+    let (rule, between) = match d.rule {
+        DayRuleKind::AvailableAllDay => ("available_all_day", None),
+        DayRuleKind::UnavailableAllDay => ("unavailable_all_day", None),
+        DayRuleKind::UnavailableBetween => (
+            "unavailable_between",
+            Some(format!(
+                "{}–{}",
+                d.from.as_deref().unwrap_or(""),
+                d.to.as_deref().unwrap_or("")
+            )),
+        ),
+    };
+    DayRow { day, rule, between }
+}
+
+pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let session = match signed_in(&s, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let me = &session.me;
+    let title = crate::i18n::t(me.language, "my_profile");
+    let mut c = Chrome::signed_in(&session, title, "/my");
+    if me.role == Role::EndUser && !me.features.contains(&Feature::UserPortal) {
+        c.alert = Some(c.t("no_portal").to_owned());
+        return render(StatusCode::OK, &MyHome { c, home: None });
+    }
+    let queues = s.app.my_queues(&session.actor).await.unwrap_or_default();
+    let home = Home {
+        name: me.user.name.clone(),
+        email: me.user.email.clone().unwrap_or_default(),
+        presence: me.presence.as_str(),
+        lines: lines(me),
+        queues: queues.into_iter().map(queue_row).collect(),
+        hours: me
+            .working_hours
+            .as_ref()
+            .map(|days| DAYS.iter().zip(days).map(|(n, d)| day_row(n, d)).collect()),
+    };
+    render(
+        StatusCode::OK,
+        &MyHome {
+            c,
+            home: Some(home),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AgentForm {
+    #[serde(default)]
+    csrf: String,
+    line_id: String,
+    logged_in: bool,
+}
+
+/// Seed 001, "My homepage": an agent logs in to or out of a queue. Back to the home page, which
+/// htmx requests take the queue section of.
+pub async fn queue_status(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AgentForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return (StatusCode::FORBIDDEN, "CSRF").into_response();
+    }
+    let session = match signed_in(&s, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let input = sb_app::queues::AgentStatusInput {
+        line_id: f.line_id,
+        logged_in: f.logged_in,
+    };
+    match s.app.set_agent_status(&session.actor, &id, input).await {
+        Ok(_) => Redirect::to("/my").into_response(),
+        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message()).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    csrf: String,
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// The layout's language switch for a signed-in person: their own language setting (which wins
+/// over the company's), changed through the same use case as the API's user update.
+pub async fn language(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LanguageForm>,
+) -> Response {
+    if !csrf_ok(&headers, &f.csrf) {
+        return (StatusCode::FORBIDDEN, "CSRF").into_response();
+    }
+    let session = match signed_in(&s, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Some(lang) = sb_domain::model::Language::from_text(&f.lang) else {
+        return StatusCode::UNPROCESSABLE_ENTITY.into_response();
+    };
+    let patch = sb_app::views::UserPatch {
+        language: Some(Some(lang)),
+        ..Default::default()
+    };
+    let id = session.actor.user_id.to_string();
+    match s.app.update_user(&session.actor, &id, patch).await {
+        Ok(_) => Redirect::to(crate::session::local_path(&f.back)).into_response(),
+        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message()).into_response(),
+    }
+}
