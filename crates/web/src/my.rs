@@ -1,7 +1,7 @@
 //! "My homepage" (seed 001): the person's profile, presence, lines, queues and working hours.
 
 use crate::layout::{Chrome, render};
-use crate::session::{csrf_ok, signed_in};
+use crate::session::{self, signed_in};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -165,10 +165,7 @@ pub async fn queue_status(
     Path(id): Path<String>,
     Form(f): Form<AgentForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
-    let session = match signed_in(&s, &headers).await {
+    let session = match session::changing(&s, &headers, &f.csrf, false).await {
         Ok(x) => x,
         Err(r) => return r,
     };
@@ -199,10 +196,7 @@ pub async fn language(
     headers: HeaderMap,
     Form(f): Form<LanguageForm>,
 ) -> Response {
-    if !csrf_ok(&headers, &f.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
-    let session = match signed_in(&s, &headers).await {
+    let session = match session::changing(&s, &headers, &f.csrf, false).await {
         Ok(x) => x,
         Err(r) => return r,
     };

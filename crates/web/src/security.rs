@@ -5,7 +5,7 @@
 //! password again (it was given a moment ago, at sign-in).
 
 use crate::layout::{Chrome, render};
-use crate::session::{self, SESSION, Session, csrf_ok, set_cookie};
+use crate::session::{self, SESSION, Session, set_cookie};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -128,13 +128,10 @@ pub async fn enrol(
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    let session = match session::any_session(&s, &headers).await {
+    let session = match session::changing(&s, &headers, &f.csrf, true).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &f.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
     let started = if session.actor.enrol_only {
         s.app.enrol_two_factor(&session.actor).await
     } else {
@@ -174,13 +171,10 @@ pub async fn confirm(
     headers: HeaderMap,
     Form(f): Form<CodeForm>,
 ) -> Response {
-    let session = match session::any_session(&s, &headers).await {
+    let session = match session::changing(&s, &headers, &f.csrf, true).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &f.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
     let input = TwoFactorCodeInput { code: f.code };
     let codes = match s.app.confirm_two_factor(&session.actor, input).await {
         Ok(v) => v.recovery_codes,
@@ -223,13 +217,10 @@ pub async fn turn_off(
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Response {
-    let session = match session::signed_in(&s, &headers).await {
+    let session = match session::changing(&s, &headers, &f.csrf, false).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if !csrf_ok(&headers, &f.csrf) {
-        return (StatusCode::FORBIDDEN, "CSRF").into_response();
-    }
     match elevated(&s, &session.actor, &f, async |a: &Actor| {
         s.app.remove_two_factor(a).await
     })

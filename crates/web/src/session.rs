@@ -4,7 +4,7 @@
 //! random `sb_csrf` cookie and the same value in the form's `csrf` field, or, for htmx requests,
 //! in the `X-CSRF-Token` header the layout sets through `hx-headers`.
 
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_api::AppState;
 use sb_app::Actor;
@@ -127,6 +127,25 @@ pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, R
     let me = s.app.me(&actor).await.map_err(|_| to_sign_in())?;
     let csrf = cookie(headers, CSRF).unwrap_or_else(new_csrf);
     Ok(Session { actor, me, csrf })
+}
+
+/// Who sends a state-changing form: its CSRF token checked first (403 otherwise), then the
+/// session as [`signed_in`] gives it, or as [`any_session`] when `enrolling` (the security page,
+/// which a session restricted to enrolment may use).
+pub async fn changing(
+    s: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    enrolling: bool,
+) -> Result<Session, Response> {
+    if !csrf_ok(headers, csrf) {
+        return Err((StatusCode::FORBIDDEN, "CSRF").into_response());
+    }
+    if enrolling {
+        any_session(s, headers).await
+    } else {
+        signed_in(s, headers).await
+    }
 }
 
 /// A path of this site to go back to after a form; anything else is the home page.
