@@ -377,7 +377,14 @@ impl App {
         let f = self
             .fact(Key::Trunks, || async {
                 let mut c = self.store.conn().await?;
-                Ok(Fact::Trunks(Arc::new(sb_store::trunks::all(&mut c).await?)))
+                // The engine needs the carrier's password and key in clear; only memory has them.
+                let key = &self.cfg.secret_key;
+                let trunks = sb_store::trunks::all(&mut c)
+                    .await?
+                    .into_iter()
+                    .map(|t| crate::at_rest::opened_trunk(key, t))
+                    .collect::<AppResult<Vec<_>>>()?;
+                Ok(Fact::Trunks(Arc::new(trunks)))
             })
             .await?;
         Ok(match f {

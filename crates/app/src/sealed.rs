@@ -144,6 +144,11 @@ pub fn line_context(line_id: &str) -> String {
     format!("line:{line_id}:sip_password")
 }
 
+/// What a trunk's carrier password or inbound key (`field`) is sealed for.
+pub fn trunk_context(trunk_id: &str, field: &str) -> String {
+    format!("trunk:{trunk_id}:{field}")
+}
+
 /// What a user's two-factor secret is sealed for.
 pub fn totp_context(user_id: &str) -> String {
     format!("user_totp:{user_id}:secret")

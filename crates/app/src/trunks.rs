@@ -6,7 +6,7 @@ use crate::audit::{self, Record, diff};
 use crate::authz::{self, Actor, Need, Tenant};
 use crate::directory::id_or_404;
 use crate::views::{TrunkInbound, TrunkInput, TrunkView};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, at_rest};
 use sb_domain::ids::{CompanyId, TrunkId};
 use sb_domain::model::AuditKind;
 use sb_domain::values::Name;
@@ -200,7 +200,7 @@ impl App {
             max_calls: ok.max_calls,
             created_at: now,
         };
-        store::insert(&mut tx, &t).await?;
+        store::insert(&mut tx, &at_rest::sealed_trunk(&self.cfg.secret_key, &t)?).await?;
         let v = view(&t);
         let rec = Record::new(AuditKind::Created, "trunk", &t.id)
             .tenant(
@@ -243,6 +243,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let before = self.trunk_for(&mut tx, actor, id).await?;
+        let before = at_rest::opened_trunk(&self.cfg.secret_key, before)?;
         let mut probe = input;
         if probe.password.is_none() {
             probe.password = before.password.clone();
@@ -264,7 +265,11 @@ impl App {
             max_calls: ok.max_calls,
             ..before.clone()
         };
-        store::update(&mut tx, &after).await?;
+        store::update(
+            &mut tx,
+            &at_rest::sealed_trunk(&self.cfg.secret_key, &after)?,
+        )
+        .await?;
         let tenant = self
             .trunk_tenant(&mut tx, actor, after.company_id.as_ref())
             .await?;

@@ -84,10 +84,11 @@ pub async fn start(
         .seal_stored_secrets()
         .await
         .map_err(|e| StartError::Config(format!("secret key: {}", e.message())))?;
-    if sealed.sip_passwords + sealed.two_factor_secrets > 0 {
+    if sealed != sb_app::at_rest::Sealed::default() {
         tracing::info!(
             sip_passwords = sealed.sip_passwords,
             two_factor_secrets = sealed.two_factor_secrets,
+            trunks = sealed.trunks,
             "sealed secrets stored in clear with the secret key"
         );
     }

@@ -204,7 +204,10 @@ impl Store {
                     .fetch_all(&mut conn)
                     .await?;
             }
-            Engine::Postgres(_) => conn.execute_raw("VACUUM FULL lines, user_totp").await?,
+            Engine::Postgres(_) => {
+                conn.execute_raw("VACUUM FULL lines, user_totp, trunks")
+                    .await?
+            }
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
 //! Secrets at rest: SIP passwords kept as digest HA1 plus a value sealed with the operator's key
-//! file, two-factor secrets sealed, clear values from before sealing converted at start, a key
+//! file, two-factor secrets and trunk credentials sealed, clear values from before sealing converted at start, a key
 //! that did not seal the stored values refused, and a SIP password shown only to an
 //! administrator who has just confirmed their own password.
 
@@ -80,7 +80,7 @@ async fn a_sip_password_is_shown_only_after_the_administrator_confirms_their_own
 }
 
 #[tokio::test]
-async fn the_database_keeps_no_sip_password_or_two_factor_secret_in_clear() {
+async fn the_database_keeps_no_sip_password_two_factor_secret_or_trunk_credential_in_clear() {
     let url = sb_store::testdb::fresh_sqlite_url("e2e").unwrap();
     let dir = std::env::temp_dir().join(format!("sbkey-{}", sb_domain::ids::new_id_text(0)));
     let srv = serve(&url, &dir).await;
@@ -93,6 +93,38 @@ async fn the_database_keeps_no_sip_password_or_two_factor_secret_in_clear() {
         .await;
     assert_eq!(enrol.status, 201, "{}", enrol.text);
     let secret = enrol.body["secret"].as_str().unwrap().to_owned();
+    let (carrier_pw, carrier_key) = ("Carrier-Pass-5150", "carrier-key-0123456789abcdef");
+    let trunk = format!("/api/v1/trunks/{}", w.t1.trunk_id);
+    let body = json!({"name": "Carrier", "address": "192.0.2.10:5060", "username": "acme",
+        "password": carrier_pw, "inbound": "secret", "inbound_secret": carrier_key});
+    let r = w.srv.put(&trunk, &w.t1.reseller_token, body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    // A change that leaves the secrets out keeps them as they were, not sealed twice.
+    let body = json!({"name": "Carrier two", "address": "192.0.2.10:5060", "username": "acme",
+        "inbound": "secret"});
+    let r = w.srv.put(&trunk, &w.t1.reseller_token, body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["has_password"], true);
+    let engine = w
+        .srv
+        .running
+        .as_ref()
+        .unwrap()
+        .app
+        .trunks_for_engine()
+        .await;
+    let t = engine
+        .unwrap()
+        .iter()
+        .find(|t| t.id.as_str() == w.t1.trunk_id)
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        t.password.as_deref(),
+        Some(carrier_pw),
+        "the engine answers with the password"
+    );
+    assert_eq!(t.inbound_secret.as_deref(), Some(carrier_key));
     // The phone still registers: the registrar checks the stored HA1.
     assert_eq!(registers(&w.srv, &Account::from(&line)).await, Some(200));
     w.srv.stop().await;
@@ -103,6 +135,8 @@ async fn the_database_keeps_no_sip_password_or_two_factor_secret_in_clear() {
     );
     assert!(!contains(&bytes, &line.password), "SIP password in clear");
     assert!(!contains(&bytes, &secret), "two-factor secret in clear");
+    assert!(!contains(&bytes, carrier_pw), "trunk password in clear");
+    assert!(!contains(&bytes, carrier_key), "trunk key in clear");
     let key = std::fs::read_to_string(dir.join("secret.key")).unwrap();
     #[cfg(unix)]
     {
@@ -139,6 +173,14 @@ async fn passwords_stored_in_clear_by_an_earlier_version_are_sealed_at_start_and
     l.sip_ha1_md5.clear();
     l.sip_ha1_sha256.clear();
     sb_store::lines::update_line(&mut tx, &l).await.unwrap();
+    let trunk_id = sb_domain::ids::TrunkId::from_raw(w.t1.trunk_id.clone());
+    let mut t = sb_store::trunks::get(&mut tx, &trunk_id)
+        .await
+        .unwrap()
+        .unwrap();
+    let old_trunk = "Earlier-Trunk-Secret-88";
+    t.password = Some(old_trunk.to_owned());
+    sb_store::trunks::update(&mut tx, &t).await.unwrap();
     tx.commit().await.unwrap();
     store.close().await;
 
@@ -151,8 +193,20 @@ async fn passwords_stored_in_clear_by_an_earlier_version_are_sealed_at_start_and
     let token = srv.login("adaone", PW).await;
     let creds = srv.sip_credentials(&w.t1.line_id, &token).await;
     assert_eq!(creds.body["sip_password"], old, "{}", creds.text);
+    let engine = srv
+        .running
+        .as_ref()
+        .unwrap()
+        .app
+        .trunks_for_engine()
+        .await
+        .unwrap();
+    let t = engine.iter().find(|t| t.id == trunk_id).unwrap();
+    assert_eq!(t.password.as_deref(), Some(old_trunk));
     srv.stop().await;
-    assert!(!contains(&database_bytes(&url), old), "sealed at start");
+    let bytes = database_bytes(&url);
+    assert!(!contains(&bytes, old), "sealed at start");
+    assert!(!contains(&bytes, old_trunk), "sealed at start");
 }
 
 #[tokio::test]
