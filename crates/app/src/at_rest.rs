@@ -78,14 +78,6 @@ pub(crate) fn opened_trunk(key: &SecretKey, mut t: Trunk) -> AppResult<Trunk> {
     Ok(t)
 }
 
-/// Whether a trunk still holds a secret written in clear (before sealing existed).
-fn trunk_in_clear(t: &Trunk) -> bool {
-    [&t.password, &t.inbound_secret]
-        .into_iter()
-        .flatten()
-        .any(|v| sealed::key_id_of(v).is_none())
-}
-
 /// What the start-up sealing did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Sealed {
@@ -135,18 +127,22 @@ impl App {
             totp_store::set_secret(&mut tx, &t.user_id, &sealed).await?;
             done.two_factor_secrets += 1;
         }
-        for mut t in trunks.into_iter().filter(trunk_in_clear) {
+        for mut t in trunks {
             let id = t.id.clone();
+            let mut in_clear = false;
             for (field, v) in [
                 ("password", &mut t.password),
                 ("inbound_secret", &mut t.inbound_secret),
             ] {
                 if let Some(clear) = v.take_if(|v| sealed::key_id_of(v).is_none()) {
                     *v = Some(key.seal(&sealed::trunk_context(id.as_str(), field), &clear)?);
+                    in_clear = true;
                 }
             }
-            trunk_store::update(&mut tx, &t).await?;
-            done.trunks += 1;
+            if in_clear {
+                trunk_store::update(&mut tx, &t).await?;
+                done.trunks += 1;
+            }
         }
         tx.commit().await?;
         if done != Sealed::default() {

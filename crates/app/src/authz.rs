@@ -80,6 +80,18 @@ pub fn full_session(actor: &Actor) -> AppResult<()> {
     Ok(())
 }
 
+/// Sensitive actions (the bill, SIP passwords, switching two-factor sign-in) need a token from a
+/// password confirmed just now (`/auth/reauth`), so that a stolen session token alone cannot do
+/// them.
+pub fn elevated(actor: &Actor) -> AppResult<()> {
+    if actor.elevated {
+        return Ok(());
+    }
+    Err(AppError::forbidden(
+        "Confirm your password first (POST /api/v1/auth/reauth), then use the token it gives.",
+    ))
+}
+
 pub fn check(actor: &Actor, t: &Tenant, need: Need) -> AppResult<()> {
     full_session(actor)?;
     if !visible(actor, t) {

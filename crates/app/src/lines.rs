@@ -1,7 +1,7 @@
 //! Lines (extensions with SIP credentials) and the company's numbers (DIDs).
 
 use crate::audit::{self, Record, diff};
-use crate::authz::{Actor, Need};
+use crate::authz::{self, Actor, Need};
 use crate::directory::*;
 use crate::sealed::SecretKey;
 use crate::views::*;
@@ -277,7 +277,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
-        needs_elevated(actor)?;
+        authz::elevated(actor)?;
         let sip_password = at_rest::open_sip_password(&self.cfg.secret_key, &l)?;
         let rec = Record::new(AuditKind::CredentialsRead, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -301,7 +301,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, mut l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
-        needs_elevated(actor)?;
+        authz::elevated(actor)?;
         let sip_password = at_rest::new_sip_password(&self.cfg.secret_key, &mut l, &co.sip_domain)?;
         store::update_line(&mut tx, &l).await?;
         let rec = Record::new(AuditKind::Changed, "line", &l.id)
@@ -462,17 +462,6 @@ impl App {
         tx.commit().await?;
         Ok(())
     }
-}
-
-/// A SIP password lets a phone act as the line: whoever reads one must have confirmed their own
-/// password just now, so that a stolen session token alone cannot take over lines.
-fn needs_elevated(actor: &Actor) -> AppResult<()> {
-    if actor.elevated {
-        return Ok(());
-    }
-    Err(AppError::forbidden(
-        "Confirm your password first (POST /api/v1/auth/reauth), then use the token it gives.",
-    ))
 }
 
 fn extension_conflict(e: StoreError) -> AppError {

@@ -775,11 +775,7 @@ impl App {
         let co = self
             .company_for(&mut tx, actor, id, Need::Administer)
             .await?;
-        if !actor.elevated {
-            return Err(AppError::forbidden(
-                "Confirm your password first (POST /api/v1/auth/reauth), then use the token it gives.",
-            ));
-        }
+        crate::authz::elevated(actor)?;
         let mut lines = Vec::new();
         for (pid, users) in accounts::package_counts(&mut tx, &co.id).await? {
             let pkg = match &pid {

@@ -93,12 +93,6 @@ fn qr_svg(uri: &str) -> AppResult<String> {
         .build())
 }
 
-fn needs_elevation() -> AppError {
-    AppError::forbidden(
-        "Confirm your password first (POST /api/v1/auth/reauth), then use the token it gives.",
-    )
-}
-
 impl App {
     /// The code generator of a stored enrolment, its secret opened with the operator's key.
     fn totp_of(&self, t: &Totp) -> AppResult<TOTP> {
@@ -120,8 +114,8 @@ impl App {
     /// user has no confirmed second factor.
     pub async fn enrol_two_factor(&self, actor: &Actor) -> AppResult<TwoFactorEnrolment> {
         let first = actor.enrol_only && !self.two_factor_on(&actor.user_id).await?;
-        if !actor.elevated && !first {
-            return Err(needs_elevation());
+        if !first {
+            authz::elevated(actor)?;
         }
         let now = self.now_ms();
         let secret = Secret::Raw(secrets::random_bytes::<20>().to_vec())
@@ -190,10 +184,8 @@ impl App {
 
     /// Switches two-factor sign-in off (elevated token needed).
     pub async fn remove_two_factor(&self, actor: &Actor) -> AppResult<()> {
-        crate::authz::full_session(actor)?;
-        if !actor.elevated {
-            return Err(needs_elevation());
-        }
+        authz::full_session(actor)?;
+        authz::elevated(actor)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         store::remove(&mut tx, &actor.user_id).await?;
