@@ -4,7 +4,7 @@ use sb_domain::model::Language;
 
 /// The text for `key` in `lang`; the key itself when it is missing, so a gap shows up in review.
 pub fn t(lang: Language, key: &str) -> &str {
-    let pair = TEXTS.iter().find(|(k, _, _)| *k == key);
+    let pair = all().find(|(k, _, _)| *k == key);
     match (pair, lang) {
         (Some((_, en, _)), Language::En) => en,
         (Some((_, _, fr)), Language::Fr) => fr,
@@ -12,7 +12,21 @@ pub fn t(lang: Language, key: &str) -> &str {
     }
 }
 
-const TEXTS: &[(&str, &str, &str)] = &[
+mod company;
+mod provider;
+
+/// A text: its key, English, French.
+type Text = (&'static str, &'static str, &'static str);
+
+/// One table per area, so pages of different areas add their texts apart.
+const TABLES: &[&[Text]] = &[TEXTS, company::TEXTS, provider::TEXTS];
+
+fn all() -> impl Iterator<Item = &'static Text> {
+    TABLES.iter().flat_map(|table| table.iter())
+}
+
+/// The sign-in, layout and personal pages' texts.
+const TEXTS: &[Text] = &[
     ("app", "Switchboard", "Switchboard"),
     ("sign_in", "Sign in", "Connexion"),
     ("username", "Username", "Nom d'utilisateur"),
@@ -283,8 +297,10 @@ mod tests {
 
     #[test]
     fn every_text_exists_in_both_languages() {
-        for (k, en, fr) in TEXTS {
+        let mut seen = std::collections::HashSet::new();
+        for (k, en, fr) in all() {
             assert!(!en.is_empty() && !fr.is_empty(), "{k}");
+            assert!(seen.insert(*k), "{k} is in two tables");
         }
         assert_eq!(t(Language::Fr, "sign_in"), "Connexion");
         assert_eq!(t(Language::En, "sign_in"), "Sign in");
@@ -304,7 +320,7 @@ mod tests {
                 .map(|r| r.split('"').next().unwrap())
             {
                 asked += 1;
-                assert!(TEXTS.iter().any(|(k, _, _)| *k == key), "{key} in {path:?}");
+                assert!(all().any(|(k, _, _)| *k == key), "{key} in {path:?}");
             }
         }
         assert!(asked > 50, "the templates were read");
