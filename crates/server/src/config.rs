@@ -118,6 +118,11 @@ pub struct Flags {
     /// separated by commas (default: none; only public addresses).
     #[arg(long, env = "SWITCHBOARD_MEDIA_TRUSTED_NETWORKS")]
     pub media_trusted_networks: Option<String>,
+    /// The IP addresses of the operator's SIP edge proxies, separated by commas (default:
+    /// none). A registration through one of them keeps its Path (RFC 3327) and the phone is
+    /// called through it; these addresses are never rate-limited or blocked.
+    #[arg(long, env = "SWITCHBOARD_SIP_EDGE_PROXIES")]
+    pub sip_edge_proxies: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -152,6 +157,7 @@ struct FileConfig {
     sip_answer_scanners: Option<bool>,
     prompts_dir: Option<PathBuf>,
     media_trusted_networks: Option<Vec<String>>,
+    sip_edge_proxies: Option<Vec<String>>,
 }
 
 /// The checked configuration the server runs with.
@@ -185,6 +191,8 @@ pub struct Config {
     pub prompts_dir: Option<PathBuf>,
     /// Inside networks media may be sent to before the far side has sent any.
     pub media_trusted_networks: Vec<sb_api::extract::IpNet>,
+    /// The operator's SIP edge proxies (Path, RFC 3327).
+    pub sip_edge_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Config {
@@ -212,6 +220,7 @@ impl std::fmt::Debug for Config {
             .field("sip_answer_scanners", &self.sip_answer_scanners)
             .field("prompts_dir", &self.prompts_dir)
             .field("media_trusted_networks", &self.media_trusted_networks)
+            .field("sip_edge_proxies", &self.sip_edge_proxies)
             .finish()
     }
 }
@@ -278,6 +287,28 @@ fn networks(
         (None, None) => Ok(Vec::new()),
     }
     .map_err(|e| format!("{name}: {e}"))
+}
+
+/// A list of IP addresses from the flag (comma-separated) or the file (a list).
+fn addresses(
+    name: &str,
+    flag: &Option<String>,
+    file: &Option<Vec<String>>,
+) -> Result<Vec<std::net::IpAddr>, String> {
+    let items: Vec<String> = match (flag, file) {
+        (Some(t), _) => t.split(',').map(str::to_owned).collect(),
+        (None, Some(list)) => list.clone(),
+        (None, None) => Vec::new(),
+    };
+    items
+        .iter()
+        .map(|i| i.trim())
+        .filter(|i| !i.is_empty())
+        .map(|i| {
+            i.parse()
+                .map_err(|_| format!("{name}: {i:?} is not an IP address"))
+        })
+        .collect()
 }
 
 /// SIP over TLS settings.
@@ -442,8 +473,14 @@ impl Config {
             &flags.media_trusted_networks,
             &file.media_trusted_networks,
         )?;
+        let sip_edge_proxies = addresses(
+            "sip-edge-proxies",
+            &flags.sip_edge_proxies,
+            &file.sip_edge_proxies,
+        )?;
         Ok(Config {
             media_trusted_networks,
+            sip_edge_proxies,
             sip_per_source,
             sip_max_calls,
             sip_company_max_calls,
@@ -573,6 +610,26 @@ mod tests {
             Config::load(&from_file).unwrap().http.trusted_proxies.len(),
             2
         );
+    }
+
+    #[test]
+    fn edge_proxies_are_ip_addresses_from_flag_or_file_and_default_to_none() {
+        let flags = |v: Option<&str>| Flags {
+            sip_edge_proxies: v.map(str::to_owned),
+            ..Flags::default()
+        };
+        assert!(
+            Config::load(&flags(None))
+                .unwrap()
+                .sip_edge_proxies
+                .is_empty()
+        );
+        let two = Config::load(&flags(Some("198.51.100.7, 2001:db8::5")))
+            .unwrap()
+            .sip_edge_proxies;
+        assert_eq!(two.len(), 2);
+        let err = Config::load(&flags(Some("10.0.0.0/8"))).err().unwrap();
+        assert!(err.contains("sip-edge-proxies"), "{err}");
     }
 
     #[test]

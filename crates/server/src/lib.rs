@@ -158,6 +158,7 @@ pub async fn start(
                     .map_err(StartError::Config)?,
             ),
             media_reach: media_reach(&cfg),
+            edge_proxies: cfg.sip_edge_proxies.clone(),
         },
         sip::Streams {
             tcp: Some(sip_tcp),

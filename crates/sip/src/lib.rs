@@ -9,6 +9,7 @@ pub mod media;
 pub mod message;
 pub mod reach;
 pub mod registrar;
+pub mod route;
 pub mod sdp;
 pub mod timer;
 

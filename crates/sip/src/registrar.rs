@@ -7,6 +7,7 @@
 
 use crate::digest::{self, Algorithm};
 use crate::message::{Message, StartLine};
+use crate::route;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -52,6 +53,9 @@ pub struct Config {
     /// The server's own SIP URIs (`sip:ip:port`): besides the Request-URI, a digest `uri` may
     /// name the server itself, as SIPp writes it by default.
     pub own_uris: Vec<String>,
+    /// The operator's edge proxies: a REGISTER from one of them may bring a Path (RFC 3327),
+    /// and the device is then reached through it. Anyone else's Path is ignored.
+    pub edge_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Config {
@@ -63,6 +67,7 @@ impl Default for Config {
             nonce_ttl_ms: 300_000,
             max_bindings: 10,
             own_uris: Vec::new(),
+            edge_proxies: Vec::new(),
         }
     }
 }
@@ -76,6 +81,9 @@ pub struct Binding {
     pub cseq: u32,
     /// Where the REGISTER came from (`ip:port`), to reach a phone behind NAT.
     pub source: String,
+    /// The Path it came through when that was an edge proxy (RFC 3327): the Route of every
+    /// request sent to the device. Empty for a device that registered directly.
+    pub path: Vec<String>,
 }
 
 pub struct Registrar {
@@ -357,6 +365,13 @@ impl Registrar {
         if let Err(answer) = self.authenticate(req, who, now_ms, accounts) {
             return answer;
         }
+        let edge_path = source_ip.parse().map_or(Ok(Vec::new()), |ip| {
+            route::path_of(req, ip, &self.cfg.edge_proxies)
+        });
+        let path = match edge_path {
+            Ok(p) => p,
+            Err(bad) => return reply(req, 400, bad.reason(), &[]),
+        };
         let aor = format!("{user}@{realm}");
         let contacts: Vec<&str> = req
             .headers_named("contact")
@@ -404,6 +419,7 @@ impl Registrar {
                     call_id: call_id.clone(),
                     cseq,
                     source: source.to_owned(),
+                    path: path.clone(),
                 });
             }
         }
@@ -427,7 +443,12 @@ impl Registrar {
                 )
             })
             .collect();
-        let headers: Vec<(&str, &str)> = current.iter().map(|c| ("Contact", c.as_str())).collect();
+        let mut headers: Vec<(&str, &str)> =
+            current.iter().map(|c| ("Contact", c.as_str())).collect();
+        // The Path is echoed to a UA that supports it (RFC 3327 section 5.3).
+        if route::supports(req, "path") {
+            headers.extend(path.iter().map(|p| ("Path", p.as_str())));
+        }
         reply(req, 200, "OK", &headers)
     }
 
@@ -897,6 +918,38 @@ mod tests {
         }
         assert_eq!(code(&r.handle(&other, "192.0.2.10:5062", T, &Book)), 403);
         assert_eq!(code(&r.handle(&good, "192.0.2.10:5062", T, &Book)), 200);
+    }
+
+    #[test]
+    fn a_path_is_stored_and_echoed_only_for_registrations_through_an_edge_proxy() {
+        let cfg = Config {
+            edge_proxies: vec!["198.51.100.7".parse().unwrap()],
+            ..Config::default()
+        };
+        let mut r = Registrar::new(cfg, [7; 32]);
+        let path = "Supported: path\r\nPath: <sip:198.51.100.7:5070;lr>\r\nContact: <sip:201@10.0.0.5:5062>\r\n";
+        let send = |r: &mut Registrar, from: &str, nc: u32| {
+            let nonce = nonce_of(&r.handle(&register("201", ""), from, T, &Book));
+            let m = authorized("201", "s3cret", Algorithm::Md5, &nonce, nc, path);
+            r.handle(&m, from, T, &Book)
+        };
+        let ok = send(&mut r, "198.51.100.7:5060", 1);
+        assert_eq!(code(&ok), 200);
+        assert_eq!(ok.header("path"), Some("<sip:198.51.100.7:5070;lr>"));
+        let b = r.bindings("201@acme.sip.test", T);
+        assert_eq!(b[0].path, ["<sip:198.51.100.7:5070;lr>"]);
+        // The same REGISTER straight from a phone: its Path is not believed nor echoed.
+        r.forget("201@acme.sip.test");
+        let direct = send(&mut r, "203.0.113.9:5062", 1);
+        assert_eq!((code(&direct), direct.header("path")), (200, None));
+        assert!(r.bindings("201@acme.sip.test", T)[0].path.is_empty());
+        // An edge's malformed Path is refused and binds nothing.
+        r.forget("201@acme.sip.test");
+        let nonce = nonce_of(&r.handle(&register("201", ""), "198.51.100.7:5060", T, &Book));
+        let bad = "Path: sip:198.51.100.7;lr\r\nContact: <sip:201@10.0.0.5:5062>\r\n";
+        let m = authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, bad);
+        assert_eq!(code(&r.handle(&m, "198.51.100.7:5060", T, &Book)), 400);
+        assert!(r.bindings("201@acme.sip.test", T).is_empty());
     }
 
     #[test]

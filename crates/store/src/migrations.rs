@@ -488,4 +488,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE lines ADD COLUMN sip_ha1_sha256 TEXT NOT NULL DEFAULT ''",
         ],
     },
+    Migration {
+        version: 21,
+        name: "registration paths",
+        // The Path an edge proxy added (RFC 3327), one entry per line of text; empty for a
+        // device that registered directly.
+        statements: &["ALTER TABLE registrations ADD COLUMN path TEXT NOT NULL DEFAULT ''"],
+    },
 ];

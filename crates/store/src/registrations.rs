@@ -15,6 +15,8 @@ pub struct Registration {
     pub source: String,
     pub call_id: String,
     pub cseq: i64,
+    /// The Path entries it came through (RFC 3327), in order.
+    pub path: Vec<String>,
 }
 
 /// Replaces the devices of `aor` with `list` (empty when the last one unregistered).
@@ -26,8 +28,8 @@ pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> 
         .await?;
     for r in list {
         query(
-            "INSERT INTO registrations (aor, contact, company_id, expires_at, source, call_id, cseq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO registrations (aor, contact, company_id, expires_at, source, call_id, cseq, path)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .operational()
         .bind(r.aor.as_str())
@@ -37,6 +39,8 @@ pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> 
         .bind(r.source.as_str())
         .bind(r.call_id.as_str())
         .bind(r.cseq)
+        // SIP header values hold no line breaks: one entry per line.
+        .bind(r.path.join("\n"))
         .execute(&mut *c)
         .await?;
     }
@@ -62,6 +66,10 @@ pub async fn load(c: &mut Conn, now: i64) -> Result<Vec<Registration>> {
                 source: col(&mut r, "source")?,
                 call_id: col(&mut r, "call_id")?,
                 cseq: col(&mut r, "cseq")?,
+                path: col::<String>(&mut r, "path")?
+                    .lines()
+                    .map(str::to_owned)
+                    .collect(),
             })
         })
         .collect()

@@ -557,6 +557,7 @@ async fn settings_advance_the_config_epoch_at_commit_and_operational_records_do_
             source: "192.0.2.1:5060".into(),
             call_id: "c1".into(),
             cseq: 2,
+            path: Vec::new(),
         };
         registrations::save(&mut c, "201@acme.test", &[reg])
             .await
@@ -578,6 +579,8 @@ async fn registrations_are_replaced_per_address_and_expire() {
             source: "192.0.2.1:5060".into(),
             call_id: "c1".into(),
             cseq: 2,
+            // A binding through two edge proxies keeps its Path, in order (RFC 3327).
+            path: vec!["<sip:198.51.100.7;lr>".into(), "<sip:p2.example;lr>".into()],
         };
         let mut c = s.conn().await.unwrap();
         registrations::save(

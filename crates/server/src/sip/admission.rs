@@ -66,7 +66,8 @@ impl Engine {
     }
 }
 
-/// Keeps the guard's list of carrier addresses (never limited or blocked) current.
+/// Keeps the guard's list of carrier and edge-proxy addresses (never limited or blocked)
+/// current.
 pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
     loop {
         if let Ok(trunks) = engine.app.trunks_for_engine().await {
@@ -74,6 +75,7 @@ pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
                 .iter()
                 .filter_map(|t| t.address.parse::<SocketAddr>().ok())
                 .map(|a| a.ip())
+                .chain(engine.settings.edge_proxies.iter().copied())
                 .collect();
             if let Ok(mut g) = engine.guard.lock() {
                 g.trust(ips);

@@ -108,6 +108,13 @@ enum ForkState {
     Done(u16),
 }
 
+/// Where a new B leg's INVITE goes: its Request-URI, the address it is sent to, its Route.
+struct Leg<'a> {
+    ruri: &'a str,
+    target: SocketAddr,
+    route: Vec<String>,
+}
+
 /// One device being rung: a B leg with its own dialog.
 struct Fork {
     call_id: String,
@@ -130,6 +137,9 @@ struct Fork {
     /// The INVITE as sent, to send again with credentials.
     invite: Message,
     auth: Option<TrunkAuth>,
+    /// The Route of this leg's requests: the device's Path (RFC 3327) until it answers, then
+    /// the dialog's route set from the 2xx's Record-Route (RFC 3261 section 12.1.2).
+    route: Vec<String>,
 }
 
 impl Fork {
@@ -145,6 +155,22 @@ impl Fork {
     fn dialog_uri(&self) -> &str {
         self.remote_contact.as_deref().unwrap_or(&self.ruri)
     }
+
+    /// The dialog this leg's 2xx `m` makes: the device's tag, Contact and route set.
+    fn answered_by(&mut self, m: &Message) {
+        self.remote_tag = m.tag("to").map(str::to_owned);
+        self.remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+        self.route = sb_sip::route::uac_route_set(m);
+    }
+}
+
+/// `headers` with a Route header for each entry of `route`, in order.
+fn with_route(
+    mut headers: Vec<(&'static str, String)>,
+    route: &[String],
+) -> Vec<(&'static str, String)> {
+    headers.extend(route.iter().map(|r| ("route", r.clone())));
+    headers
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -497,19 +523,15 @@ impl Call {
         cseq: u32,
     ) -> Message {
         let f = &self.forks[idx];
-        Message::request(
-            method,
-            ruri,
-            vec![
-                ("via", self.via(branch, f.target)),
-                ("max-forwards", "70".into()),
-                ("from", format!("{};tag={}", f.from, f.tag)),
-                ("to", to),
-                ("call-id", f.call_id.clone()),
-                ("cseq", format!("{cseq} {method}")),
-            ],
-            Vec::new(),
-        )
+        let headers = vec![
+            ("via", self.via(branch, f.target)),
+            ("max-forwards", "70".into()),
+            ("from", format!("{};tag={}", f.from, f.tag)),
+            ("to", to),
+            ("call-id", f.call_id.clone()),
+            ("cseq", format!("{cseq} {method}")),
+        ];
+        Message::request(method, ruri, with_route(headers, &f.route), Vec::new())
     }
 
     /// Our Contact towards the party at `to` (see [`Engine::contact_for`]).
@@ -537,6 +559,14 @@ impl Call {
             extra.push(("Content-Type", "application/sdp"));
         }
         extra.extend(more.iter().map(|(n, v)| (*n, v.as_str())));
+        // Answers that make the dialog carry its Record-Route back (RFC 3261 section 12.1.1).
+        if (101..300).contains(&code) {
+            extra.extend(
+                self.a_invite
+                    .headers_named("record-route")
+                    .map(|v| ("Record-Route", v)),
+            );
+        }
         let mut r = reply(&self.a_invite, code, reason, &extra);
         r.set_header("to", self.a_to_header());
         if let Some(b) = body {
@@ -962,45 +992,50 @@ impl Call {
             };
             placed.push(self.forks.len());
             let extra = marks.clone();
-            self.fork(
-                &from,
-                &to,
-                &d.contact,
-                target_addr,
-                offer.clone(),
-                extra,
-                None,
-            )
-            .await;
+            let leg = Leg {
+                ruri: &d.contact,
+                target: target_addr,
+                route: d.path.clone(),
+            };
+            self.fork(&from, &to, leg, offer.clone(), extra, None).await;
         }
         placed
     }
 
-    /// Places one B leg: an INVITE to `ruri` sent to `target`, retried until it is answered.
-    #[allow(clippy::too_many_arguments)]
+    /// Places one B leg: an INVITE to the leg's Request-URI sent to its target, retried until
+    /// it is answered.
     async fn fork(
         &mut self,
         from: &str,
         to: &str,
-        ruri: &str,
-        target: SocketAddr,
+        leg: Leg<'_>,
         offer: Vec<u8>,
         extra: Vec<(&str, String)>,
         auth: Option<TrunkAuth>,
     ) {
+        let Leg {
+            ruri,
+            target,
+            route,
+        } = leg;
         let call_id = format!("{}-b{}", token(), self.forks.len());
         let tag = token();
         let branch = format!("z9hG4bK{}", token());
-        let mut headers = vec![
-            ("via", self.via(&branch, target)),
-            ("max-forwards", "70".into()),
+        let mut headers = with_route(
+            vec![
+                ("via", self.via(&branch, target)),
+                ("max-forwards", "70".into()),
+            ],
+            &route,
+        );
+        headers.extend([
             ("from", format!("{from};tag={tag}")),
             ("to", to.to_owned()),
             ("call-id", call_id.clone()),
             ("cseq", "1 INVITE".into()),
             ("contact", self.contact(target)),
             ("allow", ALLOW.into()),
-        ];
+        ]);
         headers.extend(extra);
         headers.extend(timer_headers(&self.a_invite));
         if !offer.is_empty() {
@@ -1032,6 +1067,7 @@ impl Call {
             cseq: 1,
             invite,
             auth,
+            route,
         });
     }
 
@@ -1147,7 +1183,12 @@ impl Call {
         };
         self.phase = Phase::Ringing;
         self.ring_deadline = Some(self.ringing_until(None));
-        self.fork(&from, &to, &ruri, addr, offer, extra, auth).await;
+        let leg = Leg {
+            ruri: &ruri,
+            target: addr,
+            route: Vec::new(),
+        };
+        self.fork(&from, &to, leg, offer, extra, auth).await;
         true
     }
 
@@ -1681,8 +1722,7 @@ impl Call {
                 self.answered(idx, m).await;
             } else {
                 // Answered after another device or after the caller gave up: end that leg.
-                self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
-                self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+                self.forks[idx].answered_by(&m);
                 self.ack_2xx(idx, &m, None).await;
                 self.bye_fork(idx).await;
             }
@@ -1806,8 +1846,7 @@ impl Call {
         self.winner = Some(idx);
         self.b_cseq = self.forks[idx].cseq;
         self.forks[idx].state = ForkState::Answered;
-        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
-        self.forks[idx].remote_contact = m.header("contact").map(|c| uri_of(c).to_owned());
+        self.forks[idx].answered_by(m);
         self.point_b_at(idx, &m.body);
         if self.late_offer {
             // Its 200 holds the offer; the ACK takes the caller's answer to it.
@@ -2021,18 +2060,20 @@ impl Call {
                 self.a_cseq += 1;
                 let to = self.a_invite.header("from")?.to_owned();
                 let from = self.a_to_header();
+                let headers = vec![
+                    ("via", self.via(&branch, self.a_addr)),
+                    ("max-forwards", "70".into()),
+                    ("from", from),
+                    ("to", to),
+                    ("call-id", self.a_call_id.clone()),
+                    ("cseq", format!("{} {method}", self.a_cseq)),
+                    ("contact", self.contact(self.a_addr)),
+                ];
+                let route = sb_sip::route::uas_route_set(&self.a_invite);
                 let m = Message::request(
                     method,
                     &self.a_contact,
-                    vec![
-                        ("via", self.via(&branch, self.a_addr)),
-                        ("max-forwards", "70".into()),
-                        ("from", from),
-                        ("to", to),
-                        ("call-id", self.a_call_id.clone()),
-                        ("cseq", format!("{} {method}", self.a_cseq)),
-                        ("contact", self.contact(self.a_addr)),
-                    ],
+                    with_route(headers, &route),
                     Vec::new(),
                 );
                 Some((m, self.a_addr, self.a_cseq))

@@ -84,23 +84,24 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
             continue;
         };
         let call_id = format!("{}-m", token());
-        let m = Message::request(
-            "MESSAGE",
-            &d.contact,
-            vec![
-                ("via", engine.via(&format!("z9hG4bK{}", token()), target)),
-                ("max-forwards", "70".into()),
-                (
-                    "from",
-                    format!("\"{name}\" <sip:{from_number}@{domain}>;tag={}", token()),
-                ),
-                ("to", format!("<sip:{}@{domain}>", out.to.extension)),
-                ("call-id", call_id.clone()),
-                ("cseq", "1 MESSAGE".into()),
-                ("content-type", out.message.content_type.clone()),
-            ],
-            out.message.body.clone().into_bytes(),
-        );
+        let mut headers = vec![
+            ("via", engine.via(&format!("z9hG4bK{}", token()), target)),
+            ("max-forwards", "70".into()),
+        ];
+        // Through the edge proxy the phone registered by, when it did (RFC 3327).
+        headers.extend(d.path.iter().map(|p| ("route", p.clone())));
+        headers.extend([
+            (
+                "from",
+                format!("\"{name}\" <sip:{from_number}@{domain}>;tag={}", token()),
+            ),
+            ("to", format!("<sip:{}@{domain}>", out.to.extension)),
+            ("call-id", call_id.clone()),
+            ("cseq", "1 MESSAGE".into()),
+            ("content-type", out.message.content_type.clone()),
+        ]);
+        let body = out.message.body.clone().into_bytes();
+        let m = Message::request("MESSAGE", &d.contact, headers, body);
         engine.attach(&call_id, &tx);
         let bytes = m.to_bytes();
         engine.send_bytes(&bytes, target).await;

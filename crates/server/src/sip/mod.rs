@@ -119,6 +119,7 @@ async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob
                             source: b.source.clone(),
                             call_id: b.call_id.clone(),
                             cseq: i64::from(b.cseq),
+                            path: b.path.clone(),
                         })
                         .collect();
                     if let Err(e) = registrations::save(&mut tx, aor, &list).await {
@@ -170,6 +171,7 @@ async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
                     call_id: r.call_id,
                     cseq: u32::try_from(r.cseq).unwrap_or(0),
                     source: r.source,
+                    path: r.path,
                 };
                 reg.restore(&r.aor, binding);
             }
@@ -205,6 +207,9 @@ pub struct Settings {
     pub prompts: Arc<media::Prompts>,
     /// Where media may go before the far side has sent any (`sb_sip::reach`).
     pub media_reach: sb_sip::reach::MediaReach,
+    /// The operator's edge proxies: registrations through them keep their Path (RFC 3327),
+    /// and the guard never limits or blocks them (they speak for many phones).
+    pub edge_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Bounds on what one tenant's calls may take (emergency calls are never refused by them).
@@ -405,10 +410,17 @@ impl Engine {
     /// connection), or the Contact's port when it names that same host. Never another host a
     /// Contact names: a line could otherwise register a victim's address many times over and
     /// have every call to it sent there.
+    ///
+    /// A device behind an edge proxy is reached through its Path's first hop when that is an
+    /// edge proxy's address, else at the proxy the REGISTER came from.
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
         let source: SocketAddr = b.source.parse().ok()?;
         if self.tcp.lock().is_ok_and(|t| t.contains_key(&source)) {
             return Some(source);
+        }
+        if !b.path.is_empty() {
+            let hop = sb_sip::route::first_hop(&b.path, &self.settings.edge_proxies);
+            return Some(hop.unwrap_or(source));
         }
         match contact_address(&b.contact) {
             Some(c) if c.ip() == source.ip() => Some(c),
@@ -545,7 +557,7 @@ impl Engine {
     fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
         let mut sig: Vec<String> = list
             .iter()
-            .map(|b| format!("{}|{}", b.contact, b.source))
+            .map(|b| format!("{}|{}|{}", b.contact, b.source, b.path.join(",")))
             .collect();
         sig.sort();
         let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
@@ -669,6 +681,7 @@ pub async fn run(
         .collect();
     let cfg = registrar::Config {
         own_uris,
+        edge_proxies: settings.edge_proxies.clone(),
         ..registrar::Config::default()
     };
     let mut reg = Registrar::new(cfg, secret);

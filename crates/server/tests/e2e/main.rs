@@ -10,6 +10,7 @@ mod calls;
 mod cli;
 mod conferences;
 mod durability;
+mod edge;
 mod hardening;
 mod isolation;
 mod kit;

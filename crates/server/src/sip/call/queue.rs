@@ -267,10 +267,7 @@ impl Call {
         self.winner = Some(idx);
         self.b_cseq = self.forks[idx].cseq;
         self.forks[idx].state = ForkState::Answered;
-        self.forks[idx].remote_tag = m.tag("to").map(str::to_owned);
-        self.forks[idx].remote_contact = m
-            .header("contact")
-            .map(|c| sb_sip::registrar::uri_of(c).to_owned());
+        self.forks[idx].answered_by(&m);
         self.ack_2xx(idx, &m, None).await;
         self.cancel_forks(Some(idx)).await;
         // The music stops; its last packets must not be taken for the agent's.
