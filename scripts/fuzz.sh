@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes what arrives from outside for a bounded time with cargo-fuzz (libFuzzer), each target
 # from its committed corpus: the SIP parsers (sip_message), session descriptions and their
-# rewrite (sdp), RTP headers, RFC 4733 key presses and WAV files (rtp), and uploaded greetings
-# decoded from WAV or MP3 to 8 kHz (upload_audio). Switchboard parses no RTCP (only RTP is
-# relayed) and has no multipart parser of its own (uploads are raw bodies), so neither has a
-# target. The time is shared: two fifths to the SIP parsers, a fifth to each other target.
+# rewrite (sdp), RTP headers, RTCP multiplexed onto RTP ports (RFC 5761: told apart and never
+# read as RTP), RFC 4733 key presses and WAV files (rtp; the corpus holds RTCP compounds), and
+# uploaded greetings decoded from WAV or MP3 to 8 kHz (upload_audio). The time is shared: two fifths to the SIP parsers, a fifth to each other target.
 # Usage: scripts/fuzz.sh [SECONDS] (default 60).
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them,
 # so no second toolchain is needed. A crash leaves its input under fuzz/artifacts/ and fails.

@@ -1,12 +1,16 @@
-//! What arrives on a media port from anyone: an RTP packet's header, an RFC 4733 key press, and
-//! (through uploads) WAV files. None may panic; a header's payload lies inside the packet, and a
-//! WAV file read is written and read back to the same samples.
+//! What arrives on a media port from anyone: an RTP packet's header, RTCP multiplexed onto the
+//! same port (RFC 5761), an RFC 4733 key press, and (through uploads) WAV files. None may panic;
+//! a header's payload lies inside the packet, RTCP is never read as RTP, and a WAV file read is
+//! written and read back to the same samples.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sb_sip::media::{RtpHeader, dtmf_key, read_wav, write_wav};
+use sb_sip::media::{RtpHeader, dtmf_key, is_rtcp, read_wav, write_wav};
 
 fuzz_target!(|data: &[u8]| {
+    if is_rtcp(data) {
+        assert!(RtpHeader::parse_at(data).is_none(), "RTCP read as RTP");
+    }
     if let Some((h, payload)) = RtpHeader::parse_at(data) {
         assert!(payload.end <= data.len() && payload.start <= payload.end);
         let mut head = [0u8; 12];

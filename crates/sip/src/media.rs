@@ -112,6 +112,12 @@ fn alaw_decode(b: u8) -> i16 {
     (if sign != 0 { v } else { -v }) as i16
 }
 
+/// Whether a packet on an RTP port is RTCP multiplexed onto it (RFC 5761 section 4): its
+/// second octet is an RTCP packet type, 192 to 223 (SR 200, RR 201, SDES 202, BYE 203, ...).
+pub fn is_rtcp(p: &[u8]) -> bool {
+    p.get(1).is_some_and(|b| (192..=223).contains(b))
+}
+
 /// The fixed RTP header fields Switchboard reads and writes (no CSRCs or extensions are sent;
 /// received ones are skipped).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,9 +137,10 @@ impl RtpHeader {
     }
 
     /// The header and where the payload lies in the packet (for a caller that keeps the
-    /// packet's buffer and decodes the payload later).
+    /// packet's buffer and decodes the payload later). RTCP sent on the same port (RFC 5761)
+    /// is not RTP: it is `None` too, so a report is never played or taken for a key press.
     pub fn parse_at(p: &[u8]) -> Option<(RtpHeader, std::ops::Range<usize>)> {
-        if p.len() < 12 || p[0] >> 6 != 2 {
+        if p.len() < 12 || p[0] >> 6 != 2 || is_rtcp(p) {
             return None;
         }
         let csrcs = usize::from(p[0] & 0x0F);
@@ -338,6 +345,41 @@ mod tests {
         assert_eq!(RtpHeader::parse(&q).unwrap().1, &[7u8]);
         assert!(RtpHeader::parse(&[0u8; 12]).is_none(), "version 0");
         assert!(RtpHeader::parse(&p[..5]).is_none());
+    }
+
+    #[test]
+    fn rtcp_sent_on_the_rtp_port_is_never_read_as_audio_or_keys() {
+        // A sender report and a BYE as a phone multiplexes them onto its RTP port.
+        let sr = [
+            0x80, 200, 0, 6, 0x12, 0x34, 0xab, 0xcd, 0xe1, 0xa2, 0xb3, 0xc4, 0, 0, 0, 5, 0, 0, 3,
+            0xe8, 0, 0, 0, 50, 0, 0, 0x1f, 0x40,
+        ];
+        let bye = [0x81, 203, 0, 1, 0x12, 0x34, 0xab, 0xcd, 0, 0, 0, 0];
+        for p in [&sr[..], &bye[..]] {
+            assert!(is_rtcp(p));
+            assert_eq!(RtpHeader::parse(p), None);
+        }
+        // RTP with the marker set and a dynamic payload type stays RTP.
+        let rtp = [
+            0x80,
+            0x80 | 101,
+            0,
+            1,
+            0,
+            0,
+            0,
+            160,
+            0,
+            0,
+            0,
+            7,
+            1,
+            0x8a,
+            0,
+            160,
+        ];
+        assert!(!is_rtcp(&rtp));
+        assert!(RtpHeader::parse(&rtp).is_some());
     }
 
     #[test]
