@@ -653,6 +653,26 @@ where
     });
 }
 
+/// The addresses a client may write for a listening address: itself, and on every address
+/// (`0.0.0.0`, `::`) the loopback one, the only one documented to work there (phones on the
+/// same machine, which name it in their digest `uri`).
+fn own_addresses(listen: SocketAddr) -> Vec<SocketAddr> {
+    let mut out = vec![listen];
+    match listen.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_unspecified() => {
+            out.push(SocketAddr::from(([127, 0, 0, 1], listen.port())));
+        }
+        std::net::IpAddr::V6(ip) if ip.is_unspecified() => {
+            out.push(SocketAddr::from((
+                std::net::Ipv6Addr::LOCALHOST,
+                listen.port(),
+            )));
+        }
+        _ => {}
+    }
+    out
+}
+
 /// Serves SIP on `socket` until the task is stopped.
 pub async fn run(
     socket: UdpSocket,
@@ -677,6 +697,7 @@ pub async fn run(
         .and_then(|(listener, _)| listener.local_addr().ok());
     let own_uris = std::iter::once(local)
         .chain(tls_local)
+        .flat_map(own_addresses)
         .map(|a| format!("sip:{a}"))
         .collect();
     let cfg = registrar::Config {

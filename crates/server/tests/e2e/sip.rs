@@ -231,3 +231,37 @@ async fn a_line_handed_over_or_reset_gets_a_new_sip_password_and_no_mail_targets
     );
     w.srv.stop().await;
 }
+
+/// Listening on every address (`0.0.0.0`) is documented to serve phones on the same machine;
+/// they must register and call as on a named address.
+#[tokio::test]
+async fn phones_on_the_same_machine_register_and_call_when_switchboard_listens_on_every_address() {
+    if !crate::phones::sipp_available() {
+        return;
+    }
+    let srv = start_tuned(&|f| f.sip_listen = Some("0.0.0.0:0".into())).await;
+    let sys = srv.admin().await;
+    let t = tenant(&srv, &sys, "anyaddr").await;
+    let port = srv.running.as_ref().unwrap().sip_addr.port();
+    let sip: std::net::SocketAddr = ([127, 0, 0, 1], port).into();
+    let ulf = crate::phones::sip_line(&srv, &t.admin_token, &t.line_id).await;
+    let ada = crate::phones::sip_line(
+        &srv,
+        &t.admin_token,
+        &crate::phones::admin_line(&srv, &t).await,
+    )
+    .await;
+    let ulf_phone = crate::phones::phone(
+        sip,
+        &ulf,
+        crate::phones::free_port(),
+        crate::phones::Answer::After(0),
+    )
+    .await;
+    crate::phones::dial(sip, &ada, &ulf.extension, 200, 300, &[])
+        .done()
+        .await
+        .expect("the call was answered");
+    ulf_phone.done().await.expect("the phone took the call");
+    srv.stop().await;
+}
