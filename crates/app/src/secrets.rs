@@ -105,12 +105,31 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// `N` bytes from the operating system's random source.
+///
+/// # Panics
+/// When the source fails: what would be handed out instead (zeros) is a guessable token, SIP
+/// password or key. [`check_entropy`] at start-up makes this unreachable in practice.
+#[allow(
+    clippy::panic,
+    reason = "no secret may be handed out from a failed read, and every caller needs one"
+)]
 pub fn random_bytes<const N: usize>() -> [u8; N] {
+    filled(getrandom::getrandom).unwrap_or_else(|e| panic!("no random bytes: {e}"))
+}
+
+/// `N` bytes filled by `fill`, or its error: never a buffer it failed to fill.
+fn filled<const N: usize, E>(fill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<[u8; N], E> {
     let mut b = [0u8; N];
-    // Failure means the OS has no entropy source; the all-zero fallback would be guessable, so
-    // callers that mint secrets go through `new_token`, which is checked at start-up.
-    let _ = getrandom::getrandom(&mut b);
-    b
+    fill(&mut b)?;
+    Ok(b)
+}
+
+/// Whether the operating system gives random bytes; the server does not start without them.
+pub fn check_entropy() -> Result<(), String> {
+    filled::<32, _>(getrandom::getrandom)
+        .map(|_| ())
+        .map_err(|e| format!("the operating system gives no random bytes: {e}"))
 }
 
 /// A SIP password: 20 characters from an alphabet without look-alikes.
@@ -130,6 +149,22 @@ pub fn generated_password() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_random_read_hands_out_nothing() {
+        let failing = |_: &mut [u8]| Err("no entropy");
+        assert_eq!(filled::<32, _>(failing), Err("no entropy"));
+        let partial = |b: &mut [u8]| {
+            b[0] = 1;
+            Err("cut short")
+        };
+        assert!(
+            filled::<32, _>(partial).is_err(),
+            "a half-filled buffer is not a secret"
+        );
+        assert!(check_entropy().is_ok());
+        assert_ne!(random_bytes::<32>(), [0u8; 32]);
+    }
 
     #[test]
     fn passwords_verify_only_with_the_right_text() {

@@ -75,6 +75,7 @@ pub async fn start(
     admin_username: &str,
     admin_password: Option<&str>,
 ) -> Result<Started, StartError> {
+    sb_app::secrets::check_entropy().map_err(StartError::Config)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = open_store(&cfg).await?;
     let app = App::new(store.clone(), clock.clone(), app_cfg);

@@ -54,6 +54,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Tokens, SIP passwords, keys and nonces all come from it: no start without it.
+    if let Err(e) = sb_app::secrets::check_entropy() {
+        eprintln!("switchboard: {e}");
+        return ExitCode::from(1);
+    }
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

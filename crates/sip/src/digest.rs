@@ -66,11 +66,8 @@ pub fn response(alg: Algorithm, ha1: &str, method: &str, c: &Credentials) -> Str
 
 /// Compares in constant time, so the time taken tells nothing about how much matched.
 pub fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    use subtle::ConstantTimeEq;
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 /// Parses `Digest k=v, k="v", ...` (an Authorization or Proxy-Authorization value). Quoted values

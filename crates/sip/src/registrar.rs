@@ -162,14 +162,15 @@ impl Registrar {
         format!("{head}{}", self.nonce_mac(head.as_bytes(), source))
     }
 
+    /// HMAC-SHA-256 (RFC 2104) under the secret, over the nonce's head and the source IP.
     fn nonce_mac(&self, head: &[u8], source: &str) -> String {
-        let mac = Sha256::new()
-            .chain_update(self.secret)
-            .chain_update(head)
-            .chain_update(b"|")
-            .chain_update(source.as_bytes())
-            .finalize();
-        hex::encode(&mac[..12])
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.secret)
+            .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+        mac.update(head);
+        mac.update(b"|");
+        mac.update(source.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..12])
     }
 
     /// `Some(stale)` for a nonce we issued to `source`: stale when older than its lifetime.
@@ -869,6 +870,17 @@ mod tests {
         assert_eq!(code(&all), 200);
         assert!(r.bindings("201@acme.sip.test", T).is_empty());
     }
+    #[test]
+    fn a_nonce_carries_an_hmac_of_its_head_and_the_source_under_the_secret() {
+        use hmac::Mac;
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&[7; 32]).unwrap();
+        mac.update(&nonce.as_bytes()[..20]);
+        mac.update(b"|192.0.2.10");
+        assert_eq!(nonce[20..], hex::encode(&mac.finalize().into_bytes()[..12]));
+    }
+
     #[test]
     fn a_nonce_proves_only_the_address_it_was_sent_to() {
         let mut r = Registrar::new(Config::default(), [7; 32]);
