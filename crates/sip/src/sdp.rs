@@ -34,9 +34,30 @@ pub fn audio_target(body: &[u8]) -> Option<SocketAddr> {
     Some(SocketAddr::new(media_addr.or(session_addr)?, port?))
 }
 
+/// Attributes that name where a side's media or RTCP may go besides the `c=` and `m=` lines:
+/// an explicit RTCP address (RFC 3605) and ICE (RFC 8839) candidates and credentials. Passed
+/// on, they would let the other side send around the relay, to an address nobody checked.
+fn bypasses_relay(line: &str) -> bool {
+    const NAMES: [&str; 8] = [
+        "rtcp",
+        "candidate",
+        "remote-candidates",
+        "ice-ufrag",
+        "ice-pwd",
+        "ice-options",
+        "ice-lite",
+        "end-of-candidates",
+    ];
+    line.strip_prefix("a=").is_some_and(|a| {
+        let name = a.split([':', ' ']).next().unwrap_or(a);
+        NAMES.iter().any(|n| name.eq_ignore_ascii_case(n))
+    })
+}
+
 /// `body` with every connection address and the origin address set to `at`'s IP, and the first
 /// audio stream's port set to `at`'s port. Other media streams are refused (port 0): the relay
-/// carries audio only.
+/// carries audio only. RTCP addresses and ICE candidates are left out ([`bypasses_relay`]):
+/// RTCP multiplexed onto the audio port (`a=rtcp-mux`) still passes through the relay.
 pub fn rewrite(body: &[u8], at: SocketAddr) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(body).ok()?;
     let family = if at.is_ipv4() { "IP4" } else { "IP6" };
@@ -45,6 +66,9 @@ pub fn rewrite(body: &[u8], at: SocketAddr) -> Option<Vec<u8>> {
     let mut audio_done = false;
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
+        if bypasses_relay(line) {
+            continue;
+        }
         if line.starts_with("c=") {
             out.push_str(&format!("c=IN {family} {ip}"));
         } else if let Some(o) = line.strip_prefix("o=") {
@@ -77,6 +101,31 @@ pub fn rewrite(body: &[u8], at: SocketAddr) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_rtcp_address_or_ice_candidate_is_passed_around_the_relay() {
+        let offer = "v=0\r\no=- 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n\
+a=ice-ufrag:F7gI\r\na=ice-pwd:x9cml/YzichV2+XlhiMu8g\r\na=ice-options:trickle\r\n\
+m=audio 40000 RTP/AVP 0 101\r\na=rtcp:40001 IN IP4 10.0.0.5\r\na=rtcp-mux\r\n\
+a=candidate:1 1 UDP 2130706431 10.0.0.5 40000 typ host\r\n\
+a=candidate:2 1 UDP 1694498815 203.0.113.9 51000 typ srflx raddr 10.0.0.5 rport 40000\r\n\
+a=end-of-candidates\r\na=rtpmap:101 telephone-event/8000\r\n";
+        let at: SocketAddr = "198.51.100.1:30000"
+            .parse()
+            .unwrap_or_else(|_| unreachable!());
+        let out = String::from_utf8(rewrite(offer.as_bytes(), at).unwrap_or_default())
+            .unwrap_or_default();
+        for gone in ["a=rtcp:", "candidate", "ice-", "10.0.0.5", "203.0.113.9"] {
+            assert!(!out.contains(gone), "{gone} in {out}");
+        }
+        for kept in [
+            "a=rtcp-mux",
+            "a=rtpmap:101 telephone-event/8000",
+            "m=audio 30000 ",
+        ] {
+            assert!(out.contains(kept), "{kept} missing in {out}");
+        }
+    }
 
     const OFFER: &str = "v=0\r\no=alice 1 1 IN IP4 10.0.0.5\r\ns=-\r\nc=IN IP4 10.0.0.5\r\nt=0 0\r\n\
 m=audio 40000 RTP/AVP 0 8 101\r\na=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n\
