@@ -11,9 +11,11 @@
 use super::Engine;
 
 pub(super) mod queue;
+mod retx;
 use super::admission::Slot;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
+use retx::{Due, Retx};
 use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::views::CallDirection;
@@ -185,34 +187,6 @@ enum Key {
     Reply(String, u32),
 }
 
-struct Retx {
-    key: Key,
-    bytes: Vec<u8>,
-    to: SocketAddr,
-    next: Instant,
-    interval: Duration,
-    /// Keep the interval growing up to T2 (INVITE client transactions double without a cap).
-    capped: bool,
-    until: Instant,
-}
-
-impl Retx {
-    /// `bytes`, just sent to `to`, to be sent again from T1 on until `key` is answered or
-    /// Timer B runs out.
-    fn new(key: Key, bytes: Vec<u8>, to: SocketAddr, capped: bool) -> Retx {
-        let now = Instant::now();
-        Retx {
-            key,
-            bytes,
-            to,
-            next: now + T1,
-            interval: T1,
-            capped,
-            until: now + TIMER_B,
-        }
-    }
-}
-
 /// An in-dialog request passed from one leg to the other, waiting for the far side's answer.
 struct Pending {
     toward: Side,
@@ -319,7 +293,7 @@ struct Call {
     ring_deadline: Option<Instant>,
     /// The caps this call counts under (trunk, company, lines), given back when it ends.
     slots: Vec<Slot>,
-    retx: Vec<Retx>,
+    retx: Vec<Retx<Key>>,
     pending: Option<Pending>,
     /// The last final answer given to a request passed along the dialog, for a retransmission
     /// of that request (the answer was lost): its side, CSeq, method, bytes and address.
@@ -500,7 +474,7 @@ async fn sleep_until(at: Option<Instant>) {
 
 impl Call {
     fn next_wake(&self) -> Option<Instant> {
-        let retx = self.retx.iter().map(|r| r.next.min(r.until)).min();
+        let retx = self.retx.iter().map(Retx::wake).min();
         let queue = self.queue.as_ref().and_then(queue::QueueRun::next_wake);
         [retx, self.ring_deadline, self.session_deadline, queue]
             .into_iter()
@@ -576,8 +550,15 @@ impl Call {
         self.engine.send_bytes(&bytes, self.a_addr).await;
         if code >= 200 {
             self.retx.retain(|x| x.key != Key::AFinal);
-            self.retx
-                .push(Retx::new(Key::AFinal, bytes.clone(), self.a_addr, true));
+            // A failure is not repeated over TCP/TLS (Timer G is UDP's); a 2xx always is.
+            let reliable = code >= 300 && self.engine.on_stream(self.a_addr);
+            self.retx.push(Retx::new(
+                Key::AFinal,
+                bytes.clone(),
+                self.a_addr,
+                true,
+                reliable,
+            ));
         }
         self.a_last = Some(bytes);
     }
@@ -1050,6 +1031,7 @@ impl Call {
             bytes,
             target,
             false,
+            self.engine.on_stream(target),
         ));
         self.forks.push(Fork {
             tag,
@@ -1268,8 +1250,13 @@ impl Call {
         let (target, call_id) = (f.target, f.call_id.clone());
         let bytes = invite.to_bytes();
         self.engine.send_bytes(&bytes, target).await;
-        self.retx
-            .push(Retx::new(Key::ForkInvite(call_id), bytes, target, false));
+        self.retx.push(Retx::new(
+            Key::ForkInvite(call_id),
+            bytes,
+            target,
+            false,
+            self.engine.on_stream(target),
+        ));
     }
 
     /// Takes a message for the target line: Switchboard answers the caller itself, plays the
@@ -1546,8 +1533,13 @@ impl Call {
     async fn send_request(&mut self, m: Message, to: SocketAddr, call_id: String, cseq: u32) {
         let bytes = m.to_bytes();
         self.engine.send_bytes(&bytes, to).await;
-        self.retx
-            .push(Retx::new(Key::Request(call_id, cseq), bytes, to, true));
+        self.retx.push(Retx::new(
+            Key::Request(call_id, cseq),
+            bytes,
+            to,
+            true,
+            self.engine.on_stream(to),
+        ));
     }
 
     // ---- messages ---------------------------------------------------------------------------
@@ -2213,6 +2205,7 @@ impl Call {
             bytes,
             to,
             method != "INVITE",
+            self.engine.on_stream(to),
         ));
         self.pending = Some(Pending {
             toward,
@@ -2317,6 +2310,7 @@ impl Call {
                 bytes.clone(),
                 p.origin_addr,
                 true,
+                false,
             ));
         }
         self.last_reply = Some((origin_side, origin_n, origin_method, bytes, p.origin_addr));
@@ -2350,16 +2344,10 @@ impl Call {
         let mut given_up: Vec<Key> = Vec::new();
         let mut resend: Vec<(Vec<u8>, SocketAddr)> = Vec::new();
         for r in &mut self.retx {
-            if r.until <= now {
-                given_up.push(r.key.clone());
-            } else if r.next <= now {
-                resend.push((r.bytes.clone(), r.to));
-                r.interval = if r.capped {
-                    (r.interval * 2).min(T2)
-                } else {
-                    r.interval * 2
-                };
-                r.next = now + r.interval;
+            match r.due(now) {
+                Due::GiveUp => given_up.push(r.key.clone()),
+                Due::Resend => resend.push((r.bytes.clone(), r.to)),
+                Due::Nothing => {}
             }
         }
         self.retx.retain(|r| !given_up.contains(&r.key));
