@@ -66,7 +66,7 @@ impl App {
         const FIELD: &str = "SWITCHBOARD_ADMIN_PASSWORD";
         sb_domain::values::check_password(FIELD, &password)?;
         if let Err(e) = self.check_new_password(FIELD, &password) {
-            tracing::warn!(reason = %e.message(), "the first administrator's password is weak: change it after signing in");
+            tracing::warn!(reason = %e, "the first administrator's password is weak: change it after signing in");
         }
         let now = self.now_ms();
         let user = User {

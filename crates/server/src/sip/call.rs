@@ -790,7 +790,7 @@ impl Call {
             }
             Ok(Destination::Emergency { number }) => self.emergency(&number).await,
             Err(e) => {
-                tracing::warn!(error = %e.message(), "call routing failed");
+                tracing::warn!(error = %e, "call routing failed");
                 self.fail(500, "Server Error").await;
             }
         }
@@ -1070,7 +1070,7 @@ impl Call {
                 Ok(n) => {
                     tracing::warn!(extension = %line.extension, notified = n, "emergency call")
                 }
-                Err(e) => tracing::error!(error = %e.message(), "emergency notification failed"),
+                Err(e) => tracing::error!(error = %e, "emergency notification failed"),
             }
         }
         if !self.ring_out(number, true).await {
@@ -1084,7 +1084,7 @@ impl Call {
         let trunks = match self.engine.app.trunks_for_engine().await {
             Ok(t) => t,
             Err(e) => {
-                tracing::warn!(error = %e.message(), "could not read trunks");
+                tracing::warn!(error = %e, "could not read trunks");
                 return false;
             }
         };
@@ -1500,7 +1500,7 @@ impl Call {
         // Storing (and encoding) a few minutes of audio is not for the call's own task.
         tokio::spawn(async move {
             if let Err(e) = app.deposit_voicemail(deposit).await {
-                tracing::warn!(error = %e.message(), "could not store a voicemail message");
+                tracing::warn!(error = %e, "could not store a voicemail message");
             }
         });
     }
@@ -2000,7 +2000,7 @@ impl Call {
             }
             for job in jobs {
                 if let Err(e) = app.store_recording(job, &samples).await {
-                    tracing::warn!(error = %e.message(), "could not store a call recording");
+                    tracing::warn!(error = %e, "could not store a call recording");
                 }
             }
         });

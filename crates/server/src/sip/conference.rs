@@ -422,7 +422,7 @@ async fn session(
         let admission = match admission {
             Ok(a) => a,
             Err(e) => {
-                tracing::warn!(error = %e.message(), "could not look up a conference");
+                tracing::warn!(error = %e, "could not look up a conference");
                 break;
             }
         };

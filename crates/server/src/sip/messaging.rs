@@ -44,7 +44,7 @@ pub async fn receive(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Op
             &[("Accept", "text/plain")],
         )),
         Err(e) => {
-            tracing::warn!(error = %e.message(), "could not keep a message");
+            tracing::warn!(error = %e, "could not keep a message");
             Some(reply(&msg, 500, "Server Error", &[]))
         }
     }
@@ -59,7 +59,7 @@ pub fn flush(engine: Arc<Engine>, domain: String, username: String) {
                     deliver(engine.clone(), out).await;
                 }
             }
-            Err(e) => tracing::warn!(error = %e.message(), "could not read waiting messages"),
+            Err(e) => tracing::warn!(error = %e, "could not read waiting messages"),
         }
     });
 }
@@ -125,7 +125,7 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
                 if (200..300).contains(&code) && !delivered {
                     delivered = true;
                     if let Err(e) = engine.app.message_delivered(&out.message.id).await {
-                        tracing::warn!(error = %e.message(), "could not mark a message delivered");
+                        tracing::warn!(error = %e, "could not mark a message delivered");
                     }
                 }
             }

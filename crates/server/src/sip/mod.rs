@@ -151,7 +151,7 @@ async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRe
     while let Some(calls) = next_batch(&mut rx).await {
         let records: Vec<NewCallRecord> = calls.into_iter().flatten().collect();
         if let Err(e) = app.record_call(&records).await {
-            tracing::warn!(error = %e.message(), records = records.len(), "could not write the call log");
+            tracing::warn!(error = %e, records = records.len(), "could not write the call log");
         }
     }
 }
@@ -478,7 +478,7 @@ impl Engine {
                     guard::Blocked::Source(_) => None,
                 };
                 if let Err(e) = app.audit_sip_block(&source, user, Some(&domain), 15).await {
-                    tracing::warn!(error = %e.message(), "could not audit a SIP block");
+                    tracing::warn!(error = %e, "could not audit a SIP block");
                 }
             });
         }
@@ -1097,7 +1097,7 @@ async fn authenticate_line(
         Ok(Some(l)) => Ok(l),
         Ok(None) => Err(registrar::reply(msg, 403, "Forbidden", &[])),
         Err(e) => {
-            tracing::warn!(error = %e.message(), "could not load the calling line");
+            tracing::warn!(error = %e, "could not load the calling line");
             Err(registrar::reply(msg, 500, "Server Error", &[]))
         }
     }

@@ -359,7 +359,7 @@ impl Call {
                 .record_queue_call(&id, &caller, entered_ms, how, agent.as_ref())
                 .await
             {
-                tracing::warn!(error = %e.message(), "could not record a queue call");
+                tracing::warn!(error = %e, "could not record a queue call");
             }
         });
     }
