@@ -124,7 +124,7 @@ pub fn routes() -> Vec<Route> {
         r!(put "/api/v1/lines/{id}/voice-pin" set_voice_pin "call-handling" Some("VoicePinInput"), NoContent, true, "Set the line's voice-portal PIN (6 digits, not trivial; kept hashed)"),
         r!(post "/api/v1/lines/{id}/voice-pin/unlock" unlock_voice_pin "call-handling" N, NoContent, true, "Open a mailbox that wrong PINs locked (administrators, or the line's user)"),
         r!(delete "/api/v1/lines/{id}/voice-pin" delete_voice_pin "call-handling" N, NoContent, true, "Remove the PIN: no voice-portal access"),
-        r!(post "/api/v1/lines/{id}/reset" reset_line "lines" Some("ResetLineInput"), Ok("LineView"), true, "Reset the line: new account name, saved settings cleared"),
+        r!(post "/api/v1/lines/{id}/reset" reset_line "lines" Some("ResetLineInput"), Ok("LineView"), true, "Reset the line: new account name, new SIP password, everything saved for it cleared (optionally out of its queues)"),
         r!(get "/api/v1/users/{id}/presence" get_presence "users" N, Ok("PresenceView"), true, "The user's presence status"),
         r!(put "/api/v1/users/{id}/presence" set_presence "users" Some("PresenceView"), Ok("PresenceView"), true, "Set the presence status (do not disturb sends callers to the busy handling)"),
         r!(get "/api/v1/users/{id}/saved-numbers" get_saved_numbers "users" N, Ok("SavedNumbersDoc"), true, "The user's saved forwarding numbers"),

@@ -484,8 +484,23 @@ impl App {
             crate::lines::hand_over(&mut tx, &self.cfg.secret_key, &mut l, &co.sip_domain).await?;
         store::update_line(&mut tx, &l).await?;
         store::clear_settings(&mut tx, &co.id, &l.id).await?;
+        let cleared =
+            store::clear_saved(&mut tx, &l.id, l.user_id.as_ref(), input.remove_from_groups)
+                .await?;
         let mut summary = diff(&before, &crate::directory::line_audit(&l));
-        summary["reset"] = serde_json::json!({ "settings_cleared": true, "remove_from_groups": input.remove_from_groups });
+        summary["reset"] = serde_json::json!({
+            "settings_cleared": true,
+            "remove_from_groups": input.remove_from_groups,
+            "voicemails": cleared.voicemails,
+            "greeting": cleared.greeting,
+            "voicemail_settings": cleared.voicemail_settings,
+            "notifications": cleared.notifications,
+            "recording_setting": cleared.recording_setting,
+            "recordings": cleared.recordings,
+            "waiting_messages": cleared.waiting_messages,
+            "saved_numbers": cleared.saved_numbers,
+            "groups_left": cleared.groups,
+        });
         summary["handed_over"] = handed_over;
         let rec = Record::new(AuditKind::Changed, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
@@ -494,6 +509,8 @@ impl App {
         let numbers = store::numbers_of_line(&mut tx, &co.id, &l.id).await?;
         tx.commit().await?;
         self.credentials_changed(&l.sip_username, &co.sip_domain);
+        // Its messages are gone: the phones' message-waiting lamps go out.
+        let _ = self.mailboxes.send(l.id.clone());
         Ok(crate::directory::line_view(&l, numbers))
     }
 

@@ -375,6 +375,77 @@ pub async fn clear_settings(c: &mut Conn, company: &CompanyId, line: &LineId) ->
     clear_pin(c, company, line).await
 }
 
+/// What a reset cleared, row counts per kind (for the audit record).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleared {
+    pub voicemails: u64,
+    pub greeting: u64,
+    pub voicemail_settings: u64,
+    pub notifications: u64,
+    pub recording_setting: u64,
+    pub recordings: u64,
+    pub waiting_messages: u64,
+    pub saved_numbers: u64,
+    pub groups: u64,
+}
+
+/// Everything saved for a line (a reset, seed 000: "clear all saved information, including
+/// voicemails"): its messages, greeting, voicemail and notification settings, recording
+/// setting and recordings, SIP messages waiting for it, and its user's saved numbers; with
+/// `leave_groups`, its places in the company's queues too.
+pub async fn clear_saved(
+    c: &mut Conn,
+    line: &LineId,
+    user: Option<&UserId>,
+    leave_groups: bool,
+) -> Result<Cleared> {
+    const PER_LINE: [&str; 7] = [
+        "DELETE FROM voicemails WHERE line_id = $1",
+        "DELETE FROM voicemail_greetings WHERE line_id = $1",
+        "DELETE FROM voicemail_settings WHERE line_id = $1",
+        "DELETE FROM line_notifications WHERE line_id = $1",
+        "DELETE FROM line_recording WHERE line_id = $1",
+        "DELETE FROM recordings WHERE line_id = $1",
+        "DELETE FROM sip_messages WHERE to_line_id = $1",
+    ];
+    let mut n = [0u64; 7];
+    for (count, sql) in n.iter_mut().zip(PER_LINE) {
+        *count = query(sql)
+            .bind(line.as_str())
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+    }
+    let saved_numbers = match user {
+        Some(u) => query("DELETE FROM saved_numbers WHERE user_id = $1")
+            .bind(u.as_str())
+            .execute(&mut *c)
+            .await?
+            .rows_affected(),
+        None => 0,
+    };
+    let groups = if leave_groups {
+        query("DELETE FROM queue_agents WHERE line_id = $1")
+            .bind(line.as_str())
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    } else {
+        0
+    };
+    Ok(Cleared {
+        voicemails: n[0],
+        greeting: n[1],
+        voicemail_settings: n[2],
+        notifications: n[3],
+        recording_setting: n[4],
+        recordings: n[5],
+        waiting_messages: n[6],
+        saved_numbers,
+        groups,
+    })
+}
+
 /// A line by its SIP username within a company's SIP domain, with whether it may register
 /// (its user exists and is enabled), for the registrar.
 pub async fn sip_account(

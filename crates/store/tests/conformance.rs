@@ -809,6 +809,66 @@ async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
 }
 
 #[tokio::test]
+async fn clearing_a_line_removes_its_messages_and_settings_and_nobody_elses() {
+    use sb_store::voicemail::{self, Voicemail};
+    for s in fresh_stores("clearline").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let line = |n: i64, ext: &str| Line {
+            id: LineId::new(T + n),
+            company_id: co.id.clone(),
+            user_id: None,
+            extension: ext.into(),
+            account_name: ext.into(),
+            calling_name: None,
+            sip_username: format!("l{}", LineId::new(T + n)),
+            sip_password_sealed: "sealed".into(),
+            sip_ha1_md5: "md5".into(),
+            sip_ha1_sha256: "sha256".into(),
+            default_number: None,
+            presentation_number: None,
+            created_at: T,
+        };
+        let (reset, other) = (line(1, "201"), line(2, "202"));
+        for l in [&reset, &other] {
+            lines::insert_line(&mut c, l).await.unwrap();
+            let vm = Voicemail {
+                id: VoicemailId::new(T + l.extension.parse::<i64>().unwrap()),
+                company_id: co.id.clone(),
+                line_id: l.id.clone(),
+                caller_number: "203".into(),
+                caller_name: None,
+                received_at: T,
+                duration_ms: 4200,
+                heard: false,
+            };
+            voicemail::insert(&mut c, &vm, "UklGRg==").await.unwrap();
+            voicemail::set_greeting(&mut c, &l.id, "UklGRg==", T)
+                .await
+                .unwrap();
+        }
+        let cleared = lines::clear_saved(&mut c, &reset.id, None, true)
+            .await
+            .unwrap();
+        assert_eq!((cleared.voicemails, cleared.greeting), (1, 1));
+        assert_eq!(voicemail::counts(&mut c, &reset.id).await.unwrap(), (0, 0));
+        assert!(
+            voicemail::greeting(&mut c, &reset.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(voicemail::counts(&mut c, &other.id).await.unwrap(), (1, 0));
+        assert!(
+            voicemail::greeting(&mut c, &other.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+}
+
+#[tokio::test]
 async fn call_barring_round_trips_per_company_and_department_and_goes_with_them() {
     use sb_domain::barring::Bars;
     use sb_store::barring;

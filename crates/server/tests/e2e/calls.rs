@@ -304,8 +304,39 @@ async fn voice_portal_pins_are_six_digits_not_trivial_and_never_shown() {
 }
 
 #[tokio::test]
-async fn reset_line_gives_a_new_account_name_and_clears_saved_settings() {
+async fn reset_line_gives_a_new_account_name_and_clears_everything_saved_for_the_line() {
     let w = world().await;
+    let line = |what: &str| format!("/api/v1/lines/{}/{what}", w.t1.line_id);
+    let (token, user) = (&w.t1.user_token, &w.t1.user_id);
+    let wav = std::env::temp_dir().join(format!("sb-reset-{}.wav", w.t1.line_id));
+    crate::baresip::tone_wav_at(&wav, 500.0, 1, 8000);
+    let wav = std::fs::read(&wav).unwrap();
+    let (status, body) =
+        crate::baresip::upload(&w.srv, &line("voicemail-greeting"), token, wav).await;
+    assert_eq!(status, 200, "{body}");
+    let saved = [
+        (
+            line("voicemail-settings"),
+            json!({"email_to": ["ulf@example.com"], "keep_after_email": false}),
+        ),
+        (
+            line("notifications"),
+            json!({"missed_calls": true, "new_voicemail": true}),
+        ),
+        (
+            format!("/api/v1/users/{user}/saved-numbers"),
+            json!({"numbers": ["+15550002222"]}),
+        ),
+    ];
+    for (path, doc) in &saved {
+        let r = w.srv.put(path, token, doc.clone()).await;
+        assert_eq!(r.status, 200, "{path}: {}", r.text);
+    }
+    let queue = format!("/api/v1/queues/{}", w.t1.queue_id);
+    assert_eq!(
+        w.srv.get(&queue, &w.t1.admin_token).await.body["agents"][0]["line_id"],
+        w.t1.line_id.as_str()
+    );
     let handling = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
     w.srv.put(&handling, &w.t1.admin_token, json!({"forward_all": "+15550001111", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})).await;
     w.srv
@@ -347,6 +378,32 @@ async fn reset_line_gives_a_new_account_name_and_clears_saved_settings() {
             .body["set"],
         false
     );
+    // Everything saved for the line is gone, and with "Remove from groups" its queue places.
+    assert_eq!(
+        w.srv.get(&line("voicemail-greeting"), token).await.status,
+        404
+    );
+    let settings = w.srv.get(&line("voicemail-settings"), token).await.body;
+    assert_eq!(settings["email_to"], json!([]), "{settings}");
+    let notes = w.srv.get(&line("notifications"), token).await.body;
+    assert_eq!(
+        (&notes["missed_calls"], &notes["new_voicemail"]),
+        (&json!(false), &json!(false))
+    );
+    let numbers = format!("/api/v1/users/{user}/saved-numbers");
+    assert_eq!(w.srv.get(&numbers, token).await.body["numbers"], json!([]));
+    assert_eq!(
+        w.srv.get(&queue, &w.t1.admin_token).await.body["agents"],
+        json!([])
+    );
+    let audit = w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit", w.t1.company_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert!(audit.text.contains("\"groups_left\":1"), "{}", audit.text);
     let keep_name = w
         .srv
         .post(&reset, &w.t1.admin_token, json!({"account_name": "Desk 2"}))
