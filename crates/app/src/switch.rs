@@ -21,6 +21,7 @@ pub struct SipLine {
     pub id: LineId,
     pub company_id: CompanyId,
     pub extension: String,
+    /// The name callees inside the company see: the line's local calling name, else its user's.
     pub calling_name: Option<String>,
     /// The caller ID for calls going out: the presentation number, else the default number.
     pub presentation_number: Option<String>,
@@ -151,7 +152,9 @@ impl App {
             id: l.id,
             company_id: l.company_id,
             extension: l.extension,
-            calling_name: l.calling_name,
+            // The line's own local calling name, else its user's name (seed 000: renaming a
+            // user changes what the next call shows).
+            calling_name: l.calling_name.or_else(|| user.map(|u| u.name.clone())),
             departments: depts,
             language: co.first_language.as_str().to_owned(),
             second_language: co.second_language.map(|l| l.as_str().to_owned()),

@@ -416,6 +416,54 @@ pub async fn pair() -> Pair {
     }
 }
 
+#[tokio::test]
+async fn a_line_without_a_calling_name_shows_its_users_name_and_a_rename_shows_on_the_next_call() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let ada = p.caller_line.clone();
+    let call = || async {
+        let port = free_port();
+        let answer = phone(p.sip, &p.caller, port, Answer::After(0)).await;
+        dial(p.sip, &p.callee, &p.caller.extension, 200, 100, &[])
+            .done()
+            .await
+            .expect("Ulf's call to Ada was answered");
+        answer.done().await.expect("Ada's phone took it");
+    };
+    // Ulf's line loses its local calling name: Ada sees Ulf's own name.
+    let line =
+        p.w.srv
+            .patch(
+                &format!("/api/v1/lines/{}", p.w.t1.line_id),
+                &p.w.t1.admin_token,
+                json!({"calling_name": null}),
+            )
+            .await;
+    assert_eq!(
+        line.body["calling_name"],
+        serde_json::Value::Null,
+        "{}",
+        line.text
+    );
+    call().await;
+    assert_eq!(call_log(&p, &ada, 1).await[0]["other_name"], "Ulf");
+    let renamed =
+        p.w.srv
+            .patch(
+                &format!("/api/v1/users/{}", p.w.t1.user_id),
+                &p.w.t1.admin_token,
+                json!({"name": "Ulrich"}),
+            )
+            .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    call().await;
+    let log = call_log(&p, &ada, 2).await;
+    assert_eq!(log[0]["other_name"], "Ulrich", "{log:?}");
+    p.w.srv.stop().await;
+}
+
 /// A third line, 203, for a new user Cleo; returns its id.
 async fn colleague(p: &Pair) -> String {
     let t = &p.w.t1;
