@@ -82,6 +82,9 @@ pub struct Dialled<'a> {
     pub hops: &'a [&'a str],
 }
 
+/// What a line dials to reach its department's operator (seed 000, "Operator Number").
+pub const OPERATOR_CODE: &str = "0";
+
 /// A department and its parents up to the root, nearest first (a cycle in stored data ends it).
 pub(crate) fn chain<'d>(
     departments: &'d [Department],
@@ -246,6 +249,23 @@ impl App {
             .map(|l| (*l).clone()))
     }
 
+    /// The operator number of the calling line's department, else of the nearest parent
+    /// department that has one.
+    async fn operator_of(
+        &self,
+        c: &mut Conn,
+        company: &CompanyId,
+        from: Option<&SipLine>,
+    ) -> AppResult<Option<String>> {
+        let departments = self.departments_fact(c, company).await?;
+        Ok(from
+            .into_iter()
+            .flat_map(|l| l.departments.iter())
+            .filter_map(|id| departments.iter().find(|x| &x.id == id))
+            .find_map(|x| x.operator_number.clone())
+            .filter(|n| n != OPERATOR_CODE))
+    }
+
     /// Where a call from a line of `company` (or from a trunk into `company`) to `d.dialled`
     /// goes, and the plan for it when it reaches a line.
     pub async fn route_call(
@@ -264,6 +284,19 @@ impl App {
                 number: d.dialled.to_owned(),
             });
         }
+        let operator;
+        let d = &if d.dialled == OPERATOR_CODE && d.from_line.is_some() {
+            operator = self.operator_of(&mut c, &co.id, d.from_line).await?;
+            match operator.as_deref() {
+                Some(number) => Dialled {
+                    dialled: number,
+                    ..*d
+                },
+                None => return Ok(Destination::Unknown),
+            }
+        } else {
+            Dialled { ..*d }
+        };
         let is_bridge = |bridge: Option<String>| {
             bridge.is_some_and(|b| b.trim_start_matches('+') == d.dialled.trim_start_matches('+'))
         };

@@ -464,6 +464,49 @@ async fn a_line_without_a_calling_name_shows_its_users_name_and_a_rename_shows_o
     p.w.srv.stop().await;
 }
 
+#[tokio::test]
+async fn dialling_zero_reaches_the_operator_of_the_callers_department_or_of_a_parent() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let (srv, t) = (&p.w.srv, &p.w.t1);
+    // Nobody is anybody's operator yet: 0 leads nowhere.
+    dial(p.sip, &p.callee, "0", 404, 0, &[])
+        .done()
+        .await
+        .expect("no operator: not found");
+    // Ulf's department (Sales) has none, its new parent has Ada's extension.
+    let hq = srv
+        .post(
+            &format!("/api/v1/companies/{}/departments", t.company_id),
+            &t.admin_token,
+            json!({"name": "Head office", "operator_number": p.caller.extension}),
+        )
+        .await;
+    assert_eq!(hq.status, 201, "{}", hq.text);
+    let sales = srv
+        .patch(
+            &format!("/api/v1/departments/{}", t.department_id),
+            &t.admin_token,
+            json!({"parent_id": hq.id()}),
+        )
+        .await;
+    assert_eq!(sales.status, 200, "{}", sales.text);
+    let port = free_port();
+    let ada = phone(p.sip, &p.caller, port, Answer::After(0)).await;
+    dial(p.sip, &p.callee, "0", 200, 100, &[])
+        .done()
+        .await
+        .expect("0 reached the operator");
+    ada.done()
+        .await
+        .expect("the operator's phone took the call");
+    let log = call_log(&p, &p.caller_line, 1).await;
+    assert_eq!(log[0]["direction"], "received", "{log:?}");
+    p.w.srv.stop().await;
+}
+
 /// A third line, 203, for a new user Cleo; returns its id.
 async fn colleague(p: &Pair) -> String {
     let t = &p.w.t1;
