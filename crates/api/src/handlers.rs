@@ -661,7 +661,7 @@ async fn audit_answer(
         )
         .await?;
     let header_row =
-        "id,at,kind,actor_id,actor_name,source_ip,target_type,target_id,summary\n".to_string();
+        "id,at,kind,actor_id,actor_name,source_ip,target_type,target_id,summary\r\n".to_string();
     let state = (Some(first), s, a.actor, company, filter, Some(header_row));
     let stream = futures_util::stream::unfold(
         state,
@@ -692,7 +692,7 @@ async fn audit_answer(
                         .collect::<Vec<_>>()
                         .join(","),
                 );
-                out.push('\n');
+                out.push_str(CRLF);
             }
             let next = match page.next_cursor {
                 Some(c) => {
@@ -771,10 +771,10 @@ fn all_or_csv<T: serde::Serialize>(
     if !csv {
         return Json(All { items }).into_response();
     }
-    let mut out = format!("{header}\n");
+    let mut out = format!("{header}{CRLF}");
     for item in &items {
         out.push_str(&row(item));
-        out.push('\n');
+        out.push_str(CRLF);
     }
     ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], out).into_response()
 }
@@ -1078,7 +1078,7 @@ async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiRes
     const CHUNK: i64 = 5000;
     // Access is checked (and fails with a proper status) before the streaming starts.
     let mut out = String::from(
-        "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\n",
+        "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\r\n",
     );
     let page = sb_store::Page::first(CHUNK);
     let next = calls_csv(&s, &a.actor, &of, &filter, &page, &mut out).await?;
@@ -1136,7 +1136,7 @@ async fn calls_csv(
             push_cell(out, r.device.unwrap_or(""));
             out.push(',');
             out.push_str(int(&mut n, r.status));
-            out.push('\n');
+            out.push_str(CRLF);
         })
         .await
 }
@@ -1176,6 +1176,9 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// One CSV cell, quoted when it holds a separator, a quote or a line break; cells that a
 /// spreadsheet would run as a formula are prefixed with a quote mark.
+/// How every CSV row ends (RFC 4180 section 2).
+const CRLF: &str = "\r\n";
+
 pub fn csv_cell(s: &str) -> String {
     // A phone number like +15550001 is data, not a formula.
     let number = s.len() > 1 && s.starts_with('+') && s[1..].bytes().all(|b| b.is_ascii_digit());

@@ -608,6 +608,9 @@ async fn a_line_calls_another_line_which_answers_and_the_caller_hangs_up() {
             .await
             .unwrap();
     assert_eq!(csv.lines().count(), 3, "{csv}");
+    // RFC 4180: every row, the header's too, ends with CRLF.
+    assert_eq!(csv.matches("\r\n").count(), 3, "{csv:?}");
+    assert!(csv.ends_with("\r\n") && !csv.replace("\r\n", "").contains('\n'));
     assert!(csv.contains(",received,202,Ada,"), "{csv}");
     // The called line's user reads their log; another company's administrator cannot.
     let own =
