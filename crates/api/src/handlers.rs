@@ -1406,6 +1406,21 @@ pub async fn set_conference_bridge(
 
 // ---- call barring (toll fraud) --------------------------------------------------------------
 
+pub async fn get_company_profile(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::profile::CompanyProfileView>> {
+    Ok(Json(s.app.company_profile(&a.actor, &id).await?))
+}
+pub async fn set_company_profile(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::profile::CompanyProfileInput>,
+) -> ApiResult<Json<sb_app::profile::CompanyProfileView>> {
+    Ok(Json(s.app.set_company_profile(&a.actor, &id, b).await?))
+}
 pub async fn get_company_barring(
     State(s): S,
     a: Auth,

@@ -137,6 +137,9 @@ use utoipa::openapi::{
         AuditKind,
         sb_domain::barring::Bars,
         sb_app::barring::CallBarringView,
+        sb_app::profile::CompanyProfileInput,
+        sb_app::profile::CompanyProfileView,
+        sb_app::profile::Credentials,
     ))
 )]
 struct Components;

@@ -92,6 +92,8 @@ pub fn routes() -> Vec<Route> {
         r!(delete "/api/v1/companies/{id}" delete_company "companies" N, NoContent, true, "Delete a company and everything it owns"),
         r!(put "/api/v1/companies/{id}/subscription" set_subscription "companies" Some("SubscriptionInput"), Ok("CompanyView"), true, "Set subscription keys (reseller and system administrators)"),
         r!(put "/api/v1/companies/{id}/packages" set_packages "companies" Some("OfferedPackagesInput"), Ok("CompanyView"), true, "Choose offered packages and the default"),
+        r!(get "/api/v1/companies/{id}/profile" get_company_profile "companies" N, Ok("CompanyProfileView"), true, "The company profile's assistant, administrator phone and whether provider and PBX credentials are set (never the credentials)"),
+        r!(patch "/api/v1/companies/{id}/profile" set_company_profile "companies" Some("CompanyProfileInput"), Ok("CompanyProfileView"), true, "Change the virtual assistant (sender of the company's mail), administrator phone, or the write-only provider and PBX credentials; null clears"),
         r!(get "/api/v1/companies/{id}/two-factor-policy" company_two_factor_policy "companies" N, Ok("TwoFactorPolicy"), true, "Whether the company's administrators must use two-factor sign-in"),
         r!(put "/api/v1/companies/{id}/two-factor-policy" set_company_two_factor_policy "companies" Some("TwoFactorPolicy"), Ok("TwoFactorPolicy"), true, "Require two-factor sign-in of the company's administrators, or not (its administrators and provider)"),
         r!(get "/api/v1/companies/{id}/bill" company_bill "companies" N, Ok("BillView"), true, "The company bill (needs an elevated token from /auth/reauth)"),

@@ -95,6 +95,12 @@ impl App {
         let mut tx = self.store.begin().await?;
         let mut foreign = line_store::sealing_keys(&mut tx).await?;
         foreign.extend(totp_store::sealing_keys(&mut tx).await?);
+        foreign.extend(
+            sb_store::profiles::sealed_values(&mut tx)
+                .await?
+                .iter()
+                .filter_map(|v| sealed::key_id_of(v).map(str::to_owned)),
+        );
         let trunks = trunk_store::all(&mut tx).await?;
         foreign.extend(
             trunks

@@ -24,6 +24,7 @@ pub mod lockout;
 pub mod messages;
 pub mod passwords;
 pub mod portal;
+pub mod profile;
 pub mod queues;
 pub mod recordings;
 pub mod sealed;

@@ -149,6 +149,11 @@ pub fn trunk_context(trunk_id: &str, field: &str) -> String {
     format!("trunk:{trunk_id}:{field}")
 }
 
+/// What a company's provider or PBX credentials (`field`) are sealed for.
+pub fn company_context(company_id: &str, field: &str) -> String {
+    format!("company:{company_id}:{field}")
+}
+
 /// What a user's two-factor secret is sealed for.
 pub fn totp_context(user_id: &str) -> String {
     format!("user_totp:{user_id}:secret")

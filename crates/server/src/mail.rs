@@ -165,17 +165,57 @@ fn tls_parameters(host: &str, opts: &SmtpOptions) -> Result<TlsParameters, Strin
     b.build_rustls().map_err(|e| format!("TLS settings: {e}"))
 }
 
+/// Who a mail says it is from: the installation's address, under the name of the virtual
+/// assistant of the company it was sent for (seed 002) when it has one, with replies going to
+/// the assistant's own address.
+#[derive(Debug, Clone, Copy)]
+pub struct Signer<'a> {
+    pub address: &'a str,
+    pub name: Option<&'a str>,
+    pub reply_to: Option<&'a str>,
+}
+
+/// A display name as a header may carry it: quoted when it is plain ASCII, else an RFC 2047
+/// encoded word, so that any name arrives intact.
+fn display_name(name: &str) -> String {
+    use base64::Engine;
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || " .-'_".contains(c));
+    if plain {
+        format!("\"{name}\"")
+    } else {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(name.as_bytes());
+        format!("=?utf-8?B?{b64}?=")
+    }
+}
+
+/// The From (and Reply-To) header lines of a mail signed by `s`.
+fn from_headers(s: &Signer<'_>) -> String {
+    let mut out = format!(
+        "From: {} <{}>\r\n",
+        display_name(s.name.unwrap_or("Switchboard")),
+        s.address
+    );
+    if let Some(r) = s.reply_to {
+        out.push_str(&format!("Reply-To: <{r}>\r\n"));
+    }
+    out
+}
+
 /// Sends one message; the body is plain UTF-8 text.
 pub async fn send(
     target: &SmtpTarget,
-    from: &str,
+    signer: &Signer<'_>,
     m: &outbox::Mail,
     date: &str,
 ) -> Result<(), String> {
-    if [from, &m.recipient, &m.subject]
-        .iter()
-        .any(|s| s.contains(['\r', '\n']))
-    {
+    let from = signer.address;
+    let named = [signer.name, signer.reply_to];
+    let mut addressed = [from, m.recipient.as_str()]
+        .into_iter()
+        .chain(named.into_iter().flatten());
+    if m.subject.contains(['\r', '\n']) || addressed.any(|s| s.contains(['\r', '\n', '<', '>'])) {
         return Err("header values cannot contain line breaks".into());
     }
     let envelope = Envelope::new(
@@ -191,8 +231,11 @@ pub async fn send(
     )
     .map_err(|e| e.to_string())?;
     let mut msg = format!(
-        "From: Switchboard <{from}>\r\nTo: <{}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{}@switchboard>\r\nMIME-Version: 1.0\r\n",
-        m.recipient, m.subject, m.id
+        "{}To: <{}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{}@switchboard>\r\nMIME-Version: 1.0\r\n",
+        from_headers(signer),
+        m.recipient,
+        m.subject,
+        m.id
     );
     let text_part =
         "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
@@ -259,8 +302,14 @@ async fn deliver_due(
         outbox::due(&mut c, now.as_millisecond(), 20).await?
     };
     let date = now.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
-    for m in due {
-        let result = send(target, from, &m, &date).await;
+    for d in due {
+        let signer = Signer {
+            address: from,
+            name: d.assistant_name.as_deref(),
+            reply_to: d.assistant_email.as_deref(),
+        };
+        let m = d.mail;
+        let result = send(target, &signer, &m, &date).await;
         let mut c = store.conn().await?;
         match result {
             Ok(()) => outbox::mark_sent(&mut c, &m.id, clock.now().as_millisecond()).await?,
@@ -364,6 +413,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_company_s_assistant_signs_its_mail_and_any_name_arrives_intact() {
+        let plain = Signer {
+            address: "pbx@example.com",
+            name: None,
+            reply_to: None,
+        };
+        assert_eq!(
+            from_headers(&plain),
+            "From: \"Switchboard\" <pbx@example.com>\r\n"
+        );
+        let assistant = Signer {
+            name: Some("Zoé Réception"),
+            reply_to: Some("accueil@acme.example"),
+            ..plain
+        };
+        assert_eq!(
+            from_headers(&assistant),
+            "From: =?utf-8?B?Wm/DqSBSw6ljZXB0aW9u?= <pbx@example.com>\r\nReply-To: <accueil@acme.example>\r\n"
+        );
+        let ascii = Signer {
+            name: Some("Front Desk"),
+            ..plain
+        };
+        assert!(from_headers(&ascii).starts_with("From: \"Front Desk\" <"));
+    }
+
     #[tokio::test]
     async fn auth_is_never_sent_on_a_clear_connection() {
         let (port, heard) = stripping_server().await;
@@ -372,13 +448,12 @@ mod tests {
             &opts(),
         )
         .unwrap();
-        let sent = send(
-            &t,
-            "pbx@example.com",
-            &a_mail(),
-            "Sun, 6 Dec 2026 04:00:00 +0000",
-        )
-        .await;
+        let signer = Signer {
+            address: "pbx@example.com",
+            name: None,
+            reply_to: None,
+        };
+        let sent = send(&t, &signer, &a_mail(), "Sun, 6 Dec 2026 04:00:00 +0000").await;
         assert!(sent.is_err(), "no STARTTLS offered: nothing may be sent");
         let heard = heard.lock().unwrap().join("");
         assert!(heard.starts_with("EHLO"), "{heard}");

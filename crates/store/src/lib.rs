@@ -17,6 +17,7 @@ pub mod lines;
 pub mod messages;
 mod migrations;
 pub mod outbox;
+pub mod profiles;
 pub mod queues;
 pub mod recordings;
 pub mod registrations;

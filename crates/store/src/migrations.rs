@@ -495,4 +495,15 @@ pub const MIGRATIONS: &[Migration] = &[
         // device that registered directly.
         statements: &["ALTER TABLE registrations ADD COLUMN path TEXT NOT NULL DEFAULT ''"],
     },
+    Migration {
+        version: 22,
+        name: "company profiles",
+        statements: &["CREATE TABLE company_profiles (
+            company_id TEXT PRIMARY KEY REFERENCES companies(id) ON DELETE CASCADE,
+            assistant_name TEXT NULL,
+            assistant_email TEXT NULL,
+            admin_phone TEXT NULL,
+            provider_credentials TEXT NULL,
+            pbx_credentials TEXT NULL)"],
+    },
 ];

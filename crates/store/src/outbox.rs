@@ -89,9 +89,20 @@ pub async fn sent_since(c: &mut Conn, from: Sender<'_>, since: i64) -> Result<(i
     Ok((company, user))
 }
 
-pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
+/// A mail due for sending, with the virtual assistant of the company it was sent for (its
+/// profile's name and address), who signs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub mail: Mail,
+    pub assistant_name: Option<String>,
+    pub assistant_email: Option<String>,
+}
+
+pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Due>> {
     let rows = query(
-        "SELECT * FROM mail_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 ORDER BY id LIMIT $2",
+        "SELECT m.*, p.assistant_name, p.assistant_email FROM mail_outbox m
+         LEFT JOIN company_profiles p ON p.company_id = m.company_id
+         WHERE m.sent_at IS NULL AND m.next_attempt_at <= $1 ORDER BY m.id LIMIT $2",
     )
     .bind(now)
     .bind(limit)
@@ -110,7 +121,7 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
                 }),
                 _ => None,
             };
-            Ok(Mail {
+            let mail = Mail {
                 attachment,
                 id: col(&mut r, "id")?,
                 recipient: col(&mut r, "recipient")?,
@@ -119,6 +130,11 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Mail>> {
                 created_at: col(&mut r, "created_at")?,
                 attempts: col(&mut r, "attempts")?,
                 next_attempt_at: col(&mut r, "next_attempt_at")?,
+            };
+            Ok(Due {
+                mail,
+                assistant_name: col(&mut r, "assistant_name")?,
+                assistant_email: col(&mut r, "assistant_email")?,
             })
         })
         .collect()

@@ -16,6 +16,7 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod profile;
 mod secrets;
 mod signin;
 mod sip;
