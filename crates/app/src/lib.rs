@@ -24,6 +24,7 @@ pub mod lockout;
 pub mod messages;
 pub mod passwords;
 pub mod portal;
+pub mod provider;
 pub mod queues;
 pub mod recordings;
 pub mod sealed;

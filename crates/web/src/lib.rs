@@ -3,7 +3,8 @@
 //!
 //! Modules, one per area: `session` (cookies, who is signed in, CSRF), `layout` (what every page
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
-//! (the person's own pages), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! (the person's own pages), `reseller` (the reseller's customers), `provider` (resellers,
+//! packages, trunks, system administrators, health), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
@@ -11,6 +12,8 @@ mod assets;
 pub mod i18n;
 mod layout;
 mod my;
+mod provider;
+mod reseller;
 mod security;
 mod session;
 mod signin;
@@ -33,6 +36,67 @@ pub fn router(state: AppState) -> Router {
         .route("/language", post(my::language))
         .route("/admin", get(admin::home))
         .route("/admin/companies/{id}", get(admin::company))
+        // The reseller's customers and the provider's pages (reseller.rs, provider/).
+        .route(
+            "/admin/customers",
+            get(reseller::list).post(reseller::create),
+        )
+        .route("/admin/customers/{id}", get(reseller::show))
+        .route(
+            "/admin/customers/{id}/subscription",
+            post(reseller::set_subscription),
+        )
+        .route(
+            "/admin/customers/{id}/packages",
+            post(reseller::set_packages),
+        )
+        .route("/admin/customers/{id}/barring", post(reseller::set_barring))
+        .route(
+            "/admin/resellers",
+            get(provider::resellers::list).post(provider::resellers::create),
+        )
+        .route(
+            "/admin/resellers/{id}",
+            get(provider::resellers::show).post(provider::resellers::rename),
+        )
+        .route(
+            "/admin/resellers/{id}/admins",
+            post(provider::resellers::create_admin),
+        )
+        .route(
+            "/admin/resellers/{id}/delete",
+            post(provider::resellers::delete),
+        )
+        .route(
+            "/admin/packages",
+            get(provider::packages::list).post(provider::packages::create),
+        )
+        .route(
+            "/admin/packages/{id}",
+            get(provider::packages::show).post(provider::packages::update),
+        )
+        .route(
+            "/admin/packages/{id}/delete",
+            post(provider::packages::delete),
+        )
+        .route(
+            "/admin/trunks",
+            get(provider::trunks::list).post(provider::trunks::create),
+        )
+        .route(
+            "/admin/trunks/{id}",
+            get(provider::trunks::show).post(provider::trunks::update),
+        )
+        .route("/admin/trunks/{id}/delete", post(provider::trunks::delete))
+        .route(
+            provider::ADMINS,
+            get(provider::system_admins).post(provider::create_system_admin),
+        )
+        .route(
+            "/admin/two-factor-policy",
+            post(provider::set_two_factor_policy),
+        )
+        .route(provider::HEALTH, get(provider::health))
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route(security::PATH, get(security::show))

@@ -15,6 +15,7 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod portal_provider;
 mod secrets;
 mod signin;
 mod sip;

@@ -1,0 +1,441 @@
+//! The provider's (system administrator's) pages: resellers and their administrators
+//! (`resellers.rs`), service packages, also a reseller's own (`packages.rs`), installation and
+//! emergency trunks (`trunks.rs`), system administrators with the installation's two-factor
+//! policy, and the installation's health (here). Also what these pages and the reseller's
+//! (`crate::reseller`) share: the role gate, the not-found page, error and done messages.
+
+pub mod packages;
+pub mod resellers;
+pub mod trunks;
+
+use crate::i18n::t;
+use crate::layout::{Chrome, render};
+use crate::session::{self, Session, signed_in};
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use sb_api::AppState;
+use sb_app::AppError;
+use sb_app::views::{ResellerAdminInput, UserView};
+use sb_domain::model::{Language, Role};
+use serde::Deserialize;
+use std::sync::atomic::Ordering;
+
+/// The provider's and the reseller's places in the navigation, after "Administration".
+pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
+    match role {
+        Role::SystemAdmin => vec![
+            ("/admin/customers", "customers"),
+            ("/admin/resellers", "resellers"),
+            ("/admin/packages", "packages"),
+            ("/admin/trunks", "trunks"),
+            ("/admin/system-admins", "system_admins"),
+            ("/admin/health", "health"),
+        ],
+        Role::ResellerAdmin => vec![
+            ("/admin/customers", "customers"),
+            ("/admin/packages", "packages"),
+        ],
+        _ => Vec::new(),
+    }
+}
+
+/// A page with nothing but the layout: its title, an alert or a notice, and a way back.
+#[derive(Template)]
+#[template(path = "provider_message.html")]
+pub struct MessagePage {
+    pub c: Chrome,
+    pub back: &'static str,
+}
+
+/// The page of a thing that does not exist or belongs to another tenant (the same answer).
+pub fn not_found(s: &Session, here: &str) -> Response {
+    let c = Chrome::signed_in(s, t(s.me.language, "not_found_title"), here);
+    let alert = c.t("not_found");
+    let c = c.with_alert(alert);
+    render(StatusCode::NOT_FOUND, &MessagePage { c, back: "/admin" })
+}
+
+/// The signed-in person on a page of these `roles`; anyone else is told it does not exist
+/// (what a role may not do is absent).
+pub async fn gate(
+    s: &AppState,
+    headers: &HeaderMap,
+    roles: &[Role],
+    here: &str,
+) -> Result<Session, Response> {
+    let session = signed_in(s, headers).await?;
+    if roles.contains(&session.actor.role) {
+        Ok(session)
+    } else {
+        Err(not_found(&session, here))
+    }
+}
+
+/// Like [`gate`] for a form: the CSRF token first (403), then the session and role.
+pub async fn gate_form(
+    s: &AppState,
+    headers: &HeaderMap,
+    csrf: &str,
+    roles: &[Role],
+    here: &str,
+) -> Result<Session, Response> {
+    let session = session::changing(s, headers, csrf, false).await?;
+    if roles.contains(&session.actor.role) {
+        Ok(session)
+    } else {
+        Err(not_found(&session, here))
+    }
+}
+
+pub const PROVIDERS: &[Role] = &[Role::SystemAdmin, Role::ResellerAdmin];
+pub const SYSTEM: &[Role] = &[Role::SystemAdmin];
+
+/// A refused change as the person reads it: the text of its code when this table has one
+/// (`err_<code>`), else the use case's own sentence.
+pub fn error_text(lang: Language, e: &AppError) -> String {
+    let key = format!("err_{}", e.code());
+    let text = t(lang, &key);
+    if text != key {
+        return text.to_owned();
+    }
+    match lang {
+        Language::En => e.message(),
+        Language::Fr => format!("{} {}", t(lang, "err_detail"), e.message()),
+    }
+}
+
+/// The status of a page showing a refused change.
+pub fn error_status(e: &AppError) -> StatusCode {
+    match e {
+        AppError::Invalid(_) | AppError::BadRequest { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Conflict { .. } => StatusCode::CONFLICT,
+        AppError::NotFound => StatusCode::NOT_FOUND,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// `?done=` after a change: which notice the page shows (only texts named `done_...`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    pub done: String,
+}
+
+impl Done {
+    pub fn apply(&self, c: &mut Chrome) {
+        if self.done.is_empty()
+            || !self
+                .done
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_')
+        {
+            return;
+        }
+        let key = format!("done_{}", self.done);
+        let text = c.t(&key);
+        if text != key {
+            c.info = Some(text.to_owned());
+        }
+    }
+}
+
+/// Where a successful form goes: the page, with its notice.
+pub fn done(path: &str, what: &str) -> Response {
+    Redirect::to(&format!("{path}?done={what}")).into_response()
+}
+
+/// A whole number typed in a form, or the refusal naming its field.
+pub fn number(field: &str, text: &str) -> Result<i64, AppError> {
+    text.trim()
+        .parse()
+        .map_err(|_| AppError::invalid("not_a_number", field, "Type a whole number."))
+}
+
+/// A form with nothing but its CSRF token (delete buttons).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfForm {
+    pub csrf: String,
+}
+
+/// A checkbox of a form: sent (with any value) when ticked.
+pub fn ticked(v: &Option<String>) -> bool {
+    v.is_some()
+}
+
+/// A form with repeated fields (checkboxes of one name), as its name and value pairs.
+pub struct Pairs(pub Vec<(String, String)>);
+
+impl Pairs {
+    /// The first value of `name`, or empty.
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+    /// Every value of `name`, in order.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// A price typed as units and cents ("15", "15.5", "15,50"), in cents.
+pub fn cents(field: &str, text: &str) -> Result<i64, AppError> {
+    let bad = || AppError::invalid("not_a_price", field, "Type a price like 15.00.");
+    let text = text.trim().replace(',', ".");
+    let (units, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let all_digits = |s: &str| s.chars().all(|ch| ch.is_ascii_digit());
+    if units.is_empty() || !all_digits(units) || !all_digits(fraction) || fraction.len() > 2 {
+        return Err(bad());
+    }
+    let units: i64 = units.parse().map_err(|_| bad())?;
+    let fraction: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+    units
+        .checked_mul(100)
+        .and_then(|u| u.checked_add(fraction))
+        .ok_or_else(bad)
+}
+
+/// Cents as the price people read and type ("15.00").
+pub fn price(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+// ---- system administrators -------------------------------------------------------------------
+
+pub const ADMINS: &str = "/admin/system-admins";
+
+/// The fields of a new administrator (system or reseller), kept when the form is refused.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct AdminForm {
+    pub csrf: String,
+    pub name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+impl AdminForm {
+    pub fn input(&self) -> ResellerAdminInput {
+        ResellerAdminInput {
+            name: self.name.clone(),
+            username: self.username.clone(),
+            password: self.password.clone(),
+            email: Some(self.email.clone()).filter(|e| !e.trim().is_empty()),
+        }
+    }
+    /// What the form shows again: never the password.
+    pub fn shown(mut self) -> Self {
+        self.password.clear();
+        self
+    }
+}
+
+#[derive(Template)]
+#[template(path = "provider_admins.html")]
+struct AdminsPage {
+    c: Chrome,
+    admins: Vec<UserView>,
+    form: AdminForm,
+    /// The installation's two-factor policy for system and reseller administrators.
+    two_factor: Option<bool>,
+}
+
+async fn admins_page(
+    s: &AppState,
+    session: &Session,
+    form: AdminForm,
+    alert: Option<(String, StatusCode)>,
+    done: &Done,
+) -> Response {
+    let mut c = Chrome::signed_in(session, t(session.me.language, "system_admins"), ADMINS);
+    done.apply(&mut c);
+    let admins = match s.app.list_system_admins(&session.actor).await {
+        Ok(v) => v,
+        Err(e) => return render(error_status(&e), &MessagePage { c, back: "/admin" }),
+    };
+    let two_factor = s
+        .app
+        .installation_two_factor_policy(&session.actor)
+        .await
+        .ok()
+        .map(|p| p.required);
+    let status = match alert {
+        Some((text, status)) => {
+            c.alert = Some(text);
+            status
+        }
+        None => StatusCode::OK,
+    };
+    let form = form.shown();
+    render(
+        status,
+        &AdminsPage {
+            c,
+            admins,
+            form,
+            two_factor,
+        },
+    )
+}
+
+pub async fn system_admins(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Query(done): Query<Done>,
+) -> Response {
+    match gate(&s, &headers, SYSTEM, ADMINS).await {
+        Ok(session) => admins_page(&s, &session, AdminForm::default(), None, &done).await,
+        Err(r) => r,
+    }
+}
+
+pub async fn create_system_admin(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<AdminForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, SYSTEM, ADMINS).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match s.app.create_system_admin(&session.actor, f.input()).await {
+        Ok(_) => done(ADMINS, "admin_created"),
+        Err(e) => {
+            let alert = (error_text(session.me.language, &e), error_status(&e));
+            admins_page(&s, &session, f, Some(alert), &Done::default()).await
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PolicyForm {
+    csrf: String,
+    required: Option<String>,
+}
+
+pub async fn set_two_factor_policy(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<PolicyForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, SYSTEM, ADMINS).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let policy = sb_app::twofactor::TwoFactorPolicy {
+        required: ticked(&f.required),
+    };
+    match s
+        .app
+        .set_installation_two_factor_policy(&session.actor, policy)
+        .await
+    {
+        Ok(_) => done(ADMINS, "policy_saved"),
+        Err(e) => {
+            let alert = (error_text(session.me.language, &e), error_status(&e));
+            admins_page(
+                &s,
+                &session,
+                AdminForm::default(),
+                Some(alert),
+                &Done::default(),
+            )
+            .await
+        }
+    }
+}
+
+// ---- health ----------------------------------------------------------------------------------
+
+pub const HEALTH: &str = "/admin/health";
+
+#[derive(Template)]
+#[template(path = "provider_health.html")]
+struct HealthPage {
+    c: Chrome,
+    database: bool,
+    mail_configured: bool,
+    outbox: i64,
+    registrations: u64,
+    calls: u64,
+    requests: u64,
+}
+
+/// The installation's health from the same figures as `/metrics`.
+pub async fn health(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let session = match gate(&s, &headers, SYSTEM, HEALTH).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let c = Chrome::signed_in(&session, t(session.me.language, "health"), HEALTH);
+    match s.app.installation_health(&session.actor).await {
+        Ok(h) => render(
+            StatusCode::OK,
+            &HealthPage {
+                c,
+                database: h.database,
+                mail_configured: h.mail_configured,
+                outbox: h.mail_outbox,
+                registrations: s.registrations.load(Ordering::Relaxed),
+                calls: s.calls.load(Ordering::Relaxed),
+                requests: s.requests.load(Ordering::Relaxed),
+            },
+        ),
+        Err(e) => {
+            let alert = error_text(session.me.language, &e);
+            render(
+                error_status(&e),
+                &MessagePage {
+                    c: c.with_alert(alert),
+                    back: "/admin",
+                },
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_are_read_in_units_and_cents_and_written_back_the_same() {
+        assert_eq!(cents("p", "15").unwrap(), 1500);
+        assert_eq!(cents("p", "15.5").unwrap(), 1550);
+        assert_eq!(cents("p", " 15,05 ").unwrap(), 1505);
+        assert_eq!(cents("p", "0.99").unwrap(), 99);
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "abc",
+            ".5",
+            "1e3",
+            "99999999999999999999",
+        ] {
+            assert!(cents("p", bad).is_err(), "{bad}");
+        }
+        assert_eq!(price(1505), "15.05");
+        assert_eq!(price(0), "0.00");
+    }
+
+    #[test]
+    fn only_done_texts_become_notices() {
+        let keys = ["done_customer_created", "done_admin_created"];
+        for k in keys {
+            assert_ne!(t(Language::Fr, k), k);
+        }
+        assert_eq!(t(Language::En, "done_nonsense"), "done_nonsense");
+    }
+}
