@@ -430,6 +430,23 @@ mod tests {
         assert_eq!(price(0), "0.00");
     }
 
+    /// Keys built at run time, which the template test cannot see, exist in both languages.
+    #[test]
+    fn every_feature_and_navigation_place_has_its_text() {
+        let features = sb_domain::model::Feature::ALL
+            .iter()
+            .map(|f| format!("feature_{}", f.as_str()));
+        let places = [Role::SystemAdmin, Role::ResellerAdmin]
+            .into_iter()
+            .flat_map(nav)
+            .map(|(_, key)| key.to_owned());
+        for key in features.chain(places) {
+            for lang in [Language::En, Language::Fr] {
+                assert_ne!(t(lang, &key), key, "{key} in {lang:?}");
+            }
+        }
+    }
+
     #[test]
     fn only_done_texts_become_notices() {
         let keys = ["done_customer_created", "done_admin_created"];
