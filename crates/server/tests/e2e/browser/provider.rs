@@ -39,6 +39,14 @@ async fn tick(ctx: &Ctx, css: &str, on: bool) -> R {
     Ok(())
 }
 
+/// A screenshot of the page shown, for review: `<target tmp>/browser-shots/<name>.png`.
+async fn shot(ctx: &Ctx, name: &str) -> R {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(format!("{name}.png")), ctx.c.screenshot().await?)?;
+    Ok(())
+}
+
 /// The id at the end of the page's path (`/admin/customers/{id}`).
 async fn id_in_path(ctx: &Ctx) -> R<String> {
     let path = ctx.path().await?;
@@ -71,6 +79,7 @@ pub async fn a_reseller_creates_a_customer_and_sets_its_keys_packages_and_barrin
         ctx.text("h1").await? == "Bistro Lumière",
         "the customer's page",
     )?;
+    shot(ctx, "reseller_customer").await?;
     let id = id_in_path(ctx).await?;
     let api = format!("/api/v1/companies/{id}");
     let co = ctx.w.srv.get(&api, &t1.reseller_token).await;
@@ -188,6 +197,7 @@ pub async fn the_customer_list_searches_and_pages(ctx: &Ctx) -> R {
         rows(ctx, "#customers tbody tr").await? == 25,
         "a page of 25",
     )?;
+    shot(ctx, "reseller_customers").await?;
     ctx.click("#next-page").await?;
     ensure(rows(ctx, "#customers tbody tr").await? == 2, "the rest")?;
     ensure(
@@ -246,6 +256,7 @@ pub async fn the_provider_manages_resellers_and_their_administrators(ctx: &Ctx) 
     ctx.fill("#reseller-name", "Reseller three").await?;
     ctx.click("form[action='/admin/resellers'] button").await?;
     ensure(info(ctx).await?.contains("reseller was created"), "created")?;
+    shot(ctx, "provider_reseller").await?;
     let id = id_in_path(ctx).await?;
     ctx.fill("#reseller-name", "Reseller 3").await?;
     ctx.click(&format!("form[action='/admin/resellers/{id}'] button"))
@@ -308,6 +319,7 @@ pub async fn the_provider_defines_changes_and_deletes_a_package(ctx: &Ctx) -> R 
     ctx.fill("#package-price", "12.50").await?;
     ctx.click("form[action='/admin/packages'] button").await?;
     ensure(info(ctx).await?.contains("package was created"), "created")?;
+    shot(ctx, "provider_packages").await?;
     let all = ctx.w.srv.get("/api/v1/packages", sys).await;
     let silver = all.body["items"]
         .as_array()
@@ -384,6 +396,7 @@ pub async fn the_provider_manages_trunks_and_never_sees_their_secrets(ctx: &Ctx)
     )?;
     let id = trunk["id"].as_str().unwrap_or_default().to_owned();
     ctx.click(&format!("a[href='/admin/trunks/{id}']")).await?;
+    shot(ctx, "provider_trunk").await?;
     let html = ctx.c.source().await?;
     ensure(
         !html.contains(SECRET) && !html.contains(KEY),
@@ -421,6 +434,7 @@ pub async fn the_provider_creates_another_system_administrator_who_can_sign_in(c
         info(ctx).await?.contains("administrator was created"),
         "created",
     )?;
+    shot(ctx, "provider_system_admins").await?;
     ensure(ctx.text("main table").await?.contains("nightop1"), "listed")?;
     let list = ctx.w.srv.get("/api/v1/system-admins", sys).await;
     ensure(
@@ -454,6 +468,7 @@ pub async fn the_provider_creates_another_system_administrator_who_can_sign_in(c
 pub async fn the_health_page_shows_the_figures_of_metrics(ctx: &Ctx) -> R {
     ctx.sign_in("admin", ADMIN_PW, None).await?;
     ctx.click("header a[href='/admin/health']").await?;
+    shot(ctx, "provider_health").await?;
     let metrics = ctx.w.srv.metrics().await;
     let value = |name: &str| {
         metrics
@@ -476,5 +491,60 @@ pub async fn the_health_page_shows_the_figures_of_metrics(ctx: &Ctx) -> R {
         )?;
     }
     ensure(ctx.text("#database").await? == "OK", "database OK")?;
+    ctx.sign_out().await
+}
+
+pub async fn a_reseller_defines_its_own_package_and_offers_it_to_a_customer(ctx: &Ctx) -> R {
+    let (t1, t2) = (&ctx.w.t1, &ctx.w.t2);
+    ctx.sign_in("ritaone", PW, None).await?;
+    ctx.click("header a[href='/admin/packages']").await?;
+    ensure(
+        rows(ctx, "main table a[href^='/admin/packages/']").await? == 1,
+        "only the reseller's own package can be changed",
+    )?;
+    ctx.fill("#package-name", "Bronze one").await?;
+    tick(ctx, "#feature-voicemail", true).await?;
+    tick(ctx, "#feature-user_portal", true).await?;
+    ctx.fill("#package-price", "5").await?;
+    ctx.click("form[action='/admin/packages'] button").await?;
+    ensure(info(ctx).await?.contains("package was created"), "created")?;
+    let mine = ctx.w.srv.get("/api/v1/packages", &t1.reseller_token).await;
+    let bronze = mine.body["items"]
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["name"] == json!("Bronze one")).cloned())
+        .ok_or("Bronze is not in the API")?;
+    ensure(
+        bronze["reseller_id"] == json!(t1.reseller_id)
+            && bronze["monthly_price_cents"] == json!(500),
+        format!("the reseller's own: {bronze}"),
+    )?;
+    let theirs = ctx.w.srv.get("/api/v1/packages", &t2.reseller_token).await;
+    ensure(
+        !theirs.text.contains("Bronze one"),
+        "another reseller does not see it",
+    )?;
+    let id = bronze["id"].as_str().unwrap_or_default().to_owned();
+    ctx.open(&format!("/admin/customers/{}", t1.company_id))
+        .await?;
+    tick(ctx, &format!("#offer-{id}"), true).await?;
+    ctx.click("form[action$='/packages'] button").await?;
+    ensure(
+        info(ctx).await?.contains("packages offered were saved"),
+        "offered",
+    )?;
+    let co = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}", t1.company_id),
+            &t1.reseller_token,
+        )
+        .await;
+    ensure(
+        co.body["offered_packages"]
+            .as_array()
+            .is_some_and(|l| l.contains(&json!(id)) && l.len() > 1),
+        format!("offered to the customer: {}", co.text),
+    )?;
     ctx.sign_out().await
 }
