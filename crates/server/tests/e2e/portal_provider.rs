@@ -319,3 +319,71 @@ async fn only_system_administrators_create_system_administrators_and_it_is_audit
     assert_eq!(me.body["role"], json!("system_admin"));
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn every_provider_and_reseller_page_exists_in_english_and_french_without_a_missing_text() {
+    let w = world().await;
+    let t1 = &w.t1;
+    let trunk = w
+        .srv
+        .post(
+            "/api/v1/trunks",
+            &w.sys,
+            json!({"name": "Installation", "address": "192.0.2.211:5060"}),
+        )
+        .await
+        .id();
+    let pages = [
+        (
+            "/admin/customers".to_owned(),
+            Some(("Customers", "Clients")),
+        ),
+        (format!("/admin/customers/{}", t1.company_id), None),
+        (
+            "/admin/resellers".to_owned(),
+            Some(("Resellers", "Revendeurs")),
+        ),
+        (format!("/admin/resellers/{}", t1.reseller_id), None),
+        ("/admin/packages".to_owned(), Some(("Packages", "Forfaits"))),
+        (format!("/admin/packages/{}", t1.package_id), None),
+        ("/admin/trunks".to_owned(), Some(("Trunks", "Trunks"))),
+        (format!("/admin/trunks/{trunk}"), None),
+        (
+            "/admin/system-admins".to_owned(),
+            Some(("System administrators", "Administrateurs système")),
+        ),
+        (
+            "/admin/health".to_owned(),
+            Some(("Health", "État de l'installation")),
+        ),
+    ];
+    let mut admin = Jar::sign_in(&w.srv, "admin", ADMIN_PW).await;
+    for lang in ["en", "fr"] {
+        let csrf = admin.csrf();
+        let (status, _) = admin
+            .post(
+                "/language",
+                &[("csrf", &csrf), ("lang", lang), ("back", "/admin")],
+            )
+            .await;
+        assert_eq!(status, 303);
+        for (path, title) in &pages {
+            let (status, html) = admin.get(path).await;
+            assert_eq!(status, 200, "{path} in {lang}");
+            assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{path}");
+            if let Some((en, fr)) = title {
+                let want = if lang == "fr" { fr } else { en };
+                let want = want.replace('\'', "&#39;");
+                assert!(
+                    html.contains(&format!("<h1>{want}</h1>")),
+                    "{path} in {lang}: {html}"
+                );
+            }
+            // A missing text would show as its key.
+            for raw in ["feature_", "done_", "err_", "owner_", "_hint<"] {
+                assert!(!html.contains(raw), "{raw} on {path} in {lang}");
+            }
+        }
+    }
+    w.srv.stop().await;
+}
