@@ -5,13 +5,14 @@
 use crate::audit::{self, Record};
 use crate::authz::{self, Actor, Need, Tenant};
 use crate::directory::{user_audit, user_view, user_view_owned};
-use crate::views::{CompanyView, ListPage, ResellerAdminInput, UserView};
+use crate::views::{AuditView, CompanyView, ListPage, ResellerAdminInput, UserView};
 use crate::{App, AppError, AppResult, secrets};
 use sb_domain::ids::{ResellerId, UserId};
 use sb_domain::model::{AuditKind, Role};
 use sb_domain::values::{Email, Name, Username};
 use sb_store::Page;
 use sb_store::accounts::{self, User};
+use sb_store::audit::AuditFilter;
 use sb_store::tenancy as store;
 
 /// What the provider's health page shows that the database knows (the SIP engine's live counts
@@ -173,5 +174,20 @@ impl App {
             mail_outbox: self.outbox_depth().await?,
             mail_configured: self.cfg.smtp_configured,
         })
+    }
+
+    /// The provider's activity audit (the installation's for the system, the reseller's own and
+    /// its customers' for a reseller), of one kind or all, oldest first, a page at a time.
+    pub async fn provider_audit(
+        &self,
+        actor: &Actor,
+        kind: Option<AuditKind>,
+        page: Page,
+    ) -> AppResult<ListPage<AuditView>> {
+        let filter = AuditFilter {
+            kind,
+            ..AuditFilter::default()
+        };
+        self.list_audit(actor, None, filter, page).await
     }
 }

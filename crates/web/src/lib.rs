@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
             post(provider::set_two_factor_policy),
         )
         .route(provider::HEALTH, get(provider::health))
+        .route(provider::audit::PATH, get(provider::audit::show))
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route(security::PATH, get(security::show))

@@ -119,7 +119,7 @@ async fn list_page(
     alert: Option<&AppError>,
 ) -> Response {
     let lang = session.me.language;
-    let mut c = Chrome::signed_in(session, t(lang, "customers"), LIST);
+    let mut c = Chrome::signed_in(session, t(lang, "pv_customers"), LIST);
     Done {
         done: q.done.clone(),
     }
@@ -249,7 +249,7 @@ async fn customer_page(
             features: p
                 .features
                 .iter()
-                .map(|f| format!("feature_{}", f.as_str()))
+                .map(|f| format!("pv_feature_{}", f.as_str()))
                 .collect(),
             id: p.id,
             name: p.name,

@@ -356,6 +356,10 @@ async fn every_provider_and_reseller_page_exists_in_english_and_french_without_a
             "/admin/health".to_owned(),
             Some(("Health", "État de l'installation")),
         ),
+        (
+            "/admin/audit".to_owned(),
+            Some(("Activity audit", "Journal d'activité")),
+        ),
     ];
     let mut admin = Jar::sign_in(&w.srv, "admin", ADMIN_PW).await;
     for lang in ["en", "fr"] {
@@ -380,7 +384,7 @@ async fn every_provider_and_reseller_page_exists_in_english_and_french_without_a
                 );
             }
             // A missing text would show as its key.
-            for raw in ["feature_", "done_", "err_", "owner_", "_hint<"] {
+            for raw in ["pv_", "feature_", "done_", "err_", "owner_", "_hint<"] {
                 assert!(!html.contains(raw), "{raw} on {path} in {lang}");
             }
         }

@@ -4,6 +4,7 @@
 //! policy, and the installation's health (here). Also what these pages and the reseller's
 //! (`crate::reseller`) share: the role gate, the not-found page, error and done messages.
 
+pub mod audit;
 pub mod packages;
 pub mod resellers;
 pub mod trunks;
@@ -26,16 +27,18 @@ use std::sync::atomic::Ordering;
 pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
     match role {
         Role::SystemAdmin => vec![
-            ("/admin/customers", "customers"),
-            ("/admin/resellers", "resellers"),
-            ("/admin/packages", "packages"),
-            ("/admin/trunks", "trunks"),
-            ("/admin/system-admins", "system_admins"),
-            ("/admin/health", "health"),
+            ("/admin/customers", "pv_customers"),
+            ("/admin/resellers", "pv_resellers"),
+            ("/admin/packages", "pv_packages"),
+            ("/admin/trunks", "pv_trunks"),
+            ("/admin/system-admins", "pv_system_admins"),
+            ("/admin/health", "pv_health"),
+            ("/admin/audit", "pv_activity_audit"),
         ],
         Role::ResellerAdmin => vec![
-            ("/admin/customers", "customers"),
-            ("/admin/packages", "packages"),
+            ("/admin/customers", "pv_customers"),
+            ("/admin/packages", "pv_packages"),
+            ("/admin/audit", "pv_activity_audit"),
         ],
         _ => Vec::new(),
     }
@@ -51,7 +54,7 @@ pub struct MessagePage {
 
 /// The page of a thing that does not exist or belongs to another tenant (the same answer).
 pub fn not_found(s: &Session, here: &str) -> Response {
-    let c = Chrome::signed_in(s, t(s.me.language, "not_found_title"), here);
+    let c = Chrome::signed_in(s, t(s.me.language, "pv_not_found_title"), here);
     let alert = c.t("not_found");
     let c = c.with_alert(alert);
     render(StatusCode::NOT_FOUND, &MessagePage { c, back: "/admin" })
@@ -93,16 +96,16 @@ pub const PROVIDERS: &[Role] = &[Role::SystemAdmin, Role::ResellerAdmin];
 pub const SYSTEM: &[Role] = &[Role::SystemAdmin];
 
 /// A refused change as the person reads it: the text of its code when this table has one
-/// (`err_<code>`), else the use case's own sentence.
+/// (`pv_err_<code>`), else the use case's own sentence.
 pub fn error_text(lang: Language, e: &AppError) -> String {
-    let key = format!("err_{}", e.code());
+    let key = format!("pv_err_{}", e.code());
     let text = t(lang, &key);
     if text != key {
         return text.to_owned();
     }
     match lang {
         Language::En => e.message(),
-        Language::Fr => format!("{} {}", t(lang, "err_detail"), e.message()),
+        Language::Fr => format!("{} {}", t(lang, "pv_err_detail"), e.message()),
     }
 }
 
@@ -117,7 +120,7 @@ pub fn error_status(e: &AppError) -> StatusCode {
     }
 }
 
-/// `?done=` after a change: which notice the page shows (only texts named `done_...`).
+/// `?done=` after a change: which notice the page shows (only texts named `pv_done_...`).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Done {
@@ -134,7 +137,7 @@ impl Done {
         {
             return;
         }
-        let key = format!("done_{}", self.done);
+        let key = format!("pv_done_{}", self.done);
         let text = c.t(&key);
         if text != key {
             c.info = Some(text.to_owned());
@@ -257,7 +260,7 @@ async fn admins_page(
     alert: Option<(String, StatusCode)>,
     done: &Done,
 ) -> Response {
-    let mut c = Chrome::signed_in(session, t(session.me.language, "system_admins"), ADMINS);
+    let mut c = Chrome::signed_in(session, t(session.me.language, "pv_system_admins"), ADMINS);
     done.apply(&mut c);
     let admins = match s.app.list_system_admins(&session.actor).await {
         Ok(v) => v,
@@ -378,7 +381,7 @@ pub async fn health(State(s): State<AppState>, headers: HeaderMap) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let c = Chrome::signed_in(&session, t(session.me.language, "health"), HEALTH);
+    let c = Chrome::signed_in(&session, t(session.me.language, "pv_health"), HEALTH);
     match s.app.installation_health(&session.actor).await {
         Ok(h) => render(
             StatusCode::OK,
@@ -435,7 +438,7 @@ mod tests {
     fn every_feature_and_navigation_place_has_its_text() {
         let features = sb_domain::model::Feature::ALL
             .iter()
-            .map(|f| format!("feature_{}", f.as_str()));
+            .map(|f| format!("pv_feature_{}", f.as_str()));
         let places = [Role::SystemAdmin, Role::ResellerAdmin]
             .into_iter()
             .flat_map(nav)
@@ -449,10 +452,10 @@ mod tests {
 
     #[test]
     fn only_done_texts_become_notices() {
-        let keys = ["done_customer_created", "done_admin_created"];
+        let keys = ["pv_done_customer_created", "pv_done_admin_created"];
         for k in keys {
             assert_ne!(t(Language::Fr, k), k);
         }
-        assert_eq!(t(Language::En, "done_nonsense"), "done_nonsense");
+        assert_eq!(t(Language::En, "pv_done_nonsense"), "pv_done_nonsense");
     }
 }

@@ -65,7 +65,7 @@ impl Draft {
             .map(|f| {
                 (
                     f.as_str(),
-                    format!("feature_{}", f.as_str()),
+                    format!("pv_feature_{}", f.as_str()),
                     self.features.contains(f),
                 )
             })
@@ -100,7 +100,7 @@ async fn list_page(
     done: &Done,
 ) -> Response {
     let lang = session.me.language;
-    let mut c = Chrome::signed_in(session, t(lang, "packages"), LIST);
+    let mut c = Chrome::signed_in(session, t(lang, "pv_packages"), LIST);
     done.apply(&mut c);
     let list = match s.app.list_packages(&session.actor).await {
         Ok(l) => l,
@@ -116,14 +116,14 @@ async fn list_page(
             id: p.id.clone(),
             name: p.name.clone(),
             owner: if p.reseller_id.is_some() {
-                "owner_reseller"
+                "pv_owner_reseller"
             } else {
-                "owner_installation"
+                "pv_owner_installation"
             },
             features: p
                 .features
                 .iter()
-                .map(|f| format!("feature_{}", f.as_str()))
+                .map(|f| format!("pv_feature_{}", f.as_str()))
                 .collect(),
             price: price(p.monthly_price_cents),
         })

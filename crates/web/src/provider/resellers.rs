@@ -53,7 +53,7 @@ async fn list_page(
     done: &Done,
 ) -> Response {
     let lang = session.me.language;
-    let mut c = Chrome::signed_in(session, t(lang, "resellers"), LIST);
+    let mut c = Chrome::signed_in(session, t(lang, "pv_resellers"), LIST);
     done.apply(&mut c);
     let page = Page {
         after: Some(after.to_owned()).filter(|a| !a.is_empty()),

@@ -132,7 +132,7 @@ async fn list_page(
     done: &Done,
 ) -> Response {
     let lang = session.me.language;
-    let mut c = Chrome::signed_in(session, t(lang, "trunks"), LIST);
+    let mut c = Chrome::signed_in(session, t(lang, "pv_trunks"), LIST);
     done.apply(&mut c);
     let trunks = match s.app.list_trunks(&session.actor, None).await {
         Ok(l) => l,

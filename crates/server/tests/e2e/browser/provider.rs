@@ -556,3 +556,29 @@ pub async fn a_reseller_defines_its_own_package_and_offers_it_to_a_customer(ctx:
     )?;
     ctx.sign_out().await
 }
+
+pub async fn the_provider_audit_shows_who_created_what_within_each_providers_reach(ctx: &Ctx) -> R {
+    ctx.sign_in("admin", ADMIN_PW, None).await?;
+    ctx.click("header a[href='/admin/audit']").await?;
+    select(ctx, "#kind", "created").await?;
+    ctx.click("form[action='/admin/audit'] button").await?;
+    shot(ctx, "provider_audit").await?;
+    let table = ctx.text("#audit").await?;
+    ensure(
+        table.contains("Reseller one") && table.contains("Company two"),
+        format!("the installation's creations: {table}"),
+    )?;
+    ensure(
+        !table.contains("Signed in"),
+        "only the kind asked for is listed",
+    )?;
+    ctx.sign_out().await?;
+    ctx.sign_in("ritaone", PW, None).await?;
+    ctx.click("header a[href='/admin/audit']").await?;
+    let table = ctx.text("#audit").await?;
+    ensure(
+        table.contains("Company one") && !table.contains("Company two"),
+        format!("a reseller's own records: {table}"),
+    )?;
+    ctx.sign_out().await
+}
