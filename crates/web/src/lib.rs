@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router {
             post(provider::resellers::create_admin),
         )
         .route(
+            "/admin/resellers/{id}/admins/{user}",
+            post(provider::resellers::admin_account),
+        )
+        .route(
             "/admin/resellers/{id}/delete",
             post(provider::resellers::delete),
         )
@@ -91,6 +95,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             provider::ADMINS,
             get(provider::system_admins).post(provider::create_system_admin),
+        )
+        .route(
+            "/admin/system-admins/{id}",
+            post(provider::system_admin_account),
         )
         .route(
             "/admin/two-factor-policy",

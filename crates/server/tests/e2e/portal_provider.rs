@@ -123,6 +123,11 @@ async fn provider_and_reseller_forms_without_or_with_a_wrong_csrf_token_change_n
         .await
         .id();
     let co = &t1.company_id;
+    let admins = w
+        .srv
+        .get(&format!("/api/v1/resellers/{}/admins", t1.reseller_id), sys)
+        .await;
+    let ritaone = admins.body["items"][0]["id"].as_str().unwrap().to_owned();
     let admin_forms: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("/admin/resellers".into(), vec![("name", "Forged")]),
         (
@@ -134,6 +139,14 @@ async fn provider_and_reseller_forms_without_or_with_a_wrong_csrf_token_change_n
             vec![("name", "F"), ("username", "forged1"), ("password", PW)],
         ),
         (format!("/admin/resellers/{empty}/delete"), vec![]),
+        (
+            format!("/admin/resellers/{}/admins/{}", t1.reseller_id, ritaone),
+            vec![("action", "disable")],
+        ),
+        (
+            format!("/admin/system-admins/{}", ritaone),
+            vec![("action", "disable")],
+        ),
         (
             "/admin/packages".into(),
             vec![("name", "Forged"), ("feature", "fax"), ("price", "1")],

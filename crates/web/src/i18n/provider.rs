@@ -639,4 +639,33 @@ pub(super) const TEXTS: &[Text] = &[
         "Two-factor sign-in reset",
         "Double authentification réinitialisée",
     ),
+    // Administrators' accounts.
+    ("pv_disable", "Disable", "Désactiver"),
+    ("pv_enable", "Enable", "Activer"),
+    ("pv_unlock", "Unlock", "Déverrouiller"),
+    (
+        "pv_done_admin_disabled",
+        "The administrator was disabled; their sessions ended.",
+        "L'administrateur a été désactivé ; ses sessions ont pris fin.",
+    ),
+    (
+        "pv_done_admin_enabled",
+        "The administrator was enabled.",
+        "L'administrateur a été activé.",
+    ),
+    (
+        "pv_done_admin_unlocked",
+        "The administrator was unlocked.",
+        "L'administrateur a été déverrouillé.",
+    ),
+    (
+        "pv_err_unknown_action",
+        "Choose disable, enable or unlock.",
+        "Choisissez désactiver, activer ou déverrouiller.",
+    ),
+    (
+        "pv_err_cannot_change_self",
+        "You cannot do this to your own account.",
+        "Vous ne pouvez pas faire cela à votre propre compte.",
+    ),
 ];

@@ -13,7 +13,7 @@ use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use askama::Template;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_api::AppState;
@@ -212,6 +212,43 @@ pub fn price(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
+/// What an administrator's row button does: disable, enable or unlock the account.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccountForm {
+    pub csrf: String,
+    pub action: String,
+}
+
+/// Runs the row button's use case on an administrator `id` found in `list` (else 404); answers
+/// the notice's name.
+pub async fn account_action(
+    s: &AppState,
+    session: &Session,
+    list: &[UserView],
+    id: &str,
+    action: &str,
+) -> Result<&'static str, AppError> {
+    if !list.iter().any(|u| u.id == id) {
+        return Err(AppError::NotFound);
+    }
+    let actor = &session.actor;
+    match action {
+        "disable" => s
+            .app
+            .disable_user(actor, id)
+            .await
+            .map(|_| "admin_disabled"),
+        "enable" => s.app.enable_user(actor, id).await.map(|_| "admin_enabled"),
+        "unlock" => s.app.unlock_user(actor, id).await.map(|_| "admin_unlocked"),
+        _ => Err(AppError::invalid(
+            "unknown_action",
+            "action",
+            "Choose disable, enable or unlock.",
+        )),
+    }
+}
+
 // ---- system administrators -------------------------------------------------------------------
 
 pub const ADMINS: &str = "/admin/system-admins";
@@ -248,6 +285,8 @@ impl AdminForm {
 struct AdminsPage {
     c: Chrome,
     admins: Vec<UserView>,
+    /// The signed-in person's id: no buttons on their own row.
+    me: String,
     form: AdminForm,
     /// The installation's two-factor policy for system and reseller administrators.
     two_factor: Option<bool>,
@@ -285,6 +324,7 @@ async fn admins_page(
         &AdminsPage {
             c,
             admins,
+            me: session.actor.user_id.to_string(),
             form,
             two_factor,
         },
@@ -316,6 +356,39 @@ pub async fn create_system_admin(
         Err(e) => {
             let alert = (error_text(session.me.language, &e), error_status(&e));
             admins_page(&s, &session, f, Some(alert), &Done::default()).await
+        }
+    }
+}
+
+/// Disable, enable or unlock another system administrator.
+pub async fn system_admin_account(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AccountForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, SYSTEM, ADMINS).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let list = s
+        .app
+        .list_system_admins(&session.actor)
+        .await
+        .unwrap_or_default();
+    match account_action(&s, &session, &list, &id, &f.action).await {
+        Ok(what) => done(ADMINS, what),
+        Err(AppError::NotFound) => not_found(&session, ADMINS),
+        Err(e) => {
+            let alert = (error_text(session.me.language, &e), error_status(&e));
+            admins_page(
+                &s,
+                &session,
+                AdminForm::default(),
+                Some(alert),
+                &Done::default(),
+            )
+            .await
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Resellers (system administrators): the list, a new reseller, a reseller's page with its
-//! name, its administrators (list, new one) and delete (refused while it has customers). There
-//! is no use case to disable a reseller: its administrators are disabled as users.
+//! name, its administrators (list, new one; disable, enable, unlock: disabling all of them is
+//! how a reseller is disabled, there is no other use case for it) and delete (refused while it
+//! has customers).
 
 use super::{
-    AdminForm, CsrfForm, Done, MessagePage, SYSTEM, done, error_status, error_text, gate,
-    gate_form, not_found,
+    AccountForm, AdminForm, CsrfForm, Done, MessagePage, SYSTEM, account_action, done,
+    error_status, error_text, gate, gate_form, not_found,
 };
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -121,6 +122,8 @@ struct ResellerPage {
     c: Chrome,
     r: ResellerView,
     admins: Vec<UserView>,
+    /// The signed-in person's id: no buttons on their own row.
+    me: String,
     form: AdminForm,
 }
 
@@ -150,7 +153,17 @@ async fn reseller_page(
         None => StatusCode::OK,
     };
     let form = form.shown();
-    render(status, &ResellerPage { c, r, admins, form })
+    let me = session.actor.user_id.to_string();
+    render(
+        status,
+        &ResellerPage {
+            c,
+            r,
+            admins,
+            me,
+            form,
+        },
+    )
 }
 
 pub async fn show(
@@ -242,5 +255,37 @@ pub async fn create_admin(
         Ok(_) => done(&here, "admin_created"),
         Err(AppError::NotFound) => not_found(&session, &here),
         Err(e) => reseller_page(&s, &session, &id, f, Some(&e), &Done::default()).await,
+    }
+}
+
+/// Disable, enable or unlock one of the reseller's administrators.
+pub async fn admin_account(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((id, user)): Path<(String, String)>,
+    Form(f): Form<AccountForm>,
+) -> Response {
+    let here = format!("{LIST}/{id}");
+    let session = match gate_form(&s, &headers, &f.csrf, SYSTEM, &here).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let Ok(list) = s.app.list_reseller_admins(&session.actor, &id).await else {
+        return not_found(&session, &here);
+    };
+    match account_action(&s, &session, &list, &user, &f.action).await {
+        Ok(what) => done(&here, what),
+        Err(AppError::NotFound) => not_found(&session, &here),
+        Err(e) => {
+            reseller_page(
+                &s,
+                &session,
+                &id,
+                AdminForm::default(),
+                Some(&e),
+                &Done::default(),
+            )
+            .await
+        }
     }
 }

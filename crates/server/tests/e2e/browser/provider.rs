@@ -299,6 +299,33 @@ pub async fn the_provider_manages_resellers_and_their_administrators(ctx: &Ctx) 
         me.body["role"] == json!("reseller_admin"),
         format!("signs in: {}", me.text),
     )?;
+    // Disabled, the administrator can no longer sign in; enabled again, they can.
+    ctx.click("button[name=action][value=disable]").await?;
+    ensure(
+        info(ctx).await?.contains("administrator was disabled"),
+        "disabled",
+    )?;
+    ensure(
+        ctx.text("main table").await?.contains("Disabled"),
+        "shown disabled",
+    )?;
+    let refused = ctx.w.srv.login_resp("ritathree", PW).await;
+    ensure(
+        refused.status != 200,
+        format!("a disabled administrator signs in: {}", refused.text),
+    )?;
+    let old = ctx.w.srv.get("/api/v1/me", &token).await;
+    ensure(old.status == 401, "their session ended")?;
+    ctx.click("button[name=action][value=enable]").await?;
+    ensure(
+        info(ctx).await?.contains("administrator was enabled"),
+        "enabled",
+    )?;
+    let again = ctx.w.srv.login_resp("ritathree", PW).await;
+    ensure(
+        again.status == 200,
+        format!("signs in again: {}", again.text),
+    )?;
     // Reseller one has customers: deleting it is refused, with the reason.
     ctx.open(&format!("/admin/resellers/{}", ctx.w.t1.reseller_id))
         .await?;
