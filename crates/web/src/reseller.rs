@@ -12,9 +12,11 @@ use crate::provider::{
 };
 use crate::session::Session;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::routing::{get, post};
 use sb_api::AppState;
 use sb_app::views::{
     CompanyInput, CompanyView, OfferedPackagesInput, ResellerView, SubscriptionInput,
@@ -25,6 +27,17 @@ use sb_domain::model::{Language, Role};
 use serde::Deserialize;
 
 pub const LIST: &str = "/admin/customers";
+
+/// The customers' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/customers", get(list).post(create))
+        .route("/admin/customers/{id}", get(show))
+        .route("/admin/customers/{id}/subscription", post(set_subscription))
+        .route("/admin/customers/{id}/packages", post(set_packages))
+        .route("/admin/customers/{id}/barring", post(set_barring))
+}
+
 /// Customers per page of the list.
 const PAGE: i64 = 25;
 

@@ -13,15 +13,56 @@ use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{ResellerAdminInput, UserView};
 use sb_domain::model::{Language, Role};
 use serde::Deserialize;
 use std::sync::atomic::Ordering;
+
+/// The provider's routes (and the packages', which resellers use too).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/resellers",
+            get(resellers::list).post(resellers::create),
+        )
+        .route(
+            "/admin/resellers/{id}",
+            get(resellers::show).post(resellers::rename),
+        )
+        .route(
+            "/admin/resellers/{id}/admins",
+            post(resellers::create_admin),
+        )
+        .route(
+            "/admin/resellers/{id}/admins/{user}",
+            post(resellers::admin_account),
+        )
+        .route("/admin/resellers/{id}/delete", post(resellers::delete))
+        .route(
+            "/admin/packages",
+            get(packages::list).post(packages::create),
+        )
+        .route(
+            "/admin/packages/{id}",
+            get(packages::show).post(packages::update),
+        )
+        .route("/admin/packages/{id}/delete", post(packages::delete))
+        .route("/admin/trunks", get(trunks::list).post(trunks::create))
+        .route("/admin/trunks/{id}", get(trunks::show).post(trunks::update))
+        .route("/admin/trunks/{id}/delete", post(trunks::delete))
+        .route(ADMINS, get(system_admins).post(create_system_admin))
+        .route("/admin/system-admins/{id}", post(system_admin_account))
+        .route("/admin/two-factor-policy", post(set_two_factor_policy))
+        .route(HEALTH, get(health))
+        .route(audit::PATH, get(audit::show))
+}
 
 /// The provider's and the reseller's places in the navigation, after "Administration".
 pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
