@@ -1,7 +1,8 @@
 //! The reseller's customers (seeds 004, 002), also open to the system administrator: the list
 //! with search and paging, a new customer, and a customer's page with its profile, its
 //! subscription keys (users and lines used and allowed; only here can they change), the packages
-//! offered to it (Offer / Default boxes) and its call barring. The company administrator's pages
+//! offered to it (Offer / Default boxes), its call barring, and deleting it once the consequence
+//! is confirmed. The company administrator's pages
 //! of the customer (users...) are under `/admin/companies/{id}/...`.
 
 use crate::i18n::t;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/customers/{id}/subscription", post(set_subscription))
         .route("/admin/customers/{id}/packages", post(set_packages))
         .route("/admin/customers/{id}/barring", post(set_barring))
+        .route("/admin/customers/{id}/delete", post(delete))
 }
 
 /// Customers per page of the list.
@@ -405,4 +407,40 @@ pub async fn set_barring(
     };
     let outcome = s.app.set_company_barring(&session.actor, &id, bars).await;
     after_change(&s, &session, &id, outcome, "barring_saved").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DeleteForm {
+    csrf: String,
+    /// The box saying the consequence was read: without it nothing is deleted.
+    confirm: Option<String>,
+}
+
+/// Deletes the customer and everything it owns, once the consequence is confirmed.
+pub async fn delete(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<DeleteForm>,
+) -> Response {
+    let here = format!("{LIST}/{id}");
+    let session = match gate_form(&s, &headers, &f.csrf, PROVIDERS, &here).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let outcome = if ticked(&f.confirm) {
+        s.app.delete_company(&session.actor, &id).await
+    } else {
+        Err(AppError::invalid(
+            "confirm_required",
+            "confirm",
+            "Tick the box to confirm the deletion.",
+        ))
+    };
+    match outcome {
+        Ok(()) => done(LIST, "customer_deleted"),
+        Err(AppError::NotFound) => not_found(&session, &here),
+        Err(e) => customer_page(&s, &session, &id, Some(&e), &Done::default()).await,
+    }
 }

@@ -199,6 +199,10 @@ async fn provider_and_reseller_forms_without_or_with_a_wrong_csrf_token_change_n
             format!("/admin/customers/{co}/barring"),
             vec![("all_outside", "on")],
         ),
+        (
+            format!("/admin/customers/{co}/delete"),
+            vec![("confirm", "on")],
+        ),
     ];
     let before = snapshot(&w).await;
     let mut admin = Jar::sign_in(&w.srv, "admin", ADMIN_PW).await;
@@ -214,6 +218,13 @@ async fn provider_and_reseller_forms_without_or_with_a_wrong_csrf_token_change_n
         }
     }
     assert_eq!(snapshot(&w).await, before, "nothing changed");
+    // Deleting a customer needs the box that states the consequence, even with the token.
+    let csrf = reseller.csrf();
+    let (status, _) = reseller
+        .post(&format!("/admin/customers/{co}/delete"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(status, 422, "not confirmed");
+    assert_eq!(snapshot(&w).await, before, "nothing deleted");
     // The same form with the right token does change (the forms above are real ones).
     let csrf = admin.csrf();
     let (status, _) = admin
@@ -247,6 +258,7 @@ async fn another_resellers_customer_is_not_found_on_every_page_and_form() {
             vec![("offer", t2.package_id.as_str())],
         ),
         (format!("{page}/barring"), vec![("all_outside", "on")]),
+        (format!("{page}/delete"), vec![("confirm", "on")]),
     ] {
         let mut fields = fields;
         fields.push(("csrf", &csrf));

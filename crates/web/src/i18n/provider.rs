@@ -668,4 +668,30 @@ pub(super) const TEXTS: &[Text] = &[
         "You cannot do this to your own account.",
         "Vous ne pouvez pas faire cela à votre propre compte.",
     ),
+    // Deleting a customer.
+    (
+        "pv_delete_customer",
+        "Delete this customer",
+        "Supprimer ce client",
+    ),
+    (
+        "pv_delete_customer_consequence",
+        "Deleting the customer deletes its users, lines, numbers, departments and everything they own (voicemail, call log, settings). Its audit records stay in your activity audit. This cannot be undone.",
+        "Supprimer le client supprime ses utilisateurs, lignes, numéros, services et tout ce qu'ils possèdent (messages vocaux, journal d'appels, réglages). Ses enregistrements d'audit restent dans votre journal d'activité. C'est irréversible.",
+    ),
+    (
+        "pv_delete_customer_confirm",
+        "I understand: delete this customer and everything it owns",
+        "Je comprends : supprimer ce client et tout ce qu'il possède",
+    ),
+    (
+        "pv_done_customer_deleted",
+        "The customer was deleted.",
+        "Le client a été supprimé.",
+    ),
+    (
+        "pv_err_confirm_required",
+        "Tick the box to confirm the deletion.",
+        "Cochez la case pour confirmer la suppression.",
+    ),
 ];

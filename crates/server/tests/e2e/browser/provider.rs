@@ -609,3 +609,47 @@ pub async fn the_provider_audit_shows_who_created_what_within_each_providers_rea
     )?;
     ctx.sign_out().await
 }
+
+pub async fn a_reseller_deletes_a_customer_only_after_confirming_the_consequence(ctx: &Ctx) -> R {
+    let t1 = &ctx.w.t1;
+    let made = ctx
+        .w
+        .srv
+        .post(
+            "/api/v1/companies",
+            &t1.reseller_token,
+            json!({"name": "Short lived", "country": "US", "time_zone": "UTC",
+                "first_language": "en", "max_users": 1, "max_lines": 1}),
+        )
+        .await;
+    ensure(made.status == 201, format!("seed: {}", made.text))?;
+    let id = made.id();
+    ctx.sign_in("ritaone", PW, None).await?;
+    ctx.open(&format!("/admin/customers/{id}")).await?;
+    ensure(
+        ctx.text("#delete-consequence")
+            .await?
+            .contains("deletes its users, lines, numbers"),
+        "the consequence is stated before deleting",
+    )?;
+    // The box is required: the browser does not send the form without it.
+    ctx.click("form[action$='/delete'] button").await?;
+    let api = format!("/api/v1/companies/{id}");
+    let still = ctx.w.srv.get(&api, &t1.reseller_token).await;
+    ensure(still.status == 200, "not deleted without the box")?;
+    tick(ctx, "#confirm-delete", true).await?;
+    ctx.click("form[action$='/delete'] button").await?;
+    ensure(info(ctx).await?.contains("customer was deleted"), "deleted")?;
+    ensure(
+        ctx.path().await?.starts_with("/admin/customers?"),
+        "back to the list",
+    )?;
+    let gone = ctx.w.srv.get(&api, &t1.reseller_token).await;
+    ensure(gone.status == 404, format!("api: {}", gone.status))?;
+    ctx.open("/admin/audit?kind=deleted").await?;
+    ensure(
+        ctx.text("#audit").await?.contains("Short lived"),
+        "the deletion stays in the reseller's audit",
+    )?;
+    ctx.sign_out().await
+}

@@ -35,6 +35,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::provider::a_reseller_creates_a_customer_and_sets_its_keys_packages_and_barring,
         super::provider::the_customer_list_searches_and_pages,
         super::provider::a_reseller_defines_its_own_package_and_offers_it_to_a_customer,
+        super::provider::a_reseller_deletes_a_customer_only_after_confirming_the_consequence,
         super::provider::a_reseller_sees_no_provider_page_and_no_other_resellers_customer,
         super::provider::the_provider_manages_resellers_and_their_administrators,
         super::provider::the_provider_defines_changes_and_deletes_a_package,
