@@ -2,8 +2,8 @@
 //! with search and paging, a new customer, and a customer's page with its profile, its
 //! subscription keys (users and lines used and allowed; only here can they change), the packages
 //! offered to it (Offer / Default boxes), its call barring, and deleting it once the consequence
-//! is confirmed. The company administrator's pages
-//! of the customer (users...) are under `/admin/companies/{id}/...`.
+//! is confirmed. The company administrator's pages of the customer (users...) are under
+//! `/admin/companies/{id}/...`.
 
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
