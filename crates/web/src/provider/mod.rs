@@ -136,18 +136,48 @@ pub async fn gate_form(
 pub const PROVIDERS: &[Role] = &[Role::SystemAdmin, Role::ResellerAdmin];
 pub const SYSTEM: &[Role] = &[Role::SystemAdmin];
 
-/// A refused change as the person reads it: the text of its code when this table has one
-/// (`pv_err_<code>`), else the use case's own sentence.
+/// A refused change as the person reads it: the label of the field at fault, then the text of
+/// its code when this table has one (`pv_err_<code>`), else the use case's own sentence.
 pub fn error_text(lang: Language, e: &AppError) -> String {
     let key = format!("pv_err_{}", e.code());
     let text = t(lang, &key);
-    if text != key {
-        return text.to_owned();
+    let sentence = if text != key {
+        text.to_owned()
+    } else {
+        match lang {
+            Language::En => e.message(),
+            Language::Fr => format!("{} {}", t(lang, "pv_err_detail"), e.message()),
+        }
+    };
+    match e.field().and_then(|f| field_label(lang, f)) {
+        // French puts a space before the colon.
+        Some(label) if lang == Language::Fr => format!("{label} : {sentence}"),
+        Some(label) => format!("{label}: {sentence}"),
+        None => sentence,
     }
-    match lang {
-        Language::En => e.message(),
-        Language::Fr => format!("{} {}", t(lang, "pv_err_detail"), e.message()),
-    }
+}
+
+/// The label a form shows for a use case's field name, when the form has that field.
+fn field_label(lang: Language, field: &str) -> Option<&'static str> {
+    let key: &'static str = match field {
+        "name" => "name",
+        "username" => "username",
+        "password" => "password",
+        "email" => "email",
+        "country" => "pv_country",
+        "time_zone" => "pv_time_zone",
+        "first_language" => "pv_first_language",
+        "second_language" => "pv_second_language",
+        "max_users" => "pv_max_users",
+        "max_lines" => "pv_max_lines",
+        "address" => "pv_address",
+        "max_calls" => "pv_max_calls",
+        "default" => "pv_default",
+        "inbound_secret" => "pv_inbound_key",
+        "price" | "monthly_price_cents" => "pv_monthly_price",
+        _ => return None,
+    };
+    Some(t(lang, key))
 }
 
 /// The status of a page showing a refused change.
@@ -562,6 +592,19 @@ mod tests {
                 assert_ne!(t(lang, &key), key, "{key} in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_refusal_names_the_field_at_fault_in_the_persons_language() {
+        let e = AppError::invalid("invalid_time_zone", "time_zone", "Unknown.");
+        assert_eq!(
+            error_text(Language::Fr, &e),
+            "Fuseau horaire : Ce fuseau horaire est inconnu ; utilisez un nom comme Europe/Paris."
+        );
+        let e = AppError::invalid("whatever", "inbound_secret", "Bad key.");
+        assert_eq!(error_text(Language::En, &e), "Shared key: Bad key.");
+        let e = AppError::conflict("reseller_has_companies", "x", None);
+        assert!(error_text(Language::En, &e).starts_with("This reseller still has customers"));
     }
 
     #[test]
