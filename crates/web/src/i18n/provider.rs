@@ -694,4 +694,9 @@ pub(super) const TEXTS: &[Text] = &[
         "Tick the box to confirm the deletion.",
         "Cochez la case pour confirmer la suppression.",
     ),
+    (
+        "pv_company_pages",
+        "The customer's company pages",
+        "Les pages de l'entreprise du client",
+    ),
 ];

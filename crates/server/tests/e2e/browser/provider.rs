@@ -104,6 +104,15 @@ pub async fn a_reseller_creates_a_customer_and_sets_its_keys_packages_and_barrin
         format!("the Users link: {users:?}"),
     )?;
 
+    // "Manage customer": the customer's company pages, as the company administrator sees them.
+    ctx.click("#manage-company").await?;
+    ensure(
+        ctx.path().await? == format!("/admin/companies/{id}"),
+        "the company's pages open",
+    )?;
+    ensure(ctx.text("h1").await? != "Not found", "and exist")?;
+    ctx.open(&format!("/admin/customers/{id}")).await?;
+
     // Subscription keys: users and lines allowed, with those in use.
     ensure(ctx.text("#users-count").await? == "0", "no user yet")?;
     ctx.fill("#max-users", "12").await?;
