@@ -142,6 +142,27 @@ pub async fn create_reseller_admin(
         s.app.create_reseller_admin(&a.actor, &id, b).await?,
     ))
 }
+pub async fn list_reseller_admins(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<UserView>>> {
+    Ok(Json(All {
+        items: s.app.list_reseller_admins(&a.actor, &id).await?,
+    }))
+}
+pub async fn list_system_admins(State(s): S, a: Auth) -> ApiResult<Json<All<UserView>>> {
+    Ok(Json(All {
+        items: s.app.list_system_admins(&a.actor).await?,
+    }))
+}
+pub async fn create_system_admin(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<ResellerAdminInput>,
+) -> ApiResult<Created<UserView>> {
+    Ok(created(s.app.create_system_admin(&a.actor, b).await?))
+}
 pub async fn list_packages(State(s): S, a: Auth) -> ApiResult<Json<ListPage<PackageView>>> {
     Ok(Json(ListPage {
         items: s.app.list_packages(&a.actor).await?,

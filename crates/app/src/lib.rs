@@ -25,6 +25,7 @@ pub mod messages;
 pub mod passwords;
 pub mod portal;
 pub mod profile;
+pub mod provider;
 pub mod queues;
 pub mod recordings;
 pub mod sealed;

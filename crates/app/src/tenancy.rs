@@ -6,10 +6,10 @@ use crate::authz::{self, Actor, Need, Tenant};
 use crate::directory::*;
 use crate::views::*;
 use crate::{App, AppError, AppResult, secrets};
-use sb_domain::ids::{CompanyId, DepartmentId, PackageId, ResellerId, UserId};
+use sb_domain::ids::{CompanyId, DepartmentId, PackageId, ResellerId};
 use sb_domain::model::{AuditKind, CallPolicy, Feature, Role, check_policy_under};
-use sb_domain::values::{Country, E164, Email, Extension, Invalid, Name, TimeZoneName, Username};
-use sb_store::accounts::{self, User};
+use sb_domain::values::{Country, E164, Extension, Invalid, Name, TimeZoneName};
+use sb_store::accounts;
 use sb_store::tenancy::{self as store, Company, Department, Package, Reseller};
 use sb_store::{Conn, Page};
 
@@ -142,7 +142,7 @@ impl App {
         }
     }
 
-    async fn reseller_for(
+    pub(crate) async fn reseller_for(
         &self,
         c: &mut Conn,
         actor: &Actor,
@@ -211,54 +211,14 @@ impl App {
         id: &str,
         input: ResellerAdminInput,
     ) -> AppResult<UserView> {
-        let name = Name::parse("name", &input.name)?;
-        let uname = Username::parse("username", &input.username)?;
-        self.check_new_password("password", &input.password)?;
-        let email = input
-            .email
-            .as_deref()
-            .map(|e| Email::parse("email", e))
-            .transpose()?;
-        let hash = secrets::hash_password_async(input.password).await?;
-        let now = self.now_ms();
+        let admin = self.new_admin(input).await?;
         let mut tx = self.store.begin().await?;
         let r = self.reseller_for(&mut tx, actor, id, Need::Provide).await?;
-        if accounts::username_taken(&mut tx, uname.as_str()).await? {
-            return Err(AppError::conflict(
-                "username_taken",
-                "This username is already taken.",
-                Some("username"),
-            ));
-        }
-        let u = User {
-            id: UserId::new(now),
-            role: Role::ResellerAdmin,
-            reseller_id: Some(r.id.clone()),
-            company_id: None,
-            department_id: None,
-            package_id: None,
-            name: name.into_string(),
-            email: email.map(Email::into_string),
-            language: None,
-            username: Some(uname.into_string()),
-            password_hash: Some(hash),
-            enabled: true,
-            failed_logins: 0,
-            locked: false,
-            locked_until: None,
-            lockouts: 0,
-            default_line_id: None,
-            created_at: now,
-            updated_at: now,
-        };
-        accounts::insert_user(&mut tx, &u).await?;
-        let rec = Record::new(AuditKind::Created, "user", &u.id)
-            .tenant(Some(&r.id), None)
-            .about(&u.id)
-            .summary(user_audit(&u));
-        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self
+            .insert_admin(&mut tx, actor, Some(&r.id), admin)
+            .await?;
         tx.commit().await?;
-        Ok(user_view(&u))
+        Ok(view)
     }
 
     // ---- packages --------------------------------------------------------------------------

@@ -230,6 +230,14 @@ pub async fn list_reseller_admins(c: &mut Conn, reseller: &ResellerId) -> Result
     rows.into_iter().map(user).collect()
 }
 
+/// The installation's system administrators, oldest first.
+pub async fn list_system_admins(c: &mut Conn) -> Result<Vec<User>> {
+    let rows = query("SELECT * FROM users WHERE role = 'system_admin' ORDER BY id")
+        .fetch_all(c)
+        .await?;
+    rows.into_iter().map(user).collect()
+}
+
 pub async fn count_users(c: &mut Conn, company: &CompanyId) -> Result<i64> {
     query("SELECT COUNT(*) FROM users WHERE company_id = $1")
         .bind(company.as_str())

@@ -284,6 +284,36 @@ pub async fn list_companies(
     Ok(finish_page(items, page, |c| c.id.to_string()))
 }
 
+/// Companies whose name contains `needle` (any case), of one reseller or of all, in id order.
+pub async fn search_companies(
+    c: &mut Conn,
+    reseller: Option<&ResellerId>,
+    needle: &str,
+    page: &Page,
+) -> Result<(Vec<Company>, Option<String>)> {
+    let escaped: String = needle
+        .to_lowercase()
+        .chars()
+        .flat_map(|ch| match ch {
+            '%' | '_' | '\\' => vec!['\\', ch],
+            other => vec![other],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let rows = query(
+        "SELECT * FROM companies WHERE ($1 = '' OR reseller_id = $1) \
+         AND LOWER(name) LIKE $2 ESCAPE '\\' AND id > $3 ORDER BY id LIMIT $4",
+    )
+    .bind(reseller.map_or("", |r| r.as_str()))
+    .bind(pattern)
+    .bind(page.after_text())
+    .bind(page.probe())
+    .fetch_all(c)
+    .await?;
+    let items = rows.into_iter().map(company).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |c| c.id.to_string()))
+}
+
 pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
     c.touch();
     // Users and lines point at each other and at departments; clear those links first so the

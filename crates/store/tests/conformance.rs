@@ -1006,3 +1006,67 @@ async fn two_factor_policies_are_off_until_set_and_each_scope_is_its_own() {
         assert!(totp::policy(&mut c, totp::INSTALLATION).await.unwrap());
     }
 }
+
+#[tokio::test]
+async fn company_search_matches_names_in_any_case_per_reseller_with_paging() {
+    for s in fresh_stores("company_search").await.unwrap() {
+        let (r, acme) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let other = Reseller {
+            id: ResellerId::new(T + 1),
+            name: "Other".into(),
+            created_at: T,
+        };
+        tenancy::insert_reseller(&mut c, &other).await.unwrap();
+        for (i, (name, reseller)) in [
+            ("Bistro Lumière", &r),
+            ("ACME West", &r),
+            ("100% Acme_Club", &r),
+            ("Acme elsewhere", &other),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = CompanyId::new(T + 10 + i as i64);
+            let co = Company {
+                id: id.clone(),
+                reseller_id: reseller.id.clone(),
+                name: name.into(),
+                sip_domain: format!("{id}.sip.test"),
+                ..acme.clone()
+            };
+            tenancy::insert_company(&mut c, &co).await.unwrap();
+        }
+        let names = |list: &[Company]| list.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let (found, _) = tenancy::search_companies(&mut c, Some(&r.id), "acme", &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 3, "{:?}", names(&found));
+        assert!(!names(&found).contains(&"Acme elsewhere".to_owned()));
+        let (all, _) = tenancy::search_companies(&mut c, None, "ACME", &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 4, "every reseller's for the system");
+        // % and _ are letters to look for, not patterns.
+        let (pct, _) = tenancy::search_companies(&mut c, Some(&r.id), "100%", &Page::first(50))
+            .await
+            .unwrap();
+        assert_eq!(names(&pct), ["100% Acme_Club"]);
+        let (none, _) = tenancy::search_companies(&mut c, Some(&r.id), "e_w", &Page::first(50))
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "{:?}", names(&none));
+        let (first, next) = tenancy::search_companies(&mut c, Some(&r.id), "", &Page::first(2))
+            .await
+            .unwrap();
+        assert_eq!(first.len(), 2);
+        let page = Page {
+            after: next,
+            limit: 2,
+        };
+        let (rest, next) = tenancy::search_companies(&mut c, Some(&r.id), "", &page)
+            .await
+            .unwrap();
+        assert_eq!((rest.len(), next), (2, None), "4 companies of the reseller");
+    }
+}

@@ -118,6 +118,8 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
             Role::EndUser => links.push(("/my", "my_homepage")),
             _ => links.extend([("/admin", "administration"), ("/my", "my_profile")]),
         }
+        // The provider's and the reseller's places, after "Administration".
+        links.splice(1..1, crate::provider::nav(role));
     }
     links.push((crate::security::PATH, "security"));
     links

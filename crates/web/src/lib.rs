@@ -3,7 +3,8 @@
 //!
 //! Modules, one per area: `session` (cookies, who is signed in, CSRF), `layout` (what every page
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
-//! (the person's own pages), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! (the person's own pages), `reseller` (the reseller's customers), `provider` (resellers,
+//! packages, trunks, system administrators, health), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
@@ -11,6 +12,8 @@ mod assets;
 pub mod i18n;
 mod layout;
 mod my;
+mod provider;
+mod reseller;
 mod security;
 mod session;
 mod signin;
@@ -39,6 +42,9 @@ pub fn router(state: AppState) -> Router {
         .route("/my/security/enrol", post(security::enrol))
         .route("/my/security/confirm", post(security::confirm))
         .route("/my/security/off", post(security::turn_off))
+        // The reseller's customers and the provider's pages.
+        .merge(reseller::routes())
+        .merge(provider::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -16,6 +16,7 @@ mod isolation;
 mod kit;
 mod phones;
 mod portal;
+mod portal_provider;
 mod profile;
 mod secrets;
 mod signin;

@@ -12,7 +12,7 @@ use std::time::Instant;
 pub async fn run_all(ctx: &Ctx) -> Vec<String> {
     let mut failed = Vec::new();
     macro_rules! scenario {
-        ($($name:ident),* $(,)?) => {$(
+        ($($name:path),* $(,)?) => {$(
             let started = Instant::now();
             let outcome = $name(ctx).await;
             let _ = ctx.c.delete_all_cookies().await;
@@ -32,6 +32,17 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         the_language_switch_changes_the_pages_language,
         two_factor_enrolment_works_end_to_end,
         a_policy_sends_sign_in_to_enrolment_first,
+        super::provider::a_reseller_creates_a_customer_and_sets_its_keys_packages_and_barring,
+        super::provider::the_customer_list_searches_and_pages,
+        super::provider::a_reseller_defines_its_own_package_and_offers_it_to_a_customer,
+        super::provider::a_reseller_deletes_a_customer_only_after_confirming_the_consequence,
+        super::provider::a_reseller_sees_no_provider_page_and_no_other_resellers_customer,
+        super::provider::the_provider_manages_resellers_and_their_administrators,
+        super::provider::the_provider_defines_changes_and_deletes_a_package,
+        super::provider::the_provider_manages_trunks_and_never_sees_their_secrets,
+        super::provider::the_provider_creates_another_system_administrator_who_can_sign_in,
+        super::provider::the_health_page_shows_the_figures_of_metrics,
+        super::provider::the_provider_audit_shows_who_created_what_within_each_providers_reach,
     );
     failed
 }
