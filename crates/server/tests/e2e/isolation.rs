@@ -50,6 +50,9 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
         "Bars" => json!({"international": false, "premium": false, "all_outside": false}),
+        "CompanyProfileInput" => {
+            json!({"assistant_name": "Hijack", "provider_credentials": {"username": "x", "password": "y"}})
+        }
         // A file upload; access is decided before the file is read.
         s if s.starts_with("file:") => json!({}),
         "LoginInput" | "ReauthInput" | "FirstLoginInput" | "ChangePasswordInput" => json!({}),
