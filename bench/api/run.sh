@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# REST benchmark: cold start, seeding 1,000 users through the API, then wrk on the portal reads and
-# on sign-in, with the same wrk settings as the anchor in shared/bench/rest-anchor/RESULTS.md.
+# REST benchmark: cold start, seeding 1,000 users through the API, then wrk on the REST reads, on
+# the portal's signed-in pages (bench/portal: the users list with a search and a user's Calls tab,
+# against the REST users page of the same run) and on sign-in, with the same wrk settings as the
+# anchor in shared/bench/rest-anchor/RESULTS.md.
 # Usage: bench/api/run.sh          (SWITCHBOARD_BIN=/path/to/switchboard skips the build)
 # Writes the report to stdout and to bench/api/results-latest.md.
 set -euo pipefail
@@ -133,7 +135,11 @@ IDLE_RSS=$(rss_mib)
 
 # wrk reports through Lua: one "RESULT req/s p50_ms p99_ms non2xx socket_errors" line.
 cat >"$TMP/get.lua" <<'EOF'
-wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+if os.getenv("COOKIE") ~= "" then
+  wrk.headers["Cookie"] = os.getenv("COOKIE")
+else
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+end
 function done(s, lat)
   local e = s.errors
   io.write(string.format("RESULT %.0f %.2f %.2f %d %d\n", s.requests / s.duration * 1e6,
@@ -141,6 +147,7 @@ function done(s, lat)
 end
 EOF
 export TOKEN
+export COOKIE=
 
 # One endpoint (LABEL PATH): 3 × (2 s warm-up, 10 s measured); the median run by req/s, with the server's RSS
 # (sampled mid-run) and CPU (of one core, over the run) appended.
@@ -187,6 +194,23 @@ rows=$(bench_get '/api/v1/companies/{id}/users?limit=50' "/api/v1/companies/$CID
 echo "$rows" | tee -a "$TMP/report.md"
 PAGE_RPS=$(echo "$rows" | head -n1 | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}')
 
+# The portal, signed in as the system administrator acting for the company (a browser's cookie):
+# the sign-in form's CSRF token comes from the page, the session cookie from the answer.
+JAR="$TMP/cookies"
+csrf=$(curl -sS --noproxy '*' -c "$JAR" "$BASE/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -sS --noproxy '*' -b "$JAR" -c "$JAR" -o /dev/null -X POST "$BASE/login" \
+  --data-urlencode username=admin --data-urlencode "password=$PASS" --data-urlencode "csrf=$csrf"
+COOKIE=$(awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+portal_status=$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" \
+  "$BASE/admin/companies/$CID/users?q=User")
+[ "$portal_status" = 200 ] || { echo "bench: portal sign-in failed ($portal_status)" >&2; exit 1; }
+portal=$(bench_get 'portal /admin/companies/{id}/users?q=User (50 of 1,000)' "/admin/companies/$CID/users?q=User"
+  bench_get 'portal /admin/companies/{id}/users/{id}/calls' "/admin/companies/$CID/users/$UID1/calls")
+COOKIE=
+echo "$portal" | tee -a "$TMP/report.md"
+PORTAL_RPS=$(echo "$portal" | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}' | sort -n | head -n1)
+PORTAL_P99=$(echo "$portal" | awk -F'|' '{gsub(/ /, "", $5); print $5}' | sort -n | tail -n1)
+
 # Sign-in: the 1,000 seeded users in turn, one 5 s run (argon2id verification bounds it).
 cat >"$TMP/login.lua" <<'EOF'
 local bodies, n, threads = {}, 0, {}
@@ -221,6 +245,9 @@ read -r _ LOGIN_OK_RPS LOGIN_429 LOGIN_OTHER LOGIN_RPS LOGIN_P50 LOGIN_P99 \
   echo
   echo "Users page vs the anchor (axum + rusqlite, GET /users?limit=50, 16 connections: $ANCHOR_USERS_PAGE req/s):" \
     "**$(awk -v a="$PAGE_RPS" -v b="$ANCHOR_USERS_PAGE" 'BEGIN {printf "%.2f", a / b}')×**"
+  echo
+  echo "Portal pages vs the REST users page of this run (target: at least 0.7×, p99 under 20 ms): slower page" \
+    "**$(awk -v a="$PORTAL_RPS" -v b="$PAGE_RPS" 'BEGIN {printf "%.2f", a / b}')×**, worst p99 $PORTAL_P99 ms"
 } | tee -a "$TMP/report.md"
 cp "$TMP/report.md" "$OUT"
 echo
