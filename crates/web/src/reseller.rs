@@ -8,7 +8,7 @@
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{
-    Done, MessagePage, PROVIDERS, Pairs, done, error_status, error_text, gate, gate_form,
+    Done, PROVIDERS, Pairs, alerted, done, error_status, error_text, failed, gate, gate_form,
     not_found, number, price, ticked,
 };
 use crate::session::Session;
@@ -146,10 +146,7 @@ async fn list_page(
     let found = s.app.search_companies(&session.actor, &q.q, page).await;
     let list = match found {
         Ok(l) => l,
-        Err(e) => {
-            let c = c.with_alert(error_text(lang, &e));
-            return render(error_status(&e), &MessagePage { c, back: "/admin" });
-        }
+        Err(e) => return failed(c, &e),
     };
     let resellers = if session.actor.role == Role::SystemAdmin {
         let all = Page {
@@ -164,13 +161,7 @@ async fn list_page(
     } else {
         None
     };
-    let status = match alert {
-        Some(e) => {
-            c.alert = Some(error_text(lang, e));
-            error_status(e)
-        }
-        None => StatusCode::OK,
-    };
+    let status = alerted(&mut c, alert);
     let page = ListPage {
         c,
         q: q.q.clone(),

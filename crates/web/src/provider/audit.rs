@@ -2,7 +2,7 @@
 //! administrator, the reseller's own and its customers' for a reseller; filtered by kind, a page
 //! at a time. A company's own audit is among the company administrator's pages.
 
-use super::{MessagePage, PROVIDERS, error_status, error_text, gate};
+use super::{PROVIDERS, failed, gate};
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use askama::Template;
@@ -81,10 +81,7 @@ pub async fn show(
     };
     let list = match s.app.provider_audit(&session.actor, kind, page).await {
         Ok(l) => l,
-        Err(e) => {
-            let c = c.with_alert(error_text(lang, &e));
-            return render(error_status(&e), &MessagePage { c, back: "/admin" });
-        }
+        Err(e) => return failed(c, &e),
     };
     let kinds = AuditKind::ALL
         .iter()

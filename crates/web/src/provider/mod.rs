@@ -180,6 +180,24 @@ fn field_label(lang: Language, field: &str) -> Option<&'static str> {
     Some(t(lang, key))
 }
 
+/// The page that could not be shown for `e`: the layout with its alert and a way back.
+pub fn failed(c: Chrome, e: &AppError) -> Response {
+    let alert = error_text(c.lang, e);
+    let c = c.with_alert(alert);
+    render(error_status(e), &MessagePage { c, back: "/admin" })
+}
+
+/// A page showing a refused change: the alert in `c`, and the status it answers with.
+pub fn alerted(c: &mut Chrome, alert: Option<&AppError>) -> StatusCode {
+    match alert {
+        Some(e) => {
+            c.alert = Some(error_text(c.lang, e));
+            error_status(e)
+        }
+        None => StatusCode::OK,
+    }
+}
+
 /// The status of a page showing a refused change.
 pub fn error_status(e: &AppError) -> StatusCode {
     match e {

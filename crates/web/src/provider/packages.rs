@@ -2,8 +2,8 @@
 //! installation's, a reseller its own; each may change and delete (when unused) those it owns.
 
 use super::{
-    Done, MessagePage, PROVIDERS, Pairs, cents, done, error_status, error_text, gate, gate_form,
-    not_found, price,
+    Done, PROVIDERS, Pairs, alerted, cents, done, error_status, error_text, failed, gate,
+    gate_form, not_found, price,
 };
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -104,10 +104,7 @@ async fn list_page(
     done.apply(&mut c);
     let list = match s.app.list_packages(&session.actor).await {
         Ok(l) => l,
-        Err(e) => {
-            let c = c.with_alert(error_text(lang, &e));
-            return render(error_status(&e), &MessagePage { c, back: "/admin" });
-        }
+        Err(e) => return failed(c, &e),
     };
     let rows = list
         .iter()
@@ -128,13 +125,7 @@ async fn list_page(
             price: price(p.monthly_price_cents),
         })
         .collect();
-    let status = match alert {
-        Some(e) => {
-            c.alert = Some(error_text(lang, e));
-            error_status(e)
-        }
-        None => StatusCode::OK,
-    };
+    let status = alerted(&mut c, alert);
     render(status, &ListPage { c, rows, draft })
 }
 

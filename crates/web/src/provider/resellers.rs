@@ -4,8 +4,8 @@
 //! has customers).
 
 use super::{
-    AccountForm, AdminForm, CsrfForm, Done, MessagePage, SYSTEM, account_action, done,
-    error_status, error_text, gate, gate_form, not_found,
+    AccountForm, AdminForm, CsrfForm, Done, SYSTEM, account_action, alerted, done, error_status,
+    error_text, failed, gate, gate_form, not_found,
 };
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -62,18 +62,9 @@ async fn list_page(
     };
     let list = match s.app.list_resellers(&session.actor, page).await {
         Ok(l) => l,
-        Err(e) => {
-            let c = c.with_alert(error_text(lang, &e));
-            return render(error_status(&e), &MessagePage { c, back: "/admin" });
-        }
+        Err(e) => return failed(c, &e),
     };
-    let status = match alert {
-        Some(e) => {
-            c.alert = Some(error_text(lang, e));
-            error_status(e)
-        }
-        None => StatusCode::OK,
-    };
+    let status = alerted(&mut c, alert);
     let page = ListPage {
         c,
         resellers: list.items,

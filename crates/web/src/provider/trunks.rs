@@ -3,7 +3,7 @@
 //! write-only: the forms never show them, and an empty field keeps the stored one.
 
 use super::{
-    CsrfForm, Done, MessagePage, SYSTEM, done, error_status, error_text, gate, gate_form,
+    CsrfForm, Done, SYSTEM, alerted, done, error_status, error_text, failed, gate, gate_form,
     not_found, number, ticked,
 };
 use crate::i18n::t;
@@ -136,18 +136,9 @@ async fn list_page(
     done.apply(&mut c);
     let trunks = match s.app.list_trunks(&session.actor, None).await {
         Ok(l) => l,
-        Err(e) => {
-            let c = c.with_alert(error_text(lang, &e));
-            return render(error_status(&e), &MessagePage { c, back: "/admin" });
-        }
+        Err(e) => return failed(c, &e),
     };
-    let status = match alert {
-        Some(e) => {
-            c.alert = Some(error_text(lang, e));
-            error_status(e)
-        }
-        None => StatusCode::OK,
-    };
+    let status = alerted(&mut c, alert);
     render(status, &ListPage { c, trunks, draft })
 }
 
