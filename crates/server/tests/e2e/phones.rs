@@ -54,11 +54,19 @@ pub async fn admin_line(srv: &Srv, t: &Tenant) -> String {
 }
 
 pub fn free_port() -> u16 {
-    // An even port with the next one free too: SIPp's media port defaults beside it.
+    // A port with the five after it free too: SIPp's media port is two above it (`-mp`), and
+    // SIPp binds the audio and video ports and their RTCP there (p+2 to p+5); a taken video
+    // port made a call test fail with "address in use".
     loop {
         let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let p = s.local_addr().unwrap().port();
-        if p < 65000 && std::net::UdpSocket::bind(("127.0.0.1", p + 2)).is_ok() {
+        if p >= 65000 {
+            continue;
+        }
+        let next: Vec<_> = (p + 1..=p + 5)
+            .map_while(|q| std::net::UdpSocket::bind(("127.0.0.1", q)).ok())
+            .collect();
+        if next.len() == 5 {
             return p;
         }
     }
