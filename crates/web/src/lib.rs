@@ -9,6 +9,7 @@
 
 mod admin;
 mod assets;
+mod company_profile;
 pub mod i18n;
 mod layout;
 mod my;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         // The reseller's customers and the provider's pages.
         .merge(reseller::routes())
         .merge(provider::routes())
+        .merge(company_profile::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -5,7 +5,7 @@ use crate::kit::*;
 use serde_json::json;
 
 /// A cookie jar and the forms' token: enough of a browser for plain posts.
-struct Jar {
+pub(crate) struct Jar {
     http: reqwest::Client,
     base: String,
     cookies: Vec<(String, String)>,
@@ -36,7 +36,7 @@ impl Jar {
             .collect::<Vec<_>>()
             .join("; ")
     }
-    async fn get(&mut self, path: &str) -> (u16, String) {
+    pub(crate) async fn get(&mut self, path: &str) -> (u16, String) {
         let r = self
             .http
             .get(format!("{}{path}", self.base))
@@ -47,7 +47,7 @@ impl Jar {
         self.keep(&r);
         (r.status().as_u16(), r.text().await.unwrap())
     }
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    pub(crate) async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
@@ -60,14 +60,14 @@ impl Jar {
         (r.status().as_u16(), r.text().await.unwrap())
     }
     /// The token of the page's forms (the same as the `sb_csrf` cookie).
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         self.cookies
             .iter()
             .find(|(k, _)| k == "sb_csrf")
             .map(|(_, v)| v.clone())
             .unwrap()
     }
-    async fn sign_in(srv: &Srv, user: &str, pw: &str) -> Self {
+    pub(crate) async fn sign_in(srv: &Srv, user: &str, pw: &str) -> Self {
         let mut j = Self::new(srv);
         j.get("/").await;
         let csrf = j.csrf();

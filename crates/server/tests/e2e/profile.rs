@@ -100,3 +100,80 @@ async fn the_assistant_signs_the_company_s_mail_and_credentials_are_never_shown_
     );
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_profile_page_s_forms_need_the_csrf_token_and_another_company_s_page_does_not_exist() {
+    let w = world().await;
+    let t1 = &w.t1;
+    let api = format!("/api/v1/companies/{}/profile", t1.company_id);
+    let before = w.srv.get(&api, &t1.admin_token).await.text;
+    let mut ada = crate::portal_provider::Jar::sign_in(&w.srv, "adaone", PW).await;
+    let page = format!("/admin/companies/{}/profile", t1.company_id);
+    let (status, html) = ada.get(&page).await;
+    assert_eq!(status, 200, "{html}");
+    for (form, fields) in [
+        ("assistant", vec![("assistant_name", "Forged")]),
+        (
+            "credentials",
+            vec![("provider_username", "x"), ("provider_password", "y")],
+        ),
+        (
+            "company",
+            vec![
+                ("name", "Forged"),
+                ("country", "US"),
+                ("time_zone", "UTC"),
+                ("first_language", "en"),
+            ],
+        ),
+    ] {
+        let path = format!("{page}/{form}");
+        let (status, _) = ada.post(&path, &fields).await;
+        assert_eq!(status, 403, "{form} without a token");
+        let mut forged = fields.clone();
+        forged.push(("csrf", "forged-token"));
+        assert_eq!(
+            ada.post(&path, &forged).await.0,
+            403,
+            "{form} with a wrong token"
+        );
+    }
+    assert_eq!(
+        w.srv.get(&api, &t1.admin_token).await.text,
+        before,
+        "nothing changed"
+    );
+    let csrf = ada.csrf();
+    let saved = ada
+        .post(
+            &format!("{page}/assistant"),
+            &[
+                ("csrf", &csrf),
+                ("assistant_name", "Desk"),
+                ("assistant_email", ""),
+                ("admin_phone", ""),
+            ],
+        )
+        .await;
+    assert_eq!(saved.0, 303);
+    assert_eq!(
+        w.srv.get(&api, &t1.admin_token).await.body["assistant_name"],
+        "Desk"
+    );
+    // Another company's administrator: no such page, no such form.
+    let mut other = crate::portal_provider::Jar::sign_in(&w.srv, "adatwo", PW).await;
+    assert_eq!(other.get(&page).await.0, 404);
+    let csrf = other.csrf();
+    let (status, _) = other
+        .post(
+            &format!("{page}/assistant"),
+            &[("csrf", &csrf), ("assistant_name", "Intruder")],
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        w.srv.get(&api, &t1.admin_token).await.body["assistant_name"],
+        "Desk"
+    );
+    w.srv.stop().await;
+}

@@ -13,13 +13,14 @@ pub fn t(lang: Language, key: &str) -> &str {
 }
 
 mod company;
+mod profile;
 mod provider;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
 
 /// One table per area, so pages of different areas add their texts apart.
-const TABLES: &[&[Text]] = &[TEXTS, company::TEXTS, provider::TEXTS];
+const TABLES: &[&[Text]] = &[TEXTS, company::TEXTS, profile::TEXTS, provider::TEXTS];
 
 fn all() -> impl Iterator<Item = &'static Text> {
     TABLES.iter().flat_map(|table| table.iter())

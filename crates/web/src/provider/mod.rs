@@ -175,6 +175,9 @@ fn field_label(lang: Language, field: &str) -> Option<&'static str> {
         "default" => "pv_default",
         "inbound_secret" => "pv_inbound_key",
         "price" | "monthly_price_cents" => "pv_monthly_price",
+        "assistant_name" => "cp_assistant_name",
+        "assistant_email" => "cp_assistant_email",
+        "admin_phone" => "cp_admin_phone",
         _ => return None,
     };
     Some(t(lang, key))

@@ -43,6 +43,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::provider::the_provider_creates_another_system_administrator_who_can_sign_in,
         super::provider::the_health_page_shows_the_figures_of_metrics,
         super::provider::the_provider_audit_shows_who_created_what_within_each_providers_reach,
+        super::company_profile::a_company_admin_names_the_assistant_and_stores_provider_credentials,
     );
     failed
 }

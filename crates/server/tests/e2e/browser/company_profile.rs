@@ -1,0 +1,63 @@
+//! The company profile (seed 002) in the browser, checked through the REST API.
+
+use super::{Ctx, R, ensure};
+use crate::kit::*;
+
+pub async fn a_company_admin_names_the_assistant_and_stores_provider_credentials(ctx: &Ctx) -> R {
+    let t1 = &ctx.w.t1;
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open("/admin/company-profile").await?;
+    let here = ctx.path().await?;
+    ensure(
+        here == format!("/admin/companies/{}/profile", t1.company_id),
+        format!("landed on {here}"),
+    )?;
+    ctx.fill("#cp-assistant-name", "Front Desk").await?;
+    ctx.fill("#cp-assistant-email", "desk@one.example.com")
+        .await?;
+    ctx.click("form[action$='/profile/assistant'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let notice = ctx.text("[role=status]").await?;
+    ensure(notice == "Saved.", format!("notice: {notice}"))?;
+    // A wrong phone number is refused with the field named, and nothing else changes.
+    ctx.fill("#cp-admin-phone", "call me").await?;
+    ctx.click("form[action$='/profile/assistant'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let alert = ctx.text("[role=alert]").await?;
+    ensure(
+        alert.contains("admin_phone") || alert.contains("phone"),
+        format!("alert: {alert}"),
+    )?;
+    ctx.fill("#cp-provider-user", "acme-sip").await?;
+    ctx.fill("#cp-provider-password", "Provider-Secret-1")
+        .await?;
+    ctx.click("form[action$='/profile/credentials'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let state = ctx.text("#cp-provider-state").await?;
+    ensure(state == "Set", format!("provider credentials: {state}"))?;
+    let page = ctx.c.source().await?;
+    ensure(
+        !page.contains("Provider-Secret-1"),
+        "the password came back on the page",
+    )?;
+    let api = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/profile", t1.company_id),
+            &t1.admin_token,
+        )
+        .await;
+    ensure(
+        api.body["assistant_name"] == "Front Desk"
+            && api.body["assistant_email"] == "desk@one.example.com"
+            && api.body["admin_phone"].is_null()
+            && api.body["provider_credentials_set"] == true
+            && api.body["pbx_credentials_set"] == false,
+        format!("through the API: {}", api.text),
+    )?;
+    ctx.sign_out().await
+}

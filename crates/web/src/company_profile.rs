@@ -1,0 +1,288 @@
+//! The company profile (seed 002) for its administrators, and for a reseller or the provider
+//! acting for the company: the company itself (name, country, time zone, languages), the
+//! virtual assistant who signs the company's mail with the administrator's phone number, and the
+//! telephony provider's and PBX provisioning credentials, which are written and never shown.
+//! Three forms, each saved on its own, so a refusal in one changes nothing of the others.
+
+use crate::i18n::t;
+use crate::layout::{Chrome, render};
+use crate::provider::{error_status, error_text, gate, gate_form, not_found};
+use crate::session::Session;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use sb_api::AppState;
+use sb_app::AppError;
+use sb_app::profile::{CompanyProfileInput, CompanyProfileView, Credentials};
+use sb_app::views::{CompanyPatch, CompanyView};
+use sb_domain::model::{Language, Role};
+use serde::Deserialize;
+
+const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/company-profile", get(own))
+        .route("/admin/companies/{id}/profile", get(show))
+        .route("/admin/companies/{id}/profile/company", post(save_company))
+        .route(
+            "/admin/companies/{id}/profile/assistant",
+            post(save_assistant),
+        )
+        .route(
+            "/admin/companies/{id}/profile/credentials",
+            post(save_credentials),
+        )
+}
+
+fn here(id: &str) -> String {
+    format!("/admin/companies/{id}/profile")
+}
+
+#[derive(Template)]
+#[template(path = "company_profile.html")]
+struct ProfilePage {
+    c: Chrome,
+    co: CompanyView,
+    profile: CompanyProfileView,
+    /// Shown when someone else than the company's own administrator acts for it.
+    acting_for: Option<String>,
+}
+
+impl ProfilePage {
+    fn second_is(&self, code: &str) -> bool {
+        self.co.second_language.map(Language::as_str).unwrap_or("") == code
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Saved {
+    saved: String,
+}
+
+async fn page(
+    s: &AppState,
+    session: &Session,
+    id: &str,
+    alert: Option<&AppError>,
+    saved: bool,
+) -> Response {
+    let lang = session.me.language;
+    let path = here(id);
+    let loaded = match s.app.get_company(&session.actor, id).await {
+        Ok(co) => s
+            .app
+            .company_profile(&session.actor, id)
+            .await
+            .map(|p| (co, p)),
+        Err(e) => Err(e),
+    };
+    let (co, profile) = match loaded {
+        Ok(v) => v,
+        Err(AppError::NotFound) => return not_found(session, &path),
+        Err(e) => {
+            let c = Chrome::signed_in(session, t(lang, "cp_title"), &path);
+            let alert = error_text(lang, &e);
+            return render(
+                error_status(&e),
+                &Message {
+                    c: c.with_alert(alert),
+                },
+            );
+        }
+    };
+    let mut c = Chrome::signed_in(session, t(lang, "cp_title"), &path);
+    let status = match alert {
+        Some(e) => {
+            c.alert = Some(error_text(lang, e));
+            error_status(e)
+        }
+        None => StatusCode::OK,
+    };
+    if saved && alert.is_none() {
+        c.info = Some(t(lang, "cp_saved").to_owned());
+    }
+    let own = session.me.company.as_ref().map(|x| x.id.as_str()) == Some(co.id.as_str());
+    let acting_for = (!own).then(|| co.name.clone());
+    render(
+        status,
+        &ProfilePage {
+            c,
+            co,
+            profile,
+            acting_for,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "company_profile_message.html")]
+struct Message {
+    c: Chrome,
+}
+
+/// A company administrator's own company profile.
+pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+    let session = match gate(&s, &headers, ADMINS, "/admin/company-profile").await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match &session.me.company {
+        Some(co) => Redirect::to(&here(co.id.as_str())).into_response(),
+        None => not_found(&session, "/admin/company-profile"),
+    }
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<Saved>,
+) -> Response {
+    match gate(&s, &headers, ADMINS, &here(&id)).await {
+        Ok(session) => page(&s, &session, &id, None, q.saved == "1").await,
+        Err(r) => r,
+    }
+}
+
+/// After a form: the page again with its notice, or with the refusal (nothing saved).
+async fn outcome<T>(
+    s: &AppState,
+    session: &Session,
+    id: &str,
+    result: Result<T, AppError>,
+) -> Response {
+    match result {
+        Ok(_) => Redirect::to(&format!("{}?saved=1", here(id))).into_response(),
+        Err(e) => page(s, session, id, Some(&e), false).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CompanyForm {
+    csrf: String,
+    name: String,
+    country: String,
+    time_zone: String,
+    first_language: String,
+    second_language: String,
+}
+
+fn language(field: &str, code: &str) -> Result<Language, AppError> {
+    Language::from_text(code)
+        .ok_or_else(|| AppError::invalid("unknown_language", field, "Choose a listed language."))
+}
+
+pub async fn save_company(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CompanyForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = async {
+        let second = match f.second_language.as_str() {
+            "" => None,
+            code => Some(language("second_language", code)?),
+        };
+        let patch = CompanyPatch {
+            name: Some(f.name.clone()),
+            country: Some(f.country.trim().to_uppercase()),
+            time_zone: Some(f.time_zone.trim().to_owned()),
+            first_language: Some(language("first_language", &f.first_language)?),
+            second_language: Some(second),
+        };
+        s.app.update_company(&session.actor, &id, patch).await
+    }
+    .await;
+    outcome(&s, &session, &id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AssistantForm {
+    csrf: String,
+    assistant_name: String,
+    assistant_email: String,
+    admin_phone: String,
+}
+
+pub async fn save_assistant(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<AssistantForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    // An emptied field clears the value.
+    let input = CompanyProfileInput {
+        assistant_name: Some(Some(f.assistant_name)),
+        assistant_email: Some(Some(f.assistant_email)),
+        admin_phone: Some(Some(f.admin_phone)),
+        ..CompanyProfileInput::default()
+    };
+    let result = s.app.set_company_profile(&session.actor, &id, input).await;
+    outcome(&s, &session, &id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CredentialsForm {
+    csrf: String,
+    provider_username: String,
+    provider_password: String,
+    provider_clear: Option<String>,
+    pbx_username: String,
+    pbx_password: String,
+    pbx_clear: Option<String>,
+}
+
+/// One system's credentials as the form changes them: cleared when ticked, replaced when both
+/// fields are filled, kept when both are empty.
+fn credentials_change(
+    clear: bool,
+    username: String,
+    password: String,
+) -> Option<Option<Credentials>> {
+    if clear {
+        Some(None)
+    } else if username.is_empty() && password.is_empty() {
+        None
+    } else {
+        Some(Some(Credentials { username, password }))
+    }
+}
+
+pub async fn save_credentials(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<CredentialsForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let input = CompanyProfileInput {
+        provider_credentials: credentials_change(
+            f.provider_clear.is_some(),
+            f.provider_username,
+            f.provider_password,
+        ),
+        pbx_credentials: credentials_change(f.pbx_clear.is_some(), f.pbx_username, f.pbx_password),
+        ..CompanyProfileInput::default()
+    };
+    let result = s.app.set_company_profile(&session.actor, &id, input).await;
+    outcome(&s, &session, &id, result).await
+}

@@ -1,0 +1,82 @@
+//! The company profile page's texts (seed 002's words: "Company Profile", "Submit").
+
+use super::Text;
+
+pub(super) const TEXTS: &[Text] = &[
+    ("cp_title", "Company Profile", "Profil de l'entreprise"),
+    ("cp_company", "Company", "Entreprise"),
+    ("cp_acting_for", "Acting for", "Au nom de"),
+    ("cp_country", "Country", "Pays"),
+    (
+        "cp_country_hint",
+        "Two letters, like US or FR.",
+        "Deux lettres, comme US ou FR.",
+    ),
+    ("cp_time_zone", "Time zone", "Fuseau horaire"),
+    (
+        "cp_first_language",
+        "First language (callers and the web interface)",
+        "Première langue (appelants et interface web)",
+    ),
+    (
+        "cp_second_language",
+        "Second language (optional)",
+        "Deuxième langue (facultative)",
+    ),
+    ("cp_none", "None", "Aucune"),
+    ("cp_submit", "Submit", "Valider"),
+    ("cp_saved", "Saved.", "Enregistré."),
+    (
+        "cp_assistant",
+        "Virtual assistant and administrator",
+        "Assistant virtuel et administrateur",
+    ),
+    (
+        "cp_assistant_hint",
+        "Mail sent to the company's users goes out under the assistant's name; replies go to the assistant's e-mail address.",
+        "Les messages envoyés aux utilisateurs de l'entreprise portent le nom de l'assistant ; les réponses vont à son adresse e-mail.",
+    ),
+    (
+        "cp_assistant_name",
+        "Virtual assistant name",
+        "Nom de l'assistant virtuel",
+    ),
+    (
+        "cp_assistant_email",
+        "Virtual assistant e-mail",
+        "E-mail de l'assistant virtuel",
+    ),
+    (
+        "cp_admin_phone",
+        "Administrator phone number",
+        "Numéro de téléphone de l'administrateur",
+    ),
+    (
+        "cp_phone_hint",
+        "In international form, like +15550100.",
+        "Au format international, comme +33140000000.",
+    ),
+    (
+        "cp_credentials",
+        "Telephony provider and PBX provisioning",
+        "Opérateur téléphonique et provisionnement du PBX",
+    ),
+    (
+        "cp_credentials_hint",
+        "Stored encrypted and never shown again. Leave both fields empty to keep what is stored.",
+        "Enregistrés chiffrés et jamais réaffichés. Laissez les deux champs vides pour garder ce qui est enregistré.",
+    ),
+    (
+        "cp_provider",
+        "Telephony provider",
+        "Opérateur téléphonique",
+    ),
+    ("cp_pbx", "PBX provisioning", "Provisionnement du PBX"),
+    ("cp_set", "Set", "Renseignés"),
+    ("cp_not_set", "Not set", "Non renseignés"),
+    (
+        "cp_clear",
+        "Remove these credentials",
+        "Supprimer ces identifiants",
+    ),
+];
