@@ -36,6 +36,87 @@ pub fn routes() -> Router<AppState> {
             "/admin/companies/{id}/profile/credentials",
             post(save_credentials),
         )
+        .route("/admin/companies/{id}/bill", get(bill_form).post(show_bill))
+}
+
+#[derive(Template)]
+#[template(path = "company_bill.html")]
+struct BillPage {
+    c: Chrome,
+    id: String,
+    /// The bill, once the password was given again.
+    bill: Option<sb_app::views::BillView>,
+}
+
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, (cents % 100).abs())
+}
+
+impl BillPage {
+    fn money(&self, cents: &i64) -> String {
+        money(*cents)
+    }
+}
+
+fn bill_path(id: &str) -> String {
+    format!("/admin/companies/{id}/bill")
+}
+
+/// The company bill asks for the password again first (seed 002).
+pub async fn bill_form(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let session = match gate(&s, &headers, ADMINS, &bill_path(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    // Only someone who may see the bill gets the form (another tenant's: not found).
+    if let Err(e) = s.app.get_company(&session.actor, &id).await {
+        return match e {
+            AppError::NotFound => not_found(&session, &bill_path(&id)),
+            e => page(&s, &session, &id, Some(&e), false).await,
+        };
+    }
+    let c = Chrome::signed_in(&session, t(session.me.language, "cp_bill"), &bill_path(&id));
+    render(StatusCode::OK, &BillPage { c, id, bill: None })
+}
+
+/// The bill, shown with a short-lived elevated session from the password just given; a wrong
+/// password shows the form again and no bill.
+pub async fn show_bill(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<crate::security::PasswordForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &bill_path(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let lang = session.me.language;
+    let result = crate::security::elevated(&s, &session.actor, &f, async |a| {
+        s.app.company_bill(a, &id).await
+    })
+    .await;
+    let c = Chrome::signed_in(&session, t(lang, "cp_bill"), &bill_path(&id));
+    match result {
+        Ok(bill) => render(
+            StatusCode::OK,
+            &BillPage {
+                c,
+                id,
+                bill: Some(bill),
+            },
+        ),
+        Err(AppError::NotFound) => not_found(&session, &bill_path(&id)),
+        Err(e) => {
+            let (key, status) = crate::security::refused(&e);
+            let c = c.with_alert(t(lang, key));
+            render(status, &BillPage { c, id, bill: None })
+        }
+    }
 }
 
 fn here(id: &str) -> String {

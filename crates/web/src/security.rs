@@ -83,7 +83,7 @@ pub async fn show(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
     password: String,
     #[serde(default)]
@@ -91,7 +91,7 @@ pub struct PasswordForm {
 }
 
 /// The page for a refused password or code, and its status.
-fn refused(e: &AppError) -> (&'static str, StatusCode) {
+pub fn refused(e: &AppError) -> (&'static str, StatusCode) {
     match e {
         AppError::InvalidCredentials => ("bad_password", StatusCode::UNAUTHORIZED),
         AppError::TwoFactorRequired => ("two_factor_required", StatusCode::UNAUTHORIZED),
@@ -104,7 +104,7 @@ fn refused(e: &AppError) -> (&'static str, StatusCode) {
 
 /// Runs `change` with a short-lived elevated session from the password (and code), then ends
 /// that session so it cannot be used for anything else.
-async fn elevated<T>(
+pub async fn elevated<T>(
     s: &AppState,
     actor: &Actor,
     f: &PasswordForm,

@@ -79,4 +79,20 @@ pub(super) const TEXTS: &[Text] = &[
         "Remove these credentials",
         "Supprimer ces identifiants",
     ),
+    ("cp_bill", "Company bill", "Facture de l'entreprise"),
+    (
+        "cp_bill_password",
+        "The bill is shown after you enter your password again.",
+        "La facture s'affiche après la saisie de votre mot de passe.",
+    ),
+    ("cp_bill_show", "Show the bill", "Afficher la facture"),
+    (
+        "cp_bill_caption",
+        "Users per package at the package's monthly price",
+        "Utilisateurs par forfait au prix mensuel du forfait",
+    ),
+    ("cp_bill_package", "Package", "Forfait"),
+    ("cp_bill_unit", "Monthly price", "Prix mensuel"),
+    ("cp_bill_amount", "Amount", "Montant"),
+    ("cp_bill_total", "Total", "Total"),
 ];

@@ -59,5 +59,38 @@ pub async fn a_company_admin_names_the_assistant_and_stores_provider_credentials
             && api.body["pbx_credentials_set"] == false,
         format!("through the API: {}", api.text),
     )?;
+    // The bill: a wrong password shows no bill; the right one shows it, with the API's total.
+    ctx.open(&format!("/admin/companies/{}/bill", t1.company_id))
+        .await?;
+    ctx.fill("#bill-password", "not the password").await?;
+    ctx.click("form[action$='/bill'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    ensure(
+        ctx.c
+            .find(fantoccini::Locator::Css("#bill-total"))
+            .await
+            .is_err(),
+        "a wrong password showed the bill",
+    )?;
+    ctx.fill("#bill-password", PW).await?;
+    ctx.click("form[action$='/bill'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let total = ctx.text("#bill-total").await?;
+    let elevated = ctx.w.srv.elevate(&t1.admin_token).await;
+    let bill = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/bill", t1.company_id),
+            &elevated,
+        )
+        .await;
+    let cents = bill.body["total_cents"].as_i64().unwrap_or(-1);
+    ensure(
+        total == format!("{}.{:02}", cents / 100, cents % 100),
+        format!("page total {total}, API {}", bill.text),
+    )?;
     ctx.sign_out().await
 }
