@@ -268,7 +268,7 @@ pub struct DepartmentPatch {
     pub call_limit: Option<Option<i64>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct DepartmentView {
     pub id: String,
     pub company_id: String,

@@ -10,6 +10,7 @@
 mod admin;
 mod assets;
 mod company_profile;
+mod departments;
 pub mod i18n;
 mod layout;
 mod my;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reseller::routes())
         .merge(provider::routes())
         .merge(company_profile::routes())
+        .merge(departments::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -9,6 +9,7 @@ mod browser;
 mod calls;
 mod cli;
 mod conferences;
+mod departments_portal;
 mod durability;
 mod edge;
 mod hardening;

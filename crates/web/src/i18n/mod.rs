@@ -13,6 +13,7 @@ pub fn t(lang: Language, key: &str) -> &str {
 }
 
 mod company;
+mod departments;
 mod profile;
 mod provider;
 
@@ -20,7 +21,13 @@ mod provider;
 type Text = (&'static str, &'static str, &'static str);
 
 /// One table per area, so pages of different areas add their texts apart.
-const TABLES: &[&[Text]] = &[TEXTS, company::TEXTS, profile::TEXTS, provider::TEXTS];
+const TABLES: &[&[Text]] = &[
+    TEXTS,
+    company::TEXTS,
+    departments::TEXTS,
+    profile::TEXTS,
+    provider::TEXTS,
+];
 
 fn all() -> impl Iterator<Item = &'static Text> {
     TABLES.iter().flat_map(|table| table.iter())
