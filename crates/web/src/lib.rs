@@ -3,17 +3,22 @@
 //!
 //! Modules, one per area: `session` (cookies, who is signed in, CSRF), `layout` (what every page
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
-//! (the person's own pages), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! (the person's own pages), `users` (a company's users: the list, adding one, what a user's
+//! pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
+//! user's Calls tab), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
+mod calls;
 pub mod i18n;
 mod layout;
 mod my;
 mod security;
 mod session;
 mod signin;
+mod user_profile;
+mod users;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -33,6 +38,20 @@ pub fn router(state: AppState) -> Router {
         .route("/language", post(my::language))
         .route("/admin", get(admin::home))
         .route("/admin/companies/{id}", get(admin::company))
+        .route("/admin/users", get(users::own))
+        .route(
+            "/admin/companies/{id}/users",
+            get(users::list).post(users::create),
+        )
+        .route("/admin/companies/{id}/users/new", get(users::new_form))
+        .route(
+            "/admin/companies/{id}/users/{user}",
+            get(user_profile::user_root),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/{tab}",
+            get(user_profile::tab).post(user_profile::act),
+        )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route(security::PATH, get(security::show))

@@ -1,0 +1,276 @@
+//! The company administrator's pages in the browser (issue 15, seeds 000, 003, 004): each
+//! scenario does the work on the pages and checks the effect through the REST API.
+
+use super::{Ctx, R, ensure};
+use crate::kit::*;
+use fantoccini::Locator;
+use serde_json::json;
+
+fn users_path(ctx: &Ctx) -> String {
+    format!("/admin/companies/{}/users", ctx.w.t1.company_id)
+}
+
+async fn choose(ctx: &Ctx, select: &str, value: &str) -> R {
+    ctx.c
+        .find(Locator::Css(select))
+        .await?
+        .select_by_value(value)
+        .await?;
+    Ok(())
+}
+
+async fn tick(ctx: &Ctx, css: &str) -> R {
+    ctx.c.find(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+pub async fn a_company_admin_finds_a_user_and_edits_the_profile(ctx: &Ctx) -> R {
+    ctx.sign_in("adaone", PW, None).await?;
+    ensure(
+        ctx.path().await? == users_path(ctx),
+        "the company admin lands on the users",
+    )?;
+    ensure(
+        ctx.c.find(Locator::Css(".acting")).await.is_err(),
+        "no banner in one's own company",
+    )?;
+    ctx.fill("#q", "ulf").await?;
+    ctx.click("form.filters button[type=submit]").await?;
+    let rows = ctx.c.find_all(Locator::Css("#users tbody tr")).await?;
+    ensure(rows.len() == 1, format!("{} rows for ulf", rows.len()))?;
+    let row = ctx.text("#users tbody tr").await?;
+    ensure(
+        row.contains("201") && row.contains("+15550000001"),
+        format!("the row shows the extension and number: {row}"),
+    )?;
+    ctx.click("#users tbody tr td a").await?;
+    ensure(
+        ctx.path().await?.ends_with("/profile"),
+        "the name opens the Profile tab",
+    )?;
+    ctx.fill("#name", "Ulf Example").await?;
+    ctx.fill("#email", "ulf@one.example.com").await?;
+    tick(ctx, "input[name=admin][value=yes]").await?;
+    ctx.click("form[action$='/profile'] button[type=submit]")
+        .await?;
+    let status = ctx.text("main [role=status]").await?;
+    ensure(status == "Saved.", format!("status: {status}"))?;
+    let u = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/users/{}", ctx.w.t1.user_id),
+            &ctx.w.t1.admin_token,
+        )
+        .await;
+    ensure(
+        u.body["name"] == json!("Ulf Example")
+            && u.body["email"] == json!("ulf@one.example.com")
+            && u.body["role"] == json!("company_admin")
+            && u.body["department_id"] == json!(ctx.w.t1.department_id),
+        format!("saved through the use case: {}", u.text),
+    )?;
+    // Administrative privileges back to No, in French this time.
+    ctx.click("button[name=lang][value=fr]").await?;
+    ensure(
+        ctx.text("legend").await? == "Droits d'administration",
+        "the tab in French",
+    )?;
+    tick(ctx, "input[name=admin][value=no]").await?;
+    ctx.click("form[action$='/profile'] button[type=submit]")
+        .await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Enregistré.",
+        "saved, in French",
+    )?;
+    let u = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/users/{}", ctx.w.t1.user_id),
+            &ctx.w.t1.admin_token,
+        )
+        .await;
+    ensure(
+        u.body["role"] == json!("end_user"),
+        "no longer an administrator",
+    )?;
+    ctx.click("button[name=lang][value=en]").await?;
+    ctx.sign_out().await
+}
+
+pub async fn a_company_admin_adds_disables_and_deletes_a_user_told_the_audit_goes_too(
+    ctx: &Ctx,
+) -> R {
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.click("a[href$='/users/new']").await?;
+    ctx.fill("#name", "Nina New").await?;
+    ctx.fill("#email", "nina@one.example.com").await?;
+    choose(ctx, "#department", &ctx.w.t1.department_id).await?;
+    ctx.click("main form button[type=submit]").await?;
+    let link = ctx.text("#link").await?;
+    ensure(
+        link.contains("/first-login?token="),
+        format!("the first-login link is handed over: {link}"),
+    )?;
+    ctx.click("main a[href$='/profile']").await?;
+    let profile = ctx.path().await?;
+    let id = profile
+        .trim_end_matches("/profile")
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let api = |id: String| async move {
+        ctx.w
+            .srv
+            .get(&format!("/api/v1/users/{id}"), &ctx.w.t1.admin_token)
+            .await
+    };
+    let u = api(id.clone()).await;
+    ensure(
+        u.body["name"] == json!("Nina New")
+            && u.body["enabled"] == json!(true)
+            && u.body["department_id"] == json!(ctx.w.t1.department_id),
+        format!("added: {}", u.text),
+    )?;
+    ctx.click("form[action$='/disable'] button").await?;
+    ensure(
+        ctx.text("#account-state").await?.contains("Disabled"),
+        "shown disabled",
+    )?;
+    ensure(
+        api(id.clone()).await.body["enabled"] == json!(false),
+        "disabled through the use case",
+    )?;
+    ctx.click("a[href$='/delete']").await?;
+    let warning = ctx.text("#delete-consequence").await?;
+    ensure(
+        warning.contains("audit"),
+        format!("the audit consequence is stated before confirming: {warning}"),
+    )?;
+    ensure(
+        api(id.clone()).await.status == 200,
+        "not deleted before confirming",
+    )?;
+    ctx.click("form[action$='/delete'] button").await?;
+    ensure(
+        ctx.path().await?.starts_with(&users_path(ctx)),
+        "back on the list",
+    )?;
+    ensure(
+        ctx.text("main [role=status]").await? == "The user was deleted.",
+        "the list says so",
+    )?;
+    ensure(api(id).await.status == 404, "deleted through the use case")?;
+    ctx.sign_out().await
+}
+
+pub async fn no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setting_and_plan(
+    ctx: &Ctx,
+) -> R {
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/calls", users_path(ctx), ctx.w.t1.user_id))
+        .await?;
+    ensure(
+        ctx.text("#line-extension").await? == "201",
+        "Ulf's line is shown",
+    )?;
+    tick(ctx, "input[name=na][value=voicemail]").await?;
+    ctx.fill("#na-seconds", "5").await?;
+    ctx.click("#call-handling button[type=submit]").await?;
+    ensure(ctx.text("main [role=status]").await? == "Saved.", "saved")?;
+    let line = &ctx.w.t1.line_id;
+    let doc = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{line}/call-handling"),
+            &ctx.w.t1.admin_token,
+        )
+        .await;
+    let na = &doc.body["no_answer"];
+    ensure(
+        na["action"] == json!("divert")
+            && na["seconds"] == json!(5)
+            && na["divert"]["action"] == json!("voicemail")
+            && doc.body["busy"]["action"] == json!("engaged")
+            && doc.body["forward_all"].is_null(),
+        format!("the line's settings: {}", doc.text),
+    )?;
+    let plan = ctx
+        .w
+        .srv
+        .post(
+            &format!("/api/v1/lines/{line}/call-handling/explain"),
+            &ctx.w.t1.admin_token,
+            json!({"caller_number": "+15550100"}),
+        )
+        .await;
+    let steps = &plan.body["steps"];
+    ensure(
+        steps[0]["action"] == json!("ring")
+            && steps[0]["seconds"] == json!(5)
+            && steps[1]["action"] == json!("voicemail"),
+        format!("the explained plan: {}", plan.text),
+    )?;
+    // The page's own explain panel says the same.
+    ctx.click("#explain button[type=submit]").await?;
+    let said = ctx.text("#explained").await?;
+    ensure(
+        said.contains("ring the phones for 5 s") && said.contains("go to voicemail"),
+        format!("the explain panel: {said}"),
+    )?;
+    ctx.sign_out().await
+}
+
+pub async fn a_reseller_acting_for_a_customer_works_under_a_banner_naming_it(ctx: &Ctx) -> R {
+    ctx.sign_in("ritaone", PW, None).await?;
+    ctx.open(&users_path(ctx)).await?;
+    let banner = ctx.text(".acting").await?;
+    ensure(
+        banner.contains("Acting for") && banner.contains(&ctx.w.t1.company_name),
+        format!("banner: {banner}"),
+    )?;
+    ctx.open(&format!("{}/{}/calls", users_path(ctx), ctx.w.t1.user_id))
+        .await?;
+    ensure(
+        ctx.text(".acting").await?.contains(&ctx.w.t1.company_name),
+        "the banner on every page",
+    )?;
+    tick(ctx, "#reject-anonymous").await?;
+    ctx.click("#call-handling button[type=submit]").await?;
+    let doc = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/call-handling", ctx.w.t1.line_id),
+            &ctx.w.t1.admin_token,
+        )
+        .await;
+    ensure(
+        doc.body["reject_anonymous"] == json!(true) && doc.body["no_answer"]["seconds"] == json!(5),
+        format!("changed, the rest kept: {}", doc.text),
+    )?;
+    let audit = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/companies/{}/audit", ctx.w.t1.company_id),
+            &ctx.w.t1.admin_token,
+        )
+        .await;
+    let by_rita = audit.body["items"].as_array().is_some_and(|items| {
+        items.iter().any(|a| {
+            a["target_type"] == json!("call_handling") && a["actor_name"] == json!("ritaone")
+        })
+    });
+    ensure(by_rita, "the change is audited as the reseller's")?;
+    ctx.open(&format!("/admin/companies/{}/users", ctx.w.t2.company_id))
+        .await?;
+    ensure(
+        ctx.text("[role=alert]").await? == "There is no such page.",
+        "another reseller's customer is not found",
+    )?;
+    ctx.sign_out().await
+}
