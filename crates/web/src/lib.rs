@@ -5,7 +5,8 @@
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
 //! (the person's own pages), `users` (a company's users: the list, adding one, what a user's
 //! pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
-//! user's Calls tab), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `upload` (the
+//! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
@@ -13,10 +14,12 @@ mod assets;
 mod calls;
 pub mod i18n;
 mod layout;
+mod mailbox;
 mod my;
 mod security;
 mod session;
 mod signin;
+pub mod upload;
 mod user_profile;
 mod users;
 
@@ -51,6 +54,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/companies/{id}/users/{user}/{tab}",
             get(user_profile::tab).post(user_profile::act),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/voicemail/greeting",
+            get(mailbox::greeting).post(mailbox::upload).layer(
+                // The one route that takes a file: the greeting's limit, not the forms'.
+                axum::extract::DefaultBodyLimit::max(upload::MAX_FORM_BYTES),
+            ),
         )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))

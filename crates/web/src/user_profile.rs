@@ -84,6 +84,9 @@ pub async fn tab(
             render(StatusCode::OK, &page)
         }
         "calls" => crate::calls::show(&s, &session, place, u, &q, None).await,
+        "notifications" | "voicemail" => {
+            crate::mailbox::show(&s, &session, &tab, place, u, &q, None).await
+        }
         _ => error_page(&session, &here, &AppError::NotFound),
     }
 }
@@ -227,6 +230,10 @@ pub async fn act(
             .into_response()
         }),
         "calls" => return crate::calls::save(&s, &session, place, u, &f).await,
+        "notifications" | "voicemail-settings" | "pin" | "pin-clear" | "pin-unlock"
+        | "greeting-delete" => {
+            return crate::mailbox::save(&s, &session, &action, place, u, &f).await;
+        }
         _ => Err(AppError::NotFound),
     };
     match outcome {

@@ -576,7 +576,12 @@ pub struct Tab {
 }
 
 /// The user's tabs (seed 004), the current one marked.
-pub const TABS: [(&str, &str); 2] = [("profile", "co_tab_profile"), ("calls", "co_tab_calls")];
+pub const TABS: [(&str, &str); 4] = [
+    ("profile", "co_tab_profile"),
+    ("calls", "co_tab_calls"),
+    ("notifications", "co_tab_notifications"),
+    ("voicemail", "co_tab_voicemail"),
+];
 
 pub fn tabs(place: &Place, user: &str, current: &str) -> Vec<Tab> {
     TABS.iter()

@@ -129,6 +129,21 @@ async fn company_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change
             ],
         ),
         (users_of(&w.t1), vec![("name", "Intruder")]),
+        (
+            format!("{ulf}/notifications"),
+            vec![("line", w.t1.line_id.as_str()), ("missed_calls", "1")],
+        ),
+        (
+            format!("{ulf}/pin"),
+            vec![("line", w.t1.line_id.as_str()), ("pin", "204863")],
+        ),
+        (
+            format!("{ulf}/voicemail-settings"),
+            vec![
+                ("line", w.t1.line_id.as_str()),
+                ("email_to", "x@evil.example"),
+            ],
+        ),
     ];
     for (path, fields) in &forms {
         for csrf in [None, Some("forged-token")] {
@@ -160,6 +175,16 @@ async fn company_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change
         .await
         .text;
     assert_eq!(calls_before, calls_after);
+    let line = |what: &str| format!("/api/v1/lines/{}/{what}", w.t1.line_id);
+    let n = w.srv.get(&line("notifications"), &w.t1.admin_token).await;
+    assert_eq!(n.body["missed_calls"], false, "{}", n.text);
+    let pin = w.srv.get(&line("voice-pin"), &w.t1.admin_token).await;
+    assert_eq!(pin.body["set"], false, "{}", pin.text);
+    let vm = w
+        .srv
+        .get(&line("voicemail-settings"), &w.t1.admin_token)
+        .await;
+    assert_eq!(vm.body["email_to"], json!([]), "{}", vm.text);
     let list = w
         .srv
         .get(
@@ -326,5 +351,143 @@ async fn the_user_list_searches_filters_and_pages_through_more_users_than_a_page
     assert_eq!(rows(&sales.html), 1, "Ulf is in Sales");
     let locked = ada.get(&format!("{}?locked=yes", users_of(&w.t1))).await;
     assert_eq!(rows(&locked.html), 0);
+    w.srv.stop().await;
+}
+
+/// A multipart/form-data body: (name, file name, content) parts.
+fn multipart(parts: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----sbtestboundary7MA4YWxk";
+    let mut b = Vec::new();
+    for (name, file, data) in parts {
+        b.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => b.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+            ),
+            None => b.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        b.extend_from_slice(data);
+        b.extend_from_slice(b"\r\n");
+    }
+    b.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), b)
+}
+
+impl Person {
+    async fn upload(&mut self, path: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Page {
+        let (ct, body) = multipart(parts);
+        let rb = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", ct)
+            .body(body);
+        self.send(rb).await
+    }
+}
+
+fn tone_wav() -> Vec<u8> {
+    let path = std::env::temp_dir().join(format!("sb-greeting-{}.wav", std::process::id()));
+    crate::baresip::tone_wav_at(&path, 440.0, 1, 8000);
+    let wav = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    wav
+}
+
+#[tokio::test]
+async fn a_greeting_upload_takes_a_wav_and_refuses_bad_files_or_a_missing_token_changing_nothing() {
+    let w = world().await;
+    let mut ada = Person::signed_in(&w.srv, "adaone", PW).await;
+    let ulf = format!("{}/{}", users_of(&w.t1), w.t1.user_id);
+    let upload = format!("{ulf}/voicemail/greeting");
+    let api = format!("/api/v1/lines/{}/voicemail-greeting", w.t1.line_id);
+    let line = w.t1.line_id.as_bytes();
+    let tab = ada.get(&format!("{ulf}/voicemail")).await;
+    assert_eq!(tab.status, 200);
+    assert!(tab.html.contains("enctype=\"multipart/form-data\""));
+    let wav = tone_wav();
+    let csrf = tab.csrf();
+    let no_greeting = async |srv: &Srv| srv.get(&api, &w.t1.admin_token).await.status == 404;
+    // Without the token, or with a wrong one: refused, whatever the file.
+    for token in [None, Some("forged")] {
+        let mut parts: Vec<(&str, Option<&str>, &[u8])> =
+            vec![("line", None, line), ("greeting", Some("g.wav"), &wav)];
+        if let Some(t) = token {
+            parts.insert(0, ("csrf", None, t.as_bytes()));
+        }
+        assert_eq!(ada.upload(&upload, &parts).await.status, 403, "{token:?}");
+    }
+    assert!(no_greeting(&w.srv).await, "no greeting after refused forms");
+    // Not audio: the reason on the page, nothing changed.
+    let r = ada
+        .upload(
+            &upload,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("line", None, line),
+                ("greeting", Some("notes.txt"), b"this is not a sound"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("role=\"alert\""), "{}", r.html);
+    assert!(no_greeting(&w.srv).await);
+    // No file chosen, and a body past the route's limit.
+    let r = ada
+        .upload(
+            &upload,
+            &[("csrf", None, csrf.as_bytes()), ("line", None, line)],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("Choose a file first"));
+    let big = vec![0u8; 11 * 1024 * 1024];
+    let r = ada
+        .upload(
+            &upload,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("line", None, line),
+                ("greeting", Some("big.wav"), &big),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    assert!(r.html.contains("larger than 10 MB"));
+    assert!(no_greeting(&w.srv).await);
+    // Another company's user: not found, with a good token and file.
+    let other = format!("{}/{}/voicemail/greeting", users_of(&w.t2), w.t2.user_id);
+    let r = ada
+        .upload(
+            &other,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("line", None, w.t2.line_id.as_bytes()),
+                ("greeting", Some("g.wav"), &wav),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    // A WAV: saved, played back from the tab.
+    let r = ada
+        .upload(
+            &upload,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("line", None, line),
+                ("greeting", Some("g.wav"), &wav),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let saved = w.srv.get(&api, &w.t1.admin_token).await;
+    assert_eq!(saved.status, 200);
+    let tab = ada.get(&format!("{ulf}/voicemail")).await;
+    assert!(tab.html.contains("<audio"), "the greeting plays on the tab");
+    let played = ada.get(&format!("{upload}?line={}", w.t1.line_id)).await;
+    assert_eq!(played.status, 200);
+    let other_line = ada.get(&format!("{upload}?line={}", w.t2.line_id)).await;
+    assert_eq!(other_line.status, 404, "only the user's own lines");
     w.srv.stop().await;
 }

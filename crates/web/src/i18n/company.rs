@@ -351,4 +351,118 @@ pub(super) const TEXTS: &[Text] = &[
         "This user has no line: call handling belongs to a line. Assign one first.",
         "Cet utilisateur n'a pas de ligne : le traitement des appels appartient à une ligne. Attribuez-en une d'abord.",
     ),
+    ("co_tab_notifications", "Notifications", "Notifications"),
+    ("co_tab_voicemail", "Voicemail", "Messagerie vocale"),
+    (
+        "co_notify_by_email",
+        "Send an e-mail about",
+        "Envoyer un courriel pour",
+    ),
+    ("co_missed_calls", "Missed calls", "Les appels manqués"),
+    (
+        "co_new_voicemail",
+        "New voicemail",
+        "Les nouveaux messages vocaux",
+    ),
+    (
+        "co_notify_to",
+        "Notifications go to",
+        "Les notifications vont à",
+    ),
+    (
+        "co_notify_no_email",
+        "The user has no e-mail address yet: set one on the Profile tab.",
+        "L'utilisateur n'a pas encore d'adresse courriel : indiquez-en une dans l'onglet Profil.",
+    ),
+    (
+        "co_message_settings",
+        "Message Settings",
+        "Réglages des messages",
+    ),
+    (
+        "co_forward_as_email",
+        "Forward messages as e-mails to",
+        "Transférer les messages par courriel à",
+    ),
+    (
+        "co_forward_as_email_hint",
+        "Up to 5 addresses, separated by commas. Leave empty to send none.",
+        "Jusqu'à 5 adresses, séparées par des virgules. Laissez vide pour n'en envoyer aucun.",
+    ),
+    (
+        "co_leave_original",
+        "Leave original in Inbox",
+        "Laisser l'original dans la boîte de réception",
+    ),
+    (
+        "co_voice_pin",
+        "Voice portal PIN",
+        "Code PIN du portail vocal",
+    ),
+    ("co_pin_is_set", "A PIN is set.", "Un code PIN est défini."),
+    (
+        "co_pin_not_set",
+        "No PIN: the voice portal cannot be used.",
+        "Aucun code PIN : le portail vocal est inaccessible.",
+    ),
+    (
+        "co_pin_locked",
+        "Locked after wrong PINs.",
+        "Verrouillé après des codes PIN erronés.",
+    ),
+    ("co_new_pin", "New PIN", "Nouveau code PIN"),
+    (
+        "co_pin_hint",
+        "6 digits exactly, not one repeated digit or a run like 123456.",
+        "Exactement 6 chiffres, ni un même chiffre répété ni une suite comme 123456.",
+    ),
+    ("co_set_pin", "Set PIN", "Définir le code PIN"),
+    ("co_clear_pin", "Clear PIN", "Effacer le code PIN"),
+    (
+        "co_unlock_pin",
+        "Unlock voice portal",
+        "Déverrouiller le portail vocal",
+    ),
+    ("co_greeting", "Greeting", "Annonce d'accueil"),
+    (
+        "co_greeting_own",
+        "Callers hear this line's own greeting:",
+        "Les appelants entendent l'annonce propre à cette ligne :",
+    ),
+    (
+        "co_greeting_standard",
+        "Use the standard greeting",
+        "Utiliser l'annonce standard",
+    ),
+    (
+        "co_greeting_uses_standard",
+        "Callers hear the standard greeting.",
+        "Les appelants entendent l'annonce standard.",
+    ),
+    (
+        "co_greeting_file",
+        "Upload a greeting (MP3 or WAV)",
+        "Téléverser une annonce (MP3 ou WAV)",
+    ),
+    (
+        "co_greeting_hint",
+        "At most 10 MB and 2 minutes.",
+        "10 Mo et 2 minutes au plus.",
+    ),
+    ("co_upload", "Upload", "Téléverser"),
+    (
+        "co_greeting_too_large",
+        "The file is larger than 10 MB: nothing was changed.",
+        "Le fichier dépasse 10 Mo : rien n'a été modifié.",
+    ),
+    (
+        "co_greeting_no_file",
+        "Choose a file first: nothing was changed.",
+        "Choisissez d'abord un fichier : rien n'a été modifié.",
+    ),
+    (
+        "co_greeting_malformed",
+        "The upload could not be read: nothing was changed.",
+        "Le téléversement n'a pas pu être lu : rien n'a été modifié.",
+    ),
 ];

@@ -274,3 +274,105 @@ pub async fn a_reseller_acting_for_a_customer_works_under_a_banner_naming_it(ctx
     )?;
     ctx.sign_out().await
 }
+
+pub async fn notifications_message_settings_pin_and_greeting_are_set_from_the_tabs(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    // Mailing voicemail is a feature of the package: the reseller adds it.
+    let r = ctx
+        .w
+        .srv
+        .patch(
+            &format!("/api/v1/packages/{}", t.package_id),
+            &t.reseller_token,
+            json!({"features": ["user_portal", "voicemail", "voicemail_to_email"]}),
+        )
+        .await;
+    ensure(r.status == 200, format!("package: {}", r.text))?;
+    let line = |what: &str| format!("/api/v1/lines/{}/{what}", t.line_id);
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/notifications", users_path(ctx), t.user_id))
+        .await?;
+    tick(ctx, "#missed-calls").await?;
+    ctx.click("#notifications button[type=submit]").await?;
+    let n = ctx.w.srv.get(&line("notifications"), &t.admin_token).await;
+    ensure(
+        n.body["missed_calls"] == json!(true),
+        format!("notifications: {}", n.text),
+    )?;
+    ctx.click("nav.tabs a[href$='/voicemail']").await?;
+    ctx.fill("#email-to", "ulf@one.example.com, desk@one.example.com")
+        .await?;
+    tick(ctx, "#keep-original").await?;
+    ctx.click("#message-settings button[type=submit]").await?;
+    let vm = ctx
+        .w
+        .srv
+        .get(&line("voicemail-settings"), &t.admin_token)
+        .await;
+    ensure(
+        vm.body["email_to"] == json!(["ulf@one.example.com", "desk@one.example.com"])
+            && vm.body["keep_after_email"] == json!(false),
+        format!("message settings: {}", vm.text),
+    )?;
+    ctx.fill("#pin", "204863").await?;
+    ctx.click("form[action$='/pin'] button").await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "The voice portal PIN is set.",
+        "PIN set",
+    )?;
+    let pin = ctx.w.srv.get(&line("voice-pin"), &t.admin_token).await;
+    ensure(pin.body["set"] == json!(true), format!("pin: {}", pin.text))?;
+    ctx.click("form[action$='/pin-clear'] button").await?;
+    let pin = ctx.w.srv.get(&line("voice-pin"), &t.admin_token).await;
+    ensure(pin.body["set"] == json!(false), "PIN cleared")?;
+    // A greeting from the browser's file chooser: a bad file first, then a WAV.
+    let dir = std::env::temp_dir();
+    let bad = dir.join(format!("sb-not-audio-{}.wav", std::process::id()));
+    std::fs::write(&bad, b"not a sound at all")?;
+    ctx.c
+        .find(Locator::Css("#greeting-file"))
+        .await?
+        .send_keys(&bad.display().to_string())
+        .await?;
+    ctx.click("#greeting-upload button[type=submit]").await?;
+    ensure(
+        ctx.text("[role=alert]")
+            .await?
+            .starts_with("Nothing was changed"),
+        "the bad file's reason",
+    )?;
+    let greeting = ctx
+        .w
+        .srv
+        .get(&line("voicemail-greeting"), &t.admin_token)
+        .await;
+    ensure(greeting.status == 404, "no greeting from a bad file")?;
+    let wav = dir.join(format!("sb-greeting-{}.wav", std::process::id()));
+    crate::baresip::tone_wav_at(&wav, 440.0, 1, 8000);
+    ctx.c
+        .find(Locator::Css("#greeting-file"))
+        .await?
+        .send_keys(&wav.display().to_string())
+        .await?;
+    ctx.click("#greeting-upload button[type=submit]").await?;
+    let _ = std::fs::remove_file(&bad);
+    let _ = std::fs::remove_file(&wav);
+    ensure(
+        ctx.text("main [role=status]").await? == "The greeting is saved.",
+        "greeting saved",
+    )?;
+    ensure(
+        ctx.c.find(Locator::Css("#greeting-audio")).await.is_ok(),
+        "the greeting plays on the tab",
+    )?;
+    let greeting = ctx
+        .w
+        .srv
+        .get(&line("voicemail-greeting"), &t.admin_token)
+        .await;
+    ensure(
+        greeting.status == 200,
+        "the line's greeting through the API",
+    )?;
+    ctx.sign_out().await
+}

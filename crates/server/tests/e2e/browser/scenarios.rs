@@ -36,6 +36,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::a_company_admin_adds_disables_and_deletes_a_user_told_the_audit_goes_too,
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setting_and_plan,
         super::company::a_reseller_acting_for_a_customer_works_under_a_banner_naming_it,
+        super::company::notifications_message_settings_pin_and_greeting_are_set_from_the_tabs,
     );
     failed
 }
