@@ -5,7 +5,8 @@
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
 //! (the person's own pages), `users` (a company's users: the list, adding one, what a user's
 //! pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
-//! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `upload` (the
+//! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
+//! (a user's Messages & calls tab: voicemails, call log, CSV), `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
@@ -15,6 +16,7 @@ mod calls;
 pub mod i18n;
 mod layout;
 mod mailbox;
+mod messages;
 mod my;
 mod security;
 mod session;
@@ -54,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/companies/{id}/users/{user}/{tab}",
             get(user_profile::tab).post(user_profile::act),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/voicemails/{voicemail}",
+            get(messages::audio),
         )
         .route(
             "/admin/companies/{id}/users/{user}/voicemail/greeting",

@@ -87,6 +87,8 @@ pub async fn tab(
         "notifications" | "voicemail" => {
             crate::mailbox::show(&s, &session, &tab, place, u, &q, None).await
         }
+        "messages" => crate::messages::show(&s, &session, place, u, &q).await,
+        "messages.csv" => crate::messages::csv(&s, &session, &u, &q).await,
         _ => error_page(&session, &here, &AppError::NotFound),
     }
 }

@@ -576,11 +576,12 @@ pub struct Tab {
 }
 
 /// The user's tabs (seed 004), the current one marked.
-pub const TABS: [(&str, &str); 4] = [
+pub const TABS: [(&str, &str); 5] = [
     ("profile", "co_tab_profile"),
     ("calls", "co_tab_calls"),
     ("notifications", "co_tab_notifications"),
     ("voicemail", "co_tab_voicemail"),
+    ("messages", "co_tab_messages"),
 ];
 
 pub fn tabs(place: &Place, user: &str, current: &str) -> Vec<Tab> {
@@ -603,4 +604,7 @@ pub struct TabQuery {
     pub caller: Option<String>,
     #[serde(default)]
     pub anonymous: Option<String>,
+    /// The call log's filter and cursor (Messages & calls).
+    pub direction: Option<String>,
+    pub after: Option<String>,
 }

@@ -236,6 +236,12 @@ async fn another_companys_user_pages_are_not_found_and_its_users_unchanged() {
         format!("{other}/delete"),
         format!("{smuggled}/profile"),
         format!("{smuggled}/calls"),
+        format!("{smuggled}/notifications"),
+        format!("{smuggled}/voicemail"),
+        format!("{smuggled}/messages"),
+        format!("{smuggled}/messages.csv"),
+        format!("{other}/messages.csv"),
+        format!("{smuggled}/voicemails/01a24d2e4cfeae22ccdf6a06b84ea425"),
     ] {
         let r = ada.get(&path).await;
         assert_eq!(r.status, 404, "{path}");

@@ -376,3 +376,134 @@ pub async fn notifications_message_settings_pin_and_greeting_are_set_from_the_ta
     )?;
     ctx.sign_out().await
 }
+
+/// What the browser gets at `url` with its cookies: status, content type and text.
+async fn fetch(ctx: &Ctx, url: &str) -> R<(u16, String, String)> {
+    let got = ctx
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.text().then(t => \
+             done([r.status, r.headers.get('content-type') || '', t])))\
+             .catch(e => done([0, '', String(e)]));",
+            vec![json!(url)],
+        )
+        .await?;
+    Ok(serde_json::from_value(got)?)
+}
+
+pub async fn messages_and_calls_filter_the_log_play_voicemail_and_export_csv(ctx: &Ctx) -> R {
+    use sb_app::call_log::NewCallRecord;
+    use sb_app::views::CallDirection;
+    use sb_domain::ids::{CompanyId, LineId};
+    let t = &ctx.w.t1;
+    let app = &ctx.w.srv.running.as_ref().ok_or("server")?.app;
+    let company = CompanyId::from_raw(t.company_id.clone());
+    let line_id = LineId::from_raw(t.line_id.clone());
+    // What the SIP engine writes after calls, and a message it recorded.
+    let record = |direction, other: &str, name: Option<&str>, secs, status, n: i64| NewCallRecord {
+        company_id: company.clone(),
+        line_id: line_id.clone(),
+        direction,
+        other_number: other.to_owned(),
+        other_name: name.map(str::to_owned),
+        started_at_ms: 1_790_000_000_000 + n * 60_000,
+        duration_secs: secs,
+        device: None,
+        status,
+        call_ref: format!("browser-call-{n}"),
+    };
+    app.record_call(&[record(CallDirection::Missed, "+15550100", None, 0, 480, 1)])
+        .await?;
+    app.record_call(&[record(
+        CallDirection::Received,
+        "+15550101",
+        Some("Bob, \"Jr\""),
+        42,
+        200,
+        2,
+    )])
+    .await?;
+    app.record_call(&[record(CallDirection::Dialled, "202", None, 7, 200, 3)])
+        .await?;
+    // The previous scenario mailed messages without keeping them: keep this one in the inbox.
+    let r = ctx
+        .w
+        .srv
+        .put(
+            &format!("/api/v1/lines/{}/voicemail-settings", t.line_id),
+            &t.admin_token,
+            json!({"email_to": [], "keep_after_email": true}),
+        )
+        .await;
+    ensure(r.status == 200, format!("voicemail settings: {}", r.text))?;
+    let samples: Vec<i16> = (0..8000).map(|i| ((i % 40) * 400 - 8000) as i16).collect();
+    let vm = app
+        .deposit_voicemail(sb_app::voicemail::Deposit {
+            company_id: company.clone(),
+            line_id: line_id.clone(),
+            caller_number: "+15550100".into(),
+            caller_name: None,
+            samples,
+        })
+        .await?;
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/messages", users_path(ctx), t.user_id))
+        .await?;
+    let rows = ctx.c.find_all(Locator::Css("#call-log tbody tr")).await?;
+    ensure(rows.len() == 3, format!("{} calls in the log", rows.len()))?;
+    let player = ctx.c.find(Locator::Css("#voicemails audio")).await?;
+    let src = player.attr("src").await?.unwrap_or_default();
+    ensure(
+        src.ends_with(&vm.to_string()),
+        format!("the message plays from {src}"),
+    )?;
+    let (status, kind, _) = fetch(ctx, &src).await?;
+    ensure(
+        status == 200 && kind == "audio/wav",
+        format!("its audio: {status} {kind}"),
+    )?;
+    choose(ctx, "#direction", "missed").await?;
+    ctx.click("form.filters button[type=submit]").await?;
+    let rows = ctx.c.find_all(Locator::Css("#call-log tbody tr")).await?;
+    let api = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/calls?direction=missed", t.line_id),
+            &t.admin_token,
+        )
+        .await;
+    let api_rows = api.body["items"].as_array().map_or(0, Vec::len);
+    ensure(
+        rows.len() == 1 && api_rows == 1,
+        format!("missed only: page {} rows, API {api_rows}", rows.len()),
+    )?;
+    ensure(
+        ctx.text("#call-log tbody tr").await?.contains("+15550100"),
+        "the missed call's number",
+    )?;
+    choose(ctx, "#direction", "").await?;
+    ctx.click("form.filters button[type=submit]").await?;
+    let href = ctx
+        .c
+        .find(Locator::Css("#export-csv"))
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    let (status, kind, csv) = fetch(ctx, &href).await?;
+    ensure(
+        status == 200 && kind.starts_with("text/csv"),
+        format!("CSV: {status} {kind}"),
+    )?;
+    let lines: Vec<&str> = csv.split_terminator("\r\n").collect();
+    ensure(
+        lines.len() == 4
+            && lines[0].starts_with("id,line_id,direction")
+            && csv.contains("\"Bob, \"\"Jr\"\"\"")
+            && !csv.replace("\r\n", "").contains('\n'),
+        format!("CSV rows end with CRLF and quote what needs it: {csv:?}"),
+    )?;
+    ctx.sign_out().await
+}

@@ -37,6 +37,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setting_and_plan,
         super::company::a_reseller_acting_for_a_customer_works_under_a_banner_naming_it,
         super::company::notifications_message_settings_pin_and_greeting_are_set_from_the_tabs,
+        super::company::messages_and_calls_filter_the_log_play_voicemail_and_export_csv,
     );
     failed
 }
