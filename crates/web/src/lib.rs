@@ -6,13 +6,15 @@
 //! (the person's own pages), `users` (a company's users: the list, adding one, what a user's
 //! pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
-//! (a user's Messages & calls tab: voicemails, call log, CSV), `upload` (the
+//! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
+//! lines and SIP credentials behind the password again), `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
 mod calls;
+mod device;
 pub mod i18n;
 mod layout;
 mod mailbox;

@@ -88,6 +88,7 @@ pub async fn tab(
             crate::mailbox::show(&s, &session, &tab, place, u, &q, None).await
         }
         "messages" => crate::messages::show(&s, &session, place, u, &q).await,
+        "device" => crate::device::show(&s, &session, place, u).await,
         "messages.csv" => crate::messages::csv(&s, &session, &u, &q).await,
         _ => error_page(&session, &here, &AppError::NotFound),
     }
@@ -232,6 +233,7 @@ pub async fn act(
             .into_response()
         }),
         "calls" => return crate::calls::save(&s, &session, place, u, &f).await,
+        "credentials" => return crate::device::credentials(&s, &session, place, u, &f).await,
         "notifications" | "voicemail-settings" | "pin" | "pin-clear" | "pin-unlock"
         | "greeting-delete" => {
             return crate::mailbox::save(&s, &session, &action, place, u, &f).await;

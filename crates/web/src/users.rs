@@ -576,9 +576,10 @@ pub struct Tab {
 }
 
 /// The user's tabs (seed 004), the current one marked.
-pub const TABS: [(&str, &str); 5] = [
+pub const TABS: [(&str, &str); 6] = [
     ("profile", "co_tab_profile"),
     ("calls", "co_tab_calls"),
+    ("device", "co_tab_device"),
     ("notifications", "co_tab_notifications"),
     ("voicemail", "co_tab_voicemail"),
     ("messages", "co_tab_messages"),

@@ -138,6 +138,10 @@ async fn company_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change
             vec![("line", w.t1.line_id.as_str()), ("pin", "204863")],
         ),
         (
+            format!("{ulf}/credentials"),
+            vec![("line", w.t1.line_id.as_str()), ("password", PW)],
+        ),
+        (
             format!("{ulf}/voicemail-settings"),
             vec![
                 ("line", w.t1.line_id.as_str()),
@@ -240,6 +244,7 @@ async fn another_companys_user_pages_are_not_found_and_its_users_unchanged() {
         format!("{smuggled}/voicemail"),
         format!("{smuggled}/messages"),
         format!("{smuggled}/messages.csv"),
+        format!("{smuggled}/device"),
         format!("{other}/messages.csv"),
         format!("{smuggled}/voicemails/01a24d2e4cfeae22ccdf6a06b84ea425"),
     ] {

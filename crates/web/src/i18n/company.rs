@@ -485,4 +485,24 @@ pub(super) const TEXTS: &[Text] = &[
     ("co_direction", "Call", "Appel"),
     ("co_started_at", "Started", "Début"),
     ("co_sip_status", "SIP status", "Statut SIP"),
+    ("co_tab_device", "Device", "Appareil"),
+    ("co_none", "None", "Aucun"),
+    ("co_sip_username", "SIP username", "Nom d'utilisateur SIP"),
+    ("co_sip_password", "SIP password", "Mot de passe SIP"),
+    ("co_sip_domain", "SIP domain", "Domaine SIP"),
+    (
+        "co_credentials_once",
+        "These credentials let a phone act as the line. They are shown only now, and this reading is in the audit.",
+        "Ces identifiants permettent à un téléphone d'agir comme la ligne. Ils ne sont affichés que maintenant, et cette lecture figure dans l'audit.",
+    ),
+    (
+        "co_your_password",
+        "Your password, again",
+        "Votre mot de passe, à nouveau",
+    ),
+    (
+        "co_show_credentials",
+        "Show SIP credentials",
+        "Afficher les identifiants SIP",
+    ),
 ];

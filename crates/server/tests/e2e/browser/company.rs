@@ -507,3 +507,34 @@ pub async fn messages_and_calls_filter_the_log_play_voicemail_and_export_csv(ctx
     )?;
     ctx.sign_out().await
 }
+
+pub async fn sip_credentials_show_once_behind_the_password_again(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/device", users_path(ctx), t.user_id))
+        .await?;
+    ensure(
+        ctx.c.find(Locator::Css("#sip-password")).await.is_err(),
+        "no password before asking",
+    )?;
+    let password = format!("#password-{}", t.line_id);
+    ctx.fill(&password, "Wrong-Pass1!").await?;
+    ctx.click("form[action$='/credentials'] button").await?;
+    ensure(
+        ctx.text("[role=alert]").await?.contains("not correct"),
+        "a wrong password shows nothing",
+    )?;
+    ensure(
+        ctx.c.find(Locator::Css("#sip-password")).await.is_err(),
+        "still no password",
+    )?;
+    ctx.fill(&password, PW).await?;
+    ctx.click("form[action$='/credentials'] button").await?;
+    let shown = ctx.text("#sip-password").await?;
+    let api = ctx.w.srv.sip_credentials(&t.line_id, &t.admin_token).await;
+    ensure(
+        api.body["sip_password"] == json!(shown),
+        format!("the page shows the line's password: {}", api.status),
+    )?;
+    ctx.sign_out().await
+}

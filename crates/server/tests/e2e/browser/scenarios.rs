@@ -38,6 +38,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::a_reseller_acting_for_a_customer_works_under_a_banner_naming_it,
         super::company::notifications_message_settings_pin_and_greeting_are_set_from_the_tabs,
         super::company::messages_and_calls_filter_the_log_play_voicemail_and_export_csv,
+        super::company::sip_credentials_show_once_behind_the_password_again,
     );
     failed
 }
