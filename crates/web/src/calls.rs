@@ -222,7 +222,7 @@ pub async fn show(
             }
         }
     }
-    let company_lines = s
+    let company_lines: Vec<Choice> = s
         .app
         .list_lines(a, &place.id, sb_app::Page::first(500))
         .await
@@ -275,6 +275,14 @@ pub async fn show(
             }
         })
         .collect();
+    // A redirect to another user names that user's line by its extension, not its id.
+    let named = |st: &mut StepLine| {
+        if let Some(l) = company_lines.iter().find(|l| l.value == st.target) {
+            st.target = l.label.clone();
+        }
+    };
+    explained.iter_mut().flatten().for_each(named);
+    on_busy.iter_mut().for_each(named);
     let page = CallsPage {
         tabs: tabs(&place, &u.id, "calls"),
         base,

@@ -538,3 +538,46 @@ pub async fn sip_credentials_show_once_behind_the_password_again(ctx: &Ctx) -> R
     )?;
     ctx.sign_out().await
 }
+
+pub async fn when_busy_redirect_to_another_users_line_chosen_by_extension(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    let r = ctx
+        .w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            json!({"extension": "202", "user_id": t.admin_id, "calling_name": "Ada desk"}),
+        )
+        .await;
+    ensure(r.status == 201, format!("Ada's line: {}", r.text))?;
+    let ada_line = r.id();
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/calls", users_path(ctx), t.user_id))
+        .await?;
+    tick(ctx, "input[name=busy][value=redirect_to_user]").await?;
+    choose(ctx, "#busy-line", &ada_line).await?;
+    ctx.click("#call-handling button[type=submit]").await?;
+    ensure(ctx.text("main [role=status]").await? == "Saved.", "saved")?;
+    let doc = ctx
+        .w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/call-handling", t.line_id),
+            &t.admin_token,
+        )
+        .await;
+    ensure(
+        doc.body["busy"]["action"] == json!("divert")
+            && doc.body["busy"]["divert"]["action"] == json!("redirect_to_user")
+            && doc.body["busy"]["divert"]["line_id"] == json!(ada_line),
+        format!("when busy: {}", doc.text),
+    )?;
+    ctx.click("#explain button[type=submit]").await?;
+    let on_busy = ctx.text("#on-busy").await?;
+    ensure(
+        on_busy.contains("202 · Ada desk"),
+        format!("the explanation names the line: {on_busy}"),
+    )?;
+    ctx.sign_out().await
+}

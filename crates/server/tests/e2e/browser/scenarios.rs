@@ -39,6 +39,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::notifications_message_settings_pin_and_greeting_are_set_from_the_tabs,
         super::company::messages_and_calls_filter_the_log_play_voicemail_and_export_csv,
         super::company::sip_credentials_show_once_behind_the_password_again,
+        super::company::when_busy_redirect_to_another_users_line_chosen_by_extension,
     );
     failed
 }
