@@ -179,7 +179,8 @@ pub async fn act(
                 department_id: Some(f.opt("department")),
                 package_id: f.opt("package"),
                 language: Some(Language::from_text(f.get("language"))),
-                default_line_id: None,
+                // Only a user with several lines is offered the choice.
+                default_line_id: f.opt("default_line").map(Some),
             };
             // One's own role cannot change: leave it out rather than refuse the whole form.
             let patch = if u.id == a.user_id.to_string() {

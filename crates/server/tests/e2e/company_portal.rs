@@ -205,12 +205,29 @@ async fn company_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change
         w.srv.login_resp("ulfone", PW).await.status == 200,
         "password unchanged"
     );
-    // With the token the same form works: the refusals above were the token's.
-    let csrf = ada.csrf().await;
+    // With the token the same form works: the refusals above were the token's. A second line
+    // brings the choice of the default one.
+    let second = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", w.t1.company_id),
+            &w.t1.admin_token,
+            json!({"extension": "203", "user_id": w.t1.user_id}),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let profile = ada.get(&format!("{ulf}/profile")).await;
+    assert!(profile.html.contains("name=\"default_line\""));
+    let csrf = profile.csrf();
     let r = ada
         .post(
             &format!("{ulf}/profile"),
-            &[("csrf", &csrf), ("name", "Ulf Renamed"), ("admin", "no")],
+            &[
+                ("csrf", &csrf),
+                ("name", "Ulf Renamed"),
+                ("admin", "no"),
+                ("default_line", &second.id()),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
@@ -222,6 +239,7 @@ async fn company_forms_without_or_with_a_wrong_csrf_token_are_refused_and_change
         )
         .await;
     assert_eq!(u.body["name"], "Ulf Renamed");
+    assert_eq!(u.body["default_line_id"], json!(second.id()));
     w.srv.stop().await;
 }
 

@@ -4,6 +4,8 @@
 use super::{Ctx, R, ensure};
 use crate::kit::*;
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use serde_json::json;
 
 fn users_path(ctx: &Ctx) -> String {
@@ -579,5 +581,64 @@ pub async fn when_busy_redirect_to_another_users_line_chosen_by_extension(ctx: &
         on_busy.contains("202 · Ada desk"),
         format!("the explanation names the line: {on_busy}"),
     )?;
+    ctx.sign_out().await
+}
+
+async fn press(ctx: &Ctx, key: Key) -> R {
+    let k: char = key.into();
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down { value: k })
+        .then(KeyAction::Up { value: k });
+    ctx.c.perform_actions(keys).await?;
+    Ok(())
+}
+
+/// Presses Tab until the element matching `css` has the focus (at most 30 presses).
+async fn tab_to(ctx: &Ctx, css: &str) -> R {
+    let target = ctx.c.find(Locator::Css(css)).await?;
+    for _ in 0..30 {
+        if ctx.c.active_element().await?.element_id() == target.element_id() {
+            return Ok(());
+        }
+        press(ctx, Key::Tab).await?;
+    }
+    Err(format!("Tab never reached {css}").into())
+}
+
+async fn wait_for_path(ctx: &Ctx, done: impl Fn(&str) -> bool) -> R<String> {
+    let started = std::time::Instant::now();
+    loop {
+        let path = ctx.path().await?;
+        if done(&path) || started.elapsed().as_secs() >= 5 {
+            return Ok(path);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn the_user_list_works_with_the_keyboard_alone(ctx: &Ctx) -> R {
+    ctx.sign_in("adaone", PW, None).await?;
+    tab_to(ctx, "#q").await?;
+    ctx.c.active_element().await?.send_keys("ulf").await?;
+    press(ctx, Key::Enter).await?;
+    let path = wait_for_path(ctx, |p| p.contains("q=ulf")).await?;
+    ensure(path.contains("q=ulf"), format!("Enter searches: {path}"))?;
+    ctx.axe().await?;
+    tab_to(ctx, "#users tbody tr td a").await?;
+    press(ctx, Key::Enter).await?;
+    let path = wait_for_path(ctx, |p| p.ends_with("/profile")).await?;
+    ensure(
+        path.ends_with("/profile"),
+        format!("Enter opens the user: {path}"),
+    )?;
+    ctx.axe().await?;
+    tab_to(ctx, "nav.tabs a[href$='/calls']").await?;
+    press(ctx, Key::Enter).await?;
+    let path = wait_for_path(ctx, |p| p.ends_with("/calls")).await?;
+    ensure(
+        path.ends_with("/calls"),
+        format!("and its Calls tab: {path}"),
+    )?;
+    ctx.axe().await?;
     ctx.sign_out().await
 }

@@ -33,6 +33,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         two_factor_enrolment_works_end_to_end,
         a_policy_sends_sign_in_to_enrolment_first,
         super::company::a_company_admin_finds_a_user_and_edits_the_profile,
+        super::company::the_user_list_works_with_the_keyboard_alone,
         super::company::a_company_admin_adds_disables_and_deletes_a_user_told_the_audit_goes_too,
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setting_and_plan,
         super::company::a_reseller_acting_for_a_customer_works_under_a_banner_naming_it,
