@@ -609,3 +609,49 @@ pub struct TabQuery {
     pub direction: Option<String>,
     pub after: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys the company pages' Rust code asks for (done messages, tabs, choices) exist in both
+    /// languages: the template test reads only templates.
+    #[test]
+    fn every_key_the_company_modules_ask_for_exists_in_both_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut asked = 0;
+        for file in [
+            "users.rs",
+            "user_profile.rs",
+            "calls.rs",
+            "mailbox.rs",
+            "messages.rs",
+            "device.rs",
+        ] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            for key in text
+                .split("\"co_")
+                .skip(1)
+                .map(|r| r.split('"').next().unwrap())
+            {
+                if key.is_empty() || key.ends_with('_') || key.contains('{') {
+                    continue; // this test's own pattern, or a prefix (`co_err_{code}`)
+                }
+                let key = format!("co_{key}");
+                asked += 1;
+                for lang in [Language::En, Language::Fr] {
+                    assert_ne!(crate::i18n::t(lang, &key), key, "{key} in {file}");
+                }
+            }
+        }
+        assert!(asked > 40, "the modules were read");
+    }
+
+    #[test]
+    fn a_refusal_speaks_the_pages_language_for_known_codes() {
+        let e = AppError::invalid("pin_too_easy", "pin", "This PIN is too easy to guess.");
+        assert!(refusal(Language::Fr, &e).contains("trop facile"));
+        let other = AppError::invalid("some_new_code", "x", "Plain words.");
+        assert!(refusal(Language::En, &other).ends_with("Plain words."));
+    }
+}

@@ -505,4 +505,95 @@ pub(super) const TEXTS: &[Text] = &[
         "Show SIP credentials",
         "Afficher les identifiants SIP",
     ),
+    // Refusals by the app's stable code (`users::refusal`); other codes show the app's sentence.
+    (
+        "co_err_invalid_email",
+        "The e-mail address is not valid.",
+        "L'adresse courriel n'est pas valide.",
+    ),
+    (
+        "co_err_username_taken",
+        "This username is already taken.",
+        "Ce nom d'utilisateur est déjà pris.",
+    ),
+    (
+        "co_err_username_too_short",
+        "The username needs at least 6 characters.",
+        "Le nom d'utilisateur doit compter au moins 6 caractères.",
+    ),
+    (
+        "co_err_username_invalid_characters",
+        "Use letters and digits only in the username.",
+        "N'utilisez que des lettres et des chiffres dans le nom d'utilisateur.",
+    ),
+    (
+        "co_err_password_too_short",
+        "The password is too short.",
+        "Le mot de passe est trop court.",
+    ),
+    (
+        "co_err_password_too_common",
+        "This password is too common: choose another.",
+        "Ce mot de passe est trop courant : choisissez-en un autre.",
+    ),
+    (
+        "co_err_pin_six_digits",
+        "The PIN has exactly 6 digits.",
+        "Le code PIN compte exactement 6 chiffres.",
+    ),
+    (
+        "co_err_pin_too_easy",
+        "This PIN is too easy to guess: avoid one repeated digit and runs like 123456.",
+        "Ce code PIN est trop facile à deviner : évitez un même chiffre répété et les suites comme 123456.",
+    ),
+    (
+        "co_err_invalid_number",
+        "Give an E.164 number like +15551234567 or an extension.",
+        "Indiquez un numéro E.164 comme +15551234567 ou un poste.",
+    ),
+    (
+        "co_err_out_of_range",
+        "Ring from 5 to 300 seconds before the call moves on.",
+        "Faites sonner de 5 à 300 secondes avant que l'appel ne passe à la suite.",
+    ),
+    (
+        "co_err_always_needs_number",
+        "Only a redirect to a number can skip ringing.",
+        "Seule une redirection vers un numéro peut se passer de sonnerie.",
+    ),
+    (
+        "co_err_empty_window",
+        "An unavailable window must not start and end at the same time.",
+        "Une plage d'indisponibilité ne doit pas commencer et finir à la même heure.",
+    ),
+    (
+        "co_err_subscription_limit",
+        "The company has used all its user subscription keys. Ask your service provider for more.",
+        "L'entreprise a utilisé toutes ses clés d'abonnement utilisateur. Demandez-en d'autres à votre fournisseur.",
+    ),
+    (
+        "co_err_cannot_change_self",
+        "You cannot do this to your own account.",
+        "Vous ne pouvez pas faire cela à votre propre compte.",
+    ),
+    (
+        "co_err_cannot_change_own_role",
+        "You cannot change your own administrative privileges.",
+        "Vous ne pouvez pas modifier vos propres droits d'administration.",
+    ),
+    (
+        "co_err_package_not_offered",
+        "The company does not offer this package.",
+        "L'entreprise ne propose pas ce forfait.",
+    ),
+    (
+        "co_err_too_many",
+        "At most 5 addresses.",
+        "5 adresses au plus.",
+    ),
+    (
+        "co_err_redirect_to_self",
+        "A line cannot redirect to itself.",
+        "Une ligne ne peut pas se rediriger vers elle-même.",
+    ),
 ];
