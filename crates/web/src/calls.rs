@@ -6,7 +6,10 @@
 
 use crate::layout::{Chrome, render};
 use crate::session::Session;
-use crate::users::{Choice, Fields, Place, Tab, TabQuery, done_text, error_page, refusal, tabs};
+use crate::users::{
+    Choice, Fields, Place, Tab, TabQuery, done_text, error_page, named_line, refusal, tabs,
+    user_line,
+};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -143,14 +146,6 @@ fn step_line(s: PlanStepView) -> StepLine {
     }
 }
 
-/// The line of the tab: the one asked for, else the user's default, else their first.
-fn pick(lines: &[LineView], u: &UserView, asked: Option<&str>) -> Option<usize> {
-    let by = |id: Option<&str>| lines.iter().position(|l| Some(l.id.as_str()) == id);
-    by(asked)
-        .or_else(|| by(u.default_line_id.as_deref()))
-        .or((!lines.is_empty()).then_some(0))
-}
-
 pub async fn show(
     s: &AppState,
     session: &Session,
@@ -175,20 +170,10 @@ pub async fn show(
         StatusCode::OK
     };
     c.alert = alert;
-    let mut mine = match s.app.lines_of_user(a, &u.id).await {
-        Ok(l) => l,
+    let (line, lines) = match user_line(s, session, &u, q.line.as_deref()).await {
+        Ok(x) => x,
         Err(e) => return error_page(session, &here, &e),
     };
-    let picked = pick(&mine, &u, q.line.as_deref());
-    let lines = if mine.len() > 1 {
-        mine.iter()
-            .enumerate()
-            .map(|(i, l)| choice(&l.id, &l.extension, Some(i) == picked))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let line = picked.map(|i| mine.swap_remove(i));
     let doc = match &line {
         Some(l) => match s.app.get_call_handling(a, &l.id).await {
             Ok(d) => Some(d),
@@ -423,16 +408,9 @@ pub async fn save(
 ) -> Response {
     let a = &session.actor;
     let base = format!("{}/{}", place.users_path(), u.id);
-    let mine = match s.app.lines_of_user(a, &u.id).await {
+    let line = match named_line(s, session, &u, f.get("line")).await {
         Ok(l) => l,
         Err(e) => return error_page(session, &format!("{base}/calls"), &e),
-    };
-    let Some(line) = mine.iter().find(|l| l.id == f.get("line")) else {
-        return error_page(
-            session,
-            &format!("{base}/calls"),
-            &sb_app::AppError::NotFound,
-        );
     };
     let q = TabQuery {
         line: Some(line.id.clone()),

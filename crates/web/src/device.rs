@@ -5,7 +5,7 @@
 
 use crate::layout::{Chrome, render};
 use crate::session::Session;
-use crate::users::{Fields, Place, Tab, error_page, tabs};
+use crate::users::{Fields, Place, Tab, error_page, named_line, tabs};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -78,12 +78,9 @@ pub async fn credentials(
     f: &Fields,
 ) -> Response {
     let here = format!("{}/{}/device", place.users_path(), u.id);
-    let mine = match s.app.lines_of_user(&session.actor, &u.id).await {
+    let line = match named_line(s, session, &u, f.get("line")).await {
         Ok(l) => l,
         Err(e) => return error_page(session, &here, &e),
-    };
-    let Some(line) = mine.iter().find(|l| l.id == f.get("line")) else {
-        return error_page(session, &here, &sb_app::AppError::NotFound);
     };
     let code = f.opt("code");
     let read = crate::security::elevated(

@@ -7,7 +7,10 @@
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use crate::upload::{UploadError, parse_greeting_form};
-use crate::users::{Choice, Fields, Place, Tab, TabQuery, done_text, error_page, refusal, tabs};
+use crate::users::{
+    Choice, Fields, Place, Tab, TabQuery, done_text, error_page, named_line, refusal, tabs,
+    user_line,
+};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -40,34 +43,6 @@ struct MailboxPage {
     greeting: Option<String>,
 }
 
-/// The line of the tab: the one asked for, else the user's default, else their first; with the
-/// choices of a user with several lines.
-async fn line_of(
-    s: &AppState,
-    session: &Session,
-    u: &UserView,
-    asked: Option<&str>,
-) -> Result<(Option<LineView>, Vec<Choice>), AppError> {
-    let mut mine = s.app.lines_of_user(&session.actor, &u.id).await?;
-    let by = |id: Option<&str>| mine.iter().position(|l| Some(l.id.as_str()) == id);
-    let picked = by(asked)
-        .or_else(|| by(u.default_line_id.as_deref()))
-        .or((!mine.is_empty()).then_some(0));
-    let choices = if mine.len() > 1 {
-        mine.iter()
-            .enumerate()
-            .map(|(i, l)| Choice {
-                value: l.id.clone(),
-                label: l.extension.clone(),
-                selected: Some(i) == picked,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok((picked.map(|i| mine.swap_remove(i)), choices))
-}
-
 pub async fn show(
     s: &AppState,
     session: &Session,
@@ -94,7 +69,7 @@ pub async fn show(
         StatusCode::OK
     };
     c.alert = alert;
-    let (line, lines) = match line_of(s, session, &u, q.line.as_deref()).await {
+    let (line, lines) = match user_line(s, session, &u, q.line.as_deref()).await {
         Ok(x) => x,
         Err(e) => return error_page(session, &here, &e),
     };
@@ -161,9 +136,8 @@ pub async fn save(
         "voicemail"
     };
     let here = format!("{base}/{tab}");
-    let line = match line_of(s, session, &u, Some(f.get("line"))).await {
-        Ok((Some(l), _)) if l.id == f.get("line") => l,
-        Ok(_) => return error_page(session, &here, &AppError::NotFound),
+    let line = match named_line(s, session, &u, f.get("line")).await {
+        Ok(l) => l,
         Err(e) => return error_page(session, &here, &e),
     };
     let outcome = match action {
@@ -333,9 +307,8 @@ pub async fn upload(
             .await;
         }
     };
-    let line = match line_of(&s, &session, &u, Some(&form.line)).await {
-        Ok((Some(l), _)) if l.id == form.line => l,
-        Ok(_) => return error_page(&session, &here, &AppError::NotFound),
+    let line = match named_line(&s, &session, &u, &form.line).await {
+        Ok(l) => l,
         Err(e) => return error_page(&session, &here, &e),
     };
     let outcome = s

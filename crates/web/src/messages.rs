@@ -5,7 +5,9 @@
 
 use crate::layout::{Chrome, render};
 use crate::session::{Session, signed_in};
-use crate::users::{Choice, Place, Tab, TabQuery, enc, error_page, refusal, tabs, user_place};
+use crate::users::{
+    Choice, Place, Tab, TabQuery, enc, error_page, refusal, tabs, user_line, user_place,
+};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -69,33 +71,6 @@ fn direction_key(d: &str) -> &'static str {
         .map_or("co_missed", |(_, k)| k)
 }
 
-/// The user's line the tab is about (asked for, default, first) and the choice among several.
-async fn pick_line(
-    s: &AppState,
-    session: &Session,
-    u: &UserView,
-    asked: Option<&str>,
-) -> Result<(Option<LineView>, Vec<Choice>), AppError> {
-    let mut mine = s.app.lines_of_user(&session.actor, &u.id).await?;
-    let by = |id: Option<&str>| mine.iter().position(|l| Some(l.id.as_str()) == id);
-    let picked = by(asked)
-        .or_else(|| by(u.default_line_id.as_deref()))
-        .or((!mine.is_empty()).then_some(0));
-    let choices = if mine.len() > 1 {
-        mine.iter()
-            .enumerate()
-            .map(|(i, l)| Choice {
-                value: l.id.clone(),
-                label: l.extension.clone(),
-                selected: Some(i) == picked,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    Ok((picked.map(|i| mine.swap_remove(i)), choices))
-}
-
 fn filter_pairs(direction: &str) -> Vec<(String, String)> {
     if direction.is_empty() {
         Vec::new()
@@ -120,7 +95,7 @@ pub async fn show(
         crate::i18n::t(session.me.language, "co_tab_messages")
     );
     let mut c = Chrome::signed_in(session, &title, &here);
-    let (line, lines) = match pick_line(s, session, &u, q.line.as_deref()).await {
+    let (line, lines) = match user_line(s, session, &u, q.line.as_deref()).await {
         Ok(x) => x,
         Err(e) => return error_page(session, &here, &e),
     };
@@ -233,7 +208,7 @@ fn push_cell(out: &mut String, v: &str) {
 /// ending with CRLF (RFC 4180).
 pub async fn csv(s: &AppState, session: &Session, u: &UserView, q: &TabQuery) -> Response {
     let here = format!("{}/messages", u.id);
-    let line = match pick_line(s, session, u, q.line.as_deref()).await {
+    let line = match user_line(s, session, u, q.line.as_deref()).await {
         Ok((Some(l), _)) => l,
         Ok((None, _)) => return error_page(session, &here, &AppError::NotFound),
         Err(e) => return error_page(session, &here, &e),

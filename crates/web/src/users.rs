@@ -595,6 +595,47 @@ pub fn tabs(place: &Place, user: &str, current: &str) -> Vec<Tab> {
         .collect()
 }
 
+/// The user's line a tab is about: the one asked for (when it is the user's), else the user's
+/// default, else their first; with the choice among them when there are several.
+pub async fn user_line(
+    s: &AppState,
+    session: &Session,
+    u: &UserView,
+    asked: Option<&str>,
+) -> Result<(Option<sb_app::views::LineView>, Vec<Choice>), AppError> {
+    let mut mine = s.app.lines_of_user(&session.actor, &u.id).await?;
+    let by = |id: Option<&str>| mine.iter().position(|l| Some(l.id.as_str()) == id);
+    let picked = by(asked)
+        .or_else(|| by(u.default_line_id.as_deref()))
+        .or((!mine.is_empty()).then_some(0));
+    let choices = if mine.len() > 1 {
+        mine.iter()
+            .enumerate()
+            .map(|(i, l)| Choice {
+                value: l.id.clone(),
+                label: l.extension.clone(),
+                selected: Some(i) == picked,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((picked.map(|i| mine.swap_remove(i)), choices))
+}
+
+/// The user's line a form names; another line (or none) is not found.
+pub async fn named_line(
+    s: &AppState,
+    session: &Session,
+    u: &UserView,
+    id: &str,
+) -> Result<sb_app::views::LineView, AppError> {
+    match user_line(s, session, u, Some(id)).await? {
+        (Some(l), _) if l.id == id => Ok(l),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 /// What the tab pages take from the query string.
 #[derive(Deserialize, Default)]
 pub struct TabQuery {
