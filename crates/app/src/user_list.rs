@@ -22,6 +22,44 @@ pub struct UserListFilter {
     pub locked: Option<bool>,
 }
 
+impl UserListFilter {
+    /// The filters of a query string (`q`, `department_id`, `role`, `enabled`, `locked`, the last
+    /// two `true` or `false`); `None` when it has none.
+    pub fn from_query(pairs: &[(String, String)]) -> AppResult<Option<Self>> {
+        let mut f = Self::default();
+        let mut any = false;
+        let flag = |field: &str, v: &str| match v {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(AppError::invalid(
+                "invalid_flag",
+                field,
+                format!("{field} is true or false."),
+            )),
+        };
+        for (k, v) in pairs {
+            match k.as_str() {
+                "q" => f.text = Some(v.clone()),
+                "department_id" => f.department_id = Some(v.clone()),
+                "role" => {
+                    f.role = Some(Role::from_text(v).ok_or_else(|| {
+                        AppError::invalid(
+                            "invalid_role",
+                            "role",
+                            "role is company_admin or end_user.",
+                        )
+                    })?);
+                }
+                "enabled" => f.enabled = Some(flag("enabled", v)?),
+                "locked" => f.locked = Some(flag("locked", v)?),
+                _ => continue,
+            }
+            any = true;
+        }
+        Ok(any.then_some(f))
+    }
+}
+
 /// One line of a user as the list shows it.
 #[derive(Debug, Clone)]
 pub struct LineBrief {

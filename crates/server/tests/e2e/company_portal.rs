@@ -520,3 +520,50 @@ async fn a_greeting_upload_takes_a_wav_and_refuses_bad_files_or_a_missing_token_
     assert_eq!(other_line.status, 404, "only the user's own lines");
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_rest_user_list_takes_the_same_filters_through_the_same_use_case() {
+    let w = world().await;
+    let users = format!("/api/v1/companies/{}/users", w.t1.company_id);
+    let names = |r: &Resp| -> Vec<String> {
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let r = w
+        .srv
+        .get(&format!("{users}?q=201"), &w.t1.admin_token)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(names(&r), ["Ulf"], "by extension");
+    let r = w
+        .srv
+        .get(
+            &format!("{users}?role=company_admin&enabled=true"),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(names(&r), ["Ada"]);
+    let r = w
+        .srv
+        .get(
+            &format!("{users}?department_id={}", w.t1.department_id),
+            &w.t1.admin_token,
+        )
+        .await;
+    assert_eq!(names(&r), ["Ulf"]);
+    let r = w
+        .srv
+        .get(&format!("{users}?locked=maybe"), &w.t1.admin_token)
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let other = format!("/api/v1/companies/{}/users?q=ulf", w.t2.company_id);
+    assert_eq!(w.srv.get(&other, &w.t1.admin_token).await.status, 404);
+    assert_eq!(w.srv.get(&other, &w.t1.user_token).await.status, 404);
+    let own = w.srv.get(&format!("{users}?q=ulf"), &w.t1.user_token).await;
+    assert_eq!(own.status, 403, "an end user lists no one");
+    w.srv.stop().await;
+}
