@@ -41,6 +41,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::messages_and_calls_filter_the_log_play_voicemail_and_export_csv,
         super::company::sip_credentials_show_once_behind_the_password_again,
         super::company::when_busy_redirect_to_another_users_line_chosen_by_extension,
+        super::company::a_locked_account_is_found_unlocked_and_given_a_new_password,
     );
     failed
 }
