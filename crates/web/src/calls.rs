@@ -71,6 +71,8 @@ struct CallsPage {
     lines: Vec<Choice>,
     company_lines: Vec<Choice>,
     forward_all: String,
+    /// The user's saved forwarding numbers, offered for "Forward all calls".
+    saved: Vec<String>,
     permanent_redirect: String,
     reject_anonymous: bool,
     na: Vec<Choice>,
@@ -275,6 +277,12 @@ pub async fn show(
         lines,
         company_lines,
         forward_all: d.forward_all.clone().unwrap_or_default(),
+        saved: s
+            .app
+            .saved_numbers(a, &u.id)
+            .await
+            .map(|n| n.numbers)
+            .unwrap_or_default(),
         permanent_redirect: d.permanent_redirect.clone().unwrap_or_default(),
         reject_anonymous: d.reject_anonymous,
         na: options(&c, Some(("keep_ringing", "co_keep_ringing")), na_chosen),

@@ -596,4 +596,9 @@ pub(super) const TEXTS: &[Text] = &[
         "A line cannot redirect to itself.",
         "Une ligne ne peut pas se rediriger vers elle-même.",
     ),
+    (
+        "co_saved_numbers",
+        "Saved numbers:",
+        "Numéros enregistrés :",
+    ),
 ];

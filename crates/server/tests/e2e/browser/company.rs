@@ -171,12 +171,29 @@ pub async fn a_company_admin_adds_disables_and_deletes_a_user_told_the_audit_goe
 pub async fn no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setting_and_plan(
     ctx: &Ctx,
 ) -> R {
+    let r = ctx
+        .w
+        .srv
+        .put(
+            &format!("/api/v1/users/{}/saved-numbers", ctx.w.t1.user_id),
+            &ctx.w.t1.admin_token,
+            json!({"numbers": ["+15550109999"]}),
+        )
+        .await;
+    ensure(r.status == 200, format!("saved numbers: {}", r.text))?;
     ctx.sign_in("adaone", PW, None).await?;
     ctx.open(&format!("{}/{}/calls", users_path(ctx), ctx.w.t1.user_id))
         .await?;
     ensure(
         ctx.text("#line-extension").await? == "201",
         "Ulf's line is shown",
+    )?;
+    ensure(
+        ctx.c
+            .find(Locator::Css("#saved-numbers option[value='+15550109999']"))
+            .await
+            .is_ok(),
+        "the saved numbers are offered for forwarding",
     )?;
     tick(ctx, "input[name=na][value=voicemail]").await?;
     ctx.fill("#na-seconds", "5").await?;
