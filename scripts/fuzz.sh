@@ -2,8 +2,10 @@
 # Fuzzes what arrives from outside for a bounded time with cargo-fuzz (libFuzzer), each target
 # from its committed corpus: the SIP parsers (sip_message), session descriptions and their
 # rewrite (sdp), RTP headers, RTCP multiplexed onto RTP ports (RFC 5761: told apart and never
-# read as RTP), RFC 4733 key presses and WAV files (rtp; the corpus holds RTCP compounds), and
-# uploaded greetings decoded from WAV or MP3 to 8 kHz (upload_audio). The time is shared: two fifths to the SIP parsers, a fifth to each other target.
+# read as RTP), RFC 4733 key presses and WAV files (rtp; the corpus holds RTCP compounds),
+# uploaded greetings decoded from WAV or MP3 to 8 kHz (upload_audio), and the portal's greeting
+# form, a multipart/form-data body read by multer (greeting_form). The time is shared: a fifth to
+# each target but the SIP parsers, which get the rest.
 # Usage: scripts/fuzz.sh [SECONDS] (default 60).
 # cargo-fuzz needs nightly compiler flags; RUSTC_BOOTSTRAP lets the stable toolchain accept them,
 # so no second toolchain is needed. A crash leaves its input under fuzz/artifacts/ and fails.
@@ -28,7 +30,8 @@ run() {
 }
 # At least a second each: libFuzzer takes -max_total_time=0 as "no limit".
 fifth=$((secs >= 10 ? secs / 5 : 1))
-run sip_message $((secs - 3 * fifth > 0 ? secs - 3 * fifth : 1))
+run sip_message $((secs - 4 * fifth > 0 ? secs - 4 * fifth : 1))
 run sdp "$fifth"
 run rtp "$fifth"
 run upload_audio "$fifth"
+run greeting_form "$fifth"

@@ -1,7 +1,8 @@
 //! What a user uploads as a voicemail greeting or music on hold (`PUT
-//! /api/v1/lines/{id}/voicemail-greeting` takes the raw body; there is no multipart parser of
-//! ours): any bytes, read as WAV or MP3 (symphonia) and resampled to 8 kHz. None may panic or
-//! hang; what is accepted is non-empty 8 kHz audio within the greeting's length limit.
+//! /api/v1/lines/{id}/voicemail-greeting` takes the raw body; the portal's multipart form is
+//! the `greeting_form` target): any bytes, read as WAV or MP3 (symphonia) and resampled to
+//! 8 kHz. None may panic or hang; what is accepted is non-empty 8 kHz audio within the
+//! greeting's length limit.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -192,7 +192,11 @@ pub fn page_from(parts: &Parts) -> Result<sb_store::Page, ApiError> {
 
 /// The decoded query pairs of a request.
 pub fn query_pairs(parts: &Parts) -> Vec<(String, String)> {
-    let q = parts.uri.query().unwrap_or("");
+    pairs_of(parts.uri.query().unwrap_or(""))
+}
+
+/// The decoded name/value pairs of a query string.
+pub fn pairs_of(q: &str) -> Vec<(String, String)> {
     q.split('&')
         .filter(|s| !s.is_empty())
         .map(|kv| {

@@ -303,7 +303,18 @@ pub async fn list_users(
     a: Auth,
     Path(id): Path<String>,
     Paging(p): Paging,
+    uri: axum::http::Uri,
 ) -> ApiResult<Response> {
+    let pairs = crate::extract::pairs_of(uri.query().unwrap_or(""));
+    if let Some(f) = sb_app::user_list::UserListFilter::from_query(&pairs)? {
+        // A narrowed list: the same use case as the portal's users page, not cached.
+        let found = s.app.search_users(&a.actor, &id, f, p).await?;
+        let page = ListPage {
+            items: found.items.into_iter().map(|e| e.user).collect(),
+            next_cursor: found.next_cursor,
+        };
+        return Ok(Json(page).into_response());
+    }
     s.app.authorize_user_list(&a.actor, &id).await?;
     // The epoch is read before the list, so a write that lands meanwhile makes this entry stale.
     let epoch = s.app.account_epoch();

@@ -105,7 +105,7 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/departments/{id}" get_department "departments" N, Ok("DepartmentView"), true, "Read a department"),
         r!(patch "/api/v1/departments/{id}" update_department "departments" Some("DepartmentPatch"), Ok("DepartmentView"), true, "Change a department"),
         r!(delete "/api/v1/departments/{id}" delete_department "departments" N, NoContent, true, "Delete an empty department"),
-        r!(get "/api/v1/companies/{id}/users" list_users "users" N, List("UserView"), true, "List a company's users"),
+        r!(get "/api/v1/companies/{id}/users" list_users "users" N, List("UserView"), true, "List a company's users (filters q: part of a name, username, e-mail, extension or number; department_id; role; enabled and locked: true or false)"),
         r!(post "/api/v1/companies/{id}/users" create_user "users" Some("UserInput"), Created("CreatedUser"), true, "Create a user"),
         r!(get "/api/v1/users/{id}" get_user "users" N, Ok("UserView"), true, "Read a user"),
         r!(patch "/api/v1/users/{id}" update_user "users" Some("UserPatch"), Ok("UserView"), true, "Change a user (name, e-mail, role, department, package, language, default line)"),

@@ -34,6 +34,7 @@ pub mod switch;
 pub mod tenancy;
 pub mod trunks;
 pub mod twofactor;
+pub mod user_list;
 pub mod users;
 pub mod views;
 pub mod voicemail;

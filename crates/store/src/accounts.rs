@@ -471,3 +471,70 @@ pub async fn set_saved_numbers(c: &mut Conn, user: &UserId, numbers: &[String]) 
     }
     Ok(())
 }
+
+/// What a company's user list is narrowed to (the administrators' "All Lines → Users").
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    /// Part of the name, username, e-mail, extension or number, any case.
+    pub text: Option<String>,
+    pub department: Option<DepartmentId>,
+    pub role: Option<Role>,
+    pub enabled: Option<bool>,
+    pub locked: Option<bool>,
+}
+
+/// `text` as a LIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::with_capacity(text.len() + 2);
+    p.push('%');
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// A page of a company's users narrowed by `f`, in id order like [`list_users`].
+pub async fn search_users(
+    c: &mut Conn,
+    company: &CompanyId,
+    f: &UserFilter,
+    page: &Page,
+) -> Result<(Vec<User>, Option<String>)> {
+    let tri = |v: Option<bool>| v.map_or(-1, flag);
+    let rows = query(
+        "SELECT * FROM users WHERE company_id = $1 AND id > $2
+           AND ($3 = '' OR department_id = $3)
+           AND ($4 = '' OR role = $4)
+           AND ($5 < 0 OR enabled = $5)
+           AND ($6 < 0 OR locked = $6)
+           AND ($7 = '' OR LOWER(name) LIKE $7 ESCAPE '\\' OR LOWER(username) LIKE $7 ESCAPE '\\'
+             OR LOWER(email) LIKE $7 ESCAPE '\\'
+             OR id IN (SELECT l.user_id FROM lines l WHERE l.company_id = $1
+                 AND (l.extension LIKE $7 ESCAPE '\\' OR l.id IN (SELECT n.line_id FROM numbers n
+                     WHERE n.company_id = $1 AND n.e164 LIKE $7 ESCAPE '\\'))))
+         ORDER BY id LIMIT $8",
+    )
+    .bind(company.as_str())
+    .bind(page.after_text())
+    .bind(f.department.as_ref().map_or("", |d| d.as_str()))
+    .bind(f.role.map_or("", Role::as_str))
+    .bind(tri(f.enabled))
+    .bind(tri(f.locked))
+    .bind(
+        f.text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(contains_pattern)
+            .unwrap_or_default(),
+    )
+    .bind(page.probe())
+    .fetch_all(c)
+    .await?;
+    let items = rows.into_iter().map(user).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |u| u.id.to_string()))
+}

@@ -543,3 +543,45 @@ pub async fn number_by_e164(
         .map(number)
         .transpose()
 }
+
+/// The lines of the users whose ids lie between `first` and `last` (a page of the user list,
+/// which is in id order), each with its numbers: two queries for the whole page.
+pub async fn lines_of_users_between(
+    c: &mut Conn,
+    company: &CompanyId,
+    first: &UserId,
+    last: &UserId,
+) -> Result<Vec<(Line, Vec<String>)>> {
+    let rows = query(
+        "SELECT * FROM lines WHERE company_id = $1 AND user_id >= $2 AND user_id <= $3
+         ORDER BY extension",
+    )
+    .bind(company.as_str())
+    .bind(first.as_str())
+    .bind(last.as_str())
+    .fetch_all(&mut *c)
+    .await?;
+    let lines = rows.into_iter().map(line).collect::<Result<Vec<_>>>()?;
+    let rows = query(
+        "SELECT n.* FROM numbers n JOIN lines l ON n.line_id = l.id
+         WHERE n.company_id = $1 AND l.company_id = $1 AND l.user_id >= $2 AND l.user_id <= $3
+         ORDER BY n.e164",
+    )
+    .bind(company.as_str())
+    .bind(first.as_str())
+    .bind(last.as_str())
+    .fetch_all(c)
+    .await?;
+    let numbers = rows.into_iter().map(number).collect::<Result<Vec<_>>>()?;
+    Ok(lines
+        .into_iter()
+        .map(|l| {
+            let own = numbers
+                .iter()
+                .filter(|n| n.line_id.as_ref() == Some(&l.id))
+                .map(|n| n.e164.clone())
+                .collect();
+            (l, own)
+        })
+        .collect())
+}

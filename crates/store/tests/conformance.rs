@@ -1070,3 +1070,137 @@ async fn company_search_matches_names_in_any_case_per_reseller_with_paging() {
         assert_eq!((rest.len(), next), (2, None), "4 companies of the reseller");
     }
 }
+
+#[tokio::test]
+async fn user_search_narrows_by_text_department_role_state_and_number_within_one_company() {
+    use accounts::UserFilter;
+    for s in fresh_stores("usersearch").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let (_, other) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let d = Department {
+            id: DepartmentId::new(T),
+            company_id: co.id.clone(),
+            parent_id: None,
+            name: "Sales".into(),
+            operator_number: None,
+            call_policy: CallPolicyKind::Unlimited,
+            call_limit: None,
+            created_at: T,
+        };
+        tenancy::insert_department(&mut c, &d).await.unwrap();
+        let mut ann = user(&co, "Ann 100%_Smith", Some("annsmith"));
+        ann.department_id = Some(d.id.clone());
+        ann.email = Some("ann@acme.example".into());
+        let mut bob = user(&co, "Bob", None);
+        bob.role = Role::CompanyAdmin;
+        bob.enabled = false;
+        let mut cid = user(&co, "Cid", None);
+        cid.locked = true;
+        for u in [&ann, &bob, &cid, &user(&other, "Ann Other", None)] {
+            accounts::insert_user(&mut c, u).await.unwrap();
+        }
+        let l = Line {
+            id: LineId::new(T),
+            company_id: co.id.clone(),
+            user_id: Some(cid.id.clone()),
+            extension: "4321".into(),
+            account_name: "Cid".into(),
+            calling_name: None,
+            sip_username: format!("cid{}", co.id),
+            sip_password_sealed: "x".into(),
+            sip_ha1_md5: "x".into(),
+            sip_ha1_sha256: "x".into(),
+            default_number: None,
+            presentation_number: None,
+            created_at: T,
+        };
+        lines::insert_line(&mut c, &l).await.unwrap();
+        let n = Number {
+            id: NumberId::new(T),
+            company_id: co.id.clone(),
+            e164: "+15557770001".into(),
+            line_id: Some(l.id.clone()),
+            created_at: T,
+        };
+        lines::insert_number(&mut c, &n).await.unwrap();
+        let mut names = async |f: UserFilter| -> Vec<String> {
+            let (found, _) = accounts::search_users(&mut c, &co.id, &f, &Page::first(50))
+                .await
+                .unwrap();
+            found.into_iter().map(|u| u.name).collect()
+        };
+        let text = |t: &str| UserFilter {
+            text: Some(t.into()),
+            ..UserFilter::default()
+        };
+        assert_eq!(
+            names(UserFilter::default()).await.len(),
+            3,
+            "own company only"
+        );
+        assert_eq!(
+            names(text("ann")).await,
+            ["Ann 100%_Smith"],
+            "name, any case"
+        );
+        assert_eq!(names(text("ANNSM")).await, ["Ann 100%_Smith"], "username");
+        assert_eq!(
+            names(text("acme.example")).await,
+            ["Ann 100%_Smith"],
+            "e-mail"
+        );
+        assert_eq!(
+            names(text("%_")).await,
+            ["Ann 100%_Smith"],
+            "wildcards literal"
+        );
+        assert!(names(text("_")).await.len() == 1, "_ is no wildcard");
+        assert_eq!(names(text("432")).await, ["Cid"], "extension");
+        assert_eq!(names(text("5557770")).await, ["Cid"], "number");
+        assert_eq!(
+            names(UserFilter {
+                department: Some(d.id.clone()),
+                ..UserFilter::default()
+            })
+            .await,
+            ["Ann 100%_Smith"]
+        );
+        assert_eq!(
+            names(UserFilter {
+                role: Some(Role::CompanyAdmin),
+                ..UserFilter::default()
+            })
+            .await,
+            ["Bob"]
+        );
+        assert_eq!(
+            names(UserFilter {
+                enabled: Some(false),
+                ..UserFilter::default()
+            })
+            .await,
+            ["Bob"]
+        );
+        assert_eq!(
+            names(UserFilter {
+                locked: Some(true),
+                ..UserFilter::default()
+            })
+            .await,
+            ["Cid"]
+        );
+        let page = accounts::search_users(&mut c, &co.id, &UserFilter::default(), &Page::first(2))
+            .await
+            .unwrap();
+        assert_eq!(page.0.len(), 2);
+        assert!(page.1.is_some(), "a next page");
+        let mut ids = [&ann.id, &bob.id, &cid.id];
+        ids.sort_by_key(|i| i.as_str().to_owned());
+        let found = lines::lines_of_users_between(&mut c, &co.id, ids[0], ids[2])
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, ["+15557770001"]);
+    }
+}

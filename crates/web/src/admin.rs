@@ -111,8 +111,13 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if session.actor.role == Role::EndUser {
-        return Redirect::to("/my").into_response();
+    match (session.actor.role, &session.me.company) {
+        (Role::EndUser, _) => return Redirect::to("/my").into_response(),
+        // A company administrator's home is their users (seed 000 "All Lines → Users").
+        (Role::CompanyAdmin, Some(co)) => {
+            return Redirect::to(&format!("/admin/companies/{}/users", co.id)).into_response();
+        }
+        _ => {}
     }
     let title = crate::i18n::t(session.me.language, session.me.role.as_str());
     let mut page = AdminHome {

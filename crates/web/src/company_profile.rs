@@ -96,7 +96,8 @@ pub async fn show_bill(
         Err(r) => return r,
     };
     let lang = session.me.language;
-    let result = crate::security::elevated(&s, &session.actor, &f, async |a| {
+    let code = f.code.as_deref();
+    let result = crate::security::elevated(&s, &session.actor, &f.password, code, async |a| {
         s.app.company_bill(a, &id).await
     })
     .await;

@@ -116,6 +116,12 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
     if !enrol_only {
         match role {
             Role::EndUser => links.push(("/my", "my_homepage")),
+            Role::CompanyAdmin => {
+                links.extend([
+                    ("/admin/users", "co_all_lines_users"),
+                    ("/my", "my_profile"),
+                ]);
+            }
             _ => links.extend([("/admin", "administration"), ("/my", "my_profile")]),
         }
         // The provider's and the reseller's places, after "Administration".

@@ -4,21 +4,34 @@
 //! Modules, one per area: `session` (cookies, who is signed in, CSRF), `layout` (what every page
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
 //! (the person's own pages), `reseller` (the reseller's customers), `provider` (resellers,
-//! packages, trunks, system administrators, health), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! packages, trunks, system administrators, health), `company_profile` (a company's profile and
+//! bill), `departments` (a company's departments), `users` (a company's users: the list, adding
+//! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
+//! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
+//! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
+//! lines and SIP credentials behind the password again), `upload` (the
+//! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
+mod calls;
 mod company_profile;
 mod departments;
+mod device;
 pub mod i18n;
 mod layout;
+mod mailbox;
+mod messages;
 mod my;
 mod provider;
 mod reseller;
 mod security;
 mod session;
 mod signin;
+pub mod upload;
+mod user_profile;
+mod users;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -38,6 +51,31 @@ pub fn router(state: AppState) -> Router {
         .route("/language", post(my::language))
         .route("/admin", get(admin::home))
         .route("/admin/companies/{id}", get(admin::company))
+        .route("/admin/users", get(users::own))
+        .route(
+            "/admin/companies/{id}/users",
+            get(users::list).post(users::create),
+        )
+        .route("/admin/companies/{id}/users/new", get(users::new_form))
+        .route(
+            "/admin/companies/{id}/users/{user}",
+            get(user_profile::user_root),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/{tab}",
+            get(user_profile::tab).post(user_profile::act),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/voicemails/{voicemail}",
+            get(messages::audio),
+        )
+        .route(
+            "/admin/companies/{id}/users/{user}/voicemail/greeting",
+            get(mailbox::greeting).post(mailbox::upload).layer(
+                // The one route that takes a file: the greeting's limit, not the forms'.
+                axum::extract::DefaultBodyLimit::max(upload::MAX_FORM_BYTES),
+            ),
+        )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route(security::PATH, get(security::show))

@@ -85,13 +85,13 @@ pub struct PasswordForm {
     #[serde(default)]
     pub csrf: String,
     #[serde(default)]
-    password: String,
+    pub password: String,
     #[serde(default)]
-    code: Option<String>,
+    pub code: Option<String>,
 }
 
 /// The page for a refused password or code, and its status.
-pub fn refused(e: &AppError) -> (&'static str, StatusCode) {
+pub(crate) fn refused(e: &AppError) -> (&'static str, StatusCode) {
     match e {
         AppError::InvalidCredentials => ("bad_password", StatusCode::UNAUTHORIZED),
         AppError::TwoFactorRequired => ("two_factor_required", StatusCode::UNAUTHORIZED),
@@ -104,14 +104,15 @@ pub fn refused(e: &AppError) -> (&'static str, StatusCode) {
 
 /// Runs `change` with a short-lived elevated session from the password (and code), then ends
 /// that session so it cannot be used for anything else.
-pub async fn elevated<T>(
+pub(crate) async fn elevated<T>(
     s: &AppState,
     actor: &Actor,
-    f: &PasswordForm,
+    password: &str,
+    code: Option<&str>,
     change: impl AsyncFnOnce(&Actor) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let code = f.code.as_deref().filter(|c| !c.trim().is_empty());
-    let out = s.app.reauth(actor, f.password.clone(), code).await?;
+    let code = code.filter(|c| !c.trim().is_empty());
+    let out = s.app.reauth(actor, password.to_owned(), code).await?;
     let elevated = s.app.authenticate(&out.token, None).await?;
     let result = change(&elevated).await;
     let _ = s.app.logout(&elevated, &out.token).await;
@@ -135,9 +136,13 @@ pub async fn enrol(
     let started = if session.actor.enrol_only {
         s.app.enrol_two_factor(&session.actor).await
     } else {
-        elevated(&s, &session.actor, &f, async |a: &Actor| {
-            s.app.enrol_two_factor(a).await
-        })
+        elevated(
+            &s,
+            &session.actor,
+            &f.password,
+            f.code.as_deref(),
+            async |a: &Actor| s.app.enrol_two_factor(a).await,
+        )
         .await
     };
     match started {
@@ -221,9 +226,13 @@ pub async fn turn_off(
         Ok(x) => x,
         Err(r) => return r,
     };
-    match elevated(&s, &session.actor, &f, async |a: &Actor| {
-        s.app.remove_two_factor(a).await
-    })
+    match elevated(
+        &s,
+        &session.actor,
+        &f.password,
+        f.code.as_deref(),
+        async |a: &Actor| s.app.remove_two_factor(a).await,
+    )
     .await
     {
         Ok(()) => Redirect::to("/my/security?done=off").into_response(),

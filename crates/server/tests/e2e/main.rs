@@ -8,6 +8,7 @@ mod baresip;
 mod browser;
 mod calls;
 mod cli;
+mod company_portal;
 mod conferences;
 mod departments_portal;
 mod durability;

@@ -125,10 +125,17 @@ async fn each_role_lands_on_its_home_after_signing_in() {
     let mut a = Browser::new(&w.srv, "en");
     let (_, _, loc) = a.sign_in("adaone", PW).await;
     assert_eq!(loc.as_deref(), Some("/admin"));
-    let (_, home, _) = a.get("/admin").await;
+    let (_, _, loc) = a.get("/admin").await;
+    let users = format!("/admin/companies/{}/users", w.t1.company_id);
+    assert_eq!(
+        loc.as_deref(),
+        Some(users.as_str()),
+        "a company admin's home: the users"
+    );
+    let (_, home, _) = a.get(&users).await;
     assert!(
         home.contains("Ulf") && home.contains("Sales"),
-        "company admin sees users and departments"
+        "company admin sees users and their departments"
     );
 
     let mut u = Browser::new(&w.srv, "en");

@@ -1,0 +1,303 @@
+//! A user's Messages & calls tab (seed 000 "Messages and Calls", seed 001 "Call log"): the
+//! line's voicemails, played in the browser, and its call log with the missed / dialled /
+//! received / rejected filter, paged, and exported as CSV; through the use cases of
+//! `GET /api/v1/lines/{id}/voicemails` and `GET /api/v1/lines/{id}/calls`.
+
+use crate::layout::{Chrome, render};
+use crate::session::{Session, signed_in};
+use crate::users::{
+    Choice, Place, Tab, TabQuery, enc, error_page, refusal, tabs, user_line, user_place,
+};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sb_api::AppState;
+use sb_app::AppError;
+use sb_app::call_log::{CallsOf, filter_from};
+use sb_app::views::{LineView, UserView};
+
+/// Calls per page of the log.
+const PAGE_SIZE: i64 = 50;
+/// Records per read while exporting.
+const EXPORT_CHUNK: i64 = 5000;
+
+pub struct CallRow {
+    pub direction: &'static str,
+    pub number: String,
+    pub name: String,
+    pub started: String,
+    pub seconds: i64,
+    pub status: i64,
+}
+
+pub struct MessageRow {
+    pub caller: String,
+    pub received: String,
+    pub seconds: i64,
+    pub heard: bool,
+    pub audio: String,
+}
+
+#[derive(Template)]
+#[template(path = "company_user_messages.html")]
+struct MessagesPage {
+    c: Chrome,
+    place: Place,
+    tabs: Vec<Tab>,
+    base: String,
+    line: Option<LineView>,
+    lines: Vec<Choice>,
+    directions: Vec<Choice>,
+    messages: Vec<MessageRow>,
+    calls: Vec<CallRow>,
+    csv: String,
+    next: Option<String>,
+    first: Option<String>,
+}
+
+const DIRECTIONS: [(&str, &str); 5] = [
+    ("", "co_all_calls"),
+    ("missed", "co_missed"),
+    ("dialled", "co_dialled"),
+    ("received", "co_received"),
+    ("rejected", "co_rejected"),
+];
+
+fn direction_key(d: &str) -> &'static str {
+    DIRECTIONS
+        .iter()
+        .find(|(v, _)| *v == d)
+        .map_or("co_missed", |(_, k)| k)
+}
+
+fn filter_pairs(direction: &str) -> Vec<(String, String)> {
+    if direction.is_empty() {
+        Vec::new()
+    } else {
+        vec![("direction".to_owned(), direction.to_owned())]
+    }
+}
+
+pub async fn show(
+    s: &AppState,
+    session: &Session,
+    place: Place,
+    u: UserView,
+    q: &TabQuery,
+) -> Response {
+    let a = &session.actor;
+    let base = format!("{}/{}", place.users_path(), u.id);
+    let here = format!("{base}/messages");
+    let title = format!(
+        "{} · {}",
+        u.name,
+        crate::i18n::t(session.me.language, "co_tab_messages")
+    );
+    let mut c = Chrome::signed_in(session, &title, &here);
+    let (line, lines) = match user_line(s, session, &u, q.line.as_deref()).await {
+        Ok(x) => x,
+        Err(e) => return error_page(session, &here, &e),
+    };
+    let direction = q.direction.clone().unwrap_or_default();
+    let mut status = StatusCode::OK;
+    let (mut messages, mut calls, mut next) = (Vec::new(), Vec::new(), None);
+    let mut csv = String::new();
+    let mut first = None;
+    if let Some(l) = &line {
+        match s.app.voicemails(a, &l.id).await {
+            Ok(list) => {
+                messages = list
+                    .into_iter()
+                    .map(|m| MessageRow {
+                        audio: format!("{base}/voicemails/{}", m.id),
+                        caller: match m.caller_name {
+                            Some(n) => format!("{n} ({})", m.caller_number),
+                            None => m.caller_number,
+                        },
+                        received: m.received_at,
+                        seconds: m.duration_secs,
+                        heard: m.heard,
+                    })
+                    .collect();
+            }
+            Err(e) => return error_page(session, &here, &e),
+        }
+        let kept = format!("line={}&direction={}", enc(&l.id), enc(&direction));
+        csv = format!("{base}/messages.csv?{kept}");
+        let after = q.after.clone().filter(|a| !a.is_empty());
+        if after.is_some() {
+            first = Some(format!("{here}?{kept}"));
+        }
+        let page = sb_app::Page {
+            after,
+            limit: PAGE_SIZE,
+        };
+        let listed = match filter_from(&filter_pairs(&direction)) {
+            Ok(f) => s.app.calls(a, &CallsOf::Line(l.id.clone()), f, page).await,
+            Err(e) => Err(e),
+        };
+        match listed {
+            Ok(found) => {
+                calls = found
+                    .items
+                    .into_iter()
+                    .map(|r| CallRow {
+                        direction: direction_key(r.direction.as_str()),
+                        number: r.other_number,
+                        name: r.other_name.unwrap_or_default(),
+                        started: r.started_at,
+                        seconds: r.duration_secs,
+                        status: r.status,
+                    })
+                    .collect();
+                next = found
+                    .next_cursor
+                    .map(|n| format!("{here}?{kept}&after={}", enc(&n)));
+            }
+            Err(e) => {
+                c.alert = Some(refusal(c.lang, &e));
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+            }
+        }
+    }
+    let directions = DIRECTIONS
+        .iter()
+        .map(|(v, key)| Choice {
+            value: (*v).to_owned(),
+            label: c.t(key).to_owned(),
+            selected: *v == direction,
+        })
+        .collect();
+    let page = MessagesPage {
+        tabs: tabs(&place, &u.id, "messages"),
+        base,
+        line,
+        lines,
+        directions,
+        messages,
+        calls,
+        csv,
+        next,
+        first,
+        c,
+        place,
+    };
+    render(status, &page)
+}
+
+/// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; a cell that a
+/// spreadsheet would run as a formula is prefixed with an apostrophe.
+fn push_cell(out: &mut String, v: &str) {
+    // `+` starts every E.164 number, and a spreadsheet reads those as text already.
+    let v = if v.starts_with(['=', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    };
+    if v.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&v.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&v);
+    }
+}
+
+/// `GET …/users/{user}/messages.csv?line=&direction=`: the line's whole call log as CSV, rows
+/// ending with CRLF (RFC 4180).
+pub async fn csv(s: &AppState, session: &Session, u: &UserView, q: &TabQuery) -> Response {
+    let here = format!("{}/messages", u.id);
+    let line = match user_line(s, session, u, q.line.as_deref()).await {
+        Ok((Some(l), _)) => l,
+        Ok((None, _)) => return error_page(session, &here, &AppError::NotFound),
+        Err(e) => return error_page(session, &here, &e),
+    };
+    let filter = match filter_from(&filter_pairs(q.direction.as_deref().unwrap_or(""))) {
+        Ok(f) => f,
+        Err(e) => return error_page(session, &here, &e),
+    };
+    let mut out = String::from(
+        "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\r\n",
+    );
+    let of = CallsOf::Line(line.id.clone());
+    let mut page = sb_app::Page::first(EXPORT_CHUNK);
+    loop {
+        let next = s
+            .app
+            .calls_each(&session.actor, &of, &filter, &page, |r| {
+                for cell in [r.id, r.line_id, r.direction, r.other_number] {
+                    push_cell(&mut out, cell);
+                    out.push(',');
+                }
+                push_cell(&mut out, r.other_name.unwrap_or(""));
+                out.push(',');
+                sb_domain::clock::push_rfc3339(&mut out, r.started_at);
+                out.push_str(&format!(",{},", r.duration_secs));
+                push_cell(&mut out, r.device.unwrap_or(""));
+                out.push_str(&format!(",{}\r\n", r.status));
+            })
+            .await;
+        match next {
+            Ok(Some(after)) => {
+                page = sb_app::Page {
+                    after: Some(after),
+                    limit: EXPORT_CHUNK,
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return error_page(session, &here, &e),
+        }
+    }
+    let mut res = out.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"calls.csv\""),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `GET …/users/{user}/voicemails/{id}`: a message of one of the user's lines, to play.
+pub async fn audio(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((company, user, id)): Path<(String, String, String)>,
+) -> Response {
+    let session = match signed_in(&s, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let here = format!("/admin/companies/{company}/users/{user}/messages");
+    let found = async {
+        let (_, u) = user_place(&s, &session, &company, &user).await?;
+        let mut theirs = false;
+        for l in s.app.lines_of_user(&session.actor, &u.id).await? {
+            theirs |= s
+                .app
+                .voicemails(&session.actor, &l.id)
+                .await?
+                .iter()
+                .any(|m| m.id == id);
+        }
+        if !theirs {
+            return Err(AppError::NotFound);
+        }
+        s.app.voicemail_audio(&session.actor, &id).await
+    };
+    match found.await {
+        Ok(wav) => {
+            let mut res = wav.into_response();
+            let h = res.headers_mut();
+            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) => error_page(&session, &here, &e),
+    }
+}
