@@ -119,6 +119,8 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
             Role::CompanyAdmin => {
                 links.extend([
                     ("/admin/users", "co_all_lines_users"),
+                    ("/admin/departments", "dp_title"),
+                    ("/admin/company-profile", "cp_title"),
                     ("/my", "my_profile"),
                 ]);
             }
