@@ -200,7 +200,8 @@ JAR="$TMP/cookies"
 csrf=$(curl -sS --noproxy '*' -c "$JAR" "$BASE/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
 curl -sS --noproxy '*' -b "$JAR" -c "$JAR" -o /dev/null -X POST "$BASE/login" \
   --data-urlencode username=admin --data-urlencode "password=$PASS" --data-urlencode "csrf=$csrf"
-COOKIE=$(awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+# curl writes HttpOnly cookies behind a "#HttpOnly_" prefix, the form of a comment.
+COOKIE=$(awk '(!/^#/ || /^#HttpOnly_/) && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
 portal_status=$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' -H "Cookie: $COOKIE" \
   "$BASE/admin/companies/$CID/users?q=User")
 [ "$portal_status" = 200 ] || { echo "bench: portal sign-in failed ($portal_status)" >&2; exit 1; }
