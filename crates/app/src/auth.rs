@@ -256,7 +256,7 @@ impl App {
             .await
     }
 
-    /// Change passcode (seed 003): the voicemail PIN, the login password, or both, after the
+    /// Change passcode: the voicemail PIN, the login password, or both, after the
     /// current password; what is not given stays as it is.
     pub async fn change_passcode(&self, actor: &Actor, input: PasscodeInput) -> AppResult<()> {
         if input.new_password.is_none() && input.new_pin.is_none() {

@@ -457,7 +457,7 @@ impl App {
         Ok(())
     }
 
-    /// Reset line (seed 000): a new account name (optionally also the calling name), and the
+    /// Reset line: a new account name (optionally also the calling name), and the
     /// line's saved settings back to a new line's: default call handling, no PIN.
     pub async fn reset_line(
         &self,
@@ -536,7 +536,7 @@ impl App {
         })
     }
 
-    /// Presence status (seed 001); do not disturb sends callers to the busy handling.
+    /// Presence status; do not disturb sends callers to the busy handling.
     pub async fn set_presence(
         &self,
         actor: &Actor,

@@ -1,4 +1,4 @@
-//! The company profile's extras (seed 002): the virtual assistant whose name and e-mail sign
+//! The company profile's extras: the virtual assistant whose name and e-mail sign
 //! the mail the company's users get, the administrator's phone number, and the telephony
 //! provider's and PBX provisioning credentials. The credentials are sealed with the operator's
 //! key ([`crate::sealed`]) and written only: no answer, log line or audit record holds them.

@@ -30,7 +30,7 @@ pub struct SipLine {
     pub sip_domain: String,
     /// The line's departments, nearest first (for live call counts).
     pub departments: Vec<DepartmentId>,
-    /// The company's first language: what its callers hear (seed 002).
+    /// The company's first language: what its callers hear.
     pub language: String,
     /// The company's second language, which callers may choose instead.
     pub second_language: Option<String>,
@@ -82,7 +82,7 @@ pub struct Dialled<'a> {
     pub hops: &'a [&'a str],
 }
 
-/// What a line dials to reach its department's operator (seed 000, "Operator Number").
+/// What a line dials to reach its department's operator ("Operator Number").
 pub const OPERATOR_CODE: &str = "0";
 
 /// A department and its parents up to the root, nearest first (a cycle in stored data ends it).
@@ -155,7 +155,7 @@ impl App {
             id: l.id,
             company_id: l.company_id,
             extension: l.extension,
-            // The line's own local calling name, else its user's name (seed 000: renaming a
+            // The line's own local calling name, else its user's name (renaming a
             // user changes what the next call shows).
             calling_name: l.calling_name.or_else(|| user.map(|u| u.name.clone())),
             departments: depts,

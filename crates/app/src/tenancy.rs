@@ -616,7 +616,7 @@ impl App {
         Ok(view)
     }
 
-    /// Subscription keys: only reseller and system administrators change them (seed 002).
+    /// Subscription keys: only reseller and system administrators change them.
     pub async fn set_subscription(
         &self,
         actor: &Actor,
@@ -640,7 +640,7 @@ impl App {
         Ok(view)
     }
 
-    /// A company administrator chooses which packages are offered and the default (seed 002).
+    /// A company administrator chooses which packages are offered and the default.
     pub async fn set_offered_packages(
         &self,
         actor: &Actor,
@@ -728,7 +728,7 @@ impl App {
     }
 
     /// The company bill: users per package at the package price. Needs a fresh re-authentication
-    /// (seed 002: the bill asks for the administrator password again).
+    /// (the bill asks for the administrator password again).
     pub async fn company_bill(&self, actor: &Actor, id: &str) -> AppResult<BillView> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;

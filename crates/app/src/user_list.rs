@@ -1,4 +1,4 @@
-//! The administrators' list of a company's users (seed 000 "All Lines → Users"): search,
+//! The administrators' list of a company's users ("All Lines → Users"): search,
 //! filters and each user's lines in one page; and the lines of one user, for the user's pages.
 
 use crate::authz::{Actor, Need};

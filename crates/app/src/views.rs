@@ -357,7 +357,7 @@ pub struct MeView {
     pub features: Vec<Feature>,
     pub lines: Vec<LineView>,
     pub default_line_id: Option<String>,
-    /// Working hours (seed 001): the out-of-hours schedule of the default (else first) line,
+    /// Working hours: the out-of-hours schedule of the default (else first) line,
     /// Monday first; null when that line has none.
     pub working_hours: Option<Vec<DayDoc>>,
     #[schema(value_type = sb_domain::routing::Presence)]
@@ -488,7 +488,7 @@ pub struct DivertDoc {
     pub line_id: Option<String>,
     /// The number to redirect to (`redirect_to_number`), E.164 or an extension.
     pub number: Option<String>,
-    /// Announce the redirect: the caller hears that the call is being forwarded (seed 004), and the phone that answers hears who is calling before it is connected.
+    /// Announce the redirect: the caller hears that the call is being forwarded, and the phone that answers hears who is calling before it is connected.
     #[serde(default)]
     pub announce: bool,
     /// Present the dialled number as the caller ID.
@@ -503,7 +503,7 @@ pub enum NoAnswerAction {
     Divert,
 }
 
-/// "When not answered" (seed 004).
+/// "When not answered".
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoAnswerDoc {
@@ -523,7 +523,7 @@ pub enum BusyAction {
     Divert,
 }
 
-/// "When busy" (seed 004).
+/// "When busy".
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BusyDoc {
@@ -549,7 +549,7 @@ pub struct DayDoc {
     pub to: Option<String>,
 }
 
-/// "Out of hours" (seed 004): seven days, Monday first, in the company's time zone.
+/// "Out of hours": seven days, Monday first, in the company's time zone.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutOfHoursDoc {
@@ -656,7 +656,7 @@ pub struct PresenceView {
     pub status: sb_domain::routing::Presence,
 }
 
-/// The user's saved forwarding numbers (seed 000: forward to a saved number or a temporary one).
+/// The user's saved forwarding numbers (forward to a saved number or a temporary one).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SavedNumbersDoc {
@@ -664,7 +664,7 @@ pub struct SavedNumbersDoc {
     pub numbers: Vec<String>,
 }
 
-/// Which way a call went, for one line (seed 001's call-log tabs).
+/// Which way a call went, for one line (the call log's tabs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CallDirection {
@@ -782,7 +782,7 @@ pub struct TrunkView {
     pub max_calls: i64,
 }
 
-/// Who hears about emergency calls (seed 003, Kari's Law).
+/// Who hears about emergency calls (Kari's Law).
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmergencySettingsDoc {

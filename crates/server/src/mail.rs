@@ -166,7 +166,7 @@ fn tls_parameters(host: &str, opts: &SmtpOptions) -> Result<TlsParameters, Strin
 }
 
 /// Who a mail says it is from: the installation's address, under the name of the virtual
-/// assistant of the company it was sent for (seed 002) when it has one, with replies going to
+/// assistant of the company it was sent for when it has one, with replies going to
 /// the assistant's own address.
 #[derive(Debug, Clone, Copy)]
 pub struct Signer<'a> {

@@ -448,7 +448,7 @@ pub async fn set_presence(c: &mut Conn, user: &UserId, status: &str, now: i64) -
     Ok(())
 }
 
-/// The user's saved forwarding numbers (seed 000), in the user's order.
+/// The user's saved forwarding numbers, in the user's order.
 pub async fn saved_numbers(c: &mut Conn, user: &UserId) -> Result<Vec<String>> {
     query("SELECT number FROM saved_numbers WHERE user_id = $1 ORDER BY position")
         .bind(user.as_str())

@@ -10,7 +10,7 @@ pub struct Line {
     pub company_id: CompanyId,
     pub user_id: Option<UserId>,
     pub extension: String,
-    /// The line's account name (seed 000's "reset line" gives it a new one).
+    /// The line's account name ("reset line" gives it a new one).
     pub account_name: String,
     /// The local calling name shown on caller IDs.
     pub calling_name: Option<String>,
@@ -306,7 +306,7 @@ pub async fn set_pin(
     Ok(())
 }
 
-/// Removes the PIN: without one the line has no voice-portal access (seed 004).
+/// Removes the PIN: without one the line has no voice-portal access.
 pub async fn clear_pin(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<()> {
     query("DELETE FROM voice_pins WHERE company_id = $1 AND line_id = $2")
         .bind(company.as_str())
@@ -365,7 +365,7 @@ pub async fn set_pin_failures(
     Ok(())
 }
 
-/// Back to a new line's settings: default call handling and no PIN (seed 000's reset line).
+/// Back to a new line's settings: default call handling and no PIN (as reset line leaves it).
 pub async fn clear_settings(c: &mut Conn, company: &CompanyId, line: &LineId) -> Result<()> {
     query("DELETE FROM call_handling WHERE company_id = $1 AND line_id = $2")
         .bind(company.as_str())
@@ -389,7 +389,7 @@ pub struct Cleared {
     pub groups: u64,
 }
 
-/// Everything saved for a line (a reset, seed 000: "clear all saved information, including
+/// Everything saved for a line (a reset: "clear all saved information, including
 /// voicemails"): its messages, greeting, voicemail and notification settings, recording
 /// setting and recordings, SIP messages waiting for it, and its user's saved numbers; with
 /// `leave_groups`, its places in the company's queues too.

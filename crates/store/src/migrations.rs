@@ -282,7 +282,7 @@ pub const MIGRATIONS: &[Migration] = &[
             // Wrong PINs in a row at the voice portal, and when that locked the mailbox.
             "ALTER TABLE voice_pins ADD COLUMN failures BIGINT NOT NULL DEFAULT 0",
             "ALTER TABLE voice_pins ADD COLUMN locked_at BIGINT NULL",
-            // Whether the line's user is mailed about missed calls and new voicemail (seed 004).
+            // Whether the line's user is mailed about missed calls and new voicemail.
             "CREATE TABLE line_notifications (
             line_id TEXT PRIMARY KEY REFERENCES lines(id) ON DELETE CASCADE,
             missed_calls BIGINT NOT NULL,

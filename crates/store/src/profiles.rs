@@ -1,4 +1,4 @@
-//! What a company's profile holds beyond its name and languages (seed 002): the virtual
+//! What a company's profile holds beyond its name and languages: the virtual
 //! assistant that signs the mail its users get, the administrator's phone number, and the
 //! telephony provider's and PBX provisioning credentials, kept sealed (the caller seals them:
 //! this module stores text).

@@ -113,7 +113,7 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
     };
     match (session.actor.role, &session.me.company) {
         (Role::EndUser, _) => return Redirect::to("/my").into_response(),
-        // A company administrator's home is their users (seed 000 "All Lines → Users").
+        // A company administrator's home is their users ("All Lines → Users").
         (Role::CompanyAdmin, Some(co)) => {
             return Redirect::to(&format!("/admin/companies/{}/users", co.id)).into_response();
         }

@@ -1,4 +1,4 @@
-//! A user's Calls tab (seed 004): the whole call-handling document of one of the user's lines,
+//! A user's Calls tab: the whole call-handling document of one of the user's lines,
 //! "Forward all calls", "When not answered", "When busy", "Out of hours" per weekday, "Reject
 //! anonymous calls" and the permanent redirect, through the use cases of
 //! `GET/PUT /api/v1/lines/{id}/call-handling`; and the explain panel ("if +1 555 0100 called

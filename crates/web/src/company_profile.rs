@@ -1,4 +1,4 @@
-//! The company profile (seed 002) for its administrators, and for a reseller or the provider
+//! The company profile for its administrators, and for a reseller or the provider
 //! acting for the company: the company itself (name, country, time zone, languages), the
 //! virtual assistant who signs the company's mail with the administrator's phone number, and the
 //! telephony provider's and PBX provisioning credentials, which are written and never shown.
@@ -62,7 +62,7 @@ fn bill_path(id: &str) -> String {
     format!("/admin/companies/{id}/bill")
 }
 
-/// The company bill asks for the password again first (seed 002).
+/// The company bill asks for the password again first.
 pub async fn bill_form(
     State(s): State<AppState>,
     headers: HeaderMap,

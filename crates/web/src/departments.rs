@@ -1,4 +1,4 @@
-//! Services → Departments (seed 000): a company's departments as a tree, adding one (name,
+//! Services → Departments: a company's departments as a tree, adding one (name,
 //! parent department, operator number, calls unlimited / incoming blocked / outgoing blocked /
 //! both / limited to N), changing and deleting one. For the company's administrators and for its
 //! reseller or the provider acting for it.

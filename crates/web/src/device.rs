@@ -1,4 +1,4 @@
-//! A user's Device tab (seed 004): the user's lines with their SIP account, and the SIP
+//! A user's Device tab: the user's lines with their SIP account, and the SIP
 //! credentials shown once on request, behind the administrator's password again (the use case
 //! of `GET /api/v1/lines/{id}/sip-credentials` needs an elevated session and audits each read).
 //! The permanent redirect is on the Calls tab, with the rest of the call-handling document.

@@ -1,4 +1,4 @@
-//! A user's Messages & calls tab (seed 000 "Messages and Calls", seed 001 "Call log"): the
+//! A user's Messages & calls tab ("Messages and Calls", "Call log"): the
 //! line's voicemails, played in the browser, and its call log with the missed / dialled /
 //! received / rejected filter, paged, and exported as CSV; through the use cases of
 //! `GET /api/v1/lines/{id}/voicemails` and `GET /api/v1/lines/{id}/calls`.

@@ -1,4 +1,4 @@
-//! "My homepage" (seed 001): the person's profile, presence, lines, queues and working hours.
+//! "My homepage": the person's profile, presence, lines, queues and working hours.
 
 use crate::layout::{Chrome, render};
 use crate::session::{self, signed_in};

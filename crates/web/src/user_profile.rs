@@ -1,4 +1,4 @@
-//! A user's Profile tab (seed 004; seed 000 "Edit personal details", "Unlock account"; seed 003
+//! A user's Profile tab ("Edit personal details", "Unlock account";
 //! "Administration → Users": edit, enable, delete), and the routes every user tab shares: a
 //! tab is `GET …/users/{user}/{tab}`, a change `POST …/users/{user}/{action}`.
 

@@ -1,4 +1,4 @@
-//! The company's users (seed 000 "All Lines → Users", seed 003 "Administration → Users"): the
+//! The company's users ("All Lines → Users", "Administration → Users"): the
 //! list with search, filters and paging, adding a user, and what every page about one user
 //! shares (the tabs, the "Acting for" banner of a provider working for a customer).
 //!
@@ -575,7 +575,7 @@ pub struct Tab {
     pub current: bool,
 }
 
-/// The user's tabs (seed 004), the current one marked.
+/// The user's tabs, the current one marked.
 pub const TABS: [(&str, &str); 6] = [
     ("profile", "co_tab_profile"),
     ("calls", "co_tab_calls"),

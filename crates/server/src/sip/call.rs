@@ -277,7 +277,7 @@ struct Call {
     a_last: Option<Vec<u8>>,
     caller: Caller,
     dialled: String,
-    /// A redirection to a number shows the dialled number as caller ID (seed 004).
+    /// A redirection to a number shows the dialled number as caller ID.
     present_dialled: bool,
     anonymous: bool,
     relay: Relay,
@@ -327,7 +327,7 @@ struct Call {
     late_ack: Option<Message>,
     /// The caller's answer as passed on in that ACK (for a repeated 200).
     late_answer: Option<Vec<u8>>,
-    /// The redirect was announced: whoever answers first hears who is calling (seed 004).
+    /// The redirect was announced: whoever answers first hears who is calling.
     whisper: bool,
     /// The device that answered is hearing who is calling.
     whispering: Option<Whispering>,
@@ -1122,7 +1122,7 @@ impl Call {
             return false;
         };
         // The caller ID: the dialled number when a redirection asks for it, else the caller's
-        // presentation number (seed 002), else what the caller sent.
+        // presentation number, else what the caller sent.
         let caller_id = match (&self.caller.line, &self.target) {
             (_, Some(t)) if self.present_dialled => t
                 .presentation_number

@@ -1,4 +1,4 @@
-//! Conference calls (seed 001): callers reach the company's bridge, key in a scheduled
+//! Conference calls: callers reach the company's bridge, key in a scheduled
 //! conference's access code and join its room. A room is a mixer with its own 20 ms clock: each
 //! tick it takes one frame from every participant's small jitter queue, adds them up, and sends
 //! each participant the sum without their own voice, so everyone hears everyone but themselves.

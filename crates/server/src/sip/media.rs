@@ -567,7 +567,7 @@ pub async fn every_frame(mut tick: impl FnMut(&mut [u8]) -> bool) {
     }
 }
 
-/// Offers the caller the company's second language (seed 002: the languages apply to what
+/// Offers the caller the company's second language (the languages apply to what
 /// callers hear). The offer is spoken in that language ("Pour le français, tapez étoile") and
 /// `*` takes it; the dialogue then goes on in the language returned.
 pub async fn choose_language(

@@ -278,7 +278,7 @@ async fn voice_portal_pins_are_six_digits_not_trivial_and_never_shown() {
         false,
         "nothing was saved"
     );
-    // The channel partner sets it on the customer's behalf (seed 004).
+    // The channel partner sets it on the customer's behalf.
     assert_eq!(
         w.srv
             .put(&path, &w.t1.reseller_token, json!({"pin": "271828"}))

@@ -1,4 +1,4 @@
-//! The company profile's extras (seed 002): the virtual assistant who signs the company's mail,
+//! The company profile's extras: the virtual assistant who signs the company's mail,
 //! the administrator's phone, and provider and PBX credentials that are written, sealed, and
 //! never shown again.
 

@@ -1,4 +1,4 @@
-//! Services → Departments (seed 000's words: "Add Department", "Parent Department",
+//! Services → Departments (the words people know from phone-system portals: "Add Department", "Parent Department",
 //! "Operator Number").
 
 use super::Text;

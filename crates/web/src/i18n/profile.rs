@@ -1,4 +1,4 @@
-//! The company profile page's texts (seed 002's words: "Company Profile", "Submit").
+//! The company profile page's texts (the words people know from phone-system portals: "Company Profile", "Submit").
 
 use super::Text;
 

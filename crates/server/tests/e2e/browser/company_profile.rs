@@ -1,4 +1,4 @@
-//! The company profile (seed 002) in the browser, checked through the REST API.
+//! The company profile in the browser, checked through the REST API.
 
 use super::{Ctx, R, ensure};
 use crate::kit::*;

@@ -62,7 +62,7 @@ async fn each_role_lands_on_its_home_in_english_and_french(ctx: &Ctx) -> R {
     let people = [
         ("admin", ADMIN_PW, "/admin", "en", "System administrator"),
         ("ritaone", PW, "/admin", "fr", "Administrateur revendeur"),
-        // A company administrator's home is the company's users (seed 000 "All Lines → Users").
+        // A company administrator's home is the company's users ("All Lines → Users").
         ("adaone", PW, "/admin/companies/", "en", "All Lines: Users"),
         ("ulfone", PW, "/my", "fr", "Mon profil"),
     ];
