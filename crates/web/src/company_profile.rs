@@ -6,7 +6,7 @@
 
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
-use crate::provider::{error_status, error_text, gate, gate_form, not_found};
+use crate::provider::{alerted, failed, gate, gate_form, not_found, own_company_page};
 use crate::session::Session;
 use askama::Template;
 use axum::Router;
@@ -166,25 +166,10 @@ async fn page(
     let (co, profile) = match loaded {
         Ok(v) => v,
         Err(AppError::NotFound) => return not_found(session, &path),
-        Err(e) => {
-            let c = Chrome::signed_in(session, t(lang, "cp_title"), &path);
-            let alert = error_text(lang, &e);
-            return render(
-                error_status(&e),
-                &Message {
-                    c: c.with_alert(alert),
-                },
-            );
-        }
+        Err(e) => return failed(Chrome::signed_in(session, t(lang, "cp_title"), &path), &e),
     };
     let mut c = Chrome::signed_in(session, t(lang, "cp_title"), &path);
-    let status = match alert {
-        Some(e) => {
-            c.alert = Some(error_text(lang, e));
-            error_status(e)
-        }
-        None => StatusCode::OK,
-    };
+    let status = alerted(&mut c, alert);
     if saved && alert.is_none() {
         c.info = Some(t(lang, "cp_saved").to_owned());
     }
@@ -201,22 +186,9 @@ async fn page(
     )
 }
 
-#[derive(Template)]
-#[template(path = "company_profile_message.html")]
-struct Message {
-    c: Chrome,
-}
-
 /// A company administrator's own company profile.
 pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match gate(&s, &headers, ADMINS, "/admin/company-profile").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match &session.me.company {
-        Some(co) => Redirect::to(&here(co.id.as_str())).into_response(),
-        None => not_found(&session, "/admin/company-profile"),
-    }
+    own_company_page(&s, &headers, "/admin/company-profile", "profile").await
 }
 
 pub async fn show(

@@ -5,7 +5,7 @@
 
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
-use crate::provider::{error_status, error_text, gate, gate_form, not_found};
+use crate::provider::{alerted, failed, gate, gate_form, not_found, own_company_page};
 use crate::session::Session;
 use askama::Template;
 use axum::Router;
@@ -165,7 +165,7 @@ async fn list_page(
     let all = match s.app.list_departments(&session.actor, id).await {
         Ok(l) => l.items,
         Err(AppError::NotFound) => return not_found(session, &here),
-        Err(e) => return refused_page(session, &here, &e),
+        Err(e) => return failed(Chrome::signed_in(session, t(lang, "dp_title"), &here), &e),
     };
     let mut c = Chrome::signed_in(session, t(lang, "dp_title"), &here);
     let status = shown(&mut c, alert, saved);
@@ -181,34 +181,10 @@ async fn list_page(
 
 /// The alert of a refused form, or the notice of a saved one; the status it answers with.
 fn shown(c: &mut Chrome, alert: Option<&AppError>, saved: bool) -> StatusCode {
-    match alert {
-        Some(e) => {
-            c.alert = Some(error_text(c.lang, e));
-            error_status(e)
-        }
-        None => {
-            if saved {
-                c.info = Some(c.t("dp_saved").to_owned());
-            }
-            StatusCode::OK
-        }
+    if saved && alert.is_none() {
+        c.info = Some(c.t("dp_saved").to_owned());
     }
-}
-
-fn refused_page(session: &Session, here: &str, e: &AppError) -> Response {
-    let c = Chrome::signed_in(session, t(session.me.language, "dp_title"), here);
-    let alert = error_text(c.lang, e);
-    let c = c.with_alert(alert);
-    render(
-        error_status(e),
-        &ListPage {
-            c,
-            id: String::new(),
-            rows: Vec::new(),
-            form: DepartmentForm::default(),
-            policies: Vec::new(),
-        },
-    )
+    alerted(c, alert)
 }
 
 #[derive(Deserialize, Default)]
@@ -219,14 +195,7 @@ pub struct Saved {
 
 /// A company administrator's own company's departments.
 pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
-    let session = match gate(&s, &headers, ADMINS, "/admin/departments").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match &session.me.company {
-        Some(co) => Redirect::to(&list_path(&co.id)).into_response(),
-        None => not_found(&session, "/admin/departments"),
-    }
+    own_company_page(&s, &headers, "/admin/departments", "departments").await
 }
 
 pub async fn list(
@@ -296,7 +265,12 @@ async fn edit_page(
     let (d, all) = match department_of(s, session, id, dep).await {
         Ok(v) => v,
         Err(AppError::NotFound) => return not_found(session, &here),
-        Err(e) => return refused_page(session, &here, &e),
+        Err(e) => {
+            return failed(
+                Chrome::signed_in(session, t(session.me.language, "dp_title"), &here),
+                &e,
+            );
+        }
     };
     let mut c = Chrome::signed_in(session, &d.name, &here);
     let status = shown(&mut c, alert, false);

@@ -117,6 +117,24 @@ pub async fn gate(
     }
 }
 
+/// `/admin/{page}` for a company administrator: their own company's
+/// `/admin/companies/{id}/{page}`. Nobody else has one, so for them it does not exist.
+pub async fn own_company_page(
+    s: &AppState,
+    headers: &HeaderMap,
+    here: &str,
+    page: &str,
+) -> Response {
+    let session = match gate(s, headers, &[Role::CompanyAdmin], here).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    match &session.me.company {
+        Some(co) => Redirect::to(&format!("/admin/companies/{}/{page}", co.id)).into_response(),
+        None => not_found(&session, here),
+    }
+}
+
 /// Like [`gate`] for a form: the CSRF token first (403), then the session and role.
 pub async fn gate_form(
     s: &AppState,
