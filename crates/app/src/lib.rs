@@ -23,10 +23,12 @@ pub mod lines;
 pub mod lockout;
 pub mod messages;
 pub mod passwords;
+pub mod person;
 pub mod portal;
 pub mod profile;
 pub mod provider;
 pub mod queues;
+mod recent;
 pub mod recordings;
 pub mod sealed;
 pub mod secrets;
@@ -124,6 +126,8 @@ pub struct App {
     pub(crate) waiting: Arc<queues::WaitingBoard>,
     /// Settings the SIP engine reads on every call, kept between calls.
     pub(crate) facts: Arc<facts::Facts>,
+    /// The portal's people and lists, kept for a moment (see [`recent`]).
+    pub(crate) portal: Arc<person::PortalCache>,
 }
 
 impl App {
@@ -153,6 +157,7 @@ impl App {
             mailboxes: tokio::sync::broadcast::channel(1024).0,
             credentials: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
+            portal: Arc::default(),
         }
     }
 

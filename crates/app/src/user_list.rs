@@ -7,9 +7,10 @@ use crate::views::{LineView, ListPage, UserView};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::DepartmentId;
 use sb_domain::model::Role;
-use sb_store::Page;
 use sb_store::accounts::{self, UserFilter};
 use sb_store::lines;
+use sb_store::tenancy::Company;
+use sb_store::{Conn, Page};
 
 /// What the list is narrowed to; every part is optional.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +70,7 @@ pub struct LineBrief {
 }
 
 /// A user of the list, with their lines.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UserListEntry {
     pub user: UserView,
     pub lines: Vec<LineBrief>,
@@ -87,6 +88,21 @@ impl App {
         filter: UserListFilter,
         page: Page,
     ) -> AppResult<ListPage<UserListEntry>> {
+        let mut c = self.store.conn().await?;
+        let co = self
+            .company_for(&mut c, actor, company, Need::Administer)
+            .await?;
+        self.search_in(&mut c, &co, filter, page).await
+    }
+
+    /// A page of `co`'s users narrowed by `filter`, for an actor already allowed to see them.
+    pub(crate) async fn search_in(
+        &self,
+        c: &mut Conn,
+        co: &Company,
+        filter: UserListFilter,
+        page: Page,
+    ) -> AppResult<ListPage<UserListEntry>> {
         if filter.text.as_ref().is_some_and(|t| t.len() > MAX_TEXT) {
             return Err(AppError::invalid(
                 "too_long",
@@ -99,10 +115,6 @@ impl App {
             .as_deref()
             .map(|d| body_id("department_id", d).map(|d| DepartmentId::from_raw(d.to_owned())))
             .transpose()?;
-        let mut c = self.store.conn().await?;
-        let co = self
-            .company_for(&mut c, actor, company, Need::Administer)
-            .await?;
         let f = UserFilter {
             text: filter.text,
             department,
@@ -110,10 +122,10 @@ impl App {
             enabled: filter.enabled,
             locked: filter.locked,
         };
-        let (users, next_cursor) = accounts::search_users(&mut c, &co.id, &f, &page).await?;
+        let (users, next_cursor) = accounts::search_users(c, &co.id, &f, &page).await?;
         let mut found = match (users.first(), users.last()) {
             (Some(first), Some(last)) => {
-                lines::lines_of_users_between(&mut c, &co.id, &first.id, &last.id).await?
+                lines::lines_of_users_between(c, &co.id, &first.id, &last.id).await?
             }
             _ => Vec::new(),
         };

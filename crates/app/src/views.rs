@@ -14,7 +14,7 @@ pub fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
 }
 
 /// One page of a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ListPage<T> {
     pub items: Vec<T>,
     /// Pass as `?cursor=` to get the next page; null on the last page.
@@ -319,7 +319,7 @@ pub struct UserPatch {
     pub default_line_id: Option<Option<String>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserView {
     pub id: String,
     pub role: Role,

@@ -69,7 +69,7 @@ impl Chrome {
             lang,
             title: title.to_owned(),
             who: Some(Who {
-                name: s.me.user.username.clone().unwrap_or(s.me.user.name.clone()),
+                name: s.me.username.clone().unwrap_or(s.me.name.clone()),
                 role: t(lang, s.me.role.as_str()).to_owned(),
                 tenant,
             }),

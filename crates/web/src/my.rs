@@ -121,9 +121,16 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
         Ok(x) => x,
         Err(r) => return r,
     };
-    let me = &session.me;
-    let title = crate::i18n::t(me.language, "my_profile");
+    let title = crate::i18n::t(session.me.language, "my_profile");
     let mut c = Chrome::signed_in(&session, title, "/my");
+    let me = match s.app.me(&session.actor).await {
+        Ok(me) => me,
+        Err(_) => {
+            c.alert = Some(c.t("error").to_owned());
+            return render(StatusCode::INTERNAL_SERVER_ERROR, &MyHome { c, home: None });
+        }
+    };
+    let me = &me;
     if me.role == Role::EndUser && !me.features.contains(&Feature::UserPortal) {
         c.alert = Some(c.t("no_portal").to_owned());
         return render(StatusCode::OK, &MyHome { c, home: None });

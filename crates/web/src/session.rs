@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_api::AppState;
 use sb_app::Actor;
-use sb_app::views::MeView;
+use sb_app::person::PersonView;
 use sb_domain::model::{Language, Role};
 
 pub const SESSION: &str = "sb_session";
@@ -106,7 +106,7 @@ pub async fn any_actor(s: &AppState, headers: &HeaderMap) -> Option<Actor> {
 /// A signed-in person on a portal page, with what the layout shows of them.
 pub struct Session {
     pub actor: Actor,
-    pub me: MeView,
+    pub me: PersonView,
     pub csrf: String,
 }
 
@@ -124,7 +124,7 @@ pub async fn signed_in(s: &AppState, headers: &HeaderMap) -> Result<Session, Res
 pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
     let to_sign_in = || Redirect::to("/").into_response();
     let actor = any_actor(s, headers).await.ok_or_else(to_sign_in)?;
-    let me = s.app.me(&actor).await.map_err(|_| to_sign_in())?;
+    let me = s.app.person(&actor).await.map_err(|_| to_sign_in())?;
     let csrf = cookie(headers, CSRF).unwrap_or_else(new_csrf);
     Ok(Session { actor, me, csrf })
 }

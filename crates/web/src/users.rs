@@ -15,8 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_api::AppState;
 use sb_app::AppError;
+use sb_app::person::CompanyRef;
 use sb_app::user_list::{UserListEntry, UserListFilter};
-use sb_app::views::{CompanyView, DepartmentView, PackageView, UserInput, UserView};
+use sb_app::views::{DepartmentView, PackageView, UserInput, UserView};
 use sb_domain::model::{Language, Role};
 use serde::Deserialize;
 
@@ -38,7 +39,7 @@ impl Place {
     }
 }
 
-pub fn place_of(session: &Session, co: CompanyView) -> Place {
+pub fn place_of(session: &Session, co: CompanyRef) -> Place {
     let own = session.me.company.as_ref().is_some_and(|m| m.id == co.id);
     Place {
         acting_for: (!own).then(|| co.name.clone()),
@@ -49,8 +50,7 @@ pub fn place_of(session: &Session, co: CompanyView) -> Place {
 
 /// The company of a page, for someone who administers it.
 pub async fn company_place(s: &AppState, session: &Session, id: &str) -> Result<Place, AppError> {
-    let co = s.app.get_company(&session.actor, id).await?;
-    s.app.authorize_user_list(&session.actor, &co.id).await?;
+    let co = s.app.company_ref(&session.actor, id).await?;
     Ok(place_of(session, co))
 }
 
@@ -276,13 +276,30 @@ struct ListPage {
     roles: Vec<Choice>,
     enabled: Vec<Choice>,
     locked: Vec<Choice>,
-    rows: Vec<Row>,
+    /// The rows, rendered from `company_users_rows.html` once per list and language.
+    rows: String,
+    no_rows: bool,
     next: Option<String>,
     first: Option<String>,
 }
 
-fn row(place: &Place, deps: &[DepartmentView], e: UserListEntry) -> Row {
-    let u = e.user;
+/// The rows of the users table: the part of the page that grows with the list, so it is made
+/// once per list kept by the use case (and language) rather than on every request.
+#[derive(Template)]
+#[template(path = "company_users_rows.html")]
+struct Rows {
+    lang: Language,
+    rows: Vec<Row>,
+}
+
+impl Rows {
+    fn t<'a>(&self, key: &'a str) -> &'a str {
+        crate::i18n::t(self.lang, key)
+    }
+}
+
+fn row(place: &Place, deps: &[DepartmentView], e: &UserListEntry) -> Row {
+    let u = &e.user;
     Row {
         href: format!("{}/{}/profile", place.users_path(), u.id),
         extensions: e
@@ -313,8 +330,8 @@ fn row(place: &Place, deps: &[DepartmentView], e: UserListEntry) -> Row {
             (false, true) => "enabled",
             (false, false) => "disabled_short",
         },
-        username: u.username.unwrap_or_default(),
-        name: u.name,
+        username: u.username.clone().unwrap_or_default(),
+        name: u.name.clone(),
     }
 }
 
@@ -329,43 +346,67 @@ pub async fn list(
         Err(r) => return r,
     };
     let here = format!("/admin/companies/{company}/users");
-    let place = match company_place(&s, &session, &company).await {
-        Ok(p) => p,
-        Err(e) => return error_page(&session, &here, &e),
-    };
-    let deps = s
-        .app
-        .list_departments(&session.actor, &place.id)
-        .await
-        .map(|d| d.items)
-        .unwrap_or_default();
-    let title = crate::i18n::t(session.me.language, "co_all_lines_users");
-    let mut c = Chrome::signed_in(&session, title, &here);
-    c.info = done_text(&c, q.done.as_deref());
     let page = sb_app::Page {
         after: Some(q.after.clone()).filter(|a| !a.is_empty()),
         limit: PAGE_SIZE,
     };
-    let (rows, next, status) = match s
+    let found = s
         .app
-        .search_users(&session.actor, &place.id, q.filter(), page)
-        .await
-    {
-        Ok(found) => (
-            found
-                .items
-                .into_iter()
-                .map(|e| row(&place, &deps, e))
-                .collect(),
-            found
+        .users_page(&session.actor, &company, q.filter(), page)
+        .await;
+    let (place, deps, rows, next, refused) = match found {
+        Ok(found) => {
+            let place = place_of(&session, found.company);
+            let listed = found.listed;
+            let rows = listed
+                .made(session.me.language)
+                .get_or_init(|| {
+                    let rows = Rows {
+                        lang: session.me.language,
+                        rows: listed
+                            .users
+                            .items
+                            .iter()
+                            .map(|e| row(&place, &listed.departments, e))
+                            .collect(),
+                    };
+                    rows.render().unwrap_or_default()
+                })
+                .clone();
+            let next = listed
+                .users
                 .next_cursor
-                .map(|n| format!("{here}?{}&after={}", q.kept(), enc(&n))),
-            StatusCode::OK,
-        ),
-        Err(e) => {
-            c.alert = Some(refusal(c.lang, &e));
-            (Vec::new(), None, StatusCode::UNPROCESSABLE_ENTITY)
+                .as_ref()
+                .map(|n| format!("{here}?{}&after={}", q.kept(), enc(n)));
+            let empty = listed.users.items.is_empty();
+            (place, listed.departments.clone(), (rows, empty), next, None)
         }
+        // A filter the list refuses (too long, a malformed department): the page with the
+        // reason and no rows.
+        Err(e @ AppError::Invalid(_)) => {
+            let place = match company_place(&s, &session, &company).await {
+                Ok(p) => p,
+                Err(e) => return error_page(&session, &here, &e),
+            };
+            let deps = s
+                .app
+                .list_departments(&session.actor, &place.id)
+                .await
+                .map(|d| d.items)
+                .unwrap_or_default();
+            (place, deps, (String::new(), true), None, Some(e))
+        }
+        Err(e) => return error_page(&session, &here, &e),
+    };
+    let title = crate::i18n::t(session.me.language, "co_all_lines_users");
+    let mut c = Chrome::signed_in(&session, title, &here);
+    c.info = done_text(&c, q.done.as_deref());
+    let status = match &refused {
+        Some(e) => {
+            c.alert = Some(refusal(c.lang, e));
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        None => StatusCode::OK,
     };
     let first = (!q.after.is_empty()).then(|| format!("{here}?{}", q.kept()));
     let yes_no = [("", "co_any"), ("yes", "co_yes"), ("no", "co_no")];
@@ -385,7 +426,8 @@ pub async fn list(
         c,
         place,
         q: q.q,
-        rows,
+        rows: rows.0,
+        no_rows: rows.1,
         next,
         first,
     };

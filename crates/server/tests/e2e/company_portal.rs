@@ -567,3 +567,70 @@ async fn the_rest_user_list_takes_the_same_filters_through_the_same_use_case() {
     assert_eq!(own.status, 403, "an end user lists no one");
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_user_list_page_shows_every_change_at_once_and_still_asks_who_may_see_it() {
+    let w = world().await;
+    let mut ada = Person::signed_in(&w.srv, "adaone", PW).await;
+    let list = users_of(&w.t1);
+    let first = ada.get(&list).await;
+    assert_eq!(first.status, 200);
+    assert!(first.html.contains(">Ulf</a>"), "{}", first.html);
+    // The list is kept now: every kind of change must still show on the next request.
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.admin_token,
+            json!({"name": "Ulrich"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let renamed = ada.get(&list).await;
+    assert!(renamed.html.contains(">Ulrich</a>"), "a renamed user");
+    assert!(!renamed.html.contains(">Ulf</a>"));
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/departments/{}", w.t1.department_id),
+            &w.t1.admin_token,
+            json!({"name": "Night Desk"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        ada.get(&list).await.html.contains("<td>Night Desk</td>"),
+        "a renamed department"
+    );
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/lines/{}", w.t1.line_id),
+            &w.t1.admin_token,
+            json!({"extension": "299"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(
+        ada.get(&list).await.html.contains("<td>299"),
+        "a line's new extension"
+    );
+    // The same page in French is French, not the English rows kept a moment ago.
+    let csrf = ada.csrf().await;
+    ada.post(
+        "/language",
+        &[("csrf", &csrf), ("lang", "fr"), ("back", &list)],
+    )
+    .await;
+    let fr = ada.get(&list).await;
+    assert!(fr.html.contains("Voir les réglages"), "French rows");
+    // Who may see the list is asked on every request, kept list or not.
+    let mut other = Person::signed_in(&w.srv, "adatwo", PW).await;
+    assert_eq!(
+        other.get(&list).await.status,
+        404,
+        "another company's admin"
+    );
+    let mut ulf = Person::signed_in(&w.srv, "ulfone", PW).await;
+    assert_ne!(ulf.get(&list).await.status, 200, "an end user");
+}

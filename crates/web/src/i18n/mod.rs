@@ -4,13 +4,18 @@ use sb_domain::model::Language;
 
 /// The text for `key` in `lang`; the key itself when it is missing, so a gap shows up in review.
 pub fn t(lang: Language, key: &str) -> &str {
-    let pair = all().find(|(k, _, _)| *k == key);
-    match (pair, lang) {
-        (Some((_, en, _)), Language::En) => en,
-        (Some((_, _, fr)), Language::Fr) => fr,
+    match (INDEX.get(key), lang) {
+        (Some((en, _)), Language::En) => en,
+        (Some((_, fr)), Language::Fr) => fr,
         (None, _) => key,
     }
 }
+
+/// Every text by its key, built once: a page of 50 rows looks up hundreds of texts, and a scan
+/// of the tables for each made the users list several times slower than its queries.
+static INDEX: std::sync::LazyLock<
+    std::collections::HashMap<&'static str, (&'static str, &'static str)>,
+> = std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
 mod company;
 mod departments;
