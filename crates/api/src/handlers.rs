@@ -610,7 +610,8 @@ pub async fn set_saved_numbers(
 
 // ---- audit -----------------------------------------------------------------------------------
 
-/// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) of the audit routes.
+/// Reads `user_id`, `kind`, `from`, `to` (RFC 3339) and `order` (`oldest`, the default, or
+/// `newest`) of the audit routes.
 fn audit_filter(parts: &Parts) -> ApiResult<(AuditFilter, bool)> {
     let mut f = AuditFilter::default();
     let mut csv = false;
@@ -636,6 +637,16 @@ fn audit_filter(parts: &Parts) -> ApiResult<(AuditFilter, bool)> {
             }
             "from" => f.from_ms = Some(time("from", &v)?),
             "to" => f.to_ms = Some(time("to", &v)?),
+            "order" if v == "newest" => f.newest_first = true,
+            "order" if v == "oldest" => {}
+            "order" => {
+                return Err(AppError::invalid(
+                    "invalid_order",
+                    "order",
+                    "order is newest or oldest.",
+                )
+                .into());
+            }
             "format" if v == "csv" => csv = true,
             "format" if v == "json" => {}
             "format" => {

@@ -139,7 +139,7 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/numbers/{id}" get_number "numbers" N, Ok("NumberView"), true, "Read a number"),
         r!(patch "/api/v1/numbers/{id}" update_number "numbers" Some("NumberPatch"), Ok("NumberView"), true, "Route a number to a line"),
         r!(delete "/api/v1/numbers/{id}" delete_number "numbers" N, NoContent, true, "Delete a number"),
-        r!(get "/api/v1/companies/{id}/audit" list_audit "audit" N, ListOrCsv("AuditView"), true, "The activity audit (filters user_id, kind, from, to; ?format=csv)"),
+        r!(get "/api/v1/companies/{id}/audit" list_audit "audit" N, ListOrCsv("AuditView"), true, "The activity audit (filters user_id, kind, from, to; order=newest for newest first; ?format=csv)"),
         r!(get "/api/v1/lines/{id}/calls" list_line_calls "calls" N, ListOrCsv("CallRecordView"), true, "A line's call log, newest first (filters direction, from, to; ?format=csv)"),
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),

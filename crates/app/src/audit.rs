@@ -6,7 +6,10 @@ use crate::{App, AppError, AppResult};
 use sb_domain::ids::{AuditId, CompanyId, ResellerId, UserId};
 use sb_domain::model::{AuditKind, Role};
 use sb_store::Conn;
-use sb_store::audit::{self as store, AuditEvent, AuditFilter, AuditScope};
+use sb_store::audit::{self as store, AuditEvent, AuditScope};
+
+/// What the audit list is narrowed to (user, kind, time, order).
+pub use sb_store::audit::AuditFilter;
 use serde_json::Value;
 
 /// An audit record to write, built by a use case.

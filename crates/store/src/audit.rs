@@ -73,6 +73,8 @@ pub struct AuditFilter {
     pub kind: Option<AuditKind>,
     pub from_ms: Option<i64>,
     pub to_ms: Option<i64>,
+    /// Newest first (the viewer's order); otherwise oldest first, as the API has always listed.
+    pub newest_first: bool,
 }
 
 /// Whose records a list covers.
@@ -98,24 +100,33 @@ pub async fn list_events(
         AuditScope::Reseller(r) => ("", r.as_str()),
         AuditScope::Installation => ("", ""),
     };
-    let rows = query(
+    // Ids grow with time, so the cursor is the last id shown in either order.
+    let sql = if f.newest_first {
+        "SELECT * FROM audit_events WHERE ($1 = '' OR company_id = $1) AND ($2 = '' OR id < $2)
+            AND ($3 = '' OR actor_id = $3 OR subject_user_id = $3)
+            AND ($4 = '' OR kind = $4)
+            AND at >= $5 AND at <= $6
+            AND ($8 = '' OR reseller_id = $8)
+         ORDER BY id DESC LIMIT $7"
+    } else {
         "SELECT * FROM audit_events WHERE ($1 = '' OR company_id = $1) AND id > $2
             AND ($3 = '' OR actor_id = $3 OR subject_user_id = $3)
             AND ($4 = '' OR kind = $4)
             AND at >= $5 AND at <= $6
             AND ($8 = '' OR reseller_id = $8)
-         ORDER BY id LIMIT $7",
-    )
-    .bind(company)
-    .bind(page.after_text())
-    .bind(user.unwrap_or_default())
-    .bind(f.kind.map(|k| k.as_str()).unwrap_or(""))
-    .bind(f.from_ms.unwrap_or(i64::MIN))
-    .bind(f.to_ms.unwrap_or(i64::MAX))
-    .bind(page.probe())
-    .bind(reseller)
-    .fetch_all(c)
-    .await?;
+         ORDER BY id LIMIT $7"
+    };
+    let rows = query(sql)
+        .bind(company)
+        .bind(page.after_text())
+        .bind(user.unwrap_or_default())
+        .bind(f.kind.map(|k| k.as_str()).unwrap_or(""))
+        .bind(f.from_ms.unwrap_or(i64::MIN))
+        .bind(f.to_ms.unwrap_or(i64::MAX))
+        .bind(page.probe())
+        .bind(reseller)
+        .fetch_all(c)
+        .await?;
     let items = rows.into_iter().map(event).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |e| e.id.to_string()))
 }

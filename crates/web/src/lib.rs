@@ -5,7 +5,7 @@
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
 //! (the person's own pages), `reseller` (the reseller's customers), `provider` (resellers,
 //! packages, trunks, system administrators, health), `company_profile` (a company's profile and
-//! bill), `departments` (a company's departments), `users` (a company's users: the list, adding
+//! bill), `company_audit` (a company's activity audit and its CSV), `departments` (a company's departments), `users` (a company's users: the list, adding
 //! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
@@ -16,6 +16,7 @@
 mod admin;
 mod assets;
 mod calls;
+mod company_audit;
 mod company_profile;
 mod departments;
 mod device;
@@ -87,10 +88,15 @@ pub fn router(state: AppState) -> Router {
         .merge(provider::routes())
         .merge(company_profile::routes())
         .merge(departments::routes())
+        .merge(company_audit::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).
         .layer(axum::extract::DefaultBodyLimit::max(sb_api::MAX_BODY))
         .layer(axum::middleware::from_fn(assets::portal_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::source_address,
+        ))
         .with_state(state)
 }

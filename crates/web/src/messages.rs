@@ -188,9 +188,11 @@ pub async fn show(
 
 /// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; a cell that a
 /// spreadsheet would run as a formula is prefixed with an apostrophe.
-fn push_cell(out: &mut String, v: &str) {
-    // `+` starts every E.164 number, and a spreadsheet reads those as text already.
-    let v = if v.starts_with(['=', '-', '@']) {
+pub(crate) fn push_cell(out: &mut String, v: &str) {
+    // A number like +15550001 is data; anything else starting with a formula sign, TAB or CR
+    // (which spreadsheets strip before looking) is guarded.
+    let number = v.len() > 1 && v.starts_with('+') && v[1..].bytes().all(|b| b.is_ascii_digit());
+    let v = if !number && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{v}")
     } else {
         v.to_owned()

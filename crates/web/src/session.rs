@@ -100,7 +100,30 @@ pub fn home_of(role: Role) -> &'static str {
 /// The session behind the cookie, restricted to enrolment or not.
 pub async fn any_actor(s: &AppState, headers: &HeaderMap) -> Option<Actor> {
     let token = cookie(headers, SESSION)?;
-    s.app.authenticate(&token, None).await.ok()
+    let ip = headers.get(SOURCE).and_then(|v| v.to_str().ok());
+    s.app.authenticate(&token, ip).await.ok()
+}
+
+/// Where the portal keeps a request's source address (the peer, or the client a trusted proxy
+/// names), so that changes made from a page are audited with it like the API's. Whatever a
+/// client sends under this name is removed first ([`source_address`]).
+const SOURCE: &str = "x-switchboard-source-address";
+
+/// Puts the request's source address where [`any_actor`] reads it.
+pub async fn source_address(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (mut parts, body) = req.into_parts();
+    parts.headers.remove(SOURCE);
+    if let Some(ip) = sb_api::extract::source_ip(&parts, &s)
+        .and_then(|ip| axum::http::HeaderValue::from_str(&ip).ok())
+    {
+        parts.headers.insert(SOURCE, ip);
+    }
+    next.run(axum::extract::Request::from_parts(parts, body))
+        .await
 }
 
 /// A signed-in person on a portal page, with what the layout shows of them.

@@ -634,3 +634,75 @@ async fn the_user_list_page_shows_every_change_at_once_and_still_asks_who_may_se
     let mut ulf = Person::signed_in(&w.srv, "ulfone", PW).await;
     assert_ne!(ulf.get(&list).await.status, 200, "an end user");
 }
+
+#[tokio::test]
+async fn the_company_audit_lists_newest_first_filters_by_user_kind_and_day_and_exports_csv() {
+    let w = world().await;
+    let mut ada = Person::signed_in(&w.srv, "adaone", PW).await;
+    // A change made from a page: audited with the address it came from.
+    let csrf = ada.csrf().await;
+    let r = ada
+        .post(
+            &format!("{}/{}/profile", users_of(&w.t1), w.t1.user_id),
+            &[("csrf", &csrf), ("name", "Ulrich"), ("email", "")],
+        )
+        .await;
+    assert!(r.status < 400, "{} {}", r.status, r.html);
+    let audit = format!("/admin/companies/{}/audit", w.t1.company_id);
+    let page = ada.get(&audit).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    let first_row = page.html.split("<tbody>").nth(1).unwrap_or_default();
+    assert!(
+        first_row
+            .split("</tr>")
+            .next()
+            .unwrap()
+            .contains("127.0.0.1"),
+        "the newest record first, with the portal's source address: {first_row}"
+    );
+    // By user: Ulf's records only; an unknown username is refused with a reason.
+    let ulf = ada.get(&format!("{audit}?user=ulfone")).await;
+    assert_eq!(ulf.status, 200);
+    assert!(ulf.html.contains(&w.t1.user_id));
+    let nobody = ada.get(&format!("{audit}?user=nobody-here")).await;
+    assert_eq!(nobody.status, 422);
+    assert!(nobody.html.contains("role=\"alert\""));
+    // By day: nothing happened in 2001; a malformed day is refused.
+    let old = ada
+        .get(&format!("{audit}?from=2001-01-01&to=2001-12-31"))
+        .await;
+    assert_eq!(old.status, 200);
+    assert!(!old.html.contains("<tbody>"), "no records in 2001");
+    assert_eq!(
+        ada.get(&format!("{audit}?from=yesterday")).await.status,
+        422
+    );
+    // CSV: every record the filters select, rows ending with CRLF.
+    let r = w
+        .srv
+        .http
+        .get(format!("{}{audit}.csv?kind=changed", w.srv.base))
+        .header("cookie", ada.cookie_header())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("id,at,kind,"), "{csv}");
+    assert!(csv.ends_with("\r\n"));
+    let rows: Vec<&str> = csv.trim_end().split("\r\n").skip(1).collect();
+    assert!(!rows.is_empty(), "{csv}");
+    assert!(rows.iter().all(|r| r.contains(",changed,")), "{csv}");
+    // Another company's audit does not exist for Ada, nor for its admin's end users.
+    let other = format!("/admin/companies/{}/audit", w.t2.company_id);
+    assert_eq!(ada.get(&other).await.status, 404);
+    assert_eq!(ada.get(&format!("{other}.csv")).await.status, 404);
+    let mut ulf = Person::signed_in(&w.srv, "ulfone", PW).await;
+    assert_ne!(ulf.get(&audit).await.status, 200);
+}

@@ -17,6 +17,7 @@ static INDEX: std::sync::LazyLock<
     std::collections::HashMap<&'static str, (&'static str, &'static str)>,
 > = std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
+mod audit;
 mod company;
 mod departments;
 mod profile;
@@ -28,6 +29,7 @@ type Text = (&'static str, &'static str, &'static str);
 /// One table per area, so pages of different areas add their texts apart.
 const TABLES: &[&[Text]] = &[
     TEXTS,
+    audit::TEXTS,
     company::TEXTS,
     departments::TEXTS,
     profile::TEXTS,

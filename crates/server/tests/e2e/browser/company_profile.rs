@@ -94,3 +94,58 @@ pub async fn a_company_admin_names_the_assistant_and_stores_provider_credentials
     )?;
     ctx.sign_out().await
 }
+
+pub async fn the_company_audit_shows_a_change_made_in_the_portal_newest_first_and_filters_it(
+    ctx: &Ctx,
+) -> R {
+    let t1 = &ctx.w.t1;
+    ctx.sign_in("adaone", PW, None).await?;
+    // A change made in the browser (the assistant's name), then the audit reached from the menu.
+    ctx.open("/admin/company-profile").await?;
+    ctx.fill("#cp-assistant-name", "Audit Desk").await?;
+    ctx.click("form[action$='/profile/assistant'] button[type=submit]")
+        .await?;
+    ctx.click("nav a[href='/admin/company-audit']").await?;
+    let here = ctx.path().await?;
+    ensure(
+        here == format!("/admin/companies/{}/audit", t1.company_id),
+        format!("landed on {here}"),
+    )?;
+    ctx.axe().await?;
+    let newest = ctx.text("#audit tbody tr:first-child").await?;
+    ensure(
+        newest.contains("Audit Desk") && newest.contains("adaone"),
+        format!("the newest record first: {newest}"),
+    )?;
+    // Narrowed to sign-ins: the change is gone, Ada's sign-in stays.
+    ctx.c
+        .find(fantoccini::Locator::Css("#kind"))
+        .await?
+        .select_by_value("login_succeeded")
+        .await?;
+    ctx.click("form.filters button[type=submit]").await?;
+    ctx.axe().await?;
+    let rows = ctx.text("#audit tbody").await?;
+    ensure(
+        !rows.contains("Audit Desk") && rows.contains("adaone"),
+        format!("sign-ins only: {rows}"),
+    )?;
+    // The same records through the API, newest first.
+    let api = ctx
+        .w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?kind=login_succeeded&order=newest",
+                t1.company_id
+            ),
+            &t1.admin_token,
+        )
+        .await;
+    let first = &api.body["items"][0];
+    ensure(
+        api.status == 200 && first["kind"] == "login_succeeded",
+        format!("through the API: {}", api.text),
+    )?;
+    ctx.sign_out().await
+}
