@@ -173,3 +173,37 @@ impl App {
         self.cfg.secret_key.seal(&context, &plain)
     }
 }
+
+/// A package a company may offer its users, as its Offer / Default boxes show it.
+#[derive(Debug)]
+pub struct OfferablePackage {
+    pub package: crate::views::PackageView,
+    pub offered: bool,
+    pub default: bool,
+}
+
+impl App {
+    /// Every package the company may offer (the installation's and its reseller's own), each
+    /// with whether it is offered and whether it is the default: for the company's
+    /// administrators and its providers, who choose them (`set_offered_packages`).
+    pub async fn offerable_packages(
+        &self,
+        actor: &Actor,
+        company: &str,
+    ) -> AppResult<Vec<OfferablePackage>> {
+        let mut c = self.store.conn().await?;
+        let co = self
+            .company_for(&mut c, actor, company, Need::Administer)
+            .await?;
+        let offered = sb_store::tenancy::offered_packages(&mut c, &co.id).await?;
+        let all = sb_store::tenancy::list_packages(&mut c, Some(&co.reseller_id)).await?;
+        Ok(all
+            .iter()
+            .map(|p| OfferablePackage {
+                offered: offered.contains(&p.id),
+                default: co.default_package_id.as_ref() == Some(&p.id),
+                package: crate::directory::package_view(p),
+            })
+            .collect())
+    }
+}

@@ -1,12 +1,14 @@
 //! The company profile for its administrators, and for a reseller or the provider
 //! acting for the company: the company itself (name, country, time zone, languages), the
 //! virtual assistant who signs the company's mail with the administrator's phone number, and the
-//! telephony provider's and PBX provisioning credentials, which are written and never shown.
-//! Three forms, each saved on its own, so a refusal in one changes nothing of the others.
+//! telephony provider's and PBX provisioning credentials, which are written and never shown, the
+//! packages its users may have (Offer / Default boxes) and who is e-mailed of emergency calls.
+//! Each form saved on its own, so a refusal in one changes nothing of the others.
 
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
-use crate::provider::{alerted, failed, gate, gate_form, not_found, own_company_page};
+use crate::provider::{Pairs, alerted, failed, gate, gate_form, not_found, own_company_page};
+use crate::reseller::{PackageRow, package_rows};
 use crate::session::Session;
 use askama::Template;
 use axum::Router;
@@ -17,7 +19,7 @@ use axum::routing::{get, post};
 use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::profile::{CompanyProfileInput, CompanyProfileView, Credentials};
-use sb_app::views::{CompanyPatch, CompanyView};
+use sb_app::views::{CompanyPatch, CompanyView, EmergencySettingsDoc, OfferedPackagesInput};
 use sb_domain::model::{Language, Role};
 use serde::Deserialize;
 
@@ -37,6 +39,14 @@ pub fn routes() -> Router<AppState> {
             post(save_credentials),
         )
         .route("/admin/companies/{id}/bill", get(bill_form).post(show_bill))
+        .route(
+            "/admin/companies/{id}/profile/packages",
+            post(save_packages),
+        )
+        .route(
+            "/admin/companies/{id}/profile/emergency",
+            post(save_emergency),
+        )
 }
 
 #[derive(Template)]
@@ -130,6 +140,10 @@ struct ProfilePage {
     c: Chrome,
     co: CompanyView,
     profile: CompanyProfileView,
+    packages: Vec<PackageRow>,
+    packages_action: String,
+    /// The emergency-call recipients, one per line as the form edits them.
+    recipients: String,
     /// Shown when someone else than the company's own administrator acts for it.
     acting_for: Option<String>,
 }
@@ -175,10 +189,25 @@ async fn page(
     }
     let own = session.me.company.as_ref().map(|x| x.id.as_str()) == Some(co.id.as_str());
     let acting_for = (!own).then(|| co.name.clone());
+    let packages = package_rows(
+        s.app
+            .offerable_packages(&session.actor, id)
+            .await
+            .unwrap_or_default(),
+    );
+    let recipients = s
+        .app
+        .emergency_settings(&session.actor, id)
+        .await
+        .map(|d| d.recipients.join("\n"))
+        .unwrap_or_default();
     render(
         status,
         &ProfilePage {
             c,
+            packages,
+            packages_action: format!("{path}/packages"),
+            recipients,
             co,
             profile,
             acting_for,
@@ -338,5 +367,56 @@ pub async fn save_credentials(
         ..CompanyProfileInput::default()
     };
     let result = s.app.set_company_profile(&session.actor, &id, input).await;
+    outcome(&s, &session, &id, result).await
+}
+
+/// The Offer / Default boxes: the packages the company's users may have, and new users' one.
+pub async fn save_packages(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let f = Pairs(f);
+    let session = match gate_form(&s, &headers, f.get("csrf"), ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let input = OfferedPackagesInput {
+        offered: f.all("offer"),
+        default: Some(f.get("default").to_owned()).filter(|d| !d.is_empty()),
+    };
+    let result = s.app.set_offered_packages(&session.actor, &id, input).await;
+    outcome(&s, &session, &id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmergencyForm {
+    csrf: String,
+    recipients: String,
+}
+
+/// Who is e-mailed when someone of the company dials an emergency number: one address per line.
+pub async fn save_emergency(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<EmergencyForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let doc = EmergencySettingsDoc {
+        recipients: f
+            .recipients
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    let result = s.app.set_emergency_settings(&session.actor, &id, doc).await;
     outcome(&s, &session, &id, result).await
 }

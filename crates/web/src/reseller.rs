@@ -204,14 +204,33 @@ pub async fn create(
     }
 }
 
-/// A package as the customer's Offer / Default table shows it.
+/// A package as a company's Offer / Default table shows it (`offer_default.html`, on the
+/// reseller's customer page and on the company profile).
 pub struct PackageRow {
-    id: String,
-    name: String,
-    price: String,
-    features: Vec<String>,
-    offered: bool,
-    default: bool,
+    pub id: String,
+    pub name: String,
+    pub price: String,
+    pub features: Vec<String>,
+    pub offered: bool,
+    pub default: bool,
+}
+
+pub fn package_rows(all: Vec<sb_app::profile::OfferablePackage>) -> Vec<PackageRow> {
+    all.into_iter()
+        .map(|o| PackageRow {
+            offered: o.offered,
+            default: o.default,
+            price: price(o.package.monthly_price_cents),
+            features: o
+                .package
+                .features
+                .iter()
+                .map(|f| format!("pv_feature_{}", f.as_str()))
+                .collect(),
+            id: o.package.id,
+            name: o.package.name,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -223,6 +242,7 @@ struct CustomerPage {
     first_language: &'static str,
     second_language: Option<&'static str>,
     packages: Vec<PackageRow>,
+    packages_action: String,
     bars: Option<Bars>,
 }
 
@@ -239,28 +259,12 @@ async fn customer_page(
     };
     let mut c = Chrome::signed_in(session, &co.name, &here);
     done.apply(&mut c);
-    let all = s
-        .app
-        .list_packages(&session.actor)
-        .await
-        .unwrap_or_default();
-    // What the customer may be offered: the installation's packages and its reseller's own.
-    let packages = all
-        .into_iter()
-        .filter(|p| p.reseller_id.as_ref().is_none_or(|r| *r == co.reseller_id))
-        .map(|p| PackageRow {
-            offered: co.offered_packages.contains(&p.id),
-            default: co.default_package_id.as_deref() == Some(p.id.as_str()),
-            price: price(p.monthly_price_cents),
-            features: p
-                .features
-                .iter()
-                .map(|f| format!("pv_feature_{}", f.as_str()))
-                .collect(),
-            id: p.id,
-            name: p.name,
-        })
-        .collect();
+    let packages = package_rows(
+        s.app
+            .offerable_packages(&session.actor, id)
+            .await
+            .unwrap_or_default(),
+    );
     let bars = s
         .app
         .company_barring(&session.actor, id)
@@ -282,6 +286,7 @@ async fn customer_page(
             second_language: co.second_language.map(language_name),
             co,
             packages,
+            packages_action: format!("{LIST}/{id}/packages"),
             bars,
         },
     )

@@ -95,4 +95,19 @@ pub(super) const TEXTS: &[Text] = &[
     ("cp_bill_unit", "Monthly price", "Prix mensuel"),
     ("cp_bill_amount", "Amount", "Montant"),
     ("cp_bill_total", "Total", "Total"),
+    (
+        "cp_emergency",
+        "Emergency notification",
+        "Notification des appels d'urgence",
+    ),
+    (
+        "cp_recipients",
+        "E-mail addresses told of every emergency call",
+        "Adresses e-mail prévenues de chaque appel d'urgence",
+    ),
+    (
+        "cp_recipients_hint",
+        "One address per line, at most 10.",
+        "Une adresse par ligne, 10 au plus.",
+    ),
 ];

@@ -149,3 +149,69 @@ pub async fn the_company_audit_shows_a_change_made_in_the_portal_newest_first_an
     )?;
     ctx.sign_out().await
 }
+
+pub async fn a_company_admin_offers_a_package_as_default_and_names_the_emergency_recipients(
+    ctx: &Ctx,
+) -> R {
+    let t1 = &ctx.w.t1;
+    let srv = &ctx.w.srv;
+    // A package the reseller defined and the company does not offer yet.
+    let r = srv
+        .post(
+            "/api/v1/packages",
+            &t1.reseller_token,
+            serde_json::json!({"name": "Silver Browser", "features": ["user_portal"], "monthly_price_cents": 900}),
+        )
+        .await;
+    ensure(r.status == 201, format!("package: {}", r.text))?;
+    let silver = r.body["id"].as_str().unwrap_or_default().to_owned();
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open("/admin/company-profile").await?;
+    ctx.click(&format!("#offer-{silver}")).await?;
+    ctx.click(&format!("#default-{silver}")).await?;
+    ctx.click("form[action$='/profile/packages'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let notice = ctx.text("[role=status]").await?;
+    ensure(notice == "Saved.", format!("notice: {notice}"))?;
+    let co = srv
+        .get(
+            &format!("/api/v1/companies/{}", t1.company_id),
+            &t1.admin_token,
+        )
+        .await;
+    let offered = co.body["offered_packages"].to_string();
+    ensure(
+        offered.contains(&silver)
+            && offered.contains(&t1.package_id)
+            && co.body["default_package_id"] == silver.as_str(),
+        format!("through the API: {}", co.text),
+    )?;
+    // Emergency recipients, one per line; a wrong address is refused and changes nothing.
+    ctx.fill(
+        "#cp-recipients",
+        "desk@one.example.com\nnight@one.example.com",
+    )
+    .await?;
+    ctx.click("form[action$='/profile/emergency'] button[type=submit]")
+        .await?;
+    let path = format!("/api/v1/companies/{}/emergency", t1.company_id);
+    let saved = srv.get(&path, &t1.admin_token).await;
+    ensure(
+        saved.body["recipients"]
+            == serde_json::json!(["desk@one.example.com", "night@one.example.com"]),
+        format!("recipients: {}", saved.text),
+    )?;
+    ctx.fill("#cp-recipients", "not an address").await?;
+    ctx.click("form[action$='/profile/emergency'] button[type=submit]")
+        .await?;
+    ctx.axe().await?;
+    let alert = ctx.text("[role=alert]").await?;
+    ensure(!alert.is_empty(), "the refusal is shown")?;
+    let kept = srv.get(&path, &t1.admin_token).await;
+    ensure(
+        kept.body == saved.body,
+        format!("nothing changed: {}", kept.text),
+    )?;
+    ctx.sign_out().await
+}
