@@ -656,7 +656,8 @@ mod tests {
     fn a_binding_keeps_the_user_agent_the_phone_registered_with() {
         let mut r = Registrar::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
-        let ua = "User-Agent: Yealink SIP-T54W 96.86.0.100\r\n";
+        let ua =
+            "Contact: <sip:201@192.0.2.10:5062>\r\nUser-Agent: Yealink SIP-T54W 96.86.0.100\r\n";
         let ok = r.handle(
             &authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, ua),
             "192.0.2.10:5062",
