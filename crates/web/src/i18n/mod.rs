@@ -14,6 +14,7 @@ pub fn t(lang: Language, key: &str) -> &str {
 
 mod company;
 mod departments;
+mod lines;
 mod profile;
 mod provider;
 
@@ -25,6 +26,7 @@ const TABLES: &[&[Text]] = &[
     TEXTS,
     company::TEXTS,
     departments::TEXTS,
+    lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
 ];
