@@ -93,10 +93,7 @@ pub fn refusal(lang: Language, e: &AppError) -> String {
     if text == key {
         return error_text(lang, e);
     }
-    let label = e
-        .field()
-        .map(|f| t(lang, field_key(f)))
-        .filter(|l| !l.starts_with("ln_f"));
+    let label = e.field().and_then(field_key).map(|k| t(lang, k));
     match (label, lang) {
         (Some(l), Language::Fr) => format!("{l} : {text}"),
         (Some(l), Language::En) => format!("{l}: {text}"),
@@ -104,16 +101,17 @@ pub fn refusal(lang: Language, e: &AppError) -> String {
     }
 }
 
-fn field_key(field: &str) -> &'static str {
-    match field {
+/// The label of a use case's field on these pages, when they have that field.
+fn field_key(field: &str) -> Option<&'static str> {
+    Some(match field {
         "extension" => "ln_extension",
         "default_number" => "ln_default_number",
         "presentation_number" => "ln_presentation_number",
         "calling_name" => "ln_calling_name",
         "account_name" => "ln_account_name",
         "user" | "user_id" => "ln_user",
-        _ => "ln_f",
-    }
+        _ => return None,
+    })
 }
 
 /// The alert of a refused change on `c`, and the status the page answers with.
@@ -321,5 +319,53 @@ pub async fn create(
         Ok(l) => Redirect::to(&format!("{}/{}?done=added", lines_path(&id), l.id)).into_response(),
         Err(AppError::NotFound) => error_page(&session, &lines_path(&id), &AppError::NotFound),
         Err(e) => list_page(&s, &session, &id, ListQuery::default(), f, Some(&e)).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys the lines pages' Rust code asks for (titles, notices, errors) exist in both
+    /// languages: the template test reads only templates.
+    #[test]
+    fn every_key_the_lines_modules_ask_for_exists_in_both_languages() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut keys: Vec<String> = DONE.iter().map(|d| format!("ln_done_{d}")).collect();
+        for file in ["lines.rs", "line_page.rs", "numbers.rs", "device.rs"] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            for key in text
+                .split("\"ln_")
+                .skip(1)
+                .map(|r| r.split('"').next().unwrap())
+            {
+                if !key.is_empty() && !key.ends_with('_') && !key.contains('{') {
+                    keys.push(format!("ln_{key}"));
+                }
+            }
+        }
+        assert!(keys.len() > 12, "the modules were read: {keys:?}");
+        for key in keys {
+            for lang in [Language::En, Language::Fr] {
+                assert_ne!(t(lang, &key), key, "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_names_the_field_in_the_pages_language_and_falls_back_to_the_use_cases_words() {
+        let taken = AppError::conflict(
+            "extension_taken",
+            "Another line of this company has this extension.",
+            Some("extension"),
+        );
+        assert_eq!(
+            refusal(Language::Fr, &taken),
+            "Poste : Une autre ligne de cette entreprise a déjà ce poste."
+        );
+        let keys = AppError::conflict("subscription_limit", "All 10 used.", None);
+        assert!(refusal(Language::En, &keys).contains("subscription keys"));
+        let other = AppError::invalid("some_new_code", "x", "Plain words.");
+        assert!(refusal(Language::En, &other).ends_with("Plain words."));
     }
 }

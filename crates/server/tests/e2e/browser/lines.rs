@@ -150,6 +150,7 @@ pub async fn a_company_admin_assigns_a_number_and_sets_the_presentation_number(c
             && l.body["numbers"] == json!(["+15550000231"]),
         format!("the line as the API shows it: {}", l.text),
     )?;
+    presented_on_the_wire(ctx, &line_id, "+15550000231").await?;
     // The E911 address of the line, then a refused one: the alert names the problem.
     ctx.fill("#street", "1 Main Street").await?;
     ctx.fill("#city", "Springfield").await?;
@@ -187,6 +188,38 @@ pub async fn a_company_admin_assigns_a_number_and_sets_the_presentation_number(c
         "a refused form changes nothing",
     )?;
     ctx.sign_out().await
+}
+
+/// A call from `line` to an outside number leaves through the company's trunk presenting
+/// `number` in From and P-Asserted-Identity (RFC 3325), as the carrier (SIPp) checks.
+async fn presented_on_the_wire(ctx: &Ctx, line: &str, number: &str) -> R {
+    use crate::phones::{carrier, dial, free_port, sip_line, sipp_available};
+    if !sipp_available() {
+        eprintln!("SKIPPED: the call part of the presentation number scenario needs sipp");
+        return Ok(());
+    }
+    let t = &ctx.w.t1;
+    let port = free_port();
+    let trunk = json!({"name": "Carrier", "address": format!("127.0.0.1:{port}")});
+    let r = ctx
+        .w
+        .srv
+        .put(
+            &format!("/api/v1/trunks/{}", t.trunk_id),
+            &t.reseller_token,
+            trunk,
+        )
+        .await;
+    ensure(r.status == 200, format!("trunk: {}", r.text))?;
+    let outside = carrier(port, "+15559876543", number, false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let sip = ctx.w.srv.running.as_ref().ok_or("server stopped")?.sip_addr;
+    let phone = sip_line(&ctx.w.srv, &t.admin_token, line).await;
+    dial(sip, &phone, "+15559876543", 200, 300, &[])
+        .done()
+        .await?;
+    outside.done().await?;
+    Ok(())
 }
 
 pub async fn adding_a_line_beyond_the_subscription_keys_is_refused_clearly(ctx: &Ctx) -> R {
