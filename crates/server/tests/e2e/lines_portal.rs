@@ -140,7 +140,20 @@ async fn another_companys_lines_and_numbers_are_not_found_and_stay_unchanged() {
             404,
             "{page}"
         );
+        // `/admin/lines` and `/admin/numbers` lead a company administrator to their own company.
+        assert_eq!(other.get(&format!("/admin/{page}")).await.0, 303, "{page}");
     }
+    // The company's reseller acts for it under the banner; another reseller finds nothing.
+    let mut rita = Jar::sign_in(&w.srv, "ritaone", PW).await;
+    let (status, html) = rita.get(&format!("{theirs}/lines/{}", t1.line_id)).await;
+    assert!(status == 200 && html.contains("class=\"acting\""), "{html}");
+    assert_eq!(
+        rita.get("/admin/lines").await.0,
+        404,
+        "a reseller has no own lines"
+    );
+    let mut rita2 = Jar::sign_in(&w.srv, "ritatwo", PW).await;
+    assert_eq!(rita2.get(&format!("{theirs}/lines")).await.0, 404);
     assert_eq!(w.srv.get(&line_api, &t1.admin_token).await.body, before);
     let number = w
         .srv
