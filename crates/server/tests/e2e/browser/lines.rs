@@ -57,8 +57,19 @@ async fn account(ctx: &Ctx, line: &str) -> R<Account> {
 /// A REGISTER of `a` from a fresh UDP port with digest authentication: the final answer's code
 /// and the contact registered. `expires` 0 removes every device of the line (`Contact: *`).
 async fn register(ctx: &Ctx, a: &Account, user_agent: &str, expires: u32) -> R<(u16, String)> {
-    let sip = ctx.w.srv.running.as_ref().ok_or("server stopped")?.sip_addr;
     let sock = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    register_on(ctx, &sock, a, user_agent, expires).await
+}
+
+/// [`register`] from `sock`, where the phone then listens.
+async fn register_on(
+    ctx: &Ctx,
+    sock: &tokio::net::UdpSocket,
+    a: &Account,
+    user_agent: &str,
+    expires: u32,
+) -> R<(u16, String)> {
+    let sip = ctx.w.srv.running.as_ref().ok_or("server stopped")?.sip_addr;
     let contact = format!("sip:{}@{}", a.user, sock.local_addr()?);
     let shown = if expires == 0 {
         "*".to_owned()
@@ -67,7 +78,7 @@ async fn register(ctx: &Ctx, a: &Account, user_agent: &str, expires: u32) -> R<(
     };
     let headers = format!("Contact: {shown}\r\nExpires: {expires}\r\nUser-Agent: {user_agent}\r\n");
     let uri = format!("sip:{}", a.domain);
-    let answer = authenticated(&sock, sip, a, "REGISTER", &uri, &headers)
+    let answer = authenticated(sock, sip, a, "REGISTER", &uri, &headers)
         .await
         .ok_or("REGISTER was not answered")?;
     Ok((answer.code().unwrap_or(0), contact))
@@ -151,6 +162,7 @@ pub async fn a_company_admin_assigns_a_number_and_sets_the_presentation_number(c
         format!("the line as the API shows it: {}", l.text),
     )?;
     presented_on_the_wire(ctx, &line_id, "+15550000231").await?;
+    named_on_the_wire(ctx, &line_id, "Reception").await?;
     // The E911 address of the line, then a refused one: the alert names the problem.
     ctx.fill("#street", "1 Main Street").await?;
     ctx.fill("#city", "Springfield").await?;
@@ -220,6 +232,51 @@ async fn presented_on_the_wire(ctx: &Ctx, line: &str, number: &str) -> R {
         .await?;
     outside.done().await?;
     Ok(())
+}
+
+/// A call from `line` to a colleague's line shows `name` in the From the colleague's phone gets
+/// (RFC 3261 §20.20 display name): the phone here is a bare UDP socket that reads the INVITE and
+/// answers busy.
+async fn named_on_the_wire(ctx: &Ctx, line: &str, name: &str) -> R {
+    use crate::phones::{dial, sip_line, sipp_available};
+    if !sipp_available() {
+        eprintln!("SKIPPED: the call part of the calling name scenario needs sipp");
+        return Ok(());
+    }
+    let t = &ctx.w.t1;
+    let callee_line = api_line(ctx, "234").await?;
+    let callee = account(ctx, &callee_line).await?;
+    let phone = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    let (code, _) = register_on(ctx, &phone, &callee, "Bare-Phone/1.0", 600).await?;
+    ensure(
+        code == 200,
+        format!("the colleague's phone registers: {code}"),
+    )?;
+    let sip = ctx.w.srv.running.as_ref().ok_or("server stopped")?.sip_addr;
+    let caller = sip_line(&ctx.w.srv, &t.admin_token, line).await;
+    let call = dial(sip, &caller, "234", 486, 0, &[]);
+    let mut buf = vec![0u8; 16_384];
+    let invite = loop {
+        let wait = std::time::Duration::from_secs(5);
+        let (n, from) = tokio::time::timeout(wait, phone.recv_from(&mut buf))
+            .await
+            .map_err(|_| "no INVITE reached the colleague's phone")??;
+        let msg = sb_sip::parse(&buf[..n]).map_err(|e| format!("{e:?}"))?;
+        if msg.method() == Some("INVITE") {
+            let busy = sb_sip::registrar::reply(&msg, 486, "Busy Here", &[]);
+            phone.send_to(&busy.to_bytes(), from).await?;
+            break msg;
+        }
+    };
+    call.done().await?;
+    let from = invite.header("from").unwrap_or("").to_owned();
+    // From another socket: the phone's gets the ACK of its 486 first.
+    let (code, _) = register(ctx, &callee, "Bare-Phone/1.0", 0).await?;
+    ensure(code == 200, format!("unREGISTER: {code}"))?;
+    ensure(
+        from.contains(name),
+        format!("the colleague's phone saw From: {from}"),
+    )
 }
 
 pub async fn adding_a_line_beyond_the_subscription_keys_is_refused_clearly(ctx: &Ctx) -> R {
