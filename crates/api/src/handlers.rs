@@ -475,6 +475,15 @@ pub async fn line_credentials(
 ) -> ApiResult<Json<SipCredentialsView>> {
     Ok(Json(s.app.line_credentials(&a.actor, &id).await?))
 }
+pub async fn line_registrations(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<sb_app::devices::RegistrationView>>> {
+    Ok(Json(All {
+        items: s.app.line_registrations(&a.actor, &id).await?,
+    }))
+}
 pub async fn reset_line_credentials(
     State(s): S,
     a: Auth,

@@ -140,6 +140,7 @@ use utoipa::openapi::{
         sb_app::profile::CompanyProfileInput,
         sb_app::profile::CompanyProfileView,
         sb_app::profile::Credentials,
+        sb_app::devices::RegistrationView,
     ))
 )]
 struct Components;

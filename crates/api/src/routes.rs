@@ -121,6 +121,7 @@ pub fn routes() -> Vec<Route> {
         r!(patch "/api/v1/lines/{id}" update_line "lines" Some("LinePatch"), Ok("LineView"), true, "Change a line"),
         r!(delete "/api/v1/lines/{id}" delete_line "lines" N, NoContent, true, "Delete a line"),
         r!(get "/api/v1/lines/{id}/sip-credentials" line_credentials "lines" N, Ok("SipCredentialsView"), true, "Read the line's SIP credentials (administrators, with an elevated token from /auth/reauth)"),
+        r!(get "/api/v1/lines/{id}/registrations" line_registrations "lines" N, All("RegistrationView"), true, "The devices registered on the line now: contact, source address, user agent and expiry (never credentials)"),
         r!(post "/api/v1/lines/{id}/sip-credentials/reset" reset_line_credentials "lines" N, Ok("SipCredentialsView"), true, "Give the line a new SIP password (needs an elevated token from /auth/reauth)"),
         r!(get "/api/v1/lines/{id}/call-handling" get_call_handling "call-handling" N, Ok("CallHandlingDoc"), true, "The line's call-handling settings"),
         r!(put "/api/v1/lines/{id}/call-handling" put_call_handling "call-handling" Some("CallHandlingDoc"), Ok("CallHandlingDoc"), true, "Replace the line's call-handling settings (validated as a whole)"),

@@ -14,6 +14,7 @@ pub mod barring;
 pub mod call_log;
 pub mod calls;
 pub mod conferences;
+pub mod devices;
 pub mod directory;
 pub mod emergency;
 pub mod error;

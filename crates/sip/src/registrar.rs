@@ -84,6 +84,8 @@ pub struct Binding {
     /// The Path it came through when that was an edge proxy (RFC 3327): the Route of every
     /// request sent to the device. Empty for a device that registered directly.
     pub path: Vec<String>,
+    /// The phone's User-Agent header (what administrators see of the device); empty when absent.
+    pub user_agent: String,
 }
 
 pub struct Registrar {
@@ -381,6 +383,12 @@ impl Registrar {
             .filter(|v| !v.is_empty())
             .collect();
         let call_id = req.header("call-id").unwrap_or("").to_owned();
+        let user_agent: String = req
+            .header("user-agent")
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
         let cseq: u32 = req
             .header("cseq")
             .and_then(|v| v.split_whitespace().next())
@@ -421,6 +429,7 @@ impl Registrar {
                     cseq,
                     source: source.to_owned(),
                     path: path.clone(),
+                    user_agent: user_agent.clone(),
                 });
             }
         }
@@ -641,6 +650,23 @@ mod tests {
             r.bindings("201@acme.sip.test", T + 601_000).is_empty(),
             "bindings expire"
         );
+    }
+
+    #[test]
+    fn a_binding_keeps_the_user_agent_the_phone_registered_with() {
+        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
+        let ua =
+            "Contact: <sip:201@192.0.2.10:5062>\r\nUser-Agent: Yealink SIP-T54W 96.86.0.100\r\n";
+        let ok = r.handle(
+            &authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, ua),
+            "192.0.2.10:5062",
+            T,
+            &Book,
+        );
+        assert_eq!(code(&ok), 200);
+        let b = r.bindings("201@acme.sip.test", T);
+        assert_eq!(b[0].user_agent, "Yealink SIP-T54W 96.86.0.100");
     }
 
     #[test]

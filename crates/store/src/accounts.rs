@@ -484,7 +484,7 @@ pub struct UserFilter {
 }
 
 /// `text` as a LIKE pattern matching it anywhere, with `%`, `_` and `\` taken literally.
-fn contains_pattern(text: &str) -> String {
+pub(crate) fn contains_pattern(text: &str) -> String {
     let mut p = String::with_capacity(text.len() + 2);
     p.push('%');
     for ch in text.to_lowercase().chars() {

@@ -121,6 +121,40 @@ pub async fn list_lines(
     Ok(finish_page(items, page, |l| l.id.to_string()))
 }
 
+/// A page of a company's lines whose extension, account name, calling name, number or user's
+/// name contains `text` (any case; all lines when it is empty), in id order like [`list_lines`].
+pub async fn search_lines(
+    c: &mut Conn,
+    company: &CompanyId,
+    text: &str,
+    page: &Page,
+) -> Result<(Vec<Line>, Option<String>)> {
+    let text = text.trim();
+    let pattern = if text.is_empty() {
+        String::new()
+    } else {
+        crate::accounts::contains_pattern(text)
+    };
+    let rows = query(
+        "SELECT * FROM lines WHERE company_id = $1 AND id > $2
+           AND ($3 = '' OR extension LIKE $3 ESCAPE '\\' OR LOWER(account_name) LIKE $3 ESCAPE '\\'
+             OR LOWER(COALESCE(calling_name, '')) LIKE $3 ESCAPE '\\'
+             OR id IN (SELECT n.line_id FROM numbers n WHERE n.company_id = $1
+                 AND n.line_id IS NOT NULL AND n.e164 LIKE $3 ESCAPE '\\')
+             OR user_id IN (SELECT u.id FROM users u WHERE u.company_id = $1
+                 AND LOWER(u.name) LIKE $3 ESCAPE '\\'))
+         ORDER BY id LIMIT $4",
+    )
+    .bind(company.as_str())
+    .bind(page.after_text())
+    .bind(pattern.as_str())
+    .bind(page.probe())
+    .fetch_all(c)
+    .await?;
+    let items = rows.into_iter().map(line).collect::<Result<Vec<_>>>()?;
+    Ok(finish_page(items, page, |l| l.id.to_string()))
+}
+
 pub async fn lines_of_user(c: &mut Conn, company: &CompanyId, user: &UserId) -> Result<Vec<Line>> {
     let rows =
         query("SELECT * FROM lines WHERE company_id = $1 AND user_id = $2 ORDER BY extension")

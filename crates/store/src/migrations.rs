@@ -506,4 +506,11 @@ pub const MIGRATIONS: &[Migration] = &[
             provider_credentials TEXT NULL,
             pbx_credentials TEXT NULL)"],
     },
+    Migration {
+        version: 26,
+        name: "registration user agents",
+        // What the phone calls itself (its User-Agent header), shown to administrators on the
+        // user's Device tab; empty when the phone sent none.
+        statements: &["ALTER TABLE registrations ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''"],
+    },
 ];

@@ -1,7 +1,7 @@
 //! SIP registrations, written through by the registrar so that a restart (or another node)
 //! knows where every phone is.
 
-use crate::db::query;
+use crate::db::{Row, query};
 use crate::{Conn, Result, col};
 use sb_domain::ids::CompanyId;
 
@@ -17,6 +17,8 @@ pub struct Registration {
     pub cseq: i64,
     /// The Path entries it came through (RFC 3327), in order.
     pub path: Vec<String>,
+    /// The phone's User-Agent header; empty when it sent none.
+    pub user_agent: String,
 }
 
 /// Replaces the devices of `aor` with `list` (empty when the last one unregistered).
@@ -28,8 +30,9 @@ pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> 
         .await?;
     for r in list {
         query(
-            "INSERT INTO registrations (aor, contact, company_id, expires_at, source, call_id, cseq, path)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO registrations
+               (aor, contact, company_id, expires_at, source, call_id, cseq, path, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .operational()
         .bind(r.aor.as_str())
@@ -41,6 +44,7 @@ pub async fn save(c: &mut Conn, aor: &str, list: &[Registration]) -> Result<()> 
         .bind(r.cseq)
         // SIP header values hold no line breaks: one entry per line.
         .bind(r.path.join("\n"))
+        .bind(r.user_agent.as_str())
         .execute(&mut *c)
         .await?;
     }
@@ -56,21 +60,42 @@ pub async fn load(c: &mut Conn, now: i64) -> Result<Vec<Registration>> {
     let rows = query("SELECT * FROM registrations ORDER BY aor, contact")
         .fetch_all(c)
         .await?;
-    rows.into_iter()
-        .map(|mut r| {
-            Ok(Registration {
-                aor: col(&mut r, "aor")?,
-                contact: col(&mut r, "contact")?,
-                company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
-                expires_at: col(&mut r, "expires_at")?,
-                source: col(&mut r, "source")?,
-                call_id: col(&mut r, "call_id")?,
-                cseq: col(&mut r, "cseq")?,
-                path: col::<String>(&mut r, "path")?
-                    .lines()
-                    .map(str::to_owned)
-                    .collect(),
-            })
-        })
-        .collect()
+    rows.into_iter().map(registration).collect()
+}
+
+/// The devices of `aor` in `company` still registered at `now`, by contact. Expired rows stay
+/// for the registrar's next sweep: this is a read.
+pub async fn of_aor(
+    c: &mut Conn,
+    company: &CompanyId,
+    aor: &str,
+    now: i64,
+) -> Result<Vec<Registration>> {
+    let rows = query(
+        "SELECT * FROM registrations WHERE company_id = $1 AND aor = $2 AND expires_at > $3
+         ORDER BY contact",
+    )
+    .bind(company.as_str())
+    .bind(aor)
+    .bind(now)
+    .fetch_all(c)
+    .await?;
+    rows.into_iter().map(registration).collect()
+}
+
+fn registration(mut r: Row) -> Result<Registration> {
+    Ok(Registration {
+        aor: col(&mut r, "aor")?,
+        contact: col(&mut r, "contact")?,
+        company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
+        expires_at: col(&mut r, "expires_at")?,
+        source: col(&mut r, "source")?,
+        call_id: col(&mut r, "call_id")?,
+        cseq: col(&mut r, "cseq")?,
+        path: col::<String>(&mut r, "path")?
+            .lines()
+            .map(str::to_owned)
+            .collect(),
+        user_agent: col(&mut r, "user_agent")?,
+    })
 }

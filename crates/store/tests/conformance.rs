@@ -244,6 +244,20 @@ async fn departments_lines_numbers_and_packages_round_trip() {
             lines::numbers_of_line(&mut c, &co.id, &l.id).await.unwrap(),
             vec!["+33100000001".to_string()]
         );
+        // Lines are found by extension, calling name, number or their user's name, any case.
+        let page = Page::first(10);
+        for found in ["201", "dana d", "0000001", "DANA"] {
+            let (hits, _) = lines::search_lines(&mut c, &co.id, found, &page)
+                .await
+                .unwrap();
+            assert_eq!(hits, vec![l.clone()], "searching {found}");
+        }
+        for missed in ["202", "%", "+4420"] {
+            let (hits, _) = lines::search_lines(&mut c, &co.id, missed, &page)
+                .await
+                .unwrap();
+            assert!(hits.is_empty(), "searching {missed}");
+        }
         assert_eq!(
             tenancy::offered_packages(&mut c, &co.id).await.unwrap(),
             vec![p.id.clone()]
@@ -558,6 +572,7 @@ async fn settings_advance_the_config_epoch_at_commit_and_operational_records_do_
             call_id: "c1".into(),
             cseq: 2,
             path: Vec::new(),
+            user_agent: String::new(),
         };
         registrations::save(&mut c, "201@acme.test", &[reg])
             .await
@@ -581,6 +596,7 @@ async fn registrations_are_replaced_per_address_and_expire() {
             cseq: 2,
             // A binding through two edge proxies keeps its Path, in order (RFC 3327).
             path: vec!["<sip:198.51.100.7;lr>".into(), "<sip:p2.example;lr>".into()],
+            user_agent: "Yealink SIP-T54W 96.86.0.100".into(),
         };
         let mut c = s.conn().await.unwrap();
         registrations::save(
@@ -590,6 +606,21 @@ async fn registrations_are_replaced_per_address_and_expire() {
         )
         .await
         .unwrap();
+        assert_eq!(
+            registrations::of_aor(&mut c, &co.id, "201@acme.test", T + 500)
+                .await
+                .unwrap(),
+            vec![reg("sip:b", T + 1000)],
+            "one address's devices still registered, with their user agent"
+        );
+        let other = CompanyId::from_raw("co-other".to_owned());
+        assert!(
+            registrations::of_aor(&mut c, &other, "201@acme.test", T)
+                .await
+                .unwrap()
+                .is_empty(),
+            "another company's read finds nothing"
+        );
         assert_eq!(registrations::load(&mut c, T).await.unwrap().len(), 2);
         assert_eq!(
             registrations::load(&mut c, T + 500).await.unwrap(),

@@ -1,7 +1,9 @@
 //! A user's Device tab: the user's lines with their SIP account, and the SIP
 //! credentials shown once on request, behind the administrator's password again (the use case
 //! of `GET /api/v1/lines/{id}/sip-credentials` needs an elevated session and audits each read).
-//! The permanent redirect is on the Calls tab, with the rest of the call-handling document.
+//! Under each line, the devices registered on it now (contact, source address, user agent,
+//! expiry), from `GET /api/v1/lines/{id}/registrations`'s use case. The permanent redirect is
+//! on the Calls tab, with the rest of the call-handling document.
 
 use crate::layout::{Chrome, render};
 use crate::session::Session;
@@ -10,6 +12,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
 use sb_api::AppState;
+use sb_app::devices::RegistrationView;
 use sb_app::views::{LineView, SipCredentialsView, UserView};
 
 #[derive(Template)]
@@ -20,7 +23,8 @@ struct DevicePage {
     tabs: Vec<Tab>,
     base: String,
     sip_domain: String,
-    lines: Vec<LineView>,
+    /// Each line with the devices registered on it now.
+    lines: Vec<(LineView, Vec<RegistrationView>)>,
     /// The credentials asked for, shown on this answer only.
     shown: Option<(String, SipCredentialsView)>,
 }
@@ -43,7 +47,7 @@ async fn page(
     let mut c = Chrome::signed_in(session, &title, &here);
     let status = alert.map_or(StatusCode::OK, |(_, st)| st);
     c.alert = alert.map(|(key, _)| c.t(key).to_owned());
-    let lines = match s.app.lines_of_user(&session.actor, &u.id).await {
+    let lines = match with_devices(s, session, &u.id).await {
         Ok(l) => l,
         Err(e) => return error_page(session, &here, &e),
     };
@@ -63,6 +67,19 @@ async fn page(
         place,
     };
     render(status, &page)
+}
+
+async fn with_devices(
+    s: &AppState,
+    session: &Session,
+    user: &str,
+) -> Result<Vec<(LineView, Vec<RegistrationView>)>, sb_app::AppError> {
+    let mut out = Vec::new();
+    for l in s.app.lines_of_user(&session.actor, user).await? {
+        let devices = s.app.line_registrations(&session.actor, &l.id).await?;
+        out.push((l, devices));
+    }
+    Ok(out)
 }
 
 pub async fn show(s: &AppState, session: &Session, place: Place, u: UserView) -> Response {

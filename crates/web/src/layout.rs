@@ -120,6 +120,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                 links.extend([
                     ("/admin/users", "co_all_lines_users"),
                     ("/admin/departments", "dp_title"),
+                    ("/admin/lines", "ln_nav"),
                     ("/admin/company-profile", "cp_title"),
                     ("/admin/company-audit", "pv_activity_audit"),
                     ("/my", "my_profile"),

@@ -9,7 +9,10 @@
 //! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
-//! lines and SIP credentials behind the password again), `upload` (the
+//! lines, their registered devices and SIP credentials behind the password again), `lines` (a
+//! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
+//! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
+//! `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
@@ -22,9 +25,12 @@ mod departments;
 mod device;
 pub mod i18n;
 mod layout;
+mod line_page;
+mod lines;
 mod mailbox;
 mod messages;
 mod my;
+mod numbers;
 mod provider;
 mod reseller;
 mod security;
@@ -89,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(company_profile::routes())
         .merge(departments::routes())
         .merge(company_audit::routes())
+        .merge(lines::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -120,6 +120,7 @@ async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob
                             call_id: b.call_id.clone(),
                             cseq: i64::from(b.cseq),
                             path: b.path.clone(),
+                            user_agent: b.user_agent.clone(),
                         })
                         .collect();
                     if let Err(e) = registrations::save(&mut tx, aor, &list).await {
@@ -172,6 +173,7 @@ async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
                     cseq: u32::try_from(r.cseq).unwrap_or(0),
                     source: r.source,
                     path: r.path,
+                    user_agent: r.user_agent,
                 };
                 reg.restore(&r.aor, binding);
             }
@@ -557,7 +559,10 @@ impl Engine {
     fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
         let mut sig: Vec<String> = list
             .iter()
-            .map(|b| format!("{}|{}|{}", b.contact, b.source, b.path.join(",")))
+            .map(|b| {
+                let path = b.path.join(",");
+                format!("{}|{}|{}|{}", b.contact, b.source, path, b.user_agent)
+            })
             .collect();
         sig.sort();
         let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);

@@ -16,6 +16,7 @@ mod edge;
 mod hardening;
 mod isolation;
 mod kit;
+mod lines_portal;
 mod phones;
 mod portal;
 mod portal_provider;

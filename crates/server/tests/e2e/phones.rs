@@ -853,7 +853,7 @@ pub fn carrier_call(key: Option<&str>) -> String {
 
 /// A carrier (SIPp) on `port` that takes one call for `number` showing `caller_id`; with
 /// `challenge`, it first asks for the trunk's credentials.
-fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
+pub fn carrier(port: u16, number: &str, caller_id: &str, challenge: bool) -> Sipp {
     let (ch, verify, refs) = if challenge {
         (part("carrier-challenge"), part("carrier-verify"), ",authok")
     } else {

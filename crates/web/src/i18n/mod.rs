@@ -20,6 +20,7 @@ static INDEX: std::sync::LazyLock<
 mod audit;
 mod company;
 mod departments;
+mod lines;
 mod profile;
 mod provider;
 
@@ -32,6 +33,7 @@ const TABLES: &[&[Text]] = &[
     audit::TEXTS,
     company::TEXTS,
     departments::TEXTS,
+    lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
 ];

@@ -7,6 +7,7 @@
 
 mod company;
 mod company_profile;
+mod lines;
 mod provider;
 mod scenarios;
 

@@ -56,6 +56,10 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::sip_credentials_show_once_behind_the_password_again,
         super::company::when_busy_redirect_to_another_users_line_chosen_by_extension,
         super::company::a_locked_account_is_found_unlocked_and_given_a_new_password,
+        super::lines::a_company_admin_assigns_a_number_and_sets_the_presentation_number,
+        super::lines::adding_a_line_beyond_the_subscription_keys_is_refused_clearly,
+        super::lines::reset_line_lists_its_consequences_and_the_old_sip_password_is_refused,
+        super::lines::the_device_tab_shows_the_phone_registered_now,
     );
     failed
 }
