@@ -229,13 +229,80 @@ pub enum Passage {
     Overflowed,
 }
 
-/// Callers waiting now, per queue: (a token of the call, when it entered in ms).
+/// What a line is doing now, as the SIP engine knows it (the live board's agent states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LineActivity {
+    /// One of its phones rings.
+    Ringing,
+    /// In an answered call (a call-in agent dialled in counts).
+    OnACall,
+}
+
+/// An agent's state on the live board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentState {
+    LoggedOut,
+    Available,
+    Ringing,
+    OnACall,
+}
+
+impl AgentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentState::LoggedOut => "logged_out",
+            AgentState::Available => "available",
+            AgentState::Ringing => "ringing",
+            AgentState::OnACall => "on_a_call",
+        }
+    }
+}
+
+/// One agent on the live board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentBoardView {
+    pub line_id: String,
+    pub extension: String,
+    pub name: Option<String>,
+    pub kind: AgentKind,
+    pub state: AgentState,
+}
+
+/// A queue's live board: its figures now and each agent's state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueBoardView {
+    pub queue: QueueView,
+    pub figures: QueueFiguresView,
+    pub agents: Vec<AgentBoardView>,
+}
+
+/// Callers waiting now, per queue: (a token of the call, when it entered in ms); and what each
+/// busy line is doing.
 #[derive(Debug, Default)]
 pub struct WaitingBoard {
     waiting: Mutex<HashMap<QueueId, Vec<(u64, i64)>>>,
+    lines: Mutex<HashMap<LineId, LineActivity>>,
 }
 
 impl WaitingBoard {
+    /// What `line` is doing now; `None` when idle. The SIP engine calls it as calls ring,
+    /// are answered and end.
+    pub fn set_line(&self, line: &LineId, activity: Option<LineActivity>) {
+        if let Ok(mut m) = self.lines.lock() {
+            match activity {
+                Some(a) => m.insert(line.clone(), a),
+                None => m.remove(line),
+            };
+        }
+    }
+
+    /// What `line` is doing now (`None`: idle).
+    pub fn line(&self, line: &LineId) -> Option<LineActivity> {
+        self.lines.lock().ok().and_then(|m| m.get(line).copied())
+    }
+
     pub fn enter(&self, queue: &QueueId, token: u64, at_ms: i64) {
         if let Ok(mut w) = self.waiting.lock() {
             w.entry(queue.clone()).or_default().push((token, at_ms));
@@ -808,6 +875,40 @@ impl App {
             f.average_wait_secs = (total_wait as f64 / f.offered as f64 / 100.0).round() / 10.0;
         }
         Ok(f)
+    }
+
+    /// The live board of a queue: its figures now (and of the last 24 hours) and each agent's
+    /// state, from the agent's log-in and what the engine says their line is doing.
+    pub async fn queue_board(&self, actor: &Actor, id: &str) -> AppResult<QueueBoardView> {
+        let figures = self.queue_figures(actor, id, None, None).await?;
+        let queue = self.get_queue(actor, id).await?;
+        let agents = queue
+            .agents
+            .iter()
+            .map(|a| {
+                let activity = self.waiting.line(&LineId::from_raw(a.line_id.clone()));
+                // A call-in agent is available only while dialled in (on a call to the queue).
+                let present = a.logged_in || (a.kind == AgentKind::CallIn && activity.is_some());
+                let state = match (present, activity) {
+                    (_, Some(LineActivity::OnACall)) => AgentState::OnACall,
+                    (true, Some(LineActivity::Ringing)) => AgentState::Ringing,
+                    (true, None) => AgentState::Available,
+                    (false, _) => AgentState::LoggedOut,
+                };
+                AgentBoardView {
+                    line_id: a.line_id.clone(),
+                    extension: a.extension.clone(),
+                    name: a.name.clone(),
+                    kind: a.kind,
+                    state,
+                }
+            })
+            .collect();
+        Ok(QueueBoardView {
+            queue,
+            figures,
+            agents,
+        })
     }
 
     /// The queue a company's extension names, set up for the engine (agents logged in, in

@@ -9,14 +9,19 @@
 //! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
-//! lines and SIP credentials behind the password again), `upload` (the
+//! lines and SIP credentials behind the password again), `callcentre` (a company's queues:
+//! settings, agents, music on hold), `callcentre_board` (the queues' live board and figures),
+//! `conferences` (a company's conference bridge number and scheduled meetings), `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
+mod callcentre;
+mod callcentre_board;
 mod calls;
 mod company_profile;
+mod conferences;
 mod departments;
 mod device;
 pub mod i18n;
@@ -87,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         .merge(provider::routes())
         .merge(company_profile::routes())
         .merge(departments::routes())
+        .merge(callcentre::routes())
+        .merge(conferences::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -12,7 +12,9 @@ pub fn t(lang: Language, key: &str) -> &str {
     }
 }
 
+mod callcentre;
 mod company;
+mod conferences;
 mod departments;
 mod profile;
 mod provider;
@@ -23,7 +25,9 @@ type Text = (&'static str, &'static str, &'static str);
 /// One table per area, so pages of different areas add their texts apart.
 const TABLES: &[&[Text]] = &[
     TEXTS,
+    callcentre::TEXTS,
     company::TEXTS,
+    conferences::TEXTS,
     departments::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
