@@ -54,6 +54,9 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::sip_credentials_show_once_behind_the_password_again,
         super::company::when_busy_redirect_to_another_users_line_chosen_by_extension,
         super::company::a_locked_account_is_found_unlocked_and_given_a_new_password,
+        super::callcentre::a_company_admin_builds_a_round_robin_queue_and_call_in_is_refused_with_ring_all,
+        super::callcentre::the_live_board_shows_a_caller_waiting_in_the_queue,
+        super::callcentre::a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_participants,
     );
     failed
 }
