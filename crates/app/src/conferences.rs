@@ -43,6 +43,16 @@ pub struct ConferenceInput {
     pub organizer_user_id: Option<String>,
 }
 
+/// A conference's new time; its participants are mailed the updated invitation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleInput {
+    /// RFC 3339.
+    pub starts_at: String,
+    /// 5 to 720.
+    pub duration_minutes: i64,
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantInput {

@@ -230,8 +230,7 @@ pub enum Passage {
 }
 
 /// What a line is doing now, as the SIP engine knows it (the live board's agent states).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineActivity {
     /// One of its phones rings.
     Ringing,
@@ -276,6 +275,19 @@ pub struct QueueBoardView {
     pub queue: QueueView,
     pub figures: QueueFiguresView,
     pub agents: Vec<AgentBoardView>,
+}
+
+/// An agent's state on the board from their log-in and what their line is doing: a call-in
+/// agent takes calls while dialled in, so it counts as logged in while its line is busy; a
+/// line on a call is on a call whether its agent is logged in or not.
+fn agent_state(logged_in: bool, kind: AgentKind, activity: Option<LineActivity>) -> AgentState {
+    let present = logged_in || (kind == AgentKind::CallIn && activity.is_some());
+    match (present, activity) {
+        (_, Some(LineActivity::OnACall)) => AgentState::OnACall,
+        (true, Some(LineActivity::Ringing)) => AgentState::Ringing,
+        (true, None) => AgentState::Available,
+        (false, _) => AgentState::LoggedOut,
+    }
 }
 
 /// Callers waiting now, per queue: (a token of the call, when it entered in ms); and what each
@@ -887,14 +899,7 @@ impl App {
             .iter()
             .map(|a| {
                 let activity = self.waiting.line(&LineId::from_raw(a.line_id.clone()));
-                // A call-in agent is available only while dialled in (on a call to the queue).
-                let present = a.logged_in || (a.kind == AgentKind::CallIn && activity.is_some());
-                let state = match (present, activity) {
-                    (_, Some(LineActivity::OnACall)) => AgentState::OnACall,
-                    (true, Some(LineActivity::Ringing)) => AgentState::Ringing,
-                    (true, None) => AgentState::Available,
-                    (false, _) => AgentState::LoggedOut,
-                };
+                let state = agent_state(a.logged_in, a.kind, activity);
                 AgentBoardView {
                     line_id: a.line_id.clone(),
                     extension: a.extension.clone(),
@@ -1014,5 +1019,53 @@ impl App {
         };
         store::insert_call(&mut c, &call).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_agents_state_follows_the_log_in_and_what_the_line_does() {
+        use AgentKind::{CallIn, Normal};
+        use LineActivity::{OnACall, Ringing};
+        assert_eq!(agent_state(false, Normal, None), AgentState::LoggedOut);
+        assert_eq!(agent_state(true, Normal, None), AgentState::Available);
+        assert_eq!(
+            agent_state(true, Normal, Some(Ringing)),
+            AgentState::Ringing
+        );
+        assert_eq!(
+            agent_state(true, Normal, Some(OnACall)),
+            AgentState::OnACall
+        );
+        // Logged out, a ringing phone is not the queue's business; a call still shows.
+        assert_eq!(
+            agent_state(false, Normal, Some(Ringing)),
+            AgentState::LoggedOut
+        );
+        assert_eq!(
+            agent_state(false, Normal, Some(OnACall)),
+            AgentState::OnACall
+        );
+        // A call-in agent is there while dialled in, away otherwise.
+        assert_eq!(
+            agent_state(false, CallIn, Some(OnACall)),
+            AgentState::OnACall
+        );
+        assert_eq!(agent_state(false, CallIn, None), AgentState::LoggedOut);
+    }
+
+    #[test]
+    fn the_board_forgets_a_line_when_it_goes_idle() {
+        let b = WaitingBoard::default();
+        let l = LineId::from_raw("l1");
+        b.set_line(&l, Some(LineActivity::Ringing));
+        assert_eq!(b.line(&l), Some(LineActivity::Ringing));
+        b.set_line(&l, Some(LineActivity::OnACall));
+        assert_eq!(b.line(&l), Some(LineActivity::OnACall));
+        b.set_line(&l, None);
+        assert_eq!(b.line(&l), None);
     }
 }

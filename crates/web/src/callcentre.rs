@@ -707,3 +707,82 @@ pub async fn remove_music(
     };
     after_music(&s, &session, &id, &q, result).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys chosen at run time, which the template test cannot see, exist in both languages.
+    #[test]
+    fn every_strategy_overflow_kind_and_state_has_its_text() {
+        let mut keys: Vec<&str> = QueueStrategy::ALL
+            .iter()
+            .map(|s| strategy_key(*s))
+            .collect();
+        keys.extend(QueueOverflow::ALL.iter().map(|o| overflow_key(*o)));
+        keys.extend(["cc_normal", "cc_call_in", "cc_saved", "cc_deleted"]);
+        keys.extend([
+            "cc_available",
+            "cc_ringing",
+            "cc_on_a_call",
+            "cc_logged_out",
+        ]);
+        for key in keys {
+            for lang in [Language::En, Language::Fr] {
+                assert_ne!(t(lang, key), key, "{key} in {lang:?}");
+            }
+        }
+    }
+
+    fn line(id: &str, ext: &str) -> LineView {
+        LineView {
+            id: id.into(),
+            company_id: "c".into(),
+            user_id: None,
+            extension: ext.into(),
+            account_name: format!("a{ext}"),
+            calling_name: None,
+            numbers: Vec::new(),
+            default_number: None,
+            presentation_number: None,
+            sip_username: String::new(),
+        }
+    }
+
+    #[test]
+    fn agents_go_in_their_typed_order_and_a_refusal_lands_by_its_line() {
+        let lines = [line("l1", "201"), line("l2", "202"), line("l3", "203")];
+        let f = Pairs(
+            [
+                ("name", "Help"),
+                ("extension", "600"),
+                ("strategy", "ring_all"),
+                ("overflow", "hang_up"),
+                ("agent_l1", "normal"),
+                ("order_l1", "2"),
+                ("agent_l3", "call_in"),
+                ("order_l3", "1"),
+                ("order_l2", "0"),
+            ]
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        );
+        let mut form = QueueForm::posted(&f, &lines);
+        let input = form.input().unwrap();
+        let order: Vec<&str> = input.agents.iter().map(|a| a.line_id.as_str()).collect();
+        assert_eq!(order, ["l3", "l1"], "l2 is not an agent; l3 comes first");
+        let e = AppError::invalid("call_in_with_ring_all", "agents.0.kind", "No.");
+        form.refuse(Language::En, &e);
+        let l3 = form.agents.iter().find(|a| a.line_id == "l3").unwrap();
+        assert!(l3.error.as_deref().unwrap().contains("Ring all"));
+        assert!(form.agents.iter().filter(|a| a.error.is_some()).count() == 1);
+        let e = AppError::invalid("out_of_range", "max_wait_seconds", "No.");
+        form.refuse(Language::Fr, &e);
+        assert!(
+            form.err("max_wait_seconds")
+                .unwrap()
+                .contains("valeurs permises")
+        );
+    }
+}

@@ -243,3 +243,61 @@ async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people(
     sink.wait_for("Cancelled: Quarterly review").await;
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn the_api_moves_a_meeting_for_its_organiser_and_shows_each_agents_state() {
+    let w = world().await;
+    let (t1, t2) = (&w.t1, &w.t2);
+    let board = w
+        .srv
+        .get(
+            &format!("/api/v1/queues/{}/board", t1.queue_id),
+            &t1.admin_token,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text);
+    assert_eq!(board.body["figures"]["waiting"], 0, "{}", board.text);
+    assert_eq!(board.body["agents"][0]["line_id"], t1.line_id.as_str());
+    assert_eq!(board.body["agents"][0]["state"], "logged_out");
+    let status = format!("/api/v1/queues/{}/agent-status", t1.queue_id);
+    let body = serde_json::json!({"line_id": t1.line_id, "logged_in": true});
+    assert_eq!(w.srv.put(&status, &t1.user_token, body).await.status, 200);
+    let board = w
+        .srv
+        .get(
+            &format!("/api/v1/queues/{}/board", t1.queue_id),
+            &t1.admin_token,
+        )
+        .await;
+    assert_eq!(
+        board.body["agents"][0]["state"], "available",
+        "{}",
+        board.text
+    );
+
+    let one = format!("/api/v1/conferences/{}", t1.conference_id);
+    let at = |s: &str| serde_json::json!({"starts_at": s, "duration_minutes": 20});
+    let r = w
+        .srv
+        .patch(&one, &t1.user_token, at("2001-01-01T10:00:00Z"))
+        .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["field"].clone()),
+        (422, "starts_at".into()),
+        "{}",
+        r.text
+    );
+    let r = w
+        .srv
+        .patch(&one, &t2.admin_token, at("2099-02-01T10:00:00Z"))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = w
+        .srv
+        .patch(&one, &t1.user_token, at("2099-02-01T10:00:00Z"))
+        .await;
+    assert_eq!(r.status, 200, "the organiser moves it: {}", r.text);
+    assert_eq!(r.body["starts_at"], "2099-02-01T10:00:00Z");
+    assert_eq!(r.body["ends_at"], "2099-02-01T10:20:00Z");
+    w.srv.stop().await;
+}
