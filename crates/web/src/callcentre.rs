@@ -615,8 +615,9 @@ pub async fn delete(
     }
 }
 
-/// The music form: WAV or MP3 in `multipart/form-data`, read like the greeting form (the CSRF
-/// field first, nothing used before it is checked).
+/// The music form: WAV or MP3 in `multipart/form-data`, read by the greeting form's parser
+/// (its file field is named `greeting`; the CSRF field first, nothing used before it is
+/// checked).
 pub async fn upload_music(
     State(s): State<AppState>,
     headers: HeaderMap,

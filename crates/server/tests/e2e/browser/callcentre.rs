@@ -133,7 +133,39 @@ pub async fn a_company_admin_builds_a_round_robin_queue_and_call_in_is_refused_w
             && q["max_wait_seconds"] == 120,
         format!("changed: {q}"),
     )?;
-    ctx.click("form[action$='/delete'] button").await?;
+    // Music on hold from the file chooser: a file that is not audio is refused, a WAV is
+    // taken; then back to the built-in music.
+    let dir = std::env::temp_dir();
+    let bad = dir.join(format!("sb-not-music-{}.wav", std::process::id()));
+    std::fs::write(&bad, b"not a sound at all")?;
+    let wav = dir.join(format!("sb-music-{}.wav", std::process::id()));
+    crate::baresip::tone_wav_at(&wav, 440.0, 2, 8000);
+    for file in [&bad, &wav] {
+        ctx.c
+            .find(Locator::Css("#cc-music-file"))
+            .await?
+            .send_keys(&file.display().to_string())
+            .await?;
+        ctx.click("form[action$='/music'] button").await?;
+        let own = queue_named(ctx, "Sales desk").await.ok_or("gone")?["own_music"].clone();
+        if file == &bad {
+            let why = ctx.text("[role=alert]").await?;
+            ensure(
+                !why.is_empty() && !why.contains("Choose a WAV") && own == json!(false),
+                format!("a file that is not audio is refused: {why}"),
+            )?;
+        }
+    }
+    let _ = std::fs::remove_file(&bad);
+    let _ = std::fs::remove_file(&wav);
+    let state = ctx.text("#cc-music-state").await?;
+    ensure(state == "Uploaded music", format!("music: {state}"))?;
+    let own = queue_named(ctx, "Sales desk").await.ok_or("gone")?["own_music"].clone();
+    ensure(own == json!(true), "the API has the uploaded music")?;
+    ctx.click("form[action$='/music/delete'] button").await?;
+    let own = queue_named(ctx, "Sales desk").await.ok_or("gone")?["own_music"].clone();
+    ensure(own == json!(false), "back to the built-in music")?;
+    ctx.click("form[aria-labelledby=delete] button").await?;
     let notice = ctx.text("[role=status]").await?;
     ensure(
         notice.contains("deleted"),
