@@ -301,3 +301,56 @@ async fn the_api_moves_a_meeting_for_its_organiser_and_shows_each_agents_state()
     assert_eq!(r.body["ends_at"], "2099-02-01T10:20:00Z");
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_reseller_works_on_a_customers_queues_and_meetings_under_a_banner_naming_it() {
+    let w = world().await;
+    let t1 = &w.t1;
+    let mut rita = Jar::sign_in(&w.srv, "ritaone", PW).await;
+    let base = format!("/admin/companies/{}", t1.company_id);
+    for path in [
+        format!("{base}/queues"),
+        format!("{base}/queues/{}", t1.queue_id),
+        format!("{base}/queues/{}/board", t1.queue_id),
+        format!("{base}/conferences"),
+        format!("{base}/conferences/{}", t1.conference_id),
+    ] {
+        let (status, html) = rita.get(&path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        assert!(
+            html.contains(&format!("Acting for {}", t1.company_name)),
+            "{path} names the customer: {html}"
+        );
+    }
+    // The company's own administrator sees no banner.
+    let mut ada = Jar::sign_in(&w.srv, "adaone", PW).await;
+    let (_, html) = ada.get(&format!("{base}/queues")).await;
+    assert!(!html.contains("Acting for"), "{html}");
+    // A change made by the reseller is the company's, through the same use case.
+    let csrf = rita.csrf();
+    let agent = format!("agent_{}", t1.line_id);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "Help one"),
+        ("extension", "600"),
+        ("strategy", "top_down"),
+        ("ring_seconds", "25"),
+        ("overflow", "hang_up"),
+        (agent.as_str(), "normal"),
+    ];
+    let (status, html) = rita
+        .post(&format!("{base}/queues/{}", t1.queue_id), &form)
+        .await;
+    assert_eq!(status, 303, "{html}");
+    let q = w
+        .srv
+        .get(&format!("/api/v1/queues/{}", t1.queue_id), &t1.admin_token)
+        .await;
+    assert_eq!(
+        (q.body["strategy"].as_str(), q.body["ring_seconds"].as_i64()),
+        (Some("top_down"), Some(25)),
+        "{}",
+        q.text
+    );
+    w.srv.stop().await;
+}
