@@ -1382,6 +1382,13 @@ pub async fn queue_inbox(
         items: s.app.queue_inbox(&a.actor, &id).await?,
     }))
 }
+pub async fn queue_board(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::queues::QueueBoardView>> {
+    Ok(Json(s.app.queue_board(&a.actor, &id).await?))
+}
 pub async fn queue_figures(
     State(s): S,
     a: Auth,
@@ -1431,6 +1438,18 @@ pub async fn get_conference(
     Path(id): Path<String>,
 ) -> ApiResult<Json<ConferenceView>> {
     Ok(Json(s.app.get_conference(&a.actor, &id).await?))
+}
+pub async fn reschedule_conference(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::conferences::RescheduleInput>,
+) -> ApiResult<Json<ConferenceView>> {
+    Ok(Json(
+        s.app
+            .reschedule_conference(&a.actor, &id, &b.starts_at, b.duration_minutes)
+            .await?,
+    ))
 }
 pub async fn delete_conference(
     State(s): S,

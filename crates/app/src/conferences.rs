@@ -19,6 +19,8 @@ use sb_store::outbox::{self, Attachment, Mail};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::conference_invite::{Invite, sequence_at};
+
 /// The feature code that reaches the company's conference bridge from any of its lines.
 pub const BRIDGE_CODE: &str = "*88";
 /// How early before its start a conference opens to callers.
@@ -41,6 +43,16 @@ pub struct ConferenceInput {
     /// themselves. Defaults to the caller.
     #[serde(default)]
     pub organizer_user_id: Option<String>,
+}
+
+/// A conference's new time; its participants are mailed the updated invitation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RescheduleInput {
+    /// RFC 3339.
+    pub starts_at: String,
+    /// 5 to 720.
+    pub duration_minutes: i64,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -116,98 +128,45 @@ fn access_code() -> String {
     }
 }
 
-/// Text in an iCalendar property (RFC 5545 section 3.3.11).
-fn ical_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
+/// When a conference starting at `starts_at` (RFC 3339) for `minutes` runs, in ms; refused
+/// when its length is out of bounds or it would already be over at `now`.
+fn meeting_times(starts_at: &str, minutes: i64, now: i64) -> AppResult<(i64, i64)> {
+    let starts_at = parse_time("starts_at", starts_at)?.as_millisecond();
+    if !(5..=MAX_MINUTES).contains(&minutes) {
+        return Err(AppError::invalid(
+            "invalid_duration",
+            "duration_minutes",
+            "A conference lasts 5 to 720 minutes.",
+        ));
+    }
+    let ends_at = starts_at + minutes * 60_000;
+    if ends_at <= now {
+        return Err(AppError::invalid(
+            "in_the_past",
+            "starts_at",
+            "This conference would already be over.",
+        ));
+    }
+    Ok((starts_at, ends_at))
+}
+
+/// Who a conference's mail goes to: its participants with an address, as (name, address).
+async fn attendees(c: &mut Conn, id: &ConferenceId) -> AppResult<Vec<(Option<String>, String)>> {
+    let mut mailed = Vec::new();
+    for p in store::participants(c, id).await? {
+        match (p.user_id, p.email) {
+            (Some(u), _) => {
+                if let Some(u) = accounts::locate_user(c, &u).await?
+                    && let Some(e) = u.email
+                {
+                    mailed.push((Some(u.name), e));
+                }
+            }
+            (None, Some(e)) => mailed.push((p.name, e)),
+            (None, None) => {}
         }
     }
-    out
-}
-
-/// One content line folded at 75 octets (RFC 5545 section 3.1), never inside a character.
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        if width + ch.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += ch.len_utf8();
-    }
-    out.push_str("\r\n");
-}
-
-fn ical_time(ms: i64) -> String {
-    jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.strftime("%Y%m%dT%H%M%SZ").to_string())
-        .unwrap_or_default()
-}
-
-/// What an invitation (or, `cancel`, its withdrawal) says to calendars.
-struct Invite<'a> {
-    conf: &'a Conference,
-    organizer: (&'a str, Option<&'a str>),
-    attendees: &'a [(Option<String>, String)],
-    dial_in: &'a str,
-    uid_domain: &'a str,
-    now: i64,
-    cancel: bool,
-}
-
-impl Invite<'_> {
-    fn ical(&self) -> String {
-        let c = self.conf;
-        let mut lines = vec![
-            "BEGIN:VCALENDAR".to_owned(),
-            "VERSION:2.0".to_owned(),
-            "PRODID:-//Switchboard//Conferences//EN".to_owned(),
-            format!("METHOD:{}", if self.cancel { "CANCEL" } else { "REQUEST" }),
-            "BEGIN:VEVENT".to_owned(),
-            format!("UID:{}@{}", c.id, self.uid_domain),
-            format!("DTSTAMP:{}", ical_time(self.now)),
-            format!("DTSTART:{}", ical_time(c.starts_at)),
-            format!("DTEND:{}", ical_time(c.ends_at)),
-            format!("SEQUENCE:{}", u8::from(self.cancel)),
-            format!("SUMMARY:{}", ical_text(&c.title)),
-            format!("LOCATION:{}", ical_text(self.dial_in)),
-            format!("DESCRIPTION:{}", ical_text(self.dial_in)),
-        ];
-        let (name, email) = self.organizer;
-        if let Some(email) = email {
-            lines.push(format!("ORGANIZER;CN=\"{}\":mailto:{email}", quoted(name)));
-        }
-        for (name, email) in self.attendees {
-            let cn = name.as_deref().unwrap_or(email);
-            lines.push(format!(
-                "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT;RSVP=FALSE:mailto:{email}",
-                quoted(cn)
-            ));
-        }
-        if self.cancel {
-            lines.push("STATUS:CANCELLED".to_owned());
-        }
-        lines.push("END:VEVENT".to_owned());
-        lines.push("END:VCALENDAR".to_owned());
-        let mut out = String::new();
-        for l in &lines {
-            fold(l, &mut out);
-        }
-        out
-    }
-}
-
-/// A parameter value in double quotes cannot hold a quote or a control character.
-fn quoted(s: &str) -> String {
-    s.chars().filter(|c| *c != '"' && !c.is_control()).collect()
+    Ok(mailed)
 }
 
 impl App {
@@ -340,23 +299,8 @@ impl App {
                 "A title has 1 to 200 characters and no control characters.",
             ));
         }
-        let starts_at = parse_time("starts_at", &input.starts_at)?.as_millisecond();
-        if !(5..=MAX_MINUTES).contains(&input.duration_minutes) {
-            return Err(AppError::invalid(
-                "invalid_duration",
-                "duration_minutes",
-                "A conference lasts 5 to 720 minutes.",
-            ));
-        }
-        let ends_at = starts_at + input.duration_minutes * 60_000;
         let now = self.now_ms();
-        if ends_at <= now {
-            return Err(AppError::invalid(
-                "in_the_past",
-                "starts_at",
-                "This conference would already be over.",
-            ));
-        }
+        let (starts_at, ends_at) = meeting_times(&input.starts_at, input.duration_minutes, now)?;
         if input.participants.len() > MAX_PARTICIPANTS {
             return Err(AppError::invalid(
                 "too_many",
@@ -483,6 +427,7 @@ impl App {
             uid_domain: &co.sip_domain,
             now,
             cancel: false,
+            sequence: 0,
         };
         self.mail_invitations(&mut tx, &invite, actor).await?;
         let rec = Record::new(AuditKind::Created, "conference", conf.id.as_str())
@@ -510,22 +455,11 @@ impl App {
         let organizer = accounts::locate_user(&mut tx, &conf.organizer_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        let mut mailed = Vec::new();
-        if conf.ends_at > now {
-            for p in store::participants(&mut tx, &conf.id).await? {
-                match (p.user_id, p.email) {
-                    (Some(u), _) => {
-                        if let Some(u) = accounts::locate_user(&mut tx, &u).await?
-                            && let Some(e) = u.email
-                        {
-                            mailed.push((Some(u.name), e));
-                        }
-                    }
-                    (None, Some(e)) => mailed.push((p.name, e)),
-                    (None, None) => {}
-                }
-            }
-        }
+        let mailed = if conf.ends_at > now {
+            attendees(&mut tx, &conf.id).await?
+        } else {
+            Vec::new()
+        };
         let bridge = store::bridge_number(&mut tx, &co.id).await?;
         let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
         let invite = Invite {
@@ -536,6 +470,7 @@ impl App {
             uid_domain: &co.sip_domain,
             now,
             cancel: true,
+            sequence: sequence_at(&conf, now) + 1,
         };
         self.mail_invitations(&mut tx, &invite, actor).await?;
         store::delete(&mut tx, &conf.id).await?;
@@ -545,6 +480,70 @@ impl App {
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Moves a conference to another time (its organiser or an administrator). Its people are
+    /// mailed the updated invitation (the same UID with a higher SEQUENCE, RFC 5546) through
+    /// the outbox in the same transaction; the access code stays.
+    pub async fn reschedule_conference(
+        &self,
+        actor: &Actor,
+        id: &str,
+        starts_at: &str,
+        duration_minutes: i64,
+    ) -> AppResult<ConferenceView> {
+        let now = self.now_ms();
+        let (starts_at, ends_at) = meeting_times(starts_at, duration_minutes, now)?;
+        let mut tx = self.store.begin().await?;
+        let (co, before) = self
+            .conference_for(&mut tx, actor, id, Need::Administer)
+            .await?;
+        if before.ends_at <= now {
+            return Err(AppError::conflict(
+                "conference_over",
+                "This conference is over.",
+                None,
+            ));
+        }
+        let organizer = accounts::locate_user(&mut tx, &before.organizer_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::reschedule(&mut tx, &before.id, starts_at, ends_at).await?;
+        let conf = Conference {
+            starts_at,
+            ends_at,
+            ..before.clone()
+        };
+        let mailed = attendees(&mut tx, &conf.id).await?;
+        let bridge = store::bridge_number(&mut tx, &co.id).await?;
+        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let invite = Invite {
+            conf: &conf,
+            organizer: (&organizer.name, organizer.email.as_deref()),
+            attendees: &mailed,
+            dial_in: &dial_in,
+            uid_domain: &co.sip_domain,
+            now,
+            cancel: false,
+            sequence: sequence_at(&conf, now),
+        };
+        self.mail_invitations(&mut tx, &invite, actor).await?;
+        let rec = Record::new(AuditKind::Changed, "conference", conf.id.as_str())
+            .tenant(Some(&co.reseller_id), Some(&co.id))
+            .summary(serde_json::json!({
+                "title": conf.title,
+                "starts_at": { "from": time(before.starts_at), "to": time(starts_at) },
+                "duration_minutes": {
+                    "from": (before.ends_at - before.starts_at) / 60_000,
+                    "to": duration_minutes,
+                },
+            }));
+        audit::write(&mut tx, now, actor.into(), rec).await?;
+        let view = self
+            .conference_view(&mut tx, &conf, bridge.as_deref())
+            .await?;
+        tx.commit().await?;
+        Ok(view)
     }
 
     /// A user of `company`, or none.
@@ -575,6 +574,7 @@ impl App {
             dial_in,
             now,
             cancel,
+            sequence,
             ..
         } = *invite;
         if to.is_empty() {
@@ -598,6 +598,11 @@ impl App {
             (
                 format!("Cancelled: {}", conf.title),
                 format!("{organizer} cancelled this conference."),
+            )
+        } else if sequence > 0 {
+            (
+                format!("Moved: {}", conf.title),
+                format!("This conference call organised by {organizer} has a new time."),
             )
         } else {
             (
@@ -730,73 +735,6 @@ fn base64_of(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn conf() -> Conference {
-        Conference {
-            id: ConferenceId::from_raw("c1"),
-            company_id: CompanyId::from_raw("co"),
-            organizer_id: UserId::from_raw("u"),
-            title: "Budget, Q3; review".into(),
-            starts_at: 1_800_000_000_000,
-            ends_at: 1_800_003_600_000,
-            access_code: "123456".into(),
-            created_at: 0,
-        }
-    }
-
-    #[test]
-    fn an_invitation_is_an_icalendar_request_with_escaped_text_and_folded_lines() {
-        let c = conf();
-        let people = vec![(
-            Some("Bo \"B\" Smith".to_owned()),
-            "bo@example.com".to_owned(),
-        )];
-        let dial = "Dial *88 and key in access code 123456, then #. ".repeat(3);
-        let ics = Invite {
-            conf: &c,
-            organizer: ("Ada", Some("ada@example.com")),
-            attendees: &people,
-            dial_in: &dial,
-            uid_domain: "acme.sip.test",
-            now: 1_799_000_000_000,
-            cancel: false,
-        }
-        .ical();
-        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
-        assert!(ics.contains("METHOD:REQUEST\r\n"));
-        assert!(ics.contains("UID:c1@acme.sip.test\r\n"));
-        assert!(ics.contains("DTSTART:20270115T080000Z\r\n"));
-        assert!(ics.contains("DTEND:20270115T090000Z\r\n"));
-        assert!(ics.contains("SUMMARY:Budget\\, Q3\\; review\r\n"));
-        assert!(ics.contains("ORGANIZER;CN=\"Ada\":mailto:ada@example.com\r\n"));
-        assert!(ics.contains("ATTENDEE;CN=\"Bo B Smith\";"));
-        assert!(ics.ends_with("END:VCALENDAR\r\n"));
-        for line in ics.split("\r\n") {
-            assert!(line.len() <= 75, "{line:?}");
-        }
-        // Unfolding gives the description back whole.
-        let unfolded = ics.replace("\r\n ", "");
-        assert!(unfolded.contains(&format!("DESCRIPTION:{}", ical_text(&dial))));
-    }
-
-    #[test]
-    fn a_cancellation_carries_the_same_uid_a_later_sequence_and_cancelled_status() {
-        let c = conf();
-        let ics = Invite {
-            conf: &c,
-            organizer: ("Ada", None),
-            attendees: &[],
-            dial_in: "x",
-            uid_domain: "d",
-            now: 0,
-            cancel: true,
-        }
-        .ical();
-        assert!(ics.contains("METHOD:CANCEL\r\n"));
-        assert!(ics.contains("UID:c1@d\r\n"));
-        assert!(ics.contains("SEQUENCE:1\r\n"));
-        assert!(ics.contains("STATUS:CANCELLED\r\n"));
-    }
 
     #[test]
     fn access_codes_are_six_digits() {

@@ -15,9 +15,11 @@ use sb_domain::values::{Extension, Name};
 use sb_store::Conn;
 use sb_store::queues::{self as store, Agent, Queue, QueueCall};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::Mutex;
 use utoipa::ToSchema;
+
+pub use crate::queue_board::{
+    AgentBoardView, AgentState, LineActivity, QueueBoardView, WaitingBoard,
+};
 
 const MAX_AGENTS: usize = 100;
 
@@ -227,42 +229,6 @@ pub enum Passage {
     Answered,
     Abandoned,
     Overflowed,
-}
-
-/// Callers waiting now, per queue: (a token of the call, when it entered in ms).
-#[derive(Debug, Default)]
-pub struct WaitingBoard {
-    waiting: Mutex<HashMap<QueueId, Vec<(u64, i64)>>>,
-}
-
-impl WaitingBoard {
-    pub fn enter(&self, queue: &QueueId, token: u64, at_ms: i64) {
-        if let Ok(mut w) = self.waiting.lock() {
-            w.entry(queue.clone()).or_default().push((token, at_ms));
-        }
-    }
-
-    pub fn leave(&self, queue: &QueueId, token: u64) {
-        if let Ok(mut w) = self.waiting.lock()
-            && let Some(list) = w.get_mut(queue)
-        {
-            list.retain(|(t, _)| *t != token);
-            if list.is_empty() {
-                w.remove(queue);
-            }
-        }
-    }
-
-    /// How many wait, and since when the longest-waiting one.
-    fn now(&self, queue: &QueueId) -> (i64, Option<i64>) {
-        let Ok(w) = self.waiting.lock() else {
-            return (0, None);
-        };
-        match w.get(queue) {
-            Some(list) => (list.len() as i64, list.iter().map(|(_, at)| *at).min()),
-            None => (0, None),
-        }
-    }
 }
 
 /// The queue's uploaded music on hold as 8 kHz samples, if it has any.

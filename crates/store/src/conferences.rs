@@ -150,6 +150,22 @@ pub async fn by_code(
         .transpose()
 }
 
+/// Moves a conference to another time (its access code and participants stay).
+pub async fn reschedule(
+    c: &mut Conn,
+    id: &ConferenceId,
+    starts_at: i64,
+    ends_at: i64,
+) -> Result<()> {
+    query("UPDATE conferences SET starts_at = $1, ends_at = $2 WHERE id = $3")
+        .bind(starts_at)
+        .bind(ends_at)
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete(c: &mut Conn, id: &ConferenceId) -> Result<()> {
     query("DELETE FROM conferences WHERE id = $1")
         .bind(id.as_str())

@@ -1235,3 +1235,61 @@ async fn user_search_narrows_by_text_department_role_state_and_number_within_one
         assert_eq!(found[0].1, ["+15557770001"]);
     }
 }
+
+#[tokio::test]
+async fn a_rescheduled_conference_keeps_its_code_and_people_and_is_found_at_its_new_time() {
+    use sb_store::conferences::{self, Conference, Participant};
+    for s in fresh_stores("reschedule").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let organiser = user(&co, "Org", Some("Organiser1"));
+        accounts::insert_user(&mut c, &organiser).await.unwrap();
+        let conf = Conference {
+            id: ConferenceId::new(T),
+            company_id: co.id.clone(),
+            organizer_id: organiser.id.clone(),
+            title: "Sync".into(),
+            starts_at: T + 3_600_000,
+            ends_at: T + 5_400_000,
+            access_code: "123456".into(),
+            created_at: T,
+        };
+        let guest = Participant {
+            user_id: None,
+            email: Some("guest@example.com".into()),
+            name: None,
+        };
+        conferences::insert(&mut c, &conf, std::slice::from_ref(&guest))
+            .await
+            .unwrap();
+        let (starts, ends) = (T + 86_400_000, T + 86_400_000 + 1_200_000);
+        conferences::reschedule(&mut c, &conf.id, starts, ends)
+            .await
+            .unwrap();
+        let moved = conferences::get(&mut c, &conf.id).await.unwrap().unwrap();
+        let backend = s.backend();
+        assert_eq!(
+            moved,
+            Conference {
+                starts_at: starts,
+                ends_at: ends,
+                ..conf.clone()
+            },
+            "{backend:?}"
+        );
+        assert_eq!(
+            conferences::participants(&mut c, &conf.id).await.unwrap(),
+            vec![guest],
+            "{backend:?}"
+        );
+        // Still upcoming after its old end, and found by its code while it runs.
+        let upcoming = conferences::upcoming(&mut c, &co.id, None, T + 6_000_000)
+            .await
+            .unwrap();
+        assert_eq!(upcoming.len(), 1, "{backend:?}");
+        let by_code = conferences::by_code(&mut c, &co.id, "123456", starts + 1)
+            .await
+            .unwrap();
+        assert!(by_code.is_some(), "{backend:?}");
+    }
+}

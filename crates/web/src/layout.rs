@@ -123,6 +123,8 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                     ("/admin/lines", "ln_nav"),
                     ("/admin/company-profile", "cp_title"),
                     ("/admin/company-audit", "pv_activity_audit"),
+                    ("/admin/queues", "cc_title"),
+                    ("/admin/conferences", "cf_title"),
                     ("/my", "my_profile"),
                 ]);
             }

@@ -12,15 +12,20 @@
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
-//! `upload` (the
+//! `callcentre` (a company's queues: settings, agents, music on hold), `callcentre_board` (the
+//! queues' live board and figures), `conferences` (a company's conference bridge number and
+//! scheduled meetings), `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
+mod callcentre;
+mod callcentre_board;
 mod calls;
 mod company_audit;
 mod company_profile;
+mod conferences;
 mod departments;
 mod device;
 pub mod i18n;
@@ -96,6 +101,8 @@ pub fn router(state: AppState) -> Router {
         .merge(departments::routes())
         .merge(company_audit::routes())
         .merge(lines::routes())
+        .merge(callcentre::routes())
+        .merge(conferences::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -613,6 +613,12 @@ impl Engine {
             };
             before.unwrap_or(presence::LineState::Idle) != state
         });
+        let activity = match state {
+            presence::LineState::Idle => None,
+            presence::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
+            presence::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
+        };
+        self.app.waiting_board().set_line(line, activity);
         if changed {
             let engine = self.clone();
             let line = line.clone();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn baresip_available() -> bool {
+pub(crate) fn baresip_available() -> bool {
     let ok = Command::new("baresip")
         .arg("-h")
         .stdout(Stdio::null())

@@ -45,6 +45,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
             json!({"title": "Hijack", "starts_at": "2099-01-01T10:00:00Z", "duration_minutes": 30})
         }
         "ConferenceBridgeDoc" => json!({"number": null}),
+        "RescheduleInput" => json!({"starts_at": "2099-02-01T10:00:00Z", "duration_minutes": 30}),
         "RecordingSettingsDoc" => json!({"record_calls": false}),
         "RecordingPatch" => json!({"heard": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),

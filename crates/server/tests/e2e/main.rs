@@ -6,6 +6,7 @@ mod accounts;
 mod bad_input;
 mod baresip;
 mod browser;
+mod callcentre_portal;
 mod calls;
 mod cli;
 mod company_portal;

@@ -18,7 +18,9 @@ static INDEX: std::sync::LazyLock<
 > = std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
 mod audit;
+mod callcentre;
 mod company;
+mod conferences;
 mod departments;
 mod lines;
 mod profile;
@@ -31,7 +33,9 @@ type Text = (&'static str, &'static str, &'static str);
 const TABLES: &[&[Text]] = &[
     TEXTS,
     audit::TEXTS,
+    callcentre::TEXTS,
     company::TEXTS,
+    conferences::TEXTS,
     departments::TEXTS,
     lines::TEXTS,
     profile::TEXTS,

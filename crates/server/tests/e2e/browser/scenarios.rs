@@ -60,6 +60,9 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::lines::adding_a_line_beyond_the_subscription_keys_is_refused_clearly,
         super::lines::reset_line_lists_its_consequences_and_the_old_sip_password_is_refused,
         super::lines::the_device_tab_shows_the_phone_registered_now,
+        super::callcentre::a_company_admin_builds_a_round_robin_queue_and_call_in_is_refused_with_ring_all,
+        super::callcentre::the_live_board_shows_a_caller_waiting_in_the_queue,
+        super::callcentre::a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_participants,
     );
     failed
 }
