@@ -28,6 +28,7 @@ pub mod profile;
 pub mod provider;
 pub mod queues;
 pub mod recordings;
+pub mod reports;
 pub mod sealed;
 pub mod secrets;
 pub mod switch;
