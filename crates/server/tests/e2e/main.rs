@@ -20,6 +20,7 @@ mod phones;
 mod portal;
 mod portal_provider;
 mod profile;
+mod reports;
 mod secrets;
 mod signin;
 mod sip;
