@@ -121,6 +121,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                     ("/admin/users", "co_all_lines_users"),
                     ("/admin/departments", "dp_title"),
                     ("/admin/company-profile", "cp_title"),
+                    ("/admin/reports", "rp_title"),
                     ("/my", "my_profile"),
                 ]);
             }

@@ -58,9 +58,14 @@ pub struct ReportRunView {
     pub id: String,
     pub report_id: String,
     pub ran_at: String,
+    /// When it ran on the company's wall clock, `YYYY-MM-DD HH:MM`.
+    pub ran_at_local: String,
     /// The period reported on: from (inclusive) to (exclusive).
     pub period_from: String,
     pub period_to: String,
+    /// The period's first and last day on the company's calendar, `YYYY-MM-DD`.
+    pub first_day: String,
+    pub last_day: String,
     /// `schedule` or `manual` (run now).
     pub trigger: String,
     /// `sent` (mailed through the outbox) or `failed` (see `error`).
@@ -90,11 +95,14 @@ pub struct ReportView {
     pub last_run: Option<ReportRunView>,
 }
 
-fn run_view(r: Run) -> ReportRunView {
+fn run_view(r: Run, tz: &TimeZone) -> ReportRunView {
     ReportRunView {
         id: r.id,
         report_id: r.report_id.to_string(),
         ran_at: time(r.ran_at),
+        ran_at_local: local(r.ran_at, tz),
+        first_day: day(r.period_from, tz),
+        last_day: day(r.period_to - 1, tz),
         period_from: time(r.period_from),
         period_to: time(r.period_to),
         trigger: r.trigger,
@@ -114,6 +122,13 @@ fn local(ms: i64, tz: &TimeZone) -> String {
     sb_domain::clock::from_ms(ms)
         .to_zoned(tz.clone())
         .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn day(ms: i64, tz: &TimeZone) -> String {
+    sb_domain::clock::from_ms(ms)
+        .to_zoned(tz.clone())
+        .strftime("%Y-%m-%d")
         .to_string()
 }
 
@@ -239,7 +254,10 @@ impl App {
 
     async fn report_view(&self, c: &mut Conn, co: &Company, r: Report) -> AppResult<ReportView> {
         let tz = zone_of(co);
-        let last = store::runs(c, &co.id, &r.id, 1).await?.pop().map(run_view);
+        let last = store::runs(c, &co.id, &r.id, 1)
+            .await?
+            .pop()
+            .map(|run| run_view(run, &tz));
         let frequency = FrequencyName::from_text(&r.frequency).unwrap_or(FrequencyName::Daily);
         Ok(ReportView {
             id: r.id.to_string(),
@@ -366,7 +384,8 @@ impl App {
         let mut c = self.store.conn().await?;
         let (co, r) = self.report_for(&mut c, actor, id).await?;
         let runs = store::runs(&mut c, &co.id, &r.id, HISTORY).await?;
-        Ok(runs.into_iter().map(run_view).collect())
+        let tz = zone_of(&co);
+        Ok(runs.into_iter().map(|r| run_view(r, &tz)).collect())
     }
 
     /// Runs the report now, for the period a run today would cover, and mails it; the
@@ -386,7 +405,7 @@ impl App {
             }));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
-        Ok(run_view(run))
+        Ok(run_view(run, &zone_of(&co)))
     }
 
     /// Runs every report whose time has come, each once for its latest period however many
@@ -515,12 +534,7 @@ fn report_mail(
     tz: &TimeZone,
     now: i64,
 ) -> Mail {
-    let day = |ms: i64| {
-        sb_domain::clock::from_ms(ms)
-            .to_zoned(tz.clone())
-            .strftime("%Y-%m-%d")
-            .to_string()
-    };
+    let day = |ms: i64| day(ms, tz);
     let last_day = day(to - 1);
     let body = format!(
         "{name}\n\nReport: {kind}\nPeriod: {first} to {last_day} ({zone})\nRows: {rows}\n\nThe report is attached as a CSV file.\n",

@@ -21,6 +21,7 @@ mod portal;
 mod portal_provider;
 mod profile;
 mod reports;
+mod reports_portal;
 mod secrets;
 mod signin;
 mod sip;

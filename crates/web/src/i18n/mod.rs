@@ -16,6 +16,7 @@ mod company;
 mod departments;
 mod profile;
 mod provider;
+mod reports;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -27,6 +28,7 @@ const TABLES: &[&[Text]] = &[
     departments::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
+    reports::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {
