@@ -8,6 +8,7 @@
 mod company;
 mod company_profile;
 mod provider;
+mod reports;
 mod scenarios;
 
 use crate::kit::*;

@@ -54,6 +54,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company::sip_credentials_show_once_behind_the_password_again,
         super::company::when_busy_redirect_to_another_users_line_chosen_by_extension,
         super::company::a_locked_account_is_found_unlocked_and_given_a_new_password,
+        super::reports::a_company_admin_schedules_a_weekly_number_usage_report_and_runs_it_now,
     );
     failed
 }
