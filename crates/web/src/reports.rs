@@ -10,6 +10,7 @@ use crate::provider::{
     error_status, error_text, failed, gate, gate_form, not_found, own_company_page,
 };
 use crate::session::Session;
+use crate::users::{Place, place_of};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Form, Path, Query, State};
@@ -214,6 +215,8 @@ fn choices() -> Choices {
 #[template(path = "company_reports.html")]
 struct ListPage {
     c: Chrome,
+    /// The company, and whom a provider acts for (the banner).
+    place: Place,
     id: String,
     rows: Vec<Row>,
     form: ReportForm,
@@ -224,6 +227,7 @@ struct ListPage {
 #[template(path = "company_report.html")]
 struct EditPage {
     c: Chrome,
+    place: Place,
     id: String,
     rep: String,
     form: ReportForm,
@@ -242,8 +246,16 @@ async fn list_page(
 ) -> Response {
     let lang = session.me.language;
     let here = list_path(id);
-    let all = match s.app.list_reports(&session.actor, id).await {
-        Ok(l) => l,
+    let loaded = async {
+        let co = s.app.get_company(&session.actor, id).await?;
+        Ok::<_, AppError>((
+            place_of(session, co),
+            s.app.list_reports(&session.actor, id).await?,
+        ))
+    }
+    .await;
+    let (place, all) = match loaded {
+        Ok(v) => v,
         Err(AppError::NotFound) => return not_found(session, &here),
         Err(e) => return failed(Chrome::signed_in(session, t(lang, "rp_title"), &here), &e),
     };
@@ -260,6 +272,7 @@ async fn list_page(
         .collect();
     let page = ListPage {
         c,
+        place,
         id: id.to_owned(),
         rows,
         form,
@@ -349,10 +362,11 @@ async fn edit_page(
     let loaded = async {
         let r = report_of(s, session, id, rep).await?;
         let runs = s.app.report_runs(&session.actor, rep).await?;
-        Ok::<_, AppError>((r, runs))
+        let co = s.app.get_company(&session.actor, id).await?;
+        Ok::<_, AppError>((r, runs, place_of(session, co)))
     }
     .await;
-    let (r, runs) = match loaded {
+    let (r, runs, place) = match loaded {
         Ok(v) => v,
         Err(AppError::NotFound) => return not_found(session, &here),
         Err(e) => return failed(Chrome::signed_in(session, t(lang, "rp_title"), &here), &e),
@@ -369,6 +383,7 @@ async fn edit_page(
         .collect();
     let page = EditPage {
         c,
+        place,
         id: id.to_owned(),
         rep: rep.to_owned(),
         next_run: format!("{} ({})", r.next_run_local, r.time_zone),

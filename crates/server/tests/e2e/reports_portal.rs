@@ -108,6 +108,13 @@ async fn another_companys_report_pages_are_not_found_and_its_report_is_untouched
         )
         .await;
     assert_eq!(still.status, 200, "{}", still.text);
+    // The company's reseller works on its reports under a banner naming the company.
+    let mut rita = Jar::sign_in(&w.srv, "ritaone", PW).await;
+    let (status, html) = rita.get(&one).await;
+    assert!(
+        status == 200 && html.contains("Acting for") && html.contains(&t1.company_name),
+        "{html}"
+    );
     // The end user of the company has no reports page at all.
     let mut ulf = Jar::sign_in(&w.srv, "ulfone", PW).await;
     assert_eq!(ulf.get(&page).await.0, 404);
