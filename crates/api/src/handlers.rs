@@ -15,6 +15,9 @@ use sb_domain::model::AuditKind;
 use sb_store::audit::AuditFilter;
 
 type S = State<AppState>;
+
+// The route table names every handler here.
+pub use crate::reports::*;
 pub type Created<T> = (StatusCode, Json<T>);
 
 fn created<T>(v: T) -> Created<T> {
@@ -784,6 +787,12 @@ pub async fn list_line_messages(
 #[derive(serde::Serialize)]
 pub struct All<T> {
     items: Vec<T>,
+}
+
+impl<T> All<T> {
+    pub fn of(items: Vec<T>) -> Self {
+        Self { items }
+    }
 }
 
 pub async fn list_voicemails(

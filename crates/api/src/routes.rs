@@ -194,6 +194,13 @@ pub fn routes() -> Vec<Route> {
         r!(delete "/api/v1/conferences/{id}" delete_conference "conferences" N, NoContent, true, "Cancel a conference (organiser or administrator); participants are mailed the cancellation"),
         r!(get "/api/v1/companies/{id}/conference-bridge" get_conference_bridge "conferences" N, Ok("ConferenceBridgeDoc"), true, "The number outside callers dial for the company's conferences (lines dial *88)"),
         r!(put "/api/v1/companies/{id}/conference-bridge" set_conference_bridge "conferences" Some("ConferenceBridgeDoc"), Ok("ConferenceBridgeDoc"), true, "Set the conference bridge number: one of the company's numbers that rings no line"),
+        r!(get "/api/v1/companies/{id}/reports" list_reports "reports" N, All("ReportView"), true, "The company's scheduled reports with their next and last run (its administrators and providers)"),
+        r!(post "/api/v1/companies/{id}/reports" create_report "reports" Some("ReportInput"), Created("ReportView"), true, "Schedule a report (number usage, call volume per line or department, queue figures, audit), mailed as CSV to its recipients daily, weekly or monthly at a time in the company's zone"),
+        r!(get "/api/v1/reports/{id}" get_report "reports" N, Ok("ReportView"), true, "Read a scheduled report"),
+        r!(put "/api/v1/reports/{id}" update_report "reports" Some("ReportInput"), Ok("ReportView"), true, "Replace a report's settings; its next run follows the new schedule"),
+        r!(delete "/api/v1/reports/{id}" delete_report "reports" N, NoContent, true, "Delete a scheduled report and its run history"),
+        r!(post "/api/v1/reports/{id}/run" run_report "reports" N, Created("ReportRunView"), true, "Run the report now for the period a run today covers and mail it; the schedule is unchanged"),
+        r!(get "/api/v1/reports/{id}/runs" report_runs "reports" N, All("ReportRunView"), true, "The report's last 50 runs, newest first: when, which period, status, rows and recipients"),
         r!(get "/api/v1/audit" list_installation_audit "audit" N, ListOrCsv("AuditView"), true, "The installation's audit (system) or a reseller's (its administrators); same filters and CSV"),
         // Call barring against toll fraud: every call to an outside number, dialled or redirected.
         r!(get "/api/v1/companies/{id}/call-barring" get_company_barring "call-barring" N, Ok("CallBarringView"), true, "What the company bars: international, premium-rate or all outside numbers (its administrators and providers)"),

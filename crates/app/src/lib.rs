@@ -33,6 +33,7 @@ pub mod queue_board;
 pub mod queues;
 mod recent;
 pub mod recordings;
+pub mod reports;
 pub mod sealed;
 pub mod secrets;
 pub mod switch;

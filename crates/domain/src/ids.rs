@@ -73,6 +73,8 @@ id_type!(
     QueueId,
     /// One caller's passage through a queue, for its figures.
     QueueCallId,
+    /// A scheduled report of a company.
+    ReportId,
 );
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod ids;
 pub mod model;
 pub mod queue;
+pub mod reports;
 pub mod routing;
 pub mod values;
 

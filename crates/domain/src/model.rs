@@ -18,6 +18,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum!(
     /// Who a user is. The CommPortal "administrative privileges Yes/No" flag is

@@ -133,6 +133,7 @@ pub async fn start(
         )));
     }
     workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
+    workers.push(tokio::spawn(run_reports(app.clone())));
     workers.push(tokio::spawn(sip::run(
         sip_socket,
         app.clone(),
@@ -374,6 +375,19 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> Result<AppConf
         password_min_length: usize::try_from(cfg.http.password_min_length).unwrap_or(10),
         ..AppConfig::default()
     })
+}
+
+/// Sends the scheduled reports whose time has come: at start (a report due while the server
+/// was down is made up for once) and then every 30 seconds, the time read from the app's clock.
+async fn run_reports(app: App) {
+    loop {
+        match app.run_due_reports().await {
+            Ok(n) if n > 0 => tracing::info!(reports = n, "sent scheduled reports"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "scheduled reports failed"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+    }
 }
 
 /// Removes expired sign-in sessions every ten minutes, so the table holds only live tokens.

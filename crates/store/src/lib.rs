@@ -21,6 +21,7 @@ pub mod profiles;
 pub mod queues;
 pub mod recordings;
 pub mod registrations;
+pub mod reports;
 pub mod tenancy;
 pub mod testdb;
 pub mod totp;

@@ -507,6 +507,45 @@ pub const MIGRATIONS: &[Migration] = &[
             pbx_credentials TEXT NULL)"],
     },
     Migration {
+        version: 23,
+        name: "scheduled reports",
+        statements: &[
+            // frequency: daily, weekly (weekday 1 Monday to 7 Sunday) or monthly (month_day 1
+            // to 31, the month's last day when shorter); at_minute: minutes after local
+            // midnight in the company's zone; recipients: addresses, one per line of text;
+            // next_run_at: the next scheduled run (ms), claimed by the runner that sends it.
+            "CREATE TABLE reports (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            frequency TEXT NOT NULL,
+            weekday BIGINT NULL,
+            month_day BIGINT NULL,
+            at_minute BIGINT NOT NULL,
+            recipients TEXT NOT NULL,
+            next_run_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX reports_company ON reports(company_id, id)",
+            "CREATE INDEX reports_due ON reports(next_run_at)",
+            // One run of a report: trigger schedule or manual; status sent or failed.
+            "CREATE TABLE report_runs (
+            id TEXT PRIMARY KEY,
+            report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            ran_at BIGINT NOT NULL,
+            period_from BIGINT NOT NULL,
+            period_to BIGINT NOT NULL,
+            trigger_kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            row_count BIGINT NOT NULL,
+            recipient_count BIGINT NOT NULL,
+            error TEXT NULL)",
+            "CREATE INDEX report_runs_report ON report_runs(report_id, id)",
+        ],
+    },
+    Migration {
         version: 26,
         name: "registration user agents",
         // What the phone calls itself (its User-Agent header), shown to administrators on the

@@ -125,6 +125,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                     ("/admin/company-audit", "pv_activity_audit"),
                     ("/admin/queues", "cc_title"),
                     ("/admin/conferences", "cf_title"),
+                    ("/admin/reports", "rp_title"),
                     ("/my", "my_profile"),
                 ]);
             }

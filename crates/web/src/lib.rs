@@ -5,7 +5,9 @@
 //! shares), `signin` (sign-in, sign-out, first login), `admin` (administrators' pages), `my`
 //! (the person's own pages), `reseller` (the reseller's customers), `provider` (resellers,
 //! packages, trunks, system administrators, health), `company_profile` (a company's profile and
-//! bill), `company_audit` (a company's activity audit and its CSV), `departments` (a company's departments), `users` (a company's users: the list, adding
+//! bill), `company_audit` (a company's activity audit and its CSV), `departments` (a company's
+//! departments), `reports` (a company's scheduled reports, run now and run history), `users` (a
+//! company's users: the list, adding
 //! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
@@ -37,6 +39,7 @@ mod messages;
 mod my;
 mod numbers;
 mod provider;
+mod reports;
 mod reseller;
 mod security;
 mod session;
@@ -103,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lines::routes())
         .merge(callcentre::routes())
         .merge(conferences::routes())
+        .merge(reports::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -50,6 +50,9 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "RecordingPatch" => json!({"heard": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
+        "ReportInput" => {
+            json!({"name": "Hijack", "kind": "audit", "frequency": "daily", "time": "08:00", "recipients": ["intruder@example.com"]})
+        }
         "Bars" => json!({"international": false, "premium": false, "all_outside": false}),
         "CompanyProfileInput" => {
             json!({"assistant_name": "Hijack", "provider_credentials": {"username": "x", "password": "y"}})

@@ -229,6 +229,8 @@ pub struct Tenant {
     pub conference_id: String,
     /// A queue with Ulf's line as its agent.
     pub queue_id: String,
+    /// A daily audit report mailed to Ada.
+    pub report_id: String,
 }
 
 impl Tenant {
@@ -252,6 +254,7 @@ impl Tenant {
             // No message is seeded: bodies are checked before the message is looked up.
             "voicemails" | "recordings" => "0000000000000000000000000000",
             "queues" => &self.queue_id,
+            "reports" => &self.report_id,
             _ if !route_path.contains("{id}") => return route_path.to_owned(),
             other => panic!("add the id of a /{other} object to Tenant::path_of"),
         };
@@ -397,6 +400,16 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         .await;
     assert_eq!(queue.status, 201, "{}", queue.text);
     let queue_id = queue.id();
+    let report = srv
+        .post(
+            &format!("/api/v1/companies/{company_id}/reports"),
+            &admin_token,
+            json!({"name": format!("Audit {tag}"), "kind": "audit", "frequency": "daily", "time": "07:00",
+                "recipients": [format!("ada@{tag}.example.com")]}),
+        )
+        .await;
+    assert_eq!(report.status, 201, "{}", report.text);
+    let report_id = report.id();
     Tenant {
         reseller_id,
         reseller_token,
@@ -413,6 +426,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
         trunk_id,
         conference_id,
         queue_id,
+        report_id,
     }
 }
 

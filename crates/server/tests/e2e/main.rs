@@ -22,6 +22,8 @@ mod phones;
 mod portal;
 mod portal_provider;
 mod profile;
+mod reports;
+mod reports_portal;
 mod secrets;
 mod signin;
 mod sip;

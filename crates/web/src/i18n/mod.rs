@@ -25,6 +25,7 @@ mod departments;
 mod lines;
 mod profile;
 mod provider;
+mod reports;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -40,6 +41,7 @@ const TABLES: &[&[Text]] = &[
     lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
+    reports::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {

@@ -10,6 +10,7 @@ mod company;
 mod company_profile;
 mod lines;
 mod provider;
+mod reports;
 mod scenarios;
 
 use crate::kit::*;

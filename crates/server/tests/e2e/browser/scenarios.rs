@@ -63,6 +63,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::callcentre::a_company_admin_builds_a_round_robin_queue_and_call_in_is_refused_with_ring_all,
         super::callcentre::the_live_board_shows_a_caller_waiting_in_the_queue,
         super::callcentre::a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_participants,
+        super::reports::a_company_admin_schedules_a_weekly_number_usage_report_and_runs_it_now,
     );
     failed
 }
