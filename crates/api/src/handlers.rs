@@ -267,6 +267,17 @@ pub async fn list_departments(
 ) -> ApiResult<Json<ListPage<DepartmentView>>> {
     Ok(Json(s.app.list_departments(&a.actor, &id).await?))
 }
+/// Each department's calls in progress now, as the SIP engine counts them.
+pub async fn department_calls(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<ListPage<sb_app::person::DepartmentCallsView>>> {
+    Ok(Json(ListPage {
+        items: s.app.department_calls(&a.actor, &id).await?,
+        next_cursor: None,
+    }))
+}
 pub async fn create_department(
     State(s): S,
     a: Auth,

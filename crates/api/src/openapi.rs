@@ -99,6 +99,7 @@ use utoipa::openapi::{
         OverflowDoc,
         QueueFiguresView,
         sb_app::queues::QueueBoardView,
+        sb_app::person::DepartmentCallsView,
         sb_app::queues::AgentBoardView,
         sb_app::queues::AgentState,
         sb_app::reports::ReportInput,

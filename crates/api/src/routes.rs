@@ -101,6 +101,7 @@ pub fn routes() -> Vec<Route> {
         r!(put "/api/v1/companies/{id}/two-factor-policy" set_company_two_factor_policy "companies" Some("TwoFactorPolicy"), Ok("TwoFactorPolicy"), true, "Require two-factor sign-in of the company's administrators, or not (its administrators and provider)"),
         r!(get "/api/v1/companies/{id}/bill" company_bill "companies" N, Ok("BillView"), true, "The company bill (needs an elevated token from /auth/reauth)"),
         r!(get "/api/v1/companies/{id}/departments" list_departments "departments" N, List("DepartmentView"), true, "List departments"),
+        r!(get "/api/v1/companies/{id}/department-calls" department_calls "departments" N, List("DepartmentCallsView"), true, "Each department's calls in progress now"),
         r!(post "/api/v1/companies/{id}/departments" create_department "departments" Some("DepartmentInput"), Created("DepartmentView"), true, "Add a department"),
         r!(get "/api/v1/departments/{id}" get_department "departments" N, Ok("DepartmentView"), true, "Read a department"),
         r!(patch "/api/v1/departments/{id}" update_department "departments" Some("DepartmentPatch"), Ok("DepartmentView"), true, "Change a department"),

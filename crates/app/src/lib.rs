@@ -132,6 +132,8 @@ pub struct App {
     pub(crate) facts: Arc<facts::Facts>,
     /// The portal's people and lists, kept for a moment (see [`recent`]).
     pub(crate) portal: Arc<person::PortalCache>,
+    /// What the SIP engine knows live (calls per department), once it runs.
+    pub(crate) live: Arc<std::sync::OnceLock<std::sync::Weak<dyn switch::LiveState>>>,
 }
 
 impl App {
@@ -162,7 +164,14 @@ impl App {
             credentials: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
             portal: Arc::default(),
+            live: Arc::default(),
         }
+    }
+
+    /// Tells the use cases what the SIP engine knows live (a page shows each department's calls
+    /// in progress from it). Held weakly: the engine holds the `App`, not the other way round.
+    pub fn attach_live(&self, live: std::sync::Weak<dyn switch::LiveState>) {
+        let _ = self.live.set(live);
     }
 
     /// Lines whose mailbox changes from now on (the SIP engine updates their lamps).

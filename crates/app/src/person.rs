@@ -185,3 +185,35 @@ async fn offered(c: &mut sb_store::Conn, co: &Company) -> AppResult<Vec<String>>
         .map(ToString::to_string)
         .collect())
 }
+
+/// A department's calls in progress now, as the SIP engine counts them.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct DepartmentCallsView {
+    pub department_id: String,
+    /// Calls in progress now that count against the department (its call policy's limit).
+    pub calls: i64,
+}
+
+impl App {
+    /// Each department's calls in progress now, for the company's administrators and providers;
+    /// zero for every department when no SIP engine runs in this process.
+    pub async fn department_calls(
+        &self,
+        actor: &Actor,
+        company: &str,
+    ) -> AppResult<Vec<DepartmentCallsView>> {
+        let mut c = self.store.conn().await?;
+        let co = self
+            .company_for(&mut c, actor, company, Need::Administer)
+            .await?;
+        let live = self.live.get().and_then(std::sync::Weak::upgrade);
+        Ok(tenancy::list_departments(&mut c, &co.id)
+            .await?
+            .into_iter()
+            .map(|d| DepartmentCallsView {
+                calls: live.as_ref().map_or(0, |l| l.department_calls(&d.id)),
+                department_id: d.id.to_string(),
+            })
+            .collect())
+    }
+}

@@ -44,6 +44,8 @@ pub struct Row {
     d: DepartmentView,
     depth: usize,
     policy: &'static str,
+    /// Calls in progress now that count against it.
+    calls: i64,
 }
 
 impl Row {
@@ -69,6 +71,7 @@ fn tree(all: Vec<DepartmentView>) -> Vec<Row> {
                 d: d.clone(),
                 depth,
                 policy: d.call_policy.as_str(),
+                calls: 0,
             });
             place(all, Some(&d.id), depth + 1, out);
         }
@@ -169,10 +172,22 @@ async fn list_page(
     };
     let mut c = Chrome::signed_in(session, t(lang, "dp_title"), &here);
     let status = shown(&mut c, alert, saved);
+    let live = s
+        .app
+        .department_calls(&session.actor, id)
+        .await
+        .unwrap_or_default();
+    let mut rows = tree(all);
+    for r in &mut rows {
+        r.calls = live
+            .iter()
+            .find(|l| l.department_id == r.d.id)
+            .map_or(0, |l| l.calls);
+    }
     let page = ListPage {
         c,
         id: id.to_owned(),
-        rows: tree(all),
+        rows,
         form,
         policies: policies(),
     };

@@ -766,6 +766,8 @@ pub async fn run(
         // Ten devices per line: three calls to a full line at once, then one a second.
         fanout: Mutex::new(guard::Fanout::new(30, 10)),
     });
+    let live: Arc<dyn LiveState> = engine.clone();
+    engine.app.attach_live(Arc::downgrade(&live));
     if let Some(listener) = streams.tcp {
         tokio::spawn(stream::serve_tcp(engine.clone(), listener));
     }

@@ -826,12 +826,32 @@ async fn department_blocks_and_simultaneous_call_limits_are_kept_on_the_wire() {
         metrics.contains("switchboard_active_calls 1\n"),
         "{metrics}"
     );
+    // The administrators see the call counted against the department while it lasts.
+    let live_calls = || async {
+        let r =
+            p.w.srv
+                .get(
+                    &format!("/api/v1/companies/{}/department-calls", p.w.t1.company_id),
+                    &p.w.t1.admin_token,
+                )
+                .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["department_id"] == p.w.t1.department_id.as_str())
+            .map(|d| d["calls"].as_i64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(live_calls().await, 1, "a call in progress");
     dial(p.sip, &p.caller, &p.callee.extension, 403, 0, &[])
         .done()
         .await
         .expect("the second call finds the department full");
     first.done().await.expect("the first call went on");
     ulf.done().await.unwrap();
+    assert_eq!(live_calls().await, 0, "no call any more");
     // Once the call has ended the department has room again.
     let ulf = phone(p.sip, &p.callee, free_port(), Answer::After(0)).await;
     dial(p.sip, &p.caller, &p.callee.extension, 200, 100, &[])

@@ -34,4 +34,5 @@ pub(super) const TEXTS: &[Text] = &[
         "A department that still has users or sub-departments cannot be deleted: move them first.",
         "Un service qui a encore des utilisateurs ou des sous-services ne peut pas être supprimé : déplacez-les d'abord.",
     ),
+    ("dp_live_calls", "Calls now", "Appels en cours"),
 ];
