@@ -8,17 +8,19 @@ cd "$(dirname "$0")/.."
 # PostgreSQL server binaries are not on PATH on Debian; install them if missing (root only).
 pg_bin() { compgen -G '/usr/lib/postgresql/*/bin/initdb' | sort -V | tail -n1 | xargs -r dirname; }
 if [ -z "$(pg_bin)" ]; then
-  [ "$(id -u)" = 0 ] || { # Headless Chromium and its WebDriver (Debian chromium, chromium-driver) for the browser tests.
+  [ "$(id -u)" = 0 ] || { echo "test.sh: PostgreSQL server missing: apt-get install postgresql" >&2; exit 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q postgresql || { apt-get update -q && apt-get install -y -q postgresql; }
+fi
+
+# Headless Chromium and its WebDriver (Debian chromium, chromium-driver) for the browser tests.
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   [ "$(id -u)" = 0 ] || { echo "test.sh: chromium missing: apt-get install chromium chromium-driver" >&2; exit 1; }
+  export DEBIAN_FRONTEND=noninteractive
   apt-get install -y -q --no-install-recommends chromium chromium-driver \
     || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium chromium-driver; }
 fi
 export SWITCHBOARD_REQUIRE_BROWSER=1
-echo "test.sh: PostgreSQL server missing: apt-get install postgresql" >&2; exit 1; }
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -q postgresql || { apt-get update -q && apt-get install -y -q postgresql; }
-fi
 PGBIN=$(pg_bin)
 
 # initdb and postgres refuse to run as root: then the cluster belongs to the `postgres` user.
