@@ -1,4 +1,4 @@
-//! Uploaded audio (voicemail greetings, seed 004): a WAV or MP3 file of any common rate and
+//! Uploaded audio (voicemail greetings): a WAV or MP3 file of any common rate and
 //! channel count becomes 8 kHz mono 16-bit, what a G.711 call carries, or a clear error.
 
 use crate::{AppError, AppResult};

@@ -1,4 +1,4 @@
-//! Writing and reading the activity audit (seed 003).
+//! Writing and reading the activity audit.
 
 use crate::authz::{self, Actor, Need, Tenant};
 use crate::views::{AuditView, ListPage, time};

@@ -1,4 +1,4 @@
-//! The call log (seeds 000, 001): what the SIP engine records when a call ends, and who may read
+//! The call log: what the SIP engine records when a call ends, and who may read
 //! it (the line's user and the company's administrators and providers).
 
 use crate::authz::{self, Actor, Need, Tenant};
@@ -116,7 +116,7 @@ impl App {
     }
 
     /// Whose records `of` names, once the actor may read them: a line's for its user and the
-    /// company's administrators, a company's for its administrators and providers (seed 000).
+    /// company's administrators, a company's for its administrators and providers.
     async fn call_scope(
         &self,
         c: &mut sb_store::Conn,

@@ -1,4 +1,4 @@
-//! Call handling per line (seeds 000, 001, 004): the settings document, its validation, and the
+//! Call handling per line: the settings document, its validation, and the
 //! explanation of what a call would do, from the same `decide` the SIP engine executes.
 
 use crate::audit::{self, Record, diff};
@@ -224,7 +224,7 @@ impl App {
         })
     }
 
-    async fn handling_of(&self, c: &mut Conn, line: &Line) -> AppResult<Handling> {
+    pub(crate) async fn handling_of(&self, c: &mut Conn, line: &Line) -> AppResult<Handling> {
         match store::get_handling(c, &line.company_id, &line.id).await? {
             Some(json) => serde_json::from_str(&json)
                 .map_err(|e| AppError::Internal(format!("stored call handling: {e}"))),

@@ -1,4 +1,4 @@
-//! Conferences (seed 001): a user schedules a voice meeting with a title, a start, a duration
+//! Conferences: a user schedules a voice meeting with a title, a start, a duration
 //! and participants (users of the company and outside addresses); each participant is mailed an
 //! invitation with an iCalendar attachment holding the dial-in and the access code. Callers
 //! reach the company's bridge with `*88` from a line, or on the bridge number from outside, key

@@ -1,4 +1,4 @@
-//! Emergency calls (seed 003, Kari's Law): the company's notification recipients, the E911
+//! Emergency calls (Kari's Law): the company's notification recipients, the E911
 //! address on each line or number, and the mail sent through the persistent outbox when someone
 //! dials an emergency number.
 

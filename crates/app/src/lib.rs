@@ -37,6 +37,7 @@ pub mod reports;
 pub mod sealed;
 pub mod secrets;
 pub mod switch;
+pub mod tabs;
 pub mod tenancy;
 pub mod trunks;
 pub mod twofactor;
@@ -132,6 +133,8 @@ pub struct App {
     pub(crate) facts: Arc<facts::Facts>,
     /// The portal's people and lists, kept for a moment (see [`recent`]).
     pub(crate) portal: Arc<person::PortalCache>,
+    /// Users' Calls tabs read lately (see [`tabs`]).
+    pub(crate) calls_tabs: Arc<tabs::TabCache>,
     /// What the SIP engine knows live (calls per department), once it runs.
     pub(crate) live: Arc<std::sync::OnceLock<std::sync::Weak<dyn switch::LiveState>>>,
 }
@@ -164,6 +167,7 @@ impl App {
             credentials: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
             portal: Arc::default(),
+            calls_tabs: Arc::default(),
             live: Arc::default(),
         }
     }

@@ -122,7 +122,11 @@ impl App {
         self.company_ref_of(&mut c, co).await
     }
 
-    async fn company_ref_of(&self, c: &mut sb_store::Conn, co: Company) -> AppResult<CompanyRef> {
+    pub(crate) async fn company_ref_of(
+        &self,
+        c: &mut sb_store::Conn,
+        co: Company,
+    ) -> AppResult<CompanyRef> {
         let offered_packages = offered(c, &co).await?;
         Ok(CompanyRef {
             id: co.id.to_string(),

@@ -1,4 +1,4 @@
-//! The voice portal (seed 004): a line reaches its mailbox by phone (`*97` for its own, `*98`
+//! The voice portal: a line reaches its mailbox by phone (`*97` for its own, `*98`
 //! for any of the company's) with its 6-digit PIN. A line without a PIN has no access; too many
 //! wrong PINs in a row lock the mailbox (audited) until an administrator or the line's user
 //! unlocks it, or a new PIN is set.

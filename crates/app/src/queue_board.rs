@@ -1,4 +1,4 @@
-//! The call centre's live board (seeds 001, 003): callers waiting per queue and what each
+//! The call centre's live board: callers waiting per queue and what each
 //! agent's line is doing, as the SIP engine reports them, and each agent's state from that and
 //! their log-in.
 

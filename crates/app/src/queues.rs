@@ -1,4 +1,4 @@
-//! Call queues (seeds 001, 003): administrators set a queue's extension, strategy, timing,
+//! Call queues: administrators set a queue's extension, strategy, timing,
 //! agents and overflow; agents log in and out; callers who dial the extension wait with music
 //! on hold while the SIP engine rings the agents as the strategy says; live and historical
 //! figures come from the engine's waiting board and each caller's recorded passage.
@@ -151,7 +151,7 @@ pub struct QueueView {
     pub call_in_beep: bool,
 }
 
-/// An agent logging in or out of a queue (seed 001: the user's home page).
+/// An agent logging in or out of a queue (the user's home page).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentStatusInput {
@@ -159,7 +159,7 @@ pub struct AgentStatusInput {
     pub logged_in: bool,
 }
 
-/// One of the signed-in user's lines in a queue (seed 001: the ACD status on the home page).
+/// One of the signed-in user's lines in a queue (the ACD status on the home page).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MyQueueView {
     pub queue_id: String,

@@ -388,7 +388,7 @@ impl App {
         Ok(user_view(&u))
     }
 
-    /// A disabled user cannot sign in; their records and audit stay (seed 003).
+    /// A disabled user cannot sign in; their records and audit stay.
     pub async fn disable_user(&self, actor: &Actor, id: &str) -> AppResult<UserView> {
         self.admin_switch(actor, id, AuditKind::Changed, |u| u.enabled = false)
             .await
@@ -399,7 +399,7 @@ impl App {
             .await
     }
 
-    /// Unlocks an account locked by wrong passwords (seed 000).
+    /// Unlocks an account locked by wrong passwords.
     pub async fn unlock_user(&self, actor: &Actor, id: &str) -> AppResult<UserView> {
         self.admin_switch(actor, id, AuditKind::AccountUnlocked, |u| {
             u.locked = false;
@@ -410,7 +410,7 @@ impl App {
         .await
     }
 
-    /// Deleting a user deletes the user's audit records too (seed 003); disable to keep them.
+    /// Deleting a user deletes the user's audit records too; disable to keep them.
     pub async fn delete_user(&self, actor: &Actor, id: &str) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;

@@ -75,7 +75,7 @@ pub struct ChangePasswordInput {
     pub new_password: String,
 }
 
-/// Seed 003's change passcode: the PIN, the password, or both.
+/// Change passcode: the PIN, the password, or both.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasscodeInput {
@@ -394,7 +394,7 @@ pub struct LinePatch {
     pub presentation_number: Option<Option<String>>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LineView {
     pub id: String,
     pub company_id: String,
@@ -479,7 +479,7 @@ pub enum DivertAction {
     RedirectToNumber,
 }
 
-/// A divert target: voicemail, another line of the company, or a number with seed 004's options.
+/// A divert target: voicemail, another line of the company, or a number with their options.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DivertDoc {
@@ -635,7 +635,7 @@ pub struct VoicePinView {
     pub locked: bool,
 }
 
-/// Seed 000's "Reset line".
+/// "Reset line".
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetLineInput {

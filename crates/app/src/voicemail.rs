@@ -1,4 +1,4 @@
-//! Voicemail (seeds 000, 001, 004): the SIP engine deposits what a caller said; the line's user
+//! Voicemail: the SIP engine deposits what a caller said; the line's user
 //! and the company's administrators list, play, mark heard and delete the messages. Every change
 //! is announced on [`App::mailbox_changes`] so that message-waiting lamps follow.
 
@@ -30,7 +30,7 @@ pub struct VoicemailView {
     pub audio_url: String,
 }
 
-/// Where a line's new messages are mailed (seed 000): each with its audio attached, to up to
+/// Where a line's new messages are mailed: each with its audio attached, to up to
 /// five addresses; with `keep_after_email` false the mailbox does not keep them.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -73,7 +73,7 @@ pub(crate) fn mail_limit_reached() -> AppError {
 }
 
 /// Whether the line's user is mailed (at the user's e-mail address) about missed calls and new
-/// voicemail (seed 004, Notifications).
+/// voicemail (Notifications).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationsDoc {

@@ -37,7 +37,7 @@ text_enum!(
 );
 
 text_enum!(
-    /// How a queue offers a waiting caller to its agents (seeds 001, 003).
+    /// How a queue offers a waiting caller to its agents.
     QueueStrategy {
         /// Every available agent at once.
         RingAll = "ring_all",
@@ -62,7 +62,7 @@ text_enum!(
 );
 
 text_enum!(
-    /// What a department's members may do (seed 000, "Add Department").
+    /// What a department's members may do ("Add Department").
     CallPolicyKind {
         Unlimited = "unlimited",
         IncomingBlocked = "incoming_blocked",

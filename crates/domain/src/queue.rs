@@ -1,4 +1,4 @@
-//! Which agents of a queue ring for a waiting caller, moment by moment (seeds 001, 003). Pure:
+//! Which agents of a queue ring for a waiting caller, moment by moment. Pure:
 //! the SIP engine asks again every second and rings or cancels to match.
 
 use crate::model::QueueStrategy;

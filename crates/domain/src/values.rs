@@ -1,5 +1,5 @@
 //! Validated values. Each constructor checks one rule at a time and names the failed rule with
-//! its own code, so the API can tell a person exactly what to fix (seed 003's login rules).
+//! its own code, so the API can tell a person exactly what to fix (the login rules).
 
 use serde::Serialize;
 use std::fmt;
@@ -104,7 +104,7 @@ impl Username {
     }
 }
 
-/// Checks a new password against the rules of seed 003, one rule at a time.
+/// Checks a new password against the password rules, one rule at a time.
 /// The password itself never appears in the error.
 pub fn check_password(field: &str, p: &str) -> Result<(), Invalid> {
     let n = p.chars().count();
@@ -148,7 +148,7 @@ pub fn check_password(field: &str, p: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Checks a voice-portal PIN (seed 004): exactly 6 digits, and not one a stranger would guess
+/// Checks a voice-portal PIN: exactly 6 digits, and not one a stranger would guess
 /// first (one digit repeated, or a run up or down such as 123456 or 987654).
 pub fn check_pin(field: &str, pin: &str) -> Result<(), Invalid> {
     let b = pin.as_bytes();

@@ -1,4 +1,4 @@
-//! The activity audit (seed 003): typed events written in the same transaction as the change.
+//! The activity audit: typed events written in the same transaction as the change.
 
 use crate::db::{Row, query};
 use crate::{Conn, Page, Result, col, enum_col, finish_page, ostr};
@@ -18,7 +18,7 @@ pub struct AuditEvent {
     /// What kind of object was touched: `user`, `company`, `department`, ...
     pub target_type: String,
     pub target_id: Option<String>,
-    /// The user the record is about, so that deleting that user deletes it (seed 003).
+    /// The user the record is about, so that deleting that user deletes it.
     pub subject_user_id: Option<UserId>,
     /// A JSON before/after summary, never holding a secret.
     pub summary: String,
@@ -131,7 +131,7 @@ pub async fn list_events(
     Ok(finish_page(items, page, |e| e.id.to_string()))
 }
 
-/// Deleting a user deletes every record about that user (seed 003).
+/// Deleting a user deletes every record about that user.
 pub async fn delete_about_user(c: &mut Conn, user: &UserId) -> Result<u64> {
     Ok(
         query("DELETE FROM audit_events WHERE subject_user_id = $1 OR actor_id = $1")

@@ -1,4 +1,4 @@
-//! The call log: one record per line per call (seeds 000, 001), written by the SIP engine when a
+//! The call log: one record per line per call, written by the SIP engine when a
 //! call ends, read newest first.
 
 use crate::db::{Row, query, query_owned};

@@ -1,4 +1,4 @@
-//! Conferences (seed 001): voice meetings scheduled by a user, with their participants and the
+//! Conferences: voice meetings scheduled by a user, with their participants and the
 //! access code callers key in at the company's conference bridge.
 
 use crate::db::{Row, query};

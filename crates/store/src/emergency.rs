@@ -1,4 +1,4 @@
-//! Emergency-call settings (seed 003, Kari's Law): who is notified by e-mail when someone dials
+//! Emergency-call settings (Kari's Law): who is notified by e-mail when someone dials
 //! an emergency number, and the dispatchable (E911) address of each line or number.
 
 use crate::db::query;

@@ -1,4 +1,4 @@
-//! Call queues (seeds 001, 003): their settings, their agents (lines, in order, each logged in
+//! Call queues: their settings, their agents (lines, in order, each logged in
 //! or out) and each caller's passage, from which the historical figures are counted.
 
 use crate::db::{Row, query, query_owned};

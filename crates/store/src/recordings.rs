@@ -1,4 +1,4 @@
-//! Call recording (issue: media services; seed 001's inbox holds "call recordings"): the lines
+//! Call recording (issue: media services; the inbox holds "call recordings"): the lines
 //! whose calls are recorded, and the recordings, whose audio is kept apart from their
 //! description so that listing an inbox never reads audio.
 

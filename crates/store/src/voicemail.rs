@@ -1,4 +1,4 @@
-//! Voicemail (seeds 000, 001, 004): the messages callers leave in a line's mailbox. A message's
+//! Voicemail: the messages callers leave in a line's mailbox. A message's
 //! audio is kept apart from its description so that listing a mailbox never reads audio.
 
 use crate::db::{Row, query};
@@ -186,7 +186,7 @@ pub async fn delete_greeting(c: &mut Conn, line: &LineId) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether a line's user is mailed about its missed calls and new voicemail (seed 004).
+/// Whether a line's user is mailed about its missed calls and new voicemail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Notifications {
     pub missed_calls: bool,

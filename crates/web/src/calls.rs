@@ -7,13 +7,14 @@
 use crate::layout::{Chrome, render};
 use crate::session::Session;
 use crate::users::{
-    Choice, Fields, Place, Tab, TabQuery, done_text, error_page, named_line, refusal, tabs,
-    user_line,
+    Choice, Fields, Place, Tab, TabQuery, done_text, error_page, named_line, pick_line, place_of,
+    refusal, tabs,
 };
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_api::AppState;
+use sb_app::tabs::CallsTab;
 use sb_app::views::{
     BusyAction, BusyDoc, CallHandlingDoc, DayDoc, DayRuleKind, DivertAction, DivertDoc,
     ExplainInput, LineView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc, PlanStepView, UserView,
@@ -148,6 +149,27 @@ fn step_line(s: PlanStepView) -> StepLine {
     }
 }
 
+/// `GET …/users/{user}/calls`: everything the tab shows comes from one use case.
+pub async fn open(
+    s: &AppState,
+    session: &Session,
+    company: &str,
+    user: &str,
+    q: &TabQuery,
+) -> Response {
+    match s.app.calls_tab(&session.actor, company, user).await {
+        Ok(tab) => {
+            let place = place_of(session, tab.company.clone());
+            page(s, session, place, &tab, q, None).await
+        }
+        Err(e) => {
+            let here = format!("/admin/companies/{company}/users/{user}/calls");
+            error_page(session, &here, &e)
+        }
+    }
+}
+
+/// The tab again, after a form: with the refusal as an alert.
 pub async fn show(
     s: &AppState,
     session: &Session,
@@ -156,7 +178,26 @@ pub async fn show(
     q: &TabQuery,
     alert: Option<String>,
 ) -> Response {
+    match s.app.calls_tab(&session.actor, &place.id, &u.id).await {
+        Ok(tab) => page(s, session, place, &tab, q, alert).await,
+        Err(e) => error_page(
+            session,
+            &format!("{}/{}/calls", place.users_path(), u.id),
+            &e,
+        ),
+    }
+}
+
+async fn page(
+    s: &AppState,
+    session: &Session,
+    place: Place,
+    tab: &CallsTab,
+    q: &TabQuery,
+    alert: Option<String>,
+) -> Response {
     let a = &session.actor;
+    let u = &tab.user;
     let base = format!("{}/{}", place.users_path(), u.id);
     let here = format!("{base}/calls");
     let title = format!(
@@ -172,17 +213,13 @@ pub async fn show(
         StatusCode::OK
     };
     c.alert = alert;
-    let (line, lines) = match user_line(s, session, &u, q.line.as_deref()).await {
-        Ok(x) => x,
-        Err(e) => return error_page(session, &here, &e),
-    };
-    let doc = match &line {
-        Some(l) => match s.app.get_call_handling(a, &l.id).await {
-            Ok(d) => Some(d),
-            Err(e) => return error_page(session, &here, &e),
-        },
-        None => None,
-    };
+    let (line, lines) = pick_line(tab.lines.clone(), u, q.line.as_deref());
+    let doc = line.as_ref().and_then(|l| {
+        tab.handling
+            .iter()
+            .find(|(id, _)| *id == l.id)
+            .map(|(_, d)| d.clone())
+    });
     let caller = q
         .caller
         .clone()
@@ -209,21 +246,11 @@ pub async fn show(
             }
         }
     }
-    let company_lines: Vec<Choice> = s
-        .app
-        .list_lines(a, &place.id, sb_app::Page::first(500))
-        .await
-        .map(|p| p.items)
-        .unwrap_or_default()
-        .into_iter()
+    let company_lines: Vec<Choice> = tab
+        .company_lines
+        .iter()
         .filter(|l| line.as_ref().is_none_or(|me| me.id != l.id))
-        .map(|l| {
-            let label = match &l.calling_name {
-                Some(n) => format!("{} · {n}", l.extension),
-                None => format!("{} · {}", l.extension, l.account_name),
-            };
-            choice(&l.id, &label, false)
-        })
+        .map(|l| choice(&l.id, &format!("{} · {}", l.extension, l.name), false))
         .collect();
     let d = doc.unwrap_or_else(empty_doc);
     let na_divert = d.no_answer.divert.as_ref();
@@ -277,12 +304,7 @@ pub async fn show(
         lines,
         company_lines,
         forward_all: d.forward_all.clone().unwrap_or_default(),
-        saved: s
-            .app
-            .saved_numbers(a, &u.id)
-            .await
-            .map(|n| n.numbers)
-            .unwrap_or_default(),
+        saved: tab.saved.clone(),
         permanent_redirect: d.permanent_redirect.clone().unwrap_or_default(),
         reject_anonymous: d.reject_anonymous,
         na: options(&c, Some(("keep_ringing", "co_keep_ringing")), na_chosen),

@@ -1,4 +1,4 @@
-//! A user's Notifications and Voicemail tabs (seeds 000, 004): missed-call and new-voicemail
+//! A user's Notifications and Voicemail tabs: missed-call and new-voicemail
 //! notifications; "Your Services → Message Settings" (forward messages as e-mails, "Leave
 //! original in Inbox"), the "Voice portal PIN" (set, clear, unlock) and the greeting (upload a
 //! WAV or MP3 file from the browser, play it, go back to the standard one), through the use

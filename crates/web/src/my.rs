@@ -164,7 +164,7 @@ pub struct AgentForm {
     logged_in: bool,
 }
 
-/// Seed 001, "My homepage": an agent logs in to or out of a queue. Back to the home page, which
+/// "My homepage": an agent logs in to or out of a queue. Back to the home page, which
 /// htmx requests take the queue section of.
 pub async fn queue_status(
     State(s): State<AppState>,

@@ -1,4 +1,4 @@
-//! The reseller's customers (seeds 004, 002), also open to the system administrator: the list
+//! The reseller's customers, also open to the system administrator: the list
 //! with search and paging, a new customer, and a customer's page with its profile, its
 //! subscription keys (users and lines used and allowed; only here can they change), the packages
 //! offered to it (Offer / Default boxes), its call barring, and deleting it once the consequence

@@ -1,4 +1,4 @@
-//! Sign-in, sign-out and the first-login wizard (seed 003: "Don't have a username?").
+//! Sign-in, sign-out and the first-login wizard ("Don't have a username?").
 
 use crate::layout::{Chrome, render};
 use crate::session::{self, CSRF, SESSION, csrf_ok, guest_lang, new_csrf, set_cookie};

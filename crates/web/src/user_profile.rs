@@ -64,6 +64,9 @@ pub async fn tab(
         Ok(x) => x,
         Err(r) => return r,
     };
+    if tab == "calls" {
+        return crate::calls::open(&s, &session, &company, &user, &q).await;
+    }
     let here = format!("/admin/companies/{company}/users/{user}/{tab}");
     let (place, u) = match user_place(&s, &session, &company, &user).await {
         Ok(x) => x,
@@ -83,7 +86,6 @@ pub async fn tab(
             };
             render(StatusCode::OK, &page)
         }
-        "calls" => crate::calls::show(&s, &session, place, u, &q, None).await,
         "notifications" | "voicemail" => {
             crate::mailbox::show(&s, &session, &tab, place, u, &q, None).await
         }

@@ -645,7 +645,17 @@ pub async fn user_line(
     u: &UserView,
     asked: Option<&str>,
 ) -> Result<(Option<sb_app::views::LineView>, Vec<Choice>), AppError> {
-    let mut mine = s.app.lines_of_user(&session.actor, &u.id).await?;
+    let mine = s.app.lines_of_user(&session.actor, &u.id).await?;
+    Ok(pick_line(mine, u, asked))
+}
+
+/// The line a tab shows among the user's `mine`: the one asked for, else the default line,
+/// else the first; and the choice of lines when there are several.
+pub fn pick_line(
+    mut mine: Vec<sb_app::views::LineView>,
+    u: &UserView,
+    asked: Option<&str>,
+) -> (Option<sb_app::views::LineView>, Vec<Choice>) {
     let by = |id: Option<&str>| mine.iter().position(|l| Some(l.id.as_str()) == id);
     let picked = by(asked)
         .or_else(|| by(u.default_line_id.as_deref()))
@@ -662,7 +672,7 @@ pub async fn user_line(
     } else {
         Vec::new()
     };
-    Ok((picked.map(|i| mine.swap_remove(i)), choices))
+    (picked.map(|i| mine.swap_remove(i)), choices)
 }
 
 /// The user's line a form names; another line (or none) is not found.

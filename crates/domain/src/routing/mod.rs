@@ -111,7 +111,7 @@ pub struct Call<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallerIdChoice {
     Original,
-    /// "Present the dialled number" (seed 004).
+    /// "Present the dialled number".
     Dialled,
 }
 

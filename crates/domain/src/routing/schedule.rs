@@ -1,4 +1,4 @@
-//! Weekly availability (seed 004, "Out of hours"), always read in the company's time zone so
+//! Weekly availability ("Out of hours"), always read in the company's time zone so
 //! that daylight-saving changes move nothing.
 
 use jiff::civil::Weekday;

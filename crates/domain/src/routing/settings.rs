@@ -1,4 +1,4 @@
-//! A line's call-handling settings (seeds 000, 001, 004), as the routing decision reads them.
+//! A line's call-handling settings, as the routing decision reads them.
 
 use super::schedule::WeekSchedule;
 use serde::{Deserialize, Serialize};
@@ -12,7 +12,7 @@ pub enum Divert {
     User {
         line: String,
     },
-    /// Any number, with the options of seed 004.
+    /// Any number, with its options (announce, present the dialled number).
     Number {
         number: String,
         /// Tell the answering party who is calling before connecting.
@@ -24,7 +24,7 @@ pub enum Divert {
     },
 }
 
-/// "When not answered" (seed 004).
+/// "When not answered".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum NoAnswer {
@@ -39,7 +39,7 @@ pub enum NoAnswer {
     },
 }
 
-/// "When busy" (seed 004).
+/// "When busy".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Busy {
@@ -48,14 +48,14 @@ pub enum Busy {
     To(Divert),
 }
 
-/// "Out of hours" (seed 004): when the schedule says unavailable, calls go to `to`.
+/// "Out of hours": when the schedule says unavailable, calls go to `to`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutOfHours {
     pub schedule: WeekSchedule,
     pub to: Divert,
 }
 
-/// Presence status (seed 001); do not disturb sends callers to the busy handling.
+/// Presence status; do not disturb sends callers to the busy handling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
@@ -90,19 +90,19 @@ impl Presence {
 /// Everything a line's owner or administrator sets about incoming calls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handling {
-    /// Forward all calls to this number (seed 000), when set.
+    /// Forward all calls to this number, when set.
     pub forward_all: Option<String>,
     pub no_answer: NoAnswer,
     pub busy: Busy,
     pub out_of_hours: Option<OutOfHours>,
     /// Reject callers who withhold their number (433, RFC 5079).
     pub reject_anonymous: bool,
-    /// The device tab's permanent redirect (seed 004), when set.
+    /// The device tab's permanent redirect, when set.
     pub permanent_redirect: Option<String>,
 }
 
 impl Default for Handling {
-    /// What a new line does: ring until answered, engaged tone when busy (seed 004's defaults).
+    /// What a new line does: ring until answered, engaged tone when busy (the defaults).
     fn default() -> Self {
         Self {
             forward_all: None,

@@ -335,7 +335,7 @@ struct Call {
     whispered: mpsc::UnboundedSender<()>,
     /// The queue the caller waits in, if the call went to one.
     queue: Option<queue::QueueRun>,
-    /// The caller hears an announcement as early media (a redirect announced, seed 004);
+    /// The caller hears an announcement as early media (a redirect announced);
     /// dropping this stops it.
     announcing: Option<tokio::sync::oneshot::Sender<()>>,
     /// What the B legs are offered once the caller's media is fixed by an early answer of ours:
@@ -1370,7 +1370,7 @@ impl Call {
         }
     }
 
-    /// Seed 004: "announcing calls will inform the caller that they are being redirected".
+    /// "announcing calls will inform the caller that they are being redirected".
     /// The caller hears it as early media (183) on the call's relay, from a media session on
     /// the relay's far side, followed by ringback until the redirect is answered.
     async fn announce_redirect(&mut self) {
@@ -1873,7 +1873,7 @@ impl Call {
         self.start_recording();
     }
 
-    /// Seed 004, "announce the call": the device that answered hears "call from" and the
+    /// "announce the call": the device that answered hears "call from" and the
     /// caller's number (or that it is withheld) from a media session standing in for the
     /// caller on the relay, while the caller keeps hearing ringback. False when it cannot be
     /// done (no G.711 in the answer, no free port): the call is then connected at once.

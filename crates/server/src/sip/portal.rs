@@ -1,4 +1,4 @@
-//! The voice portal by phone (seed 004): `*97` reaches the caller's own mailbox, `*98` any
+//! The voice portal by phone: `*97` reaches the caller's own mailbox, `*98` any
 //! mailbox of the company (the caller keys in its extension). After the PIN (RFC 4733 digits),
 //! a menu: hear new or saved messages (7 deletes, 9 saves, 6 goes on), record the greeting,
 //! change the PIN. The rules (PIN tries, lock, audit) are the application's; this is the dialogue.

@@ -12,7 +12,7 @@
 //!
 //! A side may have a stand-in for a while: one of Switchboard's own media sessions talking in
 //! its place through the same socket (the caller hears ringback from one while the answering
-//! party hears who is calling from another, seed 004). Packets from a side's stand-in go to the
+//! party hears who is calling from another). Packets from a side's stand-in go to the
 //! other side's real party, and the other side's real party's packets go to the stand-in; the
 //! real party's own packets on that side only latch its address. A stand-in never latches.
 //!

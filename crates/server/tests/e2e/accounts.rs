@@ -1,4 +1,4 @@
-//! Sign-in, lock-out, first-login links, passwords, re-authentication (seeds 000, 002, 003).
+//! Sign-in, lock-out, first-login links, passwords, re-authentication.
 
 use crate::kit::*;
 use reqwest::Method;

@@ -572,7 +572,7 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
     assert_eq!(m["caller_number"], "202", "{list}");
     assert_eq!(m["heard"], false);
     assert!(m["duration_secs"].as_i64().unwrap() >= 2, "{m}");
-    // The mailbox as CSV (seed 000): a header and the message.
+    // The mailbox as CSV: a header and the message.
     let (status, csv) = download(
         &w.srv,
         &format!("/api/v1/lines/{}/voicemails?format=csv", w.t1.line_id),
@@ -1702,7 +1702,7 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     w.srv.stop().await;
 }
 
-/// Seed 004: a redirect to a number that is announced tells the caller the call is being
+/// a redirect to a number that is announced tells the caller the call is being
 /// forwarded, and the phone that answers first hears who is calling ("call from two zero
 /// three"), without the caller, before the two are connected.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

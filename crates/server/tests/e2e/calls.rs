@@ -1,4 +1,4 @@
-//! Call handling through the API (seeds 000, 001, 004): one validated document per line,
+//! Call handling through the API: one validated document per line,
 //! audited, and explained with the routing engine's own plan.
 
 use crate::kit::*;

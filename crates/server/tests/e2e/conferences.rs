@@ -1,4 +1,4 @@
-//! Conferences over the API (seed 001): scheduling with participants, invitations with an
+//! Conferences over the API: scheduling with participants, invitations with an
 //! iCalendar attachment at a real SMTP server, who sees which meeting, the bridge number, and
 //! cancellation. The calls themselves are in `baresip.rs`.
 

@@ -264,7 +264,7 @@ async fn first_login_wizard_sets_username_and_password() {
     w.srv.stop().await;
 }
 
-/// Seed 001, "My homepage": the user logs in to and out of the queues their lines belong to.
+/// "My homepage": the user logs in to and out of the queues their lines belong to.
 #[tokio::test]
 async fn an_agent_logs_in_and_out_of_a_queue_from_the_home_page() {
     let w = world().await;

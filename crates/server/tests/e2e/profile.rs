@@ -107,6 +107,10 @@ async fn the_profile_page_s_forms_need_the_csrf_token_and_another_company_s_page
     let t1 = &w.t1;
     let api = format!("/api/v1/companies/{}/profile", t1.company_id);
     let before = w.srv.get(&api, &t1.admin_token).await.text;
+    let emergency = format!("/api/v1/companies/{}/emergency", t1.company_id);
+    let company = format!("/api/v1/companies/{}", t1.company_id);
+    let emergency_before = w.srv.get(&emergency, &t1.admin_token).await.text;
+    let company_before = w.srv.get(&company, &t1.admin_token).await.text;
     let mut ada = crate::portal_provider::Jar::sign_in(&w.srv, "adaone", PW).await;
     let page = format!("/admin/companies/{}/profile", t1.company_id);
     let (status, html) = ada.get(&page).await;
@@ -126,6 +130,8 @@ async fn the_profile_page_s_forms_need_the_csrf_token_and_another_company_s_page
                 ("first_language", "en"),
             ],
         ),
+        ("packages", vec![("offer", t1.package_id.as_str())]),
+        ("emergency", vec![("recipients", "forged@example.com")]),
     ] {
         let path = format!("{page}/{form}");
         let (status, _) = ada.post(&path, &fields).await;
@@ -142,6 +148,16 @@ async fn the_profile_page_s_forms_need_the_csrf_token_and_another_company_s_page
         w.srv.get(&api, &t1.admin_token).await.text,
         before,
         "nothing changed"
+    );
+    assert_eq!(
+        w.srv.get(&emergency, &t1.admin_token).await.text,
+        emergency_before,
+        "no recipient added"
+    );
+    assert_eq!(
+        w.srv.get(&company, &t1.admin_token).await.text,
+        company_before,
+        "neither the company nor its packages changed"
     );
     let csrf = ada.csrf();
     let saved = ada

@@ -1,4 +1,4 @@
-//! Resellers, companies, subscription keys, packages, departments, lines, audit (seeds 000-004).
+//! Resellers, companies, subscription keys, packages, departments, lines, audit.
 
 use crate::kit::*;
 use serde_json::{Value, json};

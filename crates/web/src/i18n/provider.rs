@@ -34,7 +34,7 @@ pub(super) const TEXTS: &[Text] = &[
         "Units and cents, for example 15.00.",
         "Unités et centimes, par exemple 15,00.",
     ),
-    // Customers (seeds 004, 002).
+    // Customers.
     (
         "pv_search_customers",
         "Search customers by name",

@@ -1,4 +1,4 @@
-//! A caller in a queue (seeds 001, 003). The caller is answered at once on the call's relay and
+//! A caller in a queue. The caller is answered at once on the call's relay and
 //! hears music on hold from a media session that sits on the relay's far side; the agents ring
 //! as the queue's strategy says, re-planned every second (`sb_domain::queue::ringing`). When an
 //! agent answers, the music stops and the relay's far side is pointed at the agent: caller and

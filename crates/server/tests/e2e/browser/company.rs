@@ -1,4 +1,4 @@
-//! The company administrator's pages in the browser (issue 15, seeds 000, 003, 004): each
+//! The company administrator's pages in the browser (issue 15): each
 //! scenario does the work on the pages and checks the effect through the REST API.
 
 use super::{Ctx, R, ensure};
@@ -7,6 +7,7 @@ use fantoccini::Locator;
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::json;
+use std::time::Instant;
 
 fn users_path(ctx: &Ctx) -> String {
     format!("/admin/companies/{}/users", ctx.w.t1.company_id)
@@ -241,6 +242,48 @@ pub async fn no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setti
         format!("the explain panel: {said}"),
     )?;
     ctx.sign_out().await
+}
+
+/// The same setting made in the browser, then on the wire: Ulf's phone rings and never answers,
+/// and after 5 s voicemail answers instead. Runs last: the call lands in Ulf's call log, which
+/// other scenarios count.
+pub async fn no_answer_voicemail_after_5_s_set_in_the_browser_diverts_a_real_call_at_5_s(
+    ctx: &Ctx,
+) -> R {
+    use crate::phones::{Answer, dial, free_port, phone, sip_line, sipp_available};
+    if !sipp_available() {
+        return Ok(());
+    }
+    ctx.sign_in("adaone", PW, None).await?;
+    ctx.open(&format!("{}/{}/calls", users_path(ctx), ctx.w.t1.user_id))
+        .await?;
+    tick(ctx, "input[name=na][value=voicemail]").await?;
+    ctx.fill("#na-seconds", "5").await?;
+    ctx.click("#call-handling button[type=submit]").await?;
+    ensure(ctx.text("main [role=status]").await? == "Saved.", "saved")?;
+    ctx.sign_out().await?;
+    let (srv, t1) = (&ctx.w.srv, &ctx.w.t1);
+    let sip = srv.running.as_ref().ok_or("server stopped")?.sip_addr;
+    let l = srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t1.company_id),
+            &t1.admin_token,
+            json!({"extension": "219", "user_id": t1.admin_id}),
+        )
+        .await;
+    ensure(l.status == 201, format!("Ada's line: {}", l.text))?;
+    let caller = sip_line(srv, &t1.admin_token, &l.id()).await;
+    let callee = sip_line(srv, &t1.admin_token, &t1.line_id).await;
+    let ulf = phone(sip, &callee, free_port(), Answer::Never).await;
+    let started = Instant::now();
+    dial(sip, &caller, "201", 200, 500, &[]).done().await?;
+    let took = started.elapsed();
+    ensure(
+        took >= std::time::Duration::from_secs(5) && took < std::time::Duration::from_secs(9),
+        format!("voicemail answered after {took:?}"),
+    )?;
+    ulf.done().await?;
+    Ok(())
 }
 
 pub async fn a_reseller_acting_for_a_customer_works_under_a_banner_naming_it(ctx: &Ctx) -> R {
