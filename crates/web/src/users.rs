@@ -268,7 +268,7 @@ pub struct Row {
 
 #[derive(Template)]
 #[template(path = "company_users.html")]
-struct ListPage {
+struct ListPage<'a> {
     c: Chrome,
     place: Place,
     q: String,
@@ -277,7 +277,7 @@ struct ListPage {
     enabled: Vec<Choice>,
     locked: Vec<Choice>,
     /// The rows, rendered from `company_users_rows.html` once per list and language.
-    rows: String,
+    rows: &'a str,
     no_rows: bool,
     next: Option<String>,
     first: Option<String>,
@@ -354,32 +354,16 @@ pub async fn list(
         .app
         .users_page(&session.actor, &company, q.filter(), page)
         .await;
-    let (place, deps, rows, next, refused) = match found {
+    let (place, listed, refused_deps, next, refused) = match found {
         Ok(found) => {
-            let place = place_of(&session, found.company);
-            let listed = found.listed;
-            let rows = listed
-                .made(session.me.language)
-                .get_or_init(|| {
-                    let rows = Rows {
-                        lang: session.me.language,
-                        rows: listed
-                            .users
-                            .items
-                            .iter()
-                            .map(|e| row(&place, &listed.departments, e))
-                            .collect(),
-                    };
-                    rows.render().unwrap_or_default()
-                })
-                .clone();
-            let next = listed
+            let next = found
+                .listed
                 .users
                 .next_cursor
                 .as_ref()
                 .map(|n| format!("{here}?{}&after={}", q.kept(), enc(n)));
-            let empty = listed.users.items.is_empty();
-            (place, listed.departments.clone(), (rows, empty), next, None)
+            let place = place_of(&session, found.company);
+            (place, Some(found.listed), Vec::new(), next, None)
         }
         // A filter the list refuses (too long, a malformed department): the page with the
         // reason and no rows.
@@ -394,10 +378,27 @@ pub async fn list(
                 .await
                 .map(|d| d.items)
                 .unwrap_or_default();
-            (place, deps, (String::new(), true), None, Some(e))
+            (place, None, deps, None, Some(e))
         }
         Err(e) => return error_page(&session, &here, &e),
     };
+    // The rows are made once per kept list and language, and borrowed from it after.
+    let rows = listed.as_ref().map_or("", |listed| {
+        listed.made(session.me.language).get_or_init(|| {
+            let rows = Rows {
+                lang: session.me.language,
+                rows: listed
+                    .users
+                    .items
+                    .iter()
+                    .map(|e| row(&place, &listed.departments, e))
+                    .collect(),
+            };
+            rows.render().unwrap_or_default()
+        })
+    });
+    let no_rows = listed.as_ref().is_none_or(|l| l.users.items.is_empty());
+    let deps = listed.as_ref().map_or(&refused_deps, |l| &l.departments);
     let title = crate::i18n::t(session.me.language, "co_all_lines_users");
     let mut c = Chrome::signed_in(&session, title, &here);
     c.info = done_text(&c, q.done.as_deref());
@@ -411,7 +412,7 @@ pub async fn list(
     let first = (!q.after.is_empty()).then(|| format!("{here}?{}", q.kept()));
     let yes_no = [("", "co_any"), ("yes", "co_yes"), ("no", "co_no")];
     let page = ListPage {
-        departments: department_choices(&deps, Some(q.department.as_str())),
+        departments: department_choices(deps, Some(q.department.as_str())),
         roles: choices(
             &[
                 ("", "co_any"),
@@ -426,8 +427,8 @@ pub async fn list(
         c,
         place,
         q: q.q,
-        rows: rows.0,
-        no_rows: rows.1,
+        rows,
+        no_rows,
         next,
         first,
     };
