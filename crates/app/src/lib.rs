@@ -23,6 +23,7 @@ mod facts;
 pub mod limiter;
 pub mod lines;
 pub mod lockout;
+pub mod mail_access;
 pub mod messages;
 pub mod passwords;
 pub mod person;
@@ -132,6 +133,8 @@ pub struct App {
     pub(crate) facts: Arc<facts::Facts>,
     /// The portal's people and lists, kept for a moment (see [`recent`]).
     pub(crate) portal: Arc<person::PortalCache>,
+    /// How a company's mail server is tried before it is saved (given by the server).
+    pub(crate) mail_check: mail_access::MailCheckSlot,
 }
 
 impl App {
@@ -162,6 +165,7 @@ impl App {
             credentials: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
             portal: Arc::default(),
+            mail_check: Arc::default(),
         }
     }
 
