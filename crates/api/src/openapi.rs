@@ -150,6 +150,9 @@ use utoipa::openapi::{
         sb_app::profile::CompanyProfileInput,
         sb_app::profile::CompanyProfileView,
         sb_app::profile::Credentials,
+        sb_app::mail_access::MailAccessInput,
+        sb_app::mail_access::MailAccessView,
+        sb_app::mail_access::MailSecurity,
         sb_app::devices::RegistrationView,
     ))
 )]

@@ -23,6 +23,7 @@ mod facts;
 pub mod limiter;
 pub mod lines;
 pub mod lockout;
+pub mod mail_access;
 pub mod messages;
 pub mod passwords;
 pub mod person;
@@ -137,6 +138,8 @@ pub struct App {
     pub(crate) calls_tabs: Arc<tabs::TabCache>,
     /// What the SIP engine knows live (calls per department), once it runs.
     pub(crate) live: Arc<std::sync::OnceLock<std::sync::Weak<dyn switch::LiveState>>>,
+    /// How a company's mail server is tried before it is saved (given by the server).
+    pub(crate) mail_check: mail_access::MailCheckSlot,
 }
 
 impl App {
@@ -169,6 +172,7 @@ impl App {
             portal: Arc::default(),
             calls_tabs: Arc::default(),
             live: Arc::default(),
+            mail_check: Arc::default(),
         }
     }
 

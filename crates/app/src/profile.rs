@@ -40,6 +40,10 @@ pub struct CompanyProfileInput {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<Credentials>)]
     pub pbx_credentials: Option<Option<Credentials>>,
+    /// The company's own SMTP server, tried by a real connection before it is saved.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<crate::mail_access::MailAccessInput>)]
+    pub mail_access: Option<Option<crate::mail_access::MailAccessInput>>,
 }
 
 /// The profile as it is shown: the credentials only as whether they are set.
@@ -50,6 +54,8 @@ pub struct CompanyProfileView {
     pub admin_phone: Option<String>,
     pub provider_credentials_set: bool,
     pub pbx_credentials_set: bool,
+    /// The company's own mail server; its password only as whether one is set.
+    pub mail_access: Option<crate::mail_access::MailAccessView>,
 }
 
 fn view(p: &CompanyProfile) -> CompanyProfileView {
@@ -59,6 +65,7 @@ fn view(p: &CompanyProfile) -> CompanyProfileView {
         admin_phone: p.admin_phone.clone(),
         provider_credentials_set: p.provider_credentials.is_some(),
         pbx_credentials_set: p.pbx_credentials.is_some(),
+        mail_access: p.mail_access.as_ref().map(crate::mail_access::view),
     }
 }
 
@@ -99,6 +106,21 @@ impl App {
         input: CompanyProfileInput,
     ) -> AppResult<CompanyProfileView> {
         let now = self.now_ms();
+        // The mail server is tried before the transaction: the conversation may take seconds.
+        let mail_access = match &input.mail_access {
+            Some(Some(m)) => {
+                let mut c = self.store.conn().await?;
+                let co = self
+                    .company_for(&mut c, actor, company, Need::Administer)
+                    .await?;
+                let stored = profiles::get(&mut c, &co.id).await?.mail_access;
+                drop(c);
+                let checked = self.checked_mail_access(&co.id, m, stored.as_ref()).await?;
+                Some(Some(checked))
+            }
+            Some(None) => Some(None),
+            None => None,
+        };
         let mut tx = self.store.begin().await?;
         let co = self
             .company_for(&mut tx, actor, company, Need::Administer)
@@ -133,6 +155,16 @@ impl App {
                 _ => p.pbx_credentials = sealed,
             }
             secrets_changed.push(field);
+        }
+        if let Some(change) = mail_access {
+            let new_password = match &change {
+                Some((_, new)) => *new,
+                None => p.mail_access.as_ref().is_some_and(|m| m.password.is_some()),
+            };
+            if new_password {
+                secrets_changed.push("mail_access.password");
+            }
+            p.mail_access = change.map(|(m, _)| m);
         }
         profiles::save(&mut tx, &co.id, &p).await?;
         let after = view(&p);

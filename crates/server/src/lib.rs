@@ -117,6 +117,9 @@ pub async fn start(
     };
     let router = http_router(&cfg, state);
     let mut workers = Vec::new();
+    app.set_mail_check(Arc::new(mail::SmtpCheck {
+        opts: cfg.smtp_options.clone(),
+    }));
     if let Some(url) = &cfg.smtp_url {
         let target = mail::SmtpTarget::parse(url, &cfg.smtp_options).map_err(StartError::Config)?;
         if target.is_plain() {
@@ -126,10 +129,12 @@ pub async fn start(
             );
         }
         workers.push(tokio::spawn(mail::run_outbox(
+            app.clone(),
             store.clone(),
             clock.clone(),
             target,
             cfg.mail_from.clone(),
+            cfg.smtp_options.clone(),
         )));
     }
     workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));

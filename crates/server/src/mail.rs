@@ -13,9 +13,13 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sb_app::mail_access::{MailAccess, MailCheck, MailSecurity};
 use sb_domain::clock::Clock;
 use sb_store::{Store, outbox};
+use std::collections::HashMap;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -280,47 +284,160 @@ pub async fn send(
     Ok(())
 }
 
-/// Delivers due mail every few seconds until the process stops.
-pub async fn run_outbox(store: Store, clock: Arc<dyn Clock>, target: SmtpTarget, from: String) {
+/// Delivers due mail every few seconds until the process stops. Mail sent for a company with
+/// its own mail access goes through the company's server; the rest (sign-in links, emergency
+/// notifications, mail of companies without one) through the installation's.
+pub async fn run_outbox(
+    app: sb_app::App,
+    store: Store,
+    clock: Arc<dyn Clock>,
+    target: SmtpTarget,
+    from: String,
+    opts: SmtpOptions,
+) {
+    let mut w = Worker {
+        app,
+        target,
+        from,
+        opts,
+        companies: HashMap::new(),
+    };
     loop {
-        if let Err(e) = deliver_due(&store, clock.as_ref(), &target, &from).await {
+        if let Err(e) = w.deliver_due(&store, clock.as_ref()).await {
             tracing::warn!(error = %e, "mail outbox pass failed");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
 }
 
-async fn deliver_due(
-    store: &Store,
-    clock: &dyn Clock,
-    target: &SmtpTarget,
-    from: &str,
-) -> Result<(), sb_store::StoreError> {
-    let now = clock.now();
-    let due = {
-        let mut c = store.conn().await?;
-        outbox::due(&mut c, now.as_millisecond(), 20).await?
-    };
-    let date = now.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
-    for d in due {
-        let signer = Signer {
-            address: from,
-            name: d.assistant_name.as_deref(),
-            reply_to: d.assistant_email.as_deref(),
+struct Worker {
+    app: sb_app::App,
+    target: SmtpTarget,
+    from: String,
+    opts: SmtpOptions,
+    /// Each company's transport, kept while its mail access stays the same.
+    companies: HashMap<String, (MailAccess, SmtpTarget)>,
+}
+
+impl Worker {
+    /// Where a mail goes: its company's server when the company has mail access.
+    fn target_for(&mut self, d: &outbox::Due) -> Result<&SmtpTarget, String> {
+        let (Some(company), Some(stored)) = (&d.company_id, &d.mail_access) else {
+            return Ok(&self.target);
         };
-        let m = d.mail;
-        let result = send(target, &signer, &m, &date).await;
-        let mut c = store.conn().await?;
-        match result {
-            Ok(()) => outbox::mark_sent(&mut c, &m.id, clock.now().as_millisecond()).await?,
-            Err(e) => {
-                let backoff = (30_000i64 << m.attempts.clamp(0, 7)).min(3_600_000);
-                tracing::warn!(mail = %m.id, error = %e, "mail not sent; will retry");
-                outbox::mark_failed(&mut c, &m.id, now.as_millisecond() + backoff, &e).await?;
+        let access = self
+            .app
+            .open_mail_access(company, stored)
+            .ok_or("the company's mail access cannot be opened with this key")?;
+        let fresh = self
+            .companies
+            .get(company)
+            .is_none_or(|(a, _)| *a != access);
+        if fresh {
+            let t = SmtpTarget::for_company(&access, &self.opts)?;
+            self.companies.insert(company.clone(), (access, t));
+        }
+        Ok(&self.companies[company].1)
+    }
+
+    async fn deliver_due(
+        &mut self,
+        store: &Store,
+        clock: &dyn Clock,
+    ) -> Result<(), sb_store::StoreError> {
+        let now = clock.now();
+        let due = {
+            let mut c = store.conn().await?;
+            outbox::due(&mut c, now.as_millisecond(), 20).await?
+        };
+        let date = now.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
+        for d in due {
+            let from = self.from.clone();
+            let signer = Signer {
+                address: &from,
+                name: d.assistant_name.as_deref(),
+                reply_to: d.assistant_email.as_deref(),
+            };
+            let result = match self.target_for(&d) {
+                Ok(target) => send(target, &signer, &d.mail, &date).await,
+                Err(e) => Err(e),
+            };
+            let m = d.mail;
+            let mut c = store.conn().await?;
+            match result {
+                Ok(()) => outbox::mark_sent(&mut c, &m.id, clock.now().as_millisecond()).await?,
+                Err(e) => {
+                    let backoff = (30_000i64 << m.attempts.clamp(0, 7)).min(3_600_000);
+                    tracing::warn!(mail = %m.id, error = %e, "mail not sent; will retry");
+                    outbox::mark_failed(&mut c, &m.id, now.as_millisecond() + backoff, &e).await?;
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
+}
+
+impl SmtpTarget {
+    /// A company's own mail server. Clear text with credentials is refused unless the host is
+    /// loopback (the application checked it); the operator's smtp-tls-required holds here too.
+    pub fn for_company(a: &MailAccess, opts: &SmtpOptions) -> Result<Self, String> {
+        let security = match a.security {
+            MailSecurity::Starttls => Security::StartTls,
+            MailSecurity::Tls => Security::Tls,
+            MailSecurity::None => Security::Plain,
+        };
+        if security == Security::Plain && opts.tls_required {
+            return Err("this installation requires TLS to mail servers".into());
+        }
+        let transport = transport(&a.host, a.port, security, a.auth.as_ref(), opts)?;
+        Ok(Self {
+            host: a.host.clone(),
+            port: a.port,
+            security,
+            auth: a.auth.clone(),
+            transport,
+        })
+    }
+}
+
+/// Tries a company's mail server with lettre before its access is saved: connect, EHLO,
+/// STARTTLS or TLS, AUTH when a user is given, QUIT.
+pub struct SmtpCheck {
+    pub opts: SmtpOptions,
+}
+
+impl MailCheck for SmtpCheck {
+    fn check<'a>(
+        &'a self,
+        access: &'a MailAccess,
+    ) -> Pin<Box<dyn Future<Output = Result<(), String>> + Send + 'a>> {
+        Box::pin(async move {
+            let t = SmtpTarget::for_company(access, &self.opts)?;
+            let tried = tokio::time::timeout(CHECK_TIMEOUT, t.transport.test_connection()).await;
+            match tried {
+                Err(_) => Err(format!("no answer from {}:{} in time", t.host, t.port)),
+                Ok(Ok(true)) => Ok(()),
+                Ok(Ok(false)) => Err("the server closed the connection".into()),
+                Ok(Err(e)) => Err(refusal(&t, &e)),
+            }
+        })
+    }
+}
+
+const CHECK_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Why a mail server refused, in words (never with the password: lettre's errors hold none).
+fn refusal(t: &SmtpTarget, e: &lettre::transport::smtp::Error) -> String {
+    let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+    if e.is_tls() {
+        format!("the TLS connection failed ({e})")
+    } else if t.auth.is_some() && ["530", "534", "535", "538"].contains(&code.as_str()) {
+        format!("authentication refused ({e})")
+    } else if e.is_permanent() || e.is_transient() || e.is_client() || e.is_response() {
+        format!("{e}")
+    } else {
+        format!("cannot connect to {}:{} ({e})", t.host, t.port)
+    }
 }
 
 #[cfg(test)]

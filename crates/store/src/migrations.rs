@@ -546,6 +546,19 @@ pub const MIGRATIONS: &[Migration] = &[
         ],
     },
     Migration {
+        version: 24,
+        name: "company mail access",
+        // The company's own SMTP server for the mail sent for it: security starttls, tls or
+        // none; mail_password sealed with the operator's key like the provider credentials.
+        statements: &[
+            "ALTER TABLE company_profiles ADD COLUMN mail_host TEXT NULL",
+            "ALTER TABLE company_profiles ADD COLUMN mail_port BIGINT NULL",
+            "ALTER TABLE company_profiles ADD COLUMN mail_security TEXT NULL",
+            "ALTER TABLE company_profiles ADD COLUMN mail_username TEXT NULL",
+            "ALTER TABLE company_profiles ADD COLUMN mail_password TEXT NULL",
+        ],
+    },
+    Migration {
         version: 26,
         name: "registration user agents",
         // What the phone calls itself (its User-Agent header), shown to administrators on the

@@ -96,11 +96,16 @@ pub struct Due {
     pub mail: Mail,
     pub assistant_name: Option<String>,
     pub assistant_email: Option<String>,
+    /// The company the mail was sent for (none for sign-in links and emergency notifications).
+    pub company_id: Option<String>,
+    /// That company's own mail server, when it has one (its password sealed).
+    pub mail_access: Option<crate::profiles::StoredMailAccess>,
 }
 
 pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Due>> {
     let rows = query(
-        "SELECT m.*, p.assistant_name, p.assistant_email FROM mail_outbox m
+        "SELECT m.*, p.assistant_name, p.assistant_email, p.mail_host, p.mail_port,
+            p.mail_security, p.mail_username, p.mail_password FROM mail_outbox m
          LEFT JOIN company_profiles p ON p.company_id = m.company_id
          WHERE m.sent_at IS NULL AND m.next_attempt_at <= $1 ORDER BY m.id LIMIT $2",
     )
@@ -135,6 +140,8 @@ pub async fn due(c: &mut Conn, now: i64, limit: i64) -> Result<Vec<Due>> {
                 mail,
                 assistant_name: col(&mut r, "assistant_name")?,
                 assistant_email: col(&mut r, "assistant_email")?,
+                company_id: col(&mut r, "company_id")?,
+                mail_access: crate::profiles::mail_access_of(&mut r)?,
             })
         })
         .collect()

@@ -16,6 +16,33 @@ pub struct CompanyProfile {
     pub provider_credentials: Option<String>,
     /// Sealed; never read back out of the application.
     pub pbx_credentials: Option<String>,
+    /// The company's own mail server, when it has one.
+    pub mail_access: Option<StoredMailAccess>,
+}
+
+/// A company's SMTP server as stored: the password sealed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMailAccess {
+    pub host: String,
+    pub port: i64,
+    /// `starttls`, `tls` or `none`.
+    pub security: String,
+    pub username: Option<String>,
+    /// Sealed; only the outbox worker and the check on save open it.
+    pub password: Option<String>,
+}
+
+/// The mail access columns of a `company_profiles` row (absent when no host is set).
+pub(crate) fn mail_access_of(r: &mut crate::db::Row) -> Result<Option<StoredMailAccess>> {
+    let host: Option<String> = col(r, "mail_host")?;
+    let Some(host) = host else { return Ok(None) };
+    Ok(Some(StoredMailAccess {
+        host,
+        port: col::<Option<i64>>(r, "mail_port")?.unwrap_or(25),
+        security: col::<Option<String>>(r, "mail_security")?.unwrap_or_default(),
+        username: col(r, "mail_username")?,
+        password: col(r, "mail_password")?,
+    }))
 }
 
 /// The company's profile; empty when nothing was ever saved.
@@ -33,19 +60,22 @@ pub async fn get(c: &mut Conn, company: &CompanyId) -> Result<CompanyProfile> {
         admin_phone: col(&mut r, "admin_phone")?,
         provider_credentials: col(&mut r, "provider_credentials")?,
         pbx_credentials: col(&mut r, "pbx_credentials")?,
+        mail_access: mail_access_of(&mut r)?,
     })
 }
 
 /// Replaces the company's profile.
 pub async fn save(c: &mut Conn, company: &CompanyId, p: &CompanyProfile) -> Result<()> {
+    let m = p.mail_access.as_ref();
     query("DELETE FROM company_profiles WHERE company_id = $1")
         .bind(company.as_str())
         .execute(&mut *c)
         .await?;
     query(
         "INSERT INTO company_profiles (company_id, assistant_name, assistant_email, admin_phone,
-            provider_credentials, pbx_credentials)
-         VALUES ($1, $2, $3, $4, $5, $6)",
+            provider_credentials, pbx_credentials, mail_host, mail_port, mail_security,
+            mail_username, mail_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(company.as_str())
     .bind(p.assistant_name.clone())
@@ -53,6 +83,11 @@ pub async fn save(c: &mut Conn, company: &CompanyId, p: &CompanyProfile) -> Resu
     .bind(p.admin_phone.clone())
     .bind(p.provider_credentials.clone())
     .bind(p.pbx_credentials.clone())
+    .bind(m.map(|m| m.host.clone()))
+    .bind(m.map(|m| m.port))
+    .bind(m.map(|m| m.security.clone()))
+    .bind(m.and_then(|m| m.username.clone()))
+    .bind(m.and_then(|m| m.password.clone()))
     .execute(c)
     .await?;
     Ok(())
@@ -62,7 +97,8 @@ pub async fn save(c: &mut Conn, company: &CompanyId, p: &CompanyProfile) -> Resu
 pub async fn sealed_values(c: &mut Conn) -> Result<Vec<String>> {
     let rows = query(
         "SELECT provider_credentials AS v FROM company_profiles WHERE provider_credentials IS NOT NULL
-         UNION SELECT pbx_credentials AS v FROM company_profiles WHERE pbx_credentials IS NOT NULL",
+         UNION SELECT pbx_credentials AS v FROM company_profiles WHERE pbx_credentials IS NOT NULL
+         UNION SELECT mail_password AS v FROM company_profiles WHERE mail_password IS NOT NULL",
     )
     .fetch_all(c)
     .await?;

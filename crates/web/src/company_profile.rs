@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sb_api::AppState;
 use sb_app::AppError;
+use sb_app::mail_access::{MailAccessInput, MailSecurity};
 use sb_app::profile::{CompanyProfileInput, CompanyProfileView, Credentials};
 use sb_app::views::{CompanyPatch, CompanyView, EmergencySettingsDoc, OfferedPackagesInput};
 use sb_domain::model::{Language, Role};
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/companies/{id}/profile/credentials",
             post(save_credentials),
         )
+        .route("/admin/companies/{id}/profile/mail", post(save_mail_access))
         .route("/admin/companies/{id}/bill", get(bill_form).post(show_bill))
         .route(
             "/admin/companies/{id}/profile/packages",
@@ -146,6 +148,11 @@ struct ProfilePage {
     recipients: String,
     /// Shown when someone else than the company's own administrator acts for it.
     acting_for: Option<String>,
+    /// The mail access form's values (never its password).
+    mail_host: String,
+    mail_port: String,
+    mail_security: String,
+    mail_username: String,
 }
 
 impl ProfilePage {
@@ -201,9 +208,14 @@ async fn page(
         .await
         .map(|d| d.recipients.join("\n"))
         .unwrap_or_default();
+    let m = profile.mail_access.as_ref();
     render(
         status,
         &ProfilePage {
+            mail_host: m.map(|m| m.host.clone()).unwrap_or_default(),
+            mail_port: m.map(|m| m.port.to_string()).unwrap_or_default(),
+            mail_security: m.map_or("starttls".into(), |m| m.security.clone()),
+            mail_username: m.and_then(|m| m.username.clone()).unwrap_or_default(),
             c,
             packages,
             packages_action: format!("{path}/packages"),
@@ -418,5 +430,68 @@ pub async fn save_emergency(
             .collect(),
     };
     let result = s.app.set_emergency_settings(&session.actor, &id, doc).await;
+    outcome(&s, &session, &id, result).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MailAccessForm {
+    csrf: String,
+    mail_host: String,
+    mail_port: String,
+    mail_security: String,
+    mail_username: String,
+    mail_password: String,
+    mail_clear: Option<String>,
+}
+
+fn mail_access_change(f: MailAccessForm) -> Result<Option<MailAccessInput>, AppError> {
+    if f.mail_clear.is_some() {
+        return Ok(None);
+    }
+    let invalid = |m: &str| AppError::invalid("invalid_mail_access", "mail_access", m);
+    let port = f
+        .mail_port
+        .trim()
+        .parse::<u16>()
+        .map_err(|_| invalid("The port is 1 to 65535."))?;
+    let security = match f.mail_security.as_str() {
+        "starttls" => MailSecurity::Starttls,
+        "tls" => MailSecurity::Tls,
+        "none" => MailSecurity::None,
+        _ => return Err(invalid("Choose a listed security.")),
+    };
+    let some = |v: String| Some(v).filter(|v| !v.trim().is_empty());
+    Ok(Some(MailAccessInput {
+        host: f.mail_host,
+        port,
+        security,
+        username: some(f.mail_username),
+        password: some(f.mail_password),
+    }))
+}
+
+/// The mail access form: tried by a real connection before anything is saved; a refusal is
+/// shown as the page's alert and nothing changes.
+pub async fn save_mail_access(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<MailAccessForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &here(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = match mail_access_change(f) {
+        Ok(change) => {
+            let input = CompanyProfileInput {
+                mail_access: Some(change),
+                ..CompanyProfileInput::default()
+            };
+            s.app.set_company_profile(&session.actor, &id, input).await
+        }
+        Err(e) => Err(e),
+    };
     outcome(&s, &session, &id, result).await
 }

@@ -18,6 +18,7 @@ mod hardening;
 mod isolation;
 mod kit;
 mod lines_portal;
+mod mail_access;
 mod phones;
 mod portal;
 mod portal_provider;

@@ -37,7 +37,7 @@ async fn the_assistant_signs_the_company_s_mail_and_credentials_are_never_shown_
     let r = srv.patch(&path, &t.admin_token, change.clone()).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let expected = json!({"assistant_name": "Zoé Accueil", "assistant_email": "accueil@prof.example.com",
-        "admin_phone": "+15550001234", "provider_credentials_set": true, "pbx_credentials_set": true});
+        "admin_phone": "+15550001234", "provider_credentials_set": true, "pbx_credentials_set": true, "mail_access": null});
     assert_eq!(r.body, expected);
     assert_eq!(srv.get(&path, &t.reseller_token).await.body, expected);
     // Nobody else reads or changes it; a bad value changes nothing.

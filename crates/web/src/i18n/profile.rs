@@ -110,4 +110,31 @@ pub(super) const TEXTS: &[Text] = &[
         "One address per line, at most 10.",
         "Une adresse par ligne, 10 au plus.",
     ),
+    ("cp_mail", "Mail access", "Accès messagerie"),
+    (
+        "cp_mail_hint",
+        "The company's own mail server, through which the mail sent for its users goes. It is tried when saved; the password is stored encrypted and never shown again (leave it empty to keep it).",
+        "Le serveur de messagerie de l'entreprise, par lequel part le courrier envoyé à ses utilisateurs. Il est essayé à l'enregistrement ; le mot de passe est enregistré chiffré et jamais réaffiché (laissez-le vide pour le garder).",
+    ),
+    ("cp_mail_host", "Host", "Hôte"),
+    ("cp_mail_port", "Port", "Port"),
+    ("cp_mail_security", "Security", "Sécurité"),
+    ("cp_mail_starttls", "STARTTLS", "STARTTLS"),
+    ("cp_mail_tls", "TLS", "TLS"),
+    (
+        "cp_mail_none",
+        "None (local relay only)",
+        "Aucune (relais local seulement)",
+    ),
+    (
+        "cp_mail_password_set",
+        "Password set",
+        "Mot de passe renseigné",
+    ),
+    ("cp_mail_not_set", "Not set", "Non renseigné"),
+    (
+        "cp_mail_clear",
+        "Remove the mail access",
+        "Supprimer l'accès messagerie",
+    ),
 ];

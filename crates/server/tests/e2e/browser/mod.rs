@@ -9,6 +9,7 @@ mod callcentre;
 mod company;
 mod company_profile;
 mod lines;
+mod mail_access;
 mod provider;
 mod reports;
 mod scenarios;

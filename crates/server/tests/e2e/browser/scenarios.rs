@@ -46,6 +46,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::company_profile::a_company_admin_names_the_assistant_and_stores_provider_credentials,
         super::company_profile::the_company_audit_shows_a_change_made_in_the_portal_newest_first_and_filters_it,
         super::company_profile::a_company_admin_offers_a_package_as_default_and_names_the_emergency_recipients,
+        super::mail_access::a_company_admin_sets_mail_access_that_is_tried_and_a_wrong_port_is_refused,
         super::company::a_company_admin_finds_a_user_and_edits_the_profile,
         super::company::the_user_list_works_with_the_keyboard_alone,
         super::company::a_company_admin_adds_disables_and_deletes_a_user_told_the_audit_goes_too,
