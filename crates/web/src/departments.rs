@@ -341,17 +341,11 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 pub async fn delete(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path((id, dep)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<crate::provider::CsrfForm>,
 ) -> Response {
     let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &list_path(&id)).await {
         Ok(v) => v,

@@ -428,17 +428,11 @@ pub async fn update(
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
 pub async fn run_now(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<crate::provider::CsrfForm>,
 ) -> Response {
     let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &list_path(&id)).await {
         Ok(v) => v,
@@ -460,7 +454,7 @@ pub async fn delete(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
-    Form(f): Form<CsrfOnly>,
+    Form(f): Form<crate::provider::CsrfForm>,
 ) -> Response {
     let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &list_path(&id)).await {
         Ok(v) => v,
