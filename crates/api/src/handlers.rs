@@ -11,6 +11,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sb_app::AppError;
 use sb_app::views::*;
+use sb_domain::csv::{cell as csv_cell, push_cell};
 use sb_domain::model::AuditKind;
 use sb_store::audit::AuditFilter;
 
@@ -1232,39 +1233,8 @@ fn int(buf: &mut [u8; 21], v: i64) -> &str {
     std::str::from_utf8(&buf[i..]).unwrap_or_default()
 }
 
-/// Appends one CSV cell, copying it as it is when it needs neither quoting nor the formula guard.
-fn push_cell(out: &mut String, s: &str) {
-    let special = s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
-    if special || s.starts_with(FORMULA_STARTS) {
-        out.push_str(&csv_cell(s));
-    } else {
-        out.push_str(s);
-    }
-}
-
-/// What a spreadsheet runs as a formula when a cell starts with it: the four formula signs, and
-/// TAB and CR, which spreadsheets strip before looking (OWASP, CSV injection).
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// One CSV cell, quoted when it holds a separator, a quote or a line break; cells that a
-/// spreadsheet would run as a formula are prefixed with a quote mark.
 /// How every CSV row ends (RFC 4180 section 2).
 const CRLF: &str = "\r\n";
-
-pub fn csv_cell(s: &str) -> String {
-    // A phone number like +15550001 is data, not a formula.
-    let number = s.len() > 1 && s.starts_with('+') && s[1..].bytes().all(|b| b.is_ascii_digit());
-    let s = if !number && s.starts_with(FORMULA_STARTS) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
 
 // ---- call recording ----------------------------------------------------------------------------
 
@@ -1550,35 +1520,6 @@ mod tests {
         let mut b = [0; 21];
         for v in [0, 7, 10, 599, -1, -42, i64::MAX, i64::MIN] {
             assert_eq!(super::int(&mut b, v), v.to_string());
-        }
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_or_guarded_only_when_needed() {
-        let cell = |s: &str| {
-            let mut out = String::new();
-            super::push_cell(&mut out, s);
-            out
-        };
-        assert_eq!(cell("Caller Name"), "Caller Name");
-        assert_eq!(cell("+15550001"), "+15550001");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("=1+1"), "'=1+1");
-        assert_eq!(cell("line\nbreak"), "\"line\nbreak\"");
-    }
-
-    #[test]
-    fn csv_formula_guard_covers_tab_and_carriage_return() {
-        // OWASP CSV injection: spreadsheets strip a leading TAB or CR and then run the formula.
-        for s in ["\t=1+1", "\r=1+1", "\t@SUM(A1)", "\r-2+3"] {
-            let mut out = String::new();
-            super::push_cell(&mut out, s);
-            assert!(
-                out.starts_with('\'') || out.starts_with("\"'"),
-                "{s:?} was written as {out:?}"
-            );
-            assert!(super::csv_cell(s).trim_start_matches('"').starts_with('\''));
         }
     }
 }

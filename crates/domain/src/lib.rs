@@ -5,6 +5,7 @@
 
 pub mod barring;
 pub mod clock;
+pub mod csv;
 pub mod ids;
 pub mod model;
 pub mod queue;

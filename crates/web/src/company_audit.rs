@@ -291,7 +291,7 @@ pub async fn csv(
                 if i > 0 {
                     out.push(',');
                 }
-                crate::messages::push_cell(&mut out, cell);
+                sb_domain::csv::push_cell(&mut out, cell);
             }
             out.push_str("\r\n");
         }

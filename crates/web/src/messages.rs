@@ -16,6 +16,7 @@ use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::call_log::{CallsOf, filter_from};
 use sb_app::views::{LineView, UserView};
+use sb_domain::csv::push_cell;
 
 /// Calls per page of the log.
 const PAGE_SIZE: i64 = 50;
@@ -184,26 +185,6 @@ pub async fn show(
         place,
     };
     render(status, &page)
-}
-
-/// One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break; a cell that a
-/// spreadsheet would run as a formula is prefixed with an apostrophe.
-pub(crate) fn push_cell(out: &mut String, v: &str) {
-    // A number like +15550001 is data; anything else starting with a formula sign, TAB or CR
-    // (which spreadsheets strip before looking) is guarded.
-    let number = v.len() > 1 && v.starts_with('+') && v[1..].bytes().all(|b| b.is_ascii_digit());
-    let v = if !number && v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    };
-    if v.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&v.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(&v);
-    }
 }
 
 /// `GET …/users/{user}/messages.csv?line=&direction=`: the line's whole call log as CSV, rows

@@ -12,10 +12,6 @@ use sb_store::reports::LineCalls;
 use sb_store::tenancy::Department;
 use std::collections::HashMap;
 
-/// What a spreadsheet runs as a formula when a cell starts with it: the four formula signs,
-/// and TAB and CR, which spreadsheets strip before looking.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
 /// A CSV document and how many data rows it has.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Csv {
@@ -49,24 +45,8 @@ impl Csv {
     }
 }
 
-/// Appends one cell, guarded and quoted as the module says.
-pub fn push_cell(out: &mut String, s: &str) {
-    let number = s.len() > 1 && s.starts_with('+') && s[1..].bytes().all(|b| b.is_ascii_digit());
-    let guarded;
-    let s = if !number && s.starts_with(FORMULA_STARTS) {
-        guarded = format!("'{s}");
-        guarded.as_str()
-    } else {
-        s
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
+/// Appends one cell, guarded and quoted as the module says (the one rule of every export).
+pub use sb_domain::csv::push_cell;
 
 /// Minutes of talk, rounded up: a 10-second call counts as a minute, as carriers bill.
 fn minutes(secs: i64) -> String {
