@@ -152,29 +152,17 @@ fn day_start(field: &str, date: &str, days: i64) -> Result<Option<String>, AppEr
         return Ok(None);
     }
     let bad = || AppError::invalid("not_a_date", field, "Type a date like 2026-12-31.");
-    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next())
-    else {
-        return Err(bad());
-    };
-    if date.len() != 10 || !(1..=12).contains(&m) || !(1..=31).contains(&d) || y < 1970 {
+    if date.len() != 10 {
         return Err(bad());
     }
-    // Days from the civil date (Howard Hinnant's algorithm), so "to" can include its day.
-    let (y2, m2) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * m2 + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let z = era * 146_097 + doe + days;
-    let (era, doe) = (z.div_euclid(146_097), z.rem_euclid(146_097));
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    Ok(Some(format!("{year:04}-{month:02}-{day:02}T00:00:00Z")))
+    let day: jiff::civil::Date = date.parse().map_err(|_| bad())?;
+    if day.year() < 1970 {
+        return Err(bad());
+    }
+    let day = day
+        .checked_add(jiff::Span::new().days(days))
+        .map_err(|_| bad())?;
+    Ok(Some(format!("{day}T00:00:00Z")))
 }
 
 #[derive(Template)]
