@@ -18,6 +18,7 @@ use sb_store::audit::AuditFilter;
 type S = State<AppState>;
 
 // The route table names every handler here.
+pub use crate::branding::*;
 pub use crate::reports::*;
 pub type Created<T> = (StatusCode, Json<T>);
 

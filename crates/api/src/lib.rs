@@ -1,5 +1,6 @@
 //! Switchboard's REST API: `/api/v1/...`, `/healthz`, `/metrics` and the OpenAPI document.
 
+pub mod branding;
 pub mod error;
 pub mod extract;
 pub mod handlers;

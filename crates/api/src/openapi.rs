@@ -147,6 +147,8 @@ use utoipa::openapi::{
         AuditKind,
         sb_domain::barring::Bars,
         sb_app::barring::CallBarringView,
+        sb_app::branding::BrandingInput,
+        sb_app::branding::BrandingView,
         sb_app::profile::CompanyProfileInput,
         sb_app::profile::CompanyProfileView,
         sb_app::profile::Credentials,

@@ -23,6 +23,9 @@ pub struct PersonView {
     /// The user's language, else their company's first language, else English.
     pub language: Language,
     pub company: Option<CompanyRef>,
+    /// The branding their pages show (their company's over its reseller's, or their
+    /// reseller's); none for the installation's administrators.
+    pub brand: Option<sb_domain::branding::Effective>,
 }
 
 /// A company as a page names it: no counts (those cost a scan of its users and lines).
@@ -95,6 +98,8 @@ impl App {
             Some(co) => tenancy::get_company(&mut c, co).await?,
             None => None,
         };
+        let brand =
+            crate::branding::brand_of(&mut c, company.as_ref(), u.reseller_id.as_ref()).await?;
         let language = u
             .language
             .or(company.as_ref().map(|c| c.first_language))
@@ -110,6 +115,7 @@ impl App {
                 sip_domain: co.sip_domain,
                 offered_packages: Vec::new(),
             }),
+            brand,
         })
     }
 

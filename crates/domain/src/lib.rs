@@ -4,6 +4,7 @@
 //! Values are validated when they are built, so a `Username` or an `E164` that exists is valid.
 
 pub mod barring;
+pub mod branding;
 pub mod clock;
 pub mod csv;
 pub mod ids;

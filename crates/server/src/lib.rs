@@ -4,6 +4,7 @@
 pub mod config;
 pub mod keyfile;
 pub mod mail;
+mod mail_body;
 pub mod sip;
 
 use config::Config;

@@ -8,6 +8,7 @@
 //! and no TLS is refused at start-up, and with STARTTLS required lettre stops before AUTH when
 //! the server does not offer it (a man in the middle stripping STARTTLS learns nothing).
 
+use crate::mail_body::MailBrand;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -207,11 +208,13 @@ fn from_headers(s: &Signer<'_>) -> String {
     out
 }
 
-/// Sends one message; the body is plain UTF-8 text.
+/// Sends one message: its plain UTF-8 text, with a branded HTML alternative when `brand` is
+/// given.
 pub async fn send(
     target: &SmtpTarget,
     signer: &Signer<'_>,
     m: &outbox::Mail,
+    brand: Option<&MailBrand>,
     date: &str,
 ) -> Result<(), String> {
     let from = signer.address;
@@ -241,41 +244,7 @@ pub async fn send(
         m.subject,
         m.id
     );
-    let text_part =
-        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-    // The boundary is the mail's id: it cannot occur in base64 or in our own text.
-    let boundary = format!("=_switchboard_{}", m.id);
-    match &m.attachment {
-        None => msg.push_str(text_part),
-        Some(a) => {
-            if [&a.name, &a.content_type]
-                .iter()
-                .any(|s| s.contains(['\r', '\n', '"']))
-            {
-                return Err("attachment names cannot contain line breaks or quotes".into());
-            }
-            msg.push_str(&format!(
-                "Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n--{boundary}\r\n{text_part}"
-            ));
-        }
-    }
-    // lettre does the dot-stuffing (RFC 5321 section 4.5.2) and the final "."
-    for line in m.body.lines() {
-        msg.push_str(line);
-        msg.push_str("\r\n");
-    }
-    if let Some(a) = &m.attachment {
-        msg.push_str(&format!(
-            "\r\n--{boundary}\r\nContent-Type: {}; name=\"{}\"\r\nContent-Disposition: attachment; filename=\"{}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-            a.content_type, a.name, a.name
-        ));
-        // Base64 lines of 76 characters (RFC 2045); the text is ASCII.
-        for chunk in a.base64.as_bytes().chunks(76) {
-            msg.push_str(std::str::from_utf8(chunk).unwrap_or_default());
-            msg.push_str("\r\n");
-        }
-        msg.push_str(&format!("--{boundary}--\r\n"));
-    }
+    msg.push_str(&crate::mail_body::entity(m, brand)?);
     target
         .transport
         .send_raw(&envelope, msg.trim_end_matches("\r\n").as_bytes())
@@ -351,15 +320,38 @@ impl Worker {
             outbox::due(&mut c, now.as_millisecond(), 20).await?
         };
         let date = now.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
+        // Each company's branding, read once a pass.
+        let mut brands: HashMap<String, Option<MailBrand>> = HashMap::new();
         for d in due {
             let from = self.from.clone();
+            let brand = match &d.company_id {
+                Some(co) => {
+                    if !brands.contains_key(co) {
+                        // Unreadable branding costs the mail its looks, never its delivery.
+                        let b = match self.app.mail_brand(co).await {
+                            Ok(b) => b.map(|(e, logo)| MailBrand::of(&e, logo)),
+                            Err(e) => {
+                                tracing::warn!(company = %co, error = %e, "mail branding unreadable");
+                                None
+                            }
+                        };
+                        brands.insert(co.clone(), b);
+                    }
+                    brands[co].as_ref()
+                }
+                None => None,
+            };
+            // The assistant signs the company's mail; else its product's name.
             let signer = Signer {
                 address: &from,
-                name: d.assistant_name.as_deref(),
+                name: d
+                    .assistant_name
+                    .as_deref()
+                    .or(brand.map(|b| b.name.as_str())),
                 reply_to: d.assistant_email.as_deref(),
             };
             let result = match self.target_for(&d) {
-                Ok(target) => send(target, &signer, &d.mail, &date).await,
+                Ok(target) => send(target, &signer, &d.mail, brand, &date).await,
                 Err(e) => Err(e),
             };
             let m = d.mail;
@@ -570,7 +562,14 @@ mod tests {
             name: None,
             reply_to: None,
         };
-        let sent = send(&t, &signer, &a_mail(), "Sun, 6 Dec 2026 04:00:00 +0000").await;
+        let sent = send(
+            &t,
+            &signer,
+            &a_mail(),
+            None,
+            "Sun, 6 Dec 2026 04:00:00 +0000",
+        )
+        .await;
         assert!(sent.is_err(), "no STARTTLS offered: nothing may be sent");
         let heard = heard.lock().unwrap().join("");
         assert!(heard.starts_with("EHLO"), "{heard}");

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod barring;
+pub mod branding;
 pub mod call_log;
 pub mod conferences;
 pub mod db;

@@ -565,4 +565,19 @@ pub const MIGRATIONS: &[Migration] = &[
         // user's Device tab; empty when the phone sent none.
         statements: &["ALTER TABLE registrations ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''"],
     },
+    Migration {
+        version: 27,
+        name: "branding",
+        // A reseller's or a company's product name, two colours (#rrggbb) and logo (base64 of
+        // the sanitised PNG or SVG), keyed by the tenant's id; a company's fields override its
+        // reseller's one by one. `version` changes with every save, for the pages' asset URLs.
+        statements: &["CREATE TABLE brandings (
+            tenant_id TEXT PRIMARY KEY,
+            product_name TEXT NULL,
+            primary_colour TEXT NULL,
+            accent_colour TEXT NULL,
+            logo TEXT NULL,
+            logo_type TEXT NULL,
+            version BIGINT NOT NULL)"],
+    },
 ];

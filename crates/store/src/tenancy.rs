@@ -67,6 +67,7 @@ pub async fn count_companies_of(c: &mut Conn, id: &ResellerId) -> Result<i64> {
 pub async fn delete_reseller(c: &mut Conn, id: &ResellerId) -> Result<()> {
     // Its administrators go with it (cascade), and with them their sign-ins.
     c.touch();
+    crate::branding::delete(c, id.as_str()).await?;
     query("DELETE FROM resellers WHERE id = $1")
         .bind(id.as_str())
         .execute(c)
@@ -338,6 +339,8 @@ pub async fn delete_company(c: &mut Conn, id: &CompanyId) -> Result<()> {
             .execute(&mut *c)
             .await?;
     }
+    // Branding is keyed by either kind of tenant, so no foreign key removes it.
+    crate::branding::delete(c, id.as_str()).await?;
     query("DELETE FROM companies WHERE id = $1")
         .bind(id.as_str())
         .execute(c)

@@ -7,6 +7,7 @@ use crate::session::Session;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use sb_domain::branding::{DEFAULT_PRODUCT_NAME, Effective};
 use sb_domain::model::{Language, Role};
 
 /// The layout's part of a page.
@@ -23,6 +24,36 @@ pub struct Chrome {
     pub keep_query: String,
     pub info: Option<String>,
     pub alert: Option<String>,
+    pub brand: BrandChrome,
+}
+
+/// The tenant's branding as the layout shows it: the product's name in the header and the
+/// title, and, when the tenant chose them, its colours (a stylesheet of its own, so that the
+/// policy's `style-src 'self'` stands) and its logo.
+pub struct BrandChrome {
+    pub name: String,
+    pub stylesheet: Option<String>,
+    pub logo: Option<String>,
+}
+
+impl BrandChrome {
+    fn of(brand: Option<&Effective>) -> Self {
+        let Some(b) = brand else {
+            return Self {
+                name: DEFAULT_PRODUCT_NAME.to_owned(),
+                stylesheet: None,
+                logo: None,
+            };
+        };
+        let coloured = b.primary.is_some() || b.accent.is_some();
+        Self {
+            name: b.name().to_owned(),
+            stylesheet: coloured.then(|| format!("{}?v={}", crate::branding::CSS_PATH, b.version)),
+            logo: b
+                .logo
+                .map(|_| format!("{}?v={}", crate::branding::LOGO_PATH, b.version)),
+        }
+    }
 }
 
 /// The signed-in person as the header shows them.
@@ -54,6 +85,7 @@ impl Chrome {
             keep_query: String::new(),
             info: None,
             alert: None,
+            brand: BrandChrome::of(None),
         }
     }
 
@@ -79,6 +111,7 @@ impl Chrome {
             keep_query: String::new(),
             info: None,
             alert: None,
+            brand: BrandChrome::of(s.me.brand.as_ref()),
         }
     }
 
@@ -126,6 +159,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                     ("/admin/queues", "cc_title"),
                     ("/admin/conferences", "cf_title"),
                     ("/admin/reports", "rp_title"),
+                    (crate::branding::OWN_PATH, "br_title"),
                     ("/my", "my_profile"),
                 ]);
             }

@@ -16,12 +16,14 @@
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
 //! `callcentre` (a company's queues: settings, agents, music on hold), `callcentre_board` (the
 //! queues' live board and figures), `conferences` (a company's conference bridge number and
-//! scheduled meetings), `upload` (the
-//! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
+//! scheduled meetings), `branding` (a reseller's or a company's product name, colours and logo,
+//! and the stylesheet and logo every signed-in page loads), `upload` (the multipart bodies of the
+//! greeting and logo forms), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
 //! text in English and French).
 
 mod admin;
 mod assets;
+mod branding;
 mod callcentre;
 mod callcentre_board;
 mod calls;
@@ -107,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(callcentre::routes())
         .merge(conferences::routes())
         .merge(reports::routes())
+        .merge(branding::routes())
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).

@@ -1,7 +1,7 @@
-//! The greeting form's body (`multipart/form-data`): read whole into memory under the route's
-//! size limit, then parsed by multer here, in one synchronous function of the bytes, so that the
-//! fuzz target `greeting_form` drives exactly what the route does. Nothing is used before the
-//! CSRF field is checked by the caller.
+//! The bodies of the forms that upload a file (`multipart/form-data`: a greeting, a logo): read
+//! whole into memory under the route's size limit, then parsed by multer here, in one
+//! synchronous function of the bytes, so that the fuzz target `greeting_form` drives exactly
+//! what the routes do. Nothing is used before the CSRF field is checked by the caller.
 
 use axum::body::Bytes;
 use std::future::Future;
@@ -11,20 +11,26 @@ use std::task::{Context, Poll, Waker};
 /// The largest greeting form: the audio limit of the API's upload and room for the other fields.
 pub const MAX_FORM_BYTES: usize = sb_app::audio::MAX_UPLOAD_BYTES + 16 * 1024;
 
+/// The largest logo form: the logo limit and room for the token.
+pub const MAX_LOGO_FORM_BYTES: usize = sb_app::logo::MAX_LOGO_BYTES + 16 * 1024;
+
 /// The greeting form's fields.
+pub type GreetingForm = FileForm;
+
+/// A file form's fields: its token, a line it is for (greetings), the file.
 #[derive(Debug, Default, PartialEq)]
-pub struct GreetingForm {
+pub struct FileForm {
     pub csrf: String,
     pub line: String,
     pub file: Vec<u8>,
 }
 
-/// Why a body is not a greeting form.
+/// Why a body is not a file form.
 #[derive(Debug, PartialEq, Eq)]
 pub enum UploadError {
     /// Not multipart, no boundary, or broken parts.
     Malformed,
-    /// Larger than [`MAX_FORM_BYTES`].
+    /// Larger than the form's limit.
     TooLarge,
 }
 
@@ -47,19 +53,33 @@ const MAX_TEXT_FIELD: usize = 256;
 /// Parses a greeting form of content type `content_type`. A form without a file gives an empty
 /// `file`: the caller says so once it has checked the form's CSRF token.
 pub fn parse_greeting_form(content_type: &str, body: Bytes) -> Result<GreetingForm, UploadError> {
-    if body.len() > MAX_FORM_BYTES {
+    parse_file_form(content_type, body, MAX_FORM_BYTES, "greeting")
+}
+
+/// Parses a logo form (its file field is `logo`), as [`parse_greeting_form`] does.
+pub fn parse_logo_form(content_type: &str, body: Bytes) -> Result<FileForm, UploadError> {
+    parse_file_form(content_type, body, MAX_LOGO_FORM_BYTES, "logo")
+}
+
+fn parse_file_form(
+    content_type: &str,
+    body: Bytes,
+    max: usize,
+    file_field: &'static str,
+) -> Result<FileForm, UploadError> {
+    if body.len() > max {
         return Err(UploadError::TooLarge);
     }
     let boundary = multer::parse_boundary(content_type).map_err(|_| UploadError::Malformed)?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let limits = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
-            .whole_stream(MAX_FORM_BYTES as u64)
-            .per_field(MAX_FORM_BYTES as u64),
+            .whole_stream(max as u64)
+            .per_field(max as u64),
     );
     let mut parts = multer::Multipart::with_constraints(stream, boundary, limits);
     ready(async move {
-        let mut form = GreetingForm::default();
+        let mut form = FileForm::default();
         while let Some(field) = parts
             .next_field()
             .await
@@ -80,7 +100,7 @@ pub fn parse_greeting_form(content_type: &str, body: Bytes) -> Result<GreetingFo
             match name.as_str() {
                 "csrf" => form.csrf = text()?,
                 "line" => form.line = text()?,
-                "greeting" => form.file = data.to_vec(),
+                f if f == file_field => form.file = data.to_vec(),
                 _ => {}
             }
         }

@@ -53,6 +53,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "ReportInput" => {
             json!({"name": "Hijack", "kind": "audit", "frequency": "daily", "time": "08:00", "recipients": ["intruder@example.com"]})
         }
+        "BrandingInput" => json!({"product_name": "Hijack", "primary_colour": "#000000"}),
         "Bars" => json!({"international": false, "premium": false, "all_outside": false}),
         "CompanyProfileInput" => {
             json!({"assistant_name": "Hijack", "provider_credentials": {"username": "x", "password": "y"}})

@@ -5,6 +5,7 @@ mod abuse;
 mod accounts;
 mod bad_input;
 mod baresip;
+mod branding;
 mod browser;
 mod callcentre_portal;
 mod calls;

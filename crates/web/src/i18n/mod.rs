@@ -18,6 +18,7 @@ static INDEX: std::sync::LazyLock<
 > = std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
 mod audit;
+mod branding;
 mod callcentre;
 mod company;
 mod conferences;
@@ -34,6 +35,7 @@ type Text = (&'static str, &'static str, &'static str);
 const TABLES: &[&[Text]] = &[
     TEXTS,
     audit::TEXTS,
+    branding::TEXTS,
     callcentre::TEXTS,
     company::TEXTS,
     conferences::TEXTS,

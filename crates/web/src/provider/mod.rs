@@ -80,6 +80,7 @@ pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
             ("/admin/customers", "pv_customers"),
             ("/admin/packages", "pv_packages"),
             ("/admin/audit", "pv_activity_audit"),
+            (crate::branding::OWN_PATH, "br_title"),
         ],
         _ => Vec::new(),
     }
@@ -196,6 +197,10 @@ fn field_label(lang: Language, field: &str) -> Option<&'static str> {
         "assistant_name" => "cp_assistant_name",
         "assistant_email" => "cp_assistant_email",
         "admin_phone" => "cp_admin_phone",
+        "product_name" => "br_product_name",
+        "primary_colour" => "br_primary",
+        "accent_colour" => "br_accent",
+        "logo" => "br_logo",
         _ => return None,
     };
     Some(t(lang, key))

@@ -5,6 +5,7 @@
 //! Without Chromium the test fails when CI or `SWITCHBOARD_REQUIRE_BROWSER=1` is set (as
 //! `scripts/test.sh` does); elsewhere it says loudly that it was skipped.
 
+mod branding;
 mod callcentre;
 mod company;
 mod company_profile;

@@ -65,6 +65,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::callcentre::the_live_board_shows_a_caller_waiting_in_the_queue,
         super::callcentre::a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_participants,
         super::reports::a_company_admin_schedules_a_weekly_number_usage_report_and_runs_it_now,
+        super::branding::a_reseller_brands_its_customers_and_a_company_admin_adds_its_own_logo,
         // Last: its call lands in the call log other scenarios count.
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_diverts_a_real_call_at_5_s,
     );

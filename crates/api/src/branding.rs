@@ -1,0 +1,152 @@
+//! The handlers of the branding routes (`sb_app::branding`): thin, like every other.
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{Auth, Body};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sb_app::branding::{BrandOwner, BrandingInput, BrandingView, Logo};
+
+type S = State<AppState>;
+
+pub async fn get_company_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BrandingView>> {
+    Ok(Json(
+        s.app.branding(&a.actor, BrandOwner::Company(&id)).await?,
+    ))
+}
+pub async fn set_company_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<BrandingInput>,
+) -> ApiResult<Json<BrandingView>> {
+    let owner = BrandOwner::Company(&id);
+    Ok(Json(s.app.set_branding(&a.actor, owner, b).await?))
+}
+pub async fn reset_company_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app
+        .reset_branding(&a.actor, BrandOwner::Company(&id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn get_company_logo(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let logo = s.app.brand_logo(&a.actor, BrandOwner::Company(&id)).await?;
+    Ok(logo_answer(logo))
+}
+pub async fn set_company_logo(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<Json<BrandingView>> {
+    let file = logo_upload(body).await?;
+    let owner = BrandOwner::Company(&id);
+    Ok(Json(s.app.set_logo(&a.actor, owner, &file).await?))
+}
+pub async fn delete_company_logo(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BrandingView>> {
+    let owner = BrandOwner::Company(&id);
+    Ok(Json(s.app.remove_logo(&a.actor, owner).await?))
+}
+
+pub async fn get_reseller_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BrandingView>> {
+    Ok(Json(
+        s.app.branding(&a.actor, BrandOwner::Reseller(&id)).await?,
+    ))
+}
+pub async fn set_reseller_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<BrandingInput>,
+) -> ApiResult<Json<BrandingView>> {
+    let owner = BrandOwner::Reseller(&id);
+    Ok(Json(s.app.set_branding(&a.actor, owner, b).await?))
+}
+pub async fn reset_reseller_branding(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app
+        .reset_branding(&a.actor, BrandOwner::Reseller(&id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn get_reseller_logo(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let logo = s
+        .app
+        .brand_logo(&a.actor, BrandOwner::Reseller(&id))
+        .await?;
+    Ok(logo_answer(logo))
+}
+pub async fn set_reseller_logo(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    body: axum::body::Body,
+) -> ApiResult<Json<BrandingView>> {
+    let file = logo_upload(body).await?;
+    let owner = BrandOwner::Reseller(&id);
+    Ok(Json(s.app.set_logo(&a.actor, owner, &file).await?))
+}
+pub async fn delete_reseller_logo(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<BrandingView>> {
+    let owner = BrandOwner::Reseller(&id);
+    Ok(Json(s.app.remove_logo(&a.actor, owner).await?))
+}
+
+/// An uploaded logo, refused (413) past the limit.
+async fn logo_upload(body: axum::body::Body) -> ApiResult<Vec<u8>> {
+    let limit = sb_app::logo::MAX_LOGO_BYTES;
+    let bytes = axum::body::to_bytes(body, limit + 1).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "A logo is at most 256 KiB.",
+            Some("logo".into()),
+        )
+    })?;
+    Ok(bytes.to_vec())
+}
+
+/// A logo as an answer. An SVG opened on its own runs nothing: no script survives the upload,
+/// and its own policy forbids any anyway.
+pub fn logo_answer(logo: Logo) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, logo.kind.content_type()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        logo.file,
+    )
+        .into_response()
+}
