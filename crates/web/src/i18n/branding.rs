@@ -14,6 +14,11 @@ pub(super) const TEXTS: &[Text] = &[
         "What your customers' pages and mail show, unless a customer sets its own.",
         "Ce que montrent les pages et les e-mails de vos clients, sauf si un client choisit la sienne.",
     ),
+    (
+        "br_company_link",
+        "Product name, colours and logo of the company's pages and mail",
+        "Nom du produit, couleurs et logo des pages et e-mails de l'entreprise",
+    ),
     ("br_look", "Name and colours", "Nom et couleurs"),
     ("br_product_name", "Product name", "Nom du produit"),
     (
