@@ -7,7 +7,8 @@
 use crate::authz::{Actor, Need};
 use crate::directory::line_view;
 use crate::views::{LineView, ListPage, time};
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
+use sb_domain::model::Role;
 use sb_store::{Page, accounts, lines, registrations};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -35,8 +36,9 @@ pub struct LineEntry {
 }
 
 impl App {
-    /// The devices registered now on `line`, for whoever may read the line (its user, the
-    /// company's administrators and the providers above); another tenant's line is not found.
+    /// The devices registered now on `line`, for its own user, the company's administrators and
+    /// the providers above. A colleague may see the line in the directory but not where its
+    /// phones are (their addresses and ports): 403. Another tenant's line is not found.
     pub async fn line_registrations(
         &self,
         actor: &Actor,
@@ -44,6 +46,11 @@ impl App {
     ) -> AppResult<Vec<RegistrationView>> {
         let mut c = self.store.conn().await?;
         let (co, l) = self.line_for(&mut c, actor, line, Need::See).await?;
+        if actor.role == Role::EndUser && l.user_id.as_ref() != Some(&actor.user_id) {
+            return Err(AppError::forbidden(
+                "Only the line's own user and administrators see its devices.",
+            ));
+        }
         let aor = format!("{}@{}", l.sip_username, co.sip_domain);
         let now = self.now_ms();
         let found = registrations::of_aor(&mut c, &co.id, &aor, now).await?;

@@ -143,9 +143,19 @@ pub async fn signed_in(s: &AppState, headers: &HeaderMap) -> Result<Session, Res
     Ok(session)
 }
 
+/// Where someone without a session goes: the sign-in page. An htmx request (a live board
+/// polling, a partial form) would follow a redirect and put the sign-in page inside the part it
+/// replaces; it is told to load the sign-in page as a whole instead (`HX-Redirect`).
+fn to_sign_in(headers: &HeaderMap) -> Response {
+    if headers.get("hx-request").is_some_and(|v| v == "true") {
+        return ([("hx-redirect", "/")], "").into_response();
+    }
+    Redirect::to("/").into_response()
+}
+
 /// Like [`signed_in`], but a session restricted to enrolment is accepted (the security page).
 pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
-    let to_sign_in = || Redirect::to("/").into_response();
+    let to_sign_in = || to_sign_in(headers);
     let actor = any_actor(s, headers).await.ok_or_else(to_sign_in)?;
     let me = s.app.person(&actor).await.map_err(|_| to_sign_in())?;
     let csrf = cookie(headers, CSRF).unwrap_or_else(new_csrf);

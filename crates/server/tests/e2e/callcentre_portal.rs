@@ -148,6 +148,32 @@ async fn another_company_s_queues_and_meetings_are_not_found_in_the_portal() {
 }
 
 #[tokio::test]
+async fn a_live_board_polled_after_the_session_ended_loads_the_sign_in_page_whole() {
+    let w = world().await;
+    let live = format!(
+        "{}/admin/companies/{}/queues/{}/board/live",
+        w.srv.base, w.t1.company_id, w.t1.queue_id
+    );
+    // htmx's poll without a session: told to go to the sign-in page, not given it to swap in.
+    let polled = w
+        .srv
+        .http
+        .get(&live)
+        .header("hx-request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(polled.status().as_u16(), 200);
+    assert_eq!(polled.headers()["hx-redirect"], "/");
+    assert!(polled.text().await.unwrap().is_empty());
+    // A plain request is redirected as before.
+    let plain = w.srv.http.get(&live).send().await.unwrap();
+    assert_eq!(plain.status().as_u16(), 303);
+    assert_eq!(plain.headers()["location"], "/");
+    w.srv.stop().await;
+}
+
+#[tokio::test]
 async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people() {
     let Some(sink) = SmtpSink::start().await else {
         return;

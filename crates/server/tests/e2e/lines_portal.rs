@@ -3,7 +3,7 @@
 
 use crate::kit::*;
 use crate::portal_provider::Jar;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn line_and_number_forms_without_or_with_a_wrong_csrf_token_change_nothing() {
@@ -167,5 +167,21 @@ async fn another_companys_lines_and_numbers_are_not_found_and_stay_unchanged() {
     let regs = format!("/api/v1/lines/{}/registrations", t1.line_id);
     assert_eq!(w.srv.get(&regs, &t2.admin_token).await.status, 404);
     assert_eq!(w.srv.get(&regs, &t1.admin_token).await.status, 200);
+    // Ulf sees his own line's devices; a colleague's line is in the directory, but where its
+    // phones are is not his to see.
+    assert_eq!(w.srv.get(&regs, &t1.user_token).await.status, 200);
+    let colleague = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t1.company_id),
+            &t1.admin_token,
+            json!({"extension": "277"}),
+        )
+        .await;
+    assert_eq!(colleague.status, 201, "{}", colleague.text);
+    let theirs = format!("/api/v1/lines/{}/registrations", colleague.id());
+    let denied = w.srv.get(&theirs, &t1.user_token).await;
+    assert_eq!(denied.status, 403, "{}", denied.text);
+    assert_eq!(w.srv.get(&theirs, &t1.admin_token).await.status, 200);
     w.srv.stop().await;
 }
