@@ -584,6 +584,7 @@ impl App {
             .company_for(&mut tx, actor, id, Need::Administer)
             .await?;
         let before = company_audit(&co);
+        let before_zone = co.time_zone.clone();
         if let Some(n) = patch.name {
             co.name = Name::parse("name", &n)?.into_string();
         }
@@ -607,6 +608,9 @@ impl App {
             ));
         }
         store::update_company(&mut tx, &co).await?;
+        if co.time_zone != before_zone {
+            crate::reports::follow_zone(&mut tx, &co, now).await?;
+        }
         let rec = Record::new(AuditKind::Changed, "company", &co.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(diff(&before, &company_audit(&co)));

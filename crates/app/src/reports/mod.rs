@@ -236,6 +236,17 @@ fn next_run(s: &Schedule, now: i64, tz: &TimeZone) -> AppResult<i64> {
         .ok_or_else(|| AppError::Internal("no next run for a report".into()))
 }
 
+/// After a company moves to another time zone, each of its reports runs next at its time in the
+/// new zone (a report at 08:00 stays at 08:00 where the company is).
+pub(crate) async fn follow_zone(c: &mut Conn, co: &Company, now: i64) -> AppResult<()> {
+    let tz = zone_of(co);
+    for mut r in store::list(c, &co.id).await? {
+        r.next_run_at = next_run(&schedule_of(&r)?, now, &tz)?;
+        store::update(c, &r).await?;
+    }
+    Ok(())
+}
+
 impl App {
     /// A report and its company, if the actor administers that company.
     async fn report_for(

@@ -147,3 +147,28 @@ async fn a_report_due_while_the_server_was_down_runs_once_after_start() {
     );
     srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_report_keeps_its_local_time_when_the_company_moves_to_another_zone() {
+    let w = world().await;
+    let t1 = &w.t1;
+    let path = format!("/api/v1/reports/{}", t1.report_id);
+    let before = w.srv.get(&path, &t1.admin_token).await;
+    assert_eq!(before.status, 200, "{}", before.text);
+    let local = |r: &Resp| r.body["next_run_local"].as_str().unwrap().to_owned();
+    assert!(local(&before).ends_with(" 07:00"), "{}", before.text);
+    let moved = w
+        .srv
+        .patch(
+            &format!("/api/v1/companies/{}", t1.company_id),
+            &t1.admin_token,
+            json!({"time_zone": "Asia/Tokyo"}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    let after = w.srv.get(&path, &t1.admin_token).await;
+    // Still 07:00 where the company now is, so a different instant.
+    assert!(local(&after).ends_with(" 07:00"), "{}", after.text);
+    assert_ne!(after.body["next_run_at"], before.body["next_run_at"]);
+    w.srv.stop().await;
+}
