@@ -65,7 +65,7 @@ pub struct Who {
 
 pub struct NavLink {
     pub href: &'static str,
-    pub label: String,
+    pub label: &'static str,
     pub current: bool,
 }
 
@@ -145,7 +145,7 @@ impl Chrome {
 
 /// Each role's places; what a role may not do is absent (PORTALS.md).
 fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink> {
-    let mut links: Vec<(&'static str, &str)> = Vec::new();
+    let mut links: Vec<(&'static str, &'static str)> = Vec::new();
     if !enrol_only {
         match role {
             Role::EndUser => links.push(("/my", "my_homepage")),
@@ -173,7 +173,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
         .into_iter()
         .map(|(href, key)| NavLink {
             href,
-            label: t(lang, key).to_owned(),
+            label: t(lang, key),
             current: href == here,
         })
         .collect()

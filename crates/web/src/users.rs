@@ -242,6 +242,22 @@ impl ListQuery {
         }
     }
 
+    /// The query as the list reads it (text trimmed, unknown choices as "any"), so that what the
+    /// page shows is what the kept list was made from.
+    fn normalized(mut self) -> Self {
+        let f = self.filter();
+        self.q = f.text.unwrap_or_default();
+        self.role = f.role.map(|r| r.as_str().to_owned()).unwrap_or_default();
+        let yes_no = |v: Option<bool>| match v {
+            Some(true) => "yes".to_owned(),
+            Some(false) => "no".to_owned(),
+            None => String::new(),
+        };
+        self.enabled = yes_no(f.enabled);
+        self.locked = yes_no(f.locked);
+        self
+    }
+
     /// The query of this list without the cursor, for the paging links.
     fn kept(&self) -> String {
         format!(
@@ -271,31 +287,76 @@ pub struct Row {
 struct ListPage<'a> {
     c: Chrome,
     place: Place,
-    q: String,
+    /// Filters, table and paging: made once per list kept by the use case and language.
+    list: &'a str,
+}
+
+/// The part of the users page that grows with the list (the filters, the rows, the paging): it
+/// is made once per list kept by the use case (and language) rather than on every request.
+#[derive(Template)]
+#[template(path = "company_users_list.html")]
+struct ListBody<'a> {
+    lang: Language,
+    users_path: String,
+    q: &'a str,
     departments: Vec<Choice>,
     roles: Vec<Choice>,
     enabled: Vec<Choice>,
     locked: Vec<Choice>,
-    /// The rows, rendered from `company_users_rows.html` once per list and language.
-    rows: &'a str,
-    no_rows: bool,
+    rows: Vec<Row>,
     next: Option<String>,
     first: Option<String>,
 }
 
-/// The rows of the users table: the part of the page that grows with the list, so it is made
-/// once per list kept by the use case (and language) rather than on every request.
-#[derive(Template)]
-#[template(path = "company_users_rows.html")]
-struct Rows {
-    lang: Language,
-    rows: Vec<Row>,
-}
-
-impl Rows {
+impl ListBody<'_> {
     fn t<'a>(&self, key: &'a str) -> &'a str {
         crate::i18n::t(self.lang, key)
     }
+}
+
+/// Choices labelled with texts of `lang`.
+fn choices_in(list: &[(&str, &'static str)], lang: Language, chosen: &str) -> Vec<Choice> {
+    list.iter()
+        .map(|(v, key)| Choice {
+            value: (*v).to_owned(),
+            label: crate::i18n::t(lang, key).to_owned(),
+            selected: *v == chosen,
+        })
+        .collect()
+}
+
+/// The filters, rows and paging of a list (none when the filter was refused).
+fn list_body(
+    lang: Language,
+    place: &Place,
+    q: &ListQuery,
+    deps: &[DepartmentView],
+    listed: Option<&sb_app::person::Listed>,
+) -> String {
+    let here = place.users_path();
+    let yes_no = [("", "co_any"), ("yes", "co_yes"), ("no", "co_no")];
+    let roles = [
+        ("", "co_any"),
+        ("company_admin", "company_admin"),
+        ("end_user", "end_user"),
+    ];
+    let body = ListBody {
+        lang,
+        q: &q.q,
+        departments: department_choices(deps, Some(q.department.as_str())),
+        roles: choices_in(&roles, lang, &q.role),
+        enabled: choices_in(&yes_no, lang, &q.enabled),
+        locked: choices_in(&yes_no, lang, &q.locked),
+        rows: listed.map_or(Vec::new(), |l| {
+            l.users.items.iter().map(|e| row(place, deps, e)).collect()
+        }),
+        next: listed
+            .and_then(|l| l.users.next_cursor.as_ref())
+            .map(|n| format!("{here}?{}&after={}", q.kept(), enc(n))),
+        first: (!q.after.is_empty()).then(|| format!("{here}?{}", q.kept())),
+        users_path: here,
+    };
+    body.render().unwrap_or_default()
 }
 
 fn row(place: &Place, deps: &[DepartmentView], e: &UserListEntry) -> Row {
@@ -350,56 +411,41 @@ pub async fn list(
         after: Some(q.after.clone()).filter(|a| !a.is_empty()),
         limit: PAGE_SIZE,
     };
+    let q = q.normalized();
     let found = s
         .app
         .users_page(&session.actor, &company, q.filter(), page)
         .await;
-    let (place, listed, refused_deps, next, refused) = match found {
-        Ok(found) => {
-            let next = found
-                .listed
-                .users
-                .next_cursor
-                .as_ref()
-                .map(|n| format!("{here}?{}&after={}", q.kept(), enc(n)));
-            let place = place_of(&session, found.company);
-            (place, Some(found.listed), Vec::new(), next, None)
-        }
+    let lang = session.me.language;
+    let (place, listed, refused) = match found {
+        Ok(found) => (place_of(&session, found.company), Some(found.listed), None),
         // A filter the list refuses (too long, a malformed department): the page with the
         // reason and no rows.
-        Err(e @ AppError::Invalid(_)) => {
-            let place = match company_place(&s, &session, &company).await {
-                Ok(p) => p,
-                Err(e) => return error_page(&session, &here, &e),
-            };
+        Err(e @ AppError::Invalid(_)) => match company_place(&s, &session, &company).await {
+            Ok(p) => (p, None, Some(e)),
+            Err(e) => return error_page(&session, &here, &e),
+        },
+        Err(e) => return error_page(&session, &here, &e),
+    };
+    let refused_list;
+    let list = match &listed {
+        // Made once per kept list and language, and borrowed from it after.
+        Some(l) => l
+            .made(lang)
+            .get_or_init(|| list_body(lang, &place, &q, &l.departments, Some(l)))
+            .as_str(),
+        None => {
             let deps = s
                 .app
                 .list_departments(&session.actor, &place.id)
                 .await
                 .map(|d| d.items)
                 .unwrap_or_default();
-            (place, None, deps, None, Some(e))
+            refused_list = list_body(lang, &place, &q, &deps, None);
+            refused_list.as_str()
         }
-        Err(e) => return error_page(&session, &here, &e),
     };
-    // The rows are made once per kept list and language, and borrowed from it after.
-    let rows = listed.as_ref().map_or("", |listed| {
-        listed.made(session.me.language).get_or_init(|| {
-            let rows = Rows {
-                lang: session.me.language,
-                rows: listed
-                    .users
-                    .items
-                    .iter()
-                    .map(|e| row(&place, &listed.departments, e))
-                    .collect(),
-            };
-            rows.render().unwrap_or_default()
-        })
-    });
-    let no_rows = listed.as_ref().is_none_or(|l| l.users.items.is_empty());
-    let deps = listed.as_ref().map_or(&refused_deps, |l| &l.departments);
-    let title = crate::i18n::t(session.me.language, "co_all_lines_users");
+    let title = crate::i18n::t(lang, "co_all_lines_users");
     let mut c = Chrome::signed_in(&session, title, &here);
     c.info = done_text(&c, q.done.as_deref());
     let status = match &refused {
@@ -409,30 +455,7 @@ pub async fn list(
         }
         None => StatusCode::OK,
     };
-    let first = (!q.after.is_empty()).then(|| format!("{here}?{}", q.kept()));
-    let yes_no = [("", "co_any"), ("yes", "co_yes"), ("no", "co_no")];
-    let page = ListPage {
-        departments: department_choices(deps, Some(q.department.as_str())),
-        roles: choices(
-            &[
-                ("", "co_any"),
-                ("company_admin", "company_admin"),
-                ("end_user", "end_user"),
-            ],
-            &c,
-            &q.role,
-        ),
-        enabled: choices(&yes_no, &c, &q.enabled),
-        locked: choices(&yes_no, &c, &q.locked),
-        c,
-        place,
-        q: q.q,
-        rows,
-        no_rows,
-        next,
-        first,
-    };
-    render(status, &page)
+    render(status, &ListPage { c, place, list })
 }
 
 /// `/admin/users`: a company administrator's own company's users.

@@ -3,6 +3,7 @@
 use sb_domain::model::Language;
 
 /// The text for `key` in `lang`; the key itself when it is missing, so a gap shows up in review.
+/// A key written in the code gives a text that lives as long as the program (no copy needed).
 pub fn t(lang: Language, key: &str) -> &str {
     match (INDEX.get(key), lang) {
         (Some((en, _)), Language::En) => en,
@@ -13,9 +14,8 @@ pub fn t(lang: Language, key: &str) -> &str {
 
 /// Every text by its key, built once: a page of 50 rows looks up hundreds of texts, and a scan
 /// of the tables for each made the users list several times slower than its queries.
-static INDEX: std::sync::LazyLock<
-    std::collections::HashMap<&'static str, (&'static str, &'static str)>,
-> = std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
+static INDEX: std::sync::LazyLock<foldhash::HashMap<&'static str, (&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| all().map(|(k, en, fr)| (*k, (*en, *fr))).collect());
 
 mod audit;
 mod branding;
