@@ -23,6 +23,7 @@ pub mod error;
 mod facts;
 pub mod limiter;
 pub mod lines;
+pub mod location;
 pub mod lockout;
 pub mod logo;
 pub mod mail_access;

@@ -9,7 +9,9 @@ use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, VoicemailId};
 use sb_domain::model::AuditKind;
 use sb_store::lines as store;
-use sb_store::voicemail::{self as vm, Voicemail};
+use sb_store::voicemail as vm;
+/// A message as the voice portal plays and keeps it.
+pub use sb_store::voicemail::Voicemail;
 
 /// Wrong PINs in a row that lock a mailbox.
 pub const PIN_TRIES: i64 = 5;

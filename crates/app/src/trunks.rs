@@ -11,7 +11,9 @@ use sb_domain::ids::{CompanyId, TrunkId};
 use sb_domain::model::AuditKind;
 use sb_domain::values::Name;
 use sb_store::Conn;
-use sb_store::trunks::{self as store, Trunk};
+use sb_store::trunks as store;
+/// A trunk with its credentials, as the SIP engine receives it (`trunks_for_engine`).
+pub use sb_store::trunks::Trunk;
 
 fn view(t: &Trunk) -> TrunkView {
     TrunkView {

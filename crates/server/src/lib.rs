@@ -143,7 +143,6 @@ pub async fn start(
     workers.push(tokio::spawn(sip::run(
         sip_socket,
         app.clone(),
-        store.clone(),
         clock.clone(),
         gauges,
         sip::Settings {

@@ -46,3 +46,27 @@ fn log_lines_carry_an_errors_detail_not_the_message_people_see() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// The SIP engine is a front door like the REST API and the portals: it asks the business layer
+/// (`sb_app`) and never reads or writes the store itself, so a second node or another store
+/// changes nothing in it (ARCHITECTURE.md, rule 1).
+#[test]
+fn the_sip_engine_never_names_the_store() {
+    let mut found = Vec::new();
+    let mut read = 0;
+    for path in production_sources() {
+        let text_path = path.to_string_lossy().replace('\\', "/");
+        if !text_path.contains("/server/src/sip/") {
+            continue;
+        }
+        read += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("sb_store") {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(read > 10, "the engine's sources were found ({read})");
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

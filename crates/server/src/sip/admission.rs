@@ -9,10 +9,10 @@
 //! line with digest credentials like any phone.
 
 use super::{Engine, call};
+use sb_app::trunks::Trunk;
 use sb_domain::ids::{CompanyId, LineId};
 use sb_sip::Message;
 use sb_sip::registrar;
-use sb_store::trunks::Trunk;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;

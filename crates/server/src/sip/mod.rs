@@ -18,6 +18,7 @@ mod upstream;
 
 use sb_app::App;
 use sb_app::call_log::NewCallRecord;
+use sb_app::location::StoredBinding;
 use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
@@ -25,8 +26,6 @@ use sb_sip::digest;
 use sb_sip::guard::{self, Guard};
 use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
 use sb_sip::{Message, StartLine};
-use sb_store::Store;
-use sb_store::registrations::{self, Registration};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,22 +54,17 @@ type Looked = Option<(Account, sb_domain::ids::CompanyId)>;
 /// Accounts by (domain, username), with when they were read.
 type AccountCache = HashMap<(String, String), (Looked, std::time::Instant)>;
 
-/// The account of `username` in the company of `domain`, from the database.
-async fn lookup_account(store: &Store, domain: &str, username: &str) -> Looked {
-    let mut c = store.conn().await.ok()?;
-    let (line, in_service) = sb_store::lines::sip_account(&mut c, domain, username)
-        .await
-        .ok()??;
-    // Only HA1 is stored (the password is sealed with the operator's key, which the engine
-    // never holds).
+/// The account of `username` in the company of `domain`, from the business layer.
+async fn lookup_account(app: &App, domain: &str, username: &str) -> Looked {
+    let a = app.sip_account(domain, username).await.ok()??;
     let account = Account {
-        ha1_md5: line.sip_ha1_md5,
-        ha1_sha256: line.sip_ha1_sha256,
-        username: line.sip_username,
+        ha1_md5: a.ha1_md5,
+        ha1_sha256: a.ha1_sha256,
+        username: a.username,
         realm: domain.to_owned(),
-        enabled: in_service,
+        enabled: a.enabled,
     };
-    Some((account, line.company_id))
+    Some((account, a.company))
 }
 
 /// The next group for a group commit: everything waiting when the first item arrives, up to
@@ -97,47 +91,38 @@ struct PersistJob {
 /// Writes registrations in groups: every job waiting when a commit starts goes into it, so a
 /// burst of REGISTERs costs one transaction instead of one each, and each REGISTER is still
 /// answered only once its binding is stored.
-async fn persist_writer(store: Store, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
+async fn persist_writer(app: App, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
     while let Some(batch) = next_batch(&mut rx).await {
         // The latest state of each address of record wins.
         let mut latest: HashMap<&str, &PersistJob> = HashMap::new();
         for j in &batch {
             latest.insert(j.aor.as_str(), j);
         }
-        let result = match store.begin().await {
-            Ok(mut tx) => {
-                let mut outcome = Ok(());
-                for (aor, j) in &latest {
-                    let list: Vec<Registration> = j
-                        .bindings
-                        .iter()
-                        .map(|b| Registration {
-                            aor: (*aor).to_owned(),
-                            contact: b.contact.clone(),
-                            company_id: j.company.clone(),
-                            expires_at: b.expires_at_ms,
-                            source: b.source.clone(),
-                            call_id: b.call_id.clone(),
-                            cseq: i64::from(b.cseq),
-                            path: b.path.clone(),
-                            user_agent: b.user_agent.clone(),
-                        })
-                        .collect();
-                    if let Err(e) = registrations::save(&mut tx, aor, &list).await {
-                        outcome = Err(e);
-                        break;
-                    }
-                }
-                match outcome {
-                    Ok(()) => tx.commit().await,
-                    Err(e) => Err(e),
-                }
-            }
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
+        let writes: Vec<(&str, Vec<StoredBinding>)> = latest
+            .iter()
+            .map(|(aor, j)| {
+                let list = j
+                    .bindings
+                    .iter()
+                    .map(|b| StoredBinding {
+                        aor: (*aor).to_owned(),
+                        company: j.company.clone(),
+                        contact: b.contact.clone(),
+                        expires_at_ms: b.expires_at_ms,
+                        source: b.source.clone(),
+                        call_id: b.call_id.clone(),
+                        cseq: b.cseq,
+                        path: b.path.clone(),
+                        user_agent: b.user_agent.clone(),
+                    })
+                    .collect();
+                (*aor, list)
+            })
+            .collect();
+        if let Err(e) = app.save_registrations(&writes).await {
             tracing::warn!(error = %e, "could not store registrations");
         }
+        drop(writes);
         drop(latest);
         for j in batch {
             let _ = j.done.send(());
@@ -157,20 +142,16 @@ async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRe
     }
 }
 
-/// Registrations kept in the database from before this start.
-async fn restore(store: &Store, reg: &mut Registrar, now: i64) {
-    let loaded = match store.conn().await {
-        Ok(mut c) => registrations::load(&mut c, now).await,
-        Err(e) => Err(e),
-    };
-    match loaded {
+/// Registrations kept from before this start.
+async fn restore(app: &App, reg: &mut Registrar, now: i64) {
+    match app.stored_registrations(now).await {
         Ok(list) => {
             for r in list {
                 let binding = Binding {
                     contact: r.contact,
-                    expires_at_ms: r.expires_at,
+                    expires_at_ms: r.expires_at_ms,
                     call_id: r.call_id,
-                    cseq: u32::try_from(r.cseq).unwrap_or(0),
+                    cseq: r.cseq,
                     source: r.source,
                     path: r.path,
                     user_agent: r.user_agent,
@@ -243,7 +224,6 @@ pub struct Engine {
     /// The address put in Via and Contact.
     local: SocketAddr,
     app: App,
-    store: Store,
     clock: Arc<dyn Clock>,
     reg: Mutex<Registrar>,
     guard: Mutex<Guard>,
@@ -503,7 +483,7 @@ impl Engine {
     async fn lookup(&self, m: &Message, domain: &str, auth: &str) -> Looked {
         let username = m.header(auth).and_then(digest::parse_credentials)?.username;
         let key = (domain.to_owned(), username);
-        let epoch = self.store.account_epoch();
+        let epoch = self.app.account_epoch();
         let cached = self.accounts.lock().ok().and_then(|mut a| {
             if a.0 != epoch {
                 a.0 = epoch;
@@ -516,7 +496,7 @@ impl Engine {
         if let Some(v) = cached {
             return v;
         }
-        let found = lookup_account(&self.store, &key.0, &key.1).await;
+        let found = lookup_account(&self.app, &key.0, &key.1).await;
         if let Ok(mut a) = self.accounts.lock()
             && a.0 == epoch
         {
@@ -688,7 +668,6 @@ fn own_addresses(listen: SocketAddr) -> Vec<SocketAddr> {
 pub async fn run(
     socket: UdpSocket,
     app: App,
-    store: Store,
     clock: Arc<dyn Clock>,
     gauges: Gauges,
     settings: Settings,
@@ -718,7 +697,7 @@ pub async fn run(
     };
     let mut reg = Registrar::new(cfg, secret);
     let started = clock.now().as_millisecond();
-    restore(&store, &mut reg, started).await;
+    restore(&app, &mut reg, started).await;
     registrations.store(
         u64::try_from(reg.binding_count(started)).unwrap_or(0),
         Ordering::Relaxed,
@@ -729,14 +708,13 @@ pub async fn run(
         local.ip()
     };
     let (persist_tx, persist_rx) = mpsc::unbounded_channel();
-    tokio::spawn(persist_writer(store.clone(), persist_rx));
+    tokio::spawn(persist_writer(app.clone(), persist_rx));
     let (call_log_tx, call_log_rx) = mpsc::unbounded_channel();
     tokio::spawn(call_log_writer(app.clone(), call_log_rx));
     let engine = Arc::new(Engine {
         socket: Arc::new(socket),
         local,
         app,
-        store: store.clone(),
         clock: clock.clone(),
         reg: Mutex::new(reg),
         guard: Mutex::new(Guard::new(settings.guard.clone())),

@@ -6,8 +6,8 @@
 use super::media::{Io, Limits, Prompts, beep, choose_language};
 use sb_app::App;
 use sb_app::portal::Access;
+use sb_app::portal::Voicemail;
 use sb_domain::ids::{CompanyId, LineId};
-use sb_store::voicemail::Voicemail;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -5,9 +5,9 @@
 
 use super::Engine;
 use super::call::token;
+use sb_app::trunks::Trunk;
 use sb_sip::Message;
 use sb_sip::digest;
-use sb_store::trunks::Trunk;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
