@@ -2,7 +2,7 @@
 # RTP relay benchmark: Switchboard's relay path beside the anchor's minimal recvmmsg relay (and
 # the direct, relay-less baseline), all driven by the anchor's generator in the same run.
 #   bench/media-relay/run.sh [DUR_S] [CALLS...]     e.g. bench/media-relay/run.sh 10 250 500 750 1000
-# The Switchboard side is crates/server/benches/relay.rs: N calls' relays built exactly as the SIP
+# The Switchboard side is crates/engine/benches/relay.rs: N calls' relays built exactly as the SIP
 # engine builds them (ports from the pool, peers from SDP, latching), in a tokio runtime with two
 # workers like `switchboard serve`. Quality bar (the anchor's): loss < 0.1 % and added p99
 # one-way latency < 1 ms against the direct run at the same N; medians of REPS runs.
@@ -19,7 +19,7 @@ OUT=$WORK/raw.tsv META=$WORK/meta.tsv
 rm -rf "$WORK"; mkdir -p "$WORK"
 gcc -O2 -Wall -pthread -o "$WORK/rtpgen" "$ANCHOR/rtpgen.c" || exit 1
 gcc -O2 -Wall -pthread -o "$WORK/minrelay" "$ANCHOR/minrelay.c" || exit 1
-cargo bench -p switchboard --bench relay --no-run 2>&1 | tail -1
+cargo bench -p sb-engine --bench relay --no-run 2>&1 | tail -1
 RELAY_BIN=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/relay-* | grep -v '\.d$' | head -1)
 printf 'label\trelay\tcalls\trep\trss_empty_kb\trss_setup_kb\tsetup_s\tquiet_wait_s\n' > "$META"
 

@@ -5,7 +5,6 @@ pub mod config;
 pub mod keyfile;
 pub mod mail;
 mod mail_body;
-pub mod sip;
 
 use config::Config;
 use sb_app::{App, AppConfig};
@@ -112,7 +111,7 @@ pub async fn start(
         .map_err(|e| StartError::Config(e.to_string()))?;
     let mut state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
     state.trusted_proxies = Arc::new(cfg.http.trusted_proxies.clone());
-    let gauges = sip::Gauges {
+    let gauges = sb_engine::Gauges {
         registrations: state.registrations.clone(),
         active_calls: state.calls.clone(),
     };
@@ -140,12 +139,12 @@ pub async fn start(
     }
     workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
     workers.push(tokio::spawn(run_reports(app.clone())));
-    workers.push(tokio::spawn(sip::run(
+    workers.push(tokio::spawn(sb_engine::run(
         sip_socket,
         app.clone(),
         clock.clone(),
         gauges,
-        sip::Settings {
+        sb_engine::Settings {
             rtp_ports: cfg.rtp_ports,
             guard: sb_sip::guard::Config {
                 per_source_rate: cfg.sip_per_source,
@@ -154,20 +153,20 @@ pub async fn start(
             },
             answer_scanners: cfg.sip_answer_scanners,
             max_calls: cfg.sip_max_calls,
-            streams: sip::stream::Limits::default(),
-            caps: sip::Caps {
+            streams: sb_engine::stream::Limits::default(),
+            caps: sb_engine::Caps {
                 company: i64::from(cfg.sip_company_max_calls),
                 line: i64::from(cfg.sip_line_max_calls),
                 max_ringing: std::time::Duration::from_secs(u64::from(cfg.sip_max_ringing)),
             },
             prompts: std::sync::Arc::new(
-                sip::media::Prompts::load(cfg.prompts_dir.as_deref())
+                sb_engine::media::Prompts::load(cfg.prompts_dir.as_deref())
                     .map_err(StartError::Config)?,
             ),
             media_reach: media_reach(&cfg),
             edge_proxies: cfg.sip_edge_proxies.clone(),
         },
-        sip::Streams {
+        sb_engine::Streams {
             tcp: Some(sip_tcp),
             tls: sip_tls.map(|(listener, acceptor, _)| (listener, acceptor)),
         },

@@ -47,26 +47,49 @@ fn log_lines_carry_an_errors_detail_not_the_message_people_see() {
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
-/// The SIP engine is a front door like the REST API and the portals: it asks the business layer
-/// (`sb_app`) and never reads or writes the store itself, so a second node or another store
-/// changes nothing in it (ARCHITECTURE.md, rule 1).
+/// The workspace dependencies a crate's Cargo.toml names (`sb-…`).
+fn workspace_deps(krate: &str) -> Vec<String> {
+    let toml = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(krate)
+        .join("Cargo.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let deps = text
+        .split("[dependencies]")
+        .nth(1)
+        .expect("a [dependencies] table")
+        .split("\n[")
+        .next()
+        .unwrap();
+    deps.lines()
+        .filter_map(|l| l.split(['=', '.']).next())
+        .map(str::trim)
+        .filter(|name| name.starts_with("sb-"))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The layers' arrows (ARCHITECTURE.md): the SIP engine is a front door like the REST API and
+/// the portals, asking the business layer and never the store, so a second node or another
+/// store changes nothing in it; the SIP protocol knows no other crate of the workspace; the
+/// domain depends on nothing.
 #[test]
-fn the_sip_engine_never_names_the_store() {
-    let mut found = Vec::new();
-    let mut read = 0;
-    for path in production_sources() {
-        let text_path = path.to_string_lossy().replace('\\', "/");
-        if !text_path.contains("/server/src/sip/") {
-            continue;
-        }
-        read += 1;
-        let text = std::fs::read_to_string(&path).unwrap();
-        for (n, line) in text.lines().enumerate() {
-            if line.contains("sb_store") {
-                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
-            }
-        }
+fn each_layer_depends_only_on_the_layers_below_it() {
+    let engine = workspace_deps("engine");
+    assert!(engine.contains(&"sb-app".to_owned()), "{engine:?}");
+    for forbidden in ["sb-store", "sb-api", "sb-web"] {
+        assert!(
+            !engine.iter().any(|d| d == forbidden),
+            "sb-engine names {forbidden}"
+        );
     }
-    assert!(read > 10, "the engine's sources were found ({read})");
-    assert!(found.is_empty(), "{}", found.join("\n"));
+    assert_eq!(workspace_deps("sip"), Vec::<String>::new(), "sb-sip");
+    assert_eq!(workspace_deps("domain"), Vec::<String>::new(), "sb-domain");
+    for front in ["api", "web"] {
+        let deps = workspace_deps(front);
+        assert!(
+            !deps.iter().any(|d| d == "sb-engine"),
+            "sb-{front}: {deps:?}"
+        );
+    }
 }

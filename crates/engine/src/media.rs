@@ -34,8 +34,8 @@ pub const TELEPHONE_EVENT: u8 = 101;
 macro_rules! built_in {
     ($($name:literal),* $(,)?) => {
         &[$(
-            ("en", $name, include_bytes!(concat!("../../../../prompts/en/", $name, ".wav")) as &[u8]),
-            ("fr", $name, include_bytes!(concat!("../../../../prompts/fr/", $name, ".wav")) as &[u8]),
+            ("en", $name, include_bytes!(concat!("../../../prompts/en/", $name, ".wav")) as &[u8]),
+            ("fr", $name, include_bytes!(concat!("../../../prompts/fr/", $name, ".wav")) as &[u8]),
         )*]
     };
 }

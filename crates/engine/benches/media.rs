@@ -8,12 +8,12 @@
 //! Usage: media --bench N SECONDS [voicemail|conference|music]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
+use sb_engine::media::{self, Io, Limits};
+use sb_engine::relay::Ports;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use switchboard::sip::media::{self, Io, Limits};
-use switchboard::sip::relay::Ports;
 
 /// CPU seconds (user + system) from a /proc stat line.
 fn cpu_secs(stat: &str) -> f64 {
@@ -45,8 +45,8 @@ fn main() {
     let n: usize = rest.first().map_or(100, |s| s.parse().unwrap());
     let secs: u64 = rest.get(1).map_or(20, |s| s.parse().unwrap());
     let mode = rest.get(2).map_or("voicemail", |s| s.as_str()).to_owned();
-    let rooms = Arc::new(switchboard::sip::conference::Rooms::default());
-    let hold = Arc::new(switchboard::sip::hold::Hold::default());
+    let rooms = Arc::new(sb_engine::conference::Rooms::default());
+    let hold = Arc::new(sb_engine::hold::Hold::default());
     let music: Arc<[i16]> = media::hold_music().into();
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
     // The generator: a few sockets, as several phones behind one address would be.

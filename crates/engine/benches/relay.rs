@@ -4,9 +4,9 @@
 //! Usage: relay --bench N MAPFILE A_BASE B_BASE SOCKETS
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
+use sb_engine::relay::{Ports, Relay, Side};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
-use switchboard::sip::relay::{Ports, Relay, Side};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -6,8 +6,8 @@
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
 use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
-use crate::sip::conference::Rooms;
-use crate::sip::hold::Hold;
+use crate::conference::Rooms;
+use crate::hold::Hold;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
@@ -408,7 +408,7 @@ async fn hold(
 
 /// Call-in agents dialled in, per queue: each free one can be offered a caller.
 #[derive(Default)]
-pub(in crate::sip) struct CallInPool {
+pub(crate) struct CallInPool {
     seats: Mutex<HashMap<QueueId, Vec<CallInSeat>>>,
 }
 
@@ -424,7 +424,7 @@ impl CallInPool {
     }
 
     /// Whether the line is dialled in to the queue and between calls.
-    pub(in crate::sip) fn is_free(&self, queue: &QueueId, line: &LineId) -> bool {
+    pub(crate) fn is_free(&self, queue: &QueueId, line: &LineId) -> bool {
         self.seats().get(queue).is_some_and(|list| {
             list.iter()
                 .any(|s| &s.line == line && s.free.load(Ordering::Acquire))
