@@ -28,6 +28,7 @@ pub mod lockout;
 pub mod logo;
 pub mod mail_access;
 pub mod messages;
+pub mod outbox;
 pub mod passwords;
 pub mod person;
 pub mod portal;

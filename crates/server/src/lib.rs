@@ -130,14 +130,13 @@ pub async fn start(
         }
         workers.push(tokio::spawn(mail::run_outbox(
             app.clone(),
-            store.clone(),
             clock.clone(),
             target,
             cfg.mail_from.clone(),
             cfg.smtp_options.clone(),
         )));
     }
-    workers.push(tokio::spawn(purge_sessions(store.clone(), clock.clone())));
+    workers.push(tokio::spawn(purge_sessions(app.clone())));
     workers.push(tokio::spawn(run_reports(app.clone())));
     workers.push(tokio::spawn(sb_engine::run(
         sip_socket,
@@ -395,16 +394,12 @@ async fn run_reports(app: App) {
 }
 
 /// Removes expired sign-in sessions every ten minutes, so the table holds only live tokens.
-async fn purge_sessions(store: sb_store::Store, clock: Arc<dyn Clock>) {
+async fn purge_sessions(app: sb_app::App) {
     loop {
-        if let Ok(mut c) = store.conn().await {
-            match sb_store::accounts::purge_expired_sessions(&mut c, clock.now().as_millisecond())
-                .await
-            {
-                Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "session purge failed"),
-            }
+        match app.purge_expired_sessions().await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "session purge failed"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(600)).await;
     }

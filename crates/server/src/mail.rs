@@ -15,8 +15,8 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sb_app::mail_access::{MailAccess, MailCheck, MailSecurity};
+use sb_app::outbox::{DueMail, OutgoingMail};
 use sb_domain::clock::Clock;
-use sb_store::{Store, outbox};
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
@@ -213,7 +213,7 @@ fn from_headers(s: &Signer<'_>) -> String {
 pub async fn send(
     target: &SmtpTarget,
     signer: &Signer<'_>,
-    m: &outbox::Mail,
+    m: &OutgoingMail,
     brand: Option<&MailBrand>,
     date: &str,
 ) -> Result<(), String> {
@@ -258,7 +258,6 @@ pub async fn send(
 /// notifications, mail of companies without one) through the installation's.
 pub async fn run_outbox(
     app: sb_app::App,
-    store: Store,
     clock: Arc<dyn Clock>,
     target: SmtpTarget,
     from: String,
@@ -272,7 +271,7 @@ pub async fn run_outbox(
         companies: HashMap::new(),
     };
     loop {
-        if let Err(e) = w.deliver_due(&store, clock.as_ref()).await {
+        if let Err(e) = w.deliver_due(clock.as_ref()).await {
             tracing::warn!(error = %e, "mail outbox pass failed");
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -290,35 +289,24 @@ struct Worker {
 
 impl Worker {
     /// Where a mail goes: its company's server when the company has mail access.
-    fn target_for(&mut self, d: &outbox::Due) -> Result<&SmtpTarget, String> {
-        let (Some(company), Some(stored)) = (&d.company_id, &d.mail_access) else {
-            return Ok(&self.target);
+    fn target_for(&mut self, d: &DueMail) -> Result<&SmtpTarget, String> {
+        let access = match (&d.company_id, &d.mail_access) {
+            (_, Err(e)) => return Err(e.clone()),
+            (Some(company), Ok(Some(access))) => (company, access),
+            _ => return Ok(&self.target),
         };
-        let access = self
-            .app
-            .open_mail_access(company, stored)
-            .ok_or("the company's mail access cannot be opened with this key")?;
-        let fresh = self
-            .companies
-            .get(company)
-            .is_none_or(|(a, _)| *a != access);
+        let (company, access) = access;
+        let fresh = self.companies.get(company).is_none_or(|(a, _)| a != access);
         if fresh {
-            let t = SmtpTarget::for_company(&access, &self.opts)?;
-            self.companies.insert(company.clone(), (access, t));
+            let t = SmtpTarget::for_company(access, &self.opts)?;
+            self.companies.insert(company.clone(), (access.clone(), t));
         }
         Ok(&self.companies[company].1)
     }
 
-    async fn deliver_due(
-        &mut self,
-        store: &Store,
-        clock: &dyn Clock,
-    ) -> Result<(), sb_store::StoreError> {
+    async fn deliver_due(&mut self, clock: &dyn Clock) -> sb_app::AppResult<()> {
         let now = clock.now();
-        let due = {
-            let mut c = store.conn().await?;
-            outbox::due(&mut c, now.as_millisecond(), 20).await?
-        };
+        let due = self.app.due_mail(20).await?;
         let date = now.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string();
         // Each company's branding, read once a pass.
         let mut brands: HashMap<String, Option<MailBrand>> = HashMap::new();
@@ -355,13 +343,11 @@ impl Worker {
                 Err(e) => Err(e),
             };
             let m = d.mail;
-            let mut c = store.conn().await?;
             match result {
-                Ok(()) => outbox::mark_sent(&mut c, &m.id, clock.now().as_millisecond()).await?,
+                Ok(()) => self.app.mail_sent(&m.id).await?,
                 Err(e) => {
-                    let backoff = (30_000i64 << m.attempts.clamp(0, 7)).min(3_600_000);
                     tracing::warn!(mail = %m.id, error = %e, "mail not sent; will retry");
-                    outbox::mark_failed(&mut c, &m.id, now.as_millisecond() + backoff, &e).await?;
+                    self.app.mail_failed(&m.id, m.attempts, &e).await?;
                 }
             }
         }
@@ -509,15 +495,13 @@ mod tests {
         (port, heard)
     }
 
-    fn a_mail() -> outbox::Mail {
-        outbox::Mail {
+    fn a_mail() -> OutgoingMail {
+        OutgoingMail {
             id: "m1".into(),
             recipient: "bob@example.com".into(),
             subject: "Reset your password".into(),
             body: "https://pbx.example.com/first-login?token=abc\n".into(),
-            created_at: 0,
             attempts: 0,
-            next_attempt_at: 0,
             attachment: None,
         }
     }

@@ -5,8 +5,8 @@
 use askama::Template;
 use base64::Engine;
 use sb_app::branding::Logo;
+use sb_app::outbox::OutgoingMail as Mail;
 use sb_domain::branding::{Effective, LogoKind};
-use sb_store::outbox::Mail;
 
 /// A tenant's branding as its mail shows it.
 #[derive(Debug, Clone)]
@@ -142,8 +142,8 @@ pub fn entity(m: &Mail, brand: Option<&MailBrand>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sb_app::outbox::MailAttachment as Attachment;
     use sb_domain::branding::{Brand, Effective};
-    use sb_store::outbox::Attachment;
 
     fn mail(body: &str, attachment: bool) -> Mail {
         Mail {
@@ -151,9 +151,7 @@ mod tests {
             recipient: "ada@example.com".into(),
             subject: "Report <weekly>".into(),
             body: body.into(),
-            created_at: 0,
             attempts: 0,
-            next_attempt_at: 0,
             attachment: attachment.then(|| Attachment {
                 name: "r.csv".into(),
                 content_type: "text/csv".into(),
