@@ -26,6 +26,7 @@ mod lines;
 mod profile;
 mod provider;
 mod reports;
+pub mod routing;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -42,6 +43,7 @@ const TABLES: &[&[Text]] = &[
     profile::TEXTS,
     provider::TEXTS,
     reports::TEXTS,
+    routing::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {
