@@ -388,15 +388,13 @@ impl App {
             self.cfg.public_url.trim_end_matches('/')
         );
         if let (true, Some(email)) = (self.cfg.smtp_configured, user.email.as_ref()) {
+            let lang = self.mail_language(c, user).await?;
+            let texts = crate::mail_texts::account_link(lang, &user.name, &time(expires_at), &url);
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: email.clone(),
-                subject: "Your Switchboard account".into(),
-                body: format!(
-                    "Hello {},\n\nChoose your username and password here (the link works once, until {}):\n{url}\n",
-                    user.name,
-                    time(expires_at)
-                ),
+                subject: texts.subject,
+                body: texts.body,
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,

@@ -229,19 +229,24 @@ impl App {
         }
         let address = address
             .and_then(|a| serde_json::from_str::<E911AddressDoc>(&a).ok())
-            .map(|a| one_line(&a))
-            .unwrap_or_else(|| "none provisioned".to_owned());
+            .map(|a| one_line(&a));
+        let lang = crate::mail_texts::company_language(&mut tx, &line.company_id).await?;
+        let at = time(now);
+        let call = crate::mail_texts::EmergencyCall {
+            extension: line.extension.as_str(),
+            name: line.calling_name.as_deref(),
+            dialled,
+            at: &at,
+            caller_id,
+            address: address.as_deref(),
+        };
+        let texts = crate::mail_texts::emergency(lang, &call);
         for r in &recipients {
             let mail = Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: r.clone(),
-                subject: format!("Emergency call from extension {}", line.extension),
-                body: format!(
-                    "Extension {ext} ({name}) dialled {dialled} at {at}.\n\nExtension: {ext}\nCaller ID: {caller_id}\nE911 address: {address}\n",
-                    ext = line.extension,
-                    name = line.calling_name.as_deref().unwrap_or("no name"),
-                    at = time(now),
-                ),
+                subject: texts.subject.clone(),
+                body: texts.body.clone(),
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,

@@ -24,6 +24,7 @@ pub mod limiter;
 pub mod lines;
 pub mod lockout;
 pub mod mail_access;
+mod mail_texts;
 pub mod messages;
 pub mod passwords;
 pub mod person;
