@@ -22,6 +22,7 @@ mod callcentre;
 mod company;
 mod conferences;
 mod departments;
+pub mod errors;
 mod lines;
 mod profile;
 mod provider;
@@ -39,6 +40,7 @@ const TABLES: &[&[Text]] = &[
     company::TEXTS,
     conferences::TEXTS,
     departments::TEXTS,
+    errors::TEXTS,
     lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
