@@ -595,8 +595,8 @@ impl App {
             content_type: format!("text/calendar; method={method}; charset=UTF-8"),
             base64: base64_of(ics.as_bytes()),
         };
-        let lang = mail_texts::company_language(c, &conf.company_id).await?;
-        let (start, end) = (time(conf.starts_at), time(conf.ends_at));
+        let co = mail_texts::company_mail(c, &conf.company_id).await?;
+        let (start, end) = (co.time(conf.starts_at), co.time(conf.ends_at));
         let meeting = mail_texts::Meeting {
             kind: if cancel {
                 InviteKind::Cancelled
@@ -611,7 +611,7 @@ impl App {
             end: &end,
             dial_in,
         };
-        let Texts { subject, body } = mail_texts::conference(lang, &meeting);
+        let Texts { subject, body } = mail_texts::conference(co.lang, &meeting);
         for (_, address) in to {
             let mail = Mail {
                 id: sb_domain::ids::new_id_text(now),

@@ -5,7 +5,7 @@
 use crate::audit::{self, Record, diff};
 use crate::authz::{Actor, Need};
 use crate::switch::SipLine;
-use crate::views::{E911AddressDoc, EmergencySettingsDoc, time};
+use crate::views::{E911AddressDoc, EmergencySettingsDoc};
 use crate::{App, AppError, AppResult};
 use sb_domain::model::AuditKind;
 use sb_domain::values::{Country, Email};
@@ -230,8 +230,8 @@ impl App {
         let address = address
             .and_then(|a| serde_json::from_str::<E911AddressDoc>(&a).ok())
             .map(|a| one_line(&a));
-        let lang = crate::mail_texts::company_language(&mut tx, &line.company_id).await?;
-        let at = time(now);
+        let co = crate::mail_texts::company_mail(&mut tx, &line.company_id).await?;
+        let at = co.time(now);
         let call = crate::mail_texts::EmergencyCall {
             extension: line.extension.as_str(),
             name: line.calling_name.as_deref(),
@@ -240,7 +240,7 @@ impl App {
             caller_id,
             address: address.as_deref(),
         };
-        let texts = crate::mail_texts::emergency(lang, &call);
+        let texts = crate::mail_texts::emergency(co.lang, &call);
         for r in &recipients {
             let mail = Mail {
                 id: sb_domain::ids::new_id_text(now),

@@ -1,9 +1,10 @@
 //! The words of the mails the server writes to people (first-login links, voicemail, conference
 //! invitations, emergency calls), in English and French. A mail to a user speaks the user's
 //! language, else the company's first language; a mail to the company's addresses speaks the
-//! company's first language.
+//! company's first language. Times in them are the company's wall-clock time, its zone named.
 
 use crate::{App, AppResult};
+use jiff::tz::TimeZone;
 use sb_domain::ids::CompanyId;
 use sb_domain::model::Language;
 use sb_store::Conn;
@@ -31,9 +32,48 @@ impl App {
 
 /// The company's first language (English when the company is gone).
 pub(crate) async fn company_language(c: &mut Conn, co: &CompanyId) -> AppResult<Language> {
-    Ok(sb_store::tenancy::get_company(c, co)
-        .await?
-        .map_or(Language::En, |co| co.first_language))
+    Ok(company_mail(c, co).await?.lang)
+}
+
+/// What the mails sent for a company read from it: its first language and its time zone.
+pub(crate) struct CompanyMail {
+    pub(crate) lang: Language,
+    tz: TimeZone,
+    zone: String,
+}
+
+/// The company's mail settings (English and UTC when the company is gone).
+pub(crate) async fn company_mail(c: &mut Conn, co: &CompanyId) -> AppResult<CompanyMail> {
+    let co = sb_store::tenancy::get_company(c, co).await?;
+    let (lang, zone) = co.map_or((Language::En, "UTC".to_owned()), |co| {
+        (co.first_language, co.time_zone)
+    });
+    Ok(match TimeZone::get(&zone) {
+        Ok(tz) => CompanyMail { lang, tz, zone },
+        Err(_) => CompanyMail {
+            lang,
+            tz: TimeZone::UTC,
+            zone: "UTC".to_owned(),
+        },
+    })
+}
+
+impl CompanyMail {
+    /// An instant as the company's wall-clock time, its zone named:
+    /// `2099-05-01 10:00 (America/New_York)`.
+    pub(crate) fn time(&self, ms: i64) -> String {
+        local_time(ms, &self.tz, &self.zone)
+    }
+}
+
+fn local_time(ms: i64, tz: &TimeZone, zone: &str) -> String {
+    match jiff::Timestamp::from_millisecond(ms) {
+        Ok(t) => format!(
+            "{} ({zone})",
+            t.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M")
+        ),
+        Err(_) => String::new(),
+    }
 }
 
 /// The first-login (or new password) link: works once, until `until`.
@@ -236,6 +276,21 @@ mod tests {
                 body: dial_in(lang, None, "*88", "123456"),
             },
         ]
+    }
+
+    /// A mail's time is the company's wall-clock time, summer and winter, its zone named.
+    #[test]
+    fn a_mails_time_is_the_companys_wall_clock_time() {
+        let tz = TimeZone::get("America/New_York").unwrap();
+        let ms = |s: &str| s.parse::<jiff::Timestamp>().unwrap().as_millisecond();
+        assert_eq!(
+            local_time(ms("2099-05-01T14:00:00Z"), &tz, "America/New_York"),
+            "2099-05-01 10:00 (America/New_York)"
+        );
+        assert_eq!(
+            local_time(ms("2099-01-01T15:00:00Z"), &tz, "America/New_York"),
+            "2099-01-01 10:00 (America/New_York)"
+        );
     }
 
     /// Every mail exists in both languages, each different, and keeps the facts it carries.

@@ -166,17 +166,22 @@ impl App {
             Some(n) => format!("{n} <{}>", d.caller_number),
             None => d.caller_number.clone(),
         };
-        let lang = match &line.user_id {
+        let co = crate::mail_texts::company_mail(&mut tx, &line.company_id).await?;
+        // The line's user reads these mails: in their language, else the company's.
+        let user = match &line.user_id {
             Some(u) if !settings.email_to.is_empty() => {
-                match sb_store::accounts::locate_user(&mut tx, u).await? {
-                    Some(user) => self.mail_language(&mut tx, &user).await?,
-                    None => crate::mail_texts::company_language(&mut tx, &line.company_id).await?,
-                }
+                sb_store::accounts::locate_user(&mut tx, u).await?
             }
-            _ => crate::mail_texts::company_language(&mut tx, &line.company_id).await?,
+            _ => None,
         };
-        let texts =
-            crate::mail_texts::voicemail(lang, &who, line.extension.as_str(), seconds, &time(now));
+        let lang = user.and_then(|u| u.language).unwrap_or(co.lang);
+        let texts = crate::mail_texts::voicemail(
+            lang,
+            &who,
+            line.extension.as_str(),
+            seconds,
+            &co.time(now),
+        );
         for to in &settings.email_to {
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),

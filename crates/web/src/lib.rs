@@ -18,7 +18,7 @@
 //! queues' live board and figures), `conferences` (a company's conference bridge number and
 //! scheduled meetings), `upload` (the
 //! greeting form's multipart body), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
-//! text in English and French).
+//! text in English and French), `zone` (a company's time zone: times shown and days typed in it).
 
 mod admin;
 mod assets;
@@ -47,6 +47,7 @@ mod signin;
 pub mod upload;
 mod user_profile;
 mod users;
+mod zone;
 
 use axum::Router;
 use axum::routing::{get, post};
