@@ -31,6 +31,8 @@ use utoipa::ToSchema;
 const MAX_RECIPIENTS: usize = 20;
 /// How many runs the history shows.
 const HISTORY: i64 = 50;
+/// A run's `error` when the company's mail limit stopped it (the portal translates it by this).
+pub const MAIL_LIMIT_REACHED: &str = "The company's hourly mail limit is reached.";
 
 /// A report schedule as created or replaced.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -504,7 +506,7 @@ impl App {
             }
         } else {
             run.status = "failed".to_owned();
-            run.error = Some("The company's hourly mail limit is reached.".to_owned());
+            run.error = Some(MAIL_LIMIT_REACHED.to_owned());
         }
         store::insert_run(c, &run).await?;
         Ok(run)
