@@ -388,8 +388,9 @@ impl App {
             self.cfg.public_url.trim_end_matches('/')
         );
         if let (true, Some(email)) = (self.cfg.smtp_configured, user.email.as_ref()) {
-            let lang = self.mail_language(c, user).await?;
-            let texts = crate::mail_texts::account_link(lang, &user.name, &time(expires_at), &url);
+            let m = crate::mail_texts::user_mail(c, user).await?;
+            let until = m.time(expires_at);
+            let texts = crate::mail_texts::account_link(m.lang, &user.name, &until, &url);
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: email.clone(),

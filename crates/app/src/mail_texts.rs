@@ -3,7 +3,7 @@
 //! language, else the company's first language; a mail to the company's addresses speaks the
 //! company's first language. Times in them are the company's wall-clock time, its zone named.
 
-use crate::{App, AppResult};
+use crate::AppResult;
 use jiff::tz::TimeZone;
 use sb_domain::ids::CompanyId;
 use sb_domain::model::Language;
@@ -17,22 +17,21 @@ pub(crate) struct Texts {
     pub(crate) body: String,
 }
 
-impl App {
-    /// The language of mails about `user`: theirs, else their company's first language.
-    pub(crate) async fn mail_language(&self, c: &mut Conn, user: &User) -> AppResult<Language> {
-        if let Some(lang) = user.language {
-            return Ok(lang);
-        }
-        match &user.company_id {
-            Some(co) => company_language(c, co).await,
-            None => Ok(Language::En),
-        }
+/// What mails to `user` read: their language, else their company's first language, and their
+/// company's time zone (UTC for the provider's and resellers' people).
+pub(crate) async fn user_mail(c: &mut Conn, user: &User) -> AppResult<CompanyMail> {
+    let mut m = match &user.company_id {
+        Some(co) => company_mail(c, co).await?,
+        None => CompanyMail {
+            lang: Language::En,
+            tz: TimeZone::UTC,
+            zone: "UTC".to_owned(),
+        },
+    };
+    if let Some(lang) = user.language {
+        m.lang = lang;
     }
-}
-
-/// The company's first language (English when the company is gone).
-pub(crate) async fn company_language(c: &mut Conn, co: &CompanyId) -> AppResult<Language> {
-    Ok(company_mail(c, co).await?.lang)
+    Ok(m)
 }
 
 /// What the mails sent for a company read from it: its first language and its time zone.

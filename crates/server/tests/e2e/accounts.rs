@@ -537,7 +537,7 @@ async fn first_login_link_is_emailed_when_mail_is_configured() {
         )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
-    // A French-speaking user's link comes in French.
+    // A French-speaking user's link comes in French, its expiry on the company's clock.
     let r = srv
         .post(
             &format!("/api/v1/companies/{}/users", t.company_id),
@@ -552,7 +552,9 @@ async fn first_login_link_is_emailed_when_mail_is_configured() {
         .find(|m| m.contains("Subject: Votre compte Switchboard"))
         .unwrap();
     assert!(
-        mail.contains("lea@mail.example.com") && !mail.contains("mia@mail.example.com"),
+        mail.contains("lea@mail.example.com")
+            && !mail.contains("mia@mail.example.com")
+            && mail.contains("(America/New_York)"),
         "{mail}"
     );
     for _ in 0..100 {
