@@ -34,6 +34,16 @@ pub const TEXTS: &[Text] = &[
         "Un sous-service autorise plus d'appels simultanés que cette limite ; baissez d'abord la sienne.",
     ),
     (
+        "err_department_in_use",
+        "Move this department's users and sub-departments first.",
+        "Déplacez d'abord les utilisateurs et les sous-services de ce service.",
+    ),
+    (
+        "err_conference_over",
+        "This conference is over.",
+        "Cette conférence est terminée.",
+    ),
+    (
         "err_unknown_line",
         "This is not a line of the company.",
         "Ce n'est pas une ligne de l'entreprise.",
