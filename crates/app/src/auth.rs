@@ -388,15 +388,14 @@ impl App {
             self.cfg.public_url.trim_end_matches('/')
         );
         if let (true, Some(email)) = (self.cfg.smtp_configured, user.email.as_ref()) {
+            let m = crate::mail_texts::user_mail(c, user).await?;
+            let until = m.time(expires_at);
+            let texts = crate::mail_texts::account_link(m.lang, &user.name, &until, &url);
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: email.clone(),
-                subject: "Your Switchboard account".into(),
-                body: format!(
-                    "Hello {},\n\nChoose your username and password here (the link works once, until {}):\n{url}\n",
-                    user.name,
-                    time(expires_at)
-                ),
+                subject: texts.subject,
+                body: texts.body,
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,

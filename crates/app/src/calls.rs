@@ -664,7 +664,7 @@ fn step_view(s: &routing::Step) -> PlanStepView {
         seconds,
         target,
         status,
-        reason: format!("{:?}", s.reason),
+        reason: s.reason.code().into(),
         sentence: s.reason.sentence().into(),
     }
 }

@@ -10,7 +10,7 @@ use crate::directory::body_id;
 use crate::views::{parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, ConferenceId, UserId};
-use sb_domain::model::{AuditKind, Feature, Role};
+use sb_domain::model::{AuditKind, Feature, Language, Role};
 use sb_domain::values::{E164, Email};
 use sb_store::Conn;
 use sb_store::accounts::{self, User};
@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::conference_invite::{Invite, sequence_at};
+use crate::mail_texts::{self, InviteKind, Texts};
 
 /// The feature code that reaches the company's conference bridge from any of its lines.
 pub const BRIDGE_CODE: &str = "*88";
@@ -418,7 +419,7 @@ impl App {
         };
         store::insert(&mut tx, &conf, &people).await?;
         let bridge = store::bridge_number(&mut tx, &co.id).await?;
-        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let dial_in = dial_in_text(co.first_language, bridge.as_deref(), &conf.access_code);
         let invite = Invite {
             conf: &conf,
             organizer: (&organizer.name, organizer.email.as_deref()),
@@ -461,7 +462,7 @@ impl App {
             Vec::new()
         };
         let bridge = store::bridge_number(&mut tx, &co.id).await?;
-        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let dial_in = dial_in_text(co.first_language, bridge.as_deref(), &conf.access_code);
         let invite = Invite {
             conf: &conf,
             organizer: (&organizer.name, organizer.email.as_deref()),
@@ -516,7 +517,7 @@ impl App {
         };
         let mailed = attendees(&mut tx, &conf.id).await?;
         let bridge = store::bridge_number(&mut tx, &co.id).await?;
-        let dial_in = dial_in_text(bridge.as_deref(), &conf.access_code);
+        let dial_in = dial_in_text(co.first_language, bridge.as_deref(), &conf.access_code);
         let invite = Invite {
             conf: &conf,
             organizer: (&organizer.name, organizer.email.as_deref()),
@@ -594,28 +595,23 @@ impl App {
             content_type: format!("text/calendar; method={method}; charset=UTF-8"),
             base64: base64_of(ics.as_bytes()),
         };
-        let (subject, lead) = if cancel {
-            (
-                format!("Cancelled: {}", conf.title),
-                format!("{organizer} cancelled this conference."),
-            )
-        } else if sequence > 0 {
-            (
-                format!("Moved: {}", conf.title),
-                format!("This conference call organised by {organizer} has a new time."),
-            )
-        } else {
-            (
-                format!("Invitation: {}", conf.title),
-                format!("{organizer} invites you to a conference call."),
-            )
+        let co = mail_texts::company_mail(c, &conf.company_id).await?;
+        let (start, end) = (co.time(conf.starts_at), co.time(conf.ends_at));
+        let meeting = mail_texts::Meeting {
+            kind: if cancel {
+                InviteKind::Cancelled
+            } else if sequence > 0 {
+                InviteKind::Moved
+            } else {
+                InviteKind::New
+            },
+            title: &conf.title,
+            organizer,
+            start: &start,
+            end: &end,
+            dial_in,
         };
-        let body = format!(
-            "{lead}\n\nTitle: {title}\nStarts: {start}\nEnds: {end}\n\n{dial_in}\n",
-            title = conf.title,
-            start = time(conf.starts_at),
-            end = time(conf.ends_at),
-        );
+        let Texts { subject, body } = mail_texts::conference(co.lang, &meeting);
         for (_, address) in to {
             let mail = Mail {
                 id: sb_domain::ids::new_id_text(now),
@@ -714,17 +710,8 @@ impl App {
 }
 
 /// How to call in, as the invitation says it.
-fn dial_in_text(bridge: Option<&str>, code: &str) -> String {
-    match bridge {
-        Some(n) => format!(
-            "Dial {n} (or {BRIDGE_CODE} from your office phone) and key in access code {code}, then #."
-        ),
-        None => {
-            format!(
-                "Dial {BRIDGE_CODE} from your office phone and key in access code {code}, then #."
-            )
-        }
-    }
+fn dial_in_text(lang: Language, bridge: Option<&str>, code: &str) -> String {
+    mail_texts::dial_in(lang, bridge, BRIDGE_CODE, code)
 }
 
 fn base64_of(bytes: &[u8]) -> String {

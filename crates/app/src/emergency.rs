@@ -5,7 +5,7 @@
 use crate::audit::{self, Record, diff};
 use crate::authz::{Actor, Need};
 use crate::switch::SipLine;
-use crate::views::{E911AddressDoc, EmergencySettingsDoc, time};
+use crate::views::{E911AddressDoc, EmergencySettingsDoc};
 use crate::{App, AppError, AppResult};
 use sb_domain::model::AuditKind;
 use sb_domain::values::{Country, Email};
@@ -229,19 +229,24 @@ impl App {
         }
         let address = address
             .and_then(|a| serde_json::from_str::<E911AddressDoc>(&a).ok())
-            .map(|a| one_line(&a))
-            .unwrap_or_else(|| "none provisioned".to_owned());
+            .map(|a| one_line(&a));
+        let co = crate::mail_texts::company_mail(&mut tx, &line.company_id).await?;
+        let at = co.time(now);
+        let call = crate::mail_texts::EmergencyCall {
+            extension: line.extension.as_str(),
+            name: line.calling_name.as_deref(),
+            dialled,
+            at: &at,
+            caller_id,
+            address: address.as_deref(),
+        };
+        let texts = crate::mail_texts::emergency(co.lang, &call);
         for r in &recipients {
             let mail = Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: r.clone(),
-                subject: format!("Emergency call from extension {}", line.extension),
-                body: format!(
-                    "Extension {ext} ({name}) dialled {dialled} at {at}.\n\nExtension: {ext}\nCaller ID: {caller_id}\nE911 address: {address}\n",
-                    ext = line.extension,
-                    name = line.calling_name.as_deref().unwrap_or("no name"),
-                    at = time(now),
-                ),
+                subject: texts.subject.clone(),
+                body: texts.body.clone(),
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,

@@ -27,6 +27,7 @@ pub mod location;
 pub mod lockout;
 pub mod logo;
 pub mod mail_access;
+mod mail_texts;
 pub mod messages;
 pub mod outbox;
 pub mod passwords;

@@ -608,7 +608,10 @@ pub struct PlanStepView {
     pub target: Option<String>,
     /// The SIP status of a rejection.
     pub status: Option<u16>,
+    /// Why the step is there, as a stable code (e.g. `RingThenDivert`, `OutOfHours`,
+    /// `BarredPremium`); clients translate by it.
     pub reason: String,
+    /// The reason in an English sentence.
     pub sentence: String,
 }
 

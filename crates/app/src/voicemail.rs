@@ -166,16 +166,28 @@ impl App {
             Some(n) => format!("{n} <{}>", d.caller_number),
             None => d.caller_number.clone(),
         };
+        let co = crate::mail_texts::company_mail(&mut tx, &line.company_id).await?;
+        // The line's user reads these mails: in their language, else the company's.
+        let user = match &line.user_id {
+            Some(u) if !settings.email_to.is_empty() => {
+                sb_store::accounts::locate_user(&mut tx, u).await?
+            }
+            _ => None,
+        };
+        let lang = user.and_then(|u| u.language).unwrap_or(co.lang);
+        let texts = crate::mail_texts::voicemail(
+            lang,
+            &who,
+            line.extension.as_str(),
+            seconds,
+            &co.time(now),
+        );
         for to in &settings.email_to {
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),
                 recipient: to.clone(),
-                subject: format!("New voicemail from {who} for extension {}", line.extension),
-                body: format!(
-                    "{who} left a message of {seconds} s for extension {} at {}.\nThe recording is attached.\n",
-                    line.extension,
-                    time(now)
-                ),
+                subject: texts.subject.clone(),
+                body: texts.body.clone(),
                 created_at: now,
                 attempts: 0,
                 next_attempt_at: now,

@@ -9,6 +9,7 @@ use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::gate;
 use crate::session::Session;
+use crate::zone::Zone;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -137,7 +138,7 @@ struct LiveFragment {
     live: Live,
 }
 
-/// The period of the figures, as typed: UTC dates.
+/// The period of the figures, as typed: dates of the company's calendar.
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
 pub struct Period {
@@ -145,8 +146,8 @@ pub struct Period {
     pub to: String,
 }
 
-/// `YYYY-MM-DD` as the start of that day in UTC (RFC 3339), plus `days`.
-fn day_start(field: &str, date: &str, days: i64) -> Result<Option<String>, AppError> {
+/// `YYYY-MM-DD`, plus `days`, as the start of that day in the company's zone (RFC 3339).
+fn day_start(field: &str, date: &str, days: i64, zone: &Zone) -> Result<Option<String>, AppError> {
     let date = date.trim();
     if date.is_empty() {
         return Ok(None);
@@ -162,7 +163,9 @@ fn day_start(field: &str, date: &str, days: i64) -> Result<Option<String>, AppEr
     let day = day
         .checked_add(jiff::Span::new().days(days))
         .map_err(|_| bad())?;
-    Ok(Some(format!("{day}T00:00:00Z")))
+    let (start, _) = zone.day_ms(day).ok_or_else(bad)?;
+    let start = jiff::Timestamp::from_millisecond(start).map_err(|_| bad())?;
+    Ok(Some(start.to_string()))
 }
 
 #[derive(Template)]
@@ -177,6 +180,9 @@ struct BoardPage {
     live: Live,
     period: Period,
     figures: Option<QueueFiguresView>,
+    /// The figures' period on the company's clock, and the zone's name.
+    shown_period: (String, String),
+    zone: String,
 }
 
 async fn board(s: &AppState, session: &Session, id: &str, q: &str) -> Result<Live, AppError> {
@@ -218,16 +224,17 @@ pub async fn show(
         let co = crate::callcentre::company(&s, &session, &id).await?;
         queue_of(&s, &session, &id, &q).await?;
         let b = s.app.queue_board(&session.actor, &q).await?;
-        Ok::<_, AppError>((co, b))
+        let zone = Zone::of_company(&s, &session, &id).await?;
+        Ok::<_, AppError>((co, b, zone))
     }
     .await;
-    let (co, b) = match loaded {
+    let (co, b, zone) = match loaded {
         Ok(v) => v,
         Err(e) => return failure(&session, &here, &e),
     };
     let figures = async {
-        let from = day_start("from", &period.from, 0)?;
-        let to = day_start("to", &period.to, 1)?;
+        let from = day_start("from", &period.from, 0, &zone)?;
+        let to = day_start("to", &period.to, 1, &zone)?;
         s.app
             .queue_figures(&session.actor, &q, from.as_deref(), to.as_deref())
             .await
@@ -252,7 +259,11 @@ pub async fn show(
         acting_for: co.acting_for,
         live,
         period,
+        shown_period: figures.as_ref().map_or_else(Default::default, |f| {
+            (zone.local(&f.from), zone.local(&f.to))
+        }),
         figures,
+        zone: zone.name,
     };
     render(status, &page)
 }
@@ -262,12 +273,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_period_of_utc_dates_runs_from_the_first_days_start_to_the_end_of_the_last() {
-        let d = |s, days| day_start("from", s, days).unwrap();
+    fn a_period_of_the_companys_dates_runs_from_the_first_days_start_to_the_end_of_the_last() {
+        let utc = Zone::named("UTC");
+        let d = |s, days| day_start("from", s, days, &utc).unwrap();
         assert_eq!(d("2026-12-06", 0).as_deref(), Some("2026-12-06T00:00:00Z"));
         assert_eq!(d("2026-12-31", 1).as_deref(), Some("2027-01-01T00:00:00Z"));
         assert_eq!(d("2028-02-28", 1).as_deref(), Some("2028-02-29T00:00:00Z"));
         assert_eq!(d("", 1), None);
+        // Paris: midnight is 23:00 UTC in winter and 22:00 UTC in summer; a period ending on
+        // 28 March 2027, when the clocks go forward, ends at the summer midnight.
+        let paris = Zone::named("Europe/Paris");
+        let p = |s, days| day_start("from", s, days, &paris).unwrap();
+        assert_eq!(p("2027-03-27", 0).as_deref(), Some("2027-03-26T23:00:00Z"));
+        assert_eq!(p("2027-03-28", 1).as_deref(), Some("2027-03-28T22:00:00Z"));
         for bad in [
             "tomorrow",
             "2026-13-01",
@@ -275,7 +293,7 @@ mod tests {
             "06/12/2026",
             "2026-12-0x",
         ] {
-            let e = day_start("from", bad, 0).unwrap_err();
+            let e = day_start("from", bad, 0, &paris).unwrap_err();
             assert_eq!(e.code(), "not_a_date", "{bad}");
         }
     }

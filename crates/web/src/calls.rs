@@ -19,6 +19,7 @@ use sb_app::views::{
     BusyAction, BusyDoc, CallHandlingDoc, DayDoc, DayRuleKind, DivertAction, DivertDoc,
     ExplainInput, LineView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc, PlanStepView, UserView,
 };
+use sb_domain::routing::Reason;
 
 /// The caller the explain panel assumes until another is typed (PORTALS.md).
 const EXAMPLE_CALLER: &str = "+15550100";
@@ -56,7 +57,7 @@ pub struct StepLine {
     pub seconds: Option<u32>,
     pub target: String,
     pub status: Option<u16>,
-    /// The routing engine's reason, in English.
+    /// The routing engine's reason, in the page's language.
     pub sentence: String,
 }
 
@@ -132,7 +133,13 @@ fn options(c: &Chrome, first: Option<(&str, &str)>, chosen: &str) -> Vec<Choice>
         .collect()
 }
 
-fn step_line(s: PlanStepView) -> StepLine {
+fn step_line(c: &Chrome, s: PlanStepView) -> StepLine {
+    // The API's `reason` is the stable code the texts are keyed by; its English sentence is the
+    // fallback for a code the portal does not know.
+    let sentence = match Reason::from_code(&s.reason) {
+        Some(r) => crate::i18n::routing::reason(c.lang, r).to_owned(),
+        None => s.sentence,
+    };
     StepLine {
         key: match s.action.as_str() {
             "ring" => "co_step_ring",
@@ -145,7 +152,7 @@ fn step_line(s: PlanStepView) -> StepLine {
         seconds: s.seconds,
         target: s.target.unwrap_or_default(),
         status: s.status,
-        sentence: s.sentence,
+        sentence,
     }
 }
 
@@ -237,8 +244,8 @@ async fn page(
         };
         match s.app.explain_call(a, &l.id, input).await {
             Ok(v) => {
-                explained = Some(v.steps.into_iter().map(step_line).collect());
-                on_busy = v.on_busy.map(step_line);
+                explained = Some(v.steps.into_iter().map(|s| step_line(&c, s)).collect());
+                on_busy = v.on_busy.map(|s| step_line(&c, s));
             }
             Err(e) => {
                 c.alert = Some(refusal(c.lang, &e));

@@ -1,11 +1,13 @@
 //! Company Profile → Activity audit: a company's records newest first, filtered by user (a
-//! username), kind and days (UTC, as the times are shown), a page at a time, and all of them
-//! as CSV. For the company's administrators and for its reseller or the provider acting for it.
+//! username), kind and days, a page at a time, and all of them as CSV. Days are typed and times
+//! shown in the company's time zone (the CSV keeps RFC 3339 UTC instants, for machines). For the
+//! company's administrators and for its reseller or the provider acting for it.
 
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{failed, gate, own_company_page};
 use crate::users::{Place, company_place};
+use crate::zone::Zone;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -83,11 +85,13 @@ struct AuditPage {
     next: Option<String>,
     first: Option<String>,
     csv: String,
+    /// The company's time zone, which the days and times are in.
+    zone: String,
 }
 
-fn row(v: AuditView) -> Row {
+fn row(v: AuditView, zone: &Zone) -> Row {
     Row {
-        at: v.at,
+        at: zone.local(&v.at),
         kind: format!("pv_audit_{}", v.kind.as_str()),
         actor: v.actor_name,
         source: v.source_ip.unwrap_or_default(),
@@ -102,20 +106,17 @@ fn row(v: AuditView) -> Row {
     }
 }
 
-/// A day typed in the filter (`YYYY-MM-DD`, UTC) as its first or last millisecond.
-fn day_ms(field: &str, text: &str, end: bool) -> Result<Option<i64>, AppError> {
+/// A day typed in the filter (`YYYY-MM-DD`, in the company's zone) as its first or last
+/// millisecond.
+fn day_ms(field: &str, text: &str, end: bool, zone: &Zone) -> Result<Option<i64>, AppError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
     let refused = || AppError::invalid("invalid_date", field, "Dates are like 2026-01-31.");
     let day: jiff::civil::Date = text.parse().map_err(|_| refused())?;
-    let start = day
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .map_err(|_| refused())?
-        .timestamp()
-        .as_millisecond();
-    Ok(Some(if end { start + 86_400_000 - 1 } else { start }))
+    let (first, last) = zone.day_ms(day).ok_or_else(refused)?;
+    Ok(Some(if end { last } else { first }))
 }
 
 /// The filter of the query; a username nobody in the company has is refused with a reason.
@@ -124,6 +125,7 @@ async fn filter_of(
     actor: &Actor,
     company: &str,
     q: &AuditQuery,
+    zone: &Zone,
 ) -> Result<AuditFilter, AppError> {
     let kind = match q.kind.as_str() {
         "" => None,
@@ -138,8 +140,8 @@ async fn filter_of(
             name => Some(user_named(s, actor, company, name).await?),
         },
         kind,
-        from_ms: day_ms("from", &q.from, false)?,
-        to_ms: day_ms("to", &q.to, true)?,
+        from_ms: day_ms("from", &q.from, false, zone)?,
+        to_ms: day_ms("to", &q.to, true, zone)?,
         newest_first: true,
     })
 }
@@ -196,7 +198,11 @@ pub async fn show(
         Ok(p) => p,
         Err(e) => return failed(c, &e),
     };
-    let listed = match filter_of(&s, &session.actor, &id, &q).await {
+    let zone = match Zone::of_company(&s, &session, &id).await {
+        Ok(z) => z,
+        Err(e) => return failed(c, &e),
+    };
+    let listed = match filter_of(&s, &session.actor, &id, &q, &zone).await {
         Ok(filter) => {
             let page = Page {
                 after: Some(q.after.clone()).filter(|a| !a.is_empty()),
@@ -211,7 +217,7 @@ pub async fn show(
     };
     let (rows, next, status) = match listed {
         Ok(l) => (
-            l.items.into_iter().map(row).collect(),
+            l.items.into_iter().map(|v| row(v, &zone)).collect(),
             l.next_cursor
                 .map(|n| format!("{here}?{}&after={}", q.kept(), crate::users::enc(&n))),
             StatusCode::OK,
@@ -242,6 +248,7 @@ pub async fn show(
         rows,
         next,
         q,
+        zone: zone.name,
     };
     render(status, &page)
 }
@@ -259,7 +266,11 @@ pub async fn csv(
         Err(r) => return r,
     };
     let c = Chrome::signed_in(&session, t(session.me.language, "pv_activity_audit"), &here);
-    let filter = match filter_of(&s, &session.actor, &id, &q).await {
+    let zone = match Zone::of_company(&s, &session, &id).await {
+        Ok(z) => z,
+        Err(e) => return failed(c, &e),
+    };
+    let filter = match filter_of(&s, &session.actor, &id, &q, &zone).await {
         Ok(f) => f,
         Err(e) => return failed(c, &e),
     };
@@ -324,17 +335,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn filter_days_cover_the_whole_utc_day_and_refuse_anything_else() {
-        assert_eq!(day_ms("from", "", false).unwrap(), None);
+    fn filter_days_cover_the_whole_day_of_the_companys_zone_and_refuse_anything_else() {
+        let utc = Zone::named("UTC");
+        assert_eq!(day_ms("from", "", false, &utc).unwrap(), None);
         assert_eq!(
-            day_ms("from", "2026-01-31", false).unwrap(),
+            day_ms("from", "2026-01-31", false, &utc).unwrap(),
             Some(1_769_817_600_000)
         );
         assert_eq!(
-            day_ms("to", "2026-01-31", true).unwrap(),
+            day_ms("to", "2026-01-31", true, &utc).unwrap(),
             Some(1_769_817_600_000 + 86_400_000 - 1)
         );
-        assert!(day_ms("to", "31/01/2026", true).is_err());
-        assert!(day_ms("to", "2026-02-30", true).is_err());
+        // New York's day starts at 05:00 UTC in winter.
+        let ny = Zone::named("America/New_York");
+        assert_eq!(
+            day_ms("from", "2026-01-31", false, &ny).unwrap(),
+            Some(1_769_817_600_000 + 5 * 3_600_000)
+        );
+        // 8 March 2026, when New York's clocks go forward, lasts 23 hours.
+        let from = day_ms("from", "2026-03-08", false, &ny).unwrap().unwrap();
+        let to = day_ms("to", "2026-03-08", true, &ny).unwrap().unwrap();
+        assert_eq!(to + 1 - from, 23 * 3_600_000);
+        assert!(day_ms("to", "31/01/2026", true, &ny).is_err());
+        assert!(day_ms("to", "2026-02-30", true, &ny).is_err());
     }
 }

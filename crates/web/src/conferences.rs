@@ -1,7 +1,8 @@
 //! Conferences for a company's administrators (and its reseller or the provider acting for
 //! it): the bridge number outside callers dial, the upcoming meetings, scheduling one with
 //! users of the company and outside e-mail addresses, rescheduling and cancelling. Each goes
-//! through the use cases that mail the invitations (`sb_app::conferences`).
+//! through the use cases that mail the invitations (`sb_app::conferences`). Times are shown and
+//! typed in the company's time zone.
 
 use crate::callcentre::ADMINS;
 use crate::i18n::t;
@@ -9,6 +10,7 @@ use crate::layout::{Chrome, render};
 use crate::provider::{Pairs, error_text, gate, gate_form, not_found, own_company_page};
 use crate::session::Session;
 use crate::users::place_of;
+use crate::zone::Zone;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -88,11 +90,12 @@ impl MeetingForm {
         }
     }
 
-    fn of(v: &ConferenceView) -> Self {
+    fn of(v: &ConferenceView, zone: &Zone) -> Self {
+        let (date, time) = zone.date_and_time(&v.starts_at);
         Self {
             title: v.title.clone(),
-            date: v.starts_at.chars().take(10).collect(),
-            time: v.starts_at.chars().skip(11).take(5).collect(),
+            date,
+            time,
             duration: v.duration_minutes.to_string(),
             ..Self::default()
         }
@@ -111,8 +114,9 @@ impl MeetingForm {
         }
     }
 
-    /// The start as RFC 3339, from a UTC date and time typed apart.
-    fn starts_at(&self) -> Result<String, AppError> {
+    /// The start as RFC 3339, from a date and time typed apart in the company's zone; a time the
+    /// clocks skip that day is refused.
+    fn starts_at(&self, zone: &Zone) -> Result<String, AppError> {
         let bad = || AppError::invalid("invalid_time", "starts_at", "Type a date and a time.");
         // Digits, with `sep` at the positions `at`.
         let shaped = |s: &str, sep: char, at: &[usize]| {
@@ -129,7 +133,16 @@ impl MeetingForm {
         if !date_ok || !time_ok {
             return Err(bad());
         }
-        Ok(format!("{}T{}:00Z", self.date, self.time))
+        let date: jiff::civil::Date = self.date.parse().map_err(|_| bad())?;
+        let time: jiff::civil::Time = self.time.parse().map_err(|_| bad())?;
+        let at = zone.instant(date, time).ok_or_else(|| {
+            AppError::invalid(
+                "time_skipped",
+                "starts_at",
+                "This time does not exist that day: the clocks go forward. Choose another time.",
+            )
+        })?;
+        Ok(at.to_string())
     }
 
     fn duration(&self) -> Result<i64, AppError> {
@@ -142,7 +155,7 @@ impl MeetingForm {
         })
     }
 
-    fn input(&self) -> Result<ConferenceInput, AppError> {
+    fn input(&self, zone: &Zone) -> Result<ConferenceInput, AppError> {
         let mut participants: Vec<ParticipantInput> = self
             .users
             .iter()
@@ -164,7 +177,7 @@ impl MeetingForm {
         }));
         Ok(ConferenceInput {
             title: self.title.clone(),
-            starts_at: self.starts_at()?,
+            starts_at: self.starts_at(zone)?,
             duration_minutes: self.duration()?,
             participants,
             organizer_user_id: Some(self.organizer.clone()).filter(|o| !o.is_empty()),
@@ -187,13 +200,16 @@ impl MeetingForm {
     }
 }
 
-/// A meeting in the list: the view and who is invited, as one line of text.
+/// A meeting in the list: the view, who is invited, as one line of text, and its start and end
+/// in the company's zone.
 pub struct Row {
     pub v: ConferenceView,
     pub people: String,
+    pub starts: String,
+    pub ends: String,
 }
 
-fn row(v: ConferenceView, users: &[UserView]) -> Row {
+fn row(v: ConferenceView, users: &[UserView], zone: &Zone) -> Row {
     let people = v
         .participants
         .iter()
@@ -208,7 +224,12 @@ fn row(v: ConferenceView, users: &[UserView]) -> Row {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    Row { v, people }
+    Row {
+        starts: zone.local(&v.starts_at),
+        ends: zone.local(&v.ends_at),
+        v,
+        people,
+    }
 }
 
 #[derive(Template)]
@@ -222,6 +243,8 @@ struct ListPage {
     rows: Vec<Row>,
     users: Vec<UserView>,
     form: MeetingForm,
+    /// The company's time zone, which times are in.
+    zone: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -249,6 +272,7 @@ struct Loaded {
     bridge: Option<String>,
     meetings: Vec<ConferenceView>,
     users: Vec<UserView>,
+    zone: Zone,
 }
 
 async fn load(s: &AppState, session: &Session, id: &str) -> Result<Loaded, AppError> {
@@ -262,6 +286,7 @@ async fn load(s: &AppState, session: &Session, id: &str) -> Result<Loaded, AppEr
     Ok(Loaded {
         bridge: s.app.conference_bridge(a, &co.id).await?.number,
         meetings: s.app.list_conferences(a, &co.id, None).await?,
+        zone: Zone::of_company(s, session, &co.id).await?,
         acting_for: place_of(session, co).acting_for,
         users,
     })
@@ -321,9 +346,14 @@ async fn list_page(
             None => l.bridge.unwrap_or_default(),
         },
         bridge_error: bridge.map(|b| b.1),
-        rows: l.meetings.into_iter().map(|v| row(v, &l.users)).collect(),
+        rows: l
+            .meetings
+            .into_iter()
+            .map(|v| row(v, &l.users, &l.zone))
+            .collect(),
         form: form.unwrap_or_else(|| MeetingForm::blank(&default_organizer)),
         users: l.users,
+        zone: l.zone.name,
     };
     render(status, &page)
 }
@@ -394,10 +424,12 @@ pub async fn schedule(
         Err(r) => return r,
     };
     let mut form = MeetingForm::posted(&f);
-    let result = match form.input() {
-        Ok(input) => s.app.create_conference(&session.actor, &id, input).await,
-        Err(e) => Err(e),
-    };
+    let result = async {
+        let zone = Zone::of_company(&s, &session, &id).await?;
+        let input = form.input(&zone)?;
+        s.app.create_conference(&session.actor, &id, input).await
+    }
+    .await;
     match result {
         Ok(_) => Redirect::to(&format!("{here}?done=scheduled")).into_response(),
         Err(e @ AppError::NotFound) => failure(&session, &here, &e),
@@ -416,6 +448,7 @@ struct MeetingPage {
     acting_for: Option<String>,
     row: Row,
     form: MeetingForm,
+    zone: String,
 }
 
 /// Meeting `conf` of company `id`; another company's under this path is not found.
@@ -424,7 +457,7 @@ async fn meeting_of(
     session: &Session,
     id: &str,
     conf: &str,
-) -> Result<(Option<String>, Row), AppError> {
+) -> Result<(Option<String>, Row, Zone), AppError> {
     let co = s.app.company_ref(&session.actor, id).await?;
     let v = s.app.get_conference(&session.actor, conf).await?;
     if v.company_id != co.id {
@@ -435,7 +468,9 @@ async fn meeting_of(
         .list_users(&session.actor, &co.id, sb_app::Page::first(500))
         .await?
         .items;
-    Ok((place_of(session, co).acting_for, row(v, &users)))
+    let zone = Zone::of_company(s, session, &co.id).await?;
+    let row = row(v, &users, &zone);
+    Ok((place_of(session, co).acting_for, row, zone))
 }
 
 async fn meeting_page(
@@ -447,7 +482,7 @@ async fn meeting_page(
     alert: Option<String>,
 ) -> Response {
     let here = format!("{}/{conf}", list_path(id));
-    let (acting_for, row) = match meeting_of(s, session, id, conf).await {
+    let (acting_for, row, zone) = match meeting_of(s, session, id, conf).await {
         Ok(v) => v,
         Err(e) => return failure(session, &here, &e),
     };
@@ -464,8 +499,9 @@ async fn meeting_page(
         c,
         id: id.to_owned(),
         acting_for,
-        form: form.unwrap_or_else(|| MeetingForm::of(&row.v)),
+        form: form.unwrap_or_else(|| MeetingForm::of(&row.v, &zone)),
         row,
+        zone: zone.name,
     };
     render(status, &page)
 }
@@ -495,8 +531,8 @@ pub async fn reschedule(
     };
     let mut form = MeetingForm::posted(&f);
     let result = async {
-        meeting_of(&s, &session, &id, &conf).await?;
-        let (starts_at, minutes) = (form.starts_at()?, form.duration()?);
+        let (_, _, zone) = meeting_of(&s, &session, &id, &conf).await?;
+        let (starts_at, minutes) = (form.starts_at(&zone)?, form.duration()?);
         s.app
             .reschedule_conference(&session.actor, &conf, &starts_at, minutes)
             .await
@@ -543,24 +579,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_meeting_starts_at_the_utc_date_and_time_typed_apart() {
+    fn a_meeting_starts_at_the_date_and_time_typed_apart_in_the_companys_zone() {
         let f = |date: &str, time: &str| MeetingForm {
             date: date.into(),
             time: time.into(),
             ..MeetingForm::default()
         };
+        let paris = Zone::named("Europe/Paris");
         assert_eq!(
-            f("2099-03-01", "15:30").starts_at().unwrap(),
+            f("2099-03-01", "15:30")
+                .starts_at(&Zone::named("UTC"))
+                .unwrap(),
             "2099-03-01T15:30:00Z"
+        );
+        // Winter (UTC+1) and summer (UTC+2) in Paris.
+        assert_eq!(
+            f("2099-03-01", "15:30").starts_at(&paris).unwrap(),
+            "2099-03-01T14:30:00Z"
+        );
+        assert_eq!(
+            f("2099-07-01", "15:30").starts_at(&paris).unwrap(),
+            "2099-07-01T13:30:00Z"
+        );
+        // 02:30 on the last Sunday of March 2099 (the 29th) never happens in Paris.
+        assert_eq!(
+            f("2099-03-29", "02:30")
+                .starts_at(&paris)
+                .unwrap_err()
+                .code(),
+            "time_skipped"
         );
         for (d, t) in [
             ("2099-3-1", "15:30"),
             ("2099-03-01", "3pm"),
             ("", ""),
             ("2099/03/01", "15:30"),
+            ("2099-02-30", "15:30"),
+            ("2099-03-01", "25:00"),
         ] {
             assert_eq!(
-                f(d, t).starts_at().unwrap_err().code(),
+                f(d, t).starts_at(&paris).unwrap_err().code(),
                 "invalid_time",
                 "{d} {t}"
             );

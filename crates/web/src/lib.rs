@@ -18,8 +18,9 @@
 //! queues' live board and figures), `conferences` (a company's conference bridge number and
 //! scheduled meetings), `branding` (a reseller's or a company's product name, colours and logo,
 //! and the stylesheet and logo every signed-in page loads), `upload` (the multipart bodies of the
-//! greeting and logo forms), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the portal's headers), `i18n` (every
-//! text in English and French).
+//! greeting and logo forms), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the
+//! portal's headers), `i18n` (every text in English and French), `zone` (a company's time zone:
+//! times shown and days typed in it).
 
 mod admin;
 mod assets;
@@ -49,6 +50,7 @@ mod signin;
 pub mod upload;
 mod user_profile;
 mod users;
+mod zone;
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -8,6 +8,7 @@ use crate::session::{Session, signed_in};
 use crate::users::{
     Choice, Place, Tab, TabQuery, enc, error_page, refusal, tabs, user_line, user_place,
 };
+use crate::zone::Zone;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -55,6 +56,8 @@ struct MessagesPage {
     csv: String,
     next: Option<String>,
     first: Option<String>,
+    /// The company's time zone, which the times are in.
+    zone: String,
 }
 
 const DIRECTIONS: [(&str, &str); 5] = [
@@ -100,6 +103,10 @@ pub async fn show(
         Ok(x) => x,
         Err(e) => return error_page(session, &here, &e),
     };
+    let zone = match Zone::of_company(s, session, &place.id).await {
+        Ok(z) => z,
+        Err(e) => return error_page(session, &here, &e),
+    };
     let direction = q.direction.clone().unwrap_or_default();
     let mut status = StatusCode::OK;
     let (mut messages, mut calls, mut next) = (Vec::new(), Vec::new(), None);
@@ -116,7 +123,7 @@ pub async fn show(
                             Some(n) => format!("{n} ({})", m.caller_number),
                             None => m.caller_number,
                         },
-                        received: m.received_at,
+                        received: zone.local(&m.received_at),
                         seconds: m.duration_secs,
                         heard: m.heard,
                     })
@@ -147,7 +154,7 @@ pub async fn show(
                         direction: direction_key(r.direction.as_str()),
                         number: r.other_number,
                         name: r.other_name.unwrap_or_default(),
-                        started: r.started_at,
+                        started: zone.local(&r.started_at),
                         seconds: r.duration_secs,
                         status: r.status,
                     })
@@ -183,6 +190,7 @@ pub async fn show(
         first,
         c,
         place,
+        zone: zone.name,
     };
     render(status, &page)
 }

@@ -183,7 +183,10 @@ pub async fn queue_status(
     match s.app.set_agent_status(&session.actor, &id, input).await {
         Ok(_) => Redirect::to("/my").into_response(),
         Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.message()).into_response(),
+        Err(e) => {
+            let text = crate::i18n::errors::refusal_text(session.me.language, &e);
+            (StatusCode::UNPROCESSABLE_ENTITY, text).into_response()
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::reports::{ReportInput, ReportRunView, ReportView};
-use sb_domain::model::Role;
+use sb_domain::model::{Language, Role};
 use sb_domain::reports::{FrequencyName, ReportKind};
 use serde::Deserialize;
 
@@ -105,6 +105,21 @@ pub struct RunRow {
     pub run: ReportRunView,
     pub status: String,
     pub trigger: String,
+    /// Why the run failed, in the page's language when the portal knows the reason.
+    pub error: Option<String>,
+}
+
+/// A run of the history as the page shows it.
+fn run_row(lang: Language, run: ReportRunView) -> RunRow {
+    RunRow {
+        status: format!("rp_status_{}", run.status),
+        trigger: format!("rp_trigger_{}", run.trigger),
+        error: run.error.as_deref().map(|e| match e {
+            sb_app::reports::MAIL_LIMIT_REACHED => t(lang, "rp_error_mail_limit").to_owned(),
+            other => other.to_owned(),
+        }),
+        run,
+    }
 }
 
 /// The fields of a report form, as typed.
@@ -373,14 +388,7 @@ async fn edit_page(
     };
     let mut c = Chrome::signed_in(session, &r.name, &here);
     let status = shown(&mut c, alert, notice);
-    let runs = runs
-        .into_iter()
-        .map(|run| RunRow {
-            status: format!("rp_status_{}", run.status),
-            trigger: format!("rp_trigger_{}", run.trigger),
-            run,
-        })
-        .collect();
+    let runs = runs.into_iter().map(|run| run_row(lang, run)).collect();
     let page = EditPage {
         c,
         place,
@@ -475,7 +483,41 @@ pub async fn delete(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sb_domain::model::Language;
+
+    /// A run the mail limit stopped says so in the page's language; another reason is shown as
+    /// the run recorded it.
+    #[test]
+    fn a_run_stopped_by_the_mail_limit_says_so_in_the_pages_language() {
+        let run = |error: Option<&str>| ReportRunView {
+            id: "r".into(),
+            report_id: "p".into(),
+            ran_at: String::new(),
+            ran_at_local: String::new(),
+            period_from: String::new(),
+            period_to: String::new(),
+            first_day: String::new(),
+            last_day: String::new(),
+            trigger: "manual".into(),
+            status: "failed".into(),
+            rows: 0,
+            recipients: 1,
+            error: error.map(str::to_owned),
+        };
+        let limited = Some(sb_app::reports::MAIL_LIMIT_REACHED);
+        assert_eq!(
+            run_row(Language::Fr, run(limited)).error.as_deref(),
+            Some("La limite horaire de courriels de l'entreprise est atteinte.")
+        );
+        assert_eq!(
+            run_row(Language::En, run(limited)).error.as_deref(),
+            limited
+        );
+        assert_eq!(
+            run_row(Language::Fr, run(Some("Other."))).error.as_deref(),
+            Some("Other.")
+        );
+        assert_eq!(run_row(Language::Fr, run(None)).error, None);
+    }
 
     /// Keys built at run time (choices, statuses, triggers) exist in both languages: the
     /// template test reads only the keys written in templates.

@@ -232,9 +232,10 @@ pub async fn first_login(
     };
     match s.app.complete_link(input, ip.as_deref()).await {
         Ok(out) => enter(&s, &out),
-        Err(e @ AppError::Invalid(_)) | Err(e @ AppError::Conflict { .. }) => {
-            fail(&e.message(), StatusCode::UNPROCESSABLE_ENTITY)
-        }
+        Err(e @ AppError::Invalid(_)) | Err(e @ AppError::Conflict { .. }) => fail(
+            &crate::i18n::errors::refusal_text(lang, &e),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
         Err(AppError::RateLimited { .. }) => fail(t("rate_limited"), StatusCode::TOO_MANY_REQUESTS),
         Err(_) => fail(t("error"), StatusCode::INTERNAL_SERVER_ERROR),
     }

@@ -90,15 +90,13 @@ pub fn error_page(session: &Session, here: &str, e: &AppError) -> Response {
 }
 
 /// A refused change as the alert says it: the text of the app's stable code when the portal has
-/// one, else the app's own sentence.
+/// one (`i18n::errors`), else the app's own sentence.
 pub fn refusal(lang: Language, e: &AppError) -> String {
-    let key = format!("co_err_{}", e.code());
-    let t = crate::i18n::t(lang, &key);
-    if t == key {
-        format!("{} {}", crate::i18n::t(lang, "co_not_saved"), e.message())
-    } else {
-        format!("{} {t}", crate::i18n::t(lang, "co_not_saved"))
-    }
+    format!(
+        "{} {}",
+        crate::i18n::t(lang, "co_not_saved"),
+        crate::i18n::errors::refusal_text(lang, e)
+    )
 }
 
 /// A posted form as name/value pairs (several forms of a page share one handler).

@@ -8,12 +8,12 @@
 
 pub mod contents;
 mod data;
+mod mail;
 
 use crate::audit::{self, Record};
 use crate::authz::{Actor, Need};
 use crate::views::time;
 use crate::{App, AppError, AppResult};
-use contents::Csv;
 use jiff::tz::TimeZone;
 use sb_domain::ids::{ReportId, new_id_text};
 use sb_domain::model::AuditKind;
@@ -21,7 +21,7 @@ use sb_domain::reports::{Frequency, FrequencyName, ReportKind, Schedule};
 use sb_domain::routing::HhMm;
 use sb_domain::values::Email;
 use sb_store::Conn;
-use sb_store::outbox::{self, Attachment, Mail};
+use sb_store::outbox::{self, Mail};
 use sb_store::reports::{self as store, Report, Run};
 use sb_store::tenancy::Company;
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,8 @@ use utoipa::ToSchema;
 const MAX_RECIPIENTS: usize = 20;
 /// How many runs the history shows.
 const HISTORY: i64 = 50;
+/// A run's `error` when the company's mail limit stopped it (the portal translates it by this).
+pub const MAIL_LIMIT_REACHED: &str = "The company's hourly mail limit is reached.";
 
 /// A report schedule as created or replaced.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -503,7 +505,8 @@ impl App {
             .mail_allowed(c, sender, r.recipients.len(), now)
             .await?
         {
-            let mail = report_mail(r, kind, &csv, (from, to), &tz, now);
+            let period = (from, to);
+            let mail = mail::report_mail(r, kind, &csv, period, (&tz, co.first_language), now);
             for to in &r.recipients {
                 let m = Mail {
                     id: new_id_text(now),
@@ -514,7 +517,7 @@ impl App {
             }
         } else {
             run.status = "failed".to_owned();
-            run.error = Some("The company's hourly mail limit is reached.".to_owned());
+            run.error = Some(MAIL_LIMIT_REACHED.to_owned());
         }
         store::insert_run(c, &run).await?;
         Ok(run)
@@ -533,43 +536,6 @@ fn summary(r: &Report) -> serde_json::Value {
         "time": hhmm(r.at_minute),
         "recipients": r.recipients,
     })
-}
-
-/// The mail of a run, without its recipient: the CSV attached, named after the kind and the
-/// period's first day.
-fn report_mail(
-    r: &Report,
-    kind: ReportKind,
-    csv: &Csv,
-    (from, to): (i64, i64),
-    tz: &TimeZone,
-    now: i64,
-) -> Mail {
-    let day = |ms: i64| day(ms, tz);
-    let last_day = day(to - 1);
-    let body = format!(
-        "{name}\n\nReport: {kind}\nPeriod: {first} to {last_day} ({zone})\nRows: {rows}\n\nThe report is attached as a CSV file.\n",
-        name = r.name,
-        kind = kind.as_str(),
-        first = day(from),
-        zone = tz.iana_name().unwrap_or("UTC"),
-        rows = csv.rows,
-    );
-    use base64::Engine as _;
-    Mail {
-        id: String::new(),
-        recipient: String::new(),
-        subject: format!("{}: {} to {last_day}", r.name, day(from)),
-        body,
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        attachment: Some(Attachment {
-            name: format!("{}-{}.csv", kind.as_str().replace('_', "-"), day(from)),
-            content_type: "text/csv; charset=UTF-8".to_owned(),
-            base64: base64::engine::general_purpose::STANDARD.encode(csv.text.as_bytes()),
-        }),
-    }
 }
 
 #[cfg(test)]

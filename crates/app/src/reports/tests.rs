@@ -2,6 +2,7 @@
 //! with a clock the tests move by hand.
 
 use super::*;
+use contents::Csv;
 use sb_domain::clock::ManualClock;
 use sb_domain::ids::*;
 use sb_domain::model::{CallPolicyKind, Language, Role};
@@ -373,6 +374,14 @@ async fn run_now_mails_the_csv_to_each_recipient_and_records_the_run() {
         assert_eq!(run.period_to, "2026-03-01T23:00:00Z");
         let mails = outbox_mails(&s).await;
         assert_eq!(mails.len(), 2);
+        // Acme's first language is French: so is the mail.
+        assert!(
+            mails[0].subject.ends_with(": du 2026-03-01 au 2026-03-01")
+                && mails[0].body.contains("Rapport : Utilisation des numéros"),
+            "{} / {}",
+            mails[0].subject,
+            mails[0].body
+        );
         let a = mails[0].attachment.as_ref().unwrap();
         assert_eq!(a.name, "number-usage-2026-03-01.csv");
         use base64::Engine as _;

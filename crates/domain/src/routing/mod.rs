@@ -142,7 +142,8 @@ pub enum Action {
     },
 }
 
-/// Why a step is there; each has one sentence for people.
+/// Why a step is there; each has a stable [`code`](Reason::code) (what the API answers and the
+/// portal translates by) and one English sentence for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reason {
     EmergencyNumber,
@@ -172,6 +173,70 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, for lists and tests.
+    pub const ALL: [Reason; 23] = [
+        Reason::EmergencyNumber,
+        Reason::NotInService,
+        Reason::Loop,
+        Reason::TooManyHops,
+        Reason::CallerOutgoingBlocked,
+        Reason::CallerDepartmentFull,
+        Reason::IncomingBlocked,
+        Reason::DepartmentFull,
+        Reason::AnonymousRejected,
+        Reason::PermanentRedirect,
+        Reason::ForwardAll,
+        Reason::OutOfHours,
+        Reason::DoNotDisturb,
+        Reason::Busy,
+        Reason::NoDevices,
+        Reason::RingThenDivert,
+        Reason::RingUntilAnswered,
+        Reason::AlwaysRedirect,
+        Reason::NoVoicemailInPackage,
+        Reason::NoForwardingInPackage,
+        Reason::BarredAllOutside,
+        Reason::BarredInternational,
+        Reason::BarredPremium,
+    ];
+
+    /// The reason's stable code: the `reason` of the explain API's steps (unchanged since that
+    /// field was introduced) and the key the portal translates by. Never reworded.
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::EmergencyNumber => "EmergencyNumber",
+            Reason::NotInService => "NotInService",
+            Reason::Loop => "Loop",
+            Reason::TooManyHops => "TooManyHops",
+            Reason::CallerOutgoingBlocked => "CallerOutgoingBlocked",
+            Reason::CallerDepartmentFull => "CallerDepartmentFull",
+            Reason::IncomingBlocked => "IncomingBlocked",
+            Reason::DepartmentFull => "DepartmentFull",
+            Reason::AnonymousRejected => "AnonymousRejected",
+            Reason::PermanentRedirect => "PermanentRedirect",
+            Reason::ForwardAll => "ForwardAll",
+            Reason::OutOfHours => "OutOfHours",
+            Reason::DoNotDisturb => "DoNotDisturb",
+            Reason::Busy => "Busy",
+            Reason::NoDevices => "NoDevices",
+            Reason::RingThenDivert => "RingThenDivert",
+            Reason::RingUntilAnswered => "RingUntilAnswered",
+            Reason::AlwaysRedirect => "AlwaysRedirect",
+            Reason::NoVoicemailInPackage => "NoVoicemailInPackage",
+            Reason::NoForwardingInPackage => "NoForwardingInPackage",
+            Reason::BarredAllOutside => "BarredAllOutside",
+            Reason::BarredInternational => "BarredInternational",
+            Reason::BarredPremium => "BarredPremium",
+        }
+    }
+
+    /// The reason with this [`code`](Reason::code).
+    pub fn from_code(code: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// The English sentence for people (the API's `sentence`; the portal has it in each
+    /// language by [`code`](Reason::code)).
     pub fn sentence(self) -> &'static str {
         match self {
             Reason::EmergencyNumber => "An emergency number always goes to the emergency service.",

@@ -703,3 +703,17 @@ mod properties {
         }
     }
 }
+
+/// The API answered `format!("{:?}", reason)` before codes were named: the codes keep those
+/// values, each names one reason, and every reason has a sentence.
+#[test]
+fn reason_codes_are_stable_unique_and_found_again() {
+    let mut seen = std::collections::HashSet::new();
+    for r in Reason::ALL {
+        assert_eq!(r.code(), format!("{r:?}"));
+        assert!(seen.insert(r.code()), "{r:?}");
+        assert_eq!(Reason::from_code(r.code()), Some(r));
+        assert!(r.sentence().ends_with('.'), "{r:?}");
+    }
+    assert_eq!(Reason::from_code("forward_all"), None);
+}

@@ -537,6 +537,26 @@ async fn first_login_link_is_emailed_when_mail_is_configured() {
         )
         .await;
     assert_eq!(ok.status, 200, "{}", ok.text);
+    // A French-speaking user's link comes in French, its expiry on the company's clock.
+    let r = srv
+        .post(
+            &format!("/api/v1/companies/{}/users", t.company_id),
+            &t.admin_token,
+            json!({"name": "Lea", "email": "lea@mail.example.com", "language": "fr"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let all = sink.wait_for("Subject: Votre compte Switchboard").await;
+    let mail = all
+        .split("END MESSAGE")
+        .find(|m| m.contains("Subject: Votre compte Switchboard"))
+        .unwrap();
+    assert!(
+        mail.contains("lea@mail.example.com")
+            && !mail.contains("mia@mail.example.com")
+            && mail.contains("(America/New_York)"),
+        "{mail}"
+    );
     for _ in 0..100 {
         let h: serde_json::Value = srv
             .http

@@ -208,8 +208,14 @@ async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people(
         .find(|c| c["title"] == "Quarterly review")
         .expect("scheduled")
         .clone();
-    assert_eq!(conf["starts_at"], "2099-05-01T10:00:00Z");
+    // Typed in the company's zone: 10:00 in New York in May is 14:00 UTC.
+    assert_eq!(conf["starts_at"], "2099-05-01T14:00:00Z");
     assert_eq!(conf["duration_minutes"], 45);
+    let (_, listed) = ada.get(&page).await;
+    assert!(
+        listed.contains("<td>2099-05-01 10:00</td>") && listed.contains("America/New_York"),
+        "the list shows the company's time: {listed}"
+    );
     assert_eq!(conf["participants"].as_array().unwrap().len(), 3);
     // Each outside address is mailed the invitation (Ulf has no address).
     for to in ["guest@outside.example.com", "bo@outside.example.com"] {
@@ -218,7 +224,10 @@ async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people(
                 "To: <{to}>\nSubject: Invitation: Quarterly review"
             ))
             .await;
-        assert!(mail.contains("Starts: 2099-05-01T10:00:00Z"), "{mail}");
+        assert!(
+            mail.contains("Starts: 2099-05-01 10:00 (America/New_York)"),
+            "{mail}"
+        );
     }
     // A start in the past is refused next to the date, and nothing moves.
     let one = format!("{page}/{}", conf["id"].as_str().unwrap());
@@ -241,13 +250,13 @@ async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people(
     let api_one = format!("/api/v1/conferences/{}", conf["id"].as_str().unwrap());
     assert_eq!(
         srv.get(&api_one, &t.admin_token).await.body["starts_at"],
-        "2099-05-01T10:00:00Z"
+        "2099-05-01T14:00:00Z"
     );
     let later = moved("2099-05-02");
     let later: Vec<(&str, &str)> = later.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(ada.post(&one, &later).await.0, 303);
     let now = srv.get(&api_one, &t.admin_token).await.body;
-    assert_eq!(now["starts_at"], "2099-05-02T16:30:00Z");
+    assert_eq!(now["starts_at"], "2099-05-02T20:30:00Z");
     assert_eq!(now["duration_minutes"], 60);
     assert_eq!(
         now["dial_in"]["access_code"],
@@ -256,7 +265,7 @@ async fn a_meeting_scheduled_moved_and_cancelled_in_the_portal_mails_its_people(
     let mail = sink.wait_for("Moved: Quarterly review").await;
     let moved_mail = &mail[mail.find("Moved: Quarterly review").unwrap()..];
     assert!(
-        moved_mail.contains("Starts: 2099-05-02T16:30:00Z"),
+        moved_mail.contains("Starts: 2099-05-02 16:30 (America/New_York)"),
         "the new time: {moved_mail}"
     );
     assert_eq!(

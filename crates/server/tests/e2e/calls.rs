@@ -586,3 +586,58 @@ async fn users_keep_a_short_list_of_saved_forwarding_numbers() {
     );
     w.srv.stop().await;
 }
+
+/// The portal's explain panel says the engine's reasons in the page's language: on a French
+/// page the sentence is the French text keyed by the API's `reason` code, not the English one.
+#[tokio::test]
+async fn the_explain_panel_of_a_french_calls_tab_gives_its_reasons_in_french() {
+    let w = world().await;
+    // The line's default handling (ring until answered) reads the same at any hour.
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let api = w
+        .srv
+        .post(
+            &format!("{path}/explain"),
+            &w.t1.admin_token,
+            json!({"caller_number": "+15550100"}),
+        )
+        .await;
+    let code = api.body["steps"][0]["reason"].as_str().unwrap().to_owned();
+    let english = api.body["steps"][0]["sentence"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reason = sb_domain::routing::Reason::from_code(&code).unwrap();
+    let mut ada = crate::portal_provider::Jar::sign_in(&w.srv, "adaone", PW).await;
+    let tab = format!(
+        "/admin/companies/{}/users/{}/calls?caller=%2B15550100",
+        w.t1.company_id, w.t1.user_id
+    );
+    let escaped = |s: &str| s.replace('\'', "&#39;");
+    for (lang, said, not_said) in [
+        ("en", english.clone(), None),
+        (
+            "fr",
+            sb_web::i18n::routing::reason(sb_domain::model::Language::Fr, reason).to_owned(),
+            Some(english.clone()),
+        ),
+    ] {
+        let csrf = ada.csrf();
+        let form = [("csrf", csrf.as_str()), ("lang", lang), ("back", "/my")];
+        assert_eq!(ada.post("/language", &form).await.0, 303);
+        let (status, html) = ada.get(&tab).await;
+        assert_eq!(status, 200, "{lang}: {html}");
+        let panel = html.split("id=\"explained\"").nth(1).unwrap_or_default();
+        let panel = panel.split("</ol>").next().unwrap_or_default();
+        assert!(panel.contains(&escaped(&said)), "{lang} panel: {panel}");
+        if let Some(english) = not_said {
+            assert!(!panel.contains(&escaped(&english)), "{lang} panel: {panel}");
+        }
+    }
+    assert_eq!(code, "RingUntilAnswered");
+    assert_eq!(
+        sb_web::i18n::routing::reason(sb_domain::model::Language::Fr, reason),
+        "Les téléphones sonnent jusqu'à ce que quelqu'un réponde ou que l'appelant raccroche."
+    );
+    w.srv.stop().await;
+}

@@ -660,6 +660,29 @@ async fn the_company_audit_lists_newest_first_filters_by_user_kind_and_day_and_e
             .contains("127.0.0.1"),
         "the newest record first, with the portal's source address: {first_row}"
     );
+    // Its time is the company's (New York's) wall clock, not UTC, and the page says so.
+    let newest = w
+        .srv
+        .get(
+            &format!(
+                "/api/v1/companies/{}/audit?order=newest&limit=1",
+                w.t1.company_id
+            ),
+            &w.t1.admin_token,
+        )
+        .await;
+    let at: jiff::Timestamp = newest.body["items"][0]["at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let local = at.to_zoned(jiff::tz::TimeZone::get("America/New_York").unwrap());
+    let local = local.strftime("%Y-%m-%d %H:%M").to_string();
+    assert!(
+        first_row.contains(&format!("<td>{local}</td>")),
+        "{local}: {first_row}"
+    );
+    assert!(page.html.contains("America/New_York"), "the zone is named");
     // By user: Ulf's records only; an unknown username is refused with a reason.
     let ulf = ada.get(&format!("{audit}?user=ulfone")).await;
     assert_eq!(ulf.status, 200);

@@ -117,3 +117,28 @@ async fn departments_are_added_changed_and_deleted_from_the_portal_and_nobody_el
     );
     w.srv.stop().await;
 }
+
+/// A refusal reads in the page's language: in French, deleting a department that still has a
+/// user says why in French, and the department stays.
+#[tokio::test]
+async fn a_department_in_use_is_refused_in_the_pages_language() {
+    let w = world().await;
+    let t1 = &w.t1;
+    let mut ada = Jar::sign_in(&w.srv, "adaone", PW).await;
+    let csrf = ada.csrf();
+    let form = [("csrf", csrf.as_str()), ("lang", "fr"), ("back", "/my")];
+    assert_eq!(ada.post("/language", &form).await.0, 303);
+    let one = format!(
+        "/admin/companies/{}/departments/{}",
+        t1.company_id, t1.department_id
+    );
+    let (status, html) = ada.post(&format!("{one}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(status, 409, "{html}");
+    assert!(
+        html.contains("Déplacez d&#39;abord les utilisateurs et les sous-services de ce service."),
+        "{html}"
+    );
+    let api = format!("/api/v1/departments/{}", t1.department_id);
+    assert_eq!(w.srv.get(&api, &t1.admin_token).await.status, 200);
+    w.srv.stop().await;
+}

@@ -14,8 +14,13 @@ pub const TEXTS: &[Text] = &[
         "Records made by this user or about them.",
         "Les actions de cet utilisateur ou le concernant.",
     ),
-    ("au_from", "From (day, UTC)", "Du (jour, UTC)"),
-    ("au_to", "To (day, UTC)", "Au (jour, UTC)"),
+    ("au_from", "From (day)", "Du (jour)"),
+    ("au_to", "To (day)", "Au (jour)"),
+    (
+        "au_zone",
+        "Days and times are in the company's time zone:",
+        "Les jours et les heures sont dans le fuseau horaire de l'entreprise :",
+    ),
     ("au_csv", "Download as CSV", "Télécharger en CSV"),
     ("au_source", "From address", "Adresse d'origine"),
     (

@@ -188,8 +188,13 @@ pub(super) const TEXTS: &[Text] = &[
     ("cc_figures", "Figures", "Statistiques"),
     (
         "cc_period",
-        "Period (UTC dates, YYYY-MM-DD)",
-        "Période (dates UTC, AAAA-MM-JJ)",
+        "Period (dates, YYYY-MM-DD)",
+        "Période (dates, AAAA-MM-JJ)",
+    ),
+    (
+        "cc_zone",
+        "Days are those of the company's time zone:",
+        "Les jours sont ceux du fuseau horaire de l'entreprise :",
     ),
     ("cc_from", "From", "Du"),
     ("cc_to", "To (included)", "Au (inclus)"),

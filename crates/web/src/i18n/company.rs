@@ -484,6 +484,11 @@ pub(super) const TEXTS: &[Text] = &[
     ("co_no_calls", "No call.", "Aucun appel."),
     ("co_direction", "Call", "Appel"),
     ("co_started_at", "Started", "Début"),
+    (
+        "co_zone",
+        "Times are in the company's time zone:",
+        "Les heures sont dans le fuseau horaire de l'entreprise :",
+    ),
     ("co_sip_status", "SIP status", "Statut SIP"),
     ("co_tab_device", "Device", "Appareil"),
     ("co_none", "None", "Aucun"),

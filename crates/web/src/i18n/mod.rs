@@ -23,10 +23,12 @@ mod callcentre;
 mod company;
 mod conferences;
 mod departments;
+pub mod errors;
 mod lines;
 mod profile;
 mod provider;
 mod reports;
+pub mod routing;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -40,10 +42,12 @@ const TABLES: &[&[Text]] = &[
     company::TEXTS,
     conferences::TEXTS,
     departments::TEXTS,
+    errors::TEXTS,
     lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
     reports::TEXTS,
+    routing::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {

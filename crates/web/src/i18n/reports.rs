@@ -18,6 +18,11 @@ pub(super) const TEXTS: &[Text] = &[
     ("rp_edit", "Change the report", "Modifier le rapport"),
     ("rp_kind", "Report", "Rapport"),
     (
+        "rp_error_mail_limit",
+        "The company's hourly mail limit is reached.",
+        "La limite horaire de courriels de l'entreprise est atteinte.",
+    ),
+    (
         "rp_kind_number_usage",
         "Phone Number Usage",
         "Utilisation des numéros",

@@ -156,11 +156,14 @@ pub const PROVIDERS: &[Role] = &[Role::SystemAdmin, Role::ResellerAdmin];
 pub const SYSTEM: &[Role] = &[Role::SystemAdmin];
 
 /// A refused change as the person reads it: the label of the field at fault, then the text of
-/// its code when this table has one (`pv_err_<code>`), else the use case's own sentence.
+/// its code when this table has one (`pv_err_<code>`) or another does (`i18n::errors`), else the
+/// use case's own sentence.
 pub fn error_text(lang: Language, e: &AppError) -> String {
     let key = format!("pv_err_{}", e.code());
     let text = t(lang, &key);
     let sentence = if text != key {
+        text.to_owned()
+    } else if let Some(text) = crate::i18n::errors::by_code(lang, e) {
         text.to_owned()
     } else {
         match lang {

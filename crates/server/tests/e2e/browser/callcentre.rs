@@ -328,7 +328,8 @@ pub async fn a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_part
         })
         .collect();
     ensure(
-        conf["starts_at"] == "2099-06-01T09:00:00Z"
+        // Typed in the company's zone: 09:00 in New York in June is 13:00 UTC.
+        conf["starts_at"] == "2099-06-01T13:00:00Z"
             && conf["organizer_user_id"] == t1.admin_id
             && people.contains(&t1.user_id)
             && people.contains(&"partner@outside.example.com".to_owned()),
@@ -336,6 +337,15 @@ pub async fn a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_part
     )?;
     let id = conf["id"].as_str().ok_or("no id")?;
     ctx.click(&format!("a[href$='/conferences/{id}']")).await?;
+    let starts = ctx.text("#cf-starts").await?;
+    ensure(starts == "2099-06-01 09:00", format!("shown: {starts}"))?;
+    // 02:30 on the day New York's clocks go forward never happens: refused by the date.
+    ctx.fill("#cf-date", "2099-03-08").await?;
+    ctx.fill("#cf-time", "02:30").await?;
+    ctx.click("form[aria-labelledby=reschedule] button").await?;
+    let why = ctx.text("#cf-date-error").await?;
+    ensure(why.contains("clocks go forward"), format!("skipped: {why}"))?;
+    ctx.fill("#cf-time", "09:00").await?;
     // A time in the past: refused by the date, nothing moved.
     ctx.fill("#cf-date", "2001-01-01").await?;
     ctx.click("form[aria-labelledby=reschedule] button").await?;
@@ -343,7 +353,7 @@ pub async fn a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_part
     ensure(why.contains("already be over"), format!("past: {why}"))?;
     let one = format!("/api/v1/conferences/{id}");
     let now = ctx.w.srv.get(&one, &t1.admin_token).await.body;
-    ensure(now["starts_at"] == "2099-06-01T09:00:00Z", "not moved")?;
+    ensure(now["starts_at"] == "2099-06-01T13:00:00Z", "not moved")?;
     ctx.fill("#cf-date", "2099-06-02").await?;
     ctx.fill("#cf-time", "11:15").await?;
     ctx.click("form[aria-labelledby=reschedule] button").await?;
@@ -351,7 +361,7 @@ pub async fn a_company_admin_schedules_moves_and_cancels_a_meeting_with_its_part
     ensure(notice.contains("new time"), format!("notice: {notice}"))?;
     let now = ctx.w.srv.get(&one, &t1.admin_token).await.body;
     ensure(
-        now["starts_at"] == "2099-06-02T11:15:00Z"
+        now["starts_at"] == "2099-06-02T15:15:00Z"
             && now["dial_in"]["access_code"] == conf["dial_in"]["access_code"],
         format!("moved: {now}"),
     )?;

@@ -542,9 +542,11 @@ pub async fn messages_and_calls_filter_the_log_play_voicemail_and_export_csv(ctx
         rows.len() == 1 && api_rows == 1,
         format!("missed only: page {} rows, API {api_rows}", rows.len()),
     )?;
+    let missed = ctx.text("#call-log tbody tr").await?;
+    // 14:14 UTC on 21 September 2026 is 10:14 in New York, the company's zone.
     ensure(
-        ctx.text("#call-log tbody tr").await?.contains("+15550100"),
-        "the missed call's number",
+        missed.contains("+15550100") && missed.contains("2026-09-21 10:14"),
+        format!("the missed call's number and local time: {missed}"),
     )?;
     choose(ctx, "#direction", "").await?;
     ctx.click("form.filters button[type=submit]").await?;

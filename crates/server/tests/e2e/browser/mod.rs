@@ -1,6 +1,9 @@
 //! Browser tests: headless Chromium driven over WebDriver (chromedriver), every scenario in one
 //! shared browser session to keep CI fast. axe-core 4.14.1 (from npm, `axe-4.14.1.min.js`, its
-//! licence in `axe-LICENSE`) checks every page a scenario visits; any violation fails it.
+//! licence in `axe-LICENSE`) checks every page a scenario visits; any violation fails it. Each
+//! page so checked is also saved as a PNG under `<target tmp>/browser-shots/` for review (issue
+//! 15: "screenshots of each page saved under the test output"), named
+//! `<counter>-<scenario>-<path>.png` so that no page overwrites another.
 //!
 //! Without Chromium the test fails when CI or `SWITCHBOARD_REQUIRE_BROWSER=1` is set (as
 //! `scripts/test.sh` does); elsewhere it says loudly that it was skipped.
@@ -115,6 +118,39 @@ pub struct Ctx {
     pub w: World,
     /// Pages visited and checked by axe, for the report.
     pub pages: std::sync::atomic::AtomicUsize,
+    /// The scenario running now, which names its screenshots.
+    pub scenario: std::sync::Mutex<&'static str>,
+    /// Time spent taking and saving screenshots, in milliseconds, for the report.
+    pub shot_ms: std::sync::atomic::AtomicU64,
+}
+
+/// Where the screenshots of the pages go: `<target tmp>/browser-shots/`.
+pub fn shots_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots")
+}
+
+/// The PNG files in the screenshot folder.
+fn pngs_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+            .count()
+    })
+}
+
+/// A file name for a screenshot: the page's number in the run (unique), the scenario, the path.
+fn shot_name(n: usize, scenario: &str, url: &url::Url) -> String {
+    let scenario = scenario.rsplit("::").next().unwrap_or(scenario).trim();
+    let path: String = url
+        .path()
+        .trim_matches('/')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(80)
+        .collect();
+    let path = if path.is_empty() { "root".into() } else { path };
+    format!("{n:04}-{scenario}-{path}.png")
 }
 
 impl Ctx {
@@ -126,8 +162,10 @@ impl Ctx {
 
     /// axe-core on the page shown now: every violation, named.
     pub async fn axe(&self) -> R {
-        self.pages
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self
+            .pages
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
         let script = format!(
             "{AXE}\n;const done = arguments[arguments.length - 1];\
              axe.run(document, {{resultTypes: ['violations']}})\
@@ -151,7 +189,22 @@ impl Ctx {
         };
         let list: Vec<String> = serde_json::from_value(found)?;
         let url = self.c.current_url().await?;
+        self.shot(n, &url).await?;
         ensure(list.is_empty(), format!("axe on {url}: {list:?}"))
+    }
+
+    /// Saves the page shown as a PNG for review, the `n`th page checked in the run.
+    async fn shot(&self, n: usize, url: &url::Url) -> R {
+        let started = Instant::now();
+        let scenario = *self.scenario.lock().unwrap();
+        let dir = shots_dir();
+        std::fs::create_dir_all(&dir)?;
+        let png = self.c.screenshot().await?;
+        std::fs::write(dir.join(shot_name(n, scenario, url)), png)?;
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.shot_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Waits until the page shown has loaded.
@@ -235,19 +288,32 @@ async fn browser_scenarios_pass_in_one_shared_chromium_session() {
     };
     let url = sb_store::testdb::fresh_sqlite_url("e2e").unwrap();
     let w = world_on(start_configured(url, Some(cfg), &|_| {}).await).await;
+    // A fresh folder, so that the screenshots counted below are this run's.
+    let _ = std::fs::remove_dir_all(shots_dir());
     let ctx = Ctx {
         c,
         w,
         pages: 0.into(),
+        scenario: std::sync::Mutex::new("start"),
+        shot_ms: 0.into(),
     };
     let failed = scenarios::run_all(&ctx).await;
-    let Ctx { c, w, pages } = ctx;
+    let Ctx {
+        c,
+        w,
+        pages,
+        shot_ms,
+        ..
+    } = ctx;
     let _ = c.close().await;
     w.srv.stop().await;
     let _ = std::fs::remove_dir_all(&profile);
+    let pages = pages.into_inner();
+    let shots = pngs_in(&shots_dir());
     eprintln!(
-        "browser: {} pages checked by axe in {:.1} s",
-        pages.into_inner(),
+        "browser: {pages} pages checked by axe and {shots} screenshots ({:.1} s of it) in {} in {:.1} s",
+        shot_ms.into_inner() as f64 / 1000.0,
+        shots_dir().display(),
         started.elapsed().as_secs_f64()
     );
     assert!(
@@ -255,4 +321,21 @@ async fn browser_scenarios_pass_in_one_shared_chromium_session() {
         "failing browser scenarios:\n{}",
         failed.join("\n")
     );
+    assert!(
+        pages > 0 && shots >= pages,
+        "every page checked by axe has its screenshot: {shots} PNGs for {pages} pages"
+    );
+}
+
+#[test]
+fn screenshot_names_are_unique_per_page_and_name_the_scenario_and_path() {
+    let url = url::Url::parse("http://127.0.0.1:8080/admin/users/42?tab=calls").unwrap();
+    let a = shot_name(7, "super :: company :: edits_the_profile", &url);
+    assert_eq!(a, "0007-edits_the_profile-admin_users_42.png");
+    assert_ne!(
+        a,
+        shot_name(8, "super :: company :: edits_the_profile", &url)
+    );
+    let root = url::Url::parse("http://127.0.0.1:8080/").unwrap();
+    assert_eq!(shot_name(1, "sign_in", &root), "0001-sign_in-root.png");
 }

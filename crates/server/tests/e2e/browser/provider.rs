@@ -40,14 +40,6 @@ async fn tick(ctx: &Ctx, css: &str, on: bool) -> R {
     Ok(())
 }
 
-/// A screenshot of the page shown, for review: `<target tmp>/browser-shots/<name>.png`.
-async fn shot(ctx: &Ctx, name: &str) -> R {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-shots");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join(format!("{name}.png")), ctx.c.screenshot().await?)?;
-    Ok(())
-}
-
 /// The id at the end of the page's path (`/admin/customers/{id}`).
 async fn id_in_path(ctx: &Ctx) -> R<String> {
     let path = ctx.path().await?;
@@ -80,7 +72,6 @@ pub async fn a_reseller_creates_a_customer_and_sets_its_keys_packages_and_barrin
         ctx.text("h1").await? == "Bistro Lumière",
         "the customer's page",
     )?;
-    shot(ctx, "reseller_customer").await?;
     let id = id_in_path(ctx).await?;
     let api = format!("/api/v1/companies/{id}");
     let co = ctx.w.srv.get(&api, &t1.reseller_token).await;
@@ -214,7 +205,6 @@ pub async fn the_customer_list_searches_and_pages(ctx: &Ctx) -> R {
         rows(ctx, "#customers tbody tr").await? == 25,
         "a page of 25",
     )?;
-    shot(ctx, "reseller_customers").await?;
     ctx.click("#next-page").await?;
     ensure(rows(ctx, "#customers tbody tr").await? == 2, "the rest")?;
     ensure(
@@ -273,7 +263,6 @@ pub async fn the_provider_manages_resellers_and_their_administrators(ctx: &Ctx) 
     ctx.fill("#reseller-name", "Reseller three").await?;
     ctx.click("form[action='/admin/resellers'] button").await?;
     ensure(info(ctx).await?.contains("reseller was created"), "created")?;
-    shot(ctx, "provider_reseller").await?;
     let id = id_in_path(ctx).await?;
     ctx.fill("#reseller-name", "Reseller 3").await?;
     ctx.click(&format!("form[action='/admin/resellers/{id}'] button"))
@@ -363,7 +352,6 @@ pub async fn the_provider_defines_changes_and_deletes_a_package(ctx: &Ctx) -> R 
     ctx.fill("#package-price", "12.50").await?;
     ctx.click("form[action='/admin/packages'] button").await?;
     ensure(info(ctx).await?.contains("package was created"), "created")?;
-    shot(ctx, "provider_packages").await?;
     let all = ctx.w.srv.get("/api/v1/packages", sys).await;
     let silver = all.body["items"]
         .as_array()
@@ -440,7 +428,6 @@ pub async fn the_provider_manages_trunks_and_never_sees_their_secrets(ctx: &Ctx)
     )?;
     let id = trunk["id"].as_str().unwrap_or_default().to_owned();
     ctx.click(&format!("a[href='/admin/trunks/{id}']")).await?;
-    shot(ctx, "provider_trunk").await?;
     let html = ctx.c.source().await?;
     ensure(
         !html.contains(SECRET) && !html.contains(KEY),
@@ -478,7 +465,6 @@ pub async fn the_provider_creates_another_system_administrator_who_can_sign_in(c
         info(ctx).await?.contains("administrator was created"),
         "created",
     )?;
-    shot(ctx, "provider_system_admins").await?;
     ensure(ctx.text("main table").await?.contains("nightop1"), "listed")?;
     let list = ctx.w.srv.get("/api/v1/system-admins", sys).await;
     ensure(
@@ -512,7 +498,6 @@ pub async fn the_provider_creates_another_system_administrator_who_can_sign_in(c
 pub async fn the_health_page_shows_the_figures_of_metrics(ctx: &Ctx) -> R {
     ctx.sign_in("admin", ADMIN_PW, None).await?;
     ctx.click("header a[href='/admin/health']").await?;
-    shot(ctx, "provider_health").await?;
     let metrics = ctx.w.srv.metrics().await;
     let value = |name: &str| {
         metrics
@@ -598,7 +583,6 @@ pub async fn the_provider_audit_shows_who_created_what_within_each_providers_rea
     ctx.click("header a[href='/admin/audit']").await?;
     select(ctx, "#kind", "created").await?;
     ctx.click("form[action='/admin/audit'] button").await?;
-    shot(ctx, "provider_audit").await?;
     let table = ctx.text("#audit").await?;
     ensure(
         table.contains("Reseller one") && table.contains("Company two"),

@@ -14,6 +14,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
     macro_rules! scenario {
         ($($name:path),* $(,)?) => {$(
             let started = Instant::now();
+            *ctx.scenario.lock().unwrap() = stringify!($name);
             let outcome = $name(ctx).await;
             let _ = ctx.c.delete_all_cookies().await;
             match outcome {

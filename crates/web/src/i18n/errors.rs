@@ -1,0 +1,120 @@
+//! A refusal from a use case in the page's language, by the `AppError`'s stable code: the
+//! company pages' texts (`co_err_<code>`), the provider pages' (`pv_err_<code>`), then the
+//! refusals any page may meet that neither table has (`err_<code>`, below).
+
+use super::{INDEX, Text};
+use sb_app::AppError;
+use sb_domain::model::Language;
+
+/// The text of `e`'s code in `lang`, when a table has one.
+pub fn by_code(lang: Language, e: &AppError) -> Option<&'static str> {
+    let code = e.code();
+    ["co_err_", "pv_err_", "err_"].iter().find_map(|prefix| {
+        INDEX
+            .get(format!("{prefix}{code}").as_str())
+            .map(|(en, fr)| if lang == Language::Fr { *fr } else { *en })
+    })
+}
+
+/// The refusal as the person reads it: the text of its code, else the use case's own sentence.
+pub fn refusal_text(lang: Language, e: &AppError) -> String {
+    by_code(lang, e).map_or_else(|| e.message(), str::to_owned)
+}
+
+/// Codes that each carry one meaning wherever they come from.
+pub const TEXTS: &[Text] = &[
+    (
+        "err_parent_cycle",
+        "A department cannot be inside itself.",
+        "Un service ne peut pas se trouver dans lui-même.",
+    ),
+    (
+        "err_limit_below_child",
+        "A sub-department allows more simultaneous calls than this limit; lower its limit first.",
+        "Un sous-service autorise plus d'appels simultanés que cette limite ; baissez d'abord la sienne.",
+    ),
+    (
+        "err_department_in_use",
+        "Move this department's users and sub-departments first.",
+        "Déplacez d'abord les utilisateurs et les sous-services de ce service.",
+    ),
+    (
+        "err_conference_over",
+        "This conference is over.",
+        "Cette conférence est terminée.",
+    ),
+    (
+        "err_unknown_line",
+        "This is not a line of the company.",
+        "Ce n'est pas une ligne de l'entreprise.",
+    ),
+    (
+        "err_number_unavailable",
+        "This number cannot be assigned.",
+        "Ce numéro ne peut pas être attribué.",
+    ),
+    (
+        "err_unknown_agent",
+        "This is not one of your lines in the queue.",
+        "Ce n'est pas l'une de vos lignes dans la file d'attente.",
+    ),
+    (
+        "err_invalid_organizer",
+        "The organiser must be a user of this company.",
+        "L'organisateur doit être un utilisateur de cette entreprise.",
+    ),
+    (
+        "err_wrong_current_password",
+        "The current password is not correct.",
+        "Le mot de passe actuel est incorrect.",
+    ),
+    (
+        "err_invalid_link",
+        "This link is not valid any more. Ask your administrator for a new one.",
+        "Ce lien n'est plus valable. Demandez-en un nouveau à votre administrateur.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refusal the portal has a text for reads in the page's language; one it has none for
+    /// keeps the use case's sentence rather than showing a key.
+    #[test]
+    fn a_refusal_reads_in_the_pages_language_by_its_code() {
+        let cycle = AppError::invalid(
+            "parent_cycle",
+            "parent_id",
+            "A department cannot be inside itself.",
+        );
+        assert_eq!(
+            refusal_text(Language::Fr, &cycle),
+            "Un service ne peut pas se trouver dans lui-même."
+        );
+        assert_eq!(
+            refusal_text(Language::En, &cycle),
+            "A department cannot be inside itself."
+        );
+        // A company page's text serves the first-login page too.
+        let short = AppError::invalid("username_too_short", "username", "Too short.");
+        assert_eq!(
+            refusal_text(Language::Fr, &short),
+            "Le nom d'utilisateur doit compter au moins 6 caractères."
+        );
+        let unknown = AppError::invalid("no_such_code_yet", "x", "The app's own sentence.");
+        assert_eq!(
+            refusal_text(Language::Fr, &unknown),
+            "The app's own sentence."
+        );
+        for (key, _, _) in TEXTS {
+            let code = key.strip_prefix("err_").unwrap();
+            for prefix in ["co_err_", "pv_err_"] {
+                assert!(
+                    !INDEX.contains_key(format!("{prefix}{code}").as_str()),
+                    "{key} is already {prefix}{code}"
+                );
+            }
+        }
+    }
+}
