@@ -12,5 +12,7 @@ pub mod registrar;
 pub mod route;
 pub mod sdp;
 pub mod timer;
+pub mod types;
 
 pub use message::{Message, ParseError, StartLine, parse};
+pub use types::{Method, StatusCode, header};
