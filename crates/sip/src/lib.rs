@@ -12,6 +12,7 @@ pub mod registrar;
 pub mod route;
 pub mod sdp;
 pub mod timer;
+pub mod transaction;
 pub mod types;
 
 pub use message::{Message, ParseError, StartLine, parse};
