@@ -2,6 +2,7 @@
 //! parsed messages and a clock; this crate starts with the message itself and digest
 //! authentication. Nothing here does IO, so everything is tested with literal wire text.
 
+pub mod dialog;
 pub mod digest;
 pub mod guard;
 pub mod latch;
