@@ -4,11 +4,14 @@
 //!
 //! Sans-IO like the rest of the crate: a [`Dialog`] is made from the messages that create it,
 //! checks and learns from the requests and responses in it, and builds the requests we send in
-//! it (`request.rs`). [`DialogSet`] keeps the dialogs one INVITE of ours forks into (`set.rs`).
+//! it (`request.rs`). [`DialogSet`] keeps the dialogs one INVITE of ours forks into (`set.rs`),
+//! and [`AwaitAck`] repeats our 2xx to an INVITE until its ACK (`answer.rs`).
 
+mod answer;
 mod request;
 mod set;
 
+pub use answer::{AckWait, AwaitAck};
 pub use set::DialogSet;
 
 use crate::message::Message;

@@ -119,15 +119,20 @@ pub enum Phase {
 /// A retransmission timer (A, E or G): due at `next`, after which the interval doubles, up to
 /// `cap` when there is one.
 #[derive(Debug, Clone, Copy)]
-struct Retransmit<T> {
-    next: T,
+pub(crate) struct Retransmit<T> {
+    pub(crate) next: T,
     interval: Duration,
     cap: Option<Duration>,
 }
 
 impl<T: Time> Retransmit<T> {
     /// The timer started at `now` with `t1`, or `None` over a reliable transport.
-    fn start(now: T, t1: Duration, cap: Option<Duration>, reliable: bool) -> Option<Self> {
+    pub(crate) fn start(
+        now: T,
+        t1: Duration,
+        cap: Option<Duration>,
+        reliable: bool,
+    ) -> Option<Self> {
         (!reliable).then_some(Retransmit {
             next: now + t1,
             interval: t1,
@@ -137,7 +142,7 @@ impl<T: Time> Retransmit<T> {
 
     /// Whether it is due at `now`; if so the next one is scheduled from this one's time, so a
     /// late poll does not shift the RFC's schedule.
-    fn fire(&mut self, now: T) -> bool {
+    pub(crate) fn fire(&mut self, now: T) -> bool {
         if self.next > now {
             return false;
         }
