@@ -96,7 +96,8 @@ impl Timers {
 pub enum Action {
     /// Hand this message to the transport, to the transaction's peer.
     Send(Message),
-    /// Pass this response up to the TU (client transactions only).
+    /// Pass this up to the TU: a response, for client transactions; for an INVITE server
+    /// transaction after its 2xx, an ACK that reused the INVITE's branch (RFC 6026 section 8.7).
     Deliver(Message),
     /// Timer B, F or H ran out: no answer (for a client, the TU treats it as a 408) or, for an
     /// INVITE server transaction, no ACK for a final failure.
@@ -105,12 +106,14 @@ pub enum Action {
     Terminated,
 }
 
-/// Where a transaction stands, named as in RFC 3261's figures 5 to 8.
+/// Where a transaction stands, named as in RFC 3261's figures 5 to 8 and RFC 6026's figure 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
     Calling,
     Trying,
     Proceeding,
+    /// RFC 6026's state for an INVITE server transaction after a 2xx.
+    Accepted,
     Completed,
     Confirmed,
     Terminated,

@@ -1,7 +1,10 @@
-//! The INVITE server transaction (RFC 3261 section 17.2.1, figure 7).
+//! The INVITE server transaction (RFC 3261 section 17.2.1, figure 7, with the Accepted state
+//! of RFC 6026 section 7.1).
 //!
-//! This is RFC 3261's machine: a 2xx from the TU ends the transaction, and the TU repeats the
-//! 2xx until its ACK (section 13.3.1.4). RFC 6026's Accepted state is not modelled.
+//! After a 2xx the transaction does not end at once, as in RFC 3261, but waits in Accepted for
+//! Timer L (64 × T1): a copy of the INVITE (its 2xx was lost) is absorbed there instead of
+//! reaching the TU as a new request, and the TU's own repetitions of the 2xx (section
+//! 13.3.1.4, [`AwaitAck`](crate::dialog::AwaitAck)) pass through it.
 
 use super::{Action, Phase, Retransmit, Time, Timers, trying};
 use crate::message::Message;
@@ -9,7 +12,7 @@ use crate::types::Method;
 
 /// An INVITE we received: 100 Trying if the TU is slow to answer, the TU's last response
 /// again for each retransmitted INVITE, a failure repeated over UDP (Timer G) until its ACK or
-/// Timer H, then Timer I to absorb ACK copies.
+/// Timer H, then Timer I to absorb ACK copies; after a 2xx, Timer L.
 #[derive(Debug, Clone)]
 pub struct ServerInvite<T> {
     timers: Timers,
@@ -24,6 +27,9 @@ enum State<T> {
         trying: Option<(T, Message)>,
         /// The TU's latest provisional response.
         last: Option<Message>,
+    },
+    Accepted {
+        timer_l: T,
     },
     Completed {
         response: Message,
@@ -54,6 +60,7 @@ impl<T: Time> ServerInvite<T> {
     pub fn phase(&self) -> Phase {
         match self.state {
             State::Proceeding { .. } => Phase::Proceeding,
+            State::Accepted { .. } => Phase::Accepted,
             State::Completed { .. } => Phase::Completed,
             State::Confirmed { .. } => Phase::Confirmed,
             State::Terminated => Phase::Terminated,
@@ -64,6 +71,7 @@ impl<T: Time> ServerInvite<T> {
     pub fn next_deadline(&self) -> Option<T> {
         match &self.state {
             State::Proceeding { trying, .. } => trying.as_ref().map(|(t, _)| *t),
+            State::Accepted { timer_l } => Some(*timer_l),
             State::Completed {
                 timer_g, timer_h, ..
             } => super::earliest([timer_g.map(|g| g.next), Some(*timer_h)]),
@@ -72,14 +80,16 @@ impl<T: Time> ServerInvite<T> {
         }
     }
 
-    /// A request matching this transaction arrived: a retransmitted INVITE, or the ACK for a
-    /// failure. Neither goes to the TU.
+    /// A request matching this transaction arrived: a retransmitted INVITE, or an ACK with the
+    /// INVITE's branch. Copies of the INVITE never go to the TU; the ACK for a failure is the
+    /// transaction's, the ACK for a 2xx the TU's (RFC 6026 section 8.7).
     pub fn on_request(&mut self, request: &Message, now: T) -> Vec<Action> {
         let is_ack = request.method_typed() == Some(Method::Ack);
         match &self.state {
             State::Proceeding { last, .. } if !is_ack => {
                 last.iter().cloned().map(Action::Send).collect()
             }
+            State::Accepted { .. } if is_ack => vec![Action::Deliver(request.clone())],
             State::Completed { response, .. } if !is_ack => vec![Action::Send(response.clone())],
             State::Completed { .. } => self.confirm(now),
             _ => Vec::new(),
@@ -99,28 +109,38 @@ impl<T: Time> ServerInvite<T> {
         Vec::new()
     }
 
-    /// The TU answers the INVITE with `response`.
+    /// The TU answers the INVITE with `response` (or, once accepted, repeats its 2xx).
     pub fn respond(&mut self, response: Message, now: T) -> Vec<Action> {
-        let (State::Proceeding { trying, last }, Some(status)) =
-            (&mut self.state, response.status())
-        else {
-            // Only Proceeding takes responses from the TU (figure 7).
+        let Some(status) = response.status() else {
             return Vec::new();
+        };
+        let State::Proceeding { trying, last } = &mut self.state else {
+            let repeat = matches!(self.state, State::Accepted { .. }) && status.is_success();
+            return if repeat {
+                vec![Action::Send(response)]
+            } else {
+                Vec::new()
+            };
         };
         *trying = None;
         if status.is_provisional() {
             *last = Some(response.clone());
-            return vec![Action::Send(response)];
+        } else if status.is_success() {
+            self.state = State::Accepted {
+                timer_l: now + self.timers.timeout(),
+            };
+        } else {
+            self.state = State::Completed {
+                response: response.clone(),
+                timer_g: Retransmit::start(
+                    now,
+                    self.timers.t1,
+                    Some(self.timers.t2),
+                    self.reliable,
+                ),
+                timer_h: now + self.timers.timeout(),
+            };
         }
-        if status.is_success() {
-            self.state = State::Terminated;
-            return vec![Action::Send(response), Action::Terminated];
-        }
-        self.state = State::Completed {
-            response: response.clone(),
-            timer_g: Retransmit::start(now, self.timers.t1, Some(self.timers.t2), self.reliable),
-            timer_h: now + self.timers.timeout(),
-        };
         vec![Action::Send(response)]
     }
 
@@ -152,7 +172,7 @@ impl<T: Time> ServerInvite<T> {
                     Vec::new()
                 }
             }
-            State::Confirmed { timer_i } if *timer_i <= now => {
+            State::Accepted { timer_l: end } | State::Confirmed { timer_i: end } if *end <= now => {
                 self.state = State::Terminated;
                 vec![Action::Terminated]
             }
@@ -266,13 +286,21 @@ mod tests {
     }
 
     #[test]
-    fn a_2xx_ends_the_transaction_and_is_the_tus_to_repeat_rfc3261_17_2_1() {
+    fn a_2xx_waits_in_accepted_absorbing_invite_copies_until_timer_l_rfc6026_7_1() {
         let mut tx = start(false);
         let ok = msg(&answer(INVITE, "200 OK", ";tag=b1"));
-        assert_eq!(
-            tx.respond(ok.clone(), at(100)),
-            [Action::Send(ok), Action::Terminated]
-        );
-        assert_eq!(tx.next_deadline(), None);
+        assert_eq!(tx.respond(ok.clone(), at(100)), [Action::Send(ok.clone())]);
+        assert_eq!(tx.phase(), Phase::Accepted);
+        // A copy of the INVITE is not a new request for the TU, nor answered from here.
+        assert!(tx.on_request(&msg(INVITE), at(600)).is_empty());
+        // The TU's own repetition of its 2xx (13.3.1.4) passes through.
+        assert_eq!(tx.respond(ok.clone(), at(600)), [Action::Send(ok)]);
+        // An ACK reusing the INVITE's branch is the TU's (RFC 6026 section 8.7).
+        let ack = msg(&INVITE
+            .replacen("INVITE sip:", "ACK sip:", 1)
+            .replace("CSeq: 1 INVITE", "CSeq: 1 ACK"));
+        assert_eq!(tx.on_request(&ack, at(700)), [Action::Deliver(ack)]);
+        // Timer L: 64 × T1 after the 2xx, over every transport.
+        assert_eq!(drive(&mut tx, 60_000), [(32_100, Action::Terminated)]);
     }
 }

@@ -29,8 +29,9 @@ pub enum Incoming {
         request: Message,
         cancels: Option<TransactionKey>,
     },
-    /// It belonged to a transaction: a retransmission answered or absorbed, an ACK for a
-    /// failure, or a response passed up (as [`Action::Deliver`]).
+    /// It belonged to a transaction: a retransmission answered or absorbed (a copy of an
+    /// INVITE we said 2xx to among them), an ACK for a failure, or what the TU must see, as
+    /// [`Action::Deliver`]: a response, or an ACK for our 2xx that reused the INVITE's branch.
     Matched(Vec<Output>),
     /// No transaction and none made: an ACK for a 2xx (section 13.2.2.4 makes it the TU's), a
     /// 2xx after its INVITE transaction ended (another fork's, or a retransmission whose ACK was
@@ -370,6 +371,18 @@ mod tests {
         };
         assert_eq!(wire(&actions(&out)), [ringing]);
         assert_eq!(out[0].peer, peer());
+    }
+
+    #[test]
+    fn a_copy_of_an_invite_we_said_2xx_to_is_not_a_new_request_rfc6026_7_1() {
+        let mut t = table();
+        let (invite, _) = new_key(t.receive(msg(INVITE), peer(), false, at(0)));
+        let ok = msg(&answer(INVITE, "200 OK", ";tag=b1"));
+        t.respond(&invite, ok, at(50)).unwrap();
+        let copy = t.receive(msg(INVITE), peer(), false, at(500));
+        assert_eq!(copy, Incoming::Matched(Vec::new()));
+        assert_eq!(actions(&t.poll(at(32_050))), [Action::Terminated]);
+        assert!(t.is_empty());
     }
 
     #[test]
