@@ -148,10 +148,12 @@ impl Dialog {
         })
     }
 
+    /// The Call-ID and tags requests and responses are matched by.
     pub fn id(&self) -> &DialogId {
         &self.id
     }
 
+    /// Early or confirmed.
     pub fn state(&self) -> State {
         self.state
     }

@@ -256,14 +256,16 @@ impl<T: Time> Transactions<T> {
 
     /// Fires every timer due at `now`.
     pub fn poll(&mut self, now: T) -> Vec<Output> {
-        let due: Vec<TransactionKey> = self
+        // Earliest first, so what goes out keeps the order the timers ran out in.
+        let mut due: Vec<(T, TransactionKey)> = self
             .entries
             .iter()
-            .filter(|(_, e)| e.tx.next_deadline().is_some_and(|d| d <= now))
-            .map(|(k, _)| k.clone())
+            .filter_map(|(k, e)| Some((e.tx.next_deadline()?, k.clone())))
+            .filter(|(d, _)| *d <= now)
             .collect();
+        due.sort_by_key(|(deadline, _)| *deadline);
         let mut outputs = Vec::new();
-        for key in due {
+        for (_, key) in due {
             if let Some(entry) = self.entries.get_mut(&key) {
                 let peer = entry.peer;
                 let actions = entry.tx.poll(now);
