@@ -2,6 +2,7 @@
 //! parsed messages and a clock; this crate starts with the message itself and digest
 //! authentication. Nothing here does IO, so everything is tested with literal wire text.
 
+pub mod dialog;
 pub mod digest;
 pub mod guard;
 pub mod latch;
@@ -12,5 +13,8 @@ pub mod registrar;
 pub mod route;
 pub mod sdp;
 pub mod timer;
+pub mod transaction;
+pub mod types;
 
 pub use message::{Message, ParseError, StartLine, parse};
+pub use types::{Method, StatusCode, header};

@@ -242,6 +242,22 @@ impl Message {
         })
     }
 
+    /// The request method as a [`Method`](crate::types::Method), for requests.
+    pub fn method_typed(&self) -> Option<crate::types::Method> {
+        self.method().map(crate::types::Method::parse)
+    }
+
+    /// The status code as a [`StatusCode`](crate::types::StatusCode), for responses.
+    pub fn status(&self) -> Option<crate::types::StatusCode> {
+        self.code().and_then(crate::types::StatusCode::new)
+    }
+
+    /// The CSeq number and its method as a [`Method`](crate::types::Method).
+    pub fn cseq_typed(&self) -> Option<(u32, crate::types::Method)> {
+        self.cseq()
+            .map(|(n, m)| (n, crate::types::Method::parse(m)))
+    }
+
     /// Sets a header (replacing every value it had), keeping its place if present.
     pub fn set_header(&mut self, name: &str, value: String) {
         let name = expand(name);
