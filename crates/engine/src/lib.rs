@@ -5,6 +5,7 @@
 
 mod admission;
 mod call;
+mod client;
 pub mod conference;
 pub mod hold;
 pub mod media;
@@ -244,8 +245,8 @@ pub struct Engine {
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
     /// Subscriptions by their Call-ID.
     subscriptions: Mutex<HashMap<String, presence::Subscription>>,
-    /// Our NOTIFYs waiting for their answer, by Via branch.
-    notifying: Mutex<HashMap<String, tokio::sync::oneshot::Sender<u16>>>,
+    /// Our requests outside calls (NOTIFY, MESSAGE, REGISTER) waiting for their final answer.
+    pending: client::Pending,
     /// What each line with a call is doing, for busy-lamp subscriptions.
     line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
     /// What was last stored per address of record: its devices and their latest expiry.
@@ -728,7 +729,7 @@ pub async fn run(
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),
         subscriptions: Mutex::new(HashMap::new()),
-        notifying: Mutex::new(HashMap::new()),
+        pending: client::Pending::default(),
         line_states: Mutex::new(HashMap::new()),
         counted_at: Mutex::new(0),
         answered: Mutex::new(Transactions::default()),
@@ -811,14 +812,17 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
             return;
         }
     }
+    // The answer to one of our requests outside calls, found by its transaction.
+    if msg.method().is_none() && engine.pending.answer(&msg) {
+        return;
+    }
     // Every later message of a call, on either leg, goes to its task.
     if let Some(task) = msg.header("call-id").and_then(|id| engine.task_for(id)) {
         let _ = task.send((msg, from));
         return;
     }
     if msg.method().is_none() {
-        // A response outside any call: the answer to one of our NOTIFYs, or a stray.
-        presence::answered(engine, &msg);
+        // A response to nothing we wait for: a stray, or a repeat of an answer already taken.
         return;
     }
     // New transactions may wait on the database; they run beside the receive loop so that one

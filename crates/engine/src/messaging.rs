@@ -3,15 +3,12 @@
 //! offline get it when they register. Retransmitted over UDP until a device answers.
 
 use super::call::token;
-use super::{Engine, authenticate_line};
+use super::{Engine, authenticate_line, client};
 use sb_app::messages::Outgoing;
 use sb_sip::Message;
 use sb_sip::registrar::{self, reply};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::sync::mpsc;
-use tokio::time::Instant;
 
 /// A MESSAGE from a phone: checked, kept, answered, and sent on.
 pub async fn receive(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
@@ -77,8 +74,7 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
         .clone()
         .unwrap_or_else(|| from_number.clone())
         .replace('"', "");
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut pending: Vec<(String, Vec<u8>, SocketAddr)> = Vec::new();
+    let mut offers = tokio::task::JoinSet::new();
     for d in devices {
         let Some(target) = engine.device_address(&d) else {
             continue;
@@ -102,43 +98,22 @@ async fn deliver(engine: Arc<Engine>, out: Outgoing) {
         ]);
         let body = out.message.body.clone().into_bytes();
         let m = Message::request("MESSAGE", &d.contact, headers, body);
-        engine.attach(&call_id, &tx);
-        let bytes = m.to_bytes();
-        engine.send_bytes(&bytes, target).await;
-        pending.push((call_id, bytes, target));
+        // One transaction per device, all at once: the first 2xx marks it delivered.
+        let engine = engine.clone();
+        offers.spawn(async move { client::transact(&engine, m, target).await });
     }
-    let ids: Vec<String> = pending.iter().map(|(id, _, _)| id.clone()).collect();
-    let deadline = Instant::now() + Duration::from_secs(32);
-    let mut interval = Duration::from_millis(500);
-    let mut next = Instant::now() + interval;
     let mut delivered = false;
-    while !pending.is_empty() && Instant::now() < deadline {
-        tokio::select! {
-            got = rx.recv() => {
-                let Some((m, _)) = got else { break };
-                let Some(code) = m.code() else { continue };
-                if code < 200 {
-                    continue;
-                }
-                let id = m.header("call-id").unwrap_or_default().to_owned();
-                pending.retain(|(c, _, _)| *c != id);
-                if (200..300).contains(&code) && !delivered {
-                    delivered = true;
-                    if let Err(e) = engine.app.message_delivered(&out.message.id).await {
-                        tracing::warn!(error = %e, "could not mark a message delivered");
-                    }
-                }
-            }
-            () = tokio::time::sleep_until(next) => {
-                for (_, bytes, to) in &pending {
-                    engine.send_bytes(bytes, *to).await;
-                }
-                interval = (interval * 2).min(Duration::from_secs(4));
-                next = Instant::now() + interval;
+    while let Some(answer) = offers.join_next().await {
+        let ok = answer
+            .ok()
+            .flatten()
+            .and_then(|m| m.code())
+            .is_some_and(|c| (200..300).contains(&c));
+        if ok && !delivered {
+            delivered = true;
+            if let Err(e) = engine.app.message_delivered(&out.message.id).await {
+                tracing::warn!(error = %e, "could not mark a message delivered");
             }
         }
-    }
-    for id in ids {
-        engine.detach(&id);
     }
 }

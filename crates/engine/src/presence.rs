@@ -4,15 +4,14 @@
 //! dialog: one at once, and for `dialog` one each time the watched line starts ringing, is
 //! answered or goes idle.
 
-use super::call::{T1, T2, TIMER_B, token};
-use super::{Engine, authenticate_line};
+use super::call::token;
+use super::{Engine, authenticate_line, client};
 use sb_domain::ids::LineId;
 use sb_sip::Message;
 use sb_sip::registrar::{self, reply, uri_of};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
 
 /// What a watched line is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -300,14 +299,13 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
         if left == 0 {
             subs.remove(call_id);
         }
-        (m, target, branch, our_tag, cseq)
+        (m, target, our_tag, cseq)
     };
-    let (m, target, branch, our_tag, cseq) = sent;
+    let (m, target, our_tag, cseq) = sent;
     let notify = SentNotify {
         call_id: call_id.to_owned(),
         our_tag,
         cseq,
-        branch,
     };
     send_reliably(engine, m, target, notify).await;
 }
@@ -317,45 +315,20 @@ struct SentNotify {
     call_id: String,
     our_tag: String,
     cseq: u32,
-    branch: String,
 }
 
-/// Sends a NOTIFY as a non-INVITE client transaction (RFC 3261 section 17.1.2): over UDP it is
-/// repeated from T1, doubling up to T2, until it is answered or Timer F runs out. A subscriber
-/// that never answers, or answers 481 (it knows no such subscription), loses the subscription
-/// (RFC 6665 section 4.2.2): busy lamps and message-waiting stop going to a phone that is gone.
+/// Sends a NOTIFY as a non-INVITE client transaction (`client`: repeated over UDP until
+/// answered, given up after Timer F). A subscriber that never answers, or answers 481 (it knows
+/// no such subscription), loses the subscription (RFC 6665 section 4.2.2): busy lamps and
+/// message-waiting stop going to a phone that is gone.
 async fn send_reliably(engine: &Arc<Engine>, m: Message, target: SocketAddr, sent: SentNotify) {
-    let (tx, rx) = oneshot::channel();
-    if let Ok(mut n) = engine.notifying.lock() {
-        n.insert(sent.branch.clone(), tx);
-    }
     // The first copy goes out before this returns, so NOTIFYs leave in CSeq order.
-    let bytes = m.to_bytes();
-    engine.send_bytes(&bytes, target).await;
+    let Some(started) = client::start(engine, m, target).await else {
+        return;
+    };
     let engine = engine.clone();
     tokio::spawn(async move {
-        let reliable = engine.on_stream(target);
-        let give_up = Instant::now() + TIMER_B;
-        let mut interval = T1;
-        let mut rx = rx;
-        let answer = loop {
-            let wait = if reliable {
-                give_up.saturating_duration_since(Instant::now())
-            } else {
-                interval.min(give_up.saturating_duration_since(Instant::now()))
-            };
-            match tokio::time::timeout(wait, &mut rx).await {
-                Ok(code) => break code.ok(),
-                Err(_) if Instant::now() >= give_up => break None,
-                Err(_) => {
-                    engine.send_bytes(&bytes, target).await;
-                    interval = (interval * 2).min(T2);
-                }
-            }
-        };
-        if let Ok(mut n) = engine.notifying.lock() {
-            n.remove(&sent.branch);
-        }
+        let answer = started.answer(&engine).await.and_then(|m| m.code());
         settle(&engine, &sent, answer);
     });
 }
@@ -380,27 +353,5 @@ fn settle(engine: &Engine, sent: &SentNotify, answer: Option<u16>) {
             subs.remove(&sent.call_id);
         }
         _ => {}
-    }
-}
-
-/// A response outside any call: when it answers one of our NOTIFYs (a final answer), that
-/// NOTIFY stops being repeated.
-pub fn answered(engine: &Engine, msg: &Message) {
-    let Some(code) = msg.code().filter(|c| *c >= 200) else {
-        return;
-    };
-    let Some(branch) = msg
-        .header("via")
-        .and_then(|v| registrar::param(v, "branch"))
-    else {
-        return;
-    };
-    let waiting = engine
-        .notifying
-        .lock()
-        .ok()
-        .and_then(|mut n| n.remove(branch));
-    if let Some(tx) = waiting {
-        let _ = tx.send(code);
     }
 }

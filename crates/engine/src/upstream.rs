@@ -3,8 +3,8 @@
 //! Each trunk is refreshed at half its granted expiry; a changed trunk (address or
 //! credentials) registers again at once; a failure is retried a minute later.
 
-use super::Engine;
 use super::call::token;
+use super::{Engine, client};
 use sb_app::trunks::Trunk;
 use sb_sip::Message;
 use sb_sip::digest;
@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// What Switchboard asks carriers for.
@@ -72,8 +71,6 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
     let password = t.password.clone()?;
     let call_id = format!("{}-reg", token());
     let tag = token();
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    engine.attach(&call_id, &tx);
     let request = |cseq: u32, auth: Option<(&str, String)>| {
         let mut headers = vec![
             ("via", engine.via(&format!("z9hG4bK{}", token()), addr)),
@@ -90,7 +87,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
         }
         Message::request("REGISTER", &format!("sip:{addr}"), headers, Vec::new())
     };
-    let mut answer = transact(engine, &request(1, None), addr, &mut rx).await;
+    let mut answer = client::transact(engine, request(1, None), addr).await;
     if let Some(m) = &answer
         && matches!(m.code(), Some(401 | 407))
     {
@@ -105,11 +102,10 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
             .filter_map(digest::parse_challenge)
             .find_map(|c| digest::answer(&c, "REGISTER", &uri, &user, &password, &token()));
         answer = match credentials {
-            Some(c) => transact(engine, &request(2, Some((header, c))), addr, &mut rx).await,
+            Some(c) => client::transact(engine, request(2, Some((header, c))), addr).await,
             None => None,
         };
     }
-    engine.detach(&call_id);
     let m = answer.filter(|m| m.code() == Some(200))?;
     let granted = m
         .header("contact")
@@ -118,36 +114,4 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
         .and_then(|e| e.trim().parse().ok())
         .unwrap_or(EXPIRES);
     Some(granted)
-}
-
-/// Sends a request and waits for its final answer, retrying over UDP (Timer E) for 8 s.
-async fn transact(
-    engine: &Engine,
-    m: &Message,
-    to: SocketAddr,
-    rx: &mut mpsc::UnboundedReceiver<(Message, SocketAddr)>,
-) -> Option<Message> {
-    let bytes = m.to_bytes();
-    let deadline = Instant::now() + Duration::from_secs(8);
-    let mut interval = Duration::from_millis(500);
-    engine.send_bytes(&bytes, to).await;
-    let mut next = Instant::now() + interval;
-    loop {
-        tokio::select! {
-            got = rx.recv() => {
-                let (answer, _) = got?;
-                if answer.code().is_some_and(|c| c >= 200) {
-                    return Some(answer);
-                }
-            }
-            () = tokio::time::sleep_until(next) => {
-                if Instant::now() >= deadline {
-                    return None;
-                }
-                engine.send_bytes(&bytes, to).await;
-                interval = (interval * 2).min(Duration::from_secs(4));
-                next = Instant::now() + interval;
-            }
-        }
-    }
 }

@@ -26,6 +26,7 @@ mod portal_provider;
 mod profile;
 mod reports;
 mod reports_portal;
+mod requests;
 mod secrets;
 mod signin;
 mod sip;

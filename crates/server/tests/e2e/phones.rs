@@ -1137,7 +1137,7 @@ async fn over_the_call_limit_new_calls_get_503_but_emergency_calls_go_through() 
     srv.stop().await;
 }
 
-fn send_message(sip: SocketAddr, from: &SipLine, to: &str, text: &str, expect: u16) -> Sipp {
+pub fn send_message(sip: SocketAddr, from: &SipLine, to: &str, text: &str, expect: u16) -> Sipp {
     let xml = include_str!("sipp/message_uac.xml")
         .replace("[expect]", &expect.to_string())
         .replace("[text]", text);
