@@ -147,7 +147,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
 }
 
 /// `?limit=&cursor=` of list routes.
-pub struct Paging(pub sb_store::Page);
+pub struct Paging(pub sb_domain::query::Page);
 
 impl<S: Send + Sync> FromRequestParts<S> for Paging {
     type Rejection = ApiError;
@@ -157,7 +157,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Paging {
 }
 
 /// Reads `?limit=&cursor=`: limit 1 to 500 (default 50), cursor as given by a previous page.
-pub fn page_from(parts: &Parts) -> Result<sb_store::Page, ApiError> {
+pub fn page_from(parts: &Parts) -> Result<sb_domain::query::Page, ApiError> {
     {
         let q = query_pairs(parts);
         let limit = match q.iter().find(|(k, _)| k == "limit") {
@@ -186,7 +186,7 @@ pub fn page_from(parts: &Parts) -> Result<sb_store::Page, ApiError> {
                 .into());
             }
         };
-        Ok(sb_store::Page { after, limit })
+        Ok(sb_domain::query::Page { after, limit })
     }
 }
 

@@ -13,7 +13,7 @@ use sb_app::AppError;
 use sb_app::views::*;
 use sb_domain::csv::{cell as csv_cell, push_cell};
 use sb_domain::model::AuditKind;
-use sb_store::audit::AuditFilter;
+use sb_domain::query::AuditFilter;
 
 type S = State<AppState>;
 
@@ -725,7 +725,7 @@ async fn audit_answer(
             &a.actor,
             company.as_ref(),
             filter.clone(),
-            sb_store::Page::first(500),
+            sb_domain::query::Page::first(500),
         )
         .await?;
     let header_row =
@@ -764,7 +764,7 @@ async fn audit_answer(
             }
             let next = match page.next_cursor {
                 Some(c) => {
-                    let p = sb_store::Page {
+                    let p = sb_domain::query::Page {
                         after: Some(c),
                         limit: 500,
                     };
@@ -1154,7 +1154,7 @@ async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiRes
     let mut out = String::from(
         "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\r\n",
     );
-    let page = sb_store::Page::first(CHUNK);
+    let page = sb_domain::query::Page::first(CHUNK);
     let next = calls_csv(&s, &a.actor, &of, &filter, &page, &mut out).await?;
     let state = (Some(out), next, s, a.actor, of, filter);
     let stream =
@@ -1162,7 +1162,7 @@ async fn calls_answer(s: AppState, a: Auth, of: CallsOf, parts: Parts) -> ApiRes
             if let Some(chunk) = ready {
                 return Some((Ok(chunk), (None, next, s, actor, of, filter)));
             }
-            let page = sb_store::Page {
+            let page = sb_domain::query::Page {
                 after: Some(next?),
                 limit: CHUNK,
             };
@@ -1189,8 +1189,8 @@ async fn calls_csv(
     s: &AppState,
     actor: &sb_app::Actor,
     of: &CallsOf,
-    filter: &sb_store::call_log::CallFilter,
-    page: &sb_store::Page,
+    filter: &sb_domain::query::CallFilter,
+    page: &sb_domain::query::Page,
     out: &mut String,
 ) -> Result<Option<String>, AppError> {
     out.reserve(usize::try_from(page.limit).unwrap_or(0) * 140);

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod csv;
 pub mod ids;
 pub mod model;
+pub mod query;
 pub mod queue;
 pub mod reports;
 pub mod routing;

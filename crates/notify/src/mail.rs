@@ -8,7 +8,7 @@
 //! and no TLS is refused at start-up, and with STARTTLS required lettre stops before AUTH when
 //! the server does not offer it (a man in the middle stripping STARTTLS learns nothing).
 
-use crate::mail_body::MailBrand;
+use crate::body::MailBrand;
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -42,6 +42,34 @@ pub struct SmtpOptions {
     pub tls_required: bool,
     /// A PEM file of CA certificates trusted beside the system's (a private mail relay's CA).
     pub ca_file: Option<PathBuf>,
+    /// The name given in EHLO (see [`ehlo_name`]); empty: an address literal of loopback.
+    pub hello_name: String,
+}
+
+/// The name Switchboard gives in EHLO. RFC 5321 section 4.1.1.1 asks for the client's fully
+/// qualified domain name, or an address literal when it has none, and many servers refuse or
+/// mark as spam a bare word: the public URL's host when it is a name with a dot, its address as
+/// a literal when it is an IP address, else the domain mail is sent from, else `[127.0.0.1]`.
+pub fn ehlo_name(public_url: &str, mail_from: &str) -> String {
+    let fqdn = |d: &str| d.contains('.') && !d.ends_with('.') && !d.starts_with('.');
+    match url::Url::parse(public_url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) if fqdn(&d) => return d,
+        Some(url::Host::Ipv4(a)) if !a.is_loopback() && !a.is_unspecified() => {
+            return format!("[{a}]");
+        }
+        Some(url::Host::Ipv6(a)) if !a.is_loopback() && !a.is_unspecified() => {
+            return format!("[IPv6:{a}]");
+        }
+        _ => {}
+    }
+    let from = mail_from.trim().trim_end_matches('>');
+    match from.rsplit_once('@') {
+        Some((_, d)) if fqdn(d) => d.to_ascii_lowercase(),
+        _ => "[127.0.0.1]".to_owned(),
+    }
 }
 
 /// Where mail goes: `smtps://[user:pass@]host[:port]` (port 465),
@@ -150,7 +178,11 @@ fn transport(
     let mut b = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
         .port(port)
         .tls(tls)
-        .hello_name(ClientId::Domain("switchboard".into()))
+        .hello_name(ClientId::Domain(if opts.hello_name.is_empty() {
+            "[127.0.0.1]".to_owned()
+        } else {
+            opts.hello_name.clone()
+        }))
         .timeout(Some(Duration::from_secs(20)));
     if let Some((user, password)) = auth {
         b = b.credentials(Credentials::new(user.clone(), password.clone()));
@@ -244,7 +276,7 @@ pub async fn send(
         m.subject,
         m.id
     );
-    msg.push_str(&crate::mail_body::entity(m, brand)?);
+    msg.push_str(&crate::body::entity(m, brand)?);
     target
         .transport
         .send_raw(&envelope, msg.trim_end_matches("\r\n").as_bytes())
@@ -423,6 +455,33 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
+    #[test]
+    fn the_ehlo_name_is_a_fully_qualified_name_or_an_address_literal() {
+        let name = |url, from| ehlo_name(url, from);
+        assert_eq!(
+            name("https://pbx.example.com/", "x@localhost"),
+            "pbx.example.com"
+        );
+        assert_eq!(name("http://192.0.2.7:8080", "x@localhost"), "[192.0.2.7]");
+        assert_eq!(
+            name("http://[2001:db8::5]:8080", "x@localhost"),
+            "[IPv6:2001:db8::5]"
+        );
+        // A loopback or bare name says nothing about us: the sender's domain, if it is one.
+        assert_eq!(
+            name(
+                "http://127.0.0.1:8080",
+                "Switchboard <pbx@Mail.Example.org>"
+            ),
+            "mail.example.org"
+        );
+        assert_eq!(
+            name("http://localhost:8080", "switchboard@localhost"),
+            "[127.0.0.1]"
+        );
+        assert_eq!(name("not a url", "nobody"), "[127.0.0.1]");
+    }
+
     fn opts() -> SmtpOptions {
         SmtpOptions::default()
     }
@@ -457,7 +516,7 @@ mod tests {
         assert!(e.contains("clear text"), "{e}");
         let required = SmtpOptions {
             tls_required: true,
-            ca_file: None,
+            ..SmtpOptions::default()
         };
         assert!(SmtpTarget::parse("smtp://mail.example.com", &required).is_err());
         assert!(SmtpTarget::parse("smtps://mail.example.com", &required).is_ok());

@@ -174,7 +174,7 @@ pub struct Config {
     pub rtp_ports: (u16, u16),
     pub smtp_url: Option<String>,
     /// TLS demanded of the mail server, and extra trusted roots for it.
-    pub smtp_options: crate::mail::SmtpOptions,
+    pub smtp_options: sb_notify::mail::SmtpOptions,
     pub mail_from: String,
     pub public_url: String,
     pub login_burst: u32,
@@ -414,15 +414,16 @@ impl Config {
             .clone()
             .or(file.smtp_url)
             .filter(|s| !s.is_empty());
-        let smtp_options = crate::mail::SmtpOptions {
+        let mut smtp_options = sb_notify::mail::SmtpOptions {
             tls_required: flags
                 .smtp_tls_required
                 .or(file.smtp_tls_required)
                 .unwrap_or(false),
             ca_file: flags.smtp_ca_file.clone().or(file.smtp_ca_file),
+            hello_name: String::new(),
         };
         if let Some(s) = &smtp_url {
-            crate::mail::SmtpTarget::parse(s, &smtp_options)
+            sb_notify::mail::SmtpTarget::parse(s, &smtp_options)
                 .map_err(|e| format!("smtp-url: {e}"))?;
         }
         let mail_from = flags
@@ -438,6 +439,7 @@ impl Config {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err("public-url must start with http:// or https://".into());
         }
+        smtp_options.hello_name = sb_notify::mail::ehlo_name(&public_url, &mail_from);
         let login_burst = flags.login_burst.or(file.login_burst).unwrap_or(30);
         if login_burst < 20 {
             return Err("login-burst must be at least 20 (an office shares one address)".into());

@@ -3,8 +3,6 @@
 
 pub mod config;
 pub mod keyfile;
-pub mod mail;
-mod mail_body;
 
 use config::Config;
 use sb_app::{App, AppConfig};
@@ -117,18 +115,19 @@ pub async fn start(
     };
     let router = http_router(&cfg, state);
     let mut workers = Vec::new();
-    app.set_mail_check(Arc::new(mail::SmtpCheck {
+    app.set_mail_check(Arc::new(sb_notify::mail::SmtpCheck {
         opts: cfg.smtp_options.clone(),
     }));
     if let Some(url) = &cfg.smtp_url {
-        let target = mail::SmtpTarget::parse(url, &cfg.smtp_options).map_err(StartError::Config)?;
+        let target = sb_notify::mail::SmtpTarget::parse(url, &cfg.smtp_options)
+            .map_err(StartError::Config)?;
         if target.is_plain() {
             tracing::warn!(
                 server = %target.server(),
                 "mail goes to the SMTP server in clear text (links in it too); use smtps:// or ?tls=required"
             );
         }
-        workers.push(tokio::spawn(mail::run_outbox(
+        workers.push(tokio::spawn(sb_notify::mail::run_outbox(
             app.clone(),
             clock.clone(),
             target,

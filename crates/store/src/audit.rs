@@ -65,17 +65,7 @@ pub async fn insert_event(c: &mut Conn, e: &AuditEvent) -> Result<()> {
     Ok(())
 }
 
-/// Filters of the audit list; all optional.
-#[derive(Debug, Clone, Default)]
-pub struct AuditFilter {
-    /// Records made by or about this user.
-    pub user: Option<UserId>,
-    pub kind: Option<AuditKind>,
-    pub from_ms: Option<i64>,
-    pub to_ms: Option<i64>,
-    /// Newest first (the viewer's order); otherwise oldest first, as the API has always listed.
-    pub newest_first: bool,
-}
+pub use sb_domain::query::AuditFilter;
 
 /// Whose records a list covers.
 #[derive(Debug, Clone)]

@@ -65,12 +65,7 @@ pub async fn insert(c: &mut Conn, r: &CallRecord) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct CallFilter {
-    pub direction: Option<String>,
-    pub from_ms: Option<i64>,
-    pub to_ms: Option<i64>,
-}
+pub use sb_domain::query::CallFilter;
 
 /// Which records: one line's, or a whole company's.
 #[derive(Debug, Clone)]

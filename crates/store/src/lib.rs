@@ -234,25 +234,7 @@ pub(crate) fn enum_col<T>(row: &mut Row, name: &str, parse: fn(&str) -> Option<T
     parse(&s).ok_or_else(|| StoreError::Corrupt(format!("{name}: unknown value")))
 }
 
-/// A page of a list ordered by id: items after `after` (exclusive), at most `limit`.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub after: Option<String>,
-    pub limit: i64,
-}
-
-impl Page {
-    pub fn first(limit: i64) -> Self {
-        Self { after: None, limit }
-    }
-    pub(crate) fn after_text(&self) -> &str {
-        self.after.as_deref().unwrap_or("")
-    }
-    /// Asks one more row than shown, to know whether a next page exists.
-    pub(crate) fn probe(&self) -> i64 {
-        self.limit + 1
-    }
-}
+pub use sb_domain::query::Page;
 
 /// Cuts the probe row off a page and returns the next cursor when there is more.
 pub fn finish_page<T>(

@@ -154,7 +154,8 @@ async fn world(s: Store) -> World {
 }
 
 #[tokio::test]
-async fn a_lines_registrations_are_its_devices_registered_now_for_its_user_and_administrators_only() {
+async fn a_lines_registrations_are_its_devices_registered_now_for_its_user_and_administrators_only()
+{
     for s in sb_store::testdb::fresh_stores("app-devices").await.unwrap() {
         let w = world(s.clone()).await;
         let aor = format!("{}@{}", w.l.sip_username, w.co.sip_domain);
