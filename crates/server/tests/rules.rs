@@ -102,3 +102,61 @@ fn each_layer_depends_only_on_the_layers_below_it() {
     assert_eq!(workspace_deps("sip"), Vec::<String>::new(), "sb-sip");
     assert_eq!(workspace_deps("domain"), Vec::<String>::new(), "sb-domain");
 }
+
+/// Lines of a source file before its unit tests (`#[cfg(test)]`).
+fn production_lines(text: &str) -> usize {
+    text.lines()
+        .take_while(|l| !l.starts_with("#[cfg(test)]"))
+        .count()
+}
+
+/// Files a newcomer can read: no production file over 800 lines. The few still over it may not
+/// grow past where they stand while they wait to be split.
+#[test]
+fn no_production_file_is_longer_than_800_lines() {
+    const LIMIT: usize = 800;
+    let waiting: &[(&str, usize)] = &[
+        ("engine/src/call.rs", 2405),
+        ("engine/src/lib.rs", 1113),
+        ("app/src/tenancy.rs", 1005),
+        ("app/src/queues.rs", 883),
+        ("app/src/views.rs", 825),
+        ("store/src/db.rs", 807),
+    ];
+    let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut found = Vec::new();
+    let mut dirs = vec![crates.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() {
+                // Integration tests, fuzz targets and build output are not production code.
+                if !["tests", "target", "fuzz", "benches"].contains(&name.as_str()) {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if !name.ends_with(".rs") || name == "tests.rs" {
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&crates)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !rel.contains("/src/") {
+                continue;
+            }
+            let n = production_lines(&std::fs::read_to_string(&path).unwrap());
+            let limit = waiting
+                .iter()
+                .find(|(f, _)| *f == rel)
+                .map_or(LIMIT, |(_, at)| *at);
+            if n > limit {
+                found.push(format!("{rel}: {n} lines (at most {limit})"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
