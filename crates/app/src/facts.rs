@@ -21,7 +21,8 @@ use sb_store::trunks::Trunk;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// How long an entry serves at most.
 pub(crate) const TTL: Duration = Duration::from_secs(5);

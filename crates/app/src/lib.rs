@@ -16,6 +16,7 @@ pub mod call_log;
 pub mod calls;
 mod conference_invite;
 pub mod conferences;
+pub mod departments;
 pub mod devices;
 pub mod directory;
 pub mod emergency;

@@ -14,8 +14,9 @@ use sb_domain::ids::{CompanyId, ConferenceId};
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::oneshot;
+use tokio::time::Instant;
 
 /// A participant's audio starts to be mixed once this much is queued (absorbs jitter)...
 const PRIME: usize = 2 * FRAME;

@@ -6,6 +6,10 @@
 mod admission;
 mod call;
 mod client;
+mod location;
+mod register;
+use location::*;
+use register::*;
 pub mod conference;
 pub mod hold;
 pub mod media;
@@ -34,135 +38,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
-
-/// The one account a REGISTER can be about, looked up before the registrar runs.
-struct Found(Option<Account>);
-
-impl Accounts for Found {
-    fn find(&self, realm: &str, username: &str) -> Option<Account> {
-        self.0
-            .clone()
-            .filter(|a| a.realm == realm && a.username == username)
-    }
-}
-
-/// How long a looked-up SIP account is trusted before the database is asked again: a changed
-/// password or a disabled user takes effect within this time.
-const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
-
-type Looked = Option<(Account, sb_domain::ids::CompanyId)>;
-
-/// Accounts by (domain, username), with when they were read.
-type AccountCache = HashMap<(String, String), (Looked, std::time::Instant)>;
-
-/// The account of `username` in the company of `domain`, from the business layer.
-async fn lookup_account(app: &App, domain: &str, username: &str) -> Looked {
-    let a = app.sip_account(domain, username).await.ok()??;
-    let account = Account {
-        ha1_md5: a.ha1_md5,
-        ha1_sha256: a.ha1_sha256,
-        username: a.username,
-        realm: domain.to_owned(),
-        enabled: a.enabled,
-    };
-    Some((account, a.company))
-}
-
-/// The next group for a group commit: everything waiting when the first item arrives, up to
-/// 2,000 items; `None` when the channel is closed.
-async fn next_batch<T>(rx: &mut mpsc::UnboundedReceiver<T>) -> Option<Vec<T>> {
-    let mut batch = vec![rx.recv().await?];
-    while batch.len() < 2000 {
-        match rx.try_recv() {
-            Ok(item) => batch.push(item),
-            Err(_) => break,
-        }
-    }
-    Some(batch)
-}
-
-/// A registration write waiting for the next group commit.
-struct PersistJob {
-    aor: String,
-    company: sb_domain::ids::CompanyId,
-    bindings: Vec<Binding>,
-    done: tokio::sync::oneshot::Sender<()>,
-}
-
-/// Writes registrations in groups: every job waiting when a commit starts goes into it, so a
-/// burst of REGISTERs costs one transaction instead of one each, and each REGISTER is still
-/// answered only once its binding is stored.
-async fn persist_writer(app: App, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
-    while let Some(batch) = next_batch(&mut rx).await {
-        // The latest state of each address of record wins.
-        let mut latest: HashMap<&str, &PersistJob> = HashMap::new();
-        for j in &batch {
-            latest.insert(j.aor.as_str(), j);
-        }
-        let writes: Vec<(&str, Vec<StoredBinding>)> = latest
-            .iter()
-            .map(|(aor, j)| {
-                let list = j
-                    .bindings
-                    .iter()
-                    .map(|b| StoredBinding {
-                        aor: (*aor).to_owned(),
-                        company: j.company.clone(),
-                        contact: b.contact.clone(),
-                        expires_at_ms: b.expires_at_ms,
-                        source: b.source.clone(),
-                        call_id: b.call_id.clone(),
-                        cseq: b.cseq,
-                        path: b.path.clone(),
-                        user_agent: b.user_agent.clone(),
-                    })
-                    .collect();
-                (*aor, list)
-            })
-            .collect();
-        if let Err(e) = app.save_registrations(&writes).await {
-            tracing::warn!(error = %e, "could not store registrations");
-        }
-        drop(writes);
-        drop(latest);
-        for j in batch {
-            let _ = j.done.send(());
-        }
-    }
-}
-
-/// Writes the call log in groups: the records of every call that ended while the last commit
-/// ran go into the next one, so a busy minute costs a few transactions instead of one per call
-/// (and the calls never wait for them).
-async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRecord>>) {
-    while let Some(calls) = next_batch(&mut rx).await {
-        let records: Vec<NewCallRecord> = calls.into_iter().flatten().collect();
-        if let Err(e) = app.record_call(&records).await {
-            tracing::warn!(error = %e, records = records.len(), "could not write the call log");
-        }
-    }
-}
-
-/// Registrations kept from before this start.
-async fn restore(app: &App, reg: &mut Registrar, now: i64) {
-    match app.stored_registrations(now).await {
-        Ok(list) => {
-            for r in list {
-                let binding = Binding {
-                    contact: r.contact,
-                    expires_at_ms: r.expires_at_ms,
-                    call_id: r.call_id,
-                    cseq: r.cseq,
-                    source: r.source,
-                    path: r.path,
-                    user_agent: r.user_agent,
-                };
-                reg.restore(&r.aor, binding);
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "could not load stored registrations"),
-    }
-}
 
 /// Figures the engine keeps current for /metrics.
 #[derive(Debug, Clone, Default)]
@@ -506,7 +381,7 @@ impl Engine {
                 // full table on every lookup.
                 a.1.clear();
             }
-            a.1.insert(key, (found.clone(), std::time::Instant::now()));
+            a.1.insert(key, (found.clone(), tokio::time::Instant::now()));
         }
         found
     }
@@ -882,137 +757,6 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
             t.forget(&key);
         }
     });
-}
-
-/// A request's server transaction: Call-ID, CSeq and the top Via's branch.
-fn transaction_key(m: &Message) -> Option<String> {
-    let via = m.header("via")?;
-    let branch = registrar::param(via, "branch").unwrap_or("");
-    Some(format!(
-        "{}|{}|{branch}",
-        m.header("call-id")?,
-        m.header("cseq")?
-    ))
-}
-
-enum Seen {
-    New,
-    Working,
-    Answered(Vec<u8>),
-}
-
-/// Non-INVITE server transactions of the last few seconds. RFC 3261 keeps them for Timer J
-/// (32 s); retransmissions come at 0.5, 1, 2 and 4 s, so 5 s catches them at a fraction of
-/// the memory under load, and the count is capped.
-#[derive(Default)]
-struct Transactions {
-    map: HashMap<String, (Option<Vec<u8>>, std::time::Instant)>,
-    order: std::collections::VecDeque<(String, std::time::Instant)>,
-}
-
-impl Transactions {
-    const KEEP: std::time::Duration = std::time::Duration::from_secs(5);
-    const MAX: usize = 50_000;
-
-    fn start(&mut self, key: &str) -> Seen {
-        let now = std::time::Instant::now();
-        while let Some((k, at)) = self.order.front() {
-            if now.duration_since(*at) < Self::KEEP && self.order.len() < Self::MAX {
-                break;
-            }
-            if self.map.get(k).is_some_and(|(_, t)| t == at) {
-                self.map.remove(k);
-            }
-            self.order.pop_front();
-        }
-        match self.map.get(key) {
-            Some((Some(bytes), _)) => Seen::Answered(bytes.clone()),
-            Some((None, _)) => Seen::Working,
-            None => {
-                self.map.insert(key.to_owned(), (None, now));
-                self.order.push_back((key.to_owned(), now));
-                Seen::New
-            }
-        }
-    }
-
-    fn finish(&mut self, key: String, bytes: Vec<u8>) {
-        if let Some(entry) = self.map.get_mut(&key) {
-            entry.0 = Some(bytes);
-        }
-    }
-
-    fn forget(&mut self, key: &str) {
-        self.map.remove(key);
-    }
-}
-
-async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Message {
-    let Some((user, domain)) = registrar::to_address(msg) else {
-        return registrar::reply(msg, 400, "Bad To Header", &[]);
-    };
-    let (user, domain) = (user.to_owned(), domain.to_owned());
-    let username = msg
-        .header("authorization")
-        .and_then(digest::parse_credentials)
-        .map(|c| c.username);
-    if !engine.may_try(from, username.as_deref()) {
-        // Still hammering a blocked username counts against the source, when the source is
-        // proven: a UDP source may be somebody else's address.
-        if engine.proven(msg, false, from) {
-            engine.judge(from, None, &domain, Some(403));
-        }
-        return registrar::reply(msg, 403, "Forbidden", &[]);
-    }
-    let looked_up = engine.lookup(msg, &domain, "authorization").await;
-    let company = looked_up.as_ref().map(|(_, co)| co.clone());
-    let found = Found(looked_up.map(|(a, _)| a));
-    let now = engine.now_ms();
-    let aor = format!("{user}@{domain}");
-    let (answer, stored) = {
-        let Ok(mut reg) = engine.reg.lock() else {
-            return registrar::reply(msg, 500, "Server Error", &[]);
-        };
-        let answer = reg.handle(msg, &from.to_string(), now, &found);
-        let stored = match (&answer.start, company) {
-            (StartLine::Response { code: 200, .. }, Some(company)) => {
-                // Counting walks every binding: at most ten times a second.
-                let mut last = engine.counted_at.lock().map(|l| *l).unwrap_or(0);
-                if now - last >= 100 {
-                    last = now;
-                    let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
-                    engine.registrations.store(count, Ordering::Relaxed);
-                    if let Ok(mut l) = engine.counted_at.lock() {
-                        *l = last;
-                    }
-                }
-                Some((company, reg.bindings(&aor, now)))
-            }
-            _ => None,
-        };
-        (answer, stored)
-    };
-    engine.judge(from, username.as_deref(), &domain, answer.code());
-    if let Some((company, list)) = stored
-        && engine.needs_writing(&aor, &list)
-    {
-        let devices = list.len();
-        let (done, stored) = tokio::sync::oneshot::channel();
-        let job = PersistJob {
-            aor: aor.clone(),
-            company,
-            bindings: list,
-            done,
-        };
-        if engine.persist.send(job).is_ok() {
-            let _ = stored.await;
-        }
-        if devices > 0 {
-            // Messages kept while the line had no device go out now.
-            messaging::flush(engine.clone(), domain.clone(), user.clone());
-        }
-    }
-    answer
 }
 
 /// A new INVITE: the caller proves who they are (a line's credentials, RFC 3261 section 22.3),

@@ -11,7 +11,8 @@ use sb_sip::Message;
 use sb_sip::registrar::{self, reply, uri_of};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 /// What a watched line is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use super::relay::{Relay, Side, Tapped};
 use sb_sip::media::{Codec, RtpHeader};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::time::Instant;
+use tokio::time::Instant;
 
 /// The longest recording kept (an hour of 8 kHz audio, 57.6 MB while the call lasts).
 const MAX_SAMPLES: usize = 8000 * 3600;

@@ -1,0 +1,201 @@
+//! The call-handling document of a line and the explanation of where a call goes, as the API
+//! takes and gives them.
+
+use super::*;
+
+/// What happens to a diverted call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DivertAction {
+    Voicemail,
+    RedirectToUser,
+    RedirectToNumber,
+}
+
+/// A divert target: voicemail, another line of the company, or a number with their options.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DivertDoc {
+    pub action: DivertAction,
+    /// The line to redirect to (`redirect_to_user`).
+    pub line_id: Option<String>,
+    /// The number to redirect to (`redirect_to_number`), E.164 or an extension.
+    pub number: Option<String>,
+    /// Announce the redirect: the caller hears that the call is being forwarded, and the phone that answers hears who is calling before it is connected.
+    #[serde(default)]
+    pub announce: bool,
+    /// Present the dialled number as the caller ID.
+    #[serde(default)]
+    pub present_dialled: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NoAnswerAction {
+    KeepRinging,
+    Divert,
+}
+
+/// "When not answered".
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoAnswerDoc {
+    pub action: NoAnswerAction,
+    /// Seconds of ringing before the divert (5 to 300).
+    pub seconds: Option<u32>,
+    pub divert: Option<DivertDoc>,
+    /// Redirect to the number at once, without ringing first.
+    #[serde(default)]
+    pub always: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BusyAction {
+    Engaged,
+    Divert,
+}
+
+/// "When busy".
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusyDoc {
+    pub action: BusyAction,
+    pub divert: Option<DivertDoc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayRuleKind {
+    AvailableAllDay,
+    UnavailableAllDay,
+    UnavailableBetween,
+}
+
+/// One weekday of the out-of-hours schedule.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayDoc {
+    pub rule: DayRuleKind,
+    /// `HH:MM`, for `unavailable_between`.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// "Out of hours": seven days, Monday first, in the company's time zone.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutOfHoursDoc {
+    pub days: Vec<DayDoc>,
+    pub divert: DivertDoc,
+}
+
+/// A line's call-handling settings, read and written as one validated document.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallHandlingDoc {
+    /// Forward all calls to this number (E.164 or extension); null when off.
+    pub forward_all: Option<String>,
+    pub no_answer: NoAnswerDoc,
+    pub busy: BusyDoc,
+    /// Null when out-of-hours handling is off.
+    pub out_of_hours: Option<OutOfHoursDoc>,
+    #[serde(default)]
+    pub reject_anonymous: bool,
+    /// The device tab's permanent redirect; null when off.
+    pub permanent_redirect: Option<String>,
+}
+
+/// A hypothetical call to explain.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainInput {
+    /// The caller's number or extension; absent for a withheld number.
+    pub caller_number: Option<String>,
+    /// The caller withheld their number.
+    #[serde(default)]
+    pub anonymous: bool,
+    /// The caller is one of the company's own lines.
+    #[serde(default)]
+    pub internal: bool,
+    /// When the call rings (RFC 3339); now when absent.
+    pub at: Option<String>,
+    /// Phones of the line registered at the time (until the SIP engine reports them).
+    #[serde(default = "one")]
+    pub registered_devices: u32,
+    /// The line is already busy.
+    #[serde(default)]
+    pub busy: bool,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// One step of an explained plan.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanStepView {
+    /// ring, voicemail, redirect_to_user, redirect_to_number, emergency or reject.
+    pub action: String,
+    pub seconds: Option<u32>,
+    pub target: Option<String>,
+    /// The SIP status of a rejection.
+    pub status: Option<u16>,
+    /// Why the step is there, as a stable code (e.g. `RingThenDivert`, `OutOfHours`,
+    /// `BarredPremium`); clients translate by it.
+    pub reason: String,
+    /// The reason in an English sentence.
+    pub sentence: String,
+}
+
+/// What would happen if that caller rang now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExplainView {
+    pub steps: Vec<PlanStepView>,
+    /// What happens instead if the ringing finds the line busy.
+    pub on_busy: Option<PlanStepView>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VoicePinInput {
+    /// Exactly 6 digits, not one repeated digit or a run like 123456.
+    pub pin: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VoicePinView {
+    /// Whether the line has a PIN (without one there is no voice-portal access).
+    pub set: bool,
+    /// Whether too many wrong PINs locked the mailbox (`POST …/voice-pin/unlock` opens it).
+    pub locked: bool,
+}
+
+/// "Reset line".
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetLineInput {
+    /// The line's new account name.
+    pub account_name: String,
+    /// Also use it as the local calling name shown on caller IDs.
+    #[serde(default)]
+    pub also_calling_name: bool,
+    /// Also take the line out of hunt groups and queues.
+    #[serde(default)]
+    pub remove_from_groups: bool,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceView {
+    #[schema(value_type = sb_domain::routing::Presence)]
+    pub status: sb_domain::routing::Presence,
+}
+
+/// The user's saved forwarding numbers (forward to a saved number or a temporary one).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SavedNumbersDoc {
+    /// At most 20, each E.164 or an extension, in the user's order.
+    pub numbers: Vec<String>,
+}
