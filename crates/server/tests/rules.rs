@@ -116,7 +116,6 @@ fn production_lines(text: &str) -> usize {
 fn no_production_file_is_longer_than_800_lines() {
     const LIMIT: usize = 800;
     let waiting: &[(&str, usize)] = &[
-        ("engine/src/call.rs", 2405),
         ("engine/src/lib.rs", 871),
         ("app/src/queues.rs", 883),
         ("store/src/db.rs", 807),
