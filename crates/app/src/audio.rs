@@ -9,27 +9,9 @@ pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// The longest greeting.
 pub const MAX_GREETING_SECS: usize = 120;
 
-/// Audio as the store keeps it (messages, greetings, recordings, music on hold): base64 text of
-/// an 8 kHz WAV file, so that one database backup holds it on either engine.
-pub(crate) fn to_stored(samples: &[i16]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(sb_sip::media::write_wav(samples, 8000))
-}
-
-/// The WAV file behind stored audio; `what` names it in the error when the text is damaged.
-pub(crate) fn stored_file(text: &str, what: &str) -> AppResult<Vec<u8>> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .map_err(|_| AppError::Internal(format!("a stored {what} is damaged")))
-}
-
-/// The samples of stored audio.
-pub(crate) fn stored_samples(text: &str, what: &str) -> AppResult<Vec<i16>> {
-    let wav = stored_file(text, what)?;
-    read_wav(&wav)
-        .map(|(s, _)| s)
-        .map_err(|_| AppError::Internal(format!("a stored {what} is damaged")))
+/// An 8 kHz WAV file of the samples: how audio is kept (decision 16) and mailed.
+pub(crate) fn wav(samples: &[i16]) -> Vec<u8> {
+    sb_sip::media::write_wav(samples, 8000)
 }
 
 fn bad(code: &'static str, message: &str) -> AppError {

@@ -484,6 +484,7 @@ impl App {
             crate::lines::hand_over(&mut tx, &self.cfg.secret_key, &mut l, &co.sip_domain).await?;
         store::update_line(&mut tx, &l).await?;
         store::clear_settings(&mut tx, &co.id, &l.id).await?;
+        let audio = sb_store::audio::keys_of_line(&mut tx, &l.id).await?;
         let cleared =
             store::clear_saved(&mut tx, &l.id, l.user_id.as_ref(), input.remove_from_groups)
                 .await?;
@@ -508,6 +509,7 @@ impl App {
         audit::write(&mut tx, now, actor.into(), rec).await?;
         let numbers = store::numbers_of_line(&mut tx, &co.id, &l.id).await?;
         tx.commit().await?;
+        self.drop_audio(audio).await;
         self.credentials_changed(&l.sip_username, &co.sip_domain);
         // Its messages are gone: the phones' message-waiting lamps go out.
         let _ = self.mailboxes.send(l.id.clone());

@@ -7,6 +7,7 @@
 
 pub mod at_rest;
 pub mod audio;
+pub mod audio_files;
 pub mod audit;
 pub mod auth;
 pub mod authz;
@@ -37,6 +38,7 @@ pub mod portal;
 pub mod profile;
 pub mod provider;
 pub mod queue_board;
+mod queue_music;
 pub mod queues;
 mod recent;
 pub mod recordings;
@@ -92,6 +94,10 @@ pub struct AppConfig {
     pub login_user_per_minute: u32,
     /// The operator's key for secrets kept at rest (SIP passwords, two-factor secrets).
     pub secret_key: sealed::SecretKey,
+    /// Where the audio files of voicemails, greetings, recordings and queue music are
+    /// (decision 16): the server gives `<data-dir>/audio`; the default keeps them in memory,
+    /// for tests.
+    pub audio: Arc<dyn audio_files::AudioStore>,
 }
 
 impl Default for AppConfig {
@@ -114,6 +120,7 @@ impl Default for AppConfig {
             login_user_burst: 10,
             login_user_per_minute: 6,
             secret_key: sealed::SecretKey::generate(),
+            audio: Arc::new(audio_files::MemoryAudio::default()),
         }
     }
 }

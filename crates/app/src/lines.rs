@@ -261,12 +261,15 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.line_for(&mut tx, actor, id, Need::Administer).await?;
+        // Its messages, greeting and recordings go with it (foreign keys), their files after.
+        let audio = sb_store::audio::keys_of_line(&mut tx, &l.id).await?;
         store::delete_line(&mut tx, &co.id, &l.id).await?;
         let rec = Record::new(AuditKind::Deleted, "line", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(line_audit(&l));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
+        self.drop_audio(audio).await;
         Ok(())
     }
 

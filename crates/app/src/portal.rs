@@ -126,8 +126,9 @@ impl App {
     /// A message's audio as 8 kHz samples.
     pub async fn portal_audio(&self, id: &VoicemailId) -> AppResult<Vec<i16>> {
         let mut c = self.store.conn().await?;
-        let text = vm::audio(&mut c, id).await?.ok_or(AppError::NotFound)?;
-        crate::audio::stored_samples(&text, "message's audio")
+        let file = vm::audio(&mut c, id).await?.ok_or(AppError::NotFound)?;
+        drop(c);
+        self.audio_samples(&file, "message's audio").await
     }
 
     /// Saves (marks heard) or deletes a message heard by phone, from `source`; a deletion is
@@ -139,11 +140,14 @@ impl App {
         } else {
             let now = self.now_ms();
             let mut tx = self.store.begin().await?;
+            let file = vm::audio(&mut tx, &v.id).await?;
             vm::delete(&mut tx, &v.id).await?;
             let summary = crate::voicemail::message_audit(v);
             let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(summary);
             audit::write_in(&mut tx, now, phone(source), &v.company_id, rec).await?;
             tx.commit().await?;
+            self.drop_audio(file.into_iter().map(|f| f.key).collect())
+                .await;
         }
         let _ = self.mailboxes.send(v.line_id.clone());
         Ok(())
@@ -157,14 +161,32 @@ impl App {
         source: &str,
     ) -> AppResult<()> {
         let now = self.now_ms();
-        let greeting = crate::audio::to_stored(samples);
-        let mut tx = self.store.begin().await?;
-        vm::set_greeting(&mut tx, line, &greeting, now).await?;
-        let secs = samples.len().div_ceil(8000);
-        let summary = serde_json::json!({ "greeting": { "recorded_by_phone_secs": secs } });
-        portal_audit(&mut tx, line, AuditKind::Changed, summary, source, now).await?;
-        tx.commit().await?;
-        Ok(())
+        // The file first, then the row (decision 16); the old file once the row has moved on.
+        let file = self
+            .put_audio("greeting", crate::audio::wav(samples))
+            .await?;
+        let saved = async {
+            let mut tx = self.store.begin().await?;
+            let old = vm::greeting(&mut tx, line).await?;
+            vm::set_greeting(&mut tx, line, &file, now).await?;
+            let secs = samples.len().div_ceil(8000);
+            let summary = serde_json::json!({ "greeting": { "recorded_by_phone_secs": secs } });
+            portal_audit(&mut tx, line, AuditKind::Changed, summary, source, now).await?;
+            tx.commit().await?;
+            AppResult::Ok(old)
+        }
+        .await;
+        match saved {
+            Ok(old) => {
+                self.drop_audio(old.into_iter().map(|o| o.key).collect())
+                    .await;
+                Ok(())
+            }
+            Err(e) => {
+                self.drop_audio(vec![file.key]).await;
+                Err(e)
+            }
+        }
     }
 
     /// A new PIN chosen by phone (the same rules as on the web); audited.

@@ -231,13 +231,6 @@ pub enum Passage {
     Overflowed,
 }
 
-/// The queue's uploaded music on hold as 8 kHz samples, if it has any.
-async fn queue_music(c: &mut Conn, id: &QueueId) -> AppResult<Option<Vec<i16>>> {
-    Ok(store::music(c, id)
-        .await?
-        .and_then(|text| crate::audio::stored_samples(&text, "music on hold").ok()))
-}
-
 fn bounded(field: &str, v: Option<i64>, default: i64, min: i64, max: i64) -> AppResult<i64> {
     let v = v.unwrap_or(default);
     if (min..=max).contains(&v) {
@@ -257,7 +250,7 @@ impl App {
         &self.waiting
     }
 
-    async fn queue_for(
+    pub(crate) async fn queue_for(
         &self,
         c: &mut Conn,
         actor: &Actor,
@@ -273,7 +266,7 @@ impl App {
         Ok((co, q))
     }
 
-    async fn queue_view(&self, c: &mut Conn, q: &Queue) -> AppResult<QueueView> {
+    pub(crate) async fn queue_view(&self, c: &mut Conn, q: &Queue) -> AppResult<QueueView> {
         let mut agents = Vec::new();
         for a in store::agents(c, &q.id).await? {
             let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? else {
@@ -563,12 +556,14 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
+        let music = sb_store::audio::key_of_queue(&mut tx, &q.id).await?;
         store::delete(&mut tx, &q.id).await?;
         let rec = Record::new(AuditKind::Deleted, "queue", q.id.as_str())
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(serde_json::json!({"name": q.name}));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
+        self.drop_audio(music.into_iter().collect()).await;
         Ok(())
     }
 
@@ -675,49 +670,6 @@ impl App {
             .collect())
     }
 
-    /// Replaces the music on hold with an uploaded WAV or MP3 file (converted to 8 kHz).
-    pub async fn set_queue_music(
-        &self,
-        actor: &Actor,
-        id: &str,
-        file: Vec<u8>,
-    ) -> AppResult<QueueView> {
-        let mut c = self.store.conn().await?;
-        self.queue_for(&mut c, actor, id, Need::Administer).await?;
-        drop(c);
-        let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
-        let now = self.now_ms();
-        let mut tx = self.store.begin().await?;
-        // Again inside the transaction: the queue may have gone while the file was converted.
-        let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
-        let music = crate::audio::to_stored(&samples);
-        store::set_music(&mut tx, &q.id, Some(&music)).await?;
-        let seconds = samples.len().div_ceil(8000);
-        let rec = Record::new(AuditKind::Changed, "queue", q.id.as_str())
-            .tenant(Some(&co.reseller_id), Some(&co.id))
-            .summary(serde_json::json!({ "music": { "uploaded_secs": seconds } }));
-        audit::write(&mut tx, now, actor.into(), rec).await?;
-        let view = self.queue_view(&mut tx, &q).await?;
-        tx.commit().await?;
-        Ok(view)
-    }
-
-    /// Back to the built-in music on hold.
-    pub async fn delete_queue_music(&self, actor: &Actor, id: &str) -> AppResult<()> {
-        let now = self.now_ms();
-        let mut tx = self.store.begin().await?;
-        let (co, q) = self.queue_for(&mut tx, actor, id, Need::Administer).await?;
-        store::set_music(&mut tx, &q.id, None).await?;
-        let rec = Record::new(AuditKind::Changed, "queue", q.id.as_str())
-            .tenant(Some(&co.reseller_id), Some(&co.id))
-            .summary(serde_json::json!({ "music": "built-in" }));
-        audit::write(&mut tx, now, actor.into(), rec).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Live figures and those of the callers who entered between `from` and `to` (default:
     /// the last 24 hours).
     pub async fn queue_figures(
@@ -806,7 +758,7 @@ impl App {
             },
             None => None,
         };
-        let music = queue_music(c, &q.id).await?;
+        let music = self.queue_music(c, &q.id).await?;
         Ok(Some(QueueSetup {
             id: q.id,
             company_id: q.company_id,
@@ -843,7 +795,7 @@ impl App {
                 "Only the queue's call-in agents dial this extension.",
             ));
         }
-        let music = queue_music(c, &q.id).await?;
+        let music = self.queue_music(c, &q.id).await?;
         Ok(Some(CallInSetup {
             queue_id: q.id,
             hold: hold_of(&q.call_in_hold),

@@ -169,7 +169,6 @@ impl App {
         samples: &[i16],
     ) -> AppResult<Option<RecordingId>> {
         let now = self.now_ms();
-        let audio = crate::audio::to_stored(samples);
         let mut c = self.store.conn().await?;
         let Some(line) = sb_store::lines::locate_line(&mut c, &r.line_id).await? else {
             return Ok(None);
@@ -192,7 +191,21 @@ impl App {
             duration_ms: i64::try_from(samples.len() / 8).unwrap_or(i64::MAX),
             heard: false,
         };
-        store::insert(&mut c, &rec, &audio).await?;
+        drop(c);
+        // The file first (decision 16), then the row that names it.
+        let file = self
+            .put_audio("recording", crate::audio::wav(samples))
+            .await?;
+        let inserted = async {
+            let mut c = self.store.conn().await?;
+            store::insert(&mut c, &rec, &file).await?;
+            AppResult::Ok(())
+        }
+        .await;
+        if let Err(e) = inserted {
+            self.drop_audio(vec![file.key]).await;
+            return Err(e);
+        }
         Ok(Some(rec.id))
     }
 
@@ -225,10 +238,11 @@ impl App {
     pub async fn recording_audio(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
         let mut c = self.store.conn().await?;
         let r = self.own_recording(&mut c, actor, id).await?;
-        let text = store::audio(&mut c, &r.id)
+        let file = store::audio(&mut c, &r.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::audio::stored_file(&text, "recording")
+        drop(c);
+        self.read_audio(&file, "recording").await
     }
 
     /// Marks a recording heard (saved) or new again.
@@ -249,6 +263,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let r = self.own_recording(&mut tx, actor, id).await?;
+        let file = store::audio(&mut tx, &r.id).await?;
         store::delete(&mut tx, &r.id).await?;
         let rec = Record::new(AuditKind::Deleted, "recording", &r.id).summary(serde_json::json!({
             "line_id": r.line_id,
@@ -258,6 +273,8 @@ impl App {
         }));
         audit::write_in(&mut tx, now, actor.into(), &r.company_id, rec).await?;
         tx.commit().await?;
+        self.drop_audio(file.into_iter().map(|f| f.key).collect())
+            .await;
         Ok(())
     }
 }

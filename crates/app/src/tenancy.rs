@@ -714,12 +714,15 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let co = self.company_for(&mut tx, actor, id, Need::Provide).await?;
+        // Every audio row of the company goes with it; the files once that has committed.
+        let audio = sb_store::audio::keys_of_company(&mut tx, &co.id).await?;
         store::delete_company(&mut tx, &co.id).await?;
         let rec = Record::new(AuditKind::Deleted, "company", &co.id)
             .tenant(Some(&co.reseller_id), None)
             .summary(serde_json::json!({"name": co.name}));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
+        self.drop_audio(audio).await;
         Ok(())
     }
 

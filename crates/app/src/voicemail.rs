@@ -137,7 +137,33 @@ impl App {
     /// the outbox, in the same transaction, so neither is lost), and lights the line's lamp.
     pub async fn deposit_voicemail(&self, d: Deposit) -> AppResult<VoicemailId> {
         let now = self.now_ms();
-        let audio = crate::audio::to_stored(&d.samples);
+        let wav = crate::audio::wav(&d.samples);
+        // The file first (decision 16): the row that names it is inserted after, so no row
+        // ever names a missing file. A message mailed and not kept needs no file: it is
+        // removed once that is known.
+        let file = self.put_audio("voicemail", wav.clone()).await?;
+        match self.deposit_rows(d, wav, &file, now).await {
+            Ok((id, true)) => Ok(id),
+            Ok((id, false)) => {
+                self.drop_audio(vec![file.key]).await;
+                Ok(id)
+            }
+            Err(e) => {
+                self.drop_audio(vec![file.key]).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// The rows of a deposit, in one transaction: the message naming its file (when the
+    /// mailbox keeps it, which the answer says), its mails and the notification.
+    async fn deposit_rows(
+        &self,
+        d: Deposit,
+        wav: Vec<u8>,
+        file: &sb_store::audio::AudioRef,
+        now: i64,
+    ) -> AppResult<(VoicemailId, bool)> {
         let mut tx = self.store.begin().await?;
         let mut settings = store::settings(&mut tx, &d.line_id).await?;
         let line = sb_store::lines::locate_line(&mut tx, &d.line_id)
@@ -182,6 +208,13 @@ impl App {
             seconds,
             &co.time(now),
         );
+        let audio = if settings.email_to.is_empty() {
+            String::new()
+        } else {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD.encode(&wav)
+        };
+        drop(wav);
         for to in &settings.email_to {
             let mail = sb_store::outbox::Mail {
                 id: sb_domain::ids::new_id_text(now),
@@ -212,7 +245,7 @@ impl App {
         // Mailed and not to be kept: the outbox holds it until it is sent.
         let keep = settings.keep_after_email || settings.email_to.is_empty();
         if keep {
-            store::insert(&mut tx, &v, &audio).await?;
+            store::insert(&mut tx, &v, file).await?;
         }
         if store::notifications(&mut tx, &d.line_id)
             .await?
@@ -230,7 +263,7 @@ impl App {
         if keep {
             let _ = self.mailboxes.send(d.line_id);
         }
-        Ok(v.id)
+        Ok((v.id, keep))
     }
 
     /// Replaces a line's greeting with an uploaded WAV or MP3 file, converted to 8 kHz; a file
@@ -249,30 +282,61 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))??;
         let now = self.now_ms();
+        let file = self
+            .put_audio("greeting", crate::audio::wav(&samples))
+            .await?;
+        let duration_secs = i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX);
+        match self
+            .replace_greeting(actor, line, &file, duration_secs, now)
+            .await
+        {
+            Ok((old, view)) => {
+                self.drop_audio(old.into_iter().map(|o| o.key).collect())
+                    .await;
+                Ok(view)
+            }
+            Err(e) => {
+                self.drop_audio(vec![file.key]).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Points the line at its new greeting's file; gives the previous one's, to remove once
+    /// this has committed.
+    async fn replace_greeting(
+        &self,
+        actor: &Actor,
+        line: &str,
+        file: &sb_store::audio::AudioRef,
+        duration_secs: i64,
+        now: i64,
+    ) -> AppResult<(Option<sb_store::audio::AudioRef>, GreetingView)> {
         let mut tx = self.store.begin().await?;
         let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
-        let greeting = crate::audio::to_stored(&samples);
-        store::set_greeting(&mut tx, &l.id, &greeting, now).await?;
-        let duration_secs = i64::try_from(samples.len().div_ceil(8000)).unwrap_or(i64::MAX);
+        let old = store::greeting(&mut tx, &l.id).await?;
+        store::set_greeting(&mut tx, &l.id, file, now).await?;
         let rec = Record::new(AuditKind::Changed, "voicemail_greeting", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(serde_json::json!({ "greeting": { "uploaded_secs": duration_secs } }));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
-        Ok(GreetingView {
+        let view = GreetingView {
             duration_secs,
             audio_url: format!("/api/v1/lines/{}/voicemail-greeting", l.id),
-        })
+        };
+        Ok((old, view))
     }
 
     /// A line's greeting as a WAV file (404 while it uses the standard one).
     pub async fn voicemail_greeting(&self, actor: &Actor, line: &str) -> AppResult<Vec<u8>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        let text = store::greeting(&mut c, &l.id)
+        let file = store::greeting(&mut c, &l.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::audio::stored_file(&text, "greeting")
+        drop(c);
+        self.read_audio(&file, "greeting").await
     }
 
     /// Goes back to the standard greeting.
@@ -280,6 +344,7 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
+        let old = store::greeting(&mut tx, &l.id).await?;
         if !store::delete_greeting(&mut tx, &l.id).await? {
             return Err(AppError::NotFound);
         }
@@ -288,14 +353,24 @@ impl App {
             .summary(serde_json::json!({ "greeting": "standard" }));
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
+        self.drop_audio(old.into_iter().map(|o| o.key).collect())
+            .await;
         Ok(())
     }
 
     /// The greeting callers of a line hear, as 8 kHz samples, when it has its own.
     pub async fn line_greeting(&self, line: &LineId) -> Option<Vec<i16>> {
         let mut c = self.store.conn().await.ok()?;
-        let text = store::greeting(&mut c, line).await.ok()??;
-        crate::audio::stored_samples(&text, "greeting").ok()
+        let file = store::greeting(&mut c, line).await.ok()??;
+        drop(c);
+        match self.audio_samples(&file, "greeting").await {
+            Ok(samples) => Some(samples),
+            Err(e) => {
+                // Callers hear the standard greeting; the log says why.
+                tracing::warn!(line = %line, error = %e, "line greeting unreadable");
+                None
+            }
+        }
     }
 
     /// Mails the line's user, when the user has an e-mail address and mail is configured.
@@ -517,10 +592,11 @@ impl App {
     pub async fn voicemail_audio(&self, actor: &Actor, id: &str) -> AppResult<Vec<u8>> {
         let mut c = self.store.conn().await?;
         let v = self.own_voicemail(&mut c, actor, id, false).await?;
-        let text = store::audio(&mut c, &v.id)
+        let file = store::audio(&mut c, &v.id)
             .await?
             .ok_or(AppError::NotFound)?;
-        crate::audio::stored_file(&text, "message's audio")
+        drop(c);
+        self.read_audio(&file, "message's audio").await
     }
 
     /// Marks a message heard or new again.
@@ -542,10 +618,13 @@ impl App {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let v = self.own_voicemail(&mut tx, actor, id, false).await?;
+        let file = store::audio(&mut tx, &v.id).await?;
         store::delete(&mut tx, &v.id).await?;
         let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(message_audit(&v));
         audit::write_in(&mut tx, now, actor.into(), &v.company_id, rec).await?;
         tx.commit().await?;
+        self.drop_audio(file.into_iter().map(|f| f.key).collect())
+            .await;
         let _ = self.mailboxes.send(v.line_id);
         Ok(())
     }

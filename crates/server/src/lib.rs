@@ -91,6 +91,20 @@ pub async fn start(
             "sealed secrets stored in clear with the secret key"
         );
     }
+    // Audio an earlier version kept in rows becomes files, and files no row names (left by a
+    // crash between a file and its row) go, before a call can deposit a new one.
+    let moved = app
+        .move_audio_to_files()
+        .await
+        .map_err(|e| StartError::Config(format!("audio files: {e}")))?;
+    if moved != sb_app::audio_files::Moved::default() {
+        tracing::info!(
+            moved = moved.moved,
+            damaged = moved.damaged,
+            swept = moved.swept,
+            "audio kept in the database moved to files; files no row names removed"
+        );
+    }
     let admin = app
         .bootstrap_admin(admin_username, admin_password)
         .await
@@ -375,6 +389,11 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> Result<AppConf
         lockout_secs: cfg.http.lockout_secs.into(),
         lockout_max_secs: cfg.http.lockout_max_secs.into(),
         password_min_length: usize::try_from(cfg.http.password_min_length).unwrap_or(10),
+        // Voicemails, greetings, recordings and queue music (decision 16): back this directory
+        // up with the database.
+        audio: Arc::new(sb_app::audio_files::FsAudio::new(
+            cfg.data_dir.join("audio"),
+        )),
         ..AppConfig::default()
     })
 }

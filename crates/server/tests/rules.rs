@@ -117,7 +117,7 @@ fn no_production_file_is_longer_than_800_lines() {
     const LIMIT: usize = 800;
     let waiting: &[(&str, usize)] = &[
         ("engine/src/lib.rs", 871),
-        ("app/src/queues.rs", 883),
+        ("app/src/queues.rs", 835),
         ("store/src/db.rs", 807),
     ];
     let crates = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -7,6 +7,7 @@
 //! afterthought in the caller.
 
 pub mod accounts;
+pub mod audio;
 pub mod audit;
 pub mod barring;
 pub mod branding;

@@ -580,4 +580,26 @@ pub const MIGRATIONS: &[Migration] = &[
             logo_type TEXT NULL,
             version BIGINT NOT NULL)"],
     },
+    Migration {
+        version: 28,
+        name: "audio files",
+        // Audio moves out of the rows into files (decision 16): a row names its file (a key
+        // under the audio directory), its size in bytes and its SHA-256 (hex), checked on every
+        // read. The old base64 columns stay (released migrations are never edited, and SQLite
+        // cannot drop a NOT NULL column portably): the start-up move empties them.
+        statements: &[
+            "ALTER TABLE voicemails ADD COLUMN audio_ref TEXT NULL",
+            "ALTER TABLE voicemails ADD COLUMN audio_size BIGINT NULL",
+            "ALTER TABLE voicemails ADD COLUMN audio_sha256 TEXT NULL",
+            "ALTER TABLE voicemail_greetings ADD COLUMN audio_ref TEXT NULL",
+            "ALTER TABLE voicemail_greetings ADD COLUMN audio_size BIGINT NULL",
+            "ALTER TABLE voicemail_greetings ADD COLUMN audio_sha256 TEXT NULL",
+            "ALTER TABLE recordings ADD COLUMN audio_ref TEXT NULL",
+            "ALTER TABLE recordings ADD COLUMN audio_size BIGINT NULL",
+            "ALTER TABLE recordings ADD COLUMN audio_sha256 TEXT NULL",
+            "ALTER TABLE queues ADD COLUMN music_ref TEXT NULL",
+            "ALTER TABLE queues ADD COLUMN music_size BIGINT NULL",
+            "ALTER TABLE queues ADD COLUMN music_sha256 TEXT NULL",
+        ],
+    },
 ];

@@ -1,6 +1,7 @@
 //! Call queues: their settings, their agents (lines, in order, each logged in
 //! or out) and each caller's passage, from which the historical figures are counted.
 
+use crate::audio::{AudioRef, audio_ref};
 use crate::db::{Row, query, query_owned};
 use crate::{Conn, Result, col, flag};
 use sb_domain::ids::{CompanyId, LineId, QueueCallId, QueueId, UserId};
@@ -266,23 +267,31 @@ pub async fn set_logged_in(c: &mut Conn, id: &QueueId, line: &LineId, on: bool) 
     Ok(n.rows_affected() > 0)
 }
 
-pub async fn music(c: &mut Conn, id: &QueueId) -> Result<Option<String>> {
-    match query("SELECT music FROM queues WHERE id = $1")
+/// Where the queue's own music on hold is, if it has one (none: the built-in tune).
+pub async fn music(c: &mut Conn, id: &QueueId) -> Result<Option<AudioRef>> {
+    match query("SELECT music_ref, music_size, music_sha256 FROM queues WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?
     {
-        Some(mut r) => col(&mut r, "music"),
+        Some(mut r) => audio_ref(&mut r, "music"),
         None => Ok(None),
     }
 }
 
-pub async fn set_music(c: &mut Conn, id: &QueueId, music: Option<&str>) -> Result<()> {
-    query("UPDATE queues SET music = $2 WHERE id = $1")
-        .bind(id.as_str())
-        .bind(music.map(str::to_owned))
-        .execute(c)
-        .await?;
+/// Sets or clears the queue's own music; the previous file (if any) is the caller's to
+/// remove once this commits.
+pub async fn set_music(c: &mut Conn, id: &QueueId, music: Option<&AudioRef>) -> Result<()> {
+    query(
+        "UPDATE queues SET music = NULL, music_ref = $2, music_size = $3, music_sha256 = $4
+         WHERE id = $1",
+    )
+    .bind(id.as_str())
+    .bind(music.map(|m| m.key.clone()))
+    .bind(music.map(|m| m.size))
+    .bind(music.map(|m| m.sha256.clone()))
+    .execute(c)
+    .await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! whose calls are recorded, and the recordings, whose audio is kept apart from their
 //! description so that listing an inbox never reads audio.
 
+use crate::audio::{AudioRef, audio_ref};
 use crate::db::{Row, query, query_owned};
 use crate::{Conn, Result, col, flag};
 use sb_domain::ids::{CompanyId, LineId, RecordingId};
@@ -62,12 +63,12 @@ pub async fn set_record_calls(c: &mut Conn, line: &LineId, on: bool) -> Result<(
     Ok(())
 }
 
-/// Stores a recording with its audio (base64 text of a WAV file).
-pub async fn insert(c: &mut Conn, r: &Recording, audio: &str) -> Result<()> {
+/// Stores a recording with the reference of its audio file, written before.
+pub async fn insert(c: &mut Conn, r: &Recording, audio: &AudioRef) -> Result<()> {
     query(
         "INSERT INTO recordings (id, company_id, line_id, direction, other_number, other_name,
-            started_at, duration_ms, heard, audio)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            started_at, duration_ms, heard, audio, audio_ref, audio_size, audio_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10, $11, $12)",
     )
     .operational()
     .bind(r.id.as_str())
@@ -79,7 +80,9 @@ pub async fn insert(c: &mut Conn, r: &Recording, audio: &str) -> Result<()> {
     .bind(r.started_at)
     .bind(r.duration_ms)
     .bind(flag(r.heard))
-    .bind(audio)
+    .bind(audio.key.as_str())
+    .bind(audio.size)
+    .bind(audio.sha256.as_str())
     .execute(c)
     .await?;
     Ok(())
@@ -107,13 +110,14 @@ pub async fn get(c: &mut Conn, id: &RecordingId) -> Result<Option<Recording>> {
         .transpose()
 }
 
-pub async fn audio(c: &mut Conn, id: &RecordingId) -> Result<Option<String>> {
-    match query("SELECT audio FROM recordings WHERE id = $1")
+/// Where the recording's audio is (none when there is no such recording).
+pub async fn audio(c: &mut Conn, id: &RecordingId) -> Result<Option<AudioRef>> {
+    match query("SELECT audio_ref, audio_size, audio_sha256 FROM recordings WHERE id = $1")
         .bind(id.as_str())
         .fetch_optional(c)
         .await?
     {
-        Some(mut r) => Ok(Some(col(&mut r, "audio")?)),
+        Some(mut r) => audio_ref(&mut r, "audio"),
         None => Ok(None),
     }
 }

@@ -1,6 +1,7 @@
 //! Voicemail: the messages callers leave in a line's mailbox. A message's
 //! audio is kept apart from its description so that listing a mailbox never reads audio.
 
+use crate::audio::{AudioRef, audio_ref};
 use crate::db::{Row, query};
 use crate::{Conn, Result, col, flag};
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
@@ -34,12 +35,12 @@ fn voicemail(mut r: Row) -> Result<Voicemail> {
     })
 }
 
-/// Stores a message with its audio (base64 text of a WAV file).
-pub async fn insert(c: &mut Conn, v: &Voicemail, audio: &str) -> Result<()> {
+/// Stores a message with the reference of its audio file, written before.
+pub async fn insert(c: &mut Conn, v: &Voicemail, audio: &AudioRef) -> Result<()> {
     query(
         "INSERT INTO voicemails (id, company_id, line_id, caller_number, caller_name,
-            received_at, duration_ms, heard, audio)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            received_at, duration_ms, heard, audio, audio_ref, audio_size, audio_sha256)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '', $9, $10, $11)",
     )
     .operational()
     .bind(v.id.as_str())
@@ -50,7 +51,9 @@ pub async fn insert(c: &mut Conn, v: &Voicemail, audio: &str) -> Result<()> {
     .bind(v.received_at)
     .bind(v.duration_ms)
     .bind(flag(v.heard))
-    .bind(audio)
+    .bind(audio.key.as_str())
+    .bind(audio.size)
+    .bind(audio.sha256.as_str())
     .execute(c)
     .await?;
     Ok(())
@@ -78,13 +81,16 @@ pub async fn get(c: &mut Conn, id: &VoicemailId) -> Result<Option<Voicemail>> {
         .transpose()
 }
 
-/// The message's audio, as stored.
-pub async fn audio(c: &mut Conn, id: &VoicemailId) -> Result<Option<String>> {
-    let rows = query("SELECT audio FROM voicemails WHERE id = $1")
+/// Where the message's audio is (none when there is no such message).
+pub async fn audio(c: &mut Conn, id: &VoicemailId) -> Result<Option<AudioRef>> {
+    let row = query("SELECT audio_ref, audio_size, audio_sha256 FROM voicemails WHERE id = $1")
         .bind(id.as_str())
-        .scalars::<String>(c)
+        .fetch_optional(c)
         .await?;
-    Ok(rows.into_iter().next())
+    match row {
+        Some(mut r) => audio_ref(&mut r, "audio"),
+        None => Ok(None),
+    }
 }
 
 pub async fn set_heard(c: &mut Conn, id: &VoicemailId, heard: bool) -> Result<()> {
@@ -158,23 +164,35 @@ pub async fn save_settings(c: &mut Conn, line: &LineId, s: &Settings) -> Result<
     Ok(())
 }
 
-/// A line's own greeting (base64 of a WAV file), if it recorded or uploaded one.
-pub async fn greeting(c: &mut Conn, line: &LineId) -> Result<Option<String>> {
-    let rows = query("SELECT audio FROM voicemail_greetings WHERE line_id = $1")
-        .bind(line.as_str())
-        .scalars::<String>(c)
-        .await?;
-    Ok(rows.into_iter().next())
+/// Where a line's own greeting is, if it recorded or uploaded one.
+pub async fn greeting(c: &mut Conn, line: &LineId) -> Result<Option<AudioRef>> {
+    let row = query(
+        "SELECT audio_ref, audio_size, audio_sha256 FROM voicemail_greetings WHERE line_id = $1",
+    )
+    .bind(line.as_str())
+    .fetch_optional(c)
+    .await?;
+    match row {
+        Some(mut r) => audio_ref(&mut r, "audio"),
+        None => Ok(None),
+    }
 }
 
-pub async fn set_greeting(c: &mut Conn, line: &LineId, audio: &str, now: i64) -> Result<()> {
+/// Gives a line a new greeting; the previous one's file (if any) is the caller's to remove
+/// once this commits.
+pub async fn set_greeting(c: &mut Conn, line: &LineId, audio: &AudioRef, now: i64) -> Result<()> {
     delete_greeting(c, line).await?;
-    query("INSERT INTO voicemail_greetings (line_id, audio, updated_at) VALUES ($1, $2, $3)")
-        .bind(line.as_str())
-        .bind(audio)
-        .bind(now)
-        .execute(c)
-        .await?;
+    query(
+        "INSERT INTO voicemail_greetings (line_id, audio, updated_at, audio_ref, audio_size,
+            audio_sha256) VALUES ($1, '', $2, $3, $4, $5)",
+    )
+    .bind(line.as_str())
+    .bind(now)
+    .bind(audio.key.as_str())
+    .bind(audio.size)
+    .bind(audio.sha256.as_str())
+    .execute(c)
+    .await?;
     Ok(())
 }
 

@@ -819,8 +819,17 @@ async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
             heard: false,
         };
         let (old, new) = (vm(T), vm(T + 1000));
-        voicemail::insert(&mut c, &old, "UklGRg==").await.unwrap();
-        voicemail::insert(&mut c, &new, "UklGRgAA").await.unwrap();
+        let file = |key: &str| sb_store::audio::AudioRef {
+            key: key.into(),
+            size: 44,
+            sha256: "ab".repeat(32),
+        };
+        voicemail::insert(&mut c, &old, &file("voicemail/old.wav"))
+            .await
+            .unwrap();
+        voicemail::insert(&mut c, &new, &file("voicemail/new.wav"))
+            .await
+            .unwrap();
         voicemail::set_heard(&mut c, &old.id, true).await.unwrap();
         let list = voicemail::list(&mut c, &line.id).await.unwrap();
         assert_eq!(
@@ -830,8 +839,8 @@ async fn voicemails_list_newest_first_count_new_and_old_and_keep_their_audio() {
         );
         assert_eq!(voicemail::counts(&mut c, &line.id).await.unwrap(), (1, 1));
         assert_eq!(
-            voicemail::audio(&mut c, &new.id).await.unwrap().as_deref(),
-            Some("UklGRgAA")
+            voicemail::audio(&mut c, &new.id).await.unwrap(),
+            Some(file("voicemail/new.wav"))
         );
         voicemail::delete(&mut c, &new.id).await.unwrap();
         assert!(voicemail::get(&mut c, &new.id).await.unwrap().is_none());
@@ -873,8 +882,13 @@ async fn clearing_a_line_removes_its_messages_and_settings_and_nobody_elses() {
                 duration_ms: 4200,
                 heard: false,
             };
-            voicemail::insert(&mut c, &vm, "UklGRg==").await.unwrap();
-            voicemail::set_greeting(&mut c, &l.id, "UklGRg==", T)
+            let file = sb_store::audio::AudioRef {
+                key: format!("voicemail/{}.wav", l.extension),
+                size: 44,
+                sha256: "ab".repeat(32),
+            };
+            voicemail::insert(&mut c, &vm, &file).await.unwrap();
+            voicemail::set_greeting(&mut c, &l.id, &file, T)
                 .await
                 .unwrap();
         }

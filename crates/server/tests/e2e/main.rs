@@ -3,6 +3,7 @@
 
 mod abuse;
 mod accounts;
+mod audio_files;
 mod bad_input;
 mod baresip;
 mod branding;
