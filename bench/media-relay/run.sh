@@ -19,7 +19,7 @@ OUT=$WORK/raw.tsv META=$WORK/meta.tsv
 rm -rf "$WORK"; mkdir -p "$WORK"
 gcc -O2 -Wall -pthread -o "$WORK/rtpgen" "$ANCHOR/rtpgen.c" || exit 1
 gcc -O2 -Wall -pthread -o "$WORK/minrelay" "$ANCHOR/minrelay.c" || exit 1
-cargo bench -p sb-engine --bench relay --no-run 2>&1 | tail -1
+cargo bench -p sb-media --bench relay --no-run 2>&1 | tail -1
 RELAY_BIN=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/relay-* | grep -v '\.d$' | head -1)
 printf 'label\trelay\tcalls\trep\trss_empty_kb\trss_setup_kb\tsetup_s\tquiet_wait_s\n' > "$META"
 

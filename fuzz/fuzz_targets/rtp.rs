@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sb_sip::media::{RtpHeader, dtmf_key, is_rtcp, read_wav, write_wav};
+use sb_media::codec::{RtpHeader, dtmf_key, is_rtcp, read_wav, write_wav};
 
 fuzz_target!(|data: &[u8]| {
     if is_rtcp(data) {

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sb_sip::media::Codec;
+use sb_media::codec::Codec;
 use sb_sip::sdp;
 use std::net::SocketAddr;
 

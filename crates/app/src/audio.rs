@@ -2,7 +2,7 @@
 //! channel count becomes 8 kHz mono 16-bit, what a G.711 call carries, or a clear error.
 
 use crate::{AppError, AppResult};
-use sb_sip::media::{level_dbfs, read_wav};
+use sb_media::codec::{level_dbfs, read_wav};
 
 /// The largest file accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -11,7 +11,7 @@ pub const MAX_GREETING_SECS: usize = 120;
 
 /// An 8 kHz WAV file of the samples: how audio is kept (decision 16) and mailed.
 pub(crate) fn wav(samples: &[i16]) -> Vec<u8> {
-    sb_sip::media::write_wav(samples, 8000)
+    sb_media::codec::write_wav(samples, 8000)
 }
 
 fn bad(code: &'static str, message: &str) -> AppError {
@@ -174,7 +174,7 @@ pub fn resample(input: &[f32], from: u32, to: u32) -> Vec<i16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sb_sip::media::write_wav;
+    use sb_media::codec::write_wav;
 
     fn sine(freq: f64, rate: u32, secs: f64) -> Vec<i16> {
         (0..(f64::from(rate) * secs) as usize)

@@ -248,7 +248,7 @@ impl App {
     /// The samples of the WAV file a row names.
     pub(crate) async fn audio_samples(&self, r: &AudioRef, what: &str) -> AppResult<Vec<i16>> {
         let wav = self.read_audio(r, what).await?;
-        sb_sip::media::read_wav(&wav)
+        sb_media::codec::read_wav(&wav)
             .map(|(s, _)| s)
             .map_err(|_| AppError::Internal(format!("a stored {what} is not a WAV file")))
     }

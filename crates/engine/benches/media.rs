@@ -9,7 +9,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
 use sb_engine::media::{self, Io, Limits};
-use sb_engine::relay::Ports;
+use sb_media::relay::Ports;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
 use std::sync::Arc;
@@ -59,7 +59,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let ports = Ports::new(ip, (40000, 49999), sb_sip::reach::MediaReach::default());
+    let ports = Ports::new(ip, (40000, 49999), sb_media::reach::MediaReach::default());
     let greeting: Arc<[i16]> = media::beep()
         .into_iter()
         .cycle()
@@ -77,8 +77,8 @@ fn main() {
         let (stop, stopped) = tokio::sync::oneshot::channel();
         let io = Io::new(
             sock,
-            sb_sip::latch::Latch::exact(g.local_addr().unwrap()),
-            sb_sip::media::Codec::Pcmu,
+            sb_media::latch::Latch::exact(g.local_addr().unwrap()),
+            sb_media::codec::Codec::Pcmu,
             stopped,
         );
         let greeting = greeting.clone();
@@ -128,7 +128,7 @@ fn main() {
     let end = started + Duration::from_secs(secs);
     while Instant::now() < end {
         for (k, (to, g)) in targets.iter().enumerate() {
-            let h = sb_sip::media::RtpHeader {
+            let h = sb_media::codec::RtpHeader {
                 marker: false,
                 payload_type: 0,
                 seq,

@@ -28,7 +28,7 @@ use sb_domain::ids::CompanyId;
 use sb_domain::ids::DepartmentId;
 use sb_domain::routing::CallerIdChoice;
 use sb_domain::routing::{Action, Plan, Step};
-use sb_sip::latch::Latch;
+use sb_media::latch::Latch;
 use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::timer::{self, SessionExpires};
 use sb_sip::{Message, sdp};

@@ -191,8 +191,8 @@ pub struct Seat {
 
 /// Two rising notes for a join, two falling ones for a leave, quieter than speech.
 fn notes(first: f64, second: f64) -> Vec<i16> {
-    let mut t = sb_sip::media::tone(first, 120);
-    t.extend(sb_sip::media::tone(second, 120));
+    let mut t = sb_media::codec::tone(first, 120);
+    t.extend(sb_media::codec::tone(second, 120));
     t.iter().map(|s| s / 2).collect()
 }
 

@@ -5,19 +5,18 @@
 
 mod admission;
 mod call;
+// The media the engine drives, under the names its modules have always used.
+pub use sb_media::endpoint as media;
+pub use sb_media::{hold, recorder, relay};
 mod client;
 mod location;
 mod register;
 use location::*;
 use register::*;
 pub mod conference;
-pub mod hold;
-pub mod media;
 mod messaging;
 mod portal;
 mod presence;
-mod recorder;
-pub mod relay;
 pub mod stream;
 mod upstream;
 
@@ -64,8 +63,8 @@ pub struct Settings {
     pub streams: stream::Limits,
     /// What callers hear from Switchboard itself.
     pub prompts: Arc<media::Prompts>,
-    /// Where media may go before the far side has sent any (`sb_sip::reach`).
-    pub media_reach: sb_sip::reach::MediaReach,
+    /// Where media may go before the far side has sent any (`sb_media::reach`).
+    pub media_reach: sb_media::reach::MediaReach,
     /// The operator's edge proxies: registrations through them keep their Path (RFC 3327),
     /// and the guard never limits or blocks them (they speak for many phones).
     pub edge_proxies: Vec<std::net::IpAddr>,

@@ -207,13 +207,13 @@ pub async fn start(
 }
 
 /// Where media may go before the far side has sent any: public addresses other than the ones
-/// Switchboard listens on, and the operator's trusted networks (`sb_sip::reach`).
-fn media_reach(cfg: &Config) -> sb_sip::reach::MediaReach {
+/// Switchboard listens on, and the operator's trusted networks (`sb_media::reach`).
+fn media_reach(cfg: &Config) -> sb_media::reach::MediaReach {
     let own = [cfg.http_listen, cfg.sip_listen]
         .into_iter()
         .chain(cfg.sip_tls.as_ref().map(|t| t.listen))
         .map(|a| a.ip());
-    sb_sip::reach::MediaReach::new(cfg.media_trusted_networks.clone(), own)
+    sb_media::reach::MediaReach::new(cfg.media_trusted_networks.clone(), own)
 }
 
 /// The portals and the API behind one router, with the security headers on every answer and a

@@ -5,10 +5,7 @@
 pub mod dialog;
 pub mod digest;
 pub mod guard;
-pub mod latch;
-pub mod media;
 pub mod message;
-pub mod reach;
 pub mod registrar;
 pub mod route;
 pub mod sdp;

@@ -74,7 +74,7 @@ impl Call {
                 .await;
             return None;
         }
-        let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
+        let Some(codec) = sb_media::codec::Codec::from_offer(&self.a_offer) else {
             self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
             return None;
         };
@@ -121,7 +121,7 @@ impl Call {
         if self.announcing.is_some() || self.phase == Phase::Ended {
             return;
         }
-        let Some(codec) = sb_sip::media::Codec::from_offer(&self.a_offer) else {
+        let Some(codec) = sb_media::codec::Codec::from_offer(&self.a_offer) else {
             return;
         };
         let Some((socket, port)) = self.engine.ports.media_socket() else {
@@ -152,7 +152,7 @@ impl Call {
     }
 
     /// A description of audio at Switchboard's `port`: one G.711 codec and RFC 4733 digits.
-    pub(super) fn our_sdp(&self, port: u16, codec: sb_sip::media::Codec) -> Vec<u8> {
+    pub(super) fn our_sdp(&self, port: u16, codec: sb_media::codec::Codec) -> Vec<u8> {
         let ip = self.engine.ports.ip();
         let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
         let (pt, name, te) = (codec.payload_type(), codec.name(), media::TELEPHONE_EVENT);

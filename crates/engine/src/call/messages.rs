@@ -338,7 +338,7 @@ impl Call {
     /// caller on the relay, while the caller keeps hearing ringback. False when it cannot be
     /// done (no G.711 in the answer, no free port): the call is then connected at once.
     pub(super) fn start_whisper(&mut self, idx: usize, m: &Message) -> bool {
-        let Some(codec) = sb_sip::media::Codec::from_offer(&m.body) else {
+        let Some(codec) = sb_media::codec::Codec::from_offer(&m.body) else {
             return false;
         };
         let Some((socket, port)) = self.engine.ports.media_socket() else {

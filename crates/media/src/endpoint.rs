@@ -12,8 +12,8 @@
 //! audio is decoded only where it is used (a recording, a conference), into a buffer the
 //! session keeps.
 
-use sb_sip::latch::Latch;
-use sb_sip::media::{Codec, RtpHeader, level_dbfs, read_wav, tone};
+use crate::codec::{Codec, RtpHeader, level_dbfs, read_wav, tone};
+use crate::latch::Latch;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -192,7 +192,7 @@ pub struct HungUp;
 
 /// The wire side of a call's audio: its socket, where the caller's packets may come from (only
 /// those are heard, so a stranger's packets can neither speak nor key digits into a session;
-/// see [`sb_sip::latch`]), and the RTP stream we send. Whoever keeps the pace holds it: the session's own [`Io`], or a
+/// see [`sb_media::latch`]), and the RTP stream we send. Whoever keeps the pace holds it: the session's own [`Io`], or a
 /// conference room that serves all its participants from one clock (lent, and handed back).
 #[derive(Clone)]
 pub struct Voice {
@@ -276,7 +276,7 @@ enum Got {
 impl Io {
     /// A session on `socket` talking with the party `latch` stands for.
     pub fn new(socket: UdpSocket, latch: Latch, codec: Codec, stop: oneshot::Receiver<()>) -> Io {
-        let seed = sb_app::secrets::random_bytes::<8>();
+        let seed = crate::unpredictable::<8>();
         let mut ticker = tokio::time::interval(Duration::from_millis(20));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
         Io {
@@ -360,7 +360,7 @@ impl Io {
         let payload = &self.buf[at.clone()];
         if h.payload_type == TELEPHONE_EVENT {
             // RFC 4733: one key press is several packets with the same timestamp.
-            let Some(key) = sb_sip::media::dtmf_key(payload) else {
+            let Some(key) = crate::codec::dtmf_key(payload) else {
                 return Got::Nothing;
             };
             if self.last_event_ts == Some(h.timestamp) {
@@ -654,7 +654,7 @@ pub async fn deposit(mut io: Io, greeting: Greeting, limits: Limits) -> Recordin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sb_sip::media::write_wav;
+    use crate::codec::write_wav;
 
     #[test]
     fn built_in_prompts_load_in_both_languages_and_an_operators_file_replaces_one() {
@@ -703,7 +703,7 @@ mod tests {
         // Another host (all of 127/8 is loopback) than the caller's SDP and signalling name.
         let stranger = UdpSocket::bind("127.0.0.2:0").await.unwrap();
         let (_stop, stopped) = oneshot::channel();
-        let reach = sb_sip::reach::MediaReach::default();
+        let reach = crate::reach::MediaReach::default();
         let latch = Latch::expecting(phone.local_addr().unwrap(), None, &reach);
         let mut io = Io::new(ours, latch, Codec::Pcmu, stopped);
         let wait = Duration::from_millis(200);

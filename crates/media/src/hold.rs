@@ -4,7 +4,7 @@
 //! drops what each listener sent (keeping their address current) and sends each the next frame
 //! of its own music, looped. One wake-up per tick for all of them instead of one per listener.
 
-use super::media::{FRAME, HungUp, Io, Voice};
+use crate::endpoint::{FRAME, HungUp, Io, Voice};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
@@ -99,7 +99,7 @@ impl Hold {
 
 /// The player's clock: a frame to every listener each 20 ms until nobody listens.
 async fn clock(hold: Arc<Hold>) {
-    super::media::every_frame(|buf| {
+    crate::endpoint::every_frame(|buf| {
         let mut s = hold.lock();
         if s.list.is_empty() {
             s.running = false;
@@ -118,8 +118,8 @@ async fn clock(hold: Arc<Hold>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sb_sip::latch::Latch;
-    use sb_sip::media::{Codec, RtpHeader};
+    use crate::codec::{Codec, RtpHeader};
+    use crate::latch::Latch;
     use std::time::Duration;
 
     #[tokio::test]

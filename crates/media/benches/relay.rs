@@ -4,7 +4,7 @@
 //! Usage: relay --bench N MAPFILE A_BASE B_BASE SOCKETS
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
 
-use sb_engine::relay::{Ports, Relay, Side};
+use sb_media::relay::{Ports, Relay, Side};
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
 
@@ -31,7 +31,7 @@ fn main() {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         // The generator is on loopback: trusted, as the e2e kit trusts it.
         let trusted = vec!["127.0.0.0/8".parse().unwrap()];
-        let reach = sb_sip::reach::MediaReach::new(trusted, [ip]);
+        let reach = sb_media::reach::MediaReach::new(trusted, [ip]);
         let ports = Ports::new(ip, (30000, 39999), reach);
         let mut relays = Vec::with_capacity(n);
         let mut out = std::fs::File::create(&map).unwrap();

@@ -1,10 +1,10 @@
 //! Call recording: the relay copies each packet of a recorded call into a bounded queue (see
-//! [`super::relay::Relay::tap`]); a blocking task here decodes both sides and mixes them into one
+//! [`crate::relay::Relay::tap`]); a blocking task here decodes both sides and mixes them into one
 //! 8 kHz track, each packet placed by its RTP timestamp from where its side's first packet
 //! arrived. The packet path itself only copies bytes.
 
-use super::relay::{Relay, Side, Tapped};
-use sb_sip::media::{Codec, RtpHeader};
+use crate::codec::{Codec, RtpHeader};
+use crate::relay::{Relay, Side, Tapped};
 use std::sync::mpsc::{Receiver, sync_channel};
 use tokio::time::Instant;
 
@@ -83,7 +83,7 @@ mod tests {
     use super::*;
 
     fn packet(from: Side, pt: u8, ssrc: u32, ts: u32, byte: u8) -> Tapped {
-        let mut data = [0u8; super::super::relay::TAP_BYTES];
+        let mut data = [0u8; crate::relay::TAP_BYTES];
         let h = RtpHeader {
             marker: false,
             payload_type: pt,

@@ -1,7 +1,7 @@
 //! The RTP relay: every call's audio passes through two sockets of Switchboard's, one facing each
 //! side, so phones behind NAT work and neither side learns the other's address.
 //!
-//! Symmetric latching ([`sb_sip::latch`]): a side's packets are sent back to wherever that side's
+//! Symmetric latching ([`sb_media::latch`]): a side's packets are sent back to wherever that side's
 //! packets come from, not to the address in its SDP, which behind NAT is a private one. Only a
 //! packet from the IP its description or its signalling names may latch a side, and once latched
 //! every other source is dropped: an outsider spraying the port range neither hears a call nor
@@ -22,10 +22,10 @@
 //! lock, no database or file IO per packet. Calls are added, re-pointed and removed through a
 //! command queue that wakes the thread.
 
+use crate::latch::Latch;
+use crate::reach::MediaReach;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
-use sb_sip::latch::Latch;
-use sb_sip::reach::MediaReach;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -71,7 +71,7 @@ impl Ports {
     fn take(&self) -> Option<u16> {
         let mut free = self.free.lock().ok()?;
         let oldest = (free.len() * 3 / 4).max(1);
-        let r = u32::from_le_bytes(sb_app::secrets::random_bytes::<4>()) as usize;
+        let r = u32::from_le_bytes(crate::unpredictable::<4>()) as usize;
         free.swap_remove_front(r % oldest)
     }
 
