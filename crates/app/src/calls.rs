@@ -111,6 +111,10 @@ impl App {
     }
 
     /// Checks a document against every rule and turns it into the settings the engine reads.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one check per field of the call-handling document, each with its own error, in the document's order"
+    )]
     async fn handling_from(
         &self,
         c: &mut Conn,

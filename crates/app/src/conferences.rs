@@ -286,6 +286,10 @@ impl App {
 
     /// Schedules a conference and mails every participant with an address an invitation (an
     /// iCalendar attachment) through the outbox, in the same transaction.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "authorize, check the meeting, write it, its participants, each invitation and the audit in one transaction"
+    )]
     pub async fn create_conference(
         &self,
         actor: &Actor,

@@ -268,6 +268,10 @@ impl App {
 
     /// Where a call from a line of `company` (or from a trunk into `company`) to `d.dialled`
     /// goes, and the plan for it when it reaches a line.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "where a dialled string goes: feature codes, lines, numbers, conferences, queues and outside numbers in their order of precedence; to move into domain::routing::outbound"
+    )]
     pub async fn route_call(
         &self,
         company: &CompanyId,

@@ -56,6 +56,10 @@ impl App {
         }
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "authorize, check every field, create the user with its first-login link and audit in one transaction"
+    )]
     pub async fn create_user(
         &self,
         actor: &Actor,
@@ -233,6 +237,10 @@ impl App {
         ))
     }
 
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one partial-update step per field of a user, each audited, in one transaction"
+    )]
     pub async fn update_user(
         &self,
         actor: &Actor,

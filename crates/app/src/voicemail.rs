@@ -157,6 +157,10 @@ impl App {
 
     /// The rows of a deposit, in one transaction: the message naming its file (when the
     /// mailbox keeps it, which the answer says), its mails and the notification.
+    #[expect(
+        clippy::cognitive_complexity,
+        reason = "a deposit's rows, mails and notification depend on three settings (keep, mail, notify) in one transaction"
+    )]
     async fn deposit_rows(
         &self,
         d: Deposit,

@@ -7,6 +7,11 @@
 //! from the same session).
 //! Usage: media --bench N SECONDS [voicemail|conference|music]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark fails loudly
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a benchmark sets up, runs and reports in one place"
+)]
 
 use sb_engine::media::{self, Io, Limits};
 use sb_media::relay::Ports;

@@ -540,6 +540,10 @@ fn own_addresses(listen: SocketAddr) -> Vec<SocketAddr> {
 }
 
 /// Serves SIP on `socket` until the task is stopped.
+#[expect(
+    clippy::too_many_lines,
+    reason = "start-up of the engine: every service and background writer it owns is made and wired here, in order"
+)]
 pub async fn run(
     socket: UdpSocket,
     app: App,

@@ -336,6 +336,10 @@ impl Worker {
         Ok(&self.companies[company].1)
     }
 
+    #[expect(
+        clippy::cognitive_complexity,
+        reason = "each due mail: its sender, its company's own server or ours, its branding, and what became of it"
+    )]
     async fn deliver_due(&mut self, clock: &dyn Clock) -> sb_app::AppResult<()> {
         let now = clock.now();
         let due = self.app.due_mail(20).await?;

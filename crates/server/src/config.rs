@@ -333,6 +333,10 @@ pub fn redact_url(u: &str) -> String {
 
 impl Config {
     /// Layers the file under the flags and checks every value; the error is one line for stderr.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one line per setting, each layered from flag, environment and file and checked"
+    )]
     pub fn load(flags: &Flags) -> Result<Self, String> {
         let file = match &flags.config {
             Some(p) => {

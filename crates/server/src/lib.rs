@@ -67,6 +67,11 @@ pub async fn open_store(cfg: &Config) -> Result<sb_store::Store, StartError> {
 }
 
 /// Starts everything `serve` runs, with the given application settings.
+#[expect(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "start-up: every part of the server made and wired in order"
+)]
 pub async fn start(
     cfg: Config,
     app_cfg: AppConfig,

@@ -345,6 +345,10 @@ impl Registrar {
     }
 
     /// Handles one REGISTER received from `source` at `now_ms`; returns the response to send.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "RFC 3261 section 10.3's steps for one REGISTER, in the RFC's order"
+    )]
     pub fn handle(
         &mut self,
         req: &Message,

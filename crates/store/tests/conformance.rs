@@ -1,4 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a storage test reads top to bottom, write then read back"
+)]
 //! The storage conformance suite: every test runs against SQLite and PostgreSQL.
 
 use sb_domain::ids::*;

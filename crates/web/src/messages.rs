@@ -83,6 +83,10 @@ fn filter_pairs(direction: &str) -> Vec<(String, String)> {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "the Messages & calls tab: the voicemails, the call log with its filters and paging, each row in the company's time zone"
+)]
 pub async fn show(
     s: &AppState,
     session: &Session,

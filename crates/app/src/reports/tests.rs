@@ -1,6 +1,11 @@
 //! Report contents and the due-runner, on a seeded company (every available database engine)
 //! with a clock the tests move by hand.
 
+#![allow(
+    clippy::too_many_lines,
+    reason = "a test reads top to bottom, with the clock moved by hand"
+)]
+
 use super::*;
 use contents::Csv;
 use sb_domain::clock::ManualClock;

@@ -436,6 +436,10 @@ fn divert(to: &Divert, call: &Call<'_>, ctx: &Context<'_>, reason: Reason) -> St
 }
 
 /// Decides what happens to `call` at `now`.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the routing decision is one ordered list of rules (blocks, presence, schedule, forwarding, voicemail), read top to bottom as decision 7 lists them"
+)]
 pub fn decide(call: &Call<'_>, ctx: &Context<'_>, now: jiff::Timestamp) -> Plan {
     // Emergency calls go through whatever blocks, limits, forwarding or schedules say.
     if is_emergency(call.dialled, ctx.emergency_numbers) {

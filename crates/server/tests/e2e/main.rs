@@ -1,5 +1,10 @@
 //! End-to-end tests: each starts the real server on a free port and drives it over HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+#![allow(
+    clippy::too_many_lines,
+    clippy::cognitive_complexity,
+    reason = "a scenario reads top to bottom, as the person it stands for does it"
+)]
 
 mod abuse;
 mod accounts;
