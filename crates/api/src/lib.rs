@@ -57,7 +57,7 @@ impl AppState {
 /// unseen. Permission is checked on every request before the cache is consulted.
 #[derive(Default)]
 pub struct PageCache {
-    map: std::sync::Mutex<std::collections::HashMap<String, (u64, i64, axum::body::Bytes)>>,
+    map: parking_lot::Mutex<std::collections::HashMap<String, (u64, i64, axum::body::Bytes)>>,
 }
 
 impl PageCache {
@@ -65,13 +65,14 @@ impl PageCache {
     const MAX: usize = 10_000;
 
     pub fn get(&self, key: &str, epoch: u64, now: i64) -> Option<axum::body::Bytes> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.lock();
         let (e, at, body) = map.get(key)?;
         (*e == epoch && now - *at < Self::TTL_MS).then(|| body.clone())
     }
 
     pub fn put(&self, key: String, epoch: u64, now: i64, body: axum::body::Bytes) {
-        if let Ok(mut map) = self.map.lock() {
+        {
+            let mut map = self.map.lock();
             if map.len() >= Self::MAX {
                 map.retain(|_, (e, at, _)| *e == epoch && now - *at < Self::TTL_MS);
                 if map.len() >= Self::MAX {

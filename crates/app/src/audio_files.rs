@@ -8,13 +8,14 @@
 //! names, which the sweep at start removes.
 
 use crate::{App, AppError, AppResult};
+use parking_lot::Mutex;
 use sb_store::audio::{AudioRef, Table};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 /// Where audio files are kept: a directory now, an object store shared by several nodes later.
 /// Keys are `kind/name` (lowercase letters, digits and dots; see [`valid_key`]).
@@ -143,9 +144,9 @@ pub struct MemoryAudio {
 }
 
 impl MemoryAudio {
-    fn files(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+    fn files(&self) -> parking_lot::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
         // A panic while holding the map leaves it whole (each call changes one entry).
-        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+        self.files.lock()
     }
 }
 

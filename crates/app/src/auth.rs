@@ -515,7 +515,7 @@ impl App {
 /// long a change made through another node of a cluster can go unseen here.
 #[derive(Default)]
 pub(crate) struct SessionCache {
-    map: std::sync::Mutex<std::collections::HashMap<String, (Actor, i64, i64, u64)>>,
+    map: parking_lot::Mutex<std::collections::HashMap<String, (Actor, i64, i64, u64)>>,
 }
 
 impl SessionCache {
@@ -523,14 +523,15 @@ impl SessionCache {
     const MAX: usize = 100_000;
 
     fn get(&self, hash: &str, now: i64, epoch: u64) -> Option<Actor> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.lock();
         let (actor, expires_at, cached_at, at_epoch) = map.get(hash)?;
         (*at_epoch == epoch && *expires_at > now && now - *cached_at < Self::TTL_MS)
             .then(|| actor.clone())
     }
 
     fn put(&self, hash: String, actor: &Actor, expires_at: i64, now: i64, epoch: u64) {
-        if let Ok(mut map) = self.map.lock() {
+        {
+            let mut map = self.map.lock();
             if map.len() >= Self::MAX {
                 map.retain(|_, (_, _, cached_at, e)| {
                     *e == epoch && now - *cached_at < Self::TTL_MS

@@ -11,6 +11,7 @@
 use crate::barring::CompanyBarring;
 use crate::switch::SipLine;
 use crate::{App, AppResult};
+use parking_lot::Mutex;
 use sb_domain::ids::{CompanyId, LineId};
 use sb_domain::model::Feature;
 use sb_domain::routing::{Handling, Presence};
@@ -20,7 +21,7 @@ use sb_store::tenancy::{Company, Department};
 use sb_store::trunks::Trunk;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -103,7 +104,7 @@ pub(crate) struct Facts {
 
 impl Facts {
     fn get(&self, epoch: u64, key: &Key) -> Option<Fact> {
-        let mut t = self.table.lock().ok()?;
+        let mut t = self.table.lock();
         if epoch != t.epoch {
             // Only forward: a reader that loaded the epoch before a change must not bring
             // back what the change dropped.
@@ -120,9 +121,7 @@ impl Facts {
     /// Keeps `fact`, read while `epoch` was current, unless a change has committed since (the
     /// read may predate it).
     fn put(&self, epoch: u64, key: Key, fact: Fact) {
-        let Ok(mut t) = self.table.lock() else {
-            return;
-        };
+        let mut t = self.table.lock();
         if t.epoch != epoch {
             return;
         }

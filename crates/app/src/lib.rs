@@ -38,6 +38,7 @@ pub mod portal;
 pub mod profile;
 pub mod provider;
 pub mod queue_board;
+mod queue_calls;
 mod queue_music;
 pub mod queues;
 mod recent;

@@ -281,7 +281,7 @@ fn login_record(kind: AuditKind, user: &User) -> Record<'_> {
 #[derive(Default)]
 pub(crate) struct Phantoms {
     seed: std::collections::hash_map::RandomState,
-    map: std::sync::Mutex<HashMap<u64, Phantom>>,
+    map: parking_lot::Mutex<HashMap<u64, Phantom>>,
 }
 
 #[derive(Clone, Copy)]
@@ -299,8 +299,8 @@ impl Phantoms {
         let h = self.seed.hash_one(name);
         self.map
             .lock()
-            .ok()
-            .and_then(|m| m.get(&h).and_then(|p| p.until))
+            .get(&h)
+            .and_then(|p| p.until)
             .is_some_and(|t| t > now)
     }
 
@@ -308,9 +308,7 @@ impl Phantoms {
     /// name for as long as `length` says.
     fn fail(&self, name: &str, now: i64, after: i64, length: impl Fn(i64) -> Option<i64>) -> bool {
         let h = self.seed.hash_one(name);
-        let Ok(mut map) = self.map.lock() else {
-            return false;
-        };
+        let mut map = self.map.lock();
         if !map.contains_key(&h) && map.len() >= Self::MAX {
             map.retain(|_, p| p.until.is_some_and(|t| t > now));
             if map.len() >= Self::MAX {
@@ -333,6 +331,6 @@ impl Phantoms {
     }
 
     fn len(&self) -> usize {
-        self.map.lock().map(|m| m.len()).unwrap_or(0)
+        self.map.lock().len()
     }
 }

@@ -5,10 +5,10 @@
 use crate::authz::Actor;
 use crate::queues::{AgentKind, QueueFiguresView, QueueView};
 use crate::{App, AppResult};
+use parking_lot::Mutex;
 use sb_domain::ids::{LineId, QueueId};
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use utoipa::ToSchema;
 
 /// What a line is doing now, as the SIP engine knows it (the live board's agent states).
@@ -84,7 +84,8 @@ impl WaitingBoard {
     /// What `line` is doing now; `None` when idle. The SIP engine calls it as calls ring,
     /// are answered and end.
     pub fn set_line(&self, line: &LineId, activity: Option<LineActivity>) {
-        if let Ok(mut m) = self.lines.lock() {
+        {
+            let mut m = self.lines.lock();
             match activity {
                 Some(a) => m.insert(line.clone(), a),
                 None => m.remove(line),
@@ -94,19 +95,20 @@ impl WaitingBoard {
 
     /// What `line` is doing now (`None`: idle).
     pub fn line(&self, line: &LineId) -> Option<LineActivity> {
-        self.lines.lock().ok().and_then(|m| m.get(line).copied())
+        self.lines.lock().get(line).copied()
     }
 
     pub fn enter(&self, queue: &QueueId, token: u64, at_ms: i64) {
-        if let Ok(mut w) = self.waiting.lock() {
-            w.entry(queue.clone()).or_default().push((token, at_ms));
-        }
+        self.waiting
+            .lock()
+            .entry(queue.clone())
+            .or_default()
+            .push((token, at_ms));
     }
 
     pub fn leave(&self, queue: &QueueId, token: u64) {
-        if let Ok(mut w) = self.waiting.lock()
-            && let Some(list) = w.get_mut(queue)
-        {
+        let mut w = self.waiting.lock();
+        if let Some(list) = w.get_mut(queue) {
             list.retain(|(t, _)| *t != token);
             if list.is_empty() {
                 w.remove(queue);
@@ -116,9 +118,7 @@ impl WaitingBoard {
 
     /// How many wait, and since when the longest-waiting one.
     pub(crate) fn now(&self, queue: &QueueId) -> (i64, Option<i64>) {
-        let Ok(w) = self.waiting.lock() else {
-            return (0, None);
-        };
+        let w = self.waiting.lock();
         match w.get(queue) {
             Some(list) => (list.len() as i64, list.iter().map(|(_, at)| *at).min()),
             None => (0, None),

@@ -4,9 +4,9 @@
 //! process (another node of a cluster) goes unseen. The portal's pages ask for the same person
 //! and the same list again and again; these caches keep those pages as cheap as the REST API's.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
 
 /// The epochs a value was read at: the store's account epoch and settings epoch.
 pub(crate) type Epochs = (u64, u64);
@@ -28,13 +28,14 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
     const MAX: usize = 10_000;
 
     pub(crate) fn get(&self, key: &K, epochs: Epochs, now: i64) -> Option<V> {
-        let map = self.map.lock().ok()?;
+        let map = self.map.lock();
         let (at_epochs, at, value) = map.get(key)?;
         (*at_epochs == epochs && now - *at < Self::TTL_MS && now >= *at).then(|| value.clone())
     }
 
     pub(crate) fn put(&self, key: K, epochs: Epochs, now: i64, value: V) {
-        if let Ok(mut map) = self.map.lock() {
+        {
+            let mut map = self.map.lock();
             if map.len() >= Self::MAX {
                 map.retain(|_, (e, at, _)| *e == epochs && now - *at < Self::TTL_MS);
                 if map.len() >= Self::MAX {

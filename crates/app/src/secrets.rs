@@ -36,14 +36,14 @@ pub fn dummy_hash() -> &'static str {
 /// of milliseconds per call, so a burst of sign-ins must queue here rather than spread over the
 /// runtime's blocking threads, where each would keep its own 19 MiB heap arena.
 struct HashPool {
-    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+    jobs: parking_lot::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
 }
 
 fn hash_pool() -> &'static HashPool {
     static POOL: std::sync::OnceLock<HashPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
-        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let rx = std::sync::Arc::new(parking_lot::Mutex::new(rx));
         let n = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -53,10 +53,7 @@ fn hash_pool() -> &'static HashPool {
                 .name(format!("argon2-{i}"))
                 .spawn(move || {
                     loop {
-                        let job = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => return,
-                        };
+                        let job = rx.lock().recv();
                         match job {
                             Ok(job) => job(),
                             Err(_) => return,
@@ -65,7 +62,7 @@ fn hash_pool() -> &'static HashPool {
                 });
         }
         HashPool {
-            jobs: std::sync::Mutex::new(tx),
+            jobs: parking_lot::Mutex::new(tx),
         }
     })
 }
@@ -78,7 +75,6 @@ async fn on_hash_pool<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
     hash_pool()
         .jobs
         .lock()
-        .map_err(|_| AppError::Internal("hash pool poisoned".into()))?
         .send(job)
         .map_err(|_| AppError::Internal("hash pool stopped".into()))?;
     rx.await

@@ -5,11 +5,11 @@
 //! (branch and method), so they need no Call-ID of their own in the engine's call map.
 
 use super::Engine;
+use parking_lot::Mutex;
 use sb_sip::message::Message;
 use sb_sip::transaction::{Action, ClientNonInvite, Timers, TransactionKey};
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -24,22 +24,18 @@ impl Pending {
         let Some(key) = TransactionKey::of_response(response) else {
             return false;
         };
-        let waiting = self.0.lock().ok().and_then(|p| p.get(&key).cloned());
+        let waiting = self.0.lock().get(&key).cloned();
         waiting.is_some_and(|tx| tx.send(response.clone()).is_ok())
     }
 
     fn add(&self, key: TransactionKey) -> mpsc::UnboundedReceiver<Message> {
         let (tx, rx) = mpsc::unbounded_channel();
-        if let Ok(mut p) = self.0.lock() {
-            p.insert(key, tx);
-        }
+        self.0.lock().insert(key, tx);
         rx
     }
 
     fn remove(&self, key: &TransactionKey) {
-        if let Ok(mut p) = self.0.lock() {
-            p.remove(key);
-        }
+        self.0.lock().remove(key);
     }
 }
 

@@ -9,11 +9,12 @@
 
 use super::Engine;
 use super::media::{FRAME, Frame, HungUp, Io, Voice, choose_language};
+use parking_lot::Mutex;
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
@@ -199,19 +200,18 @@ fn notes(first: f64, second: f64) -> Vec<i16> {
 impl Rooms {
     /// Whether `keyer` may have an access code looked up at `now`.
     fn code_entry_open(&self, keyer: &Keyer, now: Instant) -> bool {
-        let mut g = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        let mut g = self.codes.lock();
         g.open(keyer, now)
     }
 
     /// Counts a wrong access code (or one of a conference not open yet) of `keyer`.
     fn wrong_code(&self, keyer: &Keyer, now: Instant) {
-        let mut g = self.codes.lock().unwrap_or_else(|e| e.into_inner());
-        g.wrong(keyer, now);
+        self.codes.lock().wrong(keyer, now);
     }
 
     /// How many are in the conference's room now.
     pub fn occupants(&self, id: &ConferenceId) -> usize {
-        let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let rooms = self.rooms.lock();
         rooms.get(id).map_or(0, |r| r.lock().list.len())
     }
 
@@ -227,7 +227,7 @@ impl Rooms {
     }
 
     fn sit(self: &Arc<Self>, id: &ConferenceId, pair: bool) -> Seat {
-        let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rooms = self.rooms.lock();
         let room = match rooms.get(id) {
             Some(r) => r.clone(),
             None => {
@@ -254,8 +254,8 @@ impl Rooms {
 }
 
 impl Room {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Members> {
-        self.members.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Members> {
+        self.members.lock()
     }
 }
 
@@ -366,7 +366,7 @@ async fn mixer(rooms: Arc<Rooms>, id: ConferenceId, room: Arc<Room>) {
             return true;
         }
         drop(m);
-        let mut map = rooms.rooms.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = rooms.rooms.lock();
         // Nobody can join meanwhile: joining takes the map first.
         if room.lock().list.is_empty() {
             map.remove(&id);

@@ -20,6 +20,7 @@ mod presence;
 pub mod stream;
 mod upstream;
 
+use parking_lot::Mutex;
 use sb_app::App;
 use sb_app::call_log::NewCallRecord;
 use sb_app::location::StoredBinding;
@@ -33,7 +34,6 @@ use sb_sip::{Message, StartLine};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
@@ -152,10 +152,7 @@ pub struct Engine {
 
 impl LiveState for Engine {
     fn department_calls(&self, id: &DepartmentId) -> i64 {
-        self.departments
-            .lock()
-            .map(|d| d.get(id).copied().unwrap_or(0))
-            .unwrap_or(0)
+        self.departments.lock().get(id).copied().unwrap_or(0)
     }
 
     fn registered_devices(&self, aor: &str) -> u32 {
@@ -171,24 +168,17 @@ impl Engine {
     /// The registered devices of an address of record.
     fn devices(&self, aor: &str) -> Vec<Binding> {
         let now = self.now_ms();
-        self.reg
-            .lock()
-            .map(|mut r| r.bindings(aor, now))
-            .unwrap_or_default()
+        self.reg.lock().bindings(aor, now)
     }
 
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
     /// repeated towards it).
     fn on_stream(&self, to: SocketAddr) -> bool {
-        self.tcp.lock().is_ok_and(|t| t.contains_key(&to))
+        self.tcp.lock().contains_key(&to)
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
-        let stream = self
-            .tcp
-            .lock()
-            .ok()
-            .and_then(|t| t.get(&to).map(|(s, _)| s.clone()));
+        let stream = self.tcp.lock().get(&to).map(|(s, _)| s.clone());
         if let Some(conn) = stream {
             // A phone that reached us over TCP is answered and called on that connection.
             // A peer that does not read loses what does not fit its queue.
@@ -203,11 +193,7 @@ impl Engine {
     /// Our Contact towards a party at `to`: on a TCP or TLS connection it names that transport
     /// (and the TLS address), so the party's requests in the dialog come back the same way.
     fn contact_for(&self, to: SocketAddr) -> String {
-        let transport = self
-            .tcp
-            .lock()
-            .ok()
-            .and_then(|t| t.get(&to).map(|(_, name)| *name));
+        let transport = self.tcp.lock().get(&to).map(|(_, name)| *name);
         match (transport, self.tls_local) {
             (Some("TLS"), Some(tls)) => format!("<sip:switchboard@{tls};transport=tls>"),
             (Some(_), _) => format!("<sip:switchboard@{};transport=tcp>", self.local),
@@ -220,8 +206,8 @@ impl Engine {
         let transport = self
             .tcp
             .lock()
-            .ok()
-            .and_then(|t| t.get(&to).map(|(_, name)| *name))
+            .get(&to)
+            .map(|(_, name)| *name)
             .unwrap_or("UDP");
         // Over TLS we are at the TLS listener's address (answers come back on the connection
         // anyway, but the sent-by should name where we listen for that transport).
@@ -238,20 +224,17 @@ impl Engine {
 
     /// Routes later messages with `call_id` to a call task.
     fn attach(&self, call_id: &str, tx: &mpsc::UnboundedSender<(Message, SocketAddr)>) {
-        if let Ok(mut c) = self.calls.lock() {
-            c.insert(call_id.to_owned(), tx.clone());
-        }
+        self.calls.lock().insert(call_id.to_owned(), tx.clone());
     }
 
     fn detach(&self, call_id: &str) {
-        if let Ok(mut c) = self.calls.lock() {
-            c.remove(call_id);
-        }
+        self.calls.lock().remove(call_id);
     }
 
     /// Counts a call in these departments; `delta` is +1 when it starts and -1 when it ends.
     fn count(&self, departments: &[DepartmentId], delta: i64) {
-        if let Ok(mut d) = self.departments.lock() {
+        {
+            let mut d = self.departments.lock();
             for id in departments {
                 let n = d.entry(id.clone()).or_insert(0);
                 *n += delta;
@@ -272,7 +255,7 @@ impl Engine {
     /// edge proxy's address, else at the proxy the REGISTER came from.
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
         let source: SocketAddr = b.source.parse().ok()?;
-        if self.tcp.lock().is_ok_and(|t| t.contains_key(&source)) {
+        if self.tcp.lock().contains_key(&source) {
             return Some(source);
         }
         if !b.path.is_empty() {
@@ -289,11 +272,7 @@ impl Engine {
     fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
         let now = self.now_ms();
         match username {
-            Some(u) => self
-                .guard
-                .lock()
-                .map(|g| g.may_try(from.ip(), u, now))
-                .unwrap_or(true),
+            Some(u) => self.guard.lock().may_try(from.ip(), u, now),
             None => true,
         }
     }
@@ -306,15 +285,13 @@ impl Engine {
             || self
                 .reg
                 .lock()
-                .is_ok_and(|r| r.proves_source(msg, proxy, &from.ip().to_string(), now))
+                .proves_source(msg, proxy, &from.ip().to_string(), now)
     }
 
     /// Counts an authentication outcome (`code` 200 or 403), and audits any block it starts.
     fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>) {
         let now = self.now_ms();
-        let Ok(mut g) = self.guard.lock() else {
-            return;
-        };
+        let mut g = self.guard.lock();
         let blocks = match (code, username) {
             (Some(200), Some(u)) => {
                 g.succeeded(from.ip(), u);
@@ -343,15 +320,11 @@ impl Engine {
 
     /// Marks a new INVITE or MESSAGE as being set up; false when it already is.
     fn begin_setup(&self, call_id: &str) -> bool {
-        self.setting_up
-            .lock()
-            .is_ok_and(|mut s| s.insert(call_id.to_owned()))
+        self.setting_up.lock().insert(call_id.to_owned())
     }
 
     fn end_setup(&self, call_id: &str) {
-        if let Ok(mut s) = self.setting_up.lock() {
-            s.remove(call_id);
-        }
+        self.setting_up.lock().remove(call_id);
     }
 
     /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
@@ -359,7 +332,8 @@ impl Engine {
         let username = m.header(auth).and_then(digest::parse_credentials)?.username;
         let key = (domain.to_owned(), username);
         let epoch = self.app.account_epoch();
-        let cached = self.accounts.lock().ok().and_then(|mut a| {
+        let cached = {
+            let mut a = self.accounts.lock();
             if a.0 != epoch {
                 a.0 = epoch;
                 a.1.clear();
@@ -367,14 +341,13 @@ impl Engine {
             a.1.get(&key)
                 .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
                 .map(|(v, _)| v.clone())
-        });
+        };
         if let Some(v) = cached {
             return v;
         }
         let found = lookup_account(&self.app, &key.0, &key.1).await;
-        if let Ok(mut a) = self.accounts.lock()
-            && a.0 == epoch
-        {
+        let mut a = self.accounts.lock();
+        if a.0 == epoch {
             if a.1.len() > 100_000 {
                 // Many names in a few seconds (a guessing run): start over rather than sweep a
                 // full table on every lookup.
@@ -387,12 +360,8 @@ impl Engine {
 
     /// Drops every registered device of `aor`, in memory and in storage.
     async fn forget_bindings(&self, aor: String) {
-        if let Ok(mut r) = self.reg.lock() {
-            r.forget(&aor);
-        }
-        if let Ok(mut p) = self.persisted.lock() {
-            p.remove(&aor);
-        }
+        self.reg.lock().forget(&aor);
+        self.persisted.lock().remove(&aor);
         let (done, stored) = tokio::sync::oneshot::channel();
         let job = PersistJob {
             aor,
@@ -421,9 +390,7 @@ impl Engine {
             .collect();
         sig.sort();
         let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
-        let Ok(mut p) = self.persisted.lock() else {
-            return true;
-        };
+        let mut p = self.persisted.lock();
         if let Some((old, stored)) = p.get(aor)
             && *old == sig
             && latest - *stored < 60_000
@@ -440,34 +407,28 @@ impl Engine {
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
     /// Whether the line is in an answered call.
     fn on_a_call(&self, line: &sb_domain::ids::LineId) -> bool {
-        self.line_states
-            .lock()
-            .is_ok_and(|m| m.get(line) == Some(&presence::LineState::Confirmed))
+        self.line_states.lock().get(line) == Some(&presence::LineState::Confirmed)
     }
 
     /// The agent a round-robin queue offers its next caller to first.
     fn queue_next(&self, queue: &sb_domain::ids::QueueId) -> usize {
-        self.queue_next
-            .lock()
-            .map(|m| m.get(queue).copied().unwrap_or(0))
-            .unwrap_or(0)
+        self.queue_next.lock().get(queue).copied().unwrap_or(0)
     }
 
     fn set_queue_next(&self, queue: &sb_domain::ids::QueueId, agent: usize) {
-        if let Ok(mut m) = self.queue_next.lock() {
-            m.insert(queue.clone(), agent);
-        }
+        self.queue_next.lock().insert(queue.clone(), agent);
     }
 
     fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
-        let changed = self.line_states.lock().is_ok_and(|mut m| {
+        let changed = {
+            let mut m = self.line_states.lock();
             let before = if state == presence::LineState::Idle {
                 m.remove(line)
             } else {
                 m.insert(line.clone(), state)
             };
             before.unwrap_or(presence::LineState::Idle) != state
-        });
+        };
         let activity = match state {
             presence::LineState::Idle => None,
             presence::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
@@ -482,7 +443,7 @@ impl Engine {
     }
 
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
-        self.calls.lock().ok()?.get(call_id).cloned()
+        self.calls.lock().get(call_id).cloned()
     }
 }
 
@@ -651,11 +612,7 @@ pub async fn run(
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             let now = counting.now_ms();
-            let count = counting
-                .reg
-                .lock()
-                .map(|r| u64::try_from(r.binding_count(now)).unwrap_or(u64::MAX))
-                .unwrap_or(0);
+            let count = u64::try_from(counting.reg.lock().binding_count(now)).unwrap_or(u64::MAX);
             counting.registrations.store(count, Ordering::Relaxed);
         }
     });
@@ -681,11 +638,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
     if msg.method().is_some() {
         // Requests from blocked or flooding sources, and from scanners, get no answer.
         let now = engine.now_ms();
-        let admitted = engine
-            .guard
-            .lock()
-            .map(|mut g| g.admit(from.ip(), now))
-            .unwrap_or(true);
+        let admitted = engine.guard.lock().admit(from.ip(), now);
         if !admitted || (!engine.settings.answer_scanners && guard::is_scanner(&msg)) {
             return;
         }
@@ -718,11 +671,11 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         Some(_) => transaction_key(&msg),
     };
     if let Some(key) = &txn {
-        let seen = engine.answered.lock().ok().map(|mut t| t.start(key));
+        let seen = engine.answered.lock().start(key);
         match seen {
-            Some(Seen::New) | None => {}
-            Some(Seen::Working) => return,
-            Some(Seen::Answered(bytes)) => {
+            Seen::New => {}
+            Seen::Working => return,
+            Seen::Answered(bytes) => {
                 engine.send_bytes(&bytes, from).await;
                 return;
             }
@@ -748,16 +701,12 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         }
         if let Some(r) = reply {
             let bytes = r.to_bytes();
-            if let Some(key) = txn
-                && let Ok(mut t) = engine.answered.lock()
-            {
-                t.finish(key, bytes.clone());
+            if let Some(key) = txn {
+                engine.answered.lock().finish(key, bytes.clone());
             }
             engine.send_bytes(&bytes, from).await;
-        } else if let Some(key) = txn
-            && let Ok(mut t) = engine.answered.lock()
-        {
-            t.forget(&key);
+        } else if let Some(key) = txn {
+            engine.answered.lock().forget(&key);
         }
     });
 }
@@ -813,9 +762,7 @@ async fn authenticate_line(
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
     let verdict = {
-        let Ok(mut reg) = engine.reg.lock() else {
-            return Err(registrar::reply(msg, 500, "Server Error", &[]));
-        };
+        let mut reg = engine.reg.lock();
         let source = from.ip().to_string();
         let who = registrar::Asking {
             proxy: true,

@@ -73,14 +73,9 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
     if msg.tag("to").is_some() {
         // A refresh comes from the subscriber's host, inside its dialog: a Call-ID alone is
         // not enough to keep somebody's subscription alive or to end it.
-        let known = engine
-            .subscriptions
-            .lock()
-            .ok()?
-            .get(&call_id)
-            .is_some_and(|s| {
-                s.target.ip() == from.ip() && msg.tag("to") == Some(s.our_tag.as_str())
-            });
+        let known = engine.subscriptions.lock().get(&call_id).is_some_and(|s| {
+            s.target.ip() == from.ip() && msg.tag("to") == Some(s.our_tag.as_str())
+        });
         if !known {
             return Some(reply(&msg, 481, "Subscription Does Not Exist", &[]));
         }
@@ -159,7 +154,8 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         version: 0,
         expires: Instant::now() + Duration::from_secs(expires),
     };
-    let room = engine.subscriptions.lock().is_ok_and(|mut subs| {
+    let room = {
+        let mut subs = engine.subscriptions.lock();
         subs.retain(|_, s| s.expires > Instant::now());
         let of_line = subs.values().filter(|s| s.owner == sub.owner).count();
         let room = subs.len() < 100_000 && of_line < MAX_PER_LINE;
@@ -167,7 +163,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
             subs.insert(call_id.clone(), sub);
         }
         room
-    });
+    };
     if !room {
         return Some(reply(&msg, 403, "Too Many Subscriptions", &[]));
     }
@@ -181,13 +177,10 @@ pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
     let ids: Vec<String> = engine
         .subscriptions
         .lock()
-        .map(|subs| {
-            subs.values()
-                .filter(|s| matches!(&s.package, Package::Dialog { line: l, .. } if l == line))
-                .map(|s| s.call_id.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+        .values()
+        .filter(|s| matches!(&s.package, Package::Dialog { line: l, .. } if l == line))
+        .map(|s| s.call_id.clone())
+        .collect();
     for id in ids {
         notify(engine, &id, None).await;
     }
@@ -198,13 +191,10 @@ pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
     let ids: Vec<String> = engine
         .subscriptions
         .lock()
-        .map(|subs| {
-            subs.values()
-                .filter(|s| matches!(&s.package, Package::Mwi { line: l, .. } if l == line))
-                .map(|s| s.call_id.clone())
-                .collect()
-        })
-        .unwrap_or_default();
+        .values()
+        .filter(|s| matches!(&s.package, Package::Mwi { line: l, .. } if l == line))
+        .map(|s| s.call_id.clone())
+        .collect();
     for id in ids {
         notify(engine, &id, None).await;
     }
@@ -218,12 +208,14 @@ pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
 )]
 async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
     // A mailbox's counts come from the database, before the table is locked.
-    let mailbox = engine.subscriptions.lock().ok().and_then(|subs| {
-        subs.get(call_id).and_then(|s| match &s.package {
+    let mailbox = engine
+        .subscriptions
+        .lock()
+        .get(call_id)
+        .and_then(|s| match &s.package {
             Package::Mwi { line, .. } => Some(line.clone()),
             Package::Dialog { .. } => None,
-        })
-    });
+        });
     let (new, old) = match mailbox {
         Some(line) => engine.app.voicemail_counts(&line).await.unwrap_or((0, 0)),
         None => (0, 0),
@@ -232,14 +224,12 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
         engine
             .line_states
             .lock()
-            .ok()
-            .and_then(|m| m.get(line).copied())
+            .get(line)
+            .copied()
             .unwrap_or(LineState::Idle)
     };
     let sent = {
-        let Ok(mut subs) = engine.subscriptions.lock() else {
-            return;
-        };
+        let mut subs = engine.subscriptions.lock();
         let Some(sub) = subs.get_mut(call_id) else {
             return;
         };
@@ -346,9 +336,7 @@ async fn send_reliably(engine: &Arc<Engine>, m: Message, target: SocketAddr, sen
 /// one the NOTIFY was sent in (a new SUBSCRIBE may have reused the Call-ID) and no later NOTIFY
 /// of it was taken (a lost NOTIFY during a blip says nothing once a later one got through).
 fn settle(engine: &Engine, sent: &SentNotify, answer: Option<u16>) {
-    let Ok(mut subs) = engine.subscriptions.lock() else {
-        return;
-    };
+    let mut subs = engine.subscriptions.lock();
     let Some(sub) = subs
         .get_mut(&sent.call_id)
         .filter(|s| s.our_tag == sent.our_tag)

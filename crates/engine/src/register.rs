@@ -89,21 +89,17 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
     let now = engine.now_ms();
     let aor = format!("{user}@{domain}");
     let (answer, stored) = {
-        let Ok(mut reg) = engine.reg.lock() else {
-            return registrar::reply(msg, 500, "Server Error", &[]);
-        };
+        let mut reg = engine.reg.lock();
         let answer = reg.handle(msg, &from.to_string(), now, &found);
         let stored = match (&answer.start, company) {
             (StartLine::Response { code: 200, .. }, Some(company)) => {
                 // Counting walks every binding: at most ten times a second.
-                let mut last = engine.counted_at.lock().map(|l| *l).unwrap_or(0);
+                let mut last = *engine.counted_at.lock();
                 if now - last >= 100 {
                     last = now;
                     let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
                     engine.registrations.store(count, Ordering::Relaxed);
-                    if let Ok(mut l) = engine.counted_at.lock() {
-                        *l = last;
-                    }
+                    *engine.counted_at.lock() = last;
                 }
                 Some((company, reg.bindings(&aor, now)))
             }

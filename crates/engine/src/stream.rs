@@ -129,14 +129,15 @@ async fn stream_connection<S>(
     let (mut reader, mut writer) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(WRITE_QUEUE);
     let limits = engine.settings.streams.clone();
-    let admitted = engine.tcp.lock().is_ok_and(|mut t| {
+    let admitted = {
+        let mut t = engine.tcp.lock();
         let from_ip = t.keys().filter(|a| a.ip() == peer.ip()).count();
         let room = t.len() < limits.total && from_ip < limits.per_ip;
         if room {
             t.insert(peer, (tx, transport));
         }
         room
-    });
+    };
     if !admitted {
         tracing::debug!(%peer, "SIP connection refused: too many");
         return;
@@ -188,9 +189,7 @@ async fn stream_connection<S>(
             }
         }
     }
-    if let Ok(mut t) = engine.tcp.lock() {
-        t.remove(&peer);
-    }
+    engine.tcp.lock().remove(&peer);
     writing.abort();
 }
 

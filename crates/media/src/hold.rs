@@ -5,8 +5,9 @@
 //! of its own music, looped. One wake-up per tick for all of them instead of one per listener.
 
 use crate::endpoint::{FRAME, HungUp, Io, Voice};
+use parking_lot::Mutex;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::sync::oneshot;
 
 /// The listeners and whether the clock runs.
@@ -43,8 +44,8 @@ impl Listener {
 }
 
 impl Hold {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Listeners> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Listeners> {
+        self.state.lock()
     }
 
     /// Plays `music`, looped, to the call until `until` completes (its output) or the caller

@@ -26,11 +26,12 @@ use crate::latch::Latch;
 use crate::reach::MediaReach;
 use mio::net::UdpSocket;
 use mio::{Events, Interest, Poll, Token, Waker};
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 /// Threads that move packets.
 const THREADS: usize = 2;
@@ -69,7 +70,7 @@ impl Ports {
     /// A free port at random among the three quarters released longest ago (the newest stay
     /// back a while, so a late packet of an ended call rarely meets a new one).
     fn take(&self) -> Option<u16> {
-        let mut free = self.free.lock().ok()?;
+        let mut free = self.free.lock();
         let oldest = (free.len() * 3 / 4).max(1);
         let r = u32::from_le_bytes(crate::unpredictable::<4>()) as usize;
         free.swap_remove_front(r % oldest)
@@ -77,9 +78,7 @@ impl Ports {
 
     fn give_back(&self, port: u16) {
         // Released ports go to the back, so a late packet of an ended call rarely meets a new one.
-        if let Ok(mut f) = self.free.lock() {
-            f.push_back(port);
-        }
+        self.free.lock().push_back(port);
     }
 
     /// A socket on a free port of the range; ports another program holds are skipped.
@@ -123,7 +122,7 @@ impl Ports {
 
     /// Ports currently free (for tests and metrics).
     pub fn free_count(&self) -> usize {
-        self.free.lock().map(|f| f.len()).unwrap_or(0)
+        self.free.lock().len()
     }
 
     /// The relay threads, started on first use.

@@ -9,10 +9,11 @@
 
 use crate::{Result, StoreError};
 use futures_util::TryStreamExt;
+use parking_lot::Mutex;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{Column, Postgres, Row as _, TypeInfo};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// A value going in or coming out. The schema uses only text and 64-bit integers.
@@ -197,7 +198,7 @@ impl SqlitePool {
     }
 
     fn take(&self) -> Result<rusqlite::Connection> {
-        let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
+        let idle = self.idle.lock().pop();
         match idle {
             Some(c) => Ok(c),
             None => self.new_connection(),
@@ -205,15 +206,11 @@ impl SqlitePool {
     }
 
     fn put(&self, c: rusqlite::Connection) {
-        if let Ok(mut v) = self.idle.lock() {
-            v.push(c);
-        }
+        self.idle.lock().push(c);
     }
 
     pub(crate) fn close(&self) {
-        if let Ok(mut v) = self.idle.lock() {
-            v.clear();
-        }
+        self.idle.lock().clear();
     }
 }
 

@@ -8,6 +8,7 @@
 use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
 use crate::conference::Rooms;
 use crate::hold::Hold;
+use parking_lot::Mutex;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
@@ -15,8 +16,8 @@ use sb_domain::queue::{Timing, ringing};
 use sb_media::codec::Codec;
 use sb_media::latch::Latch;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
@@ -419,8 +420,8 @@ struct CallInSeat {
 }
 
 impl CallInPool {
-    fn seats(&self) -> std::sync::MutexGuard<'_, HashMap<QueueId, Vec<CallInSeat>>> {
-        self.seats.lock().unwrap_or_else(|e| e.into_inner())
+    fn seats(&self) -> parking_lot::MutexGuard<'_, HashMap<QueueId, Vec<CallInSeat>>> {
+        self.seats.lock()
     }
 
     /// Whether the line is dialled in to the queue and between calls.
