@@ -5,9 +5,10 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::{Auth, Body};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use sb_app::branding::{BrandOwner, BrandingInput, BrandingView, Logo};
+use axum::http::StatusCode;
+use axum::response::Response;
+use sb_app::branding::{BrandOwner, BrandingInput, BrandingView};
+use sb_http::logo_answer;
 
 type S = State<AppState>;
 
@@ -132,21 +133,4 @@ async fn logo_upload(body: axum::body::Body) -> ApiResult<Vec<u8>> {
         )
     })?;
     Ok(bytes.to_vec())
-}
-
-/// A logo as an answer. An SVG opened on its own runs nothing: no script survives the upload,
-/// and its own policy forbids any anyway.
-pub fn logo_answer(logo: Logo) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, logo.kind.content_type()),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        logo.file,
-    )
-        .into_response()
 }

@@ -3,77 +3,20 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use sb_app::{Actor, AppError};
 use serde::de::DeserializeOwned;
-use std::net::{IpAddr, SocketAddr};
 
 pub const MAX_LIMIT: i64 = 500;
 pub const DEFAULT_LIMIT: i64 = 50;
 
-/// An address or a network in CIDR form, as `--trusted-proxies` lists them.
-pub use ipnet::IpNet;
-
-/// Parses `--trusted-proxies`: addresses or CIDR networks, separated by commas or spaces.
-pub fn parse_trusted_proxies(text: &str) -> Result<Vec<IpNet>, String> {
-    text.split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<IpNet>()
-                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("{s:?} is not an IP address or a network like 10.0.0.0/8"))
-        })
-        .collect()
-}
-
-/// The client's address: the socket's peer, or, when that peer is one of the trusted proxies,
-/// the rightmost address of `X-Forwarded-For` that is not a trusted proxy (every hop to its
-/// right was added by a proxy we trust; anything to its left the client could have written).
-/// From anyone else the header is ignored, so a client cannot choose its rate-limit bucket.
-pub fn client_ip(parts: &Parts, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())?;
-    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(&canonical(*ip)));
-    if !is_trusted(&peer) {
-        return Some(peer);
-    }
-    let mut client = peer;
-    let hops: Vec<&str> = parts
-        .headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .collect();
-    for hop in hops.iter().rev() {
-        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
-            // Not an address: what a trusted proxy saw last is all we know.
-            break;
-        };
-        client = ip;
-        if !is_trusted(&ip) {
-            break;
-        }
-    }
-    Some(client)
-}
-
-/// IPv4-mapped IPv6 addresses (`::ffff:192.0.2.1`, what a dual-stack socket reports) compare as
-/// the IPv4 address they are.
-fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
-    }
-}
+pub use sb_http::{ClientIp, IpNet, client_ip, parse_trusted_proxies};
 
 /// The client's address as text, for the use cases (see [`client_ip`]).
 pub fn source_ip(parts: &Parts, state: &AppState) -> Option<String> {
-    client_ip(parts, &state.trusted_proxies).map(|ip| canonical(ip).to_string())
+    sb_http::source_ip(parts, &state.trusted_proxies)
 }
 
 /// The bearer token of a request's Authorization header. (The portals use their own session
@@ -119,19 +62,6 @@ impl FromRequestParts<AppState> for EnrolAuth {
         let ip = source_ip(parts, state);
         let actor = state.app.authenticate(&token, ip.as_deref()).await?;
         Ok(EnrolAuth(Auth { actor, token }))
-    }
-}
-
-/// The client's address (see [`client_ip`]), for the routes that rate-limit by it.
-pub struct ClientIp(pub Option<String>);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(source_ip(parts, state)))
     }
 }
 
@@ -231,60 +161,4 @@ pub fn decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use axum::http::Request;
-
-    fn parts(peer: &str, xff: &[&str]) -> Parts {
-        let mut b = Request::builder().uri("/");
-        for v in xff {
-            b = b.header("x-forwarded-for", *v);
-        }
-        let (mut p, _) = b.body(()).unwrap_or_default().into_parts();
-        p.extensions.insert(ConnectInfo::<SocketAddr>(
-            peer.parse().unwrap_or(([0; 4], 0).into()),
-        ));
-        p
-    }
-
-    fn ip(s: &str) -> Option<IpAddr> {
-        s.parse().ok()
-    }
-
-    #[test]
-    fn forwarded_for_from_an_untrusted_peer_is_ignored() {
-        let trusted = parse_trusted_proxies("10.0.0.0/8").unwrap_or_default();
-        let p = parts("203.0.113.9:4000", &["198.51.100.1"]);
-        assert_eq!(client_ip(&p, &trusted), ip("203.0.113.9"));
-        assert_eq!(client_ip(&p, &[]), ip("203.0.113.9"));
-    }
-
-    #[test]
-    fn forwarded_for_from_a_trusted_proxy_gives_the_rightmost_untrusted_hop() {
-        let trusted = parse_trusted_proxies("10.0.0.0/8, 192.0.2.7").unwrap_or_default();
-        // The client wrote a fake first hop; the proxies appended what they saw.
-        let p = parts("10.0.0.2:4000", &["6.6.6.6, 198.51.100.1", "192.0.2.7"]);
-        assert_eq!(client_ip(&p, &trusted), ip("198.51.100.1"));
-        let only_proxies = parts("10.0.0.2:4000", &["10.1.1.1"]);
-        assert_eq!(client_ip(&only_proxies, &trusted), ip("10.1.1.1"));
-        let garbage = parts("10.0.0.2:4000", &["x, not-an-ip"]);
-        assert_eq!(client_ip(&garbage, &trusted), ip("10.0.0.2"));
-        let none = parts("10.0.0.2:4000", &[]);
-        assert_eq!(client_ip(&none, &trusted), ip("10.0.0.2"));
-    }
-
-    #[test]
-    fn trusted_proxies_are_addresses_or_networks() {
-        assert_eq!(
-            parse_trusted_proxies("127.0.0.1 ::1,10.0.0.0/8")
-                .map(|v| v.len())
-                .ok(),
-            Some(3)
-        );
-        assert!(parse_trusted_proxies("10.0.0.0/33").is_err());
-        assert!(parse_trusted_proxies("proxy.example.com").is_err());
-    }
 }

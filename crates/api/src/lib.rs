@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub use openapi::openapi_json;
 
 /// The largest JSON body the API reads (413 above).
-pub const MAX_BODY: usize = 64 * 1024;
+pub use sb_http::MAX_BODY;
 
 /// State shared by every handler.
 #[derive(Clone)]
@@ -35,6 +35,12 @@ pub struct AppState {
     pub calls: Arc<AtomicU64>,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address (`--trusted-proxies`).
     pub trusted_proxies: Arc<Vec<extract::IpNet>>,
+}
+
+impl sb_http::TrustedProxies for AppState {
+    fn trusted_proxies(&self) -> &[extract::IpNet] {
+        &self.trusted_proxies
+    }
 }
 
 impl AppState {

@@ -1,13 +1,13 @@
 //! The administrators' pages: the companies a provider or reseller sees, and a company's users
 //! and departments.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{Session, signed_in};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::views::CompanyView;
 use sb_app::{Actor, AppError};
 use sb_domain::model::Role;
@@ -61,7 +61,7 @@ fn all() -> sb_app::Page {
 }
 
 async fn company_tables(
-    s: &AppState,
+    s: &WebState,
     actor: &Actor,
     company: &str,
 ) -> Result<CompanyTables, AppError> {
@@ -106,7 +106,7 @@ async fn company_tables(
     Ok(CompanyTables { users, departments })
 }
 
-pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn home(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let session = match signed_in(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -134,7 +134,7 @@ pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// A company administrator sees their company; providers and resellers the companies they serve.
-async fn fill_home(s: &AppState, session: &Session, page: &mut AdminHome) -> Result<(), AppError> {
+async fn fill_home(s: &WebState, session: &Session, page: &mut AdminHome) -> Result<(), AppError> {
     if session.actor.role == Role::CompanyAdmin {
         if let Some(co) = &session.me.company {
             page.tables = Some(company_tables(s, &session.actor, &co.id).await?);
@@ -147,7 +147,7 @@ async fn fill_home(s: &AppState, session: &Session, page: &mut AdminHome) -> Res
 }
 
 pub async fn company(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {

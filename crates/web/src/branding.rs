@@ -3,6 +3,7 @@
 //! the logo; and what every signed-in page loads of the person's own branding: its stylesheet
 //! of colours and its logo, both at URLs that change with the branding, so browsers keep them.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{alerted, failed, gate, gate_form, not_found};
@@ -15,7 +16,6 @@ use axum::extract::{DefaultBodyLimit, Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::branding::{BrandOwner, BrandingInput, BrandingView};
 use sb_domain::model::Role;
@@ -30,7 +30,7 @@ pub const LOGO_PATH: &str = "/brand/logo";
 
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     let mut r = Router::new()
         .route(OWN_PATH, get(own))
         .route(CSS_PATH, get(stylesheet))
@@ -66,7 +66,7 @@ pub fn routes() -> Router<AppState> {
     r
 }
 
-type St = State<AppState>;
+type St = State<WebState>;
 type Id = Path<String>;
 type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 
@@ -84,7 +84,7 @@ fn here(kind: &str, id: &str) -> String {
 }
 
 /// A company administrator's or a reseller's own branding page.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let session = match gate(
         &s,
         &headers,
@@ -126,7 +126,7 @@ pub struct Saved {
 }
 
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     kind: &str,
     id: &str,
@@ -168,7 +168,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     Query(q): Query<Saved>,
@@ -182,7 +182,7 @@ pub async fn show(
 
 /// After a form: the page again with its notice, or with the refusal (nothing saved).
 async fn outcome<T>(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     kind: &str,
     id: &str,
@@ -207,7 +207,7 @@ pub struct BrandForm {
 }
 
 pub async fn save(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     Form(f): Form<BrandForm>,
@@ -235,7 +235,7 @@ pub async fn save(
 /// `POST …/branding/logo`: a PNG or SVG file from the browser's form; the CSRF field is checked
 /// before anything is used, and a file that cannot be used changes nothing.
 pub async fn upload(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     body: Body,
@@ -294,7 +294,7 @@ pub struct CsrfOnly {
 }
 
 pub async fn remove_logo(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     Form(f): Form<CsrfOnly>,
@@ -313,7 +313,7 @@ pub async fn remove_logo(
 }
 
 pub async fn reset(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     Form(f): Form<CsrfOnly>,
@@ -337,7 +337,7 @@ pub async fn reset(
 
 /// A tenant's own logo, for its branding page.
 pub async fn logo(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Id,
     kind: &'static str,
@@ -349,25 +349,25 @@ pub async fn logo(
         return StatusCode::NOT_FOUND.into_response();
     };
     match s.app.brand_logo(&session.actor, o).await {
-        Ok(l) => kept(sb_api::branding::logo_answer(l)),
+        Ok(l) => kept(sb_http::logo_answer(l)),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 /// The logo of the signed-in person's pages.
-pub async fn my_logo(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn my_logo(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let Ok(session) = signed_in(&s, &headers).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match s.app.my_logo(&session.actor).await {
-        Ok(l) => kept(sb_api::branding::logo_answer(l)),
+        Ok(l) => kept(sb_http::logo_answer(l)),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }
 }
 
 /// The colours of the signed-in person's pages, as the variables `app.css` reads; each with
 /// the text colour that reads on it.
-pub async fn stylesheet(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn stylesheet(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let Ok(session) = signed_in(&s, &headers).await else {
         return StatusCode::NOT_FOUND.into_response();
     };

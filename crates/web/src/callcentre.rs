@@ -4,6 +4,7 @@
 //! normal or call in, call-in extension, music or silence, beep, maximum wait and overflow),
 //! and the music on hold. The live board and the figures are `callcentre_board.rs`.
 
+use crate::WebState;
 use crate::callcentre_board as board;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -17,7 +18,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::queues::{AgentInput, AgentKind, CallInHold, OverflowDoc, QueueInput, QueueView};
 use sb_app::views::LineView;
@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 pub const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/queues", get(own))
         .route("/admin/companies/{id}/queues", get(list).post(create))
@@ -346,7 +346,7 @@ pub struct Company {
     pub lines: Vec<LineView>,
 }
 
-pub async fn company(s: &AppState, session: &Session, id: &str) -> Result<Company, AppError> {
+pub async fn company(s: &WebState, session: &Session, id: &str) -> Result<Company, AppError> {
     let co = s.app.company_ref(&session.actor, id).await?;
     let lines = s
         .app
@@ -361,7 +361,7 @@ pub async fn company(s: &AppState, session: &Session, id: &str) -> Result<Compan
 
 /// Queue `q` of company `id`; another company's queue under this path is not found.
 pub async fn queue_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     q: &str,
@@ -412,7 +412,7 @@ impl Notice {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: Option<QueueForm>,
@@ -452,12 +452,12 @@ fn refused_status(c: &mut Chrome, form: &QueueForm) -> StatusCode {
 }
 
 /// A company administrator's own company's queues.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/queues", "queues").await
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(n): Query<Notice>,
@@ -469,7 +469,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     axum::extract::Form(f): axum::extract::Form<Vec<(String, String)>>,
@@ -510,7 +510,7 @@ struct EditPage {
 }
 
 async fn edit_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     q: &str,
@@ -546,7 +546,7 @@ async fn edit_page(
 }
 
 pub async fn edit(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     Query(n): Query<Notice>,
@@ -558,7 +558,7 @@ pub async fn edit(
 }
 
 pub async fn update(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     axum::extract::Form(f): axum::extract::Form<Vec<(String, String)>>,
@@ -590,7 +590,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     axum::extract::Form(f): axum::extract::Form<crate::provider::CsrfForm>,
@@ -619,7 +619,7 @@ pub async fn delete(
 /// (its file field is named `greeting`; the CSRF field first, nothing used before it is
 /// checked).
 pub async fn upload_music(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -674,7 +674,7 @@ pub async fn upload_music(
 }
 
 async fn after_music(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     q: &str,
@@ -692,7 +692,7 @@ async fn after_music(
 }
 
 pub async fn remove_music(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     axum::extract::Form(f): axum::extract::Form<crate::provider::CsrfForm>,

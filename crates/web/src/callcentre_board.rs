@@ -4,6 +4,7 @@
 //! a refresh link that does the same without JavaScript; and a queue's figures over a period
 //! (calls offered, answered, abandoned, overflowed, average and longest wait).
 
+use crate::WebState;
 use crate::callcentre::{ADMINS, failure, list_path, queue_of, reason, strategy_key};
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -14,7 +15,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::queues::{AgentBoardView, AgentKind, QueueBoardView, QueueFiguresView};
 use serde::Deserialize;
@@ -33,7 +33,7 @@ pub struct OverviewRow {
 
 /// The company's queues with their live figures.
 pub async fn overview(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
 ) -> Result<Vec<OverviewRow>, AppError> {
@@ -67,7 +67,7 @@ struct OverviewFragment {
 }
 
 pub async fn overview_live(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -185,13 +185,13 @@ struct BoardPage {
     zone: String,
 }
 
-async fn board(s: &AppState, session: &Session, id: &str, q: &str) -> Result<Live, AppError> {
+async fn board(s: &WebState, session: &Session, id: &str, q: &str) -> Result<Live, AppError> {
     queue_of(s, session, id, q).await?;
     Ok(live_of(s.app.queue_board(&session.actor, q).await?).1)
 }
 
 pub async fn live(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
 ) -> Response {
@@ -210,7 +210,7 @@ pub async fn live(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, q)): Path<(String, String)>,
     Query(period): Query<Period>,

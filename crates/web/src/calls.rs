@@ -4,6 +4,7 @@
 //! `GET/PUT /api/v1/lines/{id}/call-handling`; and the explain panel ("if +1 555 0100 called
 //! now: …") from the one of `POST /api/v1/lines/{id}/explain`.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::Session;
 use crate::users::{
@@ -13,7 +14,6 @@ use crate::users::{
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::tabs::CallsTab;
 use sb_app::views::{
     BusyAction, BusyDoc, CallHandlingDoc, DayDoc, DayRuleKind, DivertAction, DivertDoc,
@@ -158,7 +158,7 @@ fn step_line(c: &Chrome, s: PlanStepView) -> StepLine {
 
 /// `GET …/users/{user}/calls`: everything the tab shows comes from one use case.
 pub async fn open(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
     user: &str,
@@ -178,7 +178,7 @@ pub async fn open(
 
 /// The tab again, after a form: with the refusal as an alert.
 pub async fn show(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,
@@ -200,7 +200,7 @@ pub async fn show(
     reason = "the Calls tab's view: every field of the call-handling document becomes a form field, in the document's order"
 )]
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     tab: &CallsTab,
@@ -441,7 +441,7 @@ pub fn doc_from(f: &Fields) -> CallHandlingDoc {
 
 /// `POST …/users/{user}/calls`: the whole document at once, on the line the form names.
 pub async fn save(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,

@@ -3,6 +3,7 @@
 //! shown in the company's time zone (the CSV keeps RFC 3339 UTC instants, for machines). For the
 //! company's administrators and for its reseller or the provider acting for it.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{failed, gate, own_company_page};
@@ -14,7 +15,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use sb_api::AppState;
 use sb_app::audit::AuditFilter;
 use sb_app::user_list::UserListFilter;
 use sb_app::views::AuditView;
@@ -28,7 +28,7 @@ const PAGE: i64 = 50;
 /// Records per read while writing the CSV.
 const CHUNK: i64 = 500;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/company-audit", get(own))
         .route("/admin/companies/{id}/audit", get(show))
@@ -121,7 +121,7 @@ fn day_ms(field: &str, text: &str, end: bool, zone: &Zone) -> Result<Option<i64>
 
 /// The filter of the query; a username nobody in the company has is refused with a reason.
 async fn filter_of(
-    s: &AppState,
+    s: &WebState,
     actor: &Actor,
     company: &str,
     q: &AuditQuery,
@@ -148,7 +148,7 @@ async fn filter_of(
 
 /// The company's user whose username (else name) is exactly `name`, any case.
 async fn user_named(
-    s: &AppState,
+    s: &WebState,
     actor: &Actor,
     company: &str,
     name: &str,
@@ -177,12 +177,12 @@ async fn user_named(
         })
 }
 
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/company-audit", "audit").await
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<AuditQuery>,
@@ -255,7 +255,7 @@ pub async fn show(
 
 /// Every record the filters select, newest first, as CSV (RFC 4180 rows ending with CRLF).
 pub async fn csv(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<AuditQuery>,

@@ -5,6 +5,7 @@
 //! packages its users may have (Offer / Default boxes) and who is e-mailed of emergency calls.
 //! Each form saved on its own, so a refusal in one changes nothing of the others.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{Pairs, alerted, failed, gate, gate_form, not_found, own_company_page};
@@ -16,7 +17,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::mail_access::{MailAccessInput, MailSecurity};
 use sb_app::profile::{CompanyProfileInput, CompanyProfileView, Credentials};
@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/company-profile", get(own))
         .route("/admin/companies/{id}/profile", get(show))
@@ -76,7 +76,7 @@ fn bill_path(id: &str) -> String {
 
 /// The company bill asks for the password again first.
 pub async fn bill_form(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
@@ -98,7 +98,7 @@ pub async fn bill_form(
 /// The bill, shown with a short-lived elevated session from the password just given; a wrong
 /// password shows the form again and no bill.
 pub async fn show_bill(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<crate::security::PasswordForm>,
@@ -168,7 +168,7 @@ pub struct Saved {
 }
 
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     alert: Option<&AppError>,
@@ -228,12 +228,12 @@ async fn page(
 }
 
 /// A company administrator's own company profile.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/company-profile", "profile").await
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<Saved>,
@@ -246,7 +246,7 @@ pub async fn show(
 
 /// After a form: the page again with its notice, or with the refusal (nothing saved).
 async fn outcome<T>(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     result: Result<T, AppError>,
@@ -274,7 +274,7 @@ fn language(field: &str, code: &str) -> Result<Language, AppError> {
 }
 
 pub async fn save_company(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<CompanyForm>,
@@ -311,7 +311,7 @@ pub struct AssistantForm {
 }
 
 pub async fn save_assistant(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AssistantForm>,
@@ -360,7 +360,7 @@ fn credentials_change(
 }
 
 pub async fn save_credentials(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<CredentialsForm>,
@@ -384,7 +384,7 @@ pub async fn save_credentials(
 
 /// The Offer / Default boxes: the packages the company's users may have, and new users' one.
 pub async fn save_packages(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
@@ -411,7 +411,7 @@ pub struct EmergencyForm {
 
 /// Who is e-mailed when someone of the company dials an emergency number: one address per line.
 pub async fn save_emergency(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<EmergencyForm>,
@@ -474,7 +474,7 @@ fn mail_access_change(f: MailAccessForm) -> Result<Option<MailAccessInput>, AppE
 /// The mail access form: tried by a real connection before anything is saved; a refusal is
 /// shown as the page's alert and nothing changes.
 pub async fn save_mail_access(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<MailAccessForm>,

@@ -4,6 +4,7 @@
 //! through the use cases that mail the invitations (`sb_app::conferences`). Times are shown and
 //! typed in the company's time zone.
 
+use crate::WebState;
 use crate::callcentre::ADMINS;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
@@ -17,14 +18,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::conferences::{ConferenceBridgeDoc, ConferenceInput, ConferenceView, ParticipantInput};
 use sb_app::views::UserView;
 use sb_domain::model::Language;
 use serde::Deserialize;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/conferences", get(own))
         .route(
@@ -275,7 +275,7 @@ struct Loaded {
     zone: Zone,
 }
 
-async fn load(s: &AppState, session: &Session, id: &str) -> Result<Loaded, AppError> {
+async fn load(s: &WebState, session: &Session, id: &str) -> Result<Loaded, AppError> {
     let a = &session.actor;
     let co = s.app.company_ref(a, id).await?;
     let users = s
@@ -304,7 +304,7 @@ fn failure(session: &Session, here: &str, e: &AppError) -> Response {
 
 /// The list page; `form` a refused meeting form, `bridge` a refused bridge number and why.
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: Option<MeetingForm>,
@@ -359,12 +359,12 @@ async fn list_page(
 }
 
 /// A company administrator's own company's conferences.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/conferences", "conferences").await
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(n): Query<Notice>,
@@ -378,7 +378,7 @@ pub async fn list(
 type Fields = axum::extract::Form<Vec<(String, String)>>;
 
 pub async fn set_bridge(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     axum::extract::Form(f): Fields,
@@ -412,7 +412,7 @@ pub async fn set_bridge(
 }
 
 pub async fn schedule(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     axum::extract::Form(f): Fields,
@@ -453,7 +453,7 @@ struct MeetingPage {
 
 /// Meeting `conf` of company `id`; another company's under this path is not found.
 async fn meeting_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     conf: &str,
@@ -474,7 +474,7 @@ async fn meeting_of(
 }
 
 async fn meeting_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     conf: &str,
@@ -507,7 +507,7 @@ async fn meeting_page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, conf)): Path<(String, String)>,
 ) -> Response {
@@ -518,7 +518,7 @@ pub async fn show(
 }
 
 pub async fn reschedule(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, conf)): Path<(String, String)>,
     axum::extract::Form(f): Fields,
@@ -549,7 +549,7 @@ pub async fn reschedule(
 }
 
 pub async fn cancel(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, conf)): Path<(String, String)>,
     axum::extract::Form(f): axum::extract::Form<crate::provider::CsrfForm>,

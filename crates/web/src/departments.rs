@@ -3,6 +3,7 @@
 //! both / limited to N), changing and deleting one. For the company's administrators and for its
 //! reseller or the provider acting for it.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{alerted, failed, gate, gate_form, not_found, own_company_page};
@@ -13,7 +14,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{DepartmentInput, DepartmentPatch, DepartmentView};
 use sb_domain::model::{CallPolicyKind, Role};
@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/departments", get(own))
         .route("/admin/companies/{id}/departments", get(list).post(create))
@@ -156,7 +156,7 @@ fn policies() -> Vec<&'static str> {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: DepartmentForm,
@@ -209,12 +209,12 @@ pub struct Saved {
 }
 
 /// A company administrator's own company's departments.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/departments", "departments").await
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<Saved>,
@@ -229,7 +229,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<DepartmentForm>,
@@ -258,7 +258,7 @@ pub async fn create(
 /// The department `dep` of company `id`, for someone who may see it; `None` for anything else
 /// (another company's department under this company's path is not found either).
 async fn department_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     dep: &str,
@@ -269,7 +269,7 @@ async fn department_of(
 }
 
 async fn edit_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     dep: &str,
@@ -302,7 +302,7 @@ async fn edit_page(
 }
 
 pub async fn edit(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, dep)): Path<(String, String)>,
 ) -> Response {
@@ -313,7 +313,7 @@ pub async fn edit(
 }
 
 pub async fn update(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, dep)): Path<(String, String)>,
     Form(f): Form<DepartmentForm>,
@@ -342,7 +342,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, dep)): Path<(String, String)>,
     Form(f): Form<crate::provider::CsrfForm>,

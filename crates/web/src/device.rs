@@ -5,13 +5,13 @@
 //! expiry), from `GET /api/v1/lines/{id}/registrations`'s use case. The permanent redirect is
 //! on the Calls tab, with the rest of the call-handling document.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::Session;
 use crate::users::{Fields, Place, Tab, error_page, named_line, tabs};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::devices::RegistrationView;
 use sb_app::views::{LineView, SipCredentialsView, UserView};
 
@@ -30,7 +30,7 @@ struct DevicePage {
 }
 
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,
@@ -70,7 +70,7 @@ async fn page(
 }
 
 async fn with_devices(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     user: &str,
 ) -> Result<Vec<(LineView, Vec<RegistrationView>)>, sb_app::AppError> {
@@ -82,13 +82,13 @@ async fn with_devices(
     Ok(out)
 }
 
-pub async fn show(s: &AppState, session: &Session, place: Place, u: UserView) -> Response {
+pub async fn show(s: &WebState, session: &Session, place: Place, u: UserView) -> Response {
     page(s, session, place, u, None, None).await
 }
 
 /// `POST …/users/{user}/credentials`: the password again, then the line's credentials once.
 pub async fn credentials(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,

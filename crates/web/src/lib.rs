@@ -54,11 +54,34 @@ mod zone;
 
 use axum::Router;
 use axum::routing::{get, post};
-use sb_api::AppState;
+use sb_app::App;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 pub use assets::CONTENT_SECURITY_POLICY;
 
-pub fn router(state: AppState) -> Router {
+/// What every portal handler is given: the use cases, which proxies to believe about the
+/// client's address, and the figures the installation's health page shows (shared with /metrics).
+#[derive(Clone)]
+pub struct WebState {
+    pub app: App,
+    /// `--trusted-proxies`: whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Arc<Vec<sb_http::IpNet>>,
+    /// HTTP requests served, counted by the REST API's middleware for every request.
+    pub requests: Arc<AtomicU64>,
+    /// Registered SIP devices, kept current by the SIP front door.
+    pub registrations: Arc<AtomicU64>,
+    /// Calls in progress, kept current by the SIP engine.
+    pub calls: Arc<AtomicU64>,
+}
+
+impl sb_http::TrustedProxies for WebState {
+    fn trusted_proxies(&self) -> &[sb_http::IpNet] {
+        &self.trusted_proxies
+    }
+}
+
+pub fn router(state: WebState) -> Router {
     Router::new()
         .route("/", get(signin::sign_in_page))
         .route("/login", post(signin::sign_in))
@@ -115,7 +138,7 @@ pub fn router(state: AppState) -> Router {
         .route(assets::CSS_PATH, get(assets::css))
         .route(assets::HTMX_PATH, get(assets::htmx))
         // Forms are small: the same limit as the API's JSON bodies (issue 14, finding 6).
-        .layer(axum::extract::DefaultBodyLimit::max(sb_api::MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(sb_http::MAX_BODY))
         .layer(axum::middleware::from_fn(assets::portal_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -2,6 +2,7 @@
 //! presentation number chosen from the company's numbers), E911 address, and "Reset line" with
 //! every consequence listed before the administrator confirms.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::lines::{ADMINS, Done, alert, line_of, lines_path, user_named};
 use crate::provider::{gate, gate_form};
@@ -11,7 +12,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::devices::RegistrationView;
 use sb_app::emergency::AddressOwner;
@@ -65,7 +65,7 @@ impl E911Form {
 /// The stored E911 address of a line or number the actor may administer (already checked):
 /// `None` when it has none.
 pub async fn e911_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     owner: AddressOwner,
     id: &str,
@@ -104,7 +104,7 @@ fn line_path(place: &Place, line: &str) -> String {
 
 /// What the page shows: the line's values, or what was typed in the form that was refused.
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
     line: &str,
@@ -171,7 +171,7 @@ fn session_t(session: &Session, key: &'static str) -> &'static str {
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, line)): Path<(String, String)>,
     Query(done): Query<Done>,
@@ -189,7 +189,7 @@ fn optional(v: &str) -> Option<String> {
 /// `POST …/lines/{line}/{form}`: one of the page's forms (`user`, `unassign`, `caller-id`,
 /// `e911`, `e911-delete`).
 pub async fn save(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, line, form)): Path<(String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -282,7 +282,7 @@ struct ResetPage {
 }
 
 async fn reset_form(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
     line: &str,
@@ -326,7 +326,7 @@ async fn reset_form(
 }
 
 pub async fn reset_page(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, line)): Path<(String, String)>,
 ) -> Response {
@@ -337,7 +337,7 @@ pub async fn reset_page(
 }
 
 pub async fn reset(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, line)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,

@@ -4,6 +4,7 @@
 //! it, under the "Acting for" banner. Every change goes through the use cases of
 //! `/api/v1/companies/{id}/lines` and `/api/v1/lines/{id}`.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{error_text, gate, gate_form, own_company_page};
@@ -15,7 +16,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::devices::LineEntry;
 use sb_app::user_list::UserListFilter;
@@ -29,7 +29,7 @@ pub const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::Sys
 /// Lines per page of the list.
 const PAGE_SIZE: i64 = 50;
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     use crate::line_page as lp;
     use crate::numbers as nb;
     Router::new()
@@ -122,7 +122,7 @@ pub fn alert(c: &mut Chrome, e: &AppError) -> StatusCode {
 
 /// The company `id`'s line `line`; a line of another company is not found.
 pub async fn line_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: &Place,
     line: &str,
@@ -137,7 +137,7 @@ pub async fn line_of(
 /// The user of the company typed in a form (exact username, e-mail or full name, any case);
 /// `None` for an empty field.
 pub async fn user_named(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: &Place,
     typed: &str,
@@ -171,7 +171,7 @@ pub async fn user_named(
 
 /// The company's line with extension `ext` (exactly); `None` for an empty field.
 pub async fn line_with_extension(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: &Place,
     ext: &str,
@@ -231,12 +231,12 @@ struct ListPage {
 }
 
 /// `/admin/lines`: a company administrator's own company's lines.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/lines", "lines").await
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     q: ListQuery,
@@ -281,7 +281,7 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
@@ -293,7 +293,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AddForm>,

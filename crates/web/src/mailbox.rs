@@ -4,6 +4,7 @@
 //! WAV or MP3 file from the browser, play it, go back to the standard one), through the use
 //! cases of the `/api/v1/lines/{id}/…` routes for the same settings.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use crate::upload::{UploadError, parse_greeting_form};
@@ -16,7 +17,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{LineView, UserView};
 use sb_app::voicemail::{NotificationsDoc, VoicemailSettingsDoc};
@@ -44,7 +44,7 @@ struct MailboxPage {
 }
 
 pub async fn show(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     tab: &str,
     place: Place,
@@ -121,7 +121,7 @@ pub async fn show(
 
 /// `POST …/users/{user}/{action}` for these tabs; the line is the form's, one of the user's.
 pub async fn save(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     action: &str,
     place: Place,
@@ -194,7 +194,7 @@ pub async fn save(
 
 /// Back to the tab after a change: a redirect with its message, or the tab with the refusal.
 async fn after(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     tab: &str,
     place: Place,
@@ -227,7 +227,7 @@ pub struct LineQuery {
 
 /// `GET …/users/{user}/voicemail/greeting?line=`: the line's own greeting, to play.
 pub async fn greeting(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((company, user)): Path<(String, String)>,
     Query(q): Query<LineQuery>,
@@ -261,7 +261,7 @@ pub async fn greeting(
 /// route alone takes bodies this large; the CSRF field is checked before anything is used, and a
 /// file that cannot be used changes nothing.
 pub async fn upload(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((company, user)): Path<(String, String)>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
@@ -320,7 +320,7 @@ pub async fn upload(
 }
 
 /// The Voicemail tab saying the file was too large (413).
-async fn too_large(s: &AppState, headers: &HeaderMap, company: &str, user: &str) -> Response {
+async fn too_large(s: &WebState, headers: &HeaderMap, company: &str, user: &str) -> Response {
     let session = match signed_in(s, headers).await {
         Ok(x) => x,
         Err(r) => return r,

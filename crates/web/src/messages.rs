@@ -3,6 +3,7 @@
 //! received / rejected filter, paged, and exported as CSV; through the use cases of
 //! `GET /api/v1/lines/{id}/voicemails` and `GET /api/v1/lines/{id}/calls`.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{Session, signed_in};
 use crate::users::{
@@ -13,7 +14,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::call_log::{CallsOf, filter_from};
 use sb_app::views::{LineView, UserView};
@@ -88,7 +88,7 @@ fn filter_pairs(direction: &str) -> Vec<(String, String)> {
     reason = "the Messages & calls tab: the voicemails, the call log with its filters and paging, each row in the company's time zone"
 )]
 pub async fn show(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,
@@ -201,7 +201,7 @@ pub async fn show(
 
 /// `GET …/users/{user}/messages.csv?line=&direction=`: the line's whole call log as CSV, rows
 /// ending with CRLF (RFC 4180).
-pub async fn csv(s: &AppState, session: &Session, u: &UserView, q: &TabQuery) -> Response {
+pub async fn csv(s: &WebState, session: &Session, u: &UserView, q: &TabQuery) -> Response {
     let here = format!("{}/messages", u.id);
     let line = match user_line(s, session, u, q.line.as_deref()).await {
         Ok((Some(l), _)) => l,
@@ -260,7 +260,7 @@ pub async fn csv(s: &AppState, session: &Session, u: &UserView, q: &TabQuery) ->
 
 /// `GET …/users/{user}/voicemails/{id}`: a message of one of the user's lines, to play.
 pub async fn audio(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((company, user, id)): Path<(String, String, String)>,
 ) -> Response {

@@ -1,12 +1,12 @@
 //! "My homepage": the person's profile, presence, lines, queues and working hours.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, signed_in};
 use askama::Template;
 use axum::extract::{Form, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::queues::{AgentKind, MyQueueView};
 use sb_app::views::{DayDoc, DayRuleKind, MeView};
@@ -116,7 +116,7 @@ fn day_row(day: &'static str, d: &DayDoc) -> DayRow {
     DayRow { day, rule, between }
 }
 
-pub async fn home(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn home(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let session = match signed_in(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -167,7 +167,7 @@ pub struct AgentForm {
 /// "My homepage": an agent logs in to or out of a queue. Back to the home page, which
 /// htmx requests take the queue section of.
 pub async fn queue_status(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AgentForm>,
@@ -202,7 +202,7 @@ pub struct LanguageForm {
 /// The layout's language switch for a signed-in person: their own language setting (which wins
 /// over the company's), changed through the same use case as the API's user update.
 pub async fn language(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<LanguageForm>,
 ) -> Response {

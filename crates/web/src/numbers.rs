@@ -2,6 +2,7 @@
 //! extension or to none, and each number's E911 address. Numbers come from the provider's
 //! carriers, so adding and deleting them stays with the reseller (`POST /api/v1/companies/{id}/numbers`).
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::line_page::{E911Form, e911_of};
 use crate::lines::{ADMINS, Done, alert, line_with_extension};
@@ -12,7 +13,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::emergency::AddressOwner;
 use sb_app::views::{NumberPatch, NumberView};
@@ -29,7 +29,7 @@ fn numbers_path(id: &str) -> String {
 /// Every number of the company, for the default and presentation number choices (a company's
 /// numbers are at most a few thousand; the pages stop at 20,000).
 pub async fn all_numbers(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
 ) -> Result<Vec<NumberView>, AppError> {
@@ -72,13 +72,13 @@ pub struct ListQuery {
 }
 
 /// `/admin/numbers`: a company administrator's own company's numbers.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/numbers", "numbers").await
 }
 
 /// The extensions of the lines `ids` reach, by line id.
 async fn extensions(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     ids: impl Iterator<Item = &String>,
 ) -> Result<HashMap<String, String>, AppError> {
@@ -93,7 +93,7 @@ async fn extensions(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<ListQuery>,
@@ -167,7 +167,7 @@ struct NumberPage {
 }
 
 async fn number_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: &Place,
     number: &str,
@@ -180,7 +180,7 @@ async fn number_of(
 }
 
 async fn page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
     number: &str,
@@ -229,7 +229,7 @@ async fn page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, number)): Path<(String, String)>,
     Query(done): Query<Done>,
@@ -242,7 +242,7 @@ pub async fn show(
 
 /// `POST …/numbers/{number}`: route the number to the line with the typed extension, or to none.
 pub async fn route(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, number)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -252,7 +252,7 @@ pub async fn route(
 
 /// `POST …/numbers/{number}/{form}`: the E911 forms (`e911`, `e911-delete`).
 pub async fn save(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, number, form)): Path<(String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -261,7 +261,7 @@ pub async fn save(
 }
 
 async fn act(
-    s: AppState,
+    s: WebState,
     headers: HeaderMap,
     id: String,
     number: String,

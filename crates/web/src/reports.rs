@@ -4,6 +4,7 @@
 //! company's zone; who gets it), "Run now", and each report's run history. For the company's
 //! administrators and for its reseller or the provider acting for it.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{
@@ -17,7 +18,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::reports::{ReportInput, ReportRunView, ReportView};
 use sb_domain::model::{Language, Role};
@@ -26,7 +26,7 @@ use serde::Deserialize;
 
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/reports", get(own))
         .route("/admin/companies/{id}/reports", get(list).post(create))
@@ -252,7 +252,7 @@ struct EditPage {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: ReportForm,
@@ -316,12 +316,12 @@ impl Notice {
 }
 
 /// A company administrator's own company's reports.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     own_company_page(&s, &headers, "/admin/reports", "reports").await
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(q): Query<Notice>,
@@ -333,7 +333,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<ReportForm>,
@@ -352,7 +352,7 @@ pub async fn create(
 /// Report `rep` of company `id`; another company's report under this company's path is not
 /// found either.
 async fn report_of(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     rep: &str,
@@ -365,7 +365,7 @@ async fn report_of(
 }
 
 async fn edit_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     (id, rep): (&str, &str),
     form: Option<ReportForm>,
@@ -403,7 +403,7 @@ async fn edit_page(
 }
 
 pub async fn edit(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
     Query(q): Query<Notice>,
@@ -415,7 +415,7 @@ pub async fn edit(
 }
 
 pub async fn update(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
     Form(f): Form<ReportForm>,
@@ -437,7 +437,7 @@ pub async fn update(
 }
 
 pub async fn run_now(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
     Form(f): Form<crate::provider::CsrfForm>,
@@ -459,7 +459,7 @@ pub async fn run_now(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, rep)): Path<(String, String)>,
     Form(f): Form<crate::provider::CsrfForm>,

@@ -5,6 +5,7 @@
 //! is confirmed. The company administrator's pages of the customer (users...) are under
 //! `/admin/companies/{id}/...`.
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{
@@ -18,7 +19,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::views::{
     CompanyInput, CompanyView, OfferedPackagesInput, ResellerView, SubscriptionInput,
 };
@@ -30,7 +30,7 @@ use serde::Deserialize;
 pub const LIST: &str = "/admin/customers";
 
 /// The customers' routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route("/admin/customers", get(list).post(create))
         .route("/admin/customers/{id}", get(show))
@@ -127,7 +127,7 @@ struct ListPage {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     q: &ListQuery,
     form: CustomerForm,
@@ -175,7 +175,7 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
@@ -186,7 +186,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<CustomerForm>,
 ) -> Response {
@@ -247,7 +247,7 @@ struct CustomerPage {
 }
 
 async fn customer_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     alert: Option<&AppError>,
@@ -293,7 +293,7 @@ async fn customer_page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(done): Query<Done>,
@@ -307,7 +307,7 @@ pub async fn show(
 
 /// After a change of a customer: its page with a notice, or with the refusal.
 async fn after_change<T>(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     outcome: Result<T, AppError>,
@@ -330,7 +330,7 @@ pub struct KeysForm {
 }
 
 pub async fn set_subscription(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<KeysForm>,
@@ -357,7 +357,7 @@ pub async fn set_subscription(
 }
 
 pub async fn set_packages(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
@@ -386,7 +386,7 @@ pub struct BarsForm {
 }
 
 pub async fn set_barring(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<BarsForm>,
@@ -415,7 +415,7 @@ pub struct DeleteForm {
 
 /// Deletes the customer and everything it owns, once the consequence is confirmed.
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<DeleteForm>,

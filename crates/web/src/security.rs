@@ -4,6 +4,7 @@
 //! A session a two-factor policy restricts to enrolment opens only this page, without the
 //! password again (it was given a moment ago, at sign-in).
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, SESSION, Session, set_cookie};
 use askama::Template;
@@ -11,7 +12,6 @@ use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine;
-use sb_api::AppState;
 use sb_app::twofactor::TwoFactorCodeInput;
 use sb_app::{Actor, AppError};
 use serde::Deserialize;
@@ -55,7 +55,7 @@ pub struct Done {
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<Done>,
 ) -> Response {
@@ -105,7 +105,7 @@ pub(crate) fn refused(e: &AppError) -> (&'static str, StatusCode) {
 /// Runs `change` with a short-lived elevated session from the password (and code), then ends
 /// that session so it cannot be used for anything else.
 pub(crate) async fn elevated<T>(
-    s: &AppState,
+    s: &WebState,
     actor: &Actor,
     password: &str,
     code: Option<&str>,
@@ -125,7 +125,7 @@ fn qr_image(svg: &str) -> String {
 }
 
 pub async fn enrol(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Response {
@@ -172,7 +172,7 @@ pub struct CodeForm {
 }
 
 pub async fn confirm(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<CodeForm>,
 ) -> Response {
@@ -218,7 +218,7 @@ pub async fn confirm(
 }
 
 pub async fn turn_off(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<PasswordForm>,
 ) -> Response {

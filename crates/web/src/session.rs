@@ -4,9 +4,9 @@
 //! random `sb_csrf` cookie and the same value in the form's `csrf` field, or, for htmx requests,
 //! in the `X-CSRF-Token` header the layout sets through `hx-headers`.
 
+use crate::WebState;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::Actor;
 use sb_app::person::PersonView;
 use sb_domain::model::{Language, Role};
@@ -49,7 +49,7 @@ pub fn guest_lang(headers: &HeaderMap, q: Option<&str>) -> Language {
 
 /// Cookie attributes: never readable by scripts, never sent from other sites, and only over
 /// HTTPS when the portal is served over HTTPS.
-fn cookie_attrs(s: &AppState) -> &'static str {
+fn cookie_attrs(s: &WebState) -> &'static str {
     if s.app.config().public_url.starts_with("https://") {
         "Path=/; HttpOnly; SameSite=Strict; Secure"
     } else {
@@ -58,7 +58,7 @@ fn cookie_attrs(s: &AppState) -> &'static str {
 }
 
 /// Adds a `Set-Cookie`; an empty value removes the cookie.
-pub fn set_cookie(s: &AppState, mut res: Response, name: &str, value: &str) -> Response {
+pub fn set_cookie(s: &WebState, mut res: Response, name: &str, value: &str) -> Response {
     let expiry = if value.is_empty() { "; Max-Age=0" } else { "" };
     let line = format!("{name}={value}; {}{expiry}", cookie_attrs(s));
     if let Ok(v) = HeaderValue::from_str(&line) {
@@ -98,7 +98,7 @@ pub fn home_of(role: Role) -> &'static str {
 }
 
 /// The session behind the cookie, restricted to enrolment or not.
-pub async fn any_actor(s: &AppState, headers: &HeaderMap) -> Option<Actor> {
+pub async fn any_actor(s: &WebState, headers: &HeaderMap) -> Option<Actor> {
     let token = cookie(headers, SESSION)?;
     let ip = headers.get(SOURCE).and_then(|v| v.to_str().ok());
     s.app.authenticate(&token, ip).await.ok()
@@ -111,13 +111,13 @@ const SOURCE: &str = "x-switchboard-source-address";
 
 /// Puts the request's source address where [`any_actor`] reads it.
 pub async fn source_address(
-    axum::extract::State(s): axum::extract::State<AppState>,
+    axum::extract::State(s): axum::extract::State<WebState>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let (mut parts, body) = req.into_parts();
     parts.headers.remove(SOURCE);
-    if let Some(ip) = sb_api::extract::source_ip(&parts, &s)
+    if let Some(ip) = sb_http::source_ip(&parts, &s.trusted_proxies)
         .and_then(|ip| axum::http::HeaderValue::from_str(&ip).ok())
     {
         parts.headers.insert(SOURCE, ip);
@@ -135,7 +135,7 @@ pub struct Session {
 
 /// The signed-in person for a page, or where to send them instead: sign-in without a session,
 /// two-factor enrolment when a policy restricts the session to that.
-pub async fn signed_in(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
+pub async fn signed_in(s: &WebState, headers: &HeaderMap) -> Result<Session, Response> {
     let session = any_session(s, headers).await?;
     if session.actor.enrol_only {
         return Err(Redirect::to(crate::security::PATH).into_response());
@@ -154,7 +154,7 @@ fn to_sign_in(headers: &HeaderMap) -> Response {
 }
 
 /// Like [`signed_in`], but a session restricted to enrolment is accepted (the security page).
-pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, Response> {
+pub async fn any_session(s: &WebState, headers: &HeaderMap) -> Result<Session, Response> {
     let to_sign_in = || to_sign_in(headers);
     let actor = any_actor(s, headers).await.ok_or_else(to_sign_in)?;
     let me = s.app.person(&actor).await.map_err(|_| to_sign_in())?;
@@ -166,7 +166,7 @@ pub async fn any_session(s: &AppState, headers: &HeaderMap) -> Result<Session, R
 /// session as [`signed_in`] gives it, or as [`any_session`] when `enrolling` (the security page,
 /// which a session restricted to enrolment may use).
 pub async fn changing(
-    s: &AppState,
+    s: &WebState,
     headers: &HeaderMap,
     csrf: &str,
     enrolling: bool,

@@ -1,15 +1,15 @@
 //! Sign-in, sign-out and the first-login wizard ("Don't have a username?").
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, CSRF, SESSION, csrf_ok, guest_lang, new_csrf, set_cookie};
 use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
-use sb_api::extract::ClientIp;
 use sb_app::AppError;
 use sb_app::views::{FirstLoginInput, LoginInput, LoginOutput};
+use sb_http::ClientIp;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -31,12 +31,12 @@ pub struct LangQuery {
 }
 
 /// A page before sign-in with a fresh CSRF token in its forms and cookie.
-fn guest_page(s: &AppState, status: StatusCode, page: &impl Template, csrf: &str) -> Response {
+fn guest_page(s: &WebState, status: StatusCode, page: &impl Template, csrf: &str) -> Response {
     set_cookie(s, render(status, page), CSRF, csrf)
 }
 
 fn sign_in_form(
-    s: &AppState,
+    s: &WebState,
     lang: sb_domain::model::Language,
     alert: Option<&str>,
     status: StatusCode,
@@ -48,7 +48,7 @@ fn sign_in_form(
 }
 
 pub async fn sign_in_page(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<LangQuery>,
 ) -> Response {
@@ -63,7 +63,7 @@ pub async fn sign_in_page(
 }
 
 /// After a successful sign-in: the session cookie, and off to the role's home.
-fn enter(s: &AppState, out: &LoginOutput) -> Response {
+fn enter(s: &WebState, out: &LoginOutput) -> Response {
     // A two-factor policy covers this person, who has no second factor yet: enrolment first.
     let target = if out.two_factor_enrolment_required {
         crate::security::PATH
@@ -106,7 +106,7 @@ fn refusal(e: &AppError) -> (&'static str, StatusCode) {
 }
 
 pub async fn sign_in(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
@@ -139,7 +139,7 @@ pub struct CsrfForm {
 /// Ends the session; without a valid CSRF token only the cookie goes (another site cannot end
 /// a session, and the person is signed out in this browser either way).
 pub async fn sign_out(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> Response {
@@ -161,7 +161,7 @@ pub struct TokenQuery {
 }
 
 fn first_login_form(
-    s: &AppState,
+    s: &WebState,
     lang: sb_domain::model::Language,
     token: &str,
     alert: Option<String>,
@@ -187,7 +187,7 @@ fn first_login_form(
 }
 
 pub async fn first_login_page(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Response {
@@ -213,7 +213,7 @@ pub struct FirstLoginForm {
 }
 
 pub async fn first_login(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Form(f): Form<FirstLoginForm>,

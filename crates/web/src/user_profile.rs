@@ -2,6 +2,7 @@
 //! "Administration → Users": edit, enable, delete), and the routes every user tab shares: a
 //! tab is `GET …/users/{user}/{tab}`, a change `POST …/users/{user}/{action}`.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use crate::users::{
@@ -12,7 +13,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{LineView, ResetPasswordInput, UserPatch, UserView};
 use sb_domain::model::{Language, Role};
@@ -55,7 +55,7 @@ pub async fn user_root(Path((company, user)): Path<(String, String)>) -> Respons
 
 /// `GET …/users/{user}/{tab}`.
 pub async fn tab(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((company, user, tab)): Path<(String, String, String)>,
     Query(q): Query<TabQuery>,
@@ -97,7 +97,7 @@ pub async fn tab(
 }
 
 async fn profile(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,
@@ -154,7 +154,7 @@ async fn profile(
     reason = "one arm per action of the user's tabs, sharing the CSRF check and the redirect back"
 )]
 pub async fn act(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((company, user, action)): Path<(String, String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,

@@ -7,13 +7,13 @@
 //! which user someone may see is decided by the use cases (`sb_app::authz`); another tenant's
 //! user is a 404.
 
+use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::person::CompanyRef;
 use sb_app::user_list::{UserListEntry, UserListFilter};
@@ -49,14 +49,14 @@ pub fn place_of(session: &Session, co: CompanyRef) -> Place {
 }
 
 /// The company of a page, for someone who administers it.
-pub async fn company_place(s: &AppState, session: &Session, id: &str) -> Result<Place, AppError> {
+pub async fn company_place(s: &WebState, session: &Session, id: &str) -> Result<Place, AppError> {
     let co = s.app.company_ref(&session.actor, id).await?;
     Ok(place_of(session, co))
 }
 
 /// The company and one of its users; a user of another company is not found.
 pub async fn user_place(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     company: &str,
     user: &str,
@@ -172,7 +172,7 @@ pub fn department_choices(deps: &[DepartmentView], chosen: Option<&str>) -> Vec<
 
 /// The packages offered to the company, among those the actor may read.
 pub async fn package_choices(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: &Place,
     chosen: Option<&str>,
@@ -395,7 +395,7 @@ fn row(place: &Place, deps: &[DepartmentView], e: &UserListEntry) -> Row {
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(company): Path<String>,
     Query(q): Query<ListQuery>,
@@ -457,7 +457,7 @@ pub async fn list(
 }
 
 /// `/admin/users`: a company administrator's own company's users.
-pub async fn own(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let session = match signed_in(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -504,7 +504,7 @@ pub const LANGUAGE_CHOICES: [(&str, &str); 3] = [
 ];
 
 async fn new_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     place: Place,
     f: Option<&Fields>,
@@ -547,7 +547,7 @@ async fn new_page(
 }
 
 pub async fn new_form(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(company): Path<String>,
 ) -> Response {
@@ -566,7 +566,7 @@ pub async fn new_form(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(company): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
@@ -662,7 +662,7 @@ pub fn tabs(place: &Place, user: &str, current: &str) -> Vec<Tab> {
 /// The user's line a tab is about: the one asked for (when it is the user's), else the user's
 /// default, else their first; with the choice among them when there are several.
 pub async fn user_line(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     u: &UserView,
     asked: Option<&str>,
@@ -699,7 +699,7 @@ pub fn pick_line(
 
 /// The user's line a form names; another line (or none) is not found.
 pub async fn named_line(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     u: &UserView,
     id: &str,

@@ -2,11 +2,11 @@
 //! days and times typed there read in that zone, across daylight-saving changes (jiff, the
 //! workspace's calendar).
 
+use crate::WebState;
 use crate::session::Session;
 use jiff::Timestamp;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{AmbiguousOffset, TimeZone};
-use sb_api::AppState;
 use sb_app::AppError;
 
 /// A company's zone and its IANA name.
@@ -32,7 +32,7 @@ impl Zone {
     }
 
     /// The zone of company `id`, as the signed-in person may see it.
-    pub async fn of_company(s: &AppState, session: &Session, id: &str) -> Result<Self, AppError> {
+    pub async fn of_company(s: &WebState, session: &Session, id: &str) -> Result<Self, AppError> {
         let co = s.app.get_company(&session.actor, id).await?;
         Ok(Self::named(&co.time_zone))
     }

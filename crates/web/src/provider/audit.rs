@@ -3,13 +3,13 @@
 //! at a time. A company's own audit is among the company administrator's pages.
 
 use super::{PROVIDERS, failed, gate};
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::Page;
 use sb_app::views::AuditView;
 use sb_domain::model::AuditKind;
@@ -64,7 +64,7 @@ fn row(v: AuditView) -> Row {
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<AuditQuery>,
 ) -> Response {

@@ -9,6 +9,7 @@ pub mod packages;
 pub mod resellers;
 pub mod trunks;
 
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::{self, Session, signed_in};
@@ -18,7 +19,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{ResellerAdminInput, UserView};
 use sb_domain::model::{Language, Role};
@@ -26,7 +26,7 @@ use serde::Deserialize;
 use std::sync::atomic::Ordering;
 
 /// The provider's routes (and the packages', which resellers use too).
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<WebState> {
     Router::new()
         .route(
             "/admin/resellers",
@@ -105,7 +105,7 @@ pub fn not_found(s: &Session, here: &str) -> Response {
 /// The signed-in person on a page of these `roles`; anyone else is told it does not exist
 /// (what a role may not do is absent).
 pub async fn gate(
-    s: &AppState,
+    s: &WebState,
     headers: &HeaderMap,
     roles: &[Role],
     here: &str,
@@ -121,7 +121,7 @@ pub async fn gate(
 /// `/admin/{page}` for a company administrator: their own company's
 /// `/admin/companies/{id}/{page}`. Nobody else has one, so for them it does not exist.
 pub async fn own_company_page(
-    s: &AppState,
+    s: &WebState,
     headers: &HeaderMap,
     here: &str,
     page: &str,
@@ -138,7 +138,7 @@ pub async fn own_company_page(
 
 /// Like [`gate`] for a form: the CSRF token first (403), then the session and role.
 pub async fn gate_form(
-    s: &AppState,
+    s: &WebState,
     headers: &HeaderMap,
     csrf: &str,
     roles: &[Role],
@@ -341,7 +341,7 @@ pub struct AccountForm {
 /// Runs the row button's use case on an administrator `id` found in `list` (else 404); answers
 /// the notice's name.
 pub async fn account_action(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     list: &[UserView],
     id: &str,
@@ -411,7 +411,7 @@ struct AdminsPage {
 }
 
 async fn admins_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     form: AdminForm,
     alert: Option<(String, StatusCode)>,
@@ -450,7 +450,7 @@ async fn admins_page(
 }
 
 pub async fn system_admins(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Response {
@@ -461,7 +461,7 @@ pub async fn system_admins(
 }
 
 pub async fn create_system_admin(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<AdminForm>,
 ) -> Response {
@@ -480,7 +480,7 @@ pub async fn create_system_admin(
 
 /// Disable, enable or unlock another system administrator.
 pub async fn system_admin_account(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AccountForm>,
@@ -519,7 +519,7 @@ pub struct PolicyForm {
 }
 
 pub async fn set_two_factor_policy(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<PolicyForm>,
 ) -> Response {
@@ -567,7 +567,7 @@ struct HealthPage {
 }
 
 /// The installation's health from the same figures as `/metrics`.
-pub async fn health(State(s): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn health(State(s): State<WebState>, headers: HeaderMap) -> Response {
     let session = match gate(&s, &headers, SYSTEM, HEALTH).await {
         Ok(x) => x,
         Err(r) => return r,

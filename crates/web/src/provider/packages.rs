@@ -5,6 +5,7 @@ use super::{
     Done, PROVIDERS, Pairs, alerted, cents, done, error_status, error_text, failed, gate,
     gate_form, not_found, price,
 };
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::Session;
@@ -12,7 +13,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{PackageInput, PackagePatch, PackageView};
 use sb_domain::model::{Feature, Role};
@@ -93,7 +93,7 @@ struct ListPage {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     draft: Draft,
     alert: Option<&AppError>,
@@ -130,7 +130,7 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Response {
@@ -141,7 +141,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
@@ -178,7 +178,7 @@ struct EditPage {
 }
 
 async fn edit_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     draft: Option<Draft>,
@@ -204,7 +204,7 @@ async fn edit_page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(done): Query<Done>,
@@ -217,7 +217,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
@@ -248,7 +248,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<Vec<(String, String)>>,

@@ -7,6 +7,7 @@ use super::{
     AccountForm, AdminForm, CsrfForm, Done, SYSTEM, account_action, alerted, done, error_status,
     error_text, failed, gate, gate_form, not_found,
 };
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::Session;
@@ -14,7 +15,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::views::{ResellerInput, ResellerView, UserView};
 use sb_app::{AppError, Page};
 use serde::Deserialize;
@@ -46,7 +46,7 @@ struct ListPage {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     after: &str,
     name: String,
@@ -76,7 +76,7 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(q): Query<ListQuery>,
 ) -> Response {
@@ -90,7 +90,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<NameForm>,
 ) -> Response {
@@ -119,7 +119,7 @@ struct ResellerPage {
 }
 
 async fn reseller_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: AdminForm,
@@ -158,7 +158,7 @@ async fn reseller_page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(done): Query<Done>,
@@ -171,7 +171,7 @@ pub async fn show(
 }
 
 pub async fn rename(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<NameForm>,
@@ -200,7 +200,7 @@ pub async fn rename(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
@@ -228,7 +228,7 @@ pub async fn delete(
 }
 
 pub async fn create_admin(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<AdminForm>,
@@ -251,7 +251,7 @@ pub async fn create_admin(
 
 /// Disable, enable or unlock one of the reseller's administrators.
 pub async fn admin_account(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path((id, user)): Path<(String, String)>,
     Form(f): Form<AccountForm>,

@@ -6,6 +6,7 @@ use super::{
     CsrfForm, Done, SYSTEM, alerted, done, error_status, error_text, failed, gate, gate_form,
     not_found, number, ticked,
 };
+use crate::WebState;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::session::Session;
@@ -13,7 +14,6 @@ use askama::Template;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use sb_api::AppState;
 use sb_app::AppError;
 use sb_app::views::{TrunkInbound, TrunkInput, TrunkView};
 use serde::Deserialize;
@@ -125,7 +125,7 @@ struct ListPage {
 }
 
 async fn list_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     draft: Draft,
     alert: Option<&AppError>,
@@ -143,7 +143,7 @@ async fn list_page(
 }
 
 pub async fn list(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Response {
@@ -154,7 +154,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Form(f): Form<TrunkForm>,
 ) -> Response {
@@ -185,7 +185,7 @@ struct EditPage {
 
 /// An installation trunk the actor may manage; a company's trunk is not on these pages.
 async fn installation_trunk(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
 ) -> Result<TrunkView, AppError> {
@@ -197,7 +197,7 @@ async fn installation_trunk(
 }
 
 async fn edit_page(
-    s: &AppState,
+    s: &WebState,
     session: &Session,
     id: &str,
     form: Option<&TrunkForm>,
@@ -232,7 +232,7 @@ async fn edit_page(
 }
 
 pub async fn show(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Query(done): Query<Done>,
@@ -245,7 +245,7 @@ pub async fn show(
 }
 
 pub async fn update(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<TrunkForm>,
@@ -270,7 +270,7 @@ pub async fn update(
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
+    State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
