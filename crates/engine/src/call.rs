@@ -27,7 +27,7 @@ use sb_app::views::CallDirection;
 use sb_domain::ids::CompanyId;
 use sb_domain::ids::DepartmentId;
 use sb_domain::routing::CallerIdChoice;
-use sb_domain::routing::{Action, Plan, Step};
+use sb_domain::routing::{Action, Plan, Step, outbound};
 use sb_media::latch::Latch;
 use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::timer::{self, SessionExpires};
@@ -41,6 +41,9 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// The methods Switchboard accepts inside a call.
+/// The From of a caller who withholds their identity (RFC 3323 section 4.1.1.3).
+const ANONYMOUS_FROM: &str = "\"Anonymous\" <sip:anonymous@anonymous.invalid>";
+
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, REGISTER";
 
 pub(super) const T1: Duration = Duration::from_millis(500);
@@ -387,16 +390,11 @@ pub async fn run(
         .and_then(registrar::user_of)
         .unwrap_or_default()
         .to_owned();
-    let from = invite
-        .header("from")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    // An outside caller whose number could pass for an extension is shown as anonymous.
-    let anonymous = from.contains("anonymous")
-        || caller.number == "anonymous"
-        || invite
-            .header("privacy")
-            .is_some_and(|p| p.to_ascii_lowercase().contains("id"));
+    let anonymous = outbound::is_anonymous(outbound::CallerSays {
+        from: invite.header("from").unwrap_or_default(),
+        privacy: invite.header("privacy"),
+        number: &caller.number,
+    });
     let a_offer = invite.body.clone();
     let started_ms = engine.now_ms();
     let (recorded, mut recordings) = mpsc::unbounded_channel();
@@ -482,6 +480,16 @@ async fn sleep_until(at: Option<Instant>) {
 }
 
 impl Call {
+    /// The caller as callees, call logs and mailboxes see them (`outbound::shown`).
+    fn shown(&self) -> (String, Option<String>) {
+        let (number, name) = outbound::shown(
+            self.anonymous,
+            &self.caller.number,
+            self.caller.name.as_deref(),
+        );
+        (number.to_owned(), name.map(str::to_owned))
+    }
+
     fn next_wake(&self) -> Option<Instant> {
         let retx = self.retx.iter().map(Retx::wake).min();
         let queue = self.queue.as_ref().and_then(queue::QueueRun::next_wake);

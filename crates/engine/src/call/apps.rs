@@ -225,19 +225,12 @@ impl Call {
         if !r.voiced || r.samples.len() < 4000 {
             return;
         }
+        let (caller_number, caller_name) = self.shown();
         let deposit = sb_app::voicemail::Deposit {
             company_id: line.company_id.clone(),
             line_id: line.id.clone(),
-            caller_number: if self.anonymous {
-                "anonymous".to_owned()
-            } else {
-                self.caller.number.clone()
-            },
-            caller_name: if self.anonymous {
-                None
-            } else {
-                self.caller.name.clone()
-            },
+            caller_number,
+            caller_name,
             samples: r.samples,
         };
         let app = self.engine.app.clone();

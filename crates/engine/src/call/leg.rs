@@ -133,11 +133,7 @@ impl Call {
                 call_ref: call_ref.clone(),
             });
         }
-        let (number, name) = if self.anonymous {
-            ("anonymous".to_owned(), None)
-        } else {
-            (self.caller.number.clone(), self.caller.name.clone())
-        };
+        let (number, name) = self.shown();
         let last = self.reached.len().saturating_sub(1);
         for (i, (line, outcome)) in self.reached.iter().enumerate() {
             let (direction, status, duration, device) = match outcome {

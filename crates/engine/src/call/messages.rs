@@ -432,11 +432,7 @@ impl Call {
             });
         }
         if let Some(to) = self.target.as_ref().filter(|l| l.record_calls) {
-            let (number, name) = if self.anonymous {
-                ("anonymous".to_owned(), None)
-            } else {
-                (self.caller.number.clone(), self.caller.name.clone())
-            };
+            let (number, name) = self.shown();
             jobs.push(NewRecording {
                 company_id: to.company_id.clone(),
                 line_id: to.id.clone(),

@@ -350,11 +350,7 @@ impl Call {
         let (id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
         self.engine.app.waiting_board().leave(&id, token);
         let app = self.engine.app.clone();
-        let caller = if self.anonymous {
-            "anonymous".to_owned()
-        } else {
-            self.caller.number.clone()
-        };
+        let (caller, _) = self.shown();
         tokio::spawn(async move {
             if let Err(e) = app
                 .record_queue_call(&id, &caller, entered_ms, how, agent.as_ref())

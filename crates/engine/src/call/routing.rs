@@ -249,7 +249,7 @@ impl Call {
     pub(super) async fn ring_devices(&mut self, line: &SipLine, offer: Vec<u8>) -> Vec<usize> {
         let domain = line.sip_domain.clone();
         let from = if self.anonymous {
-            "\"Anonymous\" <sip:anonymous@anonymous.invalid>".to_owned()
+            ANONYMOUS_FROM.to_owned()
         } else {
             let name = self
                 .caller
@@ -387,25 +387,15 @@ impl Call {
                 return false;
             }
         };
-        let company = Some(&self.caller.company);
-        let pick = |own: bool, emergency_only: bool| {
-            trunks.iter().find(|t| {
-                (if own {
-                    t.company_id.as_ref() == company
-                } else {
-                    t.company_id.is_none()
-                }) && (!emergency_only || t.emergency)
+        let facts: Vec<outbound::TrunkFacts<'_>> = trunks
+            .iter()
+            .map(|t| outbound::TrunkFacts {
+                company: t.company_id.as_ref(),
+                emergency: t.emergency,
             })
-        };
-        let chosen = if emergency {
-            pick(true, true)
-                .or_else(|| pick(false, true))
-                .or_else(|| pick(true, false))
-                .or_else(|| pick(false, false))
-        } else {
-            pick(true, false).or_else(|| pick(false, false))
-        };
-        let Some(trunk) = chosen.cloned() else {
+            .collect();
+        let chosen = outbound::choose_trunk(&facts, &self.caller.company, emergency);
+        let Some(trunk) = chosen.map(|i| trunks[i].clone()) else {
             return false;
         };
         let Ok(addr) = trunk.address.parse::<SocketAddr>() else {
@@ -420,25 +410,25 @@ impl Call {
         let Some(offer) = self.b_offer() else {
             return false;
         };
-        // The caller ID: the dialled number when a redirection asks for it, else the caller's
-        // presentation number, else what the caller sent.
-        let caller_id = match (&self.caller.line, &self.target) {
-            (_, Some(t)) if self.present_dialled => t
-                .presentation_number
-                .clone()
-                .unwrap_or_else(|| self.caller.number.clone()),
-            (Some(l), _) => l
-                .presentation_number
-                .clone()
-                .unwrap_or_else(|| l.extension.clone()),
-            (None, _) => self.caller.number.clone(),
-        };
+        let caller_id = outbound::caller_id(outbound::Presenting {
+            line: self
+                .caller
+                .line
+                .as_ref()
+                .map(|l| (l.presentation_number.as_deref(), l.extension.as_str())),
+            caller_number: &self.caller.number,
+            dialled: self
+                .target
+                .as_ref()
+                .filter(|_| self.present_dialled)
+                .map(|t| t.presentation_number.as_deref()),
+        });
         let domain = match &self.caller.line {
             Some(l) => l.sip_domain.clone(),
             None => self.engine.local.ip().to_string(),
         };
         let from = if self.anonymous {
-            "\"Anonymous\" <sip:anonymous@anonymous.invalid>".to_owned()
+            ANONYMOUS_FROM.to_owned()
         } else {
             let name = self
                 .caller
