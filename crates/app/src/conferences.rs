@@ -23,7 +23,7 @@ use crate::conference_invite::{Invite, sequence_at};
 use crate::mail_texts::{self, InviteKind, Texts};
 
 /// The feature code that reaches the company's conference bridge from any of its lines.
-pub const BRIDGE_CODE: &str = "*88";
+pub const BRIDGE_CODE: &str = sb_domain::routing::features::CONFERENCE_BRIDGE;
 /// How early before its start a conference opens to callers.
 pub const OPENS_BEFORE_MS: i64 = 10 * 60_000;
 const MAX_PARTICIPANTS: usize = 50;

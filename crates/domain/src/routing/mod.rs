@@ -5,6 +5,7 @@
 //! call time and executes it; the API explains the same plan in sentences, so what the portal
 //! says will happen is what does happen.
 
+pub mod features;
 pub mod outbound;
 mod schedule;
 mod settings;

@@ -2,6 +2,7 @@
 //! an outside number through a trunk, emergency calls.
 
 use super::*;
+use sb_domain::routing::features::{self, Feature};
 
 impl Call {
     pub(super) async fn begin(&mut self) {
@@ -25,10 +26,11 @@ impl Call {
                 .set_peer(Side::A, addr, self.signalling_ip(Side::A));
         }
         let dialled = self.dialled.clone();
-        match dialled.as_str() {
-            "*97" => self.portal(true).await,
-            "*98" => self.portal(false).await,
-            _ => self.route(&dialled).await,
+        match features::feature(&dialled) {
+            Some(Feature::OwnMailbox) => self.portal(true).await,
+            Some(Feature::AnyMailbox) => self.portal(false).await,
+            // The bridge is the business layer's to route, like any number.
+            Some(Feature::ConferenceBridge) | None => self.route(&dialled).await,
         }
     }
 
