@@ -226,13 +226,13 @@ fn media_reach(cfg: &Config) -> sb_media::reach::MediaReach {
 fn http_router(cfg: &Config, state: sb_api::AppState) -> axum::Router {
     let https = state.app.config().public_url.starts_with("https://");
     let total = std::time::Duration::from_secs(u64::from(cfg.http.header_timeout_secs) * 10);
-    let web = sb_web::WebState {
+    let web = sb_web::WebState::new(sb_web::Shared {
         app: state.app.clone(),
         trusted_proxies: state.trusted_proxies.clone(),
         requests: state.requests.clone(),
         registrations: state.registrations.clone(),
         calls: state.calls.clone(),
-    };
+    });
     sb_web::router(web)
         .merge(sb_api::router(state))
         .layer(axum::middleware::from_fn(

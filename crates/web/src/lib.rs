@@ -61,9 +61,13 @@ use std::sync::atomic::AtomicU64;
 pub use assets::CONTENT_SECURITY_POLICY;
 
 /// What every portal handler is given: the use cases, which proxies to believe about the
-/// client's address, and the figures the installation's health page shows (shared with /metrics).
+/// client's address, and the figures the installation's health page shows (shared with
+/// /metrics). Handlers and middleware clone it on every request, so it is one `Arc`.
 #[derive(Clone)]
-pub struct WebState {
+pub struct WebState(Arc<Shared>);
+
+/// The parts of [`WebState`].
+pub struct Shared {
     pub app: App,
     /// `--trusted-proxies`: whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Arc<Vec<sb_http::IpNet>>,
@@ -73,6 +77,19 @@ pub struct WebState {
     pub registrations: Arc<AtomicU64>,
     /// Calls in progress, kept current by the SIP engine.
     pub calls: Arc<AtomicU64>,
+}
+
+impl WebState {
+    pub fn new(shared: Shared) -> Self {
+        WebState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for WebState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl sb_http::TrustedProxies for WebState {
