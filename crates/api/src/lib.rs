@@ -77,16 +77,14 @@ impl PageCache {
     }
 
     pub fn put(&self, key: String, epoch: u64, now: i64, body: axum::body::Bytes) {
-        {
-            let mut map = self.map.lock();
+        let mut map = self.map.lock();
+        if map.len() >= Self::MAX {
+            map.retain(|_, (e, at, _)| *e == epoch && now - *at < Self::TTL_MS);
             if map.len() >= Self::MAX {
-                map.retain(|_, (e, at, _)| *e == epoch && now - *at < Self::TTL_MS);
-                if map.len() >= Self::MAX {
-                    map.clear();
-                }
+                map.clear();
             }
-            map.insert(key, (epoch, now, body));
         }
+        map.insert(key, (epoch, now, body));
     }
 }
 

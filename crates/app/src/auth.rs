@@ -530,17 +530,13 @@ impl SessionCache {
     }
 
     fn put(&self, hash: String, actor: &Actor, expires_at: i64, now: i64, epoch: u64) {
-        {
-            let mut map = self.map.lock();
+        let mut map = self.map.lock();
+        if map.len() >= Self::MAX {
+            map.retain(|_, (_, _, cached_at, e)| *e == epoch && now - *cached_at < Self::TTL_MS);
             if map.len() >= Self::MAX {
-                map.retain(|_, (_, _, cached_at, e)| {
-                    *e == epoch && now - *cached_at < Self::TTL_MS
-                });
-                if map.len() >= Self::MAX {
-                    map.clear();
-                }
+                map.clear();
             }
-            map.insert(hash, (actor.clone(), expires_at, now, epoch));
         }
+        map.insert(hash, (actor.clone(), expires_at, now, epoch));
     }
 }

@@ -84,13 +84,11 @@ impl WaitingBoard {
     /// What `line` is doing now; `None` when idle. The SIP engine calls it as calls ring,
     /// are answered and end.
     pub fn set_line(&self, line: &LineId, activity: Option<LineActivity>) {
-        {
-            let mut m = self.lines.lock();
-            match activity {
-                Some(a) => m.insert(line.clone(), a),
-                None => m.remove(line),
-            };
-        }
+        let mut m = self.lines.lock();
+        match activity {
+            Some(a) => m.insert(line.clone(), a),
+            None => m.remove(line),
+        };
     }
 
     /// What `line` is doing now (`None`: idle).

@@ -34,16 +34,14 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
     }
 
     pub(crate) fn put(&self, key: K, epochs: Epochs, now: i64, value: V) {
-        {
-            let mut map = self.map.lock();
+        let mut map = self.map.lock();
+        if map.len() >= Self::MAX {
+            map.retain(|_, (e, at, _)| *e == epochs && now - *at < Self::TTL_MS);
             if map.len() >= Self::MAX {
-                map.retain(|_, (e, at, _)| *e == epochs && now - *at < Self::TTL_MS);
-                if map.len() >= Self::MAX {
-                    map.clear();
-                }
+                map.clear();
             }
-            map.insert(key, (epochs, now, value));
         }
+        map.insert(key, (epochs, now, value));
     }
 }
 

@@ -42,14 +42,12 @@ impl Engine {
 
     /// Gives slots back when a call ends.
     pub(super) fn give_slots(&self, slots: &[Slot]) {
-        {
-            let mut load = self.load.lock();
-            for s in slots {
-                if let Some(n) = load.get_mut(s) {
-                    *n -= 1;
-                    if *n <= 0 {
-                        load.remove(s);
-                    }
+        let mut load = self.load.lock();
+        for s in slots {
+            if let Some(n) = load.get_mut(s) {
+                *n -= 1;
+                if *n <= 0 {
+                    load.remove(s);
                 }
             }
         }
