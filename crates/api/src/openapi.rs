@@ -6,6 +6,7 @@ use sb_app::conferences::{
     ConferenceBridgeDoc, ConferenceInput, ConferenceView, DialInView, ParticipantInput,
     ParticipantView,
 };
+use sb_app::mailbox::MailboxView;
 use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
 };
@@ -82,6 +83,7 @@ use utoipa::openapi::{
         VoicemailView,
         VoicemailPatch,
         VoicemailSettingsDoc,
+        MailboxView,
         ConferenceInput,
         ParticipantInput,
         ConferenceView,

@@ -30,6 +30,7 @@ pub mod lockout;
 pub mod logo;
 pub mod mail_access;
 mod mail_texts;
+pub mod mailbox;
 pub mod messages;
 pub mod outbox;
 pub mod passwords;

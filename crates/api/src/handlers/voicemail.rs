@@ -79,6 +79,24 @@ pub async fn set_notifications(
     Ok(Json(s.app.set_notifications(&a.actor, &id, b).await?))
 }
 
+/// The whole box at the contract's path: settings, greeting, counts and messages.
+pub async fn get_mailbox(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::mailbox::MailboxView>> {
+    Ok(Json(s.app.mailbox(&a.actor, &id).await?))
+}
+
+pub async fn set_mailbox(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<VoicemailSettingsDoc>,
+) -> ApiResult<Json<sb_app::mailbox::MailboxView>> {
+    Ok(Json(s.app.set_mailbox(&a.actor, &id, b).await?))
+}
+
 pub async fn get_voicemail_settings(
     State(s): S,
     a: Auth,

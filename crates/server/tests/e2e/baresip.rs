@@ -592,6 +592,17 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
         "{csv}"
     );
     assert!(rows[1].ends_with(",false"), "{csv}");
+    // The whole box at the contract's path counts it as new, for its user.
+    let mailbox = format!("/api/v1/lines/{}/voicemail", w.t1.line_id);
+    let r = w.srv.get(&mailbox, &w.t1.user_token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        (&r.body["new_messages"], &r.body["heard_messages"]),
+        (&serde_json::json!(1), &serde_json::json!(0)),
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body["messages"][0]["id"], m["id"]);
     let (status, wav) = download(&w.srv, m["audio_url"].as_str().unwrap(), &w.t1.admin_token).await;
     assert_eq!(status, 200);
     let path = dir.join("message.wav");
@@ -616,6 +627,13 @@ async fn a_caller_hears_the_greeting_leaves_a_message_with_its_tone_and_the_lamp
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
+    let r = w.srv.get(&mailbox, &w.t1.user_token).await;
+    assert_eq!(
+        (&r.body["new_messages"], &r.body["heard_messages"]),
+        (&serde_json::json!(0), &serde_json::json!(1)),
+        "{}",
+        r.text
+    );
     lamp.done()
         .await
         .expect("the lamp went on with the message and off once heard");

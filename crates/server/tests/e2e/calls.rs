@@ -303,6 +303,75 @@ async fn voice_portal_pins_are_six_digits_not_trivial_and_never_shown() {
     w.srv.stop().await;
 }
 
+/// `/api/v1/lines/{id}/voicemail` is the contract's path for the mailbox: the settings, the
+/// greeting and the messages in one read, the settings in one write under the same rules.
+#[tokio::test]
+async fn the_voicemail_box_is_served_whole_at_the_contract_path_and_bad_settings_change_nothing() {
+    let w = world().await;
+    let line = |what: &str| format!("/api/v1/lines/{}/{what}", w.t1.line_id);
+    let token = &w.t1.user_token;
+    let r = w.srv.get(&line("voicemail"), token).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["greeting"], Value::Null, "the standard greeting");
+    assert_eq!(r.body["messages"], json!([]));
+    assert_eq!(r.body["new_messages"], 0);
+    let doc = json!({"email_to": ["ulf@example.com"], "keep_after_email": false});
+    let r = w.srv.put(&line("voicemail"), token, doc.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["settings"], doc, "{}", r.text);
+    assert_eq!(
+        w.srv.get(&line("voicemail-settings"), token).await.body,
+        doc,
+        "one setting behind both paths"
+    );
+    let bad = w
+        .srv
+        .put(
+            &line("voicemail"),
+            token,
+            json!({"email_to": ["not an address"]}),
+        )
+        .await;
+    assert_eq!(
+        (bad.status.as_u16(), bad.body["field"].as_str()),
+        (422, Some("email_to.0"))
+    );
+    let unknown = w
+        .srv
+        .put(&line("voicemail"), token, json!({"email": []}))
+        .await;
+    assert_eq!(unknown.status, 422, "{}", unknown.text);
+    assert_eq!(
+        w.srv.get(&line("voicemail"), token).await.body["settings"],
+        doc
+    );
+    let wav = std::env::temp_dir().join(format!("sb-box-{}.wav", w.t1.line_id));
+    crate::baresip::tone_wav_at(&wav, 500.0, 3, 8000);
+    let (status, body) = crate::baresip::upload(
+        &w.srv,
+        &line("voicemail-greeting"),
+        token,
+        std::fs::read(&wav).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let greeting = &w.srv.get(&line("voicemail"), token).await.body["greeting"];
+    assert_eq!(greeting["duration_secs"], 3, "{greeting}");
+    assert_eq!(
+        greeting["audio_url"].as_str(),
+        Some(line("voicemail-greeting").as_str())
+    );
+    // Another company's administrator learns nothing of it.
+    assert_eq!(
+        w.srv
+            .get(&line("voicemail"), &w.t2.admin_token)
+            .await
+            .status,
+        404
+    );
+    w.srv.stop().await;
+}
+
 #[tokio::test]
 async fn reset_line_gives_a_new_account_name_and_clears_everything_saved_for_the_line() {
     let w = world().await;
