@@ -2,6 +2,7 @@
 //! This is the only crate that knows every other one.
 
 pub mod config;
+mod jobs;
 pub mod keyfile;
 
 use config::Config;
@@ -154,8 +155,7 @@ pub async fn start(
             cfg.smtp_options.clone(),
         )));
     }
-    workers.push(tokio::spawn(purge_sessions(app.clone())));
-    workers.push(tokio::spawn(run_reports(app.clone())));
+    workers.extend(jobs::start(&app, jobs::standard()));
     workers.push(tokio::spawn(sb_engine::run(
         sip_socket,
         app.clone(),
@@ -408,29 +408,4 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> Result<AppConf
         )),
         ..AppConfig::default()
     })
-}
-
-/// Sends the scheduled reports whose time has come: at start (a report due while the server
-/// was down is made up for once) and then every 30 seconds, the time read from the app's clock.
-async fn run_reports(app: App) {
-    loop {
-        match app.run_due_reports().await {
-            Ok(n) if n > 0 => tracing::info!(reports = n, "sent scheduled reports"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "scheduled reports failed"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-    }
-}
-
-/// Removes expired sign-in sessions every ten minutes, so the table holds only live tokens.
-async fn purge_sessions(app: sb_app::App) {
-    loop {
-        match app.purge_expired_sessions().await {
-            Ok(n) if n > 0 => tracing::info!(sessions = n, "purged expired sessions"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "session purge failed"),
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
-    }
 }
