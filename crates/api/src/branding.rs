@@ -7,118 +7,59 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use sb_app::branding::{BrandOwner, BrandingInput, BrandingView};
+use sb_app::branding::{BrandingInput, BrandingView, OwnerKind};
 use sb_http::logo_answer;
 
 type S = State<AppState>;
 
-pub async fn get_company_branding(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<BrandingView>> {
-    Ok(Json(
-        s.app.branding(&a.actor, BrandOwner::Company(&id)).await?,
-    ))
-}
-pub async fn set_company_branding(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-    Body(b): Body<BrandingInput>,
-) -> ApiResult<Json<BrandingView>> {
-    let owner = BrandOwner::Company(&id);
-    Ok(Json(s.app.set_branding(&a.actor, owner, b).await?))
-}
-pub async fn reset_company_branding(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    s.app
-        .reset_branding(&a.actor, BrandOwner::Company(&id))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-pub async fn get_company_logo(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
-    let logo = s.app.brand_logo(&a.actor, BrandOwner::Company(&id)).await?;
-    Ok(logo_answer(logo))
-}
-pub async fn set_company_logo(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-    body: axum::body::Body,
-) -> ApiResult<Json<BrandingView>> {
-    let file = logo_upload(body).await?;
-    let owner = BrandOwner::Company(&id);
-    Ok(Json(s.app.set_logo(&a.actor, owner, &file).await?))
-}
-pub async fn delete_company_logo(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<BrandingView>> {
-    let owner = BrandOwner::Company(&id);
-    Ok(Json(s.app.remove_logo(&a.actor, owner).await?))
-}
+// Each handler serves a company's route and a reseller's: the route table names the kind.
 
-pub async fn get_reseller_branding(
+pub async fn get_branding<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<BrandingView>> {
-    Ok(Json(
-        s.app.branding(&a.actor, BrandOwner::Reseller(&id)).await?,
-    ))
+    Ok(Json(s.app.branding(&a.actor, K::owner(&id)).await?))
 }
-pub async fn set_reseller_branding(
+pub async fn set_branding<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
     Body(b): Body<BrandingInput>,
 ) -> ApiResult<Json<BrandingView>> {
-    let owner = BrandOwner::Reseller(&id);
-    Ok(Json(s.app.set_branding(&a.actor, owner, b).await?))
+    Ok(Json(s.app.set_branding(&a.actor, K::owner(&id), b).await?))
 }
-pub async fn reset_reseller_branding(
+pub async fn reset_branding<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    s.app
-        .reset_branding(&a.actor, BrandOwner::Reseller(&id))
-        .await?;
+    s.app.reset_branding(&a.actor, K::owner(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
-pub async fn get_reseller_logo(
+pub async fn get_logo<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
-    let logo = s
-        .app
-        .brand_logo(&a.actor, BrandOwner::Reseller(&id))
-        .await?;
+    let logo = s.app.brand_logo(&a.actor, K::owner(&id)).await?;
     Ok(logo_answer(logo))
 }
-pub async fn set_reseller_logo(
+pub async fn set_logo<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
     body: axum::body::Body,
 ) -> ApiResult<Json<BrandingView>> {
     let file = logo_upload(body).await?;
-    let owner = BrandOwner::Reseller(&id);
-    Ok(Json(s.app.set_logo(&a.actor, owner, &file).await?))
+    Ok(Json(s.app.set_logo(&a.actor, K::owner(&id), &file).await?))
 }
-pub async fn delete_reseller_logo(
+pub async fn delete_logo<K: OwnerKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<BrandingView>> {
-    let owner = BrandOwner::Reseller(&id);
-    Ok(Json(s.app.remove_logo(&a.actor, owner).await?))
+    Ok(Json(s.app.remove_logo(&a.actor, K::owner(&id)).await?))
 }
 
 /// An uploaded logo, refused (413) past the limit.

@@ -22,19 +22,30 @@ pub use openapi::openapi_json;
 /// The largest JSON body the API reads (413 above).
 pub use sb_http::MAX_BODY;
 
-/// State shared by every handler.
+/// State shared by every handler. Handlers, extractors and middleware clone it on every
+/// request, so it is one `Arc` (as the portals' `WebState` is).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`].
+pub struct Shared {
     pub app: App,
     pub requests: Arc<AtomicU64>,
     pub started_ms: i64,
-    pub pages: Arc<PageCache>,
+    pub pages: PageCache,
     /// Registered SIP devices, kept current by the SIP front door.
     pub registrations: Arc<AtomicU64>,
     /// Calls in progress, kept current by the SIP engine.
     pub calls: Arc<AtomicU64>,
     /// Reverse proxies whose `X-Forwarded-For` tells the client's address (`--trusted-proxies`).
     pub trusted_proxies: Arc<Vec<extract::IpNet>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl sb_http::TrustedProxies for AppState {
@@ -44,16 +55,16 @@ impl sb_http::TrustedProxies for AppState {
 }
 
 impl AppState {
-    pub fn new(app: App, started_ms: i64) -> Self {
-        Self {
+    pub fn new(app: App, started_ms: i64, trusted_proxies: Vec<extract::IpNet>) -> Self {
+        AppState(Arc::new(Shared {
             app,
             requests: Arc::new(AtomicU64::new(0)),
             started_ms,
-            pages: Arc::default(),
+            pages: PageCache::default(),
             registrations: Arc::default(),
             calls: Arc::default(),
-            trusted_proxies: Arc::default(),
-        }
+            trusted_proxies: Arc::new(trusted_proxies),
+        }))
     }
 }
 

@@ -5,6 +5,8 @@
 use crate::AppState;
 use crate::handlers as h;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
+use sb_app::branding::kind::{Company, Reseller};
+use sb_app::emergency::kind::{Line, Number};
 
 /// What a route answers on success.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +43,10 @@ pub struct Route {
     pub handler: fn() -> MethodRouter<AppState>,
 }
 
+/// A route whose handler is named like its operation; or, with the handler in parentheses
+/// after the operation's name, one handler generic over a kind of owner serving several routes.
 macro_rules! r {
-    ($m:ident $path:literal $id:ident $tag:literal $body:expr, $ans:expr, $auth:expr, $sum:literal) => {
+    ($m:ident $path:literal $id:ident ($handler:expr) $tag:literal $body:expr, $ans:expr, $auth:expr, $sum:literal) => {
         Route {
             method: stringify!($m),
             path: $path,
@@ -52,8 +56,11 @@ macro_rules! r {
             body: $body,
             answer: $ans,
             auth: $auth,
-            handler: || $m(h::$id),
+            handler: || $m($handler),
         }
+    };
+    ($m:ident $path:literal $id:ident $tag:literal $body:expr, $ans:expr, $auth:expr, $sum:literal) => {
+        r!($m $path $id (h::$id) $tag $body, $ans, $auth, $sum)
     };
 }
 
@@ -174,12 +181,12 @@ pub fn routes() -> Vec<Route> {
         r!(delete "/api/v1/trunks/{id}" delete_trunk "trunks" N, NoContent, true, "Delete a trunk"),
         r!(get "/api/v1/companies/{id}/emergency" get_emergency "emergency" N, Ok("EmergencySettingsDoc"), true, "Who is e-mailed when someone dials an emergency number"),
         r!(put "/api/v1/companies/{id}/emergency" set_emergency "emergency" Some("EmergencySettingsDoc"), Ok("EmergencySettingsDoc"), true, "Set the emergency-call notification recipients (at most 10)"),
-        r!(get "/api/v1/lines/{id}/e911-address" get_line_e911 "emergency" N, Ok("E911AddressDoc"), true, "The line's E911 address (404 when none)"),
-        r!(put "/api/v1/lines/{id}/e911-address" set_line_e911 "emergency" Some("E911AddressDoc"), Ok("E911AddressDoc"), true, "Set the line's E911 address"),
-        r!(delete "/api/v1/lines/{id}/e911-address" delete_line_e911 "emergency" N, NoContent, true, "Remove the line's E911 address"),
-        r!(get "/api/v1/numbers/{id}/e911-address" get_number_e911 "emergency" N, Ok("E911AddressDoc"), true, "The number's E911 address (404 when none)"),
-        r!(put "/api/v1/numbers/{id}/e911-address" set_number_e911 "emergency" Some("E911AddressDoc"), Ok("E911AddressDoc"), true, "Set the number's E911 address"),
-        r!(delete "/api/v1/numbers/{id}/e911-address" delete_number_e911 "emergency" N, NoContent, true, "Remove the number's E911 address"),
+        r!(get "/api/v1/lines/{id}/e911-address" get_line_e911 (h::get_e911::<Line>) "emergency" N, Ok("E911AddressDoc"), true, "The line's E911 address (404 when none)"),
+        r!(put "/api/v1/lines/{id}/e911-address" set_line_e911 (h::set_e911::<Line>) "emergency" Some("E911AddressDoc"), Ok("E911AddressDoc"), true, "Set the line's E911 address"),
+        r!(delete "/api/v1/lines/{id}/e911-address" delete_line_e911 (h::delete_e911::<Line>) "emergency" N, NoContent, true, "Remove the line's E911 address"),
+        r!(get "/api/v1/numbers/{id}/e911-address" get_number_e911 (h::get_e911::<Number>) "emergency" N, Ok("E911AddressDoc"), true, "The number's E911 address (404 when none)"),
+        r!(put "/api/v1/numbers/{id}/e911-address" set_number_e911 (h::set_e911::<Number>) "emergency" Some("E911AddressDoc"), Ok("E911AddressDoc"), true, "Set the number's E911 address"),
+        r!(delete "/api/v1/numbers/{id}/e911-address" delete_number_e911 (h::delete_e911::<Number>) "emergency" N, NoContent, true, "Remove the number's E911 address"),
         r!(get "/api/v1/companies/{id}/queues" list_queues "queues" N, List("QueueView"), true, "A company's call queues"),
         r!(post "/api/v1/companies/{id}/queues" create_queue "queues" Some("QueueInput"), Created("QueueView"), true, "Add a call queue: extension, strategy, timing, agents, overflow (administrators)"),
         r!(get "/api/v1/queues/{id}" get_queue "queues" N, Ok("QueueView"), true, "Read a call queue"),
@@ -206,18 +213,18 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/reports/{id}/run" run_report "reports" N, Created("ReportRunView"), true, "Run the report now for the period a run today covers and mail it; the schedule is unchanged"),
         r!(get "/api/v1/reports/{id}/runs" report_runs "reports" N, All("ReportRunView"), true, "The report's last 50 runs, newest first: when, which period, status, rows and recipients"),
         // Branding: a company's own fields override its reseller's, field by field.
-        r!(get "/api/v1/companies/{id}/branding" get_company_branding "branding" N, Ok("BrandingView"), true, "The company's own branding: product name, two colours, whether a logo is set (its administrators and providers)"),
-        r!(patch "/api/v1/companies/{id}/branding" set_company_branding "branding" Some("BrandingInput"), Ok("BrandingView"), true, "Change the company's product name or colours (#rrggbb); null clears a field, which then comes from the reseller's branding"),
-        r!(delete "/api/v1/companies/{id}/branding" reset_company_branding "branding" N, NoContent, true, "Remove the company's branding: its pages and mail show its reseller's again"),
-        r!(get "/api/v1/companies/{id}/branding/logo" get_company_logo "branding" N, File("image/png, image/svg+xml"), true, "The company's own logo (404 when it has none)"),
-        r!(put "/api/v1/companies/{id}/branding/logo" set_company_logo "branding" Some("file:image/png, image/svg+xml"), Ok("BrandingView"), true, "Upload the company's logo: PNG (at most 2048 pixels each way) or SVG, at most 256 KiB; a PNG is written anew, an SVG keeps only drawing elements (no script, style or outside reference)"),
-        r!(delete "/api/v1/companies/{id}/branding/logo" delete_company_logo "branding" N, Ok("BrandingView"), true, "Remove the company's logo (its reseller's shows again)"),
-        r!(get "/api/v1/resellers/{id}/branding" get_reseller_branding "branding" N, Ok("BrandingView"), true, "The reseller's branding, which its customers' pages and mail show where a company set none (the reseller and the provider)"),
-        r!(patch "/api/v1/resellers/{id}/branding" set_reseller_branding "branding" Some("BrandingInput"), Ok("BrandingView"), true, "Change the reseller's product name or colours (#rrggbb); null clears"),
-        r!(delete "/api/v1/resellers/{id}/branding" reset_reseller_branding "branding" N, NoContent, true, "Remove the reseller's branding"),
-        r!(get "/api/v1/resellers/{id}/branding/logo" get_reseller_logo "branding" N, File("image/png, image/svg+xml"), true, "The reseller's logo (404 when it has none)"),
-        r!(put "/api/v1/resellers/{id}/branding/logo" set_reseller_logo "branding" Some("file:image/png, image/svg+xml"), Ok("BrandingView"), true, "Upload the reseller's logo (PNG or SVG, sanitised as for a company)"),
-        r!(delete "/api/v1/resellers/{id}/branding/logo" delete_reseller_logo "branding" N, Ok("BrandingView"), true, "Remove the reseller's logo"),
+        r!(get "/api/v1/companies/{id}/branding" get_company_branding (h::get_branding::<Company>) "branding" N, Ok("BrandingView"), true, "The company's own branding: product name, two colours, whether a logo is set (its administrators and providers)"),
+        r!(patch "/api/v1/companies/{id}/branding" set_company_branding (h::set_branding::<Company>) "branding" Some("BrandingInput"), Ok("BrandingView"), true, "Change the company's product name or colours (#rrggbb); null clears a field, which then comes from the reseller's branding"),
+        r!(delete "/api/v1/companies/{id}/branding" reset_company_branding (h::reset_branding::<Company>) "branding" N, NoContent, true, "Remove the company's branding: its pages and mail show its reseller's again"),
+        r!(get "/api/v1/companies/{id}/branding/logo" get_company_logo (h::get_logo::<Company>) "branding" N, File("image/png, image/svg+xml"), true, "The company's own logo (404 when it has none)"),
+        r!(put "/api/v1/companies/{id}/branding/logo" set_company_logo (h::set_logo::<Company>) "branding" Some("file:image/png, image/svg+xml"), Ok("BrandingView"), true, "Upload the company's logo: PNG (at most 2048 pixels each way) or SVG, at most 256 KiB; a PNG is written anew, an SVG keeps only drawing elements (no script, style or outside reference)"),
+        r!(delete "/api/v1/companies/{id}/branding/logo" delete_company_logo (h::delete_logo::<Company>) "branding" N, Ok("BrandingView"), true, "Remove the company's logo (its reseller's shows again)"),
+        r!(get "/api/v1/resellers/{id}/branding" get_reseller_branding (h::get_branding::<Reseller>) "branding" N, Ok("BrandingView"), true, "The reseller's branding, which its customers' pages and mail show where a company set none (the reseller and the provider)"),
+        r!(patch "/api/v1/resellers/{id}/branding" set_reseller_branding (h::set_branding::<Reseller>) "branding" Some("BrandingInput"), Ok("BrandingView"), true, "Change the reseller's product name or colours (#rrggbb); null clears"),
+        r!(delete "/api/v1/resellers/{id}/branding" reset_reseller_branding (h::reset_branding::<Reseller>) "branding" N, NoContent, true, "Remove the reseller's branding"),
+        r!(get "/api/v1/resellers/{id}/branding/logo" get_reseller_logo (h::get_logo::<Reseller>) "branding" N, File("image/png, image/svg+xml"), true, "The reseller's logo (404 when it has none)"),
+        r!(put "/api/v1/resellers/{id}/branding/logo" set_reseller_logo (h::set_logo::<Reseller>) "branding" Some("file:image/png, image/svg+xml"), Ok("BrandingView"), true, "Upload the reseller's logo (PNG or SVG, sanitised as for a company)"),
+        r!(delete "/api/v1/resellers/{id}/branding/logo" delete_reseller_logo (h::delete_logo::<Reseller>) "branding" N, Ok("BrandingView"), true, "Remove the reseller's logo"),
         r!(get "/api/v1/audit" list_installation_audit "audit" N, ListOrCsv("AuditView"), true, "The installation's audit (system) or a reseller's (its administrators); same filters and CSV"),
         // Call barring against toll fraud: every call to an outside number, dialled or redirected.
         r!(get "/api/v1/companies/{id}/call-barring" get_company_barring "call-barring" N, Ok("CallBarringView"), true, "What the company bars: international, premium-rate or all outside numbers (its administrators and providers)"),

@@ -26,6 +26,31 @@ pub enum BrandOwner<'a> {
     Company(&'a str),
 }
 
+/// A kind of owner as a type, for the front doors' handlers: one handler, generic over it,
+/// serves the routes of both kinds ([`kind::Company`] and [`kind::Reseller`]).
+pub trait OwnerKind: 'static {
+    fn owner(id: &str) -> BrandOwner<'_>;
+}
+
+/// The two kinds of [`OwnerKind`].
+pub mod kind {
+    use super::{BrandOwner, OwnerKind};
+
+    pub enum Company {}
+    pub enum Reseller {}
+
+    impl OwnerKind for Company {
+        fn owner(id: &str) -> BrandOwner<'_> {
+            BrandOwner::Company(id)
+        }
+    }
+    impl OwnerKind for Reseller {
+        fn owner(id: &str) -> BrandOwner<'_> {
+            BrandOwner::Reseller(id)
+        }
+    }
+}
+
 /// A tenant's own branding (not what it inherits).
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
 pub struct BrandingView {

@@ -70,6 +70,27 @@ pub enum AddressOwner {
     Number,
 }
 
+/// An [`AddressOwner`] as a type, for the REST handlers: one handler, generic over it, serves
+/// the routes of lines and of numbers.
+pub trait AddressKind: 'static {
+    const OWNER: AddressOwner;
+}
+
+/// The two kinds of [`AddressKind`].
+pub mod kind {
+    use super::{AddressKind, AddressOwner};
+
+    pub enum Line {}
+    pub enum Number {}
+
+    impl AddressKind for Line {
+        const OWNER: AddressOwner = AddressOwner::Line;
+    }
+    impl AddressKind for Number {
+        const OWNER: AddressOwner = AddressOwner::Number;
+    }
+}
+
 impl App {
     pub async fn emergency_settings(
         &self,

@@ -127,8 +127,11 @@ pub async fn start(
     let http_addr = listener
         .local_addr()
         .map_err(|e| StartError::Config(e.to_string()))?;
-    let mut state = sb_api::AppState::new(app.clone(), clock.now().as_millisecond());
-    state.trusted_proxies = Arc::new(cfg.http.trusted_proxies.clone());
+    let state = sb_api::AppState::new(
+        app.clone(),
+        clock.now().as_millisecond(),
+        cfg.http.trusted_proxies.clone(),
+    );
     let gauges = sb_engine::Gauges {
         registrations: state.registrations.clone(),
         active_calls: state.calls.clone(),

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sb_app::AppError;
-use sb_app::branding::{BrandOwner, BrandingInput, BrandingView};
+use sb_app::branding::{BrandOwner, BrandingInput, BrandingView, OwnerKind, kind};
 use sb_domain::model::Role;
 use serde::Deserialize;
 
@@ -31,56 +31,36 @@ pub const LOGO_PATH: &str = "/brand/logo";
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 
 pub fn routes() -> Router<WebState> {
-    let mut r = Router::new()
+    Router::new()
         .route(OWN_PATH, get(own))
         .route(CSS_PATH, get(stylesheet))
-        .route(LOGO_PATH, get(my_logo));
-    // The same pages for both kinds of owner, each path naming its kind.
-    for kind in ["companies", "resellers"] {
-        let base = format!("/admin/{kind}/{{id}}/branding");
-        let upload = post(move |s: St, h: HeaderMap, p: Id, b: Body| upload(s, h, p, b, kind))
-            .layer(DefaultBodyLimit::max(crate::upload::MAX_LOGO_FORM_BYTES));
-        r = r
-            .route(
-                &base,
-                get(move |s: St, h: HeaderMap, p: Id, q: Query<Saved>| show(s, h, p, q, kind))
-                    .post(move |s: St, h: HeaderMap, p: Id, f: Form<BrandForm>| {
-                        save(s, h, p, f, kind)
-                    }),
-            )
-            .route(
-                &format!("{base}/logo"),
-                get(move |s: St, h: HeaderMap, p: Id| logo(s, h, p, kind)).merge(upload),
-            )
-            .route(
-                &format!("{base}/logo/delete"),
-                post(move |s: St, h: HeaderMap, p: Id, f: Form<CsrfOnly>| {
-                    remove_logo(s, h, p, f, kind)
-                }),
-            )
-            .route(
-                &format!("{base}/reset"),
-                post(move |s: St, h: HeaderMap, p: Id, f: Form<CsrfOnly>| reset(s, h, p, f, kind)),
-            );
-    }
-    r
+        .route(LOGO_PATH, get(my_logo))
+        .merge(owner_routes::<kind::Company>())
+        .merge(owner_routes::<kind::Reseller>())
+}
+
+/// The same pages for both kinds of owner, each at its page's own path, axum's `{id}` standing
+/// for the id.
+fn owner_routes<K: OwnerKind>() -> Router<WebState> {
+    let base = here(K::owner("{id}"));
+    let upload = post(upload::<K>).layer(DefaultBodyLimit::max(crate::upload::MAX_LOGO_FORM_BYTES));
+    Router::new()
+        .route(&base, get(show::<K>).post(save::<K>))
+        .route(&format!("{base}/logo"), get(logo::<K>).merge(upload))
+        .route(&format!("{base}/logo/delete"), post(remove_logo::<K>))
+        .route(&format!("{base}/reset"), post(reset::<K>))
 }
 
 type St = State<WebState>;
 type Id = Path<String>;
 type Body = Result<Bytes, axum::extract::rejection::BytesRejection>;
 
-/// `companies` or `resellers`, as the path names the owner.
-fn owner<'a>(kind: &str, id: &'a str) -> Option<BrandOwner<'a>> {
-    match kind {
-        "companies" => Some(BrandOwner::Company(id)),
-        "resellers" => Some(BrandOwner::Reseller(id)),
-        _ => None,
+/// The branding page of `o`.
+fn here(o: BrandOwner<'_>) -> String {
+    match o {
+        BrandOwner::Company(id) => format!("/admin/companies/{id}/branding"),
+        BrandOwner::Reseller(id) => format!("/admin/resellers/{id}/branding"),
     }
-}
-
-fn here(kind: &str, id: &str) -> String {
-    format!("/admin/{kind}/{id}/branding")
 }
 
 /// A company administrator's or a reseller's own branding page.
@@ -98,8 +78,8 @@ pub async fn own(State(s): State<WebState>, headers: HeaderMap) -> Response {
     };
     let a = &session.actor;
     let to = match (&a.company_id, &a.reseller_id) {
-        (Some(co), _) => here("companies", co.as_str()),
-        (None, Some(r)) => here("resellers", r.as_str()),
+        (Some(co), _) => here(BrandOwner::Company(co.as_str())),
+        (None, Some(r)) => here(BrandOwner::Reseller(r.as_str())),
         (None, None) => return not_found(&session, OWN_PATH),
     };
     Redirect::to(&to).into_response()
@@ -128,16 +108,12 @@ pub struct Saved {
 async fn page(
     s: &WebState,
     session: &Session,
-    kind: &str,
-    id: &str,
+    o: BrandOwner<'_>,
     alert: Option<&AppError>,
     saved: bool,
 ) -> Response {
     let lang = session.me.language;
-    let path = here(kind, id);
-    let Some(o) = owner(kind, id) else {
-        return not_found(session, &path);
-    };
+    let path = here(o);
     let title = t(lang, "br_title");
     let b = match s.app.branding(&session.actor, o).await {
         Ok(b) => b,
@@ -157,7 +133,7 @@ async fn page(
         status,
         &BrandingPage {
             c,
-            company: kind == "companies",
+            company: matches!(o, BrandOwner::Company(_)),
             primary: b.primary_colour.clone().unwrap_or("#1d3557".into()),
             accent: b.accent_colour.clone().unwrap_or("#457b9d".into()),
             logo_src,
@@ -167,15 +143,15 @@ async fn page(
     )
 }
 
-pub async fn show(
-    State(s): State<WebState>,
+pub async fn show<K: OwnerKind>(
+    State(s): St,
     headers: HeaderMap,
     Path(id): Id,
     Query(q): Query<Saved>,
-    kind: &'static str,
 ) -> Response {
-    match gate(&s, &headers, ADMINS, &here(kind, &id)).await {
-        Ok(session) => page(&s, &session, kind, &id, None, q.saved == "1").await,
+    let o = K::owner(&id);
+    match gate(&s, &headers, ADMINS, &here(o)).await {
+        Ok(session) => page(&s, &session, o, None, q.saved == "1").await,
         Err(r) => r,
     }
 }
@@ -184,14 +160,13 @@ pub async fn show(
 async fn outcome<T>(
     s: &WebState,
     session: &Session,
-    kind: &str,
-    id: &str,
+    o: BrandOwner<'_>,
     result: Result<T, AppError>,
 ) -> Response {
     match result {
-        Ok(_) => Redirect::to(&format!("{}?saved=1", here(kind, id))).into_response(),
-        Err(AppError::NotFound) => not_found(session, &here(kind, id)),
-        Err(e) => page(s, session, kind, id, Some(&e), false).await,
+        Ok(_) => Redirect::to(&format!("{}?saved=1", here(o))).into_response(),
+        Err(AppError::NotFound) => not_found(session, &here(o)),
+        Err(e) => page(s, session, o, Some(&e), false).await,
     }
 }
 
@@ -206,21 +181,12 @@ pub struct BrandForm {
     accent_colour: String,
 }
 
-pub async fn save(
-    State(s): State<WebState>,
+pub async fn save<K: OwnerKind>(
+    State(s): St,
     headers: HeaderMap,
     Path(id): Id,
     Form(f): Form<BrandForm>,
-    kind: &'static str,
 ) -> Response {
-    let path = here(kind, &id);
-    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &path).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let Some(o) = owner(kind, &id) else {
-        return not_found(&session, &path);
-    };
     let own = f.own_colours == "1";
     let colour = |v: String| Some(own.then_some(v));
     let input = BrandingInput {
@@ -228,18 +194,72 @@ pub async fn save(
         primary_colour: colour(f.primary_colour),
         accent_colour: colour(f.accent_colour),
     };
-    let result = s.app.set_branding(&session.actor, o, input).await;
-    outcome(&s, &session, kind, &id, result).await
+    change(&s, &headers, K::owner(&id), &f.csrf, Change::Fields(input)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn remove_logo<K: OwnerKind>(
+    State(s): St,
+    headers: HeaderMap,
+    Path(id): Id,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    change(&s, &headers, K::owner(&id), &f.csrf, Change::RemoveLogo).await
+}
+
+pub async fn reset<K: OwnerKind>(
+    State(s): St,
+    headers: HeaderMap,
+    Path(id): Id,
+    Form(f): Form<CsrfOnly>,
+) -> Response {
+    change(&s, &headers, K::owner(&id), &f.csrf, Change::Reset).await
+}
+
+/// What a form of a branding page changes (the logo's upload aside: its token is in its body).
+enum Change {
+    Fields(BrandingInput),
+    RemoveLogo,
+    Reset,
+}
+
+/// A form of `o`'s page: the CSRF token and the role checked before anything changes.
+async fn change(
+    s: &WebState,
+    headers: &HeaderMap,
+    o: BrandOwner<'_>,
+    csrf: &str,
+    change: Change,
+) -> Response {
+    let session = match gate_form(s, headers, csrf, ADMINS, &here(o)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let a = &session.actor;
+    let result = match change {
+        Change::Fields(input) => s.app.set_branding(a, o, input).await.map(|_| ()),
+        Change::RemoveLogo => s.app.remove_logo(a, o).await.map(|_| ()),
+        // Nothing to reset is no failure: the page shows the default look either way.
+        Change::Reset => match s.app.reset_branding(a, o).await {
+            Err(AppError::NotFound) => s.app.branding(a, o).await.map(|_| ()),
+            other => other,
+        },
+    };
+    outcome(s, &session, o, result).await
 }
 
 /// `POST …/branding/logo`: a PNG or SVG file from the browser's form; the CSRF field is checked
 /// before anything is used, and a file that cannot be used changes nothing.
-pub async fn upload(
-    State(s): State<WebState>,
+pub async fn upload<K: OwnerKind>(
+    State(s): St,
     headers: HeaderMap,
     Path(id): Id,
     body: Body,
-    kind: &'static str,
 ) -> Response {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -250,7 +270,7 @@ pub async fn upload(
         Err(_) => Err(UploadError::TooLarge),
     };
     let csrf = parsed.as_ref().map_or("", |f| f.csrf.as_str());
-    let path = here(kind, &id);
+    let o = K::owner(&id);
     let session = match parsed {
         // Past the limit the form's token is not read: the page only says why.
         Err(UploadError::TooLarge) => signed_in(&s, &headers).await,
@@ -261,11 +281,8 @@ pub async fn upload(
         Err(r) => return r,
     };
     if !ADMINS.contains(&session.actor.role) {
-        return not_found(&session, &path);
+        return not_found(&session, &here(o));
     }
-    let Some(o) = owner(kind, &id) else {
-        return not_found(&session, &path);
-    };
     let result = match parsed {
         Ok(f) if !f.file.is_empty() => s.app.set_logo(&session.actor, o, &f.file).await,
         Ok(_) => Err(AppError::invalid(
@@ -284,71 +301,15 @@ pub async fn upload(
             "The form could not be read.",
         )),
     };
-    outcome(&s, &session, kind, &id, result).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfOnly {
-    csrf: String,
-}
-
-pub async fn remove_logo(
-    State(s): State<WebState>,
-    headers: HeaderMap,
-    Path(id): Id,
-    Form(f): Form<CsrfOnly>,
-    kind: &'static str,
-) -> Response {
-    let path = here(kind, &id);
-    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &path).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let Some(o) = owner(kind, &id) else {
-        return not_found(&session, &path);
-    };
-    let result = s.app.remove_logo(&session.actor, o).await;
-    outcome(&s, &session, kind, &id, result).await
-}
-
-pub async fn reset(
-    State(s): State<WebState>,
-    headers: HeaderMap,
-    Path(id): Id,
-    Form(f): Form<CsrfOnly>,
-    kind: &'static str,
-) -> Response {
-    let path = here(kind, &id);
-    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &path).await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    let Some(o) = owner(kind, &id) else {
-        return not_found(&session, &path);
-    };
-    // Nothing to reset is no failure: the page shows the default look either way.
-    let result = match s.app.reset_branding(&session.actor, o).await {
-        Err(AppError::NotFound) => s.app.branding(&session.actor, o).await.map(|_| ()),
-        other => other,
-    };
-    outcome(&s, &session, kind, &id, result).await
+    outcome(&s, &session, o, result).await
 }
 
 /// A tenant's own logo, for its branding page.
-pub async fn logo(
-    State(s): State<WebState>,
-    headers: HeaderMap,
-    Path(id): Id,
-    kind: &'static str,
-) -> Response {
+pub async fn logo<K: OwnerKind>(State(s): St, headers: HeaderMap, Path(id): Id) -> Response {
     let Ok(session) = signed_in(&s, &headers).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(o) = owner(kind, &id) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    match s.app.brand_logo(&session.actor, o).await {
+    match s.app.brand_logo(&session.actor, K::owner(&id)).await {
         Ok(l) => kept(sb_http::logo_answer(l)),
         Err(_) => StatusCode::NOT_FOUND.into_response(),
     }

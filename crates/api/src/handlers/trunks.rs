@@ -1,7 +1,7 @@
 //! Trunks and emergency calls (recipients, E911 addresses).
 
 use super::*;
-use sb_app::emergency::AddressOwner;
+use sb_app::emergency::AddressKind;
 
 pub async fn list_installation_trunks(
     State(s): S,
@@ -68,69 +68,30 @@ pub async fn set_emergency(
     Ok(Json(s.app.set_emergency_settings(&a.actor, &id, b).await?))
 }
 
-pub async fn get_line_e911(
+// Each handler serves a line's route and a number's: the route table names the kind.
+
+pub async fn get_e911<K: AddressKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<Json<E911AddressDoc>> {
-    Ok(Json(
-        s.app
-            .e911_address(&a.actor, AddressOwner::Line, &id)
-            .await?,
-    ))
+    Ok(Json(s.app.e911_address(&a.actor, K::OWNER, &id).await?))
 }
-pub async fn set_line_e911(
+pub async fn set_e911<K: AddressKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
     Body(b): Body<E911AddressDoc>,
 ) -> ApiResult<Json<E911AddressDoc>> {
     Ok(Json(
-        s.app
-            .set_e911_address(&a.actor, AddressOwner::Line, &id, b)
-            .await?,
+        s.app.set_e911_address(&a.actor, K::OWNER, &id, b).await?,
     ))
 }
-pub async fn delete_line_e911(
+pub async fn delete_e911<K: AddressKind>(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    s.app
-        .clear_e911_address(&a.actor, AddressOwner::Line, &id)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-pub async fn get_number_e911(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<Json<E911AddressDoc>> {
-    Ok(Json(
-        s.app
-            .e911_address(&a.actor, AddressOwner::Number, &id)
-            .await?,
-    ))
-}
-pub async fn set_number_e911(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-    Body(b): Body<E911AddressDoc>,
-) -> ApiResult<Json<E911AddressDoc>> {
-    Ok(Json(
-        s.app
-            .set_e911_address(&a.actor, AddressOwner::Number, &id, b)
-            .await?,
-    ))
-}
-pub async fn delete_number_e911(
-    State(s): S,
-    a: Auth,
-    Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    s.app
-        .clear_e911_address(&a.actor, AddressOwner::Number, &id)
-        .await?;
+    s.app.clear_e911_address(&a.actor, K::OWNER, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
