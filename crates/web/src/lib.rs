@@ -40,6 +40,7 @@ mod lines;
 mod mailbox;
 mod messages;
 mod my;
+mod my_calls;
 mod numbers;
 mod provider;
 mod reports;
@@ -137,6 +138,8 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
+        .route("/my/presence", post(my_calls::presence))
+        .route("/my/forward", post(my_calls::forward))
         .route(security::PATH, get(security::show))
         .route("/my/security/enrol", post(security::enrol))
         .route("/my/security/confirm", post(security::confirm))

@@ -1,10 +1,12 @@
-//! "My homepage": the person's profile, presence, lines, queues and working hours.
+//! "My homepage": the person's profile, presence, lines, queues and working hours; the call
+//! controls on it are `my_calls`.
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
-use crate::session::{self, signed_in};
+use crate::my_calls::{CallsBox, Refusal};
+use crate::session::{self, Session, signed_in};
 use askama::Template;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::AppError;
@@ -44,10 +46,10 @@ struct DayRow {
 struct Home {
     name: String,
     email: String,
-    presence: &'static str,
     lines: Vec<LineRow>,
     queues: Vec<QueueRow>,
     hours: Option<Vec<DayRow>>,
+    calls: CallsBox,
 }
 
 #[derive(Template)]
@@ -116,13 +118,44 @@ fn day_row(day: &'static str, d: &DayDoc) -> DayRow {
     DayRow { day, rule, between }
 }
 
-pub async fn home(State(s): State<WebState>, headers: HeaderMap) -> Response {
+#[derive(Deserialize)]
+pub struct HomeQuery {
+    /// What the form before this page changed, for its notice.
+    done: Option<String>,
+}
+
+pub async fn home(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Query(q): Query<HomeQuery>,
+) -> Response {
     let session = match signed_in(&s, &headers).await {
         Ok(x) => x,
         Err(r) => return r,
     };
+    page(&s, &session, q.done.as_deref(), None).await
+}
+
+/// The notice of a change the home page's forms made, by the `done` the form sent back.
+fn done_key(done: &str) -> Option<&'static str> {
+    match done {
+        "presence" => Some("my_presence_saved"),
+        "forward" => Some("my_forward_saved"),
+        "unforward" => Some("my_forward_stopped"),
+        _ => None,
+    }
+}
+
+/// "My homepage", with the notice of what was just changed or a refused forward kept in its
+/// form (422).
+pub(crate) async fn page(
+    s: &WebState,
+    session: &Session,
+    done: Option<&str>,
+    refusal: Option<Refusal>,
+) -> Response {
     let title = crate::i18n::t(session.me.language, "my_profile");
-    let mut c = Chrome::signed_in(&session, title, "/my");
+    let mut c = Chrome::signed_in(session, title, "/my");
     let me = match s.app.me(&session.actor).await {
         Ok(me) => me,
         Err(_) => {
@@ -135,20 +168,27 @@ pub async fn home(State(s): State<WebState>, headers: HeaderMap) -> Response {
         c.alert = Some(c.t("no_portal").to_owned());
         return render(StatusCode::OK, &MyHome { c, home: None });
     }
+    let status = if refusal.is_some() {
+        c.alert = refusal.as_ref().map(|r| r.text.clone());
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        c.info = done.and_then(done_key).map(|k| c.t(k).to_owned());
+        StatusCode::OK
+    };
     let queues = s.app.my_queues(&session.actor).await.unwrap_or_default();
     let home = Home {
         name: me.user.name.clone(),
         email: me.user.email.clone().unwrap_or_default(),
-        presence: me.presence.as_str(),
         lines: lines(me),
         queues: queues.into_iter().map(queue_row).collect(),
         hours: me
             .working_hours
             .as_ref()
             .map(|days| DAYS.iter().zip(days).map(|(n, d)| day_row(n, d)).collect()),
+        calls: crate::my_calls::load(s, session, me, refusal).await,
     };
     render(
-        StatusCode::OK,
+        status,
         &MyHome {
             c,
             home: Some(home),

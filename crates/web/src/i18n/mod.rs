@@ -24,6 +24,7 @@ mod company;
 mod conferences;
 mod departments;
 pub mod errors;
+mod home;
 mod lines;
 mod profile;
 mod provider;
@@ -43,6 +44,7 @@ const TABLES: &[&[Text]] = &[
     conferences::TEXTS,
     departments::TEXTS,
     errors::TEXTS,
+    home::TEXTS,
     lines::TEXTS,
     profile::TEXTS,
     provider::TEXTS,

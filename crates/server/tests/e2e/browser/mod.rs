@@ -14,6 +14,7 @@ mod company;
 mod company_profile;
 mod lines;
 mod mail_access;
+mod my;
 mod provider;
 mod reports;
 mod scenarios;

@@ -69,6 +69,9 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::branding::a_reseller_brands_its_customers_and_a_company_admin_adds_its_own_logo,
         // Last: its call lands in the call log other scenarios count.
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_diverts_a_real_call_at_5_s,
+        // After it: they change Ulf's line's call handling and add a call of their own.
+        super::my::an_end_user_sets_presence_in_one_click_and_do_not_disturb_makes_a_real_call_busy,
+        super::my::an_end_user_forwards_all_calls_to_a_saved_number_and_stops_and_a_bad_number_changes_nothing,
     );
     failed
 }
