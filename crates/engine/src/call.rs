@@ -17,6 +17,7 @@ mod leg;
 mod messages;
 pub(super) mod queue;
 mod routing;
+mod session;
 mod transactions;
 use super::admission::Slot;
 use super::media::{self, Recording};
@@ -33,6 +34,7 @@ use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::timer::{self, SessionExpires};
 use sb_sip::transaction::Timers;
 use sb_sip::{Message, sdp};
+use session::SessionTimer;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -306,10 +308,9 @@ struct Call {
     device_busy: bool,
     /// The fork whose early media (183 with SDP) the caller hears while it rings.
     early: Option<usize>,
-    /// The session interval agreed for the answered call (RFC 4028), if any.
-    session: Option<SessionExpires>,
-    /// When the answered call ends unless a refresh comes first.
-    session_deadline: Option<Instant>,
+    /// When the answered call ends unless a refresh comes first (RFC 4028), if it agreed on a
+    /// session interval.
+    session: SessionTimer,
     deposit: Option<Deposit>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
@@ -429,8 +430,7 @@ pub async fn run(
         logged: false,
         device_busy: false,
         early: None,
-        session: None,
-        session_deadline: None,
+        session: SessionTimer::default(),
         deposit: None,
         queue: None,
         announcing: None,
@@ -484,7 +484,7 @@ impl Call {
     fn next_wake(&self) -> Option<Instant> {
         let txs = self.txs.next_deadline();
         let queue = self.queue.as_ref().and_then(queue::QueueRun::next_wake);
-        [txs, self.ring_deadline, self.session_deadline, queue]
+        [txs, self.ring_deadline, self.session.deadline(), queue]
             .into_iter()
             .flatten()
             .min()
@@ -540,10 +540,9 @@ impl Call {
             self.phase = Phase::Routing;
             self.advance().await;
         }
-        if self.session_deadline.is_some_and(|t| t <= now) && self.phase == Phase::Answered {
+        if self.session.expired(now) && self.phase == Phase::Answered {
             // Nobody refreshed the session: both phones are told the call is over.
             tracing::info!(call_id = %self.a_call_id, "session interval passed without a refresh");
-            self.session_deadline = None;
             self.bye(Side::A).await;
             self.bye(Side::B).await;
             self.end();

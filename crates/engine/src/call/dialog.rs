@@ -229,9 +229,7 @@ impl Call {
         let mut r = reply(&p.origin, code, &reason, &[("Contact", &contact)]);
         if (200..300).contains(&code) && matches!(method, "INVITE" | "UPDATE") {
             // A refresh (RFC 4028 section 7.4): the interval starts again, as now agreed.
-            self.session = timer::for_caller(&p.origin, &m);
-            self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
-            for (name, value) in self.session.map(timer::answer_headers).unwrap_or_default() {
+            for (name, value) in self.session.agree(&p.origin, &m, Instant::now()) {
                 r.set_header(name, value);
             }
         }

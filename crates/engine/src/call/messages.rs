@@ -305,9 +305,7 @@ impl Call {
             self.relay.stand_in(Side::B, None);
         }
         let body = sdp::rewrite(&m.body, self.relay.a_addr);
-        self.session = timer::for_caller(&self.a_invite, &m);
-        let more = self.session.map(timer::answer_headers).unwrap_or_default();
-        self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
+        let more = self.session.agree(&self.a_invite, &m, Instant::now());
         self.answer_a_with(200, "OK", body, more).await;
         self.start_recording();
     }
