@@ -447,6 +447,30 @@ fn a_reinvite_refused_491_in_glare_is_acked_by_its_transaction_and_passed_back()
 }
 
 #[test]
+fn a_reinvite_the_far_side_never_answers_is_given_up_after_timer_b() {
+    let clock = Clock::new();
+    let mut txs = call(&clock);
+    txs.send(
+        msg(FORK_REINVITE),
+        addr(DEVICE),
+        false,
+        Purpose::Request("leg1-b0".into(), 2),
+        clock.at(0),
+    );
+    let log = drive(&mut txs, &clock, 40_000);
+    let invites: Vec<u64> = sent(&log)
+        .into_iter()
+        .filter(|(_, w)| w == "INVITE")
+        .map(|(ms, _)| ms)
+        .collect();
+    // An INVITE's Timer A doubles without a cap, unlike a BYE's Timer E (RFC 3261 17.1.1.2).
+    assert_eq!(invites, [500, 1500, 3500, 7500, 15500, 31500]);
+    // The call answers the re-INVITE's sender 408 on this.
+    assert!(log.contains(&(32_000, Effect::RequestGivenUp("leg1-b0".into(), 2))));
+    assert!(!txs.busy());
+}
+
+#[test]
 fn a_2xx_to_a_reinvite_repeated_after_its_transaction_ended_goes_to_the_call_to_ack() {
     let clock = Clock::new();
     let mut txs = call(&clock);
