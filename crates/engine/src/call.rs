@@ -4,9 +4,10 @@
 //! leg to the other, with SDP pointed at the RTP relay both ways.
 //!
 //! The task owns all of the call's state; the socket loop hands it every message whose Call-ID
-//! belongs to one of its legs, so nothing here is shared or locked. Retransmissions over UDP
-//! (RFC 3261 section 17: INVITE until a provisional, final answers until their ACK, BYE until
-//! its answer) are kept in one list and driven by the same loop as the messages.
+//! belongs to one of its legs, so nothing here is shared or locked. Its transactions (RFC 3261
+//! section 17: each request it sends, the caller's INVITE, its 2xx until their ACK) are
+//! `sb_sip` state machines in one table (`call/transactions.rs`), driven by the same loop as
+//! the messages.
 
 use super::Engine;
 
@@ -15,12 +16,12 @@ mod dialog;
 mod leg;
 mod messages;
 pub(super) mod queue;
-mod retx;
 mod routing;
+mod session;
+mod transactions;
 use super::admission::Slot;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
-use retx::{Due, Retx};
 use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::views::CallDirection;
@@ -31,7 +32,9 @@ use sb_domain::routing::{Action, Plan, Step, outbound};
 use sb_media::latch::Latch;
 use sb_sip::registrar::{self, reply, uri_of};
 use sb_sip::timer::{self, SessionExpires};
+use sb_sip::transaction::Timers;
 use sb_sip::{Message, sdp};
+use session::SessionTimer;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -39,17 +42,13 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+use transactions::{CallTransactions, Effect, Purpose};
 
 /// The methods Switchboard accepts inside a call.
 /// The From of a caller who withholds their identity (RFC 3323 section 4.1.1.3).
 const ANONYMOUS_FROM: &str = "\"Anonymous\" <sip:anonymous@anonymous.invalid>";
 
 pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, UPDATE, INFO, REGISTER";
-
-pub(super) const T1: Duration = Duration::from_millis(500);
-pub(super) const T2: Duration = Duration::from_secs(4);
-/// How long a transaction is retried before it is given up (64 × T1).
-pub(super) const TIMER_B: Duration = Duration::from_secs(32);
 
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 
@@ -183,18 +182,6 @@ fn with_route(
     headers
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Key {
-    ForkInvite(String),
-    AFinal,
-    /// A request we sent on a dialog (its Call-ID and CSeq), until a final answer (or, for
-    /// an INVITE, any answer) comes.
-    Request(String, u32),
-    /// Our 2xx to an INVITE passed along a dialog (the Call-ID and CSeq of the request), until
-    /// that side's ACK comes (RFC 3261 13.3.1.4).
-    Reply(String, u32),
-}
-
 /// An in-dialog request passed from one leg to the other, waiting for the far side's answer.
 struct Pending {
     toward: Side,
@@ -282,7 +269,6 @@ struct Call {
     a_cseq: u32,
     /// The highest CSeq of the caller's requests in the dialog.
     a_remote_cseq: u32,
-    a_last: Option<Vec<u8>>,
     caller: Caller,
     dialled: String,
     /// A redirection to a number shows the dialled number as caller ID.
@@ -301,7 +287,8 @@ struct Call {
     ring_deadline: Option<Instant>,
     /// The caps this call counts under (trunk, company, lines), given back when it ends.
     slots: Vec<Slot>,
-    retx: Vec<Retx<Key>>,
+    /// Every transaction of the call, on both legs.
+    txs: CallTransactions,
     pending: Option<Pending>,
     /// The last final answer given to a request passed along the dialog, for a retransmission
     /// of that request (the answer was lost): its side, CSeq, method, bytes and address.
@@ -321,10 +308,9 @@ struct Call {
     device_busy: bool,
     /// The fork whose early media (183 with SDP) the caller hears while it rings.
     early: Option<usize>,
-    /// The session interval agreed for the answered call (RFC 4028), if any.
-    session: Option<SessionExpires>,
-    /// When the answered call ends unless a refresh comes first.
-    session_deadline: Option<Instant>,
+    /// When the answered call ends unless a refresh comes first (RFC 4028), if it agreed on a
+    /// session interval.
+    session: SessionTimer,
     deposit: Option<Deposit>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
@@ -366,8 +352,15 @@ pub async fn run(
 ) {
     engine.active_calls.fetch_add(1, Ordering::Relaxed);
     let a_call_id = invite.header("call-id").unwrap_or_default().to_owned();
+    let reliable = engine.on_stream(a_addr);
+    let mut txs =
+        CallTransactions::new(Timers::default(), &invite, a_addr, reliable, Instant::now());
     let trying = reply(&invite, 100, "Trying", &[]);
-    engine.send(&trying, a_addr).await;
+    for step in txs.answer_caller(trying, Instant::now()) {
+        if let Effect::Send(m, to) = step {
+            engine.send(&m, to).await;
+        }
+    }
     let Some(relay) = Relay::start(&engine.ports).await else {
         // No free media port: the call cannot carry audio.
         let r = reply(&invite, 503, "No Media Ports", &[]);
@@ -408,7 +401,6 @@ pub async fn run(
         a_contact,
         a_cseq: 0,
         a_remote_cseq: 0,
-        a_last: None,
         caller,
         dialled,
         present_dialled: false,
@@ -425,7 +417,7 @@ pub async fn run(
         hops: Vec::new(),
         ring_deadline: None,
         slots: Vec::new(),
-        retx: Vec::new(),
+        txs,
         pending: None,
         last_reply: None,
         last_ack: None,
@@ -438,8 +430,7 @@ pub async fn run(
         logged: false,
         device_busy: false,
         early: None,
-        session: None,
-        session_deadline: None,
+        session: SessionTimer::default(),
         deposit: None,
         queue: None,
         announcing: None,
@@ -455,7 +446,7 @@ pub async fn run(
     };
     call.begin().await;
     loop {
-        if call.phase == Phase::Ended && call.retx.is_empty() && call.deposit.is_none() {
+        if call.phase == Phase::Ended && !call.txs.busy() && call.deposit.is_none() {
             break;
         }
         let wake = call.next_wake();
@@ -491,9 +482,9 @@ impl Call {
     }
 
     fn next_wake(&self) -> Option<Instant> {
-        let retx = self.retx.iter().map(Retx::wake).min();
+        let txs = self.txs.next_deadline();
         let queue = self.queue.as_ref().and_then(queue::QueueRun::next_wake);
-        [retx, self.ring_deadline, self.session_deadline, queue]
+        [txs, self.ring_deadline, self.session.deadline(), queue]
             .into_iter()
             .flatten()
             .min()
@@ -532,10 +523,8 @@ impl Call {
 
     // ---- timers -----------------------------------------------------------------------------
 
-    #[expect(
-        clippy::cognitive_complexity,
-        reason = "every timer of a call (ringing, no answer, session refresh, retransmission) checked in one pass, in order of precedence"
-    )]
+    /// Every timer of a call (queue, ringing, session refresh, transactions) checked in one
+    /// pass, in order of precedence.
     async fn on_timer(&mut self) {
         let now = Instant::now();
         if self
@@ -551,54 +540,101 @@ impl Call {
             self.phase = Phase::Routing;
             self.advance().await;
         }
-        if self.session_deadline.is_some_and(|t| t <= now) && self.phase == Phase::Answered {
+        if self.session.expired(now) && self.phase == Phase::Answered {
             // Nobody refreshed the session: both phones are told the call is over.
             tracing::info!(call_id = %self.a_call_id, "session interval passed without a refresh");
-            self.session_deadline = None;
             self.bye(Side::A).await;
             self.bye(Side::B).await;
             self.end();
         }
-        let mut given_up: Vec<Key> = Vec::new();
-        let mut resend: Vec<(Vec<u8>, SocketAddr)> = Vec::new();
-        for r in &mut self.retx {
-            match r.due(now) {
-                Due::GiveUp => given_up.push(r.key.clone()),
-                Due::Resend => resend.push((r.bytes.clone(), r.to)),
-                Due::Nothing => {}
+        let steps = self.txs.poll(now);
+        self.carry(steps).await;
+    }
+
+    /// Sends what a transaction just started or answered sends (nothing else comes of those).
+    async fn transmit(&self, steps: Vec<Effect>) {
+        for step in steps {
+            if let Effect::Send(m, to) = step {
+                self.engine.send(&m, to).await;
             }
         }
-        self.retx.retain(|r| !given_up.contains(&r.key));
-        for (b, to) in resend {
-            self.engine.send_bytes(&b, to).await;
-        }
-        for key in given_up {
-            match key {
-                Key::ForkInvite(id) => {
-                    if let Some(i) = self.forks.iter().position(|f| f.call_id == id) {
-                        self.forks[i].state = ForkState::Done(408);
-                        self.ring_result().await;
+    }
+
+    /// Does what the call's transactions say: send, act on an answer, give up.
+    async fn carry(&mut self, steps: Vec<Effect>) {
+        for step in steps {
+            match step {
+                Effect::Send(m, to) => self.engine.send(&m, to).await,
+                Effect::Fork(id, m) => {
+                    if let Some(i) = self.fork_index(&id) {
+                        self.fork_answer(i, m).await;
                     }
                 }
-                Key::AFinal if self.phase == Phase::Answered => {
+                Effect::Response(m) => {
+                    let side = if m.header("call-id") == Some(self.a_call_id.as_str()) {
+                        Side::A
+                    } else {
+                        Side::B
+                    };
+                    self.answer_from(side, m).await;
+                }
+                Effect::ForkGivenUp { call_id, cancelled } => {
+                    self.fork_given_up(&call_id, cancelled).await;
+                }
+                Effect::RequestGivenUp(id, n) => self.request_given_up(&id, n).await,
+                Effect::HangUp(id, m) => {
+                    // The CANCEL lost the race with this 2xx (RFC 3261 section 9.1).
+                    if let Some(i) = self.fork_index(&id) {
+                        self.forks[i].answered_by(&m);
+                        self.ack_2xx(i, &m, None).await;
+                        self.bye_fork(i).await;
+                    }
+                }
+                Effect::AckAgain(id, m) => {
+                    if let Some(i) = self.fork_index(&id) {
+                        self.ack_2xx(i, &m, None).await;
+                    }
+                }
+                Effect::CallerNeverAcked if self.phase == Phase::Answered => {
                     // The caller never acknowledged the answer: end both legs (RFC 3261 13.3.1.4).
                     self.bye(Side::B).await;
                     self.end();
                 }
-                Key::Request(id, n) => {
-                    // The other side never answered a request passed to it: its sender gets a
-                    // timeout, and the dialog takes requests again.
-                    let stuck = self
-                        .pending
-                        .as_ref()
-                        .is_some_and(|p| p.cseq == n && self.call_id_of(p.toward) == id);
-                    if stuck && let Some(p) = self.pending.take() {
-                        let r = reply(&p.origin, 408, "Request Timeout", &[]);
-                        self.engine.send(&r, p.origin_addr).await;
-                    }
-                }
-                _ => {}
+                Effect::CallerNeverAcked => {}
             }
+        }
+    }
+
+    fn fork_index(&self, call_id: &str) -> Option<usize> {
+        self.forks.iter().position(|f| f.call_id == call_id)
+    }
+
+    /// Timer B ran out for a fork's INVITE: its device counts as a 408. One being cancelled
+    /// already was not waited for.
+    async fn fork_given_up(&mut self, call_id: &str, cancelled: bool) {
+        let Some(i) = self.fork_index(call_id) else {
+            return;
+        };
+        if cancelled {
+            if self.forks[i].state == ForkState::Cancelled {
+                self.forks[i].state = ForkState::Done(408);
+            }
+            return;
+        }
+        self.forks[i].state = ForkState::Done(408);
+        self.ring_result().await;
+    }
+
+    /// The other side never answered a request passed to it: its sender gets a timeout, and
+    /// the dialog takes requests again.
+    async fn request_given_up(&mut self, call_id: &str, n: u32) {
+        let stuck = self
+            .pending
+            .as_ref()
+            .is_some_and(|p| p.cseq == n && self.call_id_of(p.toward) == call_id);
+        if stuck && let Some(p) = self.pending.take() {
+            let r = reply(&p.origin, 408, "Request Timeout", &[]);
+            self.engine.send(&r, p.origin_addr).await;
         }
     }
 

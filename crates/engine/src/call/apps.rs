@@ -259,14 +259,17 @@ impl Call {
             return;
         }
         let cancel = self.fork_request(i, "CANCEL", &f.ruri, &f.branch, f.to.clone(), f.cseq);
-        let (target, call_id, cseq) = (f.target, f.call_id.clone(), f.cseq);
+        let (target, call_id) = (f.target, f.call_id.clone());
         self.forks[i].state = ForkState::Cancelled;
-        self.retx
-            .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
-        self.send_request(cancel, target, call_id, cseq).await;
+        let reliable = self.engine.on_stream(target);
+        let steps = self
+            .txs
+            .cancel(&call_id, cancel, target, reliable, Instant::now());
+        self.transmit(steps).await;
     }
 
-    /// Sends a non-INVITE request and retries it until an answer comes.
+    /// Sends a request on a leg's dialog as a client transaction of its own: repeated over
+    /// UDP until its final answer, given up after Timer F (or B).
     pub(super) async fn send_request(
         &mut self,
         m: Message,
@@ -274,14 +277,9 @@ impl Call {
         call_id: String,
         cseq: u32,
     ) {
-        let bytes = m.to_bytes();
-        self.engine.send_bytes(&bytes, to).await;
-        self.retx.push(Retx::new(
-            Key::Request(call_id, cseq),
-            bytes,
-            to,
-            true,
-            self.engine.on_stream(to),
-        ));
+        let reliable = self.engine.on_stream(to);
+        let purpose = Purpose::Request(call_id, cseq);
+        let steps = self.txs.send(m, to, reliable, purpose, Instant::now());
+        self.transmit(steps).await;
     }
 }

@@ -161,16 +161,9 @@ impl Call {
                 out.set_header("content-type", t.to_owned());
             }
         }
-        let bytes = out.to_bytes();
-        self.engine.send_bytes(&bytes, to).await;
         // Over UDP the request is ours to repeat until the other side answers.
-        self.retx.push(Retx::new(
-            Key::Request(self.call_id_of(toward), cseq),
-            bytes,
-            to,
-            method != "INVITE",
-            self.engine.on_stream(to),
-        ));
+        let id = self.call_id_of(toward);
+        self.send_request(out, to, id, cseq).await;
         self.pending = Some(Pending {
             toward,
             cseq,
@@ -186,11 +179,6 @@ impl Call {
             return;
         };
         let code = m.code().unwrap_or(500);
-        let call_id = m.header("call-id").unwrap_or_default().to_owned();
-        if code >= 200 || method == "INVITE" {
-            self.retx
-                .retain(|r| r.key != Key::Request(call_id.clone(), n));
-        }
         let matches = self
             .pending
             .as_ref()
@@ -241,9 +229,7 @@ impl Call {
         let mut r = reply(&p.origin, code, &reason, &[("Contact", &contact)]);
         if (200..300).contains(&code) && matches!(method, "INVITE" | "UPDATE") {
             // A refresh (RFC 4028 section 7.4): the interval starts again, as now agreed.
-            self.session = timer::for_caller(&p.origin, &m);
-            self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
-            for (name, value) in self.session.map(timer::answer_headers).unwrap_or_default() {
+            for (name, value) in self.session.agree(&p.origin, &m, Instant::now()) {
                 r.set_header(name, value);
             }
         }
@@ -269,13 +255,8 @@ impl Call {
             .map_or((0, String::new()), |(k, meth)| (k, meth.to_owned()));
         if origin_method == "INVITE" && (200..300).contains(&code) {
             // Ours to repeat until the ACK comes.
-            self.retx.push(Retx::new(
-                Key::Reply(self.call_id_of(origin_side), origin_n),
-                bytes.clone(),
-                p.origin_addr,
-                true,
-                false,
-            ));
+            self.txs
+                .await_ack(r.clone(), p.origin_addr, false, Instant::now());
         }
         self.last_reply = Some((origin_side, origin_n, origin_method, bytes, p.origin_addr));
     }

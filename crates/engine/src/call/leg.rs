@@ -35,21 +35,10 @@ impl Call {
         if let Some(b) = body {
             r.body = b;
         }
-        let bytes = r.to_bytes();
-        self.engine.send_bytes(&bytes, self.a_addr).await;
-        if code >= 200 {
-            self.retx.retain(|x| x.key != Key::AFinal);
-            // A failure is not repeated over TCP/TLS (Timer G is UDP's); a 2xx always is.
-            let reliable = code >= 300 && self.engine.on_stream(self.a_addr);
-            self.retx.push(Retx::new(
-                Key::AFinal,
-                bytes.clone(),
-                self.a_addr,
-                true,
-                reliable,
-            ));
-        }
-        self.a_last = Some(bytes);
+        // Its server transaction repeats a failure over UDP until the ACK (Timer G), and a
+        // 2xx over any transport (RFC 3261 13.3.1.4).
+        let steps = self.txs.answer_caller(r, Instant::now());
+        self.transmit(steps).await;
     }
 
     /// The To header of our answers on the A leg: the caller's, with our tag.

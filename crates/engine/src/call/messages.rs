@@ -11,26 +11,16 @@ impl Call {
             tracing::debug!(%from, "a message for a call from outside its dialogs dropped");
             return;
         }
-        if call_id == self.a_call_id {
-            if m.method().is_some() {
-                self.request_from_a(m, from).await;
-            } else {
-                self.answer_from(Side::A, m).await;
-            }
+        if m.method().is_none() {
+            // Every response goes through the transaction it answers.
+            let steps = self.txs.receive(m, from, Instant::now());
+            self.carry(steps).await;
             return;
         }
-        let Some(idx) = self.forks.iter().position(|f| f.call_id == call_id) else {
-            return;
-        };
-        if m.method().is_some() {
+        if call_id == self.a_call_id {
+            self.request_from_a(m, from).await;
+        } else if let Some(idx) = self.fork_index(&call_id) {
             self.request_from_b(idx, m, from).await;
-        } else if m
-            .cseq()
-            .is_some_and(|(n, meth)| meth == "INVITE" && n == self.forks[idx].cseq)
-        {
-            self.fork_answer(idx, m).await;
-        } else {
-            self.answer_from(Side::B, m).await;
         }
     }
 
@@ -77,18 +67,15 @@ impl Call {
         let in_dialog = m.tag("to").is_some();
         match method.as_str() {
             "INVITE" if !in_dialog => {
-                // A retransmission of the first INVITE: repeat the last answer.
-                if let Some(b) = self.a_last.clone() {
-                    self.engine.send_bytes(&b, self.a_addr).await;
-                }
+                // A retransmission of the first INVITE: its transaction repeats the last answer.
+                let steps = self.txs.caller_invite_again(&m, Instant::now());
+                self.transmit(steps).await;
             }
             "ACK" => {
                 if self.phase == Phase::Answered {
                     self.late_answer_from_a(&m).await;
                 }
-                let n = m.cseq().map_or(0, |(n, _)| n);
-                let reply = Key::Reply(self.a_call_id.clone(), n);
-                self.retx.retain(|r| r.key != Key::AFinal && r.key != reply);
+                self.txs.ack(&m, Instant::now());
             }
             "CANCEL" => {
                 let ok = reply(&m, 200, "OK", &[]);
@@ -122,9 +109,7 @@ impl Call {
     pub(super) async fn request_from_b(&mut self, idx: usize, m: Message, from: SocketAddr) {
         let method = m.method().unwrap_or_default().to_owned();
         if method == "ACK" {
-            let n = m.cseq().map_or(0, |(n, _)| n);
-            let reply = Key::Reply(self.forks[idx].call_id.clone(), n);
-            self.retx.retain(|r| r.key != reply);
+            self.txs.ack(&m, Instant::now());
             return;
         }
         if method == "BYE" && self.phase == Phase::Whispering && self.winner == Some(idx) {
@@ -156,9 +141,6 @@ impl Call {
     /// An answer to the INVITE a fork was sent.
     pub(super) async fn fork_answer(&mut self, idx: usize, m: Message) {
         let code = m.code().unwrap_or(500);
-        let call_id = self.forks[idx].call_id.clone();
-        self.retx
-            .retain(|r| r.key != Key::ForkInvite(call_id.clone()));
         if (200..300).contains(&code) {
             if self.winner == Some(idx) {
                 // Our ACK was lost: send it again (unless it still waits for the caller's).
@@ -179,9 +161,6 @@ impl Call {
                 self.bye_fork(idx).await;
             }
             return;
-        }
-        if code >= 300 {
-            self.ack_failure(idx, &m).await;
         }
         if matches!(code, 401 | 407)
             && matches!(
@@ -326,9 +305,7 @@ impl Call {
             self.relay.stand_in(Side::B, None);
         }
         let body = sdp::rewrite(&m.body, self.relay.a_addr);
-        self.session = timer::for_caller(&self.a_invite, &m);
-        let more = self.session.map(timer::answer_headers).unwrap_or_default();
-        self.session_deadline = self.session.map(|se| Instant::now() + se.expiry());
+        let more = self.session.agree(&self.a_invite, &m, Instant::now());
         self.answer_a_with(200, "OK", body, more).await;
         self.start_recording();
     }
@@ -488,13 +465,5 @@ impl Call {
         self.late_answer = sdp::rewrite(&ack.body, self.relay.b_addr);
         let answer = self.late_answer.clone();
         self.ack_2xx(idx, &m, answer).await;
-    }
-
-    /// The ACK of a failed INVITE belongs to its transaction (same branch, RFC 3261 17.1.1.3).
-    pub(super) async fn ack_failure(&mut self, idx: usize, m: &Message) {
-        let f = &self.forks[idx];
-        let to = m.header("to").unwrap_or_default().to_owned();
-        let ack = self.fork_request(idx, "ACK", &f.ruri, &f.branch, to, f.cseq);
-        self.engine.send(&ack, f.target).await;
     }
 }

@@ -325,15 +325,12 @@ impl Call {
         }
         let invite = Message::request("INVITE", ruri, headers, offer);
         self.engine.attach(&call_id, &self.tx);
-        let bytes = invite.to_bytes();
-        self.engine.send_bytes(&bytes, target).await;
-        self.retx.push(Retx::new(
-            Key::ForkInvite(call_id.clone()),
-            bytes,
-            target,
-            false,
-            self.engine.on_stream(target),
-        ));
+        let reliable = self.engine.on_stream(target);
+        let purpose = Purpose::Fork(call_id.clone());
+        let steps = self
+            .txs
+            .send(invite.clone(), target, reliable, purpose, Instant::now());
+        self.transmit(steps).await;
         self.forks.push(Fork {
             tag,
             from: from.to_owned(),
@@ -539,14 +536,15 @@ impl Call {
         f.state = ForkState::Calling;
         f.invite = invite.clone();
         let (target, call_id) = (f.target, f.call_id.clone());
-        let bytes = invite.to_bytes();
-        self.engine.send_bytes(&bytes, target).await;
-        self.retx.push(Retx::new(
-            Key::ForkInvite(call_id),
-            bytes,
+        // A new transaction: the failure that asked for it was acknowledged by its own.
+        let reliable = self.engine.on_stream(target);
+        let steps = self.txs.send(
+            invite,
             target,
-            false,
-            self.engine.on_stream(target),
-        ));
+            reliable,
+            Purpose::Fork(call_id),
+            Instant::now(),
+        );
+        self.transmit(steps).await;
     }
 }
