@@ -132,6 +132,7 @@ use utoipa::openapi::{
         CallHandlingDoc,
         ExplainInput,
         PlanStepView,
+        OutsideView,
         ExplainView,
         VoicePinInput,
         PasscodeInput,

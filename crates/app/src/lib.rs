@@ -32,6 +32,7 @@ pub mod mail_access;
 mod mail_texts;
 pub mod messages;
 pub mod outbox;
+pub mod outside;
 pub mod passwords;
 pub mod person;
 pub mod portal;

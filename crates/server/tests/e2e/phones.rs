@@ -1808,6 +1808,49 @@ async fn forwarding_to_a_barred_number_never_reaches_the_trunk_until_the_provide
     p.w.srv.stop().await;
 }
 
+/// A redirect that presents the dialled number shows the carrier the redirecting line's number
+/// (Ulf's +15550000001), not the caller's extension (Ada's 202): the plan `route_call` hands
+/// the engine carries the redirect's choice to the wire, and the explanation names the same.
+#[tokio::test]
+async fn a_redirect_presenting_the_dialled_number_shows_it_to_the_carrier() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let redirect = json!({"action": "redirect_to_number", "number": "+15559876543", "announce": false, "present_dialled": true});
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20, "divert": redirect, "always": true}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let explain =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/call-handling/explain", p.w.t1.line_id),
+                &p.w.t1.admin_token,
+                json!({"caller_number": "202", "internal": true}),
+            )
+            .await;
+    assert_eq!(explain.status, 200, "{}", explain.text);
+    assert_eq!(
+        explain.body["steps"][0]["outside"],
+        json!({"trunk": "Carrier", "presents": "+15550000001", "withheld": false, "emergency": false})
+    );
+    let carrier = carrier(port, "+15559876543", "+15550000001", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 200, &[])
+        .done()
+        .await
+        .expect("the carrier answers the redirected call");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw the dialled line's number");
+    p.w.srv.stop().await;
+}
+
 /// Toll fraud through the other doors (issue 14): a carrier's call forwarded to a premium-rate
 /// number, the number dialled directly, and a divert to an ordinary number saved while the
 /// package had `call_forwarding` and used after the package lost it. None reaches the trunk.
