@@ -1851,6 +1851,50 @@ async fn a_redirect_presenting_the_dialled_number_shows_it_to_the_carrier() {
     p.w.srv.stop().await;
 }
 
+/// A caller withholding their identity still asserts their line's number to the carrier
+/// (P-Asserted-Identity), with `Privacy: id` asking it to keep the number from the callee, and an
+/// anonymous From (RFC 3323, RFC 3325): the plan's anonymity rule reaches the wire unchanged.
+#[tokio::test]
+async fn an_anonymous_callers_outside_call_asserts_the_number_and_asks_for_privacy() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let from_check = r#"<ereg regexp="[caller_id]" search_in="hdr" header="From:" check_it="true" assign_to="from"/>"#;
+    let withheld = r#"<ereg regexp="anonymous" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+      <ereg regexp="id" search_in="hdr" header="Privacy:" check_it="true" assign_to="privacy"/>"#;
+    let template = include_str!("sipp/carrier_uas.xml");
+    assert!(template.contains(from_check), "the carrier checks the From");
+    let xml = template
+        .replace(from_check, withheld)
+        .replace("[challenge]", "")
+        .replace("[verify]", "")
+        .replace("[refs]", ",privacy")
+        .replace("[number]", "\\+15559876543")
+        .replace("[caller_id]", "\\+15550000001");
+    let carrier = Sipp::spawn(xml, "carrier", port, &[], None);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Ulf's line presents +15550000001.
+    dial(
+        p.sip,
+        &p.callee,
+        "+15559876543",
+        200,
+        200,
+        &[("from_name", "\"Anonymous\"")],
+    )
+    .done()
+    .await
+    .expect("the carrier answers");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw an anonymous From, the asserted number and Privacy: id");
+    p.w.srv.stop().await;
+}
+
 /// Toll fraud through the other doors (issue 14): a carrier's call forwarded to a premium-rate
 /// number, the number dialled directly, and a divert to an ordinary number saved while the
 /// package had `call_forwarding` and used after the package lost it. None reaches the trunk.
