@@ -15,6 +15,7 @@ use sb_domain::routing::{Action, CallerIdChoice, Plan};
 use sb_store::Conn;
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// The trunk an outside call goes out through, with what placing the call needs.
 #[derive(Clone, PartialEq, Eq)]
@@ -142,7 +143,14 @@ impl App {
             anonymous: d.anonymous,
             emergency,
         };
-        Ok(plan(&self.trunks_fact().await?, number, &placing))
+        // Trunks that cannot be read (a credential that no longer opens) carry nothing: the
+        // caller hears 503 as with no trunk, and an emergency call still mails its recipients
+        // before that, rather than the call failing before its plan exists.
+        let trunks = self.trunks_fact().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read trunks");
+            Arc::default()
+        });
+        Ok(plan(&trunks, number, &placing))
     }
 
     /// Names, for each step of an explained plan that sends the call to a number, the trunk it
