@@ -134,6 +134,7 @@ use utoipa::openapi::{
         CallHandlingDoc,
         ExplainInput,
         PlanStepView,
+        OutsideView,
         ExplainView,
         VoicePinInput,
         PasscodeInput,

@@ -414,10 +414,14 @@ impl App {
             &ctx,
             now,
         );
-        Ok(ExplainView {
+        drop(c);
+        let mut view = ExplainView {
             steps: plan.steps.iter().map(step_view).collect(),
             on_busy: plan.on_busy.as_ref().map(step_view),
-        })
+        };
+        self.explain_outside(&co.id, &l.id, &input, &plan, &mut view)
+            .await?;
+        Ok(view)
     }
 }
 
@@ -672,6 +676,7 @@ fn step_view(s: &routing::Step) -> PlanStepView {
         status,
         reason: s.reason.code().into(),
         sentence: s.reason.sentence().into(),
+        outside: None,
     }
 }
 

@@ -33,6 +33,7 @@ mod mail_texts;
 pub mod mailbox;
 pub mod messages;
 pub mod outbox;
+pub mod outside;
 pub mod passwords;
 pub mod person;
 pub mod portal;

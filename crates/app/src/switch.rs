@@ -1,9 +1,11 @@
 //! What the SIP engine asks of the business layer while calls happen: who a line is, where a
 //! dialled string goes, and the routing plan for it, built from the same settings and the same
-//! `routing::decide` the API explains. The engine supplies what only it knows, live: how many
+//! `routing::decide` the API explains, and for an outside number the whole plan: trunk and caller
+//! ID (`outside.rs`). The engine supplies what only it knows, live: how many
 //! calls each department has and how many devices a line has registered.
 
 use crate::facts::Target;
+use crate::outside::OutsidePlan;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
@@ -43,10 +45,11 @@ pub struct SipLine {
 pub enum Destination {
     /// A line of the company, with what to do.
     Line { line: Box<SipLine>, plan: Plan },
-    /// An emergency number: the emergency route, whatever else is set.
-    Emergency { number: String },
+    /// An emergency number: the emergency route, whatever else is set (the emergency trunk
+    /// first, else any).
+    Emergency(OutsidePlan),
     /// A number outside the company (E.164 or national), through a trunk.
-    Outside { number: String },
+    Outside(OutsidePlan),
     /// The company's conference bridge (`*88`, or its bridge number): callers key in an access
     /// code and join, hearing prompts in `language`.
     Conference {
@@ -76,10 +79,16 @@ pub struct Dialled<'a> {
     pub caller_number: Option<&'a str>,
     pub caller_name: Option<&'a str>,
     pub anonymous: bool,
+    /// The caller's number even when withheld: what a trunk is told in P-Asserted-Identity
+    /// (RFC 3325) for a caller that is not a line.
+    pub asserted_number: &'a str,
     /// The calling line, for calls from inside the company.
     pub from_line: Option<&'a SipLine>,
     /// Lines the call was already redirected through.
     pub hops: &'a [&'a str],
+    /// The redirect that sent the call here asks to present the dialled number (the last
+    /// hop's) to an outside callee.
+    pub present_dialled: bool,
 }
 
 /// What a line dials to reach its department's operator ("Operator Number").
@@ -284,9 +293,10 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         if routing::is_emergency(d.dialled, &[]) {
-            return Ok(Destination::Emergency {
-                number: d.dialled.to_owned(),
-            });
+            let plan = self
+                .plan_outside(&mut c, &co.id, d, d.dialled, true)
+                .await?;
+            return Ok(Destination::Emergency(plan));
         }
         let operator;
         let d = &if d.dialled == OPERATOR_CODE && d.from_line.is_some() {
@@ -390,9 +400,10 @@ impl App {
                     reason: reason.sentence(),
                 });
             }
-            return Ok(Destination::Outside {
-                number: d.dialled.to_owned(),
-            });
+            let plan = self
+                .plan_outside(&mut c, &co.id, d, d.dialled, false)
+                .await?;
+            return Ok(Destination::Outside(plan));
         };
         let l = &t.line;
         let target_chain = chain(

@@ -2,7 +2,8 @@
 //! "Forward all calls", "When not answered", "When busy", "Out of hours" per weekday, "Reject
 //! anonymous calls" and the permanent redirect, through the use cases of
 //! `GET/PUT /api/v1/lines/{id}/call-handling`; and the explain panel ("if +1 555 0100 called
-//! now: …") from the one of `POST /api/v1/lines/{id}/explain`.
+//! now: …") from the one of `POST /api/v1/lines/{id}/explain`, with the trunk and presented
+//! number of each step that sends the call to an outside number.
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
@@ -17,7 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::tabs::CallsTab;
 use sb_app::views::{
     BusyAction, BusyDoc, CallHandlingDoc, DayDoc, DayRuleKind, DivertAction, DivertDoc,
-    ExplainInput, LineView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc, PlanStepView, UserView,
+    ExplainInput, LineView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc, OutsideView, PlanStepView,
+    UserView,
 };
 use sb_domain::routing::Reason;
 
@@ -59,6 +61,8 @@ pub struct StepLine {
     pub status: Option<u16>,
     /// The routing engine's reason, in the page's language.
     pub sentence: String,
+    /// How a call sent to an outside number would leave: trunk and presented number.
+    pub outside: Option<OutsideView>,
 }
 
 #[derive(Template)]
@@ -153,6 +157,7 @@ fn step_line(c: &Chrome, s: PlanStepView) -> StepLine {
         target: s.target.unwrap_or_default(),
         status: s.status,
         sentence,
+        outside: s.outside,
     }
 }
 

@@ -146,6 +146,24 @@ pub struct PlanStepView {
     pub reason: String,
     /// The reason in an English sentence.
     pub sentence: String,
+    /// For a step that sends the call to an outside number: how it would leave. Null for any
+    /// other step, and for a number that stays in the company.
+    pub outside: Option<OutsideView>,
+}
+
+/// How a call would leave for an outside number, as the SIP engine would place it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OutsideView {
+    /// The name of the trunk it would take; null when no trunk can carry it, and the caller
+    /// would hear 503.
+    pub trunk: Option<String>,
+    /// The number it would present to the carrier (From and P-Asserted-Identity).
+    pub presents: String,
+    /// The caller withholds their number: the From says anonymous and `Privacy: id` asks the
+    /// carrier to keep `presents` from the callee (RFC 3325).
+    pub withheld: bool,
+    /// The number is an emergency number: the emergency trunk is taken first, else any.
+    pub emergency: bool,
 }
 
 /// What would happen if that caller rang now.

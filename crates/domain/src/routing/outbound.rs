@@ -1,7 +1,8 @@
 //! The rules of a call that leaves a line, each written once: which trunk carries it (with the
 //! fallback that gets an emergency call out whatever happens), which number it presents, and
-//! when the caller is anonymous and what is shown of them then. The SIP engine applies them; the
-//! explain endpoint and any other front door can read them here.
+//! when the caller is anonymous and what is shown of them then. The business layer puts them
+//! together into the plan of an outside call, which the SIP engine carries out and the explain
+//! endpoint describes.
 
 use crate::ids::CompanyId;
 
@@ -65,6 +66,32 @@ pub fn caller_id(p: Presenting<'_>) -> String {
         (Some(dialled), _) => dialled.unwrap_or(p.caller_number).to_owned(),
         (None, Some((presentation, extension))) => presentation.unwrap_or(extension).to_owned(),
         (None, None) => p.caller_number.to_owned(),
+    }
+}
+
+/// What an outside call presents of its caller: the caller ID and the anonymity rule, decided
+/// together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presented {
+    /// The number asserted to the carrier (P-Asserted-Identity, RFC 3325), and shown to the
+    /// callee unless withheld.
+    pub number: String,
+    /// The name shown with it; `None` when withheld or unknown.
+    pub name: Option<String>,
+    /// The caller withholds their identity: the From is anonymous (RFC 3323) and `Privacy: id`
+    /// asks the carrier to keep the asserted number from the callee (RFC 3325).
+    pub withheld: bool,
+}
+
+/// What an outside call presents: [`caller_id`]'s number, and nothing but that number to the
+/// carrier when the caller is anonymous.
+pub fn presented(p: Presenting<'_>, name: Option<&str>, anonymous: bool) -> Presented {
+    let number = caller_id(p);
+    let name = shown(anonymous, &number, name).1.map(str::to_owned);
+    Presented {
+        number,
+        name,
+        withheld: anonymous,
     }
 }
 
@@ -213,5 +240,30 @@ mod tests {
         )));
         assert_eq!(shown(true, "201", Some("Ada")), (ANONYMOUS, None));
         assert_eq!(shown(false, "201", Some("Ada")), ("201", Some("Ada")));
+    }
+
+    #[test]
+    fn an_anonymous_caller_is_withheld_and_nameless_but_still_asserts_the_number() {
+        let p = Presenting {
+            line: Some((Some("+15550100"), "201")),
+            caller_number: "201",
+            dialled: None,
+        };
+        assert_eq!(
+            presented(p, Some("Ada"), true),
+            Presented {
+                number: "+15550100".into(),
+                name: None,
+                withheld: true,
+            }
+        );
+        assert_eq!(
+            presented(p, Some("Ada"), false),
+            Presented {
+                number: "+15550100".into(),
+                name: Some("Ada".into()),
+                withheld: false,
+            }
+        );
     }
 }

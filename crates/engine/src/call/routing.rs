@@ -2,6 +2,7 @@
 //! an outside number through a trunk, emergency calls.
 
 use super::*;
+use sb_app::outside::OutsidePlan;
 use sb_domain::routing::features::{self, Feature};
 
 impl Call {
@@ -41,24 +42,17 @@ impl Call {
     )]
     pub(super) async fn route(&mut self, dialled: &str) {
         let hops: Vec<&str> = self.hops.iter().map(String::as_str).collect();
-        let number = self.caller.number.clone();
-        let name = self.caller.name.clone();
-        let d = Dialled {
-            dialled,
-            caller_number: (!self.anonymous).then_some(number.as_str()),
-            caller_name: name.as_deref(),
-            anonymous: self.anonymous,
-            from_line: self.caller.line.as_ref(),
-            hops: &hops,
-        };
-        let company = self.caller.company.clone();
         let routed = self
             .engine
             .app
-            .route_call(&company, &d, self.engine.as_ref())
+            .route_call(
+                &self.caller.company,
+                &self.dialling(dialled, &hops),
+                self.engine.as_ref(),
+            )
             .await;
         let max = self.engine.settings.max_calls;
-        let emergency = matches!(routed, Ok(Destination::Emergency { .. }));
+        let emergency = matches!(routed, Ok(Destination::Emergency(_)));
         let over = max > 0 && self.engine.active_calls.load(Ordering::Relaxed) > max;
         if self.hops.is_empty() && !emergency && (over || !self.take_first_slots()) {
             // Shed load: the caller may try again soon (RFC 3261 section 21.5.4). Emergency
@@ -83,17 +77,31 @@ impl Call {
                 tracing::info!(reason, "call refused");
                 self.fail(status, phrase(status)).await;
             }
-            Ok(Destination::Outside { number }) => {
+            Ok(Destination::Outside(plan)) => {
                 self.recount(None);
-                if !self.ring_out(&number, false).await {
+                if !self.ring_out(&plan, false).await {
                     self.fail(503, "No Trunk Configured").await;
                 }
             }
-            Ok(Destination::Emergency { number }) => self.emergency(&number).await,
+            Ok(Destination::Emergency(plan)) => self.emergency(&plan).await,
             Err(e) => {
                 tracing::warn!(error = %e, "call routing failed");
                 self.fail(500, "Server Error").await;
             }
+        }
+    }
+
+    /// The call as the business layer is asked to route it to `dialled`.
+    fn dialling<'a>(&'a self, dialled: &'a str, hops: &'a [&'a str]) -> Dialled<'a> {
+        Dialled {
+            dialled,
+            caller_number: (!self.anonymous).then_some(self.caller.number.as_str()),
+            caller_name: self.caller.name.as_deref(),
+            anonymous: self.anonymous,
+            asserted_number: &self.caller.number,
+            from_line: self.caller.line.as_ref(),
+            hops,
+            present_dialled: self.present_dialled,
         }
     }
 
@@ -207,8 +215,7 @@ impl Call {
                     return;
                 }
                 Action::Emergency => {
-                    let dialled = self.dialled.clone();
-                    self.emergency(&dialled).await;
+                    self.emergency_step().await;
                     return;
                 }
                 Action::Reject { status } => {
@@ -351,9 +358,30 @@ impl Call {
         });
     }
 
+    /// The plan's emergency step: the business layer's emergency route for what was dialled.
+    async fn emergency_step(&mut self) {
+        let dialled = self.dialled.clone();
+        // The line whose plan this is counts as the last hop: a "present the dialled number"
+        // that led here presents its number.
+        let mut hops: Vec<&str> = self.hops.iter().map(String::as_str).collect();
+        hops.extend(self.target.as_ref().map(|t| t.id.as_str()));
+        let d = self.dialling(&dialled, &hops);
+        let planned = self
+            .engine
+            .app
+            .outside_plan(&self.caller.company, &d, &dialled, true);
+        match planned.await {
+            Ok(plan) => self.emergency(&plan).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "emergency route failed");
+                self.fail(503, "No Emergency Route Configured").await;
+            }
+        }
+    }
+
     /// An emergency call: the recipients are told by mail, and the call goes out through the
     /// emergency route whatever blocks, limits or schedules say.
-    pub(super) async fn emergency(&mut self, number: &str) {
+    pub(super) async fn emergency(&mut self, plan: &OutsidePlan) {
         if let Some(line) = self.caller.line.clone() {
             let caller_id = line
                 .presentation_number
@@ -362,7 +390,7 @@ impl Call {
             match self
                 .engine
                 .app
-                .notify_emergency(&line, number, &caller_id)
+                .notify_emergency(&line, &plan.number, &caller_id)
                 .await
             {
                 Ok(n) => {
@@ -371,35 +399,19 @@ impl Call {
                 Err(e) => tracing::error!(error = %e, "emergency notification failed"),
             }
         }
-        if !self.ring_out(number, true).await {
+        if !self.ring_out(plan, true).await {
             self.fail(503, "No Emergency Route Configured").await;
         }
     }
 
-    /// Sends the call to `number` through the company's trunk (else the installation's); for an
-    /// emergency call, through the emergency trunk first. False when there is no trunk.
-    pub(super) async fn ring_out(&mut self, number: &str, emergency: bool) -> bool {
-        let trunks = match self.engine.app.trunks_for_engine().await {
-            Ok(t) => t,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read trunks");
-                return false;
-            }
-        };
-        let facts: Vec<outbound::TrunkFacts<'_>> = trunks
-            .iter()
-            .map(|t| outbound::TrunkFacts {
-                company: t.company_id.as_ref(),
-                emergency: t.emergency,
-            })
-            .collect();
-        let chosen = outbound::choose_trunk(&facts, &self.caller.company, emergency);
-        let Some(trunk) = chosen.map(|i| trunks[i].clone()) else {
+    /// Places the business layer's plan for an outside number: its trunk, under the trunk's
+    /// cap unless it is an emergency call, presenting its caller ID. False when the plan has no
+    /// trunk.
+    pub(super) async fn ring_out(&mut self, plan: &OutsidePlan, emergency: bool) -> bool {
+        let Some(trunk) = &plan.trunk else {
             return false;
         };
-        let Ok(addr) = trunk.address.parse::<SocketAddr>() else {
-            return false;
-        };
+        let addr = trunk.address;
         // A full trunk takes no more calls, except emergency calls.
         let slot = Slot::Trunk(trunk.id.to_string());
         if !emergency && !self.take_slot(slot, trunk.max_calls) {
@@ -409,48 +421,33 @@ impl Call {
         let Some(offer) = self.b_offer() else {
             return false;
         };
-        let caller_id = outbound::caller_id(outbound::Presenting {
-            line: self
-                .caller
-                .line
-                .as_ref()
-                .map(|l| (l.presentation_number.as_deref(), l.extension.as_str())),
-            caller_number: &self.caller.number,
-            dialled: self
-                .target
-                .as_ref()
-                .filter(|_| self.present_dialled)
-                .map(|t| t.presentation_number.as_deref()),
-        });
+        let shown = &plan.caller_id;
+        let caller_id = &shown.number;
         let domain = match &self.caller.line {
             Some(l) => l.sip_domain.clone(),
             None => self.engine.local.ip().to_string(),
         };
-        let from = if self.anonymous {
+        let from = if shown.withheld {
             ANONYMOUS_FROM.to_owned()
         } else {
-            let name = self
-                .caller
-                .name
-                .clone()
-                .unwrap_or_else(|| caller_id.clone())
-                .replace('"', "");
+            let name = shown.name.as_ref().unwrap_or(caller_id).replace('"', "");
             format!("\"{name}\" <sip:{caller_id}@{domain}>")
         };
         let mut extra = vec![("p-asserted-identity", format!("<sip:{caller_id}@{domain}>"))];
-        if self.anonymous {
+        if shown.withheld {
             extra.push(("privacy", "id".to_owned()));
         }
+        let number = &plan.number;
         let ruri = format!("sip:{number}@{addr}");
         let to = format!("<sip:{number}@{addr}>");
-        let auth = match (&trunk.username, &trunk.password) {
-            (Some(u), Some(p)) => Some(TrunkAuth {
-                username: u.clone(),
-                password: p.clone(),
+        let auth = trunk
+            .credentials
+            .clone()
+            .map(|(username, password)| TrunkAuth {
+                username,
+                password,
                 tried: false,
-            }),
-            _ => None,
-        };
+            });
         self.phase = Phase::Ringing;
         self.ring_deadline = Some(self.ringing_until(None));
         let leg = Leg {

@@ -710,3 +710,92 @@ async fn the_explain_panel_of_a_french_calls_tab_gives_its_reasons_in_french() {
     );
     w.srv.stop().await;
 }
+
+/// A step that sends the call to an outside number says how the engine would place it: the
+/// trunk by name and the number presented (the dialled line's when the redirect presents it,
+/// else the caller's own, withheld for an anonymous caller), or that no trunk can carry it. A
+/// number that stays in the company names no trunk. The portal's panel says the same.
+#[tokio::test]
+async fn explain_names_the_trunk_and_the_number_an_outside_redirect_presents() {
+    let w = world().await;
+    let path = format!("/api/v1/lines/{}/call-handling", w.t1.line_id);
+    let other = colleague_line(&w).await;
+    let r = w.srv.put(&path, &w.t1.admin_token, full_doc(&other)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let explain = |body: Value| {
+        let srv = &w.srv;
+        let token = w.t1.admin_token.clone();
+        let p = format!("{path}/explain");
+        async move { srv.post(&p, &token, body).await }
+    };
+    let outside = |r: &Resp| r.body["steps"][0]["outside"].clone();
+    // Out of hours the call goes to +15557650000 presenting the dialled line's number.
+    let night =
+        explain(json!({"caller_number": "+15559998888", "at": "2026-11-24T03:00:00Z"})).await;
+    assert_eq!(night.status, 200, "{}", night.text);
+    assert_eq!(
+        outside(&night),
+        json!({"trunk": "Carrier", "presents": "+15550000001", "withheld": false, "emergency": false})
+    );
+    let day = explain(json!({"caller_number": "+15559998888", "at": "2026-11-23T15:00:00Z"})).await;
+    assert_eq!(
+        outside(&day),
+        Value::Null,
+        "ringing leaves through no trunk"
+    );
+    assert_eq!(
+        day.body["on_busy"]["outside"],
+        Value::Null,
+        "a colleague's line"
+    );
+    // Forwarding every call keeps the caller's own number, withheld when they are anonymous.
+    let mut doc = full_doc(&other);
+    doc["forward_all"] = json!("+15557650001");
+    doc["reject_anonymous"] = json!(false);
+    let r = w.srv.put(&path, &w.t1.admin_token, doc.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = explain(json!({"caller_number": "+15559998888"})).await;
+    assert_eq!(r.body["steps"][0]["reason"], "ForwardAll");
+    assert_eq!(outside(&r)["presents"], "+15559998888");
+    assert_eq!(outside(&r)["withheld"], false);
+    let r = explain(json!({"caller_number": "+15559998888", "anonymous": true})).await;
+    assert_eq!(outside(&r)["withheld"], true, "{}", r.text);
+    assert_eq!(outside(&r)["trunk"], "Carrier");
+    // A call from a line presents that line: 205 has no number of its own, so its extension.
+    let r = explain(json!({"caller_number": "205", "internal": true})).await;
+    assert_eq!(outside(&r)["presents"], "205", "{}", r.text);
+    // The portal's explain panel names the trunk and the number.
+    let mut ada = crate::portal_provider::Jar::sign_in(&w.srv, "adaone", PW).await;
+    let tab = format!(
+        "/admin/companies/{}/users/{}/calls?caller=%2B15559998888",
+        w.t1.company_id, w.t1.user_id
+    );
+    let (status, html) = ada.get(&tab).await;
+    assert_eq!(status, 200, "{html}");
+    let panel = html.split("id=\"explained\"").nth(1).unwrap_or_default();
+    let panel = panel.split("</ol>").next().unwrap_or_default();
+    assert!(
+        panel.contains("leaving through the trunk Carrier, presenting the number +15559998888"),
+        "{panel}"
+    );
+    // Without the company's trunk (and no installation trunk) nothing can carry it.
+    let gone = w
+        .srv
+        .delete(
+            &format!("/api/v1/trunks/{}", w.t1.trunk_id),
+            &w.t1.reseller_token,
+        )
+        .await;
+    assert!(gone.status.is_success(), "{}", gone.text);
+    let r = explain(json!({"caller_number": "+15559998888"})).await;
+    assert_eq!(outside(&r)["trunk"], Value::Null, "{}", r.text);
+    let (_, html) = ada.get(&tab).await;
+    assert!(html.contains("no trunk can carry it"), "{html}");
+    // A forward to an extension stays in the company.
+    doc["forward_all"] = json!("205");
+    let r = w.srv.put(&path, &w.t1.admin_token, doc).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = explain(json!({"caller_number": "+15559998888"})).await;
+    assert_eq!(outside(&r), Value::Null, "{}", r.text);
+    w.srv.stop().await;
+}

@@ -1808,6 +1808,93 @@ async fn forwarding_to_a_barred_number_never_reaches_the_trunk_until_the_provide
     p.w.srv.stop().await;
 }
 
+/// A redirect that presents the dialled number shows the carrier the redirecting line's number
+/// (Ulf's +15550000001), not the caller's extension (Ada's 202): the plan `route_call` hands
+/// the engine carries the redirect's choice to the wire, and the explanation names the same.
+#[tokio::test]
+async fn a_redirect_presenting_the_dialled_number_shows_it_to_the_carrier() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let redirect = json!({"action": "redirect_to_number", "number": "+15559876543", "announce": false, "present_dialled": true});
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20, "divert": redirect, "always": true}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let explain =
+        p.w.srv
+            .post(
+                &format!("/api/v1/lines/{}/call-handling/explain", p.w.t1.line_id),
+                &p.w.t1.admin_token,
+                json!({"caller_number": "202", "internal": true}),
+            )
+            .await;
+    assert_eq!(explain.status, 200, "{}", explain.text);
+    assert_eq!(
+        explain.body["steps"][0]["outside"],
+        json!({"trunk": "Carrier", "presents": "+15550000001", "withheld": false, "emergency": false})
+    );
+    let carrier = carrier(port, "+15559876543", "+15550000001", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    dial(p.sip, &p.caller, &p.callee.extension, 200, 200, &[])
+        .done()
+        .await
+        .expect("the carrier answers the redirected call");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw the dialled line's number");
+    p.w.srv.stop().await;
+}
+
+/// A caller withholding their identity still asserts their line's number to the carrier
+/// (P-Asserted-Identity), with `Privacy: id` asking it to keep the number from the callee, and an
+/// anonymous From (RFC 3323, RFC 3325): the plan's anonymity rule reaches the wire unchanged.
+#[tokio::test]
+async fn an_anonymous_callers_outside_call_asserts_the_number_and_asks_for_privacy() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    let from_check = r#"<ereg regexp="[caller_id]" search_in="hdr" header="From:" check_it="true" assign_to="from"/>"#;
+    let withheld = r#"<ereg regexp="anonymous" search_in="hdr" header="From:" check_it="true" assign_to="from"/>
+      <ereg regexp="id" search_in="hdr" header="Privacy:" check_it="true" assign_to="privacy"/>"#;
+    let template = include_str!("sipp/carrier_uas.xml");
+    assert!(template.contains(from_check), "the carrier checks the From");
+    let xml = template
+        .replace(from_check, withheld)
+        .replace("[challenge]", "")
+        .replace("[verify]", "")
+        .replace("[refs]", ",privacy")
+        .replace("[number]", "\\+15559876543")
+        .replace("[caller_id]", "\\+15550000001");
+    let carrier = Sipp::spawn(xml, "carrier", port, &[], None);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Ulf's line presents +15550000001.
+    dial(
+        p.sip,
+        &p.callee,
+        "+15559876543",
+        200,
+        200,
+        &[("from_name", "\"Anonymous\"")],
+    )
+    .done()
+    .await
+    .expect("the carrier answers");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw an anonymous From, the asserted number and Privacy: id");
+    p.w.srv.stop().await;
+}
+
 /// Toll fraud through the other doors (issue 14): a carrier's call forwarded to a premium-rate
 /// number, the number dialled directly, and a divert to an ordinary number saved while the
 /// package had `call_forwarding` and used after the package lost it. None reaches the trunk.

@@ -320,6 +320,31 @@ pub(super) const TEXTS: &[Text] = &[
         "appelait maintenant :",
     ),
     (
+        "co_explain_trunk",
+        "leaving through the trunk",
+        "en sortant par le trunk",
+    ),
+    (
+        "co_explain_emergency_trunk",
+        "as an emergency call, leaving through the trunk",
+        "comme appel d'urgence, en sortant par le trunk",
+    ),
+    (
+        "co_explain_presents",
+        "presenting the number",
+        "en présentant le numéro",
+    ),
+    (
+        "co_explain_withheld",
+        "(withheld from the person called: the caller is anonymous)",
+        "(masqué pour la personne appelée : l'appelant est anonyme)",
+    ),
+    (
+        "co_explain_no_trunk",
+        "no trunk can carry it: the caller would hear that the call cannot be made (503)",
+        "aucun trunk ne peut l'acheminer : l'appelant entendrait que l'appel est impossible (503)",
+    ),
+    (
         "co_explain_on_busy",
         "If the line is busy:",
         "Si la ligne est occupée :",
