@@ -139,6 +139,8 @@ use utoipa::openapi::{
         VoicePinInput,
         PasscodeInput,
         SavedNumbersDoc,
+        sb_app::speed_dials::SpeedDialsDoc,
+        sb_app::speed_dials::SpeedDialView,
         VoicePinView,
         ResetLineInput,
         PresenceView,

@@ -144,6 +144,8 @@ pub fn routes() -> Vec<Route> {
         r!(put "/api/v1/users/{id}/presence" set_presence "users" Some("PresenceView"), Ok("PresenceView"), true, "Set the presence status (do not disturb sends callers to the busy handling)"),
         r!(get "/api/v1/users/{id}/saved-numbers" get_saved_numbers "users" N, Ok("SavedNumbersDoc"), true, "The user's saved forwarding numbers"),
         r!(put "/api/v1/users/{id}/saved-numbers" set_saved_numbers "users" Some("SavedNumbersDoc"), Ok("SavedNumbersDoc"), true, "Replace the user's saved forwarding numbers (at most 20)"),
+        r!(get "/api/v1/users/{id}/speed-dials" get_speed_dials "users" N, Ok("SpeedDialsDoc"), true, "The user's speed dials: codes dialled after *0 from any of their lines"),
+        r!(put "/api/v1/users/{id}/speed-dials" set_speed_dials "users" Some("SpeedDialsDoc"), Ok("SpeedDialsDoc"), true, "Replace the user's speed dials (at most 100; codes of one or two digits, numbers with * and #)"),
         r!(get "/api/v1/companies/{id}/numbers" list_numbers "numbers" N, List("NumberView"), true, "List a company's numbers"),
         r!(post "/api/v1/companies/{id}/numbers" create_number "numbers" Some("NumberInput"), Created("NumberView"), true, "Add a number (DID)"),
         r!(get "/api/v1/numbers/{id}" get_number "numbers" N, Ok("NumberView"), true, "Read a number"),

@@ -524,7 +524,7 @@ impl App {
         Ok(crate::directory::line_view(&l, numbers))
     }
 
-    async fn self_or_admin_user(
+    pub(crate) async fn self_or_admin_user(
         &self,
         c: &mut Conn,
         actor: &Actor,

@@ -48,6 +48,7 @@ pub mod recordings;
 pub mod reports;
 pub mod sealed;
 pub mod secrets;
+pub mod speed_dials;
 pub mod switch;
 pub mod tabs;
 pub mod tenancy;

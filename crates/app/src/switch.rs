@@ -292,6 +292,12 @@ impl App {
             .company_fact(&mut c, company)
             .await?
             .ok_or(AppError::NotFound)?;
+        // A speed dial first: its number may be anything a line dials, an emergency number too.
+        let speed = self.expand_speed_dial(&mut c, d).await?;
+        let d = &Dialled {
+            dialled: speed.as_deref().unwrap_or(d.dialled),
+            ..*d
+        };
         if routing::is_emergency(d.dialled, &[]) {
             let plan = self
                 .plan_outside(&mut c, &co.id, d, d.dialled, true)

@@ -24,6 +24,7 @@ pub mod queues;
 pub mod recordings;
 pub mod registrations;
 pub mod reports;
+pub mod speed_dials;
 pub mod tenancy;
 pub mod testdb;
 pub mod totp;

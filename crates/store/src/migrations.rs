@@ -602,4 +602,16 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE queues ADD COLUMN music_sha256 TEXT NULL",
         ],
     },
+    Migration {
+        version: 29,
+        name: "speed dials",
+        // A person's speed dials: a code of one or two digits, dialled after `*0` from any of
+        // their lines, and the number it places (digits with `+`, `*` and `#`).
+        statements: &["CREATE TABLE speed_dials (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (user_id, code))"],
+    },
 ];

@@ -1,6 +1,7 @@
 //! Lines and numbers, and each line's call handling, voice PIN, presence and saved numbers.
 
 use super::*;
+use sb_app::speed_dials::SpeedDialsDoc;
 
 pub async fn list_lines(
     State(s): S,
@@ -178,4 +179,20 @@ pub async fn set_saved_numbers(
     Body(b): Body<SavedNumbersDoc>,
 ) -> ApiResult<Json<SavedNumbersDoc>> {
     Ok(Json(s.app.set_saved_numbers(&a.actor, &id, b).await?))
+}
+
+pub async fn get_speed_dials(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SpeedDialsDoc>> {
+    Ok(Json(s.app.speed_dials(&a.actor, &id).await?))
+}
+pub async fn set_speed_dials(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<SpeedDialsDoc>,
+) -> ApiResult<Json<SpeedDialsDoc>> {
+    Ok(Json(s.app.set_speed_dials(&a.actor, &id, b).await?))
 }

@@ -36,6 +36,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "ExplainInput" => json!({}),
         "VoicePinInput" => json!({"pin": "135790"}),
         "SavedNumbersDoc" => json!({"numbers": ["+15550007777"]}),
+        "SpeedDialsDoc" => json!({"items": [{"code": "1", "name": "x", "number": "+15550007777"}]}),
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),
         "VoicemailPatch" => json!({"heard": true}),

@@ -37,5 +37,6 @@ mod secrets;
 mod signin;
 mod sip;
 mod sipclient;
+mod speed_dials;
 mod tenancy;
 mod twofactor;
