@@ -148,7 +148,10 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
     let mut links: Vec<(&'static str, &'static str)> = Vec::new();
     if !enrol_only {
         match role {
-            Role::EndUser => links.push(("/my", "my_homepage")),
+            Role::EndUser => links.extend([
+                ("/my", "my_homepage"),
+                (crate::speed_dials::PATH, "sd_title"),
+            ]),
             Role::CompanyAdmin => {
                 links.extend([
                     ("/admin/users", "co_all_lines_users"),

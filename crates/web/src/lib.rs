@@ -48,6 +48,7 @@ mod reseller;
 mod security;
 mod session;
 mod signin;
+mod speed_dials;
 pub mod upload;
 mod user_profile;
 mod users;
@@ -140,6 +141,11 @@ pub fn router(state: WebState) -> Router {
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route("/my/presence", post(my_calls::presence))
         .route("/my/forward", post(my_calls::forward))
+        .route(
+            speed_dials::PATH,
+            get(speed_dials::page).post(speed_dials::add),
+        )
+        .route("/my/speed-dials/{code}/remove", post(speed_dials::remove))
         .route(security::PATH, get(security::show))
         .route("/my/security/enrol", post(security::enrol))
         .route("/my/security/confirm", post(security::confirm))

@@ -1,4 +1,5 @@
-//! "My homepage": the person's presence, forwarding and what came in.
+//! The end user's own pages: "My homepage" (presence, forwarding, what came in) and "Speed
+//! dials".
 
 use super::Text;
 
@@ -44,4 +45,37 @@ pub(super) const TEXTS: &[Text] = &[
     ("my_no_missed", "No missed calls.", "Aucun appel manqué."),
     ("my_when", "Time", "Heure"),
     ("my_caller", "Caller", "Appelant"),
+    ("sd_title", "Speed dials", "Numéros abrégés"),
+    (
+        "sd_intro",
+        "Dial *0 and a code from any of your phones to call its number.",
+        "Composez *0 suivi d'un code depuis n'importe lequel de vos téléphones pour appeler son numéro.",
+    ),
+    (
+        "sd_none",
+        "No speed dials yet.",
+        "Aucun numéro abrégé pour l'instant.",
+    ),
+    ("sd_code", "Code", "Code"),
+    ("sd_dial", "Dial", "À composer"),
+    ("sd_number", "Number", "Numéro"),
+    ("sd_remove", "Remove", "Supprimer"),
+    ("sd_add", "Add a speed dial", "Ajouter un numéro abrégé"),
+    (
+        "sd_code_label",
+        "Code (one or two digits)",
+        "Code (un ou deux chiffres)",
+    ),
+    (
+        "sd_number_label",
+        "Number (digits, with * and # if needed)",
+        "Numéro (chiffres, avec * et # si besoin)",
+    ),
+    ("sd_add_button", "Add", "Ajouter"),
+    ("sd_added", "Speed dial added.", "Numéro abrégé ajouté."),
+    (
+        "sd_removed",
+        "Speed dial removed.",
+        "Numéro abrégé supprimé.",
+    ),
 ];

@@ -200,3 +200,70 @@ pub async fn an_end_user_forwards_all_calls_to_a_saved_number_and_stops_and_a_ba
     ensure(doc["forward_all"].is_null(), format!("stopped: {doc}"))?;
     ctx.sign_out().await
 }
+
+pub async fn an_end_user_adds_a_speed_dial_with_star_and_hash_and_removes_it_and_a_taken_code_is_refused(
+    ctx: &Ctx,
+) -> R {
+    let t = &ctx.w.t1;
+    let api_path = format!("/api/v1/users/{}/speed-dials", t.user_id);
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("nav a[href='/my/speed-dials']").await?;
+    ensure(ctx.text("h1").await? == "Speed dials", "the page")?;
+    let add = |code: &'static str, name: &'static str, number: &'static str| async move {
+        ctx.fill("#sd-code", code).await?;
+        ctx.fill("#sd-name", name).await?;
+        ctx.fill("#sd-number", number).await?;
+        ctx.click("form[action='/my/speed-dials'] button[type=submit]")
+            .await
+    };
+    add("7", "Sales ACD log-in", "*7#123").await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Speed dial added.",
+        "notice",
+    )?;
+    let row = ctx.text("#speed-dials tbody tr").await?;
+    ensure(
+        row.contains("*07") && row.contains("*7#123"),
+        format!("the row: {row}"),
+    )?;
+    add("7", "Again", "202").await?;
+    let why = ctx.text("#sd-code-error").await?;
+    ensure(
+        why.contains("already"),
+        format!("the reason by the code: {why}"),
+    )?;
+    add("8", "Bad", "call me").await?;
+    ensure(
+        !ctx.text("#sd-number-error").await?.is_empty(),
+        "the reason by the number",
+    )?;
+    let kept = ctx
+        .c
+        .find(Locator::Css("#sd-name"))
+        .await?
+        .prop("value")
+        .await?;
+    ensure(
+        kept.as_deref() == Some("Bad"),
+        format!("typed kept: {kept:?}"),
+    )?;
+    let doc = api(ctx, &api_path).await?;
+    ensure(
+        doc["items"].as_array().map(Vec::len) == Some(1)
+            && doc["items"][0]["number"] == "*7#123"
+            && doc["items"][0]["dial"] == "*07",
+        format!("through the API, only the good one: {doc}"),
+    )?;
+    ctx.click("form[action='/my/speed-dials/7/remove'] button")
+        .await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Speed dial removed.",
+        "notice",
+    )?;
+    let doc = api(ctx, &api_path).await?;
+    ensure(
+        doc["items"].as_array().is_some_and(Vec::is_empty),
+        format!("removed: {doc}"),
+    )?;
+    ctx.sign_out().await
+}

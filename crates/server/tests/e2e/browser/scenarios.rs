@@ -72,6 +72,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         // After it: they change Ulf's line's call handling and add a call of their own.
         super::my::an_end_user_sets_presence_in_one_click_and_do_not_disturb_makes_a_real_call_busy,
         super::my::an_end_user_forwards_all_calls_to_a_saved_number_and_stops_and_a_bad_number_changes_nothing,
+        super::my::an_end_user_adds_a_speed_dial_with_star_and_hash_and_removes_it_and_a_taken_code_is_refused,
     );
     failed
 }
