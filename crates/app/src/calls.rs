@@ -225,6 +225,7 @@ impl App {
             out_of_hours,
             reject_anonymous: doc.reject_anonymous,
             permanent_redirect,
+            call_waiting: doc.call_waiting,
         })
     }
 
@@ -772,5 +773,6 @@ pub fn doc_of(h: &Handling) -> CallHandlingDoc {
         out_of_hours,
         reject_anonymous: h.reject_anonymous,
         permanent_redirect: h.permanent_redirect.clone(),
+        call_waiting: h.call_waiting,
     }
 }

@@ -221,6 +221,9 @@ impl LiveState for Idle {
     fn registered_devices(&self, _: &str) -> u32 {
         0
     }
+    fn line_calls(&self, _: &LineId) -> i64 {
+        0
+    }
 }
 
 #[cfg(test)]

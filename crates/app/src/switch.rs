@@ -70,6 +70,8 @@ pub enum Destination {
 pub trait LiveState: Send + Sync {
     fn department_calls(&self, id: &DepartmentId) -> i64;
     fn registered_devices(&self, aor: &str) -> u32;
+    /// Calls in progress on a line (placed or received), for its busy state.
+    fn line_calls(&self, line: &LineId) -> i64;
 }
 
 /// The call as the engine received it.
@@ -427,7 +429,7 @@ impl App {
                 line: &line_id,
                 in_service: t.user.as_ref().is_some_and(|u| u.enabled),
                 registered_devices: live.registered_devices(&aor),
-                busy: false,
+                busy: t.handling.busy_with(live.line_calls(&l.id)),
                 presence: t.presence,
             },
             target_departments: &target_states,

@@ -109,6 +109,12 @@ impl LiveState for Engine {
     fn registered_devices(&self, aor: &str) -> u32 {
         u32::try_from(self.devices(aor).len()).unwrap_or(u32::MAX)
     }
+
+    /// The calls holding the line's slot: each call it placed or that reached it.
+    fn line_calls(&self, line: &sb_domain::ids::LineId) -> i64 {
+        let slot = admission::Slot::Line(line.clone());
+        self.load.lock().get(&slot).copied().unwrap_or(0)
+    }
 }
 
 impl Engine {

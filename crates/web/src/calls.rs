@@ -81,6 +81,7 @@ struct CallsPage {
     saved: Vec<String>,
     permanent_redirect: String,
     reject_anonymous: bool,
+    call_waiting: bool,
     na: Vec<Choice>,
     na_seconds: String,
     na_always: bool,
@@ -323,6 +324,7 @@ async fn page(
         saved: tab.saved.clone(),
         permanent_redirect: d.permanent_redirect.clone().unwrap_or_default(),
         reject_anonymous: d.reject_anonymous,
+        call_waiting: d.call_waiting,
         na: options(&c, Some(("keep_ringing", "co_keep_ringing")), na_chosen),
         na_seconds: d
             .no_answer
@@ -364,6 +366,7 @@ fn empty_doc() -> CallHandlingDoc {
         out_of_hours: None,
         reject_anonymous: false,
         permanent_redirect: None,
+        call_waiting: true,
     }
 }
 
@@ -441,6 +444,7 @@ pub fn doc_from(f: &Fields) -> CallHandlingDoc {
         out_of_hours,
         reject_anonymous: f.on("reject_anonymous"),
         permanent_redirect: f.opt("permanent_redirect"),
+        call_waiting: f.on("call_waiting"),
     }
 }
 

@@ -104,6 +104,14 @@ pub struct CallHandlingDoc {
     pub reject_anonymous: bool,
     /// The device tab's permanent redirect; null when off.
     pub permanent_redirect: Option<String>,
+    /// Call waiting: one more call may ring while the line is in a call (on when absent).
+    /// Off, the line is busy from its first call, and callers get the busy handling.
+    #[serde(default = "call_waiting_on")]
+    pub call_waiting: bool,
+}
+
+fn call_waiting_on() -> bool {
+    true
 }
 
 /// A hypothetical call to explain.

@@ -99,6 +99,22 @@ pub struct Handling {
     pub reject_anonymous: bool,
     /// The device tab's permanent redirect, when set.
     pub permanent_redirect: Option<String>,
+    /// Call waiting: one more call may ring while the line is in a call; off, the line is
+    /// busy from its first call. Documents saved before the setting existed have it on.
+    #[serde(default = "on")]
+    pub call_waiting: bool,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Handling {
+    /// Whether a line with `calls` calls in progress is busy: at its first call without call
+    /// waiting, at its second with it.
+    pub fn busy_with(&self, calls: i64) -> bool {
+        calls >= if self.call_waiting { 2 } else { 1 }
+    }
 }
 
 impl Default for Handling {
@@ -111,6 +127,7 @@ impl Default for Handling {
             out_of_hours: None,
             reject_anonymous: false,
             permanent_redirect: None,
+            call_waiting: true,
         }
     }
 }

@@ -661,6 +661,7 @@ mod properties {
                     out_of_hours,
                     reject_anonymous,
                     permanent_redirect,
+                    call_waiting: true,
                 },
             )
     }
@@ -716,4 +717,24 @@ fn reason_codes_are_stable_unique_and_found_again() {
         assert!(r.sentence().ends_with('.'), "{r:?}");
     }
     assert_eq!(Reason::from_code("forward_all"), None);
+}
+
+#[test]
+fn a_line_is_busy_at_its_first_call_without_call_waiting_and_at_its_second_with_it() {
+    let mut h = Handling::default();
+    assert!(h.call_waiting, "call waiting is on for a new line");
+    assert!(!h.busy_with(0));
+    assert!(!h.busy_with(1), "one more call may ring");
+    assert!(h.busy_with(2));
+    h.call_waiting = false;
+    assert!(!h.busy_with(0));
+    assert!(h.busy_with(1));
+}
+
+#[test]
+fn a_handling_document_saved_before_call_waiting_existed_has_it_on() {
+    let mut v = serde_json::to_value(Handling::default()).unwrap();
+    v.as_object_mut().unwrap().remove("call_waiting");
+    let h: Handling = serde_json::from_value(v).unwrap();
+    assert!(h.call_waiting);
 }

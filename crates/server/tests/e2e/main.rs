@@ -13,6 +13,7 @@ mod bad_input;
 mod baresip;
 mod branding;
 mod browser;
+mod busy;
 mod callcentre_portal;
 mod calls;
 mod cli;

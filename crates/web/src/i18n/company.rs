@@ -287,6 +287,12 @@ pub(super) const TEXTS: &[Text] = &[
     ("co_from", "From", "De"),
     ("co_to", "To", "À"),
     ("co_more", "Other settings", "Autres réglages"),
+    ("co_call_waiting", "Call waiting", "Double appel"),
+    (
+        "co_call_waiting_hint",
+        "On, one more call may ring while the line is in a call; off, the line is busy from its first call and callers get the busy handling.",
+        "Activé, un autre appel peut sonner pendant que la ligne est en communication ; désactivé, la ligne est occupée dès son premier appel et les appelants reçoivent le traitement « occupé ».",
+    ),
     (
         "co_reject_anonymous",
         "Reject anonymous calls",
