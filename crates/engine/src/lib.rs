@@ -12,9 +12,11 @@ mod client;
 mod location;
 mod register;
 mod settings;
+mod transport;
 use location::*;
 use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
+use transport::{Transport, Transports};
 pub mod conference;
 mod messaging;
 mod portal;
@@ -40,13 +42,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-/// Open stream connections by peer address: the sender of what goes down each, and its
-/// transport's name (`TCP`, `TLS`).
-type Connections = HashMap<SocketAddr, (mpsc::Sender<Vec<u8>>, &'static str)>;
-
 /// What every call task shares: the socket, the registrar's bindings, live counters.
 pub struct Engine {
-    socket: Arc<UdpSocket>,
+    /// UDP and the TCP and TLS connections: how every peer is reached.
+    transport: Transports,
     /// The address put in Via and Contact.
     local: SocketAddr,
     app: App,
@@ -80,11 +79,6 @@ pub struct Engine {
     counted_at: Mutex<i64>,
     /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
     setting_up: Mutex<std::collections::HashSet<String>>,
-    /// Open TCP and TLS connections by peer address: what is sent to that address goes down
-    /// it; with the transport's name for Via.
-    tcp: Mutex<Connections>,
-    /// Where SIP over TLS listens, for our Contact towards phones on TLS.
-    tls_local: Option<SocketAddr>,
     settings: Settings,
     registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
@@ -125,48 +119,21 @@ impl Engine {
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
     /// repeated towards it).
     fn on_stream(&self, to: SocketAddr) -> bool {
-        self.tcp.lock().contains_key(&to)
+        self.transport.reliable(to)
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
-        let stream = self.tcp.lock().get(&to).map(|(s, _)| s.clone());
-        if let Some(conn) = stream {
-            // A phone that reached us over TCP is answered and called on that connection.
-            // A peer that does not read loses what does not fit its queue.
-            let _ = conn.try_send(bytes.to_vec());
-            return;
-        }
-        if let Err(e) = self.socket.send_to(bytes, to).await {
-            tracing::warn!(error = %e, "SIP send failed");
-        }
+        self.transport.send(bytes, to).await;
     }
 
-    /// Our Contact towards a party at `to`: on a TCP or TLS connection it names that transport
-    /// (and the TLS address), so the party's requests in the dialog come back the same way.
+    /// Our Contact towards a party at `to`.
     fn contact_for(&self, to: SocketAddr) -> String {
-        let transport = self.tcp.lock().get(&to).map(|(_, name)| *name);
-        match (transport, self.tls_local) {
-            (Some("TLS"), Some(tls)) => format!("<sip:switchboard@{tls};transport=tls>"),
-            (Some(_), _) => format!("<sip:switchboard@{};transport=tcp>", self.local),
-            (None, _) => format!("<sip:switchboard@{}>", self.local),
-        }
+        self.transport.contact_for(to)
     }
 
     /// A Via header for a request sent to `to`, naming the transport it goes over.
     fn via(&self, branch: &str, to: SocketAddr) -> String {
-        let transport = self
-            .tcp
-            .lock()
-            .get(&to)
-            .map(|(_, name)| *name)
-            .unwrap_or("UDP");
-        // Over TLS we are at the TLS listener's address (answers come back on the connection
-        // anyway, but the sent-by should name where we listen for that transport).
-        let at = match (transport, self.tls_local) {
-            ("TLS", Some(tls)) => tls,
-            _ => self.local,
-        };
-        format!("SIP/2.0/{transport} {at};rport;branch={branch}")
+        self.transport.via(branch, to)
     }
 
     async fn send(&self, m: &Message, to: SocketAddr) {
@@ -204,7 +171,7 @@ impl Engine {
     /// edge proxy's address, else at the proxy the REGISTER came from.
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
         let source: SocketAddr = b.source.parse().ok()?;
-        if self.tcp.lock().contains_key(&source) {
+        if self.on_stream(source) {
             return Some(source);
         }
         if !b.path.is_empty() {
@@ -501,7 +468,7 @@ pub async fn run(
     let (call_log_tx, call_log_rx) = mpsc::unbounded_channel();
     tokio::spawn(call_log_writer(app.clone(), call_log_rx));
     let engine = Arc::new(Engine {
-        socket: Arc::new(socket),
+        transport: Transports::new(socket, local, tls_local),
         local,
         app,
         clock: clock.clone(),
@@ -511,8 +478,6 @@ pub async fn run(
         departments: Mutex::new(HashMap::new()),
         ports: relay::Ports::new(media_ip, settings.rtp_ports, settings.media_reach.clone()),
         active_calls,
-        tcp: Mutex::new(HashMap::new()),
-        tls_local,
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
         persisted: Mutex::new(HashMap::new()),
@@ -567,7 +532,7 @@ pub async fn run(
     });
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
-        let (n, from) = match engine.socket.recv_from(&mut buf).await {
+        let (n, from) = match engine.transport.socket().recv_from(&mut buf).await {
             Ok(x) => x,
             Err(e) => {
                 tracing::warn!(error = %e, "SIP receive failed");
