@@ -4,6 +4,7 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod admission;
+mod batch;
 mod call;
 // The media the engine drives, under the names its modules have always used.
 pub use sb_media::endpoint as media;
@@ -13,7 +14,7 @@ mod location;
 mod register;
 mod settings;
 mod transport;
-use location::*;
+use location::Locator;
 use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
 use transport::{Transport, Transports};
@@ -27,18 +28,17 @@ mod upstream;
 use parking_lot::Mutex;
 use sb_app::App;
 use sb_app::call_log::NewCallRecord;
-use sb_app::location::StoredBinding;
 use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
+use sb_sip::Message;
 use sb_sip::digest;
 use sb_sip::guard::{self, Guard};
 use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
-use sb_sip::{Message, StartLine};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
@@ -50,7 +50,10 @@ pub struct Engine {
     local: SocketAddr,
     app: App,
     clock: Arc<dyn Clock>,
+    /// Digest challenges and nonce counts (RFC 8760), for REGISTER and every other request.
     reg: Mutex<Registrar>,
+    /// Where registered devices are.
+    location: Box<dyn Locator>,
     guard: Mutex<Guard>,
     /// Every leg's Call-ID → its call task.
     calls: Mutex<HashMap<String, mpsc::UnboundedSender<(Message, SocketAddr)>>>,
@@ -64,7 +67,6 @@ pub struct Engine {
     accounts: Mutex<(u64, AccountCache)>,
     /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
     answered: Mutex<Transactions>,
-    persist: mpsc::UnboundedSender<PersistJob>,
     /// Finished calls' records, for the call-log writer.
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
     /// Subscriptions by their Call-ID.
@@ -73,10 +75,8 @@ pub struct Engine {
     pending: client::Pending,
     /// What each line with a call is doing, for busy-lamp subscriptions.
     line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
-    /// What was last stored per address of record: its devices and their latest expiry.
-    persisted: Mutex<HashMap<String, (Vec<String>, i64)>>,
     /// When the registration count was last taken (ms).
-    counted_at: Mutex<i64>,
+    counted_at: AtomicI64,
     /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
     setting_up: Mutex<std::collections::HashSet<String>>,
     settings: Settings,
@@ -112,8 +112,22 @@ impl Engine {
 
     /// The registered devices of an address of record.
     fn devices(&self, aor: &str) -> Vec<Binding> {
-        let now = self.now_ms();
-        self.reg.lock().bindings(aor, now)
+        self.location.lookup(aor, self.now_ms())
+    }
+
+    /// Brings the registrations gauge up to date, at most ten times a second (counting walks
+    /// every binding).
+    fn count_registrations(&self, now: i64) {
+        let last = self.counted_at.load(Ordering::Relaxed);
+        let due = now - last >= 100
+            && self
+                .counted_at
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        if due {
+            let count = u64::try_from(self.location.count(now)).unwrap_or(u64::MAX);
+            self.registrations.store(count, Ordering::Relaxed);
+        }
     }
 
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
@@ -276,48 +290,9 @@ impl Engine {
 
     /// Drops every registered device of `aor`, in memory and in storage.
     async fn forget_bindings(&self, aor: String) {
-        self.reg.lock().forget(&aor);
-        self.persisted.lock().remove(&aor);
-        let (done, stored) = tokio::sync::oneshot::channel();
-        let job = PersistJob {
-            aor,
-            // Not written: there is no binding left to carry it.
-            company: sb_domain::ids::CompanyId::from_raw(String::new()),
-            bindings: Vec::new(),
-            done,
-        };
-        if self.persist.send(job).is_ok() {
-            let _ = stored.await;
+        if let Some(written) = self.location.forget(&aor) {
+            let _ = written.await;
         }
-    }
-
-    /// Whether the devices of `aor` differ from what was last stored: other contacts or source
-    /// addresses, or an expiry more than a minute later. A phone refreshing every few seconds is
-    /// not written each time; a real refresh (minutes apart) or any change of device is. A new
-    /// Call-ID alone is not a change worth a write: after a restart the stored one only serves
-    /// to order REGISTERs of that same Call-ID, and a phone's next REGISTER replaces it anyway.
-    fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
-        let mut sig: Vec<String> = list
-            .iter()
-            .map(|b| {
-                let path = b.path.join(",");
-                format!("{}|{}|{}|{}", b.contact, b.source, path, b.user_agent)
-            })
-            .collect();
-        sig.sort();
-        let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
-        let mut p = self.persisted.lock();
-        if let Some((old, stored)) = p.get(aor)
-            && *old == sig
-            && latest - *stored < 60_000
-        {
-            return false;
-        }
-        if p.len() > 1_000_000 {
-            p.clear();
-        }
-        p.insert(aor.to_owned(), (sig, latest));
-        true
     }
 
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
@@ -451,11 +426,11 @@ pub async fn run(
         edge_proxies: settings.edge_proxies.clone(),
         ..registrar::Config::default()
     };
-    let mut reg = Registrar::new(cfg, secret);
+    let reg = Registrar::new(cfg, secret);
     let started = clock.now().as_millisecond();
-    restore(&app, &mut reg, started).await;
+    let location = location::Memory::open(&app, started).await;
     registrations.store(
-        u64::try_from(reg.binding_count(started)).unwrap_or(0),
+        u64::try_from(location.count(started)).unwrap_or(0),
         Ordering::Relaxed,
     );
     let media_ip = if local.ip().is_unspecified() {
@@ -463,8 +438,6 @@ pub async fn run(
     } else {
         local.ip()
     };
-    let (persist_tx, persist_rx) = mpsc::unbounded_channel();
-    tokio::spawn(persist_writer(app.clone(), persist_rx));
     let (call_log_tx, call_log_rx) = mpsc::unbounded_channel();
     tokio::spawn(call_log_writer(app.clone(), call_log_rx));
     let engine = Arc::new(Engine {
@@ -480,13 +453,12 @@ pub async fn run(
         active_calls,
         setting_up: Mutex::new(std::collections::HashSet::new()),
         accounts: Mutex::new((0, HashMap::new())),
-        persisted: Mutex::new(HashMap::new()),
         subscriptions: Mutex::new(HashMap::new()),
         pending: client::Pending::default(),
         line_states: Mutex::new(HashMap::new()),
-        counted_at: Mutex::new(0),
+        counted_at: AtomicI64::new(0),
         answered: Mutex::new(Transactions::default()),
-        persist: persist_tx,
+        location: Box::new(location),
         call_log: call_log_tx,
         settings,
         registrations,
@@ -526,7 +498,7 @@ pub async fn run(
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
             let now = counting.now_ms();
-            let count = u64::try_from(counting.reg.lock().binding_count(now)).unwrap_or(u64::MAX);
+            let count = u64::try_from(counting.location.count(now)).unwrap_or(u64::MAX);
             counting.registrations.store(count, Ordering::Relaxed);
         }
     });
@@ -717,6 +689,18 @@ fn start_call(
     engine.attach(&call_id, &tx);
     tokio::spawn(call::run(engine.clone(), msg, from, caller, tx, rx));
     None
+}
+
+/// Writes the call log in groups: the records of every call that ended while the last commit
+/// ran go into the next one, so a busy minute costs a few transactions instead of one per call
+/// (and the calls never wait for them).
+async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRecord>>) {
+    while let Some(calls) = batch::next_batch(&mut rx).await {
+        let records: Vec<NewCallRecord> = calls.into_iter().flatten().collect();
+        if let Err(e) = app.record_call(&records).await {
+            tracing::warn!(error = %e, records = records.len(), "could not write the call log");
+        }
+    }
 }
 
 #[cfg(test)]

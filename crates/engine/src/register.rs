@@ -1,7 +1,42 @@
-//! REGISTER (RFC 3261 section 10) and the answers to non-INVITE requests kept for their
+//! REGISTER (RFC 3261 section 10), the SIP accounts it is checked against (looked up through
+//! sb-app and kept a few seconds), and the answers to non-INVITE requests kept for their
 //! retransmissions (section 17.2.2).
 
 use super::*;
+use crate::location::Registered;
+
+/// The one account a REGISTER can be about, looked up before the registrar runs.
+pub(crate) struct Found(pub(crate) Option<Account>);
+
+impl Accounts for Found {
+    fn find(&self, realm: &str, username: &str) -> Option<Account> {
+        self.0
+            .clone()
+            .filter(|a| a.realm == realm && a.username == username)
+    }
+}
+
+/// How long a looked-up SIP account is trusted before the database is asked again: a changed
+/// password or a disabled user takes effect within this time.
+pub(crate) const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub(crate) type Looked = Option<(Account, sb_domain::ids::CompanyId)>;
+
+/// Accounts by (domain, username), with when they were read.
+pub(crate) type AccountCache = HashMap<(String, String), (Looked, tokio::time::Instant)>;
+
+/// The account of `username` in the company of `domain`, from the business layer.
+pub(crate) async fn lookup_account(app: &App, domain: &str, username: &str) -> Looked {
+    let a = app.sip_account(domain, username).await.ok()??;
+    let account = Account {
+        ha1_md5: a.ha1_md5,
+        ha1_sha256: a.ha1_sha256,
+        username: a.username,
+        realm: domain.to_owned(),
+        enabled: a.enabled,
+    };
+    Some((account, a.company))
+}
 
 /// A request's server transaction: Call-ID, CSeq and the top Via's branch.
 pub(crate) fn transaction_key(m: &Message) -> Option<String> {
@@ -84,48 +119,30 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
         return registrar::reply(msg, 403, "Forbidden", &[]);
     }
     let looked_up = engine.lookup(msg, &domain, "authorization").await;
-    let company = looked_up.as_ref().map(|(_, co)| co.clone());
-    let found = Found(looked_up.map(|(a, _)| a));
-    let now = engine.now_ms();
-    let aor = format!("{user}@{domain}");
-    let (answer, stored) = {
-        let mut reg = engine.reg.lock();
-        let answer = reg.handle(msg, &from.to_string(), now, &found);
-        let stored = match (&answer.start, company) {
-            (StartLine::Response { code: 200, .. }, Some(company)) => {
-                // Counting walks every binding: at most ten times a second.
-                let mut last = *engine.counted_at.lock();
-                if now - last >= 100 {
-                    last = now;
-                    let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
-                    engine.registrations.store(count, Ordering::Relaxed);
-                    *engine.counted_at.lock() = last;
-                }
-                Some((company, reg.bindings(&aor, now)))
-            }
-            _ => None,
-        };
-        (answer, stored)
+    let (found, company) = match looked_up {
+        Some((account, company)) => (Found(Some(account)), Some(company)),
+        None => (Found(None), None),
     };
-    engine.judge(from, username.as_deref(), &domain, answer.code());
-    if let Some((company, list)) = stored
-        && engine.needs_writing(&aor, &list)
-    {
-        let devices = list.len();
-        let (done, stored) = tokio::sync::oneshot::channel();
-        let job = PersistJob {
-            aor: aor.clone(),
-            company,
-            bindings: list,
-            done,
-        };
-        if engine.persist.send(job).is_ok() {
-            let _ = stored.await;
-        }
-        if devices > 0 {
+    let now = engine.now_ms();
+    let source = from.to_string();
+    let checked = engine.reg.lock().check(msg, &source, now, &found);
+    // A REGISTER is accepted only for an account found, and every account has its company.
+    let registered = match (checked, company) {
+        (Ok(request), Some(company)) => engine.location.register(&request, &company, now),
+        (Ok(_), None) => Registered::refused(registrar::reply(msg, 500, "Server Error", &[])),
+        (Err(answer), _) => Registered::refused(answer),
+    };
+    let code = registered.answer.code();
+    engine.judge(from, username.as_deref(), &domain, code);
+    if code == Some(200) {
+        engine.count_registrations(now);
+    }
+    if let Some(written) = registered.written {
+        let _ = written.await;
+        if registered.devices > 0 {
             // Messages kept while the line had no device go out now.
-            messaging::flush(engine.clone(), domain.clone(), user.clone());
+            messaging::flush(engine.clone(), domain, user);
         }
     }
-    answer
+    registered.answer
 }
