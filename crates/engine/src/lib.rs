@@ -13,8 +13,8 @@ mod client;
 mod location;
 mod register;
 mod settings;
+mod table;
 mod transport;
-use location::Locator;
 use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
 use transport::{Transport, Transports};
@@ -38,11 +38,12 @@ use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-/// What every call task shares: the socket, the registrar's bindings, live counters.
+/// What every call task shares: the services with their own state (transports, registrar,
+/// admission, the call table, presence), the media, and live counters.
 pub struct Engine {
     /// UDP and the TCP and TLS connections: how every peer is reached.
     transport: Transports,
@@ -50,54 +51,34 @@ pub struct Engine {
     local: SocketAddr,
     app: App,
     clock: Arc<dyn Clock>,
-    /// Digest challenges and nonce counts (RFC 8760), for REGISTER and every other request.
-    reg: Mutex<Registrar>,
-    /// Where registered devices are.
-    location: Box<dyn Locator>,
-    guard: Mutex<Guard>,
-    /// Every leg's Call-ID → its call task.
-    calls: Mutex<HashMap<String, mpsc::UnboundedSender<(Message, SocketAddr)>>>,
-    /// Live calls per department (a call counts once in each department it touches).
-    departments: Mutex<HashMap<DepartmentId, i64>>,
+    settings: Settings,
+    /// REGISTER and digest authentication, where devices are, the answers kept for
+    /// retransmissions.
+    registrations: Registrations,
+    /// Floods, password guessing, call caps and fan-out.
+    admission: admission::Admission,
+    /// Which call task each Call-ID goes to, and the calls' shared bookkeeping.
+    table: table::CallTable,
+    /// Subscriptions and what each watched line is doing.
+    presence: presence::Presence,
+    /// Our requests outside calls (NOTIFY, MESSAGE, REGISTER) waiting for their final answer.
+    pending: client::Pending,
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
     pub active_calls: Arc<AtomicU64>,
-    /// SIP accounts looked up lately, by (domain, username); unknown ones too. Valid while the
-    /// store's account epoch (bumped by every write to users and lines) stays where it was.
-    accounts: Mutex<(u64, AccountCache)>,
-    /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
-    answered: Mutex<Transactions>,
     /// Finished calls' records, for the call-log writer.
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
-    /// Subscriptions by their Call-ID.
-    subscriptions: Mutex<HashMap<String, presence::Subscription>>,
-    /// Our requests outside calls (NOTIFY, MESSAGE, REGISTER) waiting for their final answer.
-    pending: client::Pending,
-    /// What each line with a call is doing, for busy-lamp subscriptions.
-    line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
-    /// When the registration count was last taken (ms).
-    counted_at: AtomicI64,
-    /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
-    setting_up: Mutex<std::collections::HashSet<String>>,
-    settings: Settings,
-    registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
     conferences: Arc<conference::Rooms>,
     /// Music on hold for everyone waiting, from one clock.
     hold: Arc<hold::Hold>,
-    /// Where each round-robin queue starts for its next caller.
-    queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
     /// Call-in agents dialled in to their queues.
     call_in: call::queue::CallInPool,
-    /// Calls holding a slot under each cap (trunk, company, line).
-    load: Mutex<HashMap<admission::Slot, i64>>,
-    /// Devices rung per line, bounded per second.
-    fanout: Mutex<guard::Fanout>,
 }
 
 impl LiveState for Engine {
     fn department_calls(&self, id: &DepartmentId) -> i64 {
-        self.departments.lock().get(id).copied().unwrap_or(0)
+        self.table.department_calls(id)
     }
 
     fn registered_devices(&self, aor: &str) -> u32 {
@@ -112,22 +93,7 @@ impl Engine {
 
     /// The registered devices of an address of record.
     fn devices(&self, aor: &str) -> Vec<Binding> {
-        self.location.lookup(aor, self.now_ms())
-    }
-
-    /// Brings the registrations gauge up to date, at most ten times a second (counting walks
-    /// every binding).
-    fn count_registrations(&self, now: i64) {
-        let last = self.counted_at.load(Ordering::Relaxed);
-        let due = now - last >= 100
-            && self
-                .counted_at
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok();
-        if due {
-            let count = u64::try_from(self.location.count(now)).unwrap_or(u64::MAX);
-            self.registrations.store(count, Ordering::Relaxed);
-        }
+        self.registrations.devices(aor, self.now_ms())
     }
 
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
@@ -156,23 +122,16 @@ impl Engine {
 
     /// Routes later messages with `call_id` to a call task.
     fn attach(&self, call_id: &str, tx: &mpsc::UnboundedSender<(Message, SocketAddr)>) {
-        self.calls.lock().insert(call_id.to_owned(), tx.clone());
+        self.table.attach(call_id, tx);
     }
 
     fn detach(&self, call_id: &str) {
-        self.calls.lock().remove(call_id);
+        self.table.detach(call_id);
     }
 
     /// Counts a call in these departments; `delta` is +1 when it starts and -1 when it ends.
     fn count(&self, departments: &[DepartmentId], delta: i64) {
-        let mut d = self.departments.lock();
-        for id in departments {
-            let n = d.entry(id.clone()).or_insert(0);
-            *n += delta;
-            if *n <= 0 {
-                d.remove(id);
-            }
-        }
+        self.table.count(departments, delta);
     }
 
     /// Where to send requests for a registered device: the address its REGISTER came from
@@ -202,7 +161,7 @@ impl Engine {
     fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
         let now = self.now_ms();
         match username {
-            Some(u) => self.guard.lock().may_try(from.ip(), u, now),
+            Some(u) => self.admission.may_try(from.ip(), u, now),
             None => true,
         }
     }
@@ -213,25 +172,14 @@ impl Engine {
         let now = self.now_ms();
         self.on_stream(from)
             || self
-                .reg
-                .lock()
+                .registrations
                 .proves_source(msg, proxy, &from.ip().to_string(), now)
     }
 
     /// Counts an authentication outcome (`code` 200 or 403), and audits any block it starts.
     fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>) {
         let now = self.now_ms();
-        let mut g = self.guard.lock();
-        let blocks = match (code, username) {
-            (Some(200), Some(u)) => {
-                g.succeeded(from.ip(), u);
-                return;
-            }
-            (Some(403), u) => g.failed(from.ip(), u, now),
-            _ => return,
-        };
-        drop(g);
-        for b in blocks {
+        for b in self.admission.judge(from.ip(), username, code, now) {
             let app = self.app.clone();
             let source = from.ip().to_string();
             let domain = domain.to_owned();
@@ -250,76 +198,40 @@ impl Engine {
 
     /// Marks a new INVITE or MESSAGE as being set up; false when it already is.
     fn begin_setup(&self, call_id: &str) -> bool {
-        self.setting_up.lock().insert(call_id.to_owned())
+        self.table.begin_setup(call_id)
     }
 
     fn end_setup(&self, call_id: &str) {
-        self.setting_up.lock().remove(call_id);
+        self.table.end_setup(call_id);
     }
 
     /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
     async fn lookup(&self, m: &Message, domain: &str, auth: &str) -> Looked {
-        let username = m.header(auth).and_then(digest::parse_credentials)?.username;
-        let key = (domain.to_owned(), username);
-        let epoch = self.app.account_epoch();
-        let cached = {
-            let mut a = self.accounts.lock();
-            if a.0 != epoch {
-                a.0 = epoch;
-                a.1.clear();
-            }
-            a.1.get(&key)
-                .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
-                .map(|(v, _)| v.clone())
-        };
-        if let Some(v) = cached {
-            return v;
-        }
-        let found = lookup_account(&self.app, &key.0, &key.1).await;
-        let mut a = self.accounts.lock();
-        if a.0 == epoch {
-            if a.1.len() > 100_000 {
-                // Many names in a few seconds (a guessing run): start over rather than sweep a
-                // full table on every lookup.
-                a.1.clear();
-            }
-            a.1.insert(key, (found.clone(), tokio::time::Instant::now()));
-        }
-        found
+        self.registrations.lookup(&self.app, m, domain, auth).await
     }
 
     /// Drops every registered device of `aor`, in memory and in storage.
     async fn forget_bindings(&self, aor: String) {
-        if let Some(written) = self.location.forget(&aor) {
-            let _ = written.await;
-        }
+        self.registrations.forget(&aor).await;
     }
 
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
     /// Whether the line is in an answered call.
     fn on_a_call(&self, line: &sb_domain::ids::LineId) -> bool {
-        self.line_states.lock().get(line) == Some(&presence::LineState::Confirmed)
+        self.presence.line_state(line) == presence::LineState::Confirmed
     }
 
     /// The agent a round-robin queue offers its next caller to first.
     fn queue_next(&self, queue: &sb_domain::ids::QueueId) -> usize {
-        self.queue_next.lock().get(queue).copied().unwrap_or(0)
+        self.table.queue_next(queue)
     }
 
     fn set_queue_next(&self, queue: &sb_domain::ids::QueueId, agent: usize) {
-        self.queue_next.lock().insert(queue.clone(), agent);
+        self.table.set_queue_next(queue, agent);
     }
 
     fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
-        let changed = {
-            let mut m = self.line_states.lock();
-            let before = if state == presence::LineState::Idle {
-                m.remove(line)
-            } else {
-                m.insert(line.clone(), state)
-            };
-            before.unwrap_or(presence::LineState::Idle) != state
-        };
+        let changed = self.presence.set_line_state(line, state);
         let activity = match state {
             presence::LineState::Idle => None,
             presence::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
@@ -334,7 +246,7 @@ impl Engine {
     }
 
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
-        self.calls.lock().get(call_id).cloned()
+        self.table.task_for(call_id)
     }
 }
 
@@ -392,10 +304,6 @@ fn own_addresses(listen: SocketAddr) -> Vec<SocketAddr> {
 }
 
 /// Serves SIP on `socket` until the task is stopped.
-#[expect(
-    clippy::too_many_lines,
-    reason = "start-up of the engine: every service and background writer it owns is made and wired here, in order"
-)]
 pub async fn run(
     socket: UdpSocket,
     app: App,
@@ -426,13 +334,14 @@ pub async fn run(
         edge_proxies: settings.edge_proxies.clone(),
         ..registrar::Config::default()
     };
-    let reg = Registrar::new(cfg, secret);
     let started = clock.now().as_millisecond();
     let location = location::Memory::open(&app, started).await;
-    registrations.store(
-        u64::try_from(location.count(started)).unwrap_or(0),
-        Ordering::Relaxed,
+    let registrations = Registrations::new(
+        Registrar::new(cfg, secret),
+        Box::new(location),
+        registrations,
     );
+    registrations.count(started);
     let media_ip = if local.ip().is_unspecified() {
         std::net::IpAddr::from([127, 0, 0, 1])
     } else {
@@ -445,30 +354,18 @@ pub async fn run(
         local,
         app,
         clock: clock.clone(),
-        reg: Mutex::new(reg),
-        guard: Mutex::new(Guard::new(settings.guard.clone())),
-        calls: Mutex::new(HashMap::new()),
-        departments: Mutex::new(HashMap::new()),
+        registrations,
+        admission: admission::Admission::new(Guard::new(settings.guard.clone())),
+        table: table::CallTable::default(),
+        presence: presence::Presence::default(),
+        pending: client::Pending::default(),
         ports: relay::Ports::new(media_ip, settings.rtp_ports, settings.media_reach.clone()),
         active_calls,
-        setting_up: Mutex::new(std::collections::HashSet::new()),
-        accounts: Mutex::new((0, HashMap::new())),
-        subscriptions: Mutex::new(HashMap::new()),
-        pending: client::Pending::default(),
-        line_states: Mutex::new(HashMap::new()),
-        counted_at: AtomicI64::new(0),
-        answered: Mutex::new(Transactions::default()),
-        location: Box::new(location),
         call_log: call_log_tx,
         settings,
-        registrations,
         conferences: Arc::default(),
         hold: Arc::default(),
-        queue_next: Mutex::new(HashMap::new()),
         call_in: call::queue::CallInPool::default(),
-        load: Mutex::new(HashMap::new()),
-        // Ten devices per line: three calls to a full line at once, then one a second.
-        fanout: Mutex::new(guard::Fanout::new(30, 10)),
     });
     let live: Arc<dyn LiveState> = engine.clone();
     engine.app.attach_live(Arc::downgrade(&live));
@@ -497,9 +394,7 @@ pub async fn run(
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            let now = counting.now_ms();
-            let count = u64::try_from(counting.location.count(now)).unwrap_or(u64::MAX);
-            counting.registrations.store(count, Ordering::Relaxed);
+            counting.registrations.count(counting.now_ms());
         }
     });
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
@@ -524,7 +419,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
     if msg.method().is_some() {
         // Requests from blocked or flooding sources, and from scanners, get no answer.
         let now = engine.now_ms();
-        let admitted = engine.guard.lock().admit(from.ip(), now);
+        let admitted = engine.admission.admit(from.ip(), now);
         if !admitted || (!engine.settings.answer_scanners && guard::is_scanner(&msg)) {
             return;
         }
@@ -557,7 +452,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         Some(_) => transaction_key(&msg),
     };
     if let Some(key) = &txn {
-        let seen = engine.answered.lock().start(key);
+        let seen = engine.registrations.seen(key);
         match seen {
             Seen::New => {}
             Seen::Working => return,
@@ -588,11 +483,11 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         if let Some(r) = reply {
             let bytes = r.to_bytes();
             if let Some(key) = txn {
-                engine.answered.lock().finish(key, bytes.clone());
+                engine.registrations.answered(key, bytes.clone());
             }
             engine.send_bytes(&bytes, from).await;
         } else if let Some(key) = txn {
-            engine.answered.lock().forget(&key);
+            engine.registrations.unanswered(&key);
         }
     });
 }
@@ -647,17 +542,14 @@ async fn authenticate_line(
     let looked_up = engine.lookup(msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
-    let verdict = {
-        let mut reg = engine.reg.lock();
-        let source = from.ip().to_string();
-        let who = registrar::Asking {
-            proxy: true,
-            user: None,
-            realm: &domain,
-            source: &source,
-        };
-        reg.authenticate(msg, who, now, &found)
+    let source = from.ip().to_string();
+    let who = registrar::Asking {
+        proxy: true,
+        user: None,
+        realm: &domain,
+        source: &source,
     };
+    let verdict = engine.registrations.authenticate(msg, who, now, &found);
     let code = match &verdict {
         Ok(_) => Some(200),
         Err(answer) => answer.code(),

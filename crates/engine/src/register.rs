@@ -3,7 +3,139 @@
 //! retransmissions (section 17.2.2).
 
 use super::*;
-use crate::location::Registered;
+use crate::location::{Locator, Registered};
+use std::sync::atomic::AtomicI64;
+
+/// The registrar service's own state: digest challenges and nonce counts, where devices are,
+/// the accounts looked up lately, the answers kept for retransmissions and the registrations
+/// gauge.
+pub(crate) struct Registrations {
+    /// Digest challenges and nonce counts (RFC 8760), for REGISTER and every other request.
+    reg: Mutex<Registrar>,
+    /// Where registered devices are.
+    location: Box<dyn Locator>,
+    /// SIP accounts looked up lately, by (domain, username); unknown ones too. Valid while the
+    /// store's account epoch (bumped by every write to users and lines) stays where it was.
+    accounts: Mutex<(u64, AccountCache)>,
+    /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
+    answered: Mutex<Transactions>,
+    /// When the registration count was last taken (ms).
+    counted_at: AtomicI64,
+    /// Devices registered, for /metrics.
+    gauge: Arc<AtomicU64>,
+}
+
+impl Registrations {
+    pub(crate) fn new(reg: Registrar, location: Box<dyn Locator>, gauge: Arc<AtomicU64>) -> Self {
+        Registrations {
+            reg: Mutex::new(reg),
+            location,
+            accounts: Mutex::new((0, HashMap::new())),
+            answered: Mutex::new(Transactions::default()),
+            counted_at: AtomicI64::new(0),
+            gauge,
+        }
+    }
+
+    /// The registered devices of an address of record.
+    pub(crate) fn devices(&self, aor: &str, now_ms: i64) -> Vec<Binding> {
+        self.location.lookup(aor, now_ms)
+    }
+
+    /// Counts the registered devices into the gauge.
+    pub(crate) fn count(&self, now_ms: i64) {
+        let count = u64::try_from(self.location.count(now_ms)).unwrap_or(u64::MAX);
+        self.gauge.store(count, Ordering::Relaxed);
+    }
+
+    /// Brings the gauge up to date, at most ten times a second (counting walks every binding).
+    fn count_soon(&self, now_ms: i64) {
+        let last = self.counted_at.load(Ordering::Relaxed);
+        let due = now_ms - last >= 100
+            && self
+                .counted_at
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        if due {
+            self.count(now_ms);
+        }
+    }
+
+    /// Drops every registered device of `aor`, in memory and in storage.
+    pub(crate) async fn forget(&self, aor: &str) {
+        if let Some(written) = self.location.forget(aor) {
+            let _ = written.await;
+        }
+    }
+
+    /// Whether `msg` answers a challenge sent to `source` (see [`Registrar::proves_source`]).
+    pub(crate) fn proves_source(
+        &self,
+        msg: &Message,
+        proxy: bool,
+        source: &str,
+        now_ms: i64,
+    ) -> bool {
+        self.reg.lock().proves_source(msg, proxy, source, now_ms)
+    }
+
+    /// Checks the digest credentials of a request other than REGISTER.
+    pub(crate) fn authenticate(
+        &self,
+        msg: &Message,
+        who: registrar::Asking<'_>,
+        now_ms: i64,
+        found: &Found,
+    ) -> Result<Account, Message> {
+        self.reg.lock().authenticate(msg, who, now_ms, found)
+    }
+
+    /// Whether a request's transaction is new, still being answered, or answered already.
+    pub(crate) fn seen(&self, key: &str) -> Seen {
+        self.answered.lock().start(key)
+    }
+
+    /// Keeps the answer to a transaction for its retransmissions.
+    pub(crate) fn answered(&self, key: String, bytes: Vec<u8>) {
+        self.answered.lock().finish(key, bytes);
+    }
+
+    /// Forgets a transaction that got no answer (its task answers it).
+    pub(crate) fn unanswered(&self, key: &str) {
+        self.answered.lock().forget(key);
+    }
+
+    /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
+    pub(crate) async fn lookup(&self, app: &App, m: &Message, domain: &str, auth: &str) -> Looked {
+        let username = m.header(auth).and_then(digest::parse_credentials)?.username;
+        let key = (domain.to_owned(), username);
+        let epoch = app.account_epoch();
+        let cached = {
+            let mut a = self.accounts.lock();
+            if a.0 != epoch {
+                a.0 = epoch;
+                a.1.clear();
+            }
+            a.1.get(&key)
+                .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
+                .map(|(v, _)| v.clone())
+        };
+        if let Some(v) = cached {
+            return v;
+        }
+        let found = lookup_account(app, &key.0, &key.1).await;
+        let mut a = self.accounts.lock();
+        if a.0 == epoch {
+            if a.1.len() > 100_000 {
+                // Many names in a few seconds (a guessing run): start over rather than sweep a
+                // full table on every lookup.
+                a.1.clear();
+            }
+            a.1.insert(key, (found.clone(), tokio::time::Instant::now()));
+        }
+        found
+    }
+}
 
 /// The one account a REGISTER can be about, looked up before the registrar runs.
 pub(crate) struct Found(pub(crate) Option<Account>);
@@ -125,17 +257,18 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
     };
     let now = engine.now_ms();
     let source = from.to_string();
-    let checked = engine.reg.lock().check(msg, &source, now, &found);
+    let registrations = &engine.registrations;
+    let checked = registrations.reg.lock().check(msg, &source, now, &found);
     // A REGISTER is accepted only for an account found, and every account has its company.
     let registered = match (checked, company) {
-        (Ok(request), Some(company)) => engine.location.register(&request, &company, now),
+        (Ok(request), Some(company)) => registrations.location.register(&request, &company, now),
         (Ok(_), None) => Registered::refused(registrar::reply(msg, 500, "Server Error", &[])),
         (Err(answer), _) => Registered::refused(answer),
     };
     let code = registered.answer.code();
     engine.judge(from, username.as_deref(), &domain, code);
     if code == Some(200) {
-        engine.count_registrations(now);
+        registrations.count_soon(now);
     }
     if let Some(written) = registered.written {
         let _ = written.await;
