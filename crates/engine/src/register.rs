@@ -190,6 +190,14 @@ pub(crate) enum Seen {
 /// Non-INVITE server transactions of the last few seconds. RFC 3261 keeps them for Timer J
 /// (32 s); retransmissions come at 0.5, 1, 2 and 4 s, so 5 s catches them at a fraction of
 /// the memory under load, and the count is capped.
+///
+/// Not `sb_sip::transaction::Transactions`, whose non-INVITE server transactions do the same
+/// job by the book, because on this path (every REGISTER, MESSAGE, OPTIONS and SUBSCRIBE) that
+/// table costs more: it keeps each answer as a `Message` (cloned into the transaction, one
+/// allocation per header, and written out again for each retransmission) where this keeps the
+/// bytes already sent; it holds every UDP transaction for Timer J's 32 s with no cap, over six
+/// times the entries at the same rate; and its `poll` walks every entry to find the due ones,
+/// where this drops the expired ones from the front of a queue in order of age.
 #[derive(Default)]
 pub(crate) struct Transactions {
     map: HashMap<String, (Option<Vec<u8>>, tokio::time::Instant)>,
