@@ -8,7 +8,7 @@
 //! with the trunk's shared key in the Request-URI (`;key=...`). Anything else must prove a
 //! line with digest credentials like any phone.
 
-use super::{Engine, call};
+use super::Engine;
 use parking_lot::Mutex;
 use sb_app::trunks::Trunk;
 use sb_domain::ids::{CompanyId, LineId};
@@ -174,6 +174,16 @@ pub(super) fn outside_number(raw: Option<&str>) -> String {
     }
 }
 
+/// A carrier's call: who is calling through which trunk, for the call to take as its caller.
+pub(super) struct Carrier {
+    pub(super) company: CompanyId,
+    /// The caller's number, or `anonymous`.
+    pub(super) number: String,
+    pub(super) name: Option<String>,
+    /// The trunk's slot and its cap.
+    pub(super) trunk: (Slot, i64),
+}
+
 /// A call from a carrier: the INVITE comes from a trunk (see [`is_from`]) and is for one of
 /// the numbers of the trunk's company (or of any company, for an installation trunk). The
 /// trunk's slot is taken here; `None` when it is not a carrier's call.
@@ -181,7 +191,7 @@ pub(super) async fn from_trunk(
     engine: &Engine,
     msg: &Message,
     from: SocketAddr,
-) -> Option<call::Caller> {
+) -> Option<Carrier> {
     let trunks = engine.app.trunks_for_engine().await.ok()?;
     let trunk = trunks.iter().find(|t| is_from(engine, t, msg, from))?;
     let dialled = msg.uri().and_then(registrar::user_of)?;
@@ -197,15 +207,12 @@ pub(super) async fn from_trunk(
         .and_then(|(_, rest)| rest.split_once('"'))
         .map(|(n, _)| n.to_owned())
         .filter(|n| !n.is_empty());
-    let caller = call::Caller {
-        line: None,
+    Some(Carrier {
         company,
         number,
         name,
-        departments: Vec::new(),
-        trunk: Some((Slot::Trunk(trunk.id.to_string()), trunk.max_calls)),
-    };
-    Some(caller)
+        trunk: (Slot::Trunk(trunk.id.to_string()), trunk.max_calls),
+    })
 }
 
 #[cfg(test)]

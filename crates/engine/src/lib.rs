@@ -10,6 +10,7 @@ mod call;
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
 mod client;
+mod line_state;
 mod location;
 mod register;
 mod settings;
@@ -218,7 +219,7 @@ impl Engine {
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
     /// Whether the line is in an answered call.
     fn on_a_call(&self, line: &sb_domain::ids::LineId) -> bool {
-        self.presence.line_state(line) == presence::LineState::Confirmed
+        self.presence.line_state(line) == line_state::LineState::Confirmed
     }
 
     /// The agent a round-robin queue offers its next caller to first.
@@ -230,12 +231,16 @@ impl Engine {
         self.table.set_queue_next(queue, agent);
     }
 
-    fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
+    fn set_line_state(
+        self: &Arc<Self>,
+        line: &sb_domain::ids::LineId,
+        state: line_state::LineState,
+    ) {
         let changed = self.presence.set_line_state(line, state);
         let activity = match state {
-            presence::LineState::Idle => None,
-            presence::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
-            presence::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
+            line_state::LineState::Idle => None,
+            line_state::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
+            line_state::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
         };
         self.app.waiting_board().set_line(line, activity);
         if changed {
@@ -496,8 +501,16 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
 /// then a call task takes it.
 async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
     if msg.header("proxy-authorization").is_none()
-        && let Some(caller) = admission::from_trunk(engine, &msg, from).await
+        && let Some(carrier) = admission::from_trunk(engine, &msg, from).await
     {
+        let caller = call::Caller {
+            line: None,
+            company: carrier.company,
+            number: carrier.number,
+            name: carrier.name,
+            departments: Vec::new(),
+            trunk: Some(carrier.trunk),
+        };
         return start_call(engine, msg, from, caller);
     }
     match authenticate_line(engine, &msg, from).await {

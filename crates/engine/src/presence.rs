@@ -6,6 +6,7 @@
 
 use super::call::token;
 use super::{Engine, authenticate_line, client};
+use crate::line_state::LineState;
 use parking_lot::Mutex;
 use sb_domain::ids::LineId;
 use sb_sip::Message;
@@ -15,16 +16,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
-
-/// What a watched line is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineState {
-    Idle,
-    /// Ringing.
-    Early,
-    /// In a call.
-    Confirmed,
-}
 
 #[derive(Debug, Clone)]
 enum Package {
