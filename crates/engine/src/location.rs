@@ -270,8 +270,9 @@ async fn persist_writer(app: App, mut rx: mpsc::UnboundedReceiver<PersistJob>) {
 
 #[cfg(test)]
 mod tests {
-    use super::changed;
+    use super::{Entry, Locator, Memory, changed};
     use sb_sip::registrar::Binding;
+    use std::collections::HashMap;
 
     fn device(contact: &str, expires_at_ms: i64) -> Binding {
         Binding {
@@ -316,5 +317,40 @@ mod tests {
         assert!(changed(&mut stored, &[a, moved.clone()]), "a device moved");
         let later = device("sip:201@192.0.2.10", 700_000);
         assert!(changed(&mut stored, &[later, moved]), "a minute later");
+    }
+
+    #[test]
+    fn the_memory_locator_drops_expired_devices_and_forgets_an_address_in_storage_too() {
+        let (writer, mut jobs) = tokio::sync::mpsc::unbounded_channel();
+        let mut table = HashMap::new();
+        let devices = vec![
+            device("sip:201@192.0.2.10", 1_000),
+            device("sip:201@192.0.2.11", 5_000),
+        ];
+        table.insert(
+            "201@acme".to_owned(),
+            Entry {
+                bindings: devices,
+                stored: None,
+            },
+        );
+        let memory = Memory {
+            table: parking_lot::Mutex::new(table),
+            writer,
+        };
+        assert_eq!(memory.count(500), 2);
+        let left = memory.lookup("201@acme", 2_000);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].contact, "sip:201@192.0.2.11");
+        assert_eq!(memory.count(2_000), 1);
+        assert!(memory.lookup("202@acme", 2_000).is_empty());
+        assert!(memory.forget("201@acme").is_some(), "a write to wait for");
+        assert!(memory.lookup("201@acme", 2_000).is_empty());
+        let job = jobs.try_recv().unwrap();
+        assert_eq!(job.aor, "201@acme");
+        assert!(
+            job.bindings.is_empty(),
+            "storage is told the address has no device left"
+        );
     }
 }
