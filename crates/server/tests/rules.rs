@@ -456,8 +456,13 @@ fn module_graph(
         let globs = m.uses.iter().filter(|p| p.last().is_some_and(|s| s == "*"));
         let globbed: Vec<Vec<String>> =
             globs.filter_map(|p| resolve(modules, at, &[], p)).collect();
-        // A bare name a `use` of its own brings in means what that `use` says.
-        let imported: BTreeSet<&String> = m.uses.iter().filter_map(|p| p.last()).collect();
+        // A bare name a `use` of its own brings in (`use a::b;`, `use a::b::{self};`) means what
+        // that `use` says.
+        let imported: BTreeSet<&String> = m
+            .uses
+            .iter()
+            .filter_map(|p| p.iter().rev().find(|s| *s != "self"))
+            .collect();
         let bare = |p: &&Vec<String>| {
             matches!(p[0].as_str(), "crate" | "self" | "super") || !imported.contains(&p[0])
         };
