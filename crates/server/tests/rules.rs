@@ -579,7 +579,9 @@ fn no_module_names_another_that_names_it_back() {
             let gone = !graph.get_mut(&from).is_some_and(|out| out.remove(&to));
             if gone {
                 found.push(format!(
-                    "{root}: {from:?} → {to:?} is gone: off the waiting list"
+                    "{root}: {} → {} is gone: off the waiting list",
+                    module_name(&from),
+                    module_name(&to)
                 ));
             }
         }
