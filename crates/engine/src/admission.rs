@@ -8,12 +8,15 @@
 //! with the trunk's shared key in the Request-URI (`;key=...`). Anything else must prove a
 //! line with digest credentials like any phone.
 
-use super::{Engine, call};
+use super::Engine;
+use parking_lot::Mutex;
 use sb_app::trunks::Trunk;
 use sb_domain::ids::{CompanyId, LineId};
 use sb_sip::Message;
+use sb_sip::guard::{self, Guard};
 use sb_sip::registrar;
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,9 +28,57 @@ pub(super) enum Slot {
     Line(LineId),
 }
 
-impl Engine {
+/// Who may start what, with its own state: the guard against floods and password guessing,
+/// the calls holding a slot under each cap, and the devices rung per line.
+pub(super) struct Admission {
+    guard: Mutex<Guard>,
+    /// Calls holding a slot under each cap (trunk, company, line).
+    load: Mutex<HashMap<Slot, i64>>,
+    /// Devices rung per line, bounded per second.
+    fanout: Mutex<guard::Fanout>,
+}
+
+impl Admission {
+    pub(super) fn new(guard: Guard) -> Self {
+        Admission {
+            guard: Mutex::new(guard),
+            load: Mutex::new(HashMap::new()),
+            // Ten devices per line: three calls to a full line at once, then one a second.
+            fanout: Mutex::new(guard::Fanout::new(30, 10)),
+        }
+    }
+
+    /// Whether a request from `ip` is taken at all (not blocked, not flooding).
+    pub(super) fn admit(&self, ip: IpAddr, now_ms: i64) -> bool {
+        self.guard.lock().admit(ip, now_ms)
+    }
+
+    /// Whether `username` may try to authenticate from `ip` (not blocked for that address).
+    pub(super) fn may_try(&self, ip: IpAddr, username: &str, now_ms: i64) -> bool {
+        self.guard.lock().may_try(ip, username, now_ms)
+    }
+
+    /// Counts an authentication outcome (`code` 200 or 403); the blocks it starts.
+    pub(super) fn judge(
+        &self,
+        ip: IpAddr,
+        username: Option<&str>,
+        code: Option<u16>,
+        now_ms: i64,
+    ) -> Vec<guard::Blocked> {
+        let mut g = self.guard.lock();
+        match (code, username) {
+            (Some(200), Some(u)) => {
+                g.succeeded(ip, u);
+                Vec::new()
+            }
+            (Some(403), u) => g.failed(ip, u, now_ms),
+            _ => Vec::new(),
+        }
+    }
+
     /// Takes a slot under `slot`'s cap; false (nothing taken) when the cap is reached.
-    pub(super) fn take_slot(&self, slot: &Slot, max: i64) -> bool {
+    fn take_slot(&self, slot: &Slot, max: i64) -> bool {
         let mut load = self.load.lock();
         let n = load.entry(slot.clone()).or_insert(0);
         if max > 0 && *n >= max {
@@ -41,7 +92,7 @@ impl Engine {
     }
 
     /// Gives slots back when a call ends.
-    pub(super) fn give_slots(&self, slots: &[Slot]) {
+    fn give_slots(&self, slots: &[Slot]) {
         let mut load = self.load.lock();
         for s in slots {
             if let Some(n) = load.get_mut(s) {
@@ -52,11 +103,23 @@ impl Engine {
             }
         }
     }
+}
+
+impl Engine {
+    /// Takes a slot under `slot`'s cap; false (nothing taken) when the cap is reached.
+    pub(super) fn take_slot(&self, slot: &Slot, max: i64) -> bool {
+        self.admission.take_slot(slot, max)
+    }
+
+    /// Gives slots back when a call ends.
+    pub(super) fn give_slots(&self, slots: &[Slot]) {
+        self.admission.give_slots(slots);
+    }
 
     /// Whether calls to `aor` may ring `devices` more devices now.
     pub(super) fn may_ring(&self, aor: &str, devices: usize) -> bool {
         let now = self.now_ms();
-        self.fanout.lock().take(aor, devices, now)
+        self.admission.fanout.lock().take(aor, devices, now)
     }
 }
 
@@ -71,7 +134,7 @@ pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
                 .map(|a| a.ip())
                 .chain(engine.settings.edge_proxies.iter().copied())
                 .collect();
-            engine.guard.lock().trust(ips);
+            engine.admission.guard.lock().trust(ips);
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
@@ -111,6 +174,16 @@ pub(super) fn outside_number(raw: Option<&str>) -> String {
     }
 }
 
+/// A carrier's call: who is calling through which trunk, for the call to take as its caller.
+pub(super) struct Carrier {
+    pub(super) company: CompanyId,
+    /// The caller's number, or `anonymous`.
+    pub(super) number: String,
+    pub(super) name: Option<String>,
+    /// The trunk's slot and its cap.
+    pub(super) trunk: (Slot, i64),
+}
+
 /// A call from a carrier: the INVITE comes from a trunk (see [`is_from`]) and is for one of
 /// the numbers of the trunk's company (or of any company, for an installation trunk). The
 /// trunk's slot is taken here; `None` when it is not a carrier's call.
@@ -118,7 +191,7 @@ pub(super) async fn from_trunk(
     engine: &Engine,
     msg: &Message,
     from: SocketAddr,
-) -> Option<call::Caller> {
+) -> Option<Carrier> {
     let trunks = engine.app.trunks_for_engine().await.ok()?;
     let trunk = trunks.iter().find(|t| is_from(engine, t, msg, from))?;
     let dialled = msg.uri().and_then(registrar::user_of)?;
@@ -134,15 +207,12 @@ pub(super) async fn from_trunk(
         .and_then(|(_, rest)| rest.split_once('"'))
         .map(|(n, _)| n.to_owned())
         .filter(|n| !n.is_empty());
-    let caller = call::Caller {
-        line: None,
+    Some(Carrier {
         company,
         number,
         name,
-        departments: Vec::new(),
-        trunk: Some((Slot::Trunk(trunk.id.to_string()), trunk.max_calls)),
-    };
-    Some(caller)
+        trunk: (Slot::Trunk(trunk.id.to_string()), trunk.max_calls),
+    })
 }
 
 #[cfg(test)]

@@ -4,17 +4,21 @@
 //! of that call (by Call-ID, on either leg) is handed to.
 
 mod admission;
+mod batch;
 mod call;
 // The media the engine drives, under the names its modules have always used.
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
 mod client;
+mod line_state;
 mod location;
 mod register;
 mod settings;
-use location::*;
+mod table;
+mod transport;
 use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
+use transport::{Transport, Transports};
 pub mod conference;
 mod messaging;
 mod portal;
@@ -25,14 +29,13 @@ mod upstream;
 use parking_lot::Mutex;
 use sb_app::App;
 use sb_app::call_log::NewCallRecord;
-use sb_app::location::StoredBinding;
 use sb_app::switch::{LiveState, SipLine};
 use sb_domain::clock::Clock;
 use sb_domain::ids::DepartmentId;
+use sb_sip::Message;
 use sb_sip::digest;
 use sb_sip::guard::{self, Guard};
 use sb_sip::registrar::{self, Account, Accounts, Binding, Registrar};
-use sb_sip::{Message, StartLine};
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,70 +43,43 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-/// Open stream connections by peer address: the sender of what goes down each, and its
-/// transport's name (`TCP`, `TLS`).
-type Connections = HashMap<SocketAddr, (mpsc::Sender<Vec<u8>>, &'static str)>;
-
-/// What every call task shares: the socket, the registrar's bindings, live counters.
+/// What every call task shares: the services with their own state (transports, registrar,
+/// admission, the call table, presence), the media, and live counters.
 pub struct Engine {
-    socket: Arc<UdpSocket>,
+    /// UDP and the TCP and TLS connections: how every peer is reached.
+    transport: Transports,
     /// The address put in Via and Contact.
     local: SocketAddr,
     app: App,
     clock: Arc<dyn Clock>,
-    reg: Mutex<Registrar>,
-    guard: Mutex<Guard>,
-    /// Every leg's Call-ID → its call task.
-    calls: Mutex<HashMap<String, mpsc::UnboundedSender<(Message, SocketAddr)>>>,
-    /// Live calls per department (a call counts once in each department it touches).
-    departments: Mutex<HashMap<DepartmentId, i64>>,
+    settings: Settings,
+    /// REGISTER and digest authentication, where devices are, the answers kept for
+    /// retransmissions.
+    registrations: Registrations,
+    /// Floods, password guessing, call caps and fan-out.
+    admission: admission::Admission,
+    /// Which call task each Call-ID goes to, and the calls' shared bookkeeping.
+    table: table::CallTable,
+    /// Subscriptions and what each watched line is doing.
+    presence: presence::Presence,
+    /// Our requests outside calls (NOTIFY, MESSAGE, REGISTER) waiting for their final answer.
+    pending: client::Pending,
     ports: Arc<relay::Ports>,
     /// Calls in progress, for /metrics.
     pub active_calls: Arc<AtomicU64>,
-    /// SIP accounts looked up lately, by (domain, username); unknown ones too. Valid while the
-    /// store's account epoch (bumped by every write to users and lines) stays where it was.
-    accounts: Mutex<(u64, AccountCache)>,
-    /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
-    answered: Mutex<Transactions>,
-    persist: mpsc::UnboundedSender<PersistJob>,
     /// Finished calls' records, for the call-log writer.
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
-    /// Subscriptions by their Call-ID.
-    subscriptions: Mutex<HashMap<String, presence::Subscription>>,
-    /// Our requests outside calls (NOTIFY, MESSAGE, REGISTER) waiting for their final answer.
-    pending: client::Pending,
-    /// What each line with a call is doing, for busy-lamp subscriptions.
-    line_states: Mutex<HashMap<sb_domain::ids::LineId, presence::LineState>>,
-    /// What was last stored per address of record: its devices and their latest expiry.
-    persisted: Mutex<HashMap<String, (Vec<String>, i64)>>,
-    /// When the registration count was last taken (ms).
-    counted_at: Mutex<i64>,
-    /// Call-IDs of new INVITEs and MESSAGEs still being authenticated and routed.
-    setting_up: Mutex<std::collections::HashSet<String>>,
-    /// Open TCP and TLS connections by peer address: what is sent to that address goes down
-    /// it; with the transport's name for Via.
-    tcp: Mutex<Connections>,
-    /// Where SIP over TLS listens, for our Contact towards phones on TLS.
-    tls_local: Option<SocketAddr>,
-    settings: Settings,
-    registrations: Arc<AtomicU64>,
     /// Conference rooms with someone in them.
     conferences: Arc<conference::Rooms>,
     /// Music on hold for everyone waiting, from one clock.
     hold: Arc<hold::Hold>,
-    /// Where each round-robin queue starts for its next caller.
-    queue_next: Mutex<HashMap<sb_domain::ids::QueueId, usize>>,
     /// Call-in agents dialled in to their queues.
     call_in: call::queue::CallInPool,
-    /// Calls holding a slot under each cap (trunk, company, line).
-    load: Mutex<HashMap<admission::Slot, i64>>,
-    /// Devices rung per line, bounded per second.
-    fanout: Mutex<guard::Fanout>,
 }
 
 impl LiveState for Engine {
     fn department_calls(&self, id: &DepartmentId) -> i64 {
-        self.departments.lock().get(id).copied().unwrap_or(0)
+        self.table.department_calls(id)
     }
 
     fn registered_devices(&self, aor: &str) -> u32 {
@@ -124,55 +100,27 @@ impl Engine {
 
     /// The registered devices of an address of record.
     fn devices(&self, aor: &str) -> Vec<Binding> {
-        let now = self.now_ms();
-        self.reg.lock().bindings(aor, now)
+        self.registrations.devices(aor, self.now_ms())
     }
 
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
     /// repeated towards it).
     fn on_stream(&self, to: SocketAddr) -> bool {
-        self.tcp.lock().contains_key(&to)
+        self.transport.reliable(to)
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
-        let stream = self.tcp.lock().get(&to).map(|(s, _)| s.clone());
-        if let Some(conn) = stream {
-            // A phone that reached us over TCP is answered and called on that connection.
-            // A peer that does not read loses what does not fit its queue.
-            let _ = conn.try_send(bytes.to_vec());
-            return;
-        }
-        if let Err(e) = self.socket.send_to(bytes, to).await {
-            tracing::warn!(error = %e, "SIP send failed");
-        }
+        self.transport.send(bytes, to).await;
     }
 
-    /// Our Contact towards a party at `to`: on a TCP or TLS connection it names that transport
-    /// (and the TLS address), so the party's requests in the dialog come back the same way.
+    /// Our Contact towards a party at `to`.
     fn contact_for(&self, to: SocketAddr) -> String {
-        let transport = self.tcp.lock().get(&to).map(|(_, name)| *name);
-        match (transport, self.tls_local) {
-            (Some("TLS"), Some(tls)) => format!("<sip:switchboard@{tls};transport=tls>"),
-            (Some(_), _) => format!("<sip:switchboard@{};transport=tcp>", self.local),
-            (None, _) => format!("<sip:switchboard@{}>", self.local),
-        }
+        self.transport.contact_for(to)
     }
 
     /// A Via header for a request sent to `to`, naming the transport it goes over.
     fn via(&self, branch: &str, to: SocketAddr) -> String {
-        let transport = self
-            .tcp
-            .lock()
-            .get(&to)
-            .map(|(_, name)| *name)
-            .unwrap_or("UDP");
-        // Over TLS we are at the TLS listener's address (answers come back on the connection
-        // anyway, but the sent-by should name where we listen for that transport).
-        let at = match (transport, self.tls_local) {
-            ("TLS", Some(tls)) => tls,
-            _ => self.local,
-        };
-        format!("SIP/2.0/{transport} {at};rport;branch={branch}")
+        self.transport.via(branch, to)
     }
 
     async fn send(&self, m: &Message, to: SocketAddr) {
@@ -181,23 +129,16 @@ impl Engine {
 
     /// Routes later messages with `call_id` to a call task.
     fn attach(&self, call_id: &str, tx: &mpsc::UnboundedSender<(Message, SocketAddr)>) {
-        self.calls.lock().insert(call_id.to_owned(), tx.clone());
+        self.table.attach(call_id, tx);
     }
 
     fn detach(&self, call_id: &str) {
-        self.calls.lock().remove(call_id);
+        self.table.detach(call_id);
     }
 
     /// Counts a call in these departments; `delta` is +1 when it starts and -1 when it ends.
     fn count(&self, departments: &[DepartmentId], delta: i64) {
-        let mut d = self.departments.lock();
-        for id in departments {
-            let n = d.entry(id.clone()).or_insert(0);
-            *n += delta;
-            if *n <= 0 {
-                d.remove(id);
-            }
-        }
+        self.table.count(departments, delta);
     }
 
     /// Where to send requests for a registered device: the address its REGISTER came from
@@ -210,7 +151,7 @@ impl Engine {
     /// edge proxy's address, else at the proxy the REGISTER came from.
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
         let source: SocketAddr = b.source.parse().ok()?;
-        if self.tcp.lock().contains_key(&source) {
+        if self.on_stream(source) {
             return Some(source);
         }
         if !b.path.is_empty() {
@@ -227,7 +168,7 @@ impl Engine {
     fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
         let now = self.now_ms();
         match username {
-            Some(u) => self.guard.lock().may_try(from.ip(), u, now),
+            Some(u) => self.admission.may_try(from.ip(), u, now),
             None => true,
         }
     }
@@ -238,25 +179,14 @@ impl Engine {
         let now = self.now_ms();
         self.on_stream(from)
             || self
-                .reg
-                .lock()
+                .registrations
                 .proves_source(msg, proxy, &from.ip().to_string(), now)
     }
 
     /// Counts an authentication outcome (`code` 200 or 403), and audits any block it starts.
     fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>) {
         let now = self.now_ms();
-        let mut g = self.guard.lock();
-        let blocks = match (code, username) {
-            (Some(200), Some(u)) => {
-                g.succeeded(from.ip(), u);
-                return;
-            }
-            (Some(403), u) => g.failed(from.ip(), u, now),
-            _ => return,
-        };
-        drop(g);
-        for b in blocks {
+        for b in self.admission.judge(from.ip(), username, code, now) {
             let app = self.app.clone();
             let source = from.ip().to_string();
             let domain = domain.to_owned();
@@ -275,119 +205,48 @@ impl Engine {
 
     /// Marks a new INVITE or MESSAGE as being set up; false when it already is.
     fn begin_setup(&self, call_id: &str) -> bool {
-        self.setting_up.lock().insert(call_id.to_owned())
+        self.table.begin_setup(call_id)
     }
 
     fn end_setup(&self, call_id: &str) {
-        self.setting_up.lock().remove(call_id);
+        self.table.end_setup(call_id);
     }
 
     /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
     async fn lookup(&self, m: &Message, domain: &str, auth: &str) -> Looked {
-        let username = m.header(auth).and_then(digest::parse_credentials)?.username;
-        let key = (domain.to_owned(), username);
-        let epoch = self.app.account_epoch();
-        let cached = {
-            let mut a = self.accounts.lock();
-            if a.0 != epoch {
-                a.0 = epoch;
-                a.1.clear();
-            }
-            a.1.get(&key)
-                .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
-                .map(|(v, _)| v.clone())
-        };
-        if let Some(v) = cached {
-            return v;
-        }
-        let found = lookup_account(&self.app, &key.0, &key.1).await;
-        let mut a = self.accounts.lock();
-        if a.0 == epoch {
-            if a.1.len() > 100_000 {
-                // Many names in a few seconds (a guessing run): start over rather than sweep a
-                // full table on every lookup.
-                a.1.clear();
-            }
-            a.1.insert(key, (found.clone(), tokio::time::Instant::now()));
-        }
-        found
+        self.registrations.lookup(&self.app, m, domain, auth).await
     }
 
     /// Drops every registered device of `aor`, in memory and in storage.
     async fn forget_bindings(&self, aor: String) {
-        self.reg.lock().forget(&aor);
-        self.persisted.lock().remove(&aor);
-        let (done, stored) = tokio::sync::oneshot::channel();
-        let job = PersistJob {
-            aor,
-            // Not written: there is no binding left to carry it.
-            company: sb_domain::ids::CompanyId::from_raw(String::new()),
-            bindings: Vec::new(),
-            done,
-        };
-        if self.persist.send(job).is_ok() {
-            let _ = stored.await;
-        }
-    }
-
-    /// Whether the devices of `aor` differ from what was last stored: other contacts or source
-    /// addresses, or an expiry more than a minute later. A phone refreshing every few seconds is
-    /// not written each time; a real refresh (minutes apart) or any change of device is. A new
-    /// Call-ID alone is not a change worth a write: after a restart the stored one only serves
-    /// to order REGISTERs of that same Call-ID, and a phone's next REGISTER replaces it anyway.
-    fn needs_writing(&self, aor: &str, list: &[Binding]) -> bool {
-        let mut sig: Vec<String> = list
-            .iter()
-            .map(|b| {
-                let path = b.path.join(",");
-                format!("{}|{}|{}|{}", b.contact, b.source, path, b.user_agent)
-            })
-            .collect();
-        sig.sort();
-        let latest = list.iter().map(|b| b.expires_at_ms).max().unwrap_or(0);
-        let mut p = self.persisted.lock();
-        if let Some((old, stored)) = p.get(aor)
-            && *old == sig
-            && latest - *stored < 60_000
-        {
-            return false;
-        }
-        if p.len() > 1_000_000 {
-            p.clear();
-        }
-        p.insert(aor.to_owned(), (sig, latest));
-        true
+        self.registrations.forget(&aor).await;
     }
 
     /// Records what a line is doing and tells its busy-lamp watchers when that changed.
     /// Whether the line is in an answered call.
     fn on_a_call(&self, line: &sb_domain::ids::LineId) -> bool {
-        self.line_states.lock().get(line) == Some(&presence::LineState::Confirmed)
+        self.presence.line_state(line) == line_state::LineState::Confirmed
     }
 
     /// The agent a round-robin queue offers its next caller to first.
     fn queue_next(&self, queue: &sb_domain::ids::QueueId) -> usize {
-        self.queue_next.lock().get(queue).copied().unwrap_or(0)
+        self.table.queue_next(queue)
     }
 
     fn set_queue_next(&self, queue: &sb_domain::ids::QueueId, agent: usize) {
-        self.queue_next.lock().insert(queue.clone(), agent);
+        self.table.set_queue_next(queue, agent);
     }
 
-    fn set_line_state(self: &Arc<Self>, line: &sb_domain::ids::LineId, state: presence::LineState) {
-        let changed = {
-            let mut m = self.line_states.lock();
-            let before = if state == presence::LineState::Idle {
-                m.remove(line)
-            } else {
-                m.insert(line.clone(), state)
-            };
-            before.unwrap_or(presence::LineState::Idle) != state
-        };
+    fn set_line_state(
+        self: &Arc<Self>,
+        line: &sb_domain::ids::LineId,
+        state: line_state::LineState,
+    ) {
+        let changed = self.presence.set_line_state(line, state);
         let activity = match state {
-            presence::LineState::Idle => None,
-            presence::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
-            presence::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
+            line_state::LineState::Idle => None,
+            line_state::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
+            line_state::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
         };
         self.app.waiting_board().set_line(line, activity);
         if changed {
@@ -398,7 +257,7 @@ impl Engine {
     }
 
     fn task_for(&self, call_id: &str) -> Option<mpsc::UnboundedSender<(Message, SocketAddr)>> {
-        self.calls.lock().get(call_id).cloned()
+        self.table.task_for(call_id)
     }
 }
 
@@ -456,10 +315,6 @@ fn own_addresses(listen: SocketAddr) -> Vec<SocketAddr> {
 }
 
 /// Serves SIP on `socket` until the task is stopped.
-#[expect(
-    clippy::too_many_lines,
-    reason = "start-up of the engine: every service and background writer it owns is made and wired here, in order"
-)]
 pub async fn run(
     socket: UdpSocket,
     app: App,
@@ -490,54 +345,38 @@ pub async fn run(
         edge_proxies: settings.edge_proxies.clone(),
         ..registrar::Config::default()
     };
-    let mut reg = Registrar::new(cfg, secret);
     let started = clock.now().as_millisecond();
-    restore(&app, &mut reg, started).await;
-    registrations.store(
-        u64::try_from(reg.binding_count(started)).unwrap_or(0),
-        Ordering::Relaxed,
+    let location = location::Memory::open(&app, started).await;
+    let registrations = Registrations::new(
+        Registrar::new(cfg, secret),
+        Box::new(location),
+        registrations,
     );
+    registrations.count(started);
     let media_ip = if local.ip().is_unspecified() {
         std::net::IpAddr::from([127, 0, 0, 1])
     } else {
         local.ip()
     };
-    let (persist_tx, persist_rx) = mpsc::unbounded_channel();
-    tokio::spawn(persist_writer(app.clone(), persist_rx));
     let (call_log_tx, call_log_rx) = mpsc::unbounded_channel();
     tokio::spawn(call_log_writer(app.clone(), call_log_rx));
     let engine = Arc::new(Engine {
-        socket: Arc::new(socket),
+        transport: Transports::new(socket, local, tls_local),
         local,
         app,
         clock: clock.clone(),
-        reg: Mutex::new(reg),
-        guard: Mutex::new(Guard::new(settings.guard.clone())),
-        calls: Mutex::new(HashMap::new()),
-        departments: Mutex::new(HashMap::new()),
+        registrations,
+        admission: admission::Admission::new(Guard::new(settings.guard.clone())),
+        table: table::CallTable::default(),
+        presence: presence::Presence::default(),
+        pending: client::Pending::default(),
         ports: relay::Ports::new(media_ip, settings.rtp_ports, settings.media_reach.clone()),
         active_calls,
-        tcp: Mutex::new(HashMap::new()),
-        tls_local,
-        setting_up: Mutex::new(std::collections::HashSet::new()),
-        accounts: Mutex::new((0, HashMap::new())),
-        persisted: Mutex::new(HashMap::new()),
-        subscriptions: Mutex::new(HashMap::new()),
-        pending: client::Pending::default(),
-        line_states: Mutex::new(HashMap::new()),
-        counted_at: Mutex::new(0),
-        answered: Mutex::new(Transactions::default()),
-        persist: persist_tx,
         call_log: call_log_tx,
         settings,
-        registrations,
         conferences: Arc::default(),
         hold: Arc::default(),
-        queue_next: Mutex::new(HashMap::new()),
         call_in: call::queue::CallInPool::default(),
-        load: Mutex::new(HashMap::new()),
-        // Ten devices per line: three calls to a full line at once, then one a second.
-        fanout: Mutex::new(guard::Fanout::new(30, 10)),
     });
     let live: Arc<dyn LiveState> = engine.clone();
     engine.app.attach_live(Arc::downgrade(&live));
@@ -566,14 +405,12 @@ pub async fn run(
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            let now = counting.now_ms();
-            let count = u64::try_from(counting.reg.lock().binding_count(now)).unwrap_or(u64::MAX);
-            counting.registrations.store(count, Ordering::Relaxed);
+            counting.registrations.count(counting.now_ms());
         }
     });
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
-        let (n, from) = match engine.socket.recv_from(&mut buf).await {
+        let (n, from) = match engine.transport.socket().recv_from(&mut buf).await {
             Ok(x) => x,
             Err(e) => {
                 tracing::warn!(error = %e, "SIP receive failed");
@@ -593,7 +430,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
     if msg.method().is_some() {
         // Requests from blocked or flooding sources, and from scanners, get no answer.
         let now = engine.now_ms();
-        let admitted = engine.guard.lock().admit(from.ip(), now);
+        let admitted = engine.admission.admit(from.ip(), now);
         if !admitted || (!engine.settings.answer_scanners && guard::is_scanner(&msg)) {
             return;
         }
@@ -626,7 +463,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         Some(_) => transaction_key(&msg),
     };
     if let Some(key) = &txn {
-        let seen = engine.answered.lock().start(key);
+        let seen = engine.registrations.seen(key);
         match seen {
             Seen::New => {}
             Seen::Working => return,
@@ -657,11 +494,11 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
         if let Some(r) = reply {
             let bytes = r.to_bytes();
             if let Some(key) = txn {
-                engine.answered.lock().finish(key, bytes.clone());
+                engine.registrations.answered(key, bytes.clone());
             }
             engine.send_bytes(&bytes, from).await;
         } else if let Some(key) = txn {
-            engine.answered.lock().forget(&key);
+            engine.registrations.unanswered(&key);
         }
     });
 }
@@ -670,8 +507,16 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
 /// then a call task takes it.
 async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
     if msg.header("proxy-authorization").is_none()
-        && let Some(caller) = admission::from_trunk(engine, &msg, from).await
+        && let Some(carrier) = admission::from_trunk(engine, &msg, from).await
     {
+        let caller = call::Caller {
+            line: None,
+            company: carrier.company,
+            number: carrier.number,
+            name: carrier.name,
+            departments: Vec::new(),
+            trunk: Some(carrier.trunk),
+        };
         return start_call(engine, msg, from, caller);
     }
     match authenticate_line(engine, &msg, from).await {
@@ -716,17 +561,14 @@ async fn authenticate_line(
     let looked_up = engine.lookup(msg, &domain, "proxy-authorization").await;
     let found = Found(looked_up.map(|(a, _)| a));
     let now = engine.now_ms();
-    let verdict = {
-        let mut reg = engine.reg.lock();
-        let source = from.ip().to_string();
-        let who = registrar::Asking {
-            proxy: true,
-            user: None,
-            realm: &domain,
-            source: &source,
-        };
-        reg.authenticate(msg, who, now, &found)
+    let source = from.ip().to_string();
+    let who = registrar::Asking {
+        proxy: true,
+        user: None,
+        realm: &domain,
+        source: &source,
     };
+    let verdict = engine.registrations.authenticate(msg, who, now, &found);
     let code = match &verdict {
         Ok(_) => Some(200),
         Err(answer) => answer.code(),
@@ -758,6 +600,18 @@ fn start_call(
     engine.attach(&call_id, &tx);
     tokio::spawn(call::run(engine.clone(), msg, from, caller, tx, rx));
     None
+}
+
+/// Writes the call log in groups: the records of every call that ended while the last commit
+/// ran go into the next one, so a busy minute costs a few transactions instead of one per call
+/// (and the calls never wait for them).
+async fn call_log_writer(app: App, mut rx: mpsc::UnboundedReceiver<Vec<NewCallRecord>>) {
+    while let Some(calls) = batch::next_batch(&mut rx).await {
+        let records: Vec<NewCallRecord> = calls.into_iter().flatten().collect();
+        if let Err(e) = app.record_call(&records).await {
+            tracing::warn!(error = %e, records = records.len(), "could not write the call log");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,23 +6,16 @@
 
 use super::call::token;
 use super::{Engine, authenticate_line, client};
+use crate::line_state::LineState;
+use parking_lot::Mutex;
 use sb_domain::ids::LineId;
 use sb_sip::Message;
 use sb_sip::registrar::{self, reply, uri_of};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
-
-/// What a watched line is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineState {
-    Idle,
-    /// Ringing.
-    Early,
-    /// In a call.
-    Confirmed,
-}
 
 #[derive(Debug, Clone)]
 enum Package {
@@ -53,6 +46,37 @@ pub struct Subscription {
     expires: Instant,
 }
 
+/// The presence service's own state.
+#[derive(Default)]
+pub(crate) struct Presence {
+    /// Subscriptions by their Call-ID.
+    subscriptions: Mutex<HashMap<String, Subscription>>,
+    /// What each line with a call is doing, for busy-lamp subscriptions.
+    line_states: Mutex<HashMap<LineId, LineState>>,
+}
+
+impl Presence {
+    /// What `line` is doing now.
+    pub(crate) fn line_state(&self, line: &LineId) -> LineState {
+        self.line_states
+            .lock()
+            .get(line)
+            .copied()
+            .unwrap_or(LineState::Idle)
+    }
+
+    /// Records what `line` is doing; whether that changed.
+    pub(crate) fn set_line_state(&self, line: &LineId, state: LineState) -> bool {
+        let mut m = self.line_states.lock();
+        let before = if state == LineState::Idle {
+            m.remove(line)
+        } else {
+            m.insert(line.clone(), state)
+        };
+        before.unwrap_or(LineState::Idle) != state
+    }
+}
+
 const MAX_EXPIRES: u64 = 3600;
 
 /// Subscriptions one line may hold (lamps for a whole attendant console fit).
@@ -73,9 +97,14 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
     if msg.tag("to").is_some() {
         // A refresh comes from the subscriber's host, inside its dialog: a Call-ID alone is
         // not enough to keep somebody's subscription alive or to end it.
-        let known = engine.subscriptions.lock().get(&call_id).is_some_and(|s| {
-            s.target.ip() == from.ip() && msg.tag("to") == Some(s.our_tag.as_str())
-        });
+        let known = engine
+            .presence
+            .subscriptions
+            .lock()
+            .get(&call_id)
+            .is_some_and(|s| {
+                s.target.ip() == from.ip() && msg.tag("to") == Some(s.our_tag.as_str())
+            });
         if !known {
             return Some(reply(&msg, 481, "Subscription Does Not Exist", &[]));
         }
@@ -155,7 +184,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         expires: Instant::now() + Duration::from_secs(expires),
     };
     let room = {
-        let mut subs = engine.subscriptions.lock();
+        let mut subs = engine.presence.subscriptions.lock();
         subs.retain(|_, s| s.expires > Instant::now());
         let of_line = subs.values().filter(|s| s.owner == sub.owner).count();
         let room = subs.len() < 100_000 && of_line < MAX_PER_LINE;
@@ -175,6 +204,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
 /// Tells the watchers of `line` what it is doing now.
 pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
     let ids: Vec<String> = engine
+        .presence
         .subscriptions
         .lock()
         .values()
@@ -189,6 +219,7 @@ pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
 /// Tells the subscribers to `line`'s mailbox how many messages it holds now.
 pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
     let ids: Vec<String> = engine
+        .presence
         .subscriptions
         .lock()
         .values()
@@ -202,13 +233,10 @@ pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
 
 /// Sends the current state in a subscription; `refresh` sets a new expiry first (0 ends the
 /// subscription with this NOTIFY).
-#[expect(
-    clippy::too_many_lines,
-    reason = "a NOTIFY's body depends on the event package (message-summary or dialog) and the subscription's state"
-)]
 async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
     // A mailbox's counts come from the database, before the table is locked.
     let mailbox = engine
+        .presence
         .subscriptions
         .lock()
         .get(call_id)
@@ -220,16 +248,9 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
         Some(line) => engine.app.voicemail_counts(&line).await.unwrap_or((0, 0)),
         None => (0, 0),
     };
-    let state = |line: &LineId| {
-        engine
-            .line_states
-            .lock()
-            .get(line)
-            .copied()
-            .unwrap_or(LineState::Idle)
-    };
+    let state = |line: &LineId| engine.presence.line_state(line);
     let sent = {
-        let mut subs = engine.subscriptions.lock();
+        let mut subs = engine.presence.subscriptions.lock();
         let Some(sub) = subs.get_mut(call_id) else {
             return;
         };
@@ -336,7 +357,7 @@ async fn send_reliably(engine: &Arc<Engine>, m: Message, target: SocketAddr, sen
 /// one the NOTIFY was sent in (a new SUBSCRIBE may have reused the Call-ID) and no later NOTIFY
 /// of it was taken (a lost NOTIFY during a blip says nothing once a later one got through).
 fn settle(engine: &Engine, sent: &SentNotify, answer: Option<u16>) {
-    let mut subs = engine.subscriptions.lock();
+    let mut subs = engine.presence.subscriptions.lock();
     let Some(sub) = subs
         .get_mut(&sent.call_id)
         .filter(|s| s.our_tag == sent.our_tag)

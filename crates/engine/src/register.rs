@@ -1,7 +1,174 @@
-//! REGISTER (RFC 3261 section 10) and the answers to non-INVITE requests kept for their
+//! REGISTER (RFC 3261 section 10), the SIP accounts it is checked against (looked up through
+//! sb-app and kept a few seconds), and the answers to non-INVITE requests kept for their
 //! retransmissions (section 17.2.2).
 
 use super::*;
+use crate::location::{Locator, Registered};
+use std::sync::atomic::AtomicI64;
+
+/// The registrar service's own state: digest challenges and nonce counts, where devices are,
+/// the accounts looked up lately, the answers kept for retransmissions and the registrations
+/// gauge.
+pub(crate) struct Registrations {
+    /// Digest challenges and nonce counts (RFC 8760), for REGISTER and every other request.
+    reg: Mutex<Registrar>,
+    /// Where registered devices are.
+    location: Box<dyn Locator>,
+    /// SIP accounts looked up lately, by (domain, username); unknown ones too. Valid while the
+    /// store's account epoch (bumped by every write to users and lines) stays where it was.
+    accounts: Mutex<(u64, AccountCache)>,
+    /// Answers to non-INVITE requests, by transaction, to repeat for retransmissions.
+    answered: Mutex<Transactions>,
+    /// When the registration count was last taken (ms).
+    counted_at: AtomicI64,
+    /// Devices registered, for /metrics.
+    gauge: Arc<AtomicU64>,
+}
+
+impl Registrations {
+    pub(crate) fn new(reg: Registrar, location: Box<dyn Locator>, gauge: Arc<AtomicU64>) -> Self {
+        Registrations {
+            reg: Mutex::new(reg),
+            location,
+            accounts: Mutex::new((0, HashMap::new())),
+            answered: Mutex::new(Transactions::default()),
+            counted_at: AtomicI64::new(0),
+            gauge,
+        }
+    }
+
+    /// The registered devices of an address of record.
+    pub(crate) fn devices(&self, aor: &str, now_ms: i64) -> Vec<Binding> {
+        self.location.lookup(aor, now_ms)
+    }
+
+    /// Counts the registered devices into the gauge.
+    pub(crate) fn count(&self, now_ms: i64) {
+        let count = u64::try_from(self.location.count(now_ms)).unwrap_or(u64::MAX);
+        self.gauge.store(count, Ordering::Relaxed);
+    }
+
+    /// Brings the gauge up to date, at most ten times a second (counting walks every binding).
+    fn count_soon(&self, now_ms: i64) {
+        let last = self.counted_at.load(Ordering::Relaxed);
+        let due = now_ms - last >= 100
+            && self
+                .counted_at
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok();
+        if due {
+            self.count(now_ms);
+        }
+    }
+
+    /// Drops every registered device of `aor`, in memory and in storage.
+    pub(crate) async fn forget(&self, aor: &str) {
+        if let Some(written) = self.location.forget(aor) {
+            let _ = written.await;
+        }
+    }
+
+    /// Whether `msg` answers a challenge sent to `source` (see [`Registrar::proves_source`]).
+    pub(crate) fn proves_source(
+        &self,
+        msg: &Message,
+        proxy: bool,
+        source: &str,
+        now_ms: i64,
+    ) -> bool {
+        self.reg.lock().proves_source(msg, proxy, source, now_ms)
+    }
+
+    /// Checks the digest credentials of a request other than REGISTER.
+    pub(crate) fn authenticate(
+        &self,
+        msg: &Message,
+        who: registrar::Asking<'_>,
+        now_ms: i64,
+        found: &Found,
+    ) -> Result<Account, Message> {
+        self.reg.lock().authenticate(msg, who, now_ms, found)
+    }
+
+    /// Whether a request's transaction is new, still being answered, or answered already.
+    pub(crate) fn seen(&self, key: &str) -> Seen {
+        self.answered.lock().start(key)
+    }
+
+    /// Keeps the answer to a transaction for its retransmissions.
+    pub(crate) fn answered(&self, key: String, bytes: Vec<u8>) {
+        self.answered.lock().finish(key, bytes);
+    }
+
+    /// Forgets a transaction that got no answer (its task answers it).
+    pub(crate) fn unanswered(&self, key: &str) {
+        self.answered.lock().forget(key);
+    }
+
+    /// The account named by the credentials of `m` (header `auth`) in the company of `domain`.
+    pub(crate) async fn lookup(&self, app: &App, m: &Message, domain: &str, auth: &str) -> Looked {
+        let username = m.header(auth).and_then(digest::parse_credentials)?.username;
+        let key = (domain.to_owned(), username);
+        let epoch = app.account_epoch();
+        let cached = {
+            let mut a = self.accounts.lock();
+            if a.0 != epoch {
+                a.0 = epoch;
+                a.1.clear();
+            }
+            a.1.get(&key)
+                .filter(|(_, at)| at.elapsed() < ACCOUNT_TTL)
+                .map(|(v, _)| v.clone())
+        };
+        if let Some(v) = cached {
+            return v;
+        }
+        let found = lookup_account(app, &key.0, &key.1).await;
+        let mut a = self.accounts.lock();
+        if a.0 == epoch {
+            if a.1.len() > 100_000 {
+                // Many names in a few seconds (a guessing run): start over rather than sweep a
+                // full table on every lookup.
+                a.1.clear();
+            }
+            a.1.insert(key, (found.clone(), tokio::time::Instant::now()));
+        }
+        found
+    }
+}
+
+/// The one account a REGISTER can be about, looked up before the registrar runs.
+pub(crate) struct Found(pub(crate) Option<Account>);
+
+impl Accounts for Found {
+    fn find(&self, realm: &str, username: &str) -> Option<Account> {
+        self.0
+            .clone()
+            .filter(|a| a.realm == realm && a.username == username)
+    }
+}
+
+/// How long a looked-up SIP account is trusted before the database is asked again: a changed
+/// password or a disabled user takes effect within this time.
+pub(crate) const ACCOUNT_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub(crate) type Looked = Option<(Account, sb_domain::ids::CompanyId)>;
+
+/// Accounts by (domain, username), with when they were read.
+pub(crate) type AccountCache = HashMap<(String, String), (Looked, tokio::time::Instant)>;
+
+/// The account of `username` in the company of `domain`, from the business layer.
+pub(crate) async fn lookup_account(app: &App, domain: &str, username: &str) -> Looked {
+    let a = app.sip_account(domain, username).await.ok()??;
+    let account = Account {
+        ha1_md5: a.ha1_md5,
+        ha1_sha256: a.ha1_sha256,
+        username: a.username,
+        realm: domain.to_owned(),
+        enabled: a.enabled,
+    };
+    Some((account, a.company))
+}
 
 /// A request's server transaction: Call-ID, CSeq and the top Via's branch.
 pub(crate) fn transaction_key(m: &Message) -> Option<String> {
@@ -23,6 +190,14 @@ pub(crate) enum Seen {
 /// Non-INVITE server transactions of the last few seconds. RFC 3261 keeps them for Timer J
 /// (32 s); retransmissions come at 0.5, 1, 2 and 4 s, so 5 s catches them at a fraction of
 /// the memory under load, and the count is capped.
+///
+/// Not `sb_sip::transaction::Transactions`, whose non-INVITE server transactions do the same
+/// job by the book, because on this path (every REGISTER, MESSAGE, OPTIONS and SUBSCRIBE) that
+/// table costs more: it keeps each answer as a `Message` (cloned into the transaction, one
+/// allocation per header, and written out again for each retransmission) where this keeps the
+/// bytes already sent; it holds every UDP transaction for Timer J's 32 s with no cap, over six
+/// times the entries at the same rate; and its `poll` walks every entry to find the due ones,
+/// where this drops the expired ones from the front of a queue in order of age.
 #[derive(Default)]
 pub(crate) struct Transactions {
     map: HashMap<String, (Option<Vec<u8>>, tokio::time::Instant)>,
@@ -84,48 +259,31 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
         return registrar::reply(msg, 403, "Forbidden", &[]);
     }
     let looked_up = engine.lookup(msg, &domain, "authorization").await;
-    let company = looked_up.as_ref().map(|(_, co)| co.clone());
-    let found = Found(looked_up.map(|(a, _)| a));
-    let now = engine.now_ms();
-    let aor = format!("{user}@{domain}");
-    let (answer, stored) = {
-        let mut reg = engine.reg.lock();
-        let answer = reg.handle(msg, &from.to_string(), now, &found);
-        let stored = match (&answer.start, company) {
-            (StartLine::Response { code: 200, .. }, Some(company)) => {
-                // Counting walks every binding: at most ten times a second.
-                let mut last = *engine.counted_at.lock();
-                if now - last >= 100 {
-                    last = now;
-                    let count = u64::try_from(reg.binding_count(now)).unwrap_or(u64::MAX);
-                    engine.registrations.store(count, Ordering::Relaxed);
-                    *engine.counted_at.lock() = last;
-                }
-                Some((company, reg.bindings(&aor, now)))
-            }
-            _ => None,
-        };
-        (answer, stored)
+    let (found, company) = match looked_up {
+        Some((account, company)) => (Found(Some(account)), Some(company)),
+        None => (Found(None), None),
     };
-    engine.judge(from, username.as_deref(), &domain, answer.code());
-    if let Some((company, list)) = stored
-        && engine.needs_writing(&aor, &list)
-    {
-        let devices = list.len();
-        let (done, stored) = tokio::sync::oneshot::channel();
-        let job = PersistJob {
-            aor: aor.clone(),
-            company,
-            bindings: list,
-            done,
-        };
-        if engine.persist.send(job).is_ok() {
-            let _ = stored.await;
-        }
-        if devices > 0 {
+    let now = engine.now_ms();
+    let source = from.to_string();
+    let registrations = &engine.registrations;
+    let checked = registrations.reg.lock().check(msg, &source, now, &found);
+    // A REGISTER is accepted only for an account found, and every account has its company.
+    let registered = match (checked, company) {
+        (Ok(request), Some(company)) => registrations.location.register(&request, &company, now),
+        (Ok(_), None) => Registered::refused(registrar::reply(msg, 500, "Server Error", &[])),
+        (Err(answer), _) => Registered::refused(answer),
+    };
+    let code = registered.answer.code();
+    engine.judge(from, username.as_deref(), &domain, code);
+    if code == Some(200) {
+        registrations.count_soon(now);
+    }
+    if let Some(written) = registered.written {
+        let _ = written.await;
+        if registered.devices > 0 {
             // Messages kept while the line had no device go out now.
-            messaging::flush(engine.clone(), domain.clone(), user.clone());
+            messaging::flush(engine.clone(), domain, user);
         }
     }
-    answer
+    registered.answer
 }

@@ -8,6 +8,7 @@
 //! [`Limits::idle`], and what waits to be written to a peer that does not read is bounded: past
 //! [`WRITE_QUEUE`] messages, more are dropped.
 
+use super::transport::Room;
 use super::{Engine, handle};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -129,16 +130,11 @@ async fn stream_connection<S>(
     let (mut reader, mut writer) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(WRITE_QUEUE);
     let limits = engine.settings.streams.clone();
-    let admitted = {
-        let mut t = engine.tcp.lock();
-        let from_ip = t.keys().filter(|a| a.ip() == peer.ip()).count();
-        let room = t.len() < limits.total && from_ip < limits.per_ip;
-        if room {
-            t.insert(peer, (tx, transport));
-        }
-        room
+    let room = Room {
+        total: limits.total,
+        per_ip: limits.per_ip,
     };
-    if !admitted {
+    if !engine.transport.open(peer, tx, transport, room) {
         tracing::debug!(%peer, "SIP connection refused: too many");
         return;
     }
@@ -189,7 +185,7 @@ async fn stream_connection<S>(
             }
         }
     }
-    engine.tcp.lock().remove(&peer);
+    engine.transport.close(peer);
     writing.abort();
 }
 

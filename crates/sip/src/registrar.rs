@@ -1,6 +1,8 @@
 //! The registrar's logic, sans-IO (RFC 3261 section 10, digest per RFC 8760): a REGISTER and the
-//! time go in, the response comes out, and the bindings change. Accounts come from a lookup the
-//! caller provides; storage and sockets are the caller's.
+//! time go in and are authenticated ([`Registrar::check`]); what it asks is then applied to the
+//! bindings of its address of record ([`Register::apply`]) by whoever keeps them (a location
+//! service), and the response comes out ([`Register::answer`]). Accounts come from a lookup the
+//! caller provides; bindings, storage and sockets are the caller's.
 //!
 //! Unknown and known usernames get the same answers (a challenge, then 403), so the registrar
 //! cannot be used to list extensions.
@@ -91,7 +93,6 @@ pub struct Binding {
 pub struct Registrar {
     cfg: Config,
     secret: [u8; 32],
-    bindings: HashMap<String, Vec<Binding>>,
     /// The highest nonce count seen per nonce: a repeated or older count is a replay.
     nonce_counts: HashMap<String, u32>,
     /// The same nonces oldest first (by when they were issued), so that expired ones leave in
@@ -144,7 +145,6 @@ impl Registrar {
         Self {
             cfg,
             secret,
-            bindings: HashMap::new(),
             nonce_counts: HashMap::new(),
             nonce_order: std::collections::VecDeque::new(),
             nonce_floor_ms: i64::MIN,
@@ -221,34 +221,6 @@ impl Registrar {
             }
         }
         true
-    }
-
-    /// Drops every binding of an address of record (its password changed: the phones that
-    /// registered with the old one are no longer its phones).
-    pub fn forget(&mut self, aor: &str) {
-        self.bindings.remove(aor);
-    }
-
-    /// Puts back bindings read from storage (at start-up).
-    pub fn restore(&mut self, aor: &str, binding: Binding) {
-        let list = self.bindings.entry(aor.to_owned()).or_default();
-        list.retain(|b| b.contact != binding.contact);
-        list.push(binding);
-    }
-
-    /// Registered devices across all addresses of record (expired ones not counted).
-    pub fn binding_count(&self, now_ms: i64) -> usize {
-        self.bindings
-            .values()
-            .map(|l| l.iter().filter(|b| b.expires_at_ms > now_ms).count())
-            .sum()
-    }
-
-    /// The current bindings of an address of record, expired ones dropped.
-    pub fn bindings(&mut self, aor: &str, now_ms: i64) -> Vec<Binding> {
-        let list = self.bindings.entry(aor.to_owned()).or_default();
-        list.retain(|b| b.expires_at_ms > now_ms);
-        list.clone()
     }
 
     /// Whether `req` answers a challenge sent to `source` (its nonce is ours and was issued to
@@ -344,126 +316,79 @@ impl Registrar {
         }
     }
 
-    /// Handles one REGISTER received from `source` at `now_ms`; returns the response to send.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "RFC 3261 section 10.3's steps for one REGISTER, in the RFC's order"
-    )]
-    pub fn handle(
+    /// Authenticates one REGISTER received from `source` at `now_ms` and reads what it asks
+    /// (RFC 3261 section 10.3, steps 1 to 7): `Ok` with the request to apply to its address of
+    /// record's bindings, or the answer to send (a challenge, 403, 400, 423, 503). What it
+    /// refuses changes no binding.
+    pub fn check<'a>(
         &mut self,
-        req: &Message,
-        source: &str,
+        req: &'a Message,
+        source: &'a str,
         now_ms: i64,
         accounts: &dyn Accounts,
-    ) -> Message {
+    ) -> Result<Register<'a>, Message> {
         let Some((user, realm)) = to_address(req) else {
-            return reply(req, 400, "Bad To Header", &[]);
+            return Err(reply(req, 400, "Bad To Header", &[]));
         };
-        let (user, realm) = (user.to_owned(), realm.to_owned());
         let source_ip = source
             .parse::<std::net::SocketAddr>()
             .map_or_else(|_| source.to_owned(), |a| a.ip().to_string());
         let who = Asking {
             proxy: false,
-            user: Some(&user),
-            realm: &realm,
+            user: Some(user),
+            realm,
             source: &source_ip,
         };
-        if let Err(answer) = self.authenticate(req, who, now_ms, accounts) {
-            return answer;
-        }
+        self.authenticate(req, who, now_ms, accounts)?;
         let edge_path = source_ip.parse().map_or(Ok(Vec::new()), |ip| {
             route::path_of(req, ip, &self.cfg.edge_proxies)
         });
         let path = match edge_path {
             Ok(p) => p,
-            Err(bad) => return reply(req, 400, bad.reason(), &[]),
+            Err(bad) => return Err(reply(req, 400, bad.reason(), &[])),
         };
-        let aor = format!("{user}@{realm}");
         let contacts: Vec<&str> = req
             .headers_named("contact")
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty())
             .collect();
-        let call_id = req.header("call-id").unwrap_or("").to_owned();
-        let user_agent: String = req
-            .header("user-agent")
-            .unwrap_or("")
-            .chars()
-            .take(200)
-            .collect();
-        let cseq: u32 = req
-            .header("cseq")
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0);
         let default = req
             .header("expires")
             .and_then(|e| e.parse::<u32>().ok())
             .unwrap_or(self.cfg.default_expires);
         if contacts.len() > self.cfg.max_bindings {
-            return reply(req, 503, "Too Many Contacts", &[]);
+            return Err(reply(req, 503, "Too Many Contacts", &[]));
         }
-        // The new list is worked out on a copy: a REGISTER refused half-way changes nothing.
-        let mut list = self.bindings.get(&aor).cloned().unwrap_or_default();
-        list.retain(|b| b.expires_at_ms > now_ms);
-        if contacts == ["*"] {
-            if default != 0 {
-                return reply(req, 400, "Wildcard Needs Expires 0", &[]);
-            }
-            list.clear();
+        let wildcard = contacts == ["*"];
+        if wildcard && default != 0 {
+            return Err(reply(req, 400, "Wildcard Needs Expires 0", &[]));
         }
-        for c in contacts.iter().filter(|c| **c != "*") {
+        let mut asked = Vec::with_capacity(contacts.len());
+        for c in contacts.into_iter().filter(|c| *c != "*") {
             let expires = param(c, "expires")
                 .and_then(|e| e.parse::<u32>().ok())
                 .unwrap_or(default);
             if expires != 0 && expires < self.cfg.min_expires {
                 let min = self.cfg.min_expires.to_string();
-                return reply(req, 423, "Interval Too Brief", &[("Min-Expires", &min)]);
+                return Err(reply(
+                    req,
+                    423,
+                    "Interval Too Brief",
+                    &[("Min-Expires", &min)],
+                ));
             }
-            let uri = uri_of(c).to_owned();
-            list.retain(|b| b.contact != uri);
-            if expires > 0 {
-                let secs = expires.min(self.cfg.max_expires);
-                list.push(Binding {
-                    contact: uri,
-                    expires_at_ms: now_ms + i64::from(secs) * 1000,
-                    call_id: call_id.clone(),
-                    cseq,
-                    source: source.to_owned(),
-                    path: path.clone(),
-                    user_agent: user_agent.clone(),
-                });
-            }
+            asked.push((uri_of(c), expires.min(self.cfg.max_expires)));
         }
-        if list.len() > self.cfg.max_bindings {
-            return reply(req, 503, "Too Many Registered Contacts", &[]);
-        }
-        let list = match self.bindings.entry(aor) {
-            std::collections::hash_map::Entry::Occupied(mut e) => {
-                e.insert(list);
-                e.into_mut()
-            }
-            std::collections::hash_map::Entry::Vacant(e) => e.insert(list),
-        };
-        let current: Vec<String> = list
-            .iter()
-            .map(|b| {
-                format!(
-                    "<{}>;expires={}",
-                    b.contact,
-                    (b.expires_at_ms - now_ms).max(0) / 1000
-                )
-            })
-            .collect();
-        let mut headers: Vec<(&str, &str)> =
-            current.iter().map(|c| ("Contact", c.as_str())).collect();
-        // The Path is echoed to a UA that supports it (RFC 3327 section 5.3).
-        if route::supports(req, "path") {
-            headers.extend(path.iter().map(|p| ("Path", p.as_str())));
-        }
-        reply(req, 200, "OK", &headers)
+        Ok(Register {
+            req,
+            aor: format!("{user}@{realm}"),
+            source,
+            contacts: asked,
+            wildcard,
+            path,
+            max_bindings: self.cfg.max_bindings,
+        })
     }
 
     fn challenge(&mut self, req: &Message, who: Asking<'_>, now_ms: i64, stale: bool) -> Message {
@@ -486,6 +411,102 @@ impl Registrar {
             return reply(req, code, reason, &[(header, &md5)]);
         }
         reply(req, code, reason, &[(header, &md5), (header, &sha)])
+    }
+}
+
+/// A REGISTER whose credentials were accepted: what it asks of the bindings of its address of
+/// record, to be applied where they are kept.
+#[derive(Debug)]
+pub struct Register<'a> {
+    req: &'a Message,
+    aor: String,
+    /// Where it came from (`ip:port`).
+    source: &'a str,
+    /// Each Contact URI with its expiry in seconds (0: remove), already capped.
+    contacts: Vec<(&'a str, u32)>,
+    /// `Contact: *` with `Expires: 0`: every binding goes.
+    wildcard: bool,
+    /// The Path it came through from an edge proxy (RFC 3327).
+    path: Vec<String>,
+    max_bindings: usize,
+}
+
+impl Register<'_> {
+    /// The address of record (`user@realm`) whose bindings it changes.
+    pub fn aor(&self) -> &str {
+        &self.aor
+    }
+
+    /// The bindings of its address of record once it is applied to the `current` ones (RFC 3261
+    /// section 10.3, step 8); the answer to send when that would make too many devices, in which
+    /// case the current ones stand. Expired bindings are dropped.
+    pub fn apply(&self, current: &[Binding], now_ms: i64) -> Result<Vec<Binding>, Message> {
+        let mut list: Vec<Binding> = if self.wildcard {
+            Vec::new()
+        } else {
+            current
+                .iter()
+                .filter(|b| b.expires_at_ms > now_ms)
+                .cloned()
+                .collect()
+        };
+        if self.contacts.is_empty() {
+            return Ok(list);
+        }
+        let call_id = self.req.header("call-id").unwrap_or("");
+        let user_agent: String = self
+            .req
+            .header("user-agent")
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
+        let cseq: u32 = self
+            .req
+            .header("cseq")
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        for (uri, expires) in &self.contacts {
+            list.retain(|b| b.contact != *uri);
+            if *expires > 0 {
+                list.push(Binding {
+                    contact: (*uri).to_owned(),
+                    expires_at_ms: now_ms + i64::from(*expires) * 1000,
+                    call_id: call_id.to_owned(),
+                    cseq,
+                    source: self.source.to_owned(),
+                    path: self.path.clone(),
+                    user_agent: user_agent.clone(),
+                });
+            }
+        }
+        if list.len() > self.max_bindings {
+            return Err(reply(self.req, 503, "Too Many Registered Contacts", &[]));
+        }
+        Ok(list)
+    }
+
+    /// The 200 answer listing `bindings`, the ones its address of record has now, each with the
+    /// seconds it has left.
+    pub fn answer(&self, bindings: &[Binding], now_ms: i64) -> Message {
+        let current: Vec<String> = bindings
+            .iter()
+            .map(|b| {
+                format!(
+                    "<{}>;expires={}",
+                    b.contact,
+                    (b.expires_at_ms - now_ms).max(0) / 1000
+                )
+            })
+            .collect();
+        let mut headers: Vec<(&str, &str)> =
+            current.iter().map(|c| ("Contact", c.as_str())).collect();
+        // The Path is echoed to a UA that supports it (RFC 3327 section 5.3).
+        if route::supports(self.req, "path") {
+            headers.extend(self.path.iter().map(|p| ("Path", p.as_str())));
+        }
+        reply(self.req, 200, "OK", &headers)
     }
 }
 
@@ -557,6 +578,69 @@ mod tests {
 
     const T: i64 = 1_795_000_000_000;
 
+    /// The registrar with the bindings kept beside it in a map, the way a location service
+    /// applies what it checked.
+    struct Reg {
+        r: Registrar,
+        bound: HashMap<String, Vec<Binding>>,
+    }
+
+    impl Reg {
+        fn new(cfg: Config, secret: [u8; 32]) -> Self {
+            Reg {
+                r: Registrar::new(cfg, secret),
+                bound: HashMap::new(),
+            }
+        }
+
+        fn handle(
+            &mut self,
+            req: &Message,
+            source: &str,
+            now: i64,
+            book: &dyn Accounts,
+        ) -> Message {
+            let checked = match self.r.check(req, source, now, book) {
+                Ok(c) => c,
+                Err(answer) => return answer,
+            };
+            let current = self.bound.get(checked.aor()).map_or(&[][..], Vec::as_slice);
+            match checked.apply(current, now) {
+                Ok(list) => {
+                    let answer = checked.answer(&list, now);
+                    self.bound.insert(checked.aor().to_owned(), list);
+                    answer
+                }
+                Err(answer) => answer,
+            }
+        }
+
+        fn bindings(&self, aor: &str, now: i64) -> Vec<Binding> {
+            let list = self.bound.get(aor).map_or(&[][..], Vec::as_slice);
+            list.iter()
+                .filter(|b| b.expires_at_ms > now)
+                .cloned()
+                .collect()
+        }
+
+        fn forget(&mut self, aor: &str) {
+            self.bound.remove(aor);
+        }
+    }
+
+    impl std::ops::Deref for Reg {
+        type Target = Registrar;
+        fn deref(&self) -> &Registrar {
+            &self.r
+        }
+    }
+
+    impl std::ops::DerefMut for Reg {
+        fn deref_mut(&mut self) -> &mut Registrar {
+            &mut self.r
+        }
+    }
+
     fn register(user: &str, extra: &str) -> Message {
         let text = format!(
             "REGISTER sip:acme.sip.test SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5062;branch=z9hG4bK1;rport\r\nTo: <sip:{user}@acme.sip.test>\r\nFrom: <sip:{user}@acme.sip.test>;tag=a1\r\nCall-ID: c1@192.0.2.10\r\nCSeq: 2 REGISTER\r\n{extra}Content-Length: 0\r\n\r\n"
@@ -613,7 +697,7 @@ mod tests {
 
     #[test]
     fn register_is_challenged_then_bound_with_md5_or_sha256() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let first = r.handle(
             &register("201", "Contact: <sip:201@192.0.2.10:5062>\r\n"),
             "192.0.2.10:5062",
@@ -658,7 +742,7 @@ mod tests {
 
     #[test]
     fn a_binding_keeps_the_user_agent_the_phone_registered_with() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         let ua =
             "Contact: <sip:201@192.0.2.10:5062>\r\nUser-Agent: Yealink SIP-T54W 96.86.0.100\r\n";
@@ -677,7 +761,7 @@ mod tests {
     fn phones_challenged_in_the_same_millisecond_get_their_own_nonces() {
         // Found under load: a nonce made of the time alone was shared, and the second phone's
         // first nonce count looked like a replay of the first phone's.
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let a = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         let b = nonce_of(&r.handle(&register("201", ""), "192.0.2.11:5062", T, &Book));
         assert_ne!(a, b);
@@ -694,7 +778,7 @@ mod tests {
 
     #[test]
     fn challenges_offer_md5_then_sha256_except_to_md5_only_clients() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let both = r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book);
         let algs: Vec<&str> = both.headers_named("www-authenticate").collect();
         assert_eq!(algs.len(), 2);
@@ -708,7 +792,7 @@ mod tests {
 
     #[test]
     fn wrong_passwords_unknown_users_and_disabled_lines_get_the_same_403() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
         let wrong = r.handle(
             &authorized("201", "guess", Algorithm::Md5, &nonce, 1, ""),
@@ -741,7 +825,7 @@ mod tests {
 
     #[test]
     fn nonce_counts_stay_bounded_and_nonces_whose_count_was_dropped_are_stale() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let first = r.nonce(T, "192.0.2.10");
         assert!(r.count_nonce(&first, 1, T));
         for i in 0..Registrar::MAX_NONCES {
@@ -763,7 +847,7 @@ mod tests {
 
     #[test]
     fn stale_forged_and_replayed_nonces_are_challenged_again() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
         let late = r.handle(
             &authorized("201", "s3cret", Algorithm::Md5, &nonce, 1, ""),
@@ -810,7 +894,7 @@ mod tests {
 
     #[test]
     fn expiry_bounds_several_devices_queries_and_removal() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "a", T, &Book));
         let brief = r.handle(
             &authorized(
@@ -903,7 +987,7 @@ mod tests {
     #[test]
     fn a_nonce_carries_an_hmac_of_its_head_and_the_source_under_the_secret() {
         use hmac::Mac;
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&[7; 32]).unwrap();
         mac.update(&nonce.as_bytes()[..20]);
@@ -913,7 +997,7 @@ mod tests {
 
     #[test]
     fn a_nonce_proves_only_the_address_it_was_sent_to() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         // A spoofed source never saw a nonce of its own: even a right password from there is
         // challenged afresh (not 403, which the guard would count against that address).
@@ -932,7 +1016,7 @@ mod tests {
 
     #[test]
     fn answers_without_a_nonce_count_or_for_another_uri_are_not_taken() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         // RFC 2069 style, no qop: replayable for the nonce's life, so challenged again.
         let mut c = digest::Credentials {
@@ -968,9 +1052,9 @@ mod tests {
             edge_proxies: vec!["198.51.100.7".parse().unwrap()],
             ..Config::default()
         };
-        let mut r = Registrar::new(cfg, [7; 32]);
+        let mut r = Reg::new(cfg, [7; 32]);
         let path = "Supported: path\r\nPath: <sip:198.51.100.7:5070;lr>\r\nContact: <sip:201@10.0.0.5:5062>\r\n";
-        let send = |r: &mut Registrar, from: &str, nc: u32| {
+        let send = |r: &mut Reg, from: &str, nc: u32| {
             let nonce = nonce_of(&r.handle(&register("201", ""), from, T, &Book));
             let m = authorized("201", "s3cret", Algorithm::Md5, &nonce, nc, path);
             r.handle(&m, from, T, &Book)
@@ -996,14 +1080,14 @@ mod tests {
 
     #[test]
     fn a_line_has_at_most_ten_devices_and_a_refused_register_changes_nothing() {
-        let mut r = Registrar::new(Config::default(), [7; 32]);
+        let mut r = Reg::new(Config::default(), [7; 32]);
         let nonce = nonce_of(&r.handle(&register("201", ""), "192.0.2.10:5062", T, &Book));
         let contacts = |from: u16, n: u16| -> String {
             (from..from + n)
                 .map(|p| format!("Contact: <sip:201@192.0.2.10:{p}>\r\n"))
                 .collect()
         };
-        let send = |r: &mut Registrar, nc: u32, extra: &str| {
+        let send = |r: &mut Reg, nc: u32, extra: &str| {
             let m = authorized("201", "s3cret", Algorithm::Md5, &nonce, nc, extra);
             code(&r.handle(&m, "192.0.2.10:5062", T, &Book))
         };

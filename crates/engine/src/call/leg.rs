@@ -79,11 +79,11 @@ impl Call {
         }
         for (line, _) in &self.reached {
             self.engine
-                .set_line_state(&line.id, crate::presence::LineState::Idle);
+                .set_line_state(&line.id, crate::line_state::LineState::Idle);
         }
         if let Some(line) = &self.caller.line {
             self.engine
-                .set_line_state(&line.id, crate::presence::LineState::Idle);
+                .set_line_state(&line.id, crate::line_state::LineState::Idle);
         }
         // The call no longer counts against department limits, even while its last
         // transactions (a CANCEL to a phone that went away) are still being retried.

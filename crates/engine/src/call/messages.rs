@@ -292,7 +292,7 @@ impl Call {
     pub(super) async fn connect(&mut self, m: Message) {
         for line in self.target.iter().chain(self.caller.line.iter()) {
             self.engine
-                .set_line_state(&line.id, crate::presence::LineState::Confirmed);
+                .set_line_state(&line.id, crate::line_state::LineState::Confirmed);
         }
         self.phase = Phase::Answered;
         self.answered_ms = Some(self.engine.now_ms());

@@ -241,7 +241,7 @@ impl Call {
         self.finish_passage(Passage::Answered, Some(line.id.clone()));
         for l in std::iter::once(&line).chain(self.caller.line.iter()) {
             self.engine
-                .set_line_state(&l.id, super::super::presence::LineState::Confirmed);
+                .set_line_state(&l.id, super::super::line_state::LineState::Confirmed);
         }
         self.reached.push((line.clone(), Outcome::Answered));
         self.target = Some(line);

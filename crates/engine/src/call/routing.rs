@@ -248,7 +248,7 @@ impl Call {
         self.phase = Phase::Ringing;
         self.ring_deadline = Some(self.ringing_until(seconds));
         self.engine
-            .set_line_state(&target.id, crate::presence::LineState::Early);
+            .set_line_state(&target.id, crate::line_state::LineState::Early);
         self.ring_devices(&target, offer).await;
         true
     }
