@@ -91,6 +91,11 @@ impl Admission {
         true
     }
 
+    /// The calls holding `slot` now.
+    pub(super) fn held(&self, slot: &Slot) -> i64 {
+        self.load.lock().get(slot).copied().unwrap_or(0)
+    }
+
     /// Gives slots back when a call ends.
     fn give_slots(&self, slots: &[Slot]) {
         let mut load = self.load.lock();

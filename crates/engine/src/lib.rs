@@ -88,8 +88,7 @@ impl LiveState for Engine {
 
     /// The calls holding the line's slot: each call it placed or that reached it.
     fn line_calls(&self, line: &sb_domain::ids::LineId) -> i64 {
-        let slot = admission::Slot::Line(line.clone());
-        self.load.lock().get(&slot).copied().unwrap_or(0)
+        self.admission.held(&admission::Slot::Line(line.clone()))
     }
 }
 

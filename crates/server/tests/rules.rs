@@ -559,6 +559,7 @@ fn no_module_names_another_that_names_it_back() {
         ("app/src/lib.rs", "switch", "calls"),
         ("app/src/lib.rs", "switch", "queues"),
         ("app/src/lib.rs", "queues", "queue_board"),
+        ("app/src/lib.rs", "switch", "outside"),
         ("web/src/lib.rs", "layout", "branding"),
         ("web/src/lib.rs", "layout", "provider"),
         ("web/src/lib.rs", "layout", "security"),

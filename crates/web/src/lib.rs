@@ -140,7 +140,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route("/my/presence", post(my_calls::presence))
-        .route("/my/forward", post(my_calls::forward))
+        .route("/my/forward", post(my::forward))
         .route(
             speed_dials::PATH,
             get(speed_dials::page).post(speed_dials::add),

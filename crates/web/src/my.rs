@@ -3,7 +3,7 @@
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
-use crate::my_calls::{CallsBox, Refusal};
+use crate::my_calls::{CallsBox, ForwardForm, ForwardOutcome, Refusal};
 use crate::session::{self, Session, signed_in};
 use askama::Template;
 use axum::extract::{Form, Path, Query, State};
@@ -194,6 +194,25 @@ pub(crate) async fn page(
             home: Some(home),
         },
     )
+}
+
+/// "Forward all calls" on one line of the home page; a refusal shows the page again with the
+/// number kept and the reason by it (422).
+pub async fn forward(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Form(f): Form<ForwardForm>,
+) -> Response {
+    let session = match session::changing(&s, &headers, &f.csrf, false).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match crate::my_calls::change_forward(&s, &session, f).await {
+        ForwardOutcome::Done(done) => Redirect::to(&format!("/my?done={done}")).into_response(),
+        ForwardOutcome::NotFound => StatusCode::NOT_FOUND.into_response(),
+        ForwardOutcome::BadAction => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        ForwardOutcome::Refused(r) => page(&s, &session, None, Some(r)).await,
+    }
 }
 
 #[derive(Deserialize)]

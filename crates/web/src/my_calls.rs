@@ -185,7 +185,7 @@ pub async fn presence(
 #[derive(Deserialize)]
 pub struct ForwardForm {
     #[serde(default)]
-    csrf: String,
+    pub(crate) csrf: String,
     line_id: String,
     #[serde(default)]
     number: String,
@@ -196,41 +196,39 @@ pub struct ForwardForm {
     save: Option<String>,
 }
 
+/// What became of a "Forward all calls" form.
+pub enum ForwardOutcome {
+    /// Changed; the home page's notice key for it.
+    Done(&'static str),
+    NotFound,
+    /// Neither "on" nor "off".
+    BadAction,
+    Refused(Refusal),
+}
+
 /// "Forward all calls to" a number, or stop forwarding: the line's call-handling document
 /// changed in that one field, under the same checks as the API's.
-pub async fn forward(
-    State(s): State<WebState>,
-    headers: HeaderMap,
-    Form(f): Form<ForwardForm>,
-) -> Response {
-    let session = match session::changing(&s, &headers, &f.csrf, false).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub async fn change_forward(s: &WebState, session: &Session, f: ForwardForm) -> ForwardOutcome {
     let number = f.number.trim().to_owned();
     let to = match f.action.as_str() {
         "on" => Some(number.clone()),
         "off" => None,
-        _ => return StatusCode::UNPROCESSABLE_ENTITY.into_response(),
+        _ => return ForwardOutcome::BadAction,
     };
-    let outcome = set_forward(&s, &session, &f.line_id, to.clone()).await;
+    let outcome = set_forward(s, session, &f.line_id, to.clone()).await;
     let outcome = match (outcome, &f.save) {
-        (Ok(()), Some(_)) if to.is_some() => save_number(&s, &session, &number).await,
+        (Ok(()), Some(_)) if to.is_some() => save_number(s, session, &number).await,
         (o, _) => o,
     };
     match outcome {
-        Ok(()) if to.is_some() => Redirect::to("/my?done=forward").into_response(),
-        Ok(()) => Redirect::to("/my?done=unforward").into_response(),
-        Err(AppError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            let text = crate::i18n::errors::refusal_text(session.me.language, &e);
-            let refusal = Refusal {
-                line_id: f.line_id,
-                typed: number,
-                text,
-            };
-            crate::my::page(&s, &session, None, Some(refusal)).await
-        }
+        Ok(()) if to.is_some() => ForwardOutcome::Done("forward"),
+        Ok(()) => ForwardOutcome::Done("unforward"),
+        Err(AppError::NotFound) => ForwardOutcome::NotFound,
+        Err(e) => ForwardOutcome::Refused(Refusal {
+            line_id: f.line_id,
+            typed: number,
+            text: crate::i18n::errors::refusal_text(session.me.language, &e),
+        }),
     }
 }
 

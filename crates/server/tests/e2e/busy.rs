@@ -1,7 +1,6 @@
 //! Busy handling that triggers (issue 17): a line is busy when its calls in progress reach what
 //! call waiting allows, whatever its phones would still answer.
 
-use crate::kit::*;
 use crate::phones::{Answer, dial, free_port, pair, phone, sipp_available};
 use serde_json::json;
 use std::time::Duration;
