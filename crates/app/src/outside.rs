@@ -121,13 +121,20 @@ impl App {
         number: &str,
         emergency: bool,
     ) -> AppResult<OutsidePlan> {
-        // "Present the dialled number": the number of the line that redirected, the last hop.
+        // "Present the dialled number": the company number the caller dialled, else (an
+        // extension dialled inside) the number of the line that redirected, the last hop.
         let redirecting = match (d.present_dialled, d.hops.last()) {
-            (true, Some(last)) => self
-                .target_fact(c, &LineId::from_raw((*last).to_owned()))
+            (true, Some(last)) => match self
+                .dialled_company_number(c, company, d.first_dialled)
                 .await?
-                .filter(|t| t.line.company_id == *company)
-                .map(|t| t.sip_line.presentation_number.clone()),
+            {
+                Some(n) => Some(Some(n)),
+                None => self
+                    .target_fact(c, &LineId::from_raw((*last).to_owned()))
+                    .await?
+                    .filter(|t| t.line.company_id == *company)
+                    .map(|t| t.sip_line.presentation_number.clone()),
+            },
             _ => None,
         };
         let placing = Placing {
@@ -151,6 +158,25 @@ impl App {
             Arc::default()
         });
         Ok(plan(&trunks, number, &placing))
+    }
+
+    /// `dialled` as one of `company`'s numbers routed to a line (`+` and digits), if it is one:
+    /// what a caller may be shown of it, never a number of another company.
+    async fn dialled_company_number(
+        &self,
+        c: &mut Conn,
+        company: &CompanyId,
+        dialled: &str,
+    ) -> AppResult<Option<String>> {
+        if !sb_domain::barring::is_outside_number(dialled) {
+            return Ok(None);
+        }
+        let plus = format!("+{}", dialled.trim_start_matches('+'));
+        Ok(self
+            .number_fact(c, &plus)
+            .await?
+            .filter(|(_, co)| co == company)
+            .map(|_| plus))
     }
 
     /// Names, for each step of an explained plan that sends the call to a number, the trunk it
@@ -190,6 +216,8 @@ impl App {
                 from_line: from_line.as_ref(),
                 hops: &hops,
                 present_dialled: *caller_id == CallerIdChoice::Dialled,
+                // Explained for no particular dialled number: the redirecting line's is shown.
+                first_dialled: "",
             };
             shown.outside = match self.route_call(company, &d, &Idle).await? {
                 Destination::Outside(p) => Some(outside_view(&p, false)),

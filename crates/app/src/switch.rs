@@ -88,9 +88,13 @@ pub struct Dialled<'a> {
     pub from_line: Option<&'a SipLine>,
     /// Lines the call was already redirected through.
     pub hops: &'a [&'a str],
-    /// The redirect that sent the call here asks to present the dialled number (the last
-    /// hop's) to an outside callee.
+    /// The redirect that sent the call here asks to present the dialled number to an outside
+    /// callee.
     pub present_dialled: bool,
+    /// What the caller dialled first: the company number of a call from outside, the
+    /// extension of one from inside. "Present the dialled number" shows it when it is one of
+    /// the company's numbers, else the redirecting line's number.
+    pub first_dialled: &'a str,
 }
 
 /// What a line dials to reach its department's operator ("Operator Number").

@@ -102,6 +102,7 @@ impl Call {
             from_line: self.caller.line.as_ref(),
             hops,
             present_dialled: self.present_dialled,
+            first_dialled: &self.dialled,
         }
     }
 

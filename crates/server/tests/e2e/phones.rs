@@ -1851,6 +1851,52 @@ async fn a_redirect_presenting_the_dialled_number_shows_it_to_the_carrier() {
     p.w.srv.stop().await;
 }
 
+/// "Present the dialled number" shows an outside callee the company number the caller dialled,
+/// not the number the redirecting line presents.
+#[tokio::test]
+async fn a_redirect_presenting_the_dialled_number_shows_the_company_number_the_caller_dialled() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let out_port = free_port();
+    let key = json!({"inbound": "secret", "inbound_secret": CARRIER_KEY});
+    trunk_at(&p, out_port, key).await;
+    // A second number of Ulf's line, which presents +15550000001.
+    let r =
+        p.w.srv
+            .post(
+                &format!("/api/v1/companies/{}/numbers", p.w.t1.company_id),
+                &p.w.t1.reseller_token,
+                json!({"number": "+15550000077", "line_id": p.w.t1.line_id}),
+            )
+            .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let redirect = json!({"action": "redirect_to_number", "number": "+15559876543", "announce": false, "present_dialled": true});
+    set_handling(
+        &p,
+        json!({"forward_all": null, "no_answer": {"action": "divert", "seconds": 20, "divert": redirect, "always": true}, "busy": {"action": "engaged"}}),
+    )
+    .await;
+    let carrier_out = carrier(out_port, "+15559876543", "+15550000077", false);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    Sipp::spawn(
+        carrier_call(Some(CARRIER_KEY)),
+        "carrier-uac",
+        free_port(),
+        &["-s".to_owned(), "15550000077".to_owned()],
+        Some(p.sip),
+    )
+    .done()
+    .await
+    .expect("the outside caller's call is redirected and answered");
+    carrier_out
+        .done()
+        .await
+        .expect("the callee was shown the number the caller dialled");
+    p.w.srv.stop().await;
+}
+
 /// A caller withholding their identity still asserts their line's number to the carrier
 /// (P-Asserted-Identity), with `Privacy: id` asking it to keep the number from the callee, and an
 /// anonymous From (RFC 3323, RFC 3325): the plan's anonymity rule reaches the wire unchanged.
