@@ -29,7 +29,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 ANCHOR = os.environ.get("ANCHOR", os.path.join(ROOT, "..", "shared", "bench", "kamailio-anchor"))
-USERS = int(os.environ.get("USERS", "1000"))
+# Each line calls the next one and is called by the one before, once per pass over the lines;
+# with as many lines as calls per second and a 1 s hold, a line at 1000/s would be asked to take
+# a third call while in two, which a line refuses as busy (call waiting allows one more call,
+# not two). 2000 lines keep every line within that at every rate of the run.
+USERS = int(os.environ.get("USERS", "2000"))
 DUR = int(os.environ.get("DUR", "15"))
 HOLD_MS = int(os.environ.get("HOLD_MS", "1000"))
 RATES_REG = [int(r) for r in os.environ.get("RATES_REG", "1000 2000 3000 5000 7500").split()]
