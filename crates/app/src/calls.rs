@@ -525,6 +525,26 @@ impl App {
         Ok(crate::directory::line_view(&l, numbers))
     }
 
+    /// The user whose own call settings (saved numbers, speed dials) `actor` changes: an
+    /// administrator of theirs, or the user themselves when their package has the user portal.
+    pub(crate) async fn call_settings_user(
+        &self,
+        c: &mut Conn,
+        actor: &Actor,
+        user: &str,
+    ) -> AppResult<sb_store::accounts::User> {
+        let u = self.self_or_admin_user(c, actor, user, true).await?;
+        if u.id == actor.user_id
+            && actor.role == sb_domain::model::Role::EndUser
+            && !self.user_has_feature(c, &u, Feature::UserPortal).await?
+        {
+            return Err(AppError::forbidden(
+                "Your service package does not let you change call settings; ask your administrator.",
+            ));
+        }
+        Ok(u)
+    }
+
     pub(crate) async fn self_or_admin_user(
         &self,
         c: &mut Conn,
@@ -626,17 +646,7 @@ impl App {
         }
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let u = self.self_or_admin_user(&mut tx, actor, user, true).await?;
-        if u.id == actor.user_id
-            && actor.role == sb_domain::model::Role::EndUser
-            && !self
-                .user_has_feature(&mut tx, &u, Feature::UserPortal)
-                .await?
-        {
-            return Err(AppError::forbidden(
-                "Your service package does not let you change call settings; ask your administrator.",
-            ));
-        }
+        let u = self.call_settings_user(&mut tx, actor, user).await?;
         let before = accounts::saved_numbers(&mut tx, &u.id).await?;
         accounts::set_saved_numbers(&mut tx, &u.id, &numbers).await?;
         let rec = Record::new(AuditKind::Changed, "saved_numbers", &u.id)

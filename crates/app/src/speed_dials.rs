@@ -6,7 +6,7 @@ use crate::audit::{self, Record};
 use crate::authz::Actor;
 use crate::switch::Dialled;
 use crate::{App, AppError, AppResult};
-use sb_domain::model::{AuditKind, Feature, Role};
+use sb_domain::model::AuditKind;
 use sb_domain::routing::features::{
     SPEED_DIAL, is_speed_dial_code, is_speed_dial_number, speed_dial,
 };
@@ -107,8 +107,7 @@ impl App {
         })
     }
 
-    /// Replaces a person's speed dials, all or none; an end user changes their own only when
-    /// their package has the user portal, as with every other call setting.
+    /// Replaces a person's speed dials, all or none (who may: `call_settings_user`).
     pub async fn set_speed_dials(
         &self,
         actor: &Actor,
@@ -118,17 +117,7 @@ impl App {
         let dials = checked(&doc)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
-        let u = self.self_or_admin_user(&mut tx, actor, user, true).await?;
-        if u.id == actor.user_id
-            && actor.role == Role::EndUser
-            && !self
-                .user_has_feature(&mut tx, &u, Feature::UserPortal)
-                .await?
-        {
-            return Err(AppError::forbidden(
-                "Your service package does not let you change call settings; ask your administrator.",
-            ));
-        }
+        let u = self.call_settings_user(&mut tx, actor, user).await?;
         let before = store::list(&mut tx, &u.id).await?;
         store::replace(&mut tx, &u.id, &dials).await?;
         let codes = |l: &[SpeedDial]| l.iter().map(|d| d.code.clone()).collect::<Vec<_>>();

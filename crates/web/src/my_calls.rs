@@ -8,8 +8,9 @@ use axum::extract::{Form, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::AppError;
-use sb_app::call_log::{CallsOf, filter_from};
-use sb_app::views::{MeView, PresenceView, SavedNumbersDoc};
+use sb_app::call_log::CallsOf;
+use sb_app::views::{CallDirection, MeView, PresenceView, SavedNumbersDoc};
+use sb_domain::query::CallFilter;
 use sb_domain::routing::Presence;
 use serde::Deserialize;
 
@@ -102,10 +103,12 @@ pub async fn load(
             typed,
             error,
         });
-        if let Ok(b) = s.app.mailbox(&session.actor, &l.id).await {
+        // One of the person's own lines (`me`), so the count is theirs to see.
+        let line = sb_domain::ids::LineId::from_raw(l.id.clone());
+        if let Ok((new_messages, _)) = s.app.voicemail_counts(&line).await {
             news.push(LineNews {
                 extension: l.extension.clone(),
-                new_messages: b.new_messages,
+                new_messages,
             });
         }
     }
@@ -127,8 +130,9 @@ pub async fn load(
 /// The newest missed calls over all of `me`'s lines.
 async fn missed(s: &WebState, session: &Session, me: &MeView) -> Vec<MissedRow> {
     let zone = Zone::named(me.company.as_ref().map_or("UTC", |c| c.time_zone.as_str()));
-    let Ok(filter) = filter_from(&[("direction".to_owned(), "missed".to_owned())]) else {
-        return Vec::new();
+    let filter = CallFilter {
+        direction: Some(CallDirection::Missed.as_str().to_owned()),
+        ..CallFilter::default()
     };
     let mut all = Vec::new();
     for l in &me.lines {
