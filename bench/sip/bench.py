@@ -38,6 +38,7 @@ DUR = int(os.environ.get("DUR", "15"))
 HOLD_MS = int(os.environ.get("HOLD_MS", "1000"))
 RATES_REG = [int(r) for r in os.environ.get("RATES_REG", "1000 2000 3000 5000 7500").split()]
 RATES_CALL = [int(r) for r in os.environ.get("RATES_CALLAUTH", "100 200 400 600 800 1000").split()]
+PERF_OPTS = os.environ.get("PERF_OPTS", "-g").split()
 SIPP = shutil.which("sipp") or sys.exit("sipp is needed: apt-get install sip-tester")
 BUFF = "1048576"
 PASS = "Bench-Pass1!"
@@ -283,8 +284,9 @@ def main():
                                 "-timeout", f"{len(RATES_CALL) * (DUR + 60) + 60}s"],
                                cwd=uas_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(0.5)
-        # PERF_CALLS=file records the server's profile over the call steps.
-        cprof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF_CALLS"], "-p", str(srv.pid)],
+        # PERF_CALLS=file records the server's profile over the call steps (PERF_OPTS replaces
+        # "-g", e.g. "--call-graph dwarf -F 300" for a release build without frame pointers).
+        cprof = subprocess.Popen(["perf", "record", *PERF_OPTS, "-o", os.environ["PERF_CALLS"], "-p", str(srv.pid)],
                                  stderr=subprocess.DEVNULL) if os.environ.get("PERF_CALLS") else None
         try:
             for rate in RATES_CALL:
@@ -325,7 +327,7 @@ def main():
         srv = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         wait_healthy(http_port)
         # PERF=file records the server's profile over the registration steps (perf report -i file).
-        prof = subprocess.Popen(["perf", "record", "-g", "-o", os.environ["PERF"], "-p", str(srv.pid)],
+        prof = subprocess.Popen(["perf", "record", *PERF_OPTS, "-o", os.environ["PERF"], "-p", str(srv.pid)],
                                 stderr=subprocess.DEVNULL) if os.environ.get("PERF") else None
         for rate in RATES_REG:
             d = os.path.join(work, f"reg-r{rate}")
