@@ -525,16 +525,42 @@ async fn invite(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<
 }
 
 /// The company domain a request comes from (its From URI's host).
-fn from_domain(msg: &Message) -> Option<String> {
-    msg.header("from")
+/// The host part of a header's or the Request-URI's address, without port or parameters.
+fn host_of(uri: &str) -> Option<&str> {
+    let (_, host) = uri.split_once('@')?;
+    let host = host.split([';', '>', '?']).next().unwrap_or(host);
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next().unwrap_or(host)
+    } else {
+        host.split(':').next().unwrap_or(host)
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// The SIP domain a line's request authenticates in: its From's. A phone withholding its
+/// identity the standard way sends RFC 3323's `sip:anonymous@anonymous.invalid` instead (section
+/// 4.1.1.3), which names no company, so then the realm is the one its credentials answered (the
+/// digest proves it), else the domain it calls in: the Request-URI's host, or the To's, when that
+/// is a name rather than an address.
+fn caller_realm(msg: &Message, realm_answered: Option<&str>) -> Option<String> {
+    let from = msg
+        .header("from")
         .map(registrar::uri_of)
-        .and_then(|u| u.split_once('@'))
-        .map(|(_, host)| {
-            host.split([';', ':', '>'])
-                .next()
-                .unwrap_or(host)
-                .to_owned()
+        .and_then(host_of)?;
+    if !from.eq_ignore_ascii_case("anonymous.invalid") {
+        return Some(from.to_owned());
+    }
+    let named = |h: &&str| h.parse::<std::net::IpAddr>().is_err() && !h.starts_with('[');
+    realm_answered
+        .filter(|r| !r.is_empty())
+        .or_else(|| msg.uri().and_then(host_of).filter(named))
+        .or_else(|| {
+            msg.header("to")
+                .map(registrar::uri_of)
+                .and_then(host_of)
+                .filter(named)
         })
+        .map(str::to_owned)
 }
 
 /// The line a request (INVITE, MESSAGE, SUBSCRIBE) comes from, proven by digest credentials in
@@ -544,13 +570,13 @@ async fn authenticate_line(
     msg: &Message,
     from: SocketAddr,
 ) -> Result<SipLine, Message> {
-    let Some(domain) = from_domain(msg) else {
+    let credentials = msg
+        .header("proxy-authorization")
+        .and_then(digest::parse_credentials);
+    let Some(domain) = caller_realm(msg, credentials.as_ref().map(|c| c.realm.as_str())) else {
         return Err(registrar::reply(msg, 400, "Bad From Header", &[]));
     };
-    let username = msg
-        .header("proxy-authorization")
-        .and_then(digest::parse_credentials)
-        .map(|c| c.username);
+    let username = credentials.map(|c| c.username);
     if !engine.may_try(from, username.as_deref()) {
         if engine.proven(msg, true, from) {
             engine.judge(from, None, &domain, Some(403));
@@ -627,5 +653,57 @@ mod tests {
             "10.0.0.1:5060".parse().ok()
         );
         assert_eq!(contact_address("sip:201@phone.example.com"), None);
+    }
+
+    fn invite(uri: &str, from: &str, to: &str) -> sb_sip::Message {
+        let text = format!(
+            "INVITE {uri} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1\r\n\
+             From: {from};tag=1\r\nTo: {to}\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n\
+             Content-Length: 0\r\n\r\n"
+        );
+        sb_sip::message::parse(text.as_bytes()).expect("a request")
+    }
+
+    #[test]
+    fn a_line_authenticates_in_the_domain_of_its_from() {
+        let m = invite(
+            "sip:201@pbx.example.com",
+            "<sip:ulf@acme.example.com:5060>",
+            "<sip:201@pbx.example.com>",
+        );
+        assert_eq!(
+            super::caller_realm(&m, Some("other.example.com")).as_deref(),
+            Some("acme.example.com")
+        );
+    }
+
+    #[test]
+    fn an_rfc_3323_anonymous_from_authenticates_in_the_domain_it_calls_or_answered() {
+        let anonymous = "\"Anonymous\" <sip:anonymous@anonymous.invalid>";
+        let m = invite(
+            "sip:201@acme.example.com",
+            anonymous,
+            "<sip:201@acme.example.com>",
+        );
+        assert_eq!(
+            super::caller_realm(&m, None).as_deref(),
+            Some("acme.example.com")
+        );
+        assert_eq!(
+            super::caller_realm(&m, Some("acme.example.com")).as_deref(),
+            Some("acme.example.com")
+        );
+        // A Request-URI naming an address gives no realm: the To's name does.
+        let m = invite(
+            "sip:201@10.0.0.1:5060",
+            anonymous,
+            "<sip:201@acme.example.com>",
+        );
+        assert_eq!(
+            super::caller_realm(&m, None).as_deref(),
+            Some("acme.example.com")
+        );
+        let m = invite("sip:201@[::1]", anonymous, "<sip:201@10.0.0.1>");
+        assert_eq!(super::caller_realm(&m, None), None);
     }
 }

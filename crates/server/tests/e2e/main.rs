@@ -41,3 +41,4 @@ mod sipclient;
 mod speed_dials;
 mod tenancy;
 mod twofactor;
+mod withheld;

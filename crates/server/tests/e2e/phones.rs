@@ -313,6 +313,17 @@ pub fn dial(
             1,
         );
     }
+    if then("withheld") {
+        // RFC 3323's anonymous From with Privacy: id, the way a phone withholds its identity.
+        let from = "[from_name] <sip:[caller]@[domain]>";
+        assert!(xml.matches(from).count() >= 2, "each request has a From");
+        xml = xml
+            .replace(from, "\"Anonymous\" <sip:anonymous@anonymous.invalid>")
+            .replace(
+                "Max-Forwards: 70\n",
+                "Max-Forwards: 70\n      Privacy: id\n",
+            );
+    }
     if expect == 503 {
         // Shed load says when to try again.
         xml = xml.replace(
@@ -406,7 +417,7 @@ pub struct Pair {
     pub callee: SipLine,
     /// Ada's line (202): the caller.
     pub caller: SipLine,
-    caller_line: String,
+    pub caller_line: String,
 }
 
 pub async fn pair() -> Pair {
