@@ -135,6 +135,7 @@ use utoipa::openapi::{
         ExplainInput,
         PlanStepView,
         OutsideView,
+        MailboxPlanView,
         ExplainView,
         VoicePinInput,
         PasscodeInput,

@@ -422,6 +422,7 @@ impl App {
         };
         self.explain_outside(&co.id, &l.id, &input, &plan, &mut view)
             .await?;
+        self.explain_mailbox(&co, &l.id, &mut view).await?;
         Ok(view)
     }
 }
@@ -688,6 +689,7 @@ fn step_view(s: &routing::Step) -> PlanStepView {
         reason: s.reason.code().into(),
         sentence: s.reason.sentence().into(),
         outside: None,
+        voicemail: None,
     }
 }
 

@@ -14,6 +14,7 @@ use crate::{App, AppResult};
 use parking_lot::Mutex;
 use sb_domain::ids::{CompanyId, LineId};
 use sb_domain::model::Feature;
+use sb_domain::routing::mailbox::MailboxPlan;
 use sb_domain::routing::{Handling, Presence};
 use sb_store::accounts::User;
 use sb_store::lines::Line;
@@ -39,6 +40,19 @@ pub(crate) struct Target {
     pub presence: Presence,
     pub handling: Handling,
     pub sip_line: SipLine,
+    /// The line has a greeting of its own for its mailbox.
+    pub own_greeting: bool,
+}
+
+impl Target {
+    /// What a call that reaches this line's mailbox hears and may leave.
+    pub(crate) fn mailbox(&self) -> MailboxPlan {
+        MailboxPlan::of_line(
+            self.own_greeting,
+            &self.sip_line.language,
+            self.sip_line.second_language.as_deref(),
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

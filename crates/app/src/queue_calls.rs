@@ -7,6 +7,7 @@ use crate::views::{parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, QueueCallId, QueueId};
 use sb_domain::model::{QueueOverflow, QueueStrategy};
+use sb_domain::routing::mailbox::MailboxPlan;
 use sb_store::Conn;
 use sb_store::queues::{self as store, QueueCall};
 
@@ -99,6 +100,14 @@ impl App {
             },
             None => None,
         };
+        let overflow_mailbox = match &overflow_line {
+            Some(l) => Some(MailboxPlan::of_line(
+                sb_store::voicemail::greeting(c, &l.id).await?.is_some(),
+                &l.language,
+                l.second_language.as_deref(),
+            )),
+            None => None,
+        };
         let music = self.queue_music(c, &q.id).await?;
         Ok(Some(QueueSetup {
             id: q.id,
@@ -109,6 +118,7 @@ impl App {
             max_wait_secs: q.max_wait_secs.max(1) as u64,
             overflow: QueueOverflow::from_text(&q.overflow).unwrap_or(QueueOverflow::HangUp),
             overflow_line,
+            overflow_mailbox,
             agents,
             agent_kinds,
             music,

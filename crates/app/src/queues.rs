@@ -7,6 +7,7 @@ use crate::audit::{self, Record};
 use crate::authz::{Actor, Need, Tenant};
 use crate::directory::body_id;
 use crate::switch::SipLine;
+use sb_domain::routing::mailbox::MailboxPlan;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, QueueId};
 use sb_domain::model::{AuditKind, QueueOverflow, QueueStrategy};
@@ -205,6 +206,8 @@ pub struct QueueSetup {
     pub max_wait_secs: u64,
     pub overflow: QueueOverflow,
     pub overflow_line: Option<Box<SipLine>>,
+    /// The overflow line's mailbox, for a queue that overflows to voicemail.
+    pub overflow_mailbox: Option<MailboxPlan>,
     pub agents: Vec<SipLine>,
     /// How each agent takes calls (call-in agents are put through if they are dialled in).
     pub agent_kinds: Vec<AgentKind>,

@@ -9,6 +9,7 @@ use crate::outside::OutsidePlan;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
+use sb_domain::routing::mailbox::MailboxPlan;
 use sb_domain::routing::{
     self, Barring, Caller, Context, DeptState, Origin, Plan, Presence, Reason, TargetState,
 };
@@ -43,8 +44,12 @@ pub struct SipLine {
 /// Where a dialled string leads.
 #[derive(Debug, Clone)]
 pub enum Destination {
-    /// A line of the company, with what to do.
-    Line { line: Box<SipLine>, plan: Plan },
+    /// A line of the company, with what to do, and its mailbox should the plan reach it.
+    Line {
+        line: Box<SipLine>,
+        plan: Plan,
+        mailbox: MailboxPlan,
+    },
     /// An emergency number: the emergency route, whatever else is set (the emergency trunk
     /// first, else any).
     Emergency(OutsidePlan),
@@ -199,7 +204,9 @@ impl App {
             None => routing::Handling::default(),
         };
         let sip_line = self.sip_line_with(c, co, l.clone(), user.as_ref()).await?;
+        let own_greeting = sb_store::voicemail::greeting(c, &l.id).await?.is_some();
         Ok(Target {
+            own_greeting,
             line: l,
             user,
             features,
@@ -467,6 +474,7 @@ impl App {
         Ok(Destination::Line {
             line: Box::new(t.sip_line.clone()),
             plan,
+            mailbox: t.mailbox(),
         })
     }
 }

@@ -8,6 +8,7 @@ use crate::views::time;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, VoicemailId};
 use sb_domain::model::{AuditKind, Feature};
+use sb_domain::routing::mailbox::MailboxPlan;
 use sb_domain::values::Email;
 use sb_store::voicemail::{self as store, Voicemail};
 use serde::{Deserialize, Serialize};
@@ -130,6 +131,36 @@ pub struct Deposit {
     pub caller_name: Option<String>,
     /// 16-bit samples at 8 kHz.
     pub samples: Vec<i16>,
+}
+
+impl App {
+    /// Names, on each voicemail step of an explained plan, the greeting the caller would hear
+    /// and how long their message may be: the mailbox plan `route_call` gives the engine.
+    pub(crate) async fn explain_mailbox(
+        &self,
+        co: &sb_store::tenancy::Company,
+        line: &LineId,
+        view: &mut crate::views::ExplainView,
+    ) -> AppResult<()> {
+        let is_mailbox = |s: &&mut crate::views::PlanStepView| s.action == "voicemail";
+        if !view
+            .steps
+            .iter()
+            .chain(&view.on_busy)
+            .any(|s| s.action == "voicemail")
+        {
+            return Ok(());
+        }
+        let mut c = self.store.conn().await?;
+        let own = store::greeting(&mut c, line).await?.is_some();
+        let second = co.second_language.map(|l| l.as_str().to_owned());
+        let plan = MailboxPlan::of_line(own, co.first_language.as_str(), second.as_deref());
+        let steps = view.steps.iter_mut().chain(view.on_busy.as_mut());
+        for s in steps.filter(is_mailbox) {
+            s.voicemail = Some(crate::views::MailboxPlanView::of(&plan));
+        }
+        Ok(())
+    }
 }
 
 impl App {

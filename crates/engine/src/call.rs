@@ -10,6 +10,7 @@
 //! the messages.
 
 use super::Engine;
+use sb_domain::routing::mailbox::{MailboxPlan, MessageLimits};
 
 mod apps;
 mod dialog;
@@ -55,7 +56,8 @@ type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 /// The caller talking to Switchboard's own media endpoint: a voicemail deposit (for `line`) or
 /// the voice portal (no line: nothing is deposited).
 struct Deposit {
-    line: Option<SipLine>,
+    /// The line whose mailbox takes what is recorded, with the limits of a message.
+    mailbox: Option<(SipLine, MessageLimits)>,
     /// Tells the media task the caller hung up.
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     /// Our SDP answer, repeated for a re-INVITE.
@@ -283,6 +285,8 @@ struct Call {
     steps: VecDeque<Step>,
     on_busy: Option<Step>,
     target: Option<SipLine>,
+    /// The current target's mailbox, should its plan reach voicemail.
+    mailbox: Option<MailboxPlan>,
     hops: Vec<String>,
     ring_deadline: Option<Instant>,
     /// The caps this call counts under (trunk, company, lines), given back when it ends.
@@ -414,6 +418,7 @@ pub async fn run(
         steps: VecDeque::new(),
         on_busy: None,
         target: None,
+        mailbox: None,
         hops: Vec::new(),
         ring_deadline: None,
         slots: Vec::new(),

@@ -18,8 +18,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::tabs::CallsTab;
 use sb_app::views::{
     BusyAction, BusyDoc, CallHandlingDoc, DayDoc, DayRuleKind, DivertAction, DivertDoc,
-    ExplainInput, LineView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc, OutsideView, PlanStepView,
-    UserView,
+    ExplainInput, LineView, MailboxPlanView, NoAnswerAction, NoAnswerDoc, OutOfHoursDoc,
+    OutsideView, PlanStepView, UserView,
 };
 use sb_domain::routing::Reason;
 
@@ -63,6 +63,8 @@ pub struct StepLine {
     pub sentence: String,
     /// How a call sent to an outside number would leave: trunk and presented number.
     pub outside: Option<OutsideView>,
+    /// For a voicemail step: the greeting and the longest message, in the page's language.
+    pub mailbox: Option<String>,
 }
 
 #[derive(Template)]
@@ -159,7 +161,37 @@ fn step_line(c: &Chrome, s: PlanStepView) -> StepLine {
         status: s.status,
         sentence,
         outside: s.outside,
+        mailbox: s.voicemail.map(|m| mailbox_text(c, &m)),
     }
+}
+
+/// "their own greeting; messages up to 180 s" or "the standard greeting in French (or
+/// English); ...", as the engine would play it.
+fn mailbox_text(c: &Chrome, m: &MailboxPlanView) -> String {
+    let language = |code: &str| match code {
+        "fr" => c.t("co_french"),
+        _ => c.t("co_english"),
+    };
+    let greeting = match (&m.language, &m.second_language) {
+        (Some(first), Some(second)) => format!(
+            "{} {} ({} {})",
+            c.t("co_explain_standard_greeting"),
+            language(first),
+            c.t("co_explain_or"),
+            language(second)
+        ),
+        (Some(first), None) => format!(
+            "{} {}",
+            c.t("co_explain_standard_greeting"),
+            language(first)
+        ),
+        _ => c.t("co_explain_own_greeting").to_owned(),
+    };
+    format!(
+        "{greeting}; {} {} s",
+        c.t("co_explain_message_max"),
+        m.max_seconds
+    )
 }
 
 /// `GET …/users/{user}/calls`: everything the tab shows comes from one use case.

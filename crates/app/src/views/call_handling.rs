@@ -157,6 +157,46 @@ pub struct PlanStepView {
     /// For a step that sends the call to an outside number: how it would leave. Null for any
     /// other step, and for a number that stays in the company.
     pub outside: Option<OutsideView>,
+    /// For a voicemail step: the greeting the caller would hear and how long a message may be.
+    /// Null for any other step.
+    pub voicemail: Option<MailboxPlanView>,
+}
+
+/// What a caller who reaches the line's mailbox hears and may leave, as the SIP engine would
+/// play it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MailboxPlanView {
+    /// `own` (the greeting the line's user recorded or uploaded) or `standard`.
+    pub greeting: String,
+    /// The language of the standard greeting; null for the line's own.
+    pub language: Option<String>,
+    /// The company's second language, which a caller may switch the standard greeting to.
+    pub second_language: Option<String>,
+    /// The longest a message may be, in seconds.
+    pub max_seconds: u32,
+    /// Recording stops after this many seconds without a voice.
+    pub silence_seconds: u32,
+}
+
+impl MailboxPlanView {
+    #[must_use]
+    pub fn of(plan: &sb_domain::routing::mailbox::MailboxPlan) -> Self {
+        use sb_domain::routing::mailbox::Greeting;
+        let (greeting, language, second_language) = match &plan.greeting {
+            Greeting::Own => ("own", None, None),
+            Greeting::Standard {
+                language,
+                second_language,
+            } => ("standard", Some(language.clone()), second_language.clone()),
+        };
+        MailboxPlanView {
+            greeting: greeting.to_owned(),
+            language,
+            second_language,
+            max_seconds: plan.limits.max_seconds,
+            silence_seconds: plan.limits.silence_seconds,
+        }
+    }
 }
 
 /// How a call would leave for an outside number, as the SIP engine would place it.

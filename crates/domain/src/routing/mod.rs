@@ -6,6 +6,7 @@
 //! says will happen is what does happen.
 
 pub mod features;
+pub mod mailbox;
 pub mod outbound;
 mod schedule;
 mod settings;

@@ -2,42 +2,63 @@
 //! and the end of the forks that lost.
 
 use super::*;
+use sb_domain::routing::mailbox::Greeting;
+
+/// The media endpoint's recording limits for a message.
+pub(super) fn media_limits(l: MessageLimits) -> media::Limits {
+    media::Limits {
+        max: Duration::from_secs(u64::from(l.max_seconds)),
+        silence: Duration::from_secs(u64::from(l.silence_seconds)),
+    }
+}
 
 impl Call {
     /// greeting (the line's own, or the standard one in the company's language or, if the caller
     /// asks, its second one) and a beep, and records until the caller hangs up, presses `#`,
     /// stops talking or reaches the maximum length.
     pub(super) async fn voicemail(&mut self) {
-        let Some(line) = self.target.clone() else {
+        let (Some(line), Some(mailbox)) = (self.target.clone(), self.mailbox.clone()) else {
             self.fail(480, "Temporarily Unavailable").await;
             return;
         };
-        let greeting = self.greeting_for(&line).await;
+        let greeting = self.greeting_of(&line, &mailbox.greeting).await;
+        let limits = mailbox.limits;
         // For the line it is a missed call (with a message); for the caller an answered one.
         self.mark(Outcome::Missed);
-        self.serve(Some(line), move |io| async move {
-            Some(media::deposit(io, greeting, media::Limits::default()).await)
+        self.serve(Some((line, limits)), move |io| async move {
+            Some(media::deposit(io, greeting, media_limits(limits)).await)
         })
         .await;
     }
 
-    /// The greeting callers of `line` hear: its own, or the standard one in the company's
-    /// language (or the second, if the caller takes it).
-    pub(super) async fn greeting_for(&self, line: &SipLine) -> media::Greeting {
-        match self.engine.app.line_greeting(&line.id).await {
-            Some(own) => media::Greeting::Own(own.into()),
-            None => media::Greeting::Standard {
-                prompts: self.engine.settings.prompts.clone(),
-                first: line.language.clone(),
-                second: line.second_language.clone(),
+    /// The greeting the plan names for `line`'s mailbox: its own (the standard one should it
+    /// have become unreadable since), or the standard one in the company's language (or the
+    /// second, if the caller takes it).
+    pub(super) async fn greeting_of(&self, line: &SipLine, plan: &Greeting) -> media::Greeting {
+        let standard = |first: &str, second: Option<&str>| media::Greeting::Standard {
+            prompts: self.engine.settings.prompts.clone(),
+            first: first.to_owned(),
+            second: second.map(str::to_owned),
+        };
+        match plan {
+            Greeting::Own => match self.engine.app.line_greeting(&line.id).await {
+                Some(own) => media::Greeting::Own(own.into()),
+                None => standard(&line.language, line.second_language.as_deref()),
             },
+            Greeting::Standard {
+                language,
+                second_language,
+            } => standard(language, second_language.as_deref()),
         }
     }
 
     /// Answers the caller with Switchboard's media endpoint and runs `session` on it in a task
     /// of its own; what it recorded comes back to [`Self::media_done`] (a deposit for `line`).
-    pub(super) async fn serve<F, Fut>(&mut self, line: Option<SipLine>, session: F)
-    where
+    pub(super) async fn serve<F, Fut>(
+        &mut self,
+        mailbox: Option<(SipLine, MessageLimits)>,
+        session: F,
+    ) where
         F: FnOnce(media::Io) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = Option<Recording>> + Send + 'static,
     {
@@ -49,7 +70,7 @@ impl Call {
             let _ = done.send(session(io).await);
         });
         self.deposit = Some(Deposit {
-            line,
+            mailbox,
             stop: Some(stop),
             sdp: sdp.clone(),
             _port: port,
@@ -218,11 +239,10 @@ impl Call {
             self.bye(Side::A).await;
             self.end();
         }
-        let (Some(r), Some(line)) = (r, d.line) else {
+        let (Some(r), Some((line, limits))) = (r, d.mailbox) else {
             return;
         };
-        // A call that said nothing leaves nothing (a hang-up at the beep, a silent line).
-        if !r.voiced || r.samples.len() < 4000 {
+        if !limits.keeps(r.samples.len(), r.voiced) {
             return;
         }
         let (caller_number, caller_name) = self.shown();

@@ -13,6 +13,7 @@ use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
 use sb_domain::ids::{ConferenceId, LineId, QueueId};
 use sb_domain::model::QueueOverflow;
 use sb_domain::queue::{Timing, ringing};
+use sb_domain::routing::mailbox::MessageLimits;
 use sb_media::codec::Codec;
 use sb_media::latch::Latch;
 use std::collections::HashMap;
@@ -89,7 +90,7 @@ impl Call {
             let _ = done.send(hold(io, music, commands, rooms, player).await);
         });
         self.deposit = Some(Deposit {
-            line: None,
+            mailbox: None,
             stop: Some(stop),
             sdp: answer.clone(),
             _port: port,
@@ -298,23 +299,25 @@ impl Call {
             return;
         };
         let line = q.setup.overflow_line.clone();
-        match (q.setup.overflow, line) {
-            (QueueOverflow::Voicemail, Some(line)) => {
-                let greeting = self.greeting_for(&line).await;
+        let mailbox = q.setup.overflow_mailbox.clone();
+        match (q.setup.overflow, line, mailbox) {
+            (QueueOverflow::Voicemail, Some(line), Some(mailbox)) => {
+                let greeting = self.greeting_of(&line, &mailbox.greeting).await;
+                let limits = mailbox.limits;
                 let Some(q) = self.queue.as_mut() else {
                     return;
                 };
                 if let Some(tx) = q.hold_cmd.take()
-                    && tx.send(HoldCommand::Voicemail(greeting)).is_ok()
+                    && tx.send(HoldCommand::Voicemail(greeting, limits)).is_ok()
                     && let Some(d) = self.deposit.as_mut()
                 {
                     // What the session records now is a message for this line.
-                    d.line = Some(*line);
+                    d.mailbox = Some((*line, limits));
                 } else {
                     self.queue_hang_up().await;
                 }
             }
-            (QueueOverflow::Redirect, Some(line)) => {
+            (QueueOverflow::Redirect, Some(line), _) => {
                 q.overflowing = true;
                 q.deadline = Instant::now() + OVERFLOW_RING;
                 q.next_tick = q.deadline;
@@ -370,7 +373,7 @@ impl Call {
 /// What the waiting caller's media session does next.
 enum HoldCommand {
     /// Take a message for a line (overflow to voicemail).
-    Voicemail(media::Greeting),
+    Voicemail(media::Greeting, MessageLimits),
     /// Talk with a call-in agent in this room for two.
     Talk(ConferenceId),
 }
@@ -385,8 +388,8 @@ async fn hold(
     player: Arc<Hold>,
 ) -> Option<media::Recording> {
     match player.play_until(&mut io, &music, commands).await {
-        Ok(Ok(HoldCommand::Voicemail(greeting))) => {
-            Some(media::deposit(io, greeting, media::Limits::default()).await)
+        Ok(Ok(HoldCommand::Voicemail(greeting, limits))) => {
+            Some(media::deposit(io, greeting, super::apps::media_limits(limits)).await)
         }
         Ok(Ok(HoldCommand::Talk(room))) => {
             let _ = rooms.join_pair(&room).talk(&mut io).await;

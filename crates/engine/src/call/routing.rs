@@ -65,7 +65,11 @@ impl Call {
             return;
         }
         match routed {
-            Ok(Destination::Line { line, plan }) => self.start_plan(*line, plan).await,
+            Ok(Destination::Line {
+                line,
+                plan,
+                mailbox,
+            }) => self.start_plan(*line, plan, mailbox).await,
             Ok(Destination::Conference {
                 language,
                 second_language,
@@ -135,7 +139,7 @@ impl Call {
         true
     }
 
-    pub(super) async fn start_plan(&mut self, line: SipLine, plan: Plan) {
+    pub(super) async fn start_plan(&mut self, line: SipLine, plan: Plan, mailbox: MailboxPlan) {
         if !self.take_slot(Slot::Line(line.id.clone()), self.engine.settings.caps.line) {
             // As many calls as a line may have at once: it is busy.
             self.fail(486, "Busy Here").await;
@@ -144,6 +148,7 @@ impl Call {
         self.recount(Some(&line));
         self.reached.push((line.clone(), Outcome::Missed));
         self.target = Some(line);
+        self.mailbox = Some(mailbox);
         self.steps = plan.steps.into();
         self.on_busy = plan.on_busy;
         self.advance().await;

@@ -304,7 +304,8 @@ async fn voice_portal_pins_are_six_digits_not_trivial_and_never_shown() {
 }
 
 /// `/api/v1/lines/{id}/voicemail` is the contract's path for the mailbox: the settings, the
-/// greeting and the messages in one read, the settings in one write under the same rules.
+/// greeting and the messages in one read, the settings in one write under the same rules; the
+/// explained plan names the greeting a caller reaching the mailbox would hear.
 #[tokio::test]
 async fn the_voicemail_box_is_served_whole_at_the_contract_path_and_bad_settings_change_nothing() {
     let w = world().await;
@@ -345,6 +346,28 @@ async fn the_voicemail_box_is_served_whole_at_the_contract_path_and_bad_settings
         w.srv.get(&line("voicemail"), token).await.body["settings"],
         doc
     );
+    // The plan names the mailbox a call would reach: the standard greeting until the line has
+    // its own, and the longest message.
+    let mailbox = || async {
+        let plan = w
+            .srv
+            .post(&line("call-handling/explain"), token, json!({}))
+            .await;
+        assert_eq!(plan.status, 200, "{}", plan.text);
+        let steps = plan.body["steps"].as_array().unwrap().clone();
+        let step = steps.iter().find(|s| s["action"] == "voicemail");
+        step.expect("the plan reaches voicemail")["voicemail"].clone()
+    };
+    let handling = json!({"no_answer": {"action": "divert", "seconds": 20, "divert": {"action": "voicemail"}}, "busy": {"action": "engaged"}});
+    let r = w
+        .srv
+        .put(&line("call-handling"), &w.t1.admin_token, handling)
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let standard = mailbox().await;
+    assert_eq!(standard["greeting"], "standard", "{standard}");
+    assert_eq!(standard["language"], "en", "{standard}");
+    assert_eq!(standard["max_seconds"], 180, "{standard}");
     let wav = std::env::temp_dir().join(format!("sb-box-{}.wav", w.t1.line_id));
     crate::baresip::tone_wav_at(&wav, 500.0, 3, 8000);
     let (status, body) = crate::baresip::upload(
@@ -357,6 +380,9 @@ async fn the_voicemail_box_is_served_whole_at_the_contract_path_and_bad_settings
     assert_eq!(status, 200, "{body}");
     let greeting = &w.srv.get(&line("voicemail"), token).await.body["greeting"];
     assert_eq!(greeting["duration_secs"], 3, "{greeting}");
+    let own = mailbox().await;
+    assert_eq!(own["greeting"], "own", "{own}");
+    assert!(own["language"].is_null(), "{own}");
     assert_eq!(
         greeting["audio_url"].as_str(),
         Some(line("voicemail-greeting").as_str())

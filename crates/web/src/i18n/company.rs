@@ -346,6 +346,22 @@ pub(super) const TEXTS: &[Text] = &[
         "(masqué pour la personne appelée : l'appelant est anonyme)",
     ),
     (
+        "co_explain_own_greeting",
+        "with the line's own greeting",
+        "avec l'annonce propre à la ligne",
+    ),
+    (
+        "co_explain_standard_greeting",
+        "with the standard greeting in",
+        "avec l'annonce standard en",
+    ),
+    ("co_explain_or", "or", "ou"),
+    (
+        "co_explain_message_max",
+        "messages up to",
+        "messages jusqu'à",
+    ),
+    (
         "co_explain_no_trunk",
         "no trunk can carry it: the caller would hear that the call cannot be made (503)",
         "aucun trunk ne peut l'acheminer : l'appelant entendrait que l'appel est impossible (503)",

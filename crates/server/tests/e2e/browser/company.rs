@@ -238,7 +238,10 @@ pub async fn no_answer_voicemail_after_5_s_set_in_the_browser_is_the_lines_setti
     ctx.click("#explain button[type=submit]").await?;
     let said = ctx.text("#explained").await?;
     ensure(
-        said.contains("ring the phones for 5 s") && said.contains("go to voicemail"),
+        said.contains("ring the phones for 5 s")
+            && said.contains("go to voicemail")
+            && said.contains("with the standard greeting in English")
+            && said.contains("messages up to 180 s"),
         format!("the explain panel: {said}"),
     )?;
     ctx.sign_out().await
