@@ -5,6 +5,8 @@ use crate::authz::{self, Actor, Need, Tenant};
 use crate::views::{CallDirection, CallRecordView, ListPage, parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CallRecordId, CompanyId, LineId};
+use sb_domain::routing::Presence;
+use sb_domain::values::Extension;
 pub use sb_store::call_log::RecordRef;
 use sb_store::call_log::{self as store, CallFilter, CallRecord, CallScope};
 
@@ -13,6 +15,14 @@ use sb_store::call_log::{self as store, CallFilter, CallRecord, CallScope};
 pub enum CallsOf {
     Line(String),
     Company(String),
+}
+
+/// A call of a line's log with its other party's presence, when that party is a line of the
+/// same company that has a user.
+#[derive(Debug)]
+pub struct PartyCall {
+    pub call: CallRecordView,
+    pub presence: Option<Presence>,
 }
 
 /// What the engine knows of one line's part in a call.
@@ -124,10 +134,7 @@ impl App {
         of: &CallsOf,
     ) -> AppResult<CallScope> {
         match of {
-            CallsOf::Line(line) => {
-                let (_, l) = self.handling_line(c, actor, line, false).await?;
-                Ok(CallScope::Line(l.id))
-            }
+            CallsOf::Line(line) => Ok(CallScope::Line(self.log_line(c, actor, line).await?.id)),
             CallsOf::Company(company) => {
                 let co = self
                     .company_or_404(c, &CompanyId::from_raw(company))
@@ -140,6 +147,18 @@ impl App {
                 Ok(CallScope::Company(co.id))
             }
         }
+    }
+
+    /// The line whose log the actor asks for, once they may read it: its user, or the company's
+    /// administrators and providers; another tenant's line, or another person's for an end user,
+    /// is not found.
+    async fn log_line(
+        &self,
+        c: &mut sb_store::Conn,
+        actor: &Actor,
+        line: &str,
+    ) -> AppResult<sb_store::lines::Line> {
+        Ok(self.handling_line(c, actor, line, false).await?.1)
     }
 
     /// A page of calls, newest first.
@@ -172,5 +191,85 @@ impl App {
         let mut c = self.store.conn().await?;
         let scope = self.call_scope(&mut c, actor, of).await?;
         Ok(store::each(&mut c, &scope, filter, page, each).await?)
+    }
+}
+
+/// The other parties among `numbers` that can be lines of the company: extensions, each once.
+/// A withheld caller (`anonymous`) and outside numbers are never looked up, so the log tells
+/// nothing more of them than the call itself did.
+fn internal_parties<'a>(numbers: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for n in numbers {
+        if Extension::parse("other_number", n).is_ok() && !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// The presence of the user of `company`'s line `extension`; none for a line nobody has, or no
+/// such line (a number dialled that was not one).
+async fn party_presence(
+    c: &mut sb_store::Conn,
+    company: &CompanyId,
+    extension: &str,
+) -> AppResult<Option<Presence>> {
+    let line = sb_store::lines::line_by_extension(c, company, extension).await?;
+    match line.and_then(|l| l.user_id) {
+        Some(user) => Ok(Some(crate::calls::presence_of(c, &user).await?)),
+        None => Ok(None),
+    }
+}
+
+impl App {
+    /// A page of one line's calls, newest first, each with the presence of its other party when
+    /// that party is a line of the same company: read by whoever may read the line's log, and
+    /// looked up only among that company's lines, so no other tenant's person is ever named.
+    pub async fn calls_with_presence(
+        &self,
+        actor: &Actor,
+        line: &str,
+        filter: CallFilter,
+        page: sb_store::Page,
+    ) -> AppResult<ListPage<PartyCall>> {
+        let mut c = self.store.conn().await?;
+        let l = self.log_line(&mut c, actor, line).await?;
+        let scope = CallScope::Line(l.id.clone());
+        let (items, next_cursor) = store::list(&mut c, &scope, &filter, &page).await?;
+        let mut known = Vec::new();
+        for n in internal_parties(items.iter().map(|r| r.other_number.as_str())) {
+            known.push((
+                n.to_owned(),
+                party_presence(&mut c, &l.company_id, n).await?,
+            ));
+        }
+        let presence_of = |n: &str| known.iter().find(|(k, _)| k == n).and_then(|(_, p)| *p);
+        Ok(ListPage {
+            items: items
+                .into_iter()
+                .map(|r| PartyCall {
+                    presence: presence_of(&r.other_number),
+                    call: view(r),
+                })
+                .collect(),
+            next_cursor,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_extensions_are_looked_up_for_presence_never_outside_or_withheld_numbers() {
+        let shown = ["+15550100", "anonymous", "202", "*0712", "5550100", "9", ""];
+        assert_eq!(internal_parties(shown.into_iter()), ["202", "5550100"]);
+    }
+
+    #[test]
+    fn each_party_of_a_page_is_looked_up_once() {
+        let shown = ["202", "203", "202", "202"];
+        assert_eq!(internal_parties(shown.into_iter()), ["202", "203"]);
     }
 }

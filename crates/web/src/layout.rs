@@ -148,9 +148,11 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
     let mut links: Vec<(&'static str, &'static str)> = Vec::new();
     if !enrol_only {
         match role {
-            Role::EndUser => {
-                links.extend([("/my", "my_homepage"), ("/my/speed-dials", "sd_title")])
-            }
+            Role::EndUser => links.extend([
+                ("/my", "my_homepage"),
+                ("/my/calls", "my_call_log"),
+                ("/my/speed-dials", "sd_title"),
+            ]),
             Role::CompanyAdmin => {
                 links.extend([
                     ("/admin/users", "co_all_lines_users"),

@@ -10,7 +10,9 @@
 //! company's users: the list, adding
 //! one, what a user's pages share), `user_profile` (a user's Profile tab and the routes of every tab), `calls` (a
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
-//! (a user's Messages & calls tab: voicemails, call log, CSV), `device` (a user's Device tab:
+//! (a user's Messages & calls tab: voicemails, call log, CSV, and what the person's own call log
+//! shares of it), `my_call_log` (the person's own call log: kinds, paging, CSV, the presence of
+//! colleagues called), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -40,6 +42,7 @@ mod lines;
 mod mailbox;
 mod messages;
 mod my;
+mod my_call_log;
 mod my_calls;
 mod numbers;
 mod provider;
@@ -141,6 +144,8 @@ pub fn router(state: WebState) -> Router {
         .route("/my/queues/{id}/agent", post(my::queue_status))
         .route("/my/presence", post(my_calls::presence))
         .route("/my/forward", post(my::forward))
+        .route(my_call_log::PATH, get(my_call_log::page))
+        .route(my_call_log::CSV_PATH, get(my_call_log::csv))
         .route(
             speed_dials::PATH,
             get(speed_dials::page).post(speed_dials::add),

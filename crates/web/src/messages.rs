@@ -1,13 +1,14 @@
 //! A user's Messages & calls tab ("Messages and Calls", "Call log"): the
 //! line's voicemails, played in the browser, and its call log with the missed / dialled /
 //! received / rejected filter, paged, and exported as CSV; through the use cases of
-//! `GET /api/v1/lines/{id}/voicemails` and `GET /api/v1/lines/{id}/calls`.
+//! `GET /api/v1/lines/{id}/voicemails` and `GET /api/v1/lines/{id}/calls`. The call log's rows,
+//! its filter by kind and its CSV serve the person's own "Call log" (`my_call_log`) too.
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
 use crate::session::{Session, signed_in};
 use crate::users::{
-    Choice, Place, Tab, TabQuery, enc, error_page, refusal, tabs, user_line, user_place,
+    Choice, Place, Tab, TabQuery, choices, enc, error_page, refusal, tabs, user_line, user_place,
 };
 use crate::zone::Zone;
 use askama::Template;
@@ -15,15 +16,19 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sb_app::AppError;
-use sb_app::call_log::{CallsOf, filter_from};
-use sb_app::views::{LineView, UserView};
+use sb_app::authz::Actor;
+use sb_app::call_log::{CallsOf, RecordRef, filter_from};
+use sb_app::views::{CallRecordView, LineView, UserView};
 use sb_domain::csv::push_cell;
+use sb_domain::query::CallFilter;
 
 /// Calls per page of the log.
 const PAGE_SIZE: i64 = 50;
 /// Records per read while exporting.
 const EXPORT_CHUNK: i64 = 5000;
 
+/// A call of the log as a page shows it: its kind as a text key, the time in the company's
+/// zone.
 pub struct CallRow {
     pub direction: &'static str,
     pub number: String,
@@ -31,6 +36,18 @@ pub struct CallRow {
     pub started: String,
     pub seconds: i64,
     pub status: i64,
+}
+
+/// A record of the log as a row, its start in `zone`.
+pub(crate) fn call_row(r: CallRecordView, zone: &Zone) -> CallRow {
+    CallRow {
+        direction: direction_key(r.direction.as_str()),
+        number: r.other_number,
+        name: r.other_name.unwrap_or_default(),
+        started: zone.local(&r.started_at),
+        seconds: r.duration_secs,
+        status: r.status,
+    }
 }
 
 pub struct MessageRow {
@@ -60,7 +77,8 @@ struct MessagesPage {
     zone: String,
 }
 
-const DIRECTIONS: [(&str, &str); 5] = [
+/// The call log's filter by kind: the value asked for and its text key; "" is every call.
+pub(crate) const DIRECTIONS: [(&str, &str); 5] = [
     ("", "co_all_calls"),
     ("missed", "co_missed"),
     ("dialled", "co_dialled"),
@@ -75,18 +93,15 @@ fn direction_key(d: &str) -> &'static str {
         .map_or("co_missed", |(_, k)| k)
 }
 
-fn filter_pairs(direction: &str) -> Vec<(String, String)> {
+/// The call-log filter of a kind as the filter form sends it ("" for every call); another
+/// value is refused as the API refuses it.
+pub(crate) fn call_filter(direction: &str) -> Result<CallFilter, AppError> {
     if direction.is_empty() {
-        Vec::new()
-    } else {
-        vec![("direction".to_owned(), direction.to_owned())]
+        return Ok(CallFilter::default());
     }
+    filter_from(&[("direction".to_owned(), direction.to_owned())])
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the Messages & calls tab: the voicemails, the call log with its filters and paging, each row in the company's time zone"
-)]
 pub async fn show(
     s: &WebState,
     session: &Session,
@@ -145,7 +160,7 @@ pub async fn show(
             after,
             limit: PAGE_SIZE,
         };
-        let listed = match filter_from(&filter_pairs(&direction)) {
+        let listed = match call_filter(&direction) {
             Ok(f) => s.app.calls(a, &CallsOf::Line(l.id.clone()), f, page).await,
             Err(e) => Err(e),
         };
@@ -154,14 +169,7 @@ pub async fn show(
                 calls = found
                     .items
                     .into_iter()
-                    .map(|r| CallRow {
-                        direction: direction_key(r.direction.as_str()),
-                        number: r.other_number,
-                        name: r.other_name.unwrap_or_default(),
-                        started: zone.local(&r.started_at),
-                        seconds: r.duration_secs,
-                        status: r.status,
-                    })
+                    .map(|r| call_row(r, &zone))
                     .collect();
                 next = found
                     .next_cursor
@@ -173,14 +181,7 @@ pub async fn show(
             }
         }
     }
-    let directions = DIRECTIONS
-        .iter()
-        .map(|(v, key)| Choice {
-            value: (*v).to_owned(),
-            label: c.t(key).to_owned(),
-            selected: *v == direction,
-        })
-        .collect();
+    let directions = choices(&DIRECTIONS, &c, &direction);
     let page = MessagesPage {
         tabs: tabs(&place, &u.id, "messages"),
         base,
@@ -199,8 +200,7 @@ pub async fn show(
     render(status, &page)
 }
 
-/// `GET …/users/{user}/messages.csv?line=&direction=`: the line's whole call log as CSV, rows
-/// ending with CRLF (RFC 4180).
+/// `GET …/users/{user}/messages.csv?line=&direction=`: the line's whole call log as CSV.
 pub async fn csv(s: &WebState, session: &Session, u: &UserView, q: &TabQuery) -> Response {
     let here = format!("{}/messages", u.id);
     let line = match user_line(s, session, u, q.line.as_deref()).await {
@@ -208,41 +208,37 @@ pub async fn csv(s: &WebState, session: &Session, u: &UserView, q: &TabQuery) ->
         Ok((None, _)) => return error_page(session, &here, &AppError::NotFound),
         Err(e) => return error_page(session, &here, &e),
     };
-    let filter = match filter_from(&filter_pairs(q.direction.as_deref().unwrap_or(""))) {
-        Ok(f) => f,
-        Err(e) => return error_page(session, &here, &e),
-    };
+    let direction = q.direction.as_deref().unwrap_or("");
+    match export_csv(s, &session.actor, &line.id, direction).await {
+        Ok(res) => res,
+        Err(e) => error_page(session, &here, &e),
+    }
+}
+
+/// Line `line`'s whole call log of kind `direction` as a CSV download, rows ending with CRLF
+/// (RFC 4180), read in chunks through the same use case as the API's log.
+pub(crate) async fn export_csv(
+    s: &WebState,
+    actor: &Actor,
+    line: &str,
+    direction: &str,
+) -> Result<Response, AppError> {
+    let filter = call_filter(direction)?;
     let mut out = String::from(
         "id,line_id,direction,other_number,other_name,started_at,duration_secs,device,status\r\n",
     );
-    let of = CallsOf::Line(line.id.clone());
+    let of = CallsOf::Line(line.to_owned());
     let mut page = sb_app::Page::first(EXPORT_CHUNK);
     loop {
         let next = s
             .app
-            .calls_each(&session.actor, &of, &filter, &page, |r| {
-                for cell in [r.id, r.line_id, r.direction, r.other_number] {
-                    push_cell(&mut out, cell);
-                    out.push(',');
-                }
-                push_cell(&mut out, r.other_name.unwrap_or(""));
-                out.push(',');
-                sb_domain::clock::push_rfc3339(&mut out, r.started_at);
-                out.push_str(&format!(",{},", r.duration_secs));
-                push_cell(&mut out, r.device.unwrap_or(""));
-                out.push_str(&format!(",{}\r\n", r.status));
-            })
-            .await;
-        match next {
-            Ok(Some(after)) => {
-                page = sb_app::Page {
-                    after: Some(after),
-                    limit: EXPORT_CHUNK,
-                }
-            }
-            Ok(None) => break,
-            Err(e) => return error_page(session, &here, &e),
-        }
+            .calls_each(actor, &of, &filter, &page, |r| push_csv_row(&mut out, r))
+            .await?;
+        let Some(after) = next else { break };
+        page = sb_app::Page {
+            after: Some(after),
+            limit: EXPORT_CHUNK,
+        };
     }
     let mut res = out.into_response();
     let h = res.headers_mut();
@@ -255,7 +251,20 @@ pub async fn csv(s: &WebState, session: &Session, u: &UserView, q: &TabQuery) ->
         HeaderValue::from_static("attachment; filename=\"calls.csv\""),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
+    Ok(res)
+}
+
+fn push_csv_row(out: &mut String, r: &RecordRef<'_>) {
+    for cell in [r.id, r.line_id, r.direction, r.other_number] {
+        push_cell(out, cell);
+        out.push(',');
+    }
+    push_cell(out, r.other_name.unwrap_or(""));
+    out.push(',');
+    sb_domain::clock::push_rfc3339(out, r.started_at);
+    out.push_str(&format!(",{},", r.duration_secs));
+    push_cell(out, r.device.unwrap_or(""));
+    out.push_str(&format!(",{}\r\n", r.status));
 }
 
 /// `GET …/users/{user}/voicemails/{id}`: a message of one of the user's lines, to play.

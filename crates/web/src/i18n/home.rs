@@ -1,5 +1,5 @@
-//! The end user's own pages: "My homepage" (presence, forwarding, what came in) and "Speed
-//! dials".
+//! The end user's own pages: "My homepage" (presence, forwarding, what came in), "Call log"
+//! and "Speed dials".
 
 use super::Text;
 
@@ -45,6 +45,18 @@ pub(super) const TEXTS: &[Text] = &[
     ("my_no_missed", "No missed calls.", "Aucun appel manqué."),
     ("my_when", "Time", "Heure"),
     ("my_caller", "Caller", "Appelant"),
+    ("my_call_log", "Call log", "Journal d'appels"),
+    (
+        "my_cl_filter",
+        "Choose the calls shown",
+        "Choisir les appels affichés",
+    ),
+    ("my_cl_when", "Date and time", "Date et heure"),
+    (
+        "my_cl_export",
+        "Download these calls (CSV)",
+        "Télécharger ces appels (CSV)",
+    ),
     ("sd_title", "Speed dials", "Numéros abrégés"),
     (
         "sd_intro",

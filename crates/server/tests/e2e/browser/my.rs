@@ -1,5 +1,6 @@
 //! The end user's home page (issue 17, Home): presence in one click obeyed on a real call,
-//! "Forward all calls" with saved numbers, and what came in, each checked through the API.
+//! "Forward all calls" with saved numbers, and what came in, each checked through the API; the
+//! speed dials; the call log (issue 17, page 7) against the API's.
 
 use super::{Ctx, R, ensure};
 use crate::kit::*;
@@ -265,5 +266,285 @@ pub async fn an_end_user_adds_a_speed_dial_with_star_and_hash_and_removes_it_and
         doc["items"].as_array().is_some_and(Vec::is_empty),
         format!("removed: {doc}"),
     )?;
+    ctx.sign_out().await?;
+    // Then the call log, last of all: it adds two lines and 53 calls the earlier scenarios
+    // would count.
+    the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls(ctx).await
+}
+
+/// A new line of the first company with `extension`, for `user`; its id.
+async fn add_line(ctx: &Ctx, extension: &str, user: &str) -> R<String> {
+    let t = &ctx.w.t1;
+    let r = ctx
+        .w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/lines", t.company_id),
+            &t.admin_token,
+            json!({"extension": extension, "user_id": user}),
+        )
+        .await;
+    ensure(r.status == 201, format!("line {extension}: {}", r.text))?;
+    Ok(r.id())
+}
+
+/// `url` fetched by the page, in its session: status, content type, body.
+async fn fetched(ctx: &Ctx, url: &str) -> R<(u16, String, String)> {
+    let got = ctx
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.text().then(t => \
+             done([r.status, r.headers.get('content-type') || '', t])))\
+             .catch(e => done([0, '', String(e)]));",
+            vec![json!(url)],
+        )
+        .await?;
+    Ok(serde_json::from_value(got)?)
+}
+
+/// Chooses `value` in the filter form's `select` and shows the page it asks for.
+async fn show_with(ctx: &Ctx, select: &str, value: &str) -> R {
+    ctx.c
+        .find(Locator::Css(select))
+        .await?
+        .select_by_value(value)
+        .await?;
+    ctx.click("form.filters button[type=submit]").await
+}
+
+/// The text of each `css` cell of the call log's rows, top to bottom.
+async fn column(ctx: &Ctx, css: &str) -> R<Vec<String>> {
+    let mut out = Vec::new();
+    for cell in ctx
+        .c
+        .find_all(Locator::Css(&format!("#call-log tbody tr {css}")))
+        .await?
+    {
+        out.push(cell.text().await?);
+    }
+    Ok(out)
+}
+
+/// The other numbers of a page of the API's call log, in its order.
+fn numbers_of(page: &serde_json::Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|i| i["other_number"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What the SIP engine would have written on Ulf's line 201, oldest first: 50 dialled calls,
+/// then a withheld caller rejected, an outside caller missed, and Ada on her line 241 answered.
+async fn record_ulfs_calls(ctx: &Ctx) -> R {
+    use sb_app::call_log::NewCallRecord;
+    use sb_app::views::CallDirection;
+    use sb_domain::ids::{CompanyId, LineId};
+    let t = &ctx.w.t1;
+    let app = &ctx.w.srv.running.as_ref().ok_or("server")?.app;
+    let record = |n: i64, direction, other: String, name: Option<&str>| NewCallRecord {
+        company_id: CompanyId::from_raw(t.company_id.clone()),
+        line_id: LineId::from_raw(t.line_id.clone()),
+        direction,
+        other_number: other,
+        other_name: name.map(str::to_owned),
+        // From 18 July 2036 13:20 UTC, a minute apart: newer than any other scenario's calls.
+        started_at_ms: 2_100_000_000_000 + n * 60_000,
+        duration_secs: match direction {
+            CallDirection::Dialled | CallDirection::Received => n,
+            _ => 0,
+        },
+        device: None,
+        status: if direction == CallDirection::Dialled {
+            200
+        } else {
+            486
+        },
+        call_ref: format!("my-call-log-{n}"),
+    };
+    let mut calls: Vec<_> = (0..50)
+        .map(|n| record(n, CallDirection::Dialled, format!("+155502{n:02}"), None))
+        .collect();
+    calls.push(record(
+        50,
+        CallDirection::Rejected,
+        "anonymous".into(),
+        None,
+    ));
+    calls.push(record(
+        51,
+        CallDirection::Missed,
+        "+15550123".into(),
+        Some("Mia"),
+    ));
+    let mut ada = record(52, CallDirection::Received, "241".into(), Some("Ada"));
+    ada.status = 200;
+    calls.push(ada);
+    // The log is newest first by when a record was written (the engine writes a call's records
+    // as it ends, its id from the clock): one call at a time, a few milliseconds apart.
+    for call in calls {
+        app.record_call(&[call]).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+    }
+    Ok(())
+}
+
+/// Issue 17, page 7: Ulf's call log, newest first in New York time, is the API's page by page,
+/// names Ada's presence on her line, filters the missed calls and exports them, speaks French,
+/// and shows no line of anybody else, Ada's or another company's.
+async fn the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    let ada_line = add_line(ctx, "241", &t.admin_id).await?;
+    let second = add_line(ctx, "242", &t.user_id).await?;
+    let away = ctx
+        .w
+        .srv
+        .put(
+            &format!("/api/v1/users/{}/presence", t.admin_id),
+            &t.admin_token,
+            json!({"status": "away"}),
+        )
+        .await;
+    ensure(away.status == 200, format!("Ada away: {}", away.text))?;
+    record_ulfs_calls(ctx).await?;
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("nav a[href='/my/calls']").await?;
+    ensure(ctx.text("h1").await? == "Call log", "the page")?;
+    show_with(ctx, "#line-choice", &t.line_id).await?;
+    the_pages_are_the_apis(ctx).await?;
+    the_missed_calls_are_filtered_and_exported(ctx).await?;
+    show_with(ctx, "#line-choice", &second).await?;
+    ensure(
+        ctx.text("#line-extension").await? == "242" && ctx.text("#no-calls").await? == "No call.",
+        "Ulf's other line has no call",
+    )?;
+    ctx.click("button[name=lang][value=fr]").await?;
+    ensure(
+        ctx.text("h1").await? == "Journal d'appels"
+            && ctx.text("nav a[aria-current=page]").await? == "Journal d'appels",
+        "the page in French",
+    )?;
+    ctx.click("button[name=lang][value=en]").await?;
+    nobody_elses_line_is_shown(ctx, &ada_line).await?;
     ctx.sign_out().await
+}
+
+/// The first page and the next, row by row, against `GET /api/v1/lines/{id}/calls`.
+async fn the_pages_are_the_apis(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    let calls = format!("/api/v1/lines/{}/calls?limit=50", t.line_id);
+    let first = api(ctx, &calls).await?;
+    let shown = column(ctx, ".number").await?;
+    ensure(
+        shown.len() == 50 && shown == numbers_of(&first),
+        format!("page 1: {shown:?}"),
+    )?;
+    let newest = ctx.text("#call-log tbody tr").await?;
+    // 14:12 UTC on 18 July 2036 is 10:12 in New York, the company's zone.
+    ensure(
+        newest.contains("2036-07-18 10:12")
+            && newest.contains("Received")
+            && newest.contains("Ada")
+            && newest.contains("52 s"),
+        format!("the newest call: {newest}"),
+    )?;
+    let presence = column(ctx, ".presence").await?;
+    ensure(
+        presence[0] == "Away" && presence[1..].iter().all(String::is_empty),
+        format!("only Ada's line has a presence: {presence:?}"),
+    )?;
+    let cursor = first["next_cursor"].as_str().ok_or("a second page")?;
+    let second = api(ctx, &format!("{calls}&cursor={cursor}")).await?;
+    ctx.click("#next-page").await?;
+    let shown = column(ctx, ".number").await?;
+    ensure(
+        !shown.is_empty() && shown == numbers_of(&second),
+        format!("page 2: {shown:?}"),
+    )?;
+    ensure(
+        shown[..3] == ["+15550202", "+15550201", "+15550200"],
+        "page 2 goes on where page 1 stopped",
+    )
+}
+
+/// The missed filter shows the API's missed calls, and the CSV of the page holds all of them.
+async fn the_missed_calls_are_filtered_and_exported(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    show_with(ctx, "#direction", "missed").await?;
+    let missed = api(
+        ctx,
+        &format!(
+            "/api/v1/lines/{}/calls?direction=missed&limit=500",
+            t.line_id
+        ),
+    )
+    .await?;
+    let all = numbers_of(&missed);
+    let shown = column(ctx, ".number").await?;
+    let kinds = column(ctx, ".kind").await?;
+    ensure(
+        shown.first().map(String::as_str) == Some("+15550123")
+            && shown[..] == all[..shown.len().min(all.len())]
+            && kinds.iter().all(|k| k == "Missed"),
+        format!("missed only: page {shown:?}, API {all:?}"),
+    )?;
+    let href = ctx
+        .c
+        .find(Locator::Css("#export-csv"))
+        .await?
+        .attr("href")
+        .await?
+        .unwrap_or_default();
+    let (status, kind, csv) = fetched(ctx, &href).await?;
+    let rows: Vec<&str> = csv.split_terminator("\r\n").collect();
+    ensure(
+        status == 200
+            && kind.starts_with("text/csv")
+            && rows[0].starts_with("id,line_id,direction,other_number")
+            && rows.len() == all.len() + 1
+            && rows[1..].iter().all(|r| r.contains(",missed,")),
+        format!("CSV of {} missed calls: {status} {kind} {csv:?}", all.len()),
+    )
+}
+
+/// Another person's line, of the same company or another, is not found on the page or in its
+/// CSV, and refused through the API with Ulf's own token.
+async fn nobody_elses_line_is_shown(ctx: &Ctx, ada_line: &str) -> R {
+    for line in [ada_line, ctx.w.t2.line_id.as_str()] {
+        for path in ["/my/calls", "/my/calls.csv"] {
+            let (status, _, body) = fetched(ctx, &format!("{path}?line={line}")).await?;
+            ensure(
+                status == 404 && !body.contains("call-log"),
+                format!("{path}?line={line}: {status}"),
+            )?;
+        }
+    }
+    ctx.open(&format!("/my/calls?line={ada_line}")).await?;
+    ensure(
+        ctx.text("main [role=alert]").await? == "There is no such page."
+            && ctx.c.find(Locator::Css("#call-log")).await.is_err(),
+        "the page says so",
+    )?;
+    // Beneath the page the use case refuses them too: Ada's line is of Ulf's own company but
+    // not his to read (403), another company's does not exist for him (404).
+    let login = ctx.w.srv.login_resp("ulfone", PW).await;
+    let token = login.body["token"].as_str().ok_or("Ulf's token")?;
+    let status = |line: String| async move {
+        let path = format!("/api/v1/lines/{line}/calls");
+        ctx.w.srv.get(&path, token).await.status
+    };
+    let (ada, other, own) = (
+        status(ada_line.to_owned()).await,
+        status(ctx.w.t2.line_id.clone()).await,
+        status(ctx.w.t1.line_id.clone()).await,
+    );
+    ensure(
+        ada == 403 && other == 404 && own == 200,
+        format!("the API: Ada's {ada}, another company's {other}, his own {own}"),
+    )
 }
