@@ -226,6 +226,13 @@ impl App {
         self.clock.now().as_millisecond()
     }
 
+    /// The secret the SIP registrar signs its digest nonces with, derived from the operator's
+    /// key: nodes sharing the key file accept each other's nonces, and so does a restarted one.
+    #[must_use]
+    pub fn sip_nonce_secret(&self) -> [u8; 32] {
+        self.cfg.secret_key.derive("sip digest nonces")
+    }
+
     /// See [`sb_store::Store::account_epoch`]: caches of users and sessions key on it.
     pub fn account_epoch(&self) -> u64 {
         self.store.account_epoch()

@@ -51,6 +51,19 @@ impl SecretKey {
         }
     }
 
+    /// A secret of 32 bytes for one purpose, HMAC-SHA256 of the purpose under this key: every
+    /// node started with the same key file derives the same one (the SIP nonces one node gives
+    /// are good at another, and after a restart), and it reveals neither the key nor another
+    /// purpose's secret.
+    #[must_use]
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.bytes);
+        let tag = ring::hmac::sign(&key, format!("switchboard derived\0{purpose}").as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(tag.as_ref());
+        out
+    }
+
     /// A new random key.
     pub fn generate() -> Self {
         Self::from_bytes(crate::secrets::random_bytes::<32>())
@@ -162,6 +175,17 @@ pub fn totp_context(user_id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_derived_secret_is_the_same_for_the_same_key_and_purpose_and_differs_otherwise() {
+        let key = SecretKey::from_bytes([7; 32]);
+        let again = SecretKey::from_bytes([7; 32]);
+        let other = SecretKey::from_bytes([8; 32]);
+        assert_eq!(key.derive("sip nonces"), again.derive("sip nonces"));
+        assert_ne!(key.derive("sip nonces"), key.derive("something else"));
+        assert_ne!(key.derive("sip nonces"), other.derive("sip nonces"));
+        assert_ne!(key.derive("sip nonces"), [7; 32], "not the key itself");
+    }
 
     #[test]
     fn a_sealed_value_opens_only_with_its_key_and_for_its_record() {

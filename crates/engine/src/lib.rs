@@ -329,7 +329,7 @@ pub async fn run(
     let Ok(local) = socket.local_addr() else {
         return;
     };
-    let secret = sb_app::secrets::random_bytes::<32>();
+    let secret = app.sip_nonce_secret();
     let tls_local = streams
         .tls
         .as_ref()
