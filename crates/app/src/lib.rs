@@ -23,6 +23,7 @@ pub mod directory;
 pub mod emergency;
 pub mod error;
 mod facts;
+pub mod inbox;
 pub mod limiter;
 pub mod lines;
 pub mod location;

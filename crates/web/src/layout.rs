@@ -150,6 +150,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
         match role {
             Role::EndUser => links.extend([
                 ("/my", "my_homepage"),
+                (crate::my_inbox::PATH, "my_inbox"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),
             ]),

@@ -12,7 +12,8 @@
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV, and what the person's own call log
 //! shares of it), `my_call_log` (the person's own call log: kinds, paging, CSV, the presence of
-//! colleagues called), `device` (a user's Device tab:
+//! colleagues called), `my_inbox` (the person's inbox: their lines' voicemails and recordings and
+//! their queues' group inboxes, played, downloaded, marked and deleted), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -44,6 +45,7 @@ mod messages;
 mod my;
 mod my_call_log;
 mod my_calls;
+mod my_inbox;
 mod numbers;
 mod provider;
 mod reports;
@@ -146,6 +148,11 @@ pub fn router(state: WebState) -> Router {
         .route("/my/forward", post(my::forward))
         .route(my_call_log::PATH, get(my_call_log::page))
         .route(my_call_log::CSV_PATH, get(my_call_log::csv))
+        .route(my_inbox::PATH, get(my_inbox::page))
+        .route("/my/inbox/{kind}/{id}/audio", get(my_inbox::audio))
+        .route("/my/inbox/{kind}/{id}/download", get(my_inbox::download))
+        .route("/my/inbox/{kind}/{id}/heard", post(my_inbox::mark))
+        .route("/my/inbox/{kind}/{id}/delete", post(my_inbox::delete))
         .route(
             speed_dials::PATH,
             get(speed_dials::page).post(speed_dials::add),

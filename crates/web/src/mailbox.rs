@@ -15,7 +15,7 @@ use crate::users::{
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::AppError;
 use sb_app::views::{LineView, UserView};
@@ -246,13 +246,7 @@ pub async fn greeting(
         s.app.voicemail_greeting(&session.actor, &q.line).await
     };
     match found.await {
-        Ok(wav) => {
-            let mut res = wav.into_response();
-            let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            res
-        }
+        Ok(wav) => crate::messages::wav_answer(wav, None),
         Err(e) => error_page(&session, &here, &e),
     }
 }

@@ -295,13 +295,23 @@ pub async fn audio(
         s.app.voicemail_audio(&session.actor, &id).await
     };
     match found.await {
-        Ok(wav) => {
-            let mut res = wav.into_response();
-            let h = res.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            res
-        }
+        Ok(wav) => wav_answer(wav, None),
         Err(e) => error_page(&session, &here, &e),
     }
+}
+
+/// A WAV file as an answer, never cached (it is a person's message); with `download`, saved
+/// under that file name instead of played.
+pub(crate) fn wav_answer(wav: Vec<u8>, download: Option<&str>) -> Response {
+    let mut res = wav.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("audio/wav"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let disposition = download
+        .map(|name| format!("attachment; filename=\"{name}\""))
+        .and_then(|d| HeaderValue::from_str(&d).ok());
+    if let Some(d) = disposition {
+        h.insert(header::CONTENT_DISPOSITION, d);
+    }
+    res
 }

@@ -1,5 +1,5 @@
-//! The end user's own pages: "My homepage" (presence, forwarding, what came in), "Call log"
-//! and "Speed dials".
+//! The end user's own pages: "My homepage" (presence, forwarding, what came in), "Call log",
+//! "Inbox" and "Speed dials".
 
 use super::Text;
 
@@ -57,6 +57,33 @@ pub(super) const TEXTS: &[Text] = &[
         "Download these calls (CSV)",
         "Télécharger ces appels (CSV)",
     ),
+    ("my_inbox", "Inbox", "Boîte de réception"),
+    (
+        "ib_filter",
+        "Choose the items shown",
+        "Choisir les éléments affichés",
+    ),
+    ("ib_shown", "Shown", "Affichés"),
+    ("ib_all", "Everything", "Tout"),
+    ("ib_voicemail", "Voicemail", "Message vocal"),
+    ("ib_recording", "Recording", "Enregistrement"),
+    ("ib_group_inbox", "Group inbox", "Boîte de groupe"),
+    ("ib_none", "Nothing has arrived.", "Rien n'est arrivé."),
+    ("ib_kind", "Kind", "Type"),
+    ("ib_where", "Line or queue", "Ligne ou file"),
+    ("ib_state", "Status", "État"),
+    ("ib_new", "New", "Nouveau"),
+    ("ib_heard", "Heard", "Écouté"),
+    ("ib_saved", "Saved", "Conservé"),
+    ("ib_listen", "Listen", "Écouter"),
+    ("ib_download", "Download", "Télécharger"),
+    ("ib_mark_heard", "Mark heard", "Marquer comme écouté"),
+    ("ib_mark_new", "Mark new", "Marquer comme nouveau"),
+    ("ib_keep", "Keep", "Conserver"),
+    ("ib_delete", "Delete", "Supprimer"),
+    ("ib_marked_heard", "Marked heard.", "Marqué comme écouté."),
+    ("ib_marked_new", "Marked new.", "Marqué comme nouveau."),
+    ("ib_deleted", "Deleted.", "Supprimé."),
     ("sd_title", "Speed dials", "Numéros abrégés"),
     (
         "sd_intro",

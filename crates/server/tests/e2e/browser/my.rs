@@ -1,6 +1,7 @@
 //! The end user's home page (issue 17, Home): presence in one click obeyed on a real call,
 //! "Forward all calls" with saved numbers, and what came in, each checked through the API; the
-//! speed dials; the call log (issue 17, page 7) against the API's.
+//! speed dials; the call log (issue 17, page 7) and the inbox (issue 17, page 2) against the
+//! API's.
 
 use super::{Ctx, R, ensure};
 use crate::kit::*;
@@ -266,10 +267,7 @@ pub async fn an_end_user_adds_a_speed_dial_with_star_and_hash_and_removes_it_and
         doc["items"].as_array().is_some_and(Vec::is_empty),
         format!("removed: {doc}"),
     )?;
-    ctx.sign_out().await?;
-    // Then the call log, last of all: it adds two lines and 53 calls the earlier scenarios
-    // would count.
-    the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls(ctx).await
+    ctx.sign_out().await
 }
 
 /// A new line of the first company with `extension`, for `user`; its id.
@@ -397,7 +395,9 @@ async fn record_ulfs_calls(ctx: &Ctx) -> R {
 /// Issue 17, page 7: Ulf's call log, newest first in New York time, is the API's page by page,
 /// names Ada's presence on her line, filters the missed calls and exports them, speaks French,
 /// and shows no line of anybody else, Ada's or another company's.
-async fn the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls(ctx: &Ctx) -> R {
+pub async fn the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls(
+    ctx: &Ctx,
+) -> R {
     let t = &ctx.w.t1;
     let ada_line = add_line(ctx, "241", &t.admin_id).await?;
     let second = add_line(ctx, "242", &t.user_id).await?;
@@ -546,5 +546,371 @@ async fn nobody_elses_line_is_shown(ctx: &Ctx, ada_line: &str) -> R {
     ensure(
         ada == 403 && other == 404 && own == 200,
         format!("the API: Ada's {ada}, another company's {other}, his own {own}"),
+    )
+}
+
+/// One second of a tone, as the SIP engine would hand over a caller's message.
+fn tone() -> Vec<i16> {
+    (0..8000).map(|i| ((i % 40) * 400 - 8000) as i16).collect()
+}
+
+/// The ids of the `items` of an API list (a list answer, or its `items`).
+fn ids_of(list: &serde_json::Value) -> Vec<String> {
+    let items = list["items"].as_array().or(list.as_array());
+    items
+        .map(|a| a.iter().filter_map(|i| i["id"].as_str()).map(str::to_owned))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// What the inbox scenario made: Ulf's voicemail and recording, the group's message, and
+/// another company's voicemail.
+struct Made {
+    voicemail: String,
+    recording: String,
+    group: String,
+    elsewhere: String,
+}
+
+/// A package with queues and call recording, offered to Ulf's company and given to him, as
+/// his company's administrator would.
+async fn ulf_gets_queues_and_call_recording(ctx: &Ctx) -> R {
+    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    let features = ["user_portal", "voicemail", "queues", "call_recording"];
+    let p = srv
+        .post(
+            "/api/v1/packages",
+            &ctx.w.sys,
+            json!({"name": "Inbox", "features": features, "monthly_price_cents": 1500,
+                "reseller_id": t.reseller_id}),
+        )
+        .await;
+    ensure(p.status == 201, format!("package: {} {}", p.status, p.text))?;
+    let co = api(ctx, &format!("/api/v1/companies/{}", t.company_id)).await?;
+    let mut offered = co["offered_packages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    offered.push(json!(p.id()));
+    let r = srv
+        .put(
+            &format!("/api/v1/companies/{}/packages", t.company_id),
+            &ctx.w.sys,
+            json!({"offered": offered, "default": co["default_package_id"]}),
+        )
+        .await;
+    ensure(r.status == 200, format!("offered: {}", r.text))?;
+    let r = srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.admin_token,
+            json!({"package_id": p.id()}),
+        )
+        .await;
+    ensure(r.status == 200, format!("Ulf's package: {}", r.text))?;
+    let user = api(ctx, &format!("/api/v1/users/{}", t.user_id)).await?;
+    ensure(
+        user.to_string().contains(&p.id()),
+        format!("Ulf is on it: {user}"),
+    )
+}
+
+/// Ulf's package gets queues and call recording, his line records; a queue he answers for
+/// overflows to a line of Ada's, its group inbox; then the engine's deposits and recording.
+async fn make_inbox_items(ctx: &Ctx) -> R<Made> {
+    use sb_app::recordings::{NewRecording, RecordedDirection};
+    use sb_app::voicemail::Deposit;
+    use sb_domain::clock::Clock;
+    use sb_domain::ids::{CompanyId, LineId};
+    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    ulf_gets_queues_and_call_recording(ctx).await?;
+    for (what, body) in [
+        ("recording", json!({"record_calls": true})),
+        (
+            "voicemail-settings",
+            json!({"email_to": [], "keep_after_email": true}),
+        ),
+    ] {
+        let path = format!("/api/v1/lines/{}/{what}", t.line_id);
+        let r = srv.put(&path, &t.admin_token, body).await;
+        ensure(r.status == 200, format!("{what}: {}", r.text))?;
+    }
+    // One of Ada's lines is the group's mailbox: the company's line keys are all in use.
+    let lines = api(
+        ctx,
+        &format!("/api/v1/companies/{}/lines?limit=100", t.company_id),
+    )
+    .await?;
+    let mailbox = lines["items"]
+        .as_array()
+        .and_then(|ls| ls.iter().find(|l| l["user_id"] == t.admin_id.as_str()))
+        .and_then(|l| l["id"].as_str())
+        .ok_or(format!("a line of Ada's: {lines}"))?
+        .to_owned();
+    let q = srv
+        .post(
+            &format!("/api/v1/companies/{}/queues", t.company_id),
+            &t.admin_token,
+            json!({"name": "Inbox desk", "extension": "650", "strategy": "ring_all",
+                "agents": [{"line_id": t.line_id}],
+                "overflow": {"action": "voicemail", "line_id": mailbox}}),
+        )
+        .await;
+    ensure(q.status == 201, format!("queue: {}", q.text))?;
+    let app = &srv.running.as_ref().ok_or("server")?.app;
+    let deposit = |company: &str, line: &str, number: &str, name: Option<&str>| Deposit {
+        company_id: CompanyId::from_raw(company.to_owned()),
+        line_id: LineId::from_raw(line.to_owned()),
+        caller_number: number.into(),
+        caller_name: name.map(str::to_owned),
+        samples: tone(),
+    };
+    let group = app
+        .deposit_voicemail(deposit(&t.company_id, &mailbox, "anonymous", None))
+        .await?;
+    let apart = || tokio::time::sleep(std::time::Duration::from_millis(5));
+    apart().await;
+    let recording = NewRecording {
+        company_id: CompanyId::from_raw(t.company_id.clone()),
+        line_id: LineId::from_raw(t.line_id.clone()),
+        direction: RecordedDirection::Incoming,
+        other_number: "+15550155".into(),
+        other_name: Some("Rex".into()),
+        started_at_ms: sb_domain::clock::SystemClock.now().as_millisecond(),
+    };
+    let recording = app
+        .store_recording(recording, &tone())
+        .await?
+        .ok_or("the line records")?;
+    apart().await;
+    let voicemail = app
+        .deposit_voicemail(deposit(
+            &t.company_id,
+            &t.line_id,
+            "+15550144",
+            Some("Mo <b>"),
+        ))
+        .await?;
+    let t2 = &ctx.w.t2;
+    let elsewhere = app
+        .deposit_voicemail(deposit(&t2.company_id, &t2.line_id, "+15550166", None))
+        .await?;
+    Ok(Made {
+        voicemail: voicemail.to_string(),
+        recording: recording.to_string(),
+        group: group.to_string(),
+        elsewhere: elsewhere.to_string(),
+    })
+}
+
+/// Everything the API holds for Ulf: each of his lines' voicemails and recordings, and the
+/// group inbox of each queue one of his lines answers for.
+async fn ulfs_items_in_the_api(ctx: &Ctx) -> R<Vec<String>> {
+    let t = &ctx.w.t1;
+    let login = ctx.w.srv.login_resp("ulfone", PW).await;
+    let token = login.body["token"].as_str().ok_or("Ulf's token")?;
+    let me = ctx.w.srv.get("/api/v1/me", token).await.body;
+    let lines: Vec<String> = ids_of(&me["lines"]);
+    let mut out = Vec::new();
+    for l in &lines {
+        for what in ["voicemails", "recordings"] {
+            out.extend(ids_of(
+                &api(ctx, &format!("/api/v1/lines/{l}/{what}")).await?,
+            ));
+        }
+    }
+    let queues = api(ctx, &format!("/api/v1/companies/{}/queues", t.company_id)).await?;
+    for q in queues["items"]
+        .as_array()
+        .or(queues.as_array())
+        .ok_or("queues")?
+    {
+        let agents = q["agents"].as_array().ok_or("agents")?;
+        if agents
+            .iter()
+            .any(|a| lines.iter().any(|l| a["line_id"] == *l))
+        {
+            let id = q["id"].as_str().ok_or("queue id")?;
+            out.extend(ids_of(
+                &api(ctx, &format!("/api/v1/queues/{id}/voicemails")).await?,
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The `data-id` of each row of the inbox, top to bottom.
+async fn inbox_ids(ctx: &Ctx) -> R<Vec<String>> {
+    let mut out = Vec::new();
+    for row in ctx.c.find_all(Locator::Css("#inbox tbody tr")).await? {
+        out.push(row.attr("data-id").await?.unwrap_or_default());
+    }
+    Ok(out)
+}
+
+/// `url` fetched by the page, in its session: status, content type, disposition, first bytes.
+async fn fetched_audio(ctx: &Ctx, url: &str) -> R<(u16, String, String, String)> {
+    let got = ctx
+        .c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, \
+             r.headers.get('content-type') || '', r.headers.get('content-disposition') || '', \
+             String.fromCharCode(...new Uint8Array(b.slice(0, 4)))])))\
+             .catch(e => done([0, '', '', String(e)]));",
+            vec![json!(url)],
+        )
+        .await?;
+    Ok(serde_json::from_value(got)?)
+}
+
+/// Issue 17, page 2: Ulf's inbox holds exactly what the API holds for his lines and his queue,
+/// newest first; filters by kind; plays and downloads a WAV; marks a message heard and deletes
+/// a recording, each seen through the API; speaks French; and another company's message is
+/// not found at its address under /my/inbox.
+pub async fn the_inbox_lists_plays_marks_and_deletes_only_the_persons_own_items(ctx: &Ctx) -> R {
+    let t = &ctx.w.t1;
+    let made = make_inbox_items(ctx).await?;
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("nav a[href='/my/inbox']").await?;
+    ensure(ctx.text("h1").await? == "Inbox", "the page")?;
+    let shown = inbox_ids(ctx).await?;
+    let newest = [&made.voicemail, &made.recording, &made.group];
+    ensure(
+        shown.iter().take(3).eq(newest),
+        format!("newest first, every kind: {shown:?}"),
+    )?;
+    let mut sorted = shown.clone();
+    sorted.sort();
+    let api_ids = ulfs_items_in_the_api(ctx).await?;
+    ensure(
+        sorted == api_ids,
+        format!("page {sorted:?}, API {api_ids:?}"),
+    )?;
+    let row = |id: &str| format!("#inbox tr[data-id='{id}']");
+    let first = ctx.text(&row(&made.voicemail)).await?;
+    ensure(
+        first.contains("Voicemail") && first.contains("Mo <b>") && first.contains("New"),
+        format!("the message: {first}"),
+    )?;
+    let group = ctx.text(&row(&made.group)).await?;
+    ensure(
+        group.contains("Group inbox")
+            && group.contains("Inbox desk")
+            && group.contains("anonymous"),
+        format!("the group's message: {group}"),
+    )?;
+    the_inbox_plays_and_downloads_a_wav(ctx, &made).await?;
+    show_with(ctx, "#kind", "voicemail").await?;
+    let kinds: Vec<String> = {
+        let mut k = Vec::new();
+        for cell in ctx.c.find_all(Locator::Css("#inbox tbody .kind")).await? {
+            k.push(cell.text().await?);
+        }
+        k
+    };
+    ensure(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "Voicemail"),
+        format!("voicemail only: {kinds:?}"),
+    )?;
+    ctx.click(&format!(
+        "form[action='/my/inbox/voicemail/{}/heard'] button",
+        made.voicemail
+    ))
+    .await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Marked heard."
+            && ctx.path().await?.contains("kind=voicemail"),
+        "notice, filter kept",
+    )?;
+    let list = api(ctx, &format!("/api/v1/lines/{}/voicemails", t.line_id)).await?;
+    let heard = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|m| m["id"] == made.voicemail.as_str() && m["heard"] == true);
+    ensure(heard, format!("heard through the API: {list}"))?;
+    show_with(ctx, "#kind", "").await?;
+    ctx.click(&format!(
+        "form[action='/my/inbox/recording/{}/delete'] button",
+        made.recording
+    ))
+    .await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Deleted.",
+        "notice",
+    )?;
+    let list = api(ctx, &format!("/api/v1/lines/{}/recordings", t.line_id)).await?;
+    ensure(
+        !ids_of(&list).contains(&made.recording)
+            && !inbox_ids(ctx).await?.contains(&made.recording),
+        format!("deleted: {list}"),
+    )?;
+    ctx.click("button[name=lang][value=fr]").await?;
+    ensure(
+        ctx.text("h1").await? == "Boîte de réception"
+            && ctx.text("nav a[aria-current=page]").await? == "Boîte de réception",
+        "the page in French",
+    )?;
+    ctx.click("button[name=lang][value=en]").await?;
+    nobody_elses_item_is_reached(ctx, &made).await?;
+    ctx.sign_out().await
+}
+
+/// The message plays from the page's own address as a WAV, and downloads as a file.
+async fn the_inbox_plays_and_downloads_a_wav(ctx: &Ctx, made: &Made) -> R {
+    let player = ctx
+        .c
+        .find(Locator::Css(&format!(
+            "#inbox tr[data-id='{}'] audio",
+            made.voicemail
+        )))
+        .await?;
+    let src = player.attr("src").await?.unwrap_or_default();
+    ensure(
+        src == format!("/my/inbox/voicemail/{}/audio", made.voicemail),
+        format!("plays from {src}"),
+    )?;
+    let (status, kind, disposition, head) = fetched_audio(ctx, &src).await?;
+    ensure(
+        status == 200 && kind == "audio/wav" && disposition.is_empty() && head == "RIFF",
+        format!("its audio: {status} {kind} {disposition:?} {head:?}"),
+    )?;
+    let download = format!("/my/inbox/recording/{}/download", made.recording);
+    let (status, kind, disposition, head) = fetched_audio(ctx, &download).await?;
+    ensure(
+        status == 200
+            && kind == "audio/wav"
+            && disposition.starts_with("attachment")
+            && head == "RIFF",
+        format!("the recording's download: {status} {kind} {disposition:?} {head:?}"),
+    )
+}
+
+/// Another company's message, and Ulf's own under another kind, are not found under /my/inbox.
+async fn nobody_elses_item_is_reached(ctx: &Ctx, made: &Made) -> R {
+    for path in [
+        format!("/my/inbox/voicemail/{}/audio", made.elsewhere),
+        format!("/my/inbox/group_inbox/{}/download", made.elsewhere),
+        format!("/my/inbox/recording/{}/audio", made.voicemail),
+    ] {
+        let (status, _, _, head) = fetched_audio(ctx, &path).await?;
+        ensure(status == 404 && head != "RIFF", format!("{path}: {status}"))?;
+    }
+    ctx.open(&format!("/my/inbox/voicemail/{}/audio", made.elsewhere))
+        .await?;
+    ensure(
+        ctx.text("main [role=alert]").await? == "There is no such page.",
+        "the page says so",
+    )?;
+    let t2 = &ctx.w.t2;
+    let path = format!("/api/v1/lines/{}/voicemails", t2.line_id);
+    let still = ctx.w.srv.get(&path, &t2.admin_token).await;
+    ensure(
+        ids_of(&still.body).contains(&made.elsewhere),
+        "the other company's message is untouched",
     )
 }
