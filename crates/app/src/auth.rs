@@ -2,6 +2,7 @@
 
 use crate::audit::{self, By, Record};
 use crate::authz::Actor;
+use crate::recent::Recent;
 use crate::secrets::{self, token_hash};
 use crate::views::{
     ChangePasswordInput, FirstLoginInput, LinkView, LoginOutput, PasscodeInput, ReauthOutput, time,
@@ -511,32 +512,59 @@ impl App {
 
 /// Recently checked sessions, so that a request costs no database round trip to learn who is
 /// asking. An entry is used only while no account or session change has committed since it was
-/// filled (the store's account epoch), and for at most [`SessionCache::TTL_MS`]: that bounds how
-/// long a change made through another node of a cluster can go unseen here.
+/// filled (the store's account epoch), before the session itself expires, and for at most
+/// [`SESSION_CACHE_TTL_MS`]: that bounds how long a change made through another node of a cluster
+/// can go unseen here.
 #[derive(Default)]
-pub(crate) struct SessionCache {
-    map: parking_lot::Mutex<std::collections::HashMap<String, (Actor, i64, i64, u64)>>,
-}
+pub(crate) struct SessionCache(Recent<String, (Actor, i64), SESSION_CACHE_TTL_MS, 100_000>);
+
+/// How long a checked session is served from memory at most.
+pub(crate) const SESSION_CACHE_TTL_MS: i64 = 5_000;
 
 impl SessionCache {
-    pub(crate) const TTL_MS: i64 = 5_000;
-    const MAX: usize = 100_000;
-
     fn get(&self, hash: &str, now: i64, epoch: u64) -> Option<Actor> {
-        let map = self.map.lock();
-        let (actor, expires_at, cached_at, at_epoch) = map.get(hash)?;
-        (*at_epoch == epoch && *expires_at > now && now - *cached_at < Self::TTL_MS)
-            .then(|| actor.clone())
+        let (actor, expires_at) = self.0.get(hash, (epoch, 0), now)?;
+        (expires_at > now).then_some(actor)
     }
 
     fn put(&self, hash: String, actor: &Actor, expires_at: i64, now: i64, epoch: u64) {
-        let mut map = self.map.lock();
-        if map.len() >= Self::MAX {
-            map.retain(|_, (_, _, cached_at, e)| *e == epoch && now - *cached_at < Self::TTL_MS);
-            if map.len() >= Self::MAX {
-                map.clear();
-            }
+        self.0
+            .put(hash, (epoch, 0), now, (actor.clone(), expires_at));
+    }
+}
+
+#[cfg(test)]
+mod session_cache_tests {
+    use super::*;
+
+    fn actor() -> Actor {
+        Actor {
+            user_id: sb_domain::ids::UserId::from_raw("u1"),
+            name: "ulf".into(),
+            role: Role::EndUser,
+            reseller_id: None,
+            company_id: None,
+            source_ip: None,
+            elevated: false,
+            enrol_only: false,
         }
-        map.insert(hash, (actor.clone(), expires_at, now, epoch));
+    }
+
+    #[test]
+    fn a_checked_session_is_served_while_accounts_stand_before_it_expires_and_five_seconds_at_most()
+    {
+        let cache = SessionCache::default();
+        cache.put("h".into(), &actor(), 60_000, 1_000, 7);
+        assert_eq!(cache.get("h", 5_999, 7).map(|a| a.name), Some("ulf".into()));
+        assert!(cache.get("h", 2_000, 8).is_none(), "an account changed");
+        assert!(
+            cache.get("h", 6_000, 7).is_none(),
+            "kept five seconds at most"
+        );
+        cache.put("s".into(), &actor(), 2_000, 1_000, 7);
+        assert!(
+            cache.get("s", 2_000, 7).is_none(),
+            "the session itself expired"
+        );
     }
 }

@@ -5,17 +5,20 @@
 //! and the same list again and again; these caches keep those pages as cheap as the REST API's.
 
 use parking_lot::Mutex;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 
 /// The epochs a value was read at: the store's account epoch and settings epoch.
 pub(crate) type Epochs = (u64, u64);
 
-pub(crate) struct Recent<K, V> {
+/// Values by key, each served for at most `TTL` ms while its epochs stand; past `MAX` entries the
+/// stale ones go, and all of them if that is not enough.
+pub(crate) struct Recent<K, V, const TTL: i64 = 2_000, const MAX: usize = 10_000> {
     map: Mutex<HashMap<K, (Epochs, i64, V)>>,
 }
 
-impl<K, V> Default for Recent<K, V> {
+impl<K, V, const TTL: i64, const MAX: usize> Default for Recent<K, V, TTL, MAX> {
     fn default() -> Self {
         Self {
             map: Mutex::new(HashMap::new()),
@@ -23,11 +26,15 @@ impl<K, V> Default for Recent<K, V> {
     }
 }
 
-impl<K: Eq + Hash, V: Clone> Recent<K, V> {
-    pub(crate) const TTL_MS: i64 = 2_000;
-    const MAX: usize = 10_000;
+impl<K: Eq + Hash, V: Clone, const TTL: i64, const MAX: usize> Recent<K, V, TTL, MAX> {
+    pub(crate) const TTL_MS: i64 = TTL;
+    const MAX: usize = MAX;
 
-    pub(crate) fn get(&self, key: &K, epochs: Epochs, now: i64) -> Option<V> {
+    pub(crate) fn get<Q>(&self, key: &Q, epochs: Epochs, now: i64) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         let map = self.map.lock();
         let (at_epochs, at, value) = map.get(key)?;
         (*at_epochs == epochs && now - *at < Self::TTL_MS && now >= *at).then(|| value.clone())
