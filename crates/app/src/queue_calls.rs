@@ -6,7 +6,7 @@ use crate::queues::*;
 use crate::views::{parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, QueueCallId, QueueId};
-use sb_domain::model::{QueueOverflow, QueueStrategy};
+use sb_domain::model::{Feature, QueueOverflow, QueueStrategy};
 use sb_domain::routing::mailbox::MailboxPlan;
 use sb_store::Conn;
 use sb_store::queues::{self as store, QueueCall};
@@ -88,7 +88,11 @@ impl App {
             if !a.logged_in && !call_in {
                 continue;
             }
-            if let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? {
+            let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? else {
+                continue;
+            };
+            // An agent whose package lost queues since joining takes no more queue calls.
+            if self.line_has_feature(c, &l, Feature::Queues).await? {
                 agents.push(self.sip_line_of(c, co, l).await?);
                 agent_kinds.push(AgentKind::of(&a.kind));
             }
@@ -141,9 +145,16 @@ impl App {
             .await?
             .into_iter()
             .any(|a| a.kind == "call_in" && Some(&a.line_id) == line);
-        if !agent {
+        let allowed = match (agent, line) {
+            (true, Some(l)) => match sb_store::lines::locate_line(c, l).await? {
+                Some(l) => self.line_has_feature(c, &l, Feature::Queues).await?,
+                None => false,
+            },
+            _ => false,
+        };
+        if !allowed {
             return Err(AppError::forbidden(
-                "Only the queue's call-in agents dial this extension.",
+                "Only the queue's call-in agents with queues in their package dial this extension.",
             ));
         }
         let music = self.queue_music(c, &q.id).await?;

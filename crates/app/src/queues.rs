@@ -9,7 +9,7 @@ use crate::directory::body_id;
 use crate::switch::SipLine;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, QueueId};
-use sb_domain::model::{AuditKind, QueueOverflow, QueueStrategy};
+use sb_domain::model::{AuditKind, Feature, QueueOverflow, QueueStrategy};
 use sb_domain::routing::mailbox::MailboxPlan;
 use sb_domain::values::{Extension, Name};
 use sb_store::Conn;
@@ -418,6 +418,13 @@ impl App {
                     "This is not a line of the company.",
                 ));
             };
+            if !self.line_has_feature(c, &l, Feature::Queues).await? {
+                return Err(AppError::invalid(
+                    "no_queues_in_package",
+                    &format!("{field}.line_id"),
+                    "Call distribution (queues) is not part of this line's user's service package.",
+                ));
+            }
             if agents.iter().any(|x| x.line_id == l.id) {
                 return Err(AppError::invalid(
                     "duplicate",
@@ -595,6 +602,17 @@ impl App {
             }
             Err(e) => return Err(e),
         };
+        if input.logged_in
+            && !self
+                .line_has_feature(&mut tx, &line, Feature::Queues)
+                .await?
+        {
+            return Err(AppError::invalid(
+                "no_queues_in_package",
+                "line_id",
+                "Call distribution (queues) is not part of your service package.",
+            ));
+        }
         if !store::set_logged_in(&mut tx, &q.id, &line.id, input.logged_in).await? {
             return Err(AppError::invalid(
                 "unknown_agent",
@@ -619,6 +637,16 @@ impl App {
         let mut c = self.store.conn().await?;
         let lines = sb_store::lines::lines_of_user(&mut c, company, &actor.user_id).await?;
         let mut out = Vec::new();
+        // Without queues in the package, a person takes no queue's calls: nothing to log in to.
+        let Some(first) = lines.first() else {
+            return Ok(out);
+        };
+        if !self
+            .line_has_feature(&mut c, first, Feature::Queues)
+            .await?
+        {
+            return Ok(out);
+        }
         for l in lines {
             for (q, a) in store::memberships(&mut c, &l.id).await? {
                 out.push(MyQueueView {

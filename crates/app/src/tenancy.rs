@@ -65,6 +65,7 @@ impl App {
                     VoicemailToEmail,
                     CallForwarding,
                     Conferencing,
+                    Queues,
                 ],
                 2000,
             ),

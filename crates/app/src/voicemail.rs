@@ -463,8 +463,8 @@ impl App {
         Ok(within_mail_limits(sent, n))
     }
 
-    /// Whether the line's user's package has `feature` (a line without a user has none).
-    async fn line_has_feature(
+    /// Whether the package of the line's user grants `feature` (a line without a user has none).
+    pub(crate) async fn line_has_feature(
         &self,
         c: &mut sb_store::Conn,
         line: &sb_store::lines::Line,

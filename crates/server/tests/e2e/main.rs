@@ -32,6 +32,7 @@ mod phones;
 mod portal;
 mod portal_provider;
 mod profile;
+mod queue_package;
 mod reports;
 mod reports_portal;
 mod requests;

@@ -53,6 +53,19 @@ pub async fn admin_line(srv: &Srv, t: &Tenant) -> String {
     l.id()
 }
 
+/// Ada's line 202 as a queue agent: her package is the tenant's Gold one, which has queues.
+pub async fn agent_admin_line(srv: &Srv, t: &Tenant) -> String {
+    let r = srv
+        .patch(
+            &format!("/api/v1/users/{}", t.admin_id),
+            &t.admin_token,
+            json!({"package_id": t.package_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    admin_line(srv, t).await
+}
+
 pub fn free_port() -> u16 {
     // A port with the five after it free too: SIPp's media port is two above it (`-mp`), and
     // SIPp binds the audio and video ports and their RTCP there (p+2 to p+5); a taken video
