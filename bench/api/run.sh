@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # REST benchmark: cold start, seeding 1,000 users through the API, then wrk on the REST reads, on
 # the portal's signed-in pages (bench/portal: the users list with a search and a user's Calls tab,
-# against the REST users page of the same run) and on sign-in, with the same wrk settings as the
+# against the REST users page of the same run; an end user's call log, 50 of 10,000 calls) and on
+# sign-in, with the same wrk settings as the
 # anchor in shared/bench/rest-anchor/RESULTS.md.
 # Usage: bench/api/run.sh          (SWITCHBOARD_BIN=/path/to/switchboard skips the build)
 # Writes the report to stdout and to bench/api/results-latest.md.
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/../.."
 ANCHOR_USERS_PAGE=21529 # anchor: GET /users?limit=50 (50 rows, 8 KB), 16 connections, median of 3
 PASS='Bench-Pass1!'
 USERS=1000
+CALLS=10000
 OUT=bench/api/results-latest.md
 
 if ! command -v wrk >/dev/null; then
@@ -212,6 +214,48 @@ echo "$portal" | tee -a "$TMP/report.md"
 PORTAL_RPS=$(echo "$portal" | awk -F'|' '{gsub(/[* ]/, "", $3); print $3}' | sort -n | head -n1)
 PORTAL_P99=$(echo "$portal" | awk -F'|' '{gsub(/ /, "", $5); print $5}' | sort -n | tail -n1)
 
+# The end user's own pages (bench/portal): the first seeded user, on the company's default
+# package (the first with the user portal), with one line whose call log holds 10,000 calls and whose mailbox holds 200 messages. The SIP engine writes call records as
+# calls end and messages as callers leave them, and the API has no write for either, so they go
+# straight into the database here, in one transaction.
+LID=$(api POST "/api/v1/companies/$CID/lines" "{\"extension\":\"9001\",\"user_id\":\"$UID1\"}" id)
+python3 - "$TMP/data/switchboard.db" "$CID" "$LID" "$CALLS" <<'PYEOF'
+import os, sqlite3, sys, time
+db, cid, lid, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+now = int(time.time() * 1000)
+kinds = ["missed", "dialled", "received", "rejected"]
+rows = []
+for i in range(n):
+    at = now - (n - i) * 60_000
+    rows.append((f"{at:012x}{os.urandom(10).hex()}", cid, lid, kinds[i % 4], f"+1555{i % 10000:07d}",
+                 f"Caller {i}", at, i % 300, None, 200 if i % 4 != 0 else 487, f"bench-{i}"))
+# 200 voicemails for the inbox; the page lists them and never reads their audio.
+messages = [(f"{now - i * 3_600_000:012x}{os.urandom(10).hex()}", cid, lid, f"+1555{i:07d}", f"Caller {i}",
+             now - i * 3_600_000, 5_000 + i, i % 2, "", f"bench-{i}.wav", 0, "0" * 64) for i in range(200)]
+c = sqlite3.connect(db, timeout=30)
+with c:
+    c.executemany("INSERT INTO call_records (id, company_id, line_id, direction, other_number, other_name,"
+                  " started_at, duration_secs, device, status, call_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    c.executemany("INSERT INTO voicemails (id, company_id, line_id, caller_number, caller_name, received_at,"
+                  " duration_ms, heard, audio, audio_ref, audio_size, audio_sha256)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", messages)
+c.close()
+PYEOF
+JAR="$TMP/user-cookies"
+csrf=$(curl -sS --noproxy '*' -c "$JAR" "$BASE/" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -sS --noproxy '*' -b "$JAR" -c "$JAR" -o /dev/null -X POST "$BASE/login" \
+  --data-urlencode username=benchuser1 --data-urlencode "password=$PASS" --data-urlencode "csrf=$csrf"
+COOKIE=$(awk '(!/^#/ || /^#HttpOnly_/) && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$JAR")
+rows_shown=$(curl -sS --noproxy '*' -H "Cookie: $COOKIE" "$BASE/my/calls?line=$LID" | grep -c '<tr' || true)
+[ "$rows_shown" -gt 50 ] || { echo "bench: /my/calls shows $rows_shown rows, not a page of 50" >&2; exit 1; }
+inbox_rows=$(curl -sS --noproxy '*' -H "Cookie: $COOKIE" "$BASE/my/inbox" | grep -c '<audio' || true)
+[ "$inbox_rows" -ge 200 ] || { echo "bench: /my/inbox shows $inbox_rows messages, not 200" >&2; exit 1; }
+mine=$(bench_get "portal /my/calls (50 of $CALLS calls)" "/my/calls?line=$LID"
+  bench_get 'portal /my/inbox (200 voicemails)' /my/inbox)
+COOKIE=
+echo "$mine" | tee -a "$TMP/report.md"
+MY_P99=$(echo "$mine" | awk -F'|' '{gsub(/ /, "", $5); print $5}' | sort -n | tail -n1)
+
 # Sign-in: the 1,000 seeded users in turn, one 5 s run (argon2id verification bounds it).
 cat >"$TMP/login.lua" <<'EOF'
 local bodies, n, threads = {}, 0, {}
@@ -249,6 +293,8 @@ read -r _ LOGIN_OK_RPS LOGIN_429 LOGIN_OTHER LOGIN_RPS LOGIN_P50 LOGIN_P99 \
   echo
   echo "Portal pages vs the REST users page of this run (target: at least 0.7×, p99 under 20 ms): slower page" \
     "**$(awk -v a="$PORTAL_RPS" -v b="$PAGE_RPS" 'BEGIN {printf "%.2f", a / b}')×**, worst p99 $PORTAL_P99 ms"
+  echo
+  echo "The end user's call log (50 of $CALLS calls) and inbox (200 voicemails), target p99 under 20 ms: worst p99 $MY_P99 ms"
 } | tee -a "$TMP/report.md"
 cp "$TMP/report.md" "$OUT"
 echo
