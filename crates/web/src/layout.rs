@@ -150,7 +150,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
         match role {
             Role::EndUser => links.extend([
                 ("/my", "my_homepage"),
-                (crate::my_inbox::PATH, "my_inbox"),
+                ("/my/inbox", "my_inbox"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),
             ]),
@@ -194,5 +194,24 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
             res
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// How a page answers what a use case refused: 404 for what is not there (or not the person's),
+/// 422 for a value it refuses, 403 for a refusal of their role, else 500; with the alert to show,
+/// in the page's language.
+pub fn refusal(c: &Chrome, e: &sb_app::AppError) -> (StatusCode, String) {
+    use sb_app::AppError;
+    match e {
+        AppError::NotFound => (StatusCode::NOT_FOUND, c.t("not_found").to_owned()),
+        AppError::Invalid(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::i18n::errors::refusal_text(c.lang, e),
+        ),
+        AppError::Forbidden(_) => (
+            StatusCode::FORBIDDEN,
+            crate::i18n::errors::refusal_text(c.lang, e),
+        ),
+        _ => (StatusCode::INTERNAL_SERVER_ERROR, c.t("error").to_owned()),
     }
 }

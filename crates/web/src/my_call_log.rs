@@ -88,18 +88,7 @@ fn own_line(me: &MeView, asked: Option<&str>) -> Result<(Option<LineView>, Vec<C
 /// filter the use case refuses, 403 for a refusal of their role, else 500.
 fn refused(session: &Session, e: &AppError) -> Response {
     let mut c = chrome(session);
-    let (status, alert) = match e {
-        AppError::NotFound => (StatusCode::NOT_FOUND, c.t("not_found").to_owned()),
-        AppError::Invalid(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            crate::i18n::errors::refusal_text(session.me.language, e),
-        ),
-        AppError::Forbidden(_) => (
-            StatusCode::FORBIDDEN,
-            crate::i18n::errors::refusal_text(session.me.language, e),
-        ),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, c.t("error").to_owned()),
-    };
+    let (status, alert) = crate::layout::refusal(&c, e);
     c.alert = Some(alert);
     let page = Page {
         c,

@@ -115,18 +115,7 @@ fn row(i: InboxItem, zone: &Zone) -> Row {
 /// that does not exist), else the use case's refusal.
 fn refused(session: &Session, e: &AppError) -> Response {
     let c = chrome(session);
-    let (status, alert) = match e {
-        AppError::NotFound => (StatusCode::NOT_FOUND, c.t("not_found").to_owned()),
-        AppError::Invalid(_) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            crate::i18n::errors::refusal_text(session.me.language, e),
-        ),
-        AppError::Forbidden(_) => (
-            StatusCode::FORBIDDEN,
-            crate::i18n::errors::refusal_text(session.me.language, e),
-        ),
-        _ => (StatusCode::INTERNAL_SERVER_ERROR, c.t("error").to_owned()),
-    };
+    let (status, alert) = crate::layout::refusal(&c, e);
     let page = Page {
         c: c.with_alert(alert),
         inbox: None,
