@@ -422,7 +422,7 @@ impl App {
         };
         self.explain_outside(&co.id, &l.id, &input, &plan, &mut view)
             .await?;
-        self.explain_mailbox(&co, &l.id, &mut view).await?;
+        self.explain_mailbox(&l.id, &mut view).await?;
         Ok(view)
     }
 }

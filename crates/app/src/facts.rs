@@ -40,19 +40,8 @@ pub(crate) struct Target {
     pub presence: Presence,
     pub handling: Handling,
     pub sip_line: SipLine,
-    /// The line has a greeting of its own for its mailbox.
-    pub own_greeting: bool,
-}
-
-impl Target {
     /// What a call that reaches this line's mailbox hears and may leave.
-    pub(crate) fn mailbox(&self) -> MailboxPlan {
-        MailboxPlan::of_line(
-            self.own_greeting,
-            &self.sip_line.language,
-            self.sip_line.second_language.as_deref(),
-        )
-    }
+    pub mailbox: MailboxPlan,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

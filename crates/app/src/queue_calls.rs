@@ -7,7 +7,6 @@ use crate::views::{parse_time, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, QueueCallId, QueueId};
 use sb_domain::model::{Feature, QueueOverflow, QueueStrategy};
-use sb_domain::routing::mailbox::MailboxPlan;
 use sb_store::Conn;
 use sb_store::queues::{self as store, QueueCall};
 
@@ -105,11 +104,7 @@ impl App {
             None => None,
         };
         let overflow_mailbox = match &overflow_line {
-            Some(l) => Some(MailboxPlan::of_line(
-                sb_store::voicemail::greeting(c, &l.id).await?.is_some(),
-                &l.language,
-                l.second_language.as_deref(),
-            )),
+            Some(l) => Some(self.line_mailbox(c, l).await?),
             None => None,
         };
         let music = self.queue_music(c, &q.id).await?;

@@ -204,9 +204,9 @@ impl App {
             None => routing::Handling::default(),
         };
         let sip_line = self.sip_line_with(c, co, l.clone(), user.as_ref()).await?;
-        let own_greeting = sb_store::voicemail::greeting(c, &l.id).await?.is_some();
+        let mailbox = self.line_mailbox(c, &sip_line).await?;
         Ok(Target {
-            own_greeting,
+            mailbox,
             line: l,
             user,
             features,
@@ -474,7 +474,7 @@ impl App {
         Ok(Destination::Line {
             line: Box::new(t.sip_line.clone()),
             plan,
-            mailbox: t.mailbox(),
+            mailbox: t.mailbox.clone(),
         })
     }
 }

@@ -134,30 +134,43 @@ pub struct Deposit {
 }
 
 impl App {
+    /// What a call that reaches `line`'s mailbox hears and may leave: the one place a line's
+    /// mailbox plan is made, for calls, queue overflows and explanations alike.
+    pub(crate) async fn line_mailbox(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &crate::switch::SipLine,
+    ) -> AppResult<MailboxPlan> {
+        let own = store::greeting(c, &line.id).await?.is_some();
+        Ok(MailboxPlan::of_line(
+            own,
+            &line.language,
+            line.second_language.as_deref(),
+        ))
+    }
+
     /// Names, on each voicemail step of an explained plan, the greeting the caller would hear
     /// and how long their message may be: the mailbox plan `route_call` gives the engine.
     pub(crate) async fn explain_mailbox(
         &self,
-        co: &sb_store::tenancy::Company,
         line: &LineId,
         view: &mut crate::views::ExplainView,
     ) -> AppResult<()> {
-        let is_mailbox = |s: &&mut crate::views::PlanStepView| s.action == "voicemail";
-        if !view
+        let steps: Vec<&mut crate::views::PlanStepView> = view
             .steps
-            .iter()
-            .chain(&view.on_busy)
-            .any(|s| s.action == "voicemail")
-        {
+            .iter_mut()
+            .chain(view.on_busy.as_mut())
+            .filter(|s| s.action == "voicemail")
+            .collect();
+        if steps.is_empty() {
             return Ok(());
         }
         let mut c = self.store.conn().await?;
-        let own = store::greeting(&mut c, line).await?.is_some();
-        let second = co.second_language.map(|l| l.as_str().to_owned());
-        let plan = MailboxPlan::of_line(own, co.first_language.as_str(), second.as_deref());
-        let steps = view.steps.iter_mut().chain(view.on_busy.as_mut());
-        for s in steps.filter(is_mailbox) {
-            s.voicemail = Some(crate::views::MailboxPlanView::of(&plan));
+        let Some(target) = self.target_fact(&mut c, line).await? else {
+            return Ok(());
+        };
+        for s in steps {
+            s.voicemail = Some(crate::views::MailboxPlanView::of(&target.mailbox));
         }
         Ok(())
     }
