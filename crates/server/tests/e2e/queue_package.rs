@@ -9,16 +9,17 @@ async fn a_line_whose_package_lacks_queues_cannot_join_log_in_or_see_a_queue() {
     let w = world().await;
     let t = &w.t1;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
-    // Ulf is an agent of the tenant's queue on the Gold package, which has queues: he may log in.
-    let status = |logged_in: bool| json!({"line_id": t.line_id, "logged_in": logged_in});
-    let r = w
-        .srv
-        .put(
-            &format!("{queue}/agent-status"),
+    // Ulf is an agent of the tenant's queue on the company's default package (Professional),
+    // which has queues: he may log in.
+    let status_path = format!("{queue}/agent-status");
+    let agent_status = |logged_in: bool| {
+        w.srv.put(
+            &status_path,
             &t.user_token,
-            status(true),
+            json!({"line_id": t.line_id, "logged_in": logged_in}),
         )
-        .await;
+    };
+    let r = agent_status(true).await;
     assert_eq!(r.status, 200, "{}", r.text);
     // The installation's Basic package (offered to every company) has no queues.
     let packages = w.srv.get("/api/v1/packages", &t.reseller_token).await;
@@ -31,42 +32,28 @@ async fn a_line_whose_package_lacks_queues_cannot_join_log_in_or_see_a_queue() {
     let basic = list
         .iter()
         .find(|p| p["name"] == "Basic")
-        .and_then(|p| p["id"].as_str())
-        .expect("the installation's Basic package")
-        .to_owned();
+        .expect("the installation's Basic package");
     assert!(
-        !list.iter().any(|p| p["name"] == "Basic"
-            && p["features"].as_array().unwrap().contains(&json!("queues"))),
-        "Basic has no queues"
+        !basic["features"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("queues")),
+        "Basic has no queues: {basic}"
     );
     let r = w
         .srv
         .patch(
             &format!("/api/v1/users/{}", t.user_id),
             &t.admin_token,
-            json!({"package_id": basic}),
+            json!({"package_id": basic["id"]}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     // Logging in is refused; logging out still works.
-    let r = w
-        .srv
-        .put(
-            &format!("{queue}/agent-status"),
-            &t.user_token,
-            status(true),
-        )
-        .await;
+    let r = agent_status(true).await;
     assert_eq!(r.status, 422, "{}", r.text);
     assert_eq!(r.code(), "no_queues_in_package", "{}", r.text);
-    let r = w
-        .srv
-        .put(
-            &format!("{queue}/agent-status"),
-            &t.user_token,
-            status(false),
-        )
-        .await;
+    let r = agent_status(false).await;
     assert_eq!(r.status, 200, "{}", r.text);
     // The line cannot be made an agent again, and the refusal names its field.
     let before = w.srv.get(&queue, &t.admin_token).await;
