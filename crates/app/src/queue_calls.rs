@@ -104,7 +104,10 @@ impl App {
             None => None,
         };
         let overflow_mailbox = match &overflow_line {
-            Some(l) => Some(self.line_mailbox(c, l).await?),
+            Some(l) => Some(
+                self.line_mailbox(c, &l.id, &l.language, l.second_language.as_deref())
+                    .await?,
+            ),
             None => None,
         };
         let music = self.queue_music(c, &q.id).await?;

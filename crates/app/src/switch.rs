@@ -204,7 +204,14 @@ impl App {
             None => routing::Handling::default(),
         };
         let sip_line = self.sip_line_with(c, co, l.clone(), user.as_ref()).await?;
-        let mailbox = self.line_mailbox(c, &sip_line).await?;
+        let mailbox = self
+            .line_mailbox(
+                c,
+                &l.id,
+                &sip_line.language,
+                sip_line.second_language.as_deref(),
+            )
+            .await?;
         Ok(Target {
             mailbox,
             line: l,

@@ -139,14 +139,12 @@ impl App {
     pub(crate) async fn line_mailbox(
         &self,
         c: &mut sb_store::Conn,
-        line: &crate::switch::SipLine,
+        line: &LineId,
+        language: &str,
+        second_language: Option<&str>,
     ) -> AppResult<MailboxPlan> {
-        let own = store::greeting(c, &line.id).await?.is_some();
-        Ok(MailboxPlan::of_line(
-            own,
-            &line.language,
-            line.second_language.as_deref(),
-        ))
+        let own = store::greeting(c, line).await?.is_some();
+        Ok(MailboxPlan::of_line(own, language, second_language))
     }
 
     /// Names, on each voicemail step of an explained plan, the greeting the caller would hear
