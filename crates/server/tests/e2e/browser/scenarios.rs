@@ -11,8 +11,12 @@ use std::time::Instant;
 /// Runs every scenario whatever the others did; answers the failures, each named.
 pub async fn run_all(ctx: &Ctx) -> Vec<String> {
     let mut failed = Vec::new();
+    let only = std::env::var("BROWSER_SCENARIOS").ok();
     macro_rules! scenario {
         ($($name:path),* $(,)?) => {$(
+            // While working on a page: BROWSER_SCENARIOS=word runs only the scenarios whose path
+            // holds the word (later scenarios may rely on what earlier ones left).
+            if only.as_deref().is_none_or(|w| stringify!($name).contains(w)) {
             let started = Instant::now();
             *ctx.scenario.lock().unwrap() = stringify!($name);
             let outcome = $name(ctx).await;
@@ -23,6 +27,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
                     eprintln!("browser: {} FAILED: {e}", stringify!($name));
                     failed.push(format!("{}: {e}", stringify!($name)));
                 }
+            }
             }
         )*};
     }
