@@ -2,14 +2,14 @@
 # Media endpoint benchmark: N concurrent sessions fed by a generator thread sending a G.711
 # frame every 20 ms per session, in three modes: voicemail deposits (greeting played for half the
 # run, then recording), conference participants (rooms of ten) and queue callers on music.
-# See crates/engine/benches/media.rs.   Usage: bench/media/run.sh [SECONDS] [STREAMS...]
+# See crates/media/benches/media.rs.   Usage: bench/media/run.sh [SECONDS] [STREAMS...]
 # (MODES="voicemail conference music" by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS=${1:-10}
 shift || true
 STREAMS=${*:-100 500 1000 2000}
-cargo bench -p sb-engine --bench media --no-run 2>&1 | tail -1
+cargo bench -p sb-media --bench media --no-run 2>&1 | tail -1
 BIN=$(ls -t "${CARGO_TARGET_DIR:-target}"/release/deps/media-* | grep -v '\.d$' | head -1)
 {
   echo "# Media endpoint (bench/media/run.sh)"

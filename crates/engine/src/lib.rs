@@ -70,7 +70,7 @@ pub struct Engine {
     /// Finished calls' records, for the call-log writer.
     call_log: mpsc::UnboundedSender<Vec<NewCallRecord>>,
     /// Conference rooms with someone in them.
-    conferences: Arc<conference::Rooms>,
+    conferences: Arc<conference::Conferences>,
     /// Music on hold for everyone waiting, from one clock.
     hold: Arc<hold::Hold>,
     /// Call-in agents dialled in to their queues.

@@ -4,13 +4,14 @@
 //! `codec` (G.711, RTP headers, RFC 4733 keys, WAV files, tones), `reach` (where media may go
 //! before a side has latched) and `latch` (which source a stream is taken from), `relay` (the
 //! RTP relay on its own packet threads), `endpoint` (Switchboard's own end of a call: play with
-//! barge-in, record, read digits, prompts), `hold` (music on hold from one clock) and `recorder`
-//! (the mixer of a recorded call).
+//! barge-in, record, read digits, prompts), `hold` (music on hold from one clock), `mixer`
+//! (conference rooms, each on its own clock) and `recorder` (the mixer of a recorded call).
 
 pub mod codec;
 pub mod endpoint;
 pub mod hold;
 pub mod latch;
+pub mod mixer;
 pub mod reach;
 pub mod recorder;
 pub mod relay;

@@ -6,7 +6,6 @@
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
 use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
-use crate::conference::Rooms;
 use crate::hold::Hold;
 use parking_lot::Mutex;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
@@ -16,6 +15,7 @@ use sb_domain::queue::{Timing, ringing};
 use sb_domain::routing::mailbox::MessageLimits;
 use sb_media::codec::Codec;
 use sb_media::latch::Latch;
+use sb_media::mixer::Rooms;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -85,7 +85,10 @@ impl Call {
         };
         let (hold_cmd, commands) = oneshot::channel();
         let done = self.recorded.clone();
-        let (rooms, player) = (self.engine.conferences.clone(), self.engine.hold.clone());
+        let (rooms, player) = (
+            self.engine.conferences.rooms.clone(),
+            self.engine.hold.clone(),
+        );
         tokio::spawn(async move {
             let _ = done.send(hold(io, music, commands, rooms, player).await);
         });
@@ -384,7 +387,7 @@ async fn hold(
     mut io: media::Io,
     music: Arc<[i16]>,
     commands: oneshot::Receiver<HoldCommand>,
-    rooms: Arc<Rooms>,
+    rooms: Arc<Rooms<ConferenceId>>,
     player: Arc<Hold>,
 ) -> Option<media::Recording> {
     match player.play_until(&mut io, &music, commands).await {
@@ -510,16 +513,16 @@ async fn agent_session(
         if setup.beep && io.play(&media::beep(), false).await.is_err() {
             break;
         }
-        let seat = engine.conferences.join_pair(&room);
+        let seat = engine.conferences.rooms.join_pair(&room);
         // The caller may have hung up just as they were offered: then nobody comes.
         let mut waited = 0;
-        while engine.conferences.occupants(&room) < 2 && waited < 150 {
+        while engine.conferences.rooms.occupants(&room) < 2 && waited < 150 {
             if io.play(&[0; 160], false).await.is_err() {
                 break;
             }
             waited += 1;
         }
-        if engine.conferences.occupants(&room) < 2 {
+        if engine.conferences.rooms.occupants(&room) < 2 {
             drop(seat);
             free.store(true, Ordering::Release);
             continue;

@@ -1,4 +1,4 @@
-//! Switchboard's media endpoint under load, for bench/media/run.sh: N sessions at once, fed by a
+//! Switchboard's media endpoint (and its conference mixer and music player) under load, for bench/media/run.sh: N sessions at once, fed by a
 //! generator thread sending one G.711 frame every 20 ms to every session, as phones do. Modes:
 //! `voicemail` (each deposit plays a greeting for the first half of the run, then records the
 //! second half), `conference` (rooms of ten participants, each mixed for the nine others) and
@@ -13,7 +13,7 @@
     reason = "a benchmark sets up, runs and reports in one place"
 )]
 
-use sb_engine::media::{self, Io, Limits};
+use sb_media::endpoint::{self as media, Io, Limits};
 use sb_media::relay::Ports;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr, UdpSocket};
@@ -50,8 +50,8 @@ fn main() {
     let n: usize = rest.first().map_or(100, |s| s.parse().unwrap());
     let secs: u64 = rest.get(1).map_or(20, |s| s.parse().unwrap());
     let mode = rest.get(2).map_or("voicemail", |s| s.as_str()).to_owned();
-    let rooms = Arc::new(sb_engine::conference::Rooms::default());
-    let hold = Arc::new(sb_engine::hold::Hold::default());
+    let rooms = Arc::new(sb_media::mixer::Rooms::<String>::default());
+    let hold = Arc::new(sb_media::hold::Hold::default());
     let music: Arc<[i16]> = media::hold_music().into();
     let ip: IpAddr = "127.0.0.1".parse().unwrap();
     // The generator: a few sockets, as several phones behind one address would be.
@@ -96,7 +96,7 @@ fn main() {
             let mut io = io;
             let recorded = match mode.as_str() {
                 "conference" => {
-                    let room = sb_domain::ids::ConferenceId::from_raw(format!("room{}", i / 10));
+                    let room = format!("room{}", i / 10);
                     let _ = rooms.join(&room).talk(&mut io).await;
                     0
                 }
