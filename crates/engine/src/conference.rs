@@ -4,10 +4,11 @@
 //! again.
 
 use super::Engine;
-use super::media::{HungUp, Io, choose_language};
+use super::media::{HungUp, Io};
 use parking_lot::Mutex;
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
+use sb_media::dialogue::choose_language;
 use sb_media::mixer;
 use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, SocketAddr};

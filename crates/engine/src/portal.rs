@@ -3,11 +3,12 @@
 //! a menu: hear new or saved messages (7 deletes, 9 saves, 6 goes on), record the greeting,
 //! change the PIN. The rules (PIN tries, lock, audit) are the application's; this is the dialogue.
 
-use super::media::{Io, Limits, Prompts, beep, choose_language};
+use super::media::{Io, Limits, Prompts, beep};
 use sb_app::App;
 use sb_app::portal::Access;
 use sb_app::portal::Voicemail;
 use sb_domain::ids::{CompanyId, LineId};
+use sb_media::dialogue::choose_language;
 use std::sync::Arc;
 use std::time::Duration;
 

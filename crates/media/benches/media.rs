@@ -106,10 +106,14 @@ fn main() {
                         .await;
                     0
                 }
-                _ => media::deposit(io, media::Greeting::Own(greeting), limits)
-                    .await
-                    .samples
-                    .len(),
+                _ => sb_media::dialogue::deposit(
+                    &mut io,
+                    sb_media::dialogue::Greeting::Own(greeting),
+                    limits,
+                )
+                .await
+                .samples
+                .len(),
             };
             drop(port);
             recorded

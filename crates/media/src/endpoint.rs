@@ -567,27 +567,6 @@ pub async fn every_frame(mut tick: impl FnMut(&mut [u8]) -> bool) {
     }
 }
 
-/// Offers the caller the company's second language (the languages apply to what
-/// callers hear). The offer is spoken in that language ("Pour le français, tapez étoile") and
-/// `*` takes it; the dialogue then goes on in the language returned.
-pub async fn choose_language(
-    io: &mut Io,
-    prompts: &Prompts,
-    first: &str,
-    second: Option<&str>,
-) -> Result<String, HungUp> {
-    let Some(second) = second.filter(|s| *s != first) else {
-        return Ok(first.to_owned());
-    };
-    io.play(&prompts.get(second, "lang-offer"), true).await?;
-    let chosen = if io.key_is('*', Duration::from_millis(1500)).await? {
-        second
-    } else {
-        first
-    };
-    Ok(chosen.to_owned())
-}
-
 /// The built-in music on hold: a soft rising and falling arpeggio (C, E, G, E) with a rest,
 /// quieter than speech.
 pub fn hold_music() -> Vec<i16> {
@@ -612,43 +591,6 @@ pub fn beep() -> Vec<i16> {
     let mut b = vec![0; 8 * 300];
     b.extend(tone(1000.0, 400));
     b
-}
-
-/// The greeting a deposit plays: the line's own, or the standard one in the language the
-/// caller chooses.
-pub enum Greeting {
-    Own(Arc<[i16]>),
-    Standard {
-        prompts: Arc<Prompts>,
-        first: String,
-        second: Option<String>,
-    },
-}
-
-/// Plays the greeting and a beep, then records the caller (a voicemail deposit).
-pub async fn deposit(mut io: Io, greeting: Greeting, limits: Limits) -> Recording {
-    let greeting = match greeting {
-        Greeting::Own(g) => Ok(g),
-        Greeting::Standard {
-            prompts,
-            first,
-            second,
-        } => choose_language(&mut io, &prompts, &first, second.as_deref())
-            .await
-            .map(|lang| prompts.get(&lang, "vm-greeting")),
-    };
-    let greeted = match greeting {
-        Ok(g) => io.play(&g, false).await.is_ok() && io.play(&beep(), false).await.is_ok(),
-        Err(HungUp) => false,
-    };
-    if !greeted {
-        return Recording {
-            samples: Vec::new(),
-            voiced: false,
-            ended: Ended::HungUp,
-        };
-    }
-    io.record(limits).await
 }
 
 #[cfg(test)]

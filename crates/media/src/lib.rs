@@ -4,10 +4,12 @@
 //! `codec` (G.711, RTP headers, RFC 4733 keys, WAV files, tones), `reach` (where media may go
 //! before a side has latched) and `latch` (which source a stream is taken from), `relay` (the
 //! RTP relay on its own packet threads), `endpoint` (Switchboard's own end of a call: play with
-//! barge-in, record, read digits, prompts), `hold` (music on hold from one clock), `mixer`
+//! barge-in, record, read digits, prompts), `dialogue` (the endpoint as call applications talk
+//! through it, a trait tests script, the language offer and the voicemail deposit), `hold` (music on hold from one clock), `mixer`
 //! (conference rooms, each on its own clock) and `recorder` (the mixer of a recorded call).
 
 pub mod codec;
+pub mod dialogue;
 pub mod endpoint;
 pub mod hold;
 pub mod latch;

@@ -3,6 +3,7 @@
 
 use super::*;
 use sb_domain::routing::mailbox::Greeting;
+use sb_media::dialogue;
 
 /// The media endpoint's recording limits for a message.
 pub(super) fn media_limits(l: MessageLimits) -> media::Limits {
@@ -26,7 +27,8 @@ impl Call {
         // For the line it is a missed call (with a message); for the caller an answered one.
         self.mark(Outcome::Missed);
         self.serve(Some((line, limits)), move |io| async move {
-            Some(media::deposit(io, greeting, media_limits(limits)).await)
+            let mut io = io;
+            Some(dialogue::deposit(&mut io, greeting, media_limits(limits)).await)
         })
         .await;
     }
@@ -34,15 +36,15 @@ impl Call {
     /// The greeting the plan names for `line`'s mailbox: its own (the standard one should it
     /// have become unreadable since), or the standard one in the company's language (or the
     /// second, if the caller takes it).
-    pub(super) async fn greeting_of(&self, line: &SipLine, plan: &Greeting) -> media::Greeting {
-        let standard = |first: &str, second: Option<&str>| media::Greeting::Standard {
+    pub(super) async fn greeting_of(&self, line: &SipLine, plan: &Greeting) -> dialogue::Greeting {
+        let standard = |first: &str, second: Option<&str>| dialogue::Greeting::Standard {
             prompts: self.engine.settings.prompts.clone(),
             first: first.to_owned(),
             second: second.map(str::to_owned),
         };
         match plan {
             Greeting::Own => match self.engine.app.line_greeting(&line.id).await {
-                Some(own) => media::Greeting::Own(own.into()),
+                Some(own) => dialogue::Greeting::Own(own.into()),
                 None => standard(&line.language, line.second_language.as_deref()),
             },
             Greeting::Standard {

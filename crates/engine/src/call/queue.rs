@@ -376,7 +376,7 @@ impl Call {
 /// What the waiting caller's media session does next.
 enum HoldCommand {
     /// Take a message for a line (overflow to voicemail).
-    Voicemail(media::Greeting, MessageLimits),
+    Voicemail(sb_media::dialogue::Greeting, MessageLimits),
     /// Talk with a call-in agent in this room for two.
     Talk(ConferenceId),
 }
@@ -391,9 +391,9 @@ async fn hold(
     player: Arc<Hold>,
 ) -> Option<media::Recording> {
     match player.play_until(&mut io, &music, commands).await {
-        Ok(Ok(HoldCommand::Voicemail(greeting, limits))) => {
-            Some(media::deposit(io, greeting, super::apps::media_limits(limits)).await)
-        }
+        Ok(Ok(HoldCommand::Voicemail(greeting, limits))) => Some(
+            sb_media::dialogue::deposit(&mut io, greeting, super::apps::media_limits(limits)).await,
+        ),
         Ok(Ok(HoldCommand::Talk(room))) => {
             let _ = rooms.join_pair(&room).talk(&mut io).await;
             None
