@@ -10,8 +10,6 @@ use sb_domain::ids::{LineId, VoicemailId};
 use sb_domain::model::AuditKind;
 use sb_store::lines as store;
 use sb_store::voicemail as vm;
-/// A message as the voice portal plays and keeps it.
-pub use sb_store::voicemail::Voicemail;
 
 /// Wrong PINs in a row that lock a mailbox.
 pub const PIN_TRIES: i64 = 5;
@@ -116,11 +114,13 @@ impl App {
     pub async fn portal_messages(
         &self,
         line: &LineId,
-    ) -> AppResult<(Vec<Voicemail>, Vec<Voicemail>)> {
+    ) -> AppResult<(Vec<VoicemailId>, Vec<VoicemailId>)> {
         let mut c = self.store.conn().await?;
         let mut list = vm::list(&mut c, line).await?;
         list.reverse();
-        Ok(list.into_iter().partition(|v| !v.heard))
+        let (new, saved): (Vec<_>, Vec<_>) = list.into_iter().partition(|v| !v.heard);
+        let ids = |l: Vec<vm::Voicemail>| l.into_iter().map(|v| v.id).collect();
+        Ok((ids(new), ids(saved)))
     }
 
     /// A message's audio as 8 kHz samples.
@@ -131,24 +131,33 @@ impl App {
         self.audio_samples(&file, "message's audio").await
     }
 
-    /// Saves (marks heard) or deletes a message heard by phone, from `source`; a deletion is
-    /// audited. The lamp follows.
-    pub async fn portal_keep(&self, v: &Voicemail, keep: bool, source: &str) -> AppResult<()> {
+    /// Saves (marks heard) or deletes a message of `line`'s mailbox heard by phone, from
+    /// `source`; a deletion is audited. The lamp follows. Another mailbox's message is not found.
+    pub async fn portal_keep(
+        &self,
+        line: &LineId,
+        id: &VoicemailId,
+        keep: bool,
+        source: &str,
+    ) -> AppResult<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        let v = vm::get(&mut tx, id)
+            .await?
+            .filter(|v| &v.line_id == line)
+            .ok_or(AppError::NotFound)?;
+        let mut orphans = Vec::new();
         if keep {
-            let mut c = self.store.conn().await?;
-            vm::set_heard(&mut c, &v.id, true).await?;
+            vm::set_heard(&mut tx, &v.id, true).await?;
         } else {
-            let now = self.now_ms();
-            let mut tx = self.store.begin().await?;
-            let file = vm::audio(&mut tx, &v.id).await?;
+            orphans.extend(vm::audio(&mut tx, &v.id).await?.map(|f| f.key));
             vm::delete(&mut tx, &v.id).await?;
-            let summary = crate::voicemail::message_audit(v);
+            let summary = crate::voicemail::message_audit(&v);
             let rec = Record::new(AuditKind::Deleted, "voicemail", &v.id).summary(summary);
             audit::write_in(&mut tx, now, phone(source), &v.company_id, rec).await?;
-            tx.commit().await?;
-            self.drop_audio(file.into_iter().map(|f| f.key).collect())
-                .await;
         }
+        tx.commit().await?;
+        self.drop_audio(orphans).await;
         let _ = self.mailboxes.send(v.line_id.clone());
         Ok(())
     }

@@ -211,8 +211,8 @@ impl Call {
         );
         let langs = (line.language.clone(), line.second_language.clone());
         let source = self.a_addr.ip().to_string();
-        self.serve(None, move |io| async move {
-            crate::portal::run(io, app, prompts, langs, mailbox, source).await;
+        self.serve(None, move |mut io| async move {
+            crate::portal::run(&mut io, &app, prompts, langs, mailbox, source).await;
             None
         })
         .await;
