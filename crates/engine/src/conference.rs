@@ -4,13 +4,15 @@
 //! again.
 
 use super::Engine;
-use super::media::{HungUp, Io};
+use super::media::{HungUp, Prompts};
 use parking_lot::Mutex;
+use sb_app::AppResult;
 use sb_app::conferences::Admission;
 use sb_domain::ids::{CompanyId, ConferenceId};
-use sb_media::dialogue::choose_language;
+use sb_media::dialogue::{Endpoint, choose_language};
 use sb_media::mixer;
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -138,22 +140,54 @@ fn admission_prompt(a: &Admission) -> Option<&'static str> {
     }
 }
 
-/// The caller at the company's bridge: asks for the access code (three tries) and puts the
-/// caller in the conference's room until they hang up. `line_source` is where a line's call
-/// came from: wrong codes count there as failed authentications (a carrier's address is not
-/// counted, it carries every outside caller).
+/// What the bridge's dialogue asks of the rest of Switchboard: whether a code opens a
+/// conference now (the business layer's rule), and to count a wrong code from a line's phone
+/// as a failed authentication at its address. The engine is the real one; tests give a fake.
+pub trait Bridge: Send + Sync {
+    fn admit(
+        &self,
+        company: &CompanyId,
+        code: &str,
+    ) -> impl Future<Output = AppResult<Admission>> + Send;
+    fn wrong_code_from(&self, from: SocketAddr);
+}
+
+impl Bridge for Engine {
+    fn admit(
+        &self,
+        company: &CompanyId,
+        code: &str,
+    ) -> impl Future<Output = AppResult<Admission>> + Send {
+        self.app.admit_to_conference(company, code)
+    }
+    fn wrong_code_from(&self, from: SocketAddr) {
+        self.judge(from, None, "", Some(403));
+    }
+}
+
+/// Who is at the bridge: the company whose bridge it is, and where a line's call came from
+/// (wrong codes count there as failed authentications; a carrier's address is not counted,
+/// it carries every outside caller).
+pub struct Caller {
+    pub company: CompanyId,
+    pub line_source: Option<SocketAddr>,
+}
+
+/// The caller at the company's bridge: offered the second language, asked for the access code
+/// (three tries), and put in the conference's room until they hang up.
 pub async fn run(
-    mut io: Io,
-    engine: Arc<Engine>,
+    io: &mut impl Endpoint,
+    bridge: &impl Bridge,
+    conferences: &Conferences,
+    prompts: &Prompts,
     langs: (String, Option<String>),
-    company: CompanyId,
-    line_source: Option<SocketAddr>,
+    caller: Caller,
 ) {
-    let prompts = &engine.settings.prompts;
-    let Ok(lang) = choose_language(&mut io, prompts, &langs.0, langs.1.as_deref()).await else {
+    let Ok(lang) = choose_language(io, prompts, &langs.0, langs.1.as_deref()).await else {
         return;
     };
-    let _ = session(io, &engine, &lang, &company, line_source).await;
+    let p = |name: &str| prompts.get(&lang, name);
+    let _ = session(io, bridge, conferences, &p, &caller).await;
 }
 
 #[expect(
@@ -161,14 +195,13 @@ pub async fn run(
     reason = "the access-code dialogue: prompts, digits, lock-out and admission, read as the caller hears them"
 )]
 async fn session(
-    mut io: Io,
-    engine: &Arc<Engine>,
-    lang: &str,
-    company: &CompanyId,
-    line_source: Option<SocketAddr>,
+    io: &mut impl Endpoint,
+    bridge: &impl Bridge,
+    conferences: &Conferences,
+    p: &impl Fn(&str) -> Arc<[i16]>,
+    caller: &Caller,
 ) -> Result<(), HungUp> {
-    let p = |name: &str| engine.settings.prompts.get(lang, name);
-    let keyer = Keyer::of(company, line_source);
+    let keyer = Keyer::of(&caller.company, caller.line_source);
     for _ in 0..CODE_TRIES {
         io.say(&[p("conf-enter-code")]).await?;
         let code = io.collect(6, Duration::from_secs(10)).await?;
@@ -178,9 +211,9 @@ async fn session(
             io.key_is('#', Duration::from_millis(1500)).await?;
         }
         // Locked: the code is not even looked up, and the caller hears what a wrong code gets.
-        let open = engine.conferences.code_entry_open(&keyer, Instant::now());
+        let open = conferences.code_entry_open(&keyer, Instant::now());
         let admission = if open {
-            engine.app.admit_to_conference(company, &code).await
+            bridge.admit(&caller.company, &code).await
         } else {
             tracing::info!(?keyer, "conference code entry locked after wrong codes");
             Ok(Admission::Unknown)
@@ -195,17 +228,17 @@ async fn session(
         let Some(prompt) = admission_prompt(&admission) else {
             if let Admission::Open { id, title } = admission {
                 tracing::debug!(conference = %id, %title, "a caller joins");
-                if engine.conferences.rooms.occupants(&id) == 0 {
+                if conferences.rooms.occupants(&id) == 0 {
                     io.say(&[p("conf-alone")]).await?;
                 }
-                return engine.conferences.rooms.join(&id).talk(&mut io).await;
+                return io.talk_in(conferences.rooms.join(&id)).await;
             }
             break;
         };
         if open && !code.is_empty() {
-            engine.conferences.wrong_code(&keyer, Instant::now());
-            if let Some(from) = line_source {
-                engine.judge(from, None, "", Some(403));
+            conferences.wrong_code(&keyer, Instant::now());
+            if let Some(from) = caller.line_source {
+                bridge.wrong_code_from(from);
             }
         }
         io.say(&[p(prompt)]).await?;
@@ -216,6 +249,7 @@ async fn session(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sb_media::dialogue::scripted::Scripted;
 
     #[test]
     fn a_conference_not_yet_open_sounds_like_a_wrong_code() {
@@ -269,5 +303,107 @@ mod tests {
             );
         }
         assert!(g.wrong.len() <= MAX_KEYS);
+    }
+
+    /// The business layer's answer to each code, and what the dialogue asked of it.
+    #[derive(Default)]
+    struct FakeBridge {
+        looked_up: Mutex<Vec<String>>,
+        judged: Mutex<Vec<SocketAddr>>,
+    }
+
+    impl Bridge for FakeBridge {
+        async fn admit(&self, _company: &CompanyId, code: &str) -> AppResult<Admission> {
+            self.looked_up.lock().push(code.to_owned());
+            Ok(match code {
+                "123456" => Admission::Open {
+                    id: ConferenceId::from_raw("weekly"),
+                    title: "Weekly".into(),
+                },
+                "654321" => Admission::NotYet,
+                _ => Admission::Unknown,
+            })
+        }
+        fn wrong_code_from(&self, from: SocketAddr) {
+            self.judged.lock().push(from);
+        }
+    }
+
+    const PHONE: &str = "192.0.2.7:5060";
+
+    async fn at_bridge(
+        keys: &str,
+        line_source: Option<SocketAddr>,
+        conferences: &Conferences,
+        bridge: &FakeBridge,
+    ) -> (Scripted, Arc<Prompts>) {
+        let prompts = Arc::new(Prompts::load(None).unwrap());
+        let mut io = Scripted::pressing(keys);
+        let caller = Caller {
+            company: CompanyId::from_raw("co"),
+            line_source,
+        };
+        let langs = ("en".to_owned(), None);
+        run(&mut io, bridge, conferences, &prompts, langs, caller).await;
+        (io, prompts)
+    }
+
+    fn times(io: &Scripted, prompt: &[i16]) -> usize {
+        io.heard.iter().filter(|h| h.as_slice() == prompt).count()
+    }
+
+    #[tokio::test]
+    async fn the_right_code_seats_the_caller_and_the_first_one_in_hears_they_are_alone() {
+        let (conferences, bridge) = (Conferences::default(), FakeBridge::default());
+        let (io, prompts) = at_bridge("123456#", None, &conferences, &bridge).await;
+        assert_eq!(io.talked, 1, "in the room");
+        assert!(io.heard(&prompts.get("en", "conf-alone")));
+        assert_eq!(*bridge.looked_up.lock(), ["123456"]);
+
+        let id = ConferenceId::from_raw("weekly");
+        let _someone = conferences.rooms.join(&id);
+        let (io, prompts) = at_bridge("123456#", None, &conferences, &bridge).await;
+        assert_eq!(io.talked, 1);
+        assert!(!io.heard(&prompts.get("en", "conf-alone")), "not alone");
+    }
+
+    #[tokio::test]
+    async fn three_wrong_codes_say_goodbye_and_count_against_the_phones_address_only() {
+        let phone: SocketAddr = PHONE.parse().unwrap();
+        let (conferences, bridge) = (Conferences::default(), FakeBridge::default());
+        let keys = "111111#654321#333#";
+        let (io, prompts) = at_bridge(keys, Some(phone), &conferences, &bridge).await;
+        assert_eq!(io.talked, 0);
+        assert_eq!(
+            times(&io, &prompts.get("en", "conf-wrong-code")),
+            3,
+            "a conference not open yet sounds like a wrong code"
+        );
+        assert_eq!(
+            io.heard.last().unwrap()[..],
+            prompts.get("en", "goodbye")[..]
+        );
+        assert_eq!(*bridge.judged.lock(), [phone, phone, phone]);
+
+        let bridge = FakeBridge::default();
+        at_bridge(keys, None, &conferences, &bridge).await;
+        assert!(
+            bridge.judged.lock().is_empty(),
+            "an outside caller's carrier is not blocked for them"
+        );
+    }
+
+    #[tokio::test]
+    async fn once_code_entry_is_locked_the_right_code_is_not_even_looked_up() {
+        let phone: SocketAddr = PHONE.parse().unwrap();
+        let (conferences, bridge) = (Conferences::default(), FakeBridge::default());
+        let keyer = Keyer::of(&CompanyId::from_raw("co"), Some(phone));
+        for _ in 0..WRONG_PER_ADDRESS {
+            conferences.wrong_code(&keyer, Instant::now());
+        }
+        let (io, prompts) = at_bridge("123456#", Some(phone), &conferences, &bridge).await;
+        assert!(bridge.looked_up.lock().is_empty());
+        assert_eq!(io.talked, 0);
+        assert!(io.heard(&prompts.get("en", "conf-wrong-code")));
     }
 }

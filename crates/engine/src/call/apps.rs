@@ -221,10 +221,14 @@ impl Call {
     /// The company's conference bridge: the caller keys in an access code and joins.
     pub(super) async fn conference(&mut self, language: String, second: Option<String>) {
         let engine = self.engine.clone();
-        let company = self.caller.company.clone();
-        let line_source = self.caller.line.is_some().then_some(self.a_addr);
-        self.serve(None, move |io| async move {
-            crate::conference::run(io, engine, (language, second), company, line_source).await;
+        let caller = crate::conference::Caller {
+            company: self.caller.company.clone(),
+            line_source: self.caller.line.is_some().then_some(self.a_addr),
+        };
+        self.serve(None, move |mut io| async move {
+            let (rooms, prompts) = (&engine.conferences, &engine.settings.prompts);
+            let langs = (language, second);
+            crate::conference::run(&mut io, engine.as_ref(), rooms, prompts, langs, caller).await;
             None
         })
         .await;
