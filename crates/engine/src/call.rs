@@ -55,7 +55,7 @@ type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
 
 /// The caller talking to Switchboard's own media endpoint: a voicemail deposit (for `line`) or
 /// the voice portal (no line: nothing is deposited).
-struct Deposit {
+struct MediaSession {
     /// The line whose mailbox takes what is recorded, with the limits of a message.
     mailbox: Option<(SipLine, MessageLimits)>,
     /// Tells the media task the caller hung up.
@@ -315,7 +315,7 @@ struct Call {
     /// When the answered call ends unless a refresh comes first (RFC 4028), if it agreed on a
     /// session interval.
     session: SessionTimer,
-    deposit: Option<Deposit>,
+    deposit: Option<MediaSession>,
     /// Where the media task says it is done, with what it recorded for a deposit.
     recorded: mpsc::UnboundedSender<Option<Recording>>,
     /// The caller's INVITE had no SDP (a late offer): the phone that answers makes the offer in

@@ -4,12 +4,86 @@
 use super::*;
 use sb_domain::routing::mailbox::Greeting;
 use sb_media::dialogue;
+use std::future::Future;
 
 /// The media endpoint's recording limits for a message.
 pub(super) fn media_limits(l: MessageLimits) -> media::Limits {
     media::Limits {
         max: Duration::from_secs(u64::from(l.max_seconds)),
         silence: Duration::from_secs(u64::from(l.silence_seconds)),
+    }
+}
+
+/// A call application: Switchboard answers the caller with its own media endpoint and runs the
+/// application on it, in a task of its own, until it is done or the caller hangs up. The plan
+/// chooses which: a line's voicemail step ([`Deposit`]), `*97` and `*98` ([`VoicePortal`]), the
+/// company's bridge number ([`Bridge`]), a call-in agent's number (`queue::CallInAgent`). A new
+/// one (an auto attendant, a fax receiver) is one more implementation and one more arm where the
+/// plan is read.
+pub(super) trait CallApp: Send + 'static {
+    /// The mailbox what the application records goes to, with the limits of a message: only a
+    /// deposit has one.
+    fn mailbox(&self) -> Option<(SipLine, MessageLimits)> {
+        None
+    }
+    /// Talks with the caller on `io`; what it recorded for the mailbox comes back.
+    fn run(self, io: media::Io) -> impl Future<Output = Option<Recording>> + Send;
+}
+
+/// A voicemail deposit: the plan's greeting, a beep, and the message recorded within the
+/// mailbox plan's limits.
+pub(super) struct Deposit {
+    line: SipLine,
+    limits: MessageLimits,
+    greeting: dialogue::Greeting,
+}
+
+impl CallApp for Deposit {
+    fn mailbox(&self) -> Option<(SipLine, MessageLimits)> {
+        Some((self.line.clone(), self.limits))
+    }
+    async fn run(self, mut io: media::Io) -> Option<Recording> {
+        let limits = media_limits(self.limits);
+        Some(dialogue::deposit(&mut io, self.greeting, limits).await)
+    }
+}
+
+/// The voice portal: the caller's own mailbox, or any of the company's by extension.
+pub(super) struct VoicePortal {
+    app: sb_app::App,
+    prompts: Arc<media::Prompts>,
+    langs: (String, Option<String>),
+    mailbox: crate::portal::Mailbox,
+    source: String,
+}
+
+impl CallApp for VoicePortal {
+    async fn run(self, mut io: media::Io) -> Option<Recording> {
+        let Self {
+            app,
+            prompts,
+            langs,
+            mailbox,
+            source,
+        } = self;
+        crate::portal::run(&mut io, &app, prompts, langs, mailbox, source).await;
+        None
+    }
+}
+
+/// The company's conference bridge: an access code, then the conference's room.
+pub(super) struct Bridge {
+    engine: Arc<crate::Engine>,
+    langs: (String, Option<String>),
+    caller: crate::conference::Caller,
+}
+
+impl CallApp for Bridge {
+    async fn run(self, mut io: media::Io) -> Option<Recording> {
+        let (rooms, prompts) = (&self.engine.conferences, &self.engine.settings.prompts);
+        let engine = self.engine.as_ref();
+        crate::conference::run(&mut io, engine, rooms, prompts, self.langs, self.caller).await;
+        None
     }
 }
 
@@ -23,12 +97,13 @@ impl Call {
             return;
         };
         let greeting = self.greeting_of(&line, &mailbox.greeting).await;
-        let limits = mailbox.limits;
         // For the line it is a missed call (with a message); for the caller an answered one.
         self.mark(Outcome::Missed);
-        self.serve(Some((line, limits)), move |io| async move {
-            let mut io = io;
-            Some(dialogue::deposit(&mut io, greeting, media_limits(limits)).await)
+        let limits = mailbox.limits;
+        self.serve(Deposit {
+            line,
+            limits,
+            greeting,
         })
         .await;
     }
@@ -54,24 +129,18 @@ impl Call {
         }
     }
 
-    /// Answers the caller with Switchboard's media endpoint and runs `session` on it in a task
-    /// of its own; what it recorded comes back to [`Self::media_done`] (a deposit for `line`).
-    pub(super) async fn serve<F, Fut>(
-        &mut self,
-        mailbox: Option<(SipLine, MessageLimits)>,
-        session: F,
-    ) where
-        F: FnOnce(media::Io) -> Fut + Send + 'static,
-        Fut: std::future::Future<Output = Option<Recording>> + Send + 'static,
-    {
+    /// Answers the caller with Switchboard's media endpoint and runs `app` on it in a task of
+    /// its own; what it recorded comes back to [`Self::media_done`] (a deposit for its mailbox).
+    pub(super) async fn serve(&mut self, app: impl CallApp) {
+        let mailbox = app.mailbox();
         let Some((io, stop, sdp, port)) = self.open_media().await else {
             return;
         };
         let done = self.recorded.clone();
         tokio::spawn(async move {
-            let _ = done.send(session(io).await);
+            let _ = done.send(app.run(io).await);
         });
-        self.deposit = Some(Deposit {
+        self.deposit = Some(MediaSession {
             mailbox,
             stop: Some(stop),
             sdp: sdp.clone(),
@@ -205,31 +274,26 @@ impl Call {
         } else {
             crate::portal::Mailbox::Any(line.company_id.clone())
         };
-        let (app, prompts) = (
-            self.engine.app.clone(),
-            self.engine.settings.prompts.clone(),
-        );
-        let langs = (line.language.clone(), line.second_language.clone());
-        let source = self.a_addr.ip().to_string();
-        self.serve(None, move |mut io| async move {
-            crate::portal::run(&mut io, &app, prompts, langs, mailbox, source).await;
-            None
+        self.serve(VoicePortal {
+            app: self.engine.app.clone(),
+            prompts: self.engine.settings.prompts.clone(),
+            langs: (line.language.clone(), line.second_language.clone()),
+            mailbox,
+            source: self.a_addr.ip().to_string(),
         })
         .await;
     }
 
     /// The company's conference bridge: the caller keys in an access code and joins.
     pub(super) async fn conference(&mut self, language: String, second: Option<String>) {
-        let engine = self.engine.clone();
         let caller = crate::conference::Caller {
             company: self.caller.company.clone(),
             line_source: self.caller.line.is_some().then_some(self.a_addr),
         };
-        self.serve(None, move |mut io| async move {
-            let (rooms, prompts) = (&engine.conferences, &engine.settings.prompts);
-            let langs = (language, second);
-            crate::conference::run(&mut io, engine.as_ref(), rooms, prompts, langs, caller).await;
-            None
+        self.serve(Bridge {
+            engine: self.engine.clone(),
+            langs: (language, second),
+            caller,
         })
         .await;
     }

@@ -5,7 +5,7 @@
 //! agent talk through the relay like any call. After the maximum wait the caller is hung up,
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
-use super::{Call, Deposit, ForkState, Outcome, Phase, Side, SipLine, media, sdp};
+use super::{Call, ForkState, MediaSession, Outcome, Phase, Side, SipLine, media, sdp};
 use crate::hold::Hold;
 use parking_lot::Mutex;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
@@ -92,7 +92,7 @@ impl Call {
         tokio::spawn(async move {
             let _ = done.send(hold(io, music, commands, rooms, player).await);
         });
-        self.deposit = Some(Deposit {
+        self.deposit = Some(MediaSession {
             mailbox: None,
             stop: Some(stop),
             sdp: answer.clone(),
@@ -472,12 +472,26 @@ impl Call {
             self.fail(403, "Forbidden").await;
             return;
         };
-        let engine = self.engine.clone();
-        self.serve(None, move |io| async move {
-            agent_session(io, engine, setup, line.id).await;
-            None
+        self.serve(CallInAgent {
+            engine: self.engine.clone(),
+            setup,
+            line: line.id,
         })
         .await;
+    }
+}
+
+/// A call-in agent's own call: music or silence between callers, each caller put through.
+pub(super) struct CallInAgent {
+    engine: Arc<super::Engine>,
+    setup: CallInSetup,
+    line: LineId,
+}
+
+impl super::apps::CallApp for CallInAgent {
+    async fn run(self, io: media::Io) -> Option<media::Recording> {
+        agent_session(io, self.engine, self.setup, self.line).await;
+        None
     }
 }
 
