@@ -61,7 +61,7 @@ fn department_view(
     d: &Department,
     b: &CompanyBarring,
 ) -> CallBarringView {
-    let chain = crate::switch::chain(all, Some(&d.id));
+    let chain = crate::departments::chain(all, Some(&d.id));
     CallBarringView {
         country: co.country.clone(),
         barred: b.departments.get(&d.id).copied().unwrap_or_default(),

@@ -354,7 +354,7 @@ impl App {
         };
         let departments = tenancy::list_departments(&mut c, &co.id).await?;
         // Live call counts come from the SIP engine; an explanation assumes none in progress.
-        let depts = crate::switch::chain(
+        let depts = crate::departments::chain(
             &departments,
             user.as_ref().and_then(|u| u.department_id.as_ref()),
         );

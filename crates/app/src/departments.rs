@@ -247,3 +247,23 @@ impl App {
         Ok(())
     }
 }
+
+/// A department and its parents up to the root, nearest first (a cycle in stored data ends it).
+pub(crate) fn chain<'d>(
+    departments: &'d [Department],
+    start: Option<&DepartmentId>,
+) -> Vec<&'d Department> {
+    let mut out: Vec<&Department> = Vec::new();
+    let mut cur = start.cloned();
+    while let Some(id) = cur {
+        let Some(d) = departments.iter().find(|d| d.id == id) else {
+            break;
+        };
+        if out.len() > departments.len() {
+            break;
+        }
+        out.push(d);
+        cur = d.parent_id.clone();
+    }
+    out
+}

@@ -9,7 +9,7 @@
 //! the same database) takes to reach calls here.
 
 use crate::barring::CompanyBarring;
-use crate::switch::SipLine;
+use crate::sip_line::SipLine;
 use crate::{App, AppResult};
 use parking_lot::Mutex;
 use sb_domain::ids::{CompanyId, LineId};

@@ -37,6 +37,7 @@ pub mod outbox;
 pub mod outside;
 pub mod passwords;
 pub mod person;
+pub mod plans;
 pub mod portal;
 pub mod profile;
 pub mod provider;
@@ -49,6 +50,7 @@ pub mod recordings;
 pub mod reports;
 pub mod sealed;
 pub mod secrets;
+pub mod sip_line;
 pub mod speed_dials;
 pub mod switch;
 pub mod tabs;
@@ -147,7 +149,7 @@ pub struct App {
     /// SIP accounts (`username@domain`) whose password changed: their phones must register again.
     pub(crate) credentials: tokio::sync::broadcast::Sender<String>,
     /// Callers waiting in queues now.
-    pub(crate) waiting: Arc<queues::WaitingBoard>,
+    pub(crate) waiting: Arc<queue_board::WaitingBoard>,
     /// Settings the SIP engine reads on every call, kept between calls.
     pub(crate) facts: Arc<facts::Facts>,
     /// The portal's people and lists, kept for a moment (see [`recent`]).

@@ -125,6 +125,13 @@ impl WaitingBoard {
 }
 
 impl App {
+    /// Callers waiting in queues now (the SIP engine keeps it).
+    pub fn waiting_board(&self) -> &WaitingBoard {
+        &self.waiting
+    }
+}
+
+impl App {
     /// The live board of a queue: its figures now (and of the last 24 hours) and each agent's
     /// state, from the agent's log-in and what the engine says their line is doing.
     pub async fn queue_board(&self, actor: &Actor, id: &str) -> AppResult<QueueBoardView> {

@@ -6,7 +6,7 @@
 use crate::audit::{self, Record};
 use crate::authz::{Actor, Need, Tenant};
 use crate::directory::body_id;
-use crate::switch::SipLine;
+use crate::sip_line::SipLine;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, LineId, QueueId};
 use sb_domain::model::{AuditKind, Feature, QueueOverflow, QueueStrategy};
@@ -16,10 +16,6 @@ use sb_store::Conn;
 use sb_store::queues::{self as store, Agent, Queue};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-pub use crate::queue_board::{
-    AgentBoardView, AgentState, LineActivity, QueueBoardView, WaitingBoard,
-};
 
 const MAX_AGENTS: usize = 100;
 
@@ -247,11 +243,6 @@ fn bounded(field: &str, v: Option<i64>, default: i64, min: i64, max: i64) -> App
 }
 
 impl App {
-    /// Callers waiting in queues now (the SIP engine keeps it).
-    pub fn waiting_board(&self) -> &WaitingBoard {
-        &self.waiting
-    }
-
     pub(crate) async fn queue_for(
         &self,
         c: &mut Conn,

@@ -4,8 +4,10 @@
 //! ID (`outside.rs`). The engine supplies what only it knows, live: how many
 //! calls each department has and how many devices a line has registered.
 
+use crate::departments::chain;
 use crate::facts::Target;
-use crate::outside::OutsidePlan;
+use crate::plans::OutsidePlan;
+pub use crate::sip_line::SipLine;
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{CompanyId, DepartmentId, LineId};
 use sb_domain::model::Feature;
@@ -17,29 +19,6 @@ use sb_domain::values::Extension;
 use sb_store::lines::{self as store, Line};
 use sb_store::tenancy::{self, Company, Department};
 use sb_store::{Conn, accounts};
-
-/// A line as the SIP engine sees it.
-#[derive(Debug, Clone)]
-pub struct SipLine {
-    pub id: LineId,
-    pub company_id: CompanyId,
-    pub extension: String,
-    /// The name callees inside the company see: the line's local calling name, else its user's.
-    pub calling_name: Option<String>,
-    /// The caller ID for calls going out: the presentation number, else the default number.
-    pub presentation_number: Option<String>,
-    /// `sip_username@sip_domain`: where its devices register.
-    pub aor: String,
-    pub sip_domain: String,
-    /// The line's departments, nearest first (for live call counts).
-    pub departments: Vec<DepartmentId>,
-    /// The company's first language: what its callers hear.
-    pub language: String,
-    /// The company's second language, which callers may choose instead.
-    pub second_language: Option<String>,
-    /// Whether the line's calls are recorded (switched on and in its user's package).
-    pub record_calls: bool,
-}
 
 /// Where a dialled string leads.
 #[derive(Debug, Clone)]
@@ -104,26 +83,6 @@ pub struct Dialled<'a> {
 
 /// What a line dials to reach its department's operator ("Operator Number").
 pub const OPERATOR_CODE: &str = "0";
-
-/// A department and its parents up to the root, nearest first (a cycle in stored data ends it).
-pub(crate) fn chain<'d>(
-    departments: &'d [Department],
-    start: Option<&DepartmentId>,
-) -> Vec<&'d Department> {
-    let mut out: Vec<&Department> = Vec::new();
-    let mut cur = start.cloned();
-    while let Some(id) = cur {
-        let Some(d) = departments.iter().find(|d| d.id == id) else {
-            break;
-        };
-        if out.len() > departments.len() {
-            break;
-        }
-        out.push(d);
-        cur = d.parent_id.clone();
-    }
-    out
-}
 
 fn states<'d>(chain: &[&'d Department], live: &dyn LiveState) -> Vec<DeptState<'d>> {
     chain

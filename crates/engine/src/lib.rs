@@ -244,8 +244,8 @@ impl Engine {
         let changed = self.presence.set_line_state(line, state);
         let activity = match state {
             line_state::LineState::Idle => None,
-            line_state::LineState::Early => Some(sb_app::queues::LineActivity::Ringing),
-            line_state::LineState::Confirmed => Some(sb_app::queues::LineActivity::OnACall),
+            line_state::LineState::Early => Some(sb_app::queue_board::LineActivity::Ringing),
+            line_state::LineState::Confirmed => Some(sb_app::queue_board::LineActivity::OnACall),
         };
         self.app.waiting_board().set_line(line, activity);
         if changed {

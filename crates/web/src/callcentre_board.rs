@@ -16,7 +16,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use sb_app::AppError;
-use sb_app::queues::{AgentBoardView, AgentKind, QueueBoardView, QueueFiguresView};
+use sb_app::queue_board::{AgentBoardView, QueueBoardView};
+use sb_app::queues::{AgentKind, QueueFiguresView};
 use serde::Deserialize;
 
 /// One queue in the overview.

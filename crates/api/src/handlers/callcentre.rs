@@ -75,7 +75,7 @@ pub async fn queue_board(
     State(s): S,
     a: Auth,
     Path(id): Path<String>,
-) -> ApiResult<Json<sb_app::queues::QueueBoardView>> {
+) -> ApiResult<Json<sb_app::queue_board::QueueBoardView>> {
     Ok(Json(s.app.queue_board(&a.actor, &id).await?))
 }
 pub async fn queue_figures(
