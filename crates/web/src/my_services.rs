@@ -63,6 +63,8 @@ struct Page {
 #[derive(Default)]
 struct Typed {
     doc: Option<CallHandlingDoc>,
+    /// The addresses typed in the message settings.
+    email_to: Option<String>,
     handling: Option<FieldProblem>,
     mailbox: Option<FieldProblem>,
 }
@@ -202,6 +204,9 @@ async fn services(
     if voicemail {
         m.read_voicemail(s, a).await?;
     }
+    if let Some(typed) = typed.email_to {
+        m.email_to = typed;
+    }
     m.mail_out = me.features.contains(&Feature::VoicemailToEmail);
     let sv = Services {
         line,
@@ -238,15 +243,17 @@ pub async fn act(
         Err(e) => return refused(&session, &e),
     };
     let a = &session.actor;
-    let (outcome, typed_doc) = if action == "calls" {
+    let mut typed = Typed::default();
+    let outcome = if action == "calls" {
         let doc = crate::calls::doc_from(&f);
-        let outcome = s.app.put_call_handling(a, &line.id, doc.clone()).await;
-        (outcome.map(|_| "co_saved"), Some(doc))
+        typed.doc = Some(doc.clone());
+        let outcome = s.app.put_call_handling(a, &line.id, doc).await;
+        outcome.map(|_| "co_saved")
     } else {
-        let outcome = crate::mailbox::apply(&s, a, &action, &line.id, &f).await;
-        (outcome, None)
+        typed.email_to = (action == "voicemail-settings").then(|| f.get("email_to").to_owned());
+        crate::mailbox::apply(&s, a, &action, &line.id, &f).await
     };
-    after(&s, &session, &me, &line.id, outcome, typed_doc).await
+    after(&s, &session, &me, &line.id, outcome, typed).await
 }
 
 /// Back to the page after a change: a redirect with its notice, or the page with the refusal
@@ -257,7 +264,7 @@ async fn after(
     me: &MeView,
     line: &str,
     outcome: Result<&'static str, AppError>,
-    typed_doc: Option<CallHandlingDoc>,
+    mut typed: Typed,
 ) -> Response {
     let e = match outcome {
         Ok(done) => {
@@ -268,13 +275,11 @@ async fn after(
     };
     let lang = session.me.language;
     let text = crate::i18n::errors::refusal_text(lang, &e);
-    let mut typed = Typed::default();
-    if typed_doc.is_some() {
+    if typed.doc.is_some() {
         typed.handling = e.field().map(|f| FieldProblem {
             field: crate::calls::field_id(f),
-            text: text.clone(),
+            text,
         });
-        typed.doc = typed_doc;
     } else {
         typed.mailbox = crate::mailbox::field_id(&e).map(|f| FieldProblem {
             field: f.to_owned(),
@@ -369,7 +374,7 @@ pub async fn upload(
         .set_voicemail_greeting(&session.actor, &form.line, form.file)
         .await
         .map(|_| "co_greeting_saved");
-    after(&s, &session, &me, &form.line, outcome, None).await
+    after(&s, &session, &me, &form.line, outcome, Typed::default()).await
 }
 
 fn parsed_line(parsed: &Result<crate::upload::GreetingForm, UploadError>) -> Option<String> {

@@ -261,8 +261,9 @@ async fn notifications_and_message_settings_are_saved(ctx: &Ctx) -> R {
     ctx.fill("#email-to", "not an address").await?;
     ctx.click("#message-settings button[type=submit]").await?;
     ensure(
-        !ctx.text("#email-to-error").await?.is_empty(),
-        "the reason by the addresses",
+        !ctx.text("#email-to-error").await?.is_empty()
+            && value(ctx, "#email-to").await? == "not an address",
+        "the reason by the addresses, as typed",
     )?;
     let still = api(ctx, &line_api(ctx, "voicemail-settings")).await?;
     ensure(still == vm, format!("unchanged: {still}"))?;
