@@ -45,7 +45,8 @@ pub(crate) type TabCache = Recent<(CompanyId, UserId), Arc<CallsTab>>;
 
 impl App {
     /// The Calls tab of one of a company's users, for the company's administrators and its
-    /// providers; a user of another company is not found.
+    /// providers, and for the user themselves (their Services page); a user of another company
+    /// is not found.
     pub async fn calls_tab(
         &self,
         actor: &Actor,
@@ -56,10 +57,15 @@ impl App {
         let epochs = (self.store.account_epoch(), self.store.config_epoch());
         let now = self.now_ms();
         let mut c = self.store.conn().await?;
-        // Who may see it is decided on every request; only what it shows is kept.
-        let co = self
-            .company_for(&mut c, actor, company, Need::Administer)
-            .await?;
+        // Who may see it is decided on every request; only what it shows is kept. A person reads
+        // their own settings as any end user reads their own line; anyone else's are the
+        // administrators'.
+        let need = if actor.user_id.as_str() == user {
+            Need::See
+        } else {
+            Need::Administer
+        };
+        let co = self.company_for(&mut c, actor, company, need).await?;
         let key = (co.id.clone(), UserId::from_raw(user.to_owned()));
         if let Some(tab) = self.calls_tabs.get(&key, epochs, now) {
             return Ok(tab);

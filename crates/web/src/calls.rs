@@ -6,7 +6,7 @@
 //! number of each step that sends the call to an outside number.
 
 use crate::WebState;
-use crate::layout::{Chrome, render};
+use crate::layout::{Chrome, FieldProblem, render};
 use crate::session::Session;
 use crate::users::{
     Choice, Fields, Place, Tab, TabQuery, done_text, error_page, named_line, pick_line, place_of,
@@ -43,6 +43,9 @@ pub struct DivertForm {
     pub number: String,
     pub announce: bool,
     pub present: bool,
+    /// The refusal of the colleague's line and of the number, when one names them.
+    pub line_error: Option<String>,
+    pub number_error: Option<String>,
 }
 
 pub struct DayForm {
@@ -51,6 +54,50 @@ pub struct DayForm {
     pub rules: Vec<Choice>,
     pub from: String,
     pub to: String,
+    pub from_error: Option<String>,
+    pub to_error: Option<String>,
+}
+
+/// The call-handling form of one line (`call_handling_fields.html`), shared by the
+/// administrators' Calls tab and the person's own Services page.
+pub struct HandlingForm {
+    /// The company's other lines, for a redirect to a colleague.
+    pub company_lines: Vec<Choice>,
+    pub forward_all: String,
+    /// The user's saved forwarding numbers, offered for "Forward all calls".
+    pub saved: Vec<String>,
+    pub permanent_redirect: String,
+    pub reject_anonymous: bool,
+    pub call_waiting: bool,
+    pub na: Vec<Choice>,
+    pub na_seconds: String,
+    pub na_always: bool,
+    pub na_divert: DivertForm,
+    pub busy: Vec<Choice>,
+    pub busy_divert: DivertForm,
+    pub ooh_on: bool,
+    pub days: Vec<DayForm>,
+    pub ooh: Vec<Choice>,
+    pub ooh_divert: DivertForm,
+    /// The refusal of the last save, by the id of the field it names.
+    pub problem: Option<FieldProblem>,
+}
+
+impl HandlingForm {
+    pub fn error_of(&self, id: &str) -> Option<&str> {
+        FieldProblem::of(self.problem.as_ref(), id)
+    }
+}
+
+/// The explain panel (`explain_panel.html`): the caller typed and, once asked, the plan.
+pub struct ExplainPanel {
+    /// Where its form asks again (the page's own path and `#explain`).
+    pub action: String,
+    pub line: String,
+    pub caller: String,
+    pub anonymous: bool,
+    pub explained: Option<Vec<StepLine>>,
+    pub on_busy: Option<StepLine>,
 }
 
 /// One step of the explained plan, in the page's words.
@@ -74,30 +121,13 @@ struct CallsPage {
     place: Place,
     tabs: Vec<Tab>,
     base: String,
+    /// Where the choice of line goes.
+    line_action: String,
     /// The line shown, and the user's lines to choose from when there are several.
     line: Option<LineView>,
     lines: Vec<Choice>,
-    company_lines: Vec<Choice>,
-    forward_all: String,
-    /// The user's saved forwarding numbers, offered for "Forward all calls".
-    saved: Vec<String>,
-    permanent_redirect: String,
-    reject_anonymous: bool,
-    call_waiting: bool,
-    na: Vec<Choice>,
-    na_seconds: String,
-    na_always: bool,
-    na_divert: DivertForm,
-    busy: Vec<Choice>,
-    busy_divert: DivertForm,
-    ooh_on: bool,
-    days: Vec<DayForm>,
-    ooh: Vec<Choice>,
-    ooh_divert: DivertForm,
-    caller: String,
-    anonymous: bool,
-    explained: Option<Vec<StepLine>>,
-    on_busy: Option<StepLine>,
+    h: HandlingForm,
+    x: ExplainPanel,
 }
 
 fn choice(value: &str, label: &str, selected: bool) -> Choice {
@@ -117,13 +147,41 @@ fn action_of(d: Option<&DivertDoc>) -> &'static str {
     }
 }
 
-fn divert_form(prefix: &'static str, d: Option<&DivertDoc>) -> DivertForm {
+fn divert_form(
+    prefix: &'static str,
+    d: Option<&DivertDoc>,
+    problem: Option<&FieldProblem>,
+) -> DivertForm {
+    let error =
+        |what: &str| FieldProblem::of(problem, &format!("{prefix}-{what}")).map(str::to_owned);
     DivertForm {
         prefix,
         line: d.and_then(|d| d.line_id.clone()).unwrap_or_default(),
         number: d.and_then(|d| d.number.clone()).unwrap_or_default(),
         announce: d.is_some_and(|d| d.announce),
         present: d.is_some_and(|d| d.present_dialled),
+        line_error: error("line"),
+        number_error: error("number"),
+    }
+}
+
+/// The id of the form field a refusal of the call-handling document names
+/// (`no_answer.divert.number` is `na-number`, `out_of_hours.days.2.from` is `ooh-from-2`).
+pub fn field_id(api_field: &str) -> String {
+    let (head, rest) = api_field.split_once('.').unwrap_or((api_field, ""));
+    let prefix = match head {
+        "no_answer" => "na",
+        "busy" => "busy",
+        "out_of_hours" => "ooh",
+        other => return other.replace('_', "-"),
+    };
+    match rest.split('.').collect::<Vec<_>>().as_slice() {
+        ["divert", "number"] => format!("{prefix}-number"),
+        ["divert", "line_id"] => format!("{prefix}-line"),
+        ["days", day, end] => format!("{prefix}-{end}-{day}"),
+        [""] | ["divert"] | ["days"] => prefix.to_owned(),
+        [field] => format!("{prefix}-{field}"),
+        _ => prefix.to_owned(),
     }
 }
 
@@ -205,7 +263,7 @@ pub async fn open(
     match s.app.calls_tab(&session.actor, company, user).await {
         Ok(tab) => {
             let place = place_of(session, tab.company.clone());
-            page(s, session, place, &tab, q, None).await
+            page(s, session, place, &tab, q, None, None).await
         }
         Err(e) => {
             let here = format!("/admin/companies/{company}/users/{user}/calls");
@@ -214,17 +272,21 @@ pub async fn open(
     }
 }
 
-/// The tab again, after a form: with the refusal as an alert.
-pub async fn show(
+/// A refused document as typed, with the refusal by the field it names.
+type Typed = (CallHandlingDoc, Option<FieldProblem>);
+
+/// The tab again, after a form: with the refusal as an alert and next to its field.
+async fn show(
     s: &WebState,
     session: &Session,
     place: Place,
     u: UserView,
     q: &TabQuery,
-    alert: Option<String>,
+    alert: String,
+    typed: Typed,
 ) -> Response {
     match s.app.calls_tab(&session.actor, &place.id, &u.id).await {
-        Ok(tab) => page(s, session, place, &tab, q, alert).await,
+        Ok(tab) => page(s, session, place, &tab, q, Some(alert), Some(typed)).await,
         Err(e) => error_page(
             session,
             &format!("{}/{}/calls", place.users_path(), u.id),
@@ -233,10 +295,6 @@ pub async fn show(
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "the Calls tab's view: every field of the call-handling document becomes a form field, in the document's order"
-)]
 async fn page(
     s: &WebState,
     session: &Session,
@@ -244,8 +302,8 @@ async fn page(
     tab: &CallsTab,
     q: &TabQuery,
     alert: Option<String>,
+    typed: Option<Typed>,
 ) -> Response {
-    let a = &session.actor;
     let u = &tab.user;
     let base = format!("{}/{}", place.users_path(), u.id);
     let here = format!("{base}/calls");
@@ -263,45 +321,53 @@ async fn page(
     };
     c.alert = alert;
     let (line, lines) = pick_line(tab.lines.clone(), u, q.line.as_deref());
-    let doc = line.as_ref().and_then(|l| {
-        tab.handling
-            .iter()
-            .find(|(id, _)| *id == l.id)
-            .map(|(_, d)| d.clone())
-    });
-    let caller = q
-        .caller
-        .clone()
-        .unwrap_or_else(|| EXAMPLE_CALLER.to_owned());
-    let anonymous = q.anonymous.is_some();
-    let (mut explained, mut on_busy) = (None, None);
-    if let (Some(l), true) = (&line, q.caller.is_some() || anonymous) {
-        let input = ExplainInput {
-            caller_number: Some(caller.trim().to_owned()).filter(|n| !n.is_empty()),
-            anonymous,
-            internal: false,
-            at: None,
-            registered_devices: 1,
-            busy: false,
-        };
-        match s.app.explain_call(a, &l.id, input).await {
-            Ok(v) => {
-                explained = Some(v.steps.into_iter().map(|s| step_line(&c, s)).collect());
-                on_busy = v.on_busy.map(|s| step_line(&c, s));
-            }
-            Err(e) => {
-                c.alert = Some(refusal(c.lang, &e));
-                status = StatusCode::UNPROCESSABLE_ENTITY;
-            }
-        }
+    let (doc, problem) = typed.unwrap_or_else(|| (stored_doc(tab, line.as_ref()), None));
+    let h = handling_form(&c, tab, line.as_ref(), &doc, problem);
+    let asked = Asked {
+        caller: q.caller.as_deref(),
+        anonymous: q.anonymous.is_some(),
+        action: format!("{here}#explain"),
+    };
+    let (x, refused) = explain_panel(s, session, &c, line.as_ref(), asked, &h.company_lines).await;
+    if let Some(e) = refused {
+        c.alert = Some(refusal(c.lang, &e));
+        status = StatusCode::UNPROCESSABLE_ENTITY;
     }
+    let page = CallsPage {
+        tabs: tabs(&place, &u.id, "calls"),
+        line_action: here,
+        base,
+        line,
+        lines,
+        h,
+        x,
+        c,
+        place,
+    };
+    render(status, &page)
+}
+
+/// The document `tab` holds for `line`, or a new line's.
+pub fn stored_doc(tab: &CallsTab, line: Option<&LineView>) -> CallHandlingDoc {
+    line.and_then(|l| tab.handling.iter().find(|(id, _)| *id == l.id))
+        .map_or_else(empty_doc, |(_, d)| d.clone())
+}
+
+/// The form showing `d` (stored, or as typed when refused) for `line`, one of `tab`'s.
+pub fn handling_form(
+    c: &Chrome,
+    tab: &CallsTab,
+    line: Option<&LineView>,
+    d: &CallHandlingDoc,
+    problem: Option<FieldProblem>,
+) -> HandlingForm {
+    let p = problem.as_ref();
     let company_lines: Vec<Choice> = tab
         .company_lines
         .iter()
-        .filter(|l| line.as_ref().is_none_or(|me| me.id != l.id))
+        .filter(|l| line.is_none_or(|me| me.id != l.id))
         .map(|l| choice(&l.id, &format!("{} · {}", l.extension, l.name), false))
         .collect();
-    let d = doc.unwrap_or_else(empty_doc);
     let na_divert = d.no_answer.divert.as_ref();
     let na_chosen = match d.no_answer.action {
         NoAnswerAction::KeepRinging => "keep_ringing",
@@ -312,8 +378,33 @@ async fn page(
         BusyAction::Divert => action_of(d.busy.divert.as_ref()),
     };
     let ooh_divert = d.out_of_hours.as_ref().map(|o| &o.divert);
-    let days = DAYS
-        .iter()
+    HandlingForm {
+        company_lines,
+        forward_all: d.forward_all.clone().unwrap_or_default(),
+        saved: tab.saved.clone(),
+        permanent_redirect: d.permanent_redirect.clone().unwrap_or_default(),
+        reject_anonymous: d.reject_anonymous,
+        call_waiting: d.call_waiting,
+        na: options(c, Some(("keep_ringing", "co_keep_ringing")), na_chosen),
+        na_seconds: d
+            .no_answer
+            .seconds
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
+        na_always: d.no_answer.always,
+        na_divert: divert_form("na", na_divert, p),
+        busy: options(c, Some(("engaged", "co_engaged")), busy_chosen),
+        busy_divert: divert_form("busy", d.busy.divert.as_ref(), p),
+        ooh_on: d.out_of_hours.is_some(),
+        days: day_forms(c, d, p),
+        ooh: options(c, None, action_of(ooh_divert)),
+        ooh_divert: divert_form("ooh", ooh_divert, p),
+        problem,
+    }
+}
+
+fn day_forms(c: &Chrome, d: &CallHandlingDoc, p: Option<&FieldProblem>) -> Vec<DayForm> {
+    DAYS.iter()
         .enumerate()
         .map(|(i, day)| {
             let dd = d.out_of_hours.as_ref().and_then(|o| o.days.get(i));
@@ -322,6 +413,8 @@ async fn page(
                 Some(DayRuleKind::UnavailableBetween) => "unavailable_between",
                 _ => "available_all_day",
             };
+            let error =
+                |end: &str| FieldProblem::of(p, &format!("ooh-{end}-{i}")).map(str::to_owned);
             DayForm {
                 i,
                 day,
@@ -335,50 +428,69 @@ async fn page(
                 .collect(),
                 from: dd.and_then(|x| x.from.clone()).unwrap_or_default(),
                 to: dd.and_then(|x| x.to.clone()).unwrap_or_default(),
+                from_error: error("from"),
+                to_error: error("to"),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// What the explain panel was asked: a caller (else the example one) or an anonymous call,
+/// and where its form asks again.
+pub struct Asked<'a> {
+    pub caller: Option<&'a str>,
+    pub anonymous: bool,
+    pub action: String,
+}
+
+/// The explain panel of `line`, with the plan once a caller was asked for; the refusal of an
+/// explanation (a caller that is no number) beside it.
+pub async fn explain_panel(
+    s: &WebState,
+    session: &Session,
+    c: &Chrome,
+    line: Option<&LineView>,
+    asked: Asked<'_>,
+    company_lines: &[Choice],
+) -> (ExplainPanel, Option<sb_app::AppError>) {
+    let mut x = ExplainPanel {
+        action: asked.action,
+        line: line.map(|l| l.id.clone()).unwrap_or_default(),
+        caller: asked.caller.unwrap_or(EXAMPLE_CALLER).to_owned(),
+        anonymous: asked.anonymous,
+        explained: None,
+        on_busy: None,
+    };
+    let Some(l) = line.filter(|_| asked.caller.is_some() || asked.anonymous) else {
+        return (x, None);
+    };
+    let input = ExplainInput {
+        caller_number: Some(x.caller.trim().to_owned()).filter(|n| !n.is_empty()),
+        anonymous: x.anonymous,
+        internal: false,
+        at: None,
+        registered_devices: 1,
+        busy: false,
+    };
+    let v = match s.app.explain_call(&session.actor, &l.id, input).await {
+        Ok(v) => v,
+        Err(e) => return (x, Some(e)),
+    };
     // A redirect to another user names that user's line by its extension, not its id.
-    let named = |st: &mut StepLine| {
+    let named = |mut st: StepLine| {
         if let Some(l) = company_lines.iter().find(|l| l.value == st.target) {
             st.target = l.label.clone();
         }
+        st
     };
-    explained.iter_mut().flatten().for_each(named);
-    on_busy.iter_mut().for_each(named);
-    let page = CallsPage {
-        tabs: tabs(&place, &u.id, "calls"),
-        base,
-        line,
-        lines,
-        company_lines,
-        forward_all: d.forward_all.clone().unwrap_or_default(),
-        saved: tab.saved.clone(),
-        permanent_redirect: d.permanent_redirect.clone().unwrap_or_default(),
-        reject_anonymous: d.reject_anonymous,
-        call_waiting: d.call_waiting,
-        na: options(&c, Some(("keep_ringing", "co_keep_ringing")), na_chosen),
-        na_seconds: d
-            .no_answer
-            .seconds
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-        na_always: d.no_answer.always,
-        na_divert: divert_form("na", na_divert),
-        busy: options(&c, Some(("engaged", "co_engaged")), busy_chosen),
-        busy_divert: divert_form("busy", d.busy.divert.as_ref()),
-        ooh_on: d.out_of_hours.is_some(),
-        days,
-        ooh: options(&c, None, action_of(ooh_divert)),
-        ooh_divert: divert_form("ooh", ooh_divert),
-        caller,
-        anonymous,
-        explained,
-        on_busy,
-        c,
-        place,
-    };
-    render(status, &page)
+    x.explained = Some(
+        v.steps
+            .into_iter()
+            .map(|s| named(step_line(c, s)))
+            .collect(),
+    );
+    x.on_busy = v.on_busy.map(|s| named(step_line(c, s)));
+    (x, None)
 }
 
 /// Settings of a line that has none yet: calls ring until the caller gives up.
@@ -498,13 +610,19 @@ pub async fn save(
         line: Some(line.id.clone()),
         ..TabQuery::default()
     };
-    match s.app.put_call_handling(a, &line.id, doc_from(f)).await {
+    let doc = doc_from(f);
+    match s.app.put_call_handling(a, &line.id, doc.clone()).await {
         Ok(_) => {
             Redirect::to(&format!("{base}/calls?line={}&done=co_saved", line.id)).into_response()
         }
         Err(e) => {
-            let alert = refusal(session.me.language, &e);
-            show(s, session, place, u, &q, Some(alert)).await
+            let lang = session.me.language;
+            let problem = e.field().map(|field| FieldProblem {
+                field: field_id(field),
+                text: crate::i18n::errors::refusal_text(lang, &e),
+            });
+            let alert = refusal(lang, &e);
+            show(s, session, place, u, &q, alert, (doc, problem)).await
         }
     }
 }

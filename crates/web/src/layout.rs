@@ -151,6 +151,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
             Role::EndUser => links.extend([
                 ("/my", "my_homepage"),
                 ("/my/inbox", "my_inbox"),
+                ("/my/services", "sv_title"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),
             ]),
@@ -213,5 +214,19 @@ pub fn refusal(c: &Chrome, e: &sb_app::AppError) -> (StatusCode, String) {
             crate::i18n::errors::refusal_text(c.lang, e),
         ),
         _ => (StatusCode::INTERNAL_SERVER_ERROR, c.t("error").to_owned()),
+    }
+}
+
+/// A refused value on a form: the id of the field it belongs to, and the reason in the page's
+/// language, shown next to that field.
+pub struct FieldProblem {
+    pub field: String,
+    pub text: String,
+}
+
+impl FieldProblem {
+    /// The reason when it belongs to the field with `id`.
+    pub fn of<'a>(problem: Option<&'a Self>, id: &str) -> Option<&'a str> {
+        problem.filter(|p| p.field == id).map(|p| p.text.as_str())
     }
 }

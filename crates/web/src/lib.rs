@@ -13,7 +13,10 @@
 //! (a user's Messages & calls tab: voicemails, call log, CSV, and what the person's own call log
 //! shares of it), `my_call_log` (the person's own call log: kinds, paging, CSV, the presence of
 //! colleagues called), `my_inbox` (the person's inbox: their lines' voicemails and recordings and
-//! their queues' group inboxes, played, downloaded, marked and deleted), `device` (a user's Device tab:
+//! their queues' group inboxes, played, downloaded, marked and deleted), `my_services` (the
+//! person's Services: how their calls are routed with the explain panel, notifications,
+//! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
+//! `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -46,6 +49,7 @@ mod my;
 mod my_call_log;
 mod my_calls;
 mod my_inbox;
+mod my_services;
 mod numbers;
 mod provider;
 mod reports;
@@ -153,6 +157,15 @@ pub fn router(state: WebState) -> Router {
         .route("/my/inbox/{kind}/{id}/download", get(my_inbox::download))
         .route("/my/inbox/{kind}/{id}/heard", post(my_inbox::mark))
         .route("/my/inbox/{kind}/{id}/delete", post(my_inbox::delete))
+        .route(my_services::PATH, get(my_services::page))
+        .route(
+            my_services::GREETING_PATH,
+            get(my_services::greeting).post(my_services::upload).layer(
+                // The person's own greeting form: the greeting's limit, as on the user's tab.
+                axum::extract::DefaultBodyLimit::max(upload::MAX_FORM_BYTES),
+            ),
+        )
+        .route("/my/services/{action}", post(my_services::act))
         .route(
             speed_dials::PATH,
             get(speed_dials::page).post(speed_dials::add),

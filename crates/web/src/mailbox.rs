@@ -5,7 +5,7 @@
 //! cases of the `/api/v1/lines/{id}/…` routes for the same settings.
 
 use crate::WebState;
-use crate::layout::{Chrome, render};
+use crate::layout::{Chrome, FieldProblem, render};
 use crate::session::{self, Session, signed_in};
 use crate::upload::{UploadError, parse_greeting_form};
 use crate::users::{
@@ -17,9 +17,97 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sb_app::AppError;
 use sb_app::views::{LineView, UserView};
 use sb_app::voicemail::{NotificationsDoc, VoicemailSettingsDoc};
+use sb_app::{Actor, AppError};
+
+/// The notification, message-settings, PIN and greeting forms of one line (the
+/// `notifications_form.html`, `message_settings_form.html`, `voice_pin_forms.html` and
+/// `greeting_forms.html` partials), shared by the administrators' tabs and the person's own
+/// Services page.
+pub struct MailboxForms {
+    /// Where the forms post: `{base}/notifications`, `{base}/pin`, …
+    pub base: String,
+    pub line: String,
+    pub user_email: String,
+    pub missed_calls: bool,
+    pub new_voicemail: bool,
+    pub email_to: String,
+    pub keep_original: bool,
+    /// Whether messages may be mailed out: the field is offered only then.
+    pub mail_out: bool,
+    pub pin_set: bool,
+    pub pin_locked: bool,
+    /// Where the line's own greeting plays from; `None` while it uses the standard one.
+    pub greeting: Option<String>,
+    /// The refusal of the last change, by the id of the field it names.
+    pub problem: Option<FieldProblem>,
+}
+
+impl MailboxForms {
+    pub fn error_of(&self, id: &str) -> Option<&str> {
+        FieldProblem::of(self.problem.as_ref(), id)
+    }
+
+    /// The forms of `line`, empty; `base` is where they post.
+    pub fn new(base: String, line: &str, user_email: Option<&str>) -> Self {
+        MailboxForms {
+            base,
+            line: line.to_owned(),
+            user_email: user_email.unwrap_or_default().to_owned(),
+            missed_calls: false,
+            new_voicemail: false,
+            email_to: String::new(),
+            keep_original: true,
+            mail_out: true,
+            pin_set: false,
+            pin_locked: false,
+            greeting: None,
+            problem: None,
+        }
+    }
+
+    /// The line's notification choices, from their use case.
+    pub async fn read_notifications(&mut self, s: &WebState, a: &Actor) -> Result<(), AppError> {
+        let n = s.app.notifications(a, &self.line).await?;
+        self.missed_calls = n.missed_calls;
+        self.new_voicemail = n.new_voicemail;
+        Ok(())
+    }
+
+    /// The line's voice-portal PIN state.
+    pub async fn read_pin(&mut self, s: &WebState, a: &Actor) -> Result<(), AppError> {
+        let pin = s.app.voice_pin(a, &self.line).await?;
+        self.pin_set = pin.set;
+        self.pin_locked = pin.locked;
+        Ok(())
+    }
+
+    /// The line's message settings and greeting.
+    pub async fn read_voicemail(&mut self, s: &WebState, a: &Actor) -> Result<(), AppError> {
+        let v = s.app.voicemail_settings(a, &self.line).await?;
+        self.email_to = v.email_to.join(", ");
+        self.keep_original = v.keep_after_email;
+        self.greeting = match s.app.voicemail_greeting(a, &self.line).await {
+            Ok(_) => Some(format!(
+                "{}/voicemail/greeting?line={}",
+                self.base, self.line
+            )),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(e),
+        };
+        Ok(())
+    }
+}
+
+/// The id of the form field a refusal of these forms names, when it names one.
+pub fn field_id(e: &AppError) -> Option<&'static str> {
+    match e.field()? {
+        f if f.starts_with("email_to") => Some("email-to"),
+        "pin" => Some("pin"),
+        _ => None,
+    }
+}
 
 #[derive(Template)]
 #[template(path = "company_user_mailbox.html")]
@@ -27,20 +115,13 @@ struct MailboxPage {
     c: Chrome,
     place: Place,
     tabs: Vec<Tab>,
-    base: String,
+    /// Where the choice of line goes.
+    line_action: String,
     /// `notifications` or `voicemail`.
     tab: String,
     line: Option<LineView>,
     lines: Vec<Choice>,
-    user_email: String,
-    missed_calls: bool,
-    new_voicemail: bool,
-    email_to: String,
-    keep_original: bool,
-    pin_set: bool,
-    pin_locked: bool,
-    /// Where the line's own greeting plays from; `None` while it uses the standard one.
-    greeting: Option<String>,
+    m: MailboxForms,
 }
 
 pub async fn show(
@@ -73,50 +154,91 @@ pub async fn show(
         Ok(x) => x,
         Err(e) => return error_page(session, &here, &e),
     };
-    let mut page = MailboxPage {
-        tabs: tabs(&place, &u.id, tab),
-        base,
-        tab: tab.to_owned(),
-        line: None,
-        lines,
-        user_email: u.email.clone().unwrap_or_default(),
-        missed_calls: false,
-        new_voicemail: false,
-        email_to: String::new(),
-        keep_original: true,
-        pin_set: false,
-        pin_locked: false,
-        greeting: None,
-        c,
-        place,
-    };
-    if let Some(l) = &line {
-        let filled = async {
-            if tab == "notifications" {
-                let n = s.app.notifications(a, &l.id).await?;
-                page.missed_calls = n.missed_calls;
-                page.new_voicemail = n.new_voicemail;
-            } else {
-                let v = s.app.voicemail_settings(a, &l.id).await?;
-                page.email_to = v.email_to.join(", ");
-                page.keep_original = v.keep_after_email;
-                let pin = s.app.voice_pin(a, &l.id).await?;
-                page.pin_set = pin.set;
-                page.pin_locked = pin.locked;
-                page.greeting = match s.app.voicemail_greeting(a, &l.id).await {
-                    Ok(_) => Some(format!("{}/voicemail/greeting?line={}", page.base, l.id)),
-                    Err(AppError::NotFound) => None,
-                    Err(e) => return Err(e),
-                };
+    let line_id = line.as_ref().map(|l| l.id.clone()).unwrap_or_default();
+    let mut m = MailboxForms::new(base.clone(), &line_id, u.email.as_deref());
+    if line.is_some() {
+        let filled = if tab == "notifications" {
+            m.read_notifications(s, a).await
+        } else {
+            match m.read_voicemail(s, a).await {
+                Ok(()) => m.read_pin(s, a).await,
+                Err(e) => Err(e),
             }
-            Ok::<(), AppError>(())
         };
-        if let Err(e) = filled.await {
+        if let Err(e) = filled {
             return error_page(session, &here, &e);
         }
     }
-    page.line = line;
+    let page = MailboxPage {
+        tabs: tabs(&place, &u.id, tab),
+        line_action: here,
+        tab: tab.to_owned(),
+        line,
+        lines,
+        m,
+        c,
+        place,
+    };
     render(status, &page)
+}
+
+/// One change of these forms on `line`, through its use case; the `done` text key it shows.
+pub async fn apply(
+    s: &WebState,
+    a: &Actor,
+    action: &str,
+    line: &str,
+    f: &Fields,
+) -> Result<&'static str, AppError> {
+    match action {
+        "notifications" => {
+            let doc = NotificationsDoc {
+                missed_calls: f.on("missed_calls"),
+                new_voicemail: f.on("new_voicemail"),
+            };
+            s.app
+                .set_notifications(a, line, doc)
+                .await
+                .map(|_| "co_saved")
+        }
+        "voicemail-settings" => {
+            let doc = VoicemailSettingsDoc {
+                email_to: f
+                    .get("email_to")
+                    .split([',', ';', ' ', '\n'])
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                keep_after_email: f.on("keep_original"),
+            };
+            s.app
+                .set_voicemail_settings(a, line, doc)
+                .await
+                .map(|_| "co_saved")
+        }
+        "pin" => s
+            .app
+            .set_voice_pin(a, line, Some(f.get("pin").trim().to_owned()))
+            .await
+            .map(|()| "co_pin_set"),
+        "pin-clear" => s
+            .app
+            .set_voice_pin(a, line, None)
+            .await
+            .map(|()| "co_pin_cleared"),
+        "pin-unlock" => s
+            .app
+            .unlock_voice_pin(a, line)
+            .await
+            .map(|()| "co_pin_unlocked"),
+        "greeting-delete" => s
+            .app
+            .delete_voicemail_greeting(a, line)
+            .await
+            .map(|()| "co_greeting_deleted"),
+        _ => Err(AppError::NotFound),
+    }
 }
 
 /// `POST …/users/{user}/{action}` for these tabs; the line is the form's, one of the user's.
@@ -140,55 +262,7 @@ pub async fn save(
         Ok(l) => l,
         Err(e) => return error_page(session, &here, &e),
     };
-    let outcome = match action {
-        "notifications" => {
-            let doc = NotificationsDoc {
-                missed_calls: f.on("missed_calls"),
-                new_voicemail: f.on("new_voicemail"),
-            };
-            s.app
-                .set_notifications(a, &line.id, doc)
-                .await
-                .map(|_| "co_saved")
-        }
-        "voicemail-settings" => {
-            let doc = VoicemailSettingsDoc {
-                email_to: f
-                    .get("email_to")
-                    .split([',', ';', ' ', '\n'])
-                    .map(str::trim)
-                    .filter(|e| !e.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-                keep_after_email: f.on("keep_original"),
-            };
-            s.app
-                .set_voicemail_settings(a, &line.id, doc)
-                .await
-                .map(|_| "co_saved")
-        }
-        "pin" => s
-            .app
-            .set_voice_pin(a, &line.id, Some(f.get("pin").trim().to_owned()))
-            .await
-            .map(|()| "co_pin_set"),
-        "pin-clear" => s
-            .app
-            .set_voice_pin(a, &line.id, None)
-            .await
-            .map(|()| "co_pin_cleared"),
-        "pin-unlock" => s
-            .app
-            .unlock_voice_pin(a, &line.id)
-            .await
-            .map(|()| "co_pin_unlocked"),
-        "greeting-delete" => s
-            .app
-            .delete_voicemail_greeting(a, &line.id)
-            .await
-            .map(|()| "co_greeting_deleted"),
-        _ => Err(AppError::NotFound),
-    };
+    let outcome = apply(s, a, action, &line.id, f).await;
     after(s, session, tab, place, u, &line.id, outcome).await
 }
 

@@ -67,14 +67,17 @@ fn chrome(session: &Session) -> Chrome {
 }
 
 /// Whether `me` may use the person's own pages: an end user's package must include them.
-fn has_portal(me: &MeView) -> bool {
+pub(crate) fn has_portal(me: &MeView) -> bool {
     me.role != Role::EndUser || me.features.contains(&Feature::UserPortal)
 }
 
 /// The line of `me`'s own that the page shows (the one asked for, else the default, else the
 /// first) with the choice of lines. Any other line is not found: an administrator may read
 /// their company's logs elsewhere, but this page is only ever the person's own calls.
-fn own_line(me: &MeView, asked: Option<&str>) -> Result<(Option<LineView>, Vec<Choice>), AppError> {
+pub(crate) fn own_line(
+    me: &MeView,
+    asked: Option<&str>,
+) -> Result<(Option<LineView>, Vec<Choice>), AppError> {
     let asked = asked.filter(|a| !a.is_empty());
     if let Some(a) = asked
         && !me.lines.iter().any(|l| l.id == a)

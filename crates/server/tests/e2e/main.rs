@@ -44,4 +44,5 @@ mod speed_dials;
 mod tenancy;
 mod twofactor;
 mod voice_portal;
+mod voicemail_package;
 mod withheld;

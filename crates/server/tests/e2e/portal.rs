@@ -494,3 +494,60 @@ async fn htmx_is_served_for_a_year_and_its_requests_carry_the_csrf_token_in_a_he
     assert_eq!(q.body["agents"][0]["logged_in"], true, "{}", q.text);
     w.srv.stop().await;
 }
+
+/// The Services page changes only the person's own line, only with the form's token, and a
+/// value the use case refuses comes back next to its field with nothing changed.
+#[tokio::test]
+async fn the_services_page_changes_only_the_persons_own_line_with_its_token() {
+    let w = world().await;
+    let t = &w.t1;
+    let handling = format!("/api/v1/lines/{}/call-handling", t.line_id);
+    let before = w.srv.get(&handling, &t.admin_token).await.body;
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (status, page, _) = u.get("/my/services").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("How calls are routed"), "{page}");
+    let csrf = Browser::csrf(&page);
+    let line = t.line_id.clone();
+    let calls = "/my/services/calls";
+    let (status, _, _) = u.post(calls, &voicemail_after("forged", &line, "20")).await;
+    assert_eq!(status, 403, "without the form's token");
+    let (status, page, _) = u.post(calls, &voicemail_after(&csrf, &line, "2")).await;
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"na-seconds-error\""), "{page}");
+    assert_eq!(
+        w.srv.get(&handling, &t.admin_token).await.body,
+        before,
+        "unchanged"
+    );
+    let (status, _, _) = u.post(calls, &voicemail_after(&csrf, &line, "20")).await;
+    assert_eq!(status, 303);
+    let doc = w.srv.get(&handling, &t.admin_token).await.body;
+    assert_eq!(doc["no_answer"]["seconds"], 20, "{doc}");
+    // Another company's user, with a token of their own, does not reach Ulf's line.
+    let mut other = Browser::new(&w.srv, "en");
+    other.sign_in("ulftwo", PW).await;
+    let (_, page, _) = other.get("/my/services").await;
+    let theirs = Browser::csrf(&page);
+    let (status, _, _) = other
+        .post(calls, &voicemail_after(&theirs, &line, "30"))
+        .await;
+    assert_eq!(status, 404);
+    let (status, _, _) = other.get(&format!("/my/services?line={line}")).await;
+    assert_eq!(status, 404);
+    let doc = w.srv.get(&handling, &t.admin_token).await.body;
+    assert_eq!(doc["no_answer"]["seconds"], 20, "{doc}");
+    w.srv.stop().await;
+}
+
+/// The Services page's call-handling form: voicemail after `seconds` when not answered.
+fn voicemail_after<'a>(csrf: &'a str, line: &'a str, seconds: &'a str) -> [(&'a str, &'a str); 5] {
+    [
+        ("csrf", csrf),
+        ("line", line),
+        ("na", "voicemail"),
+        ("na_seconds", seconds),
+        ("busy", "engaged"),
+    ]
+}

@@ -24,6 +24,11 @@ pub fn refusal_text(lang: Language, e: &AppError) -> String {
 /// Codes that each carry one meaning wherever they come from.
 pub const TEXTS: &[Text] = &[
     (
+        "err_no_voicemail_to_email_in_package",
+        "Mailing voicemail as e-mails is not part of this line's user's service package.",
+        "L'envoi des messages vocaux par e-mail ne fait pas partie de l'offre de service de l'utilisateur de cette ligne.",
+    ),
+    (
         "err_parent_cycle",
         "A department cannot be inside itself.",
         "Un service ne peut pas se trouver dans lui-même.",

@@ -30,6 +30,7 @@ mod profile;
 mod provider;
 mod reports;
 pub mod routing;
+mod services;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -50,6 +51,7 @@ const TABLES: &[&[Text]] = &[
     provider::TEXTS,
     reports::TEXTS,
     routing::TEXTS,
+    services::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {
