@@ -82,6 +82,14 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::my::the_call_log_shows_filters_pages_and_exports_only_the_persons_own_calls,
         // After it: a queue, a line, messages and a recording of its own, and Ulf's package.
         super::my::the_inbox_lists_plays_marks_and_deletes_only_the_persons_own_items,
+        // My Profile: each puts back what it changed of Ulf (name, language, password, PIN,
+        // default line, a second line, picture).
+        super::my_profile::an_end_user_changes_name_and_email_and_a_bad_email_is_refused_by_its_field,
+        super::my_profile::saving_french_shows_my_profile_in_french_at_once_and_the_account_keeps_it,
+        super::my_profile::a_wrong_current_password_is_refused_and_the_right_one_changes_the_password,
+        super::my_profile::change_passcode_changes_the_pin_alone_or_the_pin_and_password_together,
+        super::my_profile::the_default_extension_is_chosen_among_the_persons_own_lines,
+        super::my_profile::a_png_picture_is_served_written_anew_and_a_too_big_or_non_image_file_is_refused,
     );
     failed
 }
