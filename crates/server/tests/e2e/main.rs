@@ -43,4 +43,5 @@ mod sipclient;
 mod speed_dials;
 mod tenancy;
 mod twofactor;
+mod user_pictures;
 mod withheld;
