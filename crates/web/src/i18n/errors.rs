@@ -69,6 +69,16 @@ pub const TEXTS: &[Text] = &[
         "Le mot de passe actuel est incorrect.",
     ),
     (
+        "err_account_locked",
+        "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.",
+        "Ce compte est verrouillé pour un moment après trop de mots de passe erronés. Réessayez plus tard, ou demandez à un administrateur de le déverrouiller.",
+    ),
+    (
+        "err_rate_limited",
+        "Too many attempts. Please wait and try again.",
+        "Trop de tentatives. Veuillez patienter puis réessayer.",
+    ),
+    (
         "err_picture_too_large",
         "A picture is at most 512 KiB.",
         "Une photo fait au plus 512 Kio.",
