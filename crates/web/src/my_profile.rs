@@ -331,18 +331,15 @@ pub async fn save_default_line(
     change(&s, &session, "default", patch).await
 }
 
-/// A change of the person's own account through the API's user update.
+/// A change of the person's own account through the API's user update; `done` names both the
+/// notice and the form a refusal is shown in.
 async fn change(s: &WebState, session: &Session, done: &'static str, patch: UserPatch) -> Response {
     let id = session.actor.user_id.to_string();
     match s.app.update_user(&session.actor, &id, patch).await {
         Ok(_) => Redirect::to(&format!("{PATH}?done={done}")).into_response(),
         Err(e) => {
-            let form = if done == "default" {
-                "default"
-            } else {
-                "language"
-            };
-            let p = problem(session.me.language, form, &e);
+            // The language and default-line forms are named like their notices.
+            let p = problem(session.me.language, done, &e);
             show(s, session, chrome(session), Some(p), None).await
         }
     }
