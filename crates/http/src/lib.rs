@@ -1,5 +1,6 @@
 //! What the two HTTP front doors, the REST API and the portals, share without either naming the
-//! other: who the client is behind trusted proxies, the body limit, and how a logo is answered.
+//! other: who the client is behind trusted proxies, the body limit, and how a logo or a
+//! person's picture is answered.
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header;
@@ -77,16 +78,27 @@ pub fn source_ip(parts: &Parts, trusted: &[IpNet]) -> Option<String> {
 /// A logo as an answer. An SVG opened on its own runs nothing: no script survives the upload,
 /// and its own policy forbids any anyway.
 pub fn logo_answer(logo: Logo) -> Response {
+    image_answer(logo.kind.content_type(), logo.file)
+}
+
+/// A person's picture as an answer: a PNG the use case wrote anew, under the logo's policy.
+pub fn picture_answer(png: Vec<u8>) -> Response {
+    image_answer("image/png", png)
+}
+
+/// An uploaded image as an answer: its type stated and never sniffed, and sandboxed, so that
+/// opened on its own it can run nothing.
+fn image_answer(content_type: &'static str, file: Vec<u8>) -> Response {
     (
         [
-            (header::CONTENT_TYPE, logo.kind.content_type()),
+            (header::CONTENT_TYPE, content_type),
             (
                 header::CONTENT_SECURITY_POLICY,
                 "default-src 'none'; style-src 'unsafe-inline'; sandbox",
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
-        logo.file,
+        file,
     )
         .into_response()
 }

@@ -19,6 +19,7 @@ pub mod lines;
 pub mod messages;
 mod migrations;
 pub mod outbox;
+pub mod pictures;
 pub mod profiles;
 pub mod queues;
 pub mod recordings;

@@ -614,4 +614,14 @@ pub const MIGRATIONS: &[Migration] = &[
             number TEXT NOT NULL,
             PRIMARY KEY (user_id, code))"],
     },
+    Migration {
+        version: 30,
+        name: "user pictures",
+        // A person's profile picture, as the use case wrote it anew (a PNG, base64), never as
+        // uploaded; `version` changes with each upload so the picture's URL does too.
+        statements: &["CREATE TABLE user_pictures (
+            user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+            png TEXT NOT NULL,
+            version BIGINT NOT NULL)"],
+    },
 ];

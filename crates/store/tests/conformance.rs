@@ -1312,3 +1312,47 @@ async fn a_rescheduled_conference_keeps_its_code_and_people_and_is_found_at_its_
         assert!(by_code.is_some(), "{backend:?}");
     }
 }
+
+#[tokio::test]
+async fn a_picture_is_replaced_read_by_version_removed_and_goes_with_its_user() {
+    use sb_store::pictures::{self, Picture};
+    for s in fresh_stores("pictures").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let u = user(&co, "Pic", Some("Picture1"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        let backend = s.backend();
+        assert_eq!(pictures::get(&mut c, &u.id).await.unwrap(), None);
+        assert_eq!(pictures::version(&mut c, &u.id).await.unwrap(), None);
+        let first = Picture {
+            png: "iVBORw0KGgo=".into(),
+            version: T,
+        };
+        pictures::save(&mut c, &u.id, &first).await.unwrap();
+        let second = Picture {
+            png: "iVBORw0KGgoA".into(),
+            version: T + 1,
+        };
+        pictures::save(&mut c, &u.id, &second).await.unwrap();
+        assert_eq!(
+            pictures::get(&mut c, &u.id).await.unwrap(),
+            Some(second.clone()),
+            "{backend:?}"
+        );
+        assert_eq!(
+            pictures::version(&mut c, &u.id).await.unwrap(),
+            Some(T + 1),
+            "{backend:?}"
+        );
+        assert!(pictures::remove(&mut c, &u.id).await.unwrap());
+        assert!(!pictures::remove(&mut c, &u.id).await.unwrap());
+        assert_eq!(pictures::get(&mut c, &u.id).await.unwrap(), None);
+        pictures::save(&mut c, &u.id, &second).await.unwrap();
+        accounts::delete_user(&mut c, &u.id).await.unwrap();
+        assert_eq!(
+            pictures::version(&mut c, &u.id).await.unwrap(),
+            None,
+            "{backend:?}: the picture goes with its user"
+        );
+    }
+}

@@ -150,6 +150,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
         match role {
             Role::EndUser => links.extend([
                 ("/my", "my_homepage"),
+                ("/my/profile", "my_profile"),
                 ("/my/inbox", "my_inbox"),
                 ("/my/services", "sv_title"),
                 ("/my/calls", "my_call_log"),
@@ -166,10 +167,11 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                     ("/admin/conferences", "cf_title"),
                     ("/admin/reports", "rp_title"),
                     (crate::branding::OWN_PATH, "br_title"),
-                    ("/my", "my_profile"),
+                    ("/my", "my_homepage"),
+                    ("/my/profile", "my_profile"),
                 ]);
             }
-            _ => links.extend([("/admin", "administration"), ("/my", "my_profile")]),
+            _ => links.extend([("/admin", "administration"), ("/my/profile", "my_profile")]),
         }
         // The provider's and the reseller's places, after "Administration".
         links.splice(1..1, crate::provider::nav(role));

@@ -16,7 +16,9 @@
 //! their queues' group inboxes, played, downloaded, marked and deleted), `my_services` (the
 //! person's Services: how their calls are routed with the explain panel, notifications,
 //! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
-//! `device` (a user's Device tab:
+//! `my_profile` (My Profile: the person's details, language and default extension),
+//! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
+//! removal), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -49,6 +51,9 @@ mod my;
 mod my_call_log;
 mod my_calls;
 mod my_inbox;
+mod my_passwords;
+mod my_picture;
+mod my_profile;
 mod my_services;
 mod numbers;
 mod provider;
@@ -176,6 +181,9 @@ pub fn router(state: WebState) -> Router {
         .route("/my/security/confirm", post(security::confirm))
         .route("/my/security/off", post(security::turn_off))
         // The reseller's customers and the provider's pages.
+        .merge(my_profile::routes())
+        .merge(my_passwords::routes())
+        .merge(my_picture::routes())
         .merge(reseller::routes())
         .merge(provider::routes())
         .merge(company_profile::routes())

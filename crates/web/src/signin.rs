@@ -28,6 +28,8 @@ struct FirstLoginPage {
 #[derive(Deserialize)]
 pub struct LangQuery {
     lang: Option<String>,
+    /// `password` after a new password ended the session: the page says why.
+    done: Option<String>,
 }
 
 /// A page before sign-in with a fresh CSRF token in its forms and cookie.
@@ -59,7 +61,12 @@ pub async fn sign_in_page(
         return Redirect::to(session::home_of(actor.role)).into_response();
     }
     let lang = guest_lang(&headers, q.lang.as_deref());
-    sign_in_form(&s, lang, None, StatusCode::OK)
+    let csrf = new_csrf();
+    let mut c = Chrome::guest(lang, "sign_in", &csrf, "/");
+    if q.done.as_deref() == Some("password") {
+        c.info = Some(crate::i18n::t(lang, "mp_password_changed").to_owned());
+    }
+    guest_page(&s, StatusCode::OK, &SignInPage { c }, &csrf)
 }
 
 /// After a successful sign-in: the session cookie, and off to the role's home.

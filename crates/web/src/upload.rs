@@ -1,7 +1,7 @@
-//! The bodies of the forms that upload a file (`multipart/form-data`: a greeting, a logo): read
-//! whole into memory under the route's size limit, then parsed by multer here, in one
-//! synchronous function of the bytes, so that the fuzz target `greeting_form` drives exactly
-//! what the routes do. Nothing is used before the CSRF field is checked by the caller.
+//! The bodies of the forms that upload a file (`multipart/form-data`: a greeting, a logo, a
+//! profile picture): read whole into memory under the route's size limit, then parsed by multer
+//! here, in one synchronous function of the bytes, so that the fuzz target `greeting_form`
+//! drives exactly what the routes do. Nothing is used before the CSRF field is checked by the caller.
 
 use axum::body::Bytes;
 use std::future::Future;
@@ -13,6 +13,9 @@ pub const MAX_FORM_BYTES: usize = sb_app::audio::MAX_UPLOAD_BYTES + 16 * 1024;
 
 /// The largest logo form: the logo limit and room for the token.
 pub const MAX_LOGO_FORM_BYTES: usize = sb_app::logo::MAX_LOGO_BYTES + 16 * 1024;
+
+/// The largest picture form: the picture limit and room for the token.
+pub const MAX_PICTURE_FORM_BYTES: usize = sb_app::picture::MAX_PICTURE_BYTES + 16 * 1024;
 
 /// The greeting form's fields.
 pub type GreetingForm = FileForm;
@@ -59,6 +62,12 @@ pub fn parse_greeting_form(content_type: &str, body: Bytes) -> Result<GreetingFo
 /// Parses a logo form (its file field is `logo`), as [`parse_greeting_form`] does.
 pub fn parse_logo_form(content_type: &str, body: Bytes) -> Result<FileForm, UploadError> {
     parse_file_form(content_type, body, MAX_LOGO_FORM_BYTES, "logo")
+}
+
+/// Parses a profile picture form (its file field is `picture`), as [`parse_greeting_form`]
+/// does.
+pub fn parse_picture_form(content_type: &str, body: Bytes) -> Result<FileForm, UploadError> {
+    parse_file_form(content_type, body, MAX_PICTURE_FORM_BYTES, "picture")
 }
 
 fn parse_file_form(

@@ -138,3 +138,34 @@ pub async fn reset_password(
     let link = s.app.reset_password(&a.actor, &id, b).await?;
     Ok(Json(ResetPasswordOutput { link }))
 }
+
+/// A user's profile picture: a PNG written anew by the use case, sandboxed like a logo.
+pub async fn get_user_picture(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    Ok(sb_http::picture_answer(s.app.picture(&a.actor, &id).await?))
+}
+pub async fn set_user_picture(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    body: HttpBody,
+) -> ApiResult<StatusCode> {
+    let limit = sb_app::picture::MAX_PICTURE_BYTES;
+    let file = axum::body::to_bytes(body, limit + 1).await.map_err(|_| {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "file_too_large",
+            "A picture is at most 512 KiB.",
+            Some("picture".into()),
+        )
+    })?;
+    s.app.set_picture(&a.actor, &id, file.to_vec()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn delete_user_picture(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.remove_picture(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -43,6 +43,7 @@ mod sipclient;
 mod speed_dials;
 mod tenancy;
 mod twofactor;
+mod user_pictures;
 mod voice_portal;
 mod voicemail_package;
 mod withheld;

@@ -551,3 +551,38 @@ fn voicemail_after<'a>(csrf: &'a str, line: &'a str, seconds: &'a str) -> [(&'a 
         ("busy", "engaged"),
     ]
 }
+
+#[tokio::test]
+async fn wrong_current_passwords_on_my_profile_count_toward_the_lock_like_a_sign_in() {
+    let w = world().await;
+    let mut b = Browser::new(&w.srv, "en");
+    b.sign_in("ulfone", PW).await;
+    let wrong = "Wrong-Pass-12!";
+    for (path, other) in [
+        ("/my/profile/password", ("new_password", "Another-Pass-34!")),
+        ("/my/profile/passcode", ("new_pin", "582946")),
+        ("/my/profile/password", ("new_password", "Another-Pass-34!")),
+        ("/my/profile/passcode", ("new_password", "Another-Pass-34!")),
+    ] {
+        let (_, page, _) = b.get("/my/profile").await;
+        let csrf = Browser::csrf(&page);
+        let form = [("csrf", csrf.as_str()), ("current_password", wrong), other];
+        let (status, page, _) = b.post(path, &form).await;
+        assert_eq!(status, 422, "{path}");
+        assert!(
+            page.contains("The current password is not correct."),
+            "{path}: the reason by the field"
+        );
+    }
+    let (_, page, _) = b.get("/my/profile").await;
+    let csrf = Browser::csrf(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("current_password", wrong),
+        ("new_password", "Another-Pass-34!"),
+    ];
+    let (_, page, _) = b.post("/my/profile/password", &form).await;
+    assert!(page.contains("locked"), "the fifth wrong one locks");
+    assert_eq!(w.srv.login_resp("ulfone", PW).await.status, 423);
+    w.srv.stop().await;
+}

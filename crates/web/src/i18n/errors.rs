@@ -74,6 +74,46 @@ pub const TEXTS: &[Text] = &[
         "Le mot de passe actuel est incorrect.",
     ),
     (
+        "err_account_locked",
+        "This account is locked for a while after too many wrong passwords. Try again later, or ask an administrator to unlock it.",
+        "Ce compte est verrouillé pour un moment après trop de mots de passe erronés. Réessayez plus tard, ou demandez à un administrateur de le déverrouiller.",
+    ),
+    (
+        "err_rate_limited",
+        "Too many attempts. Please wait and try again.",
+        "Trop de tentatives. Veuillez patienter puis réessayer.",
+    ),
+    (
+        "err_picture_too_large",
+        "A picture is at most 512 KiB.",
+        "Une photo fait au plus 512 Kio.",
+    ),
+    (
+        "err_picture_not_png",
+        "A picture is a PNG file.",
+        "Une photo est un fichier PNG.",
+    ),
+    (
+        "err_picture_unreadable",
+        "This PNG file cannot be read.",
+        "Ce fichier PNG est illisible.",
+    ),
+    (
+        "err_picture_too_many_pixels",
+        "A picture is at most 2048 pixels wide and high.",
+        "Une photo fait au plus 2048 pixels de large et de haut.",
+    ),
+    (
+        "err_no_picture_file",
+        "Choose a PNG file.",
+        "Choisissez un fichier PNG.",
+    ),
+    (
+        "err_nothing_to_change",
+        "Give a new password, a new PIN or both.",
+        "Indiquez un nouveau mot de passe, un nouveau code ou les deux.",
+    ),
+    (
         "err_invalid_link",
         "This link is not valid any more. Ask your administrator for a new one.",
         "Ce lien n'est plus valable. Demandez-en un nouveau à votre administrateur.",

@@ -26,6 +26,7 @@ mod departments;
 pub mod errors;
 mod home;
 mod lines;
+mod my_profile;
 mod profile;
 mod provider;
 mod reports;
@@ -47,6 +48,7 @@ const TABLES: &[&[Text]] = &[
     errors::TEXTS,
     home::TEXTS,
     lines::TEXTS,
+    my_profile::TEXTS,
     profile::TEXTS,
     provider::TEXTS,
     reports::TEXTS,

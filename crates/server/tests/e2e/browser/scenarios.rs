@@ -84,6 +84,15 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::my::the_inbox_lists_plays_marks_and_deletes_only_the_persons_own_items,
         // After it: it gives Ulf a package of its own and gives his back at the end.
         super::my_services::an_end_user_routes_calls_and_sets_notifications_voicemail_and_pin_on_services,
+        // My Profile: each puts back what it changed of Ulf (name, language, password, PIN,
+        // default line, a second line, picture).
+        super::my_profile::an_end_user_changes_name_and_email_and_a_bad_email_is_refused_by_its_field,
+        super::my_profile::saving_french_shows_my_profile_in_french_at_once_and_the_account_keeps_it,
+        super::my_profile::a_wrong_current_password_is_refused_and_the_right_one_changes_the_password,
+        super::my_profile::change_passcode_changes_the_pin_alone_or_the_pin_and_password_together,
+        super::my_profile::the_default_extension_is_chosen_among_the_persons_own_lines,
+        super::my_profile::a_png_picture_is_served_written_anew_and_a_too_big_or_non_image_file_is_refused,
+        super::my_profile::administrators_open_their_own_profile_from_the_navigation,
     );
     failed
 }
