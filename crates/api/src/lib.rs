@@ -5,7 +5,6 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 mod openapi;
-mod reports;
 pub mod routes;
 
 use axum::extract::{DefaultBodyLimit, State};

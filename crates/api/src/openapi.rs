@@ -80,6 +80,7 @@ use utoipa::openapi::{
         AuditView,
         CallRecordView,
         MessageView,
+        SendMessageInput,
         VoicemailView,
         VoicemailPatch,
         VoicemailSettingsDoc,

@@ -158,6 +158,7 @@ pub fn routes() -> Vec<Route> {
         r!(get "/api/v1/lines/{id}/calls" list_line_calls "calls" N, ListOrCsv("CallRecordView"), true, "A line's call log, newest first (filters direction, from, to; ?format=csv)"),
         r!(get "/api/v1/companies/{id}/calls" list_company_calls "calls" N, ListOrCsv("CallRecordView"), true, "Every call of a company, for its administrators (same filters and CSV)"),
         r!(get "/api/v1/lines/{id}/messages" list_line_messages "calls" N, List("MessageView"), true, "A line's SIP messages, sent and received, newest first"),
+        r!(post "/api/v1/lines/{id}/messages" send_line_message "calls" Some("SendMessageInput"), Created("MessageView"), true, "Send a text from the line to a colleague's extension (needs sms_mms in the line's user's package): kept, and handed to their registered phones as SIP MESSAGE at once, or when they next register"),
         r!(get "/api/v1/lines/{id}/voicemail" get_mailbox "voicemail" N, Ok("MailboxView"), true, "A line's voicemail box in one read: where messages are mailed, the greeting, how many are new, and the messages newest first"),
         r!(put "/api/v1/lines/{id}/voicemail" set_mailbox "voicemail" Some("VoicemailSettingsDoc"), Ok("MailboxView"), true, "Choose where the box's new messages are mailed (as voicemail-settings); answers the whole box"),
         r!(get "/api/v1/lines/{id}/voicemails" list_voicemails "voicemail" N, AllOrCsv("VoicemailView"), true, "A line's voicemail messages, newest first (?format=csv)"),

@@ -148,6 +148,9 @@ pub struct App {
     pub(crate) phantoms: Arc<lockout::Phantoms>,
     /// Lines whose mailbox changed (a message left, heard or deleted), for message-waiting lamps.
     pub(crate) mailboxes: tokio::sync::broadcast::Sender<sb_domain::ids::LineId>,
+    /// Messages sent through the API or the portal, for the SIP engine to hand to the
+    /// recipient's phones at once.
+    pub(crate) posted: tokio::sync::broadcast::Sender<messages::Outgoing>,
     /// SIP accounts (`username@domain`) whose password changed: their phones must register again.
     pub(crate) credentials: tokio::sync::broadcast::Sender<String>,
     /// Callers waiting in queues now.
@@ -190,6 +193,7 @@ impl App {
             phantoms: Arc::default(),
             mailboxes: tokio::sync::broadcast::channel(1024).0,
             credentials: tokio::sync::broadcast::channel(1024).0,
+            posted: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
             portal: Arc::default(),
             calls_tabs: Arc::default(),
@@ -207,6 +211,12 @@ impl App {
     /// Lines whose mailbox changes from now on (the SIP engine updates their lamps).
     pub fn mailbox_changes(&self) -> tokio::sync::broadcast::Receiver<sb_domain::ids::LineId> {
         self.mailboxes.subscribe()
+    }
+
+    /// Messages sent through the API or the portal from now on: the SIP engine hands each to
+    /// the recipient's registered phones (those offline get it when they register).
+    pub fn posted_messages(&self) -> tokio::sync::broadcast::Receiver<messages::Outgoing> {
+        self.posted.subscribe()
     }
 
     /// SIP accounts (`username@domain`) whose password changed from now on: the SIP engine drops

@@ -3,9 +3,11 @@
 
 use crate::authz::Actor;
 use crate::switch::SipLine;
-use crate::views::{ListPage, MessageView, time};
+use crate::views::{ListPage, MessageView, SendMessageInput, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, MessageId};
+use sb_domain::model::Feature;
+use sb_store::accounts;
 use sb_store::lines as line_store;
 use sb_store::messages::{self as store, StoredMessage};
 use sb_store::tenancy;
@@ -97,6 +99,60 @@ impl App {
             to,
             from_name: from.calling_name.clone(),
         }))
+    }
+
+    /// A text sent from `line` by its own user (or an administrator of its company) through the
+    /// API or the portal to a colleague's extension: kept like a phone's message and handed to
+    /// the recipient's phones at once. Sending needs the SMS/MMS feature in the line's user's
+    /// package.
+    pub async fn send_message(
+        &self,
+        actor: &Actor,
+        line: &str,
+        input: SendMessageInput,
+    ) -> AppResult<MessageView> {
+        let from = {
+            let mut c = self.store.conn().await?;
+            let (co, l) = self.handling_line(&mut c, actor, line, true).await?;
+            let user = match &l.user_id {
+                Some(u) => accounts::locate_user(&mut c, u).await?,
+                None => None,
+            };
+            let allowed = match &user {
+                Some(u) => self.user_has_feature(&mut c, u, Feature::SmsMms).await?,
+                None => false,
+            };
+            if !allowed {
+                return Err(AppError::invalid(
+                    "no_sms_mms_in_package",
+                    "line",
+                    "Sending messages is not part of this line's service package.",
+                ));
+            }
+            self.sip_line_of(&mut c, &co, l).await?
+        };
+        if input.body.trim().is_empty() {
+            return Err(AppError::invalid(
+                "empty_message",
+                "body",
+                "Write the message.",
+            ));
+        }
+        let sent = self
+            .accept_message(&from, input.to.trim(), "text/plain", input.body.as_bytes())
+            .await?;
+        let Some(out) = sent else {
+            return Err(AppError::invalid(
+                "unknown_extension",
+                "to",
+                "No line of the company has this extension.",
+            ));
+        };
+        let view = view(out.message.clone(), &from.id);
+        // Nobody listening (no SIP engine in this process) leaves it for the phones' next
+        // registration, as for a phone that is offline.
+        let _ = self.posted.send(out);
+        Ok(view)
     }
 
     /// Messages waiting for the line registered as `sip_username` in `sip_domain`.

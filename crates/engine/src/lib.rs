@@ -393,6 +393,13 @@ pub async fn run(
         let engine = forgetting.clone();
         async move { engine.forget_bindings(aor).await }
     });
+    // A message sent through the API or the portal goes to the recipient's phones at once
+    // (each in a task of its own: a phone that never answers holds only its own transaction).
+    let messenger = engine.clone();
+    follow(engine.app.posted_messages(), move |out| {
+        tokio::spawn(messaging::deliver(messenger.clone(), out));
+        std::future::ready(())
+    });
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let lamps = engine.clone();
     follow(engine.app.mailbox_changes(), move |line| {

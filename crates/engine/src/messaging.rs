@@ -62,7 +62,7 @@ pub fn flush(engine: Arc<Engine>, domain: String, username: String) {
 }
 
 /// Offers the message to every registered device; the first 2xx marks it delivered.
-async fn deliver(engine: Arc<Engine>, out: Outgoing) {
+pub(crate) async fn deliver(engine: Arc<Engine>, out: Outgoing) {
     let devices = engine.devices(&out.to.aor);
     if devices.is_empty() {
         return;

@@ -13,7 +13,8 @@
 //! (a user's Messages & calls tab: voicemails, call log, CSV, and what the person's own call log
 //! shares of it), `my_call_log` (the person's own call log: kinds, paging, CSV, the presence of
 //! colleagues called), `my_inbox` (the person's inbox: their lines' voicemails and recordings and
-//! their queues' group inboxes, played, downloaded, marked and deleted), `my_services` (the
+//! their queues' group inboxes, played, downloaded, marked and deleted), `my_texts` (Send SMS: texts
+//! to colleagues from one of the person's lines and the line's messages), `my_services` (the
 //! person's Services: how their calls are routed with the explain panel, notifications,
 //! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
 //! `my_profile` (My Profile: the person's details, language and default extension),
@@ -55,6 +56,7 @@ mod my_passwords;
 mod my_picture;
 mod my_profile;
 mod my_services;
+mod my_texts;
 mod numbers;
 mod provider;
 mod reports;
@@ -162,6 +164,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my/inbox/{kind}/{id}/download", get(my_inbox::download))
         .route("/my/inbox/{kind}/{id}/heard", post(my_inbox::mark))
         .route("/my/inbox/{kind}/{id}/delete", post(my_inbox::delete))
+        .route(my_texts::PATH, get(my_texts::page).post(my_texts::send))
         .route(my_services::PATH, get(my_services::page))
         .route(
             my_services::GREETING_PATH,

@@ -160,3 +160,12 @@ pub async fn list_line_messages(
 ) -> ApiResult<Json<ListPage<MessageView>>> {
     Ok(Json(s.app.line_messages(&a.actor, &id, p).await?))
 }
+
+pub async fn send_line_message(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(input): Body<SendMessageInput>,
+) -> ApiResult<Created<MessageView>> {
+    Ok(created(s.app.send_message(&a.actor, &id, input).await?))
+}

@@ -22,7 +22,7 @@ type S = State<AppState>;
 
 // The route table names every handler here.
 pub use crate::branding::*;
-pub use crate::reports::*;
+pub use reports::*;
 pub type Created<T> = (StatusCode, Json<T>);
 
 fn created<T>(v: T) -> Created<T> {
@@ -30,6 +30,7 @@ fn created<T>(v: T) -> Created<T> {
 }
 
 mod audit;
+mod reports;
 /// Every item of a small collection.
 #[derive(serde::Serialize)]
 pub struct All<T> {

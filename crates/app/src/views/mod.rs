@@ -613,6 +613,16 @@ pub struct E911AddressDoc {
     pub country: String,
 }
 
+/// A text message sent from one of the person's own lines to a colleague's extension.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageInput {
+    /// The colleague's extension.
+    pub to: String,
+    /// The text, UTF-8, at most 16 KiB.
+    pub body: String,
+}
+
 /// A SIP MESSAGE of a line, sent or received.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageView {

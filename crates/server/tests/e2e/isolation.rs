@@ -34,6 +34,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
             json!({"forward_all": "+15550009999", "no_answer": {"action": "keep_ringing"}, "busy": {"action": "engaged"}})
         }
         "ExplainInput" => json!({}),
+        "SendMessageInput" => json!({"to": "201", "body": "Hacked"}),
         "VoicePinInput" => json!({"pin": "135790"}),
         "SavedNumbersDoc" => json!({"numbers": ["+15550007777"]}),
         "SpeedDialsDoc" => json!({"items": [{"code": "1", "name": "x", "number": "+15550007777"}]}),

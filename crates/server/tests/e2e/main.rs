@@ -42,6 +42,7 @@ mod sip;
 mod sipclient;
 mod speed_dials;
 mod tenancy;
+mod texting;
 mod twofactor;
 mod user_pictures;
 mod voice_portal;

@@ -1177,7 +1177,7 @@ pub fn send_message(sip: SocketAddr, from: &SipLine, to: &str, text: &str, expec
     Sipp::spawn(xml, "msg", free_port(), &args, Some(sip))
 }
 
-fn message_phone(port: u16, text: &str) -> Sipp {
+pub fn message_phone(port: u16, text: &str) -> Sipp {
     let xml = include_str!("sipp/message_uas.xml").replace("[text]", text);
     Sipp::spawn(xml, "msg-uas", port, &[], None)
 }

@@ -24,6 +24,21 @@ pub fn refusal_text(lang: Language, e: &AppError) -> String {
 /// Codes that each carry one meaning wherever they come from.
 pub const TEXTS: &[Text] = &[
     (
+        "err_no_sms_mms_in_package",
+        "Sending messages is not part of this line's service package.",
+        "L'envoi de messages ne fait pas partie de l'offre de service de cette ligne.",
+    ),
+    (
+        "err_empty_message",
+        "Write the message.",
+        "Écrivez le message.",
+    ),
+    (
+        "err_unknown_extension",
+        "No line of the company has this extension.",
+        "Aucune ligne de l'entreprise n'a ce poste.",
+    ),
+    (
         "err_no_voicemail_to_email_in_package",
         "Mailing voicemail as e-mails is not part of this line's user's service package.",
         "L'envoi des messages vocaux par e-mail ne fait pas partie de l'offre de service de l'utilisateur de cette ligne.",

@@ -32,6 +32,7 @@ mod provider;
 mod reports;
 pub mod routing;
 mod services;
+mod texts;
 
 /// A text: its key, English, French.
 type Text = (&'static str, &'static str, &'static str);
@@ -54,6 +55,7 @@ const TABLES: &[&[Text]] = &[
     reports::TEXTS,
     routing::TEXTS,
     services::TEXTS,
+    texts::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {

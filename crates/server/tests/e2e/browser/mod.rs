@@ -17,6 +17,7 @@ mod mail_access;
 mod my;
 mod my_profile;
 mod my_services;
+mod my_texts;
 mod provider;
 mod reports;
 mod scenarios;

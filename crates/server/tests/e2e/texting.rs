@@ -1,0 +1,122 @@
+//! Texts sent through the API (issue 17, "Send SMS" to colleagues): from one's own line to a
+//! colleague's extension, kept in both lines' messages and handed at once to the colleague's
+//! registered phones as SIP MESSAGE, only for a line whose user's package has `sms_mms`.
+
+use crate::phones::{free_port, message_phone, pair, register_at, sipp_available};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_text_sent_through_the_api_reaches_the_colleagues_registered_phone_with_sms_in_the_package()
+ {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let (w, t) = (&p.w, &p.w.t1);
+    let send = format!("/api/v1/lines/{}/messages", t.line_id);
+    let text = |to: &str, body: &str| json!({"to": to, "body": body});
+
+    // Ulf is on the company's default package, which has no SMS/MMS: refused, nothing kept.
+    let r = w.srv.post(&send, &t.user_token, text("202", "Hello")).await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.code(), "no_sms_mms_in_package", "{}", r.text);
+    assert_eq!(r.body["field"], "line", "{}", r.text);
+    let kept = w.srv.get(&send, &t.user_token).await;
+    assert_eq!(
+        kept.body["items"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        kept.text
+    );
+
+    let texting = w
+        .srv
+        .post(
+            "/api/v1/packages",
+            &t.reseller_token,
+            json!({"name": "Texting", "features": ["user_portal", "sms_mms"], "monthly_price_cents": 100}),
+        )
+        .await;
+    assert_eq!(texting.status, 201, "{}", texting.text);
+    let company = format!("/api/v1/companies/{}", t.company_id);
+    let co = w.srv.get(&company, &t.reseller_token).await.body;
+    let mut offered = co["offered_packages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    offered.push(json!(texting.id()));
+    let r = w
+        .srv
+        .put(
+            &format!("{company}/packages"),
+            &t.reseller_token,
+            json!({"offered": offered, "default": co["default_package_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.reseller_token,
+            json!({"package_id": texting.id()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // Ada's phone is registered: the text arrives on it as SIP MESSAGE.
+    let port = free_port();
+    register_at(p.sip, &p.caller, port).await;
+    let phone = message_phone(port, "Lunch at noon");
+    let r = w
+        .srv
+        .post(&send, &t.user_token, text("202", "Lunch at noon"))
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(r.body["direction"], "sent", "{}", r.text);
+    phone.done().await.expect("the phone got the text");
+    let ada = format!("/api/v1/lines/{}/messages", p.caller_line);
+    let mut delivered = false;
+    for _ in 0..30 {
+        let r = w.srv.get(&ada, &t.admin_token).await;
+        if !r.body["items"][0]["delivered_at"].is_null() {
+            assert_eq!(r.body["items"][0]["body"], "Lunch at noon");
+            assert_eq!(r.body["items"][0]["direction"], "received");
+            delivered = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(delivered, "kept in Ada's messages, marked delivered");
+
+    // Bad input changes nothing.
+    for (bad, field) in [(text("555", "x"), "to"), (text("202", "  "), "body")] {
+        let r = w.srv.post(&send, &t.user_token, bad).await;
+        assert_eq!(r.status, 422, "{}", r.text);
+        assert_eq!(r.body["field"], field, "{}", r.text);
+    }
+    let r = w
+        .srv
+        .post(&send, &t.user_token, text("202", &"x".repeat(17 * 1024)))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let sent = w.srv.get(&send, &t.user_token).await;
+    assert_eq!(
+        sent.body["items"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        sent.text
+    );
+
+    // Nobody sends from a line that is not theirs; another company's line is not found.
+    let adas = format!("/api/v1/lines/{}/messages", p.caller_line);
+    let r = w
+        .srv
+        .post(&adas, &t.user_token, text("201", "as Ada"))
+        .await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    let theirs = format!("/api/v1/lines/{}/messages", w.t2.line_id);
+    let r = w.srv.post(&theirs, &t.admin_token, text("201", "x")).await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    p.w.srv.stop().await;
+}
