@@ -7,7 +7,6 @@ use crate::views::{ListPage, MessageView, SendMessageInput, time};
 use crate::{App, AppError, AppResult};
 use sb_domain::ids::{LineId, MessageId};
 use sb_domain::model::Feature;
-use sb_store::accounts;
 use sb_store::lines as line_store;
 use sb_store::messages::{self as store, StoredMessage};
 use sb_store::tenancy;
@@ -18,6 +17,15 @@ pub const MAX_BODY: usize = 16 * 1024;
 /// Messages kept at most for a line none of whose devices has taken them: beyond it new ones
 /// are refused, so nobody can fill the database through a line that is never online.
 pub const MAX_WAITING: i64 = 200;
+
+/// Sending from a line whose user's package has no SMS/MMS.
+fn no_sms() -> AppError {
+    AppError::invalid(
+        "no_sms_mms_in_package",
+        "line",
+        "Sending messages is not part of this line's service package.",
+    )
+}
 
 /// A message to hand to the recipient's devices.
 #[derive(Debug, Clone)]
@@ -47,6 +55,7 @@ fn view(m: StoredMessage, line: &LineId) -> MessageView {
 
 impl App {
     /// Keeps a message `from` sent to extension `to`; `None` when no line of the company has it.
+    /// Sending needs the SMS/MMS feature in the package of `from`'s user.
     pub async fn accept_message(
         &self,
         from: &SipLine,
@@ -65,6 +74,15 @@ impl App {
             .map_err(|_| AppError::invalid("not_text", "body", "Messages are UTF-8 text."))?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
+        let sender = line_store::locate_line(&mut tx, &from.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !self
+            .line_has_feature(&mut tx, &sender, Feature::SmsMms)
+            .await?
+        {
+            return Err(no_sms());
+        }
         let Some(target) = line_store::line_by_extension(&mut tx, &from.company_id, to).await?
         else {
             return Ok(None);
@@ -114,21 +132,6 @@ impl App {
         let from = {
             let mut c = self.store.conn().await?;
             let (co, l) = self.handling_line(&mut c, actor, line, true).await?;
-            let user = match &l.user_id {
-                Some(u) => accounts::locate_user(&mut c, u).await?,
-                None => None,
-            };
-            let allowed = match &user {
-                Some(u) => self.user_has_feature(&mut c, u, Feature::SmsMms).await?,
-                None => false,
-            };
-            if !allowed {
-                return Err(AppError::invalid(
-                    "no_sms_mms_in_package",
-                    "line",
-                    "Sending messages is not part of this line's service package.",
-                ));
-            }
             self.sip_line_of(&mut c, &co, l).await?
         };
         if input.body.trim().is_empty() {

@@ -30,6 +30,8 @@ pub async fn receive(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Op
             Some(reply(&msg, 202, "Accepted", &[]))
         }
         Ok(None) => Some(reply(&msg, 404, "Not Found", &[])),
+        // RFC 3428 section 7: the sender is not allowed to send messages.
+        Err(e) if e.code() == "no_sms_mms_in_package" => Some(reply(&msg, 403, "Forbidden", &[])),
         Err(e) if e.code() == "too_large" => Some(reply(&msg, 413, "Message Too Large", &[])),
         Err(e) if e.code() == "too_many_waiting" => {
             Some(reply(&msg, 480, "Temporarily Unavailable", &[]))

@@ -5,7 +5,7 @@
 //! its `aufile` source plays a WAV we write, its `sndfile` module dumps the decoded audio.
 
 use crate::kit::*;
-use crate::phones::{SipLine, admin_line, agent_admin_line, free_port, sip_line};
+use crate::phones::{SipLine, admin_line, free_port, gold_admin_line, sip_line};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -1533,7 +1533,7 @@ async fn a_queue_plays_music_rings_agents_top_down_and_overflows_when_nobody_ans
     let w = world().await;
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
-    let ada_line = agent_admin_line(&w.srv, t).await;
+    let ada_line = gold_admin_line(&w.srv, t).await;
     let lou_line = user_line(&w.srv, t, "louqueue", "203", None).await;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
     let settings = |max_wait: u32| {
@@ -1917,7 +1917,7 @@ async fn a_call_in_agent_stays_on_and_takes_callers_one_after_another() {
     let w = world().await;
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
-    let ada_line = agent_admin_line(&w.srv, t).await;
+    let ada_line = gold_admin_line(&w.srv, t).await;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
     let mut body = serde_json::json!({"name": "Desk", "extension": "600", "strategy": "ring_all",
         "call_in_extension": "601", "call_in_hold": "music",
@@ -2008,7 +2008,7 @@ async fn round_robin_and_ring_progressively_ring_agents_in_their_order() {
     let w = world().await;
     let t = &w.t1;
     let sip = w.srv.running.as_ref().unwrap().sip_addr;
-    let ada_line = agent_admin_line(&w.srv, t).await;
+    let ada_line = gold_admin_line(&w.srv, t).await;
     let lou_line = user_line(&w.srv, t, "louorder", "203", None).await;
     let queue = format!("/api/v1/queues/{}", t.queue_id);
     let settings = |strategy: &str| {

@@ -6,7 +6,8 @@
 use crate::kit::*;
 use crate::phones::{
     Answer, CARRIER_KEY, Sipp, admin_line, answering, call_log, carrier_call, dial, free_port,
-    keyed_trunk, keys, pair, phone, register_expecting, sip_line, sipp_available, trunk_at,
+    gold_admin_line, keyed_trunk, keys, pair, phone, register_expecting, sip_line, sipp_available,
+    trunk_at,
 };
 use serde_json::json;
 
@@ -345,7 +346,8 @@ async fn a_line_holds_at_most_a_hundred_subscriptions_and_two_hundred_waiting_me
     let t = tenant(&srv, &sys, "quota").await;
     let sip = srv.running.as_ref().unwrap().sip_addr;
     let ulf = sip_line(&srv, &t.admin_token, &t.line_id).await;
-    let ada = Account::from(&sip_line(&srv, &t.admin_token, &admin_line(&srv, &t).await).await);
+    let ada =
+        Account::from(&sip_line(&srv, &t.admin_token, &gold_admin_line(&srv, &t).await).await);
     let mailbox = format!("sip:{}@{}", ada.user, ada.domain);
     let mut phones = Vec::new();
     for i in 0..=100 {

@@ -300,7 +300,7 @@ pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
     assert_eq!(r.status, 201, "{}", r.text);
     let reseller_token = srv.login(&format!("rita{tag}"), PW).await;
     let package_id = srv
-        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail", "queues"], "monthly_price_cents": 1500}))
+        .post("/api/v1/packages", &reseller_token, json!({"name": format!("Gold {tag}"), "features": ["user_portal", "voicemail", "queues", "sms_mms"], "monthly_price_cents": 1500}))
         .await
         .id();
     let company_name = format!("Company {tag}");

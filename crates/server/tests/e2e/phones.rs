@@ -53,8 +53,8 @@ pub async fn admin_line(srv: &Srv, t: &Tenant) -> String {
     l.id()
 }
 
-/// Ada's line 202 as a queue agent: her package is the tenant's Gold one, which has queues.
-pub async fn agent_admin_line(srv: &Srv, t: &Tenant) -> String {
+/// Ada's line 202, her package the tenant's Gold one, which has queues and SMS/MMS.
+pub async fn gold_admin_line(srv: &Srv, t: &Tenant) -> String {
     let r = srv
         .patch(
             &format!("/api/v1/users/{}", t.admin_id),
@@ -1188,6 +1188,22 @@ async fn messages_reach_registered_phones_and_wait_for_offline_ones() {
         return;
     }
     let p = pair().await;
+    // Without SMS/MMS in the package nobody sends (RFC 3428 section 7: 403).
+    send_message(p.sip, &p.caller, &p.callee.extension, "Not yet", 403)
+        .done()
+        .await
+        .expect("refused without SMS/MMS");
+    for user in [&p.w.t1.admin_id, &p.w.t1.user_id] {
+        let r =
+            p.w.srv
+                .patch(
+                    &format!("/api/v1/users/{user}"),
+                    &p.w.t1.admin_token,
+                    json!({"package_id": p.w.t1.package_id}),
+                )
+                .await;
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
     let port = free_port();
     register_at(p.sip, &p.callee, port).await;
     let phone = message_phone(port, "Lunch at noon");

@@ -71,6 +71,16 @@ async fn a_message_to_a_phone_on_tcp_is_sent_once_and_its_late_answer_still_coun
         return;
     }
     let p = pair().await;
+    // Ada sends: her package must have SMS/MMS.
+    let r =
+        p.w.srv
+            .patch(
+                &format!("/api/v1/users/{}", p.w.t1.admin_id),
+                &p.w.t1.admin_token,
+                serde_json::json!({"package_id": p.w.t1.package_id}),
+            )
+            .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     let conn = TcpStream::connect(p.sip).await.unwrap();
     let local = conn.local_addr().unwrap().to_string();
     let mut phone = TcpPhone {
