@@ -17,6 +17,8 @@
 //! person's Services: how their calls are routed with the explain panel, notifications,
 //! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
 //! `my_profile` (My Profile: the person's details, language and default extension),
+//! `my_conferences` (Conferencing: the meetings the person organises or is invited to, scheduling
+//! one with colleagues and outside addresses, moving and cancelling their own),
 //! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
 //! removal), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
@@ -50,6 +52,7 @@ mod messages;
 mod my;
 mod my_call_log;
 mod my_calls;
+mod my_conferences;
 mod my_inbox;
 mod my_passwords;
 mod my_picture;
@@ -182,6 +185,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my/security/off", post(security::turn_off))
         // The reseller's customers and the provider's pages.
         .merge(my_profile::routes())
+        .merge(my_conferences::routes())
         .merge(my_passwords::routes())
         .merge(my_picture::routes())
         .merge(reseller::routes())

@@ -1,0 +1,153 @@
+//! The end user's Conferencing page (issue 17): a meeting scheduled with a colleague and an
+//! outside address, moved and cancelled in the browser and checked through the API, each
+//! refusal by its field with nothing changed; the page in French; another company's meeting
+//! not found. The invitations' mail is checked at a
+//! real SMTP server over plain HTTP (`my_conferences_portal.rs`): this browser's server sends
+//! no mail.
+
+use super::{Ctx, R, ensure};
+use crate::kit::*;
+use fantoccini::Locator;
+use serde_json::Value;
+
+async fn api(ctx: &Ctx, path: &str) -> R<crate::kit::Resp> {
+    Ok(ctx.w.srv.get(path, &ctx.w.t1.admin_token).await)
+}
+
+/// Ulf's meeting titled `title`, through the API.
+async fn meeting_titled(ctx: &Ctx, title: &str) -> R<Option<Value>> {
+    let list = api(
+        ctx,
+        &format!("/api/v1/companies/{}/conferences", ctx.w.t1.company_id),
+    )
+    .await?;
+    ensure(list.status == 200, format!("list: {}", list.text))?;
+    Ok(list.body["items"]
+        .as_array()
+        .ok_or("no list")?
+        .iter()
+        .find(|c| c["title"] == title)
+        .cloned())
+}
+
+async fn tick(ctx: &Ctx, css: &str) -> R {
+    ctx.c.find(Locator::Css(css)).await?.click().await?;
+    Ok(())
+}
+
+async fn fill_meeting(ctx: &Ctx, date: &str) -> R {
+    ctx.fill("#cf-title", "Ulf's sync").await?;
+    ctx.fill("#cf-date", date).await?;
+    ctx.fill("#cf-time", "10:00").await?;
+    ctx.fill("#cf-duration", "30").await
+}
+
+pub async fn an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_and_a_guest(
+    ctx: &Ctx,
+) -> R {
+    let t = &ctx.w.t1;
+    ctx.sign_in("ulfone", PW, None).await?;
+    ctx.click("nav a[href='/my/conferences']").await?;
+    ensure(ctx.path().await? == "/my/conferences", "Conferencing opens")?;
+    ensure(ctx.text("#cf-code").await? == "*88", "how to join")?;
+    // A start in the past: refused by the date, nothing scheduled.
+    fill_meeting(ctx, "2001-01-01").await?;
+    tick(ctx, &format!("[id='cf-user-{}']", t.admin_id)).await?;
+    ctx.fill("#cf-emails", "guest@outside.example.com").await?;
+    ctx.click("form[aria-labelledby=schedule] button[type=submit]")
+        .await?;
+    let why = ctx.text("#cf-date-error").await?;
+    ensure(why.contains("already be over"), format!("past: {why}"))?;
+    ensure(
+        meeting_titled(ctx, "Ulf's sync").await?.is_none(),
+        "nothing scheduled",
+    )?;
+    // The colleague and the address stay as typed.
+    ctx.fill("#cf-date", "2099-07-01").await?;
+    ctx.click("form[aria-labelledby=schedule] button[type=submit]")
+        .await?;
+    let notice = ctx.text("[role=status]").await?;
+    ensure(notice.contains("invitation"), format!("notice: {notice}"))?;
+    let conf = meeting_titled(ctx, "Ulf's sync")
+        .await?
+        .ok_or("the meeting is not in the API")?;
+    let people: Vec<&str> = conf["participants"]
+        .as_array()
+        .ok_or("no participants")?
+        .iter()
+        .filter_map(|p| p["user_id"].as_str().or(p["email"].as_str()))
+        .collect();
+    ensure(
+        // 10:00 in New York in July is 14:00 UTC.
+        conf["starts_at"] == "2099-07-01T14:00:00Z"
+            && conf["organizer_user_id"] == t.user_id
+            && people.contains(&t.admin_id.as_str())
+            && people.contains(&"guest@outside.example.com"),
+        format!("through the API: {conf}"),
+    )?;
+    let id = conf["id"].as_str().ok_or("no id")?;
+    ensure(
+        ctx.text(&format!("tr[data-conference='{id}']"))
+            .await?
+            .contains(
+                conf["dial_in"]["access_code"]
+                    .as_str()
+                    .ok_or("no access code")?,
+            ),
+        "the list shows the access code",
+    )?;
+    moved_then_cancelled(ctx, id).await?;
+    in_french(ctx).await?;
+    ctx.open(&format!("/my/conferences/{}", ctx.w.t2.conference_id))
+        .await?;
+    ensure(
+        ctx.text("main [role=alert]").await? == "There is no such page.",
+        "another company's meeting is not found",
+    )?;
+    ctx.sign_out().await
+}
+
+async fn moved_then_cancelled(ctx: &Ctx, id: &str) -> R {
+    ctx.click(&format!("a[href='/my/conferences/{id}']"))
+        .await?;
+    let starts = ctx.text("#cf-starts").await?;
+    ensure(starts == "2099-07-01 10:00", format!("shown: {starts}"))?;
+    // 02:30 on the day New York's clocks go forward never happens: refused by the date.
+    ctx.fill("#cf-date", "2099-03-08").await?;
+    ctx.fill("#cf-time", "02:30").await?;
+    ctx.click("form[aria-labelledby=reschedule] button").await?;
+    let why = ctx.text("#cf-date-error").await?;
+    ensure(why.contains("clocks go forward"), format!("skipped: {why}"))?;
+    let one = format!("/api/v1/conferences/{id}");
+    let now = api(ctx, &one).await?.body;
+    ensure(now["starts_at"] == "2099-07-01T14:00:00Z", "not moved")?;
+    ctx.fill("#cf-date", "2099-07-02").await?;
+    ctx.fill("#cf-time", "11:15").await?;
+    ctx.click("form[aria-labelledby=reschedule] button").await?;
+    let notice = ctx.text("[role=status]").await?;
+    ensure(notice.contains("new time"), format!("notice: {notice}"))?;
+    let now = api(ctx, &one).await?.body;
+    ensure(
+        now["starts_at"] == "2099-07-02T15:15:00Z",
+        format!("moved: {now}"),
+    )?;
+    ctx.click(&format!("a[href='/my/conferences/{id}']"))
+        .await?;
+    ctx.click("#cf-cancel-link").await?;
+    ensure(api(ctx, &one).await?.status == 200, "asked, not cancelled")?;
+    ctx.click("form[action$='/cancel'] button").await?;
+    let notice = ctx.text("[role=status]").await?;
+    ensure(notice.contains("cancellation"), format!("notice: {notice}"))?;
+    let gone = api(ctx, &one).await?;
+    ensure(gone.status == 404, format!("cancelled: {}", gone.text))
+}
+
+async fn in_french(ctx: &Ctx) -> R {
+    ctx.click("button[name=lang][value=fr]").await?;
+    ensure(
+        ctx.text("h1").await? == "Conférences"
+            && ctx.text("#schedule").await? == "Planifier une réunion",
+        format!("the page in French: {}", ctx.text("#schedule").await?),
+    )?;
+    ctx.click("button[name=lang][value=en]").await
+}
