@@ -156,6 +156,7 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
+        .route(my::LIVE_PATH, get(my::queues_live))
         .route("/my/presence", post(my_calls::presence))
         .route("/my/forward", post(my::forward))
         .route(my_call_log::PATH, get(my_call_log::page))

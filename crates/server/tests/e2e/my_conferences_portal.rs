@@ -1,6 +1,7 @@
 //! The end user's own pages over plain HTTP (issue 17): Conferencing offers the company's other
 //! people to invite and shows only the person's own meetings, its changes mail the people at a
-//! real SMTP server, and only the organiser moves or cancels.
+//! real SMTP server, and only the organiser moves or cancels; the home page's live queue
+//! figures are those of the queues the person is an agent of, nobody else's.
 
 use crate::kit::*;
 use crate::portal_provider::Jar;
@@ -228,5 +229,37 @@ async fn conferencing_without_the_package_feature_is_a_notice_and_not_found() {
     );
     let meeting = format!("/my/conferences/{}", t.conference_id);
     assert_eq!(ulf.get(&meeting).await.0, 404);
+    w.srv.stop().await;
+}
+
+#[tokio::test]
+async fn the_home_page_shows_live_figures_of_the_queues_the_person_is_an_agent_of_only() {
+    let w = world().await;
+    let t = &w.t1;
+    let other = w
+        .srv
+        .post(
+            &format!("/api/v1/companies/{}/queues", t.company_id),
+            &t.admin_token,
+            json!({"name": "Not Ulfs", "extension": "610", "strategy": "ring_all", "agents": []}),
+        )
+        .await;
+    assert_eq!(other.status, 201, "{}", other.text);
+    let mut ulf = Jar::sign_in(&w.srv, "ulfone", PW).await;
+    for path in ["/my", "/my/queues/live"] {
+        let (status, html) = ulf.get(path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+        assert!(
+            html.contains(&format!("data-queue=\"{}\"", t.queue_id))
+                && html.contains("hx-get=\"/my/queues/live\""),
+            "{path}: {html}"
+        );
+        assert!(!html.contains(&other.id()), "{path}: {html}");
+    }
+    // Ada answers no queue: nothing to watch.
+    let mut ada = Jar::sign_in(&w.srv, "adaone", PW).await;
+    let (status, html) = ada.get("/my/queues/live").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("data-queue"), "{html}");
     w.srv.stop().await;
 }

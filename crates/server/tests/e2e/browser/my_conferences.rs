@@ -1,14 +1,16 @@
-//! The end user's Conferencing page (issue 17): a meeting scheduled with a colleague and an
-//! outside address, moved and cancelled in the browser and checked through the API, each
-//! refusal by its field with nothing changed; the page in French; another company's meeting
-//! not found. The invitations' mail is checked at a
+//! The end user's Conferencing page and the live queue figures on their home page (issue 17):
+//! a meeting scheduled with a colleague and an outside address, moved and cancelled in the
+//! browser and checked through the API, each refusal by its field with nothing changed; the
+//! page in French; another company's meeting not found; and a caller waiting in the person's
+//! queue counted on their home page without a reload. The invitations' mail is checked at a
 //! real SMTP server over plain HTTP (`my_conferences_portal.rs`): this browser's server sends
 //! no mail.
 
 use super::{Ctx, R, ensure};
 use crate::kit::*;
 use fantoccini::Locator;
-use serde_json::Value;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 async fn api(ctx: &Ctx, path: &str) -> R<crate::kit::Resp> {
     Ok(ctx.w.srv.get(path, &ctx.w.t1.admin_token).await)
@@ -150,4 +152,113 @@ async fn in_french(ctx: &Ctx) -> R {
         format!("the page in French: {}", ctx.text("#schedule").await?),
     )?;
     ctx.click("button[name=lang][value=en]").await
+}
+
+/// The queue's settings as a body to put back, with another maximum wait.
+fn queue_input(q: &Value, max_wait: i64) -> Value {
+    let agents: Vec<Value> = q["agents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| json!({"line_id": a["line_id"], "kind": a["kind"]}))
+        .collect();
+    json!({"name": q["name"], "extension": q["extension"], "strategy": q["strategy"],
+        "ring_seconds": q["ring_seconds"],
+        "progressive_delay_seconds": q["progressive_delay_seconds"],
+        "max_wait_seconds": max_wait, "overflow": q["overflow"], "agents": agents,
+        "call_in_extension": q["call_in_extension"], "call_in_hold": q["call_in_hold"],
+        "call_in_beep": q["call_in_beep"]})
+}
+
+/// Polls the element's text until it is `want` (15 s at most).
+async fn until_text(ctx: &Ctx, css: &str, want: &str) -> R {
+    let started = Instant::now();
+    loop {
+        let now = ctx.text(css).await.unwrap_or_default();
+        if now == want {
+            return Ok(());
+        }
+        ensure(
+            started.elapsed() < Duration::from_secs(15),
+            format!("{css} stayed {now:?}, not {want:?}"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn agent_status(ctx: &Ctx, logged_in: bool) -> R {
+    let t = &ctx.w.t1;
+    let r = ctx
+        .w
+        .srv
+        .put(
+            &format!("/api/v1/queues/{}/agent-status", t.queue_id),
+            &t.admin_token,
+            json!({"line_id": t.line_id, "logged_in": logged_in}),
+        )
+        .await;
+    ensure(r.status == 200, format!("agent status: {}", r.text))
+}
+
+pub async fn the_home_page_counts_a_caller_waiting_in_the_persons_queue_without_a_reload(
+    ctx: &Ctx,
+) -> R {
+    if !crate::baresip::baresip_available() {
+        return Ok(());
+    }
+    let (w, t) = (&ctx.w, &ctx.w.t1);
+    let queue = format!("/api/v1/queues/{}", t.queue_id);
+    let before = api(ctx, &queue).await?.body;
+    let was_in = before["agents"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|a| a["line_id"] == t.line_id.as_str() && a["logged_in"] == true);
+    // Nobody logged in: Ulf's own call to the queue waits there (up to two minutes).
+    let r = w
+        .srv
+        .put(&queue, &t.admin_token, queue_input(&before, 120))
+        .await;
+    ensure(r.status == 200, format!("queue: {}", r.text))?;
+    agent_status(ctx, false).await?;
+    ctx.sign_in("ulfone", PW, None).await?;
+    let waiting = format!("#my-live tr[data-queue='{}'] .waiting", t.queue_id);
+    ensure(ctx.text(&waiting).await? == "0", "nobody waits yet")?;
+    ctx.c
+        .execute("window.sbHomeMark = 42; return 1", vec![])
+        .await?;
+    let sip = w.srv.running.as_ref().ok_or("no SIP")?.sip_addr;
+    let caller = crate::phones::sip_line(&w.srv, &t.admin_token, &t.line_id).await;
+    let dir = std::env::temp_dir().join(format!("sb-home-{}", crate::phones::free_port()));
+    std::fs::create_dir_all(&dir)?;
+    let wav = dir.join("tone.wav");
+    crate::baresip::tone_wav_at(&wav, 440.0, 30, 8000);
+    let extension = before["extension"].as_str().unwrap_or("600").to_owned();
+    let (hang_up, told) = std::sync::mpsc::channel::<()>();
+    let call = tokio::task::spawn_blocking(move || {
+        let mut c = crate::baresip::Phone::start(sip, &caller, &wav, "manual");
+        c.wait_registered();
+        c.dial(&format!("sip:{extension}@{}", caller.domain));
+        c.wait_event("CALL_ESTABLISHED", 10);
+        let _ = told.recv_timeout(Duration::from_secs(30));
+        let _ = c.command("hangup", "");
+        c.wait_event("CALL_CLOSED", 10);
+    });
+    let seen = until_text(ctx, &waiting, "1").await;
+    let _ = hang_up.send(());
+    seen?;
+    let mark = ctx.c.execute("return window.sbHomeMark", vec![]).await?;
+    ensure(mark == json!(42), "the figures updated without a reload")?;
+    call.await?;
+    until_text(ctx, &waiting, "0").await?;
+    ctx.axe().await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let max_wait = before["max_wait_seconds"].as_i64().unwrap_or(300);
+    let r = w
+        .srv
+        .put(&queue, &t.admin_token, queue_input(&before, max_wait))
+        .await;
+    ensure(r.status == 200, format!("queue back: {}", r.text))?;
+    agent_status(ctx, was_in).await?;
+    ctx.sign_out().await
 }
