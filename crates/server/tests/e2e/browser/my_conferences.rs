@@ -37,6 +37,68 @@ async fn tick(ctx: &Ctx, css: &str) -> R {
     Ok(())
 }
 
+/// Ulf's package and his company's offered packages as they are, to put back.
+struct Packages {
+    ulf: Value,
+    offered: Value,
+    default: Value,
+}
+
+/// A package with conferencing offered to Ulf's company and given to him: an earlier
+/// scenario leaves him one without it.
+async fn ulf_gets_conferencing(ctx: &Ctx) -> R<Packages> {
+    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    let features = ["user_portal", "voicemail", "queues", "conferencing"];
+    let p = srv
+        .post(
+            "/api/v1/packages",
+            &ctx.w.sys,
+            json!({"name": "Conferencing", "features": features, "monthly_price_cents": 1500,
+                "reseller_id": t.reseller_id}),
+        )
+        .await;
+    ensure(p.status == 201, format!("package: {} {}", p.status, p.text))?;
+    let co = api(ctx, &format!("/api/v1/companies/{}", t.company_id))
+        .await?
+        .body;
+    let ulf = api(ctx, &format!("/api/v1/users/{}", t.user_id))
+        .await?
+        .body;
+    let before = Packages {
+        ulf: ulf["package_id"].clone(),
+        offered: co["offered_packages"].clone(),
+        default: co["default_package_id"].clone(),
+    };
+    let mut offered = before.offered.as_array().cloned().unwrap_or_default();
+    offered.push(json!(p.id()));
+    let now = Packages {
+        offered: json!(offered),
+        ..before
+    };
+    set_packages(ctx, Some(&now), &json!(p.id())).await?;
+    Ok(Packages {
+        offered: co["offered_packages"].clone(),
+        ..now
+    })
+}
+
+/// The company's offer when given (before Ulf's package: one he is given must be offered),
+/// then Ulf's package.
+async fn set_packages(ctx: &Ctx, offer: Option<&Packages>, ulf: &Value) -> R {
+    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    if let Some(o) = offer {
+        let path = format!("/api/v1/companies/{}/packages", t.company_id);
+        let body = json!({"offered": o.offered, "default": o.default});
+        let r = srv.put(&path, &ctx.w.sys, body).await;
+        ensure(r.status == 200, format!("offered: {}", r.text))?;
+    }
+    let path = format!("/api/v1/users/{}", t.user_id);
+    let r = srv
+        .patch(&path, &t.admin_token, json!({"package_id": ulf}))
+        .await;
+    ensure(r.status == 200, format!("Ulf's package: {}", r.text))
+}
+
 async fn fill_meeting(ctx: &Ctx, date: &str) -> R {
     ctx.fill("#cf-title", "Ulf's sync").await?;
     ctx.fill("#cf-date", date).await?;
@@ -48,6 +110,7 @@ pub async fn an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_
     ctx: &Ctx,
 ) -> R {
     let t = &ctx.w.t1;
+    let before = ulf_gets_conferencing(ctx).await?;
     ctx.sign_in("ulfone", PW, None).await?;
     ctx.click("nav a[href='/my/conferences']").await?;
     ensure(ctx.path().await? == "/my/conferences", "Conferencing opens")?;
@@ -106,7 +169,9 @@ pub async fn an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_
         ctx.text("main [role=alert]").await? == "There is no such page.",
         "another company's meeting is not found",
     )?;
-    ctx.sign_out().await
+    ctx.sign_out().await?;
+    set_packages(ctx, None, &before.ulf).await?;
+    set_packages(ctx, Some(&before), &before.ulf).await
 }
 
 async fn moved_then_cancelled(ctx: &Ctx, id: &str) -> R {
