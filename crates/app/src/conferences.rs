@@ -28,6 +28,8 @@ pub const BRIDGE_CODE: &str = sb_domain::routing::features::CONFERENCE_BRIDGE;
 pub const OPENS_BEFORE_MS: i64 = 10 * 60_000;
 const MAX_PARTICIPANTS: usize = 50;
 const MAX_MINUTES: i64 = 12 * 60;
+/// How many colleagues a scheduling form offers.
+const MAX_INVITEES: i64 = 500;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +98,13 @@ pub struct ConferenceView {
     pub organizer_name: String,
     pub participants: Vec<ParticipantView>,
     pub dial_in: DialInView,
+}
+
+/// Someone of the company a person may invite to a meeting.
+#[derive(Debug, Clone, Serialize)]
+pub struct InviteeView {
+    pub id: String,
+    pub name: String,
 }
 
 /// The company number outside callers dial for its conferences (one of its numbers that no
@@ -274,6 +283,30 @@ impl App {
                     .await?,
             );
         }
+        Ok(out)
+    }
+
+    /// The company's other enabled users by name, whom the actor may invite: any person of the
+    /// company sees them, since an end user schedules with colleagues but may not list users
+    /// as an administrator does.
+    pub async fn conference_invitees(
+        &self,
+        actor: &Actor,
+        company: &str,
+    ) -> AppResult<Vec<InviteeView>> {
+        let mut c = self.store.conn().await?;
+        let co = self.company_for(&mut c, actor, company, Need::See).await?;
+        let page = crate::Page::first(MAX_INVITEES);
+        let (users, _) = accounts::list_users(&mut c, &co.id, &page).await?;
+        let mut out: Vec<InviteeView> = users
+            .into_iter()
+            .filter(|u| u.enabled && u.id != actor.user_id)
+            .map(|u| InviteeView {
+                id: u.id.to_string(),
+                name: u.name,
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
 

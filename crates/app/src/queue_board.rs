@@ -160,6 +160,52 @@ impl App {
     }
 }
 
+/// A queue's live figures as its agents see them on their home page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgentQueueLive {
+    pub queue_id: String,
+    pub name: String,
+    pub extension: String,
+    /// Callers waiting now.
+    pub waiting: i64,
+    pub longest_waiting_secs: i64,
+    pub agents: i64,
+    pub agents_logged_in: i64,
+    /// Logged in and neither ringing nor on a call.
+    pub agents_available: i64,
+}
+
+impl App {
+    /// The live figures of the queues the person is an agent of, one row per queue. Queues
+    /// have no supervisors of their own: whoever answers a queue's calls watches its callers
+    /// waiting, and nobody else's queues show on their home page (an end user's `See` of the
+    /// company would otherwise open every queue).
+    pub async fn my_queue_live(&self, actor: &Actor) -> AppResult<Vec<AgentQueueLive>> {
+        let mut out: Vec<AgentQueueLive> = Vec::new();
+        for q in self.my_queues(actor).await? {
+            if out.iter().any(|o| o.queue_id == q.queue_id) {
+                continue;
+            }
+            let b = self.queue_board(actor, &q.queue_id).await?;
+            out.push(AgentQueueLive {
+                waiting: b.figures.waiting,
+                longest_waiting_secs: b.figures.longest_waiting_secs,
+                agents: b.agents.len() as i64,
+                agents_logged_in: b.figures.agents_logged_in,
+                agents_available: b
+                    .agents
+                    .iter()
+                    .filter(|a| a.state == AgentState::Available)
+                    .count() as i64,
+                queue_id: q.queue_id,
+                name: q.queue_name,
+                extension: q.extension,
+            });
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,7 @@ fn list_path(id: &str) -> String {
 }
 
 /// A refused change: this area's text for the code when it has one, else the shared wording.
-fn reason(lang: Language, e: &AppError) -> String {
+pub(crate) fn reason(lang: Language, e: &AppError) -> String {
     let key = format!("cf_err_{}", e.code());
     match t(lang, &key) {
         text if text != key => text.to_owned(),
@@ -82,7 +82,7 @@ pub struct MeetingForm {
 }
 
 impl MeetingForm {
-    fn blank(me: &str) -> Self {
+    pub(crate) fn blank(me: &str) -> Self {
         Self {
             duration: "30".into(),
             organizer: me.to_owned(),
@@ -90,7 +90,7 @@ impl MeetingForm {
         }
     }
 
-    fn of(v: &ConferenceView, zone: &Zone) -> Self {
+    pub(crate) fn of(v: &ConferenceView, zone: &Zone) -> Self {
         let (date, time) = zone.date_and_time(&v.starts_at);
         Self {
             title: v.title.clone(),
@@ -101,7 +101,7 @@ impl MeetingForm {
         }
     }
 
-    fn posted(f: &Pairs) -> Self {
+    pub(crate) fn posted(f: &Pairs) -> Self {
         Self {
             title: f.get("title").into(),
             date: f.get("date").trim().into(),
@@ -116,7 +116,7 @@ impl MeetingForm {
 
     /// The start as RFC 3339, from a date and time typed apart in the company's zone; a time the
     /// clocks skip that day is refused.
-    fn starts_at(&self, zone: &Zone) -> Result<String, AppError> {
+    pub(crate) fn starts_at(&self, zone: &Zone) -> Result<String, AppError> {
         let bad = || AppError::invalid("invalid_time", "starts_at", "Type a date and a time.");
         // Digits, with `sep` at the positions `at`.
         let shaped = |s: &str, sep: char, at: &[usize]| {
@@ -145,7 +145,7 @@ impl MeetingForm {
         Ok(at.to_string())
     }
 
-    fn duration(&self) -> Result<i64, AppError> {
+    pub(crate) fn duration(&self) -> Result<i64, AppError> {
         self.duration.parse().map_err(|_| {
             AppError::invalid(
                 "invalid_duration",
@@ -155,7 +155,7 @@ impl MeetingForm {
         })
     }
 
-    fn input(&self, zone: &Zone) -> Result<ConferenceInput, AppError> {
+    pub(crate) fn input(&self, zone: &Zone) -> Result<ConferenceInput, AppError> {
         let mut participants: Vec<ParticipantInput> = self
             .users
             .iter()
@@ -184,7 +184,7 @@ impl MeetingForm {
         })
     }
 
-    fn refuse(&mut self, lang: Language, e: &AppError) {
+    pub(crate) fn refuse(&mut self, lang: Language, e: &AppError) {
         self.error = Some((form_field(e.field().unwrap_or("")), reason(lang, e)));
     }
 
@@ -209,16 +209,13 @@ pub struct Row {
     pub ends: String,
 }
 
-fn row(v: ConferenceView, users: &[UserView], zone: &Zone) -> Row {
+pub(crate) fn row(v: ConferenceView, zone: &Zone) -> Row {
     let people = v
         .participants
         .iter()
         .filter_map(|p| match (&p.user_id, &p.email) {
-            (Some(u), _) => users
-                .iter()
-                .find(|x| &x.id == u)
-                .map(|x| x.name.clone())
-                .or_else(|| p.name.clone()),
+            // The use case names each user participant.
+            (Some(_), _) => p.name.clone(),
             (None, Some(e)) => Some(e.clone()),
             _ => None,
         })
@@ -237,6 +234,8 @@ fn row(v: ConferenceView, users: &[UserView], zone: &Zone) -> Row {
 struct ListPage {
     c: Chrome,
     id: String,
+    /// Where the company's meetings are, each under it by id.
+    base: String,
     acting_for: Option<String>,
     bridge: String,
     bridge_error: Option<String>,
@@ -254,7 +253,7 @@ pub struct Notice {
 }
 
 impl Notice {
-    fn apply(&self, c: &mut Chrome) {
+    pub(crate) fn apply(&self, c: &mut Chrome) {
         let key = match self.done.as_str() {
             "scheduled" => "cf_done_scheduled",
             "rescheduled" => "cf_done_rescheduled",
@@ -340,17 +339,14 @@ async fn list_page(
     let page = ListPage {
         c,
         id: id.to_owned(),
+        base: list_path(id),
         acting_for: l.acting_for,
         bridge: match &bridge {
             Some((typed, _)) => typed.clone(),
             None => l.bridge.unwrap_or_default(),
         },
         bridge_error: bridge.map(|b| b.1),
-        rows: l
-            .meetings
-            .into_iter()
-            .map(|v| row(v, &l.users, &l.zone))
-            .collect(),
+        rows: l.meetings.into_iter().map(|v| row(v, &l.zone)).collect(),
         form: form.unwrap_or_else(|| MeetingForm::blank(&default_organizer)),
         users: l.users,
         zone: l.zone.name,
@@ -444,7 +440,7 @@ pub async fn schedule(
 #[template(path = "conference.html")]
 struct MeetingPage {
     c: Chrome,
-    id: String,
+    base: String,
     acting_for: Option<String>,
     row: Row,
     form: MeetingForm,
@@ -463,13 +459,8 @@ async fn meeting_of(
     if v.company_id != co.id {
         return Err(AppError::NotFound);
     }
-    let users = s
-        .app
-        .list_users(&session.actor, &co.id, sb_app::Page::first(500))
-        .await?
-        .items;
     let zone = Zone::of_company(s, session, &co.id).await?;
-    let row = row(v, &users, &zone);
+    let row = row(v, &zone);
     Ok((place_of(session, co).acting_for, row, zone))
 }
 
@@ -497,7 +488,7 @@ async fn meeting_page(
     };
     let page = MeetingPage {
         c,
-        id: id.to_owned(),
+        base: list_path(id),
         acting_for,
         form: form.unwrap_or_else(|| MeetingForm::of(&row.v, &zone)),
         row,

@@ -154,6 +154,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                 ("/my/inbox", "my_inbox"),
                 ("/my/services", "sv_title"),
                 ("/my/messages", "tx_title"),
+                ("/my/conferences", "cf_my_title"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),
             ]),

@@ -18,6 +18,8 @@
 //! person's Services: how their calls are routed with the explain panel, notifications,
 //! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
 //! `my_profile` (My Profile: the person's details, language and default extension),
+//! `my_conferences` (Conferencing: the meetings the person organises or is invited to, scheduling
+//! one with colleagues and outside addresses, moving and cancelling their own),
 //! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
 //! removal), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
@@ -51,6 +53,7 @@ mod messages;
 mod my;
 mod my_call_log;
 mod my_calls;
+mod my_conferences;
 mod my_inbox;
 mod my_passwords;
 mod my_picture;
@@ -155,6 +158,7 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/my", get(my::home))
         .route("/my/queues/{id}/agent", post(my::queue_status))
+        .route(my::LIVE_PATH, get(my::queues_live))
         .route("/my/presence", post(my_calls::presence))
         .route("/my/forward", post(my::forward))
         .route(my_call_log::PATH, get(my_call_log::page))
@@ -185,6 +189,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my/security/off", post(security::turn_off))
         // The reseller's customers and the provider's pages.
         .merge(my_profile::routes())
+        .merge(my_conferences::routes())
         .merge(my_passwords::routes())
         .merge(my_picture::routes())
         .merge(reseller::routes())

@@ -10,6 +10,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::AppError;
+use sb_app::queue_board::AgentQueueLive;
 use sb_app::queues::{AgentKind, MyQueueView};
 use sb_app::views::{DayDoc, DayRuleKind, MeView};
 use sb_domain::model::{Feature, Role};
@@ -50,6 +51,8 @@ struct Home {
     queues: Vec<QueueRow>,
     hours: Option<Vec<DayRow>>,
     calls: CallsBox,
+    /// The live figures of the queues the person answers for.
+    live: Vec<AgentQueueLive>,
 }
 
 #[derive(Template)]
@@ -186,6 +189,11 @@ pub(crate) async fn page(
             .as_ref()
             .map(|days| DAYS.iter().zip(days).map(|(n, d)| day_row(n, d)).collect()),
         calls: crate::my_calls::load(s, session, me, refusal).await,
+        live: s
+            .app
+            .my_queue_live(&session.actor)
+            .await
+            .unwrap_or_default(),
     };
     render(
         status,
@@ -212,6 +220,34 @@ pub async fn forward(
         ForwardOutcome::NotFound => StatusCode::NOT_FOUND.into_response(),
         ForwardOutcome::BadAction => StatusCode::UNPROCESSABLE_ENTITY.into_response(),
         ForwardOutcome::Refused(r) => page(&s, &session, None, Some(r)).await,
+    }
+}
+
+/// Where htmx polls the home page's live queue figures.
+pub const LIVE_PATH: &str = "/my/queues/live";
+
+/// The live queue figures alone, for htmx to swap in.
+#[derive(Template)]
+#[template(path = "my_queue_live.html")]
+struct LiveFragment {
+    c: Chrome,
+    live: Vec<AgentQueueLive>,
+}
+
+pub async fn queues_live(State(s): State<WebState>, headers: HeaderMap) -> Response {
+    let session = match signed_in(&s, &headers).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    match s.app.my_queue_live(&session.actor).await {
+        Ok(live) => {
+            let c = Chrome::signed_in(&session, "", "/my");
+            render(StatusCode::OK, &LiveFragment { c, live })
+        }
+        Err(e) => {
+            let text = crate::i18n::errors::refusal_text(session.me.language, &e);
+            (StatusCode::INTERNAL_SERVER_ERROR, text).into_response()
+        }
     }
 }
 

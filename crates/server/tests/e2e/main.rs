@@ -27,6 +27,7 @@ mod isolation;
 mod kit;
 mod lines_portal;
 mod mail_access;
+mod my_conferences_portal;
 mod nodes;
 mod phones;
 mod portal;

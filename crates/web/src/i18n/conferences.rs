@@ -141,4 +141,38 @@ pub(super) const TEXTS: &[Text] = &[
         "Too many mails this hour: nothing was sent and nothing changed. Try again later.",
         "Trop d'e-mails cette heure-ci : rien n'a été envoyé ni modifié. Réessayez plus tard.",
     ),
+    ("cf_my_title", "Conferencing", "Conférences"),
+    ("cf_my_how", "How to join", "Comment participer"),
+    (
+        "cf_my_from_phone",
+        "From your phones",
+        "Depuis vos téléphones",
+    ),
+    (
+        "cf_my_then",
+        "Then key in the meeting's access code, shown with each meeting.",
+        "Saisissez ensuite le code d'accès de la réunion, indiqué avec chaque réunion.",
+    ),
+    (
+        "cf_my_no_feature",
+        "Conferencing is not part of your service package.",
+        "Les conférences ne font pas partie de votre forfait de services.",
+    ),
+    ("cf_my_colleagues", "Colleagues", "Collègues"),
+    (
+        "cf_my_invited",
+        "You are invited to this meeting; its organiser can move or cancel it.",
+        "Vous êtes invité à cette réunion ; son organisateur peut la déplacer ou l'annuler.",
+    ),
+    (
+        "cf_my_cancel_ask",
+        "Cancel this meeting? It is deleted and its participants are mailed the cancellation.",
+        "Annuler cette réunion ? Elle est supprimée et ses participants reçoivent l'annulation par e-mail.",
+    ),
+    (
+        "cf_my_cancel_yes",
+        "Yes, cancel the meeting",
+        "Oui, annuler la réunion",
+    ),
+    ("cf_my_keep", "No, keep it", "Non, la garder"),
 ];

@@ -117,4 +117,15 @@ pub(super) const TEXTS: &[Text] = &[
         "Speed dial removed.",
         "Numéro abrégé supprimé.",
     ),
+    (
+        "my_live_title",
+        "Queues now",
+        "Files d'attente en ce moment",
+    ),
+    ("my_live_agents", "Agents", "Agents"),
+    (
+        "my_live_available",
+        "Agents available",
+        "Agents disponibles",
+    ),
 ];
