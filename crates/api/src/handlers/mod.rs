@@ -45,6 +45,7 @@ impl<T> All<T> {
 mod auth;
 mod call_log;
 mod callcentre;
+mod contacts;
 mod lines;
 mod tenancy;
 mod trunks;
@@ -55,6 +56,7 @@ pub use audit::*;
 pub use auth::*;
 pub use call_log::*;
 pub use callcentre::*;
+pub use contacts::*;
 pub use lines::*;
 pub use tenancy::*;
 pub use trunks::*;
