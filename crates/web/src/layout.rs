@@ -153,6 +153,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
                 ("/my/profile", "my_profile"),
                 ("/my/inbox", "my_inbox"),
                 ("/my/services", "sv_title"),
+                ("/my/contacts", "ct_title"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),
             ]),

@@ -18,7 +18,8 @@
 //! voicemail's message settings and greeting, the voice-portal PIN, on their own lines only),
 //! `my_profile` (My Profile: the person's details, language and default extension),
 //! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
-//! removal), `device` (a user's Device tab:
+//! removal), `my_contacts` (Contacts: favourites with presence, the company directory, own
+//! contacts added, deleted, imported and exported), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -50,6 +51,7 @@ mod messages;
 mod my;
 mod my_call_log;
 mod my_calls;
+mod my_contacts;
 mod my_inbox;
 mod my_passwords;
 mod my_picture;
@@ -184,6 +186,7 @@ pub fn router(state: WebState) -> Router {
         .merge(my_profile::routes())
         .merge(my_passwords::routes())
         .merge(my_picture::routes())
+        .merge(my_contacts::routes())
         .merge(reseller::routes())
         .merge(provider::routes())
         .merge(company_profile::routes())

@@ -22,6 +22,7 @@ mod branding;
 mod callcentre;
 mod company;
 mod conferences;
+mod contacts;
 mod departments;
 pub mod errors;
 mod home;
@@ -54,6 +55,7 @@ const TABLES: &[&[Text]] = &[
     reports::TEXTS,
     routing::TEXTS,
     services::TEXTS,
+    contacts::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {

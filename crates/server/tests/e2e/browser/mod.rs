@@ -15,6 +15,7 @@ mod company_profile;
 mod lines;
 mod mail_access;
 mod my;
+mod my_contacts;
 mod my_profile;
 mod my_services;
 mod provider;

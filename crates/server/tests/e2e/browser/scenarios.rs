@@ -93,6 +93,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::my_profile::the_default_extension_is_chosen_among_the_persons_own_lines,
         super::my_profile::a_png_picture_is_served_written_anew_and_a_too_big_or_non_image_file_is_refused,
         super::my_profile::administrators_open_their_own_profile_from_the_navigation,
+        super::my_contacts::an_end_user_keeps_contacts_favourites_with_presence_imports_and_exports,
     );
     failed
 }
