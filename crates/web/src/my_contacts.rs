@@ -28,6 +28,7 @@ pub fn routes() -> Router<WebState> {
     let import = post(import).layer(DefaultBodyLimit::max(MAX_CONTACTS_FORM_BYTES));
     Router::new()
         .route(PATH, get(page).post(add))
+        .route("/my/contacts/{id}", post(edit))
         .route("/my/contacts/{id}/delete", post(remove))
         .route("/my/contacts/favourite", post(favourite))
         .route("/my/contacts/import", import)
@@ -50,6 +51,50 @@ pub struct AddForm {
     label: String,
     #[serde(default)]
     number: String,
+    /// `true` when the favourite box is ticked.
+    #[serde(default)]
+    favourite: Option<String>,
+    /// The contact being edited, when the form changes one.
+    #[serde(skip)]
+    editing: Option<String>,
+}
+
+impl AddForm {
+    /// The form filled with a contact's fields (its first number), to edit it.
+    fn of(k: ContactView) -> Self {
+        let first = k.numbers.into_iter().next();
+        Self {
+            csrf: String::new(),
+            name: k.name,
+            company: k.company.unwrap_or_default(),
+            email: k.email.unwrap_or_default(),
+            label: first.as_ref().map(|n| n.label.clone()).unwrap_or_default(),
+            number: first.map(|n| n.number).unwrap_or_default(),
+            favourite: k.favourite.then(|| "true".to_owned()),
+            editing: Some(k.id),
+        }
+    }
+
+    fn is_favourite(&self) -> bool {
+        self.favourite.as_deref() == Some("true")
+    }
+
+    /// The contact as typed; `others` are the numbers after the first, which the form does
+    /// not show and keeps.
+    fn input(&self, others: Vec<ContactNumberView>) -> ContactInput {
+        let mut numbers = vec![ContactNumberView {
+            label: self.label.clone(),
+            number: self.number.clone(),
+        }];
+        numbers.extend(others);
+        ContactInput {
+            name: self.name.clone(),
+            company: Some(self.company.clone()),
+            email: Some(self.email.clone()),
+            numbers,
+            favourite: self.is_favourite(),
+        }
+    }
 }
 
 /// A refusal: the form field it belongs to and its text.
@@ -85,6 +130,7 @@ impl Page {
 pub struct PageQuery {
     done: Option<String>,
     q: Option<String>,
+    edit: Option<String>,
 }
 
 fn chrome(session: &Session) -> Chrome {
@@ -104,13 +150,21 @@ pub async fn page(
     let mut c = chrome(&session);
     c.info = match q.done.as_deref() {
         Some("added") => Some(c.t("ct_added").to_owned()),
+        Some("saved") => Some(c.t("ct_saved").to_owned()),
         Some("deleted") => Some(c.t("ct_deleted").to_owned()),
         Some("imported") => Some(c.t("ct_imported").to_owned()),
         Some("favourites") => Some(c.t("ct_favourites_saved").to_owned()),
         _ => None,
     };
     let search = q.q.unwrap_or_default();
-    show(&s, &session, c, search, AddForm::default(), None).await
+    let typed = match q.edit {
+        Some(id) => match s.app.contact(&session.actor, &id).await {
+            Ok(k) => AddForm::of(k),
+            Err(_) => return StatusCode::NOT_FOUND.into_response(),
+        },
+        None => AddForm::default(),
+    };
+    show(&s, &session, c, search, typed, None).await
 }
 
 /// The page, or the refusal of the use case (no portal in the package) as its alert.
@@ -228,18 +282,38 @@ pub async fn add(
         Err(r) => return r,
     };
     let me = session.actor.user_id.to_string();
-    let input = ContactInput {
-        name: f.name.clone(),
-        company: Some(f.company.clone()),
-        email: Some(f.email.clone()),
-        numbers: vec![ContactNumberView {
-            label: f.label.clone(),
-            number: f.number.clone(),
-        }],
-        favourite: false,
-    };
-    match s.app.create_contact(&session.actor, &me, input).await {
+    match s
+        .app
+        .create_contact(&session.actor, &me, f.input(Vec::new()))
+        .await
+    {
         Ok(_) => Redirect::to(&format!("{PATH}?done=added")).into_response(),
+        Err(e) => refused(&s, &session, f, &e).await,
+    }
+}
+
+/// Saves an edited contact (its numbers after the first kept); anybody else's is not found.
+pub async fn edit(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(mut f): Form<AddForm>,
+) -> Response {
+    let session = match session::changing(&s, &headers, &f.csrf, false).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let others = match s.app.contact(&session.actor, &id).await {
+        Ok(k) => k.numbers.into_iter().skip(1).collect(),
+        Err(_) => return StatusCode::NOT_FOUND.into_response(),
+    };
+    f.editing = Some(id.clone());
+    match s
+        .app
+        .update_contact(&session.actor, &id, f.input(others))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("{PATH}?done=saved")).into_response(),
         Err(e) => refused(&s, &session, f, &e).await,
     }
 }

@@ -64,6 +64,16 @@ pub const TEXTS: &[Text] = &[
         "Favoris enregistrés.",
     ),
     ("ct_line", "Line", "Ligne"),
+    ("ct_edit", "Edit", "Modifier"),
+    ("ct_edit_title", "Edit the contact", "Modifier le contact"),
+    ("ct_save_button", "Save", "Enregistrer"),
+    ("ct_cancel", "Cancel", "Annuler"),
+    ("ct_saved", "Contact saved.", "Contact enregistré."),
+    (
+        "ct_favourite_box",
+        "Among my favourites",
+        "Parmi mes favoris",
+    ),
     ("ct_colon", ":", " :"),
     (
         "ct_err_invalid_phone_number",

@@ -62,6 +62,25 @@ pub async fn an_end_user_keeps_contacts_favourites_with_presence_imports_and_exp
         kept.len() == 1 && kept[0]["numbers"][0]["number"] == "+1555010077",
         format!("only the good one: {kept:?}"),
     )?;
+    // Edited: renamed and made a favourite, its number kept.
+    let id = kept[0]["id"].as_str().unwrap_or_default().to_owned();
+    ctx.click(&format!("a[href^='/my/contacts?edit={id}']"))
+        .await?;
+    ctx.axe().await?;
+    ctx.fill("#ct-name", "Grace B. Hopper").await?;
+    ctx.click("#ct-favourite").await?;
+    ctx.click("#ct-add button[type=submit]").await?;
+    ensure(
+        ctx.text("main [role=status]").await? == "Contact saved.",
+        "saved",
+    )?;
+    let k = api(ctx, &format!("/api/v1/contacts/{id}")).await?;
+    ensure(
+        k["name"] == "Grace B. Hopper"
+            && k["favourite"] == true
+            && k["numbers"][0]["number"] == "+1555010077",
+        format!("edited: {k}"),
+    )?;
     // Ada as a favourite, with her presence.
     ctx.open(PAGE).await?;
     ctx.click(&format!(
@@ -111,7 +130,7 @@ pub async fn an_end_user_keeps_contacts_favourites_with_presence_imports_and_exp
         )
         .await;
     ensure(
-        vcf.text.contains("FN:Alan Turing") && vcf.text.contains("FN:Grace Hopper"),
+        vcf.text.contains("FN:Alan Turing") && vcf.text.contains("FN:Grace B. Hopper"),
         format!("export: {}", vcf.text),
     )?;
     // French.
