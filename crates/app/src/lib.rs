@@ -17,6 +17,8 @@ pub mod call_log;
 pub mod calls;
 mod conference_invite;
 pub mod conferences;
+pub mod contacts;
+pub mod contacts_files;
 pub mod departments;
 pub mod devices;
 pub mod directory;

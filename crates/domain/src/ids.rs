@@ -71,6 +71,8 @@ id_type!(
     RecordingId,
     /// A call queue (call distribution group) of a company.
     QueueId,
+    /// One of a person's own contacts.
+    ContactId,
     /// One caller's passage through a queue, for its figures.
     QueueCallId,
     /// A scheduled report of a company.

@@ -6,6 +6,7 @@
 pub mod barring;
 pub mod branding;
 pub mod clock;
+pub mod contact_csv;
 pub mod csv;
 pub mod ids;
 pub mod model;
@@ -14,5 +15,6 @@ pub mod queue;
 pub mod reports;
 pub mod routing;
 pub mod values;
+pub mod vcard;
 
 pub use values::Invalid;

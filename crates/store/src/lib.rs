@@ -13,6 +13,7 @@ pub mod barring;
 pub mod branding;
 pub mod call_log;
 pub mod conferences;
+pub mod contacts;
 pub mod db;
 pub mod emergency;
 pub mod lines;

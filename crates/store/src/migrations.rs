@@ -624,4 +624,34 @@ pub const MIGRATIONS: &[Migration] = &[
             png TEXT NOT NULL,
             version BIGINT NOT NULL)"],
     },
+    Migration {
+        version: 31,
+        name: "contacts",
+        // A person's own contacts (numbers in order, at most a few each) and the colleagues they
+        // keep as favourites; all go with the person. `company_id` keeps the tenant beside the
+        // row for the audit and for a company's deletion.
+        statements: &[
+            "CREATE TABLE contacts (
+            id TEXT PRIMARY KEY,
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            company_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            organisation TEXT NULL,
+            email TEXT NULL,
+            favourite BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX contacts_by_user ON contacts (user_id, name)",
+            "CREATE TABLE contact_numbers (
+            contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            label TEXT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (contact_id, position))",
+            "CREATE TABLE favourite_colleagues (
+            user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            colleague_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            PRIMARY KEY (user_id, colleague_id))",
+        ],
+    },
 ];

@@ -1356,3 +1356,85 @@ async fn a_picture_is_replaced_read_by_version_removed_and_goes_with_its_user() 
         );
     }
 }
+
+#[tokio::test]
+async fn contacts_keep_their_numbers_in_order_list_favourites_first_and_go_with_their_user() {
+    use sb_store::contacts::{self, Contact, ContactNumber};
+    for s in fresh_stores("contacts").await.unwrap() {
+        let (_, co) = seed_company(&s).await;
+        let mut c = s.conn().await.unwrap();
+        let backend = s.backend();
+        let u = user(&co, "Owner", Some("Owner1"));
+        accounts::insert_user(&mut c, &u).await.unwrap();
+        let mut colleague = user(&co, "Colleague", Some("Colleague1"));
+        colleague.id = UserId::new(T + 1);
+        accounts::insert_user(&mut c, &colleague).await.unwrap();
+        let number = |l: &str, n: &str| ContactNumber {
+            label: l.into(),
+            number: n.into(),
+        };
+        let mut zed = Contact {
+            id: ContactId::new(T),
+            user_id: u.id.clone(),
+            company_id: co.id.clone(),
+            name: "Zed".into(),
+            organisation: None,
+            email: Some("zed@example.com".into()),
+            favourite: true,
+            numbers: vec![number("work", "+15550101"), number("mobile", "+15550100")],
+            created_at: T,
+            updated_at: T,
+        };
+        let ada = Contact {
+            id: ContactId::new(T + 1),
+            name: "ada".into(),
+            organisation: Some("Engines".into()),
+            email: None,
+            favourite: false,
+            numbers: vec![number("home", "+15550102")],
+            ..zed.clone()
+        };
+        contacts::insert(&mut c, &zed).await.unwrap();
+        contacts::insert(&mut c, &ada).await.unwrap();
+        let listed = contacts::list(&mut c, &u.id).await.unwrap();
+        assert_eq!(listed, vec![zed.clone(), ada.clone()], "{backend:?}");
+        zed.favourite = false;
+        zed.numbers = vec![number("mobile", "+15550100")];
+        zed.updated_at = T + 5;
+        contacts::update(&mut c, &zed).await.unwrap();
+        assert_eq!(
+            contacts::get(&mut c, &zed.id).await.unwrap(),
+            Some(zed.clone())
+        );
+        let names: Vec<_> = contacts::list(&mut c, &u.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.name)
+            .collect();
+        assert_eq!(names, ["ada", "Zed"], "{backend:?}: by name in any case");
+        contacts::delete(&mut c, &ada.id).await.unwrap();
+        assert_eq!(contacts::count(&mut c, &u.id).await.unwrap(), 1);
+        contacts::set_favourite_colleagues(&mut c, &u.id, &[colleague.id.clone()])
+            .await
+            .unwrap();
+        assert_eq!(
+            contacts::favourite_colleagues(&mut c, &u.id).await.unwrap(),
+            vec![colleague.id.clone()]
+        );
+        accounts::delete_user(&mut c, &colleague.id).await.unwrap();
+        assert!(
+            contacts::favourite_colleagues(&mut c, &u.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend:?}: a deleted colleague is no favourite"
+        );
+        accounts::delete_user(&mut c, &u.id).await.unwrap();
+        assert_eq!(
+            contacts::get(&mut c, &zed.id).await.unwrap(),
+            None,
+            "{backend:?}"
+        );
+    }
+}

@@ -149,11 +149,13 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
     if !enrol_only {
         match role {
             Role::EndUser => links.extend([
+                // Seed 001's order: Home's own pages, then the top menu.
                 ("/my", "my_homepage"),
                 ("/my/profile", "my_profile"),
+                ("/my/messages", "tx_title"),
                 ("/my/inbox", "my_inbox"),
                 ("/my/services", "sv_title"),
-                ("/my/messages", "tx_title"),
+                ("/my/contacts", "ct_title"),
                 ("/my/conferences", "cf_my_title"),
                 ("/my/calls", "my_call_log"),
                 ("/my/speed-dials", "sd_title"),

@@ -21,7 +21,8 @@
 //! `my_conferences` (Conferencing: the meetings the person organises or is invited to, scheduling
 //! one with colleagues and outside addresses, moving and cancelling their own),
 //! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
-//! removal), `device` (a user's Device tab:
+//! removal), `my_contacts` (Contacts: favourites with presence, the company directory, own
+//! contacts added, deleted, imported and exported), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
 //! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
 //! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
@@ -54,6 +55,7 @@ mod my;
 mod my_call_log;
 mod my_calls;
 mod my_conferences;
+mod my_contacts;
 mod my_inbox;
 mod my_passwords;
 mod my_picture;
@@ -192,6 +194,7 @@ pub fn router(state: WebState) -> Router {
         .merge(my_conferences::routes())
         .merge(my_passwords::routes())
         .merge(my_picture::routes())
+        .merge(my_contacts::routes())
         .merge(reseller::routes())
         .merge(provider::routes())
         .merge(company_profile::routes())

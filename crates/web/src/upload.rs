@@ -17,6 +17,9 @@ pub const MAX_LOGO_FORM_BYTES: usize = sb_app::logo::MAX_LOGO_BYTES + 16 * 1024;
 /// The largest picture form: the picture limit and room for the token.
 pub const MAX_PICTURE_FORM_BYTES: usize = sb_app::picture::MAX_PICTURE_BYTES + 16 * 1024;
 
+/// The largest contacts import form: the import limit and room for the token.
+pub const MAX_CONTACTS_FORM_BYTES: usize = sb_app::contacts_files::MAX_IMPORT_BYTES + 16 * 1024;
+
 /// The greeting form's fields.
 pub type GreetingForm = FileForm;
 
@@ -68,6 +71,11 @@ pub fn parse_logo_form(content_type: &str, body: Bytes) -> Result<FileForm, Uplo
 /// does.
 pub fn parse_picture_form(content_type: &str, body: Bytes) -> Result<FileForm, UploadError> {
     parse_file_form(content_type, body, MAX_PICTURE_FORM_BYTES, "picture")
+}
+
+/// Parses a contacts import form (its file field is `file`), as [`parse_greeting_form`] does.
+pub fn parse_contacts_form(content_type: &str, body: Bytes) -> Result<FileForm, UploadError> {
+    parse_file_form(content_type, body, MAX_CONTACTS_FORM_BYTES, "file")
 }
 
 fn parse_file_form(

@@ -46,6 +46,7 @@ impl<T> All<T> {
 mod auth;
 mod call_log;
 mod callcentre;
+mod contacts;
 mod lines;
 mod tenancy;
 mod trunks;
@@ -56,6 +57,7 @@ pub use audit::*;
 pub use auth::*;
 pub use call_log::*;
 pub use callcentre::*;
+pub use contacts::*;
 pub use lines::*;
 pub use tenancy::*;
 pub use trunks::*;

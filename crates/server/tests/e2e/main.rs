@@ -19,6 +19,7 @@ mod calls;
 mod cli;
 mod company_portal;
 mod conferences;
+mod contacts;
 mod departments_portal;
 mod durability;
 mod edge;

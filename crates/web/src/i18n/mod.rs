@@ -22,6 +22,7 @@ mod branding;
 mod callcentre;
 mod company;
 mod conferences;
+mod contacts;
 mod departments;
 pub mod errors;
 mod home;
@@ -56,6 +57,7 @@ const TABLES: &[&[Text]] = &[
     routing::TEXTS,
     services::TEXTS,
     texts::TEXTS,
+    contacts::TEXTS,
 ];
 
 fn all() -> impl Iterator<Item = &'static Text> {

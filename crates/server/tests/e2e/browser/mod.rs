@@ -16,6 +16,7 @@ mod lines;
 mod mail_access;
 mod my;
 mod my_conferences;
+mod my_contacts;
 mod my_profile;
 mod my_services;
 mod my_texts;

@@ -99,6 +99,7 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         // (the queue's maximum wait, Ulf's log-in) and cancels its meeting.
         super::my_conferences::an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_and_a_guest,
         super::my_conferences::the_home_page_counts_a_caller_waiting_in_the_persons_queue_without_a_reload,
+        super::my_contacts::an_end_user_keeps_contacts_favourites_with_presence_imports_and_exports,
     );
     failed
 }
