@@ -119,6 +119,49 @@ async fn open_browser(webdriver: &str, profile: &std::path::Path) -> Client {
 }
 
 /// What every scenario works with: the browser, the server and its seeded world.
+/// A package `name` of `features`, offered to Ulf's company by the provider and given to him
+/// by his company's administrator; its id.
+pub async fn ulf_gets_package(ctx: &Ctx, name: &str, features: &[&str]) -> R<String> {
+    use serde_json::json;
+    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    let p = srv
+        .post(
+            "/api/v1/packages",
+            &ctx.w.sys,
+            json!({"name": name, "features": features, "monthly_price_cents": 900,
+                "reseller_id": t.reseller_id}),
+        )
+        .await;
+    ensure(p.status == 201, format!("package: {} {}", p.status, p.text))?;
+    let company = format!("/api/v1/companies/{}", t.company_id);
+    let co = srv.get(&company, &t.admin_token).await;
+    ensure(co.status == 200, format!("company: {}", co.text))?;
+    let mut offered = co.body["offered_packages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    offered.push(json!(p.id()));
+    let r = srv
+        .put(
+            &format!("{company}/packages"),
+            &ctx.w.sys,
+            json!({"offered": offered, "default": co.body["default_package_id"]}),
+        )
+        .await;
+    ensure(r.status == 200, format!("offered: {}", r.text))?;
+    set_ulf_package(ctx, &json!(p.id())).await?;
+    Ok(p.id())
+}
+
+/// Ulf's package, as his company's administrator sets it (`null`: none).
+pub async fn set_ulf_package(ctx: &Ctx, id: &serde_json::Value) -> R {
+    let t = &ctx.w.t1;
+    let path = format!("/api/v1/users/{}", t.user_id);
+    let body = serde_json::json!({"package_id": id});
+    let r = ctx.w.srv.patch(&path, &t.admin_token, body).await;
+    ensure(r.status == 200, format!("Ulf's package: {}", r.text))
+}
+
 pub struct Ctx {
     pub c: Client,
     pub w: World,

@@ -576,42 +576,12 @@ struct Made {
 /// A package with queues and call recording, offered to Ulf's company and given to him, as
 /// his company's administrator would.
 async fn ulf_gets_queues_and_call_recording(ctx: &Ctx) -> R {
-    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
+    let t = &ctx.w.t1;
     let features = ["user_portal", "voicemail", "queues", "call_recording"];
-    let p = srv
-        .post(
-            "/api/v1/packages",
-            &ctx.w.sys,
-            json!({"name": "Inbox", "features": features, "monthly_price_cents": 1500,
-                "reseller_id": t.reseller_id}),
-        )
-        .await;
-    ensure(p.status == 201, format!("package: {} {}", p.status, p.text))?;
-    let co = api(ctx, &format!("/api/v1/companies/{}", t.company_id)).await?;
-    let mut offered = co["offered_packages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    offered.push(json!(p.id()));
-    let r = srv
-        .put(
-            &format!("/api/v1/companies/{}/packages", t.company_id),
-            &ctx.w.sys,
-            json!({"offered": offered, "default": co["default_package_id"]}),
-        )
-        .await;
-    ensure(r.status == 200, format!("offered: {}", r.text))?;
-    let r = srv
-        .patch(
-            &format!("/api/v1/users/{}", t.user_id),
-            &t.admin_token,
-            json!({"package_id": p.id()}),
-        )
-        .await;
-    ensure(r.status == 200, format!("Ulf's package: {}", r.text))?;
+    let id = super::ulf_gets_package(ctx, "Inbox", &features).await?;
     let user = api(ctx, &format!("/api/v1/users/{}", t.user_id)).await?;
     ensure(
-        user.to_string().contains(&p.id()),
+        user.to_string().contains(&id),
         format!("Ulf is on it: {user}"),
     )
 }

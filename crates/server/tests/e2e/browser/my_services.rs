@@ -3,7 +3,7 @@
 //! set in the browser and checked through the API; what the package does not have is not
 //! offered; anybody else's line is not found.
 
-use super::{Ctx, R, ensure};
+use super::{Ctx, R, ensure, set_ulf_package, ulf_gets_package};
 use crate::kit::*;
 use fantoccini::Locator;
 use serde_json::{Value, json};
@@ -56,50 +56,6 @@ async fn fetched(ctx: &Ctx, url: &str) -> R<(u16, String, String)> {
     Ok(serde_json::from_value(got)?)
 }
 
-/// A package of `features` offered to Ulf's company and given to him; its id.
-async fn ulf_gets_a_package(ctx: &Ctx, features: &[&str]) -> R<String> {
-    let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
-    let p = srv
-        .post(
-            "/api/v1/packages",
-            &ctx.w.sys,
-            json!({"name": "Services", "features": features, "monthly_price_cents": 900,
-                "reseller_id": t.reseller_id}),
-        )
-        .await;
-    ensure(p.status == 201, format!("package: {} {}", p.status, p.text))?;
-    let co = api(ctx, &format!("/api/v1/companies/{}", t.company_id)).await?;
-    let mut offered = co["offered_packages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    offered.push(json!(p.id()));
-    let r = srv
-        .put(
-            &format!("/api/v1/companies/{}/packages", t.company_id),
-            &ctx.w.sys,
-            json!({"offered": offered, "default": co["default_package_id"]}),
-        )
-        .await;
-    ensure(r.status == 200, format!("offered: {}", r.text))?;
-    set_package(ctx, &json!(p.id())).await?;
-    Ok(p.id())
-}
-
-async fn set_package(ctx: &Ctx, id: &Value) -> R {
-    let t = &ctx.w.t1;
-    let r = ctx
-        .w
-        .srv
-        .patch(
-            &format!("/api/v1/users/{}", t.user_id),
-            &t.admin_token,
-            json!({"package_id": id}),
-        )
-        .await;
-    ensure(r.status == 200, format!("Ulf's package: {}", r.text))
-}
-
 async fn package_features(ctx: &Ctx, id: &str, features: &[&str]) -> R {
     let r = ctx
         .w
@@ -131,7 +87,7 @@ pub async fn an_end_user_routes_calls_and_sets_notifications_voicemail_and_pin_o
         "voicemail_to_email",
         "call_forwarding",
     ];
-    let package = ulf_gets_a_package(ctx, &all).await?;
+    let package = ulf_gets_package(ctx, "Services", &all).await?;
     ctx.sign_in("ulfone", PW, None).await?;
     ctx.click("nav a[href='/my/services']").await?;
     ensure(ctx.text("h1").await? == "Services", "the page")?;
@@ -170,7 +126,7 @@ pub async fn an_end_user_routes_calls_and_sets_notifications_voicemail_and_pin_o
         .await;
     srv.delete(&line_api(ctx, "voice-pin"), &t.admin_token)
         .await;
-    set_package(ctx, &user["package_id"]).await
+    set_ulf_package(ctx, &user["package_id"]).await
 }
 
 /// "When not answered: voicemail after 10 s" is the line's setting, its plan through the API
