@@ -149,7 +149,7 @@ fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink>
     if !enrol_only {
         match role {
             Role::EndUser => links.extend([
-                // Seed 001's order: Home's own pages, then the top menu.
+                // The end-user portal's usual order: Home's own pages, then the top menu.
                 ("/my", "my_homepage"),
                 ("/my/profile", "my_profile"),
                 ("/my/messages", "tx_title"),

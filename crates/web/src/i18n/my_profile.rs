@@ -1,5 +1,5 @@
 //! "My Profile" (issue 17): the person's personal information, picture, language, default
-//! extension, password and passcode (seed 003: "change passcode", the PIN, the password or both).
+//! extension, password and passcode ("Change passcode": the PIN, the password or both).
 
 use super::Text;
 
