@@ -19,6 +19,7 @@ mod my_conferences;
 mod my_contacts;
 mod my_profile;
 mod my_services;
+mod my_texts;
 mod provider;
 mod reports;
 mod scenarios;

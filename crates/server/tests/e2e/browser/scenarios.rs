@@ -93,6 +93,8 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::my_profile::the_default_extension_is_chosen_among_the_persons_own_lines,
         super::my_profile::a_png_picture_is_served_written_anew_and_a_too_big_or_non_image_file_is_refused,
         super::my_profile::administrators_open_their_own_profile_from_the_navigation,
+        // It gives Ulf a package with SMS/MMS and gives his back at the end.
+        super::my_texts::a_text_written_in_the_browser_reaches_a_colleagues_phone_only_with_sms_in_the_package,
         // Conferencing and the home page's live queue figures: each puts back what it changed
         // (the queue's maximum wait, Ulf's log-in) and cancels its meeting.
         super::my_conferences::an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_and_a_guest,
