@@ -21,12 +21,7 @@ use sb_app::branding::{BrandOwner, BrandingInput, BrandingView, OwnerKind, kind}
 use sb_domain::model::Role;
 use serde::Deserialize;
 
-/// The person's own branding page: their company's, or their reseller's.
-pub const OWN_PATH: &str = "/admin/branding";
-/// The colours of the signed-in person's pages.
-pub const CSS_PATH: &str = "/brand/style.css";
-/// The logo of the signed-in person's pages.
-pub const LOGO_PATH: &str = "/brand/logo";
+use crate::nav::{BRAND_CSS as CSS_PATH, BRAND_LOGO as LOGO_PATH, BRANDING as OWN_PATH};
 
 const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::SystemAdmin];
 

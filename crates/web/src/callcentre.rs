@@ -2,10 +2,10 @@
 //! acting for it, under the "Acting for" banner): the list with each queue's live figures,
 //! adding, changing and deleting a queue (name, extension, strategy with its timing, agents
 //! normal or call in, call-in extension, music or silence, beep, maximum wait and overflow),
-//! and the music on hold. The live board and the figures are `callcentre_board.rs`.
+//! and the music on hold. The live board and the figures are `callcentre/board.rs`.
 
 use crate::WebState;
-use crate::callcentre_board as board;
+mod board;
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::{Pairs, error_text, gate, gate_form, not_found, own_company_page};

@@ -48,10 +48,10 @@ impl BrandChrome {
         let coloured = b.primary.is_some() || b.accent.is_some();
         Self {
             name: b.name().to_owned(),
-            stylesheet: coloured.then(|| format!("{}?v={}", crate::branding::CSS_PATH, b.version)),
+            stylesheet: coloured.then(|| format!("{}?v={}", crate::nav::BRAND_CSS, b.version)),
             logo: b
                 .logo
-                .map(|_| format!("{}?v={}", crate::branding::LOGO_PATH, b.version)),
+                .map(|_| format!("{}?v={}", crate::nav::BRAND_LOGO, b.version)),
         }
     }
 }
@@ -143,45 +143,9 @@ impl Chrome {
     }
 }
 
-/// Each role's places; what a role may not do is absent (PORTALS.md).
+/// The role's places as links, the page shown marked.
 fn nav(lang: Language, role: Role, enrol_only: bool, here: &str) -> Vec<NavLink> {
-    let mut links: Vec<(&'static str, &'static str)> = Vec::new();
-    if !enrol_only {
-        match role {
-            Role::EndUser => links.extend([
-                // The end-user portal's usual order: Home's own pages, then the top menu.
-                ("/my", "my_homepage"),
-                ("/my/profile", "my_profile"),
-                ("/my/messages", "tx_title"),
-                ("/my/inbox", "my_inbox"),
-                ("/my/services", "sv_title"),
-                ("/my/contacts", "ct_title"),
-                ("/my/conferences", "cf_my_title"),
-                ("/my/calls", "my_call_log"),
-                ("/my/speed-dials", "sd_title"),
-            ]),
-            Role::CompanyAdmin => {
-                links.extend([
-                    ("/admin/users", "co_all_lines_users"),
-                    ("/admin/departments", "dp_title"),
-                    ("/admin/lines", "ln_nav"),
-                    ("/admin/company-profile", "cp_title"),
-                    ("/admin/company-audit", "pv_activity_audit"),
-                    ("/admin/queues", "cc_title"),
-                    ("/admin/conferences", "cf_title"),
-                    ("/admin/reports", "rp_title"),
-                    (crate::branding::OWN_PATH, "br_title"),
-                    ("/my", "my_homepage"),
-                    ("/my/profile", "my_profile"),
-                ]);
-            }
-            _ => links.extend([("/admin", "administration"), ("/my/profile", "my_profile")]),
-        }
-        // The provider's and the reseller's places, after "Administration".
-        links.splice(1..1, crate::provider::nav(role));
-    }
-    links.push((crate::security::PATH, "security"));
-    links
+    crate::nav::places(role, enrol_only)
         .into_iter()
         .map(|(href, key)| NavLink {
             href,

@@ -24,10 +24,10 @@
 //! removal), `my_contacts` (Contacts: favourites with presence, the company directory, own
 //! contacts added, deleted, imported and exported), `device` (a user's Device tab:
 //! lines, their registered devices and SIP credentials behind the password again), `lines` (a
-//! company's lines: list, search, adding one), `line_page` (one line: user, caller ID, E911
-//! address, reset line), `numbers` (a company's numbers and their lines and E911 addresses),
-//! `callcentre` (a company's queues: settings, agents, music on hold), `callcentre_board` (the
-//! queues' live board and figures), `conferences` (a company's conference bridge number and
+//! company's lines: list, search, adding one; `lines::page` one line: user, caller ID, E911
+//! address, reset line; `lines::numbers` a company's numbers and their lines and E911 addresses),
+//! `callcentre` (a company's queues: settings, agents, music on hold; `callcentre::board` the
+//! queues' live board and figures), `nav` (each role's places and the paths pages share), `conferences` (a company's conference bridge number and
 //! scheduled meetings), `branding` (a reseller's or a company's product name, colours and logo,
 //! and the stylesheet and logo every signed-in page loads), `upload` (the multipart bodies of the
 //! greeting and logo forms), `security` (two-factor sign-in), `assets` (the stylesheet, htmx, the
@@ -38,7 +38,6 @@ mod admin;
 mod assets;
 mod branding;
 mod callcentre;
-mod callcentre_board;
 mod calls;
 mod company_audit;
 mod company_profile;
@@ -47,7 +46,6 @@ mod departments;
 mod device;
 pub mod i18n;
 mod layout;
-mod line_page;
 mod lines;
 mod mailbox;
 mod messages;
@@ -62,7 +60,7 @@ mod my_picture;
 mod my_profile;
 mod my_services;
 mod my_texts;
-mod numbers;
+mod nav;
 mod provider;
 mod reports;
 mod reseller;

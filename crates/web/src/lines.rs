@@ -1,8 +1,12 @@
 //! Lines and numbers: a company's lines with search and paging, adding one (within the company's
-//! line subscription keys), and what the line, number and reset pages share (`line_page`,
-//! `numbers`). For the company's administrators and for its reseller or the provider acting for
+//! line subscription keys), and what the line, number and reset pages share (`page`,
+//! `numbers`, and the E911 form of both in `e911`). For the company's administrators and for its reseller or the provider acting for
 //! it, under the "Acting for" banner. Every change goes through the use cases of
 //! `/api/v1/companies/{id}/lines` and `/api/v1/lines/{id}`.
+
+mod e911;
+mod numbers;
+mod page;
 
 use crate::WebState;
 use crate::i18n::t;
@@ -30,26 +34,27 @@ pub const ADMINS: &[Role] = &[Role::CompanyAdmin, Role::ResellerAdmin, Role::Sys
 const PAGE_SIZE: i64 = 50;
 
 pub fn routes() -> Router<WebState> {
-    use crate::line_page as lp;
-    use crate::numbers as nb;
     Router::new()
         .route("/admin/lines", get(own))
-        .route("/admin/numbers", get(nb::own))
+        .route("/admin/numbers", get(numbers::own))
         .route("/admin/companies/{id}/lines", get(list).post(create))
-        .route("/admin/companies/{id}/lines/{line}", get(lp::show))
-        .route("/admin/companies/{id}/lines/{line}/{form}", post(lp::save))
+        .route("/admin/companies/{id}/lines/{line}", get(page::show))
+        .route(
+            "/admin/companies/{id}/lines/{line}/{form}",
+            post(page::save),
+        )
         .route(
             "/admin/companies/{id}/lines/{line}/reset",
-            get(lp::reset_page).post(lp::reset),
+            get(page::reset_page).post(page::reset),
         )
-        .route("/admin/companies/{id}/numbers", get(nb::list))
+        .route("/admin/companies/{id}/numbers", get(numbers::list))
         .route(
             "/admin/companies/{id}/numbers/{number}",
-            get(nb::show).post(nb::route),
+            get(numbers::show).post(numbers::route),
         )
         .route(
             "/admin/companies/{id}/numbers/{number}/{form}",
-            post(nb::save),
+            post(numbers::save),
         )
 }
 
@@ -332,7 +337,7 @@ mod tests {
     fn every_key_the_lines_modules_ask_for_exists_in_both_languages() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut keys: Vec<String> = DONE.iter().map(|d| format!("ln_done_{d}")).collect();
-        for file in ["lines.rs", "line_page.rs", "numbers.rs", "device.rs"] {
+        for file in ["lines.rs", "lines/page.rs", "lines/numbers.rs", "lines/e911.rs", "device.rs"] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             for key in text
                 .split("\"ln_")

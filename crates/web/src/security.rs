@@ -16,7 +16,7 @@ use sb_app::twofactor::TwoFactorCodeInput;
 use sb_app::{Actor, AppError};
 use serde::Deserialize;
 
-pub const PATH: &str = "/my/security";
+pub use crate::nav::SECURITY as PATH;
 
 pub enum Step {
     Overview {

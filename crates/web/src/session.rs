@@ -138,7 +138,7 @@ pub struct Session {
 pub async fn signed_in(s: &WebState, headers: &HeaderMap) -> Result<Session, Response> {
     let session = any_session(s, headers).await?;
     if session.actor.enrol_only {
-        return Err(Redirect::to(crate::security::PATH).into_response());
+        return Err(Redirect::to(crate::nav::SECURITY).into_response());
     }
     Ok(session)
 }

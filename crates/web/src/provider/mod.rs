@@ -64,28 +64,6 @@ pub fn routes() -> Router<WebState> {
         .route(audit::PATH, get(audit::show))
 }
 
-/// The provider's and the reseller's places in the navigation, after "Administration".
-pub fn nav(role: Role) -> Vec<(&'static str, &'static str)> {
-    match role {
-        Role::SystemAdmin => vec![
-            ("/admin/customers", "pv_customers"),
-            ("/admin/resellers", "pv_resellers"),
-            ("/admin/packages", "pv_packages"),
-            ("/admin/trunks", "pv_trunks"),
-            ("/admin/system-admins", "pv_system_admins"),
-            ("/admin/health", "pv_health"),
-            ("/admin/audit", "pv_activity_audit"),
-        ],
-        Role::ResellerAdmin => vec![
-            ("/admin/customers", "pv_customers"),
-            ("/admin/packages", "pv_packages"),
-            ("/admin/audit", "pv_activity_audit"),
-            (crate::branding::OWN_PATH, "br_title"),
-        ],
-        _ => Vec::new(),
-    }
-}
-
 /// A page with nothing but the layout: its title, an alert or a notice, and a way back.
 #[derive(Template)]
 #[template(path = "provider_message.html")]
@@ -626,15 +604,11 @@ mod tests {
 
     /// Keys built at run time, which the template test cannot see, exist in both languages.
     #[test]
-    fn every_feature_and_navigation_place_has_its_text() {
+    fn every_feature_has_its_text() {
         let features = sb_domain::model::Feature::ALL
             .iter()
             .map(|f| format!("pv_feature_{}", f.as_str()));
-        let places = [Role::SystemAdmin, Role::ResellerAdmin]
-            .into_iter()
-            .flat_map(nav)
-            .map(|(_, key)| key.to_owned());
-        for key in features.chain(places) {
+        for key in features {
             for lang in [Language::En, Language::Fr] {
                 assert_ne!(t(lang, &key), key, "{key} in {lang:?}");
             }

@@ -4,8 +4,8 @@
 //! a refresh link that does the same without JavaScript; and a queue's figures over a period
 //! (calls offered, answered, abandoned, overflowed, average and longest wait).
 
+use super::{ADMINS, failure, list_path, queue_of, reason, strategy_key};
 use crate::WebState;
-use crate::callcentre::{ADMINS, failure, list_path, queue_of, reason, strategy_key};
 use crate::i18n::t;
 use crate::layout::{Chrome, render};
 use crate::provider::gate;
@@ -222,7 +222,7 @@ pub async fn show(
         Err(r) => return r,
     };
     let loaded = async {
-        let co = crate::callcentre::company(&s, &session, &id).await?;
+        let co = super::company(&s, &session, &id).await?;
         queue_of(&s, &session, &id, &q).await?;
         let b = s.app.queue_board(&session.actor, &q).await?;
         let zone = Zone::of_company(&s, &session, &id).await?;

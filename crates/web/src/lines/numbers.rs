@@ -2,10 +2,10 @@
 //! extension or to none, and each number's E911 address. Numbers come from the provider's
 //! carriers, so adding and deleting them stays with the reseller (`POST /api/v1/companies/{id}/numbers`).
 
+use super::e911::{E911Form, e911_of};
+use super::{ADMINS, Done, alert, line_with_extension};
 use crate::WebState;
 use crate::layout::{Chrome, render};
-use crate::line_page::{E911Form, e911_of};
-use crate::lines::{ADMINS, Done, alert, line_with_extension};
 use crate::provider::{gate, gate_form, own_company_page};
 use crate::session::Session;
 use crate::users::{Fields, Place, company_place, enc, error_page};
