@@ -90,9 +90,15 @@ impl App {
             let Some(l) = sb_store::lines::locate_line(c, &a.line_id).await? else {
                 continue;
             };
-            // An agent whose package lost queues since joining takes no more queue calls.
-            if self.line_has_feature(c, &l, Feature::Queues).await? {
-                agents.push(self.sip_line_of(c, co, l).await?);
+            // An agent whose package lost queues since joining takes no more queue calls; the
+            // user read for that answer is the one the line's routing facts are built from.
+            let user = match &l.user_id {
+                Some(u) => sb_store::accounts::locate_user(c, u).await?,
+                None => None,
+            };
+            let Some(u) = &user else { continue };
+            if self.user_has_feature(c, u, Feature::Queues).await? {
+                agents.push(self.sip_line_with(c, co, l, user.as_ref()).await?);
                 agent_kinds.push(AgentKind::of(&a.kind));
             }
         }

@@ -113,7 +113,7 @@ impl App {
     }
 
     /// [`App::sip_line_of`] for a line whose user is already read.
-    async fn sip_line_with(
+    pub(crate) async fn sip_line_with(
         &self,
         c: &mut Conn,
         co: &Company,

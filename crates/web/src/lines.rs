@@ -337,7 +337,13 @@ mod tests {
     fn every_key_the_lines_modules_ask_for_exists_in_both_languages() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut keys: Vec<String> = DONE.iter().map(|d| format!("ln_done_{d}")).collect();
-        for file in ["lines.rs", "lines/page.rs", "lines/numbers.rs", "lines/e911.rs", "device.rs"] {
+        for file in [
+            "lines.rs",
+            "lines/page.rs",
+            "lines/numbers.rs",
+            "lines/e911.rs",
+            "device.rs",
+        ] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             for key in text
                 .split("\"ln_")
