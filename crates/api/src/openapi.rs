@@ -6,6 +6,7 @@ use sb_app::conferences::{
     ConferenceBridgeDoc, ConferenceInput, ConferenceView, DialInView, ParticipantInput,
     ParticipantView,
 };
+use sb_app::extension::{ExtensionInput, ExtensionView, SignedInExtension};
 use sb_app::mailbox::MailboxView;
 use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
@@ -38,6 +39,9 @@ use utoipa::openapi::{
         ErrorBody,
         LoginInput,
         LoginOutput,
+        ExtensionView,
+        ExtensionInput,
+        SignedInExtension,
         ReauthInput,
         ReauthOutput,
         TwoFactorEnrolment,

@@ -72,6 +72,8 @@ pub fn routes() -> Vec<Route> {
     vec![
         r!(post "/api/v1/auth/login" login "auth" Some("LoginInput"), Ok("LoginOutput"), false, "Sign in with username and password"),
         r!(post "/api/v1/auth/logout" logout "auth" N, NoContent, true, "End this token"),
+        r!(get "/api/v1/auth/extension" signed_in_extension "auth" N, Ok("SignedInExtension"), true, "The extension this token is signed in to and the person's extensions"),
+        r!(post "/api/v1/auth/extension" choose_extension "auth" Some("ExtensionInput"), Ok("SignedInExtension"), true, "Sign this token in to another of the person's own extensions (needed after a sign-in that answered extension_choice_required)"),
         r!(post "/api/v1/auth/reauth" reauth "auth" Some("ReauthInput"), Ok("ReauthOutput"), true, "Confirm the password again for a short-lived elevated token"),
         r!(post "/api/v1/auth/first-login" first_login "auth" Some("FirstLoginInput"), Ok("LoginOutput"), false, "Complete a one-time link: choose username and password"),
         r!(get "/api/v1/me" me "auth" N, Ok("MeView"), true, "Who is signed in, with role, tenant, features and lines"),

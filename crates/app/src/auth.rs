@@ -2,13 +2,14 @@
 
 use crate::audit::{self, By, Record};
 use crate::authz::Actor;
+use crate::extension::SignedInExtension;
 use crate::recent::Recent;
 use crate::secrets::{self, token_hash};
 use crate::views::{
     ChangePasswordInput, FirstLoginInput, LinkView, LoginOutput, PasscodeInput, ReauthOutput, time,
 };
 use crate::{App, AppError, AppResult};
-use sb_domain::ids::UserId;
+use sb_domain::ids::{LineId, UserId};
 use sb_domain::model::{AuditKind, Role};
 use sb_domain::values::Username;
 use sb_store::Conn;
@@ -119,6 +120,7 @@ impl App {
         kind: &str,
         ttl: i64,
         now: i64,
+        line: Option<&LineId>,
     ) -> AppResult<(String, i64)> {
         let token = secrets::new_token();
         let expires_at = now + ttl * 1000;
@@ -128,6 +130,7 @@ impl App {
             kind: kind.into(),
             expires_at,
             created_at: now,
+            line_id: line.cloned(),
         };
         accounts::insert_session(c, &s).await?;
         Ok((token, expires_at))
@@ -168,6 +171,7 @@ impl App {
             source_ip: ip.map(str::to_owned),
             elevated: s.kind == ELEVATED,
             enrol_only: s.kind == ENROL_ONLY,
+            line_id: s.line_id,
         };
         self.sessions.put(hash, &actor, s.expires_at, now, epoch);
         Ok(actor)
@@ -231,7 +235,11 @@ impl App {
         } else {
             (ELEVATED, self.cfg.elevated_ttl_secs)
         };
-        let (token, expires) = self.new_session(&mut tx, &user.id, kind, ttl, now).await?;
+        // The elevated token stays on the extension the person signed in to.
+        let line = actor.line_id.as_ref();
+        let (token, expires) = self
+            .new_session(&mut tx, &user.id, kind, ttl, now, line)
+            .await?;
         let rec = Record::new(AuditKind::Reauthenticated, "user", &user.id)
             .tenant(user.reseller_id.as_ref(), user.company_id.as_ref())
             .about(&user.id);
@@ -471,7 +479,8 @@ impl App {
         accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         accounts::delete_sessions_of(&mut tx, &user.id).await?;
         accounts::void_links_of(&mut tx, &user.id).await?;
-        let (token, expires, restricted) = self.sign_in_session(&mut tx, &user, now).await?;
+        let (token, expires, restricted, extension) =
+            self.sign_in_session(&mut tx, &user, now).await?;
         let by = By {
             id: Some(&user.id),
             name: user.username.as_deref().unwrap_or(&user.name),
@@ -488,6 +497,9 @@ impl App {
             expires_at: time(expires),
             user: crate::directory::user_view(&user),
             two_factor_enrolment_required: restricted,
+            extension: extension.extension,
+            extension_choice_required: extension.extension_choice_required,
+            extensions: extension.extensions,
         })
     }
 
@@ -498,15 +510,22 @@ impl App {
         c: &mut Conn,
         user: &User,
         now: i64,
-    ) -> AppResult<(String, i64, bool)> {
+    ) -> AppResult<(String, i64, bool, SignedInExtension)> {
         let restricted = self.enrolment_required(c, user).await?;
         let (kind, ttl) = if restricted {
             (ENROL_ONLY, ENROL_ONLY_TTL_SECS)
         } else {
             (SESSION, self.cfg.session_ttl_secs)
         };
-        let (token, expires) = self.new_session(c, &user.id, kind, ttl, now).await?;
-        Ok((token, expires, restricted))
+        let extension = self.sign_in_extension(c, user).await?;
+        let line = extension
+            .extension
+            .as_ref()
+            .map(|e| LineId::from_raw(e.line_id.clone()));
+        let (token, expires) = self
+            .new_session(c, &user.id, kind, ttl, now, line.as_ref())
+            .await?;
+        Ok((token, expires, restricted, extension))
     }
 }
 
@@ -547,6 +566,7 @@ mod session_cache_tests {
             source_ip: None,
             elevated: false,
             enrol_only: false,
+            line_id: None,
         }
     }
 

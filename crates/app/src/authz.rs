@@ -2,7 +2,7 @@
 //! another tenant is reported as not found (404), never as forbidden, so nobody learns it exists.
 
 use crate::{AppError, AppResult};
-use sb_domain::ids::{CompanyId, ResellerId, UserId};
+use sb_domain::ids::{CompanyId, LineId, ResellerId, UserId};
 use sb_domain::model::Role;
 
 /// Who is asking: the signed-in user, their tenant and role, and where they came from.
@@ -20,6 +20,9 @@ pub struct Actor {
     /// True for a token from a sign-in that a two-factor policy restricts to enrolment (the
     /// user must set up a second factor before anything else).
     pub enrol_only: bool,
+    /// The extension this sign-in is for (see `extension.rs`): `None` while a choice is pending
+    /// and for people without lines. Whoever uses it checks it is still the person's line.
+    pub line_id: Option<LineId>,
 }
 
 /// Where an object lives in the hierarchy.
@@ -128,6 +131,7 @@ mod tests {
             source_ip: None,
             elevated: false,
             enrol_only: false,
+            line_id: None,
         }
     }
 

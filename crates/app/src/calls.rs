@@ -593,18 +593,19 @@ impl App {
 const MAX_SAVED_NUMBERS: usize = 20;
 
 impl App {
-    /// The profile's working hours (the default line's schedule, else the first line's) and
-    /// presence status.
+    /// The profile's working hours (the signed-in line's schedule, else the default line's, else
+    /// the first line's) and presence status.
     pub(crate) async fn profile_extras(
         &self,
         c: &mut Conn,
         u: &sb_store::accounts::User,
         lines: &[Line],
+        signed_in: Option<&LineId>,
     ) -> AppResult<(Option<Vec<DayDoc>>, Presence)> {
         let presence = presence_of(c, &u.id).await?;
-        let line = lines
-            .iter()
-            .find(|l| u.default_line_id.as_ref() == Some(&l.id))
+        let by = |id: Option<&LineId>| lines.iter().find(|l| id == Some(&l.id));
+        let line = by(signed_in)
+            .or_else(|| by(u.default_line_id.as_ref()))
             .or(lines.first());
         let hours = match line {
             Some(l) => doc_of(&self.handling_of(c, l).await?)

@@ -24,6 +24,7 @@ pub mod devices;
 pub mod directory;
 pub mod emergency;
 pub mod error;
+pub mod extension;
 mod facts;
 pub mod inbox;
 pub mod limiter;

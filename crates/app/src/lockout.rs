@@ -120,7 +120,8 @@ impl App {
         if user.failed_logins != 0 || user.lockouts != 0 || user.locked {
             accounts::clear_sign_in_failures(&mut tx, &user.id).await?;
         }
-        let (token, expires, restricted) = self.sign_in_session(&mut tx, &user, now).await?;
+        let (token, expires, restricted, extension) =
+            self.sign_in_session(&mut tx, &user, now).await?;
         let why = serde_json::json!({"two_factor_enrolment_required": restricted});
         let ok = rec(AuditKind::LoginSucceeded);
         let ok = if restricted { ok.summary(why) } else { ok };
@@ -131,6 +132,9 @@ impl App {
             expires_at: time(expires),
             user: crate::directory::user_view(&user),
             two_factor_enrolment_required: restricted,
+            extension: extension.extension,
+            extension_choice_required: extension.extension_choice_required,
+            extensions: extension.extensions,
         })
     }
 

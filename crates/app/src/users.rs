@@ -545,8 +545,15 @@ impl App {
             Some(co) => Some(self.company_view(&mut c, co).await?),
             None => None,
         };
-        let (working_hours, presence) = self.profile_extras(&mut c, &u, &records).await?;
+        // The signed-in line, while it is still one of theirs.
+        let signed_in = actor
+            .line_id
+            .as_ref()
+            .filter(|id| records.iter().any(|l| &l.id == *id));
+        let (working_hours, presence) =
+            self.profile_extras(&mut c, &u, &records, signed_in).await?;
         Ok(MeView {
+            signed_in_line_id: signed_in.map(ToString::to_string),
             working_hours,
             presence,
             role: u.role,

@@ -290,17 +290,21 @@ pub struct Session {
     pub kind: String,
     pub expires_at: i64,
     pub created_at: i64,
+    /// The extension (line) this sign-in is for; `None` while a person with several lines and
+    /// no default has not chosen, and for people without lines.
+    pub line_id: Option<LineId>,
 }
 
 pub async fn insert_session(c: &mut Conn, s: &Session) -> Result<()> {
     query(
-        "INSERT INTO sessions (token_hash, user_id, kind, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO sessions (token_hash, user_id, kind, expires_at, created_at, line_id) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&s.token_hash)
     .bind(s.user_id.as_str())
     .bind(&s.kind)
     .bind(s.expires_at)
     .bind(s.created_at)
+    .bind(s.line_id.as_ref().map(LineId::as_str))
     .execute(c)
     .await
     ?;
@@ -319,9 +323,25 @@ pub async fn get_session(c: &mut Conn, token_hash: &str) -> Result<Option<Sessio
             kind: col(&mut r, "kind")?,
             expires_at: col(&mut r, "expires_at")?,
             created_at: col(&mut r, "created_at")?,
+            line_id: col::<Option<String>>(&mut r, "line_id")?.map(LineId::from_raw),
         })
     })
     .transpose()
+}
+
+/// Signs a session in to another of its person's lines (the caller checked it is theirs).
+pub async fn set_session_line(c: &mut Conn, token_hash: &str, line: &LineId) -> Result<bool> {
+    // Sessions are served from memory until an account change commits.
+    c.touch();
+    Ok(
+        query("UPDATE sessions SET line_id = $1 WHERE token_hash = $2")
+            .bind(line.as_str())
+            .bind(token_hash)
+            .execute(c)
+            .await?
+            .rows_affected()
+            == 1,
+    )
 }
 
 pub async fn delete_session(c: &mut Conn, token_hash: &str) -> Result<()> {

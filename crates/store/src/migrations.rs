@@ -654,4 +654,13 @@ pub const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (user_id, colleague_id))",
         ],
     },
+    Migration {
+        version: 32,
+        name: "signed-in extension",
+        // The line a sign-in is for (a person with several lines signs in to one): the default,
+        // the only one, or the one chosen after signing in; null while the choice is pending.
+        // Checked against the person's lines whenever it is used, so a line moved or deleted
+        // since is simply not used.
+        statements: &["ALTER TABLE sessions ADD COLUMN line_id TEXT NULL"],
+    },
 ];

@@ -501,11 +501,26 @@ async fn sessions_and_one_time_links_are_single_use() {
             kind: "session".into(),
             expires_at: T + 5,
             created_at: T,
+            line_id: None,
         };
         accounts::insert_session(&mut c, &sess).await.unwrap();
         assert_eq!(
             accounts::get_session(&mut c, "t1").await.unwrap().unwrap(),
             sess
+        );
+        // A sign-in moved to another extension keeps it.
+        let line = sb_domain::ids::LineId::from_raw("l2");
+        assert!(
+            accounts::set_session_line(&mut c, "t1", &line)
+                .await
+                .unwrap()
+        );
+        let moved = accounts::get_session(&mut c, "t1").await.unwrap().unwrap();
+        assert_eq!(moved.line_id, Some(line.clone()));
+        assert!(
+            !accounts::set_session_line(&mut c, "gone", &line)
+                .await
+                .unwrap()
         );
         assert_eq!(
             accounts::purge_expired_sessions(&mut c, T + 6)

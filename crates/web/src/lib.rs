@@ -20,6 +20,7 @@
 //! `my_profile` (My Profile: the person's details, language and default extension),
 //! `my_conferences` (Conferencing: the meetings the person organises or is invited to, scheduling
 //! one with colleagues and outside addresses, moving and cancelling their own),
+//! `my_extension` (Choose your extension: the one this sign-in is for),
 //! `my_passwords` (its password and passcode forms), `my_picture` (its picture: upload, answer,
 //! removal), `my_contacts` (Contacts: favourites with presence, the company directory, own
 //! contacts added, deleted, imported and exported), `device` (a user's Device tab:
@@ -54,6 +55,7 @@ mod my_call_log;
 mod my_calls;
 mod my_conferences;
 mod my_contacts;
+mod my_extension;
 mod my_inbox;
 mod my_passwords;
 mod my_picture;
@@ -189,6 +191,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my/security/off", post(security::turn_off))
         // The reseller's customers and the provider's pages.
         .merge(my_profile::routes())
+        .merge(my_extension::routes())
         .merge(my_conferences::routes())
         .merge(my_passwords::routes())
         .merge(my_picture::routes())

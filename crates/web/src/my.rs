@@ -48,6 +48,8 @@ struct Home {
     name: String,
     email: String,
     lines: Vec<LineRow>,
+    /// The extension this sign-in is for, when there is one.
+    signed_in: Option<String>,
     queues: Vec<QueueRow>,
     hours: Option<Vec<DayRow>>,
     calls: CallsBox,
@@ -145,6 +147,7 @@ fn done_key(done: &str) -> Option<&'static str> {
         "presence" => Some("my_presence_saved"),
         "forward" => Some("my_forward_saved"),
         "unforward" => Some("my_forward_stopped"),
+        "extension" => Some("ex_done"),
         _ => None,
     }
 }
@@ -183,6 +186,11 @@ pub(crate) async fn page(
         name: me.user.name.clone(),
         email: me.user.email.clone().unwrap_or_default(),
         lines: lines(me),
+        signed_in: me
+            .lines
+            .iter()
+            .find(|l| me.signed_in_line_id.as_deref() == Some(l.id.as_str()))
+            .map(|l| l.extension.clone()),
         queues: queues.into_iter().map(queue_row).collect(),
         hours: me
             .working_hours

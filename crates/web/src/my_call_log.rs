@@ -71,8 +71,8 @@ pub(crate) fn has_portal(me: &MeView) -> bool {
     me.role != Role::EndUser || me.features.contains(&Feature::UserPortal)
 }
 
-/// The line of `me`'s own that the page shows (the one asked for, else the default, else the
-/// first) with the choice of lines. Any other line is not found: an administrator may read
+/// The line of `me`'s own that the page shows (the one asked for, else the one signed in to,
+/// else the default, else the first) with the choice of lines. Any other line is not found: an administrator may read
 /// their company's logs elsewhere, but this page is only ever the person's own calls.
 pub(crate) fn own_line(
     me: &MeView,
@@ -84,7 +84,9 @@ pub(crate) fn own_line(
     {
         return Err(AppError::NotFound);
     }
-    Ok(pick_line(me.lines.clone(), &me.user, asked))
+    // Unless another is asked for, the extension this sign-in is for.
+    let preferred = asked.or(me.signed_in_line_id.as_deref());
+    Ok(pick_line(me.lines.clone(), &me.user, preferred))
 }
 
 /// The page without a log, its alert for `e`: 404 for a line not the person's, 422 for a
@@ -266,6 +268,7 @@ mod tests {
             features: Vec::new(),
             lines,
             default_line_id: Some("l2".into()),
+            signed_in_line_id: None,
             working_hours: None,
             presence: Default::default(),
         }
@@ -286,6 +289,12 @@ mod tests {
         assert_eq!(choice.len(), 2, "a choice when there are several lines");
         let (shown, _) = own_line(&admin, Some("")).unwrap();
         assert_eq!(shown.unwrap().id, "l2", "else the default line");
+        let signed_in = MeView {
+            signed_in_line_id: Some("l1".into()),
+            ..admin
+        };
+        let (shown, _) = own_line(&signed_in, None).unwrap();
+        assert_eq!(shown.unwrap().id, "l1", "the extension signed in to first");
         assert!(
             own_line(&me(Role::EndUser, vec![]), None)
                 .unwrap()

@@ -6,6 +6,8 @@ use sb_domain::model::Role;
 
 /// Two-factor sign-in, where an enrolment-only session is sent.
 pub const SECURITY: &str = "/my/security";
+/// The extension a sign-in is for, where a person with several lines and no default is sent.
+pub const EXTENSION: &str = "/my/extension";
 /// The person's own branding page: their company's, or their reseller's.
 pub const BRANDING: &str = "/admin/branding";
 /// The colours of the signed-in person's pages.

@@ -72,8 +72,11 @@ pub async fn sign_in_page(
 /// After a successful sign-in: the session cookie, and off to the role's home.
 fn enter(s: &WebState, out: &LoginOutput) -> Response {
     // A two-factor policy covers this person, who has no second factor yet: enrolment first.
+    // Then a person with several lines and no default chooses the extension they sign in to.
     let target = if out.two_factor_enrolment_required {
         crate::security::PATH
+    } else if out.extension_choice_required {
+        crate::nav::EXTENSION
     } else {
         session::home_of(out.user.role)
     };

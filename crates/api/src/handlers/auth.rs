@@ -1,6 +1,7 @@
 //! Sign-in, sign-out, re-authentication, first login, two-factor, passwords.
 
 use super::*;
+use sb_app::extension::{ExtensionInput, SignedInExtension};
 
 pub async fn login(
     State(s): S,
@@ -12,6 +13,16 @@ pub async fn login(
 pub async fn logout(State(s): S, EnrolAuth(a): EnrolAuth) -> ApiResult<StatusCode> {
     s.app.logout(&a.actor, &a.token).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+pub async fn signed_in_extension(State(s): S, a: Auth) -> ApiResult<Json<SignedInExtension>> {
+    Ok(Json(s.app.signed_in_extension(&a.actor).await?))
+}
+pub async fn choose_extension(
+    State(s): S,
+    a: Auth,
+    Body(b): Body<ExtensionInput>,
+) -> ApiResult<Json<SignedInExtension>> {
+    Ok(Json(s.app.choose_extension(&a.actor, &a.token, b).await?))
 }
 pub async fn reauth(
     State(s): S,

@@ -95,6 +95,7 @@ fn actor(u: &User) -> Actor {
         source_ip: None,
         elevated: false,
         enrol_only: false,
+        line_id: None,
     }
 }
 

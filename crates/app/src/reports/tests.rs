@@ -219,6 +219,7 @@ async fn seeded(store: Store) -> Seeded {
         source_ip: Some("192.0.2.1".into()),
         elevated: false,
         enrol_only: false,
+        line_id: None,
     };
     for (at, what) in [(SUNDAY, "=cmd"), (monday, "monday")] {
         let rec = Record::new(AuditKind::Changed, "line", what)

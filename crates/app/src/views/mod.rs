@@ -44,6 +44,14 @@ pub struct LoginOutput {
     /// may only enrol (`POST /api/v1/me/two-factor`, then `.../confirm`); every other route
     /// answers 403 `two_factor_enrolment_required`.
     pub two_factor_enrolment_required: bool,
+    /// The extension this sign-in is for: the person's default line, else their only one; null
+    /// while a choice is needed and for people without lines.
+    pub extension: Option<crate::extension::ExtensionView>,
+    /// True when the person has several lines and no default: choose one with `POST
+    /// /api/v1/auth/extension` (the token works meanwhile, on no extension in particular).
+    pub extension_choice_required: bool,
+    /// The person's extensions, in order.
+    pub extensions: Vec<crate::extension::ExtensionView>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -360,7 +368,10 @@ pub struct MeView {
     pub features: Vec<Feature>,
     pub lines: Vec<LineView>,
     pub default_line_id: Option<String>,
-    /// Working hours: the out-of-hours schedule of the default (else first) line,
+    /// The line this sign-in is for (`POST /api/v1/auth/extension` changes it): the person's
+    /// pages open on it; null while a choice is needed.
+    pub signed_in_line_id: Option<String>,
+    /// Working hours: the out-of-hours schedule of the signed-in (else default, else first) line,
     /// Monday first; null when that line has none.
     pub working_hours: Option<Vec<DayDoc>>,
     #[schema(value_type = sb_domain::routing::Presence)]

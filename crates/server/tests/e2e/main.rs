@@ -23,6 +23,7 @@ mod contacts;
 mod departments_portal;
 mod durability;
 mod edge;
+mod extension_choice;
 mod hardening;
 mod isolation;
 mod kit;

@@ -9,6 +9,8 @@ pub(crate) struct Jar {
     http: reqwest::Client,
     base: String,
     cookies: Vec<(String, String)>,
+    /// Where the last answer sent the browser, if it was a redirect.
+    pub(crate) location: Option<String>,
 }
 
 impl Jar {
@@ -17,9 +19,15 @@ impl Jar {
             http: srv.http.clone(),
             base: srv.base.clone(),
             cookies: Vec::new(),
+            location: None,
         }
     }
     fn keep(&mut self, r: &reqwest::Response) {
+        self.location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         for v in r.headers().get_all("set-cookie") {
             let s = v.to_str().unwrap();
             let (k, val) = s.split(';').next().unwrap().split_once('=').unwrap();

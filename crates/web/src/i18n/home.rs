@@ -1,5 +1,5 @@
 //! The end user's own pages: "My homepage" (presence, forwarding, what came in), "Call log",
-//! "Inbox" and "Speed dials".
+//! "Inbox", "Speed dials" and "Choose your extension".
 
 use super::Text;
 
@@ -127,5 +127,55 @@ pub(super) const TEXTS: &[Text] = &[
         "my_live_available",
         "Agents available",
         "Agents disponibles",
+    ),
+    (
+        "ex_title",
+        "Choose your extension",
+        "Choisissez votre poste",
+    ),
+    (
+        "ex_legend",
+        "The extension you are signed in to",
+        "Le poste sur lequel vous êtes connecté",
+    ),
+    (
+        "ex_choose_first",
+        "You have several extensions and no default one: choose the one you are signing in to.",
+        "Vous avez plusieurs postes et aucun par défaut : choisissez celui sur lequel vous vous connectez.",
+    ),
+    (
+        "ex_sign_in",
+        "Sign in to this extension",
+        "Se connecter à ce poste",
+    ),
+    (
+        "ex_not_yours",
+        "Choose one of your own extensions.",
+        "Choisissez l'un de vos propres postes.",
+    ),
+    (
+        "ex_no_lines",
+        "You have no extension yet.",
+        "Vous n'avez pas encore de poste.",
+    ),
+    (
+        "ex_done",
+        "You are signed in to the extension you chose.",
+        "Vous êtes connecté au poste choisi.",
+    ),
+    (
+        "ex_signed_in_to",
+        "You are signed in to extension",
+        "Vous êtes connecté au poste",
+    ),
+    (
+        "ex_none_chosen",
+        "You are signed in to no extension in particular.",
+        "Vous n'êtes connecté à aucun poste en particulier.",
+    ),
+    (
+        "ex_choose_other",
+        "Choose another extension",
+        "Choisir un autre poste",
     ),
 ];

@@ -17,6 +17,7 @@ mod mail_access;
 mod my;
 mod my_conferences;
 mod my_contacts;
+mod my_extension;
 mod my_profile;
 mod my_services;
 mod my_texts;
@@ -337,6 +338,17 @@ async fn browser_scenarios_pass_in_one_shared_chromium_session() {
     };
     let url = sb_store::testdb::fresh_sqlite_url("e2e").unwrap();
     let w = world_on(start_configured(url, Some(cfg), &|_| {}).await).await;
+    // Scenarios give Ulf more lines; his first stays his default, so that his sign-ins land on
+    // his home page (the choice of extension has a scenario of its own).
+    let r = w
+        .srv
+        .patch(
+            &format!("/api/v1/users/{}", w.t1.user_id),
+            &w.t1.admin_token,
+            serde_json::json!({"default_line_id": w.t1.line_id}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "Ulf's default line: {}", r.text);
     // A fresh folder, so that the screenshots counted below are this run's.
     let _ = std::fs::remove_dir_all(shots_dir());
     let ctx = Ctx {

@@ -14,9 +14,10 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
     let only = std::env::var("BROWSER_SCENARIOS").ok();
     macro_rules! scenario {
         ($($name:path),* $(,)?) => {$(
-            // While working on a page: BROWSER_SCENARIOS=word runs only the scenarios whose path
-            // holds the word (later scenarios may rely on what earlier ones left).
-            if only.as_deref().is_none_or(|w| stringify!($name).contains(w)) {
+            // While working on a page: BROWSER_SCENARIOS=word[,word…] runs only the scenarios
+            // whose path holds one of the words (later scenarios may rely on what earlier ones
+            // left).
+            if only.as_deref().is_none_or(|w| w.split(',').any(|w| stringify!($name).contains(w))) {
             let started = Instant::now();
             *ctx.scenario.lock().unwrap() = stringify!($name);
             let outcome = $name(ctx).await;
@@ -74,6 +75,8 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::branding::a_reseller_brands_its_customers_and_a_company_admin_adds_its_own_logo,
         // Last: its call lands in the call log other scenarios count.
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_diverts_a_real_call_at_5_s,
+        // It gives Ulf's default line back (and removes a line it had to add).
+        super::my_extension::a_person_with_several_lines_and_no_default_chooses_the_extension_after_signing_in,
         // After it: they change Ulf's line's call handling and add a call of their own.
         super::my::an_end_user_sets_presence_in_one_click_and_do_not_disturb_makes_a_real_call_busy,
         super::my::an_end_user_forwards_all_calls_to_a_saved_number_and_stops_and_a_bad_number_changes_nothing,
