@@ -19,6 +19,8 @@ mod messages;
 pub(super) mod queue;
 mod routing;
 mod session;
+#[cfg(test)]
+mod tests;
 mod transactions;
 use super::admission::Slot;
 use super::media::{self, Recording};

@@ -1,0 +1,710 @@
+//! Whole calls driven through a fake [`CallContext`]: the test plays the caller and the
+//! devices with literal SIP text, reads what the call sends, and moves tokio's paused clock by
+//! hand (`tokio::time::advance`). No SIP goes over a network; the relay's media ports are real
+//! loopback ports, which these calls never send audio to. Each test is named after the rule it
+//! proves.
+
+use super::context::Task;
+use super::*;
+use crate::hold::Hold;
+use crate::line_state::LineState;
+use crate::media::{Io, Prompts};
+use crate::portal::Mailbox;
+use crate::relay::Ports;
+use crate::settings::Caps;
+use parking_lot::Mutex;
+use sb_app::AppResult;
+use sb_app::outside::OutsidePlan;
+use sb_app::queue_board::WaitingBoard;
+use sb_app::queues::Passage;
+use sb_app::recordings::NewRecording;
+use sb_app::voicemail::Deposit;
+use sb_domain::ids::{ConferenceId, LineId, QueueId};
+use sb_domain::routing::mailbox::Greeting;
+use sb_domain::routing::{Reason, Step};
+use sb_media::mixer::Rooms;
+use sb_sip::registrar::Binding;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::AtomicU64;
+
+/// Switchboard's own address, as the fake transports name it in Via and Contact.
+const LOCAL: &str = "198.51.100.1:5060";
+const CALLER: &str = "192.0.2.10:5060";
+const DESK: &str = "192.0.2.20:5062";
+const MOBILE: &str = "192.0.2.21:5062";
+/// RFC 3261's T1 (section 17.1.1.1): Timer B and F run out after 64 of them.
+const T1: Duration = Duration::from_millis(500);
+
+fn addr(a: &str) -> SocketAddr {
+    a.parse().unwrap()
+}
+
+fn parse(text: &str) -> Message {
+    sb_sip::parse(text.as_bytes()).unwrap()
+}
+
+/// The fake: what a call sends is kept as text, with where it went; everything else answers
+/// as the test set it up.
+struct Fake {
+    sent: Mutex<Vec<(String, SocketAddr)>>,
+    devices: HashMap<String, Vec<Binding>>,
+    destination: Mutex<Option<Destination>>,
+    tasks: Mutex<HashMap<String, Task>>,
+    lamps: Mutex<Vec<(LineId, LineState)>>,
+    logged: Mutex<Vec<NewCallRecord>>,
+    active: AtomicU64,
+    caps: Caps,
+    ports: Arc<Ports>,
+    hold: Arc<Hold>,
+    rooms: Arc<Rooms<ConferenceId>>,
+    call_in: queue::CallInPool,
+    prompts: Arc<Prompts>,
+    board: WaitingBoard,
+}
+
+impl Fake {
+    /// `dialled` reaches line 201, which rings for 60 s on each of `devices` (the address each
+    /// registered from).
+    fn new(devices: &[&str]) -> Arc<Fake> {
+        let bindings = devices
+            .iter()
+            .map(|d| Binding {
+                contact: format!("sip:201@{d}"),
+                expires_at_ms: i64::MAX,
+                call_id: format!("reg-{d}"),
+                cseq: 1,
+                source: (*d).to_owned(),
+                path: Vec::new(),
+                user_agent: String::new(),
+            })
+            .collect();
+        let ring = Step {
+            action: Action::Ring { seconds: Some(60) },
+            reason: Reason::RingUntilAnswered,
+        };
+        let destination = Destination::Line {
+            line: Box::new(line("201")),
+            plan: Plan {
+                steps: vec![ring],
+                on_busy: None,
+            },
+            mailbox: MailboxPlan {
+                greeting: Greeting::Own,
+                limits: MessageLimits {
+                    max_seconds: 60,
+                    silence_seconds: 5,
+                    min_millis: 500,
+                },
+            },
+        };
+        Arc::new(Fake {
+            sent: Mutex::default(),
+            devices: HashMap::from([("201@acme.sip.test".to_owned(), bindings)]),
+            destination: Mutex::new(Some(destination)),
+            tasks: Mutex::default(),
+            lamps: Mutex::default(),
+            logged: Mutex::default(),
+            active: AtomicU64::new(0),
+            caps: Caps {
+                company: 0,
+                line: 0,
+                max_ringing: Duration::from_secs(180),
+            },
+            ports: Ports::new(
+                std::net::IpAddr::from([127, 0, 0, 1]),
+                (42_000, 42_999),
+                sb_media::reach::MediaReach::default(),
+            ),
+            hold: Arc::default(),
+            rooms: Arc::default(),
+            call_in: queue::CallInPool::default(),
+            prompts: Arc::new(Prompts::load(None).unwrap()),
+            board: WaitingBoard::default(),
+        })
+    }
+
+    /// What the call sent since the last look, in order.
+    fn take_sent(&self) -> Vec<(String, SocketAddr)> {
+        std::mem::take(&mut *self.sent.lock())
+    }
+}
+
+fn line(extension: &str) -> SipLine {
+    SipLine {
+        id: LineId::from_raw(format!("line-{extension}")),
+        company_id: CompanyId::from_raw("acme"),
+        extension: extension.to_owned(),
+        calling_name: None,
+        presentation_number: None,
+        aor: format!("{extension}@acme.sip.test"),
+        sip_domain: "acme.sip.test".to_owned(),
+        departments: Vec::new(),
+        language: "en".to_owned(),
+        second_language: None,
+        record_calls: false,
+    }
+}
+
+impl CallContext for Fake {
+    async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        self.sent.lock().push((text, to));
+    }
+    fn on_stream(&self, _: SocketAddr) -> bool {
+        false
+    }
+    fn via(&self, branch: &str, _: SocketAddr) -> String {
+        format!("SIP/2.0/UDP {LOCAL};rport;branch={branch}")
+    }
+    fn contact_for(&self, _: SocketAddr) -> String {
+        format!("<sip:switchboard@{LOCAL}>")
+    }
+    fn local(&self) -> SocketAddr {
+        addr(LOCAL)
+    }
+    fn devices(&self, aor: &str) -> Vec<Binding> {
+        self.devices.get(aor).cloned().unwrap_or_default()
+    }
+    fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
+        b.source.parse().ok()
+    }
+    fn attach(&self, call_id: &str, task: &Task) {
+        self.tasks.lock().insert(call_id.to_owned(), task.clone());
+    }
+    fn detach(&self, call_id: &str) {
+        self.tasks.lock().remove(call_id);
+    }
+    fn set_line_state(self: &Arc<Self>, line: &LineId, state: LineState) {
+        self.lamps.lock().push((line.clone(), state));
+    }
+    fn on_a_call(&self, _: &LineId) -> bool {
+        false
+    }
+    fn count(&self, _: &[DepartmentId], _: i64) {}
+    fn active_calls(&self) -> &AtomicU64 {
+        &self.active
+    }
+    fn take_slot(&self, _: &Slot, _: i64) -> bool {
+        true
+    }
+    fn give_slots(&self, _: &[Slot]) {}
+    fn may_ring(&self, _: &str, _: usize) -> bool {
+        true
+    }
+    fn queue_next(&self, _: &QueueId) -> usize {
+        0
+    }
+    fn set_queue_next(&self, _: &QueueId, _: usize) {}
+    fn now_ms(&self) -> i64 {
+        1_796_000_000_000
+    }
+    fn caps(&self) -> &Caps {
+        &self.caps
+    }
+    fn max_calls(&self) -> u64 {
+        0
+    }
+    async fn route_call(&self, _: &CompanyId, _: &Dialled<'_>) -> AppResult<Destination> {
+        Ok(self
+            .destination
+            .lock()
+            .clone()
+            .unwrap_or(Destination::Unknown))
+    }
+    async fn outside_plan(
+        &self,
+        _: &CompanyId,
+        _: &Dialled<'_>,
+        number: &str,
+        _: bool,
+    ) -> AppResult<OutsidePlan> {
+        Ok(OutsidePlan {
+            number: number.to_owned(),
+            trunk: None,
+            caller_id: outbound::Presented {
+                number: number.to_owned(),
+                name: None,
+                withheld: false,
+            },
+        })
+    }
+    async fn notify_emergency(&self, _: &SipLine, _: &str, _: &str) -> AppResult<usize> {
+        Ok(0)
+    }
+    async fn line_greeting(&self, _: &LineId) -> Option<Vec<i16>> {
+        None
+    }
+    async fn deposit_voicemail(&self, _: Deposit) -> AppResult<()> {
+        Ok(())
+    }
+    async fn store_recording(&self, _: NewRecording, _: &[i16]) -> AppResult<()> {
+        Ok(())
+    }
+    async fn record_queue_call(
+        &self,
+        _: &QueueId,
+        _: &str,
+        _: i64,
+        _: Passage,
+        _: Option<&LineId>,
+    ) -> AppResult<()> {
+        Ok(())
+    }
+    fn waiting_board(&self) -> &WaitingBoard {
+        &self.board
+    }
+    fn log_call(&self, records: Vec<NewCallRecord>) {
+        self.logged.lock().extend(records);
+    }
+    fn ports(&self) -> &Arc<Ports> {
+        &self.ports
+    }
+    fn hold(&self) -> &Arc<Hold> {
+        &self.hold
+    }
+    fn rooms(&self) -> &Arc<Rooms<ConferenceId>> {
+        &self.rooms
+    }
+    fn call_in(&self) -> &queue::CallInPool {
+        &self.call_in
+    }
+    fn prompts(&self) -> &Arc<Prompts> {
+        &self.prompts
+    }
+    fn voice_portal(
+        self: &Arc<Self>,
+        _: Io,
+        _: (String, Option<String>),
+        _: Mailbox,
+        _: String,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        std::future::ready(())
+    }
+    fn conference(
+        self: &Arc<Self>,
+        _: Io,
+        _: (String, Option<String>),
+        _: crate::conference::Caller,
+    ) -> impl Future<Output = ()> + Send + 'static {
+        std::future::ready(())
+    }
+}
+
+/// An audio offer, as a phone at `ip` makes it (G.711 µ-law on port 4000).
+fn offer(ip: &str) -> String {
+    format!(
+        "v=0\r\no=- 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n"
+    )
+}
+
+/// The caller's INVITE to 201, with `extra` header lines.
+fn caller_invite(extra: &str) -> Message {
+    let body = offer("192.0.2.10");
+    parse(&format!(
+        "INVITE sip:201@acme.sip.test SIP/2.0\r\n\
+         Via: SIP/2.0/UDP {CALLER};branch=z9hG4bKa1\r\n\
+         Max-Forwards: 70\r\n\
+         From: <sip:202@acme.sip.test>;tag=c1\r\n\
+         To: <sip:201@acme.sip.test>\r\n\
+         Call-ID: call-a@192.0.2.10\r\n\
+         CSeq: 7 INVITE\r\n\
+         Contact: <sip:202@{CALLER}>\r\n\
+         {extra}Content-Type: application/sdp\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    ))
+}
+
+/// A request of the caller's inside the answered dialog (its To carries our `tag`).
+fn caller_request(method: &str, cseq: u32, branch: &str, tag: &str) -> Message {
+    parse(&format!(
+        "{method} sip:switchboard@{LOCAL} SIP/2.0\r\n\
+         Via: SIP/2.0/UDP {CALLER};branch={branch}\r\n\
+         Max-Forwards: 70\r\n\
+         From: <sip:202@acme.sip.test>;tag=c1\r\n\
+         To: <sip:201@acme.sip.test>;tag={tag}\r\n\
+         Call-ID: call-a@192.0.2.10\r\n\
+         CSeq: {cseq} {method}\r\n\
+         Content-Length: 0\r\n\r\n"
+    ))
+}
+
+/// The answer `status` ("180 Ringing") a device gives to `request`, its To tagged `tag`, with
+/// an SDP body for a 2xx to an INVITE.
+fn device_answer(request: &Message, status: &str, tag: &str, device: &str) -> Message {
+    let h = |n| request.header(n).unwrap_or_default();
+    let ip = device.split(':').next().unwrap_or_default();
+    let body = if status.starts_with('2') && request.method() == Some("INVITE") {
+        offer(ip)
+    } else {
+        String::new()
+    };
+    let kind = if body.is_empty() {
+        String::new()
+    } else {
+        "Content-Type: application/sdp\r\n".to_owned()
+    };
+    let to = if h("to").contains(";tag=") {
+        h("to").to_owned()
+    } else {
+        format!("{};tag={tag}", h("to"))
+    };
+    parse(&format!(
+        "SIP/2.0 {status}\r\nVia: {}\r\nFrom: {}\r\nTo: {to}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
+         Contact: <sip:201@{device}>\r\n{kind}Content-Length: {}\r\n\r\n{body}",
+        h("via"),
+        h("from"),
+        h("call-id"),
+        h("cseq"),
+        body.len()
+    ))
+}
+
+/// A request a device sends on its answered leg: From and To swapped from our INVITE's.
+fn device_request(invite: &Message, method: &str, cseq: u32, tag: &str, device: &str) -> Message {
+    let h = |n| invite.header(n).unwrap_or_default();
+    parse(&format!(
+        "{method} sip:switchboard@{LOCAL} SIP/2.0\r\n\
+         Via: SIP/2.0/UDP {device};branch=z9hG4bKdev{cseq}\r\n\
+         Max-Forwards: 70\r\n\
+         From: {};tag={tag}\r\n\
+         To: {}\r\n\
+         Call-ID: {}\r\n\
+         CSeq: {cseq} {method}\r\n\
+         Content-Length: 0\r\n\r\n",
+        h("to"),
+        h("from"),
+        h("call-id"),
+    ))
+}
+
+/// A call in progress: its task, what feeds it, and the fake it talks through.
+struct Harness {
+    fake: Arc<Fake>,
+    inbox: Outbox,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Harness {
+    /// The caller's INVITE reaches a new call task, as `lib.rs` starts it.
+    async fn start(fake: Arc<Fake>, invite: Message) -> Harness {
+        let (inbox, rx) = mpsc::unbounded_channel();
+        fake.attach("call-a@192.0.2.10", &inbox);
+        let caller = Caller::of_line(line("202"));
+        let task = tokio::spawn(run(
+            fake.clone(),
+            invite,
+            addr(CALLER),
+            caller,
+            inbox.clone(),
+            rx,
+        ));
+        let h = Harness { fake, inbox, task };
+        h.settle().await;
+        h
+    }
+
+    /// Lets the call task work through what it was given, without the clock moving.
+    async fn settle(&self) {
+        for _ in 0..50 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// `m` arrives from `from`, and the call handles it.
+    async fn feed(&self, m: Message, from: &str) {
+        self.inbox.send((m, addr(from))).unwrap();
+        self.settle().await;
+    }
+
+    /// The clock moves on by `d`, and the call handles what fell due.
+    async fn advance(&self, d: Duration) {
+        tokio::time::advance(d).await;
+        self.settle().await;
+    }
+
+    /// What the call sent since the last look.
+    fn sent(&self) -> Vec<(String, SocketAddr)> {
+        self.fake.take_sent()
+    }
+}
+
+/// The first line of each message sent, with where it went.
+fn firsts(sent: &[(String, SocketAddr)]) -> Vec<(String, String)> {
+    sent.iter()
+        .map(|(text, to)| {
+            let first = text.lines().next().unwrap_or_default().to_owned();
+            (first, to.to_string())
+        })
+        .collect()
+}
+
+/// The one message sent whose first line is `first`, to `to`.
+fn find(sent: &[(String, SocketAddr)], first: &str, to: &str) -> Message {
+    let found: Vec<&String> = sent
+        .iter()
+        .filter(|(text, at)| text.starts_with(first) && at.to_string() == to)
+        .map(|(text, _)| text)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "one {first:?} to {to} in {:#?}",
+        firsts(sent)
+    );
+    parse(found[0])
+}
+
+/// Our INVITE to `device` when the call rang it.
+fn invite_to(sent: &[(String, SocketAddr)], device: &str) -> Message {
+    find(sent, &format!("INVITE sip:201@{device} SIP/2.0"), device)
+}
+
+#[tokio::test(start_paused = true)]
+async fn forking_rings_every_device_and_cancels_the_others_when_one_answers() {
+    let h = Harness::start(Fake::new(&[DESK, MOBILE]), caller_invite("")).await;
+    let sent = h.sent();
+    let trying = find(&sent, "SIP/2.0 100 Trying", CALLER);
+    assert_eq!(trying.header("cseq"), Some("7 INVITE"));
+    let desk = invite_to(&sent, DESK);
+    let mobile = invite_to(&sent, MOBILE);
+    // Each device is a B leg of its own (RFC 3261 §16.7 forking, done as a B2BUA).
+    assert_ne!(desk.header("call-id"), mobile.header("call-id"));
+    assert_eq!(desk.header("cseq"), Some("1 INVITE"));
+    assert_eq!(desk.header("to"), Some("<sip:201@acme.sip.test>"));
+    assert!(
+        desk.header("via")
+            .unwrap()
+            .starts_with("SIP/2.0/UDP 198.51.100.1:5060;rport;branch=z9hG4bK")
+    );
+    // The caller's SDP, pointed at the relay's far side.
+    let body = String::from_utf8_lossy(&desk.body).into_owned();
+    assert!(body.contains("c=IN IP4 127.0.0.1"), "{body}");
+
+    h.feed(device_answer(&desk, "180 Ringing", "d1", DESK), DESK)
+        .await;
+    let sent = h.sent();
+    assert_eq!(
+        firsts(&sent),
+        [("SIP/2.0 180 Ringing".to_owned(), CALLER.to_owned())]
+    );
+
+    h.feed(device_answer(&mobile, "200 OK", "m1", MOBILE), MOBILE)
+        .await;
+    let sent = h.sent();
+    // The mobile's 2xx is acknowledged end to end (§13.2.2.4), the desk phone cancelled
+    // with its INVITE's branch and CSeq number (§9.1), and the caller gets the answer.
+    let ack = find(&sent, &format!("ACK sip:201@{MOBILE} SIP/2.0"), MOBILE);
+    assert_eq!(ack.header("cseq"), Some("1 ACK"));
+    assert_eq!(ack.tag("to"), Some("m1"));
+    let cancel = find(&sent, &format!("CANCEL sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(cancel.header("via"), desk.header("via"));
+    assert_eq!(cancel.header("cseq"), Some("1 CANCEL"));
+    assert_eq!(cancel.header("to"), desk.header("to"), "no tag in a CANCEL");
+    let ok = find(&sent, "SIP/2.0 200 OK", CALLER);
+    assert_eq!(ok.header("cseq"), Some("7 INVITE"));
+    let body = String::from_utf8_lossy(&ok.body).into_owned();
+    assert!(body.contains("c=IN IP4 127.0.0.1"), "{body}");
+    assert_eq!(sent.len(), 3, "{:#?}", firsts(&sent));
+
+    // The desk phone ends its INVITE with 487; that is acknowledged hop by hop (§17.1.1.3).
+    h.feed(device_answer(&cancel, "200 OK", "d1", DESK), DESK)
+        .await;
+    h.feed(
+        device_answer(&desk, "487 Request Terminated", "d1", DESK),
+        DESK,
+    )
+    .await;
+    let sent = h.sent();
+    let ack = find(&sent, &format!("ACK sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(ack.header("via"), desk.header("via"));
+    assert_eq!(sent.len(), 1, "{:#?}", firsts(&sent));
+    assert!(!h.task.is_finished(), "the answered call goes on");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_200_that_races_the_callers_cancel_is_acked_and_hung_up() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let desk = invite_to(&h.sent(), DESK);
+    h.feed(device_answer(&desk, "180 Ringing", "d1", DESK), DESK)
+        .await;
+    h.sent();
+
+    let cancel = parse(&format!(
+        "CANCEL sip:201@acme.sip.test SIP/2.0\r\n\
+         Via: SIP/2.0/UDP {CALLER};branch=z9hG4bKa1\r\n\
+         Max-Forwards: 70\r\n\
+         From: <sip:202@acme.sip.test>;tag=c1\r\n\
+         To: <sip:201@acme.sip.test>\r\n\
+         Call-ID: call-a@192.0.2.10\r\n\
+         CSeq: 7 CANCEL\r\n\
+         Content-Length: 0\r\n\r\n"
+    ));
+    h.feed(cancel, CALLER).await;
+    let sent = h.sent();
+    find(&sent, "SIP/2.0 200 OK", CALLER);
+    let terminated = find(&sent, "SIP/2.0 487 Request Terminated", CALLER);
+    assert_eq!(terminated.header("cseq"), Some("7 INVITE"));
+    let ours = find(&sent, &format!("CANCEL sip:201@{DESK} SIP/2.0"), DESK);
+
+    // The phone had answered before our CANCEL reached it (§9.1): the 2xx still makes a
+    // dialog, which is acknowledged and ended at once.
+    h.feed(
+        device_answer(&ours, "481 Call/Transaction Does Not Exist", "d1", DESK),
+        DESK,
+    )
+    .await;
+    h.feed(device_answer(&desk, "200 OK", "d1", DESK), DESK)
+        .await;
+    let sent = h.sent();
+    let ack = find(&sent, &format!("ACK sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(ack.header("cseq"), Some("1 ACK"));
+    assert_eq!(ack.tag("to"), Some("d1"));
+    let bye = find(&sent, &format!("BYE sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(bye.header("cseq"), Some("2 BYE"));
+    assert_eq!(bye.tag("to"), Some("d1"));
+    assert_eq!(bye.header("call-id"), desk.header("call-id"));
+    assert!(
+        firsts(&sent).iter().all(|(_, to)| to != CALLER),
+        "the caller, who gave up, hears nothing of it: {:#?}",
+        firsts(&sent)
+    );
+
+    // The BYE answered and the caller's ACK in, the call owes nothing and its task ends.
+    h.feed(device_answer(&bye, "200 OK", "d1", DESK), DESK)
+        .await;
+    let ack = caller_request("ACK", 7, "z9hG4bKa1", terminated.tag("to").unwrap());
+    h.feed(ack, CALLER).await;
+    h.advance(64 * T1).await;
+    assert!(h.task.is_finished());
+    assert!(h.fake.tasks.lock().is_empty(), "every Call-ID detached");
+    assert_eq!(h.fake.active.load(Ordering::Relaxed), 0);
+}
+
+/// A call answered by the desk phone; the caller's 200 (whose To tag is ours on the A leg) and
+/// our INVITE to the desk phone.
+async fn answered(h: &Harness) -> (Message, Message) {
+    let desk = invite_to(&h.sent(), DESK);
+    h.feed(device_answer(&desk, "200 OK", "d1", DESK), DESK)
+        .await;
+    let ok = find(&h.sent(), "SIP/2.0 200 OK", CALLER);
+    let tag = ok.tag("to").unwrap().to_owned();
+    h.feed(caller_request("ACK", 7, "z9hG4bKa1", &tag), CALLER)
+        .await;
+    assert!(h.sent().is_empty());
+    (ok, desk)
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_re_invite_that_meets_another_in_flight_is_answered_491() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let (ok, desk) = answered(&h).await;
+    let tag = ok.tag("to").unwrap().to_owned();
+
+    // The caller puts the call on hold: its re-INVITE goes on to the desk phone.
+    h.feed(caller_request("INVITE", 8, "z9hG4bKa2", &tag), CALLER)
+        .await;
+    let sent = h.sent();
+    let passed = find(&sent, &format!("INVITE sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(passed.header("cseq"), Some("2 INVITE"));
+    assert_eq!(passed.tag("to"), Some("d1"));
+
+    // Meanwhile the desk phone sends one of its own: glare (RFC 3261 §14.1).
+    let theirs = device_request(&desk, "INVITE", 1, "d1", DESK);
+    h.feed(theirs, DESK).await;
+    let sent = h.sent();
+    let pending = find(&sent, "SIP/2.0 491 Request Pending", DESK);
+    assert_eq!(pending.header("cseq"), Some("1 INVITE"));
+    assert_eq!(sent.len(), 1, "{:#?}", firsts(&sent));
+
+    // Ours answered, the caller gets its 200 and the desk phone our ACK.
+    h.feed(device_answer(&passed, "200 OK", "d1", DESK), DESK)
+        .await;
+    let sent = h.sent();
+    find(&sent, &format!("ACK sip:201@{DESK} SIP/2.0"), DESK);
+    let ok = find(&sent, "SIP/2.0 200 OK", CALLER);
+    assert_eq!(ok.header("cseq"), Some("8 INVITE"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_session_nobody_refreshes_ends_with_a_bye_on_both_legs() {
+    let asked = "Supported: timer\r\nSession-Expires: 90\r\n";
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite(asked)).await;
+    let (ok, _) = answered(&h).await;
+    // The desk phone does no timers: the caller refreshes (RFC 4028 §8.1).
+    assert_eq!(ok.header("session-expires"), Some("90;refresher=uac"));
+
+    // Ended a third of the interval early, so the BYE goes before the phones give up (§10).
+    h.advance(Duration::from_secs(60) - Duration::from_millis(1))
+        .await;
+    assert!(h.sent().is_empty());
+    h.advance(Duration::from_millis(1)).await;
+    let sent = h.sent();
+    let to_caller = find(&sent, "BYE sip:202@192.0.2.10:5060 SIP/2.0", CALLER);
+    assert_eq!(to_caller.header("cseq"), Some("1 BYE"));
+    assert_eq!(to_caller.tag("to"), Some("c1"));
+    let to_desk = find(&sent, &format!("BYE sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(to_desk.header("cseq"), Some("2 BYE"));
+    assert_eq!(sent.len(), 2, "{:#?}", firsts(&sent));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_device_that_never_answers_is_given_up_after_timer_b_and_the_caller_told() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let desk = invite_to(&h.sent(), DESK);
+
+    // Over UDP the INVITE is repeated (Timer A, doubling from T1) until Timer B, 64 × T1
+    // (RFC 3261 §17.1.1.2), gives up on it.
+    h.advance(64 * T1 - Duration::from_millis(1)).await;
+    let sent = h.sent();
+    assert!(sent.iter().all(|(text, to)| {
+        to.to_string() == DESK && parse(text).header("via") == desk.header("via")
+    }));
+    assert_eq!(
+        sent.len(),
+        6,
+        "repeats at 0.5, 1.5, 3.5, 7.5, 15.5 and 31.5 s"
+    );
+    h.advance(Duration::from_millis(1)).await;
+    let sent = h.sent();
+    // The plan has nothing after ringing: the caller is told nobody is there.
+    let unavailable = find(&sent, "SIP/2.0 480 Temporarily Unavailable", CALLER);
+    assert_eq!(unavailable.header("cseq"), Some("7 INVITE"));
+    assert_eq!(sent.len(), 1, "{:#?}", firsts(&sent));
+    let logged = h.fake.logged.lock().clone();
+    let statuses: Vec<u16> = logged.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [480, 480], "dialled and missed, both 480");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_busy_answer_is_acked_hop_by_hop_and_passed_to_the_caller() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let desk = invite_to(&h.sent(), DESK);
+
+    h.feed(device_answer(&desk, "486 Busy Here", "d1", DESK), DESK)
+        .await;
+    let sent = h.sent();
+    // The ACK of a failure belongs to its INVITE's transaction: the same branch and
+    // Request-URI, the failure's To tag (RFC 3261 §17.1.1.3).
+    let ack = find(&sent, &format!("ACK sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(ack.header("via"), desk.header("via"));
+    assert_eq!(ack.header("cseq"), Some("1 ACK"));
+    assert_eq!(ack.tag("to"), Some("d1"));
+    let busy = find(&sent, "SIP/2.0 486 Busy Here", CALLER);
+    assert_eq!(busy.header("cseq"), Some("7 INVITE"));
+    assert_eq!(sent.len(), 2, "{:#?}", firsts(&sent));
+
+    // The failure is repeated to the caller until its ACK (Timer G, §17.2.1).
+    h.advance(T1).await;
+    let sent = h.sent();
+    assert_eq!(
+        firsts(&sent),
+        [("SIP/2.0 486 Busy Here".to_owned(), CALLER.to_owned())]
+    );
+    let ack = caller_request("ACK", 7, "z9hG4bKa1", busy.tag("to").unwrap());
+    h.feed(ack, CALLER).await;
+    h.advance(64 * T1).await;
+    assert!(h.sent().is_empty());
+    assert!(h.task.is_finished());
+}
