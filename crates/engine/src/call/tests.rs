@@ -4,29 +4,8 @@
 //! loopback ports, which these calls never send audio to. Each test is named after the rule it
 //! proves.
 
-use super::context::Task;
 use super::*;
-use crate::hold::Hold;
 use crate::line_state::LineState;
-use crate::media::{Io, Prompts};
-use crate::portal::Mailbox;
-use crate::relay::Ports;
-use crate::settings::Caps;
-use parking_lot::Mutex;
-use sb_app::AppResult;
-use sb_app::outside::OutsidePlan;
-use sb_app::queue_board::WaitingBoard;
-use sb_app::queues::Passage;
-use sb_app::recordings::NewRecording;
-use sb_app::voicemail::Deposit;
-use sb_domain::ids::{ConferenceId, LineId, QueueId};
-use sb_domain::routing::mailbox::Greeting;
-use sb_domain::routing::{Reason, Step};
-use sb_media::mixer::Rooms;
-use sb_sip::registrar::Binding;
-use std::collections::HashMap;
-use std::future::Future;
-use std::sync::atomic::AtomicU64;
 
 /// Switchboard's own address, as the fake transports name it in Via and Contact.
 const LOCAL: &str = "198.51.100.1:5060";
@@ -44,252 +23,8 @@ fn parse(text: &str) -> Message {
     sb_sip::parse(text.as_bytes()).unwrap()
 }
 
-/// The fake: what a call sends is kept as text, with where it went; everything else answers
-/// as the test set it up.
-struct Fake {
-    sent: Mutex<Vec<(String, SocketAddr)>>,
-    devices: HashMap<String, Vec<Binding>>,
-    destination: Mutex<Option<Destination>>,
-    tasks: Mutex<HashMap<String, Task>>,
-    lamps: Mutex<Vec<(LineId, LineState)>>,
-    logged: Mutex<Vec<NewCallRecord>>,
-    active: AtomicU64,
-    caps: Caps,
-    ports: Arc<Ports>,
-    hold: Arc<Hold>,
-    rooms: Arc<Rooms<ConferenceId>>,
-    call_in: queue::CallInPool,
-    prompts: Arc<Prompts>,
-    board: WaitingBoard,
-}
-
-impl Fake {
-    /// `dialled` reaches line 201, which rings for 60 s on each of `devices` (the address each
-    /// registered from).
-    fn new(devices: &[&str]) -> Arc<Fake> {
-        let bindings = devices
-            .iter()
-            .map(|d| Binding {
-                contact: format!("sip:201@{d}"),
-                expires_at_ms: i64::MAX,
-                call_id: format!("reg-{d}"),
-                cseq: 1,
-                source: (*d).to_owned(),
-                path: Vec::new(),
-                user_agent: String::new(),
-            })
-            .collect();
-        let ring = Step {
-            action: Action::Ring { seconds: Some(60) },
-            reason: Reason::RingUntilAnswered,
-        };
-        let destination = Destination::Line {
-            line: Box::new(line("201")),
-            plan: Plan {
-                steps: vec![ring],
-                on_busy: None,
-            },
-            mailbox: MailboxPlan {
-                greeting: Greeting::Own,
-                limits: MessageLimits {
-                    max_seconds: 60,
-                    silence_seconds: 5,
-                    min_millis: 500,
-                },
-            },
-        };
-        Arc::new(Fake {
-            sent: Mutex::default(),
-            devices: HashMap::from([("201@acme.sip.test".to_owned(), bindings)]),
-            destination: Mutex::new(Some(destination)),
-            tasks: Mutex::default(),
-            lamps: Mutex::default(),
-            logged: Mutex::default(),
-            active: AtomicU64::new(0),
-            caps: Caps {
-                company: 0,
-                line: 0,
-                max_ringing: Duration::from_secs(180),
-            },
-            ports: Ports::new(
-                std::net::IpAddr::from([127, 0, 0, 1]),
-                (42_000, 42_999),
-                sb_media::reach::MediaReach::default(),
-            ),
-            hold: Arc::default(),
-            rooms: Arc::default(),
-            call_in: queue::CallInPool::default(),
-            prompts: Arc::new(Prompts::load(None).unwrap()),
-            board: WaitingBoard::default(),
-        })
-    }
-
-    /// What the call sent since the last look, in order.
-    fn take_sent(&self) -> Vec<(String, SocketAddr)> {
-        std::mem::take(&mut *self.sent.lock())
-    }
-}
-
-fn line(extension: &str) -> SipLine {
-    SipLine {
-        id: LineId::from_raw(format!("line-{extension}")),
-        company_id: CompanyId::from_raw("acme"),
-        extension: extension.to_owned(),
-        calling_name: None,
-        presentation_number: None,
-        aor: format!("{extension}@acme.sip.test"),
-        sip_domain: "acme.sip.test".to_owned(),
-        departments: Vec::new(),
-        language: "en".to_owned(),
-        second_language: None,
-        record_calls: false,
-    }
-}
-
-impl CallContext for Fake {
-    async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
-        let text = String::from_utf8_lossy(bytes).into_owned();
-        self.sent.lock().push((text, to));
-    }
-    fn on_stream(&self, _: SocketAddr) -> bool {
-        false
-    }
-    fn via(&self, branch: &str, _: SocketAddr) -> String {
-        format!("SIP/2.0/UDP {LOCAL};rport;branch={branch}")
-    }
-    fn contact_for(&self, _: SocketAddr) -> String {
-        format!("<sip:switchboard@{LOCAL}>")
-    }
-    fn local(&self) -> SocketAddr {
-        addr(LOCAL)
-    }
-    fn devices(&self, aor: &str) -> Vec<Binding> {
-        self.devices.get(aor).cloned().unwrap_or_default()
-    }
-    fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
-        b.source.parse().ok()
-    }
-    fn attach(&self, call_id: &str, task: &Task) {
-        self.tasks.lock().insert(call_id.to_owned(), task.clone());
-    }
-    fn detach(&self, call_id: &str) {
-        self.tasks.lock().remove(call_id);
-    }
-    fn set_line_state(self: &Arc<Self>, line: &LineId, state: LineState) {
-        self.lamps.lock().push((line.clone(), state));
-    }
-    fn on_a_call(&self, _: &LineId) -> bool {
-        false
-    }
-    fn count(&self, _: &[DepartmentId], _: i64) {}
-    fn active_calls(&self) -> &AtomicU64 {
-        &self.active
-    }
-    fn take_slot(&self, _: &Slot, _: i64) -> bool {
-        true
-    }
-    fn give_slots(&self, _: &[Slot]) {}
-    fn may_ring(&self, _: &str, _: usize) -> bool {
-        true
-    }
-    fn queue_next(&self, _: &QueueId) -> usize {
-        0
-    }
-    fn set_queue_next(&self, _: &QueueId, _: usize) {}
-    fn now_ms(&self) -> i64 {
-        1_796_000_000_000
-    }
-    fn caps(&self) -> &Caps {
-        &self.caps
-    }
-    fn max_calls(&self) -> u64 {
-        0
-    }
-    async fn route_call(&self, _: &CompanyId, _: &Dialled<'_>) -> AppResult<Destination> {
-        Ok(self
-            .destination
-            .lock()
-            .clone()
-            .unwrap_or(Destination::Unknown))
-    }
-    async fn outside_plan(
-        &self,
-        _: &CompanyId,
-        _: &Dialled<'_>,
-        number: &str,
-        _: bool,
-    ) -> AppResult<OutsidePlan> {
-        Ok(OutsidePlan {
-            number: number.to_owned(),
-            trunk: None,
-            caller_id: outbound::Presented {
-                number: number.to_owned(),
-                name: None,
-                withheld: false,
-            },
-        })
-    }
-    async fn notify_emergency(&self, _: &SipLine, _: &str, _: &str) -> AppResult<usize> {
-        Ok(0)
-    }
-    async fn line_greeting(&self, _: &LineId) -> Option<Vec<i16>> {
-        None
-    }
-    async fn deposit_voicemail(&self, _: Deposit) -> AppResult<()> {
-        Ok(())
-    }
-    async fn store_recording(&self, _: NewRecording, _: &[i16]) -> AppResult<()> {
-        Ok(())
-    }
-    async fn record_queue_call(
-        &self,
-        _: &QueueId,
-        _: &str,
-        _: i64,
-        _: Passage,
-        _: Option<&LineId>,
-    ) -> AppResult<()> {
-        Ok(())
-    }
-    fn waiting_board(&self) -> &WaitingBoard {
-        &self.board
-    }
-    fn log_call(&self, records: Vec<NewCallRecord>) {
-        self.logged.lock().extend(records);
-    }
-    fn ports(&self) -> &Arc<Ports> {
-        &self.ports
-    }
-    fn hold(&self) -> &Arc<Hold> {
-        &self.hold
-    }
-    fn rooms(&self) -> &Arc<Rooms<ConferenceId>> {
-        &self.rooms
-    }
-    fn call_in(&self) -> &queue::CallInPool {
-        &self.call_in
-    }
-    fn prompts(&self) -> &Arc<Prompts> {
-        &self.prompts
-    }
-    fn voice_portal(
-        self: &Arc<Self>,
-        _: Io,
-        _: (String, Option<String>),
-        _: Mailbox,
-        _: String,
-    ) -> impl Future<Output = ()> + Send + 'static {
-        std::future::ready(())
-    }
-    fn conference(
-        self: &Arc<Self>,
-        _: Io,
-        _: (String, Option<String>),
-        _: crate::conference::Caller,
-    ) -> impl Future<Output = ()> + Send + 'static {
-        std::future::ready(())
-    }
-}
+mod fake;
+use fake::{Fake, line};
 
 /// An audio offer, as a phone at `ip` makes it (G.711 µ-law on port 4000).
 fn offer(ip: &str) -> String {
@@ -610,7 +345,8 @@ async fn a_re_invite_that_meets_another_in_flight_is_answered_491() {
     assert_eq!(passed.header("cseq"), Some("2 INVITE"));
     assert_eq!(passed.tag("to"), Some("d1"));
 
-    // Meanwhile the desk phone sends one of its own: glare (RFC 3261 §14.1).
+    // Meanwhile the desk phone sends one of its own: glare, refused while ours is pending
+    // (RFC 3261 §14.2).
     let theirs = device_request(&desk, "INVITE", 1, "d1", DESK);
     h.feed(theirs, DESK).await;
     let sent = h.sent();
@@ -707,4 +443,72 @@ async fn a_busy_answer_is_acked_hop_by_hop_and_passed_to_the_caller() {
     h.advance(64 * T1).await;
     assert!(h.sent().is_empty());
     assert!(h.task.is_finished());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_answered_call_shows_on_the_lamps_and_in_the_log_and_gives_back_what_it_counted() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let (ok, desk) = answered(&h).await;
+    let (caller, callee) = (line("202").id, line("201").id);
+    assert_eq!(
+        *h.fake.lamps.lock(),
+        [
+            (callee.clone(), LineState::Early),
+            (callee.clone(), LineState::Confirmed),
+            (caller.clone(), LineState::Confirmed),
+        ]
+    );
+    // Counted in both lines' departments, under the company's and both lines' caps.
+    assert_eq!(h.fake.counted.lock().len(), 2);
+    assert_eq!(h.fake.slots.lock().len(), 3);
+    assert_eq!(h.fake.active.load(Ordering::Relaxed), 1);
+
+    // Talk for two minutes, then the caller hangs up: the BYE is answered and passed on.
+    h.advance(Duration::from_secs(120)).await;
+    let tag = ok.tag("to").unwrap().to_owned();
+    h.feed(caller_request("BYE", 8, "z9hG4bKa3", &tag), CALLER)
+        .await;
+    let sent = h.sent();
+    find(&sent, "SIP/2.0 200 OK", CALLER);
+    let bye = find(&sent, &format!("BYE sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(bye.header("call-id"), desk.header("call-id"));
+    assert!(h.fake.counted.lock().is_empty(), "no department counts it");
+    assert!(
+        h.fake.slots.lock().is_empty(),
+        "every cap's slot given back"
+    );
+    let lamps = h.fake.lamps.lock().clone();
+    assert_eq!(
+        lamps[3..],
+        [(callee, LineState::Idle), (caller, LineState::Idle)]
+    );
+    let logged: Vec<(CallDirection, u16, String, i64)> = h
+        .fake
+        .logged
+        .lock()
+        .iter()
+        .map(|r| {
+            (
+                r.direction,
+                r.status,
+                r.other_number.clone(),
+                r.duration_secs,
+            )
+        })
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            (CallDirection::Dialled, 200, "201".to_owned(), 120),
+            (CallDirection::Received, 200, "202".to_owned(), 120),
+        ]
+    );
+
+    // Once the desk phone answers the BYE the call owes nothing, and its task ends.
+    h.feed(device_answer(&bye, "200 OK", "d1", DESK), DESK)
+        .await;
+    h.advance(64 * T1).await;
+    assert!(h.task.is_finished());
+    assert!(h.fake.tasks.lock().is_empty(), "every Call-ID detached");
+    assert_eq!(h.fake.active.load(Ordering::Relaxed), 0);
 }
