@@ -24,7 +24,8 @@ fn parse(text: &str) -> Message {
 }
 
 mod fake;
-use fake::{Fake, line};
+use fake::{Fake, line, ring};
+use sb_domain::routing::{Reason, Step};
 
 /// An audio offer, as a phone at `ip` makes it (G.711 µ-law on port 4000).
 fn offer(ip: &str) -> String {
@@ -85,9 +86,10 @@ fn device_answer(request: &Message, status: &str, tag: &str, device: &str) -> Me
     } else {
         format!("{};tag={tag}", h("to"))
     };
+    let user = registrar::user_of(uri_of(h("to"))).unwrap_or_default();
     parse(&format!(
         "SIP/2.0 {status}\r\nVia: {}\r\nFrom: {}\r\nTo: {to}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
-         Contact: <sip:201@{device}>\r\n{kind}Content-Length: {}\r\n\r\n{body}",
+         Contact: <sip:{user}@{device}>\r\n{kind}Content-Length: {}\r\n\r\n{body}",
         h("via"),
         h("from"),
         h("call-id"),
@@ -511,4 +513,89 @@ async fn an_answered_call_shows_on_the_lamps_and_in_the_log_and_gives_back_what_
     assert!(h.task.is_finished());
     assert!(h.fake.tasks.lock().is_empty(), "every Call-ID detached");
     assert_eq!(h.fake.active.load(Ordering::Relaxed), 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn after_timer_b_gives_up_on_a_silent_device_the_plan_moves_on_to_its_next_step() {
+    // 201 rings its desk phone, then (no answer) redirects to 203, whose mobile rings.
+    let redirect = Step {
+        action: Action::RedirectToUser {
+            line: "203".to_owned(),
+        },
+        reason: Reason::RingThenDivert,
+    };
+    let fake = Fake::with_lines(&[
+        ("201", &[DESK], vec![ring(60), redirect]),
+        ("203", &[MOBILE], vec![ring(60)]),
+    ]);
+    let h = Harness::start(fake, caller_invite("")).await;
+    let desk = invite_to(&h.sent(), DESK);
+
+    // The desk phone never answers at all: Timer B (RFC 3261 §17.1.1.2) gives up on it 64 × T1
+    // after the INVITE, well before its 60 seconds of ringing.
+    h.advance(64 * T1).await;
+    let sent: Vec<_> = h
+        .sent()
+        .into_iter()
+        .filter(|(text, _)| parse(text).header("via") != desk.header("via"))
+        .collect();
+    let mobile = find(&sent, &format!("INVITE sip:203@{MOBILE} SIP/2.0"), MOBILE);
+    assert_eq!(mobile.header("to"), Some("<sip:203@acme.sip.test>"));
+    assert_ne!(mobile.header("call-id"), desk.header("call-id"));
+    assert!(
+        firsts(&sent).iter().all(|(_, to)| to != CALLER),
+        "the caller still just hears ringing: {:#?}",
+        firsts(&sent)
+    );
+
+    h.feed(device_answer(&mobile, "200 OK", "m1", MOBILE), MOBILE)
+        .await;
+    let sent = h.sent();
+    find(&sent, &format!("ACK sip:203@{MOBILE} SIP/2.0"), MOBILE);
+    let ok = find(&sent, "SIP/2.0 200 OK", CALLER);
+    assert_eq!(ok.header("cseq"), Some("7 INVITE"));
+    // The line the call moved on from logs a missed call marked 302, the one that took it
+    // a received call.
+    h.feed(
+        caller_request("BYE", 8, "z9hG4bKa3", ok.tag("to").unwrap()),
+        CALLER,
+    )
+    .await;
+    let logged: Vec<(String, u16)> = h
+        .fake
+        .logged
+        .lock()
+        .iter()
+        .map(|r| (r.line_id.to_string(), r.status))
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            ("line-202".to_owned(), 200),
+            ("line-201".to_owned(), 302),
+            ("line-203".to_owned(), 200),
+        ]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_ringing_device_rings_for_the_plans_time_not_timer_b_and_is_then_cancelled() {
+    let h = Harness::start(Fake::new(&[DESK]), caller_invite("")).await;
+    let desk = invite_to(&h.sent(), DESK);
+    h.feed(device_answer(&desk, "180 Ringing", "d1", DESK), DESK)
+        .await;
+    find(&h.sent(), "SIP/2.0 180 Ringing", CALLER);
+
+    // A provisional answer moves the INVITE to Proceeding, where neither Timer A nor Timer B
+    // runs (RFC 3261 §17.1.1.2): the phone rings on, unrepeated, for the plan's 60 seconds.
+    h.advance(Duration::from_secs(60) - Duration::from_millis(1))
+        .await;
+    assert!(h.sent().is_empty());
+    h.advance(Duration::from_millis(1)).await;
+    let sent = h.sent();
+    let cancel = find(&sent, &format!("CANCEL sip:201@{DESK} SIP/2.0"), DESK);
+    assert_eq!(cancel.header("via"), desk.header("via"));
+    let unavailable = find(&sent, "SIP/2.0 480 Temporarily Unavailable", CALLER);
+    assert_eq!(unavailable.header("cseq"), Some("7 INVITE"));
+    assert_eq!(sent.len(), 2, "{:#?}", firsts(&sent));
 }

@@ -31,7 +31,8 @@ use std::sync::atomic::AtomicU64;
 pub(super) struct Fake {
     pub(super) sent: Mutex<Vec<(String, SocketAddr)>>,
     pub(super) devices: HashMap<String, Vec<Binding>>,
-    pub(super) destination: Mutex<Option<Destination>>,
+    /// What the business layer answers, by the string dialled.
+    pub(super) routes: HashMap<String, Destination>,
     pub(super) tasks: Mutex<HashMap<String, Task>>,
     pub(super) lamps: Mutex<Vec<(LineId, LineState)>>,
     /// The caps' slots held now, by how many calls.
@@ -52,44 +53,52 @@ pub(super) struct Fake {
 }
 
 impl Fake {
-    /// `dialled` reaches line 201, which rings for 60 s on each of `devices` (the address each
-    /// registered from).
+    /// Line 201, which rings for 60 s on each of `devices` (the address each registered
+    /// from), and nothing after.
     pub(super) fn new(devices: &[&str]) -> Arc<Fake> {
-        let bindings = devices
-            .iter()
-            .map(|d| Binding {
-                contact: format!("sip:201@{d}"),
-                expires_at_ms: i64::MAX,
-                call_id: format!("reg-{d}"),
-                cseq: 1,
-                source: (*d).to_owned(),
-                path: Vec::new(),
-                user_agent: String::new(),
-            })
-            .collect();
-        let ring = Step {
-            action: Action::Ring { seconds: Some(60) },
-            reason: Reason::RingUntilAnswered,
-        };
-        let destination = Destination::Line {
-            line: Box::new(line("201")),
-            plan: Plan {
-                steps: vec![ring],
-                on_busy: None,
-            },
-            mailbox: MailboxPlan {
-                greeting: Greeting::Own,
-                limits: MessageLimits {
-                    max_seconds: 60,
-                    silence_seconds: 5,
-                    min_millis: 500,
+        Fake::with_lines(&[("201", devices, vec![ring(60)])])
+    }
+
+    /// Each line's extension, the devices registered on it and its plan's steps: what the
+    /// business layer answers for that extension dialled.
+    pub(super) fn with_lines(lines: &[(&str, &[&str], Vec<Step>)]) -> Arc<Fake> {
+        let mut devices = HashMap::new();
+        let mut routes = HashMap::new();
+        for (extension, registered, steps) in lines {
+            let bindings = registered
+                .iter()
+                .map(|d| Binding {
+                    contact: format!("sip:{extension}@{d}"),
+                    expires_at_ms: i64::MAX,
+                    call_id: format!("reg-{d}"),
+                    cseq: 1,
+                    source: (*d).to_owned(),
+                    path: Vec::new(),
+                    user_agent: String::new(),
+                })
+                .collect();
+            devices.insert(format!("{extension}@acme.sip.test"), bindings);
+            let destination = Destination::Line {
+                line: Box::new(line(extension)),
+                plan: Plan {
+                    steps: steps.clone(),
+                    on_busy: None,
                 },
-            },
-        };
+                mailbox: MailboxPlan {
+                    greeting: Greeting::Own,
+                    limits: MessageLimits {
+                        max_seconds: 60,
+                        silence_seconds: 5,
+                        min_millis: 500,
+                    },
+                },
+            };
+            routes.insert((*extension).to_owned(), destination);
+        }
         Arc::new(Fake {
             sent: Mutex::default(),
-            devices: HashMap::from([("201@acme.sip.test".to_owned(), bindings)]),
-            destination: Mutex::new(Some(destination)),
+            devices,
+            routes,
             tasks: Mutex::default(),
             lamps: Mutex::default(),
             slots: Mutex::default(),
@@ -118,6 +127,16 @@ impl Fake {
     /// What the call sent since the last look, in order.
     pub(super) fn take_sent(&self) -> Vec<(String, SocketAddr)> {
         std::mem::take(&mut *self.sent.lock())
+    }
+}
+
+/// A plan's step: ring the line's devices for `seconds`.
+pub(super) fn ring(seconds: u32) -> Step {
+    Step {
+        action: Action::Ring {
+            seconds: Some(seconds),
+        },
+        reason: Reason::RingUntilAnswered,
     }
 }
 
@@ -210,11 +229,11 @@ impl CallContext for Fake {
     fn max_calls(&self) -> u64 {
         0
     }
-    async fn route_call(&self, _: &CompanyId, _: &Dialled<'_>) -> AppResult<Destination> {
+    async fn route_call(&self, _: &CompanyId, d: &Dialled<'_>) -> AppResult<Destination> {
         Ok(self
-            .destination
-            .lock()
-            .clone()
+            .routes
+            .get(d.dialled)
+            .cloned()
             .unwrap_or(Destination::Unknown))
     }
     async fn outside_plan(
