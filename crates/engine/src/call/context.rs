@@ -6,6 +6,12 @@
 //! here is what many calls share or what lies outside the engine: the transports, where
 //! devices are, the lamps and counters, the Call-ID table, the business layer's use cases, and
 //! the media resources (relay ports, music on hold, conference rooms, call-in agents).
+//!
+//! The call is generic over its context rather than holding an `Arc<dyn CallContext>`: the
+//! asynchronous methods return plain futures (no box per message sent), and the ports the
+//! call applications run on (`portal::Mailboxes`, `conference::Bridge`) are themselves generic
+//! traits that could not be reached through a trait object. The voice portal and the bridge
+//! are therefore started by the context (`voice_portal`, `conference`), which knows them.
 
 use super::queue::CallInPool;
 use crate::Engine;
