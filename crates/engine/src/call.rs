@@ -9,20 +9,23 @@
 //! `sb_sip` state machines in one table (`call/transactions.rs`), driven by the same loop as
 //! the messages.
 
-use super::Engine;
 use sb_domain::routing::mailbox::{MailboxPlan, MessageLimits};
 
 mod apps;
+pub(super) mod context;
 mod dialog;
 mod leg;
 mod messages;
 pub(super) mod queue;
 mod routing;
 mod session;
+#[cfg(test)]
+mod tests;
 mod transactions;
 use super::admission::Slot;
 use super::media::{self, Recording};
 use super::relay::{MediaPort, Relay, Side};
+pub(super) use context::CallContext;
 use sb_app::call_log::NewCallRecord;
 use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::views::CallDirection;
@@ -260,8 +263,9 @@ pub enum Outcome {
     Missed,
 }
 
-struct Call {
-    engine: Arc<Engine>,
+struct Call<C> {
+    /// Everything the call asks of the rest of Switchboard.
+    ctx: Arc<C>,
     tx: Outbox,
     a_invite: Message,
     a_addr: SocketAddr,
@@ -346,31 +350,31 @@ struct Call {
     clippy::too_many_lines,
     reason = "the call task's loop: one select arm per source of events (messages, timers, media, the queue), which must stay in one place to be fair"
 )]
-pub async fn run(
-    engine: Arc<Engine>,
+pub async fn run<C: CallContext>(
+    ctx: Arc<C>,
     invite: Message,
     a_addr: SocketAddr,
     caller: Caller,
     tx: Outbox,
     mut rx: Inbox,
 ) {
-    engine.active_calls.fetch_add(1, Ordering::Relaxed);
+    ctx.active_calls().fetch_add(1, Ordering::Relaxed);
     let a_call_id = invite.header("call-id").unwrap_or_default().to_owned();
-    let reliable = engine.on_stream(a_addr);
+    let reliable = ctx.on_stream(a_addr);
     let mut txs =
         CallTransactions::new(Timers::default(), &invite, a_addr, reliable, Instant::now());
     let trying = reply(&invite, 100, "Trying", &[]);
     for step in txs.answer_caller(trying, Instant::now()) {
         if let Effect::Send(m, to) = step {
-            engine.send(&m, to).await;
+            ctx.send(&m, to).await;
         }
     }
-    let Some(relay) = Relay::start(&engine.ports).await else {
+    let Some(relay) = Relay::start(ctx.ports()).await else {
         // No free media port: the call cannot carry audio.
         let r = reply(&invite, 503, "No Media Ports", &[]);
-        engine.send(&r, a_addr).await;
-        engine.detach(&a_call_id);
-        engine.active_calls.fetch_sub(1, Ordering::Relaxed);
+        ctx.send(&r, a_addr).await;
+        ctx.detach(&a_call_id);
+        ctx.active_calls().fetch_sub(1, Ordering::Relaxed);
         return;
     };
     let a_tag = reply(&invite, 180, "", &[])
@@ -393,11 +397,11 @@ pub async fn run(
         number: &caller.number,
     });
     let a_offer = invite.body.clone();
-    let started_ms = engine.now_ms();
+    let started_ms = ctx.now_ms();
     let (recorded, mut recordings) = mpsc::unbounded_channel();
     let (whispered, mut whispers) = mpsc::unbounded_channel();
     let mut call = Call {
-        engine: engine.clone(),
+        ctx,
         tx,
         a_addr,
         a_call_id,
@@ -475,7 +479,7 @@ async fn sleep_until(at: Option<Instant>) {
     }
 }
 
-impl Call {
+impl<C: CallContext> Call<C> {
     /// The caller as callees, call logs and mailboxes see them (`outbound::shown`).
     fn shown(&self) -> (String, Option<String>) {
         let (number, name) = outbound::shown(
@@ -496,7 +500,7 @@ impl Call {
     }
 
     fn via(&self, branch: &str, to: SocketAddr) -> String {
-        self.engine.via(branch, to)
+        self.ctx.via(branch, to)
     }
 
     /// A request on fork `idx`'s leg: our From with its tag, its Call-ID, the given rest.
@@ -521,9 +525,9 @@ impl Call {
         Message::request(method, ruri, with_route(headers, &f.route), Vec::new())
     }
 
-    /// Our Contact towards the party at `to` (see [`Engine::contact_for`]).
+    /// Our Contact towards the party at `to`.
     fn contact(&self, to: SocketAddr) -> String {
-        self.engine.contact_for(to)
+        self.ctx.contact_for(to)
     }
 
     // ---- timers -----------------------------------------------------------------------------
@@ -560,7 +564,7 @@ impl Call {
     async fn transmit(&self, steps: Vec<Effect>) {
         for step in steps {
             if let Effect::Send(m, to) = step {
-                self.engine.send(&m, to).await;
+                self.ctx.send(&m, to).await;
             }
         }
     }
@@ -569,7 +573,7 @@ impl Call {
     async fn carry(&mut self, steps: Vec<Effect>) {
         for step in steps {
             match step {
-                Effect::Send(m, to) => self.engine.send(&m, to).await,
+                Effect::Send(m, to) => self.ctx.send(&m, to).await,
                 Effect::Fork(id, m) => {
                     if let Some(i) = self.fork_index(&id) {
                         self.fork_answer(i, m).await;
@@ -639,20 +643,20 @@ impl Call {
             .is_some_and(|p| p.cseq == n && self.call_id_of(p.toward) == call_id);
         if stuck && let Some(p) = self.pending.take() {
             let r = reply(&p.origin, 408, "Request Timeout", &[]);
-            self.engine.send(&r, p.origin_addr).await;
+            self.ctx.send(&r, p.origin_addr).await;
         }
     }
 
     async fn finish(mut self) {
-        self.engine.count(&self.counted, -1);
+        self.ctx.count(&self.counted, -1);
         self.counted.clear();
-        self.engine.give_slots(&self.slots);
+        self.ctx.give_slots(&self.slots);
         self.slots.clear();
-        self.engine.detach(&self.a_call_id);
+        self.ctx.detach(&self.a_call_id);
         for f in &self.forks {
-            self.engine.detach(&f.call_id);
+            self.ctx.detach(&f.call_id);
         }
-        self.engine.active_calls.fetch_sub(1, Ordering::Relaxed);
+        self.ctx.active_calls().fetch_sub(1, Ordering::Relaxed);
         let _ = (
             &self.status,
             &self.started_ms,

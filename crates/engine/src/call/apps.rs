@@ -49,45 +49,41 @@ impl CallApp for Deposit {
 }
 
 /// The voice portal: the caller's own mailbox, or any of the company's by extension.
-pub(super) struct VoicePortal {
-    app: sb_app::App,
-    prompts: Arc<media::Prompts>,
+pub(super) struct VoicePortal<C> {
+    ctx: Arc<C>,
     langs: (String, Option<String>),
     mailbox: crate::portal::Mailbox,
     source: String,
 }
 
-impl CallApp for VoicePortal {
-    async fn run(self, mut io: media::Io) -> Option<Recording> {
+impl<C: CallContext> CallApp for VoicePortal<C> {
+    async fn run(self, io: media::Io) -> Option<Recording> {
         let Self {
-            app,
-            prompts,
+            ctx,
             langs,
             mailbox,
             source,
         } = self;
-        crate::portal::run(&mut io, &app, prompts, langs, mailbox, source).await;
+        ctx.voice_portal(io, langs, mailbox, source).await;
         None
     }
 }
 
 /// The company's conference bridge: an access code, then the conference's room.
-pub(super) struct Bridge {
-    engine: Arc<crate::Engine>,
+pub(super) struct Bridge<C> {
+    ctx: Arc<C>,
     langs: (String, Option<String>),
     caller: crate::conference::Caller,
 }
 
-impl CallApp for Bridge {
-    async fn run(self, mut io: media::Io) -> Option<Recording> {
-        let (rooms, prompts) = (&self.engine.conferences, &self.engine.settings.prompts);
-        let engine = self.engine.as_ref();
-        crate::conference::run(&mut io, engine, rooms, prompts, self.langs, self.caller).await;
+impl<C: CallContext> CallApp for Bridge<C> {
+    async fn run(self, io: media::Io) -> Option<Recording> {
+        self.ctx.conference(io, self.langs, self.caller).await;
         None
     }
 }
 
-impl Call {
+impl<C: CallContext> Call<C> {
     /// greeting (the line's own, or the standard one in the company's language or, if the caller
     /// asks, its second one) and a beep, and records until the caller hangs up, presses `#`,
     /// stops talking or reaches the maximum length.
@@ -113,12 +109,12 @@ impl Call {
     /// second, if the caller takes it).
     pub(super) async fn greeting_of(&self, line: &SipLine, plan: &Greeting) -> dialogue::Greeting {
         let standard = |first: &str, second: Option<&str>| dialogue::Greeting::Standard {
-            prompts: self.engine.settings.prompts.clone(),
+            prompts: self.ctx.prompts().clone(),
             first: first.to_owned(),
             second: second.map(str::to_owned),
         };
         match plan {
-            Greeting::Own => match self.engine.app.line_greeting(&line.id).await {
+            Greeting::Own => match self.ctx.line_greeting(&line.id).await {
                 Some(own) => dialogue::Greeting::Own(own.into()),
                 None => standard(&line.language, line.second_language.as_deref()),
             },
@@ -174,7 +170,7 @@ impl Call {
             self.fail(488, "Not Acceptable Here").await;
             return None;
         };
-        let Some((socket, port)) = self.engine.ports.media_socket() else {
+        let Some((socket, port)) = self.ctx.ports().media_socket() else {
             self.fail(503, "No Media Ports").await;
             return None;
         };
@@ -183,7 +179,7 @@ impl Call {
         Some((
             media::Io::new(
                 socket,
-                Latch::expecting(peer, self.signalling_ip(Side::A), self.engine.ports.reach()),
+                Latch::expecting(peer, self.signalling_ip(Side::A), self.ctx.ports().reach()),
                 codec,
                 stopped,
             ),
@@ -216,14 +212,14 @@ impl Call {
         let Some(codec) = sb_media::codec::Codec::from_offer(&self.a_offer) else {
             return;
         };
-        let Some((socket, port)) = self.engine.ports.media_socket() else {
+        let Some((socket, port)) = self.ctx.ports().media_socket() else {
             return;
         };
         let lang = self
             .target
             .as_ref()
             .map_or("en".to_owned(), |t| t.language.clone());
-        let prompt = self.engine.settings.prompts.get(&lang, "redirecting");
+        let prompt = self.ctx.prompts().get(&lang, "redirecting");
         let answer = self.our_sdp(self.relay.a_addr.port(), codec);
         self.fixed_offer = Some(self.our_sdp(self.relay.b_addr.port(), codec));
         let (stop, stopped) = tokio::sync::oneshot::channel();
@@ -245,7 +241,7 @@ impl Call {
 
     /// A description of audio at Switchboard's `port`: one G.711 codec and RFC 4733 digits.
     pub(super) fn our_sdp(&self, port: u16, codec: sb_media::codec::Codec) -> Vec<u8> {
-        let ip = self.engine.ports.ip();
+        let ip = self.ctx.ports().ip();
         let family = if ip.is_ipv4() { "IP4" } else { "IP6" };
         let (pt, name, te) = (codec.payload_type(), codec.name(), media::TELEPHONE_EVENT);
         format!(
@@ -258,7 +254,7 @@ impl Call {
     /// Answers the caller with the media endpoint's SDP.
     pub(super) async fn answer_media(&mut self, sdp: Vec<u8>) {
         self.phase = Phase::Answered;
-        self.answered_ms = Some(self.engine.now_ms());
+        self.answered_ms = Some(self.ctx.now_ms());
         self.status = 200;
         self.answer_a(200, "OK", Some(sdp)).await;
     }
@@ -275,8 +271,7 @@ impl Call {
             crate::portal::Mailbox::Any(line.company_id.clone())
         };
         self.serve(VoicePortal {
-            app: self.engine.app.clone(),
-            prompts: self.engine.settings.prompts.clone(),
+            ctx: self.ctx.clone(),
             langs: (line.language.clone(), line.second_language.clone()),
             mailbox,
             source: self.a_addr.ip().to_string(),
@@ -291,7 +286,7 @@ impl Call {
             line_source: self.caller.line.is_some().then_some(self.a_addr),
         };
         self.serve(Bridge {
-            engine: self.engine.clone(),
+            ctx: self.ctx.clone(),
             langs: (language, second),
             caller,
         })
@@ -323,10 +318,10 @@ impl Call {
             caller_name,
             samples: r.samples,
         };
-        let app = self.engine.app.clone();
+        let ctx = self.ctx.clone();
         // Storing (and encoding) a few minutes of audio is not for the call's own task.
         tokio::spawn(async move {
-            if let Err(e) = app.deposit_voicemail(deposit).await {
+            if let Err(e) = ctx.deposit_voicemail(deposit).await {
                 tracing::warn!(error = %e, "could not store a voicemail message");
             }
         });
@@ -351,7 +346,7 @@ impl Call {
         let cancel = self.fork_request(i, "CANCEL", &f.ruri, &f.branch, f.to.clone(), f.cseq);
         let (target, call_id) = (f.target, f.call_id.clone());
         self.forks[i].state = ForkState::Cancelled;
-        let reliable = self.engine.on_stream(target);
+        let reliable = self.ctx.on_stream(target);
         let steps = self
             .txs
             .cancel(&call_id, cancel, target, reliable, Instant::now());
@@ -367,7 +362,7 @@ impl Call {
         call_id: String,
         cseq: u32,
     ) {
-        let reliable = self.engine.on_stream(to);
+        let reliable = self.ctx.on_stream(to);
         let purpose = Purpose::Request(call_id, cseq);
         let steps = self.txs.send(m, to, reliable, purpose, Instant::now());
         self.transmit(steps).await;

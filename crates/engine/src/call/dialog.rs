@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Call {
+impl<C: CallContext> Call<C> {
     /// A request for the given side's dialog, with our next CSeq on it.
     pub(super) fn dialog_request(
         &mut self,
@@ -96,7 +96,7 @@ impl Call {
                 r.body = d.sdp.clone();
                 r.set_header("content-type", "application/sdp".to_owned());
             }
-            self.engine.send(&r, from).await;
+            self.ctx.send(&r, from).await;
             return;
         }
         let (n, method) = m.cseq().unwrap_or((0, ""));
@@ -107,7 +107,7 @@ impl Call {
         {
             // A retransmission of a request already answered: the answer was lost.
             let (bytes, to) = (bytes.clone(), *to);
-            self.engine.send_bytes(&bytes, to).await;
+            self.ctx.send_bytes(&bytes, to).await;
             return;
         }
         if let Some(p) = &self.pending {
@@ -120,12 +120,12 @@ impl Call {
                 // way (and being repeated to the other side by us).
                 if method == "INVITE" {
                     let r = reply(&m, 100, "Trying", &[]);
-                    self.engine.send(&r, from).await;
+                    self.ctx.send(&r, from).await;
                 }
                 return;
             }
             let r = reply(&m, 491, "Request Pending", &[]);
-            self.engine.send(&r, from).await;
+            self.ctx.send(&r, from).await;
             return;
         }
         let toward = match from_side {
@@ -192,7 +192,7 @@ impl Call {
             {
                 // The other side did not get our ACK and repeats its 2xx.
                 let (bytes, to) = (bytes.clone(), *to);
-                self.engine.send_bytes(&bytes, to).await;
+                self.ctx.send_bytes(&bytes, to).await;
             }
             return;
         }
@@ -211,7 +211,7 @@ impl Call {
             if let Some((mut ack, to, _)) = self.dialog_request(side, "ACK") {
                 ack.set_header("cseq", format!("{n} ACK"));
                 let bytes = ack.to_bytes();
-                self.engine.send_bytes(&bytes, to).await;
+                self.ctx.send_bytes(&bytes, to).await;
                 self.last_ack = Some((side, n, bytes, to));
             }
             match side {
@@ -248,7 +248,7 @@ impl Call {
             }
         }
         let bytes = r.to_bytes();
-        self.engine.send_bytes(&bytes, p.origin_addr).await;
+        self.ctx.send_bytes(&bytes, p.origin_addr).await;
         let (origin_n, origin_method) = p
             .origin
             .cseq()

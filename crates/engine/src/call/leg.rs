@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Call {
+impl<C: CallContext> Call<C> {
     pub(super) async fn answer_a(&mut self, code: u16, reason: &str, body: Option<Vec<u8>>) {
         self.answer_a_with(code, reason, body, Vec::new()).await;
     }
@@ -78,18 +78,18 @@ impl Call {
             let _ = stop.send(());
         }
         for (line, _) in &self.reached {
-            self.engine
+            self.ctx
                 .set_line_state(&line.id, crate::line_state::LineState::Idle);
         }
         if let Some(line) = &self.caller.line {
-            self.engine
+            self.ctx
                 .set_line_state(&line.id, crate::line_state::LineState::Idle);
         }
         // The call no longer counts against department limits, even while its last
         // transactions (a CANCEL to a phone that went away) are still being retried.
-        self.engine.count(&self.counted, -1);
+        self.ctx.count(&self.counted, -1);
         self.counted.clear();
-        self.engine.give_slots(&self.slots);
+        self.ctx.give_slots(&self.slots);
         self.slots.clear();
         if !self.logged {
             self.logged = true;
@@ -100,7 +100,7 @@ impl Call {
     /// Records the call in the log of the calling line and of every line it reached, through
     /// the engine's call-log writer so the signalling does not wait for the database.
     pub(super) fn write_log(&self) {
-        let now = self.engine.now_ms();
+        let now = self.ctx.now_ms();
         let talked = self
             .answered_ms
             .map(|a| (now - a).max(0) / 1000)
@@ -150,7 +150,7 @@ impl Call {
                 call_ref: call_ref.clone(),
             });
         }
-        let _ = self.engine.call_log.send(records);
+        self.ctx.log_call(records);
     }
 
     /// Points the relay's far side at fork `idx`'s description `sdp`. The phone whose early

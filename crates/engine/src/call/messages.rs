@@ -3,7 +3,7 @@
 
 use super::*;
 
-impl Call {
+impl<C: CallContext> Call<C> {
     pub(super) async fn on_message(&mut self, m: Message, from: SocketAddr) {
         let call_id = m.header("call-id").unwrap_or_default().to_owned();
         if !self.sent_by_a_party(&m, from, &call_id) {
@@ -79,7 +79,7 @@ impl Call {
             }
             "CANCEL" => {
                 let ok = reply(&m, 200, "OK", &[]);
-                self.engine.send(&ok, from).await;
+                self.ctx.send(&ok, from).await;
                 if matches!(
                     self.phase,
                     Phase::Routing | Phase::Ringing | Phase::Whispering
@@ -89,7 +89,7 @@ impl Call {
             }
             "BYE" => {
                 let ok = reply(&m, 200, "OK", &[]);
-                self.engine.send(&ok, from).await;
+                self.ctx.send(&ok, from).await;
                 if self.phase == Phase::Answered {
                     self.queue_abandoned().await;
                     self.bye(Side::B).await;
@@ -101,7 +101,7 @@ impl Call {
             }
             _ => {
                 let r = reply(&m, 481, "Call/Transaction Does Not Exist", &[]);
-                self.engine.send(&r, from).await;
+                self.ctx.send(&r, from).await;
             }
         }
     }
@@ -114,26 +114,26 @@ impl Call {
         }
         if method == "BYE" && self.phase == Phase::Whispering && self.winner == Some(idx) {
             let ok = reply(&m, 200, "OK", &[]);
-            self.engine.send(&ok, from).await;
+            self.ctx.send(&ok, from).await;
             self.whisper_declined(idx).await;
             return;
         }
         if self.winner != Some(idx) || self.phase != Phase::Answered {
             let r = reply(&m, 481, "Call/Transaction Does Not Exist", &[]);
-            self.engine.send(&r, from).await;
+            self.ctx.send(&r, from).await;
             return;
         }
         match method.as_str() {
             "BYE" => {
                 let ok = reply(&m, 200, "OK", &[]);
-                self.engine.send(&ok, from).await;
+                self.ctx.send(&ok, from).await;
                 self.bye(Side::A).await;
                 self.end();
             }
             "INVITE" | "UPDATE" | "INFO" => self.forward(Side::B, m, from).await,
             _ => {
                 let r = reply(&m, 405, "Method Not Allowed", &[("Allow", ALLOW)]);
-                self.engine.send(&r, from).await;
+                self.ctx.send(&r, from).await;
             }
         }
     }
@@ -291,11 +291,11 @@ impl Call {
     /// Connects the caller to the B leg that answered with `m`.
     pub(super) async fn connect(&mut self, m: Message) {
         for line in self.target.iter().chain(self.caller.line.iter()) {
-            self.engine
+            self.ctx
                 .set_line_state(&line.id, crate::line_state::LineState::Confirmed);
         }
         self.phase = Phase::Answered;
-        self.answered_ms = Some(self.engine.now_ms());
+        self.answered_ms = Some(self.ctx.now_ms());
         self.status = 200;
         self.mark(Outcome::Answered);
         if self.announcing.take().is_some() {
@@ -318,14 +318,14 @@ impl Call {
         let Some(codec) = sb_media::codec::Codec::from_offer(&m.body) else {
             return false;
         };
-        let Some((socket, port)) = self.engine.ports.media_socket() else {
+        let Some((socket, port)) = self.ctx.ports().media_socket() else {
             return false;
         };
         let lang = self
             .target
             .as_ref()
             .map_or("en".to_owned(), |t| t.language.clone());
-        let prompts = &self.engine.settings.prompts;
+        let prompts = self.ctx.prompts();
         let mut parts = vec![prompts.get(&lang, "call-from")];
         if self.anonymous {
             parts.push(prompts.get(&lang, "number-withheld"));
@@ -396,7 +396,7 @@ impl Call {
     /// inbox.
     pub(super) fn start_recording(&mut self) {
         use sb_app::recordings::{NewRecording, RecordedDirection};
-        let now = self.engine.now_ms();
+        let now = self.ctx.now_ms();
         let mut jobs = Vec::new();
         if let Some(from) = self.caller.line.as_ref().filter(|l| l.record_calls) {
             jobs.push(NewRecording {
@@ -423,7 +423,7 @@ impl Call {
             return;
         }
         let recording = crate::recorder::start(&self.relay);
-        let app = self.engine.app.clone();
+        let ctx = self.ctx.clone();
         tokio::spawn(async move {
             let Ok(samples) = recording.await else {
                 return;
@@ -432,7 +432,7 @@ impl Call {
                 return;
             }
             for job in jobs {
-                if let Err(e) = app.store_recording(job, &samples).await {
+                if let Err(e) = ctx.store_recording(job, &samples).await {
                     tracing::warn!(error = %e, "could not store a call recording");
                 }
             }
@@ -450,7 +450,7 @@ impl Call {
             ack.set_header("content-type", "application/sdp".to_owned());
             ack.body = body;
         }
-        self.engine.send(&ack, f.target).await;
+        self.ctx.send(&ack, f.target).await;
     }
 
     /// The caller's ACK to a late-offer call: its answer goes on in the ACK to the phone.

@@ -5,7 +5,9 @@
 //! agent talk through the relay like any call. After the maximum wait the caller is hung up,
 //! offered to a line, or leaves a message in a line's mailbox (the same media session records).
 
-use super::{Call, ForkState, MediaSession, Outcome, Phase, Side, SipLine, media, sdp};
+use super::{
+    Call, CallContext, ForkState, MediaSession, Outcome, Phase, Side, SipLine, media, sdp,
+};
 use crate::hold::Hold;
 use parking_lot::Mutex;
 use sb_app::queues::{AgentKind, CallInHold, CallInSetup, Passage, QueueSetup};
@@ -62,14 +64,14 @@ impl QueueRun {
     }
 }
 
-impl Call {
+impl<C: CallContext> Call<C> {
     /// Puts the caller in the queue: answered with music on hold, agents rung.
     pub(super) async fn enqueue(&mut self, setup: QueueSetup) {
         let Some(codec) = Codec::from_offer(&self.a_offer) else {
             self.fail(488, "Not Acceptable Here: G.711 Is Needed").await;
             return;
         };
-        let Some((socket, port)) = self.engine.ports.media_socket() else {
+        let Some((socket, port)) = self.ctx.ports().media_socket() else {
             self.fail(503, "No Media Ports").await;
             return;
         };
@@ -85,10 +87,7 @@ impl Call {
         };
         let (hold_cmd, commands) = oneshot::channel();
         let done = self.recorded.clone();
-        let (rooms, player) = (
-            self.engine.conferences.rooms.clone(),
-            self.engine.hold.clone(),
-        );
+        let (rooms, player) = (self.ctx.rooms().clone(), self.ctx.hold().clone());
         tokio::spawn(async move {
             let _ = done.send(hold(io, music, commands, rooms, player).await);
         });
@@ -100,11 +99,8 @@ impl Call {
         });
         let now = Instant::now();
         let token = NEXT_TOKEN.fetch_add(1, Ordering::Relaxed);
-        let entered_ms = self.engine.now_ms();
-        self.engine
-            .app
-            .waiting_board()
-            .enter(&setup.id, token, entered_ms);
+        let entered_ms = self.ctx.now_ms();
+        self.ctx.waiting_board().enter(&setup.id, token, entered_ms);
         self.queue = Some(QueueRun {
             deadline: now + Duration::from_secs(setup.max_wait_secs),
             setup,
@@ -168,15 +164,15 @@ impl Call {
             .filter(|a| {
                 let line = &q.setup.agents[*a];
                 if q.setup.agent_kinds.get(*a) == Some(&AgentKind::CallIn) {
-                    return self.engine.call_in.is_free(&q.setup.id, &line.id);
+                    return self.ctx.call_in().is_free(&q.setup.id, &line.id);
                 }
                 ringing_now.contains(a)
                     || (!q.rested.contains_key(a)
-                        && !self.engine.devices(&line.aor).is_empty()
-                        && !self.engine.on_a_call(&line.id))
+                        && !self.ctx.devices(&line.aor).is_empty()
+                        && !self.ctx.on_a_call(&line.id))
             })
             .collect();
-        let next = self.engine.queue_next(&q.setup.id);
+        let next = self.ctx.queue_next(&q.setup.id);
         let start = available.iter().position(|a| *a >= next).unwrap_or(0);
         let timing = Timing {
             ring_secs: q.setup.ring_secs,
@@ -226,14 +222,14 @@ impl Call {
             return false;
         };
         let line = q.setup.agents[agent].clone();
-        let room = ConferenceId::new(self.engine.now_ms());
-        if !self.engine.call_in.offer(&q.setup.id, &line.id, &room) {
+        let room = ConferenceId::new(self.ctx.now_ms());
+        if !self.ctx.call_in().offer(&q.setup.id, &line.id, &room) {
             return false;
         }
         if let Some(tx) = q.hold_cmd.take() {
             let _ = tx.send(HoldCommand::Talk(room));
         }
-        self.engine.set_queue_next(&q.setup.id, agent + 1);
+        self.ctx.set_queue_next(&q.setup.id, agent + 1);
         self.cancel_forks(None).await;
         self.put_through_to(line);
         true
@@ -244,7 +240,7 @@ impl Call {
     fn put_through_to(&mut self, line: SipLine) {
         self.finish_passage(Passage::Answered, Some(line.id.clone()));
         for l in std::iter::once(&line).chain(self.caller.line.iter()) {
-            self.engine
+            self.ctx
                 .set_line_state(&l.id, super::super::line_state::LineState::Confirmed);
         }
         self.reached.push((line.clone(), Outcome::Answered));
@@ -260,7 +256,7 @@ impl Call {
         };
         let line = match q.forks.iter().find(|(_, f)| *f == idx) {
             Some((agent, _)) => {
-                self.engine.set_queue_next(&q.setup.id, agent + 1);
+                self.ctx.set_queue_next(&q.setup.id, agent + 1);
                 q.setup.agents[*agent].clone()
             }
             None => match &q.setup.overflow_line {
@@ -354,11 +350,11 @@ impl Call {
         }
         q.finished = true;
         let (id, token, entered_ms) = (q.setup.id.clone(), q.token, q.entered_ms);
-        self.engine.app.waiting_board().leave(&id, token);
-        let app = self.engine.app.clone();
+        self.ctx.waiting_board().leave(&id, token);
+        let ctx = self.ctx.clone();
         let (caller, _) = self.shown();
         tokio::spawn(async move {
-            if let Err(e) = app
+            if let Err(e) = ctx
                 .record_queue_call(&id, &caller, entered_ms, how, agent.as_ref())
                 .await
             {
@@ -464,7 +460,7 @@ impl CallInPool {
     }
 }
 
-impl Call {
+impl<C: CallContext> Call<C> {
     /// A call-in agent dialled in: answered by Switchboard, they wait with music or silence
     /// and talk with each caller put through (after a beep), until they hang up.
     pub(super) async fn call_in(&mut self, setup: CallInSetup) {
@@ -473,7 +469,7 @@ impl Call {
             return;
         };
         self.serve(CallInAgent {
-            engine: self.engine.clone(),
+            ctx: self.ctx.clone(),
             setup,
             line: line.id,
         })
@@ -482,28 +478,28 @@ impl Call {
 }
 
 /// A call-in agent's own call: music or silence between callers, each caller put through.
-pub(super) struct CallInAgent {
-    engine: Arc<super::Engine>,
+pub(super) struct CallInAgent<C> {
+    ctx: Arc<C>,
     setup: CallInSetup,
     line: LineId,
 }
 
-impl super::apps::CallApp for CallInAgent {
+impl<C: CallContext> super::apps::CallApp for CallInAgent<C> {
     async fn run(self, io: media::Io) -> Option<media::Recording> {
-        agent_session(io, self.engine, self.setup, self.line).await;
+        agent_session(io, self.ctx.as_ref(), self.setup, self.line).await;
         None
     }
 }
 
 async fn agent_session(
     mut io: media::Io,
-    engine: Arc<super::Engine>,
+    ctx: &impl CallContext,
     setup: CallInSetup,
     line: LineId,
 ) {
     let (offers, mut offered) = mpsc::unbounded_channel();
     let free = Arc::new(AtomicBool::new(true));
-    engine.call_in.add(
+    ctx.call_in().add(
         &setup.queue_id,
         CallInSeat {
             line,
@@ -517,8 +513,8 @@ async fn agent_session(
         (CallInHold::Music, _) => media::hold_music().into(),
     };
     loop {
-        let Ok(Some(room)) = engine
-            .hold
+        let Ok(Some(room)) = ctx
+            .hold()
             .play_until(&mut io, &between, offered.recv())
             .await
         else {
@@ -527,16 +523,16 @@ async fn agent_session(
         if setup.beep && io.play(&media::beep(), false).await.is_err() {
             break;
         }
-        let seat = engine.conferences.rooms.join_pair(&room);
+        let seat = ctx.rooms().join_pair(&room);
         // The caller may have hung up just as they were offered: then nobody comes.
         let mut waited = 0;
-        while engine.conferences.rooms.occupants(&room) < 2 && waited < 150 {
+        while ctx.rooms().occupants(&room) < 2 && waited < 150 {
             if io.play(&[0; 160], false).await.is_err() {
                 break;
             }
             waited += 1;
         }
-        if engine.conferences.rooms.occupants(&room) < 2 {
+        if ctx.rooms().occupants(&room) < 2 {
             drop(seat);
             free.store(true, Ordering::Release);
             continue;
@@ -547,5 +543,5 @@ async fn agent_session(
         // The caller hung up: ready for the next one.
         free.store(true, Ordering::Release);
     }
-    engine.call_in.remove(&setup.queue_id, &free);
+    ctx.call_in().remove(&setup.queue_id, &free);
 }

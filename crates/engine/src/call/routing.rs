@@ -5,7 +5,7 @@ use super::*;
 use sb_app::outside::OutsidePlan;
 use sb_domain::routing::features::{self, Feature};
 
-impl Call {
+impl<C: CallContext> Call<C> {
     pub(super) async fn begin(&mut self) {
         self.late_offer = self.a_offer.iter().all(u8::is_ascii_whitespace);
         if !self.late_offer && sdp::audio_target(&self.a_offer).is_none() {
@@ -43,17 +43,12 @@ impl Call {
     pub(super) async fn route(&mut self, dialled: &str) {
         let hops: Vec<&str> = self.hops.iter().map(String::as_str).collect();
         let routed = self
-            .engine
-            .app
-            .route_call(
-                &self.caller.company,
-                &self.dialling(dialled, &hops),
-                self.engine.as_ref(),
-            )
+            .ctx
+            .route_call(&self.caller.company, &self.dialling(dialled, &hops))
             .await;
-        let max = self.engine.settings.max_calls;
+        let max = self.ctx.max_calls();
         let emergency = matches!(routed, Ok(Destination::Emergency(_)));
-        let over = max > 0 && self.engine.active_calls.load(Ordering::Relaxed) > max;
+        let over = max > 0 && self.ctx.active_calls().load(Ordering::Relaxed) > max;
         if self.hops.is_empty() && !emergency && (over || !self.take_first_slots()) {
             // Shed load: the caller may try again soon (RFC 3261 section 21.5.4). Emergency
             // calls are never shed.
@@ -113,7 +108,7 @@ impl Call {
     /// The caps a new call counts under from its start: its trunk, its company and the calling
     /// line. False (and nothing held) when one of them is full.
     pub(super) fn take_first_slots(&mut self) -> bool {
-        let caps = &self.engine.settings.caps;
+        let caps = self.ctx.caps();
         let mut wanted = vec![(Slot::Company(self.caller.company.clone()), caps.company)];
         if let Some(t) = &self.caller.trunk {
             wanted.push(t.clone());
@@ -132,7 +127,7 @@ impl Call {
         if self.slots.contains(&slot) {
             return true;
         }
-        if !self.engine.take_slot(&slot, max) {
+        if !self.ctx.take_slot(&slot, max) {
             return false;
         }
         self.slots.push(slot);
@@ -140,7 +135,7 @@ impl Call {
     }
 
     pub(super) async fn start_plan(&mut self, line: SipLine, plan: Plan, mailbox: MailboxPlan) {
-        if !self.take_slot(Slot::Line(line.id.clone()), self.engine.settings.caps.line) {
+        if !self.take_slot(Slot::Line(line.id.clone()), self.ctx.caps().line) {
             // As many calls as a line may have at once: it is busy.
             self.fail(486, "Busy Here").await;
             return;
@@ -156,7 +151,7 @@ impl Call {
 
     /// Counts the call in the caller's and the current target's departments, once each.
     pub(super) fn recount(&mut self, target: Option<&SipLine>) {
-        self.engine.count(&self.counted, -1);
+        self.ctx.count(&self.counted, -1);
         let mut ids: Vec<DepartmentId> = self.caller.departments.clone();
         if let Some(t) = target {
             for d in &t.departments {
@@ -165,7 +160,7 @@ impl Call {
                 }
             }
         }
-        self.engine.count(&ids, 1);
+        self.ctx.count(&ids, 1);
         self.counted = ids;
     }
 
@@ -243,9 +238,9 @@ impl Call {
         let Some(target) = self.target.clone() else {
             return false;
         };
-        let devices = self.engine.devices(&target.aor).len();
+        let devices = self.ctx.devices(&target.aor).len();
         // A line rung harder than its fan-out allows rings nothing now: its next step runs.
-        if devices == 0 || !self.engine.may_ring(&target.aor, devices) {
+        if devices == 0 || !self.ctx.may_ring(&target.aor, devices) {
             return false;
         }
         let Some(offer) = self.b_offer() else {
@@ -253,7 +248,7 @@ impl Call {
         };
         self.phase = Phase::Ringing;
         self.ring_deadline = Some(self.ringing_until(seconds));
-        self.engine
+        self.ctx
             .set_line_state(&target.id, crate::line_state::LineState::Early);
         self.ring_devices(&target, offer).await;
         true
@@ -281,8 +276,8 @@ impl Call {
             Some(_) => Vec::new(),
         };
         let mut placed = Vec::new();
-        for d in self.engine.devices(&line.aor) {
-            let Some(target_addr) = self.engine.device_address(&d) else {
+        for d in self.ctx.devices(&line.aor) {
+            let Some(target_addr) = self.ctx.device_address(&d) else {
                 continue;
             };
             placed.push(self.forks.len());
@@ -337,8 +332,8 @@ impl Call {
             headers.push(("content-type", "application/sdp".into()));
         }
         let invite = Message::request("INVITE", ruri, headers, offer);
-        self.engine.attach(&call_id, &self.tx);
-        let reliable = self.engine.on_stream(target);
+        self.ctx.attach(&call_id, &self.tx);
+        let reliable = self.ctx.on_stream(target);
         let purpose = Purpose::Fork(call_id.clone());
         let steps = self
             .txs
@@ -373,8 +368,7 @@ impl Call {
         hops.extend(self.target.as_ref().map(|t| t.id.as_str()));
         let d = self.dialling(&dialled, &hops);
         let planned = self
-            .engine
-            .app
+            .ctx
             .outside_plan(&self.caller.company, &d, &dialled, true);
         match planned.await {
             Ok(plan) => self.emergency(&plan).await,
@@ -394,8 +388,7 @@ impl Call {
                 .clone()
                 .unwrap_or_else(|| line.extension.clone());
             match self
-                .engine
-                .app
+                .ctx
                 .notify_emergency(&line, &plan.number, &caller_id)
                 .await
             {
@@ -431,7 +424,7 @@ impl Call {
         let caller_id = &shown.number;
         let domain = match &self.caller.line {
             Some(l) => l.sip_domain.clone(),
-            None => self.engine.local.ip().to_string(),
+            None => self.ctx.local().ip().to_string(),
         };
         let from = if shown.withheld {
             ANONYMOUS_FROM.to_owned()
@@ -469,7 +462,7 @@ impl Call {
     /// than the longest ringing allowed, so a leg that rings forever (RFC 3261's Timer C, three
     /// minutes without an answer) does not hold a call, its ports and its slots for good.
     pub(super) fn ringing_until(&self, seconds: Option<u32>) -> Instant {
-        let most = self.engine.settings.caps.max_ringing;
+        let most = self.ctx.caps().max_ringing;
         let asked = seconds.map_or(most, |s| Duration::from_secs(u64::from(s)));
         Instant::now() + asked.min(most)
     }
@@ -531,7 +524,7 @@ impl Call {
         f.cseq += 1;
         f.branch = format!("z9hG4bK{}", token());
         let mut invite = f.invite.clone();
-        invite.set_header("via", self.engine.via(&f.branch, f.target));
+        invite.set_header("via", self.ctx.via(&f.branch, f.target));
         invite.set_header("cseq", format!("{} INVITE", f.cseq));
         for (name, value) in set {
             invite.set_header(name, value);
@@ -540,7 +533,7 @@ impl Call {
         f.invite = invite.clone();
         let (target, call_id) = (f.target, f.call_id.clone());
         // A new transaction: the failure that asked for it was acknowledged by its own.
-        let reliable = self.engine.on_stream(target);
+        let reliable = self.ctx.on_stream(target);
         let steps = self.txs.send(
             invite,
             target,
