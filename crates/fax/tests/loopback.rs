@@ -1,0 +1,345 @@
+//! A spandsp sender and Switchboard's receiver connected sample to sample in memory, through
+//! G.711 µ-law both ways (the passthrough a PCMU call carries), as fast as the processor goes:
+//! the sample count is the clock, 8000 a second.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+
+use sb_fax::document::{A4_ROWS_FINE, Page, Resolution, write_tiff};
+use sb_fax::pdf::PageSize;
+use sb_fax::{FaxError, Outcome, Receiver, SAMPLE_RATE, Sender};
+use sb_media::codec::Codec;
+
+/// One RTP packet's worth: 20 ms.
+const FRAME: usize = 160;
+
+/// A directory of its own under the system's temporary one, removed at the end.
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(name: &str) -> Dir {
+        let dir = std::env::temp_dir().join(format!("sb-fax-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Dir(dir)
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Through a PCMU channel: encoded and decoded again, in place.
+fn pcmu(frame: &mut [i16]) {
+    for s in frame {
+        *s = Codec::Pcmu.decode(Codec::Pcmu.encode(*s));
+    }
+}
+
+/// A page with something on it: a border, bars and a checkered block, different per page.
+fn page(n: u32) -> Page {
+    let mut p = Page::blank(A4_ROWS_FINE);
+    p.fill(100, 100, 1528, 8);
+    p.fill(100, 2180, 1528, 8);
+    for i in 0..=n {
+        p.fill(200 + i * 120, 300, 60, 400);
+    }
+    for y in 0..20 {
+        for x in 0..20 {
+            if (x + y) % 2 == 0 {
+                p.fill(400 + x * 20, 1000 + y * 20, 20, 20);
+            }
+        }
+    }
+    p
+}
+
+/// Runs a sender of `pages` pages against `receiver` for at most `seconds` of audio, each
+/// direction through `line`; the seconds of audio it took.
+fn connect(
+    sender: &mut Sender,
+    receiver: &mut Receiver,
+    seconds: u32,
+    mut line: impl FnMut(u64, &mut [i16]),
+) -> f64 {
+    let mut to_receiver = [0i16; FRAME];
+    let mut to_sender = [0i16; FRAME];
+    let frames = u64::from(seconds * SAMPLE_RATE) / FRAME as u64;
+    for n in 0..frames {
+        to_receiver.fill(0);
+        to_sender.fill(0);
+        sender.tx(&mut to_receiver);
+        receiver.tx(&mut to_sender);
+        line(n * FRAME as u64, &mut to_receiver);
+        line(n * FRAME as u64, &mut to_sender);
+        receiver.rx(&to_receiver);
+        sender.rx(&to_sender);
+        if receiver.outcome().is_some() && sender.outcome().is_some() {
+            return (n + 1) as f64 * FRAME as f64 / f64::from(SAMPLE_RATE);
+        }
+    }
+    f64::from(seconds)
+}
+
+fn document(dir: &Path, pages: u32) -> PathBuf {
+    let path = dir.join("document.tif");
+    let pages: Vec<Page> = (0..pages).map(page).collect();
+    write_tiff(&path, &pages, Resolution::Fine).unwrap();
+    path
+}
+
+/// Points (1/72 inch) of an A4 page, 210 by 297 mm, as 1728 by 2292 fine pixels give it.
+const A4: PageSize = PageSize {
+    width: 1728.0 * 72.0 / 204.0,
+    height: 2292.0 * 72.0 / 196.0,
+};
+
+/// Each page of `pdf` rendered by poppler at the fax's own resolution, as PBM rasters (1728
+/// pixels a row, 1 black); `None` when poppler-utils is not installed (CI installs it).
+fn rendered(dir: &Path, pdf: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let file = dir.join("rendered.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let prefix = dir.join("page");
+    let run = std::process::Command::new("pdftoppm")
+        .args(["-mono", "-rx", "204", "-ry", "196"])
+        .arg(&file)
+        .arg(&prefix)
+        .output();
+    let out = match run {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!("pdftoppm is not installed (poppler-utils): the PDF is not rendered");
+            return None;
+        }
+        r => r.unwrap(),
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pbm"))
+        .collect();
+    pages.sort();
+    Some(
+        pages
+            .iter()
+            .map(|p| {
+                let pbm = std::fs::read(p).unwrap();
+                let header = format!("P4\n{} {}\n", 1728, A4_ROWS_FINE);
+                assert!(pbm.starts_with(header.as_bytes()), "{p:?} is 1728 by 2292");
+                pbm[header.len()..].to_vec()
+            })
+            .collect(),
+    )
+}
+
+/// Runs a receiver alone, hearing `line` (the sample count to fill from) until the session
+/// ends or `seconds` pass; the seconds it took.
+fn listen(receiver: &mut Receiver, seconds: u32, mut line: impl FnMut(u64, &mut [i16])) -> f64 {
+    let mut heard = [0i16; FRAME];
+    let mut said = [0i16; FRAME];
+    let frames = u64::from(seconds * SAMPLE_RATE) / FRAME as u64;
+    for n in 0..frames {
+        receiver.tx(&mut said);
+        line(n * FRAME as u64, &mut heard);
+        pcmu(&mut heard);
+        receiver.rx(&heard);
+        if receiver.outcome().is_some() {
+            return (n + 1) as f64 * FRAME as f64 / f64::from(SAMPLE_RATE);
+        }
+    }
+    f64::from(seconds)
+}
+
+fn close(a: PageSize, b: PageSize) -> bool {
+    (a.width - b.width).abs() < 0.5 && (a.height - b.height).abs() < 0.5
+}
+
+#[test]
+fn a_two_page_fax_over_pcmu_arrives_as_a_two_page_a4_pdf_showing_the_pages_sent() {
+    let dir = Dir::new("two-pages");
+    let doc = document(&dir.0, 2);
+    let mut sender = Sender::new(&doc, "+15550001111").unwrap();
+    let mut receiver = Receiver::new(&dir.0, "+15550002222").unwrap();
+    let took = connect(&mut sender, &mut receiver, 300, |_, f| pcmu(f));
+    eprintln!("two pages took {took:.1} s of audio");
+    assert_eq!(
+        receiver.outcome(),
+        Some(Outcome {
+            pages: 2,
+            result: Ok(())
+        })
+    );
+    assert_eq!(
+        sender.outcome(),
+        Some(Outcome {
+            pages: 2,
+            result: Ok(())
+        })
+    );
+    let fax = receiver.finish().unwrap();
+    eprintln!("two pages at {} bit/s", fax.bit_rate);
+    assert_eq!(fax.pages, 2);
+    assert_eq!(fax.remote_ident.as_deref(), Some("+15550001111"));
+    assert!(fax.bit_rate >= 9600, "{}", fax.bit_rate);
+    assert_eq!(fax.page_sizes.len(), 2);
+    for size in &fax.page_sizes {
+        assert!(close(*size, A4), "{size:?}");
+    }
+    // Only the document sent is left: the receiver's file is gone.
+    assert_eq!(dir.files(), [doc]);
+    let Some(rasters) = rendered(&dir.0, &fax.pdf) else {
+        return;
+    };
+    assert_eq!(rasters.len(), 2, "poppler sees two pages");
+    for (n, raster) in rasters.iter().enumerate() {
+        assert!(
+            raster == page(n as u32).bits(),
+            "page {} shows what was sent",
+            n + 1
+        );
+    }
+}
+
+#[test]
+fn a_one_page_standard_resolution_fax_keeps_its_page_size() {
+    let dir = Dir::new("standard");
+    let path = dir.0.join("document.tif");
+    let mut p = Page::blank(1146);
+    p.fill(0, 0, 1728, 40);
+    write_tiff(&path, &[p], Resolution::Standard).unwrap();
+    let mut sender = Sender::new(&path, "sender").unwrap();
+    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    connect(&mut sender, &mut receiver, 300, |_, f| pcmu(f));
+    let fax = receiver.finish().unwrap();
+    assert_eq!(fax.pages, 1);
+    let size = fax.page_sizes[0];
+    let expected = PageSize {
+        width: 1728.0 * 72.0 / 204.0,
+        height: 1146.0 * 72.0 / 98.0,
+    };
+    assert!(close(size, expected), "{size:?}");
+    assert!(fax.pdf.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn silence_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
+    let dir = Dir::new("silence");
+    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let took = listen(&mut receiver, 120, |_, f| f.fill(0));
+    eprintln!("silence: given up after {took:.1} s of audio");
+    let outcome = receiver.outcome().expect("the session ended by itself");
+    assert_eq!(outcome.pages, 0);
+    let failure = outcome.result.unwrap_err();
+    // The answering terminal repeats its DIS every T4 (3 s) a few times, then disconnects
+    // (T.30 section 5.3.2), within T1, 35 s ± 5 s, the time two terminals have to recognise
+    // each other.
+    assert!((9.0..=40.5).contains(&took), "{took} s: {failure}");
+    match receiver.finish() {
+        Err(FaxError::Failed {
+            pages: 0,
+            failure: f,
+        }) => assert_eq!(f, failure),
+        other => panic!("{other:?}"),
+    }
+    assert!(dir.files().is_empty(), "{:?}", dir.files());
+}
+
+#[test]
+fn noise_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
+    let dir = Dir::new("noise");
+    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    // A linear congruential generator (Numerical Recipes' constants): loud white-ish noise.
+    let mut seed = 12345u32;
+    let took = listen(&mut receiver, 120, |_, f| {
+        for s in f.iter_mut() {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            *s = ((seed >> 16) as i16) / 4;
+        }
+    });
+    eprintln!("noise: given up after {took:.1} s of audio");
+    let outcome = receiver.outcome().expect("the session ended by itself");
+    assert!(outcome.result.is_err(), "{outcome:?}");
+    // spandsp keeps listening to energy on the line; T.30's T1 (40 s at most) ends it.
+    assert!((35.0..=40.5).contains(&took), "{took} s");
+    assert!(matches!(
+        receiver.finish(),
+        Err(FaxError::Failed { pages: 0, .. })
+    ));
+    assert!(dir.files().is_empty(), "{:?}", dir.files());
+}
+
+#[test]
+fn a_transmission_cut_off_after_its_first_page_yields_no_pdf() {
+    let dir = Dir::new("cut");
+    let doc = document(&dir.0, 2);
+    let mut sender = Sender::new(&doc, "sender").unwrap();
+    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    // The whole document takes about 30 s of audio; the line goes dead at 20 s, within the
+    // second page.
+    let cut = u64::from(20 * SAMPLE_RATE);
+    connect(&mut sender, &mut receiver, 300, |at, f| {
+        if at >= cut {
+            f.fill(0);
+        }
+        pcmu(f);
+    });
+    let outcome = receiver.outcome().expect("the receiver gave up");
+    assert!(outcome.result.is_err(), "{outcome:?}");
+    match receiver.finish() {
+        Err(FaxError::Failed { pages, failure }) => {
+            eprintln!("cut off: {pages} page(s), {failure}");
+            assert!(pages <= 1, "{pages}");
+        }
+        other => panic!("a cut-off fax is no fax: {other:?}"),
+    }
+    assert_eq!(dir.files(), [doc], "the partial file is removed");
+}
+
+#[test]
+fn a_call_hung_up_during_the_fax_yields_no_pdf() {
+    let dir = Dir::new("hang-up");
+    let doc = document(&dir.0, 2);
+    let mut sender = Sender::new(&doc, "sender").unwrap();
+    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    connect(&mut sender, &mut receiver, 15, |_, f| pcmu(f));
+    assert_eq!(receiver.outcome(), None, "still receiving at 15 s");
+    match receiver.finish() {
+        Err(FaxError::Failed { failure, .. }) => {
+            eprintln!("hung up: {failure}");
+            assert!(!failure.reason.is_empty(), "{failure:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(dir.files(), [doc], "the partial file is removed");
+}
+
+#[test]
+fn a_receiver_dropped_unfinished_leaves_no_file() {
+    let dir = Dir::new("dropped");
+    let receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    assert_eq!(dir.files().len(), 1, "its file is taken at once");
+    drop(receiver);
+    assert!(dir.files().is_empty());
+}
+
+#[test]
+fn a_sender_of_a_missing_document_is_refused_at_once() {
+    let dir = Dir::new("missing");
+    assert!(matches!(
+        Sender::new(&dir.0.join("nothing.tif"), "sender"),
+        Err(FaxError::Io(_))
+    ));
+}
