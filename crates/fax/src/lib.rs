@@ -53,6 +53,23 @@ pub enum FaxError {
     Document(#[from] pdf::DocumentError),
 }
 
+/// A terminal's identity as T.30 carries it (TSI, CSI; section 5.3.6.2.4 and Table 3/T.30):
+/// at most 20 characters, digits, `+` and space, e.g. a number in E.164. spandsp would refuse
+/// anything else silently.
+fn check_ident(ident: &str) -> Result<(), FaxError> {
+    if ident.len() <= 20
+        && ident
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '+' || c == ' ')
+    {
+        Ok(())
+    } else {
+        Err(FaxError::Start(format!(
+            "{ident:?} is no fax identity: at most 20 digits, '+' or spaces"
+        )))
+    }
+}
+
 /// The outcome of a session spandsp reported over with `code`.
 fn outcome(code: i32, pages: i32) -> Outcome {
     Outcome {

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::ffi::{Role, Session};
-use crate::pdf::{PageSize, tiff_to_pdf};
-use crate::{FaxError, Outcome, outcome};
+use crate::pdf::{DocumentError, PageSize, tiff_to_pdf};
+use crate::{FaxError, Outcome, check_ident, outcome};
 
 /// A fax received whole.
 #[derive(Debug, Clone)]
@@ -38,6 +38,7 @@ impl Receiver {
     /// `ident` is the number it gives as its CSI (T.30 section 5.3.6.1.4, 20 characters at
     /// most, e.g. the line's number in E.164).
     pub fn new(dir: &Path, ident: &str) -> Result<Receiver, FaxError> {
+        check_ident(ident)?;
         let file = TempFile::new(dir)?;
         let session = Session::new(Role::Answering, &file.0, ident)
             .ok_or_else(|| FaxError::Start("spandsp refused the receive context".into()))?;
@@ -54,6 +55,11 @@ impl Receiver {
     /// session runs (silence when there is nothing to say).
     pub fn tx(&mut self, out: &mut [i16]) -> usize {
         self.session.tx(out)
+    }
+
+    /// Whether the session is over, cheaply, for a call application to ask every packet.
+    pub fn is_over(&self) -> bool {
+        self.session.ended().is_some()
     }
 
     /// How the session ended, once it has.
@@ -79,9 +85,21 @@ impl Receiver {
         // Frees spandsp's context, which closes and completes the TIFF file.
         drop(session);
         let tiff = std::fs::read(&file.0)?;
+        // A session may end well having sent nothing (T.30 allows a DCN after DIS); and the file
+        // must hold every page T.30 confirmed, no fewer.
+        if pages == 0 {
+            return Err(DocumentError::NoPage.into());
+        }
         let document = tiff_to_pdf(&tiff)?;
+        if document.pages.len() != pages as usize {
+            return Err(DocumentError::Tiff(format!(
+                "{} page(s) in the file, {pages} received",
+                document.pages.len()
+            ))
+            .into());
+        }
         Ok(ReceivedFax {
-            pages: document.pages.len() as u32,
+            pages,
             pdf: document.pdf,
             page_sizes: document.pages,
             remote_ident,

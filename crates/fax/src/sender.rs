@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::ffi::{Role, Session};
-use crate::{FaxError, Outcome, outcome};
+use crate::{FaxError, Outcome, check_ident, outcome};
 
 /// Sends one TIFF/F document over 8 kHz audio; [`Sender::rx`] and [`Sender::tx`] as for the
 /// receiver, until [`Sender::outcome`] says the session is over.
@@ -18,6 +18,7 @@ impl Sender {
     pub fn new(document: &Path, ident: &str) -> Result<Sender, FaxError> {
         // spandsp opens the file only when the receiver answers; a missing file would be a
         // failure after half a minute of tones.
+        check_ident(ident)?;
         std::fs::metadata(document)?;
         let session = Session::new(Role::Calling, document, ident)
             .ok_or_else(|| FaxError::Start("spandsp refused the send context".into()))?;
@@ -30,6 +31,11 @@ impl Sender {
 
     pub fn tx(&mut self, out: &mut [i16]) -> usize {
         self.session.tx(out)
+    }
+
+    /// Whether the session is over, cheaply.
+    pub fn is_over(&self) -> bool {
+        self.session.ended().is_some()
     }
 
     /// How the session ended, once it has; `pages` counts the pages sent.

@@ -12,6 +12,9 @@ use sb_media::codec::Codec;
 
 /// One RTP packet's worth: 20 ms.
 const FRAME: usize = 160;
+/// The terminals' identities (T.30's TSI and CSI).
+const SENDER: &str = "+15550001111";
+const RECEIVER: &str = "+15550002222";
 
 /// A directory of its own under the system's temporary one, removed at the end.
 struct Dir(PathBuf);
@@ -40,8 +43,12 @@ impl Drop for Dir {
 
 /// Through a PCMU channel: encoded and decoded again, in place.
 fn pcmu(frame: &mut [i16]) {
+    g711(Codec::Pcmu, frame);
+}
+
+fn g711(codec: Codec, frame: &mut [i16]) {
     for s in frame {
-        *s = Codec::Pcmu.decode(Codec::Pcmu.encode(*s));
+        *s = codec.decode(codec.encode(*s));
     }
 }
 
@@ -171,8 +178,8 @@ fn close(a: PageSize, b: PageSize) -> bool {
 fn a_two_page_fax_over_pcmu_arrives_as_a_two_page_a4_pdf_showing_the_pages_sent() {
     let dir = Dir::new("two-pages");
     let doc = document(&dir.0, 2);
-    let mut sender = Sender::new(&doc, "+15550001111").unwrap();
-    let mut receiver = Receiver::new(&dir.0, "+15550002222").unwrap();
+    let mut sender = Sender::new(&doc, SENDER).unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     let took = connect(&mut sender, &mut receiver, 300, |_, f| pcmu(f));
     eprintln!("two pages took {took:.1} s of audio");
     assert_eq!(
@@ -192,7 +199,7 @@ fn a_two_page_fax_over_pcmu_arrives_as_a_two_page_a4_pdf_showing_the_pages_sent(
     let fax = receiver.finish().unwrap();
     eprintln!("two pages at {} bit/s", fax.bit_rate);
     assert_eq!(fax.pages, 2);
-    assert_eq!(fax.remote_ident.as_deref(), Some("+15550001111"));
+    assert_eq!(fax.remote_ident.as_deref(), Some(SENDER));
     assert!(fax.bit_rate >= 9600, "{}", fax.bit_rate);
     assert_eq!(fax.page_sizes.len(), 2);
     for size in &fax.page_sizes {
@@ -214,15 +221,15 @@ fn a_two_page_fax_over_pcmu_arrives_as_a_two_page_a4_pdf_showing_the_pages_sent(
 }
 
 #[test]
-fn a_one_page_standard_resolution_fax_keeps_its_page_size() {
+fn a_one_page_standard_resolution_fax_over_pcma_keeps_its_page_size() {
     let dir = Dir::new("standard");
     let path = dir.0.join("document.tif");
     let mut p = Page::blank(1146);
     p.fill(0, 0, 1728, 40);
     write_tiff(&path, &[p], Resolution::Standard).unwrap();
-    let mut sender = Sender::new(&path, "sender").unwrap();
-    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
-    connect(&mut sender, &mut receiver, 300, |_, f| pcmu(f));
+    let mut sender = Sender::new(&path, SENDER).unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
+    connect(&mut sender, &mut receiver, 300, |_, f| g711(Codec::Pcma, f));
     let fax = receiver.finish().unwrap();
     assert_eq!(fax.pages, 1);
     let size = fax.page_sizes[0];
@@ -237,7 +244,7 @@ fn a_one_page_standard_resolution_fax_keeps_its_page_size() {
 #[test]
 fn silence_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
     let dir = Dir::new("silence");
-    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     let took = listen(&mut receiver, 120, |_, f| f.fill(0));
     eprintln!("silence: given up after {took:.1} s of audio");
     let outcome = receiver.outcome().expect("the session ended by itself");
@@ -260,7 +267,7 @@ fn silence_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
 #[test]
 fn noise_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
     let dir = Dir::new("noise");
-    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     // A linear congruential generator (Numerical Recipes' constants): loud white-ish noise.
     let mut seed = 12345u32;
     let took = listen(&mut receiver, 120, |_, f| {
@@ -282,11 +289,40 @@ fn noise_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
 }
 
 #[test]
+fn a_voice_call_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
+    let dir = Dir::new("voice");
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
+    // "Hello? Hello?": bursts of a few tones, as a caller speaking, with pauses between.
+    let speech: Vec<i16> = [300.0, 450.0, 700.0, 0.0, 520.0, 380.0, 0.0, 0.0]
+        .iter()
+        .flat_map(|&f| {
+            if f == 0.0 {
+                vec![0; 2400]
+            } else {
+                sb_media::codec::tone(f, 300)
+            }
+        })
+        .collect();
+    let took = listen(&mut receiver, 120, |at, f| {
+        for (i, s) in f.iter_mut().enumerate() {
+            *s = speech[(at as usize + i) % speech.len()];
+        }
+    });
+    eprintln!("voice: given up after {took:.1} s of audio");
+    assert!(took <= 40.5, "{took} s");
+    assert!(matches!(
+        receiver.finish(),
+        Err(FaxError::Failed { pages: 0, .. })
+    ));
+    assert!(dir.files().is_empty(), "{:?}", dir.files());
+}
+
+#[test]
 fn a_transmission_cut_off_after_its_first_page_yields_no_pdf() {
     let dir = Dir::new("cut");
     let doc = document(&dir.0, 2);
-    let mut sender = Sender::new(&doc, "sender").unwrap();
-    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let mut sender = Sender::new(&doc, SENDER).unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     // The whole document takes about 30 s of audio; the line goes dead at 20 s, within the
     // second page.
     let cut = u64::from(20 * SAMPLE_RATE);
@@ -312,8 +348,8 @@ fn a_transmission_cut_off_after_its_first_page_yields_no_pdf() {
 fn a_call_hung_up_during_the_fax_yields_no_pdf() {
     let dir = Dir::new("hang-up");
     let doc = document(&dir.0, 2);
-    let mut sender = Sender::new(&doc, "sender").unwrap();
-    let mut receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let mut sender = Sender::new(&doc, SENDER).unwrap();
+    let mut receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     connect(&mut sender, &mut receiver, 15, |_, f| pcmu(f));
     assert_eq!(receiver.outcome(), None, "still receiving at 15 s");
     match receiver.finish() {
@@ -329,7 +365,7 @@ fn a_call_hung_up_during_the_fax_yields_no_pdf() {
 #[test]
 fn a_receiver_dropped_unfinished_leaves_no_file() {
     let dir = Dir::new("dropped");
-    let receiver = Receiver::new(&dir.0, "receiver").unwrap();
+    let receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
     assert_eq!(dir.files().len(), 1, "its file is taken at once");
     drop(receiver);
     assert!(dir.files().is_empty());
@@ -339,7 +375,37 @@ fn a_receiver_dropped_unfinished_leaves_no_file() {
 fn a_sender_of_a_missing_document_is_refused_at_once() {
     let dir = Dir::new("missing");
     assert!(matches!(
-        Sender::new(&dir.0.join("nothing.tif"), "sender"),
+        Sender::new(&dir.0.join("nothing.tif"), SENDER),
         Err(FaxError::Io(_))
     ));
+}
+
+#[test]
+fn an_identity_t30_cannot_carry_is_refused() {
+    let dir = Dir::new("ident");
+    for ident in ["Acme Fax", "+1555000111122223333444", "555\0"] {
+        assert!(
+            matches!(Receiver::new(&dir.0, ident), Err(FaxError::Start(_))),
+            "{ident}"
+        );
+    }
+    assert!(dir.files().is_empty());
+}
+
+#[test]
+fn receivers_and_senders_can_move_to_another_thread() {
+    // A call's task may run on any of the runtime's threads between two packets.
+    fn send<T: Send>() {}
+    send::<Receiver>();
+    send::<Sender>();
+    let dir = Dir::new("thread");
+    let receiver = Receiver::new(&dir.0, RECEIVER).unwrap();
+    let receiver = std::thread::spawn(move || {
+        let mut r = receiver;
+        r.rx(&[0; FRAME]);
+        r
+    })
+    .join()
+    .unwrap();
+    assert!(!receiver.is_over());
 }
