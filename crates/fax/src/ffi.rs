@@ -68,6 +68,7 @@ unsafe extern "C" {
     fn fax_init(s: *mut FaxState, calling_party: c_int) -> *mut FaxState;
     fn fax_free(s: *mut FaxState) -> c_int;
     fn fax_rx(s: *mut FaxState, amp: *mut i16, len: c_int) -> c_int;
+    fn fax_rx_fillin(s: *mut FaxState, len: c_int) -> c_int;
     fn fax_tx(s: *mut FaxState, amp: *mut i16, max_len: c_int) -> c_int;
     fn fax_set_transmit_on_idle(s: *mut FaxState, transmit_on_idle: c_int);
     fn fax_get_t30_state(s: *mut FaxState) -> *mut T30State;
@@ -219,7 +220,25 @@ impl Session {
             // copied because spandsp's prototype takes them mutable.
             unsafe { fax_rx(self.fax.as_ptr(), buf.as_mut_ptr(), buf.len() as c_int) };
         }
-        self.heard += samples.len() as u64;
+        self.advance(samples.len());
+    }
+
+    /// `samples` that never came (a lost or late packet): spandsp's modems bridge the gap
+    /// and its timers move on.
+    pub(crate) fn lost(&mut self, samples: usize) {
+        let mut left = samples;
+        while left > 0 {
+            let n = left.min(CHUNK);
+            // SAFETY: the context is live; no buffer is passed.
+            unsafe { fax_rx_fillin(self.fax.as_ptr(), n as c_int) };
+            left -= n;
+        }
+        self.advance(samples);
+    }
+
+    /// The clock moved by `samples`.
+    fn advance(&mut self, samples: usize) {
+        self.heard += samples as u64;
         // spandsp's own T1 does not fire while its V.21 receiver hears energy (noise, a voice):
         // it waits for a frame that never comes. T.30's T1 bounds that wait.
         if self.heard > T1_SAMPLES && !self.reports.identified.get() && self.ended().is_none() {

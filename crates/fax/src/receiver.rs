@@ -20,6 +20,9 @@ pub struct ReceivedFax {
     pub remote_ident: Option<String>,
     /// The image's bit rate, bits a second (2400 to 14400).
     pub bit_rate: u32,
+    /// Whether the pages came with error correction (T.30 Annex A), so that a frame spoiled on
+    /// the way was sent again rather than left as damaged rows.
+    pub error_correction: bool,
 }
 
 /// Receives one fax over 8 kHz audio.
@@ -49,6 +52,13 @@ impl Receiver {
     /// clock.
     pub fn rx(&mut self, samples: &[i16]) {
         self.session.rx(samples);
+    }
+
+    /// Moves the clock over `samples` that never came (a packet lost, or none arriving): a call
+    /// application calls it for every 20 ms without a packet, so the T.30 timers run even when
+    /// the far end has gone quiet.
+    pub fn lost(&mut self, samples: usize) {
+        self.session.lost(samples);
     }
 
     /// Fills `out` with what to send the far end; the samples written, all of `out` while the
@@ -104,6 +114,7 @@ impl Receiver {
             page_sizes: document.pages,
             remote_ident,
             bit_rate: u32::try_from(stats.bit_rate).unwrap_or(0),
+            error_correction: stats.error_correcting_mode != 0,
         })
     }
 }

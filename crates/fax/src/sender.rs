@@ -29,6 +29,11 @@ impl Sender {
         self.session.rx(samples);
     }
 
+    /// As [`crate::Receiver::lost`].
+    pub fn lost(&mut self, samples: usize) {
+        self.session.lost(samples);
+    }
+
     pub fn tx(&mut self, out: &mut [i16]) -> usize {
         self.session.tx(out)
     }
