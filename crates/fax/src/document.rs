@@ -1,15 +1,15 @@
-//! A document to send: bilevel pages written as a TIFF/F file (RFC 3949's profile S, the form
-//! spandsp's sender reads), uncompressed, since spandsp codes each page itself for the line
-//! (T.4 1D, 2D or T.6, whichever the receiver's DIS allows).
+//! A document to send: bilevel pages written as a multi-page TIFF with TIFF/F's fields (the
+//! form spandsp's sender reads), uncompressed, since spandsp codes each page itself for the
+//! line (T.4 1D, 2D or T.6, whichever the receiver's DIS allows).
 
 use std::path::Path;
 
-/// Pixels in a row of an A4 page at 8 dots per millimetre (T.4 section 2.2, "R8", 204 dpi).
+/// Pixels in a row of an A4 page at 8 dots per millimetre (ITU-T T.4's "R8", 204 dpi).
 pub const A4_WIDTH: u32 = 1728;
 /// Rows of an A4 page (297 mm) at fine resolution, 7.7 lines per millimetre (196 dpi).
 pub const A4_ROWS_FINE: u32 = 2292;
 
-/// Vertical resolutions of T.4 section 2.2 (the horizontal one is 204 dpi for both).
+/// Vertical resolutions of T.4 (the horizontal one is 204 dpi for both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolution {
     /// 3.85 lines/mm, 98 dpi.

@@ -1,5 +1,5 @@
 //! The one module that speaks C: Debian's spandsp 0.0.6 (`fax.h`, `t30.h`, `t30_api.h`,
-//! `t30_logging.h`), declared by hand for the dozen functions used, behind `Session`, a safe
+//! `t30_logging.h`), declared by hand for the functions used, behind `Session`, a safe
 //! owner of one fax context.
 //!
 //! Why this is sound, once for the whole module:
@@ -8,10 +8,10 @@
 //! - The context is created by `fax_init(NULL, …)`, which allocates it, and freed once, in
 //!   `Drop`, by `fax_free`; `Session` owns the only pointer to it, so every call goes through
 //!   `&mut self` (or `&self` for read-only getters) and none outlives it.
-//! - spandsp calls back into Rust only through the phase B and E handlers, synchronously, from inside
-//!   `fax_rx`, `fax_tx`, `t30_terminate` or `fax_free`, with the `user_data` pointer given here:
-//!   a boxed `Reports` that lives as long as the context (the box is dropped after
-//!   `fax_free`), and phase B's handler, from the same calls, with the same pointer.
+//! - spandsp calls back into Rust only through the phase B and E handlers, synchronously, from
+//!   inside `fax_rx`, `fax_rx_fillin`, `fax_tx`, `t30_terminate` or `fax_free`, with the
+//!   `user_data` pointer given here: a boxed `Reports` that lives as long as the context (the
+//!   box is dropped after `fax_free`).
 //! - Sample buffers are passed with their true length; spandsp reads or writes at most that many.
 
 #![allow(unsafe_code)]
@@ -97,7 +97,7 @@ unsafe extern "C" {
 pub(crate) const T30_ERR_OK: c_int = 0;
 /// `T30_ERR_T1_EXPIRED`: the far end never identified itself.
 const T30_ERR_T1_EXPIRED: c_int = 3;
-/// T.30's T1, 35 s ± 5 s (section 5.4.3.1): how long two terminals have to recognise each other,
+/// T.30's time-out T1, 35 s ± 5 s: how long two terminals have to recognise each other,
 /// counted in samples, at its upper bound.
 const T1_SAMPLES: u64 = 40 * 8000;
 /// `T4_COMPRESSION_ITU_T6`: the received pages are written T.6 (MMR) coded, one strip a page,
@@ -106,7 +106,7 @@ const T4_COMPRESSION_ITU_T6: c_int = 3;
 /// Samples handed to spandsp per call, from a buffer on the stack (no allocation per frame).
 const CHUNK: usize = 320;
 
-/// Which end of the call a session is (T.30 section 5: the calling terminal sends CNG and
+/// Which end of the call a session is (T.30: the calling terminal sends CNG and
 /// waits for DIS; the called one sends CED and DIS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
@@ -142,7 +142,7 @@ struct Reports {
     end: Cell<Option<c_int>>,
 }
 
-/// spandsp's phase B handler: the terminals recognised each other (T.30 section 2.2, phase B).
+/// spandsp's phase B handler: the terminals recognised each other (T.30's phase B).
 unsafe extern "C" fn on_phase_b(_s: *mut T30State, user_data: *mut c_void, _event: c_int) -> c_int {
     // SAFETY: `user_data` is the `Reports` boxed in `Session::reports`, which outlives the
     // context that calls this (see the module's comment); only this thread touches it.

@@ -53,7 +53,7 @@ pub enum FaxError {
     Document(#[from] pdf::DocumentError),
 }
 
-/// A terminal's identity as T.30 carries it (TSI, CSI; section 5.3.6.2.4 and Table 3/T.30):
+/// A terminal's identity as T.30 carries it (its TSI or CSI):
 /// at most 20 characters, digits, `+` and space, e.g. a number in E.164. spandsp would refuse
 /// anything else silently.
 fn check_ident(ident: &str) -> Result<(), FaxError> {

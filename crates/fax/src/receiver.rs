@@ -1,5 +1,5 @@
 //! The answering end of a fax call: hears the caller's audio, answers with CED and DIS (T.30
-//! section 5), receives the pages into a temporary TIFF/F file, and at the end gives them as a
+//! T.30), receives the pages into a temporary TIFF/F file, and at the end gives them as a
 //! PDF, or an error, never part of a document.
 
 use std::path::{Path, PathBuf};
@@ -38,8 +38,8 @@ pub struct Receiver {
 
 impl Receiver {
     /// A receiver whose pages go to a temporary file in `dir`, which the receiver removes;
-    /// `ident` is the number it gives as its CSI (T.30 section 5.3.6.1.4, 20 characters at
-    /// most, e.g. the line's number in E.164).
+    /// `ident` is the number it gives as its CSI (T.30, 20 characters at
+    /// most: digits, `+` and spaces, e.g. the line's number in E.164).
     pub fn new(dir: &Path, ident: &str) -> Result<Receiver, FaxError> {
         check_ident(ident)?;
         let file = TempFile::new(dir)?;

@@ -1,5 +1,5 @@
 //! The calling end of a fax call: sends CNG, waits for the receiver's DIS and sends a TIFF/F
-//! document (T.30 section 5), over the same sample interface as the receiver.
+//! document (T.30), over the same sample interface as the receiver.
 
 use std::path::Path;
 

@@ -160,7 +160,7 @@ fn silence_instead_of_a_fax_fails_after_the_t30_timeout_with_no_document() {
     assert_eq!(outcome.pages, 0);
     let failure = outcome.result.unwrap_err();
     // The answering terminal repeats its DIS every T4 (3 s) a few times, then disconnects
-    // (T.30 section 5.3.2), within T1, 35 s ± 5 s, the time two terminals have to recognise
+    // (T.30), within T1, 35 s ± 5 s, the time two terminals have to recognise
     // each other.
     assert!((9.0..=40.5).contains(&took), "{took} s: {failure}");
     match receiver.finish() {
