@@ -73,7 +73,7 @@ fn workspace_deps(krate: &str) -> Vec<String> {
 /// The layers' arrows (ARCHITECTURE.md): the front doors (the SIP engine, the REST API, the
 /// portals) and the outbox workers ask the business layer and never the store, so a second node
 /// or another store changes nothing in them; only `app` (and the binary, which opens the store
-/// and hands it to `app`) names it; the SIP protocol and the media know no other crate of the workspace; the
+/// and hands it to `app`) names it; the SIP protocol, the media and the fax engine know no other crate of the workspace; the
 /// domain depends on nothing.
 #[test]
 fn each_layer_depends_only_on_the_layers_below_it() {
@@ -97,6 +97,8 @@ fn each_layer_depends_only_on_the_layers_below_it() {
     assert_eq!(naming_store, ["app", "server"]);
     assert_eq!(workspace_deps("sip"), Vec::<String>::new(), "sb-sip");
     assert_eq!(workspace_deps("media"), Vec::<String>::new(), "sb-media");
+    // The fax engine is one more piece of media: no tenant, no SIP.
+    assert_eq!(workspace_deps("fax"), Vec::<String>::new(), "sb-fax");
     // What the two HTTP front doors share, beneath both.
     assert_eq!(workspace_deps("http"), ["sb-app"], "sb-http");
     assert_eq!(workspace_deps("domain"), Vec::<String>::new(), "sb-domain");
