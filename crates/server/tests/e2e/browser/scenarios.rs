@@ -75,10 +75,11 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::branding::a_reseller_brands_its_customers_and_a_company_admin_adds_its_own_logo,
         // Last: its call lands in the call log other scenarios count.
         super::company::no_answer_voicemail_after_5_s_set_in_the_browser_diverts_a_real_call_at_5_s,
-        // It gives Ulf's default line back (and removes a line it had to add).
-        super::my_extension::a_person_with_several_lines_and_no_default_chooses_the_extension_after_signing_in,
         // After it: they change Ulf's line's call handling and add a call of their own.
         super::my::an_end_user_sets_presence_in_one_click_and_do_not_disturb_makes_a_real_call_busy,
+        // After the one above, which switches off the two-factor sign-in Ulf enrolled in; it gives
+        // Ulf's default line back (and removes a line it had to add).
+        super::my_extension::a_person_with_several_lines_and_no_default_chooses_the_extension_after_signing_in,
         super::my::an_end_user_forwards_all_calls_to_a_saved_number_and_stops_and_a_bad_number_changes_nothing,
         super::my::an_end_user_adds_a_speed_dial_with_star_and_hash_and_removes_it_and_a_taken_code_is_refused,
         // Last of all: it adds two lines and 53 calls the earlier scenarios would count.
