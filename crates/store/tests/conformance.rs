@@ -242,6 +242,7 @@ async fn departments_lines_numbers_and_packages_round_trip() {
             company_id: co.id.clone(),
             e164: "+33100000001".into(),
             line_id: Some(l.id.clone()),
+            fax: false,
             created_at: T,
         };
         lines::insert_number(&mut c, &n).await.unwrap();
@@ -1186,6 +1187,7 @@ async fn user_search_narrows_by_text_department_role_state_and_number_within_one
             company_id: co.id.clone(),
             e164: "+15557770001".into(),
             line_id: Some(l.id.clone()),
+            fax: false,
             created_at: T,
         };
         lines::insert_number(&mut c, &n).await.unwrap();
