@@ -250,6 +250,21 @@ async fn departments_lines_numbers_and_packages_round_trip() {
             lines::numbers_of_line(&mut c, &co.id, &l.id).await.unwrap(),
             vec!["+33100000001".to_string()]
         );
+        // A number marked as its line's fax number keeps the mark (migration 33).
+        let fax = Number {
+            fax: true,
+            ..n.clone()
+        };
+        lines::update_number(&mut c, &fax).await.unwrap();
+        assert_eq!(
+            lines::locate_number(&mut c, &n.id).await.unwrap(),
+            Some(fax.clone())
+        );
+        lines::update_number(&mut c, &n).await.unwrap();
+        assert_eq!(
+            lines::locate_number(&mut c, &n.id).await.unwrap(),
+            Some(n.clone())
+        );
         // Lines are found by extension, calling name, number or their user's name, any case.
         let page = Page::first(10);
         for found in ["201", "dana d", "0000001", "DANA"] {
