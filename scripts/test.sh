@@ -21,6 +21,15 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium chromium-driver; }
 fi
 export SWITCHBOARD_REQUIRE_BROWSER=1
+
+# spandsp (Debian libspandsp2), which the fax engine loads at run time (decision 18): building
+# needs nothing, the fax tests need the library.
+if ! compgen -G '/usr/lib/*/libspandsp.so.2' >/dev/null; then
+  [ "$(id -u)" = 0 ] || { echo "test.sh: spandsp missing: apt-get install libspandsp2" >&2; exit 1; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -q --no-install-recommends libspandsp2 \
+    || { apt-get update -q && apt-get install -y -q --no-install-recommends libspandsp2; }
+fi
 PGBIN=$(pg_bin)
 
 # initdb and postgres refuse to run as root: then the cluster belongs to the `postgres` user.

@@ -138,5 +138,6 @@ pub fn number_view(n: &Number) -> NumberView {
         company_id: n.company_id.to_string(),
         number: n.e164.clone(),
         line_id: n.line_id.as_ref().map(ToString::to_string),
+        fax: n.fax,
     }
 }

@@ -7,7 +7,7 @@ use crate::sealed::SecretKey;
 use crate::views::*;
 use crate::{App, AppError, AppResult, at_rest};
 use sb_domain::ids::{CompanyId, LineId, NumberId, UserId};
-use sb_domain::model::AuditKind;
+use sb_domain::model::{AuditKind, Feature};
 use sb_domain::values::{E164, Extension, Name};
 use sb_store::lines::{self as store, Line, Number};
 use sb_store::tenancy::Company;
@@ -360,6 +360,7 @@ impl App {
             company_id: co.id.clone(),
             e164: e.into_string(),
             line_id,
+            fax: false,
             created_at: now,
         };
         store::insert_number(&mut tx, &n)
@@ -437,8 +438,17 @@ impl App {
             .number_for(&mut tx, actor, id, Need::Administer)
             .await?;
         let before = serde_json::to_value(number_view(&n)).unwrap_or_default();
+        let moved = patch.line_id.is_some();
         if let Some(l) = patch.line_id {
             n.line_id = self.line_in(&mut tx, &co, l.as_deref()).await?;
+        }
+        if let Some(fax) = patch.fax {
+            n.fax = fax;
+        }
+        // A fax number is a line's: one taken off its line is no longer one.
+        n.fax &= n.line_id.is_some();
+        if patch.fax == Some(true) || (n.fax && moved) {
+            self.check_fax_line(&mut tx, n.line_id.as_ref()).await?;
         }
         store::update_number(&mut tx, &n).await?;
         let view = number_view(&n);
@@ -451,6 +461,26 @@ impl App {
         audit::write(&mut tx, now, actor.into(), rec).await?;
         tx.commit().await?;
         Ok(view)
+    }
+
+    /// A fax number needs a line whose user's package has `fax`.
+    async fn check_fax_line(&self, c: &mut Conn, line: Option<&LineId>) -> AppResult<()> {
+        let no_fax = || {
+            AppError::invalid(
+                "no_fax_in_package",
+                "fax",
+                "Receiving faxes needs a line whose user's service package has fax.",
+            )
+        };
+        let Some(line) = line else {
+            return Err(no_fax());
+        };
+        let line = store::locate_line(c, line).await?.ok_or_else(no_fax)?;
+        if self.line_has_feature(c, &line, Feature::Fax).await? {
+            Ok(())
+        } else {
+            Err(no_fax())
+        }
     }
 
     pub async fn delete_number(&self, actor: &Actor, id: &str) -> AppResult<()> {

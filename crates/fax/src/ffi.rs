@@ -3,8 +3,12 @@
 //! owner of one fax context.
 //!
 //! Why this is sound, once for the whole module:
-//! - `build.rs` accepts spandsp 0.0.6 only (its `t30_stats_t` layout, checked with a C program
-//!   against the installed headers: 15 `int`s, 60 bytes; spandsp 3 changed it).
+//! - spandsp is loaded at run time (`libloading`, once, into a static never dropped, so every
+//!   function pointer stays valid) by the soname `libspandsp.so.2`, which is spandsp 0.0.6's
+//!   ABI: its `t30_stats_t` layout was checked with a C program against the 0.0.6 headers
+//!   (15 `int`s, 60 bytes; spandsp 3, another soname, changed it). Each pointer is typed with
+//!   the prototype of the C function of its name; nothing is linked at build time, so a
+//!   machine without spandsp builds and runs Switchboard, and only a fax says it is missing.
 //! - The context is created by `fax_init(NULL, …)`, which allocates it, and freed once, in
 //!   `Drop`, by `fax_free`; `Session` owns the only pointer to it, so every call goes through
 //!   `&mut self` (or `&self` for read-only getters) and none outlives it.
@@ -22,6 +26,9 @@ use std::marker::{PhantomData, PhantomPinned};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::ptr::NonNull;
+use std::sync::OnceLock;
+
+use crate::FaxError;
 
 /// spandsp's `fax_state_t`, opaque.
 #[repr(C)]
@@ -63,34 +70,93 @@ pub(crate) struct Stats {
 type PhaseBHandler = unsafe extern "C" fn(*mut T30State, *mut c_void, c_int) -> c_int;
 type PhaseEHandler = unsafe extern "C" fn(*mut T30State, *mut c_void, c_int);
 
-// Linked by build.rs (pkg-config's `-lspandsp`).
-unsafe extern "C" {
-    fn fax_init(s: *mut FaxState, calling_party: c_int) -> *mut FaxState;
-    fn fax_free(s: *mut FaxState) -> c_int;
-    fn fax_rx(s: *mut FaxState, amp: *mut i16, len: c_int) -> c_int;
-    fn fax_rx_fillin(s: *mut FaxState, len: c_int) -> c_int;
-    fn fax_tx(s: *mut FaxState, amp: *mut i16, max_len: c_int) -> c_int;
-    fn fax_set_transmit_on_idle(s: *mut FaxState, transmit_on_idle: c_int);
-    fn fax_get_t30_state(s: *mut FaxState) -> *mut T30State;
-    fn t30_set_rx_file(s: *mut T30State, file: *const c_char, stop_page: c_int);
-    fn t30_set_tx_file(s: *mut T30State, file: *const c_char, start_page: c_int, stop_page: c_int);
-    fn t30_set_rx_encoding(s: *mut T30State, encoding: c_int) -> c_int;
-    fn t30_set_ecm_capability(s: *mut T30State, enabled: c_int) -> c_int;
-    fn t30_set_tx_ident(s: *mut T30State, id: *const c_char) -> c_int;
-    fn t30_get_rx_ident(s: *mut T30State) -> *const c_char;
-    fn t30_set_phase_b_handler(
-        s: *mut T30State,
-        handler: Option<PhaseBHandler>,
-        user_data: *mut c_void,
-    );
-    fn t30_set_phase_e_handler(
-        s: *mut T30State,
-        handler: Option<PhaseEHandler>,
-        user_data: *mut c_void,
-    );
-    fn t30_get_transfer_statistics(s: *mut T30State, t: *mut Stats);
-    fn t30_terminate(s: *mut T30State);
-    fn t30_completion_code_to_str(result: c_int) -> *const c_char;
+/// spandsp's shared object as Debian's `libspandsp2` installs it (the `.so.2` soname of 0.0.6;
+/// the unversioned `libspandsp.so` comes only with `-dev`).
+const LIBRARY: &str = "libspandsp.so.2";
+
+/// The spandsp functions used, resolved once from `libspandsp.so.2` at run time, so building
+/// Switchboard needs no spandsp (decision 18).
+struct Lib {
+    fax_init: unsafe extern "C" fn(*mut FaxState, c_int) -> *mut FaxState,
+    fax_free: unsafe extern "C" fn(*mut FaxState) -> c_int,
+    fax_rx: unsafe extern "C" fn(*mut FaxState, *mut i16, c_int) -> c_int,
+    fax_rx_fillin: unsafe extern "C" fn(*mut FaxState, c_int) -> c_int,
+    fax_tx: unsafe extern "C" fn(*mut FaxState, *mut i16, c_int) -> c_int,
+    fax_set_transmit_on_idle: unsafe extern "C" fn(*mut FaxState, c_int),
+    fax_get_t30_state: unsafe extern "C" fn(*mut FaxState) -> *mut T30State,
+    t30_set_rx_file: unsafe extern "C" fn(*mut T30State, *const c_char, c_int),
+    t30_set_tx_file: unsafe extern "C" fn(*mut T30State, *const c_char, c_int, c_int),
+    t30_set_rx_encoding: unsafe extern "C" fn(*mut T30State, c_int) -> c_int,
+    t30_set_ecm_capability: unsafe extern "C" fn(*mut T30State, c_int) -> c_int,
+    t30_set_tx_ident: unsafe extern "C" fn(*mut T30State, *const c_char) -> c_int,
+    t30_get_rx_ident: unsafe extern "C" fn(*mut T30State) -> *const c_char,
+    t30_set_phase_b_handler:
+        unsafe extern "C" fn(*mut T30State, Option<PhaseBHandler>, *mut c_void),
+    t30_set_phase_e_handler:
+        unsafe extern "C" fn(*mut T30State, Option<PhaseEHandler>, *mut c_void),
+    t30_get_transfer_statistics: unsafe extern "C" fn(*mut T30State, *mut Stats),
+    t30_terminate: unsafe extern "C" fn(*mut T30State),
+    t30_completion_code_to_str: unsafe extern "C" fn(c_int) -> *const c_char,
+    /// Keeps the object mapped, so the pointers above stay valid: the `Lib` lives in a static
+    /// and is never dropped.
+    _library: libloading::Library,
+}
+
+/// spandsp, loaded by the first fax; the error says why it could not be.
+static LIB: OnceLock<Result<Lib, String>> = OnceLock::new();
+
+/// Whether spandsp can be loaded, and if not why (the words of `FaxError::Unavailable`).
+pub(crate) fn available() -> Result<(), String> {
+    lib().map(|_| ())
+}
+
+fn lib() -> Result<&'static Lib, String> {
+    LIB.get_or_init(|| load(LIBRARY))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// spandsp's functions from the shared object `name`.
+fn load(name: &str) -> Result<Lib, String> {
+    let unavailable = |e: libloading::Error| {
+        format!("spandsp ({name}) could not be loaded: {e}; install Debian's libspandsp2")
+    };
+    // SAFETY: loading runs the library's initialisers; spandsp 0.0.6's (and libtiff's) only set
+    // up their own static data, with no requirement on the process.
+    let library = unsafe { libloading::Library::new(name) }.map_err(unavailable)?;
+    macro_rules! symbols {
+        ($($name:ident),* $(,)?) => {
+            Lib {
+                // SAFETY: each type is the prototype of spandsp 0.0.6's function of that name
+                // (`fax.h`, `t30.h`, `t30_api.h`, `t30_logging.h`), the soname `.so.2` being
+                // that ABI; the pointer is copied out and stays valid while `_library` is
+                // loaded, which is for the rest of the process.
+                $($name: *unsafe { library.get(concat!(stringify!($name), "\0").as_bytes()) }
+                    .map_err(unavailable)?,)*
+                _library: library,
+            }
+        };
+    }
+    Ok(symbols!(
+        fax_init,
+        fax_free,
+        fax_rx,
+        fax_rx_fillin,
+        fax_tx,
+        fax_set_transmit_on_idle,
+        fax_get_t30_state,
+        t30_set_rx_file,
+        t30_set_tx_file,
+        t30_set_rx_encoding,
+        t30_set_ecm_capability,
+        t30_set_tx_ident,
+        t30_get_rx_ident,
+        t30_set_phase_b_handler,
+        t30_set_phase_e_handler,
+        t30_get_transfer_statistics,
+        t30_terminate,
+        t30_completion_code_to_str,
+    ))
 }
 
 /// `T30_ERR_OK`: phase E reached with the document transferred.
@@ -118,6 +184,8 @@ pub(crate) enum Role {
 
 /// A spandsp fax context over audio samples, owned.
 pub(crate) struct Session {
+    /// spandsp's functions, loaded for good before any session exists.
+    lib: &'static Lib,
     fax: NonNull<FaxState>,
     t30: NonNull<T30State>,
     /// What spandsp's handlers reported, written by `on_phase_b` and `on_phase_e`.
@@ -163,19 +231,26 @@ unsafe extern "C" fn on_phase_e(_s: *mut T30State, user_data: *mut c_void, code:
 impl Session {
     /// A context answering (receiving into `file`) or calling (sending `file`), identified to
     /// the far end as `ident` (T.30's CSI or TSI, at most 20 characters).
-    pub(crate) fn new(role: Role, file: &Path, ident: &str) -> Option<Session> {
-        let file = CString::new(file.as_os_str().as_bytes()).ok()?;
-        let ident = CString::new(ident).ok()?;
+    ///
+    /// `FaxError::Unavailable` when spandsp cannot be loaded; `FaxError::Start` when it refuses
+    /// the context (or a name holds a NUL).
+    pub(crate) fn new(role: Role, file: &Path, ident: &str) -> Result<Session, FaxError> {
+        let lib = lib().map_err(FaxError::Unavailable)?;
+        let refused = || FaxError::Start(format!("spandsp refused the {role:?} context"));
+        let file = CString::new(file.as_os_str().as_bytes()).map_err(|_| refused())?;
+        let ident = CString::new(ident).map_err(|_| refused())?;
         let calling = c_int::from(role == Role::Calling);
         // SAFETY: a null state asks spandsp to allocate one; the result is checked below.
-        let fax = NonNull::new(unsafe { fax_init(std::ptr::null_mut(), calling) })?;
+        let fax = NonNull::new(unsafe { (lib.fax_init)(std::ptr::null_mut(), calling) })
+            .ok_or_else(refused)?;
         // SAFETY: `fax` is a live context.
-        let Some(t30) = NonNull::new(unsafe { fax_get_t30_state(fax.as_ptr()) }) else {
+        let Some(t30) = NonNull::new(unsafe { (lib.fax_get_t30_state)(fax.as_ptr()) }) else {
             // SAFETY: `fax` is live and freed only here.
-            unsafe { fax_free(fax.as_ptr()) };
-            return None;
+            unsafe { (lib.fax_free)(fax.as_ptr()) };
+            return Err(refused());
         };
         let session = Session {
+            lib,
             fax,
             t30,
             reports: Box::default(),
@@ -191,22 +266,22 @@ impl Session {
         unsafe {
             // A gateway or a PBX's own far side may send nothing while idle; silence keeps the
             // RTP clock and the far end's echo canceller steady.
-            fax_set_transmit_on_idle(session.fax.as_ptr(), 1);
-            t30_set_tx_ident(t30, ident.as_ptr());
+            (lib.fax_set_transmit_on_idle)(session.fax.as_ptr(), 1);
+            (lib.t30_set_tx_ident)(t30, ident.as_ptr());
             // Error correction (T.30 Annex A) makes a page survive a lost packet, the usual
             // damage on a VoIP path.
-            t30_set_ecm_capability(t30, 1);
-            t30_set_phase_b_handler(t30, Some(on_phase_b), user_data);
-            t30_set_phase_e_handler(t30, Some(on_phase_e), user_data);
+            (lib.t30_set_ecm_capability)(t30, 1);
+            (lib.t30_set_phase_b_handler)(t30, Some(on_phase_b), user_data);
+            (lib.t30_set_phase_e_handler)(t30, Some(on_phase_e), user_data);
             match role {
                 Role::Answering => {
-                    t30_set_rx_encoding(t30, T4_COMPRESSION_ITU_T6);
-                    t30_set_rx_file(t30, session._file.as_ptr(), -1);
+                    (lib.t30_set_rx_encoding)(t30, T4_COMPRESSION_ITU_T6);
+                    (lib.t30_set_rx_file)(t30, session._file.as_ptr(), -1);
                 }
-                Role::Calling => t30_set_tx_file(t30, session._file.as_ptr(), -1, -1),
+                Role::Calling => (lib.t30_set_tx_file)(t30, session._file.as_ptr(), -1, -1),
             }
         }
-        Some(session)
+        Ok(session)
     }
 
     /// Hears `samples` (8 kHz, 16-bit linear): spandsp's timers count them, so they are the
@@ -218,7 +293,7 @@ impl Session {
             buf.copy_from_slice(chunk);
             // SAFETY: the context is live; `buf` holds `buf.len()` (at most CHUNK) samples,
             // copied because spandsp's prototype takes them mutable.
-            unsafe { fax_rx(self.fax.as_ptr(), buf.as_mut_ptr(), buf.len() as c_int) };
+            unsafe { (self.lib.fax_rx)(self.fax.as_ptr(), buf.as_mut_ptr(), buf.len() as c_int) };
         }
         self.advance(samples.len());
     }
@@ -230,7 +305,7 @@ impl Session {
         while left > 0 {
             let n = left.min(CHUNK);
             // SAFETY: the context is live; no buffer is passed.
-            unsafe { fax_rx_fillin(self.fax.as_ptr(), n as c_int) };
+            unsafe { (self.lib.fax_rx_fillin)(self.fax.as_ptr(), n as c_int) };
             left -= n;
         }
         self.advance(samples);
@@ -253,7 +328,9 @@ impl Session {
         for chunk in out.chunks_mut(CHUNK) {
             // SAFETY: the context is live; `chunk` has room for `chunk.len()` samples, at most
             // CHUNK, and spandsp writes at most that many.
-            let n = unsafe { fax_tx(self.fax.as_ptr(), chunk.as_mut_ptr(), chunk.len() as c_int) };
+            let n = unsafe {
+                (self.lib.fax_tx)(self.fax.as_ptr(), chunk.as_mut_ptr(), chunk.len() as c_int)
+            };
             let n = usize::try_from(n).unwrap_or(0).min(chunk.len());
             written += n;
             if n < chunk.len() {
@@ -271,7 +348,7 @@ impl Session {
     pub(crate) fn stats(&self) -> Stats {
         let mut stats = Stats::default();
         // SAFETY: the context is live and `stats` has spandsp 0.0.6's layout.
-        unsafe { t30_get_transfer_statistics(self.t30.as_ptr(), &mut stats) };
+        unsafe { (self.lib.t30_get_transfer_statistics)(self.t30.as_ptr(), &mut stats) };
         stats
     }
 
@@ -279,7 +356,7 @@ impl Session {
     pub(crate) fn remote_ident(&self) -> Option<String> {
         // SAFETY: the context is live; the string, when there is one, is NUL-terminated and
         // owned by the context, copied before any other call.
-        let id = unsafe { t30_get_rx_ident(self.t30.as_ptr()) };
+        let id = unsafe { (self.lib.t30_get_rx_ident)(self.t30.as_ptr()) };
         if id.is_null() {
             return None;
         }
@@ -300,7 +377,7 @@ impl Session {
 
     fn terminate_now(&mut self) {
         // SAFETY: the context is live.
-        unsafe { t30_terminate(self.t30.as_ptr()) };
+        unsafe { (self.lib.t30_terminate)(self.t30.as_ptr()) };
     }
 }
 
@@ -309,14 +386,18 @@ impl Drop for Session {
         // SAFETY: the context is live and freed only here; `reports` is dropped after this, so
         // a phase E report from inside `fax_free` still finds it. This also closes the
         // received TIFF file.
-        unsafe { fax_free(self.fax.as_ptr()) };
+        unsafe { (self.lib.fax_free)(self.fax.as_ptr()) };
     }
 }
 
 /// spandsp's words for a completion code, e.g. "Timed out waiting for the first message".
 pub(crate) fn describe(code: c_int) -> String {
+    // Only sessions report codes, and a session exists only once spandsp is loaded.
+    let Ok(lib) = lib() else {
+        return format!("T.30 completion code {code}");
+    };
     // SAFETY: spandsp returns a static string for every code, known or not.
-    let text = unsafe { t30_completion_code_to_str(code) };
+    let text = unsafe { (lib.t30_completion_code_to_str)(code) };
     if text.is_null() {
         return format!("T.30 completion code {code}");
     }
@@ -324,4 +405,15 @@ pub(crate) fn describe(code: c_int) -> String {
     unsafe { CStr::from_ptr(text) }
         .to_string_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_missing_spandsp_is_told_with_the_package_to_install() {
+        let Err(e) = super::load("libspandsp-not-installed.so.2") else {
+            unreachable!("no such library")
+        };
+        assert!(e.contains("install Debian's libspandsp2"), "{e}");
+    }
 }

@@ -42,6 +42,10 @@ pub struct Failure {
 /// What went wrong with a fax.
 #[derive(Debug, thiserror::Error)]
 pub enum FaxError {
+    /// spandsp is not installed (or not the 0.0.6 ABI): it is loaded at run time, so
+    /// Switchboard builds and runs without it and only faxes need it.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("the fax engine could not start: {0}")]
     Start(String),
     #[error("fax file: {0}")]

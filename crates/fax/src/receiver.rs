@@ -40,11 +40,16 @@ impl Receiver {
     /// A receiver whose pages go to a temporary file in `dir`, which the receiver removes;
     /// `ident` is the number it gives as its CSI (T.30, 20 characters at
     /// most: digits, `+` and spaces, e.g. the line's number in E.164).
+    ///
+    /// `FaxError::Unavailable` when spandsp (Debian's `libspandsp2`) is not installed: it is
+    /// loaded by the first fax, not linked.
     pub fn new(dir: &Path, ident: &str) -> Result<Receiver, FaxError> {
         check_ident(ident)?;
+        // Asked before the temporary file exists, so a machine without spandsp is told so and
+        // nothing is written.
+        crate::ffi::available().map_err(FaxError::Unavailable)?;
         let file = TempFile::new(dir)?;
-        let session = Session::new(Role::Answering, &file.0, ident)
-            .ok_or_else(|| FaxError::Start("spandsp refused the receive context".into()))?;
+        let session = Session::new(Role::Answering, &file.0, ident)?;
         Ok(Receiver { session, file })
     }
 

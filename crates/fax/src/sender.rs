@@ -14,14 +14,14 @@ pub struct Sender {
 
 impl Sender {
     /// A sender of the TIFF/F file at `document` (see `document::write_tiff`), which must stay
-    /// in place until the session ends; `ident` is its TSI.
+    /// in place until the session ends; `ident` is its TSI. `FaxError::Unavailable` as for
+    /// [`crate::Receiver::new`].
     pub fn new(document: &Path, ident: &str) -> Result<Sender, FaxError> {
         // spandsp opens the file only when the receiver answers; a missing file would be a
         // failure after half a minute of tones.
         check_ident(ident)?;
         std::fs::metadata(document)?;
-        let session = Session::new(Role::Calling, document, ident)
-            .ok_or_else(|| FaxError::Start("spandsp refused the send context".into()))?;
+        let session = Session::new(Role::Calling, document, ident)?;
         Ok(Sender { session })
     }
 

@@ -193,6 +193,8 @@ pub struct Number {
     pub company_id: CompanyId,
     pub e164: String,
     pub line_id: Option<LineId>,
+    /// Marked as the line's fax number (`PATCH /api/v1/numbers/{id}` with `fax`).
+    pub fax: bool,
     pub created_at: i64,
 }
 
@@ -202,16 +204,18 @@ fn number(mut r: Row) -> Result<Number> {
         company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
         e164: col(&mut r, "e164")?,
         line_id: col::<Option<String>>(&mut r, "line_id")?.map(LineId::from_raw),
+        fax: col::<i64>(&mut r, "fax")? != 0,
         created_at: col(&mut r, "created_at")?,
     })
 }
 
 pub async fn insert_number(c: &mut Conn, n: &Number) -> Result<()> {
-    query("INSERT INTO numbers (id, company_id, e164, line_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+    query("INSERT INTO numbers (id, company_id, e164, line_id, fax, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(n.id.as_str())
         .bind(n.company_id.as_str())
         .bind(&n.e164)
         .bind(ostr(&n.line_id))
+        .bind(i64::from(n.fax))
         .bind(n.created_at)
         .execute(c)
         .await
@@ -220,8 +224,9 @@ pub async fn insert_number(c: &mut Conn, n: &Number) -> Result<()> {
 }
 
 pub async fn update_number(c: &mut Conn, n: &Number) -> Result<()> {
-    query("UPDATE numbers SET line_id = $1 WHERE id = $2 AND company_id = $3")
+    query("UPDATE numbers SET line_id = $1, fax = $2 WHERE id = $3 AND company_id = $4")
         .bind(ostr(&n.line_id))
+        .bind(i64::from(n.fax))
         .bind(n.id.as_str())
         .bind(n.company_id.as_str())
         .execute(c)

@@ -663,4 +663,12 @@ pub const MIGRATIONS: &[Migration] = &[
         // since is simply not used.
         statements: &["ALTER TABLE sessions ADD COLUMN line_id TEXT NULL"],
     },
+    Migration {
+        version: 33,
+        name: "fax numbers",
+        // A number routed to a line may be marked as that line's fax number, for calls to it to
+        // be answered by the fax receiver rather than ringing the line (0 or 1, as every flag
+        // here).
+        statements: &["ALTER TABLE numbers ADD COLUMN fax BIGINT NOT NULL DEFAULT 0"],
+    },
 ];

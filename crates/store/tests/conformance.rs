@@ -242,12 +242,28 @@ async fn departments_lines_numbers_and_packages_round_trip() {
             company_id: co.id.clone(),
             e164: "+33100000001".into(),
             line_id: Some(l.id.clone()),
+            fax: false,
             created_at: T,
         };
         lines::insert_number(&mut c, &n).await.unwrap();
         assert_eq!(
             lines::numbers_of_line(&mut c, &co.id, &l.id).await.unwrap(),
             vec!["+33100000001".to_string()]
+        );
+        // A number marked as its line's fax number keeps the mark (migration 33).
+        let fax = Number {
+            fax: true,
+            ..n.clone()
+        };
+        lines::update_number(&mut c, &fax).await.unwrap();
+        assert_eq!(
+            lines::locate_number(&mut c, &n.id).await.unwrap(),
+            Some(fax.clone())
+        );
+        lines::update_number(&mut c, &n).await.unwrap();
+        assert_eq!(
+            lines::locate_number(&mut c, &n.id).await.unwrap(),
+            Some(n.clone())
         );
         // Lines are found by extension, calling name, number or their user's name, any case.
         let page = Page::first(10);
@@ -1186,6 +1202,7 @@ async fn user_search_narrows_by_text_department_role_state_and_number_within_one
             company_id: co.id.clone(),
             e164: "+15557770001".into(),
             line_id: Some(l.id.clone()),
+            fax: false,
             created_at: T,
         };
         lines::insert_number(&mut c, &n).await.unwrap();

@@ -161,6 +161,7 @@ async fn seeded(store: Store) -> Seeded {
             company_id: co.id.clone(),
             e164: e164.into(),
             line_id: l.map(|l| l.id.clone()),
+            fax: false,
             created_at: 0,
         };
         sb_store::lines::insert_number(&mut c, &n).await.unwrap();

@@ -444,6 +444,10 @@ pub struct NumberPatch {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     pub line_id: Option<Option<String>>,
+    /// Marks the number as its line's fax number, or not;
+    /// needs a line whose user's package has the `fax` feature. A number taken off its line
+    /// stops being a fax number.
+    pub fax: Option<bool>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -452,6 +456,8 @@ pub struct NumberView {
     pub company_id: String,
     pub number: String,
     pub line_id: Option<String>,
+    /// Marked as the line's fax number.
+    pub fax: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -24,6 +24,7 @@ mod departments_portal;
 mod durability;
 mod edge;
 mod extension_choice;
+mod fax;
 mod hardening;
 mod isolation;
 mod kit;

@@ -281,6 +281,7 @@ async fn act(
                 let line_id = line_with_extension(&s, &session, &place, f.get("extension")).await?;
                 let patch = NumberPatch {
                     line_id: Some(line_id),
+                    fax: None,
                 };
                 s.app.update_number(a, &n.id, patch).await?;
                 Ok("routed")
