@@ -24,6 +24,7 @@ mod departments_portal;
 mod durability;
 mod edge;
 mod extension_choice;
+mod group_contacts;
 mod hardening;
 mod isolation;
 mod kit;
