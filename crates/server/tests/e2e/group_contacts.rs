@@ -54,7 +54,7 @@ async fn a_parent_departments_contact_reaches_its_children_and_not_its_siblings(
     let sales = &t.department_id;
     let (_, kid, kid_tok) =
         department_with_person(&w, "Sales North", Some(sales), "gckidone").await;
-    let (_, sib, sib_tok) = department_with_person(&w, "Support", None, "gcsibone").await;
+    let (support, sib, sib_tok) = department_with_person(&w, "Support", None, "gcsibone").await;
     let path = format!("/api/v1/departments/{sales}/contacts");
     let r = w
         .srv
@@ -141,6 +141,33 @@ async fn a_parent_departments_contact_reaches_its_children_and_not_its_siblings(
         .filter_map(|e| e["kind"].as_str())
         .collect();
     assert_eq!(kinds.len(), 3, "{}", r.text);
+
+    // A department's contacts go with it.
+    let r = w
+        .srv
+        .post(
+            &format!("/api/v1/departments/{support}/contacts"),
+            &t.admin_token,
+            json!({"name": "Helpdesk", "numbers": [{"number": "+15550100"}]}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let gone = r.id();
+    let r = w
+        .srv
+        .delete(&format!("/api/v1/users/{sib}"), &t.admin_token)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = w
+        .srv
+        .delete(&format!("/api/v1/departments/{support}"), &t.admin_token)
+        .await;
+    assert_eq!(r.status, 204, "{}", r.text);
+    let r = w
+        .srv
+        .delete(&format!("/api/v1/group-contacts/{gone}"), &t.admin_token)
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
 }
 
 #[tokio::test]
