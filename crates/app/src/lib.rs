@@ -26,6 +26,7 @@ pub mod emergency;
 pub mod error;
 pub mod extension;
 mod facts;
+pub mod group_contacts;
 pub mod inbox;
 pub mod limiter;
 pub mod lines;

@@ -77,6 +77,8 @@ id_type!(
     QueueCallId,
     /// A scheduled report of a company.
     ReportId,
+    /// A contact administrators define for a department, seen by everyone in its tree.
+    GroupContactId,
 );
 
 #[cfg(test)]

@@ -671,4 +671,29 @@ pub const MIGRATIONS: &[Migration] = &[
         // here).
         statements: &["ALTER TABLE numbers ADD COLUMN fax BIGINT NOT NULL DEFAULT 0"],
     },
+    Migration {
+        version: 34,
+        name: "group contacts",
+        // Contacts administrators define for a department, inherited by everyone in it and in
+        // the departments below; they go with the department and with the company. Numbers in
+        // order, as for own contacts.
+        statements: &[
+            "CREATE TABLE group_contacts (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            department_id TEXT NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            organisation TEXT NULL,
+            email TEXT NULL,
+            created_at BIGINT NOT NULL,
+            updated_at BIGINT NOT NULL)",
+            "CREATE INDEX group_contacts_by_department ON group_contacts (department_id, name)",
+            "CREATE TABLE group_contact_numbers (
+            contact_id TEXT NOT NULL REFERENCES group_contacts(id) ON DELETE CASCADE,
+            position BIGINT NOT NULL,
+            label TEXT NOT NULL,
+            number TEXT NOT NULL,
+            PRIMARY KEY (contact_id, position))",
+        ],
+    },
 ];

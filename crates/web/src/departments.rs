@@ -1,7 +1,8 @@
 //! Services → Departments: a company's departments as a tree, adding one (name,
 //! parent department, operator number, calls unlimited / incoming blocked / outgoing blocked /
-//! both / limited to N), changing and deleting one. For the company's administrators and for its
-//! reseller or the provider acting for it.
+//! both / limited to N), changing and deleting one, and on a department's page its group
+//! contacts (seen by everyone in it and below it) listed, added and deleted after a confirmation.
+//! For the company's administrators and for its reseller or the provider acting for it.
 
 use crate::WebState;
 use crate::i18n::t;
@@ -15,6 +16,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use sb_app::AppError;
+use sb_app::contacts::ContactNumberView;
+use sb_app::group_contacts::{GroupContactInput, GroupContactView};
 use sb_app::views::{DepartmentInput, DepartmentPatch, DepartmentView};
 use sb_domain::model::{CallPolicyKind, Role};
 use serde::Deserialize;
@@ -32,6 +35,14 @@ pub fn routes() -> Router<WebState> {
         .route(
             "/admin/companies/{id}/departments/{dep}/delete",
             post(delete),
+        )
+        .route(
+            "/admin/companies/{id}/departments/{dep}/contacts",
+            post(add_contact),
+        )
+        .route(
+            "/admin/companies/{id}/departments/{dep}/contacts/{k}/delete",
+            get(confirm_delete_contact).post(delete_contact),
         )
 }
 
@@ -149,6 +160,69 @@ struct EditPage {
     parents: Vec<Row>,
     form: DepartmentForm,
     policies: Vec<&'static str>,
+    /// The department's group contacts.
+    contacts: Vec<GroupContactView>,
+    /// The group contact form as typed, and the field its refusal names.
+    gc: GroupContactForm,
+}
+
+impl EditPage {
+    /// The refusal of the group contact form when it belongs to this field.
+    pub fn gc_error(&self, field: &str) -> Option<&str> {
+        self.gc
+            .problem
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
+/// The add form of a group contact, as typed (one number; more through the API).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct GroupContactForm {
+    csrf: String,
+    name: String,
+    company: String,
+    email: String,
+    number: String,
+    /// The form field a refusal names, and its text.
+    #[serde(skip)]
+    problem: Option<(String, String)>,
+}
+
+impl GroupContactForm {
+    fn input(&self) -> GroupContactInput {
+        GroupContactInput {
+            name: self.name.clone(),
+            company: Some(self.company.clone()),
+            email: Some(self.email.clone()),
+            numbers: vec![ContactNumberView {
+                label: String::new(),
+                number: self.number.clone(),
+            }],
+        }
+    }
+}
+
+/// The form field a refusal of a group contact names (`numbers.0.number` is `number`).
+fn gc_field(e: &AppError) -> &'static str {
+    match e {
+        AppError::Invalid(i) if i.field == "name" => "name",
+        AppError::Invalid(i) if i.field == "company" => "company",
+        AppError::Invalid(i) if i.field == "email" => "email",
+        AppError::Invalid(i) if i.field.starts_with("numbers") => "number",
+        _ => "",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "company_department_contact_delete.html")]
+struct ConfirmDeletePage {
+    c: Chrome,
+    id: String,
+    dep: String,
+    contact: GroupContactView,
 }
 
 fn policies() -> Vec<&'static str> {
@@ -275,9 +349,16 @@ async fn edit_page(
     dep: &str,
     form: Option<DepartmentForm>,
     alert: Option<&AppError>,
+    gc: GroupContactForm,
 ) -> Response {
     let here = format!("{}/{dep}", list_path(id));
-    let (d, all) = match department_of(s, session, id, dep).await {
+    let found = async {
+        let v = department_of(s, session, id, dep).await?;
+        let contacts = s.app.department_contacts(&session.actor, dep).await?;
+        Ok::<_, AppError>((v, contacts))
+    }
+    .await;
+    let ((d, all), contacts) = match found {
         Ok(v) => v,
         Err(AppError::NotFound) => return not_found(session, &here),
         Err(e) => {
@@ -297,6 +378,8 @@ async fn edit_page(
         parents,
         form: form.unwrap_or_else(|| DepartmentForm::of(&d)),
         policies: policies(),
+        contacts,
+        gc,
     };
     render(status, &page)
 }
@@ -307,7 +390,7 @@ pub async fn edit(
     Path((id, dep)): Path<(String, String)>,
 ) -> Response {
     match gate(&s, &headers, ADMINS, &list_path(&id)).await {
-        Ok(session) => edit_page(&s, &session, &id, &dep, None, None).await,
+        Ok(session) => edit_page(&s, &session, &id, &dep, None, None, Default::default()).await,
         Err(r) => r,
     }
 }
@@ -337,7 +420,18 @@ pub async fn update(
     match result {
         Ok(_) => Redirect::to(&format!("{}?saved=1", list_path(&id))).into_response(),
         Err(AppError::NotFound) => not_found(&session, &list_path(&id)),
-        Err(e) => edit_page(&s, &session, &id, &dep, Some(f), Some(&e)).await,
+        Err(e) => {
+            edit_page(
+                &s,
+                &session,
+                &id,
+                &dep,
+                Some(f),
+                Some(&e),
+                Default::default(),
+            )
+            .await
+        }
     }
 }
 
@@ -359,6 +453,110 @@ pub async fn delete(
     match result {
         Ok(()) => Redirect::to(&format!("{}?saved=1", list_path(&id))).into_response(),
         Err(AppError::NotFound) => not_found(&session, &list_path(&id)),
-        Err(e) => edit_page(&s, &session, &id, &dep, None, Some(&e)).await,
+        Err(e) => edit_page(&s, &session, &id, &dep, None, Some(&e), Default::default()).await,
+    }
+}
+
+fn department_page(id: &str, dep: &str) -> String {
+    format!("{}/{dep}", list_path(id))
+}
+
+/// Adds a group contact to the department; a refusal is shown by its field with what was
+/// typed, nothing added.
+pub async fn add_contact(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, dep)): Path<(String, String)>,
+    Form(mut f): Form<GroupContactForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &list_path(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = async {
+        department_of(&s, &session, &id, &dep).await?;
+        s.app
+            .create_group_contact(&session.actor, &dep, f.input())
+            .await
+    }
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("{}#gc-h", department_page(&id, &dep))).into_response(),
+        Err(AppError::NotFound) => not_found(&session, &list_path(&id)),
+        Err(e) => {
+            let text = crate::i18n::errors::refusal_text(session.me.language, &e);
+            f.problem = Some((gc_field(&e).to_owned(), text));
+            edit_page(&s, &session, &id, &dep, None, Some(&e), f).await
+        }
+    }
+}
+
+/// The group contact `k` of department `dep` of company `id`, or not found.
+async fn contact_of(
+    s: &WebState,
+    session: &Session,
+    id: &str,
+    dep: &str,
+    k: &str,
+) -> Result<GroupContactView, AppError> {
+    department_of(s, session, id, dep).await?;
+    s.app
+        .department_contacts(&session.actor, dep)
+        .await?
+        .into_iter()
+        .find(|x| x.id == k)
+        .ok_or(AppError::NotFound)
+}
+
+/// Asks to confirm the deletion of a group contact.
+pub async fn confirm_delete_contact(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, dep, k)): Path<(String, String, String)>,
+) -> Response {
+    let session = match gate(&s, &headers, ADMINS, &list_path(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let here = department_page(&id, &dep);
+    match contact_of(&s, &session, &id, &dep, &k).await {
+        Ok(contact) => {
+            let c = Chrome::signed_in(&session, t(session.me.language, "dp_gc_delete"), &here);
+            let page = ConfirmDeletePage {
+                c,
+                id,
+                dep,
+                contact,
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(AppError::NotFound) => not_found(&session, &here),
+        Err(e) => failed(
+            Chrome::signed_in(&session, t(session.me.language, "dp_title"), &here),
+            &e,
+        ),
+    }
+}
+
+/// Deletes a group contact once confirmed.
+pub async fn delete_contact(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, dep, k)): Path<(String, String, String)>,
+    Form(f): Form<crate::provider::CsrfForm>,
+) -> Response {
+    let session = match gate_form(&s, &headers, &f.csrf, ADMINS, &list_path(&id)).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let result = async {
+        contact_of(&s, &session, &id, &dep, &k).await?;
+        s.app.delete_group_contact(&session.actor, &k).await
+    }
+    .await;
+    match result {
+        Ok(()) => Redirect::to(&format!("{}#gc-h", department_page(&id, &dep))).into_response(),
+        Err(AppError::NotFound) => not_found(&session, &list_path(&id)),
+        Err(e) => edit_page(&s, &session, &id, &dep, None, Some(&e), Default::default()).await,
     }
 }

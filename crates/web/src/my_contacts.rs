@@ -1,5 +1,6 @@
 //! "Contacts": the person's favourites (colleagues with their presence, then own contacts),
-//! their company's directory searched by name or extension, and their own contacts added,
+//! their company's directory searched by name or extension, the group contacts they inherit
+//! from their department and those above it, and their own contacts added,
 //! deleted, imported from a vCard or CSV file and exported, all through `sb_app::contacts`.
 
 use crate::WebState;
@@ -18,6 +19,7 @@ use sb_app::contacts::{
     ContactInput, ContactNumberView, ContactView, DirectoryEntryView, FavouritesView,
 };
 use sb_app::contacts_files::ContactFormat;
+use sb_app::group_contacts::GroupContactView;
 use sb_domain::model::Language;
 use sb_domain::query::Page as ListAsk;
 use serde::Deserialize;
@@ -113,6 +115,8 @@ struct Page {
     directory: Vec<DirectoryEntryView>,
     q: String,
     contacts: Vec<ContactView>,
+    /// The group contacts the person inherits from their department and those above it.
+    group: Vec<GroupContactView>,
     typed: AddForm,
     problem: Option<Problem>,
 }
@@ -185,14 +189,15 @@ async fn show(
             .company_directory(&session.actor, &me, Some(q.clone()), ask)
             .await?;
         let contacts = s.app.contacts(&session.actor, &me).await?;
-        Ok::<_, AppError>((favourites, directory.items, contacts))
+        let group = s.app.inherited_group_contacts(&session.actor, &me).await?;
+        Ok::<_, AppError>((favourites, directory.items, contacts, group))
     }
     .await;
-    let (favourites, directory, contacts) = match loaded {
-        Ok((f, d, k)) => (Some(f), d, k),
+    let (favourites, directory, contacts, group) = match loaded {
+        Ok((f, d, k, g)) => (Some(f), d, k, g),
         Err(e) => {
             c.alert = Some(crate::i18n::errors::refusal_text(session.me.language, &e));
-            (None, Vec::new(), Vec::new())
+            (None, Vec::new(), Vec::new(), Vec::new())
         }
     };
     let status = if problem.is_some() {
@@ -208,6 +213,7 @@ async fn show(
         directory,
         q,
         contacts,
+        group,
         typed,
         problem,
     };

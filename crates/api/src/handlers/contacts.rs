@@ -1,5 +1,5 @@
 //! Contacts: a person's own contacts (JSON, CSV or vCard), the company directory with presence,
-//! and favourites.
+//! favourites, and the group contacts of departments.
 
 use super::*;
 use sb_app::contacts::{
@@ -7,6 +7,7 @@ use sb_app::contacts::{
     FavouritesView,
 };
 use sb_app::contacts_files::{ContactFormat, MAX_IMPORT_BYTES};
+use sb_app::group_contacts::{GroupContactInput, GroupContactPatch, GroupContactView};
 
 pub async fn list_contacts(
     State(s): S,
@@ -108,4 +109,46 @@ pub async fn set_favourites(
     Ok(Json(
         s.app.set_favourite_colleagues(&a.actor, &id, b).await?,
     ))
+}
+pub async fn list_department_contacts(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<GroupContactView>>> {
+    Ok(Json(All::of(
+        s.app.department_contacts(&a.actor, &id).await?,
+    )))
+}
+pub async fn create_group_contact(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<GroupContactInput>,
+) -> ApiResult<Created<GroupContactView>> {
+    Ok(created(s.app.create_group_contact(&a.actor, &id, b).await?))
+}
+pub async fn update_group_contact(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<GroupContactPatch>,
+) -> ApiResult<Json<GroupContactView>> {
+    Ok(Json(s.app.update_group_contact(&a.actor, &id, b).await?))
+}
+pub async fn delete_group_contact(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    s.app.delete_group_contact(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+pub async fn list_group_contacts(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<GroupContactView>>> {
+    Ok(Json(All::of(
+        s.app.inherited_group_contacts(&a.actor, &id).await?,
+    )))
 }

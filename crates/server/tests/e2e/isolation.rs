@@ -39,6 +39,8 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "SavedNumbersDoc" => json!({"numbers": ["+15550007777"]}),
         "SpeedDialsDoc" => json!({"items": [{"code": "1", "name": "x", "number": "+15550007777"}]}),
         "ContactInput" => json!({"name": "Hijack", "numbers": [{"number": "+15550007777"}]}),
+        "GroupContactInput" => json!({"name": "Hijack", "numbers": [{"number": "+15550007777"}]}),
+        "GroupContactPatch" => json!({"name": "Hijack"}),
         "FavouriteColleaguesDoc" => json!({"user_ids": [t1.user_id]}),
         "ResetLineInput" => json!({"account_name": "Hacked", "also_calling_name": true}),
         "PresenceView" => json!({"status": "do_not_disturb"}),

@@ -252,7 +252,9 @@ impl Tenant {
             "trunks" => &self.trunk_id,
             "conferences" => &self.conference_id,
             // No message is seeded: bodies are checked before the message is looked up.
-            "voicemails" | "recordings" | "contacts" => "0000000000000000000000000000",
+            "voicemails" | "recordings" | "contacts" | "group-contacts" => {
+                "0000000000000000000000000000"
+            }
             "queues" => &self.queue_id,
             "reports" => &self.report_id,
             _ if !route_path.contains("{id}") => return route_path.to_owned(),

@@ -25,6 +25,7 @@ mod durability;
 mod edge;
 mod extension_choice;
 mod fax;
+mod group_contacts;
 mod hardening;
 mod isolation;
 mod kit;

@@ -8,6 +8,18 @@ pub const TEXTS: &[Text] = &[
     ("ct_favourites", "Favourites", "Favoris"),
     ("ct_directory", "Directory", "Annuaire"),
     ("ct_mine", "My contacts", "Mes contacts"),
+    ("ct_group", "Group contacts", "Contacts de groupe"),
+    (
+        "ct_group_caption",
+        "Contacts your administrators give your department and those above it",
+        "Contacts que vos administrateurs donnent à votre service et à ceux au-dessus",
+    ),
+    (
+        "ct_group_none",
+        "No group contacts: your administrators have given your department none.",
+        "Aucun contact de groupe : vos administrateurs n'en ont donné aucun à votre service.",
+    ),
+    ("ct_department", "Department", "Service"),
     (
         "ct_no_favourites",
         "No favourites yet: mark a colleague in the directory, or a contact.",

@@ -35,4 +35,35 @@ pub(super) const TEXTS: &[Text] = &[
         "Un service qui a encore des utilisateurs ou des sous-services ne peut pas être supprimé : déplacez-les d'abord.",
     ),
     ("dp_live_calls", "Calls now", "Appels en cours"),
+    ("dp_gc_title", "Group contacts", "Contacts de groupe"),
+    (
+        "dp_gc_hint",
+        "Everyone in this department and in the departments below it sees these contacts on their Contacts page.",
+        "Toutes les personnes de ce service et des services en dessous voient ces contacts sur leur page Contacts.",
+    ),
+    (
+        "dp_gc_none",
+        "This department has no group contacts yet.",
+        "Ce service n'a pas encore de contacts de groupe.",
+    ),
+    ("dp_gc_company", "Organisation", "Organisation"),
+    ("dp_gc_email", "E-mail", "E-mail"),
+    ("dp_gc_number", "Number", "Numéro"),
+    (
+        "dp_gc_add",
+        "Add a group contact",
+        "Ajouter un contact de groupe",
+    ),
+    ("dp_gc_add_button", "Add the contact", "Ajouter le contact"),
+    ("dp_gc_delete", "Delete", "Supprimer"),
+    (
+        "dp_gc_delete_consequence",
+        "This contact disappears from the Contacts page of everyone in the department and below it.",
+        "Ce contact disparaît de la page Contacts de toutes les personnes du service et des services en dessous.",
+    ),
+    (
+        "dp_gc_delete_confirm",
+        "Delete the group contact",
+        "Supprimer le contact de groupe",
+    ),
 ];

@@ -12,6 +12,7 @@ mod branding;
 mod callcentre;
 mod company;
 mod company_profile;
+mod group_contacts;
 mod lines;
 mod mail_access;
 mod my;

@@ -104,6 +104,8 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::my_conferences::an_end_user_schedules_moves_and_cancels_a_meeting_with_a_colleague_and_a_guest,
         super::my_conferences::the_home_page_counts_a_caller_waiting_in_the_persons_queue_without_a_reload,
         super::my_contacts::an_end_user_keeps_contacts_favourites_with_presence_imports_and_exports,
+        // Adds a group contact to Sales and deletes it at the end.
+        super::group_contacts::an_administrator_gives_a_department_a_group_contact_its_people_see,
     );
     failed
 }
