@@ -109,16 +109,22 @@ fn view(k: Contact) -> ContactView {
         name: k.name,
         company: k.organisation,
         email: k.email,
-        numbers: k
-            .numbers
-            .into_iter()
-            .map(|n| ContactNumberView {
-                label: n.label,
-                number: n.number,
-            })
-            .collect(),
+        numbers: number_views(k.numbers),
         favourite: k.favourite,
     }
+}
+
+/// A contact's numbers as the API shows them (own and group contacts alike).
+pub(crate) fn number_views(
+    numbers: Vec<sb_store::contacts::ContactNumber>,
+) -> Vec<ContactNumberView> {
+    numbers
+        .into_iter()
+        .map(|n| ContactNumberView {
+            label: n.label,
+            number: n.number,
+        })
+        .collect()
 }
 
 /// An optional short text: trimmed, empty as none, bounded, no control characters.

@@ -5,7 +5,7 @@
 
 use crate::audit::{self, Record};
 use crate::authz::{Actor, Need};
-use crate::contacts::{Checked, ContactInput, ContactNumberView, checked};
+use crate::contacts::{Checked, ContactInput, ContactNumberView, checked, number_views};
 use crate::departments::chain;
 use crate::directory::id_or_404;
 use crate::{App, AppError, AppResult};
@@ -72,14 +72,7 @@ fn view(k: GroupContact, department: &str) -> GroupContactView {
         name: k.name,
         company: k.organisation,
         email: k.email,
-        numbers: k
-            .numbers
-            .into_iter()
-            .map(|n| ContactNumberView {
-                label: n.label,
-                number: n.number,
-            })
-            .collect(),
+        numbers: number_views(k.numbers),
     }
 }
 

@@ -83,17 +83,7 @@ pub async fn get(c: &mut Conn, id: &ContactId) -> Result<Option<Contact>> {
     else {
         return Ok(None);
     };
-    let rows =
-        query("SELECT label, number FROM contact_numbers WHERE contact_id = $1 ORDER BY position")
-            .bind(id.as_str())
-            .fetch_all(c)
-            .await?;
-    for mut r in rows {
-        k.numbers.push(ContactNumber {
-            label: col(&mut r, "label")?,
-            number: col(&mut r, "number")?,
-        });
-    }
+    k.numbers = read_numbers(c, Numbers::Own, id.as_str()).await?;
     Ok(Some(k))
 }
 
@@ -112,24 +102,71 @@ pub async fn count(c: &mut Conn, user: &UserId) -> Result<i64> {
     )
 }
 
-async fn put_numbers(c: &mut Conn, k: &Contact) -> Result<()> {
-    query("DELETE FROM contact_numbers WHERE contact_id = $1")
-        .bind(k.id.as_str())
-        .execute(&mut *c)
-        .await?;
-    for (i, n) in (0_i64..).zip(&k.numbers) {
-        query(
-            "INSERT INTO contact_numbers (contact_id, position, label, number)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(k.id.as_str())
-        .bind(i)
-        .bind(n.label.as_str())
-        .bind(n.number.as_str())
-        .execute(&mut *c)
-        .await?;
+/// Whose numbers: a person's own contact's or a department's group contact's (each kind has its
+/// table, so that each goes with its contact by a foreign key).
+#[derive(Clone, Copy)]
+pub(crate) enum Numbers {
+    Own,
+    Group,
+}
+
+/// A contact's numbers, in order.
+pub(crate) async fn read_numbers(
+    c: &mut Conn,
+    of: Numbers,
+    id: &str,
+) -> Result<Vec<ContactNumber>> {
+    let sql = match of {
+        Numbers::Own => {
+            "SELECT label, number FROM contact_numbers WHERE contact_id = $1 ORDER BY position"
+        }
+        Numbers::Group => {
+            "SELECT label, number FROM group_contact_numbers WHERE contact_id = $1 ORDER BY position"
+        }
+    };
+    let rows = query(sql).bind(id).fetch_all(c).await?;
+    rows.into_iter()
+        .map(|mut r| {
+            Ok(ContactNumber {
+                label: col(&mut r, "label")?,
+                number: col(&mut r, "number")?,
+            })
+        })
+        .collect()
+}
+
+/// Replaces a contact's numbers with `numbers`, in their order.
+pub(crate) async fn write_numbers(
+    c: &mut Conn,
+    of: Numbers,
+    id: &str,
+    numbers: &[ContactNumber],
+) -> Result<()> {
+    let (delete, insert) = match of {
+        Numbers::Own => (
+            "DELETE FROM contact_numbers WHERE contact_id = $1",
+            "INSERT INTO contact_numbers (contact_id, position, label, number) VALUES ($1, $2, $3, $4)",
+        ),
+        Numbers::Group => (
+            "DELETE FROM group_contact_numbers WHERE contact_id = $1",
+            "INSERT INTO group_contact_numbers (contact_id, position, label, number) VALUES ($1, $2, $3, $4)",
+        ),
+    };
+    query(delete).bind(id).execute(&mut *c).await?;
+    for (i, n) in (0_i64..).zip(numbers) {
+        query(insert)
+            .bind(id)
+            .bind(i)
+            .bind(n.label.as_str())
+            .bind(n.number.as_str())
+            .execute(&mut *c)
+            .await?;
     }
     Ok(())
+}
+
+async fn put_numbers(c: &mut Conn, k: &Contact) -> Result<()> {
+    write_numbers(c, Numbers::Own, k.id.as_str(), &k.numbers).await
 }
 
 /// Adds a contact with its numbers.

@@ -1,7 +1,7 @@
 //! Contacts administrators define for a department, each with its numbers in order; everyone in
 //! the department and in the departments below it sees them.
 
-use crate::contacts::ContactNumber;
+use crate::contacts::{ContactNumber, Numbers, read_numbers, write_numbers};
 use crate::db::{Conn, query};
 use crate::{Result, col};
 use sb_domain::ids::{CompanyId, DepartmentId, GroupContactId};
@@ -62,20 +62,7 @@ pub async fn list(
 }
 
 async fn numbers(c: &mut Conn, id: &GroupContactId) -> Result<Vec<ContactNumber>> {
-    let rows = query(
-        "SELECT label, number FROM group_contact_numbers WHERE contact_id = $1 ORDER BY position",
-    )
-    .bind(id.as_str())
-    .fetch_all(c)
-    .await?;
-    rows.into_iter()
-        .map(|mut r| {
-            Ok(ContactNumber {
-                label: col(&mut r, "label")?,
-                number: col(&mut r, "number")?,
-            })
-        })
-        .collect()
+    read_numbers(c, Numbers::Group, id.as_str()).await
 }
 
 /// One group contact with its numbers, whichever company it is of (the use case checks).
@@ -111,23 +98,7 @@ pub async fn count(c: &mut Conn, department: &DepartmentId) -> Result<i64> {
 }
 
 async fn put_numbers(c: &mut Conn, k: &GroupContact) -> Result<()> {
-    query("DELETE FROM group_contact_numbers WHERE contact_id = $1")
-        .bind(k.id.as_str())
-        .execute(&mut *c)
-        .await?;
-    for (i, n) in (0_i64..).zip(&k.numbers) {
-        query(
-            "INSERT INTO group_contact_numbers (contact_id, position, label, number)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(k.id.as_str())
-        .bind(i)
-        .bind(n.label.as_str())
-        .bind(n.number.as_str())
-        .execute(&mut *c)
-        .await?;
-    }
-    Ok(())
+    write_numbers(c, Numbers::Group, k.id.as_str(), &k.numbers).await
 }
 
 /// Adds a group contact with its numbers.
