@@ -25,40 +25,7 @@ async fn a_number_is_a_fax_number_only_on_a_line_whose_users_package_has_fax() {
     assert_eq!(now.body, before.body, "a refused change changes nothing");
 
     // A package with fax, given to Ulf: the number becomes the line's fax number.
-    let fax_package = w
-        .srv
-        .post(
-            "/api/v1/packages",
-            &t.reseller_token,
-            json!({"name": "Fax one", "features": ["user_portal", "fax"], "monthly_price_cents": 900}),
-        )
-        .await;
-    assert_eq!(fax_package.status, 201, "{}", fax_package.text);
-    let company = format!("/api/v1/companies/{}", t.company_id);
-    let co = w.srv.get(&company, &t.reseller_token).await.body;
-    let mut offered = co["offered_packages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    offered.push(json!(fax_package.id()));
-    let r = w
-        .srv
-        .put(
-            &format!("{company}/packages"),
-            &t.reseller_token,
-            json!({"offered": offered, "default": co["default_package_id"]}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let r = w
-        .srv
-        .patch(
-            &format!("/api/v1/users/{}", t.user_id),
-            &t.reseller_token,
-            json!({"package_id": fax_package.id()}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ulf_gets_package(&w.srv, t, "Fax one", &["user_portal", "fax"]).await;
     let r = w
         .srv
         .patch(&number, &t.admin_token, json!({"fax": true}))

@@ -181,35 +181,26 @@ async fn end_users_bad_numbers_and_other_companies_are_refused() {
     // Ulf is an end user of the company: 403, and nothing was added.
     let r = w.srv.post(&path, &t.user_token, good.clone()).await;
     assert_eq!(r.status, 403, "{}", r.text);
-    // A bad number is refused by its field, and nothing is added.
-    let r = w
-        .srv
-        .post(
-            &path,
-            &t.admin_token,
+    // A bad number or a blank name is refused by its field, and nothing is added.
+    let refused = [
+        (
             json!({"name": "Reception", "numbers": [{"number": "*21#"}]}),
-        )
-        .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["field"].as_str()),
-        (422, Some("numbers.0.number")),
-        "{}",
-        r.text
-    );
-    let r = w
-        .srv
-        .post(
-            &path,
-            &t.admin_token,
+            "numbers.0.number",
+        ),
+        (
             json!({"name": " ", "numbers": [{"number": "+15550100"}]}),
-        )
-        .await;
-    assert_eq!(
-        (r.status.as_u16(), r.body["field"].as_str()),
-        (422, Some("name")),
-        "{}",
-        r.text
-    );
+            "name",
+        ),
+    ];
+    for (body, field) in refused {
+        let r = w.srv.post(&path, &t.admin_token, body).await;
+        assert_eq!(
+            (r.status.as_u16(), r.body["field"].as_str()),
+            (422, Some(field)),
+            "{}",
+            r.text
+        );
+    }
     assert_eq!(names(&w.srv.get(&path, &t.admin_token).await).len(), 0);
 
     let r = w.srv.post(&path, &t.admin_token, good.clone()).await;

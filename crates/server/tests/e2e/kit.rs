@@ -283,6 +283,43 @@ pub async fn world_on(srv: Srv) -> World {
     World { srv, sys, t1, t2 }
 }
 
+/// A package of the tenant's reseller with `features`, offered to the company and given to its
+/// user Ulf, as the reseller does it: the package's id.
+pub async fn ulf_gets_package(srv: &Srv, t: &Tenant, name: &str, features: &[&str]) -> String {
+    let p = srv
+        .post(
+            "/api/v1/packages",
+            &t.reseller_token,
+            json!({"name": name, "features": features, "monthly_price_cents": 100}),
+        )
+        .await;
+    assert_eq!(p.status, 201, "{}", p.text);
+    let company = format!("/api/v1/companies/{}", t.company_id);
+    let co = srv.get(&company, &t.reseller_token).await.body;
+    let mut offered = co["offered_packages"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    offered.push(json!(p.id()));
+    let r = srv
+        .put(
+            &format!("{company}/packages"),
+            &t.reseller_token,
+            json!({"offered": offered, "default": co["default_package_id"]}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = srv
+        .patch(
+            &format!("/api/v1/users/{}", t.user_id),
+            &t.reseller_token,
+            json!({"package_id": p.id()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    p.id()
+}
+
 pub async fn tenant(srv: &Srv, sys: &str, tag: &str) -> Tenant {
     let reseller_id = srv
         .post(

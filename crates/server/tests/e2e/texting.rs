@@ -2,6 +2,7 @@
 //! colleague's extension, kept in both lines' messages and handed at once to the colleague's
 //! registered phones as SIP MESSAGE, only for a line whose user's package has `sms_mms`.
 
+use crate::kit::ulf_gets_package;
 use crate::phones::{free_port, message_phone, pair, register_at, sipp_available};
 use serde_json::json;
 
@@ -29,40 +30,7 @@ async fn a_text_sent_through_the_api_reaches_the_colleagues_registered_phone_wit
         kept.text
     );
 
-    let texting = w
-        .srv
-        .post(
-            "/api/v1/packages",
-            &t.reseller_token,
-            json!({"name": "Texting", "features": ["user_portal", "sms_mms"], "monthly_price_cents": 100}),
-        )
-        .await;
-    assert_eq!(texting.status, 201, "{}", texting.text);
-    let company = format!("/api/v1/companies/{}", t.company_id);
-    let co = w.srv.get(&company, &t.reseller_token).await.body;
-    let mut offered = co["offered_packages"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    offered.push(json!(texting.id()));
-    let r = w
-        .srv
-        .put(
-            &format!("{company}/packages"),
-            &t.reseller_token,
-            json!({"offered": offered, "default": co["default_package_id"]}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
-    let r = w
-        .srv
-        .patch(
-            &format!("/api/v1/users/{}", t.user_id),
-            &t.reseller_token,
-            json!({"package_id": texting.id()}),
-        )
-        .await;
-    assert_eq!(r.status, 200, "{}", r.text);
+    ulf_gets_package(&w.srv, t, "Texting", &["user_portal", "sms_mms"]).await;
 
     // Ada's phone is registered: the text arrives on it as SIP MESSAGE.
     let port = free_port();
