@@ -7,6 +7,7 @@ use sb_app::conferences::{
     ParticipantView,
 };
 use sb_app::extension::{ExtensionInput, ExtensionView, SignedInExtension};
+use sb_app::faxes::{FaxPatch, FaxView};
 use sb_app::mailbox::MailboxView;
 use sb_app::queues::{
     AgentKind, AgentStatusInput, AgentView, OverflowDoc, QueueFiguresView, QueueInput, QueueView,
@@ -118,6 +119,8 @@ use utoipa::openapi::{
         sb_domain::model::QueueOverflow,
         RecordingView,
         RecordingPatch,
+        FaxView,
+        FaxPatch,
         RecordedDirection,
         GreetingView,
         NotificationsDoc,

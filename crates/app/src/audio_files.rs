@@ -219,7 +219,21 @@ impl App {
 
     /// Writes a WAV file of `kind` under a new key, before any row names it.
     pub(crate) async fn put_audio(&self, kind: &str, wav: Vec<u8>) -> AppResult<AudioRef> {
-        let key = format!("{kind}/{}.wav", sb_domain::ids::new_id_text(self.now_ms()));
+        self.put_file(kind, "wav", wav).await
+    }
+
+    /// Writes a file of `kind` (a fax's PDF beside the audio: the same store, the same order
+    /// of writes) under a new key ending in `.ext`, before any row names it.
+    pub(crate) async fn put_file(
+        &self,
+        kind: &str,
+        ext: &str,
+        wav: Vec<u8>,
+    ) -> AppResult<AudioRef> {
+        let key = format!(
+            "{kind}/{}.{ext}",
+            sb_domain::ids::new_id_text(self.now_ms())
+        );
         let store = self.audio();
         let r = AudioRef {
             size: i64::try_from(wav.len()).unwrap_or(i64::MAX),

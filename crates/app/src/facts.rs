@@ -44,6 +44,14 @@ pub(crate) struct Target {
     pub mailbox: MailboxPlan,
 }
 
+/// Where a number (DID) leads: its line and company, and whether it is the line's fax number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NumberRoute {
+    pub line: LineId,
+    pub company: CompanyId,
+    pub fax: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Key {
     Company(CompanyId),
@@ -87,7 +95,7 @@ enum Fact {
     Target(Option<Arc<Target>>),
     SipLine(Option<Arc<SipLine>>),
     Number(Option<String>),
-    NumberLine(Option<(LineId, CompanyId)>),
+    NumberLine(Option<NumberRoute>),
     BridgeCompany(Option<CompanyId>),
     Trunks(Arc<Vec<Trunk>>),
     Barring(Arc<CompanyBarring>),
@@ -317,11 +325,15 @@ impl App {
         &self,
         c: &mut sb_store::Conn,
         number: &str,
-    ) -> AppResult<Option<(LineId, CompanyId)>> {
+    ) -> AppResult<Option<NumberRoute>> {
         let f = self
             .fact(Key::Number(number.to_owned()), || async {
                 let l = sb_store::lines::line_of_number(c, number).await?;
-                Ok(Fact::NumberLine(l.map(|l| (l.id, l.company_id))))
+                Ok(Fact::NumberLine(l.map(|(l, fax)| NumberRoute {
+                    line: l.id,
+                    company: l.company_id,
+                    fax,
+                })))
             })
             .await?;
         Ok(match f {

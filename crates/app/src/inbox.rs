@@ -1,9 +1,10 @@
-//! A person's inbox: everything that arrived for them in one list, newest first: the messages
-//! and call recordings of each of their own lines, and the group inbox of each queue one of
-//! their lines is an agent of. Each part is read through its own use case (`voicemails`,
-//! `recordings`, `queue_inbox`), so the permission checks are theirs.
+//! A person's inbox: everything that arrived for them in one list, newest first: the messages,
+//! call recordings and faxes of each of their own lines, and the group inbox of each queue one
+//! of their lines is an agent of. Each part is read through its own use case (`voicemails`,
+//! `recordings`, `faxes`, `queue_inbox`), so the permission checks are theirs.
 
 use crate::authz::Actor;
+use crate::faxes::FaxView;
 use crate::recordings::RecordingView;
 use crate::voicemail::VoicemailView;
 use crate::{App, AppError, AppResult};
@@ -20,13 +21,16 @@ pub enum InboxKind {
     Recording,
     /// A message left in the mailbox a queue they answer for overflows to.
     GroupInbox,
+    /// A fax received on one of the person's lines' fax number.
+    Fax,
 }
 
 impl InboxKind {
-    pub const ALL: [InboxKind; 3] = [
+    pub const ALL: [InboxKind; 4] = [
         InboxKind::Voicemail,
         InboxKind::Recording,
         InboxKind::GroupInbox,
+        InboxKind::Fax,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +38,7 @@ impl InboxKind {
             InboxKind::Voicemail => "voicemail",
             InboxKind::Recording => "recording",
             InboxKind::GroupInbox => "group_inbox",
+            InboxKind::Fax => "fax",
         }
     }
 
@@ -43,7 +48,7 @@ impl InboxKind {
 
     /// Whether its audio, state and deletion are a voicemail's (a group inbox holds messages).
     pub fn is_message(self) -> bool {
-        self != InboxKind::Recording
+        matches!(self, InboxKind::Voicemail | InboxKind::GroupInbox)
     }
 }
 
@@ -61,8 +66,10 @@ pub struct InboxItem {
     /// When it arrived (RFC 3339): a message's deposit, a recorded call's answer.
     pub at: String,
     pub duration_secs: i64,
-    /// Marked heard (a recording: kept as saved).
+    /// Marked heard (a recording: kept as saved; a fax: seen).
     pub heard: bool,
+    /// A fax's pages (none for audio).
+    pub pages: Option<i64>,
 }
 
 impl InboxItem {
@@ -76,6 +83,7 @@ impl InboxItem {
             at: m.received_at,
             duration_secs: m.duration_secs,
             heard: m.heard,
+            pages: None,
         }
     }
 
@@ -89,6 +97,21 @@ impl InboxItem {
             at: r.started_at,
             duration_secs: r.duration_secs,
             heard: r.heard,
+            pages: None,
+        }
+    }
+
+    fn fax(place: &str, f: FaxView) -> Self {
+        Self {
+            kind: InboxKind::Fax,
+            id: f.id,
+            place: place.to_owned(),
+            number: f.caller_number,
+            name: f.caller_name.or(f.remote_ident),
+            at: f.received_at,
+            duration_secs: 0,
+            heard: f.seen,
+            pages: Some(f.pages),
         }
     }
 }
@@ -122,6 +145,11 @@ impl App {
             if wants(InboxKind::Recording) {
                 for r in self.recordings(actor, &l.id).await? {
                     parts.push(InboxItem::recording(&l.extension, r));
+                }
+            }
+            if wants(InboxKind::Fax) {
+                for f in self.faxes(actor, &l.id).await? {
+                    parts.push(InboxItem::fax(&l.extension, f));
                 }
             }
         }
@@ -177,6 +205,7 @@ mod tests {
             at: at.into(),
             duration_secs: 1,
             heard: false,
+            pages: None,
         }
     }
 
@@ -217,11 +246,12 @@ mod tests {
     }
 
     #[test]
-    fn only_the_three_kinds_are_read_and_a_group_inbox_holds_messages() {
+    fn only_the_four_kinds_are_read_and_a_group_inbox_holds_messages() {
         for k in InboxKind::ALL {
             assert_eq!(InboxKind::from_text(k.as_str()), Some(k));
         }
-        assert_eq!(InboxKind::from_text("fax"), None);
+        assert_eq!(InboxKind::from_text("sms"), None);
+        assert!(!InboxKind::Fax.is_message(), "a fax has no audio");
         assert_eq!(InboxKind::from_text(""), None);
         assert!(InboxKind::GroupInbox.is_message() && InboxKind::Voicemail.is_message());
         assert!(!InboxKind::Recording.is_message());

@@ -26,6 +26,7 @@ pub mod emergency;
 pub mod error;
 pub mod extension;
 mod facts;
+pub mod faxes;
 pub mod group_contacts;
 pub mod inbox;
 pub mod limiter;

@@ -117,6 +117,24 @@ pub(crate) fn voicemail(
     }
 }
 
+/// The mail about a fax received for `extension`, its PDF attached.
+pub(crate) fn fax(lang: Language, who: &str, extension: &str, pages: i64, at: &str) -> Texts {
+    match lang {
+        Language::En => Texts {
+            subject: format!("New fax from {who} for extension {extension}"),
+            body: format!(
+                "{who} sent a fax of {pages} page(s) to extension {extension} at {at}.\nThe fax is attached as a PDF.\n"
+            ),
+        },
+        Language::Fr => Texts {
+            subject: format!("Nouvelle télécopie de {who} pour le poste {extension}"),
+            body: format!(
+                "{who} a envoyé une télécopie de {pages} page(s) au poste {extension} le {at}.\nLa télécopie est jointe en PDF.\n"
+            ),
+        },
+    }
+}
+
 /// What a conference mail announces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum InviteKind {

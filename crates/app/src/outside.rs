@@ -134,7 +134,7 @@ impl App {
         Ok(self
             .number_fact(c, &plus)
             .await?
-            .filter(|(_, co)| co == company)
+            .filter(|r| &r.company == company)
             .map(|_| plus))
     }
 

@@ -44,6 +44,9 @@ pub enum Destination {
     Queue(Box<crate::queues::QueueSetup>),
     /// A call-in agent dialled in to take a queue's calls.
     QueueCallIn(Box<crate::queues::CallInSetup>),
+    /// The line's fax number: the fax receiver answers, and what it receives goes to the
+    /// line's inbox.
+    Fax { line: Box<SipLine> },
     /// Nothing answers to it.
     Unknown,
     /// The caller's department may not call out (or is full): refused with this status.
@@ -97,6 +100,13 @@ fn states<'d>(chain: &[&'d Department], live: &dyn LiveState) -> Vec<DeptState<'
 }
 
 use sb_domain::barring::is_outside_number;
+
+/// Whether a call to a line's fax number is answered by the fax receiver: the line's user is
+/// enabled and their package has `fax` now (a package that lost it since the number was marked
+/// rings the line, as any number).
+fn fax_answers(t: &Target) -> bool {
+    t.user.as_ref().is_some_and(|u| u.enabled) && t.features.contains(&Feature::Fax)
+}
 
 impl App {
     pub(crate) async fn sip_line_of(
@@ -193,7 +203,8 @@ impl App {
         let mut c = self.store.conn().await?;
         let plus = format!("+{}", number.trim_start_matches('+'));
         for n in [number, plus.as_str()] {
-            if let Some((_, co)) = self.number_fact(&mut c, n).await?
+            if let Some(crate::facts::NumberRoute { company: co, .. }) =
+                self.number_fact(&mut c, n).await?
                 && trunk_company.is_none_or(|t| *t == co)
             {
                 return Ok(Some(co));
@@ -315,16 +326,18 @@ impl App {
             }
             _ => self.extension_fact(&mut c, &co.id, d.dialled).await?,
         };
+        let mut fax_number = false;
         let target_id = match target_id {
             Some(l) => Some(l),
             // A company's own number dialled from inside rings its line directly.
             None if is_outside_number(d.dialled) => {
                 let plus = format!("+{}", d.dialled.trim_start_matches('+'));
-                match self.number_fact(&mut c, d.dialled).await? {
-                    Some(l) => Some(l),
+                let route = match self.number_fact(&mut c, d.dialled).await? {
+                    Some(r) => Some(r),
                     None => self.number_fact(&mut c, &plus).await?,
-                }
-                .map(|(line, _)| line)
+                };
+                fax_number = route.as_ref().is_some_and(|r| r.fax);
+                route.map(|r| r.line)
             }
             None => None,
         };
@@ -335,6 +348,14 @@ impl App {
                 .filter(|t| t.line.company_id == co.id),
             None => None,
         };
+        if let Some(t) = &target
+            && fax_number
+            && fax_answers(t)
+        {
+            return Ok(Destination::Fax {
+                line: Box::new(t.sip_line.clone()),
+            });
+        }
         let departments = self.departments_fact(&mut c, &co.id).await?;
         let caller_chain: Vec<&Department> = match d.from_line {
             Some(from) => from

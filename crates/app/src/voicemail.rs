@@ -73,8 +73,8 @@ pub(crate) fn mail_limit_reached() -> AppError {
     )
 }
 
-/// Whether the line's user is mailed (at the user's e-mail address) about missed calls and new
-/// voicemail (Notifications).
+/// Whether the line's user is mailed (at the user's e-mail address) about missed calls, new
+/// voicemail and new faxes (Notifications; a fax's mail carries its PDF).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationsDoc {
@@ -82,6 +82,8 @@ pub struct NotificationsDoc {
     pub missed_calls: bool,
     #[serde(default)]
     pub new_voicemail: bool,
+    #[serde(default)]
+    pub new_fax: bool,
 }
 
 /// A line's own greeting, as stored.
@@ -498,6 +500,7 @@ impl App {
         Ok(NotificationsDoc {
             missed_calls: n.missed_calls,
             new_voicemail: n.new_voicemail,
+            new_fax: n.new_fax,
         })
     }
 
@@ -514,12 +517,17 @@ impl App {
         let n = store::Notifications {
             missed_calls: doc.missed_calls,
             new_voicemail: doc.new_voicemail,
+            new_fax: doc.new_fax,
         };
         store::save_notifications(&mut tx, &l.id, n).await?;
         let rec = Record::new(AuditKind::Changed, "notifications", &l.id)
             .tenant(Some(&co.reseller_id), Some(&co.id))
             .summary(audit::diff(
-                &serde_json::json!({"missed_calls": before.missed_calls, "new_voicemail": before.new_voicemail}),
+                &serde_json::json!({
+                    "missed_calls": before.missed_calls,
+                    "new_voicemail": before.new_voicemail,
+                    "new_fax": before.new_fax,
+                }),
                 &serde_json::to_value(&doc).unwrap_or_default(),
             ));
         audit::write(&mut tx, now, actor.into(), rec).await?;

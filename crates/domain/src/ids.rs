@@ -79,6 +79,8 @@ id_type!(
     ReportId,
     /// A contact administrators define for a department, seen by everyone in its tree.
     GroupContactId,
+    /// A fax received on a line's fax number, in its inbox.
+    FaxId,
 );
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use sb_domain::routing::mailbox::{MailboxPlan, MessageLimits};
 mod apps;
 pub(super) mod context;
 mod dialog;
+mod fax;
 mod leg;
 mod messages;
 pub(super) mod queue;

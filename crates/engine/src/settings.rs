@@ -35,6 +35,9 @@ pub struct Settings {
     /// The operator's edge proxies: registrations through them keep their Path (RFC 3327),
     /// and the guard never limits or blocks them (they speak for many phones).
     pub edge_proxies: Vec<std::net::IpAddr>,
+    /// Where a fax being received is written until it is whole (a directory of the data
+    /// directory: pages are people's documents).
+    pub fax_dir: std::path::PathBuf,
 }
 
 /// Bounds on what one tenant's calls may take (emergency calls are never refused by them).

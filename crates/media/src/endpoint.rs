@@ -376,6 +376,24 @@ impl Io {
         Got::Audio(h.timestamp)
     }
 
+    /// One 20 ms step of a session that makes its own sound and hears everything (a fax
+    /// modem): waits for the tick, adds the caller's audio that arrived since the last step to
+    /// `heard` (in arrival order; digits are not audio), and sends `out`, one frame.
+    pub async fn exchange(
+        &mut self,
+        out: &[i16],
+        heard: &mut std::collections::VecDeque<i16>,
+    ) -> Result<(), HungUp> {
+        self.ticker.tick().await;
+        if self.hung_up() {
+            return Err(HungUp);
+        }
+        self.draining = false;
+        self.voice.drain_into(heard, &mut self.buf[..]);
+        self.voice.send(out);
+        Ok(())
+    }
+
     /// The call's wire side, to lend to something that keeps its own pace (a conference room)
     /// while [`Io::lend`] waits.
     pub fn voice(&self) -> Voice {

@@ -185,6 +185,7 @@ pub async fn start(
             ),
             media_reach: media_reach(&cfg),
             edge_proxies: cfg.sip_edge_proxies.clone(),
+            fax_dir: cfg.data_dir.join("fax-incoming"),
         },
         sb_engine::Streams {
             tcp: Some(sip_tcp),
@@ -404,8 +405,8 @@ pub fn app_config(cfg: &Config, http_addr: Option<SocketAddr>) -> Result<AppConf
         lockout_secs: cfg.http.lockout_secs.into(),
         lockout_max_secs: cfg.http.lockout_max_secs.into(),
         password_min_length: usize::try_from(cfg.http.password_min_length).unwrap_or(10),
-        // Voicemails, greetings, recordings and queue music (decision 16): back this directory
-        // up with the database.
+        // Voicemails, greetings, recordings, queue music and faxes' PDFs (decision 16): back
+        // this directory up with the database.
         audio: Arc::new(sb_app::audio_files::FsAudio::new(
             cfg.data_dir.join("audio"),
         )),

@@ -75,6 +75,12 @@ pub async fn all_keys(c: &mut Conn) -> Result<Vec<String>> {
         let sql = format!("SELECT {prefix}_ref FROM {table} WHERE {prefix}_ref IS NOT NULL");
         keys.extend(query_owned(sql).scalars::<String>(c).await?);
     }
+    // Faxes' documents share the store (they never held base64, so they are no `Table`).
+    keys.extend(
+        query("SELECT document_ref FROM faxes")
+            .scalars::<String>(c)
+            .await?,
+    );
     Ok(keys)
 }
 
@@ -94,17 +100,24 @@ pub async fn keys_of_line(c: &mut Conn, line: &LineId) -> Result<Vec<String>> {
                 .await?,
         );
     }
+    keys.extend(
+        query("SELECT document_ref FROM faxes WHERE line_id = $1")
+            .bind(line.as_str())
+            .scalars::<String>(c)
+            .await?,
+    );
     Ok(keys)
 }
 
 /// The keys of a company's audio of every kind: what deleting the company leaves without a row.
 pub async fn keys_of_company(c: &mut Conn, company: &CompanyId) -> Result<Vec<String>> {
-    const SQL: [&str; 4] = [
+    const SQL: [&str; 5] = [
         "SELECT audio_ref FROM voicemails WHERE company_id = $1 AND audio_ref IS NOT NULL",
         "SELECT g.audio_ref FROM voicemail_greetings g JOIN lines l ON l.id = g.line_id
          WHERE l.company_id = $1 AND g.audio_ref IS NOT NULL",
         "SELECT audio_ref FROM recordings WHERE company_id = $1 AND audio_ref IS NOT NULL",
         "SELECT music_ref FROM queues WHERE company_id = $1 AND music_ref IS NOT NULL",
+        "SELECT document_ref FROM faxes WHERE company_id = $1",
     ];
     let mut keys = Vec::new();
     for sql in SQL {

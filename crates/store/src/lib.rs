@@ -16,6 +16,7 @@ pub mod conferences;
 pub mod contacts;
 pub mod db;
 pub mod emergency;
+pub mod faxes;
 pub mod group_contacts;
 pub mod lines;
 pub mod messages;

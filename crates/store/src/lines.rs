@@ -556,15 +556,20 @@ pub async fn line_by_extension(
 }
 
 /// The line a company's number (DID) rings, for calls coming in from a trunk.
-pub async fn line_of_number(c: &mut Conn, e164: &str) -> Result<Option<Line>> {
+/// The line a number rings, and whether the number is marked as that line's fax number.
+pub async fn line_of_number(c: &mut Conn, e164: &str) -> Result<Option<(Line, bool)>> {
     query(
-        "SELECT l.* FROM numbers n JOIN lines l ON l.id = n.line_id AND l.company_id = n.company_id
+        "SELECT l.*, n.fax AS number_fax FROM numbers n
+         JOIN lines l ON l.id = n.line_id AND l.company_id = n.company_id
          WHERE n.e164 = $1",
     )
     .bind(e164)
     .fetch_optional(c)
     .await?
-    .map(line)
+    .map(|mut r| {
+        let fax = col::<i64>(&mut r, "number_fax")? != 0;
+        Ok((line(r)?, fax))
+    })
     .transpose()
 }
 

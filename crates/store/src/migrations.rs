@@ -696,4 +696,29 @@ pub const MIGRATIONS: &[Migration] = &[
             PRIMARY KEY (contact_id, position))",
         ],
     },
+    Migration {
+        version: 35,
+        name: "faxes",
+        // Faxes received on a line's fax number: the row describes one, its PDF is a file named
+        // by reference and checksum (decision 16), so listing an inbox never reads documents.
+        // They go with their line and their company. A line's user may be mailed about each.
+        statements: &[
+            "CREATE TABLE faxes (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            line_id TEXT NOT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            caller_number TEXT NOT NULL,
+            caller_name TEXT NULL,
+            remote_ident TEXT NULL,
+            received_at BIGINT NOT NULL,
+            pages BIGINT NOT NULL,
+            bit_rate BIGINT NOT NULL,
+            seen BIGINT NOT NULL,
+            document_ref TEXT NOT NULL,
+            document_size BIGINT NOT NULL,
+            document_sha256 TEXT NOT NULL)",
+            "CREATE INDEX faxes_line ON faxes(line_id, id)",
+            "ALTER TABLE line_notifications ADD COLUMN new_fax BIGINT NOT NULL DEFAULT 0",
+        ],
+    },
 ];

@@ -204,25 +204,28 @@ pub async fn delete_greeting(c: &mut Conn, line: &LineId) -> Result<bool> {
     Ok(done.rows_affected() > 0)
 }
 
-/// Whether a line's user is mailed about its missed calls and new voicemail.
+/// Whether a line's user is mailed about its missed calls, new voicemail and new faxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Notifications {
     pub missed_calls: bool,
     pub new_voicemail: bool,
+    pub new_fax: bool,
 }
 
 pub async fn notifications(c: &mut Conn, line: &LineId) -> Result<Notifications> {
-    let row =
-        query("SELECT missed_calls, new_voicemail FROM line_notifications WHERE line_id = $1")
-            .bind(line.as_str())
-            .fetch_optional(c)
-            .await?;
+    let row = query(
+        "SELECT missed_calls, new_voicemail, new_fax FROM line_notifications WHERE line_id = $1",
+    )
+    .bind(line.as_str())
+    .fetch_optional(c)
+    .await?;
     let Some(mut r) = row else {
         return Ok(Notifications::default());
     };
     Ok(Notifications {
         missed_calls: col::<i64>(&mut r, "missed_calls")? != 0,
         new_voicemail: col::<i64>(&mut r, "new_voicemail")? != 0,
+        new_fax: col::<i64>(&mut r, "new_fax")? != 0,
     })
 }
 
@@ -232,11 +235,13 @@ pub async fn save_notifications(c: &mut Conn, line: &LineId, n: Notifications) -
         .execute(c)
         .await?;
     query(
-        "INSERT INTO line_notifications (line_id, missed_calls, new_voicemail) VALUES ($1, $2, $3)",
+        "INSERT INTO line_notifications (line_id, missed_calls, new_voicemail, new_fax)
+         VALUES ($1, $2, $3, $4)",
     )
     .bind(line.as_str())
     .bind(flag(n.missed_calls))
     .bind(flag(n.new_voicemail))
+    .bind(flag(n.new_fax))
     .execute(c)
     .await?;
     Ok(())

@@ -12,7 +12,7 @@
 //! user's Calls tab), `mailbox` (a user's Notifications and Voicemail tabs), `messages`
 //! (a user's Messages & calls tab: voicemails, call log, CSV, and what the person's own call log
 //! shares of it), `my_call_log` (the person's own call log: kinds, paging, CSV, the presence of
-//! colleagues called), `my_inbox` (the person's inbox: their lines' voicemails and recordings and
+//! colleagues called), `my_inbox` (the person's inbox: their lines' voicemails, recordings and faxes and
 //! their queues' group inboxes, played, downloaded, marked and deleted), `my_texts` (Send SMS: texts
 //! to colleagues from one of the person's lines and the line's messages), `my_services` (the
 //! person's Services: how their calls are routed with the explain panel, notifications,
@@ -167,6 +167,7 @@ pub fn router(state: WebState) -> Router {
         .route(my_call_log::CSV_PATH, get(my_call_log::csv))
         .route(my_inbox::PATH, get(my_inbox::page))
         .route("/my/inbox/{kind}/{id}/audio", get(my_inbox::audio))
+        .route("/my/inbox/{kind}/{id}/document", get(my_inbox::document))
         .route("/my/inbox/{kind}/{id}/download", get(my_inbox::download))
         .route("/my/inbox/{kind}/{id}/heard", post(my_inbox::mark))
         .route("/my/inbox/{kind}/{id}/delete", post(my_inbox::delete))

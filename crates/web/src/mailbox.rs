@@ -32,6 +32,7 @@ pub struct MailboxForms {
     pub user_email: String,
     pub missed_calls: bool,
     pub new_voicemail: bool,
+    pub new_fax: bool,
     pub email_to: String,
     pub keep_original: bool,
     /// Whether messages may be mailed out: the field is offered only then.
@@ -57,6 +58,7 @@ impl MailboxForms {
             user_email: user_email.unwrap_or_default().to_owned(),
             missed_calls: false,
             new_voicemail: false,
+            new_fax: false,
             email_to: String::new(),
             keep_original: true,
             mail_out: true,
@@ -72,6 +74,7 @@ impl MailboxForms {
         let n = s.app.notifications(a, &self.line).await?;
         self.missed_calls = n.missed_calls;
         self.new_voicemail = n.new_voicemail;
+        self.new_fax = n.new_fax;
         Ok(())
     }
 
@@ -195,6 +198,7 @@ pub async fn apply(
             let doc = NotificationsDoc {
                 missed_calls: f.on("missed_calls"),
                 new_voicemail: f.on("new_voicemail"),
+                new_fax: f.on("new_fax"),
             };
             s.app
                 .set_notifications(a, line, doc)

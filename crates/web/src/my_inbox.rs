@@ -16,6 +16,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use sb_app::AppError;
+use sb_app::faxes::FaxPatch;
 use sb_app::inbox::{InboxItem, InboxKind};
 use sb_app::recordings::RecordingPatch;
 use sb_app::views::MeView;
@@ -26,16 +27,18 @@ use serde::Deserialize;
 pub const PATH: &str = "/my/inbox";
 
 /// The filter by kind: the value asked for and its text key; "" is everything.
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("", "ib_all"),
     ("voicemail", "ib_voicemail"),
     ("recording", "ib_recording"),
     ("group_inbox", "ib_group_inbox"),
+    ("fax", "ib_fax"),
 ];
 
 /// The notices of what an item's form just did, by the `done` it sends back.
-const DONE: [(&str, &str); 3] = [
+const DONE: [(&str, &str); 4] = [
     ("heard", "ib_marked_heard"),
+    ("seen", "ib_marked_seen"),
     ("new", "ib_marked_new"),
     ("deleted", "ib_deleted"),
 ];
@@ -56,7 +59,10 @@ struct Row {
     name: String,
     when: String,
     seconds: i64,
-    /// Its state's text key: new, heard, or (a recording) saved.
+    /// A fax (its pages, viewed as a PDF) rather than audio.
+    fax: bool,
+    pages: i64,
+    /// Its state's text key: new, heard, or (a recording) saved, or (a fax) seen.
     state: &'static str,
     /// `/my/inbox/{kind}/{id}`, under which its audio and forms are.
     base: String,
@@ -86,12 +92,13 @@ fn chrome(session: &Session) -> Chrome {
 }
 
 fn row(i: InboxItem, zone: &Zone) -> Row {
-    let recording = i.kind == InboxKind::Recording;
-    let (state, toggle) = match (i.heard, recording) {
-        (false, false) => ("ib_new", "ib_mark_heard"),
-        (false, true) => ("ib_new", "ib_keep"),
-        (true, false) => ("ib_heard", "ib_mark_new"),
-        (true, true) => ("ib_saved", "ib_mark_new"),
+    let (state, toggle) = match (i.heard, i.kind) {
+        (false, InboxKind::Recording) => ("ib_new", "ib_keep"),
+        (false, InboxKind::Fax) => ("ib_new", "ib_mark_seen"),
+        (false, _) => ("ib_new", "ib_mark_heard"),
+        (true, InboxKind::Recording) => ("ib_saved", "ib_mark_new"),
+        (true, InboxKind::Fax) => ("ib_seen", "ib_mark_new"),
+        (true, _) => ("ib_heard", "ib_mark_new"),
     };
     Row {
         kind: KINDS
@@ -105,6 +112,8 @@ fn row(i: InboxItem, zone: &Zone) -> Row {
         name: i.name.unwrap_or_default(),
         when: zone.local(&i.at),
         seconds: i.duration_secs,
+        fax: i.kind == InboxKind::Fax,
+        pages: i.pages.unwrap_or_default(),
         state,
         mark_heard: !i.heard,
         toggle,
@@ -193,20 +202,21 @@ pub async fn page(
     )
 }
 
-/// The audio of one of the person's own items, through its use case.
-async fn audio_of(
+/// The file of one of the person's own items, through its use case: the audio of a message or
+/// recording, the PDF of a fax.
+async fn file_of(
     s: &WebState,
     session: &Session,
     kind: &str,
     id: &str,
 ) -> Result<(InboxItem, Vec<u8>), AppError> {
     let item = s.app.inbox_item(&session.actor, kind, id).await?;
-    let wav = if item.kind.is_message() {
-        s.app.voicemail_audio(&session.actor, &item.id).await?
-    } else {
-        s.app.recording_audio(&session.actor, &item.id).await?
+    let file = match item.kind {
+        InboxKind::Fax => s.app.fax_document(&session.actor, &item.id).await?,
+        k if k.is_message() => s.app.voicemail_audio(&session.actor, &item.id).await?,
+        _ => s.app.recording_audio(&session.actor, &item.id).await?,
     };
-    Ok((item, wav))
+    Ok((item, file))
 }
 
 /// `GET /my/inbox/{kind}/{id}/audio`: an item's audio, to play in the page.
@@ -218,7 +228,16 @@ pub async fn audio(
     serve(&s, &headers, &kind, &id, false).await
 }
 
-/// `GET /my/inbox/{kind}/{id}/download`: the same audio, saved as a file.
+/// `GET /my/inbox/fax/{id}/document`: a fax's pages, to view in the browser.
+pub async fn document(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((kind, id)): Path<(String, String)>,
+) -> Response {
+    serve(&s, &headers, &kind, &id, false).await
+}
+
+/// `GET /my/inbox/{kind}/{id}/download`: the same audio (or PDF), saved as a file.
 pub async fn download(
     State(s): State<WebState>,
     headers: HeaderMap,
@@ -235,13 +254,37 @@ async fn serve(s: &WebState, headers: &HeaderMap, kind: &str, id: &str, save: bo
     if let Err(r) = me_with_portal(s, &session, StatusCode::FORBIDDEN).await {
         return r;
     }
-    match audio_of(s, &session, kind, id).await {
+    match file_of(s, &session, kind, id).await {
+        Ok((item, pdf)) if item.kind == InboxKind::Fax => {
+            let name = format!("fax-{}.pdf", item.id);
+            pdf_answer(pdf, save.then_some(name.as_str()))
+        }
         Ok((item, wav)) => {
             let name = format!("{}-{}.wav", item.kind.as_str(), item.id);
             wav_answer(wav, save.then_some(name.as_str()))
         }
         Err(e) => refused(&session, &e),
     }
+}
+
+/// A fax's PDF: shown by the browser, or with `download` saved under that name.
+fn pdf_answer(pdf: Vec<u8>, download: Option<&str>) -> Response {
+    use axum::http::{HeaderValue, header};
+    let mut res = pdf.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let disposition = match download {
+        Some(name) => format!("attachment; filename=\"{name}\""),
+        None => "inline".to_owned(),
+    };
+    if let Ok(d) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, d);
+    }
+    res
 }
 
 #[derive(Deserialize)]
@@ -282,7 +325,10 @@ pub async fn mark(
     }
     let changed = async {
         let item = s.app.inbox_item(&session.actor, &kind, &id).await?;
-        if item.kind.is_message() {
+        if item.kind == InboxKind::Fax {
+            let patch = FaxPatch { seen: f.heard };
+            s.app.update_fax(&session.actor, &item.id, patch).await?;
+        } else if item.kind.is_message() {
             let patch = VoicemailPatch { heard: f.heard };
             s.app
                 .update_voicemail(&session.actor, &item.id, patch)
@@ -296,6 +342,7 @@ pub async fn mark(
         Ok::<(), AppError>(())
     };
     match changed.await {
+        Ok(()) if f.heard && kind == InboxKind::Fax.as_str() => back(&f.shown, "seen"),
         Ok(()) => back(&f.shown, if f.heard { "heard" } else { "new" }),
         Err(e) => refused(&session, &e),
     }
@@ -317,7 +364,9 @@ pub async fn delete(
     }
     let deleted = async {
         let item = s.app.inbox_item(&session.actor, &kind, &id).await?;
-        if item.kind.is_message() {
+        if item.kind == InboxKind::Fax {
+            s.app.delete_fax(&session.actor, &item.id).await
+        } else if item.kind.is_message() {
             s.app.delete_voicemail(&session.actor, &item.id).await
         } else {
             s.app.delete_recording(&session.actor, &item.id).await
@@ -343,6 +392,7 @@ mod tests {
             name: None,
             at: "2030-07-01T12:00:00.000Z".into(),
             duration_secs: 3,
+            pages: None,
             heard,
         }
     }

@@ -190,3 +190,53 @@ pub async fn delete_voicemail(
     s.app.delete_voicemail(&a.actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+pub async fn list_faxes(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    parts: Parts,
+) -> ApiResult<Response> {
+    let csv = wants_csv(&query_pairs(&parts))?;
+    let items = s.app.faxes(&a.actor, &id).await?;
+    Ok(all_or_csv(
+        items,
+        csv,
+        "id,received_at,caller_number,caller_name,remote_ident,pages,seen",
+        |f| {
+            format!(
+                "{},{},{},{},{},{},{}",
+                f.id,
+                f.received_at,
+                csv_cell(&f.caller_number),
+                csv_cell(f.caller_name.as_deref().unwrap_or("")),
+                csv_cell(f.remote_ident.as_deref().unwrap_or("")),
+                f.pages,
+                f.seen
+            )
+        },
+    ))
+}
+pub async fn get_fax(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<sb_app::faxes::FaxView>> {
+    Ok(Json(s.app.fax(&a.actor, &id).await?))
+}
+pub async fn fax_document(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<Response> {
+    let pdf = s.app.fax_document(&a.actor, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/pdf")], pdf).into_response())
+}
+pub async fn update_fax(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::faxes::FaxPatch>,
+) -> ApiResult<Json<sb_app::faxes::FaxView>> {
+    Ok(Json(s.app.update_fax(&a.actor, &id, b).await?))
+}
+pub async fn delete_fax(State(s): S, a: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    s.app.delete_fax(&a.actor, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -25,6 +25,7 @@ use crate::relay::Ports;
 use crate::settings::Caps;
 use sb_app::AppResult;
 use sb_app::call_log::NewCallRecord;
+use sb_app::faxes::NewFax;
 use sb_app::outside::OutsidePlan;
 use sb_app::queue_board::WaitingBoard;
 use sb_app::queues::Passage;
@@ -128,6 +129,10 @@ pub(crate) trait CallContext: Send + Sync + Sized + 'static {
     /// A line's own greeting, if it has a readable one.
     fn line_greeting(&self, line: &LineId) -> impl Future<Output = Option<Vec<i16>>> + Send;
     fn deposit_voicemail(&self, d: Deposit) -> impl Future<Output = AppResult<()>> + Send;
+    /// A fax received whole, for the line's inbox (`App::store_fax`).
+    fn store_fax(&self, f: NewFax) -> impl Future<Output = AppResult<()>> + Send;
+    /// Where a fax being received is written until it is whole.
+    fn fax_dir(&self) -> &std::path::Path;
     fn store_recording(
         &self,
         r: NewRecording,
@@ -273,6 +278,12 @@ impl CallContext for Engine {
     }
     async fn deposit_voicemail(&self, d: Deposit) -> AppResult<()> {
         self.app.deposit_voicemail(d).await.map(drop)
+    }
+    async fn store_fax(&self, f: NewFax) -> AppResult<()> {
+        self.app.store_fax(f).await.map(drop)
+    }
+    fn fax_dir(&self) -> &std::path::Path {
+        &self.settings.fax_dir
     }
     async fn store_recording(&self, r: NewRecording, samples: &[i16]) -> AppResult<()> {
         self.app.store_recording(r, samples).await.map(drop)

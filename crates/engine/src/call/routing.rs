@@ -71,6 +71,7 @@ impl<C: CallContext> Call<C> {
             }) => self.conference(language, second_language).await,
             Ok(Destination::Queue(setup)) => self.enqueue(*setup).await,
             Ok(Destination::QueueCallIn(setup)) => self.call_in(*setup).await,
+            Ok(Destination::Fax { line }) => self.fax(*line).await,
             Ok(Destination::Unknown) => self.fail(404, "Not Found").await,
             Ok(Destination::Refused { status, reason }) => {
                 tracing::info!(reason, "call refused");

@@ -54,6 +54,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "RescheduleInput" => json!({"starts_at": "2099-02-01T10:00:00Z", "duration_minutes": 30}),
         "RecordingSettingsDoc" => json!({"record_calls": false}),
         "RecordingPatch" => json!({"heard": true}),
+        "FaxPatch" => json!({"seen": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
         "ReportInput" => {

@@ -412,6 +412,11 @@ pub(super) const TEXTS: &[Text] = &[
         "Les nouveaux messages vocaux",
     ),
     (
+        "co_new_fax",
+        "New faxes (the PDF attached)",
+        "Les nouvelles télécopies (PDF joint)",
+    ),
+    (
         "co_notify_to",
         "Notifications go to",
         "Les notifications vont à",

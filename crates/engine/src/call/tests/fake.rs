@@ -262,6 +262,12 @@ impl CallContext for Fake {
     async fn deposit_voicemail(&self, _: Deposit) -> AppResult<()> {
         Ok(())
     }
+    async fn store_fax(&self, _: sb_app::faxes::NewFax) -> AppResult<()> {
+        Ok(())
+    }
+    fn fax_dir(&self) -> &std::path::Path {
+        std::path::Path::new("/nonexistent")
+    }
     async fn store_recording(&self, _: NewRecording, _: &[i16]) -> AppResult<()> {
         Ok(())
     }
