@@ -508,6 +508,7 @@ impl App {
             "notifications": cleared.notifications,
             "recording_setting": cleared.recording_setting,
             "recordings": cleared.recordings,
+            "faxes": cleared.faxes,
             "waiting_messages": cleared.waiting_messages,
             "saved_numbers": cleared.saved_numbers,
             "groups_left": cleared.groups,

@@ -423,6 +423,7 @@ pub struct Cleared {
     pub notifications: u64,
     pub recording_setting: u64,
     pub recordings: u64,
+    pub faxes: u64,
     pub waiting_messages: u64,
     pub saved_numbers: u64,
     pub groups: u64,
@@ -430,7 +431,7 @@ pub struct Cleared {
 
 /// Everything saved for a line (a reset: "clear all saved information, including
 /// voicemails"): its messages, greeting, voicemail and notification settings, recording
-/// setting and recordings, SIP messages waiting for it, and its user's saved numbers; with
+/// setting and recordings, faxes, SIP messages waiting for it, and its user's saved numbers; with
 /// `leave_groups`, its places in the company's queues too.
 pub async fn clear_saved(
     c: &mut Conn,
@@ -438,7 +439,7 @@ pub async fn clear_saved(
     user: Option<&UserId>,
     leave_groups: bool,
 ) -> Result<Cleared> {
-    const PER_LINE: [&str; 7] = [
+    const PER_LINE: [&str; 8] = [
         "DELETE FROM voicemails WHERE line_id = $1",
         "DELETE FROM voicemail_greetings WHERE line_id = $1",
         "DELETE FROM voicemail_settings WHERE line_id = $1",
@@ -446,8 +447,9 @@ pub async fn clear_saved(
         "DELETE FROM line_recording WHERE line_id = $1",
         "DELETE FROM recordings WHERE line_id = $1",
         "DELETE FROM sip_messages WHERE to_line_id = $1",
+        "DELETE FROM faxes WHERE line_id = $1",
     ];
-    let mut n = [0u64; 7];
+    let mut n = [0u64; 8];
     for (count, sql) in n.iter_mut().zip(PER_LINE) {
         *count = query(sql)
             .bind(line.as_str())
@@ -480,6 +482,7 @@ pub async fn clear_saved(
         recording_setting: n[4],
         recordings: n[5],
         waiting_messages: n[6],
+        faxes: n[7],
         saved_numbers,
         groups,
     })
