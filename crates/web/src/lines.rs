@@ -72,6 +72,7 @@ const DONE: &[&str] = &[
     "e911_saved",
     "e911_removed",
     "routed",
+    "fax_saved",
     "reset",
 ];
 

@@ -56,7 +56,11 @@ async fn a_number_is_a_fax_number_only_on_a_line_whose_users_package_has_fax() {
 /// A fax machine calling a company number from the carrier: its INVITE (PCMU), the ACK, then a
 /// T.30 session on RTP from `rtp` until the sender is done or the call ends, answering the BYE
 /// that ends it. Whether the sender finished its document comes back.
-async fn fax_machine_calls(sip: std::net::SocketAddr, sip_port: u16, number: &str) -> bool {
+pub(crate) async fn fax_machine_calls(
+    sip: std::net::SocketAddr,
+    sip_port: u16,
+    number: &str,
+) -> bool {
     use sb_media::codec::Codec;
     use tokio::net::UdpSocket;
     let dir = std::env::temp_dir().join(format!("sb-e2e-fax-{}", std::process::id()));

@@ -24,6 +24,11 @@ pub fn refusal_text(lang: Language, e: &AppError) -> String {
 /// Codes that each carry one meaning wherever they come from.
 pub const TEXTS: &[Text] = &[
     (
+        "err_no_fax_in_package",
+        "Receiving faxes needs a line whose user's service package has fax.",
+        "La réception de télécopies demande une ligne dont l'utilisateur a la télécopie dans son offre de service.",
+    ),
+    (
         "err_no_sms_mms_in_package",
         "Sending messages is not part of this line's service package.",
         "L'envoi de messages ne fait pas partie de l'offre de service de cette ligne.",

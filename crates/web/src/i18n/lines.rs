@@ -216,6 +216,27 @@ pub(super) const TEXTS: &[Text] = &[
         "L'adresse E911 a été supprimée.",
     ),
     (
+        "ln_done_fax_saved",
+        "The fax setting was saved.",
+        "Le réglage de télécopie a été enregistré.",
+    ),
+    ("ln_fax", "Fax", "Télécopie"),
+    (
+        "ln_fax_number",
+        "This is the line's fax number: calls to it are answered by the fax receiver",
+        "C'est le numéro de télécopie de la ligne : ses appels sont reçus par le télécopieur",
+    ),
+    (
+        "ln_fax_hint",
+        "Faxes received land in the line's inbox as PDF. The line's user needs fax in their service package.",
+        "Les télécopies reçues arrivent en PDF dans la boîte de la ligne. L'utilisateur de la ligne doit avoir la télécopie dans son offre de service.",
+    ),
+    (
+        "ln_fax_save",
+        "Save the fax setting",
+        "Enregistrer le réglage de télécopie",
+    ),
+    (
         "ln_done_routed",
         "The number was saved.",
         "Le numéro a été enregistré.",

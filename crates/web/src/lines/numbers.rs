@@ -250,7 +250,8 @@ pub async fn route(
     act(s, headers, id, number, "route".to_owned(), Fields(pairs)).await
 }
 
-/// `POST …/numbers/{number}/{form}`: the E911 forms (`e911`, `e911-delete`).
+/// `POST …/numbers/{number}/{form}`: the fax setting (`fax`) and the E911 forms (`e911`,
+/// `e911-delete`).
 pub async fn save(
     State(s): State<WebState>,
     headers: HeaderMap,
@@ -285,6 +286,14 @@ async fn act(
                 };
                 s.app.update_number(a, &n.id, patch).await?;
                 Ok("routed")
+            }
+            "fax" => {
+                let patch = NumberPatch {
+                    line_id: None,
+                    fax: Some(f.on("fax")),
+                };
+                s.app.update_number(a, &n.id, patch).await?;
+                Ok("fax_saved")
             }
             "e911" => {
                 let doc = E911Form::typed(&f).doc();

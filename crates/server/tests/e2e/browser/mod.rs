@@ -19,6 +19,7 @@ mod my;
 mod my_conferences;
 mod my_contacts;
 mod my_extension;
+mod my_fax;
 mod my_profile;
 mod my_services;
 mod my_texts;
