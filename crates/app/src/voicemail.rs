@@ -323,7 +323,18 @@ impl App {
         file: Vec<u8>,
     ) -> AppResult<GreetingView> {
         let mut c = self.store.conn().await?;
-        self.handling_line(&mut c, actor, line, true).await?;
+        let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
+        // A greeting nobody would hear: callers reach no mailbox without voicemail.
+        if !self
+            .line_has_feature(&mut c, &l, Feature::Voicemail)
+            .await?
+        {
+            return Err(AppError::invalid(
+                "no_voicemail_in_package",
+                "file",
+                "Voicemail is not part of this line's user's service package.",
+            ));
+        }
         drop(c);
         // Decoding and resampling minutes of audio is not for the async workers.
         let samples = tokio::task::spawn_blocking(move || crate::audio::decode_upload(&file))

@@ -62,3 +62,30 @@ async fn voicemail_is_mailed_only_with_voicemail_to_email_in_the_lines_users_pac
     assert!(kept, "kept, not mailed: {}", list.text);
     w.srv.stop().await;
 }
+
+#[tokio::test]
+async fn a_greeting_is_refused_for_a_line_whose_users_package_has_no_voicemail() {
+    let w = world().await;
+    let t = &w.t1;
+    let greeting = format!("/api/v1/lines/{}/voicemail-greeting", t.line_id);
+    let path = std::env::temp_dir().join(format!(
+        "sb-greeting-{}.wav",
+        sb_domain::ids::new_id_text(0)
+    ));
+    crate::baresip::tone_wav_at(&path, 440.0, 1, 8000);
+    let wav = std::fs::read(&path).unwrap();
+    let _ = std::fs::remove_file(&path);
+    ulf_gets_package(&w.srv, t, "No voicemail", &["user_portal"]).await;
+    for token in [&t.user_token, &t.admin_token] {
+        let (status, body) = crate::baresip::upload(&w.srv, &greeting, token, wav.clone()).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["code"], "no_voicemail_in_package", "{body}");
+    }
+    let r = w.srv.get(&greeting, &t.user_token).await;
+    assert_eq!(r.status, 404, "still the standard greeting: {}", r.text);
+    // With voicemail in the package the same file is taken.
+    ulf_gets_package(&w.srv, t, "Voicemail", &["user_portal", "voicemail"]).await;
+    let (status, body) = crate::baresip::upload(&w.srv, &greeting, &t.user_token, wav).await;
+    assert_eq!(status, 200, "{body}");
+    w.srv.stop().await;
+}

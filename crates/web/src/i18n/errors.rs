@@ -24,6 +24,11 @@ pub fn refusal_text(lang: Language, e: &AppError) -> String {
 /// Codes that each carry one meaning wherever they come from.
 pub const TEXTS: &[Text] = &[
     (
+        "err_no_voicemail_in_package",
+        "Voicemail is not part of this line's user's service package.",
+        "La messagerie vocale ne fait pas partie de l'offre de service de l'utilisateur de cette ligne.",
+    ),
+    (
         "err_no_fax_in_package",
         "Receiving faxes needs a line whose user's service package has fax.",
         "La réception de télécopies demande une ligne dont l'utilisateur a la télécopie dans son offre de service.",
