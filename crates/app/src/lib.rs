@@ -40,6 +40,7 @@ pub mod mailbox;
 pub mod messages;
 pub mod outbox;
 pub mod outside;
+pub mod outside_texts;
 pub mod own_profile;
 pub mod passwords;
 pub mod person;
@@ -156,6 +157,9 @@ pub struct App {
     /// Messages sent through the API or the portal, for the SIP engine to hand to the
     /// recipient's phones at once.
     pub(crate) posted: tokio::sync::broadcast::Sender<messages::Outgoing>,
+    /// Texts to outside numbers sent through the API or a portal, for the engine to hand to
+    /// the carrier.
+    pub(crate) posted_outside: tokio::sync::broadcast::Sender<outside_texts::OutsideText>,
     /// SIP accounts (`username@domain`) whose password changed: their phones must register again.
     pub(crate) credentials: tokio::sync::broadcast::Sender<String>,
     /// Callers waiting in queues now.
@@ -199,6 +203,7 @@ impl App {
             mailboxes: tokio::sync::broadcast::channel(1024).0,
             credentials: tokio::sync::broadcast::channel(1024).0,
             posted: tokio::sync::broadcast::channel(1024).0,
+            posted_outside: tokio::sync::broadcast::channel(1024).0,
             waiting: Arc::default(),
             portal: Arc::default(),
             calls_tabs: Arc::default(),
@@ -222,6 +227,13 @@ impl App {
     /// the recipient's registered phones (those offline get it when they register).
     pub fn posted_messages(&self) -> tokio::sync::broadcast::Receiver<messages::Outgoing> {
         self.posted.subscribe()
+    }
+
+    /// Texts to outside numbers as the API and the portals send them.
+    pub fn posted_outside_texts(
+        &self,
+    ) -> tokio::sync::broadcast::Receiver<outside_texts::OutsideText> {
+        self.posted_outside.subscribe()
     }
 
     /// SIP accounts (`username@domain`) whose password changed from now on: the SIP engine drops

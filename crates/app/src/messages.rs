@@ -1,7 +1,10 @@
-//! SIP MESSAGE between lines of a company: accepted from an authenticated line, kept, handed to
-//! every registered device of the recipient, and kept for devices that are offline.
+//! Texts (SIP MESSAGE) of a company's lines: from an authenticated line (or the API and the
+//! portal) to a colleague's extension, kept, handed to every registered device of the recipient,
+//! and kept for devices that are offline; to and from outside numbers through the company's
+//! trunk (`outside_texts.rs`).
 
 use crate::authz::Actor;
+use crate::plans::TrunkPlan;
 use crate::switch::SipLine;
 use crate::views::{ListPage, MessageView, SendMessageInput, time};
 use crate::{App, AppError, AppResult};
@@ -35,22 +38,67 @@ pub struct Outgoing {
     pub from_name: Option<String>,
 }
 
-fn view(m: StoredMessage, line: &LineId) -> MessageView {
+/// A text to an outside number, for the engine to hand to the carrier.
+#[derive(Debug, Clone)]
+pub struct OutsideText {
+    pub message: StoredMessage,
+    /// The number it goes to, as the trunk's calls dial it.
+    pub to: String,
+    /// The number it shows as its sender: what the line's calls present.
+    pub from: String,
+    /// The company's SIP domain, the host of that sender's address.
+    pub domain: String,
+    pub trunk: TrunkPlan,
+}
+
+/// Where an accepted text goes.
+#[derive(Debug, Clone)]
+pub enum Accepted {
+    /// To a line of the company: its phones.
+    Line(Outgoing),
+    /// To an outside number: the carrier.
+    Outside(OutsideText),
+}
+
+pub(crate) fn view(m: StoredMessage, line: &LineId) -> MessageView {
+    let state = match (&m.delivered_at, &m.failure, &m.to_number) {
+        (Some(_), _, Some(_)) => "sent",
+        (Some(_), _, None) => "delivered",
+        (None, Some(_), _) => "failed",
+        (None, None, Some(_)) => "sending",
+        (None, None, None) => "waiting",
+    };
     MessageView {
-        direction: if &m.to_line_id == line {
+        direction: if m.to_line_id.as_ref() == Some(line) {
             "received".into()
         } else {
             "sent".into()
         },
+        state: state.into(),
         id: m.id.to_string(),
         from_number: m.from_number,
         from_line_id: m.from_line_id.map(|l| l.to_string()),
-        to_line_id: m.to_line_id.to_string(),
+        to_line_id: m.to_line_id.map(|l| l.to_string()),
+        to_number: m.to_number,
         content_type: m.content_type,
         body: m.body,
         created_at: time(m.created_at),
         delivered_at: m.delivered_at.map(time),
+        failure: m.failure,
     }
+}
+
+/// The body of a text, checked: at most [`MAX_BODY`] bytes of UTF-8.
+pub(crate) fn text_body(body: &[u8]) -> AppResult<&str> {
+    if body.len() > MAX_BODY {
+        return Err(AppError::invalid(
+            "too_large",
+            "body",
+            "The message is too long.",
+        ));
+    }
+    std::str::from_utf8(body)
+        .map_err(|_| AppError::invalid("not_text", "body", "Messages are UTF-8 text."))
 }
 
 impl App {
@@ -63,15 +111,7 @@ impl App {
         content_type: &str,
         body: &[u8],
     ) -> AppResult<Option<Outgoing>> {
-        if body.len() > MAX_BODY {
-            return Err(AppError::invalid(
-                "too_large",
-                "body",
-                "The message is too long.",
-            ));
-        }
-        let text = std::str::from_utf8(body)
-            .map_err(|_| AppError::invalid("not_text", "body", "Messages are UTF-8 text."))?;
+        let text = text_body(body)?;
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let sender = line_store::locate_line(&mut tx, &from.id)
@@ -102,11 +142,13 @@ impl App {
             company_id: from.company_id.clone(),
             from_line_id: Some(from.id.clone()),
             from_number: from.extension.clone(),
-            to_line_id: target.id.clone(),
+            to_line_id: Some(target.id.clone()),
+            to_number: None,
             content_type: content_type.chars().take(100).collect(),
             body: text.to_owned(),
             created_at: now,
             delivered_at: None,
+            failure: None,
         };
         store::insert(&mut tx, &m).await?;
         tx.commit().await?;
@@ -120,8 +162,8 @@ impl App {
     }
 
     /// A text sent from `line` by its own user (or an administrator of its company) through the
-    /// API or the portal to a colleague's extension: kept like a phone's message and handed to
-    /// the recipient's phones at once. Sending needs the SMS/MMS feature in the line's user's
+    /// API or the portal to a colleague's extension (kept like a phone's message and handed to
+    /// the recipient's phones at once) or to an outside number (through the company's trunk). Sending needs the SMS/MMS feature in the line's user's
     /// package.
     pub async fn send_message(
         &self,
@@ -142,20 +184,27 @@ impl App {
             ));
         }
         let sent = self
-            .accept_message(&from, input.to.trim(), "text/plain", input.body.as_bytes())
+            .accept_text(&from, input.to.trim(), "text/plain", input.body.as_bytes())
             .await?;
-        let Some(out) = sent else {
-            return Err(AppError::invalid(
+        match sent {
+            Some(Accepted::Line(out)) => {
+                let view = view(out.message.clone(), &from.id);
+                // Nobody listening (no SIP engine in this process) leaves it for the phones'
+                // next registration, as for a phone that is offline.
+                let _ = self.posted.send(out);
+                Ok(view)
+            }
+            Some(Accepted::Outside(out)) => {
+                let view = view(out.message.clone(), &from.id);
+                let _ = self.posted_outside.send(out);
+                Ok(view)
+            }
+            None => Err(AppError::invalid(
                 "unknown_extension",
                 "to",
                 "No line of the company has this extension.",
-            ));
-        };
-        let view = view(out.message.clone(), &from.id);
-        // Nobody listening (no SIP engine in this process) leaves it for the phones' next
-        // registration, as for a phone that is offline.
-        let _ = self.posted.send(out);
-        Ok(view)
+            )),
+        }
     }
 
     /// Messages waiting for the line registered as `sip_username` in `sip_domain`.

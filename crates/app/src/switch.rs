@@ -474,7 +474,7 @@ impl App {
     /// is checked against the redirecting line as it is now: its package must still have
     /// `call_forwarding` (settings saved before the package changed count for nothing) and its
     /// company's and departments' bars apply; a dialled call obeys the caller's.
-    async fn outside_refusal(
+    pub(crate) async fn outside_refusal(
         &self,
         c: &mut Conn,
         co: &Company,

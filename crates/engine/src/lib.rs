@@ -6,6 +6,7 @@
 mod admission;
 mod batch;
 mod call;
+mod carrier_texts;
 // The media the engine drives, under the names its modules have always used.
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
@@ -393,13 +394,7 @@ pub async fn run(
         let engine = forgetting.clone();
         async move { engine.forget_bindings(aor).await }
     });
-    // A message sent through the API or the portal goes to the recipient's phones at once
-    // (each in a task of its own: a phone that never answers holds only its own transaction).
-    let messenger = engine.clone();
-    follow(engine.app.posted_messages(), move |out| {
-        tokio::spawn(messaging::deliver(messenger.clone(), out));
-        std::future::ready(())
-    });
+    carrier_texts::follow_posted(&engine);
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let lamps = engine.clone();
     follow(engine.app.mailbox_changes(), move |line| {
@@ -485,7 +480,7 @@ async fn handle(engine: &Arc<Engine>, bytes: &[u8], from: SocketAddr) {
             Some("REGISTER") => Some(register(&engine, &msg, from).await),
             Some("OPTIONS") => Some(registrar::reply(&msg, 200, "OK", &[("Allow", call::ALLOW)])),
             Some("INVITE") if new_dialog => invite(&engine, msg, from).await,
-            Some("MESSAGE") if new_dialog => messaging::receive(&engine, msg, from).await,
+            Some("MESSAGE") if new_dialog => carrier_texts::receive(&engine, msg, from).await,
             Some("SUBSCRIBE") => presence::subscribe(&engine, msg, from).await,
             Some("ACK") => None,
             Some("BYE" | "CANCEL" | "INVITE" | "UPDATE" | "INFO" | "PRACK") => Some(

@@ -213,6 +213,14 @@ impl Message {
         }
     }
 
+    /// The reason phrase, for responses.
+    pub fn reason(&self) -> Option<&str> {
+        match &self.start {
+            StartLine::Response { reason, .. } => Some(reason),
+            StartLine::Request { .. } => None,
+        }
+    }
+
     /// The Request-URI, for requests.
     pub fn uri(&self) -> Option<&str> {
         match &self.start {

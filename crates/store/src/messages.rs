@@ -1,5 +1,7 @@
-//! SIP MESSAGEs between lines: kept here until every registered device of the recipient had a
-//! chance to take them, so a phone that was offline gets them when it registers.
+//! Texts (SIP MESSAGE): between lines, from an outside number to a line, and from a line to an
+//! outside number. Those for a line are kept until a registered device of the line takes them,
+//! so a phone that was offline gets them when it registers; those to an outside number until
+//! the carrier takes or refuses them.
 
 use crate::db::{Row, query};
 use crate::{Conn, Page, Result, col, finish_page, ostr};
@@ -11,11 +13,17 @@ pub struct StoredMessage {
     pub company_id: CompanyId,
     pub from_line_id: Option<LineId>,
     pub from_number: String,
-    pub to_line_id: LineId,
+    /// The line it is for; none for a text to an outside number.
+    pub to_line_id: Option<LineId>,
+    /// The outside number it is for.
+    pub to_number: Option<String>,
     pub content_type: String,
     pub body: String,
     pub created_at: i64,
+    /// When a device of the line (or the carrier, for an outside number) took it.
     pub delivered_at: Option<i64>,
+    /// Why the carrier did not take a text to an outside number.
+    pub failure: Option<String>,
 }
 
 fn message(mut r: Row) -> Result<StoredMessage> {
@@ -24,30 +32,34 @@ fn message(mut r: Row) -> Result<StoredMessage> {
         company_id: CompanyId::from_raw(col::<String>(&mut r, "company_id")?),
         from_line_id: col::<Option<String>>(&mut r, "from_line_id")?.map(LineId::from_raw),
         from_number: col(&mut r, "from_number")?,
-        to_line_id: LineId::from_raw(col::<String>(&mut r, "to_line_id")?),
+        to_line_id: col::<Option<String>>(&mut r, "to_line_id")?.map(LineId::from_raw),
+        to_number: col(&mut r, "to_number")?,
         content_type: col(&mut r, "content_type")?,
         body: col(&mut r, "body")?,
         created_at: col(&mut r, "created_at")?,
         delivered_at: col(&mut r, "delivered_at")?,
+        failure: col(&mut r, "failure")?,
     })
 }
 
 pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
     query(
         "INSERT INTO sip_messages (id, company_id, from_line_id, from_number, to_line_id,
-            content_type, body, created_at, delivered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            to_number, content_type, body, created_at, delivered_at, failure)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .operational()
     .bind(m.id.as_str())
     .bind(m.company_id.as_str())
     .bind(ostr(&m.from_line_id))
     .bind(&m.from_number)
-    .bind(m.to_line_id.as_str())
+    .bind(ostr(&m.to_line_id))
+    .bind(m.to_number.clone())
     .bind(&m.content_type)
     .bind(&m.body)
     .bind(m.created_at)
     .bind(m.delivered_at)
+    .bind(m.failure.clone())
     .execute(c)
     .await?;
     Ok(())
@@ -80,6 +92,26 @@ pub async fn mark_delivered(c: &mut Conn, id: &MessageId, now: i64) -> Result<()
         .execute(c)
         .await?;
     Ok(())
+}
+
+/// A text to an outside number the carrier refused (or never answered), with why.
+pub async fn mark_failed(c: &mut Conn, id: &MessageId, failure: &str) -> Result<()> {
+    query("UPDATE sip_messages SET failure = $2 WHERE id = $1 AND delivered_at IS NULL")
+        .operational()
+        .bind(id.as_str())
+        .bind(failure)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(c: &mut Conn, id: &MessageId) -> Result<Option<StoredMessage>> {
+    query("SELECT * FROM sip_messages WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(c)
+        .await?
+        .map(message)
+        .transpose()
 }
 
 /// A line's messages, sent and received, newest first.

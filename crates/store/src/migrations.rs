@@ -721,4 +721,34 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE line_notifications ADD COLUMN new_fax BIGINT NOT NULL DEFAULT 0",
         ],
     },
+    Migration {
+        version: 36,
+        name: "texts with outside numbers",
+        // A text to an outside number has no recipient line: it names the number instead, and
+        // says why the carrier refused it, if it did (a text from an outside number already fits:
+        // it has no sending line). SQLite cannot relax a NOT NULL in place, so the table is
+        // copied into its new shape, on either engine alike.
+        statements: &[
+            "CREATE TABLE sip_messages_new (
+            id TEXT PRIMARY KEY,
+            company_id TEXT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+            from_line_id TEXT NULL REFERENCES lines(id) ON DELETE SET NULL,
+            from_number TEXT NOT NULL,
+            to_line_id TEXT NULL REFERENCES lines(id) ON DELETE CASCADE,
+            to_number TEXT NULL,
+            content_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            delivered_at BIGINT NULL,
+            failure TEXT NULL)",
+            "INSERT INTO sip_messages_new (id, company_id, from_line_id, from_number, to_line_id,
+                content_type, body, created_at, delivered_at)
+             SELECT id, company_id, from_line_id, from_number, to_line_id, content_type, body,
+                created_at, delivered_at FROM sip_messages",
+            "DROP TABLE sip_messages",
+            "ALTER TABLE sip_messages_new RENAME TO sip_messages",
+            "CREATE INDEX sip_messages_to ON sip_messages(to_line_id, id)",
+            "CREATE INDEX sip_messages_from ON sip_messages(from_line_id, id)",
+        ],
+    },
 ];

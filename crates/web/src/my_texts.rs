@@ -1,7 +1,8 @@
-//! "Send SMS": texts to colleagues from one of the person's own lines, and the line's messages
-//! sent and received, newest first; through the use cases of `GET` and `POST
-//! /api/v1/lines/{id}/messages`. A text goes to the colleague's phones at once (as SIP MESSAGE)
-//! and waits for those offline. Sending needs SMS/MMS in the person's package.
+//! "Send SMS": texts to colleagues and outside numbers from one of the person's own lines, and
+//! the line's messages sent and received, newest first; through the use cases of `GET` and
+//! `POST /api/v1/lines/{id}/messages`. A text goes to the colleague's phones at once (as SIP
+//! MESSAGE) and waits for those offline; one to an outside number goes through the company's
+//! trunk. Sending needs SMS/MMS in the person's package.
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
@@ -48,7 +49,10 @@ struct Row {
     other: String,
     at: String,
     body: String,
-    delivered: bool,
+    /// Its delivery state's text key.
+    state: &'static str,
+    /// Why the carrier refused it.
+    failure: String,
 }
 
 /// One of the person's lines and its messages.
@@ -177,10 +181,21 @@ async fn read(s: &WebState, session: &Session, asked: &str) -> Result<Option<Tex
 fn row(m: MessageView, zone: &Zone) -> Row {
     let sent = m.direction == "sent";
     Row {
-        other: if sent { m.to_line_id } else { m.from_number },
+        other: if sent {
+            m.to_number.or(m.to_line_id).unwrap_or_default()
+        } else {
+            m.from_number
+        },
         at: zone.local(&m.created_at),
         body: m.body,
-        delivered: m.delivered_at.is_some(),
+        state: match m.state.as_str() {
+            "delivered" => "tx_delivered",
+            "sending" => "tx_sending",
+            "sent" => "tx_sent_state",
+            "failed" => "tx_failed",
+            _ => "tx_waiting",
+        },
+        failure: m.failure.unwrap_or_default(),
         sent,
     }
 }

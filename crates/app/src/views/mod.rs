@@ -634,7 +634,8 @@ pub struct E911AddressDoc {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessageInput {
-    /// The colleague's extension.
+    /// A colleague's extension, or an outside number (E.164 or national, through the
+    /// company's trunk).
     pub to: String,
     /// The text, UTF-8, at most 16 KiB.
     pub body: String,
@@ -646,13 +647,21 @@ pub struct MessageView {
     pub id: String,
     /// `sent` by this line or `received` by it.
     pub direction: String,
-    /// The sender's extension.
+    /// `waiting` for a device of the recipient line, `delivered` to one; to an outside number
+    /// `sending`, `sent` (the carrier took it) or `failed` (see `failure`).
+    pub state: String,
+    /// The sender's extension, or for a text from outside or to outside the number it shows.
     pub from_number: String,
     pub from_line_id: Option<String>,
-    pub to_line_id: String,
+    /// The recipient line; null for a text to an outside number.
+    pub to_line_id: Option<String>,
+    /// The outside number a text went to.
+    pub to_number: Option<String>,
     pub content_type: String,
     pub body: String,
     pub created_at: String,
-    /// When a device of the recipient took it; null while it waits for one.
+    /// When a device of the recipient (or the carrier) took it; null while it waits.
     pub delivered_at: Option<String>,
+    /// Why the carrier did not take a text to an outside number.
+    pub failure: Option<String>,
 }

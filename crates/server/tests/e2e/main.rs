@@ -33,6 +33,7 @@ mod lines_portal;
 mod mail_access;
 mod my_conferences_portal;
 mod nodes;
+mod outside_texts;
 mod phones;
 mod portal;
 mod portal_provider;

@@ -24,6 +24,21 @@ pub fn refusal_text(lang: Language, e: &AppError) -> String {
 /// Codes that each carry one meaning wherever they come from.
 pub const TEXTS: &[Text] = &[
     (
+        "err_emergency_text",
+        "Emergency services cannot be reached by text: call them.",
+        "Les services d'urgence ne se joignent pas par message : appelez-les.",
+    ),
+    (
+        "err_barred",
+        "This line may not reach this number.",
+        "Cette ligne ne peut pas joindre ce numéro.",
+    ),
+    (
+        "err_no_trunk",
+        "No trunk can carry texts to outside numbers.",
+        "Aucun trunk ne peut acheminer de messages vers l'extérieur.",
+    ),
+    (
         "err_no_voicemail_in_package",
         "Voicemail is not part of this line's user's service package.",
         "La messagerie vocale ne fait pas partie de l'offre de service de l'utilisateur de cette ligne.",

@@ -8,7 +8,7 @@ pub(super) const TEXTS: &[Text] = &[
     ("tx_show", "Show", "Afficher"),
     ("tx_send_h", "New message", "Nouveau message"),
     ("tx_from", "From extension", "Depuis le poste"),
-    ("tx_to", "To extension", "Au poste"),
+    ("tx_to", "To extension or number", "Au poste ou au numéro"),
     ("tx_body", "Message", "Message"),
     ("tx_send", "Send", "Envoyer"),
     ("tx_sent", "Message sent.", "Message envoyé."),
@@ -30,6 +30,9 @@ pub(super) const TEXTS: &[Text] = &[
     ("tx_sent_dir", "Sent", "Envoyé"),
     ("tx_received_dir", "Received", "Reçu"),
     ("tx_delivered", "Delivered", "Remis"),
+    ("tx_sending", "Sending", "En cours d'envoi"),
+    ("tx_sent_state", "Sent", "Envoyé"),
+    ("tx_failed", "Not sent", "Non envoyé"),
     (
         "tx_waiting",
         "Waiting for a phone",
