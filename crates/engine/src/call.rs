@@ -647,6 +647,9 @@ impl<C: CallContext> Call<C> {
         }
     }
 
+    /// Gives back what the call still holds when its task stops: department counts and cap
+    /// slots (already given back by `end` unless the task stopped some other way), its Call-IDs
+    /// and its place in the active-call count. The log and the lamps were settled by `end`.
     async fn finish(mut self) {
         self.ctx.count(&self.counted, -1);
         self.counted.clear();
@@ -657,12 +660,5 @@ impl<C: CallContext> Call<C> {
             self.ctx.detach(&f.call_id);
         }
         self.ctx.active_calls().fetch_sub(1, Ordering::Relaxed);
-        let _ = (
-            &self.status,
-            &self.started_ms,
-            &self.answered_ms,
-            &self.dialled,
-        );
-        self.reached.clear();
     }
 }
