@@ -20,8 +20,11 @@ use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
 use transport::{Transport, Transports};
 pub mod conference;
+#[cfg(test)]
+mod fake;
 mod messaging;
 mod portal;
+mod ports;
 mod presence;
 pub mod stream;
 mod upstream;
@@ -120,10 +123,6 @@ impl Engine {
     /// A Via header for a request sent to `to`, naming the transport it goes over.
     fn via(&self, branch: &str, to: SocketAddr) -> String {
         self.transport.via(branch, to)
-    }
-
-    async fn send(&self, m: &Message, to: SocketAddr) {
-        self.send_bytes(&m.to_bytes(), to).await;
     }
 
     /// Routes later messages with `call_id` to a call task.
@@ -397,7 +396,7 @@ pub async fn run(
     // (each in a task of its own: a phone that never answers holds only its own transaction).
     let messenger = engine.clone();
     follow(engine.app.posted_messages(), move |out| {
-        tokio::spawn(messaging::deliver(messenger.clone(), out));
+        tokio::spawn(messaging::deliver(messenger.clone(), out.into()));
         std::future::ready(())
     });
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.

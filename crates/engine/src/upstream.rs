@@ -87,7 +87,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
         }
         Message::request("REGISTER", &format!("sip:{addr}"), headers, Vec::new())
     };
-    let mut answer = client::transact(engine, request(1, None), addr).await;
+    let mut answer = client::transact(engine.as_ref(), request(1, None), addr).await;
     if let Some(m) = &answer
         && matches!(m.code(), Some(401 | 407))
     {
@@ -102,7 +102,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
             .filter_map(digest::parse_challenge)
             .find_map(|c| digest::answer(&c, "REGISTER", &uri, &user, &password, &token()));
         answer = match credentials {
-            Some(c) => client::transact(engine, request(2, Some((header, c))), addr).await,
+            Some(c) => client::transact(engine.as_ref(), request(2, Some((header, c))), addr).await,
             None => None,
         };
     }
