@@ -1,4 +1,4 @@
-//! The fake the services outside calls (presence, messaging) are unit-tested against: what a
+//! The fake the services outside calls (presence, messaging, carrier registration) are unit-tested against: what a
 //! service sends is kept as text with where it went; the lines, their devices and mailboxes are
 //! as the test sets them; the messages kept are recorded with whether a device took them. The
 //! answers to our requests are handed in through [`Fake::answer`], as the receive loop does.
@@ -7,14 +7,17 @@ use crate::client::{Client, Pending};
 use crate::messaging::{MessagingContext, Text};
 use crate::ports::{Devices, Lines, Signalling};
 use crate::presence::{Presence, PresenceContext};
+use crate::upstream::Carriers;
 use parking_lot::Mutex;
 use sb_app::AppResult;
 use sb_app::switch::SipLine;
+use sb_app::trunks::Trunk;
 use sb_domain::ids::{CompanyId, DepartmentId, LineId, MessageId};
 use sb_sip::Message;
 use sb_sip::registrar::{self, Binding, reply, uri_of};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Switchboard's own address, as the fake transports name it in Via and Contact.
 pub(crate) const LOCAL: &str = "198.51.100.1:5060";
@@ -47,6 +50,8 @@ pub(crate) struct Fake {
     /// New and old messages in each line's mailbox.
     pub(crate) mailboxes: Mutex<HashMap<LineId, (i64, i64)>>,
     pub(crate) kept: Mutex<Vec<Kept>>,
+    /// The trunks as the business layer has them now.
+    pub(crate) trunks: Mutex<Arc<Vec<Trunk>>>,
 }
 
 impl Fake {
@@ -221,5 +226,14 @@ impl MessagingContext for Fake {
             k.delivered = true;
         }
         Ok(())
+    }
+}
+
+impl Carriers for Fake {
+    async fn trunks(&self) -> AppResult<Arc<Vec<Trunk>>> {
+        Ok(self.trunks.lock().clone())
+    }
+    fn local(&self) -> SocketAddr {
+        addr(LOCAL)
     }
 }

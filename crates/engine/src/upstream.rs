@@ -4,15 +4,39 @@
 //! credentials) registers again at once; a failure is retried a minute later.
 
 use super::call::token;
-use super::{Engine, client};
+use crate::client::{self, Client};
+use sb_app::AppResult;
 use sb_app::trunks::Trunk;
 use sb_sip::Message;
 use sb_sip::digest;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+
+#[cfg(test)]
+mod tests;
+
+/// What registering to carriers asks of the rest of Switchboard: sending REGISTERs (as client
+/// transactions), the trunks as the business layer has them now, and our own address.
+/// [`Engine`](crate::Engine) is the real one.
+pub(crate) trait Carriers: Client {
+    /// Every trunk (`App::trunks_for_engine`); those with `register` set are kept registered.
+    fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send;
+    /// The address Switchboard listens on: the host of the Contact it registers.
+    fn local(&self) -> SocketAddr;
+}
+
+impl Carriers for crate::Engine {
+    fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send {
+        self.app.trunks_for_engine()
+    }
+    fn local(&self) -> SocketAddr {
+        self.local
+    }
+}
 
 /// What Switchboard asks carriers for.
 const EXPIRES: u32 = 600;
@@ -23,10 +47,10 @@ struct State {
     due: Instant,
 }
 
-pub async fn keep_registered(engine: Arc<Engine>) {
+pub async fn keep_registered<C: Carriers>(engine: Arc<C>) {
     let mut state: HashMap<String, State> = HashMap::new();
     loop {
-        let trunks = engine.app.trunks_for_engine().await.unwrap_or_default();
+        let trunks = engine.trunks().await.unwrap_or_default();
         let wanted: Vec<&Trunk> = trunks.iter().filter(|t| t.register).collect();
         state.retain(|id, _| wanted.iter().any(|t| t.id.as_str() == id));
         for t in wanted {
@@ -42,7 +66,7 @@ pub async fn keep_registered(engine: Arc<Engine>) {
             if !due {
                 continue;
             }
-            let next = match register(&engine, t).await {
+            let next = match register(engine.as_ref(), t).await {
                 Some(granted) => {
                     tracing::info!(trunk = %t.name, expires = granted, "registered to the carrier");
                     Duration::from_secs(u64::from(granted.max(60) / 2))
@@ -65,7 +89,7 @@ pub async fn keep_registered(engine: Arc<Engine>) {
 }
 
 /// One registration, answering one digest challenge; the expiry granted on success.
-async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
+async fn register<C: Carriers>(engine: &C, t: &Trunk) -> Option<u32> {
     let addr: SocketAddr = t.address.parse().ok()?;
     let user = t.username.clone()?;
     let password = t.password.clone()?;
@@ -79,7 +103,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
             ("to", format!("<sip:{user}@{addr}>")),
             ("call-id", call_id.clone()),
             ("cseq", format!("{cseq} REGISTER")),
-            ("contact", format!("<sip:{user}@{}>", engine.local)),
+            ("contact", format!("<sip:{user}@{}>", engine.local())),
             ("expires", EXPIRES.to_string()),
         ];
         if let Some((name, value)) = auth {
@@ -87,7 +111,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
         }
         Message::request("REGISTER", &format!("sip:{addr}"), headers, Vec::new())
     };
-    let mut answer = client::transact(engine.as_ref(), request(1, None), addr).await;
+    let mut answer = client::transact(engine, request(1, None), addr).await;
     if let Some(m) = &answer
         && matches!(m.code(), Some(401 | 407))
     {
@@ -102,7 +126,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
             .filter_map(digest::parse_challenge)
             .find_map(|c| digest::answer(&c, "REGISTER", &uri, &user, &password, &token()));
         answer = match credentials {
-            Some(c) => client::transact(engine.as_ref(), request(2, Some((header, c))), addr).await,
+            Some(c) => client::transact(engine, request(2, Some((header, c))), addr).await,
             None => None,
         };
     }
