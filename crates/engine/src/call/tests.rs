@@ -24,6 +24,8 @@ fn parse(text: &str) -> Message {
 }
 
 mod fake;
+mod offers;
+mod outside;
 use fake::{Fake, line, ring};
 use sb_domain::routing::{Reason, Step};
 

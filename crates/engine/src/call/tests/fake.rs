@@ -124,6 +124,13 @@ impl Fake {
         })
     }
 
+    /// Adds what the business layer answers for `dialled`, before the fake is shared.
+    pub(super) fn with_route(mut self: Arc<Self>, dialled: &str, d: Destination) -> Arc<Self> {
+        let fake = Arc::get_mut(&mut self).expect("a fake not shared yet");
+        fake.routes.insert(dialled.to_owned(), d);
+        self
+    }
+
     /// What the call sent since the last look, in order.
     pub(super) fn take_sent(&self) -> Vec<(String, SocketAddr)> {
         std::mem::take(&mut *self.sent.lock())
