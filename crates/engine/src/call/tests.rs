@@ -26,6 +26,7 @@ fn parse(text: &str) -> Message {
 mod fake;
 mod offers;
 mod outside;
+mod timeouts;
 use fake::{Fake, line, ring};
 use sb_domain::routing::{Reason, Step};
 
