@@ -69,10 +69,7 @@ struct MediaSession {
 }
 type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
 
-pub(super) fn token() -> String {
-    let b = sb_app::secrets::random_bytes::<8>();
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+pub(super) use crate::ids::token;
 
 /// The session-timer headers of a request passed on to the other leg: the interval asked for,
 /// the minimum, and `Supported: timer` (only that option: the rest of the sender's Supported

@@ -10,6 +10,7 @@ mod call;
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
 mod client;
+mod ids;
 mod line_state;
 mod location;
 mod register;

@@ -2,8 +2,8 @@
 //! 202 Accepted, and handed to every registered device of the recipient; devices that are
 //! offline get it when they register. Retransmitted over UDP until a device answers.
 
-use super::call::token;
 use crate::client::{self, Client};
+use crate::ids::token;
 use crate::ports::{Devices, Lines};
 use sb_app::AppResult;
 use sb_app::messages::Outgoing;

@@ -4,8 +4,8 @@
 //! dialog: one at once, and for `dialog` one each time the watched line starts ringing, is
 //! answered or goes idle.
 
-use super::call::token;
 use crate::client::{self, Client};
+use crate::ids::token;
 use crate::line_state::LineState;
 use crate::ports::Lines;
 use parking_lot::Mutex;

@@ -3,8 +3,8 @@
 //! Each trunk is refreshed at half its granted expiry; a changed trunk (address or
 //! credentials) registers again at once; a failure is retried a minute later.
 
-use super::call::token;
 use crate::client::{self, Client};
+use crate::ids::token;
 use sb_app::AppResult;
 use sb_app::trunks::Trunk;
 use sb_sip::Message;

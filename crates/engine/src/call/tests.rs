@@ -24,6 +24,7 @@ fn parse(text: &str) -> Message {
 }
 
 mod fake;
+mod golden;
 mod offers;
 mod outside;
 mod timeouts;
