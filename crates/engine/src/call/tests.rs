@@ -27,6 +27,7 @@ mod fake;
 mod golden;
 mod offers;
 mod outside;
+mod queues;
 mod timeouts;
 use fake::{Fake, line, ring};
 use sb_domain::routing::{Reason, Step};
