@@ -142,6 +142,9 @@ impl Signalling for Fake {
     fn contact_for(&self, _: SocketAddr) -> String {
         format!("<sip:switchboard@{LOCAL}>")
     }
+    fn local(&self) -> SocketAddr {
+        addr(LOCAL)
+    }
 }
 
 impl Client for Fake {
@@ -232,8 +235,5 @@ impl MessagingContext for Fake {
 impl Carriers for Fake {
     async fn trunks(&self) -> AppResult<Arc<Vec<Trunk>>> {
         Ok(self.trunks.lock().clone())
-    }
-    fn local(&self) -> SocketAddr {
-        addr(LOCAL)
     }
 }

@@ -1,4 +1,5 @@
-//! The small ports the engine's services outside calls (presence, messaging) are generic over,
+//! The small ports the engine's services (presence, messaging, carrier registration, and calls
+//! through `CallContext`) are generic over,
 //! each naming one thing they ask of the rest of Switchboard: reaching a peer, knowing which
 //! line a request comes from, finding a line's devices. [`Engine`](crate::Engine) implements
 //! them all; a service's unit tests implement them with a fake that keeps what is sent as text
@@ -24,6 +25,9 @@ pub(crate) trait Signalling: Send + Sync + 'static {
     fn via(&self, branch: &str, to: SocketAddr) -> String;
     /// Our Contact towards a party at `to`.
     fn contact_for(&self, to: SocketAddr) -> String;
+    /// The address Switchboard listens on (the host of a carrier's call sent on, of the
+    /// Contact registered with a carrier).
+    fn local(&self) -> SocketAddr;
 }
 
 /// Which line a request comes from.
@@ -57,6 +61,9 @@ impl Signalling for crate::Engine {
     }
     fn contact_for(&self, to: SocketAddr) -> String {
         crate::Engine::contact_for(self, to)
+    }
+    fn local(&self) -> SocketAddr {
+        self.local
     }
 }
 

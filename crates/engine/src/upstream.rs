@@ -20,21 +20,16 @@ use tokio::time::Instant;
 mod tests;
 
 /// What registering to carriers asks of the rest of Switchboard: sending REGISTERs (as client
-/// transactions), the trunks as the business layer has them now, and our own address.
+/// transactions, from our own address) and the trunks as the business layer has them now.
 /// [`Engine`](crate::Engine) is the real one.
 pub(crate) trait Carriers: Client {
     /// Every trunk (`App::trunks_for_engine`); those with `register` set are kept registered.
     fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send;
-    /// The address Switchboard listens on: the host of the Contact it registers.
-    fn local(&self) -> SocketAddr;
 }
 
 impl Carriers for crate::Engine {
     fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send {
         self.app.trunks_for_engine()
-    }
-    fn local(&self) -> SocketAddr {
-        self.local
     }
 }
 

@@ -5,6 +5,7 @@
 //! proves.
 
 use super::*;
+use crate::call::context::Dispatch;
 use crate::line_state::LineState;
 
 /// Switchboard's own address, as the fake transports name it in Via and Contact.
