@@ -196,7 +196,7 @@ impl App {
             }
             Some(Accepted::Outside(out)) => {
                 let view = view(out.message.clone(), &from.id);
-                let _ = self.posted_outside.send(out);
+                self.post_outside_text(out);
                 Ok(view)
             }
             None => Err(AppError::invalid(
@@ -205,6 +205,12 @@ impl App {
                 "No line of the company has this extension.",
             )),
         }
+    }
+
+    /// Hands a text to an outside number to whoever sends texts to carriers (the SIP engine);
+    /// with nobody listening it stays `sending`.
+    pub fn post_outside_text(&self, t: OutsideText) {
+        let _ = self.posted_outside.send(t);
     }
 
     /// Messages waiting for the line registered as `sip_username` in `sip_domain`.

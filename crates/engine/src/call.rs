@@ -70,10 +70,7 @@ struct MediaSession {
 }
 type Outbox = mpsc::UnboundedSender<(Message, SocketAddr)>;
 
-pub(super) fn token() -> String {
-    let b = sb_app::secrets::random_bytes::<8>();
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
+pub(super) use crate::ids::token;
 
 /// The session-timer headers of a request passed on to the other leg: the interval asked for,
 /// the minimum, and `Supported: timer` (only that option: the rest of the sender's Supported
@@ -648,6 +645,9 @@ impl<C: CallContext> Call<C> {
         }
     }
 
+    /// Gives back what the call still holds when its task stops: department counts and cap
+    /// slots (already given back by `end` unless the task stopped some other way), its Call-IDs
+    /// and its place in the active-call count. The log and the lamps were settled by `end`.
     async fn finish(mut self) {
         self.ctx.count(&self.counted, -1);
         self.counted.clear();
@@ -658,12 +658,5 @@ impl<C: CallContext> Call<C> {
             self.ctx.detach(&f.call_id);
         }
         self.ctx.active_calls().fetch_sub(1, Ordering::Relaxed);
-        let _ = (
-            &self.status,
-            &self.started_ms,
-            &self.answered_ms,
-            &self.dialled,
-        );
-        self.reached.clear();
     }
 }

@@ -4,8 +4,8 @@
 //! number goes to the carrier, whose answer (after one digest challenge answered with the
 //! trunk's credentials, as for calls) says whether it was sent.
 
-use super::call::token;
 use super::{Engine, admission, client, messaging};
+use crate::ids::token;
 use sb_app::outside_texts::OutsideText;
 use sb_sip::Message;
 use sb_sip::registrar::{self, reply};
@@ -44,7 +44,7 @@ async fn from_carrier(
         .await;
     match accepted {
         Ok(Some(out)) => {
-            tokio::spawn(messaging::deliver(engine.clone(), out));
+            tokio::spawn(messaging::deliver(engine.clone(), out.into()));
             reply(msg, 202, "Accepted", &[])
         }
         Ok(None) => reply(msg, 404, "Not Found", &[]),
@@ -107,7 +107,7 @@ fn request(t: &OutsideText, engine: &Engine, cseq: u32, auth: Option<(&str, Stri
 pub(crate) fn follow_posted(engine: &Arc<Engine>) {
     let messenger = engine.clone();
     super::follow(engine.app.posted_messages(), move |out| {
-        tokio::spawn(messaging::deliver(messenger.clone(), out));
+        tokio::spawn(messaging::deliver(messenger.clone(), out.into()));
         std::future::ready(())
     });
     let carrier = engine.clone();
@@ -120,12 +120,12 @@ pub(crate) fn follow_posted(engine: &Arc<Engine>) {
 /// Hands a text to its carrier and records whether it took it.
 pub(crate) async fn send(engine: Arc<Engine>, t: OutsideText) {
     let addr = t.trunk.address;
-    let mut answer = client::transact(&engine, request(&t, &engine, 1, None), addr).await;
+    let mut answer = client::transact(&*engine, request(&t, &engine, 1, None), addr).await;
     if let Some(m) = &answer
         && matches!(m.code(), Some(401 | 407))
         && let Some(auth) = digest_answer(&t, m)
     {
-        answer = client::transact(&engine, request(&t, &engine, 2, Some(auth)), addr).await;
+        answer = client::transact(&*engine, request(&t, &engine, 2, Some(auth)), addr).await;
     }
     let recorded = match answer.as_ref().and_then(|m| m.code().map(|c| (c, m))) {
         Some((200..=299, _)) => engine.app.text_sent(&t.message.id).await,

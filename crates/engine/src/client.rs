@@ -4,7 +4,7 @@
 //! repeated over TCP or TLS, given up after Timer F. Their answers are found by transaction key
 //! (branch and method), so they need no Call-ID of their own in the engine's call map.
 
-use super::Engine;
+use crate::ports::Signalling;
 use parking_lot::Mutex;
 use sb_sip::message::Message;
 use sb_sip::transaction::{Action, ClientNonInvite, Timers, TransactionKey};
@@ -12,6 +12,17 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
+
+/// What sending our own requests asks: the transports, and the table their answers are found in.
+pub(crate) trait Client: Signalling {
+    fn pending(&self) -> &Pending;
+}
+
+impl Client for crate::Engine {
+    fn pending(&self) -> &Pending {
+        &self.pending
+    }
+}
 
 /// Our requests waiting for their final answer, by transaction key.
 #[derive(Default)]
@@ -52,9 +63,13 @@ pub(crate) struct Started {
 
 /// Sends the first copy of `request` to `to` before returning, so requests started one after
 /// another leave in that order (NOTIFYs in CSeq order); `None` when it has no Via branch.
-pub(crate) async fn start(engine: &Engine, request: Message, to: SocketAddr) -> Option<Started> {
+pub(crate) async fn start<C: Client>(
+    engine: &C,
+    request: Message,
+    to: SocketAddr,
+) -> Option<Started> {
     let key = TransactionKey::of_sent_request(&request)?;
-    let rx = engine.pending.add(key.clone());
+    let rx = engine.pending().add(key.clone());
     let reliable = engine.on_stream(to);
     let (tx, first) = ClientNonInvite::new(request, reliable, Timers::default(), Instant::now());
     let over = run(engine, first, to).await;
@@ -70,7 +85,7 @@ pub(crate) async fn start(engine: &Engine, request: Message, to: SocketAddr) -> 
 impl Started {
     /// Waits for the final answer; `None` when none came in time (the caller treats it as a
     /// 408), the transaction repeating the request meanwhile where the transport needs it.
-    pub(crate) async fn answer(mut self, engine: &Engine) -> Option<Message> {
+    pub(crate) async fn answer<C: Client>(mut self, engine: &C) -> Option<Message> {
         let mut outcome = self.over.take();
         while outcome.is_none() {
             let Some(deadline) = self.tx.next_deadline() else {
@@ -85,18 +100,26 @@ impl Started {
             };
             outcome = run(engine, actions, self.to).await;
         }
-        engine.pending.remove(&self.key);
+        engine.pending().remove(&self.key);
         outcome.flatten()
     }
 }
 
 /// Sends `request` to `to` and waits for its final answer (see [`Started::answer`]).
-pub(crate) async fn transact(engine: &Engine, request: Message, to: SocketAddr) -> Option<Message> {
+pub(crate) async fn transact<C: Client>(
+    engine: &C,
+    request: Message,
+    to: SocketAddr,
+) -> Option<Message> {
     start(engine, request, to).await?.answer(engine).await
 }
 
 /// Carries out a transaction's actions: `Some(answer)` once it is over (`Some(None)`: no answer).
-async fn run(engine: &Engine, actions: Vec<Action>, to: SocketAddr) -> Option<Option<Message>> {
+async fn run<C: Client>(
+    engine: &C,
+    actions: Vec<Action>,
+    to: SocketAddr,
+) -> Option<Option<Message>> {
     let mut over = None;
     for action in actions {
         match action {

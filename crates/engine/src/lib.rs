@@ -11,6 +11,7 @@ mod carrier_texts;
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
 mod client;
+mod ids;
 mod line_state;
 mod location;
 mod register;
@@ -21,8 +22,11 @@ use register::*;
 pub use settings::{Caps, Gauges, Settings, Streams};
 use transport::{Transport, Transports};
 pub mod conference;
+#[cfg(test)]
+mod fake;
 mod messaging;
 mod portal;
+mod ports;
 mod presence;
 pub mod stream;
 mod upstream;
@@ -121,10 +125,6 @@ impl Engine {
     /// A Via header for a request sent to `to`, naming the transport it goes over.
     fn via(&self, branch: &str, to: SocketAddr) -> String {
         self.transport.via(branch, to)
-    }
-
-    async fn send(&self, m: &Message, to: SocketAddr) {
-        self.send_bytes(&m.to_bytes(), to).await;
     }
 
     /// Routes later messages with `call_id` to a call task.

@@ -4,18 +4,61 @@
 //! dialog: one at once, and for `dialog` one each time the watched line starts ringing, is
 //! answered or goes idle.
 
-use super::call::token;
-use super::{Engine, authenticate_line, client};
+use crate::client::{self, Client};
+use crate::ids::token;
 use crate::line_state::LineState;
+use crate::ports::Lines;
 use parking_lot::Mutex;
-use sb_domain::ids::LineId;
+use sb_app::AppResult;
+use sb_app::switch::SipLine;
+use sb_domain::ids::{CompanyId, LineId};
 use sb_sip::Message;
 use sb_sip::registrar::{self, reply, uri_of};
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+
+#[cfg(test)]
+mod tests;
+
+/// What the presence service asks of the rest of Switchboard: its own state, sending NOTIFYs
+/// (as client transactions), the subscribing line proven, the watched line found by its
+/// extension, and a mailbox's counts. [`Engine`](crate::Engine) is the real one.
+pub(crate) trait PresenceContext: Client + Lines {
+    /// The subscriptions and what each watched line is doing.
+    fn presence(&self) -> &Presence;
+    /// The line with this extension in the company (`App::sip_line_by_extension`).
+    fn line_by_extension(
+        &self,
+        company: &CompanyId,
+        extension: &str,
+    ) -> impl Future<Output = AppResult<Option<SipLine>>> + Send;
+    /// New and old messages in a line's mailbox (`App::voicemail_counts`).
+    fn voicemail_counts(&self, line: &LineId)
+    -> impl Future<Output = AppResult<(i64, i64)>> + Send;
+}
+
+impl PresenceContext for crate::Engine {
+    fn presence(&self) -> &Presence {
+        &self.presence
+    }
+    fn line_by_extension(
+        &self,
+        company: &CompanyId,
+        extension: &str,
+    ) -> impl Future<Output = AppResult<Option<SipLine>>> + Send {
+        self.app.sip_line_by_extension(company, extension)
+    }
+    fn voicemail_counts(
+        &self,
+        line: &LineId,
+    ) -> impl Future<Output = AppResult<(i64, i64)>> + Send {
+        self.app.voicemail_counts(line)
+    }
+}
 
 #[derive(Debug, Clone)]
 enum Package {
@@ -87,7 +130,11 @@ const MAX_PER_LINE: usize = 100;
     clippy::too_many_lines,
     reason = "RFC 6665 section 4.2's steps for a SUBSCRIBE: authenticate, find the watched line, refresh or end, answer"
 )]
-pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> Option<Message> {
+pub async fn subscribe<P: PresenceContext>(
+    engine: &Arc<P>,
+    msg: Message,
+    from: SocketAddr,
+) -> Option<Message> {
     let expires = msg
         .header("expires")
         .and_then(|e| e.trim().parse::<u64>().ok())
@@ -98,7 +145,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         // A refresh comes from the subscriber's host, inside its dialog: a Call-ID alone is
         // not enough to keep somebody's subscription alive or to end it.
         let known = engine
-            .presence
+            .presence()
             .subscriptions
             .lock()
             .get(&call_id)
@@ -113,7 +160,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         notify(engine, &call_id, Some(expires)).await;
         return None;
     }
-    let line = match authenticate_line(engine, &msg, from).await {
+    let line = match engine.authenticate_line(&msg, from).await {
         Ok(l) => l,
         Err(answer) => return Some(answer),
     };
@@ -134,11 +181,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         },
         "dialog" => {
             let ext = msg.uri().and_then(registrar::user_of).unwrap_or("");
-            match engine
-                .app
-                .sip_line_by_extension(&line.company_id, ext)
-                .await
-            {
+            match engine.line_by_extension(&line.company_id, ext).await {
                 Ok(Some(watched)) => Package::Dialog {
                     entity: format!("sip:{}@{}", watched.extension, watched.sip_domain),
                     line: watched.id,
@@ -184,7 +227,7 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
         expires: Instant::now() + Duration::from_secs(expires),
     };
     let room = {
-        let mut subs = engine.presence.subscriptions.lock();
+        let mut subs = engine.presence().subscriptions.lock();
         subs.retain(|_, s| s.expires > Instant::now());
         let of_line = subs.values().filter(|s| s.owner == sub.owner).count();
         let room = subs.len() < 100_000 && of_line < MAX_PER_LINE;
@@ -202,9 +245,9 @@ pub async fn subscribe(engine: &Arc<Engine>, msg: Message, from: SocketAddr) -> 
 }
 
 /// Tells the watchers of `line` what it is doing now.
-pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
+pub async fn line_changed<P: PresenceContext>(engine: &Arc<P>, line: &LineId) {
     let ids: Vec<String> = engine
-        .presence
+        .presence()
         .subscriptions
         .lock()
         .values()
@@ -217,9 +260,9 @@ pub async fn line_changed(engine: &Arc<Engine>, line: &LineId) {
 }
 
 /// Tells the subscribers to `line`'s mailbox how many messages it holds now.
-pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
+pub async fn mailbox_changed<P: PresenceContext>(engine: &Arc<P>, line: &LineId) {
     let ids: Vec<String> = engine
-        .presence
+        .presence()
         .subscriptions
         .lock()
         .values()
@@ -233,10 +276,10 @@ pub async fn mailbox_changed(engine: &Arc<Engine>, line: &LineId) {
 
 /// Sends the current state in a subscription; `refresh` sets a new expiry first (0 ends the
 /// subscription with this NOTIFY).
-async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
+async fn notify<P: PresenceContext>(engine: &Arc<P>, call_id: &str, refresh: Option<u64>) {
     // A mailbox's counts come from the database, before the table is locked.
     let mailbox = engine
-        .presence
+        .presence()
         .subscriptions
         .lock()
         .get(call_id)
@@ -245,12 +288,12 @@ async fn notify(engine: &Arc<Engine>, call_id: &str, refresh: Option<u64>) {
             Package::Dialog { .. } => None,
         });
     let (new, old) = match mailbox {
-        Some(line) => engine.app.voicemail_counts(&line).await.unwrap_or((0, 0)),
+        Some(line) => engine.voicemail_counts(&line).await.unwrap_or((0, 0)),
         None => (0, 0),
     };
-    let state = |line: &LineId| engine.presence.line_state(line);
+    let state = |line: &LineId| engine.presence().line_state(line);
     let sent = {
-        let mut subs = engine.presence.subscriptions.lock();
+        let mut subs = engine.presence().subscriptions.lock();
         let Some(sub) = subs.get_mut(call_id) else {
             return;
         };
@@ -341,23 +384,28 @@ struct SentNotify {
 /// answered, given up after Timer F). A subscriber that never answers, or answers 481 (it knows
 /// no such subscription), loses the subscription (RFC 6665 section 4.2.2): busy lamps and
 /// message-waiting stop going to a phone that is gone.
-async fn send_reliably(engine: &Arc<Engine>, m: Message, target: SocketAddr, sent: SentNotify) {
+async fn send_reliably<P: PresenceContext>(
+    engine: &Arc<P>,
+    m: Message,
+    target: SocketAddr,
+    sent: SentNotify,
+) {
     // The first copy goes out before this returns, so NOTIFYs leave in CSeq order.
-    let Some(started) = client::start(engine, m, target).await else {
+    let Some(started) = client::start(engine.as_ref(), m, target).await else {
         return;
     };
     let engine = engine.clone();
     tokio::spawn(async move {
-        let answer = started.answer(&engine).await.and_then(|m| m.code());
-        settle(&engine, &sent, answer);
+        let answer = started.answer(engine.as_ref()).await.and_then(|m| m.code());
+        settle(engine.as_ref(), &sent, answer);
     });
 }
 
 /// Notes what became of a NOTIFY. A failure ends the subscription only if it is still the
 /// one the NOTIFY was sent in (a new SUBSCRIBE may have reused the Call-ID) and no later NOTIFY
 /// of it was taken (a lost NOTIFY during a blip says nothing once a later one got through).
-fn settle(engine: &Engine, sent: &SentNotify, answer: Option<u16>) {
-    let mut subs = engine.presence.subscriptions.lock();
+fn settle<P: PresenceContext>(engine: &P, sent: &SentNotify, answer: Option<u16>) {
+    let mut subs = engine.presence().subscriptions.lock();
     let Some(sub) = subs
         .get_mut(&sent.call_id)
         .filter(|s| s.our_tag == sent.our_tag)

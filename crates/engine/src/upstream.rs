@@ -3,16 +3,35 @@
 //! Each trunk is refreshed at half its granted expiry; a changed trunk (address or
 //! credentials) registers again at once; a failure is retried a minute later.
 
-use super::call::token;
-use super::{Engine, client};
+use crate::client::{self, Client};
+use crate::ids::token;
+use sb_app::AppResult;
 use sb_app::trunks::Trunk;
 use sb_sip::Message;
 use sb_sip::digest;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
+
+#[cfg(test)]
+mod tests;
+
+/// What registering to carriers asks of the rest of Switchboard: sending REGISTERs (as client
+/// transactions, from our own address) and the trunks as the business layer has them now.
+/// [`Engine`](crate::Engine) is the real one.
+pub(crate) trait Carriers: Client {
+    /// Every trunk (`App::trunks_for_engine`); those with `register` set are kept registered.
+    fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send;
+}
+
+impl Carriers for crate::Engine {
+    fn trunks(&self) -> impl Future<Output = AppResult<Arc<Vec<Trunk>>>> + Send {
+        self.app.trunks_for_engine()
+    }
+}
 
 /// What Switchboard asks carriers for.
 const EXPIRES: u32 = 600;
@@ -23,10 +42,10 @@ struct State {
     due: Instant,
 }
 
-pub async fn keep_registered(engine: Arc<Engine>) {
+pub async fn keep_registered<C: Carriers>(engine: Arc<C>) {
     let mut state: HashMap<String, State> = HashMap::new();
     loop {
-        let trunks = engine.app.trunks_for_engine().await.unwrap_or_default();
+        let trunks = engine.trunks().await.unwrap_or_default();
         let wanted: Vec<&Trunk> = trunks.iter().filter(|t| t.register).collect();
         state.retain(|id, _| wanted.iter().any(|t| t.id.as_str() == id));
         for t in wanted {
@@ -42,7 +61,7 @@ pub async fn keep_registered(engine: Arc<Engine>) {
             if !due {
                 continue;
             }
-            let next = match register(&engine, t).await {
+            let next = match register(engine.as_ref(), t).await {
                 Some(granted) => {
                     tracing::info!(trunk = %t.name, expires = granted, "registered to the carrier");
                     Duration::from_secs(u64::from(granted.max(60) / 2))
@@ -65,7 +84,7 @@ pub async fn keep_registered(engine: Arc<Engine>) {
 }
 
 /// One registration, answering one digest challenge; the expiry granted on success.
-async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
+async fn register<C: Carriers>(engine: &C, t: &Trunk) -> Option<u32> {
     let addr: SocketAddr = t.address.parse().ok()?;
     let user = t.username.clone()?;
     let password = t.password.clone()?;
@@ -79,7 +98,7 @@ async fn register(engine: &Arc<Engine>, t: &Trunk) -> Option<u32> {
             ("to", format!("<sip:{user}@{addr}>")),
             ("call-id", call_id.clone()),
             ("cseq", format!("{cseq} REGISTER")),
-            ("contact", format!("<sip:{user}@{}>", engine.local)),
+            ("contact", format!("<sip:{user}@{}>", engine.local())),
             ("expires", EXPIRES.to_string()),
         ];
         if let Some((name, value)) = auth {

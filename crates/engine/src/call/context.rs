@@ -2,6 +2,12 @@
 //! B2BUA is driven through it and nothing else, so a test can drive a whole call with a fake
 //! that records what the call sends (`call/tests.rs`). [`Engine`] is the real one.
 //!
+//! `CallContext` is made of smaller ports, each one kind of thing asked: sending and addressing
+//! (`ports::Signalling`) and locating devices (`ports::Devices`), which the services outside
+//! calls share; the Call-ID table ([`Dispatch`]); lamps and counters ([`Lamps`]); the business
+//! layer's use cases ([`Business`]); and, in `CallContext` itself, the media. Code that needs
+//! only one of them can be generic over that one.
+//!
 //! The call's own rules (its transactions, dialogs, forks, timers) stay in the call; what is
 //! here is what many calls share or what lies outside the engine: the transports, where
 //! devices are, the lamps and counters, the Call-ID table, the business layer's use cases, and
@@ -21,6 +27,7 @@ use crate::hold::Hold;
 use crate::line_state::LineState;
 use crate::media::{Io, Prompts};
 use crate::portal::Mailbox;
+use crate::ports::{Devices, Signalling};
 use crate::relay::Ports;
 use crate::settings::Caps;
 use sb_app::AppResult;
@@ -34,52 +41,22 @@ use sb_app::switch::{Destination, Dialled, SipLine};
 use sb_app::voicemail::Deposit;
 use sb_domain::ids::{CompanyId, ConferenceId, DepartmentId, LineId, QueueId};
 use sb_media::mixer::Rooms;
-use sb_sip::Message;
-use sb_sip::registrar::Binding;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
 /// Where a call task's messages come from: every message of its Call-IDs, on either leg.
 pub(crate) use crate::table::Task;
 
-/// What one call needs from outside itself. Methods that start work beyond the call (lamps
-/// told to watchers, a call application's media) take the context's `Arc`, as that work
-/// outlives the call's borrow.
-pub(crate) trait CallContext: Send + Sync + Sized + 'static {
-    // ---- sending and addressing ------------------------------------------------------------
-
-    /// Sends bytes to a peer over whichever transport reaches it.
-    fn send_bytes(&self, bytes: &[u8], to: SocketAddr) -> impl Future<Output = ()> + Send;
-    fn send(&self, m: &Message, to: SocketAddr) -> impl Future<Output = ()> + Send {
-        let bytes = m.to_bytes();
-        async move { self.send_bytes(&bytes, to).await }
-    }
-    /// Whether `to` is on a TCP or TLS connection: nothing is repeated to it (RFC 3261 §17.1.1.2).
-    fn on_stream(&self, to: SocketAddr) -> bool;
-    /// A Via header for a request sent to `to`, naming the transport it goes over.
-    fn via(&self, branch: &str, to: SocketAddr) -> String;
-    /// Our Contact towards a party at `to`.
-    fn contact_for(&self, to: SocketAddr) -> String;
-    /// The address Switchboard listens on (the From host of a carrier's call sent on).
-    fn local(&self) -> SocketAddr;
-
-    // ---- locating devices ------------------------------------------------------------------
-
-    /// The registered devices of an address of record.
-    fn devices(&self, aor: &str) -> Vec<Binding>;
-    /// Where requests for a registered device go (see [`Engine::device_address`]).
-    fn device_address(&self, b: &Binding) -> Option<SocketAddr>;
-
-    // ---- the Call-ID table -----------------------------------------------------------------
-
+/// The Call-ID table: which call task a message goes to.
+pub(crate) trait Dispatch: Send + Sync + 'static {
     /// Routes later messages with `call_id` to the call's task.
     fn attach(&self, call_id: &str, task: &Task);
     fn detach(&self, call_id: &str);
+}
 
-    // ---- lamps, presence and counters ------------------------------------------------------
-
+/// Lamps, presence and counters: what many calls share and each call keeps up to date.
+pub(crate) trait Lamps: Send + Sync + Sized + 'static {
     /// What a line is doing now, for its busy lamps and the queue boards.
     fn set_line_state(self: &Arc<Self>, line: &LineId, state: LineState);
     /// Whether the line is in an answered call.
@@ -102,9 +79,10 @@ pub(crate) trait CallContext: Send + Sync + Sized + 'static {
     fn caps(&self) -> &Caps;
     /// Calls in progress at most on this installation (0: no limit).
     fn max_calls(&self) -> u64;
+}
 
-    // ---- routing and the business layer's use cases ----------------------------------------
-
+/// Routing and the business layer's use cases a call asks for.
+pub(crate) trait Business: Send + Sync + 'static {
     /// Where a dialled string goes, with the plan for it (`App::route_call`).
     fn route_call(
         &self,
@@ -151,7 +129,15 @@ pub(crate) trait CallContext: Send + Sync + Sized + 'static {
     fn waiting_board(&self) -> &WaitingBoard;
     /// Hands a finished call's records to the call-log writer (the call never waits for it).
     fn log_call(&self, records: Vec<NewCallRecord>);
+}
 
+/// What one call needs from outside itself: the smaller ports above (sending and addressing,
+/// locating devices, the Call-ID table, lamps and counters, the business layer), and here the
+/// media. Methods that start work beyond the call (lamps told to watchers, a call
+/// application's media) take the context's `Arc`, as that work outlives the call's borrow.
+pub(crate) trait CallContext:
+    Signalling + Devices + Dispatch + Lamps + Business + Send + Sync + Sized + 'static
+{
     // ---- media -------------------------------------------------------------------------------
 
     /// The relay's and the media endpoint's UDP ports.
@@ -181,37 +167,16 @@ pub(crate) trait CallContext: Send + Sync + Sized + 'static {
     ) -> impl Future<Output = ()> + Send + 'static;
 }
 
-impl CallContext for Engine {
-    fn send_bytes(&self, bytes: &[u8], to: SocketAddr) -> impl Future<Output = ()> + Send {
-        Engine::send_bytes(self, bytes, to)
-    }
-    fn on_stream(&self, to: SocketAddr) -> bool {
-        Engine::on_stream(self, to)
-    }
-    fn via(&self, branch: &str, to: SocketAddr) -> String {
-        Engine::via(self, branch, to)
-    }
-    fn contact_for(&self, to: SocketAddr) -> String {
-        Engine::contact_for(self, to)
-    }
-    fn local(&self) -> SocketAddr {
-        self.local
-    }
-
-    fn devices(&self, aor: &str) -> Vec<Binding> {
-        Engine::devices(self, aor)
-    }
-    fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
-        Engine::device_address(self, b)
-    }
-
+impl Dispatch for Engine {
     fn attach(&self, call_id: &str, task: &Task) {
         Engine::attach(self, call_id, task);
     }
     fn detach(&self, call_id: &str) {
         Engine::detach(self, call_id);
     }
+}
 
+impl Lamps for Engine {
     fn set_line_state(self: &Arc<Self>, line: &LineId, state: LineState) {
         Engine::set_line_state(self, line, state);
     }
@@ -248,7 +213,9 @@ impl CallContext for Engine {
     fn max_calls(&self) -> u64 {
         self.settings.max_calls
     }
+}
 
+impl Business for Engine {
     fn route_call(
         &self,
         company: &CompanyId,
@@ -305,7 +272,9 @@ impl CallContext for Engine {
     fn log_call(&self, records: Vec<NewCallRecord>) {
         let _ = self.call_log.send(records);
     }
+}
 
+impl CallContext for Engine {
     fn ports(&self) -> &Arc<Ports> {
         &self.ports
     }

@@ -5,6 +5,7 @@
 //! proves.
 
 use super::*;
+use crate::call::context::Dispatch;
 use crate::line_state::LineState;
 
 /// Switchboard's own address, as the fake transports name it in Via and Contact.
@@ -24,6 +25,11 @@ fn parse(text: &str) -> Message {
 }
 
 mod fake;
+mod golden;
+mod offers;
+mod outside;
+mod queues;
+mod timeouts;
 use fake::{Fake, line, ring};
 use sb_domain::routing::{Reason, Step};
 

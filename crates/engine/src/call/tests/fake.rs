@@ -3,11 +3,12 @@
 //! slots and the call log are recorded to be checked; the wall clock follows tokio's paused one.
 
 use super::*;
-use crate::call::context::Task;
+use crate::call::context::{Business, Dispatch, Lamps, Task};
 use crate::hold::Hold;
 use crate::line_state::LineState;
 use crate::media::{Io, Prompts};
 use crate::portal::Mailbox;
+use crate::ports::{Devices, Signalling};
 use crate::relay::Ports;
 use crate::settings::Caps;
 use parking_lot::Mutex;
@@ -124,6 +125,13 @@ impl Fake {
         })
     }
 
+    /// Adds what the business layer answers for `dialled`, before the fake is shared.
+    pub(super) fn with_route(mut self: Arc<Self>, dialled: &str, d: Destination) -> Arc<Self> {
+        let fake = Arc::get_mut(&mut self).expect("a fake not shared yet");
+        fake.routes.insert(dialled.to_owned(), d);
+        self
+    }
+
     /// What the call sent since the last look, in order.
     pub(super) fn take_sent(&self) -> Vec<(String, SocketAddr)> {
         std::mem::take(&mut *self.sent.lock())
@@ -156,7 +164,7 @@ pub(super) fn line(extension: &str) -> SipLine {
     }
 }
 
-impl CallContext for Fake {
+impl Signalling for Fake {
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
         let text = String::from_utf8_lossy(bytes).into_owned();
         self.sent.lock().push((text, to));
@@ -173,18 +181,27 @@ impl CallContext for Fake {
     fn local(&self) -> SocketAddr {
         addr(LOCAL)
     }
+}
+
+impl Devices for Fake {
     fn devices(&self, aor: &str) -> Vec<Binding> {
         self.devices.get(aor).cloned().unwrap_or_default()
     }
     fn device_address(&self, b: &Binding) -> Option<SocketAddr> {
         b.source.parse().ok()
     }
+}
+
+impl Dispatch for Fake {
     fn attach(&self, call_id: &str, task: &Task) {
         self.tasks.lock().insert(call_id.to_owned(), task.clone());
     }
     fn detach(&self, call_id: &str) {
         self.tasks.lock().remove(call_id);
     }
+}
+
+impl Lamps for Fake {
     fn set_line_state(self: &Arc<Self>, line: &LineId, state: LineState) {
         self.lamps.lock().push((line.clone(), state));
     }
@@ -229,6 +246,9 @@ impl CallContext for Fake {
     fn max_calls(&self) -> u64 {
         0
     }
+}
+
+impl Business for Fake {
     async fn route_call(&self, _: &CompanyId, d: &Dialled<'_>) -> AppResult<Destination> {
         Ok(self
             .routes
@@ -287,6 +307,9 @@ impl CallContext for Fake {
     fn log_call(&self, records: Vec<NewCallRecord>) {
         self.logged.lock().extend(records);
     }
+}
+
+impl CallContext for Fake {
     fn ports(&self) -> &Arc<Ports> {
         &self.ports
     }
