@@ -6,6 +6,7 @@
 mod admission;
 mod batch;
 mod call;
+mod click;
 // The media the engine drives, under the names its modules have always used.
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
@@ -75,6 +76,8 @@ pub struct Engine {
     hold: Arc<hold::Hold>,
     /// Call-in agents dialled in to their queues.
     call_in: call::queue::CallInPool,
+    /// The in-process caller legs of click-to-call calls.
+    click_legs: click::Legs,
 }
 
 impl LiveState for Engine {
@@ -105,10 +108,14 @@ impl Engine {
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
     /// repeated towards it).
     fn on_stream(&self, to: SocketAddr) -> bool {
-        self.transport.reliable(to)
+        click::Legs::inside(to) || self.transport.reliable(to)
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
+        if click::Legs::inside(to) {
+            self.click_legs.deliver(bytes, to);
+            return;
+        }
         self.transport.send(bytes, to).await;
     }
 
@@ -376,6 +383,7 @@ pub async fn run(
         conferences: Arc::default(),
         hold: Arc::default(),
         call_in: call::queue::CallInPool::default(),
+        click_legs: click::Legs::default(),
     });
     let live: Arc<dyn LiveState> = engine.clone();
     engine.app.attach_live(Arc::downgrade(&live));
@@ -400,20 +408,14 @@ pub async fn run(
         tokio::spawn(messaging::deliver(messenger.clone(), out));
         std::future::ready(())
     });
+    click::serve(&engine);
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let lamps = engine.clone();
     follow(engine.app.mailbox_changes(), move |line| {
         let engine = lamps.clone();
         async move { presence::mailbox_changed(&engine, &line).await }
     });
-    // The registration count also follows expiries and registrations counted in between.
-    let counting = engine.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            counting.registrations.count(counting.now_ms());
-        }
-    });
+    tokio::spawn(keep_counting(engine.clone()));
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
         let (n, from) = match engine.transport.socket().recv_from(&mut buf).await {
@@ -424,6 +426,14 @@ pub async fn run(
             }
         };
         handle(&engine, &buf[..n], from).await;
+    }
+}
+
+/// The registration count also follows expiries and registrations counted in between.
+async fn keep_counting(engine: Arc<Engine>) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        engine.registrations.count(engine.now_ms());
     }
 }
 
