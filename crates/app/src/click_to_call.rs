@@ -127,7 +127,14 @@ impl App {
     ) -> AppResult<ClickToCallView> {
         let to = destination(&input.to)?;
         let line_id = match input.line_id {
-            Some(id) => id,
+            // Only one of the person's own lines; anybody else's does not exist for them.
+            Some(id) => {
+                let own = self.signed_in_extension(actor).await?.extensions;
+                if !own.iter().any(|e| e.line_id == id) {
+                    return Err(AppError::NotFound);
+                }
+                id
+            }
             None => self.signed_in_line(actor).await?.to_string(),
         };
         let line = {

@@ -1,0 +1,160 @@
+//! Click to call (issue 17): `POST /api/v1/me/calls` rings the person's own registered phone
+//! first, showing whom they are about to call, and only once they answer calls the destination
+//! from their line, through the same routing and relay as a call their phone dialled.
+
+use crate::kit::ulf_gets_package;
+use crate::phones::{
+    Answer, Pair, Sipp, call_log, free_port, pair, phone, register_at, sipp_available,
+};
+use serde_json::json;
+use std::time::Duration;
+
+const CALLS: &str = "/api/v1/me/calls";
+
+/// Ulf's own phone on `port`: takes Switchboard's INVITE, which must show `dest` in From,
+/// answers, talks `hold_ms` and hangs up.
+fn own_phone(port: u16, dest: &str, hold_ms: u32) -> Sipp {
+    let xml = include_str!("sipp/c2c_user.xml")
+        .replace("[dest]", dest)
+        .replace("[hold_ms]", &hold_ms.to_string());
+    Sipp::spawn(xml, "c2c", port, &[], None)
+}
+
+async fn ulf_may_call(p: &Pair) {
+    ulf_gets_package(&p.w.srv, &p.w.t1, "Calling", &["user_portal"]).await;
+}
+
+#[tokio::test]
+async fn the_persons_phone_rings_first_showing_the_destination_then_the_destination_is_called() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let (srv, t) = (&p.w.srv, &p.w.t1);
+
+    // No phone registered on Ulf's line yet: nothing to ring.
+    let r = srv.post(CALLS, &t.user_token, json!({"to": "202"})).await;
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert_eq!(r.code(), "no_registered_phone", "{}", r.text);
+
+    let ulf_port = free_port();
+    register_at(p.sip, &p.callee, ulf_port).await;
+    let ulf = own_phone(ulf_port, "202", 1500);
+    let ada = phone(p.sip, &p.caller, free_port(), Answer::After(200)).await;
+    let r = srv.post(CALLS, &t.user_token, json!({"to": " 202 "})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(r.body["state"], "ringing_you", "{}", r.text);
+    assert_eq!(r.body["extension"], "201", "{}", r.text);
+    assert_eq!(r.body["line_id"], t.line_id.as_str(), "{}", r.text);
+    assert_eq!(r.body["to"], "202", "{}", r.text);
+    let call_ref = r.body["id"].as_str().unwrap().to_owned();
+    ulf.done()
+        .await
+        .expect("Ulf's phone rang showing 202, answered, and hung up");
+    ada.done()
+        .await
+        .expect("then Ada's phone rang, answered, and was hung up on");
+
+    // Both call logs have the call, as if Ulf's phone had dialled 202.
+    let ulf_log = call_log(&p, &t.line_id, 1).await;
+    assert_eq!(ulf_log[0]["direction"], "dialled", "{ulf_log:?}");
+    assert_eq!(ulf_log[0]["other_number"], "202", "{ulf_log:?}");
+    assert_eq!(ulf_log[0]["status"], 200, "{ulf_log:?}");
+    let ada_log = call_log(&p, &p.caller_line, 1).await;
+    assert_eq!(ada_log[0]["direction"], "received", "{ada_log:?}");
+    assert_eq!(ada_log[0]["other_number"], "201", "{ada_log:?}");
+    assert!(call_ref.starts_with("c2c-"), "{call_ref}");
+}
+
+#[tokio::test]
+async fn when_the_person_refuses_their_own_phones_call_the_destination_never_rings() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let (srv, t) = (&p.w.srv, &p.w.t1);
+    let ulf = phone(p.sip, &p.callee, free_port(), Answer::Busy).await;
+    // Ada's phone is registered but nothing answers on it: a call would show in her log.
+    register_at(p.sip, &p.caller, free_port()).await;
+    let r = srv.post(CALLS, &t.user_token, json!({"to": "202"})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    ulf.done()
+        .await
+        .expect("Ulf's phone was rung and said busy");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for line in [&t.line_id, &p.caller_line] {
+        let r = srv
+            .get(&format!("/api/v1/lines/{line}/calls"), &t.admin_token)
+            .await;
+        assert_eq!(r.body["items"], json!([]), "no call was placed: {}", r.text);
+    }
+}
+
+#[tokio::test]
+async fn only_ones_own_line_calls_a_destination_a_phone_could_dial() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    let (srv, t) = (&p.w.srv, &p.w.t1);
+    register_at(p.sip, &p.callee, free_port()).await;
+    register_at(p.sip, &p.caller, free_port()).await;
+
+    // Without the user portal in the package, an end user may not.
+    ulf_gets_package(srv, t, "Plain", &["voicemail"]).await;
+    let r = srv.post(CALLS, &t.user_token, json!({"to": "202"})).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    ulf_may_call(&p).await;
+
+    for (body, status, code) in [
+        (
+            json!({"to": "sip:202@evil.example"}),
+            422,
+            "invalid_destination",
+        ),
+        (json!({"to": "202\r\nX: y"}), 422, "invalid_destination"),
+        (json!({"to": ""}), 422, "invalid_destination"),
+        (json!({"to": "201"}), 422, "own_extension"),
+        (json!({"to": "202", "extra": 1}), 422, "invalid_field"),
+        // Ada's line is not Ulf's; another company's line does not exist for him.
+        (
+            json!({"to": "203", "line_id": p.caller_line}),
+            404,
+            "not_found",
+        ),
+        (
+            json!({"to": "203", "line_id": p.w.t2.line_id}),
+            404,
+            "not_found",
+        ),
+    ] {
+        let r = srv.post(CALLS, &t.user_token, body.clone()).await;
+        assert_eq!(r.status, status, "{body}: {}", r.text);
+        assert_eq!(r.code(), code, "{body}: {}", r.text);
+        if matches!(code, "invalid_destination" | "own_extension") {
+            assert_eq!(r.body["field"], "to", "{}", r.text);
+        }
+    }
+    // Another company's user cannot name Ulf's line either.
+    let r = srv
+        .post(
+            CALLS,
+            &p.w.t2.user_token,
+            json!({"to": "202", "line_id": t.line_id}),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    // A burst of clicks is held back.
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(
+            srv.post(CALLS, &t.user_token, json!({"to": "299"}))
+                .await
+                .status,
+        );
+    }
+    assert!(statuses.iter().any(|s| *s == 429), "{statuses:?}");
+    p.w.srv.stop().await;
+}
