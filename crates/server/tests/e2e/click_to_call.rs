@@ -158,3 +158,64 @@ async fn only_ones_own_line_calls_a_destination_a_phone_could_dial() {
     assert!(statuses.iter().any(|s| *s == 429), "{statuses:?}");
     p.w.srv.stop().await;
 }
+
+/// The tone a phone sent, heard at the other: most of the recording's power at `freq`.
+fn heard(recordings: &[std::path::PathBuf], freq: f64, what: &str) {
+    use crate::baresip::{level_dbfs, read_wav, tone_ratio};
+    let (samples, rate) = read_wav(recordings.last().unwrap_or_else(|| panic!("{what}: no audio")));
+    // The first half second is the jitter buffer filling.
+    let body = &samples[(rate as usize / 2).min(samples.len())..];
+    assert!(body.len() > rate as usize, "{what}: a second of audio");
+    assert!(level_dbfs(body) > -20.0, "{what}: not silence");
+    let r = tone_ratio(body, rate, freq);
+    assert!(r > 0.8, "{what}: the {freq} Hz tone arrives (ratio {r})");
+}
+
+/// Two baresip phones: Ulf's answers Switchboard's call by itself, then Ada's answers the call
+/// to her, and each hears the other's tone through the relay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
+    use crate::baresip::{Phone, baresip_available, tone_wav_at};
+    if !baresip_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let dir = std::env::temp_dir().join(format!("sb-c2c-{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (high, low) = (dir.join("tone1k.wav"), dir.join("tone400.wav"));
+    tone_wav_at(&high, 1000.0, 20, 8000);
+    tone_wav_at(&low, 400.0, 20, 8000);
+    let (sip, ulf_line, ada_line) = (p.sip, p.callee.clone(), p.caller.clone());
+    let (ulf, ada) = tokio::task::spawn_blocking(move || {
+        let mut ulf = Phone::start(sip, &ulf_line, &high, "auto");
+        ulf.wait_registered();
+        let mut ada = Phone::start(sip, &ada_line, &low, "auto");
+        ada.wait_registered();
+        (ulf, ada)
+    })
+    .await
+    .unwrap();
+    let r = p
+        .w
+        .srv
+        .post(CALLS, &p.w.t1.user_token, json!({"to": "202"}))
+        .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    let (ulf_heard, ada_heard, _ulf, _ada) = tokio::task::spawn_blocking(move || {
+        let (mut ulf, mut ada) = (ulf, ada);
+        ulf.wait_event("CALL_ESTABLISHED", 10);
+        ada.wait_event("CALL_ESTABLISHED", 10);
+        std::thread::sleep(Duration::from_secs(3));
+        ulf.hang_up_with(&mut ada);
+        (ulf.recordings("dec"), ada.recordings("dec"), ulf, ada)
+    })
+    .await
+    .unwrap();
+    heard(&ada_heard, 1000.0, "Ada hears Ulf");
+    heard(&ulf_heard, 400.0, "Ulf hears Ada");
+    let log = call_log(&p, &p.caller_line, 1).await;
+    assert_eq!(log[0]["direction"], "received", "{log:?}");
+    assert!(log[0]["duration_secs"].as_i64() >= Some(2), "{log:?}");
+    p.w.srv.stop().await;
+}
