@@ -79,7 +79,10 @@ struct Ring {
     call_id: String,
     target: SocketAddr,
     tx: ClientInvite<Instant>,
+    /// No longer rung: it answered, refused, timed out or was cancelled.
     over: bool,
+    /// Its final answer came (or never will: Timer B).
+    finished: bool,
 }
 
 /// The person's phone that answered: its dialog.
@@ -150,6 +153,7 @@ pub(crate) async fn place(engine: Arc<Engine>, order: ClickCall) {
             target,
             tx,
             over: false,
+            finished: false,
         };
         act(&engine, &mut ring, first).await;
         rings.push(ring);
@@ -162,9 +166,14 @@ pub(crate) async fn place(engine: Arc<Engine>, order: ClickCall) {
     if let Some(phone) = answered {
         bridge(&engine, &order, relay, phone, &mut rings, &mut inbox).await;
     }
-    // The cancelled phones' last answers are acknowledged by their transactions a while more.
-    let linger = Instant::now() + Duration::from_secs(4);
-    while rings.iter().any(|r| r.tx.next_deadline().is_some()) && Instant::now() < linger {
+    // The cancelled phones' final answers (487) are acknowledged by their transactions, and
+    // repeats of them absorbed, a while more (RFC 3261 Timers B and D).
+    let linger = Instant::now() + Duration::from_secs(32);
+    while rings
+        .iter()
+        .any(|r| !r.finished || r.tx.next_deadline().is_some())
+        && Instant::now() < linger
+    {
         tokio::select! {
             got = inbox.recv() => match got {
                 Some((m, _)) => on_ring_message(&engine, &mut rings, m).await,
@@ -264,11 +273,14 @@ async fn act(engine: &Engine, ring: &mut Ring, actions: Vec<Action>) -> Option<M
         match a {
             Action::Send(m) => engine.send(&m, ring.target).await,
             Action::Deliver(m) => match m.code() {
-                Some(200..=299) => ok = Some(m),
-                Some(300..) => ring.over = true,
+                Some(200..=299) => {
+                    ring.finished = true;
+                    ok = Some(m);
+                }
+                Some(300..) => (ring.over, ring.finished) = (true, true),
                 _ => {}
             },
-            Action::Timeout => ring.over = true,
+            Action::Timeout => (ring.over, ring.finished) = (true, true),
             Action::Terminated => {}
         }
     }

@@ -32,7 +32,7 @@ pub struct CallForm {
 }
 
 /// Refusals a page names by their own text; any other is said in general.
-const REFUSALS: [&str; 7] = [
+const REFUSALS: [&str; 8] = [
     "invalid_destination",
     "own_extension",
     "no_registered_phone",
@@ -40,6 +40,7 @@ const REFUSALS: [&str; 7] = [
     "no_line",
     "rate_limited",
     "forbidden",
+    "not_found",
 ];
 
 /// `POST /my/call`: places the call and goes back to the page it came from, which says the

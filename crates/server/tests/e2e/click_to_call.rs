@@ -162,7 +162,11 @@ async fn only_ones_own_line_calls_a_destination_a_phone_could_dial() {
 /// The tone a phone sent, heard at the other: most of the recording's power at `freq`.
 fn heard(recordings: &[std::path::PathBuf], freq: f64, what: &str) {
     use crate::baresip::{level_dbfs, read_wav, tone_ratio};
-    let (samples, rate) = read_wav(recordings.last().unwrap_or_else(|| panic!("{what}: no audio")));
+    let (samples, rate) = read_wav(
+        recordings
+            .last()
+            .unwrap_or_else(|| panic!("{what}: no audio")),
+    );
     // The first half second is the jitter buffer filling.
     let body = &samples[(rate as usize / 2).min(samples.len())..];
     assert!(body.len() > rate as usize, "{what}: a second of audio");
@@ -196,11 +200,10 @@ async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     })
     .await
     .unwrap();
-    let r = p
-        .w
-        .srv
-        .post(CALLS, &p.w.t1.user_token, json!({"to": "202"}))
-        .await;
+    let r =
+        p.w.srv
+            .post(CALLS, &p.w.t1.user_token, json!({"to": "202"}))
+            .await;
     assert_eq!(r.status, 202, "{}", r.text);
     let (ulf_heard, ada_heard, _ulf, _ada) = tokio::task::spawn_blocking(move || {
         let (mut ulf, mut ada) = (ulf, ada);
@@ -217,5 +220,45 @@ async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     let log = call_log(&p, &p.caller_line, 1).await;
     assert_eq!(log[0]["direction"], "received", "{log:?}");
     assert!(log[0]["duration_secs"].as_i64() >= Some(2), "{log:?}");
+    p.w.srv.stop().await;
+}
+
+/// Ulf's phone rings the whole ringing time without an answer: then it is cancelled, and Ada's
+/// phone is never called.
+#[tokio::test]
+async fn when_the_person_does_not_answer_in_30_s_their_phone_stops_and_nobody_else_is_called() {
+    use crate::phones::part;
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let (srv, t) = (&p.w.srv, &p.w.t1);
+    let port = free_port();
+    register_at(p.sip, &p.callee, port).await;
+    let xml = include_str!("sipp/call_uas.xml")
+        .replace("[answer]", &part("uas-ring"))
+        .replace("[ring_ms]", "0");
+    let ulf = Sipp::spawn(xml, "uas", port, &["-timeout".into(), "60".into()], None);
+    register_at(p.sip, &p.caller, free_port()).await;
+    let started = tokio::time::Instant::now();
+    let r = srv.post(CALLS, &t.user_token, json!({"to": "202"})).await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(r.body["ring_seconds"], 30, "{}", r.text);
+    ulf.done()
+        .await
+        .expect("Ulf's phone rang until it was cancelled");
+    assert!(
+        started.elapsed() >= Duration::from_secs(29),
+        "{:?}",
+        started.elapsed()
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for line in [&t.line_id, &p.caller_line] {
+        let r = srv
+            .get(&format!("/api/v1/lines/{line}/calls"), &t.admin_token)
+            .await;
+        assert_eq!(r.body["items"], json!([]), "no call was placed: {}", r.text);
+    }
     p.w.srv.stop().await;
 }

@@ -46,6 +46,11 @@ pub const TEXTS: &[Text] = &[
         "Trop d'appels passés à la suite. Veuillez patienter une minute puis réessayer.",
     ),
     (
+        "c2c_err_not_found",
+        "That line is not one of yours.",
+        "Cette ligne n'est pas l'une des vôtres.",
+    ),
+    (
         "c2c_err_forbidden",
         "Your service package does not let you place calls from here; ask your administrator.",
         "Votre offre de service ne vous permet pas de passer des appels d'ici ; demandez à votre administrateur.",
