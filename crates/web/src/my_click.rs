@@ -56,9 +56,9 @@ pub async fn place(
     };
     let line = f.line.filter(|l| !l.is_empty());
     let back = match (&line, f.back.as_str()) {
-        (Some(l), "calls") => format!("{}?line={}&", crate::my_call_log::PATH, enc(l)),
-        (None, "calls") => format!("{}?", crate::my_call_log::PATH),
-        _ => format!("{}?", crate::my_contacts::PATH),
+        (Some(l), "calls") => format!("{}?line={}&", crate::nav::MY_CALL_LOG, enc(l)),
+        (None, "calls") => format!("{}?", crate::nav::MY_CALL_LOG),
+        _ => format!("{}?", crate::nav::MY_CONTACTS),
     };
     let input = ClickToCallInput {
         to: f.to,
