@@ -557,6 +557,9 @@ async fn from_call(
     let Some((_, method)) = m.cseq() else {
         return false;
     };
+    if m.header("call-id") != Some(inner.call_id.as_str()) {
+        return false;
+    }
     let method = method.to_owned();
     match (m.code(), m.method()) {
         (Some(code), _) if method == "INVITE" => match code {
@@ -636,4 +639,50 @@ fn offer(at: SocketAddr, version: i64) -> Vec<u8> {
         "v=0\r\no=switchboard {version} 1 IN {family} {ip}\r\ns=Switchboard\r\nc=IN {family} {ip}\r\nt=0 0\r\nm=audio {port} RTP/AVP 0 8 {te}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:{te} telephone-event/8000\r\na=fmtp:{te} 0-15\r\na=ptime:20\r\na=sendrecv\r\n"
     )
     .into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_in_process_leg_gets_what_is_sent_to_its_address_until_closed() {
+        let legs = Legs::default();
+        let (at, mut rx) = legs.open();
+        assert!(Legs::inside(at));
+        assert!(!Legs::inside("127.0.0.1:5060".parse().unwrap()));
+        let bye = "BYE sip:201@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1;branch=z9hG4bK1\r\n\
+                   From: <sip:202@a>;tag=1\r\nTo: <sip:201@a>;tag=2\r\nCall-ID: c\r\n\
+                   CSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n";
+        legs.deliver(bye.as_bytes(), at);
+        assert_eq!(
+            rx.try_recv()
+                .map(|m| m.method().map(str::to_owned))
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("BYE")
+        );
+        // Another leg's port, and garbage, reach nobody.
+        let other = SocketAddr::new(at.ip(), at.port().wrapping_add(1));
+        legs.deliver(bye.as_bytes(), other);
+        legs.deliver(b"not sip", at);
+        assert!(rx.try_recv().is_err());
+        legs.close(at);
+        legs.deliver(bye.as_bytes(), at);
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn the_phone_is_offered_the_relays_caller_side_in_either_g711_codec_with_digits() {
+        let sdp = offer("192.0.2.7:20000".parse().unwrap(), 5);
+        assert_eq!(
+            sb_sip::sdp::audio_target(&sdp),
+            "192.0.2.7:20000".parse().ok()
+        );
+        let text = String::from_utf8(sdp).unwrap();
+        assert!(text.contains("m=audio 20000 RTP/AVP 0 8 101\r\n"), "{text}");
+        assert!(text.contains("a=rtpmap:101 telephone-event/8000"), "{text}");
+        assert_eq!(uri_user("*7#123"), "*7%23123");
+    }
 }

@@ -262,3 +262,30 @@ async fn when_the_person_does_not_answer_in_30_s_their_phone_stops_and_nobody_el
     }
     p.w.srv.stop().await;
 }
+
+/// Ulf answers, then hangs up while Ada's phone still rings: her phone is cancelled.
+#[tokio::test]
+async fn when_the_person_hangs_up_before_the_destination_answers_the_destination_stops_ringing() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let ulf_port = free_port();
+    register_at(p.sip, &p.callee, ulf_port).await;
+    let ulf = own_phone(ulf_port, "202", 800);
+    let ada = phone(p.sip, &p.caller, free_port(), Answer::Never).await;
+    let r =
+        p.w.srv
+            .post(CALLS, &p.w.t1.user_token, json!({"to": "202"}))
+            .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    ulf.done().await.expect("Ulf answered and hung up");
+    ada.done()
+        .await
+        .expect("Ada's phone rang and was cancelled");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["direction"], "dialled", "{log:?}");
+    assert_eq!(log[0]["duration_secs"], 0, "{log:?}");
+    p.w.srv.stop().await;
+}
