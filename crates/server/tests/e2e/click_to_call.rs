@@ -4,7 +4,8 @@
 
 use crate::kit::ulf_gets_package;
 use crate::phones::{
-    Answer, Pair, Sipp, call_log, free_port, pair, phone, register_at, sipp_available,
+    Answer, Pair, Sipp, call_log, carrier, free_port, pair, phone, register_at, sipp_available,
+    trunk_at,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -15,7 +16,7 @@ const CALLS: &str = "/api/v1/me/calls";
 /// answers, talks `hold_ms` and hangs up.
 fn own_phone(port: u16, dest: &str, hold_ms: u32) -> Sipp {
     let xml = include_str!("sipp/c2c_user.xml")
-        .replace("[dest]", dest)
+        .replace("[dest]", &dest.replace('+', "\\+"))
         .replace("[hold_ms]", &hold_ms.to_string());
     Sipp::spawn(xml, "c2c", port, &[], None)
 }
@@ -287,5 +288,40 @@ async fn when_the_person_hangs_up_before_the_destination_answers_the_destination
     let log = call_log(&p, &p.w.t1.line_id, 1).await;
     assert_eq!(log[0]["direction"], "dialled", "{log:?}");
     assert_eq!(log[0]["duration_secs"], 0, "{log:?}");
+    p.w.srv.stop().await;
+}
+
+/// An outside number goes out through the company's trunk with the line's caller ID, as when
+/// the phone dials it; the number may be written with spaces.
+#[tokio::test]
+async fn an_outside_number_goes_out_through_the_trunk_with_the_lines_caller_id() {
+    if !sipp_available() {
+        return;
+    }
+    let p = pair().await;
+    ulf_may_call(&p).await;
+    let port = free_port();
+    trunk_at(&p, port, json!({})).await;
+    // Ulf's line presents +15550000001.
+    let carrier = carrier(port, "+15559876543", "+15550000001", false);
+    let ulf_port = free_port();
+    register_at(p.sip, &p.callee, ulf_port).await;
+    let ulf = own_phone(ulf_port, "+15559876543", 1200);
+    let r =
+        p.w.srv
+            .post(CALLS, &p.w.t1.user_token, json!({"to": "+1 555 987 6543"}))
+            .await;
+    assert_eq!(r.status, 202, "{}", r.text);
+    assert_eq!(r.body["to"], "+15559876543", "{}", r.text);
+    ulf.done()
+        .await
+        .expect("Ulf's phone showed the number, answered and hung up");
+    carrier
+        .done()
+        .await
+        .expect("the carrier saw the number and the line's caller ID");
+    let log = call_log(&p, &p.w.t1.line_id, 1).await;
+    assert_eq!(log[0]["direction"], "dialled", "{log:?}");
+    assert_eq!(log[0]["other_number"], "+15559876543", "{log:?}");
     p.w.srv.stop().await;
 }
