@@ -358,7 +358,8 @@ pub async fn run<C: CallContext>(
 }
 
 /// [`run`] on a relay already started (its caller side given to the caller beforehand, as
-/// click to call does), or on a new one.
+/// click to call does) with what the caller hears from it meanwhile (ringback standing in for
+/// the called side, stopped when the call is answered or over), or on a new one.
 #[expect(
     clippy::too_many_lines,
     reason = "the call task's loop: one select arm per source of events (messages, timers, media, the queue), which must stay in one place to be fair"
@@ -370,7 +371,7 @@ pub async fn run_on<C: CallContext>(
     caller: Caller,
     tx: Outbox,
     mut rx: Inbox,
-    relay: Option<Relay>,
+    prepared: Option<(Relay, Option<tokio::sync::oneshot::Sender<()>>)>,
 ) {
     ctx.active_calls().fetch_add(1, Ordering::Relaxed);
     let a_call_id = invite.header("call-id").unwrap_or_default().to_owned();
@@ -383,9 +384,9 @@ pub async fn run_on<C: CallContext>(
             ctx.send(&m, to).await;
         }
     }
-    let relay = match relay {
-        Some(r) => Some(r),
-        None => Relay::start(ctx.ports()).await,
+    let (relay, announcing) = match prepared {
+        Some((r, a)) => (Some(r), a),
+        None => (Relay::start(ctx.ports()).await, None),
     };
     let Some(relay) = relay else {
         // No free media port: the call cannot carry audio.
@@ -460,7 +461,7 @@ pub async fn run_on<C: CallContext>(
         session: SessionTimer::default(),
         deposit: None,
         queue: None,
-        announcing: None,
+        announcing,
         fixed_offer: None,
         recorded,
         late_offer: false,

@@ -14,10 +14,11 @@
 //! When no phone answers within the ringing time (or every one refuses), nothing else is called.
 
 use crate::call::{self, Caller, token};
-use crate::relay::Relay;
+use crate::relay::{Relay, Side};
 use crate::{Engine, client};
 use parking_lot::Mutex;
 use sb_app::click_to_call::ClickCall;
+use sb_media::latch::Latch;
 use sb_sip::Message;
 use sb_sip::registrar::{reply, uri_of};
 use sb_sip::transaction::{Action, ClientInvite, Timers};
@@ -26,7 +27,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
 type Inbox = mpsc::UnboundedReceiver<(Message, SocketAddr)>;
@@ -464,6 +465,7 @@ async fn bridge(
         relay_a: relay.a_addr,
     };
     let caller = Caller::of_line(line.clone());
+    let ringing = ringback(engine, &relay, &phone.sdp);
     tokio::spawn(call::run_on(
         engine.clone(),
         invite,
@@ -471,10 +473,28 @@ async fn bridge(
         caller,
         task_tx,
         task_rx,
-        Some(relay),
+        Some((relay, ringing)),
     ));
     carry(engine, &mut phone, &mut inner, rings, inbox, &mut tap).await;
     engine.click_legs.close(at);
+}
+
+/// The person hears ringback until the destination answers: a media session of ours stands in
+/// for the called side on the relay (the call stops it, as it stops an announcement, when the
+/// destination answers or the call ends). None when the phone's answer has no G.711 or no port
+/// is free: the person then hears nothing until the destination answers.
+fn ringback(engine: &Engine, relay: &Relay, answer: &[u8]) -> Option<oneshot::Sender<()>> {
+    let codec = sb_media::codec::Codec::from_offer(answer)?;
+    let (socket, port) = engine.ports.media_socket()?;
+    let (stop, stopped) = oneshot::channel();
+    let mut io = crate::media::Io::new(socket, Latch::exact(relay.b_addr), codec, stopped);
+    relay.stand_in(Side::B, Some(port.addr()));
+    tokio::spawn(async move {
+        let _port = port;
+        let ringback = crate::media::ringback();
+        while io.play(&ringback, false).await.is_ok() {}
+    });
+    Some(stop)
 }
 
 /// Where the bridged call stands, seen from the in-process leg.

@@ -168,16 +168,17 @@ fn heard(recordings: &[std::path::PathBuf], freq: f64, what: &str) {
             .last()
             .unwrap_or_else(|| panic!("{what}: no audio")),
     );
-    // The first half second is the jitter buffer filling.
-    let body = &samples[(rate as usize / 2).min(samples.len())..];
+    // The last two seconds but the very end: before, the person heard ringback.
+    let end = samples.len().saturating_sub(rate as usize / 5);
+    let body = &samples[end.saturating_sub(2 * rate as usize)..end];
     assert!(body.len() > rate as usize, "{what}: a second of audio");
     assert!(level_dbfs(body) > -20.0, "{what}: not silence");
     let r = tone_ratio(body, rate, freq);
     assert!(r > 0.8, "{what}: the {freq} Hz tone arrives (ratio {r})");
 }
 
-/// Two baresip phones: Ulf's answers Switchboard's call by itself, then Ada's answers the call
-/// to her, and each hears the other's tone through the relay.
+/// Two baresip phones: Ulf's answers Switchboard's call by itself and hears ringback while Ada's
+/// rings; Ada picks up two seconds later, and each hears the other's tone through the relay.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     use crate::baresip::{Phone, baresip_available, tone_wav_at};
@@ -195,7 +196,7 @@ async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     let (ulf, ada) = tokio::task::spawn_blocking(move || {
         let mut ulf = Phone::start(sip, &ulf_line, &high, "auto");
         ulf.wait_registered();
-        let mut ada = Phone::start(sip, &ada_line, &low, "auto");
+        let mut ada = Phone::start(sip, &ada_line, &low, "manual");
         ada.wait_registered();
         (ulf, ada)
     })
@@ -209,6 +210,9 @@ async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     let (ulf_heard, ada_heard, _ulf, _ada) = tokio::task::spawn_blocking(move || {
         let (mut ulf, mut ada) = (ulf, ada);
         ulf.wait_event("CALL_ESTABLISHED", 10);
+        ada.wait_event("CALL_INCOMING", 10);
+        std::thread::sleep(Duration::from_secs(2));
+        assert_eq!(ada.command("accept", "")["ok"], true);
         ada.wait_event("CALL_ESTABLISHED", 10);
         std::thread::sleep(Duration::from_secs(3));
         ulf.hang_up_with(&mut ada);
@@ -218,6 +222,16 @@ async fn with_real_phones_the_audio_goes_both_ways_once_both_answered() {
     .unwrap();
     heard(&ada_heard, 1000.0, "Ada hears Ulf");
     heard(&ulf_heard, 400.0, "Ulf hears Ada");
+    // Before that, ringback: 440 and 480 Hz from Switchboard while Ada's phone rang.
+    let (samples, rate) = crate::baresip::read_wav(ulf_heard.last().unwrap());
+    let ringing = &samples
+        [(rate as usize / 2).min(samples.len())..(rate as usize * 3 / 2).min(samples.len())];
+    let r = crate::baresip::tone_ratio(ringing, rate, 440.0)
+        + crate::baresip::tone_ratio(ringing, rate, 480.0);
+    assert!(
+        r > 0.7,
+        "Ulf hears ringback while Ada's phone rings (ratio {r})"
+    );
     let log = call_log(&p, &p.caller_line, 1).await;
     assert_eq!(log[0]["direction"], "received", "{log:?}");
     assert!(log[0]["duration_secs"].as_i64() >= Some(2), "{log:?}");
