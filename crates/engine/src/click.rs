@@ -165,7 +165,12 @@ pub(crate) async fn place(engine: Arc<Engine>, order: ClickCall) {
         cancel(&engine, r).await;
     }
     if let Some(phone) = answered {
-        bridge(&engine, &order, relay, phone, &mut rings, &mut inbox).await;
+        let call = Bridged {
+            order: &order,
+            relay,
+            offered: &offer,
+        };
+        bridge(&engine, call, phone, &mut rings, &mut inbox).await;
     }
     // The cancelled phones' final answers (487) are acknowledged by their transactions, and
     // repeats of them absorbed, a while more (RFC 3261 Timers B and D).
@@ -369,8 +374,8 @@ struct Inner {
     cseq: u32,
     /// The call's task, where this leg's messages go.
     task: mpsc::UnboundedSender<(Message, SocketAddr)>,
-    /// The relay's caller side, where the phone sends its audio.
-    relay_a: SocketAddr,
+    /// What the phone was offered: the relay's caller side, where it sends its audio.
+    offered: Vec<u8>,
 }
 
 impl Inner {
@@ -412,12 +417,18 @@ impl Inner {
     }
 }
 
+/// The call to place once the phone answered: the order, the relay the phone was offered.
+struct Bridged<'a> {
+    order: &'a ClickCall,
+    relay: Relay,
+    offered: &'a [u8],
+}
+
 /// Runs the call to the destination with the answered phone as its caller, until either side
 /// hangs up.
 async fn bridge(
     engine: &Arc<Engine>,
-    order: &ClickCall,
-    relay: Relay,
+    call: Bridged<'_>,
     mut phone: Phone,
     rings: &mut [Ring],
     inbox: &mut Inbox,
@@ -426,6 +437,11 @@ async fn bridge(
         bye_phone(engine, &mut phone).await;
         return;
     }
+    let Bridged {
+        order,
+        relay,
+        offered,
+    } = call;
     let (at, mut tap) = engine.click_legs.open();
     let line = &order.line;
     let domain = &line.sip_domain;
@@ -462,7 +478,7 @@ async fn bridge(
         invite: invite.clone(),
         cseq: 1,
         task: task_tx.clone(),
-        relay_a: relay.a_addr,
+        offered: offered.to_vec(),
     };
     let caller = Caller::of_line(line.clone());
     let ringing = ringback(engine, &relay, &phone.sdp);
@@ -533,6 +549,10 @@ async fn carry(
                         engine.send(&phone.ack, phone.target).await;
                     }
                     None | Some("ACK") => {}
+                    // A repeated BYE is answered again, and nothing more.
+                    Some("BYE") if stage == Stage::Leaving => {
+                        engine.send(&reply(&m, 200, "OK", &[]), from).await;
+                    }
                     Some("BYE") => {
                         engine.send(&reply(&m, 200, "OK", &[]), from).await;
                         if stage == Stage::Answered {
@@ -547,9 +567,10 @@ async fn carry(
                         leaving_until = Some(Instant::now() + Duration::from_secs(5));
                     }
                     Some("INVITE") => {
-                        // A re-INVITE (hold, a refresh): its media stays at the relay.
+                        // A re-INVITE (hold, a refresh): its media stays at the relay, described
+                        // as first offered (the same session and version: nothing changed).
                         let mut ok = reply(&m, 200, "OK", &[("Contact", &engine.contact_for(from)), ("Content-Type", "application/sdp")]);
-                        ok.body = offer(inner.relay_a, engine.now_ms());
+                        ok.body = inner.offered.clone();
                         engine.send(&ok, from).await;
                     }
                     Some(_) => engine.send(&reply(&m, 200, "OK", &[]), from).await,
