@@ -222,6 +222,10 @@ impl App {
 }
 
 #[cfg(test)]
+#[path = "click_to_call_tests.rs"]
+mod store_tests;
+
+#[cfg(test)]
 mod tests {
     use super::destination;
 
