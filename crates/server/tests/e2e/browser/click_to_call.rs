@@ -7,6 +7,7 @@ use super::{Ctx, R, ensure, set_ulf_package, ulf_gets_package};
 use crate::kit::*;
 use crate::phones::{Answer, free_port, phone, sip_line, sipp_available};
 use fantoccini::Locator;
+use fantoccini::key::Key;
 use serde_json::json;
 
 const NUMBER: &str = "+15550100";
@@ -73,7 +74,17 @@ async fn call_and_check(ctx: &Ctx) -> R {
     let ulf = sip_line(srv, &t.admin_token, &t.line_id).await;
     let own = phone(sip, &ulf, free_port(), Answer::Busy).await;
     ctx.open("/my/contacts").await?;
-    ctx.click(&button).await?;
+    // With the keyboard alone: Enter on the focused button.
+    let pressed = ctx.c.find(Locator::Css(&button)).await?;
+    pressed
+        .send_keys(&char::from(Key::Enter).to_string())
+        .await?;
+    for _ in 0..50 {
+        if ctx.c.current_url().await?.as_str().contains("calling=") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     let status = ctx.text("main [role=status]").await?;
     ensure(
         status == format!("Your phone is ringing: answer it to call {NUMBER}."),
