@@ -86,6 +86,9 @@ use utoipa::openapi::{
         CallRecordView,
         MessageView,
         SendMessageInput,
+        sb_app::click_to_call::ClickToCallInput,
+        sb_app::click_to_call::ClickToCallView,
+        sb_app::click_to_call::ClickToCallState,
         VoicemailView,
         VoicemailPatch,
         VoicemailSettingsDoc,
@@ -271,6 +274,12 @@ pub fn openapi_json() -> String {
                 "201",
                 ResponseBuilder::new()
                     .description("Created")
+                    .content("application/json", json(schema_ref(s))),
+            ),
+            Answer::Accepted(s) => op.response(
+                "202",
+                ResponseBuilder::new()
+                    .description("Accepted: under way")
                     .content("application/json", json(schema_ref(s))),
             ),
             Answer::NoContent => op.response("204", ResponseBuilder::new().description("Done")),

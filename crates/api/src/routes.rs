@@ -17,6 +17,8 @@ pub enum Answer {
     List(&'static str),
     /// 201 with this schema.
     Created(&'static str),
+    /// 202 with this schema: the work goes on after the answer.
+    Accepted(&'static str),
     /// 204, no body.
     NoContent,
     /// 200, JSON or (with `?format=csv`) CSV pages of this schema.
@@ -77,6 +79,7 @@ pub fn routes() -> Vec<Route> {
         r!(post "/api/v1/auth/reauth" reauth "auth" Some("ReauthInput"), Ok("ReauthOutput"), true, "Confirm the password again for a short-lived elevated token"),
         r!(post "/api/v1/auth/first-login" first_login "auth" Some("FirstLoginInput"), Ok("LoginOutput"), false, "Complete a one-time link: choose username and password"),
         r!(get "/api/v1/me" me "auth" N, Ok("MeView"), true, "Who is signed in, with role, tenant, features and lines"),
+        r!(post "/api/v1/me/calls" click_to_call "calls" Some("ClickToCallInput"), Accepted("ClickToCallView"), true, "Click to call: ring the person's own phone (the extension they are signed in to, or line_id, one of their own lines) showing the destination, and once they answer call the destination from that line as if its phone had dialled it; 409 no_registered_phone when no phone is registered on the line, 422 invalid_destination"),
         r!(post "/api/v1/me/password" change_password "auth" Some("ChangePasswordInput"), NoContent, true, "Change one's own password (needs the current one)"),
         r!(post "/api/v1/me/passcode" change_passcode "auth" Some("PasscodeInput"), NoContent, true, "Change the voicemail PIN, the login password, or both (needs the current password)"),
         r!(post "/api/v1/me/two-factor" enrol_two_factor "auth" N, Created("TwoFactorEnrolment"), true, "Start two-factor sign-in (elevated token): a new secret as otpauth URI and QR code"),

@@ -15,6 +15,7 @@ pub mod barring;
 pub mod branding;
 pub mod call_log;
 pub mod calls;
+pub mod click_to_call;
 mod conference_invite;
 pub mod conferences;
 pub mod contacts;
@@ -174,6 +175,8 @@ pub struct App {
     pub(crate) live: Arc<std::sync::OnceLock<std::sync::Weak<dyn switch::LiveState>>>,
     /// How a company's mail server is tried before it is saved (given by the server).
     pub(crate) mail_check: mail_access::MailCheckSlot,
+    /// Click to call: its rate limit and the calls announced to the SIP engine.
+    pub(crate) clicks: Arc<click_to_call::Clicks>,
 }
 
 impl App {
@@ -209,6 +212,7 @@ impl App {
             calls_tabs: Arc::default(),
             live: Arc::default(),
             mail_check: Arc::default(),
+            clicks: Arc::default(),
         }
     }
 

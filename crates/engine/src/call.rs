@@ -344,17 +344,32 @@ struct Call<C> {
 }
 
 /// Runs one call from its first INVITE (already authenticated as `caller`) to its end.
-#[expect(
-    clippy::too_many_lines,
-    reason = "the call task's loop: one select arm per source of events (messages, timers, media, the queue), which must stay in one place to be fair"
-)]
 pub async fn run<C: CallContext>(
     ctx: Arc<C>,
     invite: Message,
     a_addr: SocketAddr,
     caller: Caller,
     tx: Outbox,
+    rx: Inbox,
+) {
+    run_on(ctx, invite, a_addr, caller, tx, rx, None).await;
+}
+
+/// [`run`] on a relay already started (its caller side given to the caller beforehand, as
+/// click to call does) with what the caller hears from it meanwhile (ringback standing in for
+/// the called side, stopped when the call is answered or over), or on a new one.
+#[expect(
+    clippy::too_many_lines,
+    reason = "the call task's loop: one select arm per source of events (messages, timers, media, the queue), which must stay in one place to be fair"
+)]
+pub async fn run_on<C: CallContext>(
+    ctx: Arc<C>,
+    invite: Message,
+    a_addr: SocketAddr,
+    caller: Caller,
+    tx: Outbox,
     mut rx: Inbox,
+    prepared: Option<(Relay, Option<tokio::sync::oneshot::Sender<()>>)>,
 ) {
     ctx.active_calls().fetch_add(1, Ordering::Relaxed);
     let a_call_id = invite.header("call-id").unwrap_or_default().to_owned();
@@ -367,7 +382,11 @@ pub async fn run<C: CallContext>(
             ctx.send(&m, to).await;
         }
     }
-    let Some(relay) = Relay::start(ctx.ports()).await else {
+    let (relay, announcing) = match prepared {
+        Some((r, a)) => (Some(r), a),
+        None => (Relay::start(ctx.ports()).await, None),
+    };
+    let Some(relay) = relay else {
         // No free media port: the call cannot carry audio.
         let r = reply(&invite, 503, "No Media Ports", &[]);
         ctx.send(&r, a_addr).await;
@@ -440,7 +459,7 @@ pub async fn run<C: CallContext>(
         session: SessionTimer::default(),
         deposit: None,
         queue: None,
-        announcing: None,
+        announcing,
         fixed_offer: None,
         recorded,
         late_offer: false,

@@ -7,6 +7,7 @@ mod admission;
 mod batch;
 mod call;
 mod carrier_texts;
+mod click;
 // The media the engine drives, under the names its modules have always used.
 pub use sb_media::endpoint as media;
 pub use sb_media::{hold, recorder, relay};
@@ -80,6 +81,8 @@ pub struct Engine {
     hold: Arc<hold::Hold>,
     /// Call-in agents dialled in to their queues.
     call_in: call::queue::CallInPool,
+    /// The in-process caller legs of click-to-call calls.
+    click_legs: click::Legs,
 }
 
 impl LiveState for Engine {
@@ -110,10 +113,14 @@ impl Engine {
     /// Whether `to` is a phone on a TCP or TLS connection (a reliable transport: nothing is
     /// repeated towards it).
     fn on_stream(&self, to: SocketAddr) -> bool {
-        self.transport.reliable(to)
+        click::Legs::inside(to) || self.transport.reliable(to)
     }
 
     async fn send_bytes(&self, bytes: &[u8], to: SocketAddr) {
+        if click::Legs::inside(to) {
+            self.click_legs.deliver(bytes, to);
+            return;
+        }
         self.transport.send(bytes, to).await;
     }
 
@@ -377,6 +384,7 @@ pub async fn run(
         conferences: Arc::default(),
         hold: Arc::default(),
         call_in: call::queue::CallInPool::default(),
+        click_legs: click::Legs::default(),
     });
     let live: Arc<dyn LiveState> = engine.clone();
     engine.app.attach_live(Arc::downgrade(&live));
@@ -395,20 +403,14 @@ pub async fn run(
         async move { engine.forget_bindings(aor).await }
     });
     carrier_texts::follow_posted(&engine);
+    click::serve(&engine);
     // Message-waiting lamps follow every change to a mailbox, wherever it was made.
     let lamps = engine.clone();
     follow(engine.app.mailbox_changes(), move |line| {
         let engine = lamps.clone();
         async move { presence::mailbox_changed(&engine, &line).await }
     });
-    // The registration count also follows expiries and registrations counted in between.
-    let counting = engine.clone();
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-            counting.registrations.count(counting.now_ms());
-        }
-    });
+    tokio::spawn(keep_counting(engine.clone()));
     let mut buf = vec![0u8; sb_sip::message::MAX_MESSAGE];
     loop {
         let (n, from) = match engine.transport.socket().recv_from(&mut buf).await {
@@ -419,6 +421,14 @@ pub async fn run(
             }
         };
         handle(&engine, &buf[..n], from).await;
+    }
+}
+
+/// The registration count also follows expiries and registrations counted in between.
+async fn keep_counting(engine: Arc<Engine>) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        engine.registrations.count(engine.now_ms());
     }
 }
 

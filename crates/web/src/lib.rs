@@ -53,6 +53,7 @@ mod messages;
 mod my;
 mod my_call_log;
 mod my_calls;
+mod my_click;
 mod my_conferences;
 mod my_contacts;
 mod my_extension;
@@ -165,6 +166,7 @@ pub fn router(state: WebState) -> Router {
         .route("/my/forward", post(my::forward))
         .route(my_call_log::PATH, get(my_call_log::page))
         .route(my_call_log::CSV_PATH, get(my_call_log::csv))
+        .route(my_click::PATH, post(my_click::place))
         .route(my_inbox::PATH, get(my_inbox::page))
         .route("/my/inbox/{kind}/{id}/audio", get(my_inbox::audio))
         .route("/my/inbox/{kind}/{id}/document", get(my_inbox::document))

@@ -28,12 +28,17 @@ pub struct LogQuery {
     line: Option<String>,
     direction: Option<String>,
     after: Option<String>,
+    /// A call just placed from here (click to call), or its refusal's code.
+    calling: Option<String>,
+    refused: Option<String>,
 }
 
 /// A call and its other party's presence as a text key.
 struct LogRow {
     call: CallRow,
     presence: Option<&'static str>,
+    /// The number to call back, when it is one (not a withheld caller).
+    callable: Option<String>,
 }
 
 /// One line's page of the log, with the links that keep its line and filter.
@@ -137,7 +142,8 @@ pub async fn page(
         Ok(me) => me,
         Err(r) => return r,
     };
-    let c = chrome(&session);
+    let mut c = chrome(&session);
+    crate::my_click::notice(&mut c, q.calling.as_deref(), q.refused.as_deref());
     match read_log(&s, &session, &c, &me, &q).await {
         Ok(log) => {
             let note = log.is_none().then_some("no_lines");
@@ -179,6 +185,7 @@ async fn read_log(
             .into_iter()
             .map(|p| LogRow {
                 presence: p.presence.map(|p| p.as_str()),
+                callable: sb_app::click_to_call::destination(&p.call.other_number).ok(),
                 call: call_row(p.call, &zone),
             })
             .collect(),

@@ -133,6 +133,9 @@ impl Page {
 #[derive(Deserialize)]
 pub struct PageQuery {
     done: Option<String>,
+    /// A call just placed from here (click to call), or its refusal's code.
+    calling: Option<String>,
+    refused: Option<String>,
     q: Option<String>,
     edit: Option<String>,
 }
@@ -160,6 +163,7 @@ pub async fn page(
         Some("favourites") => Some(c.t("ct_favourites_saved").to_owned()),
         _ => None,
     };
+    crate::my_click::notice(&mut c, q.calling.as_deref(), q.refused.as_deref());
     let search = q.q.unwrap_or_default();
     let typed = match q.edit {
         Some(id) => match s.app.contact(&session.actor, &id).await {

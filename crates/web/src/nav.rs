@@ -14,6 +14,9 @@ pub const BRANDING: &str = "/admin/branding";
 pub const BRAND_CSS: &str = "/brand/style.css";
 /// The logo of the signed-in person's pages.
 pub const BRAND_LOGO: &str = "/brand/logo";
+/// The person's Contacts and Call log, which a Call button goes back to.
+pub const MY_CONTACTS: &str = "/my/contacts";
+pub const MY_CALL_LOG: &str = "/my/calls";
 
 /// The role's places, in order; what a role may not do is absent (PORTALS.md). A session that
 /// may only enrol in two-factor sign-in sees that page alone.

@@ -23,6 +23,16 @@ pub async fn list_company_calls(
     calls_answer(s, a, CallsOf::Company(id), parts).await
 }
 
+/// Click to call from one of the person's own lines: 202, the call under way.
+pub async fn click_to_call(
+    State(s): S,
+    a: Auth,
+    Body(input): Body<sb_app::click_to_call::ClickToCallInput>,
+) -> ApiResult<(StatusCode, Json<sb_app::click_to_call::ClickToCallView>)> {
+    let placed = s.app.click_to_call(&a.actor, input).await?;
+    Ok((StatusCode::ACCEPTED, Json(placed)))
+}
+
 pub(super) async fn calls_answer(
     s: AppState,
     a: Auth,

@@ -61,7 +61,7 @@ pub(crate) fn tone_wav_at(path: &Path, freq: f64, secs: u32, rate: u32) {
 }
 
 /// The 16-bit samples of a PCM WAV and its sample rate.
-fn read_wav(path: &Path) -> (Vec<i16>, u32) {
+pub(crate) fn read_wav(path: &Path) -> (Vec<i16>, u32) {
     let b = std::fs::read(path).unwrap();
     assert_eq!(&b[..4], b"RIFF", "{} is not a WAV", path.display());
     let mut i = 12;

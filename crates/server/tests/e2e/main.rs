@@ -17,6 +17,7 @@ mod busy;
 mod callcentre_portal;
 mod calls;
 mod cli;
+mod click_to_call;
 mod company_portal;
 mod conferences;
 mod contacts;

@@ -586,3 +586,47 @@ async fn wrong_current_passwords_on_my_profile_count_toward_the_lock_like_a_sign
     assert_eq!(w.srv.login_resp("ulfone", PW).await.status, 423);
     w.srv.stop().await;
 }
+
+/// Click to call from the portal: the button's form needs its CSRF token, a refusal comes back
+/// to the page as its alert, and a made-up `calling` notice is never shown.
+#[tokio::test]
+async fn a_call_button_needs_its_csrf_token_and_comes_back_with_the_refusal() {
+    let w = world().await;
+    crate::kit::ulf_gets_package(&w.srv, &w.t1, "Calling", &["user_portal"]).await;
+    let mut u = Browser::new(&w.srv, "en");
+    u.sign_in("ulfone", PW).await;
+    let (status, page, _) = u.get("/my/contacts").await;
+    assert_eq!(status, 200, "{page}");
+    let csrf = Browser::csrf(&page);
+    let call = |to: &'static str| [("to", to), ("back", "contacts")];
+    let forged = [&[("csrf", "forged")][..], &call("202")[..]].concat();
+    let (status, _, _) = u.post("/my/call", &forged).await;
+    assert_eq!(status, 403, "without the form's token nothing is called");
+    for (to, code) in [
+        ("sip:202@evil.example", "invalid_destination"),
+        ("201", "own_extension"),
+        ("202", "no_registered_phone"),
+    ] {
+        let form = [&[("csrf", csrf.as_str())][..], &call(to)[..]].concat();
+        let (status, _, loc) = u.post("/my/call", &form).await;
+        let back = format!("/my/contacts?refused={code}");
+        assert_eq!((status, loc.as_deref()), (303, Some(back.as_str())), "{to}");
+        let (_, page, _) = u.get(&back).await;
+        assert!(page.contains("role=\"alert\""), "{page}");
+    }
+    let (_, page, _) = u.get("/my/contacts?refused=no_registered_phone").await;
+    assert!(
+        page.contains("No phone is registered on your extension now"),
+        "{page}"
+    );
+    let (_, page, _) = u
+        .get("/my/contacts?calling=%3Cb%3Ewin%20a%20prize%3C%2Fb%3E")
+        .await;
+    assert!(!page.contains("Your phone is ringing"), "{page}");
+    let (_, page, _) = u.get("/my/contacts?calling=%2B15550100").await;
+    assert!(
+        page.contains("Your phone is ringing: answer it to call +15550100."),
+        "{page}"
+    );
+    w.srv.stop().await;
+}

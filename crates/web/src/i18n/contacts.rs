@@ -3,6 +3,58 @@
 use super::Text;
 
 pub const TEXTS: &[Text] = &[
+    ("c2c_call", "Call", "Appeler"),
+    ("c2c_call_back", "Call back", "Rappeler"),
+    (
+        "c2c_ringing",
+        "Your phone is ringing: answer it to call",
+        "Votre téléphone sonne : décrochez pour appeler le",
+    ),
+    (
+        "c2c_failed",
+        "The call could not be placed. Please try again.",
+        "L'appel n'a pas pu être passé. Veuillez réessayer.",
+    ),
+    (
+        "c2c_err_invalid_destination",
+        "This is not a number that can be called: digits, with * and # for codes and an optional leading +.",
+        "Ce n'est pas un numéro qui peut être appelé : des chiffres, avec * et # pour les codes et un + au début si besoin.",
+    ),
+    (
+        "c2c_err_own_extension",
+        "This is the extension you call from: choose another number.",
+        "C'est le poste depuis lequel vous appelez : choisissez un autre numéro.",
+    ),
+    (
+        "c2c_err_no_registered_phone",
+        "No phone is registered on your extension now: connect your phone, then try again.",
+        "Aucun téléphone n'est enregistré sur votre poste en ce moment : connectez votre téléphone, puis réessayez.",
+    ),
+    (
+        "c2c_err_extension_choice_required",
+        "Choose the extension you are signed in to first.",
+        "Choisissez d'abord le poste auquel vous êtes connecté.",
+    ),
+    (
+        "c2c_err_no_line",
+        "You have no line to call from.",
+        "Vous n'avez aucune ligne depuis laquelle appeler.",
+    ),
+    (
+        "c2c_err_rate_limited",
+        "Too many calls placed at once. Please wait a minute and try again.",
+        "Trop d'appels passés à la suite. Veuillez patienter une minute puis réessayer.",
+    ),
+    (
+        "c2c_err_not_found",
+        "That line is not one of yours.",
+        "Cette ligne n'est pas l'une des vôtres.",
+    ),
+    (
+        "c2c_err_forbidden",
+        "Your service package does not let you place calls from here; ask your administrator.",
+        "Votre offre de service ne vous permet pas de passer des appels d'ici ; demandez à votre administrateur.",
+    ),
     ("ct_title", "Contacts", "Contacts"),
     ("ct_sections", "Contacts sections", "Sections des contacts"),
     ("ct_favourites", "Favourites", "Favoris"),

@@ -10,6 +10,7 @@
 
 mod branding;
 mod callcentre;
+mod click_to_call;
 mod company;
 mod company_profile;
 mod group_contacts;
