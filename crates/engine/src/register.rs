@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::location::{Locator, Registered};
+use std::future::Future;
 use std::sync::atomic::AtomicI64;
 
 /// The registrar service's own state: digest challenges and nonce counts, where devices are,
@@ -241,7 +242,57 @@ impl Transactions {
     }
 }
 
-pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAddr) -> Message {
+/// What the registrar asks of the rest of the engine: its own state, the time, admission's
+/// failure accounting (RFC 3261 section 26.3.2.4 leaves guessing to the server's policy), the
+/// SIP account a REGISTER names, and the kept messages a device takes once it is registered.
+/// [`Engine`] is the real one; `register/tests.rs` has a fake.
+pub(crate) trait RegistrarContext: Send + Sync + 'static {
+    /// Nonces, bindings and the answers kept for retransmissions.
+    fn registrations(&self) -> &Registrations;
+    fn now_ms(&self) -> i64;
+    /// Whether `username` may try to authenticate from `from` (not blocked for that address).
+    fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool;
+    /// Whether `msg` shows its sender receives what is sent to `from`.
+    fn proven(&self, msg: &Message, from: SocketAddr) -> bool;
+    /// Counts an authentication outcome (200 or 403) for the guard.
+    fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>);
+    /// The account the Authorization of `m` names in the company of `domain`.
+    fn account(&self, m: &Message, domain: &str) -> impl Future<Output = Looked> + Send;
+    /// Hands the messages kept for `user@domain` to its devices.
+    fn flush(self: &Arc<Self>, domain: String, user: String);
+}
+
+impl RegistrarContext for Engine {
+    fn registrations(&self) -> &Registrations {
+        &self.registrations
+    }
+    fn now_ms(&self) -> i64 {
+        Engine::now_ms(self)
+    }
+    fn may_try(&self, from: SocketAddr, username: Option<&str>) -> bool {
+        Engine::may_try(self, from, username)
+    }
+    fn proven(&self, msg: &Message, from: SocketAddr) -> bool {
+        Engine::proven(self, msg, false, from)
+    }
+    fn judge(&self, from: SocketAddr, username: Option<&str>, domain: &str, code: Option<u16>) {
+        Engine::judge(self, from, username, domain, code);
+    }
+    fn account(&self, m: &Message, domain: &str) -> impl Future<Output = Looked> + Send {
+        self.lookup(m, domain, "authorization")
+    }
+    fn flush(self: &Arc<Self>, domain: String, user: String) {
+        messaging::flush(self.clone(), domain, user);
+    }
+}
+
+/// A REGISTER (RFC 3261 section 10.3): challenged, checked against the account its
+/// credentials name, applied to the location service; the outcome counted by the guard.
+pub(crate) async fn register<R: RegistrarContext>(
+    ctx: &Arc<R>,
+    msg: &Message,
+    from: SocketAddr,
+) -> Message {
     let Some((user, domain)) = registrar::to_address(msg) else {
         return registrar::reply(msg, 400, "Bad To Header", &[]);
     };
@@ -250,22 +301,41 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
         .header("authorization")
         .and_then(digest::parse_credentials)
         .map(|c| c.username);
-    if !engine.may_try(from, username.as_deref()) {
+    if !ctx.may_try(from, username.as_deref()) {
         // Still hammering a blocked username counts against the source, when the source is
         // proven: a UDP source may be somebody else's address.
-        if engine.proven(msg, false, from) {
-            engine.judge(from, None, &domain, Some(403));
+        if ctx.proven(msg, from) {
+            ctx.judge(from, None, &domain, Some(403));
         }
         return registrar::reply(msg, 403, "Forbidden", &[]);
     }
-    let looked_up = engine.lookup(msg, &domain, "authorization").await;
-    let (found, company) = match looked_up {
+    let registered = apply(ctx.as_ref(), msg, from, &domain).await;
+    let code = registered.answer.code();
+    ctx.judge(from, username.as_deref(), &domain, code);
+    if let Some(written) = registered.written {
+        let _ = written.await;
+        if registered.devices > 0 {
+            // Messages kept while the line had no device go out now.
+            ctx.flush(domain, user);
+        }
+    }
+    registered.answer
+}
+
+/// Checks a REGISTER's credentials and applies it to the location service.
+async fn apply<R: RegistrarContext>(
+    ctx: &R,
+    msg: &Message,
+    from: SocketAddr,
+    domain: &str,
+) -> Registered {
+    let (found, company) = match ctx.account(msg, domain).await {
         Some((account, company)) => (Found(Some(account)), Some(company)),
         None => (Found(None), None),
     };
-    let now = engine.now_ms();
+    let now = ctx.now_ms();
     let source = from.to_string();
-    let registrations = &engine.registrations;
+    let registrations = ctx.registrations();
     let checked = registrations.reg.lock().check(msg, &source, now, &found);
     // A REGISTER is accepted only for an account found, and every account has its company.
     let registered = match (checked, company) {
@@ -273,17 +343,11 @@ pub(crate) async fn register(engine: &Arc<Engine>, msg: &Message, from: SocketAd
         (Ok(_), None) => Registered::refused(registrar::reply(msg, 500, "Server Error", &[])),
         (Err(answer), _) => Registered::refused(answer),
     };
-    let code = registered.answer.code();
-    engine.judge(from, username.as_deref(), &domain, code);
-    if code == Some(200) {
+    if registered.answer.code() == Some(200) {
         registrations.count_soon(now);
     }
-    if let Some(written) = registered.written {
-        let _ = written.await;
-        if registered.devices > 0 {
-            // Messages kept while the line had no device go out now.
-            messaging::flush(engine.clone(), domain, user);
-        }
-    }
-    registered.answer
+    registered
 }
+
+#[cfg(test)]
+mod tests;
