@@ -9,13 +9,17 @@
 //! line with digest credentials like any phone.
 
 use super::Engine;
+use crate::ports::Signalling;
+use crate::upstream::Carriers;
 use parking_lot::Mutex;
+use sb_app::AppResult;
 use sb_app::trunks::Trunk;
 use sb_domain::ids::{CompanyId, LineId};
 use sb_sip::Message;
 use sb_sip::guard::{self, Guard};
 use sb_sip::registrar;
 use std::collections::HashMap;
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,6 +81,18 @@ impl Admission {
         }
     }
 
+    /// Trusts the trunks' and edge proxies' addresses: never limited or blocked, so a carrier
+    /// sending many calls, or a proxy speaking for many phones, is not taken for a flood.
+    pub(super) fn trust(&self, trunks: &[Trunk], edge_proxies: &[IpAddr]) {
+        let ips: Vec<_> = trunks
+            .iter()
+            .filter_map(|t| t.address.parse::<SocketAddr>().ok())
+            .map(|a| a.ip())
+            .chain(edge_proxies.iter().copied())
+            .collect();
+        self.guard.lock().trust(ips);
+    }
+
     /// Takes a slot under `slot`'s cap; false (nothing taken) when the cap is reached.
     fn take_slot(&self, slot: &Slot, max: i64) -> bool {
         let mut load = self.load.lock();
@@ -133,13 +149,8 @@ impl Engine {
 pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
     loop {
         if let Ok(trunks) = engine.app.trunks_for_engine().await {
-            let ips: Vec<_> = trunks
-                .iter()
-                .filter_map(|t| t.address.parse::<SocketAddr>().ok())
-                .map(|a| a.ip())
-                .chain(engine.settings.edge_proxies.iter().copied())
-                .collect();
-            engine.admission.guard.lock().trust(ips);
+            let edge = &engine.settings.edge_proxies;
+            engine.admission.trust(&trunks, edge);
         }
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
@@ -148,7 +159,7 @@ pub(super) async fn keep_trunks_trusted(engine: Arc<Engine>) {
 /// Whether an INVITE from `from` is the carrier of `trunk` calling: from the trunk's IP (any
 /// port: a TCP connection comes from a port of its own), and either over TCP/TLS or, in
 /// `secret` mode, with the trunk's key in the Request-URI.
-fn is_from(engine: &Engine, trunk: &Trunk, msg: &Message, from: SocketAddr) -> bool {
+fn is_from<S: Signalling>(ctx: &S, trunk: &Trunk, msg: &Message, from: SocketAddr) -> bool {
     let Ok(at) = trunk.address.parse::<SocketAddr>() else {
         return false;
     };
@@ -160,7 +171,7 @@ fn is_from(engine: &Engine, trunk: &Trunk, msg: &Message, from: SocketAddr) -> b
             .uri()
             .and_then(|u| registrar::param(u, "key"))
             .is_some_and(|k| sb_sip::digest::same(k, secret)),
-        _ => engine.on_stream(from),
+        _ => ctx.on_stream(from),
     }
 }
 
@@ -197,11 +208,36 @@ pub(super) async fn from_trunk(
     msg: &Message,
     from: SocketAddr,
 ) -> Option<Carrier> {
-    let trunks = engine.app.trunks_for_engine().await.ok()?;
-    let trunk = trunks.iter().find(|t| is_from(engine, t, msg, from))?;
+    carrier_of(engine, msg, from).await
+}
+
+/// What recognising a carrier asks: the trunks ([`Carriers`]), whether a peer is on a TCP or
+/// TLS connection ([`Signalling`]), and the company a dialled number belongs to.
+pub(crate) trait Numbers: Carriers + Signalling {
+    /// The company a carrier's call for `number` belongs to (`App::company_of_number`).
+    fn company_of_number(
+        &self,
+        number: &str,
+        trunk_company: Option<&CompanyId>,
+    ) -> impl Future<Output = AppResult<Option<CompanyId>>> + Send;
+}
+
+impl Numbers for Engine {
+    fn company_of_number(
+        &self,
+        number: &str,
+        trunk_company: Option<&CompanyId>,
+    ) -> impl Future<Output = AppResult<Option<CompanyId>>> + Send {
+        self.app.company_of_number(number, trunk_company)
+    }
+}
+
+/// [`from_trunk`] over the [`Numbers`] port.
+async fn carrier_of<C: Numbers>(ctx: &C, msg: &Message, from: SocketAddr) -> Option<Carrier> {
+    let trunks = ctx.trunks().await.ok()?;
+    let trunk = trunks.iter().find(|t| is_from(ctx, t, msg, from))?;
     let dialled = msg.uri().and_then(registrar::user_of)?;
-    let company = engine
-        .app
+    let company = ctx
         .company_of_number(dialled, trunk.company_id.as_ref())
         .await
         .ok()??;
@@ -221,16 +257,4 @@ pub(super) async fn from_trunk(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::outside_number;
-
-    #[test]
-    fn an_outside_caller_cannot_pass_for_an_extension() {
-        assert_eq!(outside_number(Some("+15557654321")), "+15557654321");
-        assert_eq!(outside_number(Some("5557654321")), "5557654321");
-        for fake in ["201", "*97", "1234", "+201", "201;x", "alice"] {
-            assert_eq!(outside_number(Some(fake)), "anonymous", "{fake}");
-        }
-        assert_eq!(outside_number(None), "anonymous");
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 //! as the test sets them; the messages kept are recorded with whether a device took them. The
 //! answers to our requests are handed in through [`Fake::answer`], as the receive loop does.
 
+use crate::admission::Numbers;
 use crate::client::{Client, Pending};
 use crate::messaging::{MessagingContext, Text};
 use crate::ports::{Devices, Lines, Signalling};
@@ -52,6 +53,8 @@ pub(crate) struct Fake {
     pub(crate) kept: Mutex<Vec<Kept>>,
     /// The trunks as the business layer has them now.
     pub(crate) trunks: Mutex<Arc<Vec<Trunk>>>,
+    /// The company each number a carrier may call belongs to.
+    pub(crate) numbers: HashMap<String, CompanyId>,
 }
 
 impl Fake {
@@ -235,5 +238,15 @@ impl MessagingContext for Fake {
 impl Carriers for Fake {
     async fn trunks(&self) -> AppResult<Arc<Vec<Trunk>>> {
         Ok(self.trunks.lock().clone())
+    }
+}
+
+impl Numbers for Fake {
+    async fn company_of_number(
+        &self,
+        number: &str,
+        _: Option<&CompanyId>,
+    ) -> AppResult<Option<CompanyId>> {
+        Ok(self.numbers.get(number).cloned())
     }
 }
