@@ -10,6 +10,7 @@
 
 use super::transport::Room;
 use super::{Engine, handle};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,6 +40,47 @@ impl Default for Limits {
             first_message: Duration::from_secs(10),
             idle: Duration::from_secs(3_700),
         }
+    }
+}
+
+/// What a stream connection asks of the rest of the engine: its bounds, a place among the open
+/// connections (so what is sent to its peer goes down it), and the receive path for each
+/// message it brings. [`Engine`] is the real one; `stream/tests.rs` has a fake.
+pub(crate) trait Connections: Send + Sync + 'static {
+    fn limits(&self) -> Limits;
+    /// Registers the connection from `peer`, written through `tx`; false when there is no room.
+    fn open(&self, peer: SocketAddr, tx: mpsc::Sender<Vec<u8>>, transport: &'static str) -> bool;
+    /// Forgets the connection from `peer` once it is closed.
+    fn close(&self, peer: SocketAddr);
+    /// One message cut from the stream, received as a datagram would be.
+    fn receive(
+        self: &Arc<Self>,
+        message: &[u8],
+        peer: SocketAddr,
+    ) -> impl Future<Output = ()> + Send;
+}
+
+impl Connections for Engine {
+    fn limits(&self) -> Limits {
+        self.settings.streams.clone()
+    }
+    fn open(&self, peer: SocketAddr, tx: mpsc::Sender<Vec<u8>>, transport: &'static str) -> bool {
+        let limits = &self.settings.streams;
+        let room = Room {
+            total: limits.total,
+            per_ip: limits.per_ip,
+        };
+        self.transport.open(peer, tx, transport, room)
+    }
+    fn close(&self, peer: SocketAddr) {
+        self.transport.close(peer);
+    }
+    fn receive(
+        self: &Arc<Self>,
+        message: &[u8],
+        peer: SocketAddr,
+    ) -> impl Future<Output = ()> + Send {
+        handle(self, message, peer)
     }
 }
 
@@ -118,23 +160,20 @@ pub(super) fn frame_end(buf: &[u8]) -> Result<Option<usize>, ()> {
 
 /// One stream connection (TCP, or TLS after its handshake): messages cut at their
 /// Content-Length go to [`handle`], and what Switchboard sends to `peer` goes down it.
-async fn stream_connection<S>(
-    engine: Arc<Engine>,
+async fn stream_connection<C, S>(
+    engine: Arc<C>,
     stream: S,
     peer: SocketAddr,
     transport: &'static str,
 ) where
+    C: Connections,
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let (mut reader, mut writer) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(WRITE_QUEUE);
-    let limits = engine.settings.streams.clone();
-    let room = Room {
-        total: limits.total,
-        per_ip: limits.per_ip,
-    };
-    if !engine.transport.open(peer, tx, transport, room) {
+    let limits = engine.limits();
+    if !engine.open(peer, tx, transport) {
         tracing::debug!(%peer, "SIP connection refused: too many");
         return;
     }
@@ -176,7 +215,7 @@ async fn stream_connection<S>(
             match frame_end(&buf) {
                 Ok(Some(end)) => {
                     let message: Vec<u8> = buf.drain(..end).collect();
-                    handle(&engine, &message, peer).await;
+                    engine.receive(&message, peer).await;
                     spoken = true;
                 }
                 Ok(None) => break,
@@ -185,38 +224,9 @@ async fn stream_connection<S>(
             }
         }
     }
-    engine.transport.close(peer);
+    engine.close(peer);
     writing.abort();
 }
 
 #[cfg(test)]
-mod tests {
-    use super::frame_end;
-
-    #[test]
-    fn a_stream_is_cut_at_each_content_length() {
-        let two = b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhelloBYE sip:b SIP/2.0\r\nl: 0\r\n\r\n";
-        let first = frame_end(two).unwrap_or_default().unwrap_or_default();
-        assert_eq!(&two[first - 5..first], b"hello");
-        assert_eq!(frame_end(&two[first..]), Ok(Some(two.len() - first)));
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 5\r\n\r\nhel"),
-            Ok(None)
-        );
-        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-"), Ok(None));
-    }
-
-    #[test]
-    fn a_stream_without_a_usable_length_is_refused() {
-        assert_eq!(frame_end(b"OPTIONS sip:a SIP/2.0\r\n\r\n"), Err(()));
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: x\r\n\r\n"),
-            Err(())
-        );
-        assert_eq!(
-            frame_end(b"OPTIONS sip:a SIP/2.0\r\nContent-Length: 99999999\r\n\r\n"),
-            Err(())
-        );
-        assert_eq!(frame_end(&vec![b'a'; 70 * 1024]), Err(()));
-    }
-}
+mod tests;
