@@ -29,6 +29,7 @@ pub mod extension;
 mod facts;
 pub mod faxes;
 pub mod group_contacts;
+pub mod conversations;
 pub mod inbox;
 pub mod limiter;
 pub mod lines;
