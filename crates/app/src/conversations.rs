@@ -88,7 +88,11 @@ pub(crate) fn grouped(
 impl App {
     /// A line's conversations, newest first: its user reads them, as do the company's
     /// administrators.
-    pub async fn conversations(&self, actor: &Actor, line: &str) -> AppResult<Vec<ConversationView>> {
+    pub async fn conversations(
+        &self,
+        actor: &Actor,
+        line: &str,
+    ) -> AppResult<Vec<ConversationView>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
         let rows = store::of_line_with_extensions(&mut c, &l.id).await?;
@@ -119,14 +123,24 @@ impl App {
     }
 
     /// Marks every received text of a conversation seen.
-    pub async fn mark_conversation_seen(&self, actor: &Actor, line: &str, with: &str) -> AppResult<()> {
+    pub async fn mark_conversation_seen(
+        &self,
+        actor: &Actor,
+        line: &str,
+        with: &str,
+    ) -> AppResult<()> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, true).await?;
         Ok(store::set_conversation_seen(&mut c, &l.id, with).await?)
     }
 
     /// Deletes a conversation for this line (the other line, if any, keeps its side).
-    pub async fn delete_conversation(&self, actor: &Actor, line: &str, with: &str) -> AppResult<()> {
+    pub async fn delete_conversation(
+        &self,
+        actor: &Actor,
+        line: &str,
+        with: &str,
+    ) -> AppResult<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         let (co, l) = self.handling_line(&mut tx, actor, line, true).await?;
@@ -139,9 +153,8 @@ impl App {
             return Err(AppError::NotFound);
         }
         store::hide_conversation(&mut tx, &co.id, &l.id, with).await?;
-        let rec = Record::new(AuditKind::Deleted, "conversation", &l.id).summary(
-            serde_json::json!({ "line_id": l.id, "with": with, "messages": count }),
-        );
+        let rec = Record::new(AuditKind::Deleted, "conversation", &l.id)
+            .summary(serde_json::json!({ "line_id": l.id, "with": with, "messages": count }));
         audit::write_in(&mut tx, now, actor.into(), &co.id, rec).await?;
         tx.commit().await?;
         Ok(())
@@ -161,7 +174,11 @@ impl App {
         let Some(to) = m.to_line_id.clone() else {
             return Err(self.sent_only(&mut c, actor, &m).await);
         };
-        if self.reach_line_item(&mut c, actor, &to, true).await.is_err() {
+        if self
+            .reach_line_item(&mut c, actor, &to, true)
+            .await
+            .is_err()
+        {
             return Err(self.sent_only(&mut c, actor, &m).await);
         }
         store::set_seen(&mut c, &m.id, patch.seen).await?;
@@ -171,7 +188,12 @@ impl App {
 
     /// The refusal for marking a text the actor cannot mark: one its line sent is a clear
     /// error, anybody else's is not found.
-    async fn sent_only(&self, c: &mut sb_store::Conn, actor: &Actor, m: &StoredMessage) -> AppError {
+    async fn sent_only(
+        &self,
+        c: &mut sb_store::Conn,
+        actor: &Actor,
+        m: &StoredMessage,
+    ) -> AppError {
         match &m.from_line_id {
             Some(from) if self.reach_line_item(c, actor, from, true).await.is_ok() => {
                 AppError::invalid(
@@ -190,13 +212,18 @@ mod tests {
     use super::*;
     use sb_domain::ids::CompanyId;
 
-    fn text(id: &str, from: (&str, Option<&str>), to: (Option<&str>, Option<&str>), seen: bool) -> StoredMessage {
+    fn text(
+        id: &str,
+        from: (&str, Option<&str>),
+        to: (Option<&str>, Option<&str>),
+        seen: bool,
+    ) -> StoredMessage {
         StoredMessage {
-            id: MessageId::from_raw(id.into()),
-            company_id: CompanyId::from_raw("c".into()),
-            from_line_id: from.1.map(|l| LineId::from_raw(l.into())),
+            id: MessageId::from_raw(id),
+            company_id: CompanyId::from_raw("c"),
+            from_line_id: from.1.map(|l| LineId::from_raw(l)),
             from_number: from.0.into(),
-            to_line_id: to.0.map(|l| LineId::from_raw(l.into())),
+            to_line_id: to.0.map(|l| LineId::from_raw(l)),
             to_number: to.1.map(str::to_owned),
             content_type: "text/plain".into(),
             body: format!("text {id}"),
@@ -209,21 +236,42 @@ mod tests {
 
     #[test]
     fn texts_make_one_conversation_per_other_party_newest_first_with_unread_counts() {
-        let me = LineId::from_raw("me".into());
+        let me = LineId::from_raw("me");
         let rows = vec![
             // Newest first, as the store reads them.
-            (text("5", ("+15550100", None), (Some("me"), None), false), None),
-            (text("4", ("201", Some("me")), (Some("bob"), None), false), Some("202".into())),
-            (text("3", ("201", Some("me")), (None, Some("+15550100")), false), None),
-            (text("2", ("202", Some("bob")), (Some("me"), None), true), None),
-            (text("1", ("+15550100", None), (Some("me"), None), false), None),
+            (
+                text("5", ("+15550100", None), (Some("me"), None), false),
+                None,
+            ),
+            (
+                text("4", ("201", Some("me")), (Some("bob"), None), false),
+                Some("202".into()),
+            ),
+            (
+                text("3", ("201", Some("me")), (None, Some("+15550100")), false),
+                None,
+            ),
+            (
+                text("2", ("202", Some("bob")), (Some("me"), None), true),
+                None,
+            ),
+            (
+                text("1", ("+15550100", None), (Some("me"), None), false),
+                None,
+            ),
         ];
         let out = grouped(&me, &rows);
         let got: Vec<(&str, i64, i64, &str)> = out
             .iter()
             .map(|c| (c.with.as_str(), c.messages, c.unread, c.latest.as_str()))
             .collect();
-        assert_eq!(got, [("+15550100", 3, 2, "text 5"), ("202", 2, 0, "text 4")]);
-        assert_eq!(out[1].latest_direction, "sent", "a text the line sent is never new to it");
+        assert_eq!(
+            got,
+            [("+15550100", 3, 2, "text 5"), ("202", 2, 0, "text 4")]
+        );
+        assert_eq!(
+            out[1].latest_direction, "sent",
+            "a text the line sent is never new to it"
+        );
     }
 }

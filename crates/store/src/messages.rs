@@ -69,17 +69,17 @@ pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
     Ok(())
 }
 
-/// Messages for a line that no device has taken yet, oldest first.
-/// How many messages wait for a device of line `to`.
+/// How many messages wait for a device of line `to` (one its user deleted no longer waits).
 pub async fn undelivered_count(c: &mut Conn, to: &LineId) -> Result<i64> {
-    query("SELECT COUNT(*) FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL")
+    query("SELECT COUNT(*) FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL AND to_hidden = 0")
         .bind(to.as_str())
         .scalar(c)
         .await
 }
 
+/// Messages for a line that no device has taken yet, oldest first; not those its user deleted.
 pub async fn undelivered(c: &mut Conn, to: &LineId) -> Result<Vec<StoredMessage>> {
-    query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL ORDER BY id LIMIT 100")
+    query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL AND to_hidden = 0 ORDER BY id LIMIT 100")
         .bind(to.as_str())
         .fetch_all(c)
         .await?
@@ -178,11 +178,13 @@ pub async fn set_seen(c: &mut Conn, id: &MessageId, seen: bool) -> Result<()> {
 
 /// Marks seen every text `line` received from `from` (the sender's extension or number).
 pub async fn set_conversation_seen(c: &mut Conn, line: &LineId, from: &str) -> Result<()> {
-    query("UPDATE sip_messages SET seen = 1 WHERE to_line_id = $1 AND from_number = $2 AND seen = 0")
-        .bind(line.as_str())
-        .bind(from)
-        .execute(c)
-        .await?;
+    query(
+        "UPDATE sip_messages SET seen = 1 WHERE to_line_id = $1 AND from_number = $2 AND seen = 0",
+    )
+    .bind(line.as_str())
+    .bind(from)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

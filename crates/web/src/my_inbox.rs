@@ -108,7 +108,12 @@ fn row(i: InboxItem, zone: &Zone) -> Row {
     };
     let conversation = match (i.conversation_of(), &i.unread, &i.text) {
         (Some((line, with)), Some(unread), Some(text)) => Some((
-            format!("{}?line={}&with={}", crate::my_texts::PATH, enc(line), enc(with)),
+            format!(
+                "{}?line={}&with={}",
+                crate::my_texts::PATH,
+                enc(line),
+                enc(with)
+            ),
             *unread,
             text.clone(),
         )),

@@ -663,7 +663,8 @@ pub struct MessageView {
     /// When a device of the recipient (or the carrier) took it; null while it waits.
     pub delivered_at: Option<String>,
     /// Why the carrier did not take a text to an outside number.
-    pub failure: Option<String>,    /// A received text the line's user opened or marked (a sent one: whether its recipient
+    pub failure: Option<String>,
+    /// A received text the line's user opened or marked (a sent one: whether its recipient
     /// line's user did).
     pub seen: bool,
 }
