@@ -221,9 +221,9 @@ mod tests {
         StoredMessage {
             id: MessageId::from_raw(id),
             company_id: CompanyId::from_raw("c"),
-            from_line_id: from.1.map(|l| LineId::from_raw(l)),
+            from_line_id: from.1.map(LineId::from_raw),
             from_number: from.0.into(),
-            to_line_id: to.0.map(|l| LineId::from_raw(l)),
+            to_line_id: to.0.map(LineId::from_raw),
             to_number: to.1.map(str::to_owned),
             content_type: "text/plain".into(),
             body: format!("text {id}"),
