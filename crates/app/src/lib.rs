@@ -40,6 +40,7 @@ pub mod mail_access;
 mod mail_texts;
 pub mod mailbox;
 pub mod messages;
+pub mod mms;
 pub mod outbox;
 pub mod outside;
 pub mod outside_texts;
