@@ -86,6 +86,8 @@ use utoipa::openapi::{
         CallRecordView,
         MessageView,
         SendMessageInput,
+        sb_app::conversations::ConversationView,
+        sb_app::conversations::MessagePatch,
         sb_app::click_to_call::ClickToCallInput,
         sb_app::click_to_call::ClickToCallView,
         sb_app::click_to_call::ClickToCallState,

@@ -1,9 +1,11 @@
 //! A person's inbox: everything that arrived for them in one list, newest first: the messages,
-//! call recordings and faxes of each of their own lines, and the group inbox of each queue one
-//! of their lines is an agent of. Each part is read through its own use case (`voicemails`,
-//! `recordings`, `faxes`, `queue_inbox`), so the permission checks are theirs.
+//! call recordings, faxes and text conversations of each of their own lines, and the group inbox
+//! of each queue one of their lines is an agent of. Each part is read through its own use case
+//! (`voicemails`, `recordings`, `faxes`, `conversations`, `queue_inbox`), so the permission
+//! checks are theirs.
 
 use crate::authz::Actor;
+use crate::conversations::ConversationView;
 use crate::faxes::FaxView;
 use crate::recordings::RecordingView;
 use crate::voicemail::VoicemailView;
@@ -23,14 +25,17 @@ pub enum InboxKind {
     GroupInbox,
     /// A fax received on one of the person's lines' fax number.
     Fax,
+    /// The texts between one of the person's lines and one other party.
+    Conversation,
 }
 
 impl InboxKind {
-    pub const ALL: [InboxKind; 4] = [
+    pub const ALL: [InboxKind; 5] = [
         InboxKind::Voicemail,
         InboxKind::Recording,
         InboxKind::GroupInbox,
         InboxKind::Fax,
+        InboxKind::Conversation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +44,7 @@ impl InboxKind {
             InboxKind::Recording => "recording",
             InboxKind::GroupInbox => "group_inbox",
             InboxKind::Fax => "fax",
+            InboxKind::Conversation => "conversation",
         }
     }
 
@@ -70,6 +76,11 @@ pub struct InboxItem {
     pub heard: bool,
     /// A fax's pages (none for audio).
     pub pages: Option<i64>,
+    /// A conversation's line, how many of its received texts are new, and the start of its
+    /// latest text (none for other kinds).
+    pub line_id: Option<String>,
+    pub unread: Option<i64>,
+    pub text: Option<String>,
 }
 
 impl InboxItem {
@@ -84,6 +95,9 @@ impl InboxItem {
             duration_secs: m.duration_secs,
             heard: m.heard,
             pages: None,
+            line_id: None,
+            unread: None,
+            text: None,
         }
     }
 
@@ -98,6 +112,9 @@ impl InboxItem {
             duration_secs: r.duration_secs,
             heard: r.heard,
             pages: None,
+            line_id: None,
+            unread: None,
+            text: None,
         }
     }
 
@@ -112,7 +129,36 @@ impl InboxItem {
             duration_secs: 0,
             heard: f.seen,
             pages: Some(f.pages),
+            line_id: None,
+            unread: None,
+            text: None,
         }
+    }
+
+    /// A conversation, its id the line's and the other party's (`{line}~{with}`; ids never
+    /// hold `~`), seen when none of its received texts is new.
+    fn conversation(place: &str, c: ConversationView) -> Self {
+        Self {
+            kind: InboxKind::Conversation,
+            id: format!("{}~{}", c.line_id, c.with),
+            place: place.to_owned(),
+            number: c.with,
+            name: None,
+            at: c.latest_at,
+            duration_secs: 0,
+            heard: c.unread == 0,
+            pages: None,
+            line_id: Some(c.line_id),
+            unread: Some(c.unread),
+            text: Some(c.latest),
+        }
+    }
+
+    /// A conversation item's line and other party.
+    pub fn conversation_of(&self) -> Option<(&str, &str)> {
+        (self.kind == InboxKind::Conversation)
+            .then(|| self.id.split_once('~'))
+            .flatten()
     }
 }
 
@@ -150,6 +196,11 @@ impl App {
             if wants(InboxKind::Fax) {
                 for f in self.faxes(actor, &l.id).await? {
                     parts.push(InboxItem::fax(&l.extension, f));
+                }
+            }
+            if wants(InboxKind::Conversation) {
+                for c in self.conversations(actor, &l.id).await? {
+                    parts.push(InboxItem::conversation(&l.extension, c));
                 }
             }
         }
@@ -206,6 +257,9 @@ mod tests {
             duration_secs: 1,
             heard: false,
             pages: None,
+            line_id: None,
+            unread: None,
+            text: None,
         }
     }
 
@@ -246,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_four_kinds_are_read_and_a_group_inbox_holds_messages() {
+    fn only_the_five_kinds_are_read_and_a_group_inbox_holds_messages() {
         for k in InboxKind::ALL {
             assert_eq!(InboxKind::from_text(k.as_str()), Some(k));
         }

@@ -85,6 +85,7 @@ pub(crate) fn view(m: StoredMessage, line: &LineId) -> MessageView {
         created_at: time(m.created_at),
         delivered_at: m.delivered_at.map(time),
         failure: m.failure,
+        seen: m.seen,
     }
 }
 
@@ -149,6 +150,7 @@ impl App {
             created_at: now,
             delivered_at: None,
             failure: None,
+            seen: false,
         };
         store::insert(&mut tx, &m).await?;
         tx.commit().await?;

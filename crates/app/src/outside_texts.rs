@@ -94,6 +94,7 @@ impl App {
             created_at: now,
             delivered_at: None,
             failure: None,
+            seen: false,
         };
         store::insert(&mut c, &m).await?;
         Ok(Some(Accepted::Outside(OutsideText {
@@ -181,6 +182,7 @@ impl App {
             created_at: now,
             delivered_at: None,
             failure: None,
+            seen: false,
         };
         store::insert(&mut tx, &m).await?;
         tx.commit().await?;

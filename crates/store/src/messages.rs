@@ -4,7 +4,7 @@
 //! the carrier takes or refuses them.
 
 use crate::db::{Row, query};
-use crate::{Conn, Page, Result, col, finish_page, ostr};
+use crate::{Conn, Page, Result, col, finish_page, flag, ostr};
 use sb_domain::ids::{CompanyId, LineId, MessageId};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub struct StoredMessage {
     pub delivered_at: Option<i64>,
     /// Why the carrier did not take a text to an outside number.
     pub failure: Option<String>,
+    /// The recipient line's user opened it (or marked it).
+    pub seen: bool,
 }
 
 fn message(mut r: Row) -> Result<StoredMessage> {
@@ -39,14 +41,15 @@ fn message(mut r: Row) -> Result<StoredMessage> {
         created_at: col(&mut r, "created_at")?,
         delivered_at: col(&mut r, "delivered_at")?,
         failure: col(&mut r, "failure")?,
+        seen: col::<i64>(&mut r, "seen")? != 0,
     })
 }
 
 pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
     query(
         "INSERT INTO sip_messages (id, company_id, from_line_id, from_number, to_line_id,
-            to_number, content_type, body, created_at, delivered_at, failure)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            to_number, content_type, body, created_at, delivered_at, failure, seen)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .operational()
     .bind(m.id.as_str())
@@ -60,22 +63,23 @@ pub async fn insert(c: &mut Conn, m: &StoredMessage) -> Result<()> {
     .bind(m.created_at)
     .bind(m.delivered_at)
     .bind(m.failure.clone())
+    .bind(flag(m.seen))
     .execute(c)
     .await?;
     Ok(())
 }
 
-/// Messages for a line that no device has taken yet, oldest first.
-/// How many messages wait for a device of line `to`.
+/// How many messages wait for a device of line `to` (one its user deleted no longer waits).
 pub async fn undelivered_count(c: &mut Conn, to: &LineId) -> Result<i64> {
-    query("SELECT COUNT(*) FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL")
+    query("SELECT COUNT(*) FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL AND to_hidden = 0")
         .bind(to.as_str())
         .scalar(c)
         .await
 }
 
+/// Messages for a line that no device has taken yet, oldest first; not those its user deleted.
 pub async fn undelivered(c: &mut Conn, to: &LineId) -> Result<Vec<StoredMessage>> {
-    query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL ORDER BY id LIMIT 100")
+    query("SELECT * FROM sip_messages WHERE to_line_id = $1 AND delivered_at IS NULL AND to_hidden = 0 ORDER BY id LIMIT 100")
         .bind(to.as_str())
         .fetch_all(c)
         .await?
@@ -121,7 +125,8 @@ pub async fn list(
     page: &Page,
 ) -> Result<(Vec<StoredMessage>, Option<String>)> {
     let rows = query(
-        "SELECT * FROM sip_messages WHERE (to_line_id = $1 OR from_line_id = $1)
+        "SELECT * FROM sip_messages
+         WHERE ((to_line_id = $1 AND to_hidden = 0) OR (from_line_id = $1 AND from_hidden = 0))
             AND ($2 = '' OR id < $2)
          ORDER BY id DESC LIMIT $3",
     )
@@ -132,4 +137,88 @@ pub async fn list(
     .await?;
     let items = rows.into_iter().map(message).collect::<Result<Vec<_>>>()?;
     Ok(finish_page(items, page, |m| m.id.to_string()))
+}
+
+/// The most texts of one line read to make its conversations.
+pub const CONVERSATION_SCAN: i64 = 5000;
+
+/// A line's texts still shown to it, newest first (at most [`CONVERSATION_SCAN`]), each with
+/// the extension of the line it went to (when it went to one), which names the other party of
+/// a text this line sent to a colleague.
+pub async fn of_line_with_extensions(
+    c: &mut Conn,
+    line: &LineId,
+) -> Result<Vec<(StoredMessage, Option<String>)>> {
+    query(
+        "SELECT m.*, t.extension AS to_extension FROM sip_messages m
+            LEFT JOIN lines t ON t.id = m.to_line_id
+         WHERE (m.to_line_id = $1 AND m.to_hidden = 0) OR (m.from_line_id = $1 AND m.from_hidden = 0)
+         ORDER BY m.id DESC LIMIT $2",
+    )
+    .bind(line.as_str())
+    .bind(CONVERSATION_SCAN)
+    .fetch_all(c)
+    .await?
+    .into_iter()
+    .map(|mut r| {
+        let ext = col::<Option<String>>(&mut r, "to_extension")?;
+        Ok((message(r)?, ext))
+    })
+    .collect()
+}
+
+pub async fn set_seen(c: &mut Conn, id: &MessageId, seen: bool) -> Result<()> {
+    query("UPDATE sip_messages SET seen = $1 WHERE id = $2")
+        .bind(flag(seen))
+        .bind(id.as_str())
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Marks seen every text `line` received from `from` (the sender's extension or number).
+pub async fn set_conversation_seen(c: &mut Conn, line: &LineId, from: &str) -> Result<()> {
+    query(
+        "UPDATE sip_messages SET seen = 1 WHERE to_line_id = $1 AND from_number = $2 AND seen = 0",
+    )
+    .bind(line.as_str())
+    .bind(from)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Deletes, for `line` only, its conversation with `with` (an extension of `company` or an
+/// outside number): the texts it received from it and sent to it are hidden from this line,
+/// and those no line shows any more are deleted.
+pub async fn hide_conversation(
+    c: &mut Conn,
+    company: &CompanyId,
+    line: &LineId,
+    with: &str,
+) -> Result<()> {
+    query("UPDATE sip_messages SET to_hidden = 1 WHERE to_line_id = $1 AND from_number = $2")
+        .bind(line.as_str())
+        .bind(with)
+        .execute(&mut *c)
+        .await?;
+    query(
+        "UPDATE sip_messages SET from_hidden = 1 WHERE from_line_id = $1
+            AND (to_number = $2 OR to_line_id IN
+                (SELECT id FROM lines WHERE company_id = $3 AND extension = $2))",
+    )
+    .bind(line.as_str())
+    .bind(with)
+    .bind(company.as_str())
+    .execute(&mut *c)
+    .await?;
+    query(
+        "DELETE FROM sip_messages WHERE (from_line_id = $1 OR to_line_id = $1)
+            AND (from_line_id IS NULL OR from_hidden = 1)
+            AND (to_line_id IS NULL OR to_hidden = 1)",
+    )
+    .bind(line.as_str())
+    .execute(c)
+    .await?;
+    Ok(())
 }

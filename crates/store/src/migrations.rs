@@ -751,4 +751,17 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX sip_messages_from ON sip_messages(from_line_id, id)",
         ],
     },
+    Migration {
+        version: 37,
+        name: "texts seen and conversations deleted",
+        // A received text is new until its line's user opens the conversation or marks it
+        // (0 or 1). One row serves both ends of a text between two lines, so deleting a
+        // conversation hides the row from that end only (`from_hidden`, `to_hidden`); the row
+        // itself goes once no line still shows it.
+        statements: &[
+            "ALTER TABLE sip_messages ADD COLUMN seen BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE sip_messages ADD COLUMN from_hidden BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE sip_messages ADD COLUMN to_hidden BIGINT NOT NULL DEFAULT 0",
+        ],
+    },
 ];

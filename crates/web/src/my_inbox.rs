@@ -1,5 +1,6 @@
 //! "Inbox": everything that arrived for the person, newest first (`App::inbox`): their lines'
-//! voicemails and call recordings and their queues' group inboxes, filtered by kind; each item
+//! voicemails, call recordings, faxes and text conversations and their queues' group inboxes,
+//! filtered by kind; each item
 //! played, downloaded, marked heard or new (a recording: kept as saved) and deleted through the
 //! use cases of `/api/v1/voicemails/{id}` and `/api/v1/recordings/{id}`. An item is only ever
 //! reached through the person's own inbox, so anybody else's is not found here, even for an
@@ -27,12 +28,13 @@ use serde::Deserialize;
 pub const PATH: &str = "/my/inbox";
 
 /// The filter by kind: the value asked for and its text key; "" is everything.
-const KINDS: [(&str, &str); 5] = [
+const KINDS: [(&str, &str); 6] = [
     ("", "ib_all"),
     ("voicemail", "ib_voicemail"),
     ("recording", "ib_recording"),
     ("group_inbox", "ib_group_inbox"),
     ("fax", "ib_fax"),
+    ("conversation", "ib_conversation"),
 ];
 
 /// The notices of what an item's form just did, by the `done` it sends back.
@@ -69,6 +71,9 @@ struct Row {
     /// What its toggle asks for (`true`: mark heard) and the button's text key.
     mark_heard: bool,
     toggle: &'static str,
+    /// A text conversation: where it is read (`/my/messages?line=&with=`), how many of its
+    /// texts are new, and the start of its latest text.
+    conversation: Option<(String, i64, String)>,
 }
 
 struct Inbox {
@@ -94,13 +99,28 @@ fn chrome(session: &Session) -> Chrome {
 fn row(i: InboxItem, zone: &Zone) -> Row {
     let (state, toggle) = match (i.heard, i.kind) {
         (false, InboxKind::Recording) => ("ib_new", "ib_keep"),
-        (false, InboxKind::Fax) => ("ib_new", "ib_mark_seen"),
+        (false, InboxKind::Fax | InboxKind::Conversation) => ("ib_new", "ib_mark_seen"),
+        (true, InboxKind::Conversation) => ("ib_seen", ""),
         (false, _) => ("ib_new", "ib_mark_heard"),
         (true, InboxKind::Recording) => ("ib_saved", "ib_mark_new"),
         (true, InboxKind::Fax) => ("ib_seen", "ib_mark_new"),
         (true, _) => ("ib_heard", "ib_mark_new"),
     };
+    let conversation = match (i.conversation_of(), &i.unread, &i.text) {
+        (Some((line, with)), Some(unread), Some(text)) => Some((
+            format!(
+                "{}?line={}&with={}",
+                crate::my_texts::PATH,
+                enc(line),
+                enc(with)
+            ),
+            *unread,
+            text.clone(),
+        )),
+        _ => None,
+    };
     Row {
+        conversation,
         kind: KINDS
             .iter()
             .find(|(v, _)| *v == i.kind.as_str())
@@ -212,6 +232,7 @@ async fn file_of(
 ) -> Result<(InboxItem, Vec<u8>), AppError> {
     let item = s.app.inbox_item(&session.actor, kind, id).await?;
     let file = match item.kind {
+        InboxKind::Conversation => return Err(AppError::NotFound),
         InboxKind::Fax => s.app.fax_document(&session.actor, &item.id).await?,
         k if k.is_message() => s.app.voicemail_audio(&session.actor, &item.id).await?,
         _ => s.app.recording_audio(&session.actor, &item.id).await?,
@@ -325,7 +346,19 @@ pub async fn mark(
     }
     let changed = async {
         let item = s.app.inbox_item(&session.actor, &kind, &id).await?;
-        if item.kind == InboxKind::Fax {
+        if let Some((line, with)) = item.conversation_of() {
+            // A conversation is new again only when a new text arrives.
+            if !f.heard {
+                return Err(AppError::invalid(
+                    "not_offered",
+                    "heard",
+                    "A conversation cannot be marked new.",
+                ));
+            }
+            s.app
+                .mark_conversation_seen(&session.actor, line, with)
+                .await?;
+        } else if item.kind == InboxKind::Fax {
             let patch = FaxPatch { seen: f.heard };
             s.app.update_fax(&session.actor, &item.id, patch).await?;
         } else if item.kind.is_message() {
@@ -342,7 +375,7 @@ pub async fn mark(
         Ok::<(), AppError>(())
     };
     match changed.await {
-        Ok(()) if f.heard && kind == InboxKind::Fax.as_str() => back(&f.shown, "seen"),
+        Ok(()) if f.heard && (kind == "fax" || kind == "conversation") => back(&f.shown, "seen"),
         Ok(()) => back(&f.shown, if f.heard { "heard" } else { "new" }),
         Err(e) => refused(&session, &e),
     }
@@ -364,7 +397,9 @@ pub async fn delete(
     }
     let deleted = async {
         let item = s.app.inbox_item(&session.actor, &kind, &id).await?;
-        if item.kind == InboxKind::Fax {
+        if let Some((line, with)) = item.conversation_of() {
+            s.app.delete_conversation(&session.actor, line, with).await
+        } else if item.kind == InboxKind::Fax {
             s.app.delete_fax(&session.actor, &item.id).await
         } else if item.kind.is_message() {
             s.app.delete_voicemail(&session.actor, &item.id).await
@@ -394,6 +429,9 @@ mod tests {
             duration_secs: 3,
             pages: None,
             heard,
+            line_id: None,
+            unread: None,
+            text: None,
         }
     }
 
@@ -420,6 +458,22 @@ mod tests {
     }
 
     #[test]
+    fn a_conversation_links_to_its_texts_and_is_only_marked_seen() {
+        let zone = Zone::named("UTC");
+        let mut i = item(InboxKind::Conversation, false);
+        i.id = "01LINE~+1 555".into();
+        i.unread = Some(2);
+        i.text = Some("hello".into());
+        let r = row(i.clone(), &zone);
+        assert_eq!((r.state, r.toggle), ("ib_new", "ib_mark_seen"));
+        let (link, unread, text) = r.conversation.unwrap();
+        assert_eq!(link, "/my/messages?line=01LINE&with=%2B1%20555");
+        assert_eq!((unread, text.as_str()), (2, "hello"));
+        i.heard = true;
+        assert_eq!(row(i, &zone).state, "ib_seen");
+    }
+
+    #[test]
     fn after_a_change_the_inbox_keeps_only_a_known_filter() {
         let to = |shown: &str| {
             back(shown, "deleted").headers()["location"]
@@ -442,6 +496,12 @@ mod tests {
             "ib_mark_heard",
             "ib_mark_new",
             "ib_keep",
+            "ib_mark_seen",
+            "ib_seen",
+            "ib_unread",
+            "ib_open_conversation",
+            "tx_conversation_with",
+            "tx_all_texts",
         ];
         let all = keys
             .into_iter()

@@ -2,7 +2,8 @@
 //! the line's messages sent and received, newest first; through the use cases of `GET` and
 //! `POST /api/v1/lines/{id}/messages`. A text goes to the colleague's phones at once (as SIP
 //! MESSAGE) and waits for those offline; one to an outside number goes through the company's
-//! trunk. Sending needs SMS/MMS in the person's package.
+//! trunk. Sending needs SMS/MMS in the person's package. With `with`, only the conversation
+//! with that party is shown (the inbox links here), which marks its received texts seen.
 
 use crate::WebState;
 use crate::layout::{Chrome, render};
@@ -27,6 +28,9 @@ const SHOWN: i64 = 50;
 #[derive(Deserialize, Default)]
 pub struct TextsQuery {
     line: Option<String>,
+    /// Only the conversation with this party (an extension or number), oldest first; opening
+    /// it marks its received texts seen.
+    with: Option<String>,
     done: Option<String>,
 }
 
@@ -63,6 +67,8 @@ struct Texts {
     rows: Vec<Row>,
     /// Whether the person's package lets them send.
     may_send: bool,
+    /// The other party when only one conversation is shown.
+    with: Option<String>,
 }
 
 #[derive(Template)]
@@ -103,11 +109,13 @@ pub async fn page(
     if q.done.as_deref() == Some("sent") {
         c.info = Some(c.t("tx_sent").to_owned());
     }
+    let with = q.with.filter(|w| !w.is_empty());
     let typed = SendForm {
         line: q.line.unwrap_or_default(),
+        to: with.clone().unwrap_or_default(),
         ..SendForm::default()
     };
-    show(&s, &session, c, typed, None).await
+    show(&s, &session, c, typed, with, None).await
 }
 
 /// The page for the line of `typed`, with `problem` by its field.
@@ -116,9 +124,10 @@ async fn show(
     session: &Session,
     mut c: Chrome,
     typed: SendForm,
+    with: Option<String>,
     problem: Option<(&'static str, String)>,
 ) -> Response {
-    let texts = match read(s, session, &typed.line).await {
+    let texts = match read(s, session, &typed.line, with).await {
         Ok(Some(t)) => Some(t),
         Ok(None) => {
             c.alert = Some(c.t("no_portal").to_owned());
@@ -154,7 +163,12 @@ async fn show(
 
 /// The person's line asked for (else their default, else their first) and its messages; `None`
 /// without the portal. A line that is not theirs is not found.
-async fn read(s: &WebState, session: &Session, asked: &str) -> Result<Option<Texts>, AppError> {
+async fn read(
+    s: &WebState,
+    session: &Session,
+    asked: &str,
+    with: Option<String>,
+) -> Result<Option<Texts>, AppError> {
     let me: MeView = s.app.me(&session.actor).await?;
     if !has_portal(&me) {
         return Ok(None);
@@ -167,10 +181,17 @@ async fn read(s: &WebState, session: &Session, asked: &str) -> Result<Option<Tex
         after: None,
         limit: SHOWN,
     };
-    let found = s.app.line_messages(&session.actor, &line.id, page).await?;
+    let items = match &with {
+        Some(w) => s.app.conversation(&session.actor, &line.id, w).await?,
+        None => {
+            let found = s.app.line_messages(&session.actor, &line.id, page).await?;
+            found.items
+        }
+    };
     let zone = Zone::named(me.company.as_ref().map_or("UTC", |c| c.time_zone.as_str()));
     Ok(Some(Texts {
-        rows: found.items.into_iter().map(|m| row(m, &zone)).collect(),
+        rows: items.into_iter().map(|m| row(m, &zone)).collect(),
+        with,
         may_send: me.features.contains(&Feature::SmsMms),
         lines,
         line_id: line.id,
@@ -226,7 +247,7 @@ pub async fn send(
                 _ => "",
             };
             let text = crate::i18n::errors::refusal_text(session.me.language, &e);
-            show(&s, &session, chrome(&session), f, Some((field, text))).await
+            show(&s, &session, chrome(&session), f, None, Some((field, text))).await
         }
         Err(e) => {
             let mut c = chrome(&session);

@@ -1,4 +1,4 @@
-//! The audit lists, as JSON pages or CSV, and a line's messages.
+//! The audit lists, as JSON pages or CSV, and a line's messages and conversations.
 
 use super::*;
 
@@ -159,6 +159,25 @@ pub async fn list_line_messages(
     Paging(p): Paging,
 ) -> ApiResult<Json<ListPage<MessageView>>> {
     Ok(Json(s.app.line_messages(&a.actor, &id, p).await?))
+}
+
+pub async fn list_conversations(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Json<All<sb_app::conversations::ConversationView>>> {
+    Ok(Json(All {
+        items: s.app.conversations(&a.actor, &id).await?,
+    }))
+}
+
+pub async fn update_message(
+    State(s): S,
+    a: Auth,
+    Path(id): Path<String>,
+    Body(b): Body<sb_app::conversations::MessagePatch>,
+) -> ApiResult<Json<MessageView>> {
+    Ok(Json(s.app.update_message(&a.actor, &id, b).await?))
 }
 
 pub async fn send_line_message(

@@ -664,4 +664,7 @@ pub struct MessageView {
     pub delivered_at: Option<String>,
     /// Why the carrier did not take a text to an outside number.
     pub failure: Option<String>,
+    /// A received text the line's user opened or marked (a sent one: whether its recipient
+    /// line's user did).
+    pub seen: bool,
 }

@@ -55,6 +55,7 @@ fn sample_body(schema: &str, t1: &Tenant) -> Value {
         "RecordingSettingsDoc" => json!({"record_calls": false}),
         "RecordingPatch" => json!({"heard": true}),
         "FaxPatch" => json!({"seen": true}),
+        "MessagePatch" => json!({"seen": true}),
         "QueueInput" => json!({"name": "Hijack", "extension": "699", "strategy": "ring_all"}),
         "AgentStatusInput" => json!({"line_id": t1.line_id, "logged_in": true}),
         "ReportInput" => {

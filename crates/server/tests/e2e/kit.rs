@@ -252,7 +252,7 @@ impl Tenant {
             "trunks" => &self.trunk_id,
             "conferences" => &self.conference_id,
             // No message is seeded: bodies are checked before the message is looked up.
-            "voicemails" | "recordings" | "faxes" | "contacts" | "group-contacts" => {
+            "voicemails" | "recordings" | "faxes" | "contacts" | "group-contacts" | "messages" => {
                 "0000000000000000000000000000"
             }
             "queues" => &self.queue_id,

@@ -88,3 +88,87 @@ async fn a_text_sent_through_the_api_reaches_the_colleagues_registered_phone_wit
     assert_eq!(r.status, 404, "{}", r.text);
     p.w.srv.stop().await;
 }
+
+/// Texts as conversations (issue 17, the inbox's SMS conversations): one per other party with
+/// how many received texts are new; only the recipient marks a text seen, nobody else's text is
+/// found, and deleting a conversation hides it from one end only.
+#[tokio::test]
+async fn texts_make_conversations_with_unread_counts_that_the_recipient_marks_seen() {
+    let w = crate::kit::world().await;
+    let t = &w.t1;
+    let ada = crate::phones::admin_line(&w.srv, t).await;
+    ulf_gets_package(&w.srv, t, "Texting", &["user_portal", "sms_mms"]).await;
+    let send = format!("/api/v1/lines/{}/messages", t.line_id);
+    let mut ids = Vec::new();
+    for body in ["First", "Second"] {
+        let r = w
+            .srv
+            .post(&send, &t.user_token, json!({"to": "202", "body": body}))
+            .await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body["seen"], false, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let conversations = |line: &str, token: &str| {
+        let path = format!("/api/v1/lines/{line}/conversations");
+        let srv = &w.srv;
+        let token = token.to_owned();
+        async move {
+            let r = srv.get(&path, &token).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.body["items"].as_array().cloned().unwrap_or_default()
+        }
+    };
+    let adas = conversations(&ada, &t.admin_token).await;
+    assert_eq!(adas.len(), 1, "{adas:?}");
+    assert_eq!(adas[0]["with"], "201");
+    assert_eq!(adas[0]["unread"], 2);
+    assert_eq!(adas[0]["messages"], 2);
+    assert_eq!(adas[0]["latest"], "Second");
+    assert_eq!(adas[0]["latest_direction"], "received");
+    let ulfs = conversations(&t.line_id, &t.user_token).await;
+    assert_eq!(ulfs[0]["with"], "202");
+    assert_eq!(
+        ulfs[0]["unread"], 0,
+        "what one sends is never new to oneself"
+    );
+
+    // The sender cannot mark it; another company does not find it; bad input changes nothing.
+    let one = format!("/api/v1/messages/{}", ids[0]);
+    let r = w
+        .srv
+        .patch(&one, &t.user_token, json!({"seen": true}))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.code(), "not_received", "{}", r.text);
+    let r = w
+        .srv
+        .patch(&one, &w.t2.admin_token, json!({"seen": true}))
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = w
+        .srv
+        .patch(&one, &t.admin_token, json!({"seen": "yes"}))
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    let r = w
+        .srv
+        .get(
+            &format!("/api/v1/lines/{}/conversations", t.line_id),
+            &w.t2.admin_token,
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    assert_eq!(conversations(&ada, &t.admin_token).await[0]["unread"], 2);
+
+    // The recipient marks one seen.
+    let r = w
+        .srv
+        .patch(&one, &t.admin_token, json!({"seen": true}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["seen"], true, "{}", r.text);
+    assert_eq!(r.body["direction"], "received", "{}", r.text);
+    assert_eq!(conversations(&ada, &t.admin_token).await[0]["unread"], 1);
+    w.srv.stop().await;
+}

@@ -70,6 +70,13 @@ pub(super) const TEXTS: &[Text] = &[
     ("ib_group_inbox", "Group inbox", "Boîte de groupe"),
     ("ib_fax", "Fax", "Télécopie"),
     ("ib_pages", "page(s)", "page(s)"),
+    ("ib_conversation", "Texts", "SMS/MMS"),
+    ("ib_unread", "new", "nouveau(x)"),
+    (
+        "ib_open_conversation",
+        "Open the conversation",
+        "Ouvrir la conversation",
+    ),
     ("ib_view_pdf", "View PDF", "Voir le PDF"),
     ("ib_seen", "Seen", "Lue"),
     ("ib_mark_seen", "Mark seen", "Marquer comme lue"),

@@ -17,6 +17,16 @@ pub(super) const TEXTS: &[Text] = &[
         "Sending messages is not part of your service package.",
         "L'envoi de messages ne fait pas partie de votre offre de service.",
     ),
+    (
+        "tx_conversation_with",
+        "Conversation with",
+        "Conversation avec",
+    ),
+    (
+        "tx_all_texts",
+        "All the line's texts",
+        "Tous les SMS de la ligne",
+    ),
     ("tx_list_h", "Messages", "Messages"),
     (
         "tx_none",

@@ -19,6 +19,7 @@ mod mail_access;
 mod my;
 mod my_conferences;
 mod my_contacts;
+mod my_conversations;
 mod my_extension;
 mod my_fax;
 mod my_profile;

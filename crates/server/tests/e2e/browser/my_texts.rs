@@ -127,7 +127,7 @@ async fn send_and_check(ctx: &Ctx) -> R {
 
 /// A line of Ada's: one an earlier scenario gave her, else a new one (removed after); the
 /// company's line keys may all be in use by now.
-async fn adas_line(ctx: &Ctx) -> R<(String, bool)> {
+pub(super) async fn adas_line(ctx: &Ctx) -> R<(String, bool)> {
     let (srv, t) = (&ctx.w.srv, &ctx.w.t1);
     let lines = format!("/api/v1/companies/{}/lines", t.company_id);
     let all = srv.get(&format!("{lines}?limit=200"), &t.admin_token).await;

@@ -108,6 +108,8 @@ pub async fn run_all(ctx: &Ctx) -> Vec<String> {
         super::group_contacts::an_administrator_gives_a_department_a_group_contact_its_people_see,
         // It gives Ulf a package of its own and a contact, and takes both back at the end.
         super::click_to_call::an_end_user_presses_call_beside_a_contact_and_their_own_phone_rings_first,
+        // Gives Ulf a package with SMS/MMS and Ada a line if she has none; both put back.
+        super::my_conversations::a_colleagues_texts_show_in_the_inbox_as_a_conversation_opened_seen_and_deleted,
         // Routes the company number back to Ulf's line, points the trunk at a fax machine and
         // puts Ulf's package back.
         super::my_fax::a_fax_number_set_on_its_page_receives_a_fax_the_person_views_marks_and_deletes,
