@@ -95,8 +95,17 @@ impl App {
     ) -> AppResult<Vec<ConversationView>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        let rows = store::of_line_with_extensions(&mut c, &l.id).await?;
-        Ok(grouped(&l.id, &rows))
+        self.conversations_of(&mut c, &l.id).await
+    }
+
+    /// [`App::conversations`] of a line already checked (the inbox checks each line once).
+    pub(crate) async fn conversations_of(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_domain::ids::LineId,
+    ) -> AppResult<Vec<ConversationView>> {
+        let rows = store::of_line_with_extensions(c, line).await?;
+        Ok(grouped(line, &rows))
     }
 
     /// The texts of a line's conversation with `with`, oldest first. Its own user opening it

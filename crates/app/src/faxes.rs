@@ -185,11 +185,16 @@ impl App {
     pub async fn faxes(&self, actor: &Actor, line: &str) -> AppResult<Vec<FaxView>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        Ok(store::list(&mut c, &l.id)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect())
+        self.faxes_of(&mut c, &l.id).await
+    }
+
+    /// [`App::faxes`] of a line already checked (the inbox checks each line once).
+    pub(crate) async fn faxes_of(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_domain::ids::LineId,
+    ) -> AppResult<Vec<FaxView>> {
+        Ok(store::list(c, line).await?.into_iter().map(view).collect())
     }
 
     /// A fax the actor may reach, through its line; anybody else's is not found.

@@ -213,11 +213,16 @@ impl App {
     pub async fn recordings(&self, actor: &Actor, line: &str) -> AppResult<Vec<RecordingView>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        Ok(store::list(&mut c, &l.id)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect())
+        self.recordings_of(&mut c, &l.id).await
+    }
+
+    /// [`App::recordings`] of a line already checked (the inbox checks each line once).
+    pub(crate) async fn recordings_of(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &sb_domain::ids::LineId,
+    ) -> AppResult<Vec<RecordingView>> {
+        Ok(store::list(c, line).await?.into_iter().map(view).collect())
     }
 
     /// A recording the actor may reach, through its line.

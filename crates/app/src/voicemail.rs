@@ -626,11 +626,16 @@ impl App {
     pub async fn voicemails(&self, actor: &Actor, line: &str) -> AppResult<Vec<VoicemailView>> {
         let mut c = self.store.conn().await?;
         let (_, l) = self.handling_line(&mut c, actor, line, false).await?;
-        Ok(store::list(&mut c, &l.id)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect())
+        self.voicemails_of(&mut c, &l.id).await
+    }
+
+    /// [`App::voicemails`] of a line already checked (the inbox checks each line once).
+    pub(crate) async fn voicemails_of(
+        &self,
+        c: &mut sb_store::Conn,
+        line: &LineId,
+    ) -> AppResult<Vec<VoicemailView>> {
+        Ok(store::list(c, line).await?.into_iter().map(view).collect())
     }
 
     /// A message the actor may reach, through its line.
