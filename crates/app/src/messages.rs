@@ -102,6 +102,14 @@ pub(crate) fn text_body(body: &[u8]) -> AppResult<&str> {
         .map_err(|_| AppError::invalid("not_text", "body", "Messages are UTF-8 text."))
 }
 
+/// Who a text kept for a line is from: a line of the company, or an outside number.
+pub(crate) struct Kept {
+    pub(crate) company: sb_domain::ids::CompanyId,
+    pub(crate) from_line: Option<LineId>,
+    pub(crate) from_number: String,
+    pub(crate) from_name: Option<String>,
+}
+
 impl App {
     /// Keeps a message `from` sent to extension `to`; `None` when no line of the company has it.
     /// Sending needs the SMS/MMS feature in the package of `from`'s user.
@@ -128,7 +136,29 @@ impl App {
         else {
             return Ok(None);
         };
-        let co = tenancy::get_company(&mut tx, &from.company_id)
+        let kept = Kept {
+            company: from.company_id.clone(),
+            from_line: Some(from.id.clone()),
+            from_number: from.extension.clone(),
+            from_name: from.calling_name.clone(),
+        };
+        self.keep_for_line(tx, kept, target, content_type, text, now)
+            .await
+            .map(Some)
+    }
+
+    /// Keeps a text for `target` in `tx` (refused while too many already wait for it), commits,
+    /// and gives it with the line to hand it to: what a colleague's text and a carrier's share.
+    pub(crate) async fn keep_for_line(
+        &self,
+        mut tx: sb_store::Tx,
+        from: Kept,
+        target: sb_store::lines::Line,
+        content_type: &str,
+        text: &str,
+        now: i64,
+    ) -> AppResult<Outgoing> {
+        let co = tenancy::get_company(&mut tx, &from.company)
             .await?
             .ok_or(AppError::NotFound)?;
         if store::undelivered_count(&mut tx, &target.id).await? >= MAX_WAITING {
@@ -140,9 +170,9 @@ impl App {
         }
         let m = StoredMessage {
             id: MessageId::new(now),
-            company_id: from.company_id.clone(),
-            from_line_id: Some(from.id.clone()),
-            from_number: from.extension.clone(),
+            company_id: from.company,
+            from_line_id: from.from_line,
+            from_number: from.from_number,
             to_line_id: Some(target.id.clone()),
             to_number: None,
             content_type: content_type.chars().take(100).collect(),
@@ -156,11 +186,11 @@ impl App {
         tx.commit().await?;
         let mut c = self.store.conn().await?;
         let to = self.sip_line_of(&mut c, &co, target).await?;
-        Ok(Some(Outgoing {
+        Ok(Outgoing {
             message: m,
             to,
-            from_name: from.calling_name.clone(),
-        }))
+            from_name: from.from_name,
+        })
     }
 
     /// A text sent from `line` by its own user (or an administrator of its company) through the

@@ -5,7 +5,7 @@
 //! the line may not call (barring) cannot be texted either.
 
 pub use crate::messages::{Accepted, OutsideText};
-use crate::messages::{MAX_WAITING, Outgoing, text_body};
+use crate::messages::{Kept, Outgoing, text_body};
 use crate::switch::{Dialled, SipLine};
 use crate::{App, AppError, AppResult};
 use sb_domain::barring::is_outside_number;
@@ -160,39 +160,15 @@ impl App {
         {
             return Err(no_sms());
         }
-        if store::undelivered_count(&mut tx, &target.id).await? >= MAX_WAITING {
-            return Err(AppError::conflict(
-                "too_many_waiting",
-                "Too many messages already wait for this line.",
-                None,
-            ));
-        }
-        let co = tenancy::get_company(&mut tx, company)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let m = StoredMessage {
-            id: MessageId::new(now),
-            company_id: company.clone(),
-            from_line_id: None,
+        let kept = Kept {
+            company: company.clone(),
+            from_line: None,
             from_number: from.chars().take(64).collect(),
-            to_line_id: Some(target.id.clone()),
-            to_number: None,
-            content_type: content_type.chars().take(100).collect(),
-            body: text.to_owned(),
-            created_at: now,
-            delivered_at: None,
-            failure: None,
-            seen: false,
-        };
-        store::insert(&mut tx, &m).await?;
-        tx.commit().await?;
-        let mut c = self.store.conn().await?;
-        let to = self.sip_line_of(&mut c, &co, target).await?;
-        Ok(Some(Outgoing {
-            message: m,
-            to,
             from_name: None,
-        }))
+        };
+        self.keep_for_line(tx, kept, target, content_type, text, now)
+            .await
+            .map(Some)
     }
 
     /// The carrier took a text to an outside number.
